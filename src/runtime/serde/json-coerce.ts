@@ -1,0 +1,395 @@
+/**
+ * Conversion between parsed JSON and Sluice's runtime values, following ksqlDB's
+ * `KsqlJsonDeserializer` / `JsonSerdeUtils` coercions on read and its Jackson
+ * output on write. Converters are built once per type; per record they only run.
+ */
+import { Decimal } from '../../common/decimal.js';
+import { formatType, type SqlType } from '../../common/types.js';
+import {
+  decodeBase64,
+  ensureDecimalFit,
+  javaDoubleToString,
+  javaLongToString,
+  parseJavaDouble,
+  parseJavaInt,
+  parseJavaLong,
+} from './java-text.js';
+import { JsonNum } from './json-parse.js';
+
+/** Converts one parsed JSON value (numbers may be {@link JsonNum}) to a runtime value. */
+export type JsonReader = (v: unknown) => unknown;
+/** Writes one runtime value as JSON text. */
+export type JsonWriter = (v: unknown) => string;
+
+/** A value that does not fit its type; `path` is relative to the value, e.g. `.A[0]` (`$.A[0]` in the message). */
+export class CoercionError extends Error {
+  constructor(
+    readonly rawMessage: string,
+    readonly path: string,
+  ) {
+    super(`${rawMessage}, path: $${path}`);
+  }
+}
+
+/** Jackson's node class name for a parsed JSON value, as ksqlDB prints it in errors. */
+export function jsonNodeType(v: unknown): string {
+  if (typeof v === 'string') return 'TextNode';
+  if (typeof v === 'boolean') return 'BooleanNode';
+  if (typeof v === 'number' || v instanceof JsonNum) {
+    const n = typeof v === 'number' ? v : v.toNumber();
+    const isInt = typeof v === 'number' ? Number.isInteger(v) : !/[.eE]/.test(v.text);
+    if (!isInt) return 'DecimalNode';
+    if (n >= -2147483648 && n <= 2147483647) return 'IntNode';
+    return Math.abs(n) <= 9223372036854775807 ? 'LongNode' : 'BigIntegerNode';
+  }
+  if (Array.isArray(v)) return 'ArrayNode';
+  if (v === null) return 'NullNode';
+  return 'ObjectNode';
+}
+
+/** ksqlDB's name for a type in coercion errors. */
+function requiredName(t: SqlType): string {
+  return t.kind === 'ARRAY' || t.kind === 'MAP' || t.kind === 'STRUCT' ? formatType(t) : t.kind;
+}
+
+function cannotConvert(v: unknown, t: SqlType): Error {
+  return new Error(`Can't convert type. sourceType: ${jsonNodeType(v)}, requiredType: ${requiredName(t)}`);
+}
+
+function cannotCoerceString(kind: string): Error {
+  return new Error(`Can't coerce string to type. targetType: ${kind}`);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNum);
+}
+
+/**
+ * Builds the reader for `t`. The reader maps JSON null/undefined to SQL NULL and
+ * throws {@link CoercionError} (path relative to the value, `$`) on a misfit.
+ */
+export function jsonReader(t: SqlType): JsonReader {
+  const r = rawReader(t);
+  return (v) => {
+    if (v === null || v === undefined) return null;
+    try {
+      return r(v);
+    } catch (e) {
+      if (e instanceof CoercionError) throw e;
+      throw new CoercionError(e instanceof Error ? e.message : String(e), '');
+    }
+  };
+}
+
+function rawReader(t: SqlType): (v: unknown) => unknown {
+  switch (t.kind) {
+    case 'BOOLEAN':
+      return (v) => {
+        if (typeof v === 'boolean') return v;
+        throw cannotConvert(v, t);
+      };
+    case 'INTEGER':
+      return (v) => readInt(v, t, 'INTEGER');
+    case 'DATE':
+      return (v) => readInt(v, t, 'DATE');
+    case 'TIME':
+      return (v) => {
+        const n = readLong(v, t, 'TIME');
+        if (n < 0 || n >= 86400000) {
+          throw new Error('Time values must use number of milliseconds greater than 0 and less than 86400000.');
+        }
+        return n;
+      };
+    case 'BIGINT':
+      return (v) => readLong(v, t, 'BIGINT');
+    case 'TIMESTAMP':
+      return (v) => readLong(v, t, 'TIMESTAMP');
+    case 'DOUBLE':
+      return (v) => {
+        if (typeof v === 'number') return v;
+        if (v instanceof JsonNum) return v.toNumber();
+        if (typeof v === 'string') {
+          const d = parseJavaDouble(v);
+          if (d === undefined) throw cannotCoerceString('DOUBLE');
+          return d;
+        }
+        throw cannotConvert(v, t);
+      };
+    case 'DECIMAL': {
+      const { precision, scale } = t;
+      return (v) => {
+        let d: Decimal;
+        if (typeof v === 'number') d = Decimal.parse(String(v));
+        else if (v instanceof JsonNum) d = Decimal.parse(v.text);
+        else if (typeof v === 'string') {
+          try {
+            d = Decimal.parse(v);
+          } catch {
+            throw new Error(`Character array is missing "exponent" mark 'e' or 'E'.`);
+          }
+        } else throw cannotConvert(v, t);
+        return ensureDecimalFit(d, precision, scale);
+      };
+    }
+    case 'STRING':
+      return readString;
+    case 'BYTES':
+      return (v) => {
+        if (typeof v === 'string') {
+          const b = decodeBase64(v);
+          if (b === undefined) throw new Error(`Value is not a valid Base64 encoded string: ${v}`);
+          return b;
+        }
+        throw cannotConvert(v, t);
+      };
+    case 'ARRAY': {
+      const item = atIndexReader(rawReader(t.item));
+      return (v) => {
+        if (!Array.isArray(v)) throw cannotConvert(v, t);
+        const out = new Array<unknown>(v.length);
+        for (let i = 0; i < v.length; i++) out[i] = item(v[i], i);
+        return out;
+      };
+    }
+    case 'MAP': {
+      const val = rawReader(t.value);
+      return (v) => {
+        if (!isPlainObject(v)) throw cannotConvert(v, t);
+        const out = new Map<unknown, unknown>();
+        for (const k in v) {
+          const x = v[k];
+          if (x === null || x === undefined) {
+            out.set(k, null);
+            continue;
+          }
+          try {
+            out.set(k, val(x));
+          } catch (e) {
+            throw rethrowAt(e, `.${k}.value`);
+          }
+        }
+        return out;
+      };
+    }
+    case 'STRUCT':
+      return structReader(
+        t.fields.map((f) => f.name),
+        t.fields.map((f) => f.type),
+        t,
+        (names, vals) => {
+          const o: Record<string, unknown> = {};
+          for (let i = 0; i < names.length; i++) o[names[i]!] = vals[i];
+          return o;
+        },
+      );
+  }
+}
+
+function rethrowAt(e: unknown, part: string): CoercionError {
+  if (e instanceof CoercionError) return new CoercionError(e.rawMessage, part + e.path);
+  return new CoercionError(e instanceof Error ? e.message : String(e), part);
+}
+
+function atIndexReader(r: (v: unknown) => unknown): (v: unknown, i: number) => unknown {
+  return (v, i) => {
+    if (v === null || v === undefined) return null;
+    try {
+      return r(v);
+    } catch (e) {
+      throw rethrowAt(e, `[${i}]`);
+    }
+  };
+}
+
+/**
+ * Reads a JSON object into fields: exact name first, then case-insensitively
+ * (upper-cased JSON keys, as ksqlDB). Missing fields are NULL.
+ */
+export function structReader<R>(
+  names: readonly string[],
+  types: readonly SqlType[],
+  t: SqlType | undefined,
+  build: (names: readonly string[], vals: unknown[]) => R,
+): (v: unknown) => R {
+  const readers = types.map((ft) => rawReader(ft));
+  const n = names.length;
+  return (v) => {
+    if (!isPlainObject(v)) {
+      if (t) throw cannotConvert(v, t);
+      throw new Error(`Can't convert type. sourceType: ${jsonNodeType(v)}, requiredType: STRUCT`);
+    }
+    const vals = new Array<unknown>(n);
+    let upper: Map<string, unknown> | undefined;
+    for (let i = 0; i < n; i++) {
+      const name = names[i]!;
+      let x = Object.hasOwn(v, name) ? v[name] : undefined;
+      if (x === undefined) {
+        if (upper === undefined) {
+          upper = new Map();
+          for (const k in v) upper.set(k.toUpperCase(), v[k]);
+        }
+        x = upper.get(name);
+      }
+      if (x === null || x === undefined) {
+        vals[i] = null;
+        continue;
+      }
+      try {
+        vals[i] = readers[i]!(x);
+      } catch (e) {
+        throw rethrowAt(e, `.${name}`);
+      }
+    }
+    return build(names, vals);
+  };
+}
+
+function readInt(v: unknown, t: SqlType, kind: string): number {
+  if (typeof v === 'number') return Math.trunc(v) | 0;
+  if (v instanceof JsonNum) return Math.trunc(v.toNumber()) | 0;
+  if (typeof v === 'string') {
+    const n = parseJavaInt(v);
+    if (n === undefined) throw cannotCoerceString(kind);
+    return n;
+  }
+  throw cannotConvert(v, t);
+}
+
+function readLong(v: unknown, t: SqlType, kind: string): number {
+  if (typeof v === 'number') return Math.trunc(v);
+  if (v instanceof JsonNum) return Math.trunc(v.toNumber());
+  if (typeof v === 'string') {
+    const n = parseJavaLong(v);
+    if (n === undefined) throw cannotCoerceString(kind);
+    return n;
+  }
+  throw cannotConvert(v, t);
+}
+
+function readString(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return Number.isInteger(v) ? javaLongToString(v) : String(v);
+  if (v instanceof JsonNum) return v.text;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) s += ', ';
+      const x = v[i];
+      s += x === null || x === undefined ? 'null' : readString(x);
+    }
+    return s + ']';
+  }
+  return writeGenericJson(v);
+}
+
+/** Writes parsed JSON (including {@link JsonNum}) back as compact JSON text. */
+export function writeGenericJson(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (v instanceof JsonNum) return v.text;
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : `"${String(v)}"`;
+  if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < v.length; i++) s += (i > 0 ? ',' : '') + writeGenericJson(v[i]);
+    return s + ']';
+  }
+  let s = '{';
+  let first = true;
+  for (const k in v as Record<string, unknown>) {
+    s += (first ? '' : ',') + JSON.stringify(k) + ':' + writeGenericJson((v as Record<string, unknown>)[k]);
+    first = false;
+  }
+  return s + '}';
+}
+
+// ---------------------------------------------------------------------------
+// writing
+
+/** Builds the writer for `t`: JSON text as ksqlDB (Jackson) writes it; null → `null`. */
+export function jsonWriter(t: SqlType): JsonWriter {
+  const w = rawWriter(t);
+  return (v) => (v === null || v === undefined ? 'null' : w(v));
+}
+
+function writeDouble(v: unknown): string {
+  const d = v as number;
+  if (Number.isFinite(d)) return javaDoubleToString(d);
+  return `"${javaDoubleToString(d)}"`;
+}
+
+function writeDecimal(scale: number): (v: unknown) => string {
+  return (v) => {
+    if (v instanceof Decimal) return v.setScale(scale).toString();
+    return Decimal.parse(String(v)).setScale(scale).toString();
+  };
+}
+
+function rawWriter(t: SqlType): (v: unknown) => string {
+  switch (t.kind) {
+    case 'BOOLEAN':
+      return (v) => (v ? 'true' : 'false');
+    case 'INTEGER':
+    case 'BIGINT':
+    case 'DATE':
+    case 'TIME':
+    case 'TIMESTAMP':
+      return (v) => javaLongToString(v as number);
+    case 'DOUBLE':
+      return writeDouble;
+    case 'DECIMAL':
+      return writeDecimal(t.scale);
+    case 'STRING':
+      return (v) => JSON.stringify(v);
+    case 'BYTES':
+      return (v) => `"${(v as Buffer).toString('base64')}"`;
+    case 'ARRAY': {
+      const item = jsonWriter(t.item);
+      return (v) => {
+        const a = v as readonly unknown[];
+        let s = '[';
+        for (let i = 0; i < a.length; i++) s += (i > 0 ? ',' : '') + item(a[i]);
+        return s + ']';
+      };
+    }
+    case 'MAP': {
+      const val = jsonWriter(t.value);
+      return (v) => {
+        let s = '{';
+        let first = true;
+        for (const [k, x] of v as Map<unknown, unknown>) {
+          s += (first ? '' : ',') + JSON.stringify(String(k)) + ':' + val(x);
+          first = false;
+        }
+        return s + '}';
+      };
+    }
+    case 'STRUCT': {
+      const names = t.fields.map((f) => f.name);
+      const prefixes = names.map((n, i) => (i > 0 ? ',' : '') + JSON.stringify(n) + ':');
+      const writers = t.fields.map((f) => jsonWriter(f.type));
+      return (v) => {
+        const o = v as Record<string, unknown>;
+        let s = '{';
+        for (let i = 0; i < names.length; i++) s += prefixes[i]! + writers[i]!(o[names[i]!]);
+        return s + '}';
+      };
+    }
+  }
+}
+
+/** Whether a type holds a DECIMAL anywhere (so JSON must be parsed losslessly). */
+export function containsDecimal(t: SqlType): boolean {
+  switch (t.kind) {
+    case 'DECIMAL':
+      return true;
+    case 'ARRAY':
+      return containsDecimal(t.item);
+    case 'MAP':
+      return containsDecimal(t.key) || containsDecimal(t.value);
+    case 'STRUCT':
+      return t.fields.some((f) => containsDecimal(f.type));
+    default:
+      return false;
+  }
+}

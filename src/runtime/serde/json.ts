@@ -1,0 +1,133 @@
+/**
+ * The JSON format (and JSON_SR, the same text after Confluent's 5-byte schema
+ * registry prefix). A row is an object keyed by column name, or the bare value of
+ * the single column when unwrapped. Reading follows ksqlDB's coercions
+ * (json-coerce.ts); writing follows its Jackson output.
+ */
+import type { SqlType } from '../../common/types.js';
+import { containsDecimal, CoercionError, jsonReader, jsonWriter, structReader, type JsonReader, type JsonWriter } from './json-coerce.js';
+import { parseJsonLossless } from './json-parse.js';
+import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
+
+/** Confluent wire-format prefix length: magic byte 0 + 4-byte schema id. */
+export const SR_PREFIX_LENGTH = 5;
+
+/** Throws when JSON cannot hold `t` (maps need STRING keys). */
+export function validateJsonType(t: SqlType): void {
+  switch (t.kind) {
+    case 'MAP':
+      if (t.key.kind !== 'STRING') throw new Error('JSON only supports MAP types with STRING keys');
+      validateJsonType(t.value);
+      return;
+    case 'ARRAY':
+      validateJsonType(t.item);
+      return;
+    case 'STRUCT':
+      for (const f of t.fields) validateJsonType(f.type);
+      return;
+    default:
+      return;
+  }
+}
+
+/** Whether a single column is written wrapped, per WRAP_SINGLE_VALUE and side defaults. */
+export function isWrapped(columns: readonly SerdeColumn[], options: SerdeOptions): boolean {
+  if (columns.length !== 1) return true;
+  return options.wrapSingleValue ?? !options.isKey;
+}
+
+/** Writes the 5-byte Confluent prefix for `schemaId` into a new buffer followed by `body`. */
+export function withSrPrefix(schemaId: number, body: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(SR_PREFIX_LENGTH + body.length);
+  out[0] = 0;
+  out.writeInt32BE(schemaId | 0, 1);
+  body.copy(out, SR_PREFIX_LENGTH);
+  return out;
+}
+
+class JsonSerde implements Serde {
+  private readonly wrapped: boolean;
+  private readonly lossless: boolean;
+  private readonly target: string;
+  private readonly prefixes: readonly string[];
+  private readonly writers: readonly JsonWriter[];
+  private readonly single: JsonReader;
+  private readonly rowReader: (v: unknown) => unknown[];
+
+  constructor(
+    columns: readonly SerdeColumn[],
+    options: SerdeOptions,
+    private readonly schemaRegistry: boolean,
+    private readonly schemaId: number,
+  ) {
+    for (const c of columns) validateJsonType(c.type);
+    this.wrapped = isWrapped(columns, options);
+    this.lossless = columns.some((c) => containsDecimal(c.type));
+    this.target = options.isKey ? 'key' : 'value';
+    this.prefixes = columns.map((c, i) => (i > 0 ? ',' : '') + JSON.stringify(c.name) + ':');
+    this.writers = columns.map((c) => jsonWriter(c.type));
+    const first = columns[0];
+    this.single = first ? jsonReader(first.type) : () => null;
+    this.rowReader = structReader(
+      columns.map((c) => c.name),
+      columns.map((c) => c.type),
+      undefined,
+      (_names, vals) => vals,
+    );
+  }
+
+  serialize(values: readonly unknown[] | null): Buffer | null {
+    if (values === null) return null;
+    let text: string;
+    if (this.wrapped) {
+      text = '{';
+      const w = this.writers;
+      const p = this.prefixes;
+      for (let i = 0; i < w.length; i++) text += p[i]! + w[i]!(values[i]);
+      text += '}';
+    } else {
+      text = this.writers[0]!(values[0]);
+    }
+    const body = Buffer.from(text, 'utf8');
+    return this.schemaRegistry ? withSrPrefix(this.schemaId, body) : body;
+  }
+
+  deserialize(bytes: Buffer | null): unknown[] | null {
+    if (bytes === null) return null;
+    let doc: unknown;
+    try {
+      let text: string;
+      if (this.schemaRegistry) {
+        if (bytes.length === 0 || bytes[0] !== 0) {
+          throw new Error(
+            'Got unexpected JSON serialization format that did not start with the magic byte. If this stream ' +
+              'was not serialized using the JsonSchemaConverter, then make sure the stream is declared with ' +
+              'JSON format (not JSON_SR).',
+          );
+        }
+        text = bytes.toString('utf8', SR_PREFIX_LENGTH);
+      } else {
+        text = bytes.toString('utf8');
+      }
+      doc = this.lossless ? parseJsonLossless(text) : JSON.parse(text);
+    } catch (e) {
+      throw new SerdeError(`Failed to deserialize ${this.target}. ${e instanceof Error ? e.message : String(e)}`);
+    }
+    try {
+      if (this.wrapped) return doc === null ? null : this.rowReader(doc);
+      return [this.single(doc)];
+    } catch (e) {
+      const msg = e instanceof CoercionError ? e.message : `${(e as Error).message}, path: $`;
+      throw new SerdeError(`Failed to deserialize ${this.target}. ${msg}`);
+    }
+  }
+}
+
+/** A JSON (or, with `schemaRegistry`, JSON_SR) serde for the columns. */
+export function createJsonSerde(
+  columns: readonly SerdeColumn[],
+  options: SerdeOptions,
+  schemaRegistry = false,
+): Serde {
+  return new JsonSerde(columns, options, schemaRegistry, options.schemaId ?? 1);
+}
