@@ -1,0 +1,60 @@
+/**
+ * The SQL parser's public API: ksqlDB's dialect into the typed AST of
+ * `./ast`. Every failure is a {@link ParseError} carrying a position.
+ */
+import type { CstNode } from 'chevrotain';
+import { ParseError, SluiceError } from '../common/errors.js';
+import type { Position } from '../common/position.js';
+import type { Expression } from './ast/expression.js';
+import type { Statement } from './ast/statement.js';
+import { AstBuilder } from './ast-builder.js';
+import { child } from './cst-access.js';
+import { sqlParser } from './grammar.js';
+import { sqlLexer } from './lexer.js';
+import { lexingError, PositionShift, recognitionError, syntaxError } from './parse-errors.js';
+import { splitStatements } from './split.js';
+
+export type * from './ast/index.js';
+export { splitStatements, substituteVariables, type StatementSlice } from './split.js';
+export { formatStatement, formatExpression, formatType } from './format.js';
+
+function run<R>(text: string, base: Position | undefined, rule: 'singleStatement' | 'singleExpression', build: (b: AstBuilder, cst: CstNode) => R): R {
+  const shift = new PositionShift(text, base);
+  try {
+    const lexed = sqlLexer.tokenize(text);
+    const lexErr = lexed.errors[0];
+    if (lexErr) throw lexingError(lexErr, text, shift);
+    sqlParser.input = lexed.tokens;
+    const cst = rule === 'singleStatement' ? sqlParser.singleStatement() : sqlParser.singleExpression();
+    const err = sqlParser.errors[0];
+    if (err) throw recognitionError(err, shift);
+    return build(new AstBuilder(text, shift), cst);
+  } catch (e) {
+    if (e instanceof ParseError) throw e;
+    const msg = e instanceof SluiceError || e instanceof Error ? e.message : String(e);
+    throw syntaxError(`internal parser error: ${msg}`, shift.at(1, 1, 0));
+  }
+}
+
+/**
+ * Parses exactly one statement (a trailing `;` is optional). `base` is where
+ * `text` starts in a larger script, so that positions refer to the script.
+ * @throws ParseError on any syntax error.
+ */
+export function parseStatement(text: string, base?: Position): Statement {
+  return run(text, base, 'singleStatement', (b, cst) => b.statement(child(cst, 'statement')));
+}
+
+/**
+ * Splits a script and parses every statement. Variables are not substituted
+ * here: callers running scripts substitute each statement themselves, as
+ * DEFINE statements take effect in order.
+ */
+export function parseStatements(sql: string): Statement[] {
+  return splitStatements(sql).map((s) => parseStatement(s.text, s.pos));
+}
+
+/** Parses a standalone expression. @throws ParseError */
+export function parseExpression(text: string): Expression {
+  return run(text, undefined, 'singleExpression', (b, cst) => b.expression(child(cst, 'expression')));
+}
