@@ -196,6 +196,11 @@ export class AstBuilder extends ExpressionBuilder {
     if (!expr) return { kind: 'AllColumns', pos };
     const alias = optNode(node, 'alias');
     const e = this.expression(expr);
+    const structAll = optToken(node, 'structAll');
+    if (structAll) {
+      if (!POSTFIX_KINDS.has(e.kind)) throw syntaxError("mismatched input '->' expecting {',', 'FROM'}", this.posOfToken(structAll));
+      return { kind: 'StructAll', base: e, pos };
+    }
     return alias ? { kind: 'SingleColumn', expr: e, alias: this.identifier(alias), pos } : { kind: 'SingleColumn', expr: e, pos };
   }
 
@@ -259,6 +264,21 @@ export class AstBuilder extends ExpressionBuilder {
     return { value, unit: unitTok.image.toUpperCase(), ms: value * factor, pos: this.posOf(node) };
   }
 }
+
+/** Expression kinds that are ksqlDB primaryExpressions, allowed before `->*`. */
+const POSTFIX_KINDS: ReadonlySet<Expression['kind']> = new Set([
+  'ColumnRef',
+  'Dereference',
+  'Subscript',
+  'FunctionCall',
+  'Cast',
+  'SearchedCase',
+  'SimpleCase',
+  'CreateStruct',
+  'CreateArray',
+  'CreateMap',
+  'Literal',
+]);
 
 function sourceType(tok: IToken): 'STREAM' | 'TABLE' {
   return tokenMatcher(tok, T.TABLE) ? 'TABLE' : 'STREAM';

@@ -433,10 +433,23 @@ export class SqlParser extends CstParser {
       {
         ALT: () => {
           this.SUBRULE(this.expression);
-          this.OPTION(() => {
-            this.OPTION2(() => this.CONSUME(T.AS));
-            this.SUBRULE2(this.identifier, { LABEL: 'alias' });
-          });
+          this.OR2([
+            {
+              // ksqlDB's `base->*` (all fields of a struct).
+              GATE: () => tokenMatcher(this.la(2), T.Star),
+              ALT: () => {
+                this.CONSUME(T.Arrow, { LABEL: 'structAll' });
+                this.CONSUME3(T.Star);
+              },
+            },
+            {
+              ALT: () =>
+                this.OPTION(() => {
+                  this.OPTION2(() => this.CONSUME(T.AS));
+                  this.SUBRULE2(this.identifier, { LABEL: 'alias' });
+                }),
+            },
+          ]);
         },
       },
     ]);
@@ -753,8 +766,10 @@ export class SqlParser extends CstParser {
 
   private postfixExpression = this.RULE('postfixExpression', () => {
     this.SUBRULE(this.primaryExpression);
-    this.MANY(() => {
-      this.OR([
+    this.MANY({
+      // `->*` belongs to the select item, not to the expression.
+      GATE: () => !(tokenMatcher(this.la(1), T.Arrow) && tokenMatcher(this.la(2), T.Star)),
+      DEF: () => this.OR([
         {
           ALT: () => {
             this.CONSUME(T.LBracket, { LABEL: 'subscript' });
@@ -768,7 +783,7 @@ export class SqlParser extends CstParser {
             this.SUBRULE(this.identifier, { LABEL: 'suffix' });
           },
         },
-      ]);
+      ]),
     });
   });
 
