@@ -1,0 +1,129 @@
+// The list of built-in scalar functions: one import per function file.
+import type { ScalarFunction } from '../function-types.js';
+import { coalesce } from './conditional/coalesce.js';
+import { ifnull } from './conditional/ifnull.js';
+import { nullif } from './conditional/nullif.js';
+import { asValue } from './conversion/as-value.js';
+import { bigintFromBytes, doubleFromBytes, intFromBytes } from './conversion/from-bytes-numbers.js';
+import { abs } from './math/abs.js';
+import { ceil } from './math/ceil.js';
+import { cbrt, degrees, exp, ln, radians, sqrt } from './math/elementary.js';
+import { floor } from './math/floor.js';
+import { geoDistanceFn } from './math/geo-distance.js';
+import { greatest } from './math/greatest.js';
+import { least } from './math/least.js';
+import { log } from './math/log.js';
+import { pi } from './math/pi.js';
+import { power } from './math/power.js';
+import { random } from './math/random.js';
+import { round } from './math/round.js';
+import { sign } from './math/sign.js';
+import { acos, asin, atan, atan2, cos, cosh, cot, sin, sinh, tan, tanh } from './math/trig.js';
+import { trunc } from './math/trunc.js';
+import { regexpExtractAll } from './regex/regexp-extract-all.js';
+import { regexpExtract } from './regex/regexp-extract.js';
+import { regexpReplace } from './regex/regexp-replace.js';
+import { regexpSplitToArray } from './regex/regexp-split-to-array.js';
+import { chr } from './string/chr.js';
+import { concatWs } from './string/concat-ws.js';
+import { concat } from './string/concat.js';
+import { elt } from './string/elt.js';
+import { encodeFn } from './string/encode.js';
+import { field } from './string/field.js';
+import { fromBytes } from './string/from-bytes.js';
+import { initcap } from './string/initcap.js';
+import { instrFn } from './string/instr.js';
+import { lcase } from './string/lcase.js';
+import { len } from './string/len.js';
+import { lpad } from './string/lpad.js';
+import { ltrim } from './string/ltrim.js';
+import { maskKeepLeft } from './string/mask-keep-left.js';
+import { maskKeepRight } from './string/mask-keep-right.js';
+import { maskLeft } from './string/mask-left.js';
+import { maskRight } from './string/mask-right.js';
+import { maskFn } from './string/mask.js';
+import { md5 } from './string/md5.js';
+import { replace } from './string/replace.js';
+import { rpad } from './string/rpad.js';
+import { rtrim } from './string/rtrim.js';
+import { splitToMapFn } from './string/split-to-map.js';
+import { split } from './string/split.js';
+import { substring } from './string/substring.js';
+import { toBytes } from './string/to-bytes.js';
+import { trim } from './string/trim.js';
+import { ucase } from './string/ucase.js';
+import { uuid } from './string/uuid.js';
+
+/** Every built-in scalar function. */
+export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
+  coalesce,
+  ifnull,
+  nullif,
+  asValue,
+  bigintFromBytes,
+  doubleFromBytes,
+  intFromBytes,
+  abs,
+  ceil,
+  cbrt,
+  degrees,
+  exp,
+  ln,
+  radians,
+  sqrt,
+  floor,
+  geoDistanceFn,
+  greatest,
+  least,
+  log,
+  pi,
+  power,
+  random,
+  round,
+  sign,
+  acos,
+  asin,
+  atan,
+  atan2,
+  cos,
+  cosh,
+  cot,
+  sin,
+  sinh,
+  tan,
+  tanh,
+  trunc,
+  regexpExtractAll,
+  regexpExtract,
+  regexpReplace,
+  regexpSplitToArray,
+  chr,
+  concatWs,
+  concat,
+  elt,
+  encodeFn,
+  field,
+  fromBytes,
+  initcap,
+  instrFn,
+  lcase,
+  len,
+  lpad,
+  ltrim,
+  maskKeepLeft,
+  maskKeepRight,
+  maskLeft,
+  maskRight,
+  maskFn,
+  md5,
+  replace,
+  rpad,
+  rtrim,
+  splitToMapFn,
+  split,
+  substring,
+  toBytes,
+  trim,
+  ucase,
+  uuid,
+];

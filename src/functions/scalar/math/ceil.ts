@@ -1,0 +1,16 @@
+import type { Decimal } from '../../../common/decimal.js';
+import { Category, defineScalar } from '../../define/define-scalar.js';
+import { roundTo } from '../../support/decimal-rounding.js';
+
+/** CEIL(x): smallest integer ≥ x; integers unchanged; DECIMAL keeps its type. */
+export const ceil = defineScalar({
+  name: 'CEIL',
+  category: Category.MATH,
+  description: 'Returns the smallest integer greater than or equal to the specified numeric expression.',
+  overloads: [
+    { params: ['INT'], returns: 'INT', fn: (x: number) => x },
+    { params: ['BIGINT'], returns: 'BIGINT', fn: (x: number) => x },
+    { params: ['DOUBLE'], returns: 'DOUBLE', fn: (x: number) => Math.ceil(x) },
+    { params: ['DECIMAL'], returns: (ctx) => ctx.types[0]!, fn: (x: Decimal) => roundTo(x, 0, 'CEILING').setScale(x.scale) },
+  ],
+});

@@ -1,0 +1,30 @@
+import { widerNumeric, type SqlType } from '../../../common/types.js';
+import type { ResolveContext } from '../../define/overload-resolution.js';
+import { type ScalarOverload } from '../../define/define-scalar.js';
+import { compareValues } from '../../support/sql-values.js';
+
+/** The widest DECIMAL among the arguments (ksqlDB's decimal schema provider). */
+function widestDecimal(ctx: ResolveContext): SqlType {
+  let t: SqlType | undefined;
+  for (const a of ctx.types) if (a) t = t ? widerNumeric(t, a) : a;
+  return t!;
+}
+
+/**
+ * GREATEST / LEAST overloads: the extreme non-null value of INT, BIGINT, DOUBLE,
+ * DECIMAL, STRING or temporal arguments (sign 1 = greatest), null when all are null.
+ */
+export function extremeOverloads(sign: 1 | -1): ScalarOverload[] {
+  const pick = (...xs: unknown[]): unknown => {
+    let best: unknown = null;
+    for (const x of xs) {
+      if (x === null || x === undefined) continue;
+      if (best === null || compareValues(x, best) * sign > 0) best = x;
+    }
+    return best;
+  };
+  const simple = ['INT', 'BIGINT', 'DOUBLE', 'STRING', 'BYTES', 'DATE', 'TIME', 'TIMESTAMP'].map(
+    (t): ScalarOverload => ({ params: [t, `${t}...`], returns: t, nullTolerant: true, fn: pick }),
+  );
+  return [...simple, { params: ['DECIMAL', 'DECIMAL...'], returns: widestDecimal, nullTolerant: true, fn: pick }];
+}

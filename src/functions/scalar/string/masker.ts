@@ -1,0 +1,40 @@
+/** Mask characters for upper, lower, digit and other characters; null leaves that class unmasked. */
+export interface MaskChars {
+  readonly upper: string | null;
+  readonly lower: string | null;
+  readonly digit: string | null;
+  readonly other: string | null;
+}
+
+export const DEFAULT_MASK: MaskChars = { upper: 'X', lower: 'x', digit: 'n', other: '-' };
+
+const UPPER = /\p{Lu}/u;
+const LOWER = /\p{Ll}/u;
+const DIGIT = /\p{Nd}/u;
+
+/** Builds mask characters from optional arguments (ksqlDB: a given null means "do not mask"). */
+export function maskChars(args: readonly (string | null | undefined)[]): MaskChars {
+  if (args.length === 0) return DEFAULT_MASK;
+  const pick = (v: string | null | undefined): string | null => {
+    if (v === null || v === undefined) return null;
+    if ([...v].length !== 1) throw new Error(`Invalid mask character. Must be only single character, but was '${v}'`);
+    return v;
+  };
+  return { upper: pick(args[0]), lower: pick(args[1]), digit: pick(args[2]), other: pick(args[3]) };
+}
+
+/** Masks every character of `s` by class. */
+export function mask(s: string, m: MaskChars): string {
+  let out = '';
+  for (const ch of s) {
+    const r = UPPER.test(ch) ? m.upper : LOWER.test(ch) ? m.lower : DIGIT.test(ch) ? m.digit : m.other;
+    out += r ?? ch;
+  }
+  return out;
+}
+
+/** Overload parameter lists: the input (and count), then 0 or 4 mask characters. */
+export function maskParams(withCount: boolean): string[][] {
+  const head = withCount ? ['STRING', 'INT'] : ['STRING'];
+  return [head, [...head, 'STRING', 'STRING', 'STRING', 'STRING']];
+}

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { NULL_ARG, T, arg, call, resolveError, resolveScalar } from './helpers/function-harness.js';
+
+const S = arg(T.STRING);
+const I = arg(T.INTEGER);
+const B = arg(T.BYTES);
+
+describe('case and trim', () => {
+  it('UCASE / LCASE, case-insensitive names', () => {
+    expect(call('ucase', [S], ['abc'])).toBe('ABC');
+    expect(call('LCase', [S], ['AbC'])).toBe('abc');
+    expect(call('UCASE', [S], [null])).toBeNull();
+  });
+  it('rejects wrong types with ksqlDB\'s message', () => {
+    expect(resolveError('UCASE', [I])).toMatch(/^Function 'UCASE' does not accept parameters \(INTEGER\)\./);
+  });
+  it('TRIM family uses Java whitespace rules', () => {
+    expect(call('TRIM', [S], ['  a b \t'])).toBe('a b');
+    expect(call('LTRIM', [S], ['  a '])).toBe('a ');
+    expect(call('RTRIM', [S], ['  a '])).toBe('  a');
+    expect(call('TRIM', [S], ['\u00a0a'])).toBe('\u00a0a');
+  });
+});
+
+describe('LEN and SUBSTRING', () => {
+  it('LEN counts UTF-16 units and bytes', () => {
+    expect(call('LEN', [S], ['héllo'])).toBe(5);
+    expect(call('LEN', [B], [Buffer.from([1, 2, 3])])).toBe(3);
+  });
+  it('SUBSTRING is 1-based with negative positions from the end', () => {
+    expect(call('SUBSTRING', [S, I], ['hello world', 7])).toBe('world');
+    expect(call('SUBSTRING', [S, I, I], ['hello world', 1, 5])).toBe('hello');
+    expect(call('SUBSTRING', [S, I], ['hello', -3])).toBe('llo');
+    expect(call('SUBSTRING', [S, I, I], ['hello', -3, 2])).toBe('ll');
+    expect(call('SUBSTRING', [S, I], ['hello', 0])).toBe('hello');
+    expect(call('SUBSTRING', [S, I], ['hello', 10])).toBe('');
+    expect(call('SUBSTRING', [S, I], ['hello', -10])).toBe('hello');
+    expect(call('SUBSTRING', [S, I, I], ['hello', 2, -1])).toBe('');
+    expect(call('SUBSTRING', [B, I, I], [Buffer.from('abcd'), 2, 2])).toEqual(Buffer.from('bc'));
+  });
+  it('widens BIGINT positions? no: INT only', () => {
+    expect(resolveError('SUBSTRING', [S, arg(T.BIGINT)])).toBeDefined();
+  });
+});
+
+describe('CONCAT family', () => {
+  it('CONCAT skips nulls', () => {
+    const r = resolveScalar('CONCAT', [S, S, S]);
+    expect(r.nullTolerant).toBe(true);
+    expect(r.invoke(['a', null, 'c'])).toBe('ac');
+    expect(call('CONCAT', [B, B], [Buffer.from('a'), Buffer.from('b')])).toEqual(Buffer.from('ab'));
+  });
+  it('CONCAT_WS skips null values, null separator gives null', () => {
+    expect(call('CONCAT_WS', [S, S, S, S], ['-', 'a', null, 'b'])).toBe('a-b');
+    expect(call('CONCAT_WS', [S, S], [null, 'a'])).toBeNull();
+  });
+});
+
+describe('search and replace', () => {
+  it('REPLACE is literal', () => {
+    expect(call('REPLACE', [S, S, S], ['a.b.c', '.', '-'])).toBe('a-b-c');
+  });
+  it('INSTR finds occurrences forwards and backwards', () => {
+    expect(call('INSTR', [S, S], ['CORPORATE FLOOR', 'OR'])).toBe(2);
+    expect(call('INSTR', [S, S, I], ['CORPORATE FLOOR', 'OR', 3])).toBe(5);
+    expect(call('INSTR', [S, S, I, I], ['CORPORATE FLOOR', 'OR', 3, 2])).toBe(14);
+    expect(call('INSTR', [S, S, I], ['CORPORATE FLOOR', 'OR', -3])).toBe(5);
+    expect(call('INSTR', [S, S, I, I], ['CORPORATE FLOOR', 'OR', -3, 2])).toBe(2);
+    expect(call('INSTR', [S, S], [null, 'x'])).toBe(0);
+  });
+  it('SPLIT keeps empty parts and splits characters on empty delimiter', () => {
+    expect(call('SPLIT', [S, S], ['a,,b,', ','])).toEqual(['a', '', 'b', '']);
+    expect(call('SPLIT', [S, S], ['abc', ''])).toEqual(['a', 'b', 'c']);
+    expect(call('SPLIT', [B, B], [Buffer.from('a|b'), Buffer.from('|')])).toEqual([Buffer.from('a'), Buffer.from('b')]);
+  });
+  it('SPLIT_TO_MAP', () => {
+    expect(call('SPLIT_TO_MAP', [S, S, S], ['a=1;b=2;;c;a=3', ';', '='])).toEqual(new Map([['a', '3'], ['b', '2']]));
+    expect(call('SPLIT_TO_MAP', [S, S, S], ['a=1', '=', '='])).toBeNull();
+  });
+});
+
+describe('padding, masking and friends', () => {
+  it('LPAD / RPAD truncate and reject empty padding', () => {
+    expect(call('LPAD', [S, I, S], ['ab', 5, 'xy'])).toBe('xyxab');
+    expect(call('RPAD', [S, I, S], ['ab', 5, 'xy'])).toBe('abxyx');
+    expect(call('LPAD', [S, I, S], ['abcdef', 3, 'x'])).toBe('abc');
+    expect(call('RPAD', [S, I, S], ['ab', 3, ''])).toBeNull();
+    expect(call('LPAD', [S, I, S], ['ab', -1, 'x'])).toBeNull();
+    expect(call('LPAD', [B, I, B], [Buffer.from([1]), 3, Buffer.from([9])])).toEqual(Buffer.from([9, 9, 1]));
+  });
+  it('INITCAP capitalises words', () => {
+    expect(call('INITCAP', [S], ['the  QUICK brown'])).toBe('The  Quick Brown');
+  });
+  it('CHR, ELT, FIELD', () => {
+    expect(call('CHR', [I], [75])).toBe('K');
+    expect(call('CHR', [S], ['\\u004b'])).toBe('K');
+    expect(call('CHR', [S], ['004b'])).toBeNull();
+    expect(call('ELT', [I, S, S], [2, 'a', 'b'])).toBe('b');
+    expect(call('ELT', [I, S, S], [3, 'a', 'b'])).toBeNull();
+    expect(call('FIELD', [S, S, S], ['b', 'a', 'b'])).toBe(2);
+    expect(call('FIELD', [S, S], [null, 'a'])).toBe(0);
+  });
+  it('MASK family', () => {
+    expect(call('MASK', [S], ['AbC-12'])).toBe('XxX-nn');
+    expect(call('MASK', [S, S, S, S, S], ['AbC-12', '*', null, '#', null])).toBe('*b*-##');
+    expect(call('MASK_KEEP_LEFT', [S, I], ['AbC-12', 2])).toBe('AbX-nn');
+    expect(call('MASK_KEEP_RIGHT', [S, I], ['AbC-12', 2])).toBe('XxX-12');
+    expect(call('MASK_LEFT', [S, I], ['AbC-12', 2])).toBe('XxC-12');
+    expect(call('MASK_RIGHT', [S, I], ['AbC-12', 2])).toBe('AbC-nn');
+  });
+  it('UUID and MD5', () => {
+    expect(call('UUID', [], [])).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(call('MD5', [S], ['hello'])).toBe('5d41402abc4b2a76b9719d911017c592');
+  });
+});
+
+describe('encodings', () => {
+  it('ENCODE between hex, utf8, ascii and base64', () => {
+    expect(call('ENCODE', [S, S, S], ['48656c6c6f', 'hex', 'utf8'])).toBe('Hello');
+    expect(call('ENCODE', [S, S, S], ['0x48656c6c6f', 'hex', 'base64'])).toBe('SGVsbG8=');
+    expect(call('ENCODE', [S, S, S], ["X'c39c'", 'hex', 'ascii'])).toBe('\ufffd\ufffd');
+    expect(call('ENCODE', [S, S, S], ['Hi', 'utf8', 'hex'])).toBe('4869');
+  });
+  it('TO_BYTES / FROM_BYTES', () => {
+    expect(call('TO_BYTES', [S, S], ['AQI=', 'base64'])).toEqual(Buffer.from([1, 2]));
+    expect(call('FROM_BYTES', [B, S], [Buffer.from([1, 255]), 'hex'])).toBe('01ff');
+    expect(call('INT_FROM_BYTES', [B], [Buffer.from([0, 0, 7, 229])])).toBe(2021);
+    expect(call('BIGINT_FROM_BYTES', [B, S], [Buffer.from([0, 242, 5, 42, 1, 0, 0, 0]), 'LITTLE_ENDIAN'])).toBe(5000000000);
+  });
+});
+
+describe('regular expressions', () => {
+  it('REGEXP_EXTRACT takes the pattern first', () => {
+    expect(call('REGEXP_EXTRACT', [S, S], ['b.', 'abcd'])).toBe('bc');
+    expect(call('REGEXP_EXTRACT', [S, S, I], ['(\\w+) (\\w+)', 'jane doe', 2])).toBe('doe');
+    expect(call('REGEXP_EXTRACT', [S, S], ['z', 'abc'])).toBeNull();
+  });
+  it('REGEXP_EXTRACT_ALL', () => {
+    expect(call('REGEXP_EXTRACT_ALL', [S, S], ['\\d', 'a1b2'])).toEqual(['1', '2']);
+    expect(call('REGEXP_EXTRACT_ALL', [S, S], ['\\d', 'ab'])).toEqual([]);
+  });
+  it('REGEXP_REPLACE with Java group references', () => {
+    expect(call('REGEXP_REPLACE', [S, S, S], ['a-b-c', '(\\w)-', '$1+'])).toBe('a+b+c');
+  });
+  it('REGEXP_SPLIT_TO_ARRAY keeps empties and ignores groups', () => {
+    expect(call('REGEXP_SPLIT_TO_ARRAY', [S, S], ['a1b22c', '(\\d)+'])).toEqual(['a', 'b', 'c']);
+    expect(call('REGEXP_SPLIT_TO_ARRAY', [S, S], [',a,', ','])).toEqual(['', 'a', '']);
+  });
+  it('null literal arguments resolve', () => {
+    expect(call('REGEXP_EXTRACT', [NULL_ARG, S], [null, 'x'])).toBeNull();
+  });
+});
