@@ -3,6 +3,7 @@
  * format can hold the columns (the planner may call {@link createSerde} at plan
  * time just to get ksqlDB's error message).
  */
+import { createAvroSerde } from './avro.js';
 import { createDelimitedSerde } from './delimited.js';
 import { createJsonSerde } from './json.js';
 import { createKafkaSerde } from './kafka.js';
@@ -10,7 +11,8 @@ import { createNoneSerde, createVoidSerde } from './none.js';
 import type { FormatName, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
 
 export { SerdeError } from './serde-types.js';
-export type { FormatName, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
+export type { FormatName, SchemaRegistry, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
+export { InMemorySchemaRegistry } from './schema-registry.js';
 export { parseDelimiter } from './delimited.js';
 
 /**
@@ -40,6 +42,7 @@ export function createSerde(format: FormatName, columns: readonly SerdeColumn[],
     case 'KAFKA':
       return columns.length === 0 ? createVoidSerde() : createKafkaSerde(columns, options);
     case 'AVRO':
+      return columns.length === 0 ? createVoidSerde() : createAvroSerde(columns, options);
     case 'PROTOBUF':
     case 'PROTOBUF_NOSR':
       throw new Error(`Format '${format}' is not supported yet`);

@@ -1,0 +1,191 @@
+/**
+ * Avro schemas as ksqlDB generates them from columns (Connect's AvroData output):
+ * a record `KsqlDataSourceSchema` in `io.confluent.ksql.avro_schemas`, every field
+ * an optional `["null", T]` union defaulting to null, nested structs named
+ * `<parent>_<field>`, DECIMAL as bytes with the `decimal` logical type, DATE /
+ * TIME / TIMESTAMP with Connect's logical names. Also the avsc `decimal` logical
+ * type that turns those bytes into {@link Decimal}s.
+ */
+import avro from 'avsc';
+import { Decimal } from '../../common/decimal.js';
+import type { SqlType } from '../../common/types.js';
+import type { SerdeColumn } from './serde-types.js';
+
+/** ksqlDB's default full name for generated record schemas. */
+export const DEFAULT_AVRO_FULL_NAME = 'io.confluent.ksql.avro_schemas.KsqlDataSourceSchema';
+
+/** A JSON Avro schema (as registered in the schema registry). */
+export type AvroSchemaJson = unknown;
+
+const AVRO_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function checkName(name: string): void {
+  if (AVRO_NAME.test(name)) return;
+  const first = name.charAt(0);
+  if (!/[A-Za-z_]/.test(first)) {
+    throw new Error(`Schema is not compatible with Avro: Illegal initial character: ${name}`);
+  }
+  throw new Error(`Schema is not compatible with Avro: Illegal character in: ${name}`);
+}
+
+function optional(s: AvroSchemaJson): AvroSchemaJson {
+  return ['null', s];
+}
+
+/** The Avro schema for one SQL type (`fullName` names a STRUCT's record). */
+export function avroTypeSchema(t: SqlType, fullName: string): AvroSchemaJson {
+  switch (t.kind) {
+    case 'BOOLEAN':
+      return 'boolean';
+    case 'INTEGER':
+      return 'int';
+    case 'BIGINT':
+      return 'long';
+    case 'DOUBLE':
+      return 'double';
+    case 'STRING':
+      return 'string';
+    case 'BYTES':
+      return 'bytes';
+    case 'DECIMAL':
+      return {
+        type: 'bytes',
+        scale: t.scale,
+        precision: t.precision,
+        'connect.version': 1,
+        'connect.parameters': { scale: String(t.scale), 'connect.decimal.precision': String(t.precision) },
+        'connect.name': 'org.apache.kafka.connect.data.Decimal',
+        logicalType: 'decimal',
+      };
+    case 'DATE':
+      return { type: 'int', 'connect.version': 1, 'connect.name': 'org.apache.kafka.connect.data.Date', logicalType: 'date' };
+    case 'TIME':
+      return {
+        type: 'int',
+        'connect.version': 1,
+        'connect.name': 'org.apache.kafka.connect.data.Time',
+        logicalType: 'time-millis',
+      };
+    case 'TIMESTAMP':
+      return {
+        type: 'long',
+        'connect.version': 1,
+        'connect.name': 'org.apache.kafka.connect.data.Timestamp',
+        logicalType: 'timestamp-millis',
+      };
+    case 'ARRAY':
+      return { type: 'array', items: optional(avroTypeSchema(t.item, fullName)) };
+    case 'MAP':
+      if (t.key.kind !== 'STRING') throw new Error('Avro only supports MAPs with STRING keys');
+      return { type: 'map', values: optional(avroTypeSchema(t.value, fullName)) };
+    case 'STRUCT':
+      return recordSchema(
+        t.fields.map((f) => ({ name: f.name, type: f.type })),
+        fullName,
+      );
+  }
+}
+
+function recordSchema(fields: readonly SerdeColumn[], fullName: string): AvroSchemaJson {
+  const dot = fullName.lastIndexOf('.');
+  const name = dot >= 0 ? fullName.slice(dot + 1) : fullName;
+  const namespace = dot >= 0 ? fullName.slice(0, dot) : undefined;
+  return {
+    type: 'record',
+    name,
+    ...(namespace !== undefined ? { namespace } : {}),
+    fields: fields.map((f) => {
+      checkName(f.name);
+      return { name: f.name, type: optional(avroTypeSchema(f.type, `${fullName}_${f.name}`)), default: null };
+    }),
+    'connect.name': fullName,
+  };
+}
+
+/**
+ * The schema ksqlDB registers for one side of a source: a record of the columns
+ * when wrapped, else the single column's (non-null) type.
+ */
+export function avroSchemaForColumns(
+  columns: readonly SerdeColumn[],
+  wrapped: boolean,
+  fullName: string = DEFAULT_AVRO_FULL_NAME,
+): AvroSchemaJson {
+  if (wrapped) return recordSchema(columns, fullName);
+  return avroTypeSchema(columns[0]!.type, fullName);
+}
+
+/** Java's `BigInteger.toByteArray()`: minimal big-endian two's complement. */
+export function bigIntToBytes(n: bigint): Buffer {
+  let hex = (n < 0n ? -n : n).toString(16);
+  if (hex.length % 2) hex = '0' + hex;
+  let len = hex.length / 2;
+  // room for the sign bit
+  if (n >= 0n) {
+    if (parseInt(hex.slice(0, 2), 16) & 0x80) len++;
+  } else {
+    const bound = 1n << BigInt(len * 8 - 1);
+    if (-n > bound) len++;
+  }
+  const out = Buffer.alloc(len);
+  let v = n < 0n ? (1n << BigInt(len * 8)) + n : n;
+  for (let i = len - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+/** Big-endian two's complement bytes to a bigint. */
+export function bytesToBigInt(b: Uint8Array): bigint {
+  if (b.length === 0) return 0n;
+  let v = 0n;
+  for (let i = 0; i < b.length; i++) v = (v << 8n) | BigInt(b[i]!);
+  if (b[0]! & 0x80) v -= 1n << BigInt(b.length * 8);
+  return v;
+}
+
+/** avsc logical type for Avro `decimal` on bytes: decodes to {@link Decimal}. */
+export class AvroDecimalType extends avro.types.LogicalType {
+  readonly scale: number;
+  readonly precision: number;
+
+  constructor(schema: avro.Schema, opts?: unknown) {
+    super(schema, opts);
+    const s = schema as { scale?: number; precision?: number };
+    this.scale = s.scale ?? 0;
+    this.precision = s.precision ?? 38;
+  }
+
+  protected override _fromValue(val: unknown): Decimal {
+    return new Decimal(bytesToBigInt(val as Buffer), this.scale);
+  }
+
+  protected override _toValue(val: unknown): Buffer {
+    const d = val instanceof Decimal ? val : Decimal.parse(String(val));
+    return bigIntToBytes(d.setScale(this.scale).unscaled);
+  }
+
+  protected override _resolve(type: avro.Type): ((x: unknown) => unknown) | undefined {
+    if (type instanceof AvroDecimalType) {
+      const from = type.scale;
+      return (x) => new Decimal(bytesToBigInt(x as Buffer), from);
+    }
+    if (type.typeName === 'bytes') return (x) => new Decimal(bytesToBigInt(x as Buffer), this.scale);
+    return undefined;
+  }
+
+  protected override _export(schema: avro.Schema): void {
+    const s = schema as { scale?: number; precision?: number };
+    s.scale = this.scale;
+    s.precision = this.precision;
+  }
+}
+
+/** avsc Type for a JSON schema, with Sluice's logical types and unwrapped unions. */
+export function avroType(schema: AvroSchemaJson): avro.Type {
+  return avro.Type.forSchema(schema as avro.Schema, {
+    logicalTypes: { decimal: AvroDecimalType },
+    wrapUnions: 'auto',
+  });
+}

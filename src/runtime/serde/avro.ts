@@ -1,0 +1,335 @@
+/**
+ * The AVRO format in Confluent's wire format: magic byte 0, 4-byte big-endian
+ * schema id, then Avro binary. Writes with the schema ksqlDB generates from the
+ * columns (avro-schema.ts); reads with the writer schema found in the registry
+ * under the record's id (falling back to the generated one), then coerces the
+ * decoded value to the columns' types, matching fields by name exactly or
+ * case-insensitively (upper-cased), as ksqlDB does.
+ */
+import type avro from 'avsc';
+import { Decimal } from '../../common/decimal.js';
+import type { SqlType } from '../../common/types.js';
+import { avroSchemaForColumns, avroType, DEFAULT_AVRO_FULL_NAME } from './avro-schema.js';
+import { ensureDecimalFit, javaDoubleToString, javaLongToString } from './java-text.js';
+import { isWrapped, SR_PREFIX_LENGTH } from './json.js';
+import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
+
+type Conv = (v: unknown) => unknown;
+type RowDecoder = (v: unknown) => unknown[] | null;
+
+const identity: Conv = (v) => v;
+
+function containsMap(t: SqlType): boolean {
+  switch (t.kind) {
+    case 'MAP':
+      return true;
+    case 'ARRAY':
+      return containsMap(t.item);
+    case 'STRUCT':
+      return t.fields.some((f) => containsMap(f.type));
+    default:
+      return false;
+  }
+}
+
+/** Runtime value → the value avsc writes (maps become objects). `v` is never null. */
+function encoderFor(t: SqlType): Conv {
+  if (!containsMap(t)) return identity;
+  switch (t.kind) {
+    case 'ARRAY': {
+      const item = encoderFor(t.item);
+      return (v) => (v as unknown[]).map((x) => (x === null || x === undefined ? null : item(x)));
+    }
+    case 'MAP': {
+      const val = encoderFor(t.value);
+      return (v) => {
+        const o: Record<string, unknown> = {};
+        for (const [k, x] of v as Map<unknown, unknown>) o[String(k)] = x === null || x === undefined ? null : val(x);
+        return o;
+      };
+    }
+    case 'STRUCT': {
+      const names = t.fields.map((f) => f.name);
+      const convs = t.fields.map((f) => encoderFor(f.type));
+      return (v) => {
+        const src = v as Record<string, unknown>;
+        const o: Record<string, unknown> = {};
+        for (let i = 0; i < names.length; i++) {
+          const x = src[names[i]!];
+          o[names[i]!] = x === null || x === undefined ? null : convs[i]!(x);
+        }
+        return o;
+      };
+    }
+    default:
+      return identity;
+  }
+}
+
+function mismatch(v: unknown, t: SqlType): SerdeError {
+  const got = v instanceof Decimal ? 'decimal' : Buffer.isBuffer(v) ? 'bytes' : Array.isArray(v) ? 'array' : typeof v;
+  return new SerdeError(`Failed to deserialize AVRO: cannot convert ${got} to ${t.kind}`);
+}
+
+/** Finds the writer field for a column: exact name, else the field whose upper-cased name matches. */
+function fieldFor(fields: readonly avro.types.Field[], name: string): avro.types.Field | undefined {
+  return fields.find((f) => f.name === name) ?? fields.find((f) => f.name.toUpperCase() === name);
+}
+
+/**
+ * Decoded Avro value (written with `wt`) → runtime value of type `t`; `v` is
+ * never null. `wt` undefined means the writer type is not known statically.
+ */
+function decoderFor(wt: avro.Type | undefined, t: SqlType): Conv {
+  if (wt !== undefined && wt.typeName === 'union:unwrapped') {
+    const branches = (wt as avro.types.UnwrappedUnionType).types.filter((b) => b.typeName !== 'null');
+    return decoderFor(branches.length === 1 ? branches[0] : undefined, t);
+  }
+  if (wt !== undefined && wt.typeName === 'union:wrapped') {
+    const inner = decoderFor(undefined, t);
+    return (v) => {
+      const o = v as Record<string, unknown>;
+      for (const k in o) return o[k] === null ? null : inner(o[k]);
+      return null;
+    };
+  }
+  switch (t.kind) {
+    case 'BOOLEAN':
+      return (v) => {
+        if (typeof v === 'boolean') return v;
+        throw mismatch(v, t);
+      };
+    case 'INTEGER':
+    case 'DATE':
+    case 'TIME':
+      return (v) => {
+        if (typeof v === 'number') return Math.trunc(v) | 0;
+        throw mismatch(v, t);
+      };
+    case 'BIGINT':
+    case 'TIMESTAMP':
+      return (v) => {
+        if (typeof v === 'number') return Math.trunc(v);
+        throw mismatch(v, t);
+      };
+    case 'DOUBLE':
+      return (v) => {
+        if (typeof v === 'number') return v;
+        if (v instanceof Decimal) return v.toNumber();
+        throw mismatch(v, t);
+      };
+    case 'STRING': {
+      const integral = wt !== undefined && (wt.typeName === 'int' || wt.typeName === 'long');
+      return (v) => {
+        if (typeof v === 'string') return v;
+        if (typeof v === 'number') return integral || Number.isInteger(v) ? javaLongToString(v) : javaDoubleToString(v);
+        if (typeof v === 'boolean' || v instanceof Decimal) return String(v);
+        throw mismatch(v, t);
+      };
+    }
+    case 'DECIMAL': {
+      const { precision, scale } = t;
+      return (v) => {
+        let d: Decimal;
+        if (v instanceof Decimal) d = v;
+        else if (typeof v === 'number' || typeof v === 'string') d = Decimal.parse(String(v));
+        else throw mismatch(v, t);
+        try {
+          return ensureDecimalFit(d, precision, scale);
+        } catch (e) {
+          throw new SerdeError(`Failed to deserialize AVRO: ${(e as Error).message}`);
+        }
+      };
+    }
+    case 'BYTES':
+      return (v) => {
+        if (Buffer.isBuffer(v)) return v;
+        throw mismatch(v, t);
+      };
+    case 'ARRAY': {
+      const item = decoderFor(wt?.typeName === 'array' ? (wt as avro.types.ArrayType).itemsType : undefined, t.item);
+      return (v) => {
+        if (!Array.isArray(v)) throw mismatch(v, t);
+        const out = new Array<unknown>(v.length);
+        for (let i = 0; i < v.length; i++) {
+          const x: unknown = v[i];
+          out[i] = x === null || x === undefined ? null : item(x);
+        }
+        return out;
+      };
+    }
+    case 'MAP': {
+      const val = decoderFor(wt?.typeName === 'map' ? (wt as avro.types.MapType).valuesType : undefined, t.value);
+      return (v) => {
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw mismatch(v, t);
+        const out = new Map<unknown, unknown>();
+        const o = v as Record<string, unknown>;
+        for (const k in o) {
+          const x = o[k];
+          out.set(k, x === null || x === undefined ? null : val(x));
+        }
+        return out;
+      };
+    }
+    case 'STRUCT': {
+      const fields = wt?.typeName === 'record' ? (wt as avro.types.RecordType).fields : undefined;
+      const names = t.fields.map((f) => f.name);
+      const sources = t.fields.map((f) => (fields ? fieldFor(fields, f.name)?.name : f.name));
+      const convs = t.fields.map((f, i) =>
+        decoderFor(fields ? fields.find((x) => x.name === sources[i])?.type : undefined, f.type),
+      );
+      return (v) => {
+        if (typeof v !== 'object' || v === null || Array.isArray(v) || Buffer.isBuffer(v)) throw mismatch(v, t);
+        const o = v as Record<string, unknown>;
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < names.length; i++) {
+          const src = sources[i];
+          const x = src === undefined ? undefined : fields ? o[src] : caseInsensitive(o, src);
+          out[names[i]!] = x === null || x === undefined ? null : convs[i]!(x);
+        }
+        return out;
+      };
+    }
+  }
+}
+
+function caseInsensitive(o: Record<string, unknown>, name: string): unknown {
+  if (Object.hasOwn(o, name)) return o[name];
+  for (const k in o) if (k.toUpperCase() === name) return o[k];
+  return undefined;
+}
+
+class AvroSerde implements Serde {
+  private readonly type: avro.Type;
+  private readonly schemaId: number;
+  private readonly wrapped: boolean;
+  private readonly names: readonly string[];
+  private readonly encoders: readonly Conv[];
+  private readonly decoders = new Map<number, { type: avro.Type; decode: RowDecoder }>();
+  private readonly ownDecoder: { type: avro.Type; decode: RowDecoder };
+
+  constructor(
+    private readonly columns: readonly SerdeColumn[],
+    private readonly options: SerdeOptions,
+  ) {
+    this.wrapped = isWrapped(columns, options);
+    const schema = avroSchemaForColumns(columns, this.wrapped, options.schemaFullName ?? DEFAULT_AVRO_FULL_NAME);
+    this.type = avroType(schema);
+    this.schemaId = options.schemaId ?? options.schemaRegistry?.register(schema) ?? 1;
+    this.names = columns.map((c) => c.name);
+    this.encoders = columns.map((c) => encoderFor(c.type));
+    this.ownDecoder = { type: this.type, decode: this.rowDecoder(this.type) };
+  }
+
+  /** The Avro schema this serde writes (as registered). */
+  get schema(): unknown {
+    return this.type.schema();
+  }
+
+  private rowDecoder(wt: avro.Type): RowDecoder {
+    if (!this.wrapped) {
+      const conv = decoderFor(wt, this.columns[0]!.type);
+      return (v) => [v === null || v === undefined ? null : conv(v)];
+    }
+    let rec: avro.Type = wt;
+    if (rec.typeName === 'union:unwrapped') {
+      rec = (rec as avro.types.UnwrappedUnionType).types.find((b) => b.typeName === 'record') ?? rec;
+    }
+    if (rec.typeName !== 'record') {
+      return () => {
+        throw new SerdeError(`Failed to deserialize AVRO: expected a record, writer schema is ${wt.typeName}`);
+      };
+    }
+    const fields = (rec as avro.types.RecordType).fields;
+    const sources = this.columns.map((c) => fieldFor(fields, c.name));
+    const convs = this.columns.map((c, i) => decoderFor(sources[i]?.type, c.type));
+    const srcNames = sources.map((f) => f?.name);
+    const n = this.columns.length;
+    return (v) => {
+      if (v === null || v === undefined) return null;
+      const o = v as Record<string, unknown>;
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) {
+        const src = srcNames[i];
+        const x = src === undefined ? undefined : o[src];
+        out[i] = x === null || x === undefined ? null : convs[i]!(x);
+      }
+      return out;
+    };
+  }
+
+  private decoderForId(id: number): { type: avro.Type; decode: RowDecoder } {
+    const known = this.decoders.get(id);
+    if (known) return known;
+    let entry = this.ownDecoder;
+    const writer = id === this.schemaId ? undefined : this.options.schemaRegistry?.getSchema(id);
+    if (writer !== undefined) {
+      try {
+        const type = avroType(writer);
+        entry = { type, decode: this.rowDecoder(type) };
+      } catch {
+        entry = this.ownDecoder;
+      }
+    }
+    this.decoders.set(id, entry);
+    return entry;
+  }
+
+  serialize(values: readonly unknown[] | null): Buffer | null {
+    if (values === null) return null;
+    let value: unknown;
+    if (this.wrapped) {
+      const o: Record<string, unknown> = {};
+      const names = this.names;
+      const enc = this.encoders;
+      for (let i = 0; i < names.length; i++) {
+        const v = values[i];
+        o[names[i]!] = v === null || v === undefined ? null : enc[i]!(v);
+      }
+      value = o;
+    } else {
+      const v = values[0];
+      if (v === null || v === undefined) return null;
+      value = this.encoders[0]!(v);
+    }
+    let body: Buffer;
+    try {
+      body = this.type.toBuffer(value);
+    } catch (e) {
+      throw new SerdeError(`Failed to serialize AVRO: ${(e as Error).message}`);
+    }
+    const out = Buffer.allocUnsafe(SR_PREFIX_LENGTH + body.length);
+    out[0] = 0;
+    out.writeInt32BE(this.schemaId | 0, 1);
+    body.copy(out, SR_PREFIX_LENGTH);
+    return out;
+  }
+
+  deserialize(bytes: Buffer | null): unknown[] | null {
+    if (bytes === null) return null;
+    if (bytes.length < SR_PREFIX_LENGTH || bytes[0] !== 0) {
+      throw new SerdeError('Failed to deserialize AVRO: Unknown magic byte!');
+    }
+    const { type, decode } = this.decoderForId(bytes.readInt32BE(1));
+    let value: unknown;
+    try {
+      const r = type.decode(bytes, SR_PREFIX_LENGTH);
+      if (r.offset < 0) throw new Error('truncated data');
+      value = r.value;
+    } catch (e) {
+      throw new SerdeError(`Failed to deserialize AVRO: ${(e as Error).message}`);
+    }
+    return decode(value);
+  }
+}
+
+/** Throws when AVRO cannot hold a column of type `t` (maps need STRING keys). */
+export function validateAvroColumns(columns: readonly SerdeColumn[], options: SerdeOptions): void {
+  avroSchemaForColumns(columns, isWrapped(columns, options), options.schemaFullName ?? DEFAULT_AVRO_FULL_NAME);
+}
+
+/** An AVRO serde for the columns (Confluent wire format). */
+export function createAvroSerde(columns: readonly SerdeColumn[], options: SerdeOptions): Serde {
+  return new AvroSerde(columns, options);
+}
+
