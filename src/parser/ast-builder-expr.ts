@@ -281,11 +281,15 @@ export class ExpressionBuilder {
     const digits = (minus ? '-' : '') + tok.image;
     if (tokenMatcher(tok, T.DecimalLiteral)) return { kind: 'Literal', literalType: 'DECIMAL', value: digits, pos };
     if (tokenMatcher(tok, T.FloatingPointLiteral)) {
-      return { kind: 'Literal', literalType: 'DOUBLE', value: Number(digits), pos };
+      const value = Number(digits);
+      if (!Number.isFinite(value)) throw syntaxError(`Number overflows DOUBLE: ${digits}`, pos);
+      return { kind: 'Literal', literalType: 'DOUBLE', value, pos };
     }
     const n = BigInt(digits);
     if (n >= INT32_MIN && n <= INT32_MAX) return { kind: 'Literal', literalType: 'INTEGER', value: Number(n), pos };
-    if (n >= INT64_MIN && n <= INT64_MAX) return { kind: 'Literal', literalType: 'BIGINT', value: Number(n), pos };
+    if (n >= INT64_MIN && n <= INT64_MAX) {
+      return { kind: 'Literal', literalType: 'BIGINT', value: Number(n), digits: n.toString(), pos };
+    }
     throw syntaxError(`Invalid numeric literal: ${digits}`, pos);
   }
 

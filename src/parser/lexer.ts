@@ -258,6 +258,9 @@ export const TIME_UNITS: ReadonlyMap<TokenType, number> = new Map([
   [DAYS, 86_400_000],
 ]);
 
+/** Every keyword (upper case), reserved or not. */
+export const KEYWORDS: ReadonlySet<string> = new Set(keywordTokens.map((t) => t.name));
+
 function keywordLength(t: TokenType): number {
   return t.name.length;
 }
