@@ -5,6 +5,22 @@ import { ifnull } from './conditional/ifnull.js';
 import { nullif } from './conditional/nullif.js';
 import { asValue } from './conversion/as-value.js';
 import { bigintFromBytes, doubleFromBytes, intFromBytes } from './conversion/from-bytes-numbers.js';
+import { convertTz } from './datetime/convert-tz.js';
+import { dateAdd, dateSub, timeAdd, timeSub, timestampAdd, timestampSub } from './datetime/date-add.js';
+import { dateToString } from './datetime/date-to-string.js';
+import { formatDate } from './datetime/format-date.js';
+import { formatTime } from './datetime/format-time.js';
+import { formatTimestamp } from './datetime/format-timestamp.js';
+import { fromDays } from './datetime/from-days.js';
+import { fromUnixtime } from './datetime/from-unixtime.js';
+import { parseDate } from './datetime/parse-date.js';
+import { parseTime } from './datetime/parse-time.js';
+import { parseTimestamp } from './datetime/parse-timestamp.js';
+import { stringToDate } from './datetime/string-to-date.js';
+import { stringToTimestamp } from './datetime/string-to-timestamp.js';
+import { timestampToString } from './datetime/timestamp-to-string.js';
+import { unixDate } from './datetime/unix-date.js';
+import { unixTimestamp } from './datetime/unix-timestamp.js';
 import { abs } from './math/abs.js';
 import { ceil } from './math/ceil.js';
 import { cbrt, degrees, exp, ln, radians, sqrt } from './math/elementary.js';
@@ -63,6 +79,27 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
   bigintFromBytes,
   doubleFromBytes,
   intFromBytes,
+  convertTz,
+  dateAdd,
+  dateSub,
+  timeAdd,
+  timeSub,
+  timestampAdd,
+  timestampSub,
+  dateToString,
+  formatDate,
+  formatTime,
+  formatTimestamp,
+  fromDays,
+  fromUnixtime,
+  parseDate,
+  parseTime,
+  parseTimestamp,
+  stringToDate,
+  stringToTimestamp,
+  timestampToString,
+  unixDate,
+  unixTimestamp,
   abs,
   ceil,
   cbrt,

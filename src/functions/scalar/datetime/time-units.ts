@@ -1,0 +1,24 @@
+/** Milliseconds per unit for the interval keywords of DATEADD, TIMEADD and TIMESTAMPADD. */
+const UNIT_MS: Readonly<Record<string, number>> = {
+  NANOSECOND: 1e-6, NANOSECONDS: 1e-6,
+  MICROSECOND: 1e-3, MICROSECONDS: 1e-3,
+  MILLISECOND: 1, MILLISECONDS: 1,
+  SECOND: 1000, SECONDS: 1000,
+  MINUTE: 60_000, MINUTES: 60_000,
+  HOUR: 3_600_000, HOURS: 3_600_000,
+  DAY: 86_400_000, DAYS: 86_400_000,
+};
+
+/** Java TimeUnit.toMillis(n) for a unit keyword (truncating sub-millisecond units). */
+export function toMillis(unit: string, n: number): number {
+  const f = UNIT_MS[unit.toUpperCase()];
+  if (f === undefined) throw new Error(`Unknown time unit: ${unit}`);
+  return Math.trunc(n * f);
+}
+
+/** Java TimeUnit.toDays(n): whole days, truncated towards zero. */
+export function toDays(unit: string, n: number): number {
+  return Math.trunc(toMillis(unit, n) / 86_400_000) + 0;
+}
+
+export const MS_PER_DAY = 86_400_000;

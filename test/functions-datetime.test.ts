@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { T, arg, call, kw, resolveError } from './helpers/function-harness.js';
+
+const S = arg(T.STRING);
+const TS = arg(T.TIMESTAMP);
+
+describe('timestamp formatting', () => {
+  it('formats in a zone with zone names and offsets', () => {
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [1526075913000, 'yyyy-MM-dd HH:mm:ss zzz', 'America/Los_Angeles'])).toBe('2018-05-11 14:58:33 PDT');
+    expect(call('FORMAT_TIMESTAMP', [TS, S], [1000, "yyyy-MM-dd'T'HH:mm:ss.SSSX"])).toBe('1970-01-01T00:00:01.000Z');
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [0, 'yyyy-MM-dd HH:mm XXX', '+05:30'])).toBe('1970-01-01 05:30 +05:30');
+    expect(call('TIMESTAMPTOSTRING', [arg(T.BIGINT), S], [1589234313123, 'dd MMM yyyy, EEE hh:mm:ss.SS a'])).toBe('11 May 2020, Mon 09:58:33.12 PM');
+  });
+  it('parses with literal text, offsets and zone abbreviations', () => {
+    expect(call('STRINGTOTIMESTAMP', [S, S], ['2018-05-11T21:58:33Z', "yyyy-MM-dd'T'HH:mm:ssX"])).toBe(1526075913000);
+    expect(call('STRINGTOTIMESTAMP', [S, S], ['2020-05-11T21:58:33z', "yyyy-MM-dd'T'HH:mm:ssX"])).toBe(1589234313000);
+    expect(call('STRINGTOTIMESTAMP', [S, S], ['2019-08-27T13:31:09.2+0000', "yyyy-MM-dd'T'HH:mm:ss.SX"])).toBe(1566912669200);
+    expect(call('PARSE_TIMESTAMP', [S, S], ['2018-05-11T21:58:33 PST', "yyyy-MM-dd'T'HH:mm:ss zzz"])).toBe(1526101113000);
+    expect(call('PARSE_TIMESTAMP', [S, S, S], ['2018-05-11 14:58:33', 'yyyy-MM-dd HH:mm:ss', 'America/Los_Angeles'])).toBe(1526075913000);
+    expect(() => call('PARSE_TIMESTAMP', [S, S], ['nope', 'yyyy'])).toThrow();
+  });
+  it('converts between zones', () => {
+    expect(call('CONVERT_TZ', [TS, S, S], [100, 'America/Los_Angeles', 'America/New_York'])).toBe(10800100);
+  });
+});
+
+describe('dates and times', () => {
+  it('parses and formats dates', () => {
+    expect(call('STRINGTODATE', [S, S], ["2018-05-11Lit", "yyyy-MM-dd'Lit'"])).toBe(17662);
+    expect(call('STRINGTODATE', [S, S], ['01-Jan-2022', 'dd-MMM-yyyy'])).toBe(18993);
+    expect(call('PARSE_DATE', [S, S], ['11/05/2019', 'dd/MM/yyyy'])).toBe(18027);
+    expect(call('FORMAT_DATE', [arg(T.DATE), S], [-1, 'yyyy-MM-dd'])).toBe('1969-12-31');
+    expect(call('DATETOSTRING', [arg(T.INTEGER), S], [17662, 'yyyyMMdd'])).toBe('20180511');
+  });
+  it('parses and formats times', () => {
+    expect(call('PARSE_TIME', [S, S], ['01:00:00 Pm', 'hh:mm:ss a'])).toBe(46800000);
+    expect(call('PARSE_TIME', [S, S], ['11/05/19', 'HH/mm/ss'])).toBe(39919000);
+    expect(call('FORMAT_TIME', [arg(T.TIME), S], [1234567, "HHmmss'AAAAA'"])).toBe('002034AAAAA');
+    expect(call('FORMAT_TIME', [arg(T.TIME), S], [65000, 'HH_mm_ss_SSS'])).toBe('00_01_05_000');
+  });
+  it('adds intervals given as keywords', () => {
+    const D = arg(T.DATE);
+    const I = arg(T.INTEGER);
+    expect(call('DATEADD', [kw('DAYS'), I, D], ['DAYS', -5, 2])).toBe(-3);
+    expect(call('DATESUB', [kw('DAYS'), I, D], ['DAYS', 10, 40])).toBe(30);
+    expect(call('TIMEADD', [kw('MILLISECONDS'), I, arg(T.TIME)], ['MILLISECONDS', 10, 86399995])).toBe(5);
+    expect(call('TIMESUB', [kw('HOURS'), I, arg(T.TIME)], ['HOURS', 1, 0])).toBe(82800000);
+    expect(call('TIMESTAMPADD', [kw('SECONDS'), I, TS], ['SECONDS', 5, 1000])).toBe(6000);
+    expect(call('TIMESTAMPSUB', [kw('MINUTES'), arg(T.BIGINT), TS], ['MINUTES', 1, 60000])).toBe(0);
+  });
+  it('rejects a non-keyword unit like ksqlDB', () => {
+    expect(resolveError('DATESUB', [arg(T.DATE), arg(T.INTEGER), arg(T.DATE)])).toMatch(
+      /^Function 'DATESUB' does not accept parameters \(DATE, INTEGER, DATE\)\./,
+    );
+  });
+  it('epoch conversions', () => {
+    expect(call('UNIX_DATE', [arg(T.DATE)], [10])).toBe(10);
+    expect(call('UNIX_TIMESTAMP', [], [])).toBeGreaterThan(1_600_000_000_000);
+    expect(call('FROM_UNIXTIME', [arg(T.BIGINT)], [5])).toBe(5);
+    expect(call('FROM_DAYS', [arg(T.INTEGER)], [-10])).toBe(-10);
+  });
+});
