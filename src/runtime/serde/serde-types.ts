@@ -1,7 +1,6 @@
 import type { SqlType } from '../../common/types.js';
 
-/** Serialisation formats Sluice reads and writes (ksqlDB's names). */
-export type FormatName = 'JSON' | 'DELIMITED' | 'KAFKA' | 'AVRO' | 'JSON_SR' | 'PROTOBUF' | 'PROTOBUF_NOSR' | 'NONE';
+export type { FormatName } from '../../common/formats.js';
 
 /** A column as a serde sees it: the name as in the schema and its SQL type. */
 export interface SerdeColumn {

@@ -1,0 +1,18 @@
+/** Serialisation formats Sluice reads and writes (ksqlDB's names). */
+export type FormatName = 'JSON' | 'DELIMITED' | 'KAFKA' | 'AVRO' | 'JSON_SR' | 'PROTOBUF' | 'PROTOBUF_NOSR' | 'NONE';
+
+export const FORMAT_NAMES: readonly FormatName[] = ['JSON', 'DELIMITED', 'KAFKA', 'AVRO', 'JSON_SR', 'PROTOBUF', 'PROTOBUF_NOSR', 'NONE'];
+
+/**
+ * How one side (key or value) of a source's records is laid out: the format and
+ * the WITH-clause options that change it.
+ */
+export interface FormatSpec {
+  readonly format: FormatName;
+  /** WRAP_SINGLE_VALUE (values) — undefined means the format's default. */
+  readonly wrapSingleValue?: boolean;
+  /** VALUE_DELIMITER / KEY_DELIMITER for DELIMITED. */
+  readonly delimiter?: string;
+  /** Full schema name for AVRO/PROTOBUF (VALUE_AVRO_SCHEMA_FULL_NAME …). */
+  readonly schemaFullName?: string;
+}

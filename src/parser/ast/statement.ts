@@ -1,0 +1,182 @@
+import type { Position } from '../../common/position.js';
+import type { Expression, Literal } from './expression.js';
+import type { Query } from './query.js';
+import type { TypeNode } from './type-node.js';
+
+/**
+ * One parsed statement. Every statement carries `text`, the exact SQL it was
+ * parsed from (without the trailing `;`), and `pos`, where it starts.
+ */
+export type Statement =
+  | CreateSource
+  | CreateAsSelect
+  | InsertInto
+  | InsertValues
+  | QueryStatement
+  | DropSource
+  | Terminate
+  | Show
+  | Describe
+  | DescribeFunction
+  | Explain
+  | SetProperty
+  | UnsetProperty
+  | CreateType
+  | DropType
+  | Print
+  | Define
+  | Undefine;
+
+interface StatementBase {
+  readonly text: string;
+  readonly pos: Position;
+}
+
+/** A `WITH (NAME = literal, …)` entry; `name` upper-cased. */
+export interface Property {
+  readonly name: string;
+  readonly value: Literal;
+  readonly pos: Position;
+}
+
+export type ColumnConstraint =
+  | { readonly kind: 'Key' }
+  | { readonly kind: 'PrimaryKey' }
+  | { readonly kind: 'Headers' }
+  | { readonly kind: 'Header'; readonly key: string };
+
+export interface ColumnDef {
+  readonly name: string;
+  readonly type: TypeNode;
+  readonly constraint?: ColumnConstraint;
+  readonly pos: Position;
+}
+
+/** `CREATE [OR REPLACE] [SOURCE] STREAM|TABLE [IF NOT EXISTS] name (cols) WITH (…)`. */
+export interface CreateSource extends StatementBase {
+  readonly kind: 'CreateSource';
+  readonly sourceType: 'STREAM' | 'TABLE';
+  readonly name: string;
+  readonly orReplace: boolean;
+  readonly ifNotExists: boolean;
+  /** `CREATE SOURCE …`: read-only, materialised for pull queries. */
+  readonly isSource: boolean;
+  /** Empty when no column list was written (schema inferred from a registry). */
+  readonly columns: readonly ColumnDef[];
+  readonly properties: readonly Property[];
+}
+
+/** `CREATE [OR REPLACE] STREAM|TABLE [IF NOT EXISTS] name [WITH (…)] AS SELECT …`. */
+export interface CreateAsSelect extends StatementBase {
+  readonly kind: 'CreateAsSelect';
+  readonly sourceType: 'STREAM' | 'TABLE';
+  readonly name: string;
+  readonly orReplace: boolean;
+  readonly ifNotExists: boolean;
+  readonly properties: readonly Property[];
+  readonly query: Query;
+}
+
+/** `INSERT INTO name [WITH (…)] SELECT …`. */
+export interface InsertInto extends StatementBase {
+  readonly kind: 'InsertInto';
+  readonly target: string;
+  readonly properties: readonly Property[];
+  readonly query: Query;
+}
+
+/** `INSERT INTO name [(cols)] VALUES (…)`. */
+export interface InsertValues extends StatementBase {
+  readonly kind: 'InsertValues';
+  readonly target: string;
+  readonly columns?: readonly string[];
+  readonly values: readonly Expression[];
+}
+
+/** A transient `SELECT …` (push or pull query). */
+export interface QueryStatement extends StatementBase {
+  readonly kind: 'QueryStatement';
+  readonly query: Query;
+}
+
+export interface DropSource extends StatementBase {
+  readonly kind: 'DropSource';
+  readonly sourceType: 'STREAM' | 'TABLE';
+  readonly name: string;
+  readonly ifExists: boolean;
+  readonly deleteTopic: boolean;
+}
+
+/** `TERMINATE id` or `TERMINATE ALL` (queryId absent). */
+export interface Terminate extends StatementBase {
+  readonly kind: 'Terminate';
+  readonly queryId?: string;
+}
+
+export interface Show extends StatementBase {
+  readonly kind: 'Show';
+  readonly what: 'STREAMS' | 'TABLES' | 'QUERIES' | 'TOPICS' | 'PROPERTIES' | 'FUNCTIONS' | 'TYPES' | 'VARIABLES';
+  readonly extended: boolean;
+}
+
+export interface Describe extends StatementBase {
+  readonly kind: 'Describe';
+  readonly name: string;
+  readonly extended: boolean;
+}
+
+export interface DescribeFunction extends StatementBase {
+  readonly kind: 'DescribeFunction';
+  readonly name: string;
+}
+
+/** `EXPLAIN statement` or `EXPLAIN queryId`. */
+export interface Explain extends StatementBase {
+  readonly kind: 'Explain';
+  readonly statement?: Statement;
+  readonly queryId?: string;
+}
+
+export interface SetProperty extends StatementBase {
+  readonly kind: 'SetProperty';
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface UnsetProperty extends StatementBase {
+  readonly kind: 'UnsetProperty';
+  readonly name: string;
+}
+
+export interface CreateType extends StatementBase {
+  readonly kind: 'CreateType';
+  readonly name: string;
+  readonly type: TypeNode;
+  readonly ifNotExists: boolean;
+}
+
+export interface DropType extends StatementBase {
+  readonly kind: 'DropType';
+  readonly name: string;
+  readonly ifExists: boolean;
+}
+
+export interface Print extends StatementBase {
+  readonly kind: 'Print';
+  /** Topic name exactly as written (quotes removed). */
+  readonly topic: string;
+  readonly fromBeginning: boolean;
+  readonly interval?: number;
+  readonly limit?: number;
+}
+
+export interface Define extends StatementBase {
+  readonly kind: 'Define';
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface Undefine extends StatementBase {
+  readonly kind: 'Undefine';
+  readonly name: string;
+}

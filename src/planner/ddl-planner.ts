@@ -1,0 +1,173 @@
+import { PlanError } from '../common/errors.js';
+import type { FormatName, FormatSpec } from '../common/formats.js';
+import { T, formatType, typeEquals, type SqlType } from '../common/types.js';
+import type { CreateSource } from '../parser/ast/index.js';
+import type { Catalog } from './catalog.js';
+import type { DataSource, WindowInfo } from './data-source.js';
+import { RESERVED_COLUMN_NAMES, type Column } from './schema.js';
+import { resolveType } from './type-resolver.js';
+import { WithProperties, parseDelimiter } from './with-properties.js';
+
+/** Session settings that change how DDL is planned. */
+export interface DdlConfig {
+  readonly defaultKeyFormat: FormatName;
+  readonly defaultValueFormat?: FormatName;
+  readonly wrapSingleValues?: boolean;
+}
+
+const HEADERS_TYPE = T.array(T.struct([{ name: 'KEY', type: T.STRING }, { name: 'VALUE', type: T.BYTES }]));
+
+/** The result of planning CREATE STREAM/TABLE: the source, and the topic it needs. */
+export interface PlannedSource {
+  readonly source: DataSource;
+  /** PARTITIONS from the WITH clause (the topic is created when set and missing). */
+  readonly partitions?: number;
+}
+
+/** Plans `CREATE [SOURCE] STREAM|TABLE … (columns) WITH (…)`. */
+export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConfig): PlannedSource {
+  const props = new WithProperties(s.properties, s.pos);
+  const what = s.sourceType === 'STREAM' ? 'stream' : 'table';
+  if (s.isSource && s.orReplace) {
+    throw new PlanError(`Cannot add ${what} '${s.name}': CREATE OR REPLACE is not supported on source ${what}s.`, s.pos);
+  }
+  const topic = props.string('KAFKA_TOPIC');
+  if (topic === undefined) throw new PlanError('Missing required property "KAFKA_TOPIC" for this statement.', s.pos);
+
+  const key: Column[] = [];
+  const value: Column[] = [];
+  const names = new Set<string>();
+  for (const c of s.columns) {
+    if (RESERVED_COLUMN_NAMES.has(c.name.toUpperCase())) {
+      throw new PlanError(`'${c.name}' is a reserved column name. You cannot use it as a name for a column.`, c.pos);
+    }
+    if (names.has(c.name)) throw new PlanError(`Duplicate column names: ${c.name}`, c.pos);
+    names.add(c.name);
+    const type = resolveType(c.type, catalog.types);
+    const k = c.constraint?.kind;
+    if (k === 'Key' || k === 'PrimaryKey') {
+      if (k === 'PrimaryKey' && s.sourceType === 'STREAM') {
+        throw new PlanError(`Column \`${c.name}\` is a 'PRIMARY KEY' column: please use 'KEY' for streams.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`, c.pos);
+      }
+      if (k === 'Key' && s.sourceType === 'TABLE') {
+        throw new PlanError(`Column \`${c.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`, c.pos);
+      }
+      if (containsMap(type)) {
+        throw new PlanError(`Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${c.name}\`. Column type: ${formatType(type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`, c.pos);
+      }
+      key.push({ name: c.name, type, namespace: 'KEY' });
+    } else if (k === 'Headers') {
+      if (!typeEquals(type, HEADERS_TYPE)) throw new PlanError(`Invalid type for HEADERS column: expected ${formatType(HEADERS_TYPE)}, got ${formatType(type)}`, c.pos);
+      value.push({ name: c.name, type, namespace: 'HEADER' });
+    } else if (k === 'Header') {
+      const headerKey = c.constraint?.kind === 'Header' ? c.constraint.key : '';
+      if (type.kind !== 'BYTES') throw new PlanError(`Invalid type for HEADER('${headerKey}') column: expected BYTES, got ${formatType(type)}`, c.pos);
+      value.push({ name: c.name, type, namespace: 'HEADER', headerKey });
+    } else {
+      value.push({ name: c.name, type, namespace: 'VALUE' });
+    }
+  }
+  if (s.sourceType === 'TABLE' && key.length === 0 && s.columns.length > 0) {
+    throw new PlanError('Tables require a PRIMARY KEY. Please define the PRIMARY KEY.', s.pos);
+  }
+  if (s.columns.length === 0) throw new PlanError('The statement does not define any columns.', s.pos);
+
+  const format = props.format('FORMAT');
+  if (format && (props.has('KEY_FORMAT') || props.has('VALUE_FORMAT'))) {
+    throw new PlanError('Cannot supply both \'FORMAT\' and \'KEY_FORMAT\' or \'VALUE_FORMAT\' properties, as \'FORMAT\' sets both key and value formats.', s.pos);
+  }
+  const explicitKeyFormat = props.format('KEY_FORMAT');
+  let keyFormatName: FormatName = explicitKeyFormat ?? format ?? cfg.defaultKeyFormat;
+  const valueFormatName = props.format('VALUE_FORMAT') ?? format ?? cfg.defaultValueFormat;
+  if (!valueFormatName) {
+    throw new PlanError("Statement is missing the 'VALUE_FORMAT' property from the WITH clause. Either provide one or set a default via the 'ksql.persistence.default.format.value' config.", s.pos);
+  }
+  if (key.length === 0) {
+    if (explicitKeyFormat && explicitKeyFormat !== 'NONE' && s.sourceType === 'STREAM') {
+      throw new PlanError('Key format specified for stream without key columns.', s.pos);
+    }
+    keyFormatName = 'NONE';
+  }
+
+  const wrap = props.boolean('WRAP_SINGLE_VALUE') ?? cfg.wrapSingleValues;
+  const serialized = value.filter((c) => c.namespace === 'VALUE');
+  if (props.has('WRAP_SINGLE_VALUE') && serialized.length !== 1) {
+    throw new PlanError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas", s.pos);
+  }
+  const keyFormat: FormatSpec = {
+    format: keyFormatName,
+    delimiter: parseDelimiter(props.string('KEY_DELIMITER'), s.pos),
+    schemaFullName: props.string('KEY_SCHEMA_FULL_NAME'),
+  };
+  const valueFormat: FormatSpec = {
+    format: valueFormatName,
+    wrapSingleValue: serialized.length === 1 ? wrap : undefined,
+    delimiter: parseDelimiter(props.string('VALUE_DELIMITER'), s.pos),
+    schemaFullName: props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME'),
+  };
+  if (props.has('VALUE_DELIMITER') && valueFormatName !== 'DELIMITED') {
+    throw new PlanError(`${valueFormatName} does not support the following configs: [delimiter]`, s.pos);
+  }
+
+  let timestampColumn: string | undefined;
+  const ts = props.string('TIMESTAMP');
+  if (ts !== undefined) {
+    const name = ts.startsWith('`') ? ts.slice(1, -1) : ts.toUpperCase();
+    const col = [...key, ...value].find((c) => c.name === name);
+    if (!col) throw new PlanError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${name}'`, s.pos);
+    const tsFormat = props.string('TIMESTAMP_FORMAT');
+    if (!['BIGINT', 'TIMESTAMP', 'STRING'].includes(col.type.kind) || (col.type.kind === 'STRING' && tsFormat === undefined)) {
+      throw new PlanError(`Timestamp column, \`${name}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`, s.pos);
+    }
+    timestampColumn = name;
+  }
+
+  let window: WindowInfo | undefined;
+  const wt = props.string('WINDOW_TYPE');
+  if (wt !== undefined) {
+    const type = wt.toUpperCase();
+    if (type !== 'TUMBLING' && type !== 'HOPPING' && type !== 'SESSION') throw new PlanError(`Invalid WINDOW_TYPE: ${wt}`, s.pos);
+    if (key.length === 0) throw new PlanError('Windowed sources require a key column.', s.pos);
+    const size = props.string('WINDOW_SIZE');
+    if (type !== 'SESSION' && size === undefined) {
+      throw new PlanError(`Tumbling and Hopping window types should set WINDOW_SIZE in the WITH clause.`, s.pos);
+    }
+    if (type === 'SESSION' && size !== undefined) throw new PlanError('Session windows should not have WINDOW_SIZE set.', s.pos);
+    window = { type, sizeMs: size !== undefined ? parseDurationText(size, s.pos) : undefined };
+  }
+
+  const source: DataSource = {
+    name: s.name,
+    sourceType: s.sourceType,
+    schema: { key, value },
+    topic,
+    keyFormat,
+    valueFormat,
+    timestampColumn,
+    timestampFormat: props.string('TIMESTAMP_FORMAT'),
+    window,
+    isSource: s.isSource,
+    sqlText: s.text,
+  };
+  return { source, partitions: props.int('PARTITIONS') };
+}
+
+function containsMap(t: SqlType): boolean {
+  if (t.kind === 'MAP') return true;
+  if (t.kind === 'ARRAY') return containsMap(t.item);
+  if (t.kind === 'STRUCT') return t.fields.some((f) => containsMap(f.type));
+  return false;
+}
+
+const UNIT_MS: Record<string, number> = {
+  MILLISECOND: 1, MILLISECONDS: 1, SECOND: 1000, SECONDS: 1000, MINUTE: 60_000, MINUTES: 60_000,
+  HOUR: 3_600_000, HOURS: 3_600_000, DAY: 86_400_000, DAYS: 86_400_000,
+};
+
+/** Parses `'5 SECONDS'`-style durations from WITH properties. */
+export function parseDurationText(text: string, pos: CreateSource['pos']): number {
+  const m = /^\s*(\d+)\s*([A-Za-z]+)\s*$/.exec(text);
+  const unit = m ? UNIT_MS[m[2]!.toUpperCase()] : undefined;
+  if (!m || unit === undefined) throw new PlanError(`Invalid duration: '${text}'`, pos);
+  return Number(m[1]) * unit;
+}

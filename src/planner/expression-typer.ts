@@ -1,0 +1,456 @@
+import { PlanError } from '../common/errors.js';
+import { assertNever } from '../common/assert.js';
+import type { Position } from '../common/position.js';
+import { Decimal } from '../common/decimal.js';
+import {
+  T,
+  canImplicitlyCast,
+  formatType,
+  isNumeric,
+  typeEquals,
+  widerNumeric,
+  type SqlType,
+} from '../common/types.js';
+import type { Expression } from '../parser/ast/index.js';
+import type { ArgShape } from '../functions/function-types.js';
+import { getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
+import { decimalArithmeticType } from './decimal-rules.js';
+import { resolveType, type TypeRegistry } from './type-resolver.js';
+import type { TypedExpression } from './typed-expression.js';
+
+/** A column visible to expressions, at `index` in the evaluated row. */
+export interface ScopeColumn {
+  readonly name: string;
+  /** Upper-case source name or alias that qualifies it (`s.col`), if any. */
+  readonly qualifiers: readonly string[];
+  readonly type: SqlType;
+  readonly index: number;
+}
+
+/**
+ * What names mean while typing one expression. `special` is consulted on every
+ * node first: the aggregation planner uses it to map aggregate calls and GROUP BY
+ * expressions to columns it has already computed.
+ */
+export interface Scope {
+  readonly columns: readonly ScopeColumn[];
+  readonly types: TypeRegistry;
+  readonly special?: (e: Expression) => TypedExpression | undefined;
+  /** Message used when an aggregate function appears where it may not. */
+  readonly aggregateMessage?: string;
+}
+
+const TIME_UNITS = new Set([
+  'MILLISECOND', 'MILLISECONDS', 'SECOND', 'SECONDS', 'MINUTE', 'MINUTES', 'HOUR', 'HOURS',
+  'DAY', 'DAYS', 'WEEK', 'WEEKS', 'MONTH', 'MONTHS', 'YEAR', 'YEARS',
+]);
+
+/** The type the NULL literal carries until something gives it one. */
+const NULL_TYPE = T.STRING;
+
+export function isNullLiteral(e: TypedExpression): boolean {
+  return e.kind === 'Literal' && e.value === null && (e as { untyped?: boolean }).untyped === true;
+}
+
+function nullLiteral(): TypedExpression {
+  return { kind: 'Literal', type: NULL_TYPE, value: null, untyped: true } as TypedExpression;
+}
+
+/** Types AST expressions against a scope, inserting implicit casts. */
+export class ExpressionTyper {
+  private readonly lambdaScopes: Map<string, { slot: number; type: SqlType }>[] = [];
+  private nextSlot = 0;
+
+  constructor(private readonly scope: Scope) {}
+
+  /** Number of lambda variable slots the compiled expressions need. */
+  get slotCount(): number {
+    return this.nextSlot;
+  }
+
+  type(e: Expression): TypedExpression {
+    const special = this.scope.special?.(e);
+    if (special) return special;
+    switch (e.kind) {
+      case 'Literal':
+        return this.literal(e);
+      case 'ColumnRef':
+        return this.column(e.source, e.name, e.pos);
+      case 'Dereference': {
+        const base = this.type(e.base);
+        if (base.type.kind !== 'STRUCT') {
+          throw new PlanError(`Expected STRUCT type, got: ${formatType(base.type)} in '->${e.field}'`, e.pos);
+        }
+        const f = base.type.fields.find((x) => x.name === e.field) ?? base.type.fields.find((x) => x.name.toUpperCase() === e.field.toUpperCase());
+        if (!f) throw new PlanError(`Could not find field '${e.field}' in '${formatType(base.type)}'.`, e.pos);
+        return { kind: 'Field', type: f.type, base, field: f.name };
+      }
+      case 'Subscript': {
+        const base = this.type(e.base);
+        const index = this.type(e.index);
+        if (base.type.kind === 'ARRAY') {
+          return { kind: 'Subscript', type: base.type.item, base, index: this.coerce(index, T.INTEGER, e.index.pos) };
+        }
+        if (base.type.kind === 'MAP') {
+          return { kind: 'Subscript', type: base.type.value, base, index: this.coerce(index, base.type.key, e.index.pos) };
+        }
+        throw new PlanError(`Subscript expects ARRAY or MAP, got ${formatType(base.type)}`, e.pos);
+      }
+      case 'Unary': {
+        const operand = this.type(e.operand);
+        if (!isNumeric(operand.type) && !isNullLiteral(operand)) {
+          throw new PlanError(`Unsupported arithmetic: ${e.op}${formatType(operand.type)}`, e.pos);
+        }
+        return e.op === '+' ? operand : { kind: 'Negate', type: operand.type, operand };
+      }
+      case 'Not':
+        return { kind: 'Not', type: T.BOOLEAN, operand: this.boolean(e.operand, 'NOT') };
+      case 'Arithmetic':
+        return this.arithmetic(e.op, this.type(e.left), this.type(e.right), e.pos);
+      case 'Concat': {
+        const left = this.type(e.left);
+        const right = this.type(e.right);
+        return { kind: 'Concat', type: T.STRING, left: this.coerce(left, T.STRING, e.pos), right: this.coerce(right, T.STRING, e.pos) };
+      }
+      case 'Comparison': {
+        const [left, right, operandType] = this.unifyPair(this.type(e.left), this.type(e.right), e.pos, `comparison ${e.op}`);
+        return { kind: 'Compare', type: T.BOOLEAN, op: e.op, operandType, left, right };
+      }
+      case 'Logical':
+        return {
+          kind: e.op === 'AND' ? 'And' : 'Or',
+          type: T.BOOLEAN,
+          left: this.boolean(e.left, e.op),
+          right: this.boolean(e.right, e.op),
+        };
+      case 'IsNull':
+        return { kind: 'IsNull', type: T.BOOLEAN, operand: this.type(e.operand), negated: e.negated };
+      case 'Between': {
+        const items = [this.type(e.operand), this.type(e.low), this.type(e.high)];
+        const t = this.unify(items, e.pos, 'BETWEEN');
+        const [operand, low, high] = items.map((x) => this.coerce(x, t, e.pos)) as [TypedExpression, TypedExpression, TypedExpression];
+        return { kind: 'Between', type: T.BOOLEAN, operandType: t, operand, low, high, negated: e.negated };
+      }
+      case 'InList': {
+        const operand = this.type(e.operand);
+        const list = e.list.map((x) => this.type(x));
+        const t = this.unify([operand, ...list], e.pos, 'IN');
+        return {
+          kind: 'In',
+          type: T.BOOLEAN,
+          operandType: t,
+          operand: this.coerce(operand, t, e.pos),
+          list: list.map((x) => this.coerce(x, t, e.pos)),
+          negated: e.negated,
+        };
+      }
+      case 'Like': {
+        const operand = this.type(e.operand);
+        const pattern = this.type(e.pattern);
+        if (operand.type.kind !== 'STRING' && !isNullLiteral(operand)) {
+          throw new PlanError(`LIKE expects STRING operands, got ${formatType(operand.type)}`, e.pos);
+        }
+        return { kind: 'Like', type: T.BOOLEAN, operand, pattern: this.coerce(pattern, T.STRING, e.pos), escape: e.escape, negated: e.negated };
+      }
+      case 'SearchedCase':
+      case 'SimpleCase': {
+        const operand = e.kind === 'SimpleCase' ? this.type(e.operand) : undefined;
+        const whens = e.whens.map((w) => {
+          let when: TypedExpression;
+          if (operand) {
+            const [l, r, operandType] = this.unifyPair(operand, this.type(w.when), w.when.pos, 'CASE');
+            when = { kind: 'Compare', type: T.BOOLEAN, op: '=', operandType, left: l, right: r };
+          } else {
+            when = this.boolean(w.when, 'WHEN');
+          }
+          return { when, then: this.type(w.then) };
+        });
+        const elseExpr = e.else ? this.type(e.else) : undefined;
+        const results = [...whens.map((w) => w.then), ...(elseExpr ? [elseExpr] : [])];
+        const t = this.unify(results, e.pos, 'CASE');
+        return {
+          kind: 'Case',
+          type: t,
+          whens: whens.map((w) => ({ when: w.when, then: this.coerce(w.then, t, e.pos) })),
+          else: elseExpr ? this.coerce(elseExpr, t, e.pos) : undefined,
+        };
+      }
+      case 'Cast': {
+        const operand = this.type(e.operand);
+        const type = resolveType(e.type, this.scope.types);
+        if (isNullLiteral(operand)) return { kind: 'Literal', type, value: null };
+        checkCast(operand.type, type, e.pos);
+        if (typeEquals(operand.type, type)) return operand;
+        return { kind: 'Cast', type, operand };
+      }
+      case 'FunctionCall':
+        return this.call(e);
+      case 'CreateStruct': {
+        const fields = e.fields.map((f) => ({ name: f.name, value: this.type(f.value) }));
+        return {
+          kind: 'CreateStruct',
+          type: T.struct(fields.map((f) => ({ name: f.name, type: f.value.type }))),
+          fields,
+        };
+      }
+      case 'CreateArray': {
+        const items = e.items.map((x) => this.type(x));
+        const t = this.unify(items, e.pos, 'ARRAY');
+        return { kind: 'CreateArray', type: T.array(t), items: items.map((x) => this.coerce(x, t, e.pos)) };
+      }
+      case 'CreateMap': {
+        const keys = e.entries.map((x) => this.type(x.key));
+        const values = e.entries.map((x) => this.type(x.value));
+        const kt = this.unify(keys, e.pos, 'MAP key');
+        const vt = this.unify(values, e.pos, 'MAP value');
+        return {
+          kind: 'CreateMap',
+          type: T.map(kt, vt),
+          entries: keys.map((k, i) => ({ key: this.coerce(k, kt, e.pos), value: this.coerce(values[i]!, vt, e.pos) })),
+        };
+      }
+      case 'Lambda':
+        throw new PlanError('A lambda may only be used as a function argument', e.pos);
+      default:
+        return assertNever(e, 'expression');
+    }
+  }
+
+  /** Types `e` and requires BOOLEAN. */
+  boolean(e: Expression, where: string): TypedExpression {
+    const t = this.type(e);
+    if (isNullLiteral(t)) return { kind: 'Literal', type: T.BOOLEAN, value: null };
+    if (t.type.kind !== 'BOOLEAN') {
+      throw new PlanError(`Type error in ${where}: expected BOOLEAN, got ${formatType(t.type)}`, e.pos);
+    }
+    return t;
+  }
+
+  /** Wraps `e` in an implicit cast to `to`, or fails with a PlanError at `pos`. */
+  coerce(e: TypedExpression, to: SqlType, pos: Position): TypedExpression {
+    if (isNullLiteral(e)) return { kind: 'Literal', type: to, value: null };
+    if (typeEquals(e.type, to)) return e;
+    if (canImplicitlyCast(e.type, to) || implicitTemporal(e, to)) return { kind: 'Cast', type: to, operand: e };
+    throw new PlanError(`Cannot implicitly convert ${formatType(e.type)} to ${formatType(to)}`, pos);
+  }
+
+  private literal(e: Extract<Expression, { kind: 'Literal' }>): TypedExpression {
+    switch (e.literalType) {
+      case 'NULL':
+        return nullLiteral();
+      case 'INTEGER':
+        return { kind: 'Literal', type: T.INTEGER, value: e.value };
+      case 'BIGINT':
+        return { kind: 'Literal', type: T.BIGINT, value: e.value };
+      case 'DOUBLE':
+        return { kind: 'Literal', type: T.DOUBLE, value: e.value };
+      case 'STRING':
+        return { kind: 'Literal', type: T.STRING, value: e.value };
+      case 'BOOLEAN':
+        return { kind: 'Literal', type: T.BOOLEAN, value: e.value };
+      case 'DECIMAL': {
+        const d = Decimal.parse(String(e.value));
+        const precision = Math.max(d.precision, d.scale);
+        return { kind: 'Literal', type: T.decimal(Math.max(1, precision), d.scale), value: d };
+      }
+      default:
+        return assertNever(e.literalType, 'literal type');
+    }
+  }
+
+  private column(source: string | undefined, name: string, pos: Position): TypedExpression {
+    if (source === undefined) {
+      for (let i = this.lambdaScopes.length - 1; i >= 0; i--) {
+        const v = this.lambdaScopes[i]!.get(name);
+        if (v) return { kind: 'LambdaVar', type: v.type, slot: v.slot, name };
+      }
+    }
+    const matches = this.scope.columns.filter(
+      (c) => c.name === name && (source === undefined || c.qualifiers.includes(source)),
+    );
+    if (matches.length === 0) {
+      const label = source ? `${source}.${name}` : name;
+      throw new PlanError(`Column '${label}' cannot be resolved.`, pos);
+    }
+    if (matches.length > 1 && source === undefined) {
+      throw new PlanError(`Column '${name}' is ambiguous. Could be any of: ${matches.map((m) => `${m.qualifiers[0] ?? ''}.${m.name}`).join(', ')}`, pos);
+    }
+    const c = matches[0]!;
+    return { kind: 'Column', type: c.type, index: c.index, name: c.name };
+  }
+
+  private arithmetic(op: '+' | '-' | '*' | '/' | '%', left: TypedExpression, right: TypedExpression, pos: Position): TypedExpression {
+    if (isNullLiteral(left) && isNullLiteral(right)) return { kind: 'Literal', type: T.INTEGER, value: null };
+    if (isNullLiteral(left)) left = { kind: 'Literal', type: right.type, value: null };
+    if (isNullLiteral(right)) right = { kind: 'Literal', type: left.type, value: null };
+    if (op === '+' && left.type.kind === 'STRING' && right.type.kind === 'STRING') {
+      return { kind: 'Concat', type: T.STRING, left, right };
+    }
+    const wide = widerNumeric(left.type, right.type);
+    if (!wide) {
+      throw new PlanError(
+        `Error processing expression: Unsupported arithmetic types. ${formatType(left.type)} ${op} ${formatType(right.type)}`,
+        pos,
+      );
+    }
+    if (wide.kind === 'DECIMAL') {
+      const type = decimalArithmeticType(op, left.type, right.type);
+      return {
+        kind: 'Arithmetic',
+        type,
+        op,
+        left: left.type.kind === 'DECIMAL' ? left : { kind: 'Cast', type: decimalTypeOf(left.type), operand: left },
+        right: right.type.kind === 'DECIMAL' ? right : { kind: 'Cast', type: decimalTypeOf(right.type), operand: right },
+      };
+    }
+    return { kind: 'Arithmetic', type: wide, op, left: this.coerce(left, wide, pos), right: this.coerce(right, wide, pos) };
+  }
+
+  /** Brings two operands to one comparable type. */
+  private unifyPair(left: TypedExpression, right: TypedExpression, pos: Position, what: string): [TypedExpression, TypedExpression, SqlType] {
+    if (isNullLiteral(left) && isNullLiteral(right)) return [left, right, NULL_TYPE];
+    if (isNullLiteral(left)) return [{ kind: 'Literal', type: right.type, value: null }, right, right.type];
+    if (isNullLiteral(right)) return [left, { kind: 'Literal', type: left.type, value: null }, left.type];
+    const lt = left.type;
+    const rt = right.type;
+    if (typeEquals(lt, rt)) return [left, right, lt];
+    const wide = widerNumeric(lt, rt);
+    if (wide) return [this.coerce(left, wide, pos), this.coerce(right, wide, pos), wide];
+    const temporal = ['TIMESTAMP', 'DATE', 'TIME'];
+    if (temporal.includes(lt.kind) && rt.kind === 'STRING') return [left, { kind: 'Cast', type: lt, operand: right }, lt];
+    if (temporal.includes(rt.kind) && lt.kind === 'STRING') return [{ kind: 'Cast', type: rt, operand: left }, right, rt];
+    if ((lt.kind === 'TIMESTAMP' && rt.kind === 'DATE') || (lt.kind === 'DATE' && rt.kind === 'TIMESTAMP')) {
+      return [this.coerce(left, T.TIMESTAMP, pos), this.coerce(right, T.TIMESTAMP, pos), T.TIMESTAMP];
+    }
+    if (lt.kind === rt.kind && (lt.kind === 'ARRAY' || lt.kind === 'MAP' || lt.kind === 'STRUCT')) return [left, right, lt];
+    throw new PlanError(
+      `Cannot compare ${formatType(lt)} to ${formatType(rt)} in ${what}.`,
+      pos,
+    );
+  }
+
+  /** The common type of several expressions (numeric widening; NULL literals fit anything). */
+  private unify(items: readonly TypedExpression[], pos: Position, what: string): SqlType {
+    let t: SqlType | undefined;
+    for (const x of items) {
+      if (isNullLiteral(x)) continue;
+      if (!t) {
+        t = x.type;
+        continue;
+      }
+      if (typeEquals(t, x.type)) continue;
+      const wide = widerNumeric(t, x.type);
+      if (wide) {
+        t = wide;
+        continue;
+      }
+      if (canImplicitlyCast(x.type, t)) continue;
+      if (canImplicitlyCast(t, x.type)) {
+        t = x.type;
+        continue;
+      }
+      if (['TIMESTAMP', 'DATE', 'TIME'].includes(t.kind) && x.type.kind === 'STRING') continue;
+      if (t.kind === 'STRING' && ['TIMESTAMP', 'DATE', 'TIME'].includes(x.type.kind)) {
+        t = x.type;
+        continue;
+      }
+      throw new PlanError(`Invalid ${what}: all values must have the same type, got ${formatType(t)} and ${formatType(x.type)}`, pos);
+    }
+    return t ?? NULL_TYPE;
+  }
+
+  private call(e: Extract<Expression, { kind: 'FunctionCall' }>): TypedExpression {
+    const fn = getScalar(e.name);
+    if (!fn) {
+      if (getAggregate(e.name)) {
+        throw new PlanError(this.scope.aggregateMessage ?? `Aggregate function ${e.name} cannot be used here.`, e.pos);
+      }
+      if (getTableFunction(e.name)) {
+        throw new PlanError(`Table function ${e.name} can only be used in the SELECT clause of a stream query.`, e.pos);
+      }
+      throw new PlanError(`Can't find any functions with the name '${e.name}'`, e.pos);
+    }
+    const { shapes, typed } = this.argShapes(e.args);
+    const resolved = fn.resolve(shapes);
+    if (typeof resolved === 'string') throw new PlanError(resolved, e.pos);
+    const args = typed.map((a, i) => {
+      const want = resolved.argTypes?.[i];
+      if (a.kind === 'Lambda' || a.kind === 'Keyword' || !want) return isNullLiteral(a) ? { ...a } : a;
+      return this.coerce(a, want, e.args[i]!.pos);
+    });
+    return { kind: 'Call', type: resolved.returnType, name: e.name, fn: resolved, args };
+  }
+
+  /**
+   * Types call arguments into ArgShapes. Lambdas are typed when the function asks
+   * (bodyType), which records the typed body for the call node.
+   */
+  argShapes(args: readonly Expression[]): { shapes: ArgShape[]; typed: TypedExpression[] } {
+    const typed: TypedExpression[] = [];
+    const shapes: ArgShape[] = args.map((a, i) => {
+      if (a.kind === 'Lambda') {
+        const lambda = a;
+        typed[i] = { kind: 'Lambda', type: NULL_TYPE, slots: [], body: nullLiteral() };
+        return {
+          kind: 'lambda',
+          arity: a.params.length,
+          bodyType: (paramTypes: readonly SqlType[]) => {
+            const vars = new Map<string, { slot: number; type: SqlType }>();
+            const slots = lambda.params.map((p, j) => {
+              const slot = this.nextSlot++;
+              vars.set(p, { slot, type: paramTypes[j] ?? NULL_TYPE });
+              return slot;
+            });
+            this.lambdaScopes.push(vars);
+            try {
+              const body = this.type(lambda.body);
+              typed[i] = { kind: 'Lambda', type: body.type, slots, body };
+              return body.type;
+            } finally {
+              this.lambdaScopes.pop();
+            }
+          },
+        };
+      }
+      if (a.kind === 'ColumnRef' && a.source === undefined && TIME_UNITS.has(a.name) && !this.hasName(a.name)) {
+        typed[i] = { kind: 'Keyword', type: T.STRING, word: a.name };
+        return { kind: 'keyword', word: a.name };
+      }
+      const t = this.type(a);
+      typed[i] = t;
+      const literal = t.kind === 'Literal' ? t.value : undefined;
+      return { kind: 'value', type: t.type, literal, isNullLiteral: isNullLiteral(t) };
+    });
+    return { shapes, typed };
+  }
+
+  private hasName(name: string): boolean {
+    return this.scope.columns.some((c) => c.name === name) || this.lambdaScopes.some((s) => s.has(name));
+  }
+}
+
+function decimalTypeOf(t: SqlType): SqlType {
+  return t.kind === 'INTEGER' ? T.decimal(10, 0) : t.kind === 'BIGINT' ? T.decimal(19, 0) : t;
+}
+
+function implicitTemporal(e: TypedExpression, to: SqlType): boolean {
+  return e.type.kind === 'STRING' && e.kind === 'Literal' && ['TIMESTAMP', 'DATE', 'TIME'].includes(to.kind);
+}
+
+/** Rejects CASTs ksqlDB does not allow. */
+export function checkCast(from: SqlType, to: SqlType, pos: Position): void {
+  if (typeEquals(from, to) || to.kind === 'STRING') return;
+  const ok = (() => {
+    if (isNumeric(to)) return isNumeric(from) || from.kind === 'STRING';
+    if (to.kind === 'BOOLEAN') return from.kind === 'STRING';
+    if (to.kind === 'TIMESTAMP') return ['STRING', 'DATE', 'TIMESTAMP'].includes(from.kind);
+    if (to.kind === 'DATE') return ['STRING', 'TIMESTAMP'].includes(from.kind);
+    if (to.kind === 'TIME') return ['STRING', 'TIMESTAMP'].includes(from.kind);
+    if (to.kind === 'BYTES') return false;
+    if (to.kind === 'ARRAY' && from.kind === 'ARRAY') return true;
+    if (to.kind === 'MAP' && from.kind === 'MAP') return true;
+    if (to.kind === 'STRUCT' && from.kind === 'STRUCT') return true;
+    return false;
+  })();
+  if (!ok) throw new PlanError(`Cast of ${formatType(from)} to ${formatType(to)} is not supported`, pos);
+}

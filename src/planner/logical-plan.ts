@@ -1,0 +1,87 @@
+import type { SqlType } from '../common/types.js';
+import type { ResolvedAggregate } from '../functions/function-types.js';
+import type { DataSource } from './data-source.js';
+import type { Column } from './schema.js';
+import type { TypedExpression } from './typed-expression.js';
+
+/**
+ * The columns of the rows one plan node emits. Expressions under the node's parent
+ * index into `columns`. `key` describes the record key the node emits (a separate
+ * array of values); `isTable` says whether records are upserts (a changelog).
+ */
+export interface RowSchema {
+  readonly columns: readonly RowColumn[];
+  readonly key: readonly Column[];
+  readonly isTable: boolean;
+  /** Set when records carry a window (windowed aggregation or windowed source). */
+  readonly window?: WindowSpec | { readonly kind: 'SOURCE'; readonly type: 'TUMBLING' | 'HOPPING' | 'SESSION'; readonly sizeMs?: number };
+}
+
+export interface RowColumn {
+  readonly name: string;
+  readonly type: SqlType;
+  /** Source names/aliases that may qualify the column. */
+  readonly qualifiers: readonly string[];
+}
+
+/** A window clause with all durations in milliseconds (grace and retention defaulted). */
+export type WindowSpec =
+  | { readonly kind: 'TUMBLING'; readonly sizeMs: number; readonly graceMs: number; readonly retentionMs: number }
+  | { readonly kind: 'HOPPING'; readonly sizeMs: number; readonly advanceMs: number; readonly graceMs: number; readonly retentionMs: number }
+  | { readonly kind: 'SESSION'; readonly gapMs: number; readonly graceMs: number; readonly retentionMs: number };
+
+/** One aggregate call: its resolved implementation and typed arguments over the input row. */
+export interface AggregateCall {
+  readonly name: string;
+  readonly fn: ResolvedAggregate;
+  readonly args: readonly TypedExpression[];
+  readonly type: SqlType;
+}
+
+export interface TableFunctionCall {
+  readonly name: string;
+  readonly type: SqlType;
+  readonly invoke: (args: unknown[]) => unknown[];
+  readonly args: readonly TypedExpression[];
+}
+
+/**
+ * The logical plan of one query: a tree (here, a chain) of relational nodes.
+ * Every node declares the schema it emits.
+ */
+export type LogicalPlan =
+  | { readonly kind: 'Source'; readonly source: DataSource; readonly alias: string; readonly schema: RowSchema }
+  | { readonly kind: 'Filter'; readonly input: LogicalPlan; readonly predicate: TypedExpression; readonly slots: number; readonly schema: RowSchema; readonly clause: 'WHERE' | 'HAVING' }
+  | {
+      readonly kind: 'FlatMap';
+      readonly input: LogicalPlan;
+      readonly functions: readonly TableFunctionCall[];
+      readonly slots: number;
+      readonly schema: RowSchema;
+    }
+  | {
+      readonly kind: 'SelectKey';
+      readonly input: LogicalPlan;
+      readonly keyExprs: readonly TypedExpression[];
+      readonly slots: number;
+      readonly schema: RowSchema;
+    }
+  | {
+      readonly kind: 'Aggregate';
+      readonly input: LogicalPlan;
+      readonly groupBy: readonly TypedExpression[];
+      readonly window?: WindowSpec;
+      readonly aggregates: readonly AggregateCall[];
+      readonly slots: number;
+      readonly schema: RowSchema;
+    }
+  | {
+      readonly kind: 'Project';
+      readonly input: LogicalPlan;
+      readonly keyExprs: readonly TypedExpression[];
+      readonly valueExprs: readonly TypedExpression[];
+      readonly slots: number;
+      readonly schema: RowSchema;
+    }
+  | { readonly kind: 'Suppress'; readonly input: LogicalPlan; readonly window: WindowSpec; readonly schema: RowSchema }
+  | { readonly kind: 'Sink'; readonly input: LogicalPlan; readonly target: DataSource; readonly schema: RowSchema };

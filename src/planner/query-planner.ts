@@ -1,0 +1,517 @@
+import { NotImplementedError, PlanError } from '../common/errors.js';
+import { T, type SqlType } from '../common/types.js';
+import type { Expression, Query, SelectItem, WindowExpression } from '../parser/ast/index.js';
+import { formatExpression } from '../parser/index.js';
+import { getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
+import { exprKey, walk } from './ast-walk.js';
+import type { Catalog } from './catalog.js';
+import type { DataSource } from './data-source.js';
+import { ExpressionTyper, type Scope, type ScopeColumn } from './expression-typer.js';
+import type { AggregateCall, LogicalPlan, RowColumn, RowSchema, TableFunctionCall, WindowSpec } from './logical-plan.js';
+import { PSEUDO, RESERVED_COLUMN_NAMES, type Column, type LogicalSchema } from './schema.js';
+import { sourceRowSchema } from './source-schema.js';
+import type { TypedExpression } from './typed-expression.js';
+
+/** What the statement around a query needs from the planner. */
+export interface QueryContext {
+  readonly catalog: Catalog;
+  /** Name of the stream/table being created or inserted into (persistent queries). */
+  readonly sinkName?: string;
+  /** True for CREATE … AS / INSERT INTO; false for transient SELECTs. */
+  readonly persistent: boolean;
+}
+
+/** A planned query: the plan up to (excluding) the sink, and the schema it produces. */
+export interface PlannedQuery {
+  readonly plan: LogicalPlan;
+  readonly output: LogicalSchema;
+  readonly isTable: boolean;
+  readonly window?: WindowSpec | { readonly kind: 'SOURCE'; readonly type: 'TUMBLING' | 'HOPPING' | 'SESSION'; readonly sizeMs?: number };
+  readonly sources: readonly DataSource[];
+  readonly emitFinal: boolean;
+}
+
+const DEFAULT_GRACE_MS = 24 * 3600 * 1000;
+
+/** Plans a SELECT into a logical plan. Throws PlanError for anything ksqlDB rejects. */
+export function planQuery(q: Query, ctx: QueryContext): PlannedQuery {
+  return new QueryPlanner(q, ctx).plan();
+}
+
+interface NamedItem {
+  readonly expr: Expression;
+  readonly alias?: string;
+  readonly pos: Query['pos'];
+}
+
+class QueryPlanner {
+  private slots = 0;
+  constructor(
+    private readonly q: Query,
+    private readonly ctx: QueryContext,
+  ) {}
+
+  plan(): PlannedQuery {
+    const q = this.q;
+    if (q.from.kind === 'Join') throw new NotImplementedError('JOIN is not supported yet', q.from.pos);
+    const source = this.ctx.catalog.getSource(q.from.name);
+    if (!source) throw new PlanError(`${q.from.name} does not exist.`, q.from.pos);
+    const alias = q.from.alias ?? source.name;
+    let node: LogicalPlan = { kind: 'Source', source, alias, schema: sourceRowSchema(source, alias) };
+
+    const items = this.expandSelect(q.select, node.schema);
+    const hasAggregates = items.some((it) => containsAggregate(it.expr)) || (q.having !== undefined && containsAggregate(q.having));
+    const isAggregation = (q.groupBy?.length ?? 0) > 0 || hasAggregates;
+
+    if (q.window && !isAggregation) throw new PlanError('WINDOW clause requires a GROUP BY clause.', q.window.pos);
+    if (q.where) {
+      this.rejectWindowBounds(q.where, node.schema, 'WHERE');
+      const typer = this.typer(node.schema, 'Aggregate functions are not allowed in WHERE.');
+      const predicate = typer.boolean(q.where, 'WHERE expression');
+      node = { kind: 'Filter', input: node, predicate, slots: typer.slotCount, schema: node.schema, clause: 'WHERE' };
+    }
+
+    const tableFns = items.filter((it) => it.expr.kind === 'FunctionCall' && getTableFunction(it.expr.name) !== undefined);
+    let flatMapped = new Map<string, number>();
+    if (tableFns.length > 0) {
+      if (node.schema.isTable) throw new PlanError('Table source is not supported with table functions', q.pos);
+      const typer = this.typer(node.schema);
+      const functions: TableFunctionCall[] = [];
+      const cols: RowColumn[] = [...node.schema.columns];
+      for (const it of tableFns) {
+        const call = it.expr as Extract<Expression, { kind: 'FunctionCall' }>;
+        const key = exprKey(call);
+        if (flatMapped.has(key)) continue;
+        const fn = getTableFunction(call.name)!;
+        const { shapes, typed } = typer.argShapes(call.args);
+        const r = fn.resolve(shapes);
+        if (typeof r === 'string') throw new PlanError(r, call.pos);
+        flatMapped.set(key, cols.length);
+        cols.push({ name: `KSQL_SYNTH_${functions.length}`, type: r.returnType, qualifiers: [] });
+        functions.push({ name: call.name, type: r.returnType, invoke: r.invoke, args: typed });
+      }
+      node = { kind: 'FlatMap', input: node, functions, slots: typer.slotCount, schema: { ...node.schema, columns: cols } };
+    }
+    const flatSpecial = (e: Expression): TypedExpression | undefined => {
+      if (e.kind !== 'FunctionCall') return undefined;
+      const idx = flatMapped.get(exprKey(e));
+      if (idx === undefined) return undefined;
+      const c = node.schema.columns[idx]!;
+      return { kind: 'Column', type: c.type, index: idx, name: c.name };
+    };
+
+    if (isAggregation) return this.planAggregation(node, items, source, flatSpecial);
+    if (q.having) throw new PlanError('HAVING requires a GROUP BY clause.', q.having.pos);
+    return this.planSelect(node, items, source, flatSpecial);
+  }
+
+  private typer(schema: RowSchema, aggregateMessage?: string, special?: Scope['special']): ExpressionTyper {
+    const columns: ScopeColumn[] = schema.columns.map((c, index) => ({ name: c.name, qualifiers: c.qualifiers, type: c.type, index }));
+    const typer = new ExpressionTyper({ columns, types: this.ctx.catalog.types, special, aggregateMessage });
+    return typer;
+  }
+
+  /** Expands `*` and `src.*` into column references, keeping positions. */
+  private expandSelect(select: readonly SelectItem[], schema: RowSchema): NamedItem[] {
+    const out: NamedItem[] = [];
+    for (const item of select) {
+      if (item.kind === 'SingleColumn') {
+        out.push({ expr: item.expr, alias: item.alias, pos: item.pos });
+        continue;
+      }
+      if (item.kind === 'StructAll') {
+        const typer = this.typer(schema);
+        const base = typer.type(item.base);
+        if (base.type.kind !== 'STRUCT') throw new PlanError(`Expected STRUCT type for '->*', got ${base.type.kind}`, item.pos);
+        for (const f of base.type.fields) {
+          out.push({ expr: { kind: 'Dereference', base: item.base, field: f.name, pos: item.pos }, alias: f.name, pos: item.pos });
+        }
+        continue;
+      }
+      if (item.source !== undefined && !schema.columns.some((c) => c.qualifiers.includes(item.source!))) {
+        throw new PlanError(`'${item.source}' is not a valid stream/table name or alias.`, item.pos);
+      }
+      for (const c of schema.columns) {
+        if (RESERVED_COLUMN_NAMES.has(c.name) || c.name.startsWith('KSQL_SYNTH_')) continue;
+        out.push({ expr: { kind: 'ColumnRef', name: c.name, pos: item.pos }, pos: item.pos });
+      }
+    }
+    return out;
+  }
+
+  private rejectWindowBounds(e: Expression, schema: RowSchema, clause: string): void {
+    if (schema.window) return;
+    walk(e, (x) => {
+      if (x.kind === 'ColumnRef' && (x.name === PSEUDO.WINDOWSTART || x.name === PSEUDO.WINDOWEND)) {
+        throw new PlanError(`Window bounds column ${x.name} can only be used in the SELECT clause of windowed aggregations and can not be used in ${clause}`, x.pos);
+      }
+    });
+  }
+
+  /** Names of output columns: alias, column or field name, else KSQL_COL_n. */
+  private nameItems(items: readonly NamedItem[]): string[] {
+    const names: (string | undefined)[] = items.map((it) => {
+      if (it.alias) return it.alias;
+      if (it.expr.kind === 'ColumnRef') return it.expr.name;
+      if (it.expr.kind === 'Dereference') return it.expr.field;
+      return undefined;
+    });
+    const used = new Set(names.filter((n): n is string => n !== undefined));
+    let next = 0;
+    return names.map((n) => {
+      if (n !== undefined) return n;
+      while (used.has(`KSQL_COL_${next}`)) next++;
+      const g = `KSQL_COL_${next++}`;
+      used.add(g);
+      return g;
+    });
+  }
+
+  private checkReserved(items: readonly NamedItem[], names: readonly string[], windowed: boolean): void {
+    if (!this.ctx.persistent) return;
+    names.forEach((n, i) => {
+      const it = items[i]!;
+      if (!RESERVED_COLUMN_NAMES.has(n)) return;
+      if (it.alias) throw new PlanError(`\`${n}\` is a reserved column name. You cannot use it as an alias for a column.`, it.pos);
+      if (windowed && (n === PSEUDO.WINDOWSTART || n === PSEUDO.WINDOWEND)) return;
+      throw new PlanError(`Reserved column name in select: \`${n}\`. Please remove or alias the column.`, it.pos);
+    });
+  }
+
+  private needInProjection(what: string, missing: readonly string[]): never {
+    const plural = missing.length > 1;
+    const list = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}` : missing[0];
+    throw new PlanError(
+      `The query used to build \`${this.ctx.sinkName ?? 'OUTPUT'}\` must include the ${what}${plural ? 's' : ''} ${list} in its projection (eg, SELECT ${missing.join(', ')}...).`,
+      this.q.pos,
+    );
+  }
+
+  private planSelect(
+    input: LogicalPlan,
+    items: readonly NamedItem[],
+    source: DataSource,
+    flatSpecial: (e: Expression) => TypedExpression | undefined,
+  ): PlannedQuery {
+    const q = this.q;
+    let node = input;
+    const names = this.nameItems(items);
+    this.checkReserved(items, names, false);
+    const typer = this.typer(node.schema, 'Aggregate functions require a GROUP BY clause.', flatSpecial);
+    for (const it of items) this.rejectWindowBoundsInSelect(it.expr, node.schema);
+    const typed = items.map((it) => typer.type(it.expr));
+
+    let keyIdx: number[] = [];
+    let keyCols: Column[] = [];
+    if (q.partitionBy) {
+      if (node.schema.isTable) throw new PlanError('PARTITION BY is not supported on tables.', q.partitionBy[0]?.pos ?? q.pos);
+      if (node.schema.window) throw new PlanError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', q.pos);
+      const pb = q.partitionBy;
+      const isNull = pb.length === 1 && pb[0]!.kind === 'Literal' && pb[0]!.literalType === 'NULL';
+      const keyExprs = isNull ? [] : pb.map((e) => {
+        try {
+          return typer.type(e);
+        } catch (err) {
+          if (err instanceof PlanError && e.kind === 'ColumnRef') throw new PlanError(`PARTITION BY column '${e.name}' cannot be resolved.`, e.pos);
+          throw err;
+        }
+      });
+      const missing: string[] = [];
+      pb.forEach((e, i) => {
+        if (isNull) return;
+        const k = normKey(e);
+        const at = items.findIndex((it) => normKey(it.expr) === k);
+        if (at < 0) {
+          missing.push(describe(e, source.name));
+          return;
+        }
+        if (keyIdx.includes(at)) return;
+        keyIdx.push(at);
+        keyCols.push({ name: names[at]!, type: keyExprs[i]!.type, namespace: 'KEY' });
+      });
+      if (missing.length > 0 && this.ctx.persistent) this.needInProjection('partitioning expression', missing);
+      const schema: RowSchema = { ...node.schema, key: keyCols };
+      node = { kind: 'SelectKey', input: node, keyExprs, slots: typer.slotCount, schema };
+      this.checkDuplicateKeys(items, names, keyIdx, pb);
+    } else {
+      const keyNames = source.schema.key.map((c) => c.name);
+      const missing: string[] = [];
+      for (const kn of keyNames) {
+        const at = items.findIndex((it, i) => !keyIdx.includes(i) && it.expr.kind === 'ColumnRef' && it.expr.name === kn);
+        if (at < 0) {
+          missing.push(kn);
+          continue;
+        }
+        keyIdx.push(at);
+        keyCols.push({ name: names[at]!, type: typed[at]!.type, namespace: 'KEY' });
+      }
+      if (missing.length > 0 && this.ctx.persistent) this.needInProjection(missing.length > 1 ? 'key column' : 'key column', missing);
+      // A key column selected twice under different names.
+      for (const kn of keyNames) {
+        const all = items.map((it, i) => [it, i] as const).filter(([it]) => it.expr.kind === 'ColumnRef' && it.expr.name === kn);
+        if (all.length > 1 && this.ctx.persistent) {
+          throw new PlanError(`The projection contains a key column (\`${kn}\`) more than once, aliased as: ${all.map(([, i]) => names[i]).join(' and ')}.`, q.pos);
+        }
+      }
+      if (!this.ctx.persistent) {
+        keyIdx = [];
+        keyCols = [];
+      }
+    }
+    return this.project(node, items, names, typed, keyIdx, keyCols, typer.slotCount, node.schema.window, false);
+  }
+
+  private rejectWindowBoundsInSelect(e: Expression, schema: RowSchema): void {
+    if (schema.window) return;
+    walk(e, (x) => {
+      if (x.kind === 'ColumnRef' && (x.name === PSEUDO.WINDOWSTART || x.name === PSEUDO.WINDOWEND)) {
+        throw new PlanError(`Window bounds column ${x.name} can only be used in the SELECT clause of windowed aggregations and can not be used in SELECT`, x.pos);
+      }
+    });
+  }
+
+  private checkDuplicateKeys(items: readonly NamedItem[], names: readonly string[], keyIdx: readonly number[], exprs: readonly Expression[]): void {
+    if (!this.ctx.persistent) return;
+    for (const e of exprs) {
+      const k = normKey(e);
+      const all = items.map((it, i) => i).filter((i) => normKey(items[i]!.expr) === k);
+      if (all.length > 1) {
+        throw new PlanError(`The projection contains a key column (\`${names[all[0]!]}\`) more than once, aliased as: ${all.map((i) => names[i]).join(' and ')}.`, this.q.pos);
+      }
+    }
+    void keyIdx;
+  }
+
+  private project(
+    input: LogicalPlan,
+    items: readonly NamedItem[],
+    names: readonly string[],
+    typed: readonly TypedExpression[],
+    keyIdx: readonly number[],
+    keyCols: readonly Column[],
+    slots: number,
+    window: PlannedQuery['window'],
+    emitFinal: boolean,
+  ): PlannedQuery {
+    const valueIdx = items.map((_, i) => i).filter((i) => !keyIdx.includes(i));
+    const valueCols: Column[] = valueIdx.map((i) => ({ name: names[i]!, type: typed[i]!.type, namespace: 'VALUE' }));
+    const seen = new Set<string>();
+    for (const c of [...keyCols, ...valueCols]) {
+      if (seen.has(c.name)) throw new PlanError(`Cannot create a column with the same name more than once: \`${c.name}\``, this.q.pos);
+      seen.add(c.name);
+    }
+    if (this.ctx.persistent && valueCols.length === 0 && input.schema.isTable === false && false) {
+      throw new PlanError('The projection contains no value columns.', this.q.pos);
+    }
+    const sinkQual = this.ctx.sinkName ? [this.ctx.sinkName] : [];
+    const schema: RowSchema = {
+      columns: [...keyCols, ...valueCols].map((c) => ({ name: c.name, type: c.type, qualifiers: sinkQual })),
+      key: keyCols,
+      isTable: input.schema.isTable,
+      window,
+    };
+    let plan: LogicalPlan = {
+      kind: 'Project',
+      input,
+      keyExprs: keyIdx.map((i) => typed[i]!),
+      valueExprs: valueIdx.map((i) => typed[i]!),
+      slots,
+      schema,
+    };
+    if (emitFinal && window && window.kind !== 'SOURCE') plan = { kind: 'Suppress', input: plan, window, schema };
+    return {
+      plan,
+      output: { key: keyCols, value: valueCols },
+      isTable: input.schema.isTable,
+      window,
+      sources: [sourceOf(input)],
+      emitFinal,
+    };
+  }
+
+  private planAggregation(
+    input: LogicalPlan,
+    items: readonly NamedItem[],
+    source: DataSource,
+    flatSpecial: (e: Expression) => TypedExpression | undefined,
+  ): PlannedQuery {
+    const q = this.q;
+    if (q.partitionBy) throw new PlanError('PARTITION BY and GROUP BY in the same query are not supported.', q.partitionBy[0]?.pos ?? q.pos);
+    const groupBy = q.groupBy ?? [];
+    if (groupBy.length === 0) throw new NotImplementedError('Aggregations without GROUP BY are not supported yet.', q.pos);
+    const inTyper = this.typer(input.schema, undefined, flatSpecial);
+    for (const g of groupBy) {
+      walk(g, (x) => {
+        if (x.kind === 'FunctionCall' && getAggregate(x.name) && !getScalar(x.name)) {
+          throw new PlanError(`GROUP BY does not support aggregate functions: ${x.name} is an aggregate function.`, x.pos);
+        }
+      });
+      this.rejectWindowBounds(g, input.schema, 'GROUP BY');
+    }
+    const groupTyped = groupBy.map((g) => inTyper.type(g));
+    for (const [i, g] of groupTyped.entries()) {
+      if (containsMap(g.type)) {
+        throw new PlanError(`Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${groupKeyName(groupBy[i]!, i)}\`. Column type: ${g.type.kind}. See https://github.com/confluentinc/ksql/issues/6621 for more.`, groupBy[i]!.pos);
+      }
+    }
+
+    // Aggregate calls in SELECT and HAVING, each computed once.
+    const aggIndex = new Map<string, number>();
+    const aggregates: AggregateCall[] = [];
+    const collect = (e: Expression): void =>
+      walk(e, (x) => {
+        if (x.kind !== 'FunctionCall' || !getAggregate(x.name) || getScalar(x.name)) return true;
+        const key = exprKey(x);
+        if (!aggIndex.has(key)) {
+          const fn = getAggregate(x.name)!;
+          for (const a of x.args) walk(a, (y) => {
+            if (y.kind === 'FunctionCall' && getAggregate(y.name) && !getScalar(y.name)) {
+              throw new PlanError(`Aggregate functions can not be nested: ${x.name}(${y.name}())`, y.pos);
+            }
+          });
+          const { shapes, typed } = inTyper.argShapes(x.args);
+          const r = fn.resolve(shapes);
+          if (typeof r === 'string') throw new PlanError(r, x.pos);
+          if (input.schema.isTable && !r.undo) {
+            throw new PlanError(`The aggregation function ${x.name} cannot be applied to a table source, only to a stream source.`, x.pos);
+          }
+          const args = typed.map((a, i) => {
+            const want = r.argTypes?.[i];
+            return want && a.kind !== 'Lambda' ? inTyper.coerce(a, want, x.args[i]!.pos) : a;
+          });
+          aggIndex.set(key, aggregates.length);
+          aggregates.push({ name: x.name, fn: r, args, type: r.returnType });
+        }
+        return false;
+      });
+    for (const it of items) collect(it.expr);
+    if (q.having) collect(q.having);
+    if (aggregates.length === 0 && this.ctx.persistent) {
+      throw new PlanError('GROUP BY requires aggregate functions in either the SELECT or HAVING clause.', q.pos);
+    }
+
+    // Key column names come from the projection.
+    const names = this.nameItems(items);
+    const keyIdx: number[] = [];
+    const keyCols: Column[] = [];
+    const missing: string[] = [];
+    groupBy.forEach((g, i) => {
+      const k = normKey(g);
+      const at = items.findIndex((it) => normKey(it.expr) === k);
+      if (at < 0) {
+        missing.push(describe(g, source.name));
+        keyCols.push({ name: groupKeyName(g, i), type: groupTyped[i]!.type, namespace: 'KEY' });
+        return;
+      }
+      if (keyIdx.includes(at)) throw new PlanError(`The projection contains a key column more than once.`, q.pos);
+      keyIdx.push(at);
+      keyCols.push({ name: names[at]!, type: groupTyped[i]!.type, namespace: 'KEY' });
+    });
+    if (missing.length > 0 && this.ctx.persistent) this.needInProjection('grouping expression', missing);
+    this.checkDuplicateKeys(items, names, keyIdx, groupBy);
+
+    const window = q.window ? windowSpec(q.window) : undefined;
+    if (window && input.schema.isTable) throw new PlanError('Windowed aggregation is not supported on tables.', q.window!.pos);
+    const aggCols: RowColumn[] = [
+      ...keyCols.map((c) => ({ name: c.name, type: c.type, qualifiers: [] as string[] })),
+      ...aggregates.map((a, i) => ({ name: `KSQL_AGG_VARIABLE_${i}`, type: a.type, qualifiers: [] as string[] })),
+      ...(window ? [{ name: PSEUDO.WINDOWSTART, type: T.BIGINT, qualifiers: [] as string[] }, { name: PSEUDO.WINDOWEND, type: T.BIGINT, qualifiers: [] as string[] }] : []),
+    ];
+    const aggSchema: RowSchema = { columns: aggCols, key: keyCols, isTable: true, window };
+    let node: LogicalPlan = { kind: 'Aggregate', input, groupBy: groupTyped, window, aggregates, slots: inTyper.slotCount, schema: aggSchema };
+
+    const groupKeys = groupBy.map(normKey);
+    const nonAgg: string[] = [];
+    const special = (e: Expression): TypedExpression | undefined => {
+      if (e.kind === 'FunctionCall') {
+        const ai = aggIndex.get(exprKey(e));
+        if (ai !== undefined) return { kind: 'Column', type: aggregates[ai]!.type, index: keyCols.length + ai, name: `KSQL_AGG_VARIABLE_${ai}` };
+      }
+      const gi = groupKeys.indexOf(normKey(e));
+      if (gi >= 0) return { kind: 'Column', type: groupTyped[gi]!.type, index: gi, name: keyCols[gi]!.name };
+      if (e.kind === 'ColumnRef' && (e.name === PSEUDO.WINDOWSTART || e.name === PSEUDO.WINDOWEND)) {
+        if (!window) throw new PlanError(`Window bounds column ${e.name} can only be used in the SELECT clause of windowed aggregations`, e.pos);
+        const idx = aggCols.findIndex((c) => c.name === e.name);
+        return { kind: 'Column', type: T.BIGINT, index: idx, name: e.name };
+      }
+      if (e.kind === 'ColumnRef') {
+        nonAgg.push(describe(e, source.name));
+        return { kind: 'Literal', type: T.STRING, value: null };
+      }
+      return undefined;
+    };
+    const outTyper = new ExpressionTyper({ columns: [], types: this.ctx.catalog.types, special });
+    if (q.having) {
+      const predicate = outTyper.boolean(q.having, 'HAVING expression');
+      if (nonAgg.length) throw new PlanError(`Non-aggregate HAVING expression(s) not part of GROUP BY: ${nonAgg.join(', ')}`, q.having.pos);
+      node = { kind: 'Filter', input: node, predicate, slots: outTyper.slotCount, schema: aggSchema, clause: 'HAVING' };
+    }
+    this.checkReserved(items, names, window !== undefined);
+    const typed = items.map((it) => outTyper.type(it.expr));
+    if (nonAgg.length) {
+      throw new PlanError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${[...new Set(nonAgg)].join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`, q.pos);
+    }
+    if (!this.ctx.persistent) return this.project(node, items, names, typed, [], [], outTyper.slotCount, window, q.emit === 'FINAL');
+    return this.project(node, items, names, typed, keyIdx, keyCols, outTyper.slotCount, window, q.emit === 'FINAL');
+  }
+}
+
+function sourceOf(plan: LogicalPlan): DataSource {
+  let p = plan;
+  while (p.kind !== 'Source') p = p.input;
+  return p.source;
+}
+
+function containsAggregate(e: Expression): boolean {
+  let found = false;
+  walk(e, (x) => {
+    if (x.kind === 'FunctionCall' && getAggregate(x.name) && !getScalar(x.name)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+function containsMap(t: SqlType): boolean {
+  switch (t.kind) {
+    case 'MAP':
+      return true;
+    case 'ARRAY':
+      return containsMap(t.item);
+    case 'STRUCT':
+      return t.fields.some((f) => containsMap(f.type));
+    default:
+      return false;
+  }
+}
+
+/** Structural key with source qualifiers dropped from column references. */
+function normKey(e: Expression): string {
+  return JSON.stringify(e, (k, v) => (k === 'pos' || k === 'source' ? undefined : v));
+}
+
+function groupKeyName(e: Expression, i: number): string {
+  return e.kind === 'ColumnRef' ? e.name : `KSQL_COL_${i}`;
+}
+
+function describe(e: Expression, sourceName: string): string {
+  if (e.kind === 'ColumnRef') return `${e.source ?? sourceName}.${e.name}`;
+  try {
+    return formatExpression(e);
+  } catch {
+    return '<expression>';
+  }
+}
+
+/** Durations of a WINDOW clause in ms, with ksqlDB's defaults (grace 24h). */
+export function windowSpec(w: WindowExpression): WindowSpec {
+  const grace = w.grace?.ms ?? DEFAULT_GRACE_MS;
+  switch (w.kind) {
+    case 'Tumbling':
+      return { kind: 'TUMBLING', sizeMs: w.size.ms, graceMs: grace, retentionMs: w.retention?.ms ?? w.size.ms + grace };
+    case 'Hopping':
+      if (w.advance.ms > w.size.ms) throw new PlanError('Window advance must be less than or equal to the window size', w.pos);
+      return { kind: 'HOPPING', sizeMs: w.size.ms, advanceMs: w.advance.ms, graceMs: grace, retentionMs: w.retention?.ms ?? w.size.ms + grace };
+    case 'Session':
+      return { kind: 'SESSION', gapMs: w.gap.ms, graceMs: grace, retentionMs: w.retention?.ms ?? w.gap.ms + grace };
+  }
+}

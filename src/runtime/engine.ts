@@ -1,0 +1,474 @@
+import { assertNever } from '../common/assert.js';
+import { ExecutionError, NotImplementedError, PlanError, SluiceError } from '../common/errors.js';
+import type { FormatName, FormatSpec } from '../common/formats.js';
+import { T, type SqlType } from '../common/types.js';
+import { listFunctions, getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
+import { parseStatement, splitStatements, substituteVariables } from '../parser/index.js';
+import type { CreateAsSelect, InsertInto, InsertValues, Statement } from '../parser/ast/index.js';
+import { Catalog } from '../planner/catalog.js';
+import type { DataSource, WindowInfo } from '../planner/data-source.js';
+import { planCreateSource, type DdlConfig } from '../planner/ddl-planner.js';
+import { ExpressionTyper } from '../planner/expression-typer.js';
+import { explainQuery } from '../planner/explain.js';
+import type { LogicalPlan } from '../planner/logical-plan.js';
+import { toPhysical } from '../planner/physical-plan.js';
+import { planQuery, type PlannedQuery } from '../planner/query-planner.js';
+import { serializedValueColumns } from '../planner/schema.js';
+import { resolveType } from '../planner/type-resolver.js';
+import { WithProperties, parseDelimiter } from '../planner/with-properties.js';
+import { compile } from './expr/compile.js';
+import type { Log } from './log/log.js';
+import { partitionFor } from './log/murmur2.js';
+import type { ProcessingLogEntry, ProcessingLogger } from './operators/record.js';
+import { RunningQuery } from './query/running-query.js';
+import { buildTopology } from './query/topology.js';
+import { createSerde } from './serde/index.js';
+import { MemoryStore, type KeyValueStore } from './state/store.js';
+import type { QueryInfo, StatementResult } from './statement-result.js';
+
+export interface EngineOptions {
+  readonly log: Log;
+  /** Opens a state store for a query; defaults to in-memory stores. */
+  readonly storeFactory?: (queryId: string, name: string) => KeyValueStore<unknown>;
+  /** Where skipped records and expression failures go (besides `engine.processingLog`). */
+  readonly processingLogger?: ProcessingLogger;
+  /** Initial session/server properties (e.g. auto.offset.reset). */
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+const MAX_PROCESSING_LOG = 10_000;
+
+/**
+ * Executes statements against a catalog and a log, and runs persistent queries.
+ * One engine is one ksqlDB "server" worth of state: streams, tables, types,
+ * queries, session properties and variables.
+ */
+export class Engine {
+  readonly catalog = new Catalog();
+  readonly queries = new Map<string, RunningQuery>();
+  readonly properties = new Map<string, string>();
+  readonly variables = new Map<string, string>();
+  readonly processingLog: ProcessingLogEntry[] = [];
+  private queryCounter = 0;
+  private readonly logger: ProcessingLogger;
+
+  constructor(private readonly opts: EngineOptions) {
+    for (const [k, v] of Object.entries(opts.properties ?? {})) this.properties.set(k, v);
+    this.logger = {
+      error: (e) => {
+        if (this.processingLog.length >= MAX_PROCESSING_LOG) this.processingLog.shift();
+        this.processingLog.push(e);
+        opts.processingLogger?.error(e);
+      },
+    };
+  }
+
+  get log(): Log {
+    return this.opts.log;
+  }
+
+  /** Splits, substitutes variables, parses and executes each statement in order. Stops at the first error (thrown). */
+  async execute(sql: string): Promise<StatementResult[]> {
+    const results: StatementResult[] = [];
+    for (const part of splitStatements(sql)) {
+      const text = this.variables.size > 0 ? substituteVariables(part.text, this.variables) : part.text;
+      const stmt = parseStatement(text, part.pos);
+      results.push(await this.executeStatement(stmt));
+    }
+    return results;
+  }
+
+  async executeStatement(s: Statement): Promise<StatementResult> {
+    switch (s.kind) {
+      case 'CreateSource':
+        return this.createSource(s);
+      case 'CreateAsSelect':
+        return this.createAsSelect(s);
+      case 'InsertInto':
+        return this.insertInto(s);
+      case 'InsertValues':
+        return this.insertValues(s);
+      case 'QueryStatement':
+        throw new NotImplementedError('Transient queries are served by the server (/query); they cannot run as statements here.', s.pos);
+      case 'DropSource':
+        return this.dropSource(s);
+      case 'Terminate':
+        return this.terminate(s);
+      case 'Show':
+        return this.show(s);
+      case 'Describe': {
+        const source = this.requireSource(s.name, s.pos);
+        return { kind: 'SourceDescription', statementText: s.text, source, extended: s.extended, readQueries: this.queriesReading(source.name), writeQueries: this.queriesWriting(source.name) };
+      }
+      case 'DescribeFunction': {
+        const info = listFunctions().find((f) => f.name.toUpperCase() === s.name.toUpperCase());
+        if (!info) throw new PlanError(`Can't find any functions with the name '${s.name}'`, s.pos);
+        return { kind: 'FunctionDescription', statementText: s.text, name: info.name, type: info.type, description: info.description, signatures: info.signatures };
+      }
+      case 'Explain':
+        return this.explain(s);
+      case 'SetProperty':
+        this.properties.set(s.name, s.value);
+        return { kind: 'Message', statementText: s.text, message: `Successfully changed local property '${s.name}' to '${s.value}'.` };
+      case 'UnsetProperty':
+        this.properties.delete(s.name);
+        return { kind: 'Message', statementText: s.text, message: `Successfully unset local property '${s.name}'.` };
+      case 'CreateType': {
+        const name = s.name.toUpperCase();
+        if (this.catalog.types.has(name)) {
+          if (s.ifNotExists) return { kind: 'Message', statementText: s.text, message: `Type ${name} already exists` };
+          throw new PlanError(`Cannot register custom type '${name}' since it is already registered with type: ${name}`, s.pos);
+        }
+        this.catalog.types.set(name, resolveType(s.type, this.catalog.types));
+        return { kind: 'Message', statementText: s.text, message: `Registered custom type with name '${name}'` };
+      }
+      case 'DropType': {
+        const name = s.name.toUpperCase();
+        if (!this.catalog.types.delete(name) && !s.ifExists) throw new PlanError(`Type ${name} does not exist.`, s.pos);
+        return { kind: 'Message', statementText: s.text, message: `Dropped type '${name}'` };
+      }
+      case 'Print':
+        throw new NotImplementedError('PRINT is served by the server (/query); it cannot run as a statement here.', s.pos);
+      case 'Define':
+        this.variables.set(s.name, s.value);
+        return { kind: 'Message', statementText: s.text, message: `Defined variable ${s.name}` };
+      case 'Undefine':
+        this.variables.delete(s.name);
+        return { kind: 'Message', statementText: s.text, message: `Undefined variable ${s.name}` };
+      default:
+        return assertNever(s, 'statement');
+    }
+  }
+
+  private ddlConfig(): DdlConfig {
+    const key = this.properties.get('ksql.persistence.default.format.key')?.toUpperCase() as FormatName | undefined;
+    const value = this.properties.get('ksql.persistence.default.format.value')?.toUpperCase() as FormatName | undefined;
+    const wrap = this.properties.get('ksql.persistence.wrap.single.values');
+    return { defaultKeyFormat: key ?? 'KAFKA', defaultValueFormat: value, wrapSingleValues: wrap === undefined ? undefined : wrap === 'true' };
+  }
+
+  private requireSource(name: string, pos: Statement['pos']): DataSource {
+    const s = this.catalog.getSource(name);
+    if (!s) throw new PlanError(`Source ${name} does not exist.`, pos);
+    return s;
+  }
+
+  /** Rejects a source whose formats cannot hold its schema (e.g. KAFKA with a STRUCT). */
+  private checkFormats(source: DataSource, pos: Statement['pos']): void {
+    const check = (spec: FormatSpec, cols: DataSource['schema']['key'], isKey: boolean) => {
+      try {
+        createSerde(spec.format, cols, { isKey, wrapSingleValue: spec.wrapSingleValue, delimiter: spec.delimiter, schemaFullName: spec.schemaFullName });
+      } catch (e) {
+        throw new PlanError((e as Error).message, pos);
+      }
+    };
+    check(source.keyFormat, source.schema.key, true);
+    check(source.valueFormat, serializedValueColumns(source.schema), false);
+  }
+
+  private async createSource(s: Extract<Statement, { kind: 'CreateSource' }>): Promise<StatementResult> {
+    const existing = this.catalog.getSource(s.name);
+    const what = s.sourceType === 'STREAM' ? 'stream' : 'table';
+    if (existing) {
+      if (s.ifNotExists) return { kind: 'Message', statementText: s.text, message: `Cannot add ${what} ${s.name}: A ${what} with the same name already exists.` };
+      if (!s.orReplace) {
+        throw new PlanError(`Cannot add ${what} '${s.name}': A ${existing.sourceType.toLowerCase()} with the same name already exists`, s.pos);
+      }
+      if (existing.isSource) throw new PlanError(`Cannot add ${what} '${s.name}': CREATE OR REPLACE is not supported on source ${what}s.`, s.pos);
+    }
+    const planned = planCreateSource(s, this.catalog, this.ddlConfig());
+    this.checkFormats(planned.source, s.pos);
+    const info = await this.log.topic(planned.source.topic);
+    if (!info) {
+      if (planned.partitions === undefined) {
+        throw new PlanError(`Topic '${planned.source.topic}' does not exist. If you want to create a new topic for the ${what} please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE ${s.sourceType} ${s.name} (...) WITH (KAFKA_TOPIC='${planned.source.topic}', PARTITIONS=2, ...);`, s.pos);
+      }
+      await this.log.createTopic(planned.source.topic, planned.partitions);
+    } else if (planned.partitions !== undefined && planned.partitions !== info.partitions) {
+      throw new PlanError(`A Kafka topic with the name '${planned.source.topic}' already exists, with different partition/replica configuration than required. KSQL expects ${planned.partitions} partitions (topic has ${info.partitions}).`, s.pos);
+    }
+    this.catalog.putSource(planned.source);
+    return { kind: 'Message', statementText: s.text, message: `${s.sourceType === 'STREAM' ? 'Stream' : 'Table'} created` };
+  }
+
+  private nextQueryId(prefix: string, sink?: string): string {
+    const n = this.queryCounter++;
+    return sink ? `${prefix}_${sink.toUpperCase().replace(/[^A-Z0-9_]/g, '')}_${n}` : `${prefix}_${n}`;
+  }
+
+  private async createAsSelect(s: CreateAsSelect): Promise<StatementResult> {
+    const existing = this.catalog.getSource(s.name);
+    if (existing && !s.orReplace) {
+      if (s.ifNotExists) return { kind: 'Message', statementText: s.text, message: `Cannot add ${s.sourceType.toLowerCase()} ${s.name}: already exists.` };
+      throw new PlanError(`Cannot add ${s.sourceType.toLowerCase()} '${s.name}': A ${existing.sourceType.toLowerCase()} with the same name already exists`, s.pos);
+    }
+    const props = new WithProperties(s.properties, s.pos);
+    const planned = planQuery(s.query, { catalog: this.catalog, sinkName: s.name, persistent: true });
+    if (s.sourceType === 'STREAM' && planned.isTable) {
+      throw new PlanError('Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.', s.pos);
+    }
+    if (s.sourceType === 'TABLE' && !planned.isTable) {
+      throw new PlanError('Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.', s.pos);
+    }
+    const from = planned.sources[0]!;
+    const format = props.format('FORMAT');
+    let keyFormat: FormatName = props.format('KEY_FORMAT') ?? format ?? from.keyFormat.format;
+    if (planned.output.key.length === 0) keyFormat = 'NONE';
+    else if (keyFormat === 'NONE') keyFormat = this.ddlConfig().defaultKeyFormat;
+    const valueFormat = props.format('VALUE_FORMAT') ?? format ?? from.valueFormat.format;
+    const valueCols = planned.output.value;
+    const wrapProp = props.boolean('WRAP_SINGLE_VALUE');
+    if (wrapProp !== undefined && valueCols.length !== 1) {
+      throw new PlanError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas", s.pos);
+    }
+    const sameKeyFormat = keyFormat === from.keyFormat.format;
+    const sameValueFormat = valueFormat === from.valueFormat.format;
+    const sink: DataSource = {
+      name: s.name,
+      sourceType: s.sourceType,
+      schema: planned.output,
+      topic: props.string('KAFKA_TOPIC') ?? s.name,
+      keyFormat: {
+        format: keyFormat,
+        delimiter: parseDelimiter(props.string('KEY_DELIMITER'), s.pos) ?? (sameKeyFormat ? from.keyFormat.delimiter : undefined),
+      },
+      valueFormat: {
+        format: valueFormat,
+        wrapSingleValue: valueCols.length === 1 ? (wrapProp ?? this.ddlConfig().wrapSingleValues) : undefined,
+        delimiter: parseDelimiter(props.string('VALUE_DELIMITER'), s.pos) ?? (sameValueFormat ? from.valueFormat.delimiter : undefined),
+        schemaFullName: props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME'),
+      },
+      timestampColumn: props.string('TIMESTAMP')?.toUpperCase(),
+      timestampFormat: props.string('TIMESTAMP_FORMAT'),
+      window: windowInfo(planned),
+      isSource: false,
+      sqlText: s.text,
+    };
+    this.checkFormats(sink, s.pos);
+    if (existing && s.orReplace) {
+      for (const q of this.queriesWriting(existing.name)) this.queries.delete(q.id);
+    }
+    const fromInfo = await this.log.topic(from.topic);
+    const partitions = props.int('PARTITIONS') ?? fromInfo?.partitions ?? 1;
+    const queryId = this.nextQueryId(s.sourceType === 'STREAM' ? 'CSAS' : 'CTAS', s.name);
+    const withWriter: DataSource = { ...sink, writerQueryId: queryId };
+    await this.startQuery(queryId, s.text, planned, withWriter, partitions);
+    this.catalog.putSource(withWriter);
+    return { kind: 'Message', statementText: s.text, message: `Created query with ID ${queryId}`, queryId };
+  }
+
+  private async insertInto(s: InsertInto): Promise<StatementResult> {
+    const target = this.requireSource(s.target, s.pos);
+    if (target.sourceType === 'TABLE') {
+      throw new PlanError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, s.pos);
+    }
+    const planned = planQuery(s.query, { catalog: this.catalog, sinkName: target.name, persistent: true });
+    if (planned.isTable) throw new PlanError(`INSERT INTO can only be used to insert from a stream. The query produces a table.`, s.pos);
+    const same = (a: DataSource['schema']['key'], b: DataSource['schema']['key']) =>
+      a.length === b.length && a.every((c, i) => c.name === b[i]!.name && c.type.kind === b[i]!.type.kind);
+    const targetValue = serializedValueColumns(target.schema);
+    if (!same(planned.output.key, target.schema.key) || !same(planned.output.value, targetValue)) {
+      const fmt = (cols: DataSource['schema']['key'], keyCount: number) => cols.map((c, i) => `\`${c.name}\` ${c.type.kind}${i < keyCount ? ' KEY' : ''}`).join(', ');
+      throw new PlanError(
+        `Incompatible schema between results and sink.\nResult schema is ${fmt([...planned.output.key, ...planned.output.value], planned.output.key.length)}\nSink schema is ${fmt([...target.schema.key, ...targetValue], target.schema.key.length)}`,
+        s.pos,
+      );
+    }
+    const info = await this.log.topic(target.topic);
+    const queryId = this.nextQueryId('INSERTQUERY');
+    await this.startQuery(queryId, s.text, planned, target, info?.partitions ?? 1);
+    return { kind: 'Message', statementText: s.text, message: `Created query with ID ${queryId}`, queryId };
+  }
+
+  private async startQuery(queryId: string, text: string, planned: PlannedQuery, sink: DataSource, partitions: number): Promise<void> {
+    const logical: LogicalPlan = { kind: 'Sink', input: planned.plan, target: sink, schema: planned.plan.schema };
+    const physical = toPhysical(logical);
+    if (!(await this.log.topic(sink.topic))) await this.log.createTopic(sink.topic, partitions);
+    const info = await this.log.topic(sink.topic);
+    const stores: KeyValueStore<unknown>[] = [];
+    const topology = buildTopology(physical, {
+      queryId,
+      log: this.logger,
+      sinkPartitions: info?.partitions ?? partitions,
+      store: <V>(name: string) => {
+        const st = (this.opts.storeFactory?.(queryId, name) ?? new MemoryStore<unknown>()) as KeyValueStore<V>;
+        stores.push(st as KeyValueStore<unknown>);
+        return st;
+      },
+    });
+    const q = new RunningQuery(queryId, text, logical, physical, planned.sources[0]!, sink, topology, stores);
+    const reset = (this.properties.get('auto.offset.reset') ?? this.properties.get('ksql.streams.auto.offset.reset') ?? 'latest').toLowerCase();
+    await q.init(this.log, reset === 'earliest');
+    this.queries.set(queryId, q);
+  }
+
+  private async insertValues(s: InsertValues): Promise<StatementResult> {
+    const target = this.requireSource(s.target, s.pos);
+    if (target.isSource) throw new PlanError(`Cannot insert values into read-only ${target.sourceType.toLowerCase()}: ${target.name}`, s.pos);
+    const all = [...target.schema.key, ...target.schema.value];
+    const columns = s.columns ?? [...target.schema.key, ...target.schema.value.filter((c) => c.namespace === 'VALUE')].map((c) => c.name);
+    if (columns.length !== s.values.length) {
+      throw new PlanError(`Expected a value for each column. Expected Columns: [${columns.join(', ')}]. Got ${s.values.length} values`, s.pos);
+    }
+    const headerCols = columns.filter((c) => all.find((x) => x.name === c)?.namespace === 'HEADER');
+    if (headerCols.length > 0) throw new PlanError(`Cannot insert into HEADER columns: ${headerCols.join(', ')}`, s.pos);
+    const typer = new ExpressionTyper({ columns: [], types: this.catalog.types });
+    const byName = new Map<string, unknown>();
+    let rowtime: number | undefined;
+    columns.forEach((name, i) => {
+      const expr = s.values[i]!;
+      let type: SqlType;
+      if (name === 'ROWTIME') type = T.BIGINT;
+      else if (name === 'ROWPARTITION' || name === 'ROWOFFSET') throw new PlanError(`Cannot insert into pseudo column ${name}`, expr.pos);
+      else {
+        const col = all.find((c) => c.name === name);
+        if (!col) throw new PlanError(`Column name ${name} does not exist.`, expr.pos);
+        type = col.type;
+      }
+      const typed = typer.coerce(typer.type(expr), type, expr.pos);
+      let v: unknown;
+      try {
+        v = compile(typed)([], []);
+      } catch (e) {
+        throw new PlanError(`Failed to insert values into '${target.name}'. ${(e as Error).message}`, expr.pos);
+      }
+      if (name === 'ROWTIME') rowtime = v as number;
+      else byName.set(name, v);
+    });
+    const key = target.schema.key.map((c) => byName.get(c.name) ?? null);
+    const value = serializedValueColumns(target.schema).map((c) => byName.get(c.name) ?? null);
+    if (target.timestampColumn && rowtime === undefined) {
+      const tv = byName.get(target.timestampColumn);
+      if (typeof tv === 'number') rowtime = tv;
+    }
+    const spec = (f: FormatSpec, isKey: boolean) => ({ isKey, wrapSingleValue: f.wrapSingleValue, delimiter: f.delimiter, schemaFullName: f.schemaFullName });
+    let keyBytes: Buffer | null;
+    let valueBytes: Buffer | null;
+    try {
+      keyBytes = target.schema.key.length === 0 ? null : createSerde(target.keyFormat.format, target.schema.key, spec(target.keyFormat, true)).serialize(key);
+      valueBytes = createSerde(target.valueFormat.format, serializedValueColumns(target.schema), spec(target.valueFormat, false)).serialize(value);
+    } catch (e) {
+      throw new ExecutionError(`Failed to insert values into '${target.name}'. ${(e as Error).message}`, s.pos);
+    }
+    const info = await this.log.topic(target.topic);
+    const n = info?.partitions ?? 1;
+    const partition = keyBytes === null || n === 1 ? 0 : partitionFor(keyBytes, n);
+    await this.log.append(target.topic, partition, [{ key: keyBytes, value: valueBytes, timestamp: rowtime ?? Date.now() }]);
+    return { kind: 'Message', statementText: s.text, message: '' };
+  }
+
+  private queriesReading(name: string): QueryInfo[] {
+    return [...this.queries.values()].filter((q) => q.source.name === name).map(queryInfo);
+  }
+
+  private queriesWriting(name: string): QueryInfo[] {
+    return [...this.queries.values()].filter((q) => q.sink?.name === name).map(queryInfo);
+  }
+
+  private async dropSource(s: Extract<Statement, { kind: 'DropSource' }>): Promise<StatementResult> {
+    const source = this.catalog.getSource(s.name);
+    if (!source) {
+      if (s.ifExists) return { kind: 'Message', statementText: s.text, message: `Source \`${s.name}\` does not exist.` };
+      throw new PlanError(`Source ${s.name} does not exist.`, s.pos);
+    }
+    if (source.sourceType !== s.sourceType) {
+      throw new PlanError(`Incompatible data source type is ${source.sourceType}, but statement was DROP ${s.sourceType}`, s.pos);
+    }
+    const readers = this.queriesReading(source.name).filter((q) => q.sink !== source.name);
+    if (readers.length > 0) {
+      throw new PlanError(`Cannot drop ${source.name}.\nThe following queries read from this source: [${readers.map((q) => q.id).join(', ')}].\nYou need to terminate them before dropping ${source.name}.`, s.pos);
+    }
+    for (const q of this.queriesWriting(source.name)) this.queries.delete(q.id);
+    this.catalog.dropSource(source.name);
+    if (s.deleteTopic) await this.log.deleteTopic(source.topic);
+    return { kind: 'Message', statementText: s.text, message: `Source \`${source.name}\` (topic: ${source.topic}) was dropped.` };
+  }
+
+  private terminate(s: Extract<Statement, { kind: 'Terminate' }>): StatementResult {
+    if (s.queryId === undefined) {
+      for (const q of this.queries.values()) q.state = 'TERMINATED';
+      this.queries.clear();
+      return { kind: 'Message', statementText: s.text, message: 'All queries terminated.' };
+    }
+    const id = s.queryId.toUpperCase();
+    const q = this.queries.get(id) ?? this.queries.get(s.queryId);
+    if (!q) throw new PlanError(`Unknown queryId: ${s.queryId}`, s.pos);
+    q.state = 'TERMINATED';
+    this.queries.delete(q.id);
+    return { kind: 'Message', statementText: s.text, message: 'Query terminated.' };
+  }
+
+  private async show(s: Extract<Statement, { kind: 'Show' }>): Promise<StatementResult> {
+    switch (s.what) {
+      case 'STREAMS':
+      case 'TABLES': {
+        const type = s.what === 'STREAMS' ? 'STREAM' : 'TABLE';
+        return { kind: 'Sources', statementText: s.text, sourceType: type, sources: this.catalog.allSources().filter((x) => x.sourceType === type), extended: s.extended };
+      }
+      case 'QUERIES':
+        return { kind: 'Queries', statementText: s.text, queries: [...this.queries.values()].map(queryInfo), extended: s.extended };
+      case 'TOPICS':
+        return { kind: 'Topics', statementText: s.text, topics: await this.log.listTopics(), extended: s.extended };
+      case 'PROPERTIES':
+        return { kind: 'Properties', statementText: s.text, properties: Object.fromEntries(this.properties), overwritten: [...this.properties.keys()] };
+      case 'FUNCTIONS':
+        return { kind: 'Functions', statementText: s.text, functions: listFunctions().map((f) => ({ name: f.name, type: f.type, category: f.category })) };
+      case 'TYPES':
+        return { kind: 'Types', statementText: s.text, types: this.catalog.types };
+      case 'VARIABLES':
+        return { kind: 'Variables', statementText: s.text, variables: this.variables };
+      default:
+        return assertNever(s.what, 'SHOW target');
+    }
+  }
+
+  private explain(s: Extract<Statement, { kind: 'Explain' }>): StatementResult {
+    if (s.queryId !== undefined) {
+      const q = this.queries.get(s.queryId.toUpperCase()) ?? this.queries.get(s.queryId);
+      if (!q) throw new PlanError(`Query with id:${s.queryId} does not exist, use SHOW QUERIES to view the full set of running queries.`, s.pos);
+      return { kind: 'Explain', statementText: s.text, queryId: q.id, text: explainQuery(q.logical, q.physical) };
+    }
+    const inner = s.statement;
+    if (!inner || (inner.kind !== 'CreateAsSelect' && inner.kind !== 'InsertInto' && inner.kind !== 'QueryStatement')) {
+      throw new PlanError('EXPLAIN only supports queries: CREATE … AS SELECT, INSERT INTO … SELECT, and SELECT.', s.pos);
+    }
+    const name = inner.kind === 'CreateAsSelect' ? inner.name : inner.kind === 'InsertInto' ? inner.target : undefined;
+    const planned = planQuery(inner.query, { catalog: this.catalog, sinkName: name, persistent: inner.kind !== 'QueryStatement' });
+    const logical = planned.plan;
+    return { kind: 'Explain', statementText: s.text, text: explainQuery(logical, toPhysical(logical)) };
+  }
+
+  /** Runs every query until none has unread input. */
+  async pumpAll(): Promise<void> {
+    for (let round = 0; round < 100_000; round++) {
+      let progressed = false;
+      for (const q of [...this.queries.values()]) {
+        try {
+          if (await q.step(this.log)) progressed = true;
+        } catch (e) {
+          q.state = 'ERROR';
+          q.error = e instanceof SluiceError ? e.message : String(e);
+          this.logger.error({ queryId: q.id, message: `Query failed: ${q.error}` });
+        }
+      }
+      if (!progressed) return;
+    }
+  }
+
+  /** Is any name a function (used by completion and the REPL)? */
+  static isFunction(name: string): boolean {
+    return !!(getScalar(name) ?? getAggregate(name) ?? getTableFunction(name));
+  }
+}
+
+function windowInfo(p: PlannedQuery): WindowInfo | undefined {
+  const w = p.window;
+  if (!w) return undefined;
+  if (w.kind === 'SOURCE') return { type: w.type, sizeMs: w.sizeMs };
+  if (w.kind === 'SESSION') return { type: 'SESSION' };
+  return { type: w.kind, sizeMs: w.sizeMs };
+}
+
+function queryInfo(q: RunningQuery): QueryInfo {
+  return { id: q.id, statementText: q.statementText, sink: q.sink?.name, sinkTopic: q.sink?.topic, sources: [q.source.name], state: q.state };
+}

@@ -1,0 +1,49 @@
+/** One header of a record; `value` may be null as in Kafka. */
+export interface RecordHeader {
+  readonly key: string;
+  readonly value: Buffer | null;
+}
+
+/** A record to append. `timestamp` is event time in epoch ms. */
+export interface NewRecord {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly timestamp: number;
+  readonly headers?: readonly RecordHeader[];
+}
+
+/** A record as stored: its partition offset is assigned by the log. */
+export interface LogRecord extends NewRecord {
+  readonly offset: number;
+}
+
+export interface TopicInfo {
+  readonly name: string;
+  readonly partitions: number;
+  readonly compacted: boolean;
+}
+
+/**
+ * The log Sluice's queries read and write: named topics of N partitions, each an
+ * append-only sequence of records with dense offsets from 0, plus committed
+ * positions per consumer group. The embedded implementations (memory, file) and
+ * the Kafka one (kafkajs) all sit behind this interface; every method may
+ * complete asynchronously.
+ */
+export interface Log {
+  createTopic(name: string, partitions: number, options?: { readonly compacted?: boolean }): Promise<void>;
+  topic(name: string): Promise<TopicInfo | undefined>;
+  listTopics(): Promise<readonly TopicInfo[]>;
+  deleteTopic(name: string): Promise<void>;
+  /** Appends records to one partition; resolves with the offset of the first. */
+  append(topic: string, partition: number, records: readonly NewRecord[]): Promise<number>;
+  /** Up to `max` records from `offset` on (fewer or none at the end). */
+  read(topic: string, partition: number, offset: number, max: number): Promise<readonly LogRecord[]>;
+  /** Offset the next appended record will get. */
+  endOffset(topic: string, partition: number): Promise<number>;
+  commit(group: string, topic: string, partition: number, offset: number): Promise<void>;
+  committed(group: string, topic: string, partition: number): Promise<number | undefined>;
+  /** Called after records are appended to any topic. Returns an unsubscribe function. */
+  onAppend(listener: (topic: string) => void): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,89 @@
+import { ExecutionError } from '../../common/errors.js';
+import type { Log, LogRecord, NewRecord, TopicInfo } from './log.js';
+
+interface MemTopic {
+  info: TopicInfo;
+  partitions: LogRecord[][];
+}
+
+/**
+ * The log held in memory: for tests and `sluice test`. Also the in-memory core
+ * of the file-backed log, which persists what it appends.
+ */
+export class MemoryLog implements Log {
+  protected readonly topics = new Map<string, MemTopic>();
+  protected readonly offsets = new Map<string, number>();
+  private readonly listeners = new Set<(topic: string) => void>();
+
+  async createTopic(name: string, partitions: number, options?: { compacted?: boolean }): Promise<void> {
+    this.createTopicSync(name, partitions, options?.compacted ?? false);
+  }
+
+  protected createTopicSync(name: string, partitions: number, compacted: boolean): void {
+    if (this.topics.has(name)) return;
+    if (!Number.isInteger(partitions) || partitions < 1) throw new ExecutionError(`Invalid partition count for topic '${name}': ${partitions}`);
+    this.topics.set(name, {
+      info: { name, partitions, compacted },
+      partitions: Array.from({ length: partitions }, () => []),
+    });
+  }
+
+  async topic(name: string): Promise<TopicInfo | undefined> {
+    return this.topics.get(name)?.info;
+  }
+
+  async listTopics(): Promise<readonly TopicInfo[]> {
+    return [...this.topics.values()].map((t) => t.info);
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    this.topics.delete(name);
+  }
+
+  async append(topic: string, partition: number, records: readonly NewRecord[]): Promise<number> {
+    return this.appendSync(topic, partition, records);
+  }
+
+  protected appendSync(topic: string, partition: number, records: readonly NewRecord[]): number {
+    const p = this.partition(topic, partition);
+    const first = p.length;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      p.push({ key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers ?? [], offset: first + i });
+    }
+    if (records.length > 0) for (const l of this.listeners) l(topic);
+    return first;
+  }
+
+  async read(topic: string, partition: number, offset: number, max: number): Promise<readonly LogRecord[]> {
+    const p = this.partition(topic, partition);
+    return offset >= p.length ? [] : p.slice(offset, offset + max);
+  }
+
+  async endOffset(topic: string, partition: number): Promise<number> {
+    return this.partition(topic, partition).length;
+  }
+
+  async commit(group: string, topic: string, partition: number, offset: number): Promise<void> {
+    this.offsets.set(`${group}\u0000${topic}\u0000${partition}`, offset);
+  }
+
+  async committed(group: string, topic: string, partition: number): Promise<number | undefined> {
+    return this.offsets.get(`${group}\u0000${topic}\u0000${partition}`);
+  }
+
+  onAppend(listener: (topic: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {}
+
+  private partition(topic: string, partition: number): LogRecord[] {
+    const t = this.topics.get(topic);
+    if (!t) throw new ExecutionError(`Topic '${topic}' does not exist`);
+    const p = t.partitions[partition];
+    if (!p) throw new ExecutionError(`Topic '${topic}' has no partition ${partition}`);
+    return p;
+  }
+}

@@ -1,0 +1,191 @@
+import type { ResolvedAggregate } from '../../functions/function-types.js';
+import type { Evaluator } from '../expr/compile.js';
+import { keyString } from '../state/key-codec.js';
+import type { KeyValueStore } from '../state/store.js';
+import type { Operator, ProcessingLogger, Rec } from './record.js';
+
+/** One aggregate call compiled: the function and its argument evaluators. */
+export interface CompiledAggregate {
+  readonly fn: ResolvedAggregate;
+  readonly args: readonly Evaluator[];
+}
+
+/** Stored per group: the accumulators and the timestamp of the latest result. */
+export interface AggState {
+  acc: unknown[];
+  ts: number;
+}
+
+/**
+ * Shared work of all aggregations: computing group keys and aggregate
+ * arguments from a row, and producing output rows.
+ */
+export abstract class AggregatorBase implements Operator {
+  protected readonly vars: unknown[] = [];
+  constructor(
+    protected readonly groupBy: readonly Evaluator[],
+    protected readonly aggs: readonly CompiledAggregate[],
+    protected readonly next: Operator,
+    protected readonly log: ProcessingLogger,
+    protected readonly queryId: string,
+  ) {}
+
+  abstract process(rec: Rec): void;
+
+  /** The group key of a row, or undefined (logged) when it cannot be computed or has a null. */
+  protected groupKey(row: unknown[], rec: Rec): unknown[] | undefined {
+    const key = new Array<unknown>(this.groupBy.length);
+    for (let i = 0; i < this.groupBy.length; i++) {
+      let v: unknown;
+      try {
+        v = this.groupBy[i]!(row, this.vars);
+      } catch (e) {
+        this.log.error({ queryId: this.queryId, message: `Error computing GROUP BY expression: ${(e as Error).message}`, partition: rec.partition, offset: rec.offset });
+        return undefined;
+      }
+      if (v === null) {
+        this.log.error({ queryId: this.queryId, message: 'Group-by column with null value. Record dropped.', partition: rec.partition, offset: rec.offset });
+        return undefined;
+      }
+      key[i] = v;
+    }
+    return key;
+  }
+
+  /** Evaluated arguments of every aggregate, or undefined (logged) on error. */
+  protected args(row: unknown[], rec: Rec): unknown[][] | undefined {
+    const out: unknown[][] = new Array(this.aggs.length);
+    for (let i = 0; i < this.aggs.length; i++) {
+      const a = this.aggs[i]!;
+      const vals = new Array<unknown>(a.args.length);
+      for (let j = 0; j < a.args.length; j++) {
+        try {
+          vals[j] = a.args[j]!(row, this.vars);
+        } catch (e) {
+          this.log.error({ queryId: this.queryId, message: `Error computing aggregate argument: ${(e as Error).message}`, partition: rec.partition, offset: rec.offset });
+          return undefined;
+        }
+      }
+      out[i] = vals;
+    }
+    return out;
+  }
+
+  protected init(): unknown[] {
+    return this.aggs.map((a) => a.fn.init());
+  }
+
+  protected add(acc: unknown[], args: unknown[][]): void {
+    for (let i = 0; i < this.aggs.length; i++) acc[i] = this.aggs[i]!.fn.add(acc[i], args[i]!);
+  }
+
+  protected undo(acc: unknown[], args: unknown[][]): void {
+    for (let i = 0; i < this.aggs.length; i++) {
+      const undo = this.aggs[i]!.fn.undo;
+      if (undo) acc[i] = undo(acc[i], args[i]!);
+    }
+  }
+
+  /** Output row: key values, aggregate results, then any extra (window bounds). */
+  protected outputRow(key: readonly unknown[], acc: readonly unknown[], extra?: readonly unknown[]): unknown[] {
+    const row = new Array<unknown>(key.length + acc.length + (extra?.length ?? 0));
+    let j = 0;
+    for (let i = 0; i < key.length; i++) row[j++] = key[i];
+    for (let i = 0; i < acc.length; i++) {
+      const r = this.aggs[i]!.fn.result(acc[i]);
+      row[j++] = r === undefined ? null : r;
+    }
+    if (extra) for (let i = 0; i < extra.length; i++) row[j++] = extra[i];
+    return row;
+  }
+}
+
+/** GROUP BY over a stream: each record updates its group and emits the new result. */
+export class StreamAggregateOperator extends AggregatorBase {
+  constructor(
+    groupBy: readonly Evaluator[],
+    aggs: readonly CompiledAggregate[],
+    private readonly store: KeyValueStore<AggState>,
+    next: Operator,
+    log: ProcessingLogger,
+    queryId: string,
+  ) {
+    super(groupBy, aggs, next, log, queryId);
+  }
+
+  process(rec: Rec): void {
+    const row = rec.row;
+    if (row === null) return;
+    const key = this.groupKey(row, rec);
+    if (!key) return;
+    const args = this.args(row, rec);
+    if (!args) return;
+    const k = keyString(key);
+    const prev = this.store.get(k);
+    const st: AggState = prev ?? { acc: this.init(), ts: rec.ts };
+    this.add(st.acc, args);
+    st.ts = prev ? Math.max(prev.ts, rec.ts) : rec.ts;
+    this.store.put(k, st);
+    this.next.process({ key, row: this.outputRow(key, st.acc), ts: st.ts, window: null, partition: rec.partition, offset: rec.offset, headers: [] });
+  }
+}
+
+/**
+ * GROUP BY over a table: a change retracts the old row from its group and adds
+ * the new row to its group (ksqlDB's undo), emitting each affected group.
+ */
+export class TableAggregateOperator extends AggregatorBase {
+  constructor(
+    groupBy: readonly Evaluator[],
+    aggs: readonly CompiledAggregate[],
+    private readonly store: KeyValueStore<AggState>,
+    next: Operator,
+    log: ProcessingLogger,
+    queryId: string,
+  ) {
+    super(groupBy, aggs, next, log, queryId);
+  }
+
+  process(rec: Rec): void {
+    const oldRow = rec.old ?? null;
+    const newRow = rec.row;
+    const oldKey = oldRow ? this.groupKey(oldRow, rec) : undefined;
+    const newKey = newRow ? this.groupKey(newRow, rec) : undefined;
+    const oldArgs = oldRow && oldKey ? this.args(oldRow, rec) : undefined;
+    const newArgs = newRow && newKey ? this.args(newRow, rec) : undefined;
+    if (oldKey && newKey && keyString(oldKey) === keyString(newKey)) {
+      const k = keyString(newKey);
+      const prev = this.store.get(k);
+      const st: AggState = prev ?? { acc: this.init(), ts: rec.ts };
+      if (prev && oldArgs) this.undo(st.acc, oldArgs);
+      if (newArgs) this.add(st.acc, newArgs);
+      st.ts = prev ? Math.max(prev.ts, rec.ts) : rec.ts;
+      this.store.put(k, st);
+      this.emit(newKey, st, rec);
+      return;
+    }
+    if (oldKey && oldArgs) {
+      const k = keyString(oldKey);
+      const prev = this.store.get(k);
+      if (prev) {
+        this.undo(prev.acc, oldArgs);
+        prev.ts = Math.max(prev.ts, rec.ts);
+        this.store.put(k, prev);
+        this.emit(oldKey, prev, rec);
+      }
+    }
+    if (newKey && newArgs) {
+      const k = keyString(newKey);
+      const prev = this.store.get(k);
+      const st: AggState = prev ?? { acc: this.init(), ts: rec.ts };
+      this.add(st.acc, newArgs);
+      st.ts = prev ? Math.max(prev.ts, rec.ts) : rec.ts;
+      this.store.put(k, st);
+      this.emit(newKey, st, rec);
+    }
+  }
+
+  private emit(key: unknown[], st: AggState, rec: Rec): void {
+    this.next.process({ key, row: this.outputRow(key, st.acc), ts: st.ts, window: null, partition: rec.partition, offset: rec.offset, headers: [] });
+  }
+}

@@ -1,0 +1,43 @@
+import type { RecordHeader } from '../log/log.js';
+
+/** Window bounds carried by a windowed record; `end` is exclusive for time windows, inclusive for sessions. */
+export interface WindowBounds {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The unit operators pass to each other. `row` follows the emitting node's
+ * RowSchema; null is a tombstone (tables only). `old` is the previous row of the
+ * key when the emitting node is a table that tracks it (needed to retract
+ * contributions in table aggregations); undefined = unknown.
+ */
+export interface Rec {
+  key: unknown[];
+  row: unknown[] | null;
+  old?: unknown[] | null;
+  ts: number;
+  window: WindowBounds | null;
+  partition: number;
+  offset: number;
+  headers: readonly RecordHeader[];
+}
+
+/** A push-based operator: records flow in through `process`, synchronously. */
+export interface Operator {
+  process(rec: Rec): void;
+}
+
+/** An entry of the processing log: a record that could not be processed, and why. */
+export interface ProcessingLogEntry {
+  readonly queryId: string;
+  readonly message: string;
+  readonly topic?: string;
+  readonly partition?: number;
+  readonly offset?: number;
+}
+
+/** Where operators report records they skip or values they could not compute. */
+export interface ProcessingLogger {
+  error(entry: ProcessingLogEntry): void;
+}

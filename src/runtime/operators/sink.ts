@@ -1,0 +1,62 @@
+import type { DataSource } from '../../planner/data-source.js';
+import { serializedValueColumns } from '../../planner/schema.js';
+import type { NewRecord } from '../log/log.js';
+import { partitionFor } from '../log/murmur2.js';
+import { createSerde } from '../serde/index.js';
+import type { Serde } from '../serde/serde-types.js';
+import { encodeWindowedKey } from '../serde/windowed.js';
+import type { Operator, ProcessingLogger, Rec } from './record.js';
+
+/** A record a sink produced, waiting to be appended to its topic partition. */
+export interface PendingRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly record: NewRecord;
+}
+
+/**
+ * Serialises key and value with the target's formats and queues the record for
+ * the partition Kafka's default partitioner would pick. The query appends the
+ * queue after each batch.
+ */
+export class SinkOperator implements Operator {
+  private readonly keySerde: Serde;
+  private readonly valueSerde: Serde;
+  private readonly session: boolean;
+  constructor(
+    private readonly target: DataSource,
+    private readonly partitions: number,
+    private readonly out: PendingRecord[],
+    private readonly log: ProcessingLogger,
+    private readonly queryId: string,
+  ) {
+    this.keySerde = createSerde(target.keyFormat.format, target.schema.key, {
+      isKey: true,
+      wrapSingleValue: target.keyFormat.wrapSingleValue,
+      delimiter: target.keyFormat.delimiter,
+      schemaFullName: target.keyFormat.schemaFullName,
+    });
+    this.valueSerde = createSerde(target.valueFormat.format, serializedValueColumns(target.schema), {
+      isKey: false,
+      wrapSingleValue: target.valueFormat.wrapSingleValue,
+      delimiter: target.valueFormat.delimiter,
+      schemaFullName: target.valueFormat.schemaFullName,
+    });
+    this.session = target.window?.type === 'SESSION';
+  }
+
+  process(rec: Rec): void {
+    let key: Buffer | null;
+    let value: Buffer | null;
+    try {
+      key = this.target.schema.key.length === 0 ? null : this.keySerde.serialize(rec.key);
+      if (rec.window && this.target.window) key = encodeWindowedKey(key, rec.window, this.session);
+      value = this.valueSerde.serialize(rec.row);
+    } catch (e) {
+      this.log.error({ queryId: this.queryId, message: `Failed to serialize record for topic ${this.target.topic}: ${(e as Error).message}`, partition: rec.partition, offset: rec.offset });
+      return;
+    }
+    const partition = key === null || this.partitions === 1 ? 0 : partitionFor(key, this.partitions);
+    this.out.push({ topic: this.target.topic, partition, record: { key, value, timestamp: rec.ts, headers: [] } });
+  }
+}

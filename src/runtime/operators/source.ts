@@ -1,0 +1,140 @@
+import type { DataSource } from '../../planner/data-source.js';
+import { serializedValueColumns } from '../../planner/schema.js';
+import type { LogRecord } from '../log/log.js';
+import { createSerde } from '../serde/index.js';
+import type { Serde } from '../serde/serde-types.js';
+import { decodeWindowedKey } from '../serde/windowed.js';
+import { keyString } from '../state/key-codec.js';
+import type { Operator, ProcessingLogger, Rec, WindowBounds } from './record.js';
+import type { TimestampExtractor } from './timestamp.js';
+
+/** How each value-side column of the row is filled. */
+type ValueSlot = { kind: 'serde'; index: number } | { kind: 'headers' } | { kind: 'header'; key: string };
+
+/**
+ * Reads log records of one source: deserialises key and value, extracts event
+ * time, and emits rows laid out as `sourceRowSchema` says. Undecodable records
+ * are skipped and reported to the processing log. For tables it keeps the latest
+ * row per key when `trackOld` is set, so downstream aggregations can retract.
+ */
+export class SourceOperator {
+  private readonly keySerde: Serde;
+  private readonly valueSerde: Serde;
+  private readonly slots: ValueSlot[];
+  private readonly latest = new Map<string, unknown[]>();
+  private readonly session: boolean;
+
+  constructor(
+    private readonly queryId: string,
+    private readonly source: DataSource,
+    private readonly next: Operator,
+    private readonly log: ProcessingLogger,
+    private readonly timestamp: TimestampExtractor,
+    private readonly trackOld: boolean,
+  ) {
+    this.keySerde = createSerde(source.keyFormat.format, source.schema.key, {
+      isKey: true,
+      wrapSingleValue: source.keyFormat.wrapSingleValue,
+      delimiter: source.keyFormat.delimiter,
+      schemaFullName: source.keyFormat.schemaFullName,
+    });
+    const valueCols = serializedValueColumns(source.schema);
+    this.valueSerde = createSerde(source.valueFormat.format, valueCols, {
+      isKey: false,
+      wrapSingleValue: source.valueFormat.wrapSingleValue,
+      delimiter: source.valueFormat.delimiter,
+      schemaFullName: source.valueFormat.schemaFullName,
+    });
+    let serdeIndex = 0;
+    this.slots = source.schema.value.map((c): ValueSlot => {
+      if (c.namespace === 'HEADER') return c.headerKey !== undefined ? { kind: 'header', key: c.headerKey } : { kind: 'headers' };
+      return { kind: 'serde', index: serdeIndex++ };
+    });
+    this.session = source.window?.type === 'SESSION';
+  }
+
+  /** Processes a batch of records read from one partition, in order. */
+  processBatch(records: readonly LogRecord[], partition: number): void {
+    for (let i = 0; i < records.length; i++) this.processOne(records[i]!, partition);
+  }
+
+  private processOne(r: LogRecord, partition: number): void {
+    const src = this.source;
+    let key: unknown[];
+    let window: WindowBounds | null = null;
+    let value: unknown[] | null;
+    try {
+      let keyBytes = r.key;
+      if (src.window && keyBytes) {
+        const d = decodeWindowedKey(keyBytes, this.session, src.window.sizeMs);
+        keyBytes = d.inner;
+        window = d.window;
+      }
+      key = src.schema.key.length === 0 ? [] : (this.keySerde.deserialize(keyBytes) ?? src.schema.key.map(() => null));
+    } catch (e) {
+      this.fail(r, partition, `Failed to deserialize key from topic: ${src.topic}. ${(e as Error).message}`);
+      return;
+    }
+    try {
+      value = this.valueSerde.deserialize(r.value);
+    } catch (e) {
+      this.fail(r, partition, `Failed to deserialize value from topic: ${src.topic}. ${(e as Error).message}`);
+      return;
+    }
+    const isTable = src.sourceType === 'TABLE';
+    if (value === null && !isTable) return; // a stream ignores tombstones
+    let row: unknown[] | null = null;
+    if (value !== null) {
+      row = new Array<unknown>(key.length + this.slots.length + 3 + (window ? 2 : 0));
+      let j = 0;
+      for (let k = 0; k < key.length; k++) row[j++] = key[k];
+      for (let k = 0; k < this.slots.length; k++) {
+        const s = this.slots[k]!;
+        row[j++] = s.kind === 'serde' ? (value[s.index] ?? null) : s.kind === 'headers' ? headersValue(r) : headerValue(r, s.key);
+      }
+      row[j++] = r.timestamp;
+      row[j++] = partition;
+      row[j++] = r.offset;
+      if (window) {
+        row[j++] = window.start;
+        row[j++] = window.end;
+      }
+    }
+    let ts = r.timestamp;
+    if (row !== null) {
+      const t = this.timestamp(row);
+      if (typeof t === 'string') {
+        this.fail(r, partition, t);
+        return;
+      }
+      ts = t;
+      row[key.length + this.slots.length] = ts;
+    }
+    if (isTable && src.schema.key.some((_, i) => key[i] === null)) {
+      // Tables ignore records without a key.
+      return;
+    }
+    const rec: Rec = { key, row, ts, window, partition, offset: r.offset, headers: r.headers ?? [] };
+    if (this.trackOld) {
+      const k = keyString(window ? [...key, window.start] : key);
+      rec.old = this.latest.get(k) ?? null;
+      if (row === null) this.latest.delete(k);
+      else this.latest.set(k, row);
+    }
+    this.next.process(rec);
+  }
+
+  private fail(r: LogRecord, partition: number, message: string): void {
+    this.log.error({ queryId: this.queryId, message, topic: this.source.topic, partition, offset: r.offset });
+  }
+}
+
+function headersValue(r: LogRecord): unknown[] {
+  return (r.headers ?? []).map((h) => ({ KEY: h.key, VALUE: h.value }));
+}
+
+function headerValue(r: LogRecord, key: string): Buffer | null {
+  const hs = r.headers ?? [];
+  for (let i = hs.length - 1; i >= 0; i--) if (hs[i]!.key === key) return hs[i]!.value;
+  return null;
+}

@@ -1,0 +1,164 @@
+import type { Evaluator } from '../expr/compile.js';
+import type { Operator, ProcessingLogger, Rec } from './record.js';
+
+/** Reports an expression failure for `rec` to the processing log. */
+function report(log: ProcessingLogger, queryId: string, rec: Rec, what: string, e: unknown): void {
+  log.error({ queryId, message: `Error computing ${what}: ${(e as Error).message}`, partition: rec.partition, offset: rec.offset });
+}
+
+/**
+ * WHERE / HAVING. On a stream a failing row is dropped; on a table it becomes a
+ * tombstone for its key (ksqlDB's table filter), and tombstones pass through.
+ */
+export class FilterOperator implements Operator {
+  private readonly vars: unknown[] = [];
+  constructor(
+    private readonly predicate: Evaluator,
+    private readonly isTable: boolean,
+    private readonly next: Operator,
+    private readonly log: ProcessingLogger,
+    private readonly queryId: string,
+  ) {}
+
+  process(rec: Rec): void {
+    if (rec.row === null) {
+      if (this.isTable) this.next.process(rec);
+      return;
+    }
+    let ok: unknown;
+    try {
+      ok = this.predicate(rec.row, this.vars);
+    } catch (e) {
+      report(this.log, this.queryId, rec, 'predicate', e);
+      ok = false;
+    }
+    if (ok === true) {
+      if (this.isTable && rec.old !== undefined && rec.old !== null) {
+        rec.old = this.passes(rec.old) ? rec.old : null;
+      }
+      this.next.process(rec);
+      return;
+    }
+    if (!this.isTable) return;
+    if (rec.old !== undefined) {
+      const oldPassed = rec.old !== null && this.passes(rec.old);
+      if (!oldPassed) return; // nothing downstream knew of this key
+      rec.old = rec.old;
+    }
+    rec.row = null;
+    this.next.process(rec);
+  }
+
+  private passes(row: unknown[]): boolean {
+    try {
+      return this.predicate(row, this.vars) === true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/**
+ * Table functions (EXPLODE …): one output row per position, the functions'
+ * results zipped and padded with nulls to the longest. Each output row is the
+ * input row plus one column per function.
+ */
+export class FlatMapOperator implements Operator {
+  private readonly vars: unknown[] = [];
+  constructor(
+    private readonly fns: readonly { readonly invoke: (args: unknown[]) => unknown[]; readonly args: readonly Evaluator[] }[],
+    private readonly next: Operator,
+    private readonly log: ProcessingLogger,
+    private readonly queryId: string,
+  ) {}
+
+  process(rec: Rec): void {
+    const row = rec.row;
+    if (row === null) return;
+    const results: unknown[][] = [];
+    let max = 0;
+    for (const f of this.fns) {
+      let out: unknown[] = [];
+      try {
+        const args = f.args.map((a) => a(row, this.vars));
+        out = f.invoke(args) ?? [];
+      } catch (e) {
+        report(this.log, this.queryId, rec, 'table function', e);
+      }
+      results.push(out);
+      if (out.length > max) max = out.length;
+    }
+    for (let i = 0; i < max; i++) {
+      const r = row.slice();
+      for (const out of results) r.push(i < out.length ? (out[i] ?? null) : null);
+      this.next.process({ ...rec, row: r });
+    }
+  }
+}
+
+/** PARTITION BY: computes the new key from the row. */
+export class SelectKeyOperator implements Operator {
+  private readonly vars: unknown[] = [];
+  constructor(
+    private readonly keyExprs: readonly Evaluator[],
+    private readonly next: Operator,
+    private readonly log: ProcessingLogger,
+    private readonly queryId: string,
+  ) {}
+
+  process(rec: Rec): void {
+    const row = rec.row;
+    if (row === null) return;
+    const key = new Array<unknown>(this.keyExprs.length);
+    for (let i = 0; i < this.keyExprs.length; i++) {
+      try {
+        key[i] = this.keyExprs[i]!(row, this.vars);
+      } catch (e) {
+        report(this.log, this.queryId, rec, 'PARTITION BY expression', e);
+        key[i] = null;
+      }
+    }
+    rec.key = key;
+    this.next.process(rec);
+  }
+}
+
+/**
+ * The SELECT list: emits `key` = key expressions (or the input key when there are
+ * none and `keepKey`), `row` = value expressions. A failing expression yields null
+ * for that column and a processing-log entry. Tombstones keep their key.
+ */
+export class ProjectOperator implements Operator {
+  private readonly vars: unknown[] = [];
+  constructor(
+    private readonly keyExprs: readonly Evaluator[],
+    private readonly valueExprs: readonly Evaluator[],
+    private readonly next: Operator,
+    private readonly log: ProcessingLogger,
+    private readonly queryId: string,
+  ) {}
+
+  process(rec: Rec): void {
+    const row = rec.row;
+    if (row === null) {
+      this.next.process({ ...rec, row: null, old: undefined });
+      return;
+    }
+    const key = this.keyExprs.length === 0 ? [] : this.evalAll(this.keyExprs, row, rec);
+    const value = this.evalAll(this.valueExprs, row, rec);
+    this.next.process({ key, row: value, ts: rec.ts, window: rec.window, partition: rec.partition, offset: rec.offset, headers: rec.headers });
+  }
+
+  private evalAll(exprs: readonly Evaluator[], row: unknown[], rec: Rec): unknown[] {
+    const out = new Array<unknown>(exprs.length);
+    for (let i = 0; i < exprs.length; i++) {
+      try {
+        out[i] = exprs[i]!(row, this.vars);
+      } catch (e) {
+        report(this.log, this.queryId, rec, 'select expression', e);
+        out[i] = null;
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,44 @@
+import { T } from '../../common/types.js';
+import { getScalar } from '../../functions/registry.js';
+import type { DataSource } from '../../planner/data-source.js';
+import { parseTimestamp } from '../../common/java-format.js';
+
+/**
+ * Gives a source row's event time in epoch ms, or a message saying why it has
+ * none (the record is then skipped and logged). Without a TIMESTAMP column the
+ * record timestamp (ROWTIME, already in the row) is used.
+ */
+export type TimestampExtractor = (row: readonly unknown[]) => number | string;
+
+/** Builds the extractor for a source; `rowtimeIndex` is where ROWTIME sits in the row. */
+export function timestampExtractor(source: DataSource, rowtimeIndex: number): TimestampExtractor {
+  const name = source.timestampColumn;
+  if (!name) return (row) => row[rowtimeIndex] as number;
+  const all = [...source.schema.key, ...source.schema.value];
+  const index = all.findIndex((c) => c.name === name);
+  const col = all[index]!;
+  const fmt = source.timestampFormat;
+  let parse: (s: string) => number = parseTimestamp;
+  if (fmt !== undefined) {
+    const fn = getScalar('PARSE_TIMESTAMP');
+    const resolved = fn?.resolve([{ kind: 'value', type: T.STRING }, { kind: 'value', type: T.STRING, literal: fmt }]);
+    if (resolved && typeof resolved !== 'string') parse = (s) => resolved.invoke([s, fmt]) as number;
+  }
+  return (row) => {
+    const v = row[index];
+    if (v === null || v === undefined) return `Failed to extract timestamp from column ${name}: value is null`;
+    let t: number;
+    if (col.type.kind === 'STRING') {
+      try {
+        t = parse(v as string);
+      } catch (e) {
+        return `Failed to parse timestamp '${String(v)}' in column ${name} with format '${fmt ?? ''}': ${(e as Error).message}`;
+      }
+    } else {
+      t = v as number;
+    }
+    if (typeof t !== 'number' || Number.isNaN(t)) return `Invalid timestamp in column ${name}: ${String(v)}`;
+    if (t < 0) return `Negative timestamp in column ${name}: ${t}`;
+    return t;
+  };
+}

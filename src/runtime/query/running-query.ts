@@ -1,0 +1,76 @@
+import type { DataSource } from '../../planner/data-source.js';
+import type { LogicalPlan } from '../../planner/logical-plan.js';
+import type { PhysicalPlan } from '../../planner/physical-plan.js';
+import type { Log } from '../log/log.js';
+import type { KeyValueStore } from '../state/store.js';
+import type { Topology } from './topology.js';
+
+/** How many records one poll reads from a partition. */
+const BATCH = 2000;
+
+export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
+
+/**
+ * A persistent query bound to its topology: reads its source topic from its
+ * positions, pushes batches through the operators synchronously, appends what
+ * the sink produced, and commits positions.
+ */
+export class RunningQuery {
+  state: QueryState = 'RUNNING';
+  error: string | undefined;
+  private positions: number[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly statementText: string,
+    readonly logical: LogicalPlan,
+    readonly physical: PhysicalPlan,
+    readonly source: DataSource,
+    readonly sink: DataSource | undefined,
+    private readonly topology: Topology,
+    readonly stores: readonly KeyValueStore<unknown>[],
+  ) {}
+
+  /** Sets where reading starts: committed positions, else beginning or end. */
+  async init(log: Log, fromBeginning: boolean): Promise<void> {
+    const info = await log.topic(this.source.topic);
+    const n = info?.partitions ?? 1;
+    this.positions = [];
+    for (let p = 0; p < n; p++) {
+      const committed = await log.committed(this.id, this.source.topic, p);
+      this.positions.push(committed ?? (fromBeginning ? 0 : await log.endOffset(this.source.topic, p)));
+    }
+  }
+
+  /** One round over all partitions; resolves true if any record was processed. */
+  async step(log: Log): Promise<boolean> {
+    if (this.state !== 'RUNNING') return false;
+    let progressed = false;
+    for (let p = 0; p < this.positions.length; p++) {
+      const from = this.positions[p]!;
+      const records = await log.read(this.source.topic, p, from, BATCH);
+      if (records.length === 0) continue;
+      progressed = true;
+      this.topology.source.processBatch(records, p);
+      this.positions[p] = records[records.length - 1]!.offset + 1;
+      await this.flushPending(log);
+      await log.commit(this.id, this.source.topic, p, this.positions[p]!);
+    }
+    return progressed;
+  }
+
+  private async flushPending(log: Log): Promise<void> {
+    const pending = this.topology.pending;
+    if (pending.length === 0) return;
+    const batch = pending.splice(0, pending.length);
+    // Append runs of the same topic/partition together, keeping overall order.
+    let i = 0;
+    while (i < batch.length) {
+      const { topic, partition } = batch[i]!;
+      let j = i + 1;
+      while (j < batch.length && batch[j]!.topic === topic && batch[j]!.partition === partition) j++;
+      await log.append(topic, partition, batch.slice(i, j).map((x) => x.record));
+      i = j;
+    }
+  }
+}
