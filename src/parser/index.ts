@@ -10,7 +10,7 @@ import type { Statement } from './ast/statement.js';
 import { AstBuilder } from './ast-builder.js';
 import { child } from './cst-access.js';
 import { sqlParser } from './grammar.js';
-import { sqlLexer } from './lexer.js';
+import { sqlLexer, UnterminatedComment } from './lexer.js';
 import { lexingError, PositionShift, recognitionError, syntaxError } from './parse-errors.js';
 import { splitStatements } from './split.js';
 
@@ -24,6 +24,8 @@ function run<R>(text: string, base: Position | undefined, rule: 'singleStatement
     const lexed = sqlLexer.tokenize(text);
     const lexErr = lexed.errors[0];
     if (lexErr) throw lexingError(lexErr, text, shift);
+    const open = lexed.tokens.find((t) => t.tokenType === UnterminatedComment);
+    if (open) throw syntaxError('unterminated comment', shift.ofToken(open));
     sqlParser.input = lexed.tokens;
     const cst = rule === 'singleStatement' ? sqlParser.singleStatement() : sqlParser.singleExpression();
     const err = sqlParser.errors[0];

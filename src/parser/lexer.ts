@@ -18,6 +18,9 @@ export const BlockComment = createToken({
   line_breaks: true,
 });
 
+/** A `/*` never closed; never valid, reported as a lexing error. */
+export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, line_breaks: true });
+
 // ---------- identifiers and literals ----------
 /** Plain identifier; also the `longer_alt` of every keyword. */
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_@]*/ });
@@ -270,6 +273,7 @@ export const allTokens: TokenType[] = [
   WhiteSpace,
   LineComment,
   BlockComment,
+  UnterminatedComment,
   StringLiteral,
   QuotedIdentifier,
   BackQuotedIdentifier,

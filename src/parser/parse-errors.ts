@@ -13,7 +13,7 @@ import {
   type TokenType,
 } from 'chevrotain';
 import { ParseError } from '../common/errors.js';
-import type { Position } from '../common/position.js';
+import { caretSnippet, type Position } from '../common/position.js';
 
 const MAX_EXPECTED = 8;
 
@@ -111,9 +111,25 @@ export class PositionShift {
   }
 }
 
+/**
+ * A ParseError whose message already names the position
+ * (`Syntax error at line L:C: …`), so `describe` does not repeat it.
+ */
+export class SqlSyntaxError extends ParseError {
+  constructor(message: string, position: Position) {
+    super(message, position);
+    this.name = 'ParseError';
+  }
+
+  override describe(source?: string): string {
+    if (source === undefined || !this.position) return this.message;
+    return `${this.message}\n${caretSnippet(source, this.position)}`;
+  }
+}
+
 /** `Syntax error at line L:C: <detail>` as a ParseError at `pos`. */
 export function syntaxError(detail: string, pos: Position): ParseError {
-  return new ParseError(`Syntax error at line ${pos.line}:${pos.column}: ${detail}`, pos);
+  return new SqlSyntaxError(`Syntax error at line ${pos.line}:${pos.column}: ${detail}`, pos);
 }
 
 /** The ParseError for the first lexing error. */
