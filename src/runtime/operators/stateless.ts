@@ -1,4 +1,5 @@
 import type { Evaluator } from '../expr/compile.js';
+import { keyString } from '../state/key-codec.js';
 import type { Operator, ProcessingLogger, Rec } from './record.js';
 
 /** Reports an expression failure for `rec` to the processing log. */
@@ -7,11 +8,14 @@ function report(log: ProcessingLogger, queryId: string, rec: Rec, what: string, 
 }
 
 /**
- * WHERE / HAVING. On a stream a failing row is dropped; on a table it becomes a
- * tombstone for its key (ksqlDB's table filter), and tombstones pass through.
+ * WHERE / HAVING. On a stream a failing row is dropped. On a table the filter
+ * remembers which keys currently pass: a key that stops passing (or is deleted)
+ * becomes a tombstone; a key that never passed emits nothing (ksqlDB's
+ * materialised table filter).
  */
 export class FilterOperator implements Operator {
   private readonly vars: unknown[] = [];
+  private readonly passing = new Set<string>();
   constructor(
     private readonly predicate: Evaluator,
     private readonly isTable: boolean,
@@ -21,38 +25,27 @@ export class FilterOperator implements Operator {
   ) {}
 
   process(rec: Rec): void {
-    if (rec.row === null) {
-      if (this.isTable) this.next.process(rec);
+    if (!this.isTable) {
+      if (rec.row !== null && this.test(rec.row, rec)) this.next.process(rec);
       return;
     }
-    let ok: unknown;
-    try {
-      ok = this.predicate(rec.row, this.vars);
-    } catch (e) {
-      report(this.log, this.queryId, rec, 'predicate', e);
-      ok = false;
-    }
-    if (ok === true) {
-      if (this.isTable && rec.old !== undefined && rec.old !== null) {
-        rec.old = this.passes(rec.old) ? rec.old : null;
-      }
+    const k = rec.window ? `${keyString(rec.key)}@${rec.window.start}` : keyString(rec.key);
+    if (rec.old !== undefined && rec.old !== null && !this.test(rec.old, undefined)) rec.old = null;
+    if (rec.row !== null && this.test(rec.row, rec)) {
+      this.passing.add(k);
       this.next.process(rec);
       return;
     }
-    if (!this.isTable) return;
-    if (rec.old !== undefined) {
-      const oldPassed = rec.old !== null && this.passes(rec.old);
-      if (!oldPassed) return; // nothing downstream knew of this key
-      rec.old = rec.old;
-    }
+    if (!this.passing.delete(k)) return;
     rec.row = null;
     this.next.process(rec);
   }
 
-  private passes(row: unknown[]): boolean {
+  private test(row: unknown[], rec: Rec | undefined): boolean {
     try {
       return this.predicate(row, this.vars) === true;
-    } catch {
+    } catch (e) {
+      if (rec) report(this.log, this.queryId, rec, 'predicate', e);
       return false;
     }
   }
