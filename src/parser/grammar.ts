@@ -25,7 +25,7 @@ export function isIdentifierToken(tok: IToken): boolean {
 /** The CST parser; use the {@link sqlParser} singleton. */
 export class SqlParser extends CstParser {
   constructor() {
-    super(T.allTokens, { nodeLocationTracking: 'full', maxLookahead: 4, errorMessageProvider });
+    super(T.allTokens, { nodeLocationTracking: 'full', maxLookahead: 2, errorMessageProvider });
     this.performSelfAnalysis();
   }
 
