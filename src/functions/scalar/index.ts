@@ -1,5 +1,19 @@
 // The list of built-in scalar functions: one import per function file.
 import type { ScalarFunction } from '../function-types.js';
+import { arrayConcat } from './array/array-concat.js';
+import { arrayContains } from './array/array-contains.js';
+import { arrayDistinct } from './array/array-distinct.js';
+import { arrayExcept } from './array/array-except.js';
+import { arrayIntersect } from './array/array-intersect.js';
+import { arrayJoin } from './array/array-join.js';
+import { arrayLength } from './array/array-length.js';
+import { arrayMax } from './array/array-max.js';
+import { arrayMin } from './array/array-min.js';
+import { arrayRemove } from './array/array-remove.js';
+import { arraySort } from './array/array-sort.js';
+import { arrayUnion } from './array/array-union.js';
+import { generateSeries } from './array/generate-series.js';
+import { slice } from './array/slice.js';
 import { coalesce } from './conditional/coalesce.js';
 import { ifnull } from './conditional/ifnull.js';
 import { nullif } from './conditional/nullif.js';
@@ -21,6 +35,23 @@ import { stringToTimestamp } from './datetime/string-to-timestamp.js';
 import { timestampToString } from './datetime/timestamp-to-string.js';
 import { unixDate } from './datetime/unix-date.js';
 import { unixTimestamp } from './datetime/unix-timestamp.js';
+import { extractJsonField } from './json/extract-json-field.js';
+import { isJsonString } from './json/is-json-string.js';
+import { jsonArrayContains } from './json/json-array-contains.js';
+import { jsonArrayLength } from './json/json-array-length.js';
+import { jsonConcat } from './json/json-concat.js';
+import { jsonItems } from './json/json-items.js';
+import { jsonKeys } from './json/json-keys.js';
+import { jsonRecords } from './json/json-records.js';
+import { toJsonString } from './json/to-json-string.js';
+import { filter } from './lambda/filter.js';
+import { reduce } from './lambda/reduce.js';
+import { transform } from './lambda/transform.js';
+import { asMap } from './map/as-map.js';
+import { entries } from './map/entries.js';
+import { mapKeys } from './map/map-keys.js';
+import { mapUnion } from './map/map-union.js';
+import { mapValues } from './map/map-values.js';
 import { abs } from './math/abs.js';
 import { ceil } from './math/ceil.js';
 import { cbrt, degrees, exp, ln, radians, sqrt } from './math/elementary.js';
@@ -69,9 +100,27 @@ import { toBytes } from './string/to-bytes.js';
 import { trim } from './string/trim.js';
 import { ucase } from './string/ucase.js';
 import { uuid } from './string/uuid.js';
+import { urlDecodeParam } from './url/url-decode-param.js';
+import { urlEncodeParam } from './url/url-encode-param.js';
+import { urlExtractParameter } from './url/url-extract-parameter.js';
+import { urlExtractFragment, urlExtractHost, urlExtractPath, urlExtractPort, urlExtractProtocol, urlExtractQuery } from './url/url-extract.js';
 
 /** Every built-in scalar function. */
 export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
+  arrayConcat,
+  arrayContains,
+  arrayDistinct,
+  arrayExcept,
+  arrayIntersect,
+  arrayJoin,
+  arrayLength,
+  arrayMax,
+  arrayMin,
+  arrayRemove,
+  arraySort,
+  arrayUnion,
+  generateSeries,
+  slice,
   coalesce,
   ifnull,
   nullif,
@@ -100,6 +149,23 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
   timestampToString,
   unixDate,
   unixTimestamp,
+  extractJsonField,
+  isJsonString,
+  jsonArrayContains,
+  jsonArrayLength,
+  jsonConcat,
+  jsonItems,
+  jsonKeys,
+  jsonRecords,
+  toJsonString,
+  filter,
+  reduce,
+  transform,
+  asMap,
+  entries,
+  mapKeys,
+  mapUnion,
+  mapValues,
   abs,
   ceil,
   cbrt,
@@ -163,4 +229,13 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
   trim,
   ucase,
   uuid,
+  urlDecodeParam,
+  urlEncodeParam,
+  urlExtractParameter,
+  urlExtractFragment,
+  urlExtractHost,
+  urlExtractPath,
+  urlExtractPort,
+  urlExtractProtocol,
+  urlExtractQuery,
 ];

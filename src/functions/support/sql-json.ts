@@ -1,0 +1,41 @@
+import type { Decimal } from '../../common/decimal.js';
+import type { SqlType } from '../../common/types.js';
+import { formatInstant, formatDays, formatTimeOfDay } from './java-datetime.js';
+import { javaDouble } from './java-text.js';
+import { zoneOf } from './time-zones.js';
+
+/**
+ * JSON text of a SQL value as ksqlDB's TO_JSON_STRING writes it: DATE/TIME as ISO
+ * text, TIMESTAMP as ISO local date-time, BYTES as base64, DECIMAL as a number.
+ */
+export function sqlToJson(v: unknown, t: SqlType): string {
+  if (v === null || v === undefined) return 'null';
+  switch (t.kind) {
+    case 'BOOLEAN':
+    case 'INTEGER':
+    case 'BIGINT':
+      return String(v);
+    case 'DOUBLE':
+      return Number.isFinite(v as number) ? javaDouble(v as number) : JSON.stringify(javaDouble(v as number));
+    case 'DECIMAL':
+      return (v as Decimal).toString();
+    case 'STRING':
+      return JSON.stringify(v);
+    case 'BYTES':
+      return JSON.stringify((v as Buffer).toString('base64'));
+    case 'DATE':
+      return JSON.stringify(formatDays(v as number, 'yyyy-MM-dd'));
+    case 'TIME':
+      return JSON.stringify(formatTimeOfDay(v as number, (v as number) % 1000 ? 'HH:mm:ss.SSS' : 'HH:mm:ss'));
+    case 'TIMESTAMP':
+      return JSON.stringify(formatInstant(v as number, "yyyy-MM-dd'T'HH:mm:ss.SSS", zoneOf('UTC')));
+    case 'ARRAY':
+      return `[${(v as unknown[]).map((x) => sqlToJson(x, t.item)).join(',')}]`;
+    case 'MAP':
+      return `{${[...(v as Map<unknown, unknown>)].map(([k, x]) => `${JSON.stringify(String(k))}:${sqlToJson(x, t.value)}`).join(',')}}`;
+    case 'STRUCT': {
+      const o = v as Record<string, unknown>;
+      return `{${t.fields.map((f) => `${JSON.stringify(f.name)}:${sqlToJson(o[f.name] ?? null, f.type)}`).join(',')}}`;
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { Decimal } from '../src/common/decimal.js';
+import { NULL_ARG, T, arg, call, resolveError, resolveScalar } from './helpers/function-harness.js';
+
+const S = arg(T.STRING);
+const I = arg(T.INTEGER);
+const D = arg(T.DOUBLE);
+
+describe('JSON functions', () => {
+  it('EXTRACTJSONFIELD follows JSONPath and keeps number text', () => {
+    const doc = '{"a": {"b": [10, 2.50, {"c": "x"}]}, "@t": true}';
+    expect(call('EXTRACTJSONFIELD', [S, S], [doc, '$.a.b[1]'])).toBe('2.50');
+    expect(call('EXTRACTJSONFIELD', [S, S], [doc, '$.a.b[2].c'])).toBe('x');
+    expect(call('EXTRACTJSONFIELD', [S, S], [doc, "$['a']['b'][2]"])).toBe('{"c":"x"}');
+    expect(call('EXTRACTJSONFIELD', [S, S], [doc, '$.@t'])).toBe('true');
+    expect(call('EXTRACTJSONFIELD', [S, S], [doc, '$.a.b[-1]'])).toBeNull();
+    expect(call('EXTRACTJSONFIELD', [S, S], [doc, '$.missing'])).toBeNull();
+    expect(call('EXTRACTJSONFIELD', [S, S], ['not json', '$.a'])).toBeNull();
+    expect(call('EXTRACTJSONFIELD', [S, S], ['{"a": 1}} trailing', '$.a'])).toBe('1');
+  });
+  it('IS_JSON_STRING, JSON_ARRAY_LENGTH, JSON_ARRAY_CONTAINS', () => {
+    expect(call('IS_JSON_STRING', [S], ['[1, 2]'])).toBe(true);
+    expect(call('IS_JSON_STRING', [S], ['abc'])).toBe(false);
+    expect(call('IS_JSON_STRING', [S], [''])).toBe(false);
+    expect(call('IS_JSON_STRING', [S], [null])).toBe(false);
+    expect(call('JSON_ARRAY_LENGTH', [S], ['[1, [2]]'])).toBe(2);
+    expect(call('JSON_ARRAY_LENGTH', [S], ['{}'])).toBeNull();
+    expect(call('JSON_ARRAY_CONTAINS', [S, S], ['["a", null]', 'a'])).toBe(true);
+    expect(call('JSON_ARRAY_CONTAINS', [S, I], ['[1, 2]', 2])).toBe(true);
+    expect(call('JSON_ARRAY_CONTAINS', [S, I], ['[1, 2]', 3])).toBe(false);
+  });
+  it('JSON_CONCAT merges objects and concatenates arrays', () => {
+    expect(call('JSON_CONCAT', [S, S], ['{"a": 1}', '{"b": 2}'])).toBe('{"a":1,"b":2}');
+    expect(call('JSON_CONCAT', [S, S], ['{"a": {"x": 1}}', '{"a": 2}'])).toBe('{"a":2}');
+    expect(call('JSON_CONCAT', [S, S, S], ['[1]', '{"a": 1}', '4'])).toBe('[1,{"a":1},4]');
+    expect(call('JSON_CONCAT', [S, S], ['null', 'null'])).toBe('[null,null]');
+    expect(call('JSON_CONCAT', [S, S], ['1', ''])).toBeNull();
+  });
+  it('JSON_ITEMS, JSON_KEYS, JSON_RECORDS', () => {
+    expect(call('JSON_ITEMS', [S], ['[{"a": 1}, 2]'])).toEqual(['{"a":1}', '2']);
+    expect(call('JSON_KEYS', [S], ['{"x": 1, "y": 2}'])).toEqual(['x', 'y']);
+    expect(call('JSON_KEYS', [S], [''])).toBeNull();
+    expect(call('JSON_RECORDS', [S], ['{"x": 1, "y": "s"}'])).toEqual(new Map([['x', '1'], ['y', 's']]));
+  });
+  it('TO_JSON_STRING writes typed JSON', () => {
+    expect(call('TO_JSON_STRING', [I], [null])).toBe('null');
+    expect(call('TO_JSON_STRING', [S], ['a"b'])).toBe('"a\\"b"');
+    expect(call('TO_JSON_STRING', [D], [1])).toBe('1.0');
+    expect(call('TO_JSON_STRING', [arg(T.decimal(6, 3))], [Decimal.parse('123.450')])).toBe('123.450');
+    expect(call('TO_JSON_STRING', [arg(T.DATE)], [1000])).toBe('"1972-09-27"');
+    expect(call('TO_JSON_STRING', [arg(T.TIME)], [60220000])).toBe('"16:43:40"');
+    expect(call('TO_JSON_STRING', [arg(T.BYTES)], [Buffer.from('!')])).toBe('"IQ=="');
+    const st = T.struct([{ name: 'ID', type: T.INTEGER }, { name: 'TAGS', type: T.map(T.STRING, T.array(T.INTEGER)) }]);
+    expect(call('TO_JSON_STRING', [arg(st)], [{ ID: 1, TAGS: new Map([['k', [1, null]]]) }])).toBe('{"ID":1,"TAGS":{"k":[1,null]}}');
+  });
+});
+
+describe('URL functions', () => {
+  const url = 'https://user@confluent.io:8080/nested%20dir/path?q=a+b&jobs&x=%41#frag';
+  it('extracts parts', () => {
+    expect(call('URL_EXTRACT_PROTOCOL', [S], [url])).toBe('https');
+    expect(call('URL_EXTRACT_HOST', [S], [url])).toBe('confluent.io');
+    expect(call('URL_EXTRACT_PORT', [S], [url])).toBe(8080);
+    expect(call('URL_EXTRACT_PORT', [S], ['http://x.io'])).toBeNull();
+    expect(call('URL_EXTRACT_PATH', [S], [url])).toBe('/nested dir/path');
+    expect(call('URL_EXTRACT_PATH', [S], ['http://www.test.com?query#fragment'])).toBe('');
+    expect(call('URL_EXTRACT_QUERY', [S], [url])).toBe('q=a+b&jobs&x=A');
+    expect(call('URL_EXTRACT_FRAGMENT', [S], [url])).toBe('frag');
+    expect(call('URL_EXTRACT_FRAGMENT', [S], ['http://www.nofragment.com'])).toBeNull();
+    expect(call('URL_EXTRACT_PARAMETER', [S, S], [url, 'q'])).toBe('a b');
+    expect(call('URL_EXTRACT_PARAMETER', [S, S], [url, 'jobs'])).toBeNull();
+    expect(call('URL_EXTRACT_HOST', [S], ['not a url'])).toBeNull();
+  });
+  it('encodes and decodes parameters', () => {
+    expect(call('URL_ENCODE_PARAM', [S], ['a b&c'])).toBe('a+b%26c');
+    expect(call('URL_DECODE_PARAM', [S], ['a+b%26c'])).toBe('a b&c');
+  });
+});
+
+describe('math functions', () => {
+  it('ABS, CEIL, FLOOR keep types; DECIMAL keeps scale', () => {
+    expect(call('ABS', [I], [-3])).toBe(3);
+    const dt = arg(T.decimal(2, 1));
+    expect(resolveScalar('ABS', [dt]).returnType).toEqual(T.decimal(2, 1));
+    expect(String(call('ABS', [dt], [Decimal.parse('-3.2')]))).toBe('3.2');
+    expect(String(call('CEIL', [dt], [Decimal.parse('-1.5')]))).toBe('-1.0');
+    expect(String(call('FLOOR', [dt], [Decimal.parse('-1.5')]))).toBe('-2.0');
+    expect(call('CEIL', [D], [1.1])).toBe(2);
+    expect(call('FLOOR', [D], [-1.1])).toBe(-2);
+  });
+  it('ROUND rounds halves towards positive infinity', () => {
+    expect(resolveScalar('ROUND', [D]).returnType).toEqual(T.BIGINT);
+    expect(call('ROUND', [D], [1.5])).toBe(2);
+    expect(call('ROUND', [D], [-1.5])).toBe(-1);
+    expect(call('ROUND', [D, I], [12345.678, 2])).toBe(12345.68);
+    expect(call('ROUND', [D, I], [-12345.678, -2])).toBe(-12300);
+    expect(call('ROUND', [D, I], [1.005, 2])).toBe(1.01);
+    const dt = arg(T.decimal(33, 16));
+    expect(resolveScalar('ROUND', [dt]).returnType).toEqual(T.decimal(17, 0));
+    const v = Decimal.parse('12345678987654321.2345678987654321');
+    expect(String(call('ROUND', [dt, I], [v, 1]))).toBe('12345678987654321.2000000000000000');
+    expect(String(call('ROUND', [dt, I], [v, -1]))).toBe('12345678987654320.0000000000000000');
+    expect(String(call('ROUND', [arg(T.decimal(2, 1))], [Decimal.parse('-1.5')]))).toBe('-1');
+  });
+  it('TRUNC rounds towards zero', () => {
+    expect(call('TRUNC', [D], [-1.7])).toBe(-1);
+    expect(call('TRUNC', [D, I], [1.789, 2])).toBe(1.78);
+    expect(String(call('TRUNC', [arg(T.decimal(4, 2)), I], [Decimal.parse('-1.79'), 1]))).toBe('-1.70');
+  });
+  it('SIGN, SQRT, LN, LOG, POWER, EXP, trig', () => {
+    expect(call('SIGN', [D], [-3.5])).toBe(-1);
+    expect(resolveScalar('SQRT', [I]).argTypes).toEqual([T.DOUBLE]);
+    expect(call('SQRT', [D], [16])).toBe(4);
+    expect(call('LN', [D], [0])).toBe(-Infinity);
+    expect(call('LOG', [D, D], [15, 13])).toBeCloseTo(0.9471572411831843);
+    expect(call('LOG', [D, D], [1, 13])).toBeNaN();
+    expect(call('POWER', [D, D], [15, -1])).toBeCloseTo(0.0666666667);
+    expect(call('EXP', [D], [0])).toBe(1);
+    expect(call('COT', [D], [1])).toBeCloseTo(0.6420926159);
+    expect(call('ATAN2', [D, D], [1, 1])).toBeCloseTo(Math.PI / 4);
+    expect(call('DEGREES', [D], [Math.PI])).toBeCloseTo(180);
+    expect(call('PI', [], [])).toBe(Math.PI);
+    const r = call('RANDOM', [], []) as number;
+    expect(r >= 0 && r < 1).toBe(true);
+  });
+  it('GREATEST / LEAST pick among widened values, ignoring nulls', () => {
+    const r = resolveScalar('GREATEST', [I, arg(T.BIGINT), I]);
+    expect(r.returnType).toEqual(T.BIGINT);
+    expect(r.invoke([1, null, 7])).toBe(7);
+    expect(call('LEAST', [S, S], ['b', 'a'])).toBe('a');
+    expect(resolveError('GREATEST', [S, I])).toMatch(/does not accept parameters \(STRING, INTEGER\)/);
+    expect(resolveError('LEAST', [])).toBeDefined();
+    expect(resolveError('GREATEST', [NULL_ARG, NULL_ARG])).toMatch(/ambiguous/);
+    const dec = resolveScalar('GREATEST', [arg(T.decimal(3, 1)), arg(T.decimal(5, 3))]);
+    expect(dec.returnType).toEqual(T.decimal(5, 3));
+  });
+  it('GEO_DISTANCE in km by default or miles', () => {
+    expect(call('GEO_DISTANCE', [D, D, D, D], [37.4439, -122.1663, 51.5257, -0.1122])).toBeCloseTo(8634.6598, 3);
+    expect(call('GEO_DISTANCE', [D, D, D, D, S], [37.4439, -122.1663, 51.5257, -0.1122, 'MI'])).toBeCloseTo(5365.6597, 3);
+    expect(call('GEO_DISTANCE', [D, D, D, D, S], [37.4439, -122.1663, 51.5257, -0.1122, null])).toBeCloseTo(8634.6598, 3);
+  });
+});
