@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { ParseError } from '../src/common/errors.js';
+import { parseExpression, parseStatement, parseStatements } from '../src/parser/index.js';
+
+function error(fn: () => unknown): ParseError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ParseError);
+    return e as ParseError;
+  }
+  throw new Error('expected a ParseError');
+}
+
+describe('syntax errors', () => {
+  it('names the offending token and what was expected', () => {
+    const e = error(() => parseStatement('SELECT * FORM s'));
+    expect(e.message).toBe("Syntax error at line 1:10: mismatched input 'FORM' expecting 'FROM'");
+    expect(e.position).toEqual({ line: 1, column: 10, offset: 9 });
+  });
+
+  it('points after the last token when input ends early', () => {
+    const e = error(() => parseStatement('SELECT a FROM s WHERE'));
+    expect(e.message).toMatch(/^Syntax error at line 1:22: mismatched input '<EOF>' expecting /);
+  });
+
+  it('reports extraneous input', () => {
+    const e = error(() => parseStatement('SHOW STREAMS foo'));
+    expect(e.message).toBe("Syntax error at line 1:14: extraneous input 'foo' expecting <EOF>");
+  });
+
+  it('rejects two statements given to parseStatement', () => {
+    expect(error(() => parseStatement('SHOW STREAMS; SHOW TABLES')).position?.column).toBe(15);
+  });
+
+  it('reports multi-line positions and a caret snippet', () => {
+    const sql = 'CREATE STREAM s (\n  a INT,\n  b WHAT?)';
+    const e = error(() => parseStatement(sql));
+    expect(e.position).toMatchObject({ line: 3, column: 9 });
+    expect(e.describe(sql)).toBe(`${e.message}\n  b WHAT?)\n        ^`);
+  });
+
+  it('positions refer to the whole script in parseStatements', () => {
+    const e = error(() => parseStatements('SHOW STREAMS;\nSELECT a\n  FROM s WHERE a = ;'));
+    expect(e.position).toEqual({ line: 3, column: 19, offset: 41 });
+  });
+
+  it('wraps lexer errors', () => {
+    expect(error(() => parseStatement("SELECT 'abc FROM s")).message).toBe('Syntax error at line 1:8: unterminated string literal');
+    expect(error(() => parseStatement('SELECT `abc FROM s')).message).toBe('Syntax error at line 1:8: unterminated quoted identifier');
+    expect(error(() => parseStatement('SELECT a FROM s /* x')).message).toBe('Syntax error at line 1:17: unterminated comment');
+    expect(error(() => parseStatement('SELECT # FROM s')).message).toBe("Syntax error at line 1:8: unexpected character '#'");
+  });
+
+  it('rejects reserved words as identifiers', () => {
+    expect(error(() => parseStatement('SELECT from FROM s')).position?.column).toBe(8);
+    expect(error(() => parseStatement('CREATE STREAM select (a INT)')).position?.column).toBe(15);
+  });
+
+  it('rejects out-of-range numbers', () => {
+    expect(error(() => parseExpression('9223372036854775808')).message).toMatch(/Invalid numeric literal: 9223372036854775808/);
+    expect(error(() => parseExpression('1.7976931348623159E308')).message).toMatch(/Number overflows DOUBLE/);
+  });
+
+  it('rejects an empty statement and bad escapes', () => {
+    expect(error(() => parseStatement('')).message).toMatch(/mismatched input '<EOF>'/);
+    expect(error(() => parseExpression("a LIKE 'x' ESCAPE 'ab'")).message).toMatch(/single character/);
+  });
+
+  it('rejects unsupported statements', () => {
+    expect(error(() => parseStatement('ALTER STREAM s ADD COLUMN c INT')).position?.column).toBe(1);
+    expect(error(() => parseStatement("RUN SCRIPT 'x.sql'")).message).toMatch(/mismatched input 'RUN'/);
+  });
+
+  it('never throws anything but ParseError', () => {
+    const junk = ['(', ')', 'SELECT', 'CASE WHEN', "'", '`', '"', '${x}', 'STRUCT<', 'ARRAY[', '->', ':=', 'WITHIN (', '1e', '--', '/*'];
+    let failures = 0;
+    for (const a of junk) {
+      for (const b of junk) {
+        try {
+          parseStatement(`SELECT ${a} ${b} FROM s`); // some pairs are valid, e.g. `' '`
+        } catch (e) {
+          expect(e).toBeInstanceOf(ParseError);
+          failures++;
+        }
+      }
+    }
+    expect(failures).toBeGreaterThan(200);
+  });
+});
