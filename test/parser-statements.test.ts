@@ -218,6 +218,8 @@ describe('other statements', () => {
     ['CREATE TYPE addr AS STRUCT<city STRING>', { kind: 'CreateType', name: 'ADDR', ifNotExists: false, type: { kind: 'Struct', fields: [{ name: 'CITY', type: prim('STRING') }] } }],
     ['CREATE TYPE IF NOT EXISTS ids AS ARRAY<BIGINT>', { kind: 'CreateType', name: 'IDS', ifNotExists: true, type: { kind: 'Array', item: prim('BIGINT') } }],
     ['DROP TYPE addr', { kind: 'DropType', name: 'ADDR', ifExists: false }],
+    ['CREATE TYPE if AS INT', { kind: 'CreateType', name: 'IF', ifNotExists: false, type: prim('INTEGER') }],
+    ['DROP STREAM if', { kind: 'DropSource', sourceType: 'STREAM', name: 'IF', ifExists: false, deleteTopic: false }],
     ['DROP TYPE IF EXISTS addr', { kind: 'DropType', name: 'ADDR', ifExists: true }],
     ["PRINT 'My-Topic' FROM BEGINNING INTERVAL 3 LIMIT 10", { kind: 'Print', topic: 'My-Topic', fromBeginning: true, interval: 3, limit: 10 }],
     ['PRINT myTopic', { kind: 'Print', topic: 'myTopic', fromBeginning: false }],

@@ -76,10 +76,13 @@ export class SqlParser extends ExpressionParser {
   private createType = this.RULE('createType', () => {
     this.CONSUME(T.CREATE);
     this.CONSUME(T.TYPE);
-    this.OPTION(() => {
-      this.CONSUME(T.IF, { LABEL: 'ifNotExists' });
-      this.CONSUME(T.NOT);
-      this.CONSUME(T.EXISTS);
+    this.OPTION({
+      GATE: () => tokenMatcher(this.la(2), T.NOT),
+      DEF: () => {
+        this.CONSUME(T.IF, { LABEL: 'ifNotExists' });
+        this.CONSUME(T.NOT);
+        this.CONSUME(T.EXISTS);
+      },
     });
     this.SUBRULE(this.identifier);
     this.CONSUME(T.AS);
