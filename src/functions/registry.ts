@@ -2,6 +2,7 @@ import type { AggregateFunction, ScalarFunction, TableFunction } from './functio
 import { AGGREGATE_FUNCTIONS } from './aggregate/index.js';
 import { SCALAR_FUNCTIONS } from './scalar/index.js';
 import { TABLE_FUNCTIONS } from './table/index.js';
+import { TESTING_SCALAR_FUNCTIONS, TESTING_TABLE_FUNCTIONS } from './testing/index.js';
 
 /** One row of SHOW FUNCTIONS / DESCRIBE FUNCTION. */
 export interface FunctionInfo {
@@ -22,9 +23,11 @@ function byName<F extends { readonly name: string }>(fns: readonly F[]): Readonl
   return m;
 }
 
-const scalars = byName(SCALAR_FUNCTIONS);
+const scalars = byName([...SCALAR_FUNCTIONS, ...TESTING_SCALAR_FUNCTIONS]);
 const aggregates = byName(AGGREGATE_FUNCTIONS);
-const tables = byName(TABLE_FUNCTIONS);
+const tables = byName([...TABLE_FUNCTIONS, ...TESTING_TABLE_FUNCTIONS]);
+/** ksqlDB's test-only functions: callable, but not listed. */
+const hidden = new Set([...TESTING_SCALAR_FUNCTIONS, ...TESTING_TABLE_FUNCTIONS].map((f) => f.name.toUpperCase()));
 
 /** The scalar function with this name (any case), or undefined. */
 export function getScalar(name: string): ScalarFunction | undefined {
@@ -51,12 +54,14 @@ export function isFunctionName(name: string): boolean {
 export function listFunctions(): readonly FunctionInfo[] {
   const out: FunctionInfo[] = [];
   for (const f of scalars.values()) {
+    if (hidden.has(f.name)) continue;
     out.push({ name: f.name, type: 'scalar', category: f.category, description: f.description, signatures: f.signatures });
   }
   for (const f of aggregates.values()) {
     out.push({ name: f.name, type: 'aggregate', category: 'AGGREGATE', description: f.description, signatures: f.signatures });
   }
   for (const f of tables.values()) {
+    if (hidden.has(f.name)) continue;
     out.push({ name: f.name, type: 'table', category: 'TABLE', description: f.description, signatures: f.signatures });
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -15,6 +15,7 @@ import { stddevPop } from './stddev-pop.js';
 import { stddevSamp } from './stddev-samp.js';
 import { stddevSample } from './stddev-sample.js';
 import { sum } from './sum.js';
+import { sumList } from './sum-list.js';
 import { topk } from './topk.js';
 import { topkDistinct } from './topk-distinct.js';
 
@@ -36,6 +37,7 @@ export const AGGREGATE_FUNCTIONS: readonly AggregateFunction[] = [
   stddevSamp,
   stddevSample,
   sum,
+  sumList,
   topk,
   topkDistinct,
 ];

@@ -9,7 +9,7 @@ import {
   matchParams,
   parseParams,
 } from './overload-resolution.js';
-import { parseSpec, type TypeSpec } from './type-spec.js';
+import { formatSpec, parseSpec, type TypeSpec } from './type-spec.js';
 import { substitute } from './overload-resolution.js';
 
 /** A return type: a pattern over the bound generics, or a rule computing it (a string = error). */
@@ -44,7 +44,7 @@ export function prepare<O extends OverloadBase>(overloads: readonly O[]): Prepar
 
 /** Signatures for DESCRIBE FUNCTION, e.g. `UCASE(VARCHAR) => VARCHAR`. */
 export function signaturesOf(name: string, prepared: readonly Prepared<OverloadBase>[]): string[] {
-  return prepared.map((p) => `${name}(${p.params.text})${typeof p.def.returns === 'string' ? ` => ${p.def.returns}` : ''}`);
+  return prepared.map((p) => `${name}(${p.params.text})${p.ret ? ` => ${formatSpec(p.ret)}` : ''}`);
 }
 
 /** The chosen overload, its match and its return type. */
