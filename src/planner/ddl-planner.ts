@@ -82,12 +82,9 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
   if (!valueFormatName) {
     throw new PlanError("Statement is missing the 'VALUE_FORMAT' property from the WITH clause. Either provide one or set a default via the 'ksql.persistence.default.format.value' config.", s.pos);
   }
-  if (key.length === 0) {
-    if (explicitKeyFormat && explicitKeyFormat !== 'NONE' && s.sourceType === 'STREAM') {
-      throw new PlanError('Key format specified for stream without key columns.', s.pos);
-    }
-    keyFormatName = 'NONE';
-  }
+  // A stream without key columns keeps an explicitly given key format (queries that
+  // re-key it inherit that format); otherwise it has none.
+  if (key.length === 0 && explicitKeyFormat === undefined && format === undefined) keyFormatName = 'NONE';
 
   const wrap = props.boolean('WRAP_SINGLE_VALUE') ?? cfg.wrapSingleValues;
   const serialized = value.filter((c) => c.namespace === 'VALUE');

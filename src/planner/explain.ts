@@ -78,7 +78,7 @@ export function exprText(e: TypedExpression): string {
     case 'Between':
       return `(${exprText(e.operand)} ${e.negated ? 'NOT ' : ''}BETWEEN ${exprText(e.low)} AND ${exprText(e.high)})`;
     case 'In':
-      return `(${exprText(e.operand)} ${e.negated ? 'NOT ' : ''}IN (${e.list.map(exprText).join(', ')}))`;
+      return `(${exprText(e.operand)} ${e.negated ? 'NOT ' : ''}IN (${e.pairs.map((p) => exprText(p.right)).join(', ')}))`;
     case 'Like':
       return `(${exprText(e.operand)} ${e.negated ? 'NOT ' : ''}LIKE ${exprText(e.pattern)})`;
     case 'Case':

@@ -133,16 +133,11 @@ export class ExpressionTyper {
       }
       case 'InList': {
         const operand = this.type(e.operand);
-        const list = e.list.map((x) => this.type(x));
-        const t = this.unify([operand, ...list], e.pos, 'IN');
-        return {
-          kind: 'In',
-          type: T.BOOLEAN,
-          operandType: t,
-          operand: this.coerce(operand, t, e.pos),
-          list: list.map((x) => this.coerce(x, t, e.pos)),
-          negated: e.negated,
-        };
+        const pairs = e.list.map((x) => {
+          const [left, right] = this.unifyPair(operand, this.type(x), x.pos, 'IN');
+          return { left, right };
+        });
+        return { kind: 'In', type: T.BOOLEAN, operand, pairs, negated: e.negated };
       }
       case 'Like': {
         const operand = this.type(e.operand);
@@ -311,6 +306,8 @@ export class ExpressionTyper {
     if (isNullLiteral(left) && isNullLiteral(right)) return [left, right, NULL_TYPE];
     if (isNullLiteral(left)) return [{ kind: 'Literal', type: right.type, value: null }, right, right.type];
     if (isNullLiteral(right)) return [left, { kind: 'Literal', type: left.type, value: null }, left.type];
+    left = coerceLiteral(left, right.type, pos);
+    right = coerceLiteral(right, left.type, pos);
     const lt = left.type;
     const rt = right.type;
     if (typeEquals(lt, rt)) return [left, right, lt];
@@ -427,6 +424,37 @@ export class ExpressionTyper {
   private hasName(name: string): boolean {
     return this.scope.columns.some((c) => c.name === name) || this.lambdaScopes.some((s) => s.has(name));
   }
+}
+
+/**
+ * ksqlDB converts a literal compared with a column of another type: a STRING
+ * literal to a number, boolean or temporal; a number or boolean literal to its text
+ * when compared with a STRING. Anything else is returned unchanged.
+ */
+function coerceLiteral(e: TypedExpression, other: SqlType, pos: Position): TypedExpression {
+  if (e.kind !== 'Literal' || e.value === null || typeEquals(e.type, other)) return e;
+  if (e.type.kind === 'STRING' && other.kind !== 'STRING') {
+    const text = (e.value as string).trim();
+    if (isNumeric(other)) {
+      try {
+        const d = Decimal.parse(text);
+        return { kind: 'Literal', type: T.decimal(Math.max(1, d.precision, d.scale), Math.max(0, d.scale)), value: d.scale < 0 ? d.setScale(0) : d };
+      } catch {
+        throw new PlanError(`invalid input syntax for type ${formatType(other)}: "${e.value as string}"`, pos);
+      }
+    }
+    if (other.kind === 'BOOLEAN') {
+      const s = text.toLowerCase();
+      if (['true', 't', 'yes', 'y'].includes(s)) return { kind: 'Literal', type: T.BOOLEAN, value: true };
+      if (['false', 'f', 'no', 'n'].includes(s)) return { kind: 'Literal', type: T.BOOLEAN, value: false };
+      throw new PlanError(`invalid input syntax for type BOOLEAN: "${e.value as string}"`, pos);
+    }
+    return e;
+  }
+  if (other.kind === 'STRING' && (isNumeric(e.type) || e.type.kind === 'BOOLEAN')) {
+    return { kind: 'Literal', type: T.STRING, value: e.value instanceof Decimal ? e.value.toString() : String(e.value) };
+  }
+  return e;
 }
 
 function decimalTypeOf(t: SqlType): SqlType {

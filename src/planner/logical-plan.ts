@@ -63,6 +63,8 @@ export type LogicalPlan =
       readonly kind: 'SelectKey';
       readonly input: LogicalPlan;
       readonly keyExprs: readonly TypedExpression[];
+      /** Input row indices that follow the new key columns in the output row. */
+      readonly rowMap: readonly number[];
       readonly slots: number;
       readonly schema: RowSchema;
     }

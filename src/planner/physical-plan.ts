@@ -13,7 +13,7 @@ export type PhysicalStep =
   | { readonly kind: 'StreamSource' | 'TableSource'; readonly source: DataSource; readonly trackOld: boolean; readonly schema: RowSchema }
   | { readonly kind: 'StreamFilter' | 'TableFilter'; readonly predicate: TypedExpression; readonly schema: RowSchema }
   | { readonly kind: 'StreamFlatMap'; readonly functions: readonly TableFunctionCall[]; readonly schema: RowSchema }
-  | { readonly kind: 'StreamSelectKey'; readonly keyExprs: readonly TypedExpression[]; readonly schema: RowSchema }
+  | { readonly kind: 'StreamSelectKey'; readonly keyExprs: readonly TypedExpression[]; readonly rowMap: readonly number[]; readonly schema: RowSchema }
   | {
       readonly kind: 'StreamAggregate' | 'TableAggregate';
       readonly groupBy: readonly TypedExpression[];
@@ -59,7 +59,7 @@ export function toPhysical(plan: LogicalPlan): PhysicalPlan {
         steps.push({ kind: 'StreamFlatMap', functions: p.functions, schema: p.schema });
         return;
       case 'SelectKey':
-        steps.push({ kind: 'StreamSelectKey', keyExprs: p.keyExprs, schema: p.schema });
+        steps.push({ kind: 'StreamSelectKey', keyExprs: p.keyExprs, rowMap: p.rowMap, schema: p.schema });
         return;
       case 'Aggregate':
         if (p.window) steps.push({ kind: 'StreamWindowedAggregate', window: p.window, groupBy: p.groupBy, aggregates: p.aggregates, schema: p.schema });

@@ -195,70 +195,116 @@ class QueryPlanner {
   ): PlannedQuery {
     const q = this.q;
     let node = input;
+    let special = flatSpecial;
+    let partitionKeys: string[] | undefined;
+    if (q.partitionBy) {
+      const r = this.planPartitionBy(node, items, source, flatSpecial);
+      node = r.node;
+      items = r.items;
+      special = r.special;
+      partitionKeys = r.keyNames;
+    }
     const names = this.nameItems(items);
     this.checkReserved(items, names, false);
-    const typer = this.typer(node.schema, 'Aggregate functions require a GROUP BY clause.', flatSpecial);
+    const typer = this.typer(node.schema, 'Aggregate functions require a GROUP BY clause.', special);
     for (const it of items) this.rejectWindowBoundsInSelect(it.expr, node.schema);
     const typed = items.map((it) => typer.type(it.expr));
 
-    let keyIdx: number[] = [];
-    let keyCols: Column[] = [];
-    if (q.partitionBy) {
-      if (node.schema.isTable) throw new PlanError('PARTITION BY is not supported on tables.', q.partitionBy[0]?.pos ?? q.pos);
-      if (node.schema.window) throw new PlanError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', q.pos);
-      const pb = q.partitionBy;
-      const isNull = pb.length === 1 && pb[0]!.kind === 'Literal' && pb[0]!.literalType === 'NULL';
-      const keyExprs = isNull ? [] : pb.map((e) => {
-        try {
-          return typer.type(e);
-        } catch (err) {
-          if (err instanceof PlanError && e.kind === 'ColumnRef') throw new PlanError(`PARTITION BY column '${e.name}' cannot be resolved.`, e.pos);
-          throw err;
-        }
-      });
-      const missing: string[] = [];
-      pb.forEach((e, i) => {
-        if (isNull) return;
-        const k = normKey(e);
-        const at = items.findIndex((it) => normKey(it.expr) === k);
-        if (at < 0) {
-          missing.push(describe(e, source.name));
-          return;
-        }
-        if (keyIdx.includes(at)) return;
-        keyIdx.push(at);
-        keyCols.push({ name: names[at]!, type: keyExprs[i]!.type, namespace: 'KEY' });
-      });
-      if (missing.length > 0 && this.ctx.persistent) this.needInProjection('partitioning expression', missing);
-      const schema: RowSchema = { ...node.schema, key: keyCols };
-      node = { kind: 'SelectKey', input: node, keyExprs, slots: typer.slotCount, schema };
-      this.checkDuplicateKeys(items, names, keyIdx, pb);
-    } else {
-      const keyNames = source.schema.key.map((c) => c.name);
-      const missing: string[] = [];
-      for (const kn of keyNames) {
-        const at = items.findIndex((it, i) => !keyIdx.includes(i) && it.expr.kind === 'ColumnRef' && it.expr.name === kn);
-        if (at < 0) {
-          missing.push(kn);
-          continue;
-        }
-        keyIdx.push(at);
-        keyCols.push({ name: names[at]!, type: typed[at]!.type, namespace: 'KEY' });
+    // Key columns of the input (source key, or the PARTITION BY key) that the projection carries.
+    const inputKeys = node.schema.key.map((c) => node.schema.columns.findIndex((x) => x.name === c.name));
+    const keyIdx: number[] = [];
+    const keyCols: Column[] = [];
+    const missing: string[] = [];
+    inputKeys.forEach((colIndex, k) => {
+      const at = typed.findIndex((t, i) => !keyIdx.includes(i) && t.kind === 'Column' && t.index === colIndex);
+      if (at < 0) {
+        missing.push(partitionKeys?.[k] ?? node.schema.key[k]!.name);
+        return;
       }
-      if (missing.length > 0 && this.ctx.persistent) this.needInProjection(missing.length > 1 ? 'key column' : 'key column', missing);
-      // A key column selected twice under different names.
-      for (const kn of keyNames) {
-        const all = items.map((it, i) => [it, i] as const).filter(([it]) => it.expr.kind === 'ColumnRef' && it.expr.name === kn);
-        if (all.length > 1 && this.ctx.persistent) {
-          throw new PlanError(`The projection contains a key column (\`${kn}\`) more than once, aliased as: ${all.map(([, i]) => names[i]).join(' and ')}.`, q.pos);
-        }
+      keyIdx.push(at);
+      keyCols.push({ name: names[at]!, type: typed[at]!.type, namespace: 'KEY' });
+      const dups = typed.map((t, i) => i).filter((i) => i !== at && typed[i]!.kind === 'Column' && (typed[i] as { index: number }).index === colIndex);
+      if (dups.length > 0 && this.ctx.persistent) {
+        throw new PlanError(`The projection contains a key column (\`${node.schema.key[k]!.name}\`) more than once, aliased as: ${[at, ...dups].map((i) => names[i]).join(' and ')}.`, q.pos);
       }
-      if (!this.ctx.persistent) {
-        keyIdx = [];
-        keyCols = [];
+    });
+    if (!this.ctx.persistent) {
+      return this.project(node, items, names, typed, [], [], typer.slotCount, node.schema.window, false);
+    }
+    if (missing.length > 0) {
+      const keyless = !node.schema.isTable && partitionKeys === undefined && keyIdx.length === 0;
+      if (!keyless) {
+        if (partitionKeys) this.needInProjection('partitioning expression', missing);
+        this.needInProjection('key column', missing);
       }
     }
     return this.project(node, items, names, typed, keyIdx, keyCols, typer.slotCount, node.schema.window, false);
+  }
+
+  /**
+   * PARTITION BY: the new key replaces the old one; the old key columns move to the
+   * end of the value, and value columns used as the new key leave the value
+   * (ksqlDB's repartition schema). `*` then expands against that schema.
+   */
+  private planPartitionBy(
+    input: LogicalPlan,
+    items: readonly NamedItem[],
+    source: DataSource,
+    flatSpecial: (e: Expression) => TypedExpression | undefined,
+  ): { node: LogicalPlan; items: NamedItem[]; special: (e: Expression) => TypedExpression | undefined; keyNames: string[] } {
+    const q = this.q;
+    const pb = q.partitionBy!;
+    if (input.schema.isTable) throw new PlanError('PARTITION BY is not supported on tables.', pb[0]?.pos ?? q.pos);
+    if (input.schema.window) throw new PlanError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', q.pos);
+    if (pb.length === 0) throw new PlanError('PARTITION BY requires at least one expression', q.pos);
+    const typer = this.typer(input.schema, 'Aggregate functions are not allowed in PARTITION BY.', flatSpecial);
+    const isNull = pb.length === 1 && pb[0]!.kind === 'Literal' && pb[0]!.literalType === 'NULL';
+    const keyExprs = isNull ? [] : pb.map((e) => {
+      try {
+        return typer.type(e);
+      } catch (err) {
+        if (err instanceof PlanError && e.kind === 'ColumnRef') throw new PlanError(`PARTITION BY column '${e.name}' cannot be resolved.`, e.pos);
+        throw err;
+      }
+    });
+    const cols = input.schema.columns;
+    const movedIdx = new Set<number>();
+    let generated = 0;
+    const keyNames = isNull ? [] : pb.map((e, i) => {
+      const t = keyExprs[i]!;
+      if (t.kind === 'Column' && e.kind === 'ColumnRef') {
+        movedIdx.add(t.index);
+        return t.name;
+      }
+      const match = items.find((it) => it.alias && normKey(it.expr) === normKey(e));
+      if (match) return match.alias!;
+      if (e.kind === 'Dereference') return e.field;
+      return `KSQL_COL_${generated++}`;
+    });
+    const keyCount = input.schema.key.length;
+    const rowMap: number[] = [];
+    const outCols: RowColumn[] = keyNames.map((n, i) => ({ name: n, type: keyExprs[i]!.type, qualifiers: cols[0]?.qualifiers ?? [] }));
+    // Value columns (and table-function columns), then the old key columns, then pseudo columns.
+    const valueIdx = cols.map((c, i) => i).filter((i) => i >= keyCount && !RESERVED_COLUMN_NAMES.has(cols[i]!.name));
+    const pseudoIdx = cols.map((c, i) => i).filter((i) => i >= keyCount && RESERVED_COLUMN_NAMES.has(cols[i]!.name));
+    const oldKeyIdx = cols.map((c, i) => i).filter((i) => i < keyCount);
+    for (const i of [...valueIdx, ...oldKeyIdx, ...pseudoIdx]) {
+      if (movedIdx.has(i)) continue;
+      if (outCols.some((c) => c.name === cols[i]!.name)) continue;
+      rowMap.push(i);
+      outCols.push(cols[i]!);
+    }
+    const keyCols: Column[] = keyNames.map((n, i) => ({ name: n, type: keyExprs[i]!.type, namespace: 'KEY' }));
+    const schema: RowSchema = { columns: outCols, key: keyCols, isTable: false };
+    const node: LogicalPlan = { kind: 'SelectKey', input, keyExprs, rowMap, slots: typer.slotCount, schema };
+    const pbKeys = pb.map(normKey);
+    const special = (e: Expression): TypedExpression | undefined => {
+      const k = pbKeys.indexOf(normKey(e));
+      if (k >= 0 && !isNull) return { kind: 'Column', type: keyCols[k]!.type, index: k, name: keyCols[k]!.name };
+      return flatSpecial(e);
+    };
+    void source;
+    return { node, items: this.expandSelect(q.select, schema), special, keyNames: pb.map((e) => describe(e, source.name)) };
   }
 
   private rejectWindowBoundsInSelect(e: Expression, schema: RowSchema): void {
@@ -410,7 +456,7 @@ class QueryPlanner {
     if (missing.length > 0 && this.ctx.persistent) this.needInProjection('grouping expression', missing);
     this.checkDuplicateKeys(items, names, keyIdx, groupBy);
 
-    const window = q.window ? windowSpec(q.window) : undefined;
+    const window = q.window ? windowSpec(q.window, q.emit === 'FINAL') : undefined;
     if (window && input.schema.isTable) throw new PlanError('Windowed aggregation is not supported on tables.', q.window!.pos);
     const aggCols: RowColumn[] = [
       ...keyCols.map((c) => ({ name: c.name, type: c.type, qualifiers: [] as string[] })),
@@ -502,9 +548,12 @@ function describe(e: Expression, sourceName: string): string {
   }
 }
 
-/** Durations of a WINDOW clause in ms, with ksqlDB's defaults (grace 24h). */
-export function windowSpec(w: WindowExpression): WindowSpec {
-  const grace = w.grace?.ms ?? DEFAULT_GRACE_MS;
+/**
+ * Durations of a WINDOW clause in ms, with ksqlDB's defaults: grace 24 hours, or 0
+ * with EMIT FINAL (final results are due when the window ends).
+ */
+export function windowSpec(w: WindowExpression, emitFinal = false): WindowSpec {
+  const grace = w.grace?.ms ?? (emitFinal ? 0 : DEFAULT_GRACE_MS);
   switch (w.kind) {
     case 'Tumbling':
       return { kind: 'TUMBLING', sizeMs: w.size.ms, graceMs: grace, retentionMs: w.retention?.ms ?? w.size.ms + grace };

@@ -44,9 +44,9 @@ export type TypedExpression =
   | {
       readonly kind: 'In';
       readonly type: SqlType;
-      readonly operandType: SqlType;
       readonly operand: TypedExpression;
-      readonly list: readonly TypedExpression[];
+      /** One equality test per list item; each side already cast to the pair's common type. */
+      readonly pairs: readonly { readonly left: TypedExpression; readonly right: TypedExpression }[];
       readonly negated: boolean;
     }
   | {

@@ -227,7 +227,7 @@ export class Engine {
       name: s.name,
       sourceType: s.sourceType,
       schema: planned.output,
-      topic: props.string('KAFKA_TOPIC') ?? s.name,
+      topic: props.string('KAFKA_TOPIC') ?? `${this.properties.get('ksql.output.topic.name.prefix') ?? ''}${s.name}`,
       keyFormat: {
         format: keyFormat,
         delimiter: parseDelimiter(props.string('KEY_DELIMITER'), s.pos) ?? (sameKeyFormat ? from.keyFormat.delimiter : undefined),

@@ -123,25 +123,23 @@ export function compile(e: TypedExpression): Evaluator {
         const v = o(row, vars);
         const a = lo(row, vars);
         const b = hi(row, vars);
-        if (v === null || a === null || b === null) return null;
+        if (v === null || a === null || b === null) return false;
         const inside = compareValues(v, a) >= 0 && compareValues(v, b) <= 0;
         return inside !== neg;
       };
     }
     case 'In': {
       const o = compile(e.operand);
-      const list = e.list.map(compile);
+      const pairs = e.pairs.map((p) => ({ left: compile(p.left), right: compile(p.right) }));
       const neg = e.negated;
       return (row, vars) => {
-        const v = o(row, vars);
-        if (v === null) return null;
-        let sawNull = false;
-        for (const item of list) {
-          const x = item(row, vars);
-          if (x === null) sawNull = true;
-          else if (valuesEqual(v, x)) return !neg;
+        if (o(row, vars) === null) return false;
+        for (const p of pairs) {
+          const a = p.left(row, vars);
+          const b = p.right(row, vars);
+          if (a !== null && b !== null && valuesEqual(a, b)) return !neg;
         }
-        return sawNull ? null : neg;
+        return neg;
       };
     }
     case 'Like': {
@@ -242,13 +240,13 @@ function compileCompare(op: Extract<TypedExpression, { kind: 'Compare' }>['op'],
       return (row, vars) => {
         const a = l(row, vars);
         const b = r(row, vars);
-        return a === null || b === null ? null : valuesEqual(a, b);
+        return a === null || b === null ? false : valuesEqual(a, b);
       };
     case '<>':
       return (row, vars) => {
         const a = l(row, vars);
         const b = r(row, vars);
-        return a === null || b === null ? null : !valuesEqual(a, b);
+        return a === null || b === null ? false : !valuesEqual(a, b);
       };
     case 'IS DISTINCT FROM':
       return (row, vars) => !valuesEqual(l(row, vars), r(row, vars));
@@ -267,8 +265,8 @@ function compileCompare(op: Extract<TypedExpression, { kind: 'Compare' }>['op'],
   }
 }
 
-function ord(a: unknown, b: unknown, test: (c: number) => boolean): boolean | null {
-  if (a === null || b === null) return null;
+function ord(a: unknown, b: unknown, test: (c: number) => boolean): boolean {
+  if (a === null || b === null) return false;
   return test(compareValues(a, b));
 }
 

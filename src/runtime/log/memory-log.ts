@@ -79,7 +79,7 @@ export class MemoryLog implements Log {
 
   async close(): Promise<void> {}
 
-  private partition(topic: string, partition: number): LogRecord[] {
+  protected partition(topic: string, partition: number): LogRecord[] {
     const t = this.topics.get(topic);
     if (!t) throw new ExecutionError(`Topic '${topic}' does not exist`);
     const p = t.partitions[partition];

@@ -13,7 +13,8 @@ export interface WindowBounds {
  * contributions in table aggregations); undefined = unknown.
  */
 export interface Rec {
-  key: unknown[];
+  /** Key column values; null for a record whose key bytes were null. */
+  key: unknown[] | null;
   row: unknown[] | null;
   old?: unknown[] | null;
   ts: number;

@@ -49,7 +49,7 @@ export class SinkOperator implements Operator {
     let key: Buffer | null;
     let value: Buffer | null;
     try {
-      key = this.target.schema.key.length === 0 ? null : this.keySerde.serialize(rec.key);
+      key = this.target.schema.key.length === 0 || rec.key === null ? null : this.keySerde.serialize(rec.key);
       if (rec.window && this.target.window) key = encodeWindowedKey(key, rec.window, this.session);
       value = this.valueSerde.serialize(rec.row);
     } catch (e) {

@@ -60,7 +60,7 @@ export class SourceOperator {
 
   private processOne(r: LogRecord, partition: number): void {
     const src = this.source;
-    let key: unknown[];
+    let key: unknown[] | null;
     let window: WindowBounds | null = null;
     let value: unknown[] | null;
     try {
@@ -70,7 +70,7 @@ export class SourceOperator {
         keyBytes = d.inner;
         window = d.window;
       }
-      key = src.schema.key.length === 0 ? [] : (this.keySerde.deserialize(keyBytes) ?? src.schema.key.map(() => null));
+      key = src.schema.key.length === 0 ? [] : keyBytes === null ? null : this.keySerde.deserialize(keyBytes);
     } catch (e) {
       this.fail(r, partition, `Failed to deserialize key from topic: ${src.topic}. ${(e as Error).message}`);
       return;
@@ -82,12 +82,12 @@ export class SourceOperator {
       return;
     }
     const isTable = src.sourceType === 'TABLE';
-    if (value === null && !isTable) return; // a stream ignores tombstones
+    const nKey = src.schema.key.length;
     let row: unknown[] | null = null;
     if (value !== null) {
-      row = new Array<unknown>(key.length + this.slots.length + 3 + (window ? 2 : 0));
+      row = new Array<unknown>(nKey + this.slots.length + 3 + (window ? 2 : 0));
       let j = 0;
-      for (let k = 0; k < key.length; k++) row[j++] = key[k];
+      for (let k = 0; k < nKey; k++) row[j++] = key === null ? null : key[k];
       for (let k = 0; k < this.slots.length; k++) {
         const s = this.slots[k]!;
         row[j++] = s.kind === 'serde' ? (value[s.index] ?? null) : s.kind === 'headers' ? headersValue(r) : headerValue(r, s.key);
@@ -108,15 +108,15 @@ export class SourceOperator {
         return;
       }
       ts = t;
-      row[key.length + this.slots.length] = ts;
+      row[nKey + this.slots.length] = ts;
     }
-    if (isTable && src.schema.key.some((_, i) => key[i] === null)) {
+    if (isTable && (key === null || src.schema.key.some((_, i) => key![i] === null))) {
       // Tables ignore records without a key.
       return;
     }
     const rec: Rec = { key, row, ts, window, partition, offset: r.offset, headers: r.headers ?? [] };
     if (this.trackOld) {
-      const k = keyString(window ? [...key, window.start] : key);
+      const k = window ? `${keyString(key)}@${window.start}` : keyString(key);
       rec.old = this.latest.get(k) ?? null;
       if (row === null) this.latest.delete(k);
       else this.latest.set(k, row);

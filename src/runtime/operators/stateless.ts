@@ -89,11 +89,16 @@ export class FlatMapOperator implements Operator {
   }
 }
 
-/** PARTITION BY: computes the new key from the row. */
+/**
+ * PARTITION BY: computes the new key from the row and lays the row out as
+ * [new key columns, the input columns listed in `rowMap`]. A null row (a stream
+ * record without value) gets a key of nulls.
+ */
 export class SelectKeyOperator implements Operator {
   private readonly vars: unknown[] = [];
   constructor(
     private readonly keyExprs: readonly Evaluator[],
+    private readonly rowMap: readonly number[],
     private readonly next: Operator,
     private readonly log: ProcessingLogger,
     private readonly queryId: string,
@@ -101,9 +106,15 @@ export class SelectKeyOperator implements Operator {
 
   process(rec: Rec): void {
     const row = rec.row;
-    if (row === null) return;
-    const key = new Array<unknown>(this.keyExprs.length);
-    for (let i = 0; i < this.keyExprs.length; i++) {
+    const n = this.keyExprs.length;
+    const key = new Array<unknown>(n);
+    if (row === null) {
+      key.fill(null);
+      rec.key = key;
+      this.next.process(rec);
+      return;
+    }
+    for (let i = 0; i < n; i++) {
       try {
         key[i] = this.keyExprs[i]!(row, this.vars);
       } catch (e) {
@@ -111,7 +122,11 @@ export class SelectKeyOperator implements Operator {
         key[i] = null;
       }
     }
+    const out = new Array<unknown>(n + this.rowMap.length);
+    for (let i = 0; i < n; i++) out[i] = key[i];
+    for (let i = 0; i < this.rowMap.length; i++) out[n + i] = row[this.rowMap[i]!];
     rec.key = key;
+    rec.row = out;
     this.next.process(rec);
   }
 }
@@ -134,10 +149,10 @@ export class ProjectOperator implements Operator {
   process(rec: Rec): void {
     const row = rec.row;
     if (row === null) {
-      this.next.process({ ...rec, row: null, old: undefined });
+      this.next.process({ key: this.keyExprs.length === 0 ? [] : rec.key, row: null, ts: rec.ts, window: rec.window, partition: rec.partition, offset: rec.offset, headers: rec.headers });
       return;
     }
-    const key = this.keyExprs.length === 0 ? [] : this.evalAll(this.keyExprs, row, rec);
+    const key = this.keyExprs.length === 0 ? [] : rec.key === null ? null : this.evalAll(this.keyExprs, row, rec);
     const value = this.evalAll(this.valueExprs, row, rec);
     this.next.process({ key, row: value, ts: rec.ts, window: rec.window, partition: rec.partition, offset: rec.offset, headers: rec.headers });
   }

@@ -54,6 +54,8 @@ export class RunningQuery {
       this.topology.source.processBatch(records, p);
       this.positions[p] = records[records.length - 1]!.offset + 1;
       await this.flushPending(log);
+      // State before positions: after a crash, state is never behind the committed position.
+      for (const store of this.stores) await store.flush();
       await log.commit(this.id, this.source.topic, p, this.positions[p]!);
     }
     return progressed;

@@ -59,7 +59,7 @@ export function buildTopology(plan: PhysicalPlan, ctx: TopologyContext, terminal
         next = new FlatMapOperator(step.functions.map((f) => ({ invoke: f.invoke, args: f.args.map(compile) })), need(next), ctx.log, ctx.queryId);
         break;
       case 'StreamSelectKey':
-        next = new SelectKeyOperator(step.keyExprs.map(compile), need(next), ctx.log, ctx.queryId);
+        next = new SelectKeyOperator(step.keyExprs.map(compile), step.rowMap, need(next), ctx.log, ctx.queryId);
         break;
       case 'StreamAggregate':
       case 'TableAggregate': {

@@ -11,12 +11,16 @@ import { AvroDecimalType, avroSchemaForColumns, avroType, DEFAULT_AVRO_FULL_NAME
 import { isWrapped, SR_PREFIX_LENGTH } from './json.js';
 import type { SerdeColumn, SerdeOptions } from './serde-types.js';
 
-function writerType(columns: readonly SerdeColumn[], options: SerdeOptions, id: number | undefined): avro.Type {
+/** The writer schema and its id: the one registered under `id`, else the columns' (registered if possible). */
+function writer(columns: readonly SerdeColumn[], options: SerdeOptions, id: number | undefined): { type: avro.Type; id: number } {
   const registered = id !== undefined ? options.schemaRegistry?.getSchema(id) : undefined;
-  if (registered !== undefined) return avroType(registered);
-  return avroType(
-    avroSchemaForColumns(columns, isWrapped(columns, options), options.schemaFullName ?? DEFAULT_AVRO_FULL_NAME),
+  if (registered !== undefined) return { type: avroType(registered), id: id! };
+  const schema = avroSchemaForColumns(
+    columns,
+    isWrapped(columns, options),
+    options.schemaFullName ?? DEFAULT_AVRO_FULL_NAME,
   );
+  return { type: avroType(schema), id: id ?? options.schemaRegistry?.register(schema) ?? 1 };
 }
 
 function lookup(o: Record<string, unknown>, name: string): unknown {
@@ -91,13 +95,17 @@ function toJson(v: unknown): unknown {
   return v;
 }
 
-/** Bytes for an AVRO test-form value (Confluent prefix with `options.schemaId`, default 1). */
+/**
+ * Bytes for an AVRO test-form value, written with the schema registered under
+ * `options.schemaId`, else with the columns' schema (registered in
+ * `options.schemaRegistry` when given, id 1 otherwise).
+ */
 export function avroBytesFromTestForm(json: unknown, columns: readonly SerdeColumn[], options: SerdeOptions): Buffer {
-  const type = writerType(columns, options, options.schemaId);
+  const { type, id } = writer(columns, options, options.schemaId);
   const body = type.toBuffer(fromJson(type, json));
   const out = Buffer.allocUnsafe(SR_PREFIX_LENGTH + body.length);
   out[0] = 0;
-  out.writeInt32BE((options.schemaId ?? 1) | 0, 1);
+  out.writeInt32BE(id | 0, 1);
   body.copy(out, SR_PREFIX_LENGTH);
   return out;
 }
@@ -105,6 +113,6 @@ export function avroBytesFromTestForm(json: unknown, columns: readonly SerdeColu
 /** The test form of AVRO bytes, decoded with the schema registered under their id (or the columns' schema). */
 export function avroTestFormFromBytes(bytes: Buffer, columns: readonly SerdeColumn[], options: SerdeOptions): unknown {
   if (bytes.length < SR_PREFIX_LENGTH || bytes[0] !== 0) return bytes.toString('base64');
-  const type = writerType(columns, options, bytes.readInt32BE(1));
+  const { type } = writer(columns, options, bytes.readInt32BE(1));
   return toJson(type.decode(bytes, SR_PREFIX_LENGTH).value);
 }

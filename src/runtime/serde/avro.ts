@@ -262,7 +262,7 @@ class AvroSerde implements Serde {
     const known = this.decoders.get(id);
     if (known) return known;
     let entry = this.ownDecoder;
-    const writer = id === this.schemaId ? undefined : this.options.schemaRegistry?.getSchema(id);
+    const writer = this.options.schemaRegistry?.getSchema(id);
     if (writer !== undefined) {
       try {
         const type = avroType(writer);

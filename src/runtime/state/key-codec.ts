@@ -4,7 +4,8 @@ import { Decimal } from '../../common/decimal.js';
  * A string that is equal for equal key tuples, used to index state by key. Fast
  * path for one string or number key; falls back to a tagged JSON form.
  */
-export function keyString(values: readonly unknown[]): string {
+export function keyString(values: readonly unknown[] | null): string {
+  if (values === null) return '\u0000';
   if (values.length === 1) {
     const v = values[0];
     if (typeof v === 'string') return `s${v}`;

@@ -1,0 +1,240 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ClassicLevel } from 'classic-level';
+import { Decimal } from '../../common/decimal.js';
+import { ExecutionError } from '../../common/errors.js';
+import type { KeyValueStore } from './store.js';
+
+/** One write of a flush batch. */
+type Op = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
+
+/** Entries read per iterator call while loading. */
+const LOAD_BATCH = 4096;
+
+/**
+ * Encodes a state value as JSON that {@link decodeValue} turns back into an equal
+ * value, including what plain JSON loses: `Decimal` (unscaled digits and scale,
+ * so the scale survives), `Buffer`/`Uint8Array`, `Map`, `bigint`, non-finite
+ * numbers and a top-level `undefined`. Tags are objects with one `$`-key
+ * (`{"$decimal": "150", "scale": 2}`), as in `key-codec.ts`.
+ */
+export function encodeValue(value: unknown): string {
+  return JSON.stringify(value, replacer);
+}
+
+/** Inverse of {@link encodeValue}. */
+export function decodeValue(text: string): unknown {
+  // Only tagged values contain `"$`; plain JSON parses much faster without a reviver.
+  return text.includes('"$') ? JSON.parse(text, reviver) : JSON.parse(text);
+}
+
+function replacer(this: Record<string, unknown>, key: string, v: unknown): unknown {
+  const raw = this[key]; // before toJSON: Decimal and Buffer define one
+  if (raw instanceof Decimal) return { $decimal: raw.unscaled.toString(), scale: raw.scale };
+  if (raw instanceof Uint8Array) return { $buffer: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') };
+  if (raw instanceof Map) return { $map: [...raw] };
+  if (typeof raw === 'bigint') return { $bigint: raw.toString() };
+  if (typeof raw === 'number' && !Number.isFinite(raw)) return { $number: String(raw) };
+  if (raw === undefined && key === '') return { $undefined: true };
+  return v;
+}
+
+function reviver(_key: string, v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  const o = v as Record<string, unknown>;
+  if (typeof o.$decimal === 'string' && typeof o.scale === 'number') return new Decimal(BigInt(o.$decimal), o.scale);
+  if (typeof o.$buffer === 'string') return Buffer.from(o.$buffer, 'base64');
+  if (Array.isArray(o.$map)) return new Map(o.$map as [unknown, unknown][]);
+  if (typeof o.$bigint === 'string') return BigInt(o.$bigint);
+  if (typeof o.$number === 'string') return Number(o.$number);
+  if (o.$undefined === true) return undefined;
+  return v;
+}
+
+/**
+ * A {@link KeyValueStore} persisted in the factory's LevelDB under the prefix
+ * `name\x00`. Every entry lives in an in-memory Map (loaded when the factory
+ * opens); `put`/`delete` change the Map and mark the key dirty, and `flush`
+ * writes the dirty keys' current values (or deletions) in one `db.batch`.
+ * Invariant: the database holds the Map's content as of the last completed flush.
+ */
+export class LevelStore<V> implements KeyValueStore<V> {
+  private dirty = new Set<string>();
+
+  /** @internal Use {@link LevelStoreFactory.store}. */
+  constructor(
+    private readonly factory: LevelStoreFactory,
+    readonly name: string,
+    private readonly map: Map<string, V>,
+  ) {}
+
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+  put(key: string, value: V): void {
+    this.map.set(key, value);
+    this.dirty.add(key);
+  }
+  delete(key: string): void {
+    if (this.map.delete(key)) this.dirty.add(key);
+  }
+  entries(): IterableIterator<[string, V]> {
+    return this.map.entries();
+  }
+  get size(): number {
+    return this.map.size;
+  }
+  /** Number of keys changed since the last flush. */
+  get dirtyCount(): number {
+    return this.dirty.size;
+  }
+
+  async flush(): Promise<void> {
+    const ops: Op[] = [];
+    const taken = this.takeOps(ops);
+    if (ops.length === 0) return;
+    try {
+      await this.factory.write(ops);
+    } catch (e) {
+      this.restoreDirty(taken);
+      throw e;
+    }
+  }
+
+  /** @internal Moves the dirty keys' writes into `ops`; returns the keys taken. */
+  takeOps(ops: Op[]): Set<string> {
+    const taken = this.dirty;
+    this.dirty = new Set();
+    const prefix = this.name + '\u0000';
+    for (const key of taken) {
+      const v = this.map.get(key);
+      if (v === undefined && !this.map.has(key)) ops.push({ type: 'del', key: prefix + key });
+      else ops.push({ type: 'put', key: prefix + key, value: encodeValue(v) });
+    }
+    return taken;
+  }
+
+  /** @internal After a failed write the keys are dirty again (the Map holds their latest values). */
+  restoreDirty(keys: Set<string>): void {
+    for (const k of keys) this.dirty.add(k);
+  }
+}
+
+/**
+ * Opens one LevelDB per data directory (`<dataDir>/state`) and hands out
+ * {@link LevelStore}s by name (names must not contain `\x00`). Opening reads the
+ * whole database into the stores' Maps with batched iterator reads. Writes to
+ * the database are serialised in submission order.
+ */
+export class LevelStoreFactory {
+  private readonly stores = new Map<string, LevelStore<unknown>>();
+  /** Entries loaded at open for stores not yet asked for. */
+  private readonly loaded = new Map<string, Map<string, unknown>>();
+  private writing: Promise<void> = Promise.resolve();
+
+  /** A store factory in the shape `EngineOptions.storeFactory` expects: one store per query and name. */
+  readonly forQuery = (queryId: string, name: string): KeyValueStore<unknown> => this.store(`${queryId}/${name}`);
+
+  private constructor(private readonly db: ClassicLevel<string, string>) {}
+
+  /** Opens (creating if needed) `<dataDir>/state` and loads every entry. */
+  static async open(dataDir: string): Promise<LevelStoreFactory> {
+    const location = join(dataDir, 'state');
+    mkdirSync(location, { recursive: true });
+    const db = new ClassicLevel<string, string>(location, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+    await db.open();
+    const factory = new LevelStoreFactory(db);
+    try {
+      await factory.load();
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
+    return factory;
+  }
+
+  private async load(): Promise<void> {
+    const it = this.db.iterator();
+    try {
+      let name = '';
+      let map: Map<string, unknown> | undefined;
+      for (;;) {
+        const entries = await it.nextv(LOAD_BATCH);
+        if (entries.length === 0) break;
+        for (const [k, v] of entries) {
+          const sep = k.indexOf('\u0000');
+          if (sep < 0) continue; // not written by a store
+          // Keys are sorted, so a store's entries are contiguous: compare the prefix only on change.
+          if (map === undefined || sep !== name.length || !k.startsWith(name)) {
+            name = k.slice(0, sep);
+            map = this.loaded.get(name);
+            if (!map) this.loaded.set(name, (map = new Map()));
+          }
+          map.set(k.slice(sep + 1), decodeValue(v));
+        }
+      }
+    } finally {
+      await it.close();
+    }
+  }
+
+  /** The store called `name`, with its persisted entries; the same instance on every call. */
+  store<V>(name: string): LevelStore<V> {
+    if (name.includes('\u0000')) throw new ExecutionError(`Invalid state store name: ${JSON.stringify(name)}`);
+    let s = this.stores.get(name);
+    if (!s) {
+      s = new LevelStore<unknown>(this, name, this.loaded.get(name) ?? new Map());
+      this.loaded.delete(name);
+      this.stores.set(name, s);
+    }
+    return s as LevelStore<V>;
+  }
+
+  /** Names of the stores that exist (persisted or handed out). */
+  storeNames(): string[] {
+    return [...new Set([...this.loaded.keys(), ...this.stores.keys()])].sort();
+  }
+
+  /** Removes the stores whose names start with `prefix` (e.g. a dropped query's `<queryId>/`) and their data. */
+  async deleteStores(prefix: string): Promise<void> {
+    for (const name of this.storeNames()) {
+      if (!name.startsWith(prefix)) continue;
+      this.stores.delete(name);
+      this.loaded.delete(name);
+      await this.serial(() => this.db.clear({ gte: name + '\u0000', lt: name + '\u0001' }));
+    }
+  }
+
+  /** Flushes every store's dirty entries in one batch. */
+  async flushAll(): Promise<void> {
+    const ops: Op[] = [];
+    const taken: [LevelStore<unknown>, Set<string>][] = [];
+    for (const s of this.stores.values()) taken.push([s, s.takeOps(ops)]);
+    if (ops.length === 0) return;
+    try {
+      await this.write(ops);
+    } catch (e) {
+      for (const [s, keys] of taken) s.restoreDirty(keys);
+      throw e;
+    }
+  }
+
+  /** Flushes all stores and closes the database. */
+  async close(): Promise<void> {
+    if (this.db.status !== 'open') return;
+    await this.flushAll();
+    await this.writing;
+    await this.db.close();
+  }
+
+  /** @internal One batch write, after every earlier write. */
+  write(ops: Op[]): Promise<void> {
+    return this.serial(() => this.db.batch(ops));
+  }
+
+  private serial(f: () => Promise<void>): Promise<void> {
+    const next = this.writing.then(f);
+    this.writing = next.catch(() => undefined);
+    return next;
+  }
+}
