@@ -111,6 +111,23 @@ describe('AVRO serde', () => {
     expect(s.serialize(['x', 1])!.readInt32BE(1)).not.toBe(id);
   });
 
+  it('keeps BIGINT values beyond 2^53 instead of failing', () => {
+    const s = createSerde('AVRO', [{ name: 'K', type: T.BIGINT }], { isKey: true });
+    const big = 2 ** 60;
+    expect(s.deserialize(s.serialize([big]))).toEqual([big]);
+  });
+
+  it('test-form bytes use the id the registry gives the columns schema', () => {
+    const reg = new InMemorySchemaRegistry();
+    reg.register('string');
+    const kc = [{ name: 'K', type: T.INTEGER }];
+    const o = { isKey: true, schemaRegistry: reg };
+    const bytes = toBytesFromTestForm(12, 'AVRO', kc, o)!;
+    expect(bytes.readInt32BE(1)).toBe(2);
+    expect(createSerde('AVRO', kc, o).deserialize(bytes)).toEqual([12]);
+    expect(testFormFromBytes(bytes, 'AVRO', kc, o)).toBe(12);
+  });
+
   it('rejects bytes without the magic byte', () => {
     const s = createSerde('AVRO', cols, val);
     expect(() => s.deserialize(Buffer.from('{}'))).toThrow(SerdeError);

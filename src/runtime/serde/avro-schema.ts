@@ -182,10 +182,44 @@ export class AvroDecimalType extends avro.types.LogicalType {
   }
 }
 
+interface TapLike {
+  readLong(): number;
+  writeLong(n: number): void;
+}
+
+/**
+ * avsc's `long` refuses values beyond ±2^53 (on read and write). BIGINT is a JS
+ * number in Sluice, so such values are read and written as the nearest double
+ * instead of failing the record.
+ */
+function relaxedLong(): avro.Type {
+  class RelaxedLongType extends avro.types.LongType {}
+  const proto = RelaxedLongType.prototype as unknown as Record<string, unknown>;
+  proto._read = (tap: TapLike) => tap.readLong();
+  proto._write = (tap: TapLike, v: unknown) => {
+    if (typeof v !== 'number' || v % 1 !== 0) throw new Error(`invalid "long": ${String(v)}`);
+    tap.writeLong(v);
+  };
+  proto._check = (v: unknown) => typeof v === 'number' && v % 1 === 0;
+  return new RelaxedLongType();
+}
+
+const RELAXED_LONG = relaxedLong();
+
+function longHook(schema: avro.Schema): avro.Type | undefined {
+  if (schema === 'long') return RELAXED_LONG;
+  if (typeof schema === 'object' && schema !== null && !Array.isArray(schema)) {
+    const s = schema as { type?: unknown };
+    if (s.type === 'long') return RELAXED_LONG;
+  }
+  return undefined;
+}
+
 /** avsc Type for a JSON schema, with Sluice's logical types and unwrapped unions. */
 export function avroType(schema: AvroSchemaJson): avro.Type {
   return avro.Type.forSchema(schema as avro.Schema, {
     logicalTypes: { decimal: AvroDecimalType },
     wrapUnions: 'auto',
+    typeHook: longHook,
   });
 }
