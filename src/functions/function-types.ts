@@ -27,6 +27,12 @@ export type ArgShape =
     };
 
 /**
+ * Session and server properties a function may read when it is resolved, by name
+ * (e.g. `ksql.functions.collect_list.limit`). Optional everywhere.
+ */
+export type FunctionConfig = Readonly<Record<string, unknown>>;
+
+/**
  * A resolved overload: the result type, the argument types the planner must
  * implicitly cast each value argument to (undefined = leave as is), and the
  * implementation. `invoke` receives evaluated arguments (lambdas as JS functions,
@@ -53,7 +59,7 @@ export interface ScalarFunction {
    * Picks the overload for these arguments, or returns a string saying why none fits
    * (the planner turns it into a PlanError at the call's position).
    */
-  resolve(args: readonly ArgShape[]): ResolvedScalar | string;
+  resolve(args: readonly ArgShape[], config?: FunctionConfig): ResolvedScalar | string;
 }
 
 /**
@@ -85,7 +91,7 @@ export interface AggregateFunction {
    * `args` are the value arguments; literal initial arguments (like TOPK's k) are
    * passed with their `literal` set.
    */
-  resolve(args: readonly ArgShape[]): ResolvedAggregate | string;
+  resolve(args: readonly ArgShape[], config?: FunctionConfig): ResolvedAggregate | string;
 }
 
 /**
@@ -96,5 +102,8 @@ export interface TableFunction {
   readonly name: string;
   readonly description: string;
   readonly signatures: readonly string[];
-  resolve(args: readonly ArgShape[]): { readonly returnType: SqlType; readonly invoke: (args: unknown[]) => unknown[] } | string;
+  resolve(
+    args: readonly ArgShape[],
+    config?: FunctionConfig,
+  ): { readonly returnType: SqlType; readonly invoke: (args: unknown[]) => unknown[] } | string;
 }

@@ -3,12 +3,22 @@ import { type AggregateImpl, defineAggregate } from '../define/define-aggregate.
 import { valueKey } from '../support/sql-values.js';
 import { decodeValue, encodeValue } from '../support/state-codec.js';
 
-/** Accumulator: the encoded values in arrival order (nulls included). */
-function collectList(t: SqlType): AggregateImpl<unknown[]> {
+/** Property limiting the collected list's size (ksqlDB default: unlimited). */
+export const COLLECT_LIST_LIMIT = 'ksql.functions.collect_list.limit';
+
+/** The configured limit; negative or absent means unlimited. */
+export function limitFrom(config: Readonly<Record<string, unknown>>, key: string): number {
+  const v = config[key];
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number.parseInt(v, 10) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : Number.MAX_SAFE_INTEGER;
+}
+
+/** Accumulator: the encoded values in arrival order (nulls included), at most `limit`. */
+function collectList(t: SqlType, limit: number): AggregateImpl<unknown[]> {
   return {
     init: () => [],
     add: (acc, args) => {
-      acc.push(encodeValue(args[0] ?? null, t));
+      if (acc.length < limit) acc.push(encodeValue(args[0] ?? null, t));
       return acc;
     },
     // ksqlDB removes the last equal value, not the one the retracted row added.
@@ -22,7 +32,7 @@ function collectList(t: SqlType): AggregateImpl<unknown[]> {
       }
       return acc;
     },
-    merge: (a, b) => a.concat(b),
+    merge: (a, b) => a.concat(b.slice(0, Math.max(0, limit - a.length))),
     result: (acc) => acc.map((v) => decodeValue(v, t)),
   };
 }
@@ -31,5 +41,5 @@ function collectList(t: SqlType): AggregateImpl<unknown[]> {
 export const collectListAgg = defineAggregate({
   name: 'COLLECT_LIST',
   description: 'Gather all of the values from an input grouping into a single Array field.',
-  overloads: [{ params: ['T'], returns: 'ARRAY<T>', make: (ctx) => collectList(ctx.types[0]!) }],
+  overloads: [{ params: ['T'], returns: 'ARRAY<T>', make: (ctx) => collectList(ctx.types[0]!, limitFrom(ctx.config, COLLECT_LIST_LIMIT)) }],
 });

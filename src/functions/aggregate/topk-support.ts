@@ -5,7 +5,7 @@ import type { ResolveContext } from '../define/overload-resolution.js';
 import { compareValues, valueKey } from '../support/sql-values.js';
 import { decodeValue, encodeValue } from '../support/state-codec.js';
 
-const SORTABLE = new Set(['INTEGER', 'BIGINT', 'DOUBLE', 'DECIMAL', 'STRING', 'DATE', 'TIME', 'TIMESTAMP']);
+const SORTABLE = new Set(['INTEGER', 'BIGINT', 'DOUBLE', 'DECIMAL', 'STRING', 'BYTES', 'DATE', 'TIME', 'TIMESTAMP']);
 
 /** The literal k of a TOPK call (its last argument). */
 export function kOf(ctx: ResolveContext): number {

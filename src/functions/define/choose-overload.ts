@@ -1,5 +1,5 @@
 import type { SqlType } from '../../common/types.js';
-import type { ArgShape } from '../function-types.js';
+import type { ArgShape, FunctionConfig } from '../function-types.js';
 import {
   type Match,
   type MatchFailure,
@@ -62,12 +62,13 @@ export function chooseOverload<O extends OverloadBase>(
   name: string,
   prepared: readonly Prepared<O>[],
   args: readonly ArgShape[],
+  config: FunctionConfig = {},
 ): Chosen<O> | string {
   const failure: MatchFailure = {};
   let best: { p: Prepared<O>; m: Match } | undefined;
   let tie = false;
   for (const p of prepared) {
-    const m = matchParams(p.params, args, failure);
+    const m = matchParams(p.params, args, failure, config);
     if (!m) continue;
     if (!best || m.cost < best.m.cost) {
       best = { p, m };

@@ -33,8 +33,8 @@ export function defineAggregate(def: AggregateDefinition): AggregateFunction {
     name: def.name,
     description: def.description,
     signatures: signaturesOf(def.name, prepared),
-    resolve(args): ResolvedAggregate | string {
-      const chosen = chooseOverload(def.name, prepared, args);
+    resolve(args, config): ResolvedAggregate | string {
+      const chosen = chooseOverload(def.name, prepared, args, config);
       if (typeof chosen === 'string') return chosen;
       const impl = chosen.overload.make(chosen.match.ctx);
       const r: ResolvedAggregate = {

@@ -49,8 +49,8 @@ export function defineScalar(def: ScalarDefinition): ScalarFunction {
     category: def.category,
     description: def.description,
     signatures,
-    resolve(args): ResolvedScalar | string {
-      const chosen = chooseOverload(def.name, prepared, args);
+    resolve(args, config): ResolvedScalar | string {
+      const chosen = chooseOverload(def.name, prepared, args, config);
       if (typeof chosen === 'string') return chosen;
       const o = chosen.overload;
       const body = o.make ? o.make(chosen.match.ctx) : o.fn;

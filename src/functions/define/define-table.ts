@@ -24,8 +24,8 @@ export function defineTable(def: TableDefinition): TableFunction {
     name: def.name,
     description: def.description,
     signatures: signaturesOf(def.name, prepared),
-    resolve(args): { readonly returnType: SqlType; readonly invoke: (args: unknown[]) => unknown[] } | string {
-      const chosen = chooseOverload(def.name, prepared, args);
+    resolve(args, config): { readonly returnType: SqlType; readonly invoke: (args: unknown[]) => unknown[] } | string {
+      const chosen = chooseOverload(def.name, prepared, args, config);
       if (typeof chosen === 'string') return chosen;
       const o = chosen.overload;
       const body = o.make ? o.make(chosen.match.ctx) : o.fn;

@@ -1,5 +1,5 @@
 import { type SqlType, T, canImplicitlyCast, decimalOf, formatType, typeEquals, widerNumeric } from '../../common/types.js';
-import type { ArgShape } from '../function-types.js';
+import type { ArgShape, FunctionConfig } from '../function-types.js';
 import { type TypeSpec, formatSpec, isGenericSpec, parseSpec } from './type-spec.js';
 
 /**
@@ -18,6 +18,8 @@ export interface ResolveContext {
   readonly bindings: ReadonlyMap<string, SqlType>;
   /** Types lambda bodies had, by argument index. */
   readonly lambdaTypes: ReadonlyMap<number, SqlType>;
+  /** Session/server properties passed to resolve (empty when none). */
+  readonly config: FunctionConfig;
 }
 
 /** The parameter list of one overload, parsed once. */
@@ -175,13 +177,34 @@ function target(spec: TypeSpec, type: SqlType, b: ReadonlyMap<string, SqlType>):
   }
 }
 
+const TEMPORAL = new Set(['DATE', 'TIME', 'TIMESTAMP']);
+
+/**
+ * ksqlDB lets a string literal stand for a DATE, TIME or TIMESTAMP argument (the
+ * planner casts it): `GREATEST(ts, '2022-06-14')`.
+ */
+function temporalFromLiteral(
+  spec: TypeSpec,
+  a: ArgShape & { kind: 'value' },
+  b: ReadonlyMap<string, SqlType>,
+): { type: SqlType; cost: number } | undefined {
+  if (a.type.kind !== 'STRING' || typeof a.literal !== 'string') return undefined;
+  const want = spec.k === 'prim' ? spec.type : spec.k === 'gen' ? b.get(spec.name) : undefined;
+  return want && TEMPORAL.has(want.kind) ? { type: want, cost: 1 } : undefined;
+}
+
 /** Thrown errors from lambda bodies are remembered so a failed resolve can report them. */
 export interface MatchFailure {
   lambdaError?: unknown;
 }
 
 /** Matches `args` against one overload; undefined when they do not fit. */
-export function matchParams(p: ParsedParams, args: readonly ArgShape[], failure: MatchFailure): Match | undefined {
+export function matchParams(
+  p: ParsedParams,
+  args: readonly ArgShape[],
+  failure: MatchFailure,
+  config: FunctionConfig = {},
+): Match | undefined {
   const n = p.specs.length;
   if (p.variadic ? args.length < n - 1 : args.length !== n) return undefined;
   const specAt = (i: number): TypeSpec => p.specs[Math.min(i, n - 1)]!;
@@ -242,13 +265,13 @@ export function matchParams(p: ParsedParams, args: readonly ArgShape[], failure:
       types.push(t ?? a.type);
       continue;
     }
-    const r = target(s, a.type, b);
+    const r = target(s, a.type, b) ?? temporalFromLiteral(s, a, b);
     if (!r) return undefined;
     cost += r.cost;
     argTypes.push(typeEquals(r.type, a.type) ? undefined : r.type);
     types.push(r.type);
   }
-  return { cost, argTypes, ctx: { args, types, bindings: b, lambdaTypes } };
+  return { cost, argTypes, ctx: { args, types, bindings: b, lambdaTypes, config } };
 }
 
 /** How ksqlDB prints an argument list in resolution errors: `(STRING, INTEGER)`. */

@@ -205,7 +205,7 @@ class ParseFailure extends Error {}
  * Parses text with a Java pattern to epoch ms; a zone or offset in the text wins
  * over `zone`. Throws when the text does not match.
  */
-export function parseInstant(text: string, pattern: string, zone: Zone): number {
+export function parseInstant(text: string, pattern: string, zone: Zone, allowTrailing = false): number {
   const p: Parsed = {};
   let pos: number;
   try {
@@ -214,7 +214,7 @@ export function parseInstant(text: string, pattern: string, zone: Zone): number 
     if (e instanceof ParseFailure) throw new Error(`Text '${text}' could not be parsed at index ${e.message}`);
     throw e;
   }
-  if (pos !== text.length) throw new Error(`Text '${text}' could not be parsed, unparsed text found at index ${pos}`);
+  if (pos !== text.length && !allowTrailing) throw new Error(`Text '${text}' could not be parsed, unparsed text found at index ${pos}`);
   let year = p.year ?? 1970;
   if (p.bc) year = 1 - year;
   let hour = p.hour ?? 0;
@@ -415,9 +415,12 @@ export function formatTimeOfDay(ms: number, pattern: string): string {
   return formatInstant(ms, pattern, zoneOf('UTC'));
 }
 
-/** Parses a date to days since epoch. */
+/**
+ * Parses a date to days since epoch. Like SimpleDateFormat.parse (which ksqlDB's
+ * date parsers use), text after the pattern is ignored.
+ */
 export function parseDays(text: string, pattern: string): number {
-  return Math.floor(parseInstant(text, pattern, zoneOf('UTC')) / DAY_MS);
+  return Math.floor(parseInstant(text, pattern, zoneOf('UTC'), true) / DAY_MS);
 }
 
 /** Parses a time of day to ms of day. */

@@ -49,7 +49,11 @@ export function valueKey(v: unknown): string {
   if (v instanceof Decimal) return `d${v.toString()}`;
   if (Buffer.isBuffer(v)) return `b${v.toString('base64')}`;
   if (Array.isArray(v)) return `[${v.map(valueKey).join(',')}]`;
-  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${valueKey(k)}:${valueKey(x)}`).join(',')}}`;
+  if (v instanceof Map) {
+    // Java map equality ignores entry order.
+    const parts = [...v].map(([k, x]) => `${valueKey(k)}:${valueKey(x)}`).sort();
+    return `{${parts.join(',')}}`;
+  }
   if (typeof v === 'object') {
     return `(${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${JSON.stringify(k)}:${valueKey(x)}`).join(',')})`;
   }

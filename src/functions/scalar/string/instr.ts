@@ -23,6 +23,7 @@ function commonsSubstring(s: string, start: number): string {
 
 function find(s: string, sub: string, position: number, occurrence: number, reversed: boolean): number {
   const i = ordinalIndexOf(commonsSubstring(s, position - 1), sub, occurrence);
+  if (i < 0) return 0;
   return reversed ? s.length - position - i : i + position;
 }
 
