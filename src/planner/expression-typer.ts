@@ -114,6 +114,9 @@ export class ExpressionTyper {
       }
       case 'Comparison': {
         const [left, right, operandType] = this.unifyPair(this.type(e.left), this.type(e.right), e.pos, `comparison ${e.op}`);
+        if (['ARRAY', 'MAP', 'STRUCT'].includes(operandType.kind) && !['=', '<>', 'IS DISTINCT FROM', 'IS NOT DISTINCT FROM'].includes(e.op)) {
+          throw new PlanError(`Cannot compare ${formatType(left.type)} to ${formatType(right.type)} with ${e.op}.`, e.pos);
+        }
         return { kind: 'Compare', type: T.BOOLEAN, op: e.op, operandType, left, right };
       }
       case 'Logical':
@@ -134,7 +137,7 @@ export class ExpressionTyper {
       case 'InList': {
         const operand = this.type(e.operand);
         const pairs = e.list.map((x) => {
-          const [left, right] = this.unifyPair(operand, this.type(x), x.pos, 'IN');
+          const [left, right] = this.unifyPair(operand, this.type(x), x.pos, 'IN', true);
           return { left, right };
         });
         return { kind: 'In', type: T.BOOLEAN, operand, pairs, negated: e.negated };
@@ -181,6 +184,11 @@ export class ExpressionTyper {
       case 'FunctionCall':
         return this.call(e);
       case 'CreateStruct': {
+        const seen = new Set<string>();
+        for (const f of e.fields) {
+          if (seen.has(f.name)) throw new PlanError(`Duplicate field names found in STRUCT: '${f.name}'`, e.pos);
+          seen.add(f.name);
+        }
         const fields = e.fields.map((f) => ({ name: f.name, value: this.type(f.value) }));
         return {
           kind: 'CreateStruct',
@@ -189,13 +197,17 @@ export class ExpressionTyper {
         };
       }
       case 'CreateArray': {
+        if (e.items.length === 0) throw new PlanError('Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
         const items = e.items.map((x) => this.type(x));
+        if (items.every(isNullLiteral)) throw new PlanError('Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.', e.pos);
         const t = this.unify(items, e.pos, 'ARRAY');
         return { kind: 'CreateArray', type: T.array(t), items: items.map((x) => this.coerce(x, t, e.pos)) };
       }
       case 'CreateMap': {
+        if (e.entries.length === 0) throw new PlanError('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
         const keys = e.entries.map((x) => this.type(x.key));
         const values = e.entries.map((x) => this.type(x.value));
+        if (values.every(isNullLiteral)) throw new PlanError('Cannot construct a map with all NULL values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.', e.pos);
         const kt = this.unify(keys, e.pos, 'MAP key');
         const vt = this.unify(values, e.pos, 'MAP value');
         return {
@@ -302,12 +314,16 @@ export class ExpressionTyper {
   }
 
   /** Brings two operands to one comparable type. */
-  private unifyPair(left: TypedExpression, right: TypedExpression, pos: Position, what: string): [TypedExpression, TypedExpression, SqlType] {
+  private unifyPair(left: TypedExpression, right: TypedExpression, pos: Position, what: string, lenient = false): [TypedExpression, TypedExpression, SqlType] {
     if (isNullLiteral(left) && isNullLiteral(right)) return [left, right, NULL_TYPE];
     if (isNullLiteral(left)) return [{ kind: 'Literal', type: right.type, value: null }, right, right.type];
     if (isNullLiteral(right)) return [left, { kind: 'Literal', type: left.type, value: null }, left.type];
-    left = coerceLiteral(left, right.type, pos);
-    right = coerceLiteral(right, left.type, pos);
+    left = rowtimeLiteral(left, right);
+    right = rowtimeLiteral(right, left);
+    if (lenient) {
+      left = coerceLiteral(left, right.type, pos);
+      right = coerceLiteral(right, left.type, pos);
+    }
     const lt = left.type;
     const rt = right.type;
     if (typeEquals(lt, rt)) return [left, right, lt];
@@ -445,8 +461,8 @@ function coerceLiteral(e: TypedExpression, other: SqlType, pos: Position): Typed
     }
     if (other.kind === 'BOOLEAN') {
       const s = text.toLowerCase();
-      if (['true', 't', 'yes', 'y'].includes(s)) return { kind: 'Literal', type: T.BOOLEAN, value: true };
-      if (['false', 'f', 'no', 'n'].includes(s)) return { kind: 'Literal', type: T.BOOLEAN, value: false };
+      if (s !== '' && ('true'.startsWith(s) || 'yes'.startsWith(s))) return { kind: 'Literal', type: T.BOOLEAN, value: true };
+      if (s !== '' && ('false'.startsWith(s) || 'no'.startsWith(s))) return { kind: 'Literal', type: T.BOOLEAN, value: false };
       throw new PlanError(`invalid input syntax for type BOOLEAN: "${e.value as string}"`, pos);
     }
     return e;
@@ -455,6 +471,21 @@ function coerceLiteral(e: TypedExpression, other: SqlType, pos: Position): Typed
     return { kind: 'Literal', type: T.STRING, value: e.value instanceof Decimal ? e.value.toString() : String(e.value) };
   }
   return e;
+}
+
+/** ksqlDB's "magic timestamp conversion": ROWTIME compared with a (partial) timestamp string. */
+function rowtimeLiteral(e: TypedExpression, other: TypedExpression): TypedExpression {
+  if (e.kind !== 'Literal' || typeof e.value !== 'string' || other.kind !== 'Column') return e;
+  if (other.name !== 'ROWTIME' && other.name !== 'WINDOWSTART' && other.name !== 'WINDOWEND') return e;
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(e.value.trim());
+  if (!m) return e;
+  let t = Date.UTC(Number(m[1]), Number(m[2] ?? 1) - 1, Number(m[3] ?? 1), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), Number((m[7] ?? '0').padEnd(3, '0')));
+  const zone = m[8];
+  if (zone && zone !== 'Z') {
+    const d = zone.slice(1).replace(':', '');
+    t -= (zone[0] === '-' ? -1 : 1) * (Number(d.slice(0, 2)) * 60 + Number(d.slice(2))) * 60_000;
+  }
+  return { kind: 'Literal', type: T.BIGINT, value: t };
 }
 
 function decimalTypeOf(t: SqlType): SqlType {

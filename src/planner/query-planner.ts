@@ -1,12 +1,12 @@
 import { NotImplementedError, PlanError } from '../common/errors.js';
-import { T, type SqlType } from '../common/types.js';
+import { T, formatType, type SqlType } from '../common/types.js';
 import type { Expression, Query, SelectItem, WindowExpression } from '../parser/ast/index.js';
 import { formatExpression } from '../parser/index.js';
 import { getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
 import { exprKey, walk } from './ast-walk.js';
 import type { Catalog } from './catalog.js';
 import type { DataSource } from './data-source.js';
-import { ExpressionTyper, type Scope, type ScopeColumn } from './expression-typer.js';
+import { ExpressionTyper, isNullLiteral, type Scope, type ScopeColumn } from './expression-typer.js';
 import type { AggregateCall, LogicalPlan, RowColumn, RowSchema, TableFunctionCall, WindowSpec } from './logical-plan.js';
 import { PSEUDO, RESERVED_COLUMN_NAMES, type Column, type LogicalSchema } from './schema.js';
 import { sourceRowSchema } from './source-schema.js';
@@ -19,6 +19,11 @@ export interface QueryContext {
   readonly sinkName?: string;
   /** True for CREATE … AS / INSERT INTO; false for transient SELECTs. */
   readonly persistent: boolean;
+  /**
+   * `ksql.new.query.planner.enabled`: a stream projection may then drop the key
+   * (the result has no key) instead of being rejected.
+   */
+  readonly allowKeylessProjection?: boolean;
 }
 
 /** A planned query: the plan up to (excluding) the sink, and the schema it produces. */
@@ -232,7 +237,7 @@ class QueryPlanner {
       return this.project(node, items, names, typed, [], [], typer.slotCount, node.schema.window, false);
     }
     if (missing.length > 0) {
-      const keyless = !node.schema.isTable && partitionKeys === undefined && keyIdx.length === 0;
+      const keyless = this.ctx.allowKeylessProjection === true && !node.schema.isTable && partitionKeys === undefined && keyIdx.length === 0;
       if (!keyless) {
         if (partitionKeys) this.needInProjection('partitioning expression', missing);
         this.needInProjection('key column', missing);
@@ -265,6 +270,11 @@ class QueryPlanner {
       } catch (err) {
         if (err instanceof PlanError && e.kind === 'ColumnRef') throw new PlanError(`PARTITION BY column '${e.name}' cannot be resolved.`, e.pos);
         throw err;
+      }
+    });
+    keyExprs.forEach((k, i) => {
+      if (containsMap(k.type)) {
+        throw new PlanError(`Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${pb[i]!.kind === 'ColumnRef' ? (pb[i] as { name: string }).name : `KSQL_COL_${i}`}\`. Column type: ${formatType(k.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`, pb[i]!.pos);
       }
     });
     const cols = input.schema.columns;
@@ -339,6 +349,9 @@ class QueryPlanner {
     window: PlannedQuery['window'],
     emitFinal: boolean,
   ): PlannedQuery {
+    typed.forEach((t, i) => {
+      if (isNullLiteral(t)) throw new PlanError(`Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).`, items[i]!.pos);
+    });
     const valueIdx = items.map((_, i) => i).filter((i) => !keyIdx.includes(i));
     const valueCols: Column[] = valueIdx.map((i) => ({ name: names[i]!, type: typed[i]!.type, namespace: 'VALUE' }));
     const seen = new Set<string>();
@@ -346,7 +359,7 @@ class QueryPlanner {
       if (seen.has(c.name)) throw new PlanError(`Cannot create a column with the same name more than once: \`${c.name}\``, this.q.pos);
       seen.add(c.name);
     }
-    if (this.ctx.persistent && valueCols.length === 0 && input.schema.isTable === false && false) {
+    if (this.ctx.persistent && valueCols.length === 0) {
       throw new PlanError('The projection contains no value columns.', this.q.pos);
     }
     const sinkQual = this.ctx.sinkName ? [this.ctx.sinkName] : [];

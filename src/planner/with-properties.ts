@@ -63,15 +63,14 @@ export class WithProperties {
   }
 }
 
-/** VALUE_DELIMITER / KEY_DELIMITER: one character, or TAB / SPACE spelled out. */
+/** Validates VALUE_DELIMITER / KEY_DELIMITER: one character, or TAB / SPACE spelled out (kept as the word). */
 export function parseDelimiter(value: string | undefined, pos: Position): string | undefined {
   if (value === undefined) return undefined;
   if (value.length === 0) {
     throw new PlanError("Configuration VALUE_DELIMITER is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'", pos);
   }
   const u = value.toUpperCase();
-  if (u === 'TAB') return '\t';
-  if (u === 'SPACE') return ' ';
+  if (u === 'TAB' || u === 'SPACE') return u;
   if (value.length !== 1) throw new PlanError(`Invalid delimiter '${value}': it must be a single character, or TAB or SPACE`, pos);
   return value;
 }

@@ -34,6 +34,11 @@ export interface EngineOptions {
   readonly processingLogger?: ProcessingLogger;
   /** Initial session/server properties (e.g. auto.offset.reset). */
   readonly properties?: Readonly<Record<string, string>>;
+  /**
+   * Create a source's missing topic (1 partition) instead of rejecting the
+   * statement — what ksqlDB's test runner does; never for a real server.
+   */
+  readonly autoCreateTopics?: boolean;
 }
 
 const MAX_PROCESSING_LOG = 10_000;
@@ -140,6 +145,10 @@ export class Engine {
     }
   }
 
+  private newPlanner(): boolean {
+    return this.properties.get('ksql.new.query.planner.enabled') === 'true';
+  }
+
   private ddlConfig(): DdlConfig {
     const key = this.properties.get('ksql.persistence.default.format.key')?.toUpperCase() as FormatName | undefined;
     const value = this.properties.get('ksql.persistence.default.format.value')?.toUpperCase() as FormatName | undefined;
@@ -180,10 +189,10 @@ export class Engine {
     this.checkFormats(planned.source, s.pos);
     const info = await this.log.topic(planned.source.topic);
     if (!info) {
-      if (planned.partitions === undefined) {
+      if (planned.partitions === undefined && !this.opts.autoCreateTopics) {
         throw new PlanError(`Topic '${planned.source.topic}' does not exist. If you want to create a new topic for the ${what} please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE ${s.sourceType} ${s.name} (...) WITH (KAFKA_TOPIC='${planned.source.topic}', PARTITIONS=2, ...);`, s.pos);
       }
-      await this.log.createTopic(planned.source.topic, planned.partitions);
+      await this.log.createTopic(planned.source.topic, planned.partitions ?? 1);
     } else if (planned.partitions !== undefined && planned.partitions !== info.partitions) {
       throw new PlanError(`A Kafka topic with the name '${planned.source.topic}' already exists, with different partition/replica configuration than required. KSQL expects ${planned.partitions} partitions (topic has ${info.partitions}).`, s.pos);
     }
@@ -203,7 +212,7 @@ export class Engine {
       throw new PlanError(`Cannot add ${s.sourceType.toLowerCase()} '${s.name}': A ${existing.sourceType.toLowerCase()} with the same name already exists`, s.pos);
     }
     const props = new WithProperties(s.properties, s.pos);
-    const planned = planQuery(s.query, { catalog: this.catalog, sinkName: s.name, persistent: true });
+    const planned = planQuery(s.query, { catalog: this.catalog, sinkName: s.name, persistent: true, allowKeylessProjection: this.newPlanner() });
     if (s.sourceType === 'STREAM' && planned.isTable) {
       throw new PlanError('Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.', s.pos);
     }
@@ -212,9 +221,13 @@ export class Engine {
     }
     const from = planned.sources[0]!;
     const format = props.format('FORMAT');
-    let keyFormat: FormatName = props.format('KEY_FORMAT') ?? format ?? from.keyFormat.format;
+    const explicitKey = props.format('KEY_FORMAT') ?? format;
+    if (explicitKey !== undefined && explicitKey !== 'NONE' && planned.output.key.length === 0 && s.query.partitionBy) {
+      throw new PlanError('Key format specified for stream without key columns.', s.pos);
+    }
+    let keyFormat: FormatName = explicitKey ?? from.keyFormat.format;
     if (planned.output.key.length === 0) keyFormat = 'NONE';
-    else if (keyFormat === 'NONE') keyFormat = this.ddlConfig().defaultKeyFormat;
+    else if (keyFormat === 'NONE' && explicitKey === undefined) keyFormat = this.ddlConfig().defaultKeyFormat;
     const valueFormat = props.format('VALUE_FORMAT') ?? format ?? from.valueFormat.format;
     const valueCols = planned.output.value;
     const wrapProp = props.boolean('WRAP_SINGLE_VALUE');
@@ -259,10 +272,11 @@ export class Engine {
 
   private async insertInto(s: InsertInto): Promise<StatementResult> {
     const target = this.requireSource(s.target, s.pos);
+    if (target.isSource) throw new PlanError(`Cannot insert into read-only ${target.sourceType.toLowerCase()}: ${target.name}`, s.pos);
     if (target.sourceType === 'TABLE') {
       throw new PlanError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, s.pos);
     }
-    const planned = planQuery(s.query, { catalog: this.catalog, sinkName: target.name, persistent: true });
+    const planned = planQuery(s.query, { catalog: this.catalog, sinkName: target.name, persistent: true, allowKeylessProjection: this.newPlanner() });
     if (planned.isTable) throw new PlanError(`INSERT INTO can only be used to insert from a stream. The query produces a table.`, s.pos);
     const same = (a: DataSource['schema']['key'], b: DataSource['schema']['key']) =>
       a.length === b.length && a.every((c, i) => c.name === b[i]!.name && c.type.kind === b[i]!.type.kind);
@@ -370,6 +384,9 @@ export class Engine {
     if (!source) {
       if (s.ifExists) return { kind: 'Message', statementText: s.text, message: `Source \`${s.name}\` does not exist.` };
       throw new PlanError(`Source ${s.name} does not exist.`, s.pos);
+    }
+    if (source.isSource && s.deleteTopic) {
+      throw new PlanError(`Cannot delete topic for read-only source: ${source.name}`, s.pos);
     }
     if (source.sourceType !== s.sourceType) {
       throw new PlanError(`Incompatible data source type is ${source.sourceType}, but statement was DROP ${s.sourceType}`, s.pos);

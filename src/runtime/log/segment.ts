@@ -26,6 +26,8 @@ const MIN_BODY = 8 + 4 + 4 + 4;
 /** Bodies larger than this are taken as a corrupt length field. */
 const MAX_BODY = 1 << 30;
 const READ_CHUNK = 8 << 20;
+/** Shared by every loaded record without headers (most of them). */
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
 
 /** CRC-32 (IEEE), zlib's native one where this Node has it. */
 export const crc32: (data: Uint8Array) => number =
@@ -104,6 +106,7 @@ function decodeBody(buf: Buffer, start: number, end: number, offset: number): Lo
   if (pos + 4 > end) return undefined;
   const count = buf.readUInt32LE(pos);
   pos += 4;
+  if (count === 0) return pos === end ? { key, value, timestamp, headers: NO_HEADERS, offset } : undefined;
   const headers: RecordHeader[] = [];
   for (let i = 0; i < count; i++) {
     if (pos + 4 > end) return undefined;

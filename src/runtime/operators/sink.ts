@@ -43,9 +43,27 @@ export class SinkOperator implements Operator {
       schemaFullName: target.valueFormat.schemaFullName,
     });
     this.session = target.window?.type === 'SESSION';
+    const tsCol = target.timestampColumn;
+    if (tsCol !== undefined) {
+      const k = target.schema.key.findIndex((c) => c.name === tsCol);
+      const v = serializedValueColumns(target.schema).findIndex((c) => c.name === tsCol);
+      this.tsFrom = k >= 0 ? { key: true, index: k } : v >= 0 ? { key: false, index: v } : undefined;
+    }
   }
 
+  /** Where the output timestamp comes from when the sink has a TIMESTAMP column. */
+  private readonly tsFrom: { key: boolean; index: number } | undefined;
+
   process(rec: Rec): void {
+    let ts = rec.ts;
+    if (this.tsFrom && rec.row !== null) {
+      const v = this.tsFrom.key ? rec.key?.[this.tsFrom.index] : rec.row[this.tsFrom.index];
+      if (typeof v !== 'number' || v < 0) {
+        this.log.error({ queryId: this.queryId, message: `Invalid timestamp in column ${this.target.timestampColumn}: ${String(v)}. Record dropped.`, partition: rec.partition, offset: rec.offset });
+        return;
+      }
+      ts = v;
+    }
     let key: Buffer | null;
     let value: Buffer | null;
     try {
@@ -57,6 +75,6 @@ export class SinkOperator implements Operator {
       return;
     }
     const partition = key === null || this.partitions === 1 ? 0 : partitionFor(key, this.partitions);
-    this.out.push({ topic: this.target.topic, partition, record: { key, value, timestamp: rec.ts, headers: [] } });
+    this.out.push({ topic: this.target.topic, partition, record: { key, value, timestamp: ts, headers: [] } });
   }
 }

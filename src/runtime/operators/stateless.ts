@@ -99,22 +99,24 @@ export class SelectKeyOperator implements Operator {
   constructor(
     private readonly keyExprs: readonly Evaluator[],
     private readonly rowMap: readonly number[],
+    private readonly inputWidth: number,
+    /** Per key expression: whether it reads only the input key columns. */
+    private readonly fromKey: readonly boolean[],
     private readonly next: Operator,
     private readonly log: ProcessingLogger,
     private readonly queryId: string,
   ) {}
 
   process(rec: Rec): void {
-    const row = rec.row;
     const n = this.keyExprs.length;
     const key = new Array<unknown>(n);
-    if (row === null) {
-      key.fill(null);
-      rec.key = key;
-      this.next.process(rec);
-      return;
-    }
+    // A record without value keeps only key-derived key columns; others are null.
+    const row = rec.row ?? this.keyOnlyRow(rec.key);
     for (let i = 0; i < n; i++) {
+      if (rec.row === null && !this.fromKey[i]) {
+        key[i] = null;
+        continue;
+      }
       try {
         key[i] = this.keyExprs[i]!(row, this.vars);
       } catch (e) {
@@ -122,12 +124,20 @@ export class SelectKeyOperator implements Operator {
         key[i] = null;
       }
     }
-    const out = new Array<unknown>(n + this.rowMap.length);
-    for (let i = 0; i < n; i++) out[i] = key[i];
-    for (let i = 0; i < this.rowMap.length; i++) out[n + i] = row[this.rowMap[i]!];
     rec.key = key;
-    rec.row = out;
+    if (rec.row !== null) {
+      const out = new Array<unknown>(n + this.rowMap.length);
+      for (let i = 0; i < n; i++) out[i] = key[i];
+      for (let i = 0; i < this.rowMap.length; i++) out[n + i] = row[this.rowMap[i]!];
+      rec.row = out;
+    }
     this.next.process(rec);
+  }
+
+  private keyOnlyRow(key: unknown[] | null): unknown[] {
+    const row = new Array<unknown>(this.inputWidth).fill(null);
+    if (key) for (let i = 0; i < key.length; i++) row[i] = key[i];
+    return row;
   }
 }
 

@@ -3,41 +3,51 @@ import { keyString } from '../state/key-codec.js';
 import type { Operator, Rec } from './record.js';
 
 /**
- * EMIT FINAL: holds the latest result of each window and emits it once stream
- * time passes the window's end plus grace (ksqlDB's suppress untilWindowCloses).
+ * EMIT FINAL, as Kafka Streams' emit-on-window-close does it: keeps the latest
+ * result per window; whenever the close time (stream time − grace) advances, emits
+ * the windows whose start lies in [last close − size, close − size] and that the
+ * window store still retains (start ≥ stream time − retention), in start order.
  */
 export class SuppressOperator implements Operator {
   private readonly buffer = new Map<string, Rec>();
   private streamTime = -Infinity;
+  private lastClose: number | undefined;
+  private readonly sizeMs: number;
   private readonly graceMs: number;
+  private readonly retentionMs: number;
 
   constructor(
     window: WindowSpec,
     private readonly next: Operator,
   ) {
+    this.sizeMs = window.kind === 'SESSION' ? 0 : window.sizeMs;
     this.graceMs = window.graceMs;
+    this.retentionMs = window.retentionMs;
   }
 
   process(rec: Rec): void {
     if (rec.ts > this.streamTime) this.streamTime = rec.ts;
-    if (rec.window) {
-      const k = `${keyString(rec.key)}@${rec.window.start}`;
-      this.buffer.delete(k);
-      this.buffer.set(k, rec);
-    }
-    this.evict();
-  }
-
-  private evict(): void {
+    if (rec.window) this.buffer.set(`${keyString(rec.key)}@${rec.window.start}`, rec);
     const close = this.streamTime - this.graceMs;
+    if (this.lastClose !== undefined && this.lastClose >= close) return;
+    const upper = close - this.sizeMs;
+    if (upper < 0) return;
+    const lower = this.lastClose === undefined ? 0 : Math.max(0, this.lastClose - this.sizeMs);
+    const retained = this.streamTime - this.retentionMs;
     const ready: Rec[] = [];
     for (const [k, r] of this.buffer) {
-      if (r.window && r.window.end <= close) {
+      const start = r.window!.start;
+      if (start < retained) {
+        this.buffer.delete(k);
+        continue;
+      }
+      if (start >= lower && start <= upper) {
         ready.push(r);
         this.buffer.delete(k);
       }
     }
-    ready.sort((a, b) => a.window!.end - b.window!.end);
+    ready.sort((a, b) => a.window!.start - b.window!.start);
     for (const r of ready) if (r.row !== null) this.next.process(r);
+    this.lastClose = close;
   }
 }

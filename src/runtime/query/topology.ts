@@ -59,7 +59,12 @@ export function buildTopology(plan: PhysicalPlan, ctx: TopologyContext, terminal
         next = new FlatMapOperator(step.functions.map((f) => ({ invoke: f.invoke, args: f.args.map(compile) })), need(next), ctx.log, ctx.queryId);
         break;
       case 'StreamSelectKey':
-        next = new SelectKeyOperator(step.keyExprs.map(compile), step.rowMap, need(next), ctx.log, ctx.queryId);
+        {
+        const input = plan.steps[i - 1]!.schema;
+        const keyCount = input.key.length;
+        const fromKey = step.keyExprs.map((k) => k.kind === 'Column' && k.index < keyCount);
+        next = new SelectKeyOperator(step.keyExprs.map(compile), step.rowMap, input.columns.length, fromKey, need(next), ctx.log, ctx.queryId);
+      }
         break;
       case 'StreamAggregate':
       case 'TableAggregate': {

@@ -53,40 +53,58 @@ function reviver(_key: string, v: unknown): unknown {
 
 /**
  * A {@link KeyValueStore} persisted in the factory's LevelDB under the prefix
- * `name\x00`. Every entry lives in an in-memory Map (loaded when the factory
- * opens); `put`/`delete` change the Map and mark the key dirty, and `flush`
+ * `name\x00`. Every entry lives in memory (loaded when the factory opens):
+ * entries read from disk stay encoded until first accessed, then move to the
+ * decoded Map. `put`/`delete` change memory and mark the key dirty, and `flush`
  * writes the dirty keys' current values (or deletions) in one `db.batch`.
- * Invariant: the database holds the Map's content as of the last completed flush.
+ * Invariants: a key is in at most one of the two Maps, a dirty key is never
+ * still encoded, and the database holds the memory content as of the last
+ * completed flush.
  */
 export class LevelStore<V> implements KeyValueStore<V> {
+  private readonly map = new Map<string, V>();
   private dirty = new Set<string>();
 
   /** @internal Use {@link LevelStoreFactory.store}. */
   constructor(
     private readonly factory: LevelStoreFactory,
     readonly name: string,
-    private readonly map: Map<string, V>,
+    /** Entries loaded from disk and not yet decoded. */
+    private readonly encoded: Map<string, string>,
   ) {}
 
   get(key: string): V | undefined {
-    return this.map.get(key);
+    const v = this.map.get(key);
+    if (v !== undefined || this.encoded.size === 0) return v;
+    const text = this.encoded.get(key);
+    if (text === undefined) return undefined;
+    return this.decode(key, text);
   }
   put(key: string, value: V): void {
     this.map.set(key, value);
+    if (this.encoded.size > 0) this.encoded.delete(key);
     this.dirty.add(key);
   }
   delete(key: string): void {
-    if (this.map.delete(key)) this.dirty.add(key);
+    if (this.map.delete(key) || (this.encoded.size > 0 && this.encoded.delete(key))) this.dirty.add(key);
   }
   entries(): IterableIterator<[string, V]> {
+    for (const [key, text] of this.encoded) this.decode(key, text);
     return this.map.entries();
   }
   get size(): number {
-    return this.map.size;
+    return this.map.size + this.encoded.size;
   }
   /** Number of keys changed since the last flush. */
   get dirtyCount(): number {
     return this.dirty.size;
+  }
+
+  private decode(key: string, text: string): V {
+    const v = decodeValue(text) as V;
+    this.encoded.delete(key);
+    this.map.set(key, v);
+    return v;
   }
 
   async flush(): Promise<void> {
@@ -107,9 +125,8 @@ export class LevelStore<V> implements KeyValueStore<V> {
     this.dirty = new Set();
     const prefix = this.name + '\u0000';
     for (const key of taken) {
-      const v = this.map.get(key);
-      if (v === undefined && !this.map.has(key)) ops.push({ type: 'del', key: prefix + key });
-      else ops.push({ type: 'put', key: prefix + key, value: encodeValue(v) });
+      if (this.map.has(key)) ops.push({ type: 'put', key: prefix + key, value: encodeValue(this.map.get(key)) });
+      else ops.push({ type: 'del', key: prefix + key });
     }
     return taken;
   }
@@ -123,13 +140,14 @@ export class LevelStore<V> implements KeyValueStore<V> {
 /**
  * Opens one LevelDB per data directory (`<dataDir>/state`) and hands out
  * {@link LevelStore}s by name (names must not contain `\x00`). Opening reads the
- * whole database into the stores' Maps with batched iterator reads. Writes to
+ * whole database into memory with batched iterator reads (values are decoded
+ * lazily, on first access). Writes to
  * the database are serialised in submission order.
  */
 export class LevelStoreFactory {
   private readonly stores = new Map<string, LevelStore<unknown>>();
-  /** Entries loaded at open for stores not yet asked for. */
-  private readonly loaded = new Map<string, Map<string, unknown>>();
+  /** Encoded entries loaded at open for stores not yet asked for. */
+  private readonly loaded = new Map<string, Map<string, string>>();
   private writing: Promise<void> = Promise.resolve();
 
   /** A store factory in the shape `EngineOptions.storeFactory` expects: one store per query and name. */
@@ -157,7 +175,7 @@ export class LevelStoreFactory {
     const it = this.db.iterator();
     try {
       let name = '';
-      let map: Map<string, unknown> | undefined;
+      let map: Map<string, string> | undefined;
       for (;;) {
         const entries = await it.nextv(LOAD_BATCH);
         if (entries.length === 0) break;
@@ -170,7 +188,7 @@ export class LevelStoreFactory {
             map = this.loaded.get(name);
             if (!map) this.loaded.set(name, (map = new Map()));
           }
-          map.set(k.slice(sep + 1), decodeValue(v));
+          map.set(k.slice(sep + 1), v);
         }
       }
     } finally {

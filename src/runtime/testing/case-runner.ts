@@ -37,7 +37,7 @@ export type CaseResult = { readonly outputs: TestRecord[] } | { readonly error: 
  */
 export async function runCase(sql: string, inputs: readonly TestRecord[], topics: readonly TestTopic[] = []): Promise<CaseResult> {
   const log = new JournalingLog();
-  const engine = new Engine({ log, properties: { 'auto.offset.reset': 'earliest' } });
+  const engine = new Engine({ log, properties: { 'auto.offset.reset': 'earliest' }, autoCreateTopics: true });
   const inputTopics = new Set(inputs.map((i) => i.topic));
   for (const t of topics) await log.createTopic(t.name, t.partitions ?? 1);
   for (const t of inputTopics) if (!(await log.topic(t))) await log.createTopic(t, 1);

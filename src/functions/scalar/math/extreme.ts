@@ -4,10 +4,14 @@ import { type ScalarOverload } from '../../define/define-scalar.js';
 import { compareValues } from '../../support/sql-values.js';
 
 /** The widest DECIMAL among the arguments (ksqlDB's decimal schema provider). */
-function widestDecimal(ctx: ResolveContext): SqlType {
+function widestDecimal(ctx: ResolveContext): SqlType | string {
   let t: SqlType | undefined;
-  for (const a of ctx.types) if (a) t = t ? widerNumeric(t, a) : a;
-  return t!;
+  ctx.args.forEach((a, i) => {
+    const ty = ctx.types[i];
+    if (a.kind !== 'value' || a.isNullLiteral || !ty || ty.kind !== 'DECIMAL') return;
+    t = t ? widerNumeric(t, ty) : ty;
+  });
+  return t ?? 'Function cannot be resolved due to ambiguous method parameters (null).';
 }
 
 /**
