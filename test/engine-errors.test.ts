@@ -1,0 +1,161 @@
+/**
+ * Errors end to end: who is at fault (ParseError / PlanError), where
+ * (`err.position` line:column), ksqlDB's message wording for unknown
+ * columns, sources and functions, and bad records at run time. ksqlDB skips a
+ * record it cannot deserialise, writes the failure to the processing log
+ * (ksqlDB docs "Processing log": deserialization errors carry the record's
+ * topic, partition and offset), and keeps the query running.
+ */
+import { describe, expect, it } from 'vitest';
+import { ParseError, PlanError, SluiceError } from '../src/common/errors.js';
+import { startEngine } from './helpers/engine-harness.js';
+
+const S = `CREATE STREAM S (ID STRING KEY, NAME STRING, AMT INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);`;
+
+/** Runs `sql` after creating S and returns what it throws. */
+async function failure(sql: string): Promise<SluiceError> {
+  const h = await startEngine(['s']);
+  await h.engine.execute(S);
+  try {
+    await h.engine.execute(sql);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SluiceError);
+    return e as SluiceError;
+  }
+  throw new Error(`expected ${sql} to fail`);
+}
+
+describe('planner errors', () => {
+  it('an unknown column is a PlanError at the column, with ksqlDB wording', async () => {
+    const sql = ['CREATE STREAM OUT AS', '  SELECT ID,', '         NOPE_COL AS X', '  FROM S;'].join('\n');
+    const err = await failure(sql);
+    expect(err).toBeInstanceOf(PlanError);
+    expect(err.message).toMatch(/'NOPE_COL' cannot be resolved/);
+    expect(err.position).toMatchObject({ line: 3, column: 10 });
+    expect(err.describe(sql)).toMatch(/^line 3:10: /);
+  });
+
+  it('a function call with wrong argument types is a PlanError at the call', async () => {
+    const sql = 'CREATE STREAM OUT AS SELECT ID,\n  ABS(NAME) AS X FROM S;';
+    const err = await failure(sql);
+    expect(err).toBeInstanceOf(PlanError);
+    expect(err.message).toMatch(/abs/i);
+    expect(err.message).toMatch(/STRING/);
+    expect(err.position).toMatchObject({ line: 2, column: 3 });
+  });
+
+  it('an arithmetic type mismatch is a PlanError positioned inside the expression', async () => {
+    const sql = 'CREATE STREAM OUT AS SELECT ID,\n  NAME * 2 AS X FROM S;';
+    const err = await failure(sql);
+    expect(err).toBeInstanceOf(PlanError);
+    expect(err.position?.line).toBe(2);
+    // `NAME * 2` spans columns 3..10
+    expect(err.position!.column).toBeGreaterThanOrEqual(3);
+    expect(err.position!.column).toBeLessThanOrEqual(10);
+  });
+
+  it('a non-boolean WHERE is a PlanError', async () => {
+    const err = await failure('CREATE STREAM OUT AS SELECT * FROM S WHERE AMT;');
+    expect(err).toBeInstanceOf(PlanError);
+    expect(err.message).toMatch(/boolean/i);
+    expect(err.position?.line).toBe(1);
+  });
+
+  it('an unknown source names it', async () => {
+    const err = await failure('CREATE STREAM OUT AS SELECT * FROM NO_SUCH_SOURCE;');
+    expect(err).toBeInstanceOf(PlanError);
+    expect(err.message).toMatch(/NO_SUCH_SOURCE does not exist/);
+  });
+
+  it("an unknown function says it can't find it", async () => {
+    const err = await failure('CREATE STREAM OUT AS SELECT ID, NO_SUCH_FN(AMT) FROM S;');
+    expect(err).toBeInstanceOf(PlanError);
+    expect(err.message).toMatch(/Can't find any functions with the name 'NO_SUCH_FN'/i);
+  });
+
+  it('an aggregate in WHERE or a non-aggregate column missing from GROUP BY is rejected', async () => {
+    expect(await failure('CREATE TABLE T AS SELECT ID, COUNT(*) FROM S WHERE COUNT(*) > 1 GROUP BY ID;')).toBeInstanceOf(PlanError);
+    const err = await failure('CREATE TABLE T AS SELECT ID, NAME, COUNT(*) AS N FROM S GROUP BY ID;');
+    expect(err).toBeInstanceOf(PlanError);
+    expect(err.message).toMatch(/NAME/);
+  });
+
+  it('carries ksqlDB REST error code 40001 (bad statement)', async () => {
+    expect((await failure('CREATE STREAM OUT AS SELECT * FROM NOPE;')).errorCode).toBe(40001);
+  });
+});
+
+describe('parse errors', () => {
+  it('a misspelt keyword is a ParseError at line 1 column 1', async () => {
+    const err = await failure('SELEC * FROM S;');
+    expect(err).toBeInstanceOf(ParseError);
+    expect(err.position).toMatchObject({ line: 1, column: 1 });
+    expect(err.errorCode).toBe(40001);
+  });
+
+  it('a dangling comma is a ParseError at the token after it, on the right line', async () => {
+    const sql = 'CREATE STREAM X (\n  ID STRING KEY,\n) WITH (kafka_topic=\'x\', value_format=\'JSON\', partitions=1);';
+    const err = await failure(sql);
+    expect(err).toBeInstanceOf(ParseError);
+    expect(err.position).toMatchObject({ line: 3, column: 1 });
+    expect(err.describe(sql)).toContain('^');
+  });
+
+  it('statements before the bad one have already run', async () => {
+    const h = await startEngine(['s']);
+    await expect(h.engine.execute(`${S}\nCREATE STREAM OK1 AS SELECT * FROM S;\nCREATE STREAM BAD AS SELECT * FROM S WHERE;`)).rejects.toBeInstanceOf(ParseError);
+    expect(h.engine.catalog.getSource('OK1')).toBeDefined();
+    expect(h.engine.catalog.getSource('BAD')).toBeUndefined();
+  });
+});
+
+describe('bad records at run time', () => {
+  it('a malformed JSON value is skipped and logged with topic, partition and offset; later records flow', async () => {
+    const h = await startEngine(['s']);
+    await h.engine.execute(`${S} CREATE STREAM OUT AS SELECT ID, AMT FROM S;`);
+    await h.write(
+      { topic: 's', key: 'a', value: '{"AMT": 1}' }, //   offset 0
+      { topic: 's', key: 'b', value: '{"AMT": 2' }, //    offset 1: not JSON
+      { topic: 's', key: 'c', value: '{"AMT": 3}' }, //   offset 2
+    );
+    expect((await h.read('OUT')).map((r) => [r.key, JSON.parse(r.value!)])).toEqual([
+      ['a', { AMT: 1 }],
+      ['c', { AMT: 3 }],
+    ]);
+    expect(h.engine.processingLog).toHaveLength(1);
+    expect(h.engine.processingLog[0]).toMatchObject({ topic: 's', partition: 0, offset: 1 });
+    expect([...h.engine.queries.values()].every((q) => q.state !== 'ERROR')).toBe(true);
+  });
+
+  it('a JSON field of the wrong type is a deserialisation error: skipped and logged', async () => {
+    const h = await startEngine(['s']);
+    await h.engine.execute(`${S} CREATE STREAM OUT AS SELECT ID, AMT FROM S;`);
+    await h.write({ topic: 's', key: 'a', value: '{"AMT": "lots"}' }, { topic: 's', key: 'b', value: '{"AMT": 2}' });
+    expect((await h.read('OUT')).map((r) => r.key)).toEqual(['b']);
+    expect(h.engine.processingLog).toHaveLength(1);
+    expect(h.engine.processingLog[0]).toMatchObject({ topic: 's', partition: 0, offset: 0 });
+  });
+
+  it('a KAFKA-format INT of the wrong byte length (value or key) is skipped and logged', async () => {
+    const h = await startEngine(['k']);
+    await h.engine.execute(`CREATE STREAM K (ID INT KEY, V INT) WITH (kafka_topic='k', key_format='KAFKA', value_format='KAFKA', partitions=1);
+      CREATE STREAM OUT WITH (VALUE_FORMAT='JSON') AS SELECT ID, V FROM K;`);
+    const int = (n: number) => {
+      const b = Buffer.alloc(4);
+      b.writeInt32BE(n);
+      return b;
+    };
+    await h.write(
+      { topic: 'k', key: int(1), value: Buffer.from([0, 0, 1]) }, //  offset 0: 3-byte INT value
+      { topic: 'k', key: Buffer.from([0, 2]), value: int(2) }, //      offset 1: 2-byte INT key
+      { topic: 'k', key: int(3), value: int(30) }, //                  offset 2: good
+    );
+    const out = await h.read('OUT');
+    expect(out.map((r) => JSON.parse(r.value!))).toEqual([{ V: 30 }]);
+    expect(out[0]!.key).toBe(int(3).toString('utf8'));
+    expect(h.engine.processingLog.map((e) => [e.topic, e.partition, e.offset])).toEqual([
+      ['k', 0, 0],
+      ['k', 0, 1],
+    ]);
+  });
+});
