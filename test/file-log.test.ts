@@ -1,0 +1,232 @@
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileLog } from '../src/runtime/log/file-log.js';
+import type { NewRecord } from '../src/runtime/log/log.js';
+import { encodeRecords } from '../src/runtime/log/segment.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sluice-file-log-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const rec = (key: string | null, value: string | null, timestamp: number, headers?: NewRecord['headers']): NewRecord => ({
+  key: key === null ? null : Buffer.from(key),
+  value: value === null ? null : Buffer.from(value),
+  timestamp,
+  ...(headers ? { headers } : {}),
+});
+
+const plain = (rs: readonly { key: Buffer | null; value: Buffer | null; timestamp: number; offset: number }[]) =>
+  rs.map((r) => ({ k: r.key?.toString() ?? null, v: r.value?.toString() ?? null, ts: r.timestamp, o: r.offset }));
+
+function segmentPath(topicDirPrefix: string, p: number): string {
+  const d = readdirSync(join(dir, 'topics')).find((n) => n.startsWith(topicDirPrefix + '-'));
+  if (!d) throw new Error(`no dir for ${topicDirPrefix}`);
+  return join(dir, 'topics', d, `${p}.seg`);
+}
+
+describe('FileLog', () => {
+  it('keeps topics, records, headers and committed offsets across close and reopen', async () => {
+    const log = await FileLog.open(dir);
+    await log.createTopic('orders', 2);
+    await log.createTopic('users', 1, { compacted: true });
+    expect(await log.append('orders', 0, [rec('a', '1', 10), rec(null, null, 20)])).toBe(0);
+    expect(await log.append('orders', 0, [rec('b', '2', 30, [{ key: 'h', value: Buffer.from('x') }, { key: 'ü', value: null }])])).toBe(2);
+    await log.append('orders', 1, [rec('c', '', -5.5)]);
+    await log.commit('q1', 'orders', 0, 2);
+    await log.commit('q1', 'orders', 1, 1);
+    await log.close();
+
+    const again = await FileLog.open(dir);
+    expect(await again.listTopics()).toEqual(
+      expect.arrayContaining([
+        { name: 'orders', partitions: 2, compacted: false },
+        { name: 'users', partitions: 1, compacted: true },
+      ]),
+    );
+    const p0 = await again.read('orders', 0, 0, 10);
+    expect(plain(p0)).toEqual([
+      { k: 'a', v: '1', ts: 10, o: 0 },
+      { k: null, v: null, ts: 20, o: 1 },
+      { k: 'b', v: '2', ts: 30, o: 2 },
+    ]);
+    expect(p0[0]!.headers).toEqual([]);
+    expect(p0[2]!.headers).toEqual([
+      { key: 'h', value: Buffer.from('x') },
+      { key: 'ü', value: null },
+    ]);
+    expect(plain(await again.read('orders', 1, 0, 10))).toEqual([{ k: 'c', v: '', ts: -5.5, o: 0 }]);
+    expect(await again.endOffset('orders', 0)).toBe(3);
+    expect(await again.endOffset('users', 0)).toBe(0);
+    expect(await again.committed('q1', 'orders', 0)).toBe(2);
+    expect(await again.committed('q1', 'orders', 1)).toBe(1);
+    expect(await again.committed('q2', 'orders', 0)).toBeUndefined();
+
+    // Appends after reopening continue the offsets and survive another reopen.
+    expect(await again.append('orders', 0, [rec('d', '4', 40)])).toBe(3);
+    await again.commit('q1', 'orders', 0, 4);
+    await again.close();
+    const third = await FileLog.open(dir);
+    expect(plain(await third.read('orders', 0, 2, 5)).map((r) => r.k)).toEqual(['b', 'd']);
+    expect(await third.committed('q1', 'orders', 0)).toBe(4);
+    await third.close();
+  });
+
+  it('reads sequential batches and notifies append listeners', async () => {
+    const log = await FileLog.open(dir);
+    await log.createTopic('t', 1);
+    const seen: string[] = [];
+    const off = log.onAppend((t) => seen.push(t));
+    await log.append('t', 0, Array.from({ length: 5000 }, (_, i) => rec(`k${i}`, `v${i}`, i)));
+    off();
+    await log.append('t', 0, [rec('x', 'y', 0)]);
+    expect(seen).toEqual(['t']);
+    let offset = 0;
+    let batches = 0;
+    for (;;) {
+      const batch = await log.read('t', 0, offset, 2000);
+      if (batch.length === 0) break;
+      expect(batch[0]!.offset).toBe(offset);
+      offset += batch.length;
+      batches++;
+    }
+    expect([offset, batches]).toEqual([5001, 3]);
+    await log.close();
+  });
+
+  it('truncates a torn last record on open and appends after it', async () => {
+    const log = await FileLog.open(dir);
+    await log.createTopic('t', 1);
+    await log.append('t', 0, [rec('a', '1', 1), rec('b', '2', 2)]);
+    await log.close();
+    const path = segmentPath('t', 0);
+    const good = statSync(path).size;
+    // A crash mid-write: only part of the next record's bytes reached the file.
+    const next = encodeRecords([rec('c', 'a longer value', 3)]);
+    appendFileSync(path, next.subarray(0, next.length - 3));
+
+    const again = await FileLog.open(dir);
+    expect(plain(await again.read('t', 0, 0, 10)).map((r) => r.k)).toEqual(['a', 'b']);
+    expect(statSync(path).size).toBe(good);
+    expect(await again.append('t', 0, [rec('d', '4', 4)])).toBe(2);
+    await again.close();
+    const third = await FileLog.open(dir);
+    expect(plain(await third.read('t', 0, 0, 10)).map((r) => r.k)).toEqual(['a', 'b', 'd']);
+    await third.close();
+  });
+
+  it('drops a last record whose CRC does not match, and a tail shorter than a frame header', async () => {
+    const log = await FileLog.open(dir);
+    await log.createTopic('t', 2);
+    await log.append('t', 0, [rec('a', '1', 1), rec('b', '2', 2)]);
+    await log.append('t', 1, [rec('a', '1', 1)]);
+    await log.close();
+    const p0 = segmentPath('t', 0);
+    const bytes = readFileSync(p0);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1); // corrupt the last value byte
+    writeFileSync(p0, bytes);
+    const p1 = segmentPath('t', 1);
+    appendFileSync(p1, Buffer.from([1, 2, 3]));
+
+    const again = await FileLog.open(dir);
+    expect(plain(await again.read('t', 0, 0, 10)).map((r) => r.k)).toEqual(['a']);
+    expect(plain(await again.read('t', 1, 0, 10)).map((r) => r.k)).toEqual(['a']);
+    await again.close();
+  });
+
+  it('handles many partitions with fewer descriptors than segments', async () => {
+    const log = await FileLog.open(dir, { maxOpenFiles: 4 });
+    await log.createTopic('wide', 32);
+    for (let round = 0; round < 3; round++) {
+      for (let p = 0; p < 32; p++) await log.append('wide', p, [rec(`p${p}`, `r${round}`, round)]);
+    }
+    for (let p = 0; p < 32; p++) await log.commit('g', 'wide', p, 3);
+    await log.close();
+    const again = await FileLog.open(dir);
+    for (let p = 0; p < 32; p++) {
+      expect(plain(await again.read('wide', p, 0, 10)).map((r) => `${r.k}:${r.v}`)).toEqual([`p${p}:r0`, `p${p}:r1`, `p${p}:r2`]);
+      expect(await again.committed('g', 'wide', p)).toBe(3);
+    }
+    await again.close();
+  });
+
+  it('deletes a topic and its files; a re-created topic starts empty', async () => {
+    const log = await FileLog.open(dir);
+    await log.createTopic('gone', 2);
+    await log.createTopic('kept', 1);
+    await log.append('gone', 1, [rec('a', '1', 1)]);
+    await log.append('kept', 0, [rec('a', '1', 1)]);
+    await log.deleteTopic('gone');
+    await log.deleteTopic('never-existed');
+    expect(await log.topic('gone')).toBeUndefined();
+    expect(readdirSync(join(dir, 'topics')).filter((n) => n.startsWith('gone'))).toEqual([]);
+    await log.close();
+
+    const again = await FileLog.open(dir);
+    expect((await again.listTopics()).map((t) => t.name)).toEqual(['kept']);
+    await again.createTopic('gone', 3);
+    expect(await again.endOffset('gone', 1)).toBe(0);
+    await again.close();
+  });
+
+  it('keeps topic names that are not file-system safe apart', async () => {
+    const log = await FileLog.open(dir);
+    const names = ['a/b', 'a_b', 'A_B', '..', 'x y*'];
+    for (const [i, n] of names.entries()) {
+      await log.createTopic(n, 1);
+      await log.append(n, 0, [rec(n, String(i), i)]);
+    }
+    await log.close();
+    const again = await FileLog.open(dir);
+    for (const n of names) expect(plain(await again.read(n, 0, 0, 5)).map((r) => r.k)).toEqual([n]);
+    await again.close();
+  });
+
+  it('removes debris of interrupted creates and deletes and ignores a stale offsets temp file', async () => {
+    const log = await FileLog.open(dir, { fsync: true });
+    await log.createTopic('t', 1);
+    await log.append('t', 0, [rec('a', '1', 1)]);
+    await log.commit('g', 't', 0, 1);
+    await log.close();
+    const topics = join(dir, 'topics');
+    const tDir = readdirSync(topics)[0]!;
+    // A create that crashed before meta.json, a delete that crashed after the rename, a half-written offsets file.
+    mkdirSync(join(topics, 'half-0000'));
+    writeFileSync(join(topics, 'half-0000', '0.seg'), 'SLS1');
+    mkdirSync(join(topics, `${tDir}x#deleted`));
+    writeFileSync(join(dir, 'offsets.json.tmp'), '{"vers');
+    const again = await FileLog.open(dir);
+    expect(readdirSync(topics)).toEqual([tDir]);
+    expect((await again.listTopics()).map((t) => t.name)).toEqual(['t']);
+    expect(await again.committed('g', 't', 0)).toBe(1);
+    await again.close();
+    expect(existsSync(join(dir, 'offsets.json'))).toBe(true);
+  });
+
+  it('recreates a segment file truncated before its magic', async () => {
+    const log = await FileLog.open(dir);
+    await log.createTopic('t', 1);
+    await log.close();
+    truncateSync(segmentPath('t', 0), 2);
+    const again = await FileLog.open(dir);
+    await again.append('t', 0, [rec('a', '1', 1)]);
+    await again.close();
+    const third = await FileLog.open(dir);
+    expect(await third.endOffset('t', 0)).toBe(1);
+    await third.close();
+  });
+
+  it('rejects writes after close and errors for unknown partitions', async () => {
+    const log = await FileLog.open(dir);
+    await log.createTopic('t', 1);
+    await expect(log.append('t', 1, [rec('a', '1', 1)])).rejects.toThrow(/no partition 1/);
+    await expect(log.append('nope', 0, [rec('a', '1', 1)])).rejects.toThrow(/does not exist/);
+    await log.close();
+    await expect(log.append('t', 0, [rec('a', '1', 1)])).rejects.toThrow(/closed/);
+  });
+});
