@@ -31,3 +31,20 @@ describe('conformance-driven details', () => {
     expect(out.at(-1)).toEqual([Buffer.from([3]), Buffer.from([1])]);
   });
 });
+
+describe('GREATEST over decimals with a NULL literal', () => {
+  it('widens the decimal arguments and ignores the null', () => {
+    const r = resolveScalar('GREATEST', [arg(T.decimal(4, 2)), arg(T.decimal(3, 0)), { kind: 'value', type: T.STRING, isNullLiteral: true }]);
+    expect(r.returnType).toEqual(T.decimal(5, 2));
+  });
+});
+
+describe('intermediate types', () => {
+  it('reports ksqlDB accumulator types where they differ from the result', () => {
+    expect(resolveAggregate('AVG', [arg(T.INTEGER)]).intermediateType?.kind).toBe('STRUCT');
+    expect(resolveAggregate('STDDEV_SAMP', [arg(T.DOUBLE)]).intermediateType?.kind).toBe('STRUCT');
+    expect(resolveAggregate('CORRELATION', [arg(T.DOUBLE), arg(T.DOUBLE)]).intermediateType?.kind).toBe('STRUCT');
+    expect(resolveAggregate('LATEST_BY_OFFSET', [arg(T.INTEGER)]).intermediateType?.kind).toBe('STRUCT');
+    expect(resolveAggregate('COUNT', []).intermediateType).toBeUndefined();
+  });
+});

@@ -70,6 +70,13 @@ export interface ScalarFunction {
  */
 export interface ResolvedAggregate {
   readonly returnType: SqlType;
+  /**
+   * The type of ksqlDB's accumulator for this call (e.g. STRUCT<SUM, COUNT> for AVG),
+   * when it differs from `returnType`. ksqlDB rejects queries whose intermediate
+   * type the value format cannot hold (DELIMITED: "One of the functions used in the
+   * statement has an intermediate type that the value format can not handle.").
+   */
+  readonly intermediateType?: SqlType;
   readonly argTypes?: readonly (SqlType | undefined)[];
   /** Fresh accumulator. */
   init(): unknown;

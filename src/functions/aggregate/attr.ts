@@ -2,6 +2,7 @@ import type { SqlType } from '../../common/types.js';
 import { type AggregateImpl, defineAggregate } from '../define/define-aggregate.js';
 import { valueKey } from '../support/sql-values.js';
 import { decodeValue, encodeValue } from '../support/state-codec.js';
+import { attrIntermediate } from './intermediate-types.js';
 
 /** Accumulator: [encoded value, count] entries; counts never drop below zero. */
 type Entries = [unknown, number][];
@@ -33,5 +34,5 @@ function attr(t: SqlType): AggregateImpl<Entries> {
 export const attrAgg = defineAggregate({
   name: 'ATTR',
   description: 'The ATTR() aggregation indicates there are multiple values, but only one was expected. If the aggregation encounters more than a single value for the expected singular column, the entire aggregation will return null.',
-  overloads: [{ params: ['T'], returns: 'T', make: (ctx) => attr(ctx.types[0]!) }],
+  overloads: [{ params: ['T'], returns: 'T', intermediate: (ctx) => attrIntermediate(ctx.types[0]!), make: (ctx) => attr(ctx.types[0]!) }],
 });

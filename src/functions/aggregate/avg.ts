@@ -1,4 +1,5 @@
 import { type AggregateImpl, defineAggregate } from '../define/define-aggregate.js';
+import { avgIntermediate } from './intermediate-types.js';
 
 /** Accumulator: [sum, count]. */
 type AvgAcc = [number, number];
@@ -19,8 +20,8 @@ export const avg = defineAggregate({
   name: 'AVG',
   description: 'Returns the average value of the column computed as the sum divided by the count. Applicable only to numeric types.',
   overloads: [
-    { params: ['INT'], returns: 'DOUBLE', make: () => average(true) },
-    { params: ['BIGINT'], returns: 'DOUBLE', make: () => average(false) },
-    { params: ['DOUBLE'], returns: 'DOUBLE', make: () => average(false) },
+    { params: ['INT'], returns: 'DOUBLE', intermediate: (ctx) => avgIntermediate(ctx.types[0]!), make: () => average(true) },
+    { params: ['BIGINT'], returns: 'DOUBLE', intermediate: (ctx) => avgIntermediate(ctx.types[0]!), make: () => average(false) },
+    { params: ['DOUBLE'], returns: 'DOUBLE', intermediate: (ctx) => avgIntermediate(ctx.types[0]!), make: () => average(false) },
   ],
 });

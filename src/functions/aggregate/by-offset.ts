@@ -3,6 +3,7 @@ import type { AggregateImpl } from '../define/define-aggregate.js';
 import { literalAt } from '../define/choose-overload.js';
 import type { ResolveContext } from '../define/overload-resolution.js';
 import { decodeValue, encodeValue } from '../support/state-codec.js';
+import { byOffsetIntermediate } from './intermediate-types.js';
 
 /** One remembered value: its processing sequence (for session merges) and encoded value. */
 interface Entry {
@@ -74,16 +75,18 @@ function checkN(name: string) {
 /** The overloads shared by LATEST_BY_OFFSET and EARLIEST_BY_OFFSET. */
 export function byOffsetOverloads(name: string, latest: boolean) {
   return [
-    { params: ['T'], returns: 'T', make: (ctx: ResolveContext) => single(ctx.types[0]!, latest, true) },
+    { params: ['T'], returns: 'T', intermediate: (ctx: ResolveContext) => byOffsetIntermediate(ctx.types[0]!, false), make: (ctx: ResolveContext) => single(ctx.types[0]!, latest, true) },
     {
       params: ['T', 'BOOLEAN'],
       returns: 'T',
+      intermediate: (ctx: ResolveContext) => byOffsetIntermediate(ctx.types[0]!, false),
       literals: [1],
       make: (ctx: ResolveContext) => single(ctx.types[0]!, latest, literalBool(ctx, 1)),
     },
     {
       params: ['T', 'INT'],
       returns: 'ARRAY<T>',
+      intermediate: (ctx: ResolveContext) => byOffsetIntermediate(ctx.types[0]!, true),
       literals: [1],
       check: checkN(name),
       make: (ctx: ResolveContext) => many(ctx.types[0]!, literalNumber(ctx, 1), latest, true),
@@ -91,6 +94,7 @@ export function byOffsetOverloads(name: string, latest: boolean) {
     {
       params: ['T', 'INT', 'BOOLEAN'],
       returns: 'ARRAY<T>',
+      intermediate: (ctx: ResolveContext) => byOffsetIntermediate(ctx.types[0]!, true),
       literals: [1, 2],
       check: checkN(name),
       make: (ctx: ResolveContext) => many(ctx.types[0]!, literalNumber(ctx, 1), latest, literalBool(ctx, 2)),

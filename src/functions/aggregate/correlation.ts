@@ -1,4 +1,5 @@
 import { defineAggregate } from '../define/define-aggregate.js';
+import { correlationIntermediate } from './intermediate-types.js';
 
 /** Accumulator: [sumX, sumY, sumX², sumY², sumXY, count]. */
 type CorrAcc = [number, number, number, number, number, number];
@@ -15,6 +16,7 @@ export const correlation = defineAggregate({
     {
       params: ['DOUBLE', 'DOUBLE'],
       returns: 'DOUBLE',
+      intermediate: correlationIntermediate,
       make: () => ({
         init: (): CorrAcc => [0, 0, 0, 0, 0, 0],
         add: (acc: CorrAcc, args) => (args[0] == null || args[1] == null ? acc : step(acc, args[0] as number, args[1] as number, 1)),

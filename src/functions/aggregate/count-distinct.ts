@@ -1,3 +1,4 @@
+import { T } from '../../common/types.js';
 import { defineAggregate } from '../define/define-aggregate.js';
 import { valueKey } from '../support/sql-values.js';
 
@@ -13,6 +14,7 @@ export const countDistinct = defineAggregate({
     {
       params: ['ANY'],
       returns: 'BIGINT',
+      intermediate: () => T.array(T.INTEGER),
       make: () => ({
         init: () => ({}) as Record<string, 1>,
         add: (acc: Record<string, 1>, args) => {

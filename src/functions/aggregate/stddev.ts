@@ -1,4 +1,6 @@
 import type { AggregateImpl } from '../define/define-aggregate.js';
+import type { ResolveContext } from '../define/overload-resolution.js';
+import { stddevIntermediate } from './intermediate-types.js';
 
 /** Accumulator: [count, sum, m2] (Youngs-Cramer). */
 export type StdDevAcc = [number, number, number];
@@ -37,11 +39,13 @@ export function variance(int: boolean, population = false): AggregateImpl<StdDev
   };
 }
 
+const intermediate = (ctx: ResolveContext) => stddevIntermediate(ctx.types[0]!);
+
 /** Overloads shared by the standard-deviation aggregates. */
 export function stddevOverloads(population = false) {
   return [
-    { params: ['INT'], returns: 'DOUBLE', make: () => variance(true, population) },
-    { params: ['BIGINT'], returns: 'DOUBLE', make: () => variance(false, population) },
-    { params: ['DOUBLE'], returns: 'DOUBLE', make: () => variance(false, population) },
+    { params: ['INT'], returns: 'DOUBLE', intermediate, make: () => variance(true, population) },
+    { params: ['BIGINT'], returns: 'DOUBLE', intermediate, make: () => variance(false, population) },
+    { params: ['DOUBLE'], returns: 'DOUBLE', intermediate, make: () => variance(false, population) },
   ];
 }

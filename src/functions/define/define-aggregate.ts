@@ -1,3 +1,4 @@
+import type { SqlType } from '../../common/types.js';
 import type { AggregateFunction, ResolvedAggregate } from '../function-types.js';
 import { type OverloadBase, chooseOverload, prepare, signaturesOf } from './choose-overload.js';
 import type { ResolveContext } from './overload-resolution.js';
@@ -16,6 +17,8 @@ export interface AggregateImpl<A> {
 
 /** One overload of an aggregate function. */
 export interface AggregateOverload extends OverloadBase {
+  /** ksqlDB's accumulator type for this overload, when not the return type. */
+  readonly intermediate?: (ctx: ResolveContext, returnType: SqlType) => SqlType;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly make: (ctx: ResolveContext) => AggregateImpl<any>;
 }
@@ -40,6 +43,9 @@ export function defineAggregate(def: AggregateDefinition): AggregateFunction {
       const r: ResolvedAggregate = {
         returnType: chosen.returnType,
         argTypes: chosen.match.argTypes,
+        ...(chosen.overload.intermediate
+          ? { intermediateType: chosen.overload.intermediate(chosen.match.ctx, chosen.returnType) }
+          : {}),
         init: () => impl.init(),
         add: (acc, a) => impl.add(acc, a),
         result: (acc) => impl.result(acc),
