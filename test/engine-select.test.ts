@@ -17,7 +17,7 @@
  *    the field's name.
  */
 import { describe, expect, it } from 'vitest';
-import { on, run, startEngine, values } from './helpers/engine-harness.js';
+import { on, run, runError, startEngine, values } from './helpers/engine-harness.js';
 
 const S = `CREATE STREAM S (ID STRING KEY, A INT, B INT, NAME STRING, D DOUBLE)
   WITH (kafka_topic='s', value_format='JSON', partitions=1);`;
@@ -45,6 +45,10 @@ describe('projection', () => {
     // A + B is the first generated name (KSQL_COL_0), the literal the second (KSQL_COL_1).
     const out = await run(`${S} CREATE STREAM OUT AS SELECT ID, A + B, 'lit' FROM S;`, [rec('k', { A: 1, B: 2 })]);
     expect(values('OUT', out)).toEqual([{ KSQL_COL_0: 3, KSQL_COL_1: 'lit' }]);
+  });
+
+  it('rejects a persistent projection of only key columns (ksqlDB: no value columns)', async () => {
+    expect(await runError(`${S} CREATE STREAM OUT AS SELECT ID FROM S;`)).toMatch(/The projection contains no value columns/);
   });
 
   it('sink topic is named after the sink in upper case', async () => {
@@ -196,7 +200,7 @@ describe('arithmetic', () => {
 
 describe('LIKE, IN, BETWEEN', () => {
   const names = [rec('1', { NAME: 'apple', A: 1 }), rec('2', { NAME: 'banana', A: 2 }), rec('3', { NAME: 'grape', A: 3 }), rec('4', { NAME: null, A: null }), rec('5', { NAME: 'a_b', A: 7 })];
-  const keysFor = async (where: string) => (await run(`${S} CREATE STREAM OUT AS SELECT ID FROM S WHERE ${where};`, names)).map((o) => o.key);
+  const keysFor = async (where: string) => (await run(`${S} CREATE STREAM OUT AS SELECT ID, A FROM S WHERE ${where};`, names)).map((o) => o.key);
 
   it('LIKE: % matches any run, _ exactly one character, match is on the whole string', async () => {
     expect(await keysFor(`NAME LIKE 'a%'`)).toEqual(['1', '5']);
