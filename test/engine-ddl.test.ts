@@ -95,6 +95,17 @@ describe('DROP and TERMINATE', () => {
   });
 });
 
+describe('TERMINATE ALL', () => {
+  it('stops every running query', async () => {
+    const h = await startEngine(['s']);
+    await h.engine.execute(`${S} CREATE STREAM O1 AS SELECT ID, AMT FROM S; CREATE STREAM O2 AS SELECT ID, NAME FROM S; TERMINATE ALL;`);
+    expect(h.engine.queries.size).toBe(0);
+    await h.write({ topic: 's', key: 'a', value: '{"AMT":1,"NAME":"n"}' });
+    expect(await h.read('O1')).toEqual([]);
+    expect(await h.read('O2')).toEqual([]);
+  });
+});
+
 describe('INSERT INTO', () => {
   it('INSERT INTO … VALUES writes one record; unlisted columns are null; ROWTIME sets the timestamp', async () => {
     const out = await run(

@@ -41,6 +41,18 @@ describe('projection', () => {
     expect(on('OUT', out)).toEqual([{ key: 'k1', value: { A: 1, B: null, NAME: 'x', D: null }, timestamp: 5 }]);
   });
 
+  it('passes a null-value record on a stream through SELECT *, but a WHERE drops it', async () => {
+    const out = await run(`${S} CREATE STREAM ALL_ROWS AS SELECT * FROM S; CREATE STREAM SOME AS SELECT * FROM S WHERE A IS NULL;`, [
+      { topic: 's', key: 'k', value: null, timestamp: 1 },
+      rec('k2', { A: null }, 2),
+    ]);
+    expect(on('ALL_ROWS', out)).toEqual([
+      { key: 'k', value: null, timestamp: 1 },
+      { key: 'k2', value: { A: null, B: null, NAME: null, D: null }, timestamp: 2 },
+    ]);
+    expect(on('SOME', out).map((o) => o.key)).toEqual(['k2']);
+  });
+
   it('names unaliased expressions KSQL_COL_n in select-list order', async () => {
     // A + B is the first generated name (KSQL_COL_0), the literal the second (KSQL_COL_1).
     const out = await run(`${S} CREATE STREAM OUT AS SELECT ID, A + B, 'lit' FROM S;`, [rec('k', { A: 1, B: 2 })]);

@@ -118,6 +118,21 @@ describe('SESSION', () => {
 });
 
 describe('GRACE PERIOD', () => {
+  it('drops a record whose session closed long before stream time (grace 0)', async () => {
+    const out = await run(
+      `${S} CREATE TABLE W AS SELECT K, COUNT(*) AS N FROM S WINDOW SESSION (10 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY K;`,
+      [
+        rec('x', 0),
+        rec('y', 30000), // stream time 30000
+        rec('x', 5000), //  would make x's session [0,5000], which ended 25s (> gap + grace) ago: late, dropped
+      ],
+    );
+    expect(on('W', out)).toEqual([
+      { key: 'x', value: { N: 1 }, timestamp: 0, window: session(0, 0) },
+      { key: 'y', value: { N: 1 }, timestamp: 30000, window: session(30000, 30000) },
+    ]);
+  });
+
   const GRACE = `${S} CREATE TABLE W AS SELECT K, COUNT(*) AS N FROM S WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 5 SECONDS) GROUP BY K;`;
 
   it('accepts out-of-order records until window end + grace, then drops them', async () => {
