@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Decimal } from '../src/common/decimal.js';
 import { getAggregate } from '../src/functions/registry.js';
 import { T, aggregateRows, arg, call, resolveAggregate, resolveScalar } from './helpers/function-harness.js';
 
@@ -46,5 +47,12 @@ describe('intermediate types', () => {
     expect(resolveAggregate('CORRELATION', [arg(T.DOUBLE), arg(T.DOUBLE)]).intermediateType?.kind).toBe('STRUCT');
     expect(resolveAggregate('LATEST_BY_OFFSET', [arg(T.INTEGER)]).intermediateType?.kind).toBe('STRUCT');
     expect(resolveAggregate('COUNT', []).intermediateType).toBeUndefined();
+  });
+});
+
+describe('GREATEST over decimals', () => {
+  it('returns the winner at the widened scale', () => {
+    const r = resolveScalar('GREATEST', [arg(T.decimal(4, 2)), arg(T.decimal(3, 0))]);
+    expect(String(r.invoke([Decimal.parse('1.50'), Decimal.parse('7')]))).toBe('7.00');
   });
 });

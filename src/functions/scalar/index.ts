@@ -20,7 +20,8 @@ import { nullif } from './conditional/nullif.js';
 import { asValue } from './conversion/as-value.js';
 import { bigintFromBytes, doubleFromBytes, intFromBytes } from './conversion/from-bytes-numbers.js';
 import { convertTz } from './datetime/convert-tz.js';
-import { dateAdd, dateSub, timeAdd, timeSub, timestampAdd, timestampSub } from './datetime/date-add.js';
+import { dateAdd } from './datetime/date-add.js';
+import { dateSub } from './datetime/date-sub.js';
 import { dateToString } from './datetime/date-to-string.js';
 import { formatDate } from './datetime/format-date.js';
 import { formatTime } from './datetime/format-time.js';
@@ -32,6 +33,10 @@ import { parseTime } from './datetime/parse-time.js';
 import { parseTimestamp } from './datetime/parse-timestamp.js';
 import { stringToDate } from './datetime/string-to-date.js';
 import { stringToTimestamp } from './datetime/string-to-timestamp.js';
+import { timeAdd } from './datetime/time-add.js';
+import { timeSub } from './datetime/time-sub.js';
+import { timestampAdd } from './datetime/timestamp-add.js';
+import { timestampSub } from './datetime/timestamp-sub.js';
 import { timestampToString } from './datetime/timestamp-to-string.js';
 import { unixDate } from './datetime/unix-date.js';
 import { unixTimestamp } from './datetime/unix-timestamp.js';
@@ -53,19 +58,34 @@ import { mapKeys } from './map/map-keys.js';
 import { mapUnion } from './map/map-union.js';
 import { mapValues } from './map/map-values.js';
 import { abs } from './math/abs.js';
+import { acos } from './math/acos.js';
+import { asin } from './math/asin.js';
+import { atan } from './math/atan.js';
+import { atan2 } from './math/atan2.js';
+import { cbrt } from './math/cbrt.js';
 import { ceil } from './math/ceil.js';
-import { cbrt, degrees, exp, ln, radians, sqrt } from './math/elementary.js';
+import { cos } from './math/cos.js';
+import { cosh } from './math/cosh.js';
+import { cot } from './math/cot.js';
+import { degrees } from './math/degrees.js';
+import { exp } from './math/exp.js';
 import { floor } from './math/floor.js';
 import { geoDistanceFn } from './math/geo-distance.js';
 import { greatest } from './math/greatest.js';
 import { least } from './math/least.js';
+import { ln } from './math/ln.js';
 import { log } from './math/log.js';
 import { pi } from './math/pi.js';
 import { power } from './math/power.js';
+import { radians } from './math/radians.js';
 import { random } from './math/random.js';
 import { round } from './math/round.js';
 import { sign } from './math/sign.js';
-import { acos, asin, atan, atan2, cos, cosh, cot, sin, sinh, tan, tanh } from './math/trig.js';
+import { sin } from './math/sin.js';
+import { sinh } from './math/sinh.js';
+import { sqrt } from './math/sqrt.js';
+import { tan } from './math/tan.js';
+import { tanh } from './math/tanh.js';
 import { trunc } from './math/trunc.js';
 import { regexpExtractAll } from './regex/regexp-extract-all.js';
 import { regexpExtract } from './regex/regexp-extract.js';
@@ -102,8 +122,13 @@ import { ucase } from './string/ucase.js';
 import { uuid } from './string/uuid.js';
 import { urlDecodeParam } from './url/url-decode-param.js';
 import { urlEncodeParam } from './url/url-encode-param.js';
+import { urlExtractFragment } from './url/url-extract-fragment.js';
+import { urlExtractHost } from './url/url-extract-host.js';
 import { urlExtractParameter } from './url/url-extract-parameter.js';
-import { urlExtractFragment, urlExtractHost, urlExtractPath, urlExtractPort, urlExtractProtocol, urlExtractQuery } from './url/url-extract.js';
+import { urlExtractPath } from './url/url-extract-path.js';
+import { urlExtractPort } from './url/url-extract-port.js';
+import { urlExtractProtocol } from './url/url-extract-protocol.js';
+import { urlExtractQuery } from './url/url-extract-query.js';
 
 /** Every built-in scalar function. */
 export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
@@ -131,10 +156,6 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
   convertTz,
   dateAdd,
   dateSub,
-  timeAdd,
-  timeSub,
-  timestampAdd,
-  timestampSub,
   dateToString,
   formatDate,
   formatTime,
@@ -146,6 +167,10 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
   parseTimestamp,
   stringToDate,
   stringToTimestamp,
+  timeAdd,
+  timeSub,
+  timestampAdd,
+  timestampSub,
   timestampToString,
   unixDate,
   unixTimestamp,
@@ -167,32 +192,32 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
   mapUnion,
   mapValues,
   abs,
-  ceil,
-  cbrt,
-  degrees,
-  exp,
-  ln,
-  radians,
-  sqrt,
-  floor,
-  geoDistanceFn,
-  greatest,
-  least,
-  log,
-  pi,
-  power,
-  random,
-  round,
-  sign,
   acos,
   asin,
   atan,
   atan2,
+  cbrt,
+  ceil,
   cos,
   cosh,
   cot,
+  degrees,
+  exp,
+  floor,
+  geoDistanceFn,
+  greatest,
+  least,
+  ln,
+  log,
+  pi,
+  power,
+  radians,
+  random,
+  round,
+  sign,
   sin,
   sinh,
+  sqrt,
   tan,
   tanh,
   trunc,
@@ -231,9 +256,9 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
   uuid,
   urlDecodeParam,
   urlEncodeParam,
-  urlExtractParameter,
   urlExtractFragment,
   urlExtractHost,
+  urlExtractParameter,
   urlExtractPath,
   urlExtractPort,
   urlExtractProtocol,

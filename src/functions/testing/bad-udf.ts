@@ -1,7 +1,5 @@
 import { Category, defineScalar } from '../define/define-scalar.js';
 
-let calls = 0;
-
 /** BAD_UDF: ksqlDB's test UDF that throws (INT), throws when asked (BOOLEAN) or alternates null (STRING). */
 export const badUdf = defineScalar({
   name: 'BAD_UDF',
@@ -24,6 +22,15 @@ export const badUdf = defineScalar({
         return 0;
       },
     },
-    { params: ['STRING'], returns: 'STRING', nullTolerant: true, fn: (s: string | null) => (calls++ % 2 === 0 ? null : s) },
+    {
+      params: ['STRING'],
+      returns: 'STRING',
+      nullTolerant: true,
+      // One counter per call site, like the per-instance field of ksqlDB's test UDF.
+      make: () => {
+        let calls = 0;
+        return (s: string | null) => (calls++ % 2 === 0 ? null : s);
+      },
+    },
   ],
 });

@@ -1,3 +1,4 @@
+import { Decimal } from '../../../common/decimal.js';
 import { widerNumeric, type SqlType } from '../../../common/types.js';
 import type { ResolveContext } from '../../define/overload-resolution.js';
 import { type ScalarOverload } from '../../define/define-scalar.js';
@@ -30,5 +31,19 @@ export function extremeOverloads(sign: 1 | -1): ScalarOverload[] {
   const simple = ['INT', 'BIGINT', 'DOUBLE', 'STRING', 'BYTES', 'DATE', 'TIME', 'TIMESTAMP'].map(
     (t): ScalarOverload => ({ params: [t, `${t}...`], returns: t, nullTolerant: true, fn: pick }),
   );
-  return [...simple, { params: ['DECIMAL', 'DECIMAL...'], returns: widestDecimal, nullTolerant: true, fn: pick }];
+  const decimals: ScalarOverload = {
+    params: ['DECIMAL', 'DECIMAL...'],
+    returns: widestDecimal,
+    nullTolerant: true,
+    make: (ctx) => {
+      const t = widestDecimal(ctx);
+      const scale = typeof t === 'string' || t.kind !== 'DECIMAL' ? undefined : t.scale;
+      // The result carries the widened type's scale.
+      return (...xs: unknown[]) => {
+        const best = pick(...xs);
+        return best instanceof Decimal && scale !== undefined ? best.setScale(scale) : best;
+      };
+    },
+  };
+  return [...simple, decimals];
 }

@@ -1,0 +1,4 @@
+import { unaryDouble } from './unary-double.js';
+
+/** RADIANS(degrees). */
+export const radians = unaryDouble('RADIANS', 'Converts a value in degrees to a value in radians.', (x) => (x / 180) * Math.PI);
