@@ -1,6 +1,6 @@
 import { assertNever } from '../common/assert.js';
 import { formatType } from '../common/types.js';
-import type { LogicalPlan, RowSchema } from './logical-plan.js';
+import { inputsOf, type LogicalPlan, type RowSchema } from './logical-plan.js';
 import type { PhysicalPlan } from './physical-plan.js';
 import type { TypedExpression } from './typed-expression.js';
 
@@ -9,12 +9,13 @@ export function explainQuery(logical: LogicalPlan, physical: PhysicalPlan): stri
   const lines: string[] = ['Logical plan:'];
   const visit = (p: LogicalPlan, depth: number): void => {
     lines.push(`${'  '.repeat(depth + 1)}${describeNode(p)}`);
-    if (p.kind !== 'Source') visit(p.input, depth + 1);
+    for (const i of inputsOf(p)) visit(i, depth + 1);
   };
   visit(logical, 0);
   lines.push('', `Physical plan (version ${physical.version}):`);
   physical.steps.forEach((s, i) => {
-    lines.push(`  ${i + 1}. ${s.kind}  [${schemaLine(s.schema)}]`);
+    const from = s.inputs.length > 0 ? ` <- ${s.inputs.map((x) => x + 1).join(', ')}` : '';
+    lines.push(`  ${i + 1}. ${s.kind}${from}  [${schemaLine(s.schema)}]`);
   });
   return lines.join('\n');
 }
@@ -40,6 +41,8 @@ function describeNode(p: LogicalPlan): string {
       return `Project KEY [${p.keyExprs.map(exprText).join(', ')}] VALUE [${p.valueExprs.map(exprText).join(', ')}]`;
     case 'Suppress':
       return `Suppress EMIT FINAL (grace ${p.window.graceMs} ms)`;
+    case 'Join':
+      return `Join ${p.joinType} ${p.spec.kind}${p.spec.kind === 'STREAM_STREAM' ? ` WITHIN (${p.spec.beforeMs} ms, ${p.spec.afterMs} ms)${p.spec.graceMs !== undefined ? ` GRACE ${p.spec.graceMs} ms` : ''}` : ''} ON ${exprText(p.leftKey)} = ${exprText(p.rightKey)}`;
     case 'Sink':
       return `Sink ${p.target.name} (${p.target.sourceType}, topic ${p.target.topic}, key ${p.target.keyFormat.format}, value ${p.target.valueFormat.format})`;
     default:

@@ -45,6 +45,12 @@ export interface TableFunctionCall {
   readonly args: readonly TypedExpression[];
 }
 
+/** How two inputs are joined; durations in ms. Grace undefined = ksqlDB's legacy eager outer results. */
+export type JoinSpec =
+  | { readonly kind: 'STREAM_STREAM'; readonly beforeMs: number; readonly afterMs: number; readonly graceMs?: number }
+  | { readonly kind: 'STREAM_TABLE' }
+  | { readonly kind: 'TABLE_TABLE' };
+
 /**
  * The logical plan of one query: a tree (here, a chain) of relational nodes.
  * Every node declares the schema it emits.
@@ -86,4 +92,33 @@ export type LogicalPlan =
       readonly schema: RowSchema;
     }
   | { readonly kind: 'Suppress'; readonly input: LogicalPlan; readonly window: WindowSpec; readonly schema: RowSchema }
-  | { readonly kind: 'Sink'; readonly input: LogicalPlan; readonly target: DataSource; readonly schema: RowSchema };
+  | { readonly kind: 'Sink'; readonly input: LogicalPlan; readonly target: DataSource; readonly schema: RowSchema }
+  | {
+      readonly kind: 'Join';
+      readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+      readonly spec: JoinSpec;
+      readonly left: LogicalPlan;
+      readonly right: LogicalPlan;
+      /** Join key over the left input's row / the right input's row. */
+      readonly leftKey: TypedExpression;
+      readonly rightKey: TypedExpression;
+      /** Row: join key (ROWKEY), then the left row, then the right row. */
+      readonly schema: RowSchema;
+    };
+
+/** The direct inputs of a plan node (none for a source, two for a join). */
+export function inputsOf(p: LogicalPlan): readonly LogicalPlan[] {
+  switch (p.kind) {
+    case 'Source':
+      return [];
+    case 'Join':
+      return [p.left, p.right];
+    default:
+      return [p.input];
+  }
+}
+
+/** Every source a plan reads, left to right. */
+export function sourcesOf(p: LogicalPlan): DataSource[] {
+  return p.kind === 'Source' ? [p.source] : inputsOf(p).flatMap(sourcesOf);
+}

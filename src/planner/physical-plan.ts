@@ -1,42 +1,38 @@
 import { assertNever } from '../common/assert.js';
-import { formatType } from '../common/types.js';
 import type { DataSource } from './data-source.js';
-import type { AggregateCall, LogicalPlan, RowSchema, TableFunctionCall, WindowSpec } from './logical-plan.js';
+import type { AggregateCall, JoinSpec, LogicalPlan, RowSchema, TableFunctionCall, WindowSpec } from './logical-plan.js';
 import type { TypedExpression } from './typed-expression.js';
 
 /**
- * One step of a physical plan, named after ksqlDB's execution steps. A query's
- * physical plan is a chain from one source step to one sink (or to the client for
- * transient queries). Every step declares the schema it emits.
+ * One step of a physical plan, named after ksqlDB's execution steps. `inputs`
+ * are indices of earlier steps (none for sources, two for joins: left, right).
+ * Every step declares the schema it emits.
  */
-export type PhysicalStep =
-  | { readonly kind: 'StreamSource' | 'TableSource'; readonly source: DataSource; readonly trackOld: boolean; readonly schema: RowSchema }
-  | { readonly kind: 'StreamFilter' | 'TableFilter'; readonly predicate: TypedExpression; readonly schema: RowSchema }
-  | { readonly kind: 'StreamFlatMap'; readonly functions: readonly TableFunctionCall[]; readonly schema: RowSchema }
-  | { readonly kind: 'StreamSelectKey'; readonly keyExprs: readonly TypedExpression[]; readonly rowMap: readonly number[]; readonly schema: RowSchema }
-  | {
-      readonly kind: 'StreamAggregate' | 'TableAggregate';
-      readonly groupBy: readonly TypedExpression[];
-      readonly aggregates: readonly AggregateCall[];
-      readonly schema: RowSchema;
-    }
+export type PhysicalStep = { readonly inputs: readonly number[]; readonly schema: RowSchema } & (
+  | { readonly kind: 'StreamSource' | 'TableSource'; readonly source: DataSource; readonly trackOld: boolean }
+  | { readonly kind: 'StreamFilter' | 'TableFilter'; readonly predicate: TypedExpression }
+  | { readonly kind: 'StreamFlatMap'; readonly functions: readonly TableFunctionCall[] }
+  | { readonly kind: 'StreamSelectKey'; readonly keyExprs: readonly TypedExpression[]; readonly rowMap: readonly number[] }
+  | { readonly kind: 'StreamAggregate' | 'TableAggregate'; readonly groupBy: readonly TypedExpression[]; readonly aggregates: readonly AggregateCall[] }
   | {
       readonly kind: 'StreamWindowedAggregate';
       readonly window: WindowSpec;
       readonly groupBy: readonly TypedExpression[];
       readonly aggregates: readonly AggregateCall[];
-      readonly schema: RowSchema;
     }
+  | { readonly kind: 'StreamSelect' | 'TableSelect'; readonly keyExprs: readonly TypedExpression[]; readonly valueExprs: readonly TypedExpression[] }
+  | { readonly kind: 'TableSuppress'; readonly window: WindowSpec }
   | {
-      readonly kind: 'StreamSelect' | 'TableSelect';
-      readonly keyExprs: readonly TypedExpression[];
-      readonly valueExprs: readonly TypedExpression[];
-      readonly schema: RowSchema;
+      readonly kind: 'StreamStreamJoin' | 'StreamTableJoin' | 'TableTableJoin';
+      readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+      readonly spec: JoinSpec;
+      readonly leftKey: TypedExpression;
+      readonly rightKey: TypedExpression;
     }
-  | { readonly kind: 'TableSuppress'; readonly window: WindowSpec; readonly schema: RowSchema }
-  | { readonly kind: 'StreamSink' | 'TableSink'; readonly target: DataSource; readonly schema: RowSchema };
+  | { readonly kind: 'StreamSink' | 'TableSink'; readonly target: DataSource }
+);
 
-/** A versioned physical plan: steps from source to sink. */
+/** A versioned physical plan: steps in dependency order; the last one is the sink (or the output). */
 export interface PhysicalPlan {
   readonly version: 1;
   readonly steps: readonly PhysicalStep[];
@@ -45,51 +41,60 @@ export interface PhysicalPlan {
 /** Lowers a logical plan to physical steps, choosing stream or table variants. */
 export function toPhysical(plan: LogicalPlan): PhysicalPlan {
   const steps: PhysicalStep[] = [];
-  const needsOld = hasTableAggregate(plan);
-  const visit = (p: LogicalPlan): void => {
-    if (p.kind !== 'Source') visit(p.input);
+  const visit = (p: LogicalPlan, trackOld: boolean): number => {
+    const schema = p.schema;
     switch (p.kind) {
       case 'Source':
-        steps.push({ kind: p.schema.isTable ? 'TableSource' : 'StreamSource', source: p.source, trackOld: needsOld, schema: p.schema });
-        return;
-      case 'Filter':
-        steps.push({ kind: p.input.schema.isTable ? 'TableFilter' : 'StreamFilter', predicate: p.predicate, schema: p.schema });
-        return;
-      case 'FlatMap':
-        steps.push({ kind: 'StreamFlatMap', functions: p.functions, schema: p.schema });
-        return;
-      case 'SelectKey':
-        steps.push({ kind: 'StreamSelectKey', keyExprs: p.keyExprs, rowMap: p.rowMap, schema: p.schema });
-        return;
-      case 'Aggregate':
-        if (p.window) steps.push({ kind: 'StreamWindowedAggregate', window: p.window, groupBy: p.groupBy, aggregates: p.aggregates, schema: p.schema });
-        else steps.push({ kind: p.input.schema.isTable ? 'TableAggregate' : 'StreamAggregate', groupBy: p.groupBy, aggregates: p.aggregates, schema: p.schema });
-        return;
-      case 'Project':
-        steps.push({ kind: p.schema.isTable ? 'TableSelect' : 'StreamSelect', keyExprs: p.keyExprs, valueExprs: p.valueExprs, schema: p.schema });
-        return;
-      case 'Suppress':
-        steps.push({ kind: 'TableSuppress', window: p.window, schema: p.schema });
-        return;
-      case 'Sink':
-        steps.push({ kind: p.schema.isTable ? 'TableSink' : 'StreamSink', target: p.target, schema: p.schema });
-        return;
+        steps.push({ kind: schema.isTable ? 'TableSource' : 'StreamSource', source: p.source, trackOld, schema, inputs: [] });
+        break;
+      case 'Filter': {
+        const input = visit(p.input, trackOld);
+        steps.push({ kind: p.input.schema.isTable ? 'TableFilter' : 'StreamFilter', predicate: p.predicate, schema, inputs: [input] });
+        break;
+      }
+      case 'FlatMap': {
+        const input = visit(p.input, trackOld);
+        steps.push({ kind: 'StreamFlatMap', functions: p.functions, schema, inputs: [input] });
+        break;
+      }
+      case 'SelectKey': {
+        const input = visit(p.input, trackOld);
+        steps.push({ kind: 'StreamSelectKey', keyExprs: p.keyExprs, rowMap: p.rowMap, schema, inputs: [input] });
+        break;
+      }
+      case 'Aggregate': {
+        const input = visit(p.input, p.input.schema.isTable);
+        if (p.window) steps.push({ kind: 'StreamWindowedAggregate', window: p.window, groupBy: p.groupBy, aggregates: p.aggregates, schema, inputs: [input] });
+        else steps.push({ kind: p.input.schema.isTable ? 'TableAggregate' : 'StreamAggregate', groupBy: p.groupBy, aggregates: p.aggregates, schema, inputs: [input] });
+        break;
+      }
+      case 'Project': {
+        const input = visit(p.input, trackOld);
+        steps.push({ kind: schema.isTable ? 'TableSelect' : 'StreamSelect', keyExprs: p.keyExprs, valueExprs: p.valueExprs, schema, inputs: [input] });
+        break;
+      }
+      case 'Suppress': {
+        const input = visit(p.input, trackOld);
+        steps.push({ kind: 'TableSuppress', window: p.window, schema, inputs: [input] });
+        break;
+      }
+      case 'Join': {
+        const left = visit(p.left, false);
+        const right = visit(p.right, false);
+        const kind = p.spec.kind === 'STREAM_STREAM' ? 'StreamStreamJoin' : p.spec.kind === 'STREAM_TABLE' ? 'StreamTableJoin' : 'TableTableJoin';
+        steps.push({ kind, joinType: p.joinType, spec: p.spec, leftKey: p.leftKey, rightKey: p.rightKey, schema, inputs: [left, right] });
+        break;
+      }
+      case 'Sink': {
+        const input = visit(p.input, trackOld);
+        steps.push({ kind: schema.isTable ? 'TableSink' : 'StreamSink', target: p.target, schema, inputs: [input] });
+        break;
+      }
       default:
         assertNever(p, 'logical plan');
     }
+    return steps.length - 1;
   };
-  visit(plan);
+  visit(plan, false);
   return { version: 1, steps };
-}
-
-function hasTableAggregate(p: LogicalPlan): boolean {
-  for (let n: LogicalPlan = p; ; n = n.input) {
-    if (n.kind === 'Aggregate' && n.input.schema.isTable) return true;
-    if (n.kind === 'Source') return false;
-  }
-}
-
-/** Total number of lambda slots a chain needs (max over nodes). */
-export function schemaText(s: RowSchema): string {
-  return s.columns.map((c) => `${c.name} ${formatType(c.type)}`).join(', ');
 }

@@ -7,9 +7,9 @@ import { exprKey, walk } from './ast-walk.js';
 import type { Catalog } from './catalog.js';
 import type { DataSource } from './data-source.js';
 import { ExpressionTyper, isNullLiteral, type Scope, type ScopeColumn } from './expression-typer.js';
-import type { AggregateCall, LogicalPlan, RowColumn, RowSchema, TableFunctionCall, WindowSpec } from './logical-plan.js';
+import { sourcesOf, type AggregateCall, type LogicalPlan, type RowColumn, type RowSchema, type TableFunctionCall, type WindowSpec } from './logical-plan.js';
 import { PSEUDO, RESERVED_COLUMN_NAMES, type Column, type LogicalSchema } from './schema.js';
-import { sourceRowSchema } from './source-schema.js';
+import { planFrom, type FromPlan } from './join-planner.js';
 import type { TypedExpression } from './typed-expression.js';
 
 /** What the statement around a query needs from the planner. */
@@ -50,7 +50,7 @@ interface NamedItem {
 }
 
 class QueryPlanner {
-  private slots = 0;
+  private from: FromPlan | undefined;
   constructor(
     private readonly q: Query,
     private readonly ctx: QueryContext,
@@ -58,11 +58,10 @@ class QueryPlanner {
 
   plan(): PlannedQuery {
     const q = this.q;
-    if (q.from.kind === 'Join') throw new NotImplementedError('JOIN is not supported yet', q.from.pos);
-    const source = this.ctx.catalog.getSource(q.from.name);
-    if (!source) throw new PlanError(`${q.from.name} does not exist.`, q.from.pos);
-    const alias = q.from.alias ?? source.name;
-    let node: LogicalPlan = { kind: 'Source', source, alias, schema: sourceRowSchema(source, alias) };
+    const from = planFrom(q.from, this.ctx.catalog, (schema) => this.typer(schema), (e) => describe(e, ''));
+    this.from = from;
+    const source = from.sources[0]!.source;
+    let node: LogicalPlan = from.node;
 
     const items = this.expandSelect(q.select, node.schema);
     const hasAggregates = items.some((it) => containsAggregate(it.expr)) || (q.having !== undefined && containsAggregate(q.having));
@@ -136,6 +135,16 @@ class QueryPlanner {
       if (item.source !== undefined && !schema.columns.some((c) => c.qualifiers.includes(item.source!))) {
         throw new PlanError(`'${item.source}' is not a valid stream/table name or alias.`, item.pos);
       }
+      if (this.from?.keyAliases) {
+        // In a join, `*` and `s.*` name every column after its source: S_COL.
+        for (const s of this.from.sources) {
+          if (item.source !== undefined && item.source !== s.alias && item.source !== s.source.name) continue;
+          for (const c of [...s.source.schema.key, ...s.source.schema.value]) {
+            out.push({ expr: { kind: 'ColumnRef', source: s.alias, name: c.name, pos: item.pos }, alias: `${s.alias}_${c.name}`, pos: item.pos });
+          }
+        }
+        continue;
+      }
       for (const c of schema.columns) {
         if (RESERVED_COLUMN_NAMES.has(c.name) || c.name.startsWith('KSQL_SYNTH_')) continue;
         out.push({ expr: { kind: 'ColumnRef', name: c.name, pos: item.pos }, pos: item.pos });
@@ -157,6 +166,7 @@ class QueryPlanner {
   private nameItems(items: readonly NamedItem[]): string[] {
     const names: (string | undefined)[] = items.map((it) => {
       if (it.alias) return it.alias;
+      if (it.expr.kind === 'ColumnRef' && this.from?.keyAliases) return this.joinColumnName(it.expr);
       if (it.expr.kind === 'ColumnRef') return it.expr.name;
       if (it.expr.kind === 'Dereference') return it.expr.field;
       return undefined;
@@ -170,6 +180,15 @@ class QueryPlanner {
       used.add(g);
       return g;
     });
+  }
+
+  /** A join column's output name: its own name when only one source has it, else SOURCE_NAME. */
+  private joinColumnName(e: Extract<Expression, { kind: 'ColumnRef' }>): string {
+    const sources = this.from!.sources;
+    const having = sources.filter((s) => [...s.source.schema.key, ...s.source.schema.value].some((c) => c.name === e.name));
+    if (having.length <= 1) return e.name;
+    const owner = e.source !== undefined ? sources.find((s) => s.alias === e.source || s.source.name === e.source) : undefined;
+    return `${owner?.alias ?? e.source ?? having[0]!.alias}_${e.name}`;
   }
 
   private checkReserved(items: readonly NamedItem[], names: readonly string[], windowed: boolean): void {
@@ -220,19 +239,33 @@ class QueryPlanner {
     const keyIdx: number[] = [];
     const keyCols: Column[] = [];
     const missing: string[] = [];
+    const joinKey = partitionKeys === undefined && this.from?.keyAliases !== undefined;
     inputKeys.forEach((colIndex, k) => {
-      const at = typed.findIndex((t, i) => !keyIdx.includes(i) && t.kind === 'Column' && t.index === colIndex);
+      const aliases = joinKey ? new Set(this.from!.keyAliases) : new Set([colIndex]);
+      const isKeyRef = (t: TypedExpression) => t.kind === 'Column' && aliases.has(t.index);
+      const at = typed.findIndex((t, i) => !keyIdx.includes(i) && isKeyRef(t));
       if (at < 0) {
         missing.push(partitionKeys?.[k] ?? node.schema.key[k]!.name);
         return;
       }
       keyIdx.push(at);
       keyCols.push({ name: names[at]!, type: typed[at]!.type, namespace: 'KEY' });
-      const dups = typed.map((t, i) => i).filter((i) => i !== at && typed[i]!.kind === 'Column' && (typed[i] as { index: number }).index === colIndex);
+      const dups = typed.map((t, i) => i).filter((i) => i !== at && typed[i]!.kind === 'Column' && (typed[i] as { index: number }).index === (typed[at] as { index: number }).index);
       if (dups.length > 0 && this.ctx.persistent) {
-        throw new PlanError(`The projection contains a key column (\`${node.schema.key[k]!.name}\`) more than once, aliased as: ${[at, ...dups].map((i) => names[i]).join(' and ')}.`, q.pos);
+        throw new PlanError(`The projection contains a key column (\`${names[at]}\`) more than once, aliased as: ${[at, ...dups].map((i) => names[i]).sort().join(' and ')}.`, q.pos);
       }
+      // A join's key is always the join key (ROWKEY), whichever side's column names it.
+      if (joinKey) typed[at] = { kind: 'Column', type: typed[at]!.type, index: colIndex, name: names[at]! };
     });
+    if (joinKey && missing.length > 0 && this.ctx.persistent) {
+      const exprs = this.from!.joinExprs ?? [];
+      const synthetic = this.from!.synthetic === true;
+      const list = exprs.length > 1 ? `${exprs.slice(0, -1).join(', ')} or ${exprs[exprs.length - 1]}` : exprs[0];
+      throw new PlanError(
+        `${synthetic ? 'Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n' : ''}The query used to build \`${this.ctx.sinkName ?? 'OUTPUT'}\` must include the join expression${exprs.length > 1 ? 's' : ''} ${list} in its projection (eg, SELECT ${exprs[0]}...).${synthetic ? `\nROWKEY was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased. ` : ''}`,
+        q.pos,
+      );
+    }
     if (!this.ctx.persistent) {
       return this.project(node, items, names, typed, [], [], typer.slotCount, node.schema.window, false);
     }
@@ -383,7 +416,7 @@ class QueryPlanner {
       output: { key: keyCols, value: valueCols },
       isTable: input.schema.isTable,
       window,
-      sources: [sourceOf(input)],
+      sources: sourcesOf(input),
       emitFinal,
     };
   }
@@ -515,11 +548,6 @@ class QueryPlanner {
   }
 }
 
-function sourceOf(plan: LogicalPlan): DataSource {
-  let p = plan;
-  while (p.kind !== 'Source') p = p.input;
-  return p.source;
-}
 
 function containsAggregate(e: Expression): boolean {
   let found = false;
@@ -553,7 +581,7 @@ function groupKeyName(e: Expression, i: number): string {
 }
 
 function describe(e: Expression, sourceName: string): string {
-  if (e.kind === 'ColumnRef') return `${e.source ?? sourceName}.${e.name}`;
+  if (e.kind === 'ColumnRef') return e.source ?? sourceName ? `${e.source ?? sourceName}.${e.name}` : e.name;
   try {
     return formatExpression(e);
   } catch {

@@ -310,7 +310,7 @@ export class Engine {
         return st;
       },
     });
-    const q = new RunningQuery(queryId, text, logical, physical, planned.sources[0]!, sink, topology, stores);
+    const q = new RunningQuery(queryId, text, logical, physical, planned.sources, sink, topology, stores);
     const reset = (this.properties.get('auto.offset.reset') ?? this.properties.get('ksql.streams.auto.offset.reset') ?? 'latest').toLowerCase();
     await q.init(this.log, reset === 'earliest');
     this.queries.set(queryId, q);
@@ -372,7 +372,7 @@ export class Engine {
   }
 
   private queriesReading(name: string): QueryInfo[] {
-    return [...this.queries.values()].filter((q) => q.source.name === name).map(queryInfo);
+    return [...this.queries.values()].filter((q) => q.sources.some((x) => x.name === name)).map(queryInfo);
   }
 
   private queriesWriting(name: string): QueryInfo[] {
@@ -487,5 +487,5 @@ function windowInfo(p: PlannedQuery): WindowInfo | undefined {
 }
 
 function queryInfo(q: RunningQuery): QueryInfo {
-  return { id: q.id, statementText: q.statementText, sink: q.sink?.name, sinkTopic: q.sink?.topic, sources: [q.source.name], state: q.state };
+  return { id: q.id, statementText: q.statementText, sink: q.sink?.name, sinkTopic: q.sink?.topic, sources: q.sources.map((x) => x.name), state: q.state };
 }

@@ -18,45 +18,65 @@ export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
 export class RunningQuery {
   state: QueryState = 'RUNNING';
   error: string | undefined;
-  private positions: number[] = [];
+  /** Read positions per source (same order as `sources`), per partition. */
+  private positions: number[][] = [];
 
   constructor(
     readonly id: string,
     readonly statementText: string,
     readonly logical: LogicalPlan,
     readonly physical: PhysicalPlan,
-    readonly source: DataSource,
+    /** Every source the query reads, in the order of `topology.sources`. */
+    readonly sources: readonly DataSource[],
     readonly sink: DataSource | undefined,
     private readonly topology: Topology,
     readonly stores: readonly KeyValueStore<unknown>[],
   ) {}
 
+  /** The first (left-most) source. */
+  get source(): DataSource {
+    return this.sources[0]!;
+  }
+
+  /** Consumer group of the i-th source (distinct when a query reads one topic twice). */
+  private group(i: number): string {
+    return i === 0 ? this.id : `${this.id}#${i}`;
+  }
+
   /** Sets where reading starts: committed positions, else beginning or end. */
   async init(log: Log, fromBeginning: boolean): Promise<void> {
-    const info = await log.topic(this.source.topic);
-    const n = info?.partitions ?? 1;
     this.positions = [];
-    for (let p = 0; p < n; p++) {
-      const committed = await log.committed(this.id, this.source.topic, p);
-      this.positions.push(committed ?? (fromBeginning ? 0 : await log.endOffset(this.source.topic, p)));
+    for (let i = 0; i < this.sources.length; i++) {
+      const topic = this.sources[i]!.topic;
+      const n = (await log.topic(topic))?.partitions ?? 1;
+      const pos: number[] = [];
+      for (let p = 0; p < n; p++) {
+        const committed = await log.committed(this.group(i), topic, p);
+        pos.push(committed ?? (fromBeginning ? 0 : await log.endOffset(topic, p)));
+      }
+      this.positions.push(pos);
     }
   }
 
-  /** One round over all partitions; resolves true if any record was processed. */
+  /** One round over all sources and partitions; resolves true if any record was processed. */
   async step(log: Log): Promise<boolean> {
     if (this.state !== 'RUNNING') return false;
     let progressed = false;
-    for (let p = 0; p < this.positions.length; p++) {
-      const from = this.positions[p]!;
-      const records = await log.read(this.source.topic, p, from, BATCH);
-      if (records.length === 0) continue;
-      progressed = true;
-      this.topology.source.processBatch(records, p);
-      this.positions[p] = records[records.length - 1]!.offset + 1;
-      await this.flushPending(log);
-      // State before positions: after a crash, state is never behind the committed position.
-      for (const store of this.stores) await store.flush();
-      await log.commit(this.id, this.source.topic, p, this.positions[p]!);
+    for (let i = 0; i < this.sources.length; i++) {
+      const topic = this.sources[i]!.topic;
+      const pos = this.positions[i]!;
+      const op = this.topology.sources[i]!;
+      for (let p = 0; p < pos.length; p++) {
+        const records = await log.read(topic, p, pos[p]!, BATCH);
+        if (records.length === 0) continue;
+        progressed = true;
+        op.processBatch(records, p);
+        pos[p] = records[records.length - 1]!.offset + 1;
+        await this.flushPending(log);
+        // State before positions: after a crash, state is never behind the committed position.
+        for (const store of this.stores) await store.flush();
+        await log.commit(this.group(i), topic, p, pos[p]!);
+      }
     }
     return progressed;
   }

@@ -1,8 +1,9 @@
 import { assertNever } from '../../common/assert.js';
 import { InternalError } from '../../common/errors.js';
-import type { PhysicalPlan } from '../../planner/physical-plan.js';
+import type { PhysicalPlan, PhysicalStep } from '../../planner/physical-plan.js';
 import { compile } from '../expr/compile.js';
 import { StreamAggregateOperator, TableAggregateOperator, type AggState } from '../operators/aggregate.js';
+import { StreamStreamJoinOperator, StreamTableJoinOperator, TableTableJoinOperator } from '../operators/join.js';
 import type { Operator, ProcessingLogger } from '../operators/record.js';
 import { SinkOperator, type PendingRecord } from '../operators/sink.js';
 import { SourceOperator } from '../operators/source.js';
@@ -18,87 +19,118 @@ export interface TopologyContext {
   readonly log: ProcessingLogger;
   /** Opens (or creates) the named state store of this query. */
   store<V>(name: string): KeyValueStore<V>;
-  /** Partition count of a sink topic. */
+  /** Partition count of the sink topic. */
   readonly sinkPartitions: number;
 }
 
-/** The built operators of one query: feed `source`, collect `pending` (sink output) or `terminal` rows. */
+/** The built operators of one query: feed each `sources[i]`, collect `pending` (sink output). */
 export interface Topology {
-  readonly source: SourceOperator;
+  readonly sources: readonly SourceOperator[];
   readonly pending: PendingRecord[];
 }
 
+/** A built step: an operator, or a join with two input ports. */
+type Built = Operator | { readonly left: Operator; readonly right: Operator };
+
 /**
- * Builds operator instances for a physical plan, sink first. `terminal` replaces
- * the sink for transient queries (rows go to the client).
+ * Builds operator instances for a physical plan, from the sink back to the
+ * sources. `terminal` replaces the sink for transient queries (rows go to the client).
  */
 export function buildTopology(plan: PhysicalPlan, ctx: TopologyContext, terminal?: Operator): Topology {
   const pending: PendingRecord[] = [];
-  let next: Operator | undefined = terminal;
-  let source: SourceOperator | undefined;
-  for (let i = plan.steps.length - 1; i >= 0; i--) {
-    const step = plan.steps[i]!;
-    const id = `${ctx.queryId}-${i}`;
-    switch (step.kind) {
-      case 'StreamSink':
-      case 'TableSink':
-        next = new SinkOperator(step.target, ctx.sinkPartitions, pending, ctx.log, ctx.queryId);
-        break;
-      case 'StreamSource':
-      case 'TableSource': {
-        const s = step.source;
-        const rowtimeIndex = s.schema.key.length + s.schema.value.length;
-        source = new SourceOperator(ctx.queryId, s, need(next), ctx.log, timestampExtractor(s, rowtimeIndex), step.trackOld);
-        break;
-      }
-      case 'StreamFilter':
-      case 'TableFilter':
-        next = new FilterOperator(compile(step.predicate), step.kind === 'TableFilter', need(next), ctx.log, ctx.queryId);
-        break;
-      case 'StreamFlatMap':
-        next = new FlatMapOperator(step.functions.map((f) => ({ invoke: f.invoke, args: f.args.map(compile) })), need(next), ctx.log, ctx.queryId);
-        break;
-      case 'StreamSelectKey':
-        {
-        const input = plan.steps[i - 1]!.schema;
-        const keyCount = input.key.length;
-        const fromKey = step.keyExprs.map((k) => k.kind === 'Column' && k.index < keyCount);
-        next = new SelectKeyOperator(step.keyExprs.map(compile), step.rowMap, input.columns.length, fromKey, need(next), ctx.log, ctx.queryId);
-      }
-        break;
-      case 'StreamAggregate':
-      case 'TableAggregate': {
-        const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map(compile) }));
-        const store = ctx.store<AggState>(`${id}-agg`);
-        next = step.kind === 'StreamAggregate'
-          ? new StreamAggregateOperator(step.groupBy.map(compile), aggs, store, need(next), ctx.log, ctx.queryId)
-          : new TableAggregateOperator(step.groupBy.map(compile), aggs, store, need(next), ctx.log, ctx.queryId);
-        break;
-      }
-      case 'StreamWindowedAggregate': {
-        const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map(compile) }));
-        const w = step.window;
-        next = w.kind === 'SESSION'
-          ? new SessionAggregateOperator(w, step.groupBy.map(compile), aggs, ctx.store(`${id}-session`), need(next), ctx.log, ctx.queryId)
-          : new TimeWindowAggregateOperator(w, step.groupBy.map(compile), aggs, ctx.store(`${id}-window`), need(next), ctx.log, ctx.queryId);
-        break;
-      }
-      case 'StreamSelect':
-      case 'TableSelect':
-        next = new ProjectOperator(step.keyExprs.map(compile), step.valueExprs.map(compile), need(next), ctx.log, ctx.queryId);
-        break;
-      case 'TableSuppress':
-        next = new SuppressOperator(step.window, need(next));
-        break;
-      default:
-        assertNever(step, 'physical step');
+  const steps = plan.steps;
+  const consumer: ({ step: number; port: number } | undefined)[] = steps.map(() => undefined);
+  steps.forEach((s, i) => s.inputs.forEach((input, port) => (consumer[input] = { step: i, port })));
+  const built: (Built | undefined)[] = steps.map(() => undefined);
+  const sources: SourceOperator[] = [];
+  const downstream = (i: number): Operator => {
+    const c = consumer[i];
+    if (!c) {
+      if (terminal) return terminal;
+      throw new InternalError(`physical step ${i} has no consumer`);
     }
+    const b = built[c.step];
+    if (!b) throw new InternalError(`physical step ${c.step} built out of order`);
+    if ('process' in b) return b;
+    return c.port === 0 ? b.left : b.right;
+  };
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i]!;
+    const b = buildStep(step, i, steps, ctx, pending, () => downstream(i));
+    built[i] = b.op;
+    if (b.source) sources.push(b.source);
   }
-  if (!source) throw new InternalError('physical plan has no source step');
-  return { source, pending };
+  if (sources.length === 0) throw new InternalError('physical plan has no source step');
+  return { sources: sources.reverse(), pending };
 }
 
-function need(op: Operator | undefined): Operator {
-  if (!op) throw new InternalError('physical plan step has no downstream operator');
-  return op;
+function buildStep(
+  step: PhysicalStep,
+  i: number,
+  steps: readonly PhysicalStep[],
+  ctx: TopologyContext,
+  pending: PendingRecord[],
+  next: () => Operator,
+): { op: Built | undefined; source?: SourceOperator } {
+  const id = `${ctx.queryId}-${i}`;
+  const inputSchema = (n: number) => steps[step.inputs[n]!]!.schema;
+  switch (step.kind) {
+    case 'StreamSink':
+    case 'TableSink':
+      return { op: new SinkOperator(step.target, ctx.sinkPartitions, pending, ctx.log, ctx.queryId) };
+    case 'StreamSource':
+    case 'TableSource': {
+      const s = step.source;
+      const rowtimeIndex = s.schema.key.length + s.schema.value.length;
+      const source = new SourceOperator(ctx.queryId, s, next(), ctx.log, timestampExtractor(s, rowtimeIndex), step.trackOld);
+      return { op: undefined, source };
+    }
+    case 'StreamFilter':
+    case 'TableFilter':
+      return { op: new FilterOperator(compile(step.predicate), step.kind === 'TableFilter', next(), ctx.log, ctx.queryId) };
+    case 'StreamFlatMap':
+      return { op: new FlatMapOperator(step.functions.map((f) => ({ invoke: f.invoke, args: f.args.map(compile) })), next(), ctx.log, ctx.queryId) };
+    case 'StreamSelectKey': {
+      const input = inputSchema(0);
+      const keyCount = input.key.length;
+      const fromKey = step.keyExprs.map((k) => k.kind === 'Column' && k.index < keyCount);
+      return { op: new SelectKeyOperator(step.keyExprs.map(compile), step.rowMap, input.columns.length, fromKey, next(), ctx.log, ctx.queryId) };
+    }
+    case 'StreamAggregate':
+    case 'TableAggregate': {
+      const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map(compile) }));
+      const store = ctx.store<AggState>(`${id}-agg`);
+      return {
+        op: step.kind === 'StreamAggregate'
+          ? new StreamAggregateOperator(step.groupBy.map(compile), aggs, store, next(), ctx.log, ctx.queryId)
+          : new TableAggregateOperator(step.groupBy.map(compile), aggs, store, next(), ctx.log, ctx.queryId),
+      };
+    }
+    case 'StreamWindowedAggregate': {
+      const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map(compile) }));
+      const w = step.window;
+      return {
+        op: w.kind === 'SESSION'
+          ? new SessionAggregateOperator(w, step.groupBy.map(compile), aggs, ctx.store(`${id}-session`), next(), ctx.log, ctx.queryId)
+          : new TimeWindowAggregateOperator(w, step.groupBy.map(compile), aggs, ctx.store(`${id}-window`), next(), ctx.log, ctx.queryId),
+      };
+    }
+    case 'StreamSelect':
+    case 'TableSelect':
+      return { op: new ProjectOperator(step.keyExprs.map(compile), step.valueExprs.map(compile), next(), ctx.log, ctx.queryId) };
+    case 'TableSuppress':
+      return { op: new SuppressOperator(step.window, next()) };
+    case 'StreamStreamJoin':
+    case 'StreamTableJoin':
+    case 'TableTableJoin': {
+      const lw = inputSchema(0).columns.length;
+      const rw = inputSchema(1).columns.length;
+      const args = [step.joinType, compile(step.leftKey), compile(step.rightKey), lw, rw, next(), ctx.log, ctx.queryId] as const;
+      if (step.spec.kind === 'STREAM_STREAM') return { op: new StreamStreamJoinOperator(step.spec, ...args) };
+      if (step.kind === 'StreamTableJoin') return { op: new StreamTableJoinOperator(...args) };
+      return { op: new TableTableJoinOperator(...args) };
+    }
+    default:
+      return assertNever(step, 'physical step');
+  }
 }

@@ -1,3 +1,4 @@
+import type { FormatName } from '../../common/formats.js';
 import type { SqlType } from '../../common/types.js';
 
 export type { FormatName } from '../../common/formats.js';
@@ -33,14 +34,39 @@ export interface SerdeOptions {
    * columns), and where the generated schema is registered when `schemaId` is unset.
    */
   readonly schemaRegistry?: SchemaRegistry;
+  /**
+   * PROTOBUF / PROTOBUF_NOSR: how nullable primitives are written
+   * (KEY_/VALUE_PROTOBUF_NULLABLE_REPRESENTATION). Undefined = plain proto3 fields
+   * (null written as absent, read back as the type's default 0 / "" / false).
+   */
+  readonly nullableRepresentation?: 'OPTIONAL' | 'WRAPPER';
+}
+
+/** A protobuf import of a registered schema, resolved by its name (`event.proto`). */
+export interface SchemaReference {
+  readonly name: string;
+  readonly schema: string;
+  readonly subject?: string;
+  readonly version?: number;
+}
+
+/** A schema as held by a registry: its id, format, text or JSON, and references. */
+export interface RegisteredSchema {
+  readonly id: number;
+  readonly format: FormatName;
+  /** Avro JSON / JSON Schema object, or protobuf text. */
+  readonly schema: unknown;
+  readonly references: readonly SchemaReference[];
 }
 
 /** The part of a schema registry the serdes use (ids are global, as Confluent's). */
 export interface SchemaRegistry {
   /** Registers a schema (Avro JSON), returning its id; the same schema gets the same id. */
-  register(schema: unknown): number;
+  register(schema: unknown, options?: { readonly format?: FormatName; readonly subject?: string }): number;
   /** The schema registered under `id`, if any. */
   getSchema(id: number): unknown;
+  /** The schema under `id` with its format and references (protobuf needs them). */
+  getRegistered?(id: number): RegisteredSchema | undefined;
 }
 
 /**

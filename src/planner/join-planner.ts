@@ -1,0 +1,180 @@
+import { NotImplementedError, PlanError } from '../common/errors.js';
+import { T, formatType, typeEquals } from '../common/types.js';
+import type { Expression, Join, Relation } from '../parser/ast/index.js';
+import { walk } from './ast-walk.js';
+import type { Catalog } from './catalog.js';
+import type { DataSource } from './data-source.js';
+import type { ExpressionTyper } from './expression-typer.js';
+import type { JoinSpec, LogicalPlan, RowColumn, RowSchema } from './logical-plan.js';
+import { sourceRowSchema } from './source-schema.js';
+
+/** A stream or table in FROM, with the alias it is known by (upper-case). */
+export interface FromSource {
+  readonly alias: string;
+  readonly source: DataSource;
+}
+
+/** What planning FROM produced: the plan, the sources by alias, and for joins how the key is named. */
+export interface FromPlan {
+  readonly node: LogicalPlan;
+  readonly sources: readonly FromSource[];
+  /**
+   * For joins: row indices of columns that stand for the join key in a projection
+   * (the join columns, unless the key is synthetic, and ROWKEY at index 0).
+   */
+  readonly keyAliases?: readonly number[];
+  /** For joins: the join expressions as text, for error messages. */
+  readonly joinExprs?: readonly string[];
+  readonly synthetic?: boolean;
+}
+
+export const ROWKEY = 'ROWKEY';
+
+/** Plans FROM: one source, or a (possibly n-way) join. */
+export function planFrom(
+  rel: Relation,
+  catalog: Catalog,
+  typer: (schema: RowSchema) => ExpressionTyper,
+  describe: (e: Expression) => string,
+): FromPlan {
+  if (rel.kind === 'AliasedSource') {
+    const source = catalog.getSource(rel.name);
+    if (!source) throw new PlanError(`${rel.name} does not exist.`, rel.pos);
+    const alias = rel.alias ?? source.name;
+    return { node: { kind: 'Source', source, alias, schema: sourceRowSchema(source, alias) }, sources: [{ alias, source }] };
+  }
+  return planJoin(rel, catalog, typer, describe);
+}
+
+function planJoin(
+  j: Join,
+  catalog: Catalog,
+  typer: (schema: RowSchema) => ExpressionTyper,
+  describe: (e: Expression) => string,
+): FromPlan {
+  const left = planFrom(j.left, catalog, typer, describe);
+  const right = planFrom(j.right, catalog, typer, describe);
+  const rightSrc = right.sources[0]!;
+  if (left.sources.some((s) => s.source.name === rightSrc.source.name && s.alias === rightSrc.alias)) {
+    throw new PlanError(`N-way joins do not support multiple occurrences of the same source. Source: '${rightSrc.source.name}'`, j.pos);
+  }
+  const kafka = [...left.sources, rightSrc].filter((s) => s.source.valueFormat.format === 'KAFKA').map((s) => s.source.name);
+  if (kafka.length > 0) {
+    throw new PlanError(`Source(s) ${kafka.join(', ')} are using the 'KAFKA' value format. This format does not yet support JOIN.`, j.pos);
+  }
+  const leftIsTable = left.node.schema.isTable;
+  const rightIsTable = right.node.schema.isTable;
+  if (leftIsTable && !rightIsTable) {
+    throw new PlanError(`Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${describe({ kind: 'ColumnRef', name: left.sources[0]!.alias, pos: j.pos })} [${j.joinType}] JOIN ${rightSrc.alias}.`, j.pos);
+  }
+  if (left.node.schema.window || right.node.schema.window) {
+    throw new NotImplementedError('Joins of windowed sources are not supported yet.', j.pos);
+  }
+
+  // ON must be one equality whose sides each reference one source.
+  const on = j.on;
+  if (on.kind !== 'Comparison' || on.op !== '=') {
+    if (on.kind === 'Logical') throw new PlanError(`Invalid join condition: joins on multiple conditions are not yet supported. Got ${describe(on)}.`, on.pos);
+    throw new PlanError(`Unsupported join expression: ${describe(on)}. Only equality joins are supported.`, on.pos);
+  }
+  const leftAliases = new Set(left.sources.flatMap((s) => [s.alias, s.source.name]));
+  const rightAliases = new Set([rightSrc.alias, rightSrc.source.name]);
+  const sideOf = (e: Expression): 'L' | 'R' => {
+    const sides = new Set<'L' | 'R'>();
+    walk(e, (x) => {
+      if (x.kind !== 'ColumnRef') return;
+      if (x.source !== undefined) {
+        if (rightAliases.has(x.source)) sides.add('R');
+        else if (leftAliases.has(x.source)) sides.add('L');
+        else throw new PlanError(`JOIN ON column '${x.source}.${x.name}' cannot be resolved.`, x.pos);
+        return;
+      }
+      const inRight = right.node.schema.columns.some((c) => c.name === x.name);
+      const inLeft = left.node.schema.columns.some((c) => c.name === x.name);
+      if (inRight && inLeft) throw new PlanError(`Column '${x.name}' is ambiguous.`, x.pos);
+      if (!inRight && !inLeft) throw new PlanError(`JOIN ON column '${x.name}' cannot be resolved.`, x.pos);
+      sides.add(inRight ? 'R' : 'L');
+    });
+    if (sides.size !== 1) {
+      const bad = sides.size === 0 ? e : e;
+      throw new PlanError(`Invalid comparison expression '${describe(bad)}' in join '${describe(on)}'. Each side of the join comparision must contain references from exactly one source.`, e.pos);
+    }
+    return [...sides][0]!;
+  };
+  const a = sideOf(on.left);
+  const b = sideOf(on.right);
+  if (a === b) throw new PlanError(`Invalid join condition: each side must reference a different source. Got ${describe(on)}.`, on.pos);
+  const leftExpr = a === 'L' ? on.left : on.right;
+  const rightExpr = a === 'L' ? on.right : on.left;
+  const leftKey = typer(left.node.schema).type(leftExpr);
+  const rightKey = typer(right.node.schema).type(rightExpr);
+  if (!typeEquals(leftKey.type, rightKey.type)) {
+    throw new PlanError(`Invalid join condition: types don't match. Got ${describe(leftExpr)}{${formatType(leftKey.type)}} = ${describe(rightExpr)}{${formatType(rightKey.type)}}.`, on.pos);
+  }
+  if (leftKey.type.kind === 'MAP' || (leftKey.type.kind === 'STRUCT' && leftKey.type.fields.some((f) => f.type.kind === 'MAP'))) {
+    throw new PlanError(`Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${ROWKEY}\`. Column type: ${formatType(leftKey.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`, on.pos);
+  }
+
+  const isRightKeyColumn = rightKey.kind === 'Column' && rightKey.index < right.node.schema.key.length;
+  let spec: JoinSpec;
+  if (!leftIsTable && !rightIsTable) {
+    if (!j.within) throw new PlanError('Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select', j.pos);
+    spec = { kind: 'STREAM_STREAM', beforeMs: j.within.before.ms, afterMs: j.within.after.ms, graceMs: j.within.grace?.ms };
+  } else if (!leftIsTable) {
+    if (j.within) throw new PlanError('A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your Stream-Table join again.', j.pos);
+    if (j.joinType === 'FULL' || j.joinType === 'RIGHT') {
+      throw new PlanError(`Invalid join type: ${j.joinType === 'FULL' ? 'full-outer' : 'right'} join not supported for stream-table join. Got ${left.sources[0]!.alias} [${j.joinType}] OUTER JOIN ${rightSrc.alias}.`, j.pos);
+    }
+    if (!isRightKeyColumn) {
+      throw new PlanError(`Invalid join condition: stream-table joins require to join on the table's primary key. Got ${describe(leftExpr)} = ${describe(rightExpr)}.`, on.pos);
+    }
+    spec = { kind: 'STREAM_TABLE' };
+  } else {
+    if (j.within) throw new PlanError('A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.', j.pos);
+    if (!isRightKeyColumn) {
+      throw new PlanError(`Invalid join condition: table-table joins require to join on the primary key of the right input table. Got ${describe(leftExpr)} = ${describe(rightExpr)}.`, on.pos);
+    }
+    const isLeftKeyColumn = leftKey.kind === 'Column' && leftKey.index < left.node.schema.key.length;
+    if (!isLeftKeyColumn) throw new NotImplementedError('Foreign-key table-table joins are not supported yet.', on.pos);
+    spec = { kind: 'TABLE_TABLE' };
+  }
+
+  // Joined row: ROWKEY (the join key), then the left row, then the right row.
+  const rename = (c: RowColumn): RowColumn => (c.name === ROWKEY && c.qualifiers.length === 0 ? { ...c, name: `${ROWKEY}#inner` } : c);
+  const columns: RowColumn[] = [
+    { name: ROWKEY, type: leftKey.type, qualifiers: [] },
+    ...left.node.schema.columns.map(rename),
+    ...right.node.schema.columns,
+  ];
+  const schema: RowSchema = {
+    columns,
+    key: [{ name: ROWKEY, type: leftKey.type, namespace: 'KEY' }],
+    isTable: leftIsTable && rightIsTable,
+  };
+  const leftOffset = 1;
+  const rightOffset = 1 + left.node.schema.columns.length;
+  const synthetic = j.joinType === 'FULL' || leftExpr.kind !== 'ColumnRef' || rightExpr.kind !== 'ColumnRef';
+  const keyAliases = [0];
+  if (!synthetic) {
+    if (leftKey.kind === 'Column') keyAliases.push(leftOffset + leftKey.index);
+    if (rightKey.kind === 'Column') keyAliases.push(rightOffset + rightKey.index);
+  }
+  const node: LogicalPlan = {
+    kind: 'Join',
+    joinType: j.joinType,
+    spec,
+    left: left.node,
+    right: right.node,
+    leftKey,
+    rightKey,
+    schema,
+  };
+  void T;
+  return {
+    node,
+    sources: [...left.sources, rightSrc],
+    keyAliases,
+    synthetic,
+    joinExprs: synthetic ? [ROWKEY] : [describe(leftExpr), describe(rightExpr)],
+  };
+}

@@ -1,0 +1,241 @@
+import type { JoinSpec } from '../../planner/logical-plan.js';
+import type { Evaluator } from '../expr/compile.js';
+import { keyString } from '../state/key-codec.js';
+import type { Operator, ProcessingLogger, Rec } from './record.js';
+
+type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+
+/**
+ * Shared parts of the join operators: computing a side's join key and building
+ * the joined row [join key, left row or nulls, right row or nulls]. A join has two
+ * input ports, `left` and `right`, each an Operator.
+ */
+abstract class JoinBase {
+  readonly left: Operator;
+  readonly right: Operator;
+  protected readonly vars: unknown[] = [];
+
+  constructor(
+    protected readonly joinType: JoinType,
+    private readonly leftKey: Evaluator,
+    private readonly rightKey: Evaluator,
+    private readonly leftWidth: number,
+    private readonly rightWidth: number,
+    protected readonly next: Operator,
+    protected readonly log: ProcessingLogger,
+    protected readonly queryId: string,
+  ) {
+    this.left = { process: (rec) => this.onLeft(rec) };
+    this.right = { process: (rec) => this.onRight(rec) };
+  }
+
+  protected abstract onLeft(rec: Rec): void;
+  protected abstract onRight(rec: Rec): void;
+
+  protected keyOf(rec: Rec, isLeft: boolean): unknown {
+    if (rec.row === null) return rec.key !== null && rec.key.length === 1 ? rec.key[0] : null;
+    try {
+      return (isLeft ? this.leftKey : this.rightKey)(rec.row, this.vars);
+    } catch (e) {
+      this.log.error({ queryId: this.queryId, message: `Error computing join key: ${(e as Error).message}`, partition: rec.partition, offset: rec.offset });
+      return null;
+    }
+  }
+
+  protected get leftOuter(): boolean {
+    return this.joinType === 'LEFT' || this.joinType === 'FULL';
+  }
+  protected get rightOuter(): boolean {
+    return this.joinType === 'RIGHT' || this.joinType === 'FULL';
+  }
+
+  /** Emits the joined row; null `left`/`right` are padded with nulls; both null = tombstone. */
+  protected emit(key: unknown, left: readonly unknown[] | null, right: readonly unknown[] | null, ts: number, src: Rec): void {
+    let row: unknown[] | null = null;
+    if (left !== null || right !== null) {
+      row = new Array<unknown>(1 + this.leftWidth + this.rightWidth);
+      row[0] = key;
+      for (let i = 0; i < this.leftWidth; i++) row[1 + i] = left === null ? null : (left[i] ?? null);
+      for (let i = 0; i < this.rightWidth; i++) row[1 + this.leftWidth + i] = right === null ? null : (right[i] ?? null);
+    }
+    this.next.process({ key: [key], row, ts, window: null, partition: src.partition, offset: src.offset, headers: [] });
+  }
+}
+
+interface Buffered {
+  readonly key: unknown;
+  readonly ts: number;
+  readonly row: unknown[];
+  /** For outer sides with a grace period: whether it has joined yet. */
+  joined: boolean;
+  readonly rec: Rec;
+}
+
+/**
+ * Stream-stream join within a time window (Kafka Streams' KStreamKStreamJoin).
+ * Without a grace period, unmatched outer records are emitted at once (ksqlDB's
+ * legacy behaviour); with one, when their window closes. Records later than
+ * the window plus grace never join; on an outer side they are emitted unmatched.
+ */
+export class StreamStreamJoinOperator extends JoinBase {
+  private readonly buffers = [new Map<string, Buffered[]>(), new Map<string, Buffered[]>()];
+  private streamTime = -Infinity;
+  private readonly beforeMs: number;
+  private readonly afterMs: number;
+  private readonly graceMs: number | undefined;
+
+  constructor(spec: Extract<JoinSpec, { kind: 'STREAM_STREAM' }>, joinType: JoinType, leftKey: Evaluator, rightKey: Evaluator, leftWidth: number, rightWidth: number, next: Operator, log: ProcessingLogger, queryId: string) {
+    super(joinType, leftKey, rightKey, leftWidth, rightWidth, next, log, queryId);
+    this.beforeMs = spec.beforeMs;
+    this.afterMs = spec.afterMs;
+    this.graceMs = spec.graceMs;
+  }
+
+  protected onLeft(rec: Rec): void {
+    this.onSide(rec, true);
+  }
+  protected onRight(rec: Rec): void {
+    this.onSide(rec, false);
+  }
+
+  private onSide(rec: Rec, isLeft: boolean): void {
+    const row = rec.row;
+    if (row === null) return;
+    const key = this.keyOf(rec, isLeft);
+    if (key === null || key === undefined) return;
+    const ts = rec.ts;
+    if (ts > this.streamTime) this.streamTime = ts;
+    const outer = isLeft ? this.leftOuter : this.rightOuter;
+    const grace = this.graceMs;
+    if (grace !== undefined) this.emitExpired();
+    // This side's window: the other side's timestamps that match.
+    const from = isLeft ? ts - this.beforeMs : ts - this.afterMs;
+    const to = isLeft ? ts + this.afterMs : ts + this.beforeMs;
+    if (grace !== undefined && ts + Math.max(this.beforeMs, this.afterMs) + grace < this.streamTime) {
+      // Too late to join: an outer side still reports it.
+      if (outer) this.emit(key, isLeft ? row : null, isLeft ? null : row, ts, rec);
+      return;
+    }
+    const k = keyString([key]);
+    const mine = this.buffers[isLeft ? 0 : 1]!;
+    const other = this.buffers[isLeft ? 1 : 0]!;
+    let matched = false;
+    for (const o of other.get(k) ?? []) {
+      if (o.ts < from || o.ts > to) continue;
+      matched = true;
+      o.joined = true;
+      this.emit(key, isLeft ? row : o.row, isLeft ? o.row : row, Math.max(ts, o.ts), rec);
+    }
+    const entry: Buffered = { key, ts, row, joined: matched, rec };
+    let list = mine.get(k);
+    if (!list) mine.set(k, (list = []));
+    list.push(entry);
+    if (!matched && outer && grace === undefined) this.emit(key, isLeft ? row : null, isLeft ? null : row, ts, rec);
+    this.expire();
+  }
+
+  /** With a grace period: unmatched outer records whose window has closed are emitted now. */
+  private emitExpired(): void {
+    const grace = this.graceMs!;
+    for (let side = 0; side < 2; side++) {
+      const outer = side === 0 ? this.leftOuter : this.rightOuter;
+      if (!outer) continue;
+      const after = side === 0 ? this.afterMs : this.beforeMs;
+      for (const list of this.buffers[side]!.values()) {
+        for (const b of list) {
+          if (b.joined || b.ts + after + grace >= this.streamTime) continue;
+          b.joined = true;
+          this.emit(b.key, side === 0 ? b.row : null, side === 0 ? null : b.row, b.ts, b.rec);
+        }
+      }
+    }
+  }
+
+  /** Drops buffered records no future record can join. */
+  private expire(): void {
+    const horizon = this.streamTime - (this.beforeMs + this.afterMs + (this.graceMs ?? 24 * 3600 * 1000));
+    for (const buf of this.buffers) {
+      for (const [k, list] of buf) {
+        if (list.length > 0 && list[0]!.ts >= horizon) continue;
+        const kept = list.filter((b) => b.ts >= horizon || (!b.joined && this.graceMs !== undefined));
+        if (kept.length === 0) buf.delete(k);
+        else buf.set(k, kept);
+      }
+    }
+  }
+}
+
+/**
+ * Stream-table join: each stream record looks up the table's current row for its
+ * key; table updates only change the state (ksqlDB's KStream-KTable join).
+ */
+export class StreamTableJoinOperator extends JoinBase {
+  private readonly table = new Map<string, unknown[]>();
+
+  protected onLeft(rec: Rec): void {
+    const row = rec.row;
+    if (row === null) return;
+    const key = this.keyOf(rec, true);
+    if (key === null || key === undefined) {
+      if (this.leftOuter) this.log.error({ queryId: this.queryId, message: 'Stream record with null join key dropped from stream-table join.', partition: rec.partition, offset: rec.offset });
+      return;
+    }
+    const match = this.table.get(keyString([key])) ?? null;
+    if (match === null && !this.leftOuter) return;
+    this.emit(key, row, match, rec.ts, rec);
+  }
+
+  protected onRight(rec: Rec): void {
+    const key = this.keyOf(rec, false);
+    if (key === null || key === undefined) return;
+    const k = keyString([key]);
+    if (rec.row === null) this.table.delete(k);
+    else this.table.set(k, rec.row);
+  }
+}
+
+interface TableRow {
+  readonly row: unknown[];
+  readonly ts: number;
+}
+
+/**
+ * Table-table join on primary keys (Kafka Streams' KTable-KTable joins): a change
+ * on either side re-joins the key with the other side's current row and emits the
+ * result, or a tombstone when the join no longer produces a row.
+ */
+export class TableTableJoinOperator extends JoinBase {
+  private readonly sides = [new Map<string, TableRow>(), new Map<string, TableRow>()];
+
+  protected onLeft(rec: Rec): void {
+    this.onSide(rec, true);
+  }
+  protected onRight(rec: Rec): void {
+    this.onSide(rec, false);
+  }
+
+  private onSide(rec: Rec, isLeft: boolean): void {
+    const key = this.keyOf(rec, isLeft);
+    if (key === null || key === undefined) return;
+    const k = keyString([key]);
+    const mine = this.sides[isLeft ? 0 : 1]!;
+    const other = this.sides[isLeft ? 1 : 0]!;
+    const had = mine.has(k);
+    if (rec.row === null) mine.delete(k);
+    else mine.set(k, { row: rec.row, ts: rec.ts });
+    const o = other.get(k);
+    const l = isLeft ? rec.row : (o?.row ?? null);
+    const r = isLeft ? (o?.row ?? null) : rec.row;
+    const ts = Math.max(rec.ts, o?.ts ?? -Infinity);
+    const produces = (l !== null && r !== null) || (l !== null && this.leftOuter) || (r !== null && this.rightOuter);
+    if (produces) {
+      this.emit(key, l, r, ts, rec);
+      return;
+    }
+    // No row now: retract if the key produced one before this change.
+    const myOuter = isLeft ? this.leftOuter : this.rightOuter;
+    const otherOuter = isLeft ? this.rightOuter : this.leftOuter;
+    const before = (had && o !== undefined) || (had && myOuter) || (o !== undefined && otherOuter);
+    if (before) this.emit(key, null, null, ts, rec);
+  }
+}
