@@ -55,8 +55,16 @@ function planJoin(
   const left = planFrom(j.left, catalog, typer, describe);
   const right = planFrom(j.right, catalog, typer, describe);
   const rightSrc = right.sources[0]!;
-  if (left.sources.some((s) => s.source.name === rightSrc.source.name && s.alias === rightSrc.alias)) {
-    throw new PlanError(`N-way joins do not support multiple occurrences of the same source. Source: '${rightSrc.source.name}'`, j.pos);
+  if (left.sources.some((s) => s.source.name === rightSrc.source.name)) {
+    throw new PlanError(
+      left.sources.length > 1
+        ? `N-way joins do not support multiple occurrences of the same source. Source: '${rightSrc.source.name}'`
+        : `Can not join '${rightSrc.source.name}' to '${rightSrc.source.name}': self joins are not yet supported.`,
+      j.pos,
+    );
+  }
+  if (rightSrc.source.sourceType === 'TABLE' && rightSrc.source.schema.key.length > 1) {
+    throw new PlanError(`Invalid join condition: joins on tables with multi-column keys are not supported. Table: ${rightSrc.source.name}`, j.pos);
   }
   const kafka = [...left.sources, rightSrc].filter((s) => s.source.valueFormat.format === 'KAFKA').map((s) => s.source.name);
   if (kafka.length > 0) {
@@ -134,7 +142,7 @@ function planJoin(
     if (!isRightKeyColumn) {
       throw new PlanError(`Invalid join condition: table-table joins require to join on the primary key of the right input table. Got ${describe(leftExpr)} = ${describe(rightExpr)}.`, on.pos);
     }
-    const isLeftKeyColumn = leftKey.kind === 'Column' && leftKey.index < left.node.schema.key.length;
+    const isLeftKeyColumn = leftKey.kind === 'Column' && (leftKey.index < left.node.schema.key.length || (left.keyAliases ?? []).includes(leftKey.index));
     if (!isLeftKeyColumn) throw new NotImplementedError('Foreign-key table-table joins are not supported yet.', on.pos);
     spec = { kind: 'TABLE_TABLE' };
   }
@@ -153,11 +161,18 @@ function planJoin(
   };
   const leftOffset = 1;
   const rightOffset = 1 + left.node.schema.columns.length;
-  const synthetic = j.joinType === 'FULL' || leftExpr.kind !== 'ColumnRef' || rightExpr.kind !== 'ColumnRef';
+  // The key is synthetic (only ROWKEY names it) for FULL joins and when neither side is a column.
+  const leftIsCol = leftExpr.kind === 'ColumnRef' && leftKey.kind === 'Column';
+  const rightIsCol = rightExpr.kind === 'ColumnRef' && rightKey.kind === 'Column';
+  const synthetic = j.joinType === 'FULL' || (!leftIsCol && !rightIsCol);
   const keyAliases = [0];
   if (!synthetic) {
-    if (leftKey.kind === 'Column') keyAliases.push(leftOffset + leftKey.index);
-    if (rightKey.kind === 'Column') keyAliases.push(rightOffset + rightKey.index);
+    // Joining on an inner join's key: every column that named that key names this one too.
+    if (leftKey.kind === 'Column' && left.keyAliases?.includes(leftKey.index) && !left.synthetic) {
+      for (const a of left.keyAliases) if (a !== 0) keyAliases.push(leftOffset + a);
+    }
+    if (leftIsCol && leftKey.kind === 'Column' && !keyAliases.includes(leftOffset + leftKey.index)) keyAliases.push(leftOffset + leftKey.index);
+    if (rightIsCol && rightKey.kind === 'Column') keyAliases.push(rightOffset + rightKey.index);
   }
   const node: LogicalPlan = {
     kind: 'Join',
@@ -175,6 +190,6 @@ function planJoin(
     sources: [...left.sources, rightSrc],
     keyAliases,
     synthetic,
-    joinExprs: synthetic ? [ROWKEY] : [describe(leftExpr), describe(rightExpr)],
+    joinExprs: synthetic ? [ROWKEY] : [...(leftIsCol ? [describe(leftExpr)] : []), ...(rightIsCol ? [describe(rightExpr)] : [])],
   };
 }

@@ -136,7 +136,9 @@ class QueryPlanner {
         throw new PlanError(`'${item.source}' is not a valid stream/table name or alias.`, item.pos);
       }
       if (this.from?.keyAliases) {
-        // In a join, `*` and `s.*` name every column after its source: S_COL.
+        // In a join, `*` and `s.*` name every column after its source: S_COL; a bare `*`
+        // also selects a synthetic join key.
+        if (item.source === undefined && this.from.synthetic) out.push({ expr: { kind: 'ColumnRef', name: 'ROWKEY', pos: item.pos }, pos: item.pos });
         for (const s of this.from.sources) {
           if (item.source !== undefined && item.source !== s.alias && item.source !== s.source.name) continue;
           for (const c of [...s.source.schema.key, ...s.source.schema.value]) {
@@ -185,7 +187,7 @@ class QueryPlanner {
   /** A join column's output name: its own name when only one source has it, else SOURCE_NAME. */
   private joinColumnName(e: Extract<Expression, { kind: 'ColumnRef' }>): string {
     const sources = this.from!.sources;
-    const having = sources.filter((s) => [...s.source.schema.key, ...s.source.schema.value].some((c) => c.name === e.name));
+    const having = RESERVED_COLUMN_NAMES.has(e.name) ? sources : sources.filter((s) => [...s.source.schema.key, ...s.source.schema.value].some((c) => c.name === e.name));
     if (having.length <= 1) return e.name;
     const owner = e.source !== undefined ? sources.find((s) => s.alias === e.source || s.source.name === e.source) : undefined;
     return `${owner?.alias ?? e.source ?? having[0]!.alias}_${e.name}`;
@@ -241,9 +243,13 @@ class QueryPlanner {
     const missing: string[] = [];
     const joinKey = partitionKeys === undefined && this.from?.keyAliases !== undefined;
     inputKeys.forEach((colIndex, k) => {
-      const aliases = joinKey ? new Set(this.from!.keyAliases) : new Set([colIndex]);
-      const isKeyRef = (t: TypedExpression) => t.kind === 'Column' && aliases.has(t.index);
-      const at = typed.findIndex((t, i) => !keyIdx.includes(i) && isKeyRef(t));
+      // Join keys prefer ROWKEY, then the left join column, then the right one.
+      const order = joinKey ? this.from!.keyAliases! : [colIndex];
+      let at = -1;
+      for (const a of order) {
+        at = typed.findIndex((t, i) => !keyIdx.includes(i) && t.kind === 'Column' && t.index === a);
+        if (at >= 0) break;
+      }
       if (at < 0) {
         missing.push(partitionKeys?.[k] ?? node.schema.key[k]!.name);
         return;
