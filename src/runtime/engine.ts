@@ -10,7 +10,7 @@ import type { DataSource, WindowInfo } from '../planner/data-source.js';
 import { planCreateSource, type DdlConfig } from '../planner/ddl-planner.js';
 import { ExpressionTyper } from '../planner/expression-typer.js';
 import { explainQuery } from '../planner/explain.js';
-import type { LogicalPlan } from '../planner/logical-plan.js';
+import { inputsOf, sourcesOf, type LogicalPlan } from '../planner/logical-plan.js';
 import { toPhysical } from '../planner/physical-plan.js';
 import { planQuery, type PlannedQuery } from '../planner/query-planner.js';
 import { serializedValueColumns } from '../planner/schema.js';
@@ -264,6 +264,7 @@ export class Engine {
     const fromInfo = await this.log.topic(from.topic);
     const partitions = props.int('PARTITIONS') ?? fromInfo?.partitions ?? 1;
     const queryId = this.nextQueryId(s.sourceType === 'STREAM' ? 'CSAS' : 'CTAS', s.name);
+    await this.checkCopartitioned(planned.plan, s.pos);
     const withWriter: DataSource = { ...sink, writerQueryId: queryId };
     await this.startQuery(queryId, s.text, planned, withWriter, partitions);
     this.catalog.putSource(withWriter);
@@ -288,10 +289,25 @@ export class Engine {
         s.pos,
       );
     }
+    await this.checkCopartitioned(planned.plan, s.pos);
     const info = await this.log.topic(target.topic);
     const queryId = this.nextQueryId('INSERTQUERY');
     await this.startQuery(queryId, s.text, planned, target, info?.partitions ?? 1);
     return { kind: 'Message', statementText: s.text, message: `Created query with ID ${queryId}`, queryId };
+  }
+
+  /** Tables cannot be repartitioned: a join with a table needs both sides on as many partitions. */
+  private async checkCopartitioned(plan: LogicalPlan, pos: Statement['pos']): Promise<void> {
+    if (plan.kind === 'Join' && plan.spec.kind !== 'STREAM_STREAM') {
+      const left = sourcesOf(plan.left)[0]!;
+      const right = sourcesOf(plan.right)[0]!;
+      const lp = (await this.log.topic(left.topic))?.partitions ?? 1;
+      const rp = (await this.log.topic(right.topic))?.partitions ?? 1;
+      if (lp !== rp) {
+        throw new PlanError(`Can't join \`${left.name}\` with \`${right.name}\` since the number of partitions don't match. \`${left.name}\` partitions = ${lp}; \`${right.name}\` partitions = ${rp}. Please repartition either one so that the number of partitions match.`, pos);
+      }
+    }
+    for (const i of inputsOf(plan)) await this.checkCopartitioned(i, pos);
   }
 
   private async startQuery(queryId: string, text: string, planned: PlannedQuery, sink: DataSource, partitions: number): Promise<void> {

@@ -80,6 +80,9 @@ interface Buffered {
 export class StreamStreamJoinOperator extends JoinBase {
   private readonly buffers = [new Map<string, Buffered[]>(), new Map<string, Buffered[]>()];
   private streamTime = -Infinity;
+  /** Observed stream time of each side's window store. */
+  private readonly sideTime = [-Infinity, -Infinity];
+  private readonly retentionMs: number;
   private readonly beforeMs: number;
   private readonly afterMs: number;
   private readonly graceMs: number | undefined;
@@ -89,6 +92,7 @@ export class StreamStreamJoinOperator extends JoinBase {
     this.beforeMs = spec.beforeMs;
     this.afterMs = spec.afterMs;
     this.graceMs = spec.graceMs;
+    this.retentionMs = spec.beforeMs + spec.afterMs + (spec.graceMs ?? 24 * 3600 * 1000);
   }
 
   protected onLeft(rec: Rec): void {
@@ -104,33 +108,34 @@ export class StreamStreamJoinOperator extends JoinBase {
     const key = this.keyOf(rec, isLeft);
     if (key === null || key === undefined) return;
     const ts = rec.ts;
+    const me = isLeft ? 0 : 1;
+    const them = 1 - me;
     if (ts > this.streamTime) this.streamTime = ts;
+    if (ts > this.sideTime[me]!) this.sideTime[me] = ts;
     const outer = isLeft ? this.leftOuter : this.rightOuter;
     const grace = this.graceMs;
-    if (grace !== undefined) this.emitExpired();
-    // This side's window: the other side's timestamps that match.
+    if (grace !== undefined && ts === this.streamTime) this.emitExpired();
+    // The other side's timestamps that match this record.
     const from = isLeft ? ts - this.beforeMs : ts - this.afterMs;
     const to = isLeft ? ts + this.afterMs : ts + this.beforeMs;
-    if (grace !== undefined && ts + Math.max(this.beforeMs, this.afterMs) + grace < this.streamTime) {
-      // Too late to join: an outer side still reports it.
-      if (outer) this.emit(key, isLeft ? row : null, isLeft ? null : row, ts, rec);
-      return;
-    }
     const k = keyString([key]);
-    const mine = this.buffers[isLeft ? 0 : 1]!;
-    const other = this.buffers[isLeft ? 1 : 0]!;
+    const otherFloor = this.sideTime[them]! - this.retentionMs;
     let matched = false;
-    for (const o of other.get(k) ?? []) {
-      if (o.ts < from || o.ts > to) continue;
+    for (const o of this.buffers[them]!.get(k) ?? []) {
+      if (o.ts < from || o.ts > to || o.ts < otherFloor) continue;
       matched = true;
       o.joined = true;
       this.emit(key, isLeft ? row : o.row, isLeft ? o.row : row, Math.max(ts, o.ts), rec);
     }
-    const entry: Buffered = { key, ts, row, joined: matched, rec };
-    let list = mine.get(k);
-    if (!list) mine.set(k, (list = []));
-    list.push(entry);
-    if (!matched && outer && grace === undefined) this.emit(key, isLeft ? row : null, isLeft ? null : row, ts, rec);
+    // Each side's window store drops records older than its own stream time − retention.
+    const stored = ts >= this.sideTime[me]! - this.retentionMs;
+    if (stored) {
+      const mine = this.buffers[me]!;
+      let list = mine.get(k);
+      if (!list) mine.set(k, (list = []));
+      list.push({ key, ts, row, joined: matched || !outer || grace === undefined || to < this.streamTime, rec });
+    }
+    if (!matched && outer && (grace === undefined || to < this.streamTime)) this.emit(key, isLeft ? row : null, isLeft ? null : row, ts, rec);
     this.expire();
   }
 
@@ -151,13 +156,14 @@ export class StreamStreamJoinOperator extends JoinBase {
     }
   }
 
-  /** Drops buffered records no future record can join. */
+  /** Drops buffered records no future record can join (and, with grace, already reported). */
   private expire(): void {
-    const horizon = this.streamTime - (this.beforeMs + this.afterMs + (this.graceMs ?? 24 * 3600 * 1000));
-    for (const buf of this.buffers) {
+    for (let side = 0; side < 2; side++) {
+      const buf = this.buffers[side]!;
+      const horizon = this.sideTime[side]! - this.retentionMs;
       for (const [k, list] of buf) {
         if (list.length > 0 && list[0]!.ts >= horizon) continue;
-        const kept = list.filter((b) => b.ts >= horizon || (!b.joined && this.graceMs !== undefined));
+        const kept = list.filter((b) => b.ts >= horizon || !b.joined);
         if (kept.length === 0) buf.delete(k);
         else buf.set(k, kept);
       }

@@ -8,11 +8,13 @@ import { createDelimitedSerde } from './delimited.js';
 import { createJsonSerde } from './json.js';
 import { createKafkaSerde } from './kafka.js';
 import { createNoneSerde, createVoidSerde } from './none.js';
+import { createProtobufSerde, validateProtobufColumns } from './protobuf.js';
 import type { FormatName, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
 
 export { SerdeError } from './serde-types.js';
-export type { FormatName, SchemaRegistry, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
-export { InMemorySchemaRegistry } from './schema-registry.js';
+export type { FormatName, RegisteredSchema, SchemaReference, SchemaRegistry, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
+export { InMemorySchemaRegistry, type RegisterOptions } from './schema-registry.js';
+export { inferColumns, inferColumnsFromRegistry, type InferOptions } from './schema-inference.js';
 export { parseDelimiter } from './delimited.js';
 
 /**
@@ -45,6 +47,7 @@ export function createSerde(format: FormatName, columns: readonly SerdeColumn[],
       return columns.length === 0 ? createVoidSerde() : createAvroSerde(columns, options);
     case 'PROTOBUF':
     case 'PROTOBUF_NOSR':
-      throw new Error(`Format '${format}' is not supported yet`);
+      validateProtobufColumns(format, columns, options);
+      return columns.length === 0 ? createVoidSerde() : createProtobufSerde(columns, options, format === 'PROTOBUF');
   }
 }

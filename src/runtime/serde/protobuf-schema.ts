@@ -176,7 +176,7 @@ class ModelBuilder {
       const presence =
         !repeated && !f.map && (kind.k !== 'scalar' && kind.k !== 'enum' ? true : this.proto2 || f.partOf !== null);
       const field: PbField = { name: f.name, id: f.id, kind, repeated, presence };
-      msg.fields.push(f.map ? { ...field, mapKey: (f as protobuf.MapField).keyType as PbScalar } : field);
+      msg.fields.push(f.map ? { ...field, mapKey: (f as unknown as protobuf.MapField).keyType as PbScalar } : field);
     }
     return msg;
   }
@@ -254,7 +254,7 @@ export function parseProtobufSchema(
     type = root.lookupType(stripDot(type.fullName));
   }
   if (tops.length === 0) throw new Error('Protobuf schema has no message');
-  const message = new ModelBuilder(meta, own.syntax === 'proto2').message(type);
+  const message = new ModelBuilder(meta, /syntax\s*=\s*["']proto2["']/.test(stripped)).message(type);
   return { message, indexes, text };
 }
 
@@ -328,4 +328,105 @@ export function messageColumns(msg: PbMessage, stack: readonly PbMessage[] = [])
   if (stack.includes(msg)) throw new Error(`Protobuf schema is recursive at message '${msg.fullName}'`);
   const inner = [...stack, msg];
   return msg.fields.map((f) => ({ name: f.name, type: sqlTypeOfField(f, inner) }));
+}
+
+/** ksqlDB's default message name for generated schemas. */
+export const DEFAULT_PROTOBUF_MESSAGE = 'ConnectDefault1';
+
+/** How generated schemas represent nullable primitives (see SerdeOptions.nullableRepresentation). */
+export type NullableRepresentation = 'OPTIONAL' | 'WRAPPER' | undefined;
+
+const WRAPPER_OF: Partial<Record<SqlType['kind'], string>> = {
+  BOOLEAN: 'google.protobuf.BoolValue', INTEGER: 'google.protobuf.Int32Value', BIGINT: 'google.protobuf.Int64Value',
+  DOUBLE: 'google.protobuf.DoubleValue', STRING: 'google.protobuf.StringValue', BYTES: 'google.protobuf.BytesValue',
+};
+const SCALAR_OF: Partial<Record<SqlType['kind'], string>> = {
+  BOOLEAN: 'bool', INTEGER: 'int32', BIGINT: 'int64', DOUBLE: 'double', STRING: 'string', BYTES: 'bytes',
+};
+
+class SchemaWriter {
+  private counter = 1;
+  readonly imports = new Set<string>();
+  constructor(private readonly nullable: NullableRepresentation) {}
+
+  /** Text of a message with `fields`, indented by `indent`. */
+  message(name: string, fields: readonly SerdeColumn[], indent: string): string {
+    const lines: string[] = [];
+    const nested: string[] = [];
+    fields.forEach((f, i) => {
+      lines.push(`${indent}  ${this.field(f.name, f.type, i + 1, nested, indent + '  ')}`);
+    });
+    return `${indent}message ${name} {\n${lines.join('\n')}\n${nested.join('')}${indent}}\n`;
+  }
+
+  private field(name: string, t: SqlType, id: number, nested: string[], indent: string): string {
+    if (t.kind === 'ARRAY') {
+      if (t.item.kind === 'ARRAY' || t.item.kind === 'MAP') throw new Error('PROTOBUF does not support nested ARRAY or MAP items');
+      return `repeated ${this.typeName(t.item, nested, indent)} ${name} = ${id};`;
+    }
+    if (t.kind === 'MAP') {
+      const key = SCALAR_OF[t.key.kind];
+      if (!key || t.key.kind === 'DOUBLE' || t.key.kind === 'BYTES') throw new Error(`PROTOBUF does not support MAP keys of type ${t.key.kind}`);
+      if (t.value.kind === 'ARRAY' || t.value.kind === 'MAP') throw new Error('PROTOBUF does not support nested ARRAY or MAP values');
+      return `map<${key}, ${this.typeName(t.value, nested, indent)}> ${name} = ${id};`;
+    }
+    if (this.nullable === 'WRAPPER' && WRAPPER_OF[t.kind]) {
+      this.imports.add('google/protobuf/wrappers.proto');
+      return `${WRAPPER_OF[t.kind]!} ${name} = ${id};`;
+    }
+    const optional = this.nullable === 'OPTIONAL' && SCALAR_OF[t.kind] ? 'optional ' : '';
+    const meta =
+      t.kind === 'DECIMAL'
+        ? ` [(confluent.field_meta) = { params: [{ key: "precision", value: "${t.precision}" }, { key: "scale", value: "${t.scale}" }] }]`
+        : '';
+    if (meta) this.imports.add('confluent/meta.proto');
+    return `${optional}${this.typeName(t, nested, indent)} ${name} = ${id}${meta};`;
+  }
+
+  private typeName(t: SqlType, nested: string[], indent: string): string {
+    const scalar = SCALAR_OF[t.kind];
+    if (scalar) return scalar;
+    switch (t.kind) {
+      case 'DECIMAL':
+        this.imports.add('confluent/type/decimal.proto');
+        return 'confluent.type.Decimal';
+      case 'DATE':
+        this.imports.add('google/type/date.proto');
+        return 'google.type.Date';
+      case 'TIME':
+        this.imports.add('google/type/timeofday.proto');
+        return 'google.type.TimeOfDay';
+      case 'TIMESTAMP':
+        this.imports.add('google/protobuf/timestamp.proto');
+        return 'google.protobuf.Timestamp';
+      case 'STRUCT': {
+        const name = `ConnectDefault${++this.counter}`;
+        nested.push(this.message(name, t.fields, indent));
+        return name;
+      }
+      default:
+        throw new Error(`PROTOBUF does not support ${t.kind} here`);
+    }
+  }
+}
+
+/**
+ * The schema text ksqlDB registers for columns: one message (named by the last
+ * part of `fullName`, in its package; default `ConnectDefault1`) with a field per
+ * column numbered from 1.
+ */
+export function protobufSchemaText(columns: readonly SerdeColumn[], fullName: string | undefined, nullable: NullableRepresentation): string {
+  const full = fullName ?? DEFAULT_PROTOBUF_MESSAGE;
+  const dot = full.lastIndexOf('.');
+  const w = new SchemaWriter(nullable);
+  const body = w.message(dot >= 0 ? full.slice(dot + 1) : full, columns, '');
+  const pkg = dot >= 0 ? `package ${full.slice(0, dot)};\n\n` : '';
+  const imports = [...w.imports].sort().map((i) => `import "${i}";\n`).join('');
+  return `syntax = "proto3";\n\n${pkg}${imports}${imports ? '\n' : ''}${body}`;
+}
+
+/** The parsed schema ksqlDB generates for columns (see {@link protobufSchemaText}). */
+export function generatedProtobufSchema(columns: readonly SerdeColumn[], fullName: string | undefined, nullable: NullableRepresentation): PbSchema {
+  const text = protobufSchemaText(columns, fullName, nullable);
+  return parseProtobufSchema(text, fullName !== undefined ? { fullName } : {});
 }

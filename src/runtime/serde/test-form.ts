@@ -5,11 +5,14 @@
  * - DELIMITED: the raw text, e.g. `"a,b,c"`;
  * - KAFKA: a bare number or string typed by the single column (BYTES as Base64);
  * - AVRO: a JSON value converted through the Avro schema (see avro.ts);
+ * - PROTOBUF / PROTOBUF_NOSR: an object keyed by the message's field names,
+ *   absent proto3 fields rendered as their defaults (see protobuf.ts);
  * - null: a tombstone / null key.
  */
 import type { FormatName, SerdeColumn, SerdeOptions } from './serde-types.js';
 import { SR_PREFIX_LENGTH, withSrPrefix } from './json.js';
 import { avroBytesFromTestForm, avroTestFormFromBytes } from './avro-test-form.js';
+import { protobufBytesFromTestForm, protobufTestFormFromBytes } from './protobuf.js';
 
 /** Bytes for a test-form key or value; null (or undefined) gives null bytes. */
 export function toBytesFromTestForm(
@@ -30,6 +33,9 @@ export function toBytesFromTestForm(
       return kafkaBytes(json, columns[0]);
     case 'AVRO':
       return avroBytesFromTestForm(json, columns, options);
+    case 'PROTOBUF':
+    case 'PROTOBUF_NOSR':
+      return protobufBytesFromTestForm(json, columns, options, format === 'PROTOBUF');
     case 'NONE':
       return null;
     default:
@@ -56,6 +62,9 @@ export function testFormFromBytes(
       return kafkaTestForm(bytes, columns[0]);
     case 'AVRO':
       return avroTestFormFromBytes(bytes, columns, options);
+    case 'PROTOBUF':
+    case 'PROTOBUF_NOSR':
+      return protobufTestFormFromBytes(bytes, columns, options, format === 'PROTOBUF');
     case 'NONE':
       return null;
     default:
