@@ -38,6 +38,8 @@ export interface Scope {
   readonly special?: (e: Expression) => TypedExpression | undefined;
   /** Message used when an aggregate function appears where it may not. */
   readonly aggregateMessage?: string;
+  /** Session properties functions may read (e.g. ksql.functions.collect_list.limit). */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
 
 const TIME_UNITS = new Set([
@@ -62,6 +64,11 @@ export class ExpressionTyper {
   private nextSlot = 0;
 
   constructor(private readonly scope: Scope) {}
+
+  /** Session properties for function resolution. */
+  get config(): Readonly<Record<string, unknown>> | undefined {
+    return this.scope.config;
+  }
 
   /** Number of lambda variable slots the compiled expressions need. */
   get slotCount(): number {
@@ -384,7 +391,7 @@ export class ExpressionTyper {
       throw new PlanError(`Can't find any functions with the name '${e.name}'`, e.pos);
     }
     const { shapes, typed } = this.argShapes(e.args);
-    const resolved = fn.resolve(shapes);
+    const resolved = fn.resolve(shapes, this.scope.config);
     if (typeof resolved === 'string') throw new PlanError(resolved, e.pos);
     const args = typed.map((a, i) => {
       const want = resolved.argTypes?.[i];

@@ -24,6 +24,10 @@ export interface QueryContext {
    * (the result has no key) instead of being rejected.
    */
   readonly allowKeylessProjection?: boolean;
+  /** Session properties (function settings such as ksql.functions.collect_list.limit). */
+  readonly properties?: Readonly<Record<string, string>>;
+  /** Value format of the sink, to reject aggregates whose intermediate state it cannot hold. */
+  readonly sinkValueFormat?: string;
 }
 
 /** A planned query: the plan up to (excluding) the sink, and the schema it produces. */
@@ -88,7 +92,7 @@ class QueryPlanner {
         if (flatMapped.has(key)) continue;
         const fn = getTableFunction(call.name)!;
         const { shapes, typed } = typer.argShapes(call.args);
-        const r = fn.resolve(shapes);
+        const r = fn.resolve(shapes, this.ctx.properties);
         if (typeof r === 'string') throw new PlanError(r, call.pos);
         flatMapped.set(key, cols.length);
         cols.push({ name: `KSQL_SYNTH_${functions.length}`, type: r.returnType, qualifiers: [] });
@@ -111,7 +115,7 @@ class QueryPlanner {
 
   private typer(schema: RowSchema, aggregateMessage?: string, special?: Scope['special']): ExpressionTyper {
     const columns: ScopeColumn[] = schema.columns.map((c, index) => ({ name: c.name, qualifiers: c.qualifiers, type: c.type, index }));
-    const typer = new ExpressionTyper({ columns, types: this.ctx.catalog.types, special, aggregateMessage });
+    const typer = new ExpressionTyper({ columns, types: this.ctx.catalog.types, special, aggregateMessage, config: this.ctx.properties });
     return typer;
   }
 
@@ -468,8 +472,12 @@ class QueryPlanner {
             }
           });
           const { shapes, typed } = inTyper.argShapes(x.args);
-          const r = fn.resolve(shapes);
+          const r = fn.resolve(shapes, this.ctx.properties);
           if (typeof r === 'string') throw new PlanError(r, x.pos);
+          const it = r.intermediateType;
+          if (it && ['STRUCT', 'ARRAY', 'MAP'].includes(it.kind) && (this.ctx.sinkValueFormat ?? sourcesOf(input)[0]!.valueFormat.format) === 'DELIMITED') {
+            throw new PlanError('One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.', x.pos);
+          }
           if (input.schema.isTable && !r.undo) {
             throw new PlanError(`The aggregation function ${x.name} cannot be applied to a table source, only to a stream source.`, x.pos);
           }
@@ -538,7 +546,7 @@ class QueryPlanner {
       }
       return undefined;
     };
-    const outTyper = new ExpressionTyper({ columns: [], types: this.ctx.catalog.types, special });
+    const outTyper = new ExpressionTyper({ columns: [], types: this.ctx.catalog.types, special, config: this.ctx.properties });
     if (q.having) {
       const predicate = outTyper.boolean(q.having, 'HAVING expression');
       if (nonAgg.length) throw new PlanError(`Non-aggregate HAVING expression(s) not part of GROUP BY: ${nonAgg.join(', ')}`, q.having.pos);

@@ -212,7 +212,7 @@ export class Engine {
       throw new PlanError(`Cannot add ${s.sourceType.toLowerCase()} '${s.name}': A ${existing.sourceType.toLowerCase()} with the same name already exists`, s.pos);
     }
     const props = new WithProperties(s.properties, s.pos);
-    const planned = planQuery(s.query, { catalog: this.catalog, sinkName: s.name, persistent: true, allowKeylessProjection: this.newPlanner() });
+    const planned = planQuery(s.query, { catalog: this.catalog, sinkName: s.name, persistent: true, allowKeylessProjection: this.newPlanner(), properties: Object.fromEntries(this.properties), sinkValueFormat: new WithProperties(s.properties, s.pos).format('VALUE_FORMAT') ?? new WithProperties(s.properties, s.pos).format('FORMAT') });
     if (s.sourceType === 'STREAM' && planned.isTable) {
       throw new PlanError('Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.', s.pos);
     }
@@ -277,7 +277,7 @@ export class Engine {
     if (target.sourceType === 'TABLE') {
       throw new PlanError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, s.pos);
     }
-    const planned = planQuery(s.query, { catalog: this.catalog, sinkName: target.name, persistent: true, allowKeylessProjection: this.newPlanner() });
+    const planned = planQuery(s.query, { catalog: this.catalog, sinkName: target.name, persistent: true, allowKeylessProjection: this.newPlanner(), properties: Object.fromEntries(this.properties), sinkValueFormat: target.valueFormat.format });
     if (planned.isTable) throw new PlanError(`INSERT INTO can only be used to insert from a stream. The query produces a table.`, s.pos);
     const same = (a: DataSource['schema']['key'], b: DataSource['schema']['key']) =>
       a.length === b.length && a.every((c, i) => c.name === b[i]!.name && c.type.kind === b[i]!.type.kind);

@@ -190,7 +190,13 @@ export function compile(e: TypedExpression): Evaluator {
           if (v === null && !tolerant && valueArg[i]) return null;
           vals[i] = v;
         }
-        const r = invoke(vals);
+        // A failing function yields null for this call only (ksqlDB logs and continues).
+        let r: unknown;
+        try {
+          r = invoke(vals);
+        } catch {
+          return null;
+        }
         return r === undefined ? null : r;
       };
     }
