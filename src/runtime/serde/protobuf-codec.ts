@@ -159,8 +159,11 @@ function convFor(natural: SqlType, target: SqlType): Conv {
   }
 }
 
+/** A 64-bit protobuf integer (protobufjs gives a Long when the `long` package is present) as a number. */
 function toNum(v: number | protobuf.Long): number {
-  return typeof v === 'number' ? v : v.toNumber();
+  if (typeof v === 'number') return v;
+  const hi = v.unsigned ? v.high >>> 0 : v.high;
+  return hi * 4294967296 + (v.low >>> 0);
 }
 
 /** Reads one scalar of wire form `s`. */

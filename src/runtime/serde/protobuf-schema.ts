@@ -133,7 +133,8 @@ function addImports(root: protobuf.Root, imports: readonly string[], refs: reado
     seen.add(name);
     const common = protobuf.common.get(name);
     if (common) {
-      root.addJSON(common as unknown as Record<string, protobuf.AnyNestedObject>);
+      const nested = (common as { nested?: Record<string, protobuf.AnyNestedObject> }).nested;
+      if (nested) root.addJSON(nested);
       continue;
     }
     const text = BUILTIN_IMPORTS[name] ?? refs.find((r) => r.name === name)?.schema;
