@@ -467,7 +467,11 @@ export class Engine {
     }
     const name = inner.kind === 'CreateAsSelect' ? inner.name : inner.kind === 'InsertInto' ? inner.target : undefined;
     const planned = planQuery(inner.query, { catalog: this.catalog, sinkName: name, persistent: inner.kind !== 'QueryStatement' });
-    const logical = planned.plan;
+    const target = inner.kind === 'InsertInto' ? this.catalog.getSource(inner.target) : undefined;
+    const sink: DataSource | undefined = inner.kind === 'CreateAsSelect'
+      ? { ...planned.sources[0]!, name: inner.name, sourceType: inner.sourceType, schema: planned.output, topic: inner.name, sqlText: inner.text, window: windowInfo(planned), isSource: false, timestampColumn: undefined }
+      : target;
+    const logical: LogicalPlan = sink ? { kind: 'Sink', input: planned.plan, target: sink, schema: planned.plan.schema } : planned.plan;
     return { kind: 'Explain', statementText: s.text, text: explainQuery(logical, toPhysical(logical)) };
   }
 

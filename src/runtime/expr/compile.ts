@@ -205,13 +205,18 @@ export function compile(e: TypedExpression): Evaluator {
       return () => w;
     }
     case 'Lambda': {
+      // One JS function per compiled lambda, reading the row it was last handed.
       const body = compile(e.body);
       const slots = e.slots;
-      return (row, vars) => {
-        const fn = (...args: unknown[]) => {
-          for (let i = 0; i < slots.length; i++) vars[slots[i]!] = args[i] ?? null;
-          return body(row, vars);
-        };
+      let row: readonly unknown[] = [];
+      let vars: unknown[] = [];
+      const fn = (...args: unknown[]) => {
+        for (let i = 0; i < slots.length; i++) vars[slots[i]!] = args[i] ?? null;
+        return body(row, vars);
+      };
+      return (r, v) => {
+        row = r;
+        vars = v;
         return fn;
       };
     }

@@ -1,4 +1,5 @@
 import type { WindowSpec } from '../../planner/logical-plan.js';
+import { compareValues } from '../expr/values.js';
 import { keyString } from '../state/key-codec.js';
 import type { Operator, Rec } from './record.js';
 
@@ -46,8 +47,24 @@ export class SuppressOperator implements Operator {
         this.buffer.delete(k);
       }
     }
-    ready.sort((a, b) => a.window!.start - b.window!.start);
+    // Like a window store scan: by window start, then by key.
+    ready.sort((a, b) => a.window!.start - b.window!.start || compareKeys(a.key, b.key));
     for (const r of ready) if (r.row !== null) this.next.process(r);
     this.lastClose = close;
   }
+}
+
+function compareKeys(a: readonly unknown[] | null, b: readonly unknown[] | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i] ?? null;
+    const y = b[i] ?? null;
+    if (x === null || y === null) {
+      if (x !== y) return x === null ? -1 : 1;
+      continue;
+    }
+    const c = compareValues(x, y);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
 }
