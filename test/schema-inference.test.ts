@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { T } from '../src/common/types.js';
 import { InMemorySchemaRegistry, inferColumns, inferColumnsFromRegistry } from '../src/runtime/serde/index.js';
-import { guessSchemaFormat } from '../src/runtime/serde/schema-registry.js';
+import { guessSchemaFormat, javaHashMapOrder } from '../src/runtime/serde/schema-registry.js';
 
 const value = { isKey: false };
 const key = { isKey: true };
@@ -125,5 +125,13 @@ describe('InMemorySchemaRegistry', () => {
     expect(reg.getRegistered(3)?.format).toBe('JSON_SR');
     expect(guessSchemaFormat({ type: 'object', properties: {} })).toBe('JSON_SR');
     expect(guessSchemaFormat({ type: 'record', name: 'x', fields: [] })).toBe('AVRO');
+  });
+});
+
+describe('javaHashMapOrder', () => {
+  it('orders names as a Java HashMap iterates them', () => {
+    expect(javaHashMapOrder(['OUTPUT', 'input'])).toEqual(['input', 'OUTPUT']);
+    expect(javaHashMapOrder(['left_topic', 'right_topic'])).toEqual(['right_topic', 'left_topic']);
+    expect(javaHashMapOrder(['source2', 'source'])).toEqual(['source2', 'source']);
   });
 });

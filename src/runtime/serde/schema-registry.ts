@@ -83,3 +83,21 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
     return id === undefined ? undefined : this.byId.get(id);
   }
 }
+
+/**
+ * `names` in the iteration order of a Java `HashMap<String, …>` (bucket by
+ * String.hashCode spread, then insertion order; table grown as Java grows it).
+ * ksqlDB's test runner registers the schemas of a case's topics in this order,
+ * so the ids a case's KEY_/VALUE_SCHEMA_ID refer to follow it.
+ */
+export function javaHashMapOrder(names: readonly string[]): string[] {
+  const unique = [...new Set(names)];
+  let capacity = 16;
+  while (unique.length > capacity * 0.75) capacity *= 2;
+  const bucket = (s: string): number => {
+    let h = 0;
+    for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+    return (h ^ (h >>> 16)) & (capacity - 1);
+  };
+  return unique.map((n, i) => ({ n, i, b: bucket(n) })).sort((a, b) => a.b - b.b || a.i - b.i).map((x) => x.n);
+}
