@@ -15,4 +15,11 @@ export interface FormatSpec {
   readonly delimiter?: string;
   /** Full schema name for AVRO/PROTOBUF (VALUE_AVRO_SCHEMA_FULL_NAME …). */
   readonly schemaFullName?: string;
+  /** KEY_SCHEMA_ID / VALUE_SCHEMA_ID: write with this registered schema. */
+  readonly schemaId?: number;
+  /** KEY_/VALUE_PROTOBUF_NULLABLE_REPRESENTATION. */
+  readonly nullableRepresentation?: 'OPTIONAL' | 'WRAPPER';
 }
+
+/** Formats whose schemas live in a schema registry (and can be inferred from it). */
+export const SCHEMA_REGISTRY_FORMATS: ReadonlySet<FormatName> = new Set(['AVRO', 'JSON_SR', 'PROTOBUF']);

@@ -1,5 +1,5 @@
 import { PlanError } from '../common/errors.js';
-import type { FormatName, FormatSpec } from '../common/formats.js';
+import { SCHEMA_REGISTRY_FORMATS, type FormatName, type FormatSpec } from '../common/formats.js';
 import { T, formatType, typeEquals, type SqlType } from '../common/types.js';
 import type { CreateSource } from '../parser/ast/index.js';
 import type { Catalog } from './catalog.js';
@@ -24,8 +24,64 @@ export interface PlannedSource {
   readonly partitions?: number;
 }
 
+/** One side (key or value) whose columns must come from the schema registry. */
+export interface InferenceRequest {
+  readonly format: FormatName;
+  readonly schemaId?: number;
+  readonly schemaFullName?: string;
+  readonly wrapSingleValue?: boolean;
+  /** False when finding no registered schema just means the side has no columns. */
+  readonly required: boolean;
+}
+
+/** Columns the engine found in the schema registry for the sides that asked. */
+export interface InferredColumns {
+  readonly key?: readonly { readonly name: string; readonly type: SqlType }[];
+  readonly value?: readonly { readonly name: string; readonly type: SqlType }[];
+  readonly keySchemaId?: number;
+  readonly valueSchemaId?: number;
+}
+
+/**
+ * Which sides of a CREATE need their columns inferred from the schema registry:
+ * a side with a KEY_/VALUE_SCHEMA_ID, or a side without declared columns whose
+ * format keeps schemas in the registry.
+ */
+export function inferenceNeeds(s: CreateSource, cfg: DdlConfig): { key?: InferenceRequest; value?: InferenceRequest } {
+  const props = new WithProperties(s.properties, s.pos);
+  const format = props.format('FORMAT');
+  const keyFormat = props.format('KEY_FORMAT') ?? format ?? cfg.defaultKeyFormat;
+  const valueFormat = props.format('VALUE_FORMAT') ?? format ?? cfg.defaultValueFormat;
+  const declaredKey = s.columns.some((c) => c.constraint?.kind === 'Key' || c.constraint?.kind === 'PrimaryKey');
+  const declaredValue = s.columns.some((c) => c.constraint === undefined);
+  const keyId = props.int('KEY_SCHEMA_ID');
+  const valueId = props.int('VALUE_SCHEMA_ID');
+  const out: { key?: InferenceRequest; value?: InferenceRequest } = {};
+  if (keyId !== undefined) {
+    if (!SCHEMA_REGISTRY_FORMATS.has(keyFormat)) throw new PlanError(`KEY_FORMAT should support schema inference when KEY_SCHEMA_ID is provided. Current format is ${keyFormat}.`, s.pos);
+    if (declaredKey) throw new PlanError('Table elements and KEY_SCHEMA_ID cannot both exist for create statement.', s.pos);
+  }
+  if (valueId !== undefined) {
+    if (!valueFormat || !SCHEMA_REGISTRY_FORMATS.has(valueFormat)) throw new PlanError(`VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is ${valueFormat ?? 'none'}.`, s.pos);
+    if (declaredValue) throw new PlanError('Table elements and VALUE_SCHEMA_ID cannot both exist for create statement.', s.pos);
+  }
+  if (!declaredKey && SCHEMA_REGISTRY_FORMATS.has(keyFormat) && (keyId !== undefined || props.has('KEY_FORMAT') || format !== undefined)) {
+    out.key = { format: keyFormat, schemaId: keyId, schemaFullName: props.string('KEY_SCHEMA_FULL_NAME'), required: keyId !== undefined };
+  }
+  if (!declaredValue && valueFormat && SCHEMA_REGISTRY_FORMATS.has(valueFormat)) {
+    out.value = {
+      format: valueFormat,
+      schemaId: valueId,
+      schemaFullName: props.string('VALUE_SCHEMA_FULL_NAME') ?? props.string('VALUE_AVRO_SCHEMA_FULL_NAME'),
+      wrapSingleValue: props.boolean('WRAP_SINGLE_VALUE'),
+      required: true,
+    };
+  }
+  return out;
+}
+
 /** Plans `CREATE [SOURCE] STREAM|TABLE … (columns) WITH (…)`. */
-export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConfig): PlannedSource {
+export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConfig, inferred: InferredColumns = {}): PlannedSource {
   const props = new WithProperties(s.properties, s.pos);
   const what = s.sourceType === 'STREAM' ? 'stream' : 'table';
   if (s.isSource && s.orReplace) {
@@ -67,10 +123,12 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
       value.push({ name: c.name, type, namespace: 'VALUE' });
     }
   }
-  if (s.sourceType === 'TABLE' && key.length === 0 && s.columns.length > 0) {
+  for (const c of inferred.key ?? []) key.push({ name: c.name, type: c.type, namespace: 'KEY' });
+  for (const c of inferred.value ?? []) value.push({ name: c.name, type: c.type, namespace: 'VALUE' });
+  if (s.sourceType === 'TABLE' && key.length === 0 && (s.columns.length > 0 || inferred.value !== undefined)) {
     throw new PlanError('Tables require a PRIMARY KEY. Please define the PRIMARY KEY.', s.pos);
   }
-  if (s.columns.length === 0) throw new PlanError('The statement does not define any columns.', s.pos);
+  if (key.length === 0 && value.length === 0) throw new PlanError('The statement does not define any columns.', s.pos);
 
   const format = props.format('FORMAT');
   if (format && (props.has('KEY_FORMAT') || props.has('VALUE_FORMAT'))) {
@@ -95,12 +153,16 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
     format: keyFormatName,
     delimiter: parseDelimiter(props.string('KEY_DELIMITER'), s.pos),
     schemaFullName: props.string('KEY_SCHEMA_FULL_NAME'),
+    schemaId: inferred.keySchemaId ?? props.int('KEY_SCHEMA_ID'),
+    nullableRepresentation: nullableRep(props.string('KEY_PROTOBUF_NULLABLE_REPRESENTATION')),
   };
   const valueFormat: FormatSpec = {
     format: valueFormatName,
     wrapSingleValue: serialized.length === 1 ? wrap : undefined,
     delimiter: parseDelimiter(props.string('VALUE_DELIMITER'), s.pos),
     schemaFullName: props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME'),
+    schemaId: inferred.valueSchemaId ?? props.int('VALUE_SCHEMA_ID'),
+    nullableRepresentation: nullableRep(props.string('VALUE_PROTOBUF_NULLABLE_REPRESENTATION')),
   };
   if (props.has('VALUE_DELIMITER') && valueFormatName !== 'DELIMITED') {
     throw new PlanError(`${valueFormatName} does not support the following configs: [delimiter]`, s.pos);
@@ -147,6 +209,11 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
     sqlText: s.text,
   };
   return { source, partitions: props.int('PARTITIONS') };
+}
+
+function nullableRep(v: string | undefined): 'OPTIONAL' | 'WRAPPER' | undefined {
+  const u = v?.toUpperCase();
+  return u === 'OPTIONAL' || u === 'WRAPPER' ? u : undefined;
 }
 
 function containsMap(t: SqlType): boolean {

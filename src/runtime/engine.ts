@@ -7,7 +7,7 @@ import { parseStatement, splitStatements, substituteVariables } from '../parser/
 import type { CreateAsSelect, InsertInto, InsertValues, Statement } from '../parser/ast/index.js';
 import { Catalog } from '../planner/catalog.js';
 import type { DataSource, WindowInfo } from '../planner/data-source.js';
-import { planCreateSource, type DdlConfig } from '../planner/ddl-planner.js';
+import { inferenceNeeds, planCreateSource, type DdlConfig, type InferenceRequest, type InferredColumns } from '../planner/ddl-planner.js';
 import { ExpressionTyper } from '../planner/expression-typer.js';
 import { explainQuery } from '../planner/explain.js';
 import { inputsOf, sourcesOf, type LogicalPlan } from '../planner/logical-plan.js';
@@ -22,7 +22,10 @@ import { partitionFor } from './log/murmur2.js';
 import type { ProcessingLogEntry, ProcessingLogger } from './operators/record.js';
 import { RunningQuery } from './query/running-query.js';
 import { buildTopology } from './query/topology.js';
-import { createSerde } from './serde/index.js';
+import { serdeFor } from './serde/serde-for.js';
+import type { SchemaRegistry } from './serde/serde-types.js';
+import { InMemorySchemaRegistry } from './serde/schema-registry.js';
+import { inferColumnsFromRegistry } from './serde/schema-inference.js';
 import { MemoryStore, type KeyValueStore } from './state/store.js';
 import type { QueryInfo, StatementResult } from './statement-result.js';
 
@@ -39,6 +42,8 @@ export interface EngineOptions {
    * statement — what ksqlDB's test runner does; never for a real server.
    */
   readonly autoCreateTopics?: boolean;
+  /** Schema registry for AVRO / JSON_SR / PROTOBUF (an in-memory one when absent). */
+  readonly schemaRegistry?: SchemaRegistry;
 }
 
 const MAX_PROCESSING_LOG = 10_000;
@@ -57,7 +62,10 @@ export class Engine {
   private queryCounter = 0;
   private readonly logger: ProcessingLogger;
 
+  private readonly registry: SchemaRegistry;
+
   constructor(private readonly opts: EngineOptions) {
+    this.registry = opts.schemaRegistry ?? new InMemorySchemaRegistry();
     for (const [k, v] of Object.entries(opts.properties ?? {})) this.properties.set(k, v);
     this.logger = {
       error: (e) => {
@@ -166,7 +174,7 @@ export class Engine {
   private checkFormats(source: DataSource, pos: Statement['pos']): void {
     const check = (spec: FormatSpec, cols: DataSource['schema']['key'], isKey: boolean) => {
       try {
-        createSerde(spec.format, cols, { isKey, wrapSingleValue: spec.wrapSingleValue, delimiter: spec.delimiter, schemaFullName: spec.schemaFullName });
+        serdeFor(spec, cols, isKey, this.registry);
       } catch (e) {
         throw new PlanError((e as Error).message, pos);
       }
@@ -185,7 +193,7 @@ export class Engine {
       }
       if (existing.isSource) throw new PlanError(`Cannot add ${what} '${s.name}': CREATE OR REPLACE is not supported on source ${what}s.`, s.pos);
     }
-    const planned = planCreateSource(s, this.catalog, this.ddlConfig());
+    const planned = planCreateSource(s, this.catalog, this.ddlConfig(), this.inferColumns(s));
     this.checkFormats(planned.source, s.pos);
     const info = await this.log.topic(planned.source.topic);
     if (!info) {
@@ -198,6 +206,29 @@ export class Engine {
     }
     this.catalog.putSource(planned.source);
     return { kind: 'Message', statementText: s.text, message: `${s.sourceType === 'STREAM' ? 'Stream' : 'Table'} created` };
+  }
+
+  /** Columns for the sides of a CREATE that take them from the schema registry. */
+  private inferColumns(s: Extract<Statement, { kind: 'CreateSource' }>): InferredColumns {
+    const needs = inferenceNeeds(s, this.ddlConfig());
+    const topic = new WithProperties(s.properties, s.pos).string('KAFKA_TOPIC') ?? '';
+    const side = (req: InferenceRequest | undefined, isKey: boolean) => {
+      if (!req) return undefined;
+      try {
+        return inferColumnsFromRegistry(this.registry as InMemorySchemaRegistry, topic, req.format, {
+          isKey,
+          schemaFullName: req.schemaFullName,
+          wrapSingleValue: req.wrapSingleValue,
+          schemaId: req.schemaId,
+        });
+      } catch (e) {
+        if (!req.required && /does not exist/.test((e as Error).message)) return undefined;
+        throw new PlanError((e as Error).message, s.pos);
+      }
+    };
+    const key = side(needs.key, true);
+    const value = side(needs.value, false);
+    return { key: key?.columns, value: value?.columns, keySchemaId: key?.schemaId, valueSchemaId: value?.schemaId };
   }
 
   private nextQueryId(prefix: string, sink?: string): string {
@@ -320,6 +351,7 @@ export class Engine {
       queryId,
       log: this.logger,
       sinkPartitions: info?.partitions ?? partitions,
+      registry: this.registry,
       store: <V>(name: string) => {
         const st = (this.opts.storeFactory?.(queryId, name) ?? new MemoryStore<unknown>()) as KeyValueStore<V>;
         stores.push(st as KeyValueStore<unknown>);
@@ -371,12 +403,11 @@ export class Engine {
       const tv = byName.get(target.timestampColumn);
       if (typeof tv === 'number') rowtime = tv;
     }
-    const spec = (f: FormatSpec, isKey: boolean) => ({ isKey, wrapSingleValue: f.wrapSingleValue, delimiter: f.delimiter, schemaFullName: f.schemaFullName });
     let keyBytes: Buffer | null;
     let valueBytes: Buffer | null;
     try {
-      keyBytes = target.schema.key.length === 0 ? null : createSerde(target.keyFormat.format, target.schema.key, spec(target.keyFormat, true)).serialize(key);
-      valueBytes = createSerde(target.valueFormat.format, serializedValueColumns(target.schema), spec(target.valueFormat, false)).serialize(value);
+      keyBytes = target.schema.key.length === 0 ? null : serdeFor(target.keyFormat, target.schema.key, true, this.registry).serialize(key);
+      valueBytes = serdeFor(target.valueFormat, serializedValueColumns(target.schema), false, this.registry).serialize(value);
     } catch (e) {
       throw new ExecutionError(`Failed to insert values into '${target.name}'. ${(e as Error).message}`, s.pos);
     }

@@ -2,8 +2,8 @@ import type { DataSource } from '../../planner/data-source.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import type { NewRecord } from '../log/log.js';
 import { partitionFor } from '../log/murmur2.js';
-import { createSerde } from '../serde/index.js';
-import type { Serde } from '../serde/serde-types.js';
+import { serdeFor } from '../serde/serde-for.js';
+import type { SchemaRegistry, Serde } from '../serde/serde-types.js';
 import { encodeWindowedKey } from '../serde/windowed.js';
 import type { Operator, ProcessingLogger, Rec } from './record.js';
 
@@ -29,19 +29,10 @@ export class SinkOperator implements Operator {
     private readonly out: PendingRecord[],
     private readonly log: ProcessingLogger,
     private readonly queryId: string,
+    registry?: SchemaRegistry,
   ) {
-    this.keySerde = createSerde(target.keyFormat.format, target.schema.key, {
-      isKey: true,
-      wrapSingleValue: target.keyFormat.wrapSingleValue,
-      delimiter: target.keyFormat.delimiter,
-      schemaFullName: target.keyFormat.schemaFullName,
-    });
-    this.valueSerde = createSerde(target.valueFormat.format, serializedValueColumns(target.schema), {
-      isKey: false,
-      wrapSingleValue: target.valueFormat.wrapSingleValue,
-      delimiter: target.valueFormat.delimiter,
-      schemaFullName: target.valueFormat.schemaFullName,
-    });
+    this.keySerde = serdeFor(target.keyFormat, target.schema.key, true, registry);
+    this.valueSerde = serdeFor(target.valueFormat, serializedValueColumns(target.schema), false, registry);
     this.session = target.window?.type === 'SESSION';
     const tsCol = target.timestampColumn;
     if (tsCol !== undefined) {

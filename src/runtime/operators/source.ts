@@ -1,8 +1,8 @@
 import type { DataSource } from '../../planner/data-source.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import type { LogRecord } from '../log/log.js';
-import { createSerde } from '../serde/index.js';
-import type { Serde } from '../serde/serde-types.js';
+import { serdeFor } from '../serde/serde-for.js';
+import type { SchemaRegistry, Serde } from '../serde/serde-types.js';
 import { decodeWindowedKey } from '../serde/windowed.js';
 import { keyString } from '../state/key-codec.js';
 import type { Operator, ProcessingLogger, Rec, WindowBounds } from './record.js';
@@ -31,20 +31,11 @@ export class SourceOperator {
     private readonly log: ProcessingLogger,
     private readonly timestamp: TimestampExtractor,
     private readonly trackOld: boolean,
+    registry?: SchemaRegistry,
   ) {
-    this.keySerde = createSerde(source.keyFormat.format, source.schema.key, {
-      isKey: true,
-      wrapSingleValue: source.keyFormat.wrapSingleValue,
-      delimiter: source.keyFormat.delimiter,
-      schemaFullName: source.keyFormat.schemaFullName,
-    });
+    this.keySerde = serdeFor(source.keyFormat, source.schema.key, true, registry);
     const valueCols = serializedValueColumns(source.schema);
-    this.valueSerde = createSerde(source.valueFormat.format, valueCols, {
-      isKey: false,
-      wrapSingleValue: source.valueFormat.wrapSingleValue,
-      delimiter: source.valueFormat.delimiter,
-      schemaFullName: source.valueFormat.schemaFullName,
-    });
+    this.valueSerde = serdeFor(source.valueFormat, valueCols, false, registry);
     let serdeIndex = 0;
     this.slots = source.schema.value.map((c): ValueSlot => {
       if (c.namespace === 'HEADER') return c.headerKey !== undefined ? { kind: 'header', key: c.headerKey } : { kind: 'headers' };

@@ -11,6 +11,7 @@ import { FilterOperator, FlatMapOperator, ProjectOperator, SelectKeyOperator } f
 import { SuppressOperator } from '../operators/suppress.js';
 import { timestampExtractor } from '../operators/timestamp.js';
 import { SessionAggregateOperator, TimeWindowAggregateOperator } from '../operators/windowed-aggregate.js';
+import type { SchemaRegistry } from '../serde/serde-types.js';
 import type { KeyValueStore } from '../state/store.js';
 
 /** Everything a topology needs from its query and engine. */
@@ -21,6 +22,8 @@ export interface TopologyContext {
   store<V>(name: string): KeyValueStore<V>;
   /** Partition count of the sink topic. */
   readonly sinkPartitions: number;
+  /** Where AVRO/JSON_SR/PROTOBUF schemas are registered and looked up. */
+  readonly registry?: SchemaRegistry;
 }
 
 /** The built operators of one query: feed each `sources[i]`, collect `pending` (sink output). */
@@ -77,12 +80,12 @@ function buildStep(
   switch (step.kind) {
     case 'StreamSink':
     case 'TableSink':
-      return { op: new SinkOperator(step.target, ctx.sinkPartitions, pending, ctx.log, ctx.queryId) };
+      return { op: new SinkOperator(step.target, ctx.sinkPartitions, pending, ctx.log, ctx.queryId, ctx.registry) };
     case 'StreamSource':
     case 'TableSource': {
       const s = step.source;
       const rowtimeIndex = s.schema.key.length + s.schema.value.length;
-      const source = new SourceOperator(ctx.queryId, s, next(), ctx.log, timestampExtractor(s, rowtimeIndex), step.trackOld);
+      const source = new SourceOperator(ctx.queryId, s, next(), ctx.log, timestampExtractor(s, rowtimeIndex), step.trackOld, ctx.registry);
       return { op: undefined, source };
     }
     case 'StreamFilter':

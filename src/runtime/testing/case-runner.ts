@@ -5,6 +5,9 @@ import { Engine } from '../engine.js';
 import { partitionFor } from '../log/murmur2.js';
 import { testFormFromBytes, toBytesFromTestForm } from '../serde/test-form.js';
 import { decodeWindowedKey, encodeWindowedKey } from '../serde/windowed.js';
+import { serdeOptionsFor } from '../serde/serde-for.js';
+import { InMemorySchemaRegistry, javaHashMapOrder } from '../serde/schema-registry.js';
+import type { FormatName, SchemaReference, SchemaRegistry } from '../serde/serde-types.js';
 import { JournalingLog } from './journal-log.js';
 
 /** A record in ksqlDB's test JSON form (inputs and outputs of a test case). */
@@ -26,6 +29,10 @@ export interface TestTopic {
   readonly valueFormat?: string;
   readonly valueSchema?: unknown;
   readonly keySchema?: unknown;
+  readonly keySchemaId?: number;
+  readonly valueSchemaId?: number;
+  readonly keySchemaReferences?: readonly SchemaReference[];
+  readonly valueSchemaReferences?: readonly SchemaReference[];
 }
 
 export type CaseResult = { readonly outputs: TestRecord[] } | { readonly error: string };
@@ -37,7 +44,8 @@ export type CaseResult = { readonly outputs: TestRecord[] } | { readonly error: 
  */
 export async function runCase(sql: string, inputs: readonly TestRecord[], topics: readonly TestTopic[] = []): Promise<CaseResult> {
   const log = new JournalingLog();
-  const engine = new Engine({ log, properties: { 'auto.offset.reset': 'earliest' }, autoCreateTopics: true });
+  const registry = registerTopicSchemas(topics);
+  const engine = new Engine({ log, properties: { 'auto.offset.reset': 'earliest' }, autoCreateTopics: true, schemaRegistry: registry });
   const inputTopics = new Set(inputs.map((i) => i.topic));
   for (const t of topics) await log.createTopic(t.name, t.partitions ?? 1);
   for (const t of inputTopics) if (!(await log.topic(t))) await log.createTopic(t, 1);
@@ -45,7 +53,7 @@ export async function runCase(sql: string, inputs: readonly TestRecord[], topics
     await engine.execute(sql);
     await engine.pumpAll();
     for (const input of inputs) {
-      await writeInput(engine, input);
+      await writeInput(engine, input, registry);
       await engine.pumpAll();
     }
   } catch (e) {
@@ -57,28 +65,47 @@ export async function runCase(sql: string, inputs: readonly TestRecord[], topics
     const [r] = await log.read(j.topic, j.partition, j.offset, 1);
     if (!r) continue;
     const source = sourceForTopic(engine, j.topic);
-    outputs.push(decodeOutput(j.topic, r, source));
+    outputs.push(decodeOutput(j.topic, r, source, registry));
   }
   return { outputs };
+}
+
+/**
+ * A registry holding the schemas a case declares for its topics, registered as
+ * ksqlDB's test runner does: topics in Java HashMap order, key before value,
+ * under `<topic>-key` / `<topic>-value`.
+ */
+function registerTopicSchemas(topics: readonly TestTopic[]): InMemorySchemaRegistry {
+  const registry = new InMemorySchemaRegistry();
+  const byName = new Map(topics.map((t) => [t.name, t]));
+  for (const name of javaHashMapOrder(topics.map((t) => t.name))) {
+    const t = byName.get(name)!;
+    if (t.keySchema !== undefined) {
+      registry.register(t.keySchema, { subject: `${name}-key`, format: t.keyFormat as FormatName | undefined, id: t.keySchemaId, references: t.keySchemaReferences });
+    }
+    if (t.valueSchema !== undefined) {
+      registry.register(t.valueSchema, { subject: `${name}-value`, format: t.valueFormat as FormatName | undefined, id: t.valueSchemaId, references: t.valueSchemaReferences });
+    }
+  }
+  return registry;
 }
 
 function sourceForTopic(engine: Engine, topic: string): DataSource | undefined {
   return engine.catalog.allSources().find((s) => s.topic === topic);
 }
 
-function serdeOptions(source: DataSource, isKey: boolean) {
-  const f = isKey ? source.keyFormat : source.valueFormat;
-  return { isKey, wrapSingleValue: f.wrapSingleValue, delimiter: f.delimiter, schemaFullName: f.schemaFullName };
+function serdeOptions(source: DataSource, isKey: boolean, registry?: SchemaRegistry) {
+  return serdeOptionsFor(isKey ? source.keyFormat : source.valueFormat, isKey, registry);
 }
 
-async function writeInput(engine: Engine, input: TestRecord): Promise<void> {
+async function writeInput(engine: Engine, input: TestRecord, registry: SchemaRegistry): Promise<void> {
   const source = sourceForTopic(engine, input.topic);
   let key: Buffer | null;
   let value: Buffer | null;
   if (source) {
-    key = source.schema.key.length === 0 ? rawBytes(input.key) : toBytesFromTestForm(input.key ?? null, source.keyFormat.format, source.schema.key, serdeOptions(source, true));
+    key = source.schema.key.length === 0 ? rawBytes(input.key) : toBytesFromTestForm(input.key ?? null, source.keyFormat.format, source.schema.key, serdeOptions(source, true, registry));
     if (source.window && input.window) key = encodeWindowedKey(key, input.window, source.window.type === 'SESSION');
-    value = toBytesFromTestForm(input.value ?? null, source.valueFormat.format, serializedValueColumns(source.schema), serdeOptions(source, false));
+    value = toBytesFromTestForm(input.value ?? null, source.valueFormat.format, serializedValueColumns(source.schema), serdeOptions(source, false, registry));
   } else {
     key = rawBytes(input.key);
     value = rawBytes(input.value);
@@ -98,7 +125,7 @@ function rawBytes(v: unknown): Buffer | null {
   return Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8');
 }
 
-function decodeOutput(topic: string, r: { key: Buffer | null; value: Buffer | null; timestamp: number; headers?: readonly { key: string; value: Buffer | null }[] }, source: DataSource | undefined): TestRecord {
+function decodeOutput(topic: string, r: { key: Buffer | null; value: Buffer | null; timestamp: number; headers?: readonly { key: string; value: Buffer | null }[] }, source: DataSource | undefined, registry: SchemaRegistry): TestRecord {
   let window: TestRecord['window'];
   let key: unknown = null;
   let value: unknown = null;
@@ -109,8 +136,8 @@ function decodeOutput(topic: string, r: { key: Buffer | null; value: Buffer | nu
       keyBytes = d.inner;
       window = { start: d.window.start, end: d.window.end, type: source.window.type === 'SESSION' ? 'session' : 'time' };
     }
-    key = source.schema.key.length === 0 ? null : testFormFromBytes(keyBytes, source.keyFormat.format, source.schema.key, serdeOptions(source, true));
-    value = testFormFromBytes(r.value, source.valueFormat.format, serializedValueColumns(source.schema), serdeOptions(source, false));
+    key = source.schema.key.length === 0 ? null : testFormFromBytes(keyBytes, source.keyFormat.format, source.schema.key, serdeOptions(source, true, registry));
+    value = testFormFromBytes(r.value, source.valueFormat.format, serializedValueColumns(source.schema), serdeOptions(source, false, registry));
   } else {
     key = r.key?.toString('utf8') ?? null;
     value = r.value?.toString('utf8') ?? null;

@@ -1,0 +1,21 @@
+import type { FormatSpec } from '../../common/formats.js';
+import { createSerde } from './index.js';
+import type { SchemaRegistry, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
+
+/** Serde options for one side of a source, from its format spec. */
+export function serdeOptionsFor(spec: FormatSpec, isKey: boolean, registry?: SchemaRegistry): SerdeOptions {
+  return {
+    isKey,
+    wrapSingleValue: spec.wrapSingleValue,
+    delimiter: spec.delimiter,
+    schemaFullName: spec.schemaFullName,
+    schemaId: spec.schemaId,
+    schemaRegistry: registry,
+    nullableRepresentation: spec.nullableRepresentation,
+  };
+}
+
+/** The serde for one side (key or value columns) of a source. */
+export function serdeFor(spec: FormatSpec, columns: readonly SerdeColumn[], isKey: boolean, registry?: SchemaRegistry): Serde {
+  return createSerde(spec.format, columns, serdeOptionsFor(spec, isKey, registry));
+}
