@@ -143,10 +143,13 @@ export class ExpressionTyper {
       }
       case 'InList': {
         const operand = this.type(e.operand);
-        const pairs = e.list.map((x) => {
-          const [left, right] = this.unifyPair(operand, this.type(x), x.pos, 'IN', true);
-          return { left, right };
-        });
+        const pairs: { left: TypedExpression; right: TypedExpression }[] = [];
+        for (const x of e.list) {
+          const built = this.constructorAs(x, operand.type);
+          if (built === 'never') continue;
+          const [left, right] = this.unifyPair(operand, built ?? this.type(x), x.pos, 'IN', true);
+          pairs.push({ left, right });
+        }
         return { kind: 'In', type: T.BOOLEAN, operand, pairs, negated: e.negated };
       }
       case 'Like': {
@@ -228,6 +231,44 @@ export class ExpressionTyper {
       default:
         return assertNever(e, 'expression');
     }
+  }
+
+  /**
+   * In `x IN (…)`, an ARRAY/MAP/STRUCT constructor is built with the operand's
+   * element types, converting literals as IN does ('3' into a BIGINT element).
+   * A STRUCT constructor with fields the operand lacks can never match ('never');
+   * undefined = not a constructor of the operand's kind.
+   */
+  private constructorAs(x: Expression, target: SqlType): TypedExpression | 'never' | undefined {
+    const elem = (item: Expression, t: SqlType): TypedExpression => {
+      const nested = this.constructorAs(item, t);
+      if (nested === 'never') throw new PlanError(`operator does not exist: ${formatType(t)}`, item.pos);
+      const typed = nested ?? this.type(item);
+      const lit = coerceLiteral(typed, t, item.pos);
+      if (isNullLiteral(lit)) return { kind: 'Literal', type: t, value: null };
+      const wide = isNumeric(lit.type) && isNumeric(t) ? t : undefined;
+      if (typeEquals(lit.type, t)) return lit;
+      if (wide || canImplicitlyCast(lit.type, t) || (lit.kind === 'Literal' && isNumeric(lit.type) && isNumeric(t))) return { kind: 'Cast', type: t, operand: lit };
+      throw new PlanError(`operator does not exist: ${formatType(t)} = ${formatType(lit.type)}`, item.pos);
+    };
+    if (x.kind === 'CreateArray' && target.kind === 'ARRAY') {
+      return { kind: 'CreateArray', type: target, items: x.items.map((i) => elem(i, target.item)) };
+    }
+    if (x.kind === 'CreateMap' && target.kind === 'MAP') {
+      return { kind: 'CreateMap', type: target, entries: x.entries.map((en) => ({ key: elem(en.key, target.key), value: elem(en.value, target.value) })) };
+    }
+    if (x.kind === 'CreateStruct' && target.kind === 'STRUCT') {
+      if (x.fields.some((f) => !target.fields.some((tf) => tf.name === f.name))) return 'never';
+      return {
+        kind: 'CreateStruct',
+        type: target,
+        fields: target.fields.map((tf) => {
+          const f = x.fields.find((ff) => ff.name === tf.name);
+          return { name: tf.name, value: f ? elem(f.value, tf.type) : { kind: 'Literal', type: tf.type, value: null } };
+        }),
+      };
+    }
+    return undefined;
   }
 
   /** Types `e` and requires BOOLEAN. */

@@ -51,6 +51,8 @@ interface NamedItem {
   readonly expr: Expression;
   readonly alias?: string;
   readonly pos: Query['pos'];
+  /** A key column `*` selected: its name may be a system column's (PARTITION BY ROWTIME). */
+  readonly fromStar?: boolean;
 }
 
 class QueryPlanner {
@@ -64,6 +66,7 @@ class QueryPlanner {
     const q = this.q;
     const from = planFrom(q.from, this.ctx.catalog, (schema) => this.typer(schema), (e) => describe(e, ''));
     this.from = from;
+    keepQualifiers = from.keyAliases !== undefined;
     const source = from.sources[0]!.source;
     let node: LogicalPlan = from.node;
 
@@ -151,10 +154,11 @@ class QueryPlanner {
         }
         continue;
       }
-      for (const c of schema.columns) {
-        if (RESERVED_COLUMN_NAMES.has(c.name) || c.name.startsWith('KSQL_SYNTH_')) continue;
-        out.push({ expr: { kind: 'ColumnRef', name: c.name, pos: item.pos }, pos: item.pos });
-      }
+      schema.columns.forEach((c, i) => {
+        const isKey = i < schema.key.length;
+        if ((RESERVED_COLUMN_NAMES.has(c.name) && !isKey) || c.name.startsWith('KSQL_SYNTH_')) return;
+        out.push({ expr: { kind: 'ColumnRef', name: c.name, pos: item.pos }, pos: item.pos, fromStar: isKey });
+      });
     }
     return out;
   }
@@ -201,7 +205,7 @@ class QueryPlanner {
     if (!this.ctx.persistent) return;
     names.forEach((n, i) => {
       const it = items[i]!;
-      if (!RESERVED_COLUMN_NAMES.has(n)) return;
+      if (!RESERVED_COLUMN_NAMES.has(n) || it.fromStar) return;
       if (it.alias) throw new PlanError(`\`${n}\` is a reserved column name. You cannot use it as an alias for a column.`, it.pos);
       if (windowed && (n === PSEUDO.WINDOWSTART || n === PSEUDO.WINDOWEND)) return;
       throw new PlanError(`Reserved column name in select: \`${n}\`. Please remove or alias the column.`, it.pos);
@@ -326,7 +330,7 @@ class QueryPlanner {
     const keyNames = isNull ? [] : pb.map((e, i) => {
       const t = keyExprs[i]!;
       if (t.kind === 'Column' && e.kind === 'ColumnRef') {
-        movedIdx.add(t.index);
+        if (!RESERVED_COLUMN_NAMES.has(t.name)) movedIdx.add(t.index);
         return t.name;
       }
       const match = items.find((it) => it.alias && normKey(it.expr) === normKey(e));
@@ -343,7 +347,8 @@ class QueryPlanner {
     const oldKeyIdx = cols.map((c, i) => i).filter((i) => i < keyCount);
     for (const i of [...valueIdx, ...oldKeyIdx, ...pseudoIdx]) {
       if (movedIdx.has(i)) continue;
-      if (outCols.some((c) => c.name === cols[i]!.name)) continue;
+      const c = cols[i]!;
+      if (outCols.some((o) => o.name === c.name && o.qualifiers.join('.') === c.qualifiers.join('.'))) continue;
       rowMap.push(i);
       outCols.push(cols[i]!);
     }
@@ -585,10 +590,13 @@ function containsMap(t: SqlType): boolean {
   }
 }
 
-/** Structural key with source qualifiers dropped from column references. */
+/** Structural key with source qualifiers dropped from column references (kept in joins, where they matter). */
 function normKey(e: Expression): string {
-  return JSON.stringify(e, (k, v) => (k === 'pos' || k === 'source' ? undefined : v));
+  return JSON.stringify(e, (k, v) => (k === 'pos' || (k === 'source' && !keepQualifiers) ? undefined : v));
 }
+
+/** Set while planning a join: qualifiers distinguish equally named columns. */
+let keepQualifiers = false;
 
 function groupKeyName(e: Expression, i: number): string {
   return e.kind === 'ColumnRef' ? e.name : `KSQL_COL_${i}`;

@@ -1,7 +1,8 @@
 import { assertNever } from '../common/assert.js';
 import { ExecutionError, NotImplementedError, PlanError, SluiceError } from '../common/errors.js';
 import type { FormatName, FormatSpec } from '../common/formats.js';
-import { T, type SqlType } from '../common/types.js';
+import { T, canImplicitlyCast, typeEquals, type SqlType } from '../common/types.js';
+import type { TypedExpression } from '../planner/typed-expression.js';
 import { listFunctions, getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
 import { parseStatement, splitStatements, substituteVariables } from '../parser/index.js';
 import type { CreateAsSelect, InsertInto, InsertValues, Statement } from '../parser/ast/index.js';
@@ -311,7 +312,7 @@ export class Engine {
     const planned = planQuery(s.query, { catalog: this.catalog, sinkName: target.name, persistent: true, allowKeylessProjection: this.newPlanner(), properties: Object.fromEntries(this.properties), sinkValueFormat: target.valueFormat.format });
     if (planned.isTable) throw new PlanError(`INSERT INTO can only be used to insert from a stream. The query produces a table.`, s.pos);
     const same = (a: DataSource['schema']['key'], b: DataSource['schema']['key']) =>
-      a.length === b.length && a.every((c, i) => c.name === b[i]!.name && c.type.kind === b[i]!.type.kind);
+      a.length === b.length && a.every((c, i) => c.name === b[i]!.name && (typeEquals(c.type, b[i]!.type) || canImplicitlyCast(c.type, b[i]!.type)));
     const targetValue = serializedValueColumns(target.schema);
     if (!same(planned.output.key, target.schema.key) || !same(planned.output.value, targetValue)) {
       const fmt = (cols: DataSource['schema']['key'], keyCount: number) => cols.map((c, i) => `\`${c.name}\` ${c.type.kind}${i < keyCount ? ' KEY' : ''}`).join(', ');
@@ -321,9 +322,10 @@ export class Engine {
       );
     }
     await this.checkCopartitioned(planned.plan, s.pos);
+    const coerced = castToSink(planned, target);
     const info = await this.log.topic(target.topic);
     const queryId = this.nextQueryId('INSERTQUERY');
-    await this.startQuery(queryId, s.text, planned, target, info?.partitions ?? 1);
+    await this.startQuery(queryId, s.text, coerced, target, info?.partitions ?? 1);
     return { kind: 'Message', statementText: s.text, message: `Created query with ID ${queryId}`, queryId };
   }
 
@@ -527,6 +529,20 @@ export class Engine {
   static isFunction(name: string): boolean {
     return !!(getScalar(name) ?? getAggregate(name) ?? getTableFunction(name));
   }
+}
+
+/** INSERT INTO: widens result columns to the sink's types (ksqlDB's implicit casts). */
+function castToSink(planned: PlannedQuery, target: DataSource): PlannedQuery {
+  const plan = planned.plan;
+  if (plan.kind !== 'Project') return planned;
+  const cast = (exprs: readonly TypedExpression[], cols: readonly { type: SqlType }[]) =>
+    exprs.map((e, i) => {
+      const want = cols[i]?.type;
+      return want && !typeEquals(e.type, want) ? ({ kind: 'Cast', type: want, operand: e } as TypedExpression) : e;
+    });
+  const valueCols = serializedValueColumns(target.schema);
+  const project: LogicalPlan = { ...plan, keyExprs: cast(plan.keyExprs, target.schema.key), valueExprs: cast(plan.valueExprs, valueCols) };
+  return { ...planned, plan: project, output: { key: target.schema.key, value: valueCols } };
 }
 
 function windowInfo(p: PlannedQuery): WindowInfo | undefined {

@@ -50,7 +50,7 @@ abstract class JoinBase {
   }
 
   /** Emits the joined row; null `left`/`right` are padded with nulls; both null = tombstone. */
-  protected emit(key: unknown, left: readonly unknown[] | null, right: readonly unknown[] | null, ts: number, src: Rec): void {
+  protected emit(key: unknown, left: readonly unknown[] | null, right: readonly unknown[] | null, ts: number, src: Rec): unknown[] | null {
     let row: unknown[] | null = null;
     if (left !== null || right !== null) {
       row = new Array<unknown>(1 + this.leftWidth + this.rightWidth);
@@ -58,8 +58,20 @@ abstract class JoinBase {
       for (let i = 0; i < this.leftWidth; i++) row[1 + i] = left === null ? null : (left[i] ?? null);
       for (let i = 0; i < this.rightWidth; i++) row[1 + this.leftWidth + i] = right === null ? null : (right[i] ?? null);
     }
-    this.next.process({ key: [key], row, ts, window: null, partition: src.partition, offset: src.offset, headers: [] });
+    const rec: Rec = { key: [key], row, ts, window: null, partition: src.partition, offset: src.offset, headers: [] };
+    if (this.trackOld) {
+      const k = keyString([key]);
+      rec.old = this.lastEmitted.get(k) ?? null;
+      if (row === null) this.lastEmitted.delete(k);
+      else this.lastEmitted.set(k, row);
+    }
+    this.next.process(rec);
+    return row;
   }
+
+  /** Table joins remember each key's last joined row, so a downstream aggregation can retract it. */
+  protected trackOld = false;
+  private readonly lastEmitted = new Map<string, unknown[]>();
 }
 
 interface Buffered {
@@ -212,6 +224,7 @@ interface TableRow {
  */
 export class TableTableJoinOperator extends JoinBase {
   private readonly sides = [new Map<string, TableRow>(), new Map<string, TableRow>()];
+  protected override trackOld = true;
 
   protected onLeft(rec: Rec): void {
     this.onSide(rec, true);

@@ -96,7 +96,7 @@ function buildStep(
     case 'StreamSelectKey': {
       const input = inputSchema(0);
       const keyCount = input.key.length;
-      const fromKey = step.keyExprs.map((k) => k.kind === 'Column' && k.index < keyCount);
+      const fromKey = step.keyExprs.map((k) => columnIndexes(k).every((c) => c < keyCount));
       return { op: new SelectKeyOperator(step.keyExprs.map(compile), step.rowMap, input.columns.length, fromKey, next(), ctx.log, ctx.queryId) };
     }
     case 'StreamAggregate':
@@ -136,4 +136,17 @@ function buildStep(
     default:
       return assertNever(step, 'physical step');
   }
+}
+
+/** Row indexes of every column an expression reads. */
+function columnIndexes(e: unknown, out: number[] = []): number[] {
+  if (e === null || typeof e !== 'object') return out;
+  if (Array.isArray(e)) {
+    for (const x of e) columnIndexes(x, out);
+    return out;
+  }
+  const o = e as { kind?: string; index?: number; fn?: unknown };
+  if (o.kind === 'Column' && typeof o.index === 'number') out.push(o.index);
+  for (const [k, v] of Object.entries(o)) if (k !== 'fn' && k !== 'type') columnIndexes(v, out);
+  return out;
 }

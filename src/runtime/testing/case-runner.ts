@@ -59,6 +59,9 @@ export async function runCase(sql: string, inputs: readonly TestRecord[], topics
   } catch (e) {
     return { error: e instanceof SluiceError ? e.describe(sql) : `${(e as Error).name}: ${(e as Error).message}` };
   }
+  // A query that failed while processing (e.g. an aggregate overflowing) fails the case, as in ksqlDB.
+  const failed = [...engine.queries.values()].find((q) => q.state === 'ERROR');
+  if (failed) return { error: `Query ${failed.id} failed: ${failed.error ?? 'unknown error'}` };
   const outputs: TestRecord[] = [];
   for (const j of log.journal) {
     if (inputTopics.has(j.topic)) continue;
