@@ -13,8 +13,22 @@ import { castValue, compareValues, valuesEqual } from './values.js';
  */
 export type Evaluator = (row: readonly unknown[], vars: unknown[]) => unknown;
 
+/** How compiled expressions treat a function call that throws. */
+export interface CompileOptions {
+  /**
+   * True: the error propagates (the caller drops the record, as ksqlDB does for
+   * table-function arguments). False (default): that call yields null.
+   */
+  readonly strictCalls?: boolean;
+}
+
 /** Compiles a typed expression into a closure tree, once per query. */
-export function compile(e: TypedExpression): Evaluator {
+export function compile(e: TypedExpression, opts: CompileOptions = {}): Evaluator {
+  return compileWith(e, opts);
+}
+
+function compileWith(e: TypedExpression, opts: CompileOptions): Evaluator {
+  const compile = (x: TypedExpression): Evaluator => compileWith(x, opts);
   switch (e.kind) {
     case 'Literal': {
       const v = e.value;
@@ -75,7 +89,7 @@ export function compile(e: TypedExpression): Evaluator {
       };
     }
     case 'Arithmetic':
-      return compileArithmetic(e);
+      return compileArithmetic(e, opts);
     case 'Concat': {
       const l = compile(e.left);
       const r = compile(e.right);
@@ -182,6 +196,7 @@ export function compile(e: TypedExpression): Evaluator {
       const invoke = e.fn.invoke;
       const tolerant = e.fn.nullTolerant === true;
       const valueArg = e.args.map((a) => a.kind !== 'Lambda' && a.kind !== 'Keyword');
+      const strict = opts.strictCalls === true;
       const n = args.length;
       return (row, vars) => {
         const vals = new Array<unknown>(n);
@@ -192,10 +207,13 @@ export function compile(e: TypedExpression): Evaluator {
         }
         // A failing function yields null for this call only (ksqlDB logs and continues).
         let r: unknown;
-        try {
-          r = invoke(vals);
-        } catch {
-          return null;
+        if (strict) r = invoke(vals);
+        else {
+          try {
+            r = invoke(vals);
+          } catch {
+            return null;
+          }
         }
         return r === undefined ? null : r;
       };
@@ -281,9 +299,9 @@ function ord(a: unknown, b: unknown, test: (c: number) => boolean): boolean {
   return test(compareValues(a, b));
 }
 
-function compileArithmetic(e: Extract<TypedExpression, { kind: 'Arithmetic' }>): Evaluator {
-  const l = compile(e.left);
-  const r = compile(e.right);
+function compileArithmetic(e: Extract<TypedExpression, { kind: 'Arithmetic' }>, opts: CompileOptions): Evaluator {
+  const l = compileWith(e.left, opts);
+  const r = compileWith(e.right, opts);
   const t: SqlType = e.type;
   if (t.kind === 'DECIMAL') {
     const scale = t.scale;

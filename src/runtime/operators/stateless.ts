@@ -71,12 +71,14 @@ export class FlatMapOperator implements Operator {
     const results: unknown[][] = [];
     let max = 0;
     for (const f of this.fns) {
-      let out: unknown[] = [];
+      let out: unknown[];
       try {
         const args = f.args.map((a) => a(row, this.vars));
         out = f.invoke(args) ?? [];
       } catch (e) {
+        // ksqlDB drops the whole record when a table function or its arguments fail.
         report(this.log, this.queryId, rec, 'table function', e);
+        return;
       }
       results.push(out);
       if (out.length > max) max = out.length;
@@ -84,7 +86,7 @@ export class FlatMapOperator implements Operator {
     for (let i = 0; i < max; i++) {
       const r = row.slice();
       for (const out of results) r.push(i < out.length ? (out[i] ?? null) : null);
-      this.next.process({ ...rec, row: r });
+      this.next.process({ key: rec.key, row: r, ts: rec.ts, window: rec.window, partition: rec.partition, offset: rec.offset, headers: rec.headers });
     }
   }
 }

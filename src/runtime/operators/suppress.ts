@@ -16,11 +16,13 @@ export class SuppressOperator implements Operator {
   private readonly sizeMs: number;
   private readonly graceMs: number;
   private readonly retentionMs: number;
+  private readonly session: boolean;
 
   constructor(
     window: WindowSpec,
     private readonly next: Operator,
   ) {
+    this.session = window.kind === 'SESSION';
     this.sizeMs = window.kind === 'SESSION' ? 0 : window.sizeMs;
     this.graceMs = window.graceMs;
     this.retentionMs = window.retentionMs;
@@ -29,6 +31,10 @@ export class SuppressOperator implements Operator {
   process(rec: Rec): void {
     if (rec.ts > this.streamTime) this.streamTime = rec.ts;
     if (rec.window) this.buffer.set(`${keyString(rec.key)}@${rec.window.start}`, rec);
+    if (this.session) {
+      this.emitClosedSessions();
+      return;
+    }
     const close = this.streamTime - this.graceMs;
     if (this.lastClose !== undefined && this.lastClose >= close) return;
     const upper = close - this.sizeMs;
@@ -51,6 +57,19 @@ export class SuppressOperator implements Operator {
     ready.sort((a, b) => a.window!.start - b.window!.start || compareKeys(a.key, b.key));
     for (const r of ready) if (r.row !== null) this.next.process(r);
     this.lastClose = close;
+  }
+
+  /** Sessions are final once their end plus grace falls behind stream time; emitted by end, then key. */
+  private emitClosedSessions(): void {
+    const ready: Rec[] = [];
+    for (const [k, r] of this.buffer) {
+      if (r.window!.end + this.graceMs < this.streamTime) {
+        ready.push(r);
+        this.buffer.delete(k);
+      }
+    }
+    ready.sort((a, b) => a.window!.end - b.window!.end || compareKeys(a.key, b.key));
+    for (const r of ready) if (r.row !== null) this.next.process(r);
   }
 }
 

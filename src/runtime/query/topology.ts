@@ -92,35 +92,35 @@ function buildStep(
     case 'TableFilter':
       return { op: new FilterOperator(compile(step.predicate), step.kind === 'TableFilter', next(), ctx.log, ctx.queryId) };
     case 'StreamFlatMap':
-      return { op: new FlatMapOperator(step.functions.map((f) => ({ invoke: f.invoke, args: f.args.map(compile) })), next(), ctx.log, ctx.queryId) };
+      return { op: new FlatMapOperator(step.functions.map((f) => ({ invoke: f.invoke, args: f.args.map((a) => compile(a, { strictCalls: true })) })), next(), ctx.log, ctx.queryId) };
     case 'StreamSelectKey': {
       const input = inputSchema(0);
       const keyCount = input.key.length;
       const fromKey = step.keyExprs.map((k) => columnIndexes(k).every((c) => c < keyCount));
-      return { op: new SelectKeyOperator(step.keyExprs.map(compile), step.rowMap, input.columns.length, fromKey, next(), ctx.log, ctx.queryId) };
+      return { op: new SelectKeyOperator(step.keyExprs.map((x) => compile(x)), step.rowMap, input.columns.length, fromKey, next(), ctx.log, ctx.queryId) };
     }
     case 'StreamAggregate':
     case 'TableAggregate': {
-      const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map(compile) }));
+      const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map((x) => compile(x)) }));
       const store = ctx.store<AggState>(`${id}-agg`);
       return {
         op: step.kind === 'StreamAggregate'
-          ? new StreamAggregateOperator(step.groupBy.map(compile), aggs, store, next(), ctx.log, ctx.queryId)
-          : new TableAggregateOperator(step.groupBy.map(compile), aggs, store, next(), ctx.log, ctx.queryId),
+          ? new StreamAggregateOperator(step.groupBy.map((x) => compile(x)), aggs, store, next(), ctx.log, ctx.queryId)
+          : new TableAggregateOperator(step.groupBy.map((x) => compile(x)), aggs, store, next(), ctx.log, ctx.queryId),
       };
     }
     case 'StreamWindowedAggregate': {
-      const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map(compile) }));
+      const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map((x) => compile(x)) }));
       const w = step.window;
       return {
         op: w.kind === 'SESSION'
-          ? new SessionAggregateOperator(w, step.groupBy.map(compile), aggs, ctx.store(`${id}-session`), next(), ctx.log, ctx.queryId)
-          : new TimeWindowAggregateOperator(w, step.groupBy.map(compile), aggs, ctx.store(`${id}-window`), next(), ctx.log, ctx.queryId),
+          ? new SessionAggregateOperator(w, step.groupBy.map((x) => compile(x)), aggs, ctx.store(`${id}-session`), next(), ctx.log, ctx.queryId)
+          : new TimeWindowAggregateOperator(w, step.groupBy.map((x) => compile(x)), aggs, ctx.store(`${id}-window`), next(), ctx.log, ctx.queryId),
       };
     }
     case 'StreamSelect':
     case 'TableSelect':
-      return { op: new ProjectOperator(step.keyExprs.map(compile), step.valueExprs.map(compile), next(), ctx.log, ctx.queryId) };
+      return { op: new ProjectOperator(step.keyExprs.map((x) => compile(x)), step.valueExprs.map((x) => compile(x)), next(), ctx.log, ctx.queryId) };
     case 'TableSuppress':
       return { op: new SuppressOperator(step.window, next()) };
     case 'StreamStreamJoin':
