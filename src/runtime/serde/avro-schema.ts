@@ -185,6 +185,35 @@ export class AvroDecimalType extends avro.types.LogicalType {
 interface TapLike {
   readLong(): number;
   writeLong(n: number): void;
+  buf: Buffer;
+  pos: number;
+}
+
+/** Zig-zag varint of a 64-bit integer held in a double, exactly (avsc's own loses |v| ≥ 2^53). */
+function writeWideLong(tap: TapLike, v: number): void {
+  const n = BigInt.asIntN(64, BigInt(v));
+  let zz = BigInt.asUintN(64, (n << 1n) ^ (n >> 63n));
+  while (zz >= 0x80n) {
+    tap.buf[tap.pos++] = Number(zz & 0x7fn) | 0x80;
+    zz >>= 7n;
+  }
+  tap.buf[tap.pos++] = Number(zz);
+}
+
+function readWideLong(tap: TapLike): number {
+  // Up to 7 varint bytes (49 bits) avsc reads exactly; only longer ones need BigInt.
+  let end = tap.pos;
+  while (end < tap.buf.length && (tap.buf[end]! & 0x80) !== 0) end++;
+  if (end - tap.pos < 7) return tap.readLong();
+  let shift = 0n;
+  let zz = 0n;
+  for (;;) {
+    const b = tap.buf[tap.pos++]!;
+    zz |= BigInt(b & 0x7f) << shift;
+    if ((b & 0x80) === 0) break;
+    shift += 7n;
+  }
+  return Number((zz >> 1n) ^ -(zz & 1n));
 }
 
 /**
@@ -195,10 +224,11 @@ interface TapLike {
 function relaxedLong(): avro.Type {
   class RelaxedLongType extends avro.types.LongType {}
   const proto = RelaxedLongType.prototype as unknown as Record<string, unknown>;
-  proto._read = (tap: TapLike) => tap.readLong();
+  proto._read = (tap: TapLike) => readWideLong(tap);
   proto._write = (tap: TapLike, v: unknown) => {
     if (typeof v !== 'number' || v % 1 !== 0) throw new Error(`invalid "long": ${String(v)}`);
-    tap.writeLong(v);
+    if (Number.isSafeInteger(v)) tap.writeLong(v);
+    else writeWideLong(tap, v);
   };
   proto._check = (v: unknown) => typeof v === 'number' && v % 1 === 0;
   return new RelaxedLongType();
