@@ -1,7 +1,7 @@
 import { assertNever } from '../common/assert.js';
 import { ExecutionError, NotImplementedError, PlanError, SluiceError } from '../common/errors.js';
 import type { FormatName, FormatSpec } from '../common/formats.js';
-import { T, canImplicitlyCast, typeEquals, type SqlType } from '../common/types.js';
+import { T, canImplicitlyCast, isNumeric, typeEquals, type SqlType } from '../common/types.js';
 import type { TypedExpression } from '../planner/typed-expression.js';
 import { listFunctions, getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
 import { parseStatement, splitStatements, substituteVariables } from '../parser/index.js';
@@ -312,7 +312,7 @@ export class Engine {
     const planned = planQuery(s.query, { catalog: this.catalog, sinkName: target.name, persistent: true, allowKeylessProjection: this.newPlanner(), properties: Object.fromEntries(this.properties), sinkValueFormat: target.valueFormat.format });
     if (planned.isTable) throw new PlanError(`INSERT INTO can only be used to insert from a stream. The query produces a table.`, s.pos);
     const same = (a: DataSource['schema']['key'], b: DataSource['schema']['key']) =>
-      a.length === b.length && a.every((c, i) => c.name === b[i]!.name && (typeEquals(c.type, b[i]!.type) || canImplicitlyCast(c.type, b[i]!.type)));
+      a.length === b.length && a.every((c, i) => c.name === b[i]!.name && (typeEquals(c.type, b[i]!.type) || canImplicitlyCast(c.type, b[i]!.type) || (isNumeric(c.type) && b[i]!.type.kind === 'DECIMAL')));
     const targetValue = serializedValueColumns(target.schema);
     if (!same(planned.output.key, target.schema.key) || !same(planned.output.value, targetValue)) {
       const fmt = (cols: DataSource['schema']['key'], keyCount: number) => cols.map((c, i) => `\`${c.name}\` ${c.type.kind}${i < keyCount ? ' KEY' : ''}`).join(', ');

@@ -191,7 +191,8 @@ interface TapLike {
 
 /** Zig-zag varint of a 64-bit integer held in a double, exactly (avsc's own loses |v| ≥ 2^53). */
 function writeWideLong(tap: TapLike, v: number): void {
-  const n = BigInt.asIntN(64, BigInt(v));
+  // A double of ±2^63 stands for Long.MIN/MAX_VALUE; clamp instead of wrapping.
+  const n = v >= 9223372036854775807 ? 9223372036854775807n : v <= -9223372036854775808 ? -9223372036854775808n : BigInt(v);
   let zz = BigInt.asUintN(64, (n << 1n) ^ (n >> 63n));
   while (zz >= 0x80n) {
     tap.buf[tap.pos++] = Number(zz & 0x7fn) | 0x80;
