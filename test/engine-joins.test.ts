@@ -248,11 +248,10 @@ describe('stream-stream joins with GRACE PERIOD', () => {
     expect(on('OUT', out)).toEqual([row(1, 'a', null, 1000), row(3, 'c', 'y', 9000), row(2, null, 'x', 3000)]);
   });
 
-  // ENGINE BUG: Kafka Streams' KStreamKStreamJoin (which ksqlDB's stream-stream joins compile to)
-  // keeps pending outer records in one store keyed <timestamp><left/right flag><key> and emits
-  // the closed ones by iterating it in that order: oldest first, across both sides. Sluice emits
-  // all pending left records (in key-arrival order) before all right ones.
-  it.fails('pending outer records whose windows close together are emitted oldest first, across sides', async () => {
+  // Kafka Streams' KStreamKStreamJoin (which ksqlDB's stream-stream joins compile to) keeps
+  // pending outer records in one store keyed <timestamp><left/right flag><key> and emits the
+  // closed ones by iterating it in that order: oldest first, across both sides.
+  it('pending outer records whose windows close together are emitted oldest first, across sides', async () => {
     const out = await run(sql('FULL OUTER', 'ROWKEY AS K, LV, RV', 'WITHIN 5 SECONDS GRACE PERIOD 0 SECONDS'), [
       l(1, 'a', 2000),
       r(2, 'x', 1000), // out of order, still open
@@ -613,11 +612,10 @@ describe('planner errors', () => {
     expect(await runError(`${L} ${R} CREATE STREAM OUT AS SELECT L.ID, LV FROM L JOIN R WITHIN 10 SECONDS ON L.ID > R.ID;`)).toMatch(/equality/i);
   });
 
-  // ENGINE BUG: ksqlDB reports an unknown column in ON as "JOIN ON column 'R.NOPE' cannot be
-  // resolved." (its Analyzer resolves ON columns against the joined sources; the message is the
-  // one ksqlDB's query-validation tests expect for a misspelled ON column). Sluice only uses that
-  // text for an unknown qualifier and otherwise says "Column 'R.NOPE' cannot be resolved.".
-  it.fails('rejects an ON column that does not exist with "JOIN ON column … cannot be resolved"', async () => {
+  // ksqlDB reports an unknown column in ON as "JOIN ON column 'R.NOPE' cannot be resolved."
+  // (its Analyzer resolves ON columns against the joined sources; the message is the one
+  // ksqlDB's query-validation tests expect for a misspelled ON column).
+  it('rejects an ON column that does not exist with "JOIN ON column … cannot be resolved"', async () => {
     expect(await runError(`${L} ${R} CREATE STREAM OUT AS SELECT L.ID, LV FROM L JOIN R WITHIN 10 SECONDS ON L.ID = R.NOPE;`)).toMatch(/JOIN ON column 'R.NOPE' cannot be resolved./);
   });
 });

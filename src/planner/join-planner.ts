@@ -92,9 +92,10 @@ function planJoin(
     walk(e, (x) => {
       if (x.kind !== 'ColumnRef') return;
       if (x.source !== undefined) {
-        if (rightAliases.has(x.source)) sides.add('R');
-        else if (leftAliases.has(x.source)) sides.add('L');
-        else throw new PlanError(`JOIN ON column '${x.source}.${x.name}' cannot be resolved.`, x.pos);
+        const side = rightAliases.has(x.source) ? right : leftAliases.has(x.source) ? left : undefined;
+        const found = side?.node.schema.columns.some((c) => c.name === x.name && c.qualifiers.includes(x.source!));
+        if (!side || !found) throw new PlanError(`JOIN ON column '${x.source}.${x.name}' cannot be resolved.`, x.pos);
+        sides.add(side === right ? 'R' : 'L');
         return;
       }
       const inRight = right.node.schema.columns.some((c) => c.name === x.name);

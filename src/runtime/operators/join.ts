@@ -151,20 +151,25 @@ export class StreamStreamJoinOperator extends JoinBase {
     this.expire();
   }
 
-  /** With a grace period: unmatched outer records whose window has closed are emitted now. */
+  /**
+   * With a grace period: unmatched outer records whose window has closed are
+   * emitted now, oldest first across both sides (Kafka Streams' outer-join store order).
+   */
   private emitExpired(): void {
     const grace = this.graceMs!;
+    const due: { side: number; b: Buffered }[] = [];
     for (let side = 0; side < 2; side++) {
       const outer = side === 0 ? this.leftOuter : this.rightOuter;
       if (!outer) continue;
       const after = side === 0 ? this.afterMs : this.beforeMs;
       for (const list of this.buffers[side]!.values()) {
-        for (const b of list) {
-          if (b.joined || b.ts + after + grace >= this.streamTime) continue;
-          b.joined = true;
-          this.emit(b.key, side === 0 ? b.row : null, side === 0 ? null : b.row, b.ts, b.rec);
-        }
+        for (const b of list) if (!b.joined && b.ts + after + grace < this.streamTime) due.push({ side, b });
       }
+    }
+    due.sort((x, y) => x.b.ts - y.b.ts);
+    for (const { side, b } of due) {
+      b.joined = true;
+      this.emit(b.key, side === 0 ? b.row : null, side === 0 ? null : b.row, b.ts, b.rec);
     }
   }
 
