@@ -156,3 +156,17 @@ export function widerNumeric(a: SqlType, b: SqlType): SqlType | undefined {
   }
   return ra >= rb ? a : b;
 }
+
+/** Whether a type is, or contains, a MAP (ksqlDB rejects such key columns). */
+export function containsMap(t: SqlType): boolean {
+  switch (t.kind) {
+    case 'MAP':
+      return true;
+    case 'ARRAY':
+      return containsMap(t.item);
+    case 'STRUCT':
+      return t.fields.some((f) => containsMap(f.type));
+    default:
+      return false;
+  }
+}

@@ -5,6 +5,7 @@ import type { CreateSource } from '../parser/ast/index.js';
 import type { Catalog } from './catalog.js';
 import type { DataSource, WindowInfo } from './data-source.js';
 import { RESERVED_COLUMN_NAMES, type Column } from './schema.js';
+import { checkKeyType } from './key-checks.js';
 import { resolveType } from './type-resolver.js';
 import { WithProperties, parseDelimiter } from './with-properties.js';
 
@@ -108,9 +109,7 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
       if (k === 'Key' && s.sourceType === 'TABLE') {
         throw new PlanError(`Column \`${c.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`, c.pos);
       }
-      if (containsMap(type)) {
-        throw new PlanError(`Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${c.name}\`. Column type: ${formatType(type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`, c.pos);
-      }
+      checkKeyType(c.name, type, c.pos);
       key.push({ name: c.name, type, namespace: 'KEY' });
     } else if (k === 'Headers') {
       if (!typeEquals(type, HEADERS_TYPE)) throw new PlanError(`Invalid type for HEADERS column: expected ${formatType(HEADERS_TYPE)}, got ${formatType(type)}`, c.pos);
@@ -214,13 +213,6 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
 function nullableRep(v: string | undefined): 'OPTIONAL' | 'WRAPPER' | undefined {
   const u = v?.toUpperCase();
   return u === 'OPTIONAL' || u === 'WRAPPER' ? u : undefined;
-}
-
-function containsMap(t: SqlType): boolean {
-  if (t.kind === 'MAP') return true;
-  if (t.kind === 'ARRAY') return containsMap(t.item);
-  if (t.kind === 'STRUCT') return t.fields.some((f) => containsMap(f.type));
-  return false;
 }
 
 const UNIT_MS: Record<string, number> = {

@@ -1,5 +1,5 @@
 import { NotImplementedError, PlanError } from '../common/errors.js';
-import { T, formatType, typeEquals } from '../common/types.js';
+import { formatType, typeEquals } from '../common/types.js';
 import type { Expression, Join, Relation } from '../parser/ast/index.js';
 import { walk } from './ast-walk.js';
 import type { Catalog } from './catalog.js';
@@ -7,6 +7,7 @@ import type { DataSource } from './data-source.js';
 import type { ExpressionTyper } from './expression-typer.js';
 import type { JoinSpec, LogicalPlan, RowColumn, RowSchema } from './logical-plan.js';
 import { sourceRowSchema } from './source-schema.js';
+import { checkKeyType } from './key-checks.js';
 
 /** A stream or table in FROM, with the alias it is known by (upper-case). */
 export interface FromSource {
@@ -120,9 +121,7 @@ function planJoin(
   if (!typeEquals(leftKey.type, rightKey.type)) {
     throw new PlanError(`Invalid join condition: types don't match. Got ${describe(leftExpr)}{${formatType(leftKey.type)}} = ${describe(rightExpr)}{${formatType(rightKey.type)}}.`, on.pos);
   }
-  if (leftKey.type.kind === 'MAP' || (leftKey.type.kind === 'STRUCT' && leftKey.type.fields.some((f) => f.type.kind === 'MAP'))) {
-    throw new PlanError(`Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${ROWKEY}\`. Column type: ${formatType(leftKey.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`, on.pos);
-  }
+  checkKeyType(ROWKEY, leftKey.type, on.pos);
 
   const isRightKeyColumn = rightKey.kind === 'Column' && rightKey.index < right.node.schema.key.length;
   let spec: JoinSpec;
@@ -185,7 +184,6 @@ function planJoin(
     rightKey,
     schema,
   };
-  void T;
   return {
     node,
     sources: [...left.sources, rightSrc],

@@ -1,5 +1,5 @@
 import { NotImplementedError, PlanError } from '../common/errors.js';
-import { T, formatType, type SqlType } from '../common/types.js';
+import { T } from '../common/types.js';
 import type { Expression, Query, SelectItem, WindowExpression } from '../parser/ast/index.js';
 import { formatExpression } from '../parser/index.js';
 import { getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
@@ -10,6 +10,7 @@ import { ExpressionTyper, isNullLiteral, type Scope, type ScopeColumn } from './
 import { sourcesOf, type AggregateCall, type LogicalPlan, type RowColumn, type RowSchema, type TableFunctionCall, type WindowSpec } from './logical-plan.js';
 import { PSEUDO, RESERVED_COLUMN_NAMES, type Column, type LogicalSchema } from './schema.js';
 import { planFrom, type FromPlan } from './join-planner.js';
+import { checkKeyType } from './key-checks.js';
 import type { TypedExpression } from './typed-expression.js';
 
 /** What the statement around a query needs from the planner. */
@@ -319,11 +320,7 @@ class QueryPlanner {
         throw err;
       }
     });
-    keyExprs.forEach((k, i) => {
-      if (containsMap(k.type)) {
-        throw new PlanError(`Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${pb[i]!.kind === 'ColumnRef' ? (pb[i] as { name: string }).name : `KSQL_COL_${i}`}\`. Column type: ${formatType(k.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`, pb[i]!.pos);
-      }
-    });
+    keyExprs.forEach((k, i) => checkKeyType(pb[i]!.kind === 'ColumnRef' ? (pb[i] as { name: string }).name : `KSQL_COL_${i}`, k.type, pb[i]!.pos));
     const cols = input.schema.columns;
     const movedIdx = new Set<number>();
     let generated = 0;
@@ -456,11 +453,7 @@ class QueryPlanner {
       this.rejectWindowBounds(g, input.schema, 'GROUP BY');
     }
     const groupTyped = groupBy.map((g) => inTyper.type(g));
-    for (const [i, g] of groupTyped.entries()) {
-      if (containsMap(g.type)) {
-        throw new PlanError(`Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${groupKeyName(groupBy[i]!, i)}\`. Column type: ${g.type.kind}. See https://github.com/confluentinc/ksql/issues/6621 for more.`, groupBy[i]!.pos);
-      }
-    }
+    groupTyped.forEach((g, i) => checkKeyType(groupKeyName(groupBy[i]!, i), g.type, groupBy[i]!.pos));
 
     // Aggregate calls in SELECT and HAVING, each computed once.
     const aggIndex = new Map<string, number>();
@@ -575,19 +568,6 @@ function containsAggregate(e: Expression): boolean {
     return !found;
   });
   return found;
-}
-
-function containsMap(t: SqlType): boolean {
-  switch (t.kind) {
-    case 'MAP':
-      return true;
-    case 'ARRAY':
-      return containsMap(t.item);
-    case 'STRUCT':
-      return t.fields.some((f) => containsMap(f.type));
-    default:
-      return false;
-  }
 }
 
 /** Structural key with source qualifiers dropped from column references (kept in joins, where they matter). */

@@ -86,6 +86,23 @@ export abstract class AggregatorBase implements Operator {
     }
   }
 
+  /**
+   * Updates the group stored under `k`: retracts `undoArgs` (only from an existing
+   * group), adds `addArgs`, and keeps the latest timestamp (Kafka Streams stamps an
+   * aggregate with the max of its inputs'). Returns the stored state, or undefined
+   * when there was nothing to retract from and nothing to add.
+   */
+  protected update(store: KeyValueStore<AggState>, k: string, ts: number, addArgs?: unknown[][], undoArgs?: unknown[][]): AggState | undefined {
+    const prev = store.get(k);
+    if (!prev && !addArgs) return undefined;
+    const st: AggState = prev ?? { acc: this.init(), ts };
+    if (prev && undoArgs) this.undo(st.acc, undoArgs);
+    if (addArgs) this.add(st.acc, addArgs);
+    st.ts = prev ? Math.max(prev.ts, ts) : ts;
+    store.put(k, st);
+    return st;
+  }
+
   /** Output row: key values, aggregate results, then any extra (window bounds). */
   protected outputRow(key: readonly unknown[], acc: readonly unknown[], extra?: readonly unknown[]): unknown[] {
     const row = new Array<unknown>(key.length + acc.length + (extra?.length ?? 0));
@@ -120,12 +137,7 @@ export class StreamAggregateOperator extends AggregatorBase {
     if (!key) return;
     const args = this.args(row, rec);
     if (!args) return;
-    const k = keyString(key);
-    const prev = this.store.get(k);
-    const st: AggState = prev ?? { acc: this.init(), ts: rec.ts };
-    this.add(st.acc, args);
-    st.ts = prev ? Math.max(prev.ts, rec.ts) : rec.ts;
-    this.store.put(k, st);
+    const st = this.update(this.store, keyString(key), rec.ts, args)!;
     this.next.process({ key, row: this.outputRow(key, st.acc), ts: st.ts, window: null, partition: rec.partition, offset: rec.offset, headers: [] });
   }
 }
@@ -154,33 +166,16 @@ export class TableAggregateOperator extends AggregatorBase {
     const oldArgs = oldRow && oldKey ? this.args(oldRow, rec) : undefined;
     const newArgs = newRow && newKey ? this.args(newRow, rec) : undefined;
     if (oldKey && newKey && keyString(oldKey) === keyString(newKey)) {
-      const k = keyString(newKey);
-      const prev = this.store.get(k);
-      const st: AggState = prev ?? { acc: this.init(), ts: rec.ts };
-      if (prev && oldArgs) this.undo(st.acc, oldArgs);
-      if (newArgs) this.add(st.acc, newArgs);
-      st.ts = prev ? Math.max(prev.ts, rec.ts) : rec.ts;
-      this.store.put(k, st);
-      this.emit(newKey, st, rec);
+      const st = this.update(this.store, keyString(newKey), rec.ts, newArgs, oldArgs);
+      if (st) this.emit(newKey, st, rec);
       return;
     }
     if (oldKey && oldArgs) {
-      const k = keyString(oldKey);
-      const prev = this.store.get(k);
-      if (prev) {
-        this.undo(prev.acc, oldArgs);
-        prev.ts = Math.max(prev.ts, rec.ts);
-        this.store.put(k, prev);
-        this.emit(oldKey, prev, rec);
-      }
+      const st = this.update(this.store, keyString(oldKey), rec.ts, undefined, oldArgs);
+      if (st) this.emit(oldKey, st, rec);
     }
     if (newKey && newArgs) {
-      const k = keyString(newKey);
-      const prev = this.store.get(k);
-      const st: AggState = prev ?? { acc: this.init(), ts: rec.ts };
-      this.add(st.acc, newArgs);
-      st.ts = prev ? Math.max(prev.ts, rec.ts) : rec.ts;
-      this.store.put(k, st);
+      const st = this.update(this.store, keyString(newKey), rec.ts, newArgs)!;
       this.emit(newKey, st, rec);
     }
   }

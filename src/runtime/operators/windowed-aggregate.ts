@@ -62,12 +62,7 @@ export class TimeWindowAggregateOperator extends AggregatorBase {
         this.log.error({ queryId: this.queryId, message: `Skipping record for expired window. key=[${key.join(',')}] window=[${start},${end}) streamTime=${now}`, partition: rec.partition, offset: rec.offset });
         continue;
       }
-      const k = `${keyStr}@${start}`;
-      const prev = this.store.get(k);
-      const st: AggState = prev ?? { acc: this.init(), ts };
-      this.add(st.acc, args);
-      st.ts = prev ? Math.max(prev.ts, ts) : ts;
-      this.store.put(k, st);
+      const st = this.update(this.store, `${keyStr}@${start}`, ts, args)!;
       this.next.process({
         key,
         row: this.outputRow(key, st.acc, [start, end]),

@@ -8,7 +8,7 @@
  */
 import type avro from 'avsc';
 import { Decimal } from '../../common/decimal.js';
-import type { SqlType } from '../../common/types.js';
+import { containsMap, type SqlType } from '../../common/types.js';
 import { avroSchemaForColumns, avroType, DEFAULT_AVRO_FULL_NAME } from './avro-schema.js';
 import { ensureDecimalFit, javaDoubleToString, javaLongToString } from './java-text.js';
 import { isWrapped, SR_PREFIX_LENGTH } from './json.js';
@@ -18,19 +18,6 @@ type Conv = (v: unknown) => unknown;
 type RowDecoder = (v: unknown) => unknown[] | null;
 
 const identity: Conv = (v) => v;
-
-function containsMap(t: SqlType): boolean {
-  switch (t.kind) {
-    case 'MAP':
-      return true;
-    case 'ARRAY':
-      return containsMap(t.item);
-    case 'STRUCT':
-      return t.fields.some((f) => containsMap(f.type));
-    default:
-      return false;
-  }
-}
 
 /** Runtime value → the value avsc writes (maps become objects). `v` is never null. */
 function encoderFor(t: SqlType): Conv {
