@@ -1,5 +1,5 @@
 import { assertNever } from '../common/assert.js';
-import { ExecutionError, NotImplementedError, PlanError, SluiceError } from '../common/errors.js';
+import { NotImplementedError, PlanError, SluiceError } from '../common/errors.js';
 import type { FormatName, FormatSpec } from '../common/formats.js';
 import { T, canImplicitlyCast, isNumeric, typeEquals, type SqlType } from '../common/types.js';
 import type { TypedExpression } from '../planner/typed-expression.js';
@@ -19,9 +19,17 @@ import { resolveType } from '../planner/type-resolver.js';
 import { WithProperties, parseDelimiter } from '../planner/with-properties.js';
 import { compile } from './expr/compile.js';
 import type { Log } from './log/log.js';
-import { partitionFor } from './log/murmur2.js';
 import type { ProcessingLogEntry, ProcessingLogger } from './operators/record.js';
-import { RunningQuery } from './query/running-query.js';
+import { RunningQuery, type Checkpoint } from './query/running-query.js';
+import { TransientHandle } from './query/transient.js';
+import { startPrint, startSelect, type Steppable, type TransientContext } from './query/start-transient.js';
+import { insertJsonRow, produceJson, writeRow } from './json-writes.js';
+import type { RequestOptions, TransientQuery } from './transient-query.js';
+import { CommandLog, type Command } from './command-log.js';
+import { FileLog } from './log/file-log.js';
+import { LevelStoreFactory } from './state/level-store.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildTopology } from './query/topology.js';
 import { serdeFor } from './serde/serde-for.js';
 import type { SchemaRegistry } from './serde/serde-types.js';
@@ -45,7 +53,18 @@ export interface EngineOptions {
   readonly autoCreateTopics?: boolean;
   /** Schema registry for AVRO / JSON_SR / PROTOBUF (an in-memory one when absent). */
   readonly schemaRegistry?: SchemaRegistry;
+  /** Run queries whenever records are appended (a server); tests call pumpAll() themselves. */
+  readonly autoPump?: boolean;
+  /** Durable engines: where accepted statements are recorded and replayed from. */
+  readonly commandLog?: CommandLog;
+  /** Durable engines: writes all dirty state of every query in one atomic batch. */
+  readonly flushStores?: () => Promise<void>;
+  /** Releases what the engine was opened with (log files, state database). */
+  readonly onClose?: () => Promise<void>;
 }
+
+/** Statements recorded in the command log and replayed on start. */
+const LOGGED: ReadonlySet<Statement['kind']> = new Set(['CreateSource', 'CreateAsSelect', 'InsertInto', 'DropSource', 'Terminate', 'CreateType', 'DropType']);
 
 const MAX_PROCESSING_LOG = 10_000;
 
@@ -65,8 +84,18 @@ export class Engine {
 
   private readonly registry: SchemaRegistry;
 
+  /** Running transient (push) queries, pumped with the persistent ones. */
+  private readonly transients = new Map<string, { query: Steppable; handle: TransientHandle }>();
+  private pumping: Promise<void> | undefined;
+  private pumpAgain = false;
+  private replaying = false;
+  private closed = false;
+  private lock: Promise<unknown> = Promise.resolve();
+  private unsubscribe: (() => void) | undefined;
+
   constructor(private readonly opts: EngineOptions) {
     this.registry = opts.schemaRegistry ?? new InMemorySchemaRegistry();
+    if (opts.autoPump) this.unsubscribe = opts.log.onAppend(() => this.schedulePump());
     for (const [k, v] of Object.entries(opts.properties ?? {})) this.properties.set(k, v);
     this.logger = {
       error: (e) => {
@@ -81,15 +110,116 @@ export class Engine {
     return this.opts.log;
   }
 
-  /** Splits, substitutes variables, parses and executes each statement in order. Stops at the first error (thrown). */
-  async execute(sql: string): Promise<StatementResult[]> {
-    const results: StatementResult[] = [];
-    for (const part of splitStatements(sql)) {
-      const text = this.variables.size > 0 ? substituteVariables(part.text, this.variables) : part.text;
-      const stmt = parseStatement(text, part.pos);
-      results.push(await this.executeStatement(stmt));
+  /**
+   * Splits, substitutes variables, parses and executes each statement in order.
+   * Stops at the first error (thrown). Requests run one at a time; `opts` apply to
+   * this request only. Accepted DDL and persistent queries are recorded in the
+   * command log (durable engines) before the call returns.
+   */
+  async execute(sql: string, opts: RequestOptions = {}): Promise<StatementResult[]> {
+    return this.serialized(async () => {
+      const results: StatementResult[] = [];
+      await this.withRequest(opts, async () => {
+        for (const part of splitStatements(sql)) {
+          const text = this.variables.size > 0 ? substituteVariables(part.text, this.variables) : part.text;
+          const stmt = parseStatement(text, part.pos);
+          results.push(await this.executeStatement(stmt));
+          if (this.opts.commandLog && !this.replaying && LOGGED.has(stmt.kind)) {
+            this.opts.commandLog.append(stmt.text, Object.fromEntries(this.properties));
+          }
+        }
+      });
+      return results;
+    });
+  }
+
+  /** The number of commands accepted so far (ksqlDB's commandSequenceNumber). */
+  get commandSequenceNumber(): number {
+    return (this.opts.commandLog?.nextSeq ?? 0) - 1;
+  }
+
+  private serialized<R>(f: () => Promise<R>): Promise<R> {
+    const run = this.lock.then(f, f);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Applies per-request properties and variables for the duration of `f`. */
+  private async withRequest<R>(opts: RequestOptions, f: () => Promise<R>): Promise<R> {
+    const props = opts.properties ? Object.entries(opts.properties) : [];
+    const vars = opts.variables ? Object.entries(opts.variables) : [];
+    if (props.length === 0 && vars.length === 0) return f();
+    const savedProps = new Map(this.properties);
+    const savedVars = new Map(this.variables);
+    for (const [k, v] of props) this.properties.set(k, String(v));
+    for (const [k, v] of vars) this.variables.set(k, String(v));
+    try {
+      return await f();
+    } finally {
+      this.properties.clear();
+      for (const [k, v] of savedProps) this.properties.set(k, v);
+      this.variables.clear();
+      for (const [k, v] of savedVars) this.variables.set(k, v);
     }
-    return results;
+  }
+
+  /**
+   * Opens (or creates) a durable engine on a data directory: the file-backed log,
+   * the state stores and the command log, replaying every recorded statement so
+   * streams, tables and queries are back, resuming from their checkpoints.
+   */
+  static async open(options: { readonly dataDir: string; readonly properties?: Readonly<Record<string, string>>; readonly autoPump?: boolean }): Promise<Engine> {
+    mkdirSync(options.dataDir, { recursive: true });
+    const log = await FileLog.open(join(options.dataDir, 'log'));
+    const stores = await LevelStoreFactory.open(options.dataDir);
+    const commandLog = CommandLog.open(join(options.dataDir, 'commands.jsonl'));
+    const engine = new Engine({
+      log,
+      properties: options.properties,
+      storeFactory: stores.forQuery,
+      flushStores: () => stores.flushAll(),
+      commandLog,
+      autoPump: options.autoPump ?? true,
+      onClose: async () => {
+        await stores.close();
+        await log.close();
+        commandLog.close();
+      },
+    });
+    await engine.replay(commandLog.commands);
+    if (engine.opts.autoPump) engine.schedulePump();
+    return engine;
+  }
+
+  private async replay(commands: readonly Command[]): Promise<void> {
+    this.replaying = true;
+    try {
+      for (const cmd of commands) {
+        const saved = new Map(this.properties);
+        for (const [k, v] of Object.entries(cmd.properties)) this.properties.set(k, v);
+        try {
+          await this.execute(cmd.sql);
+        } catch (e) {
+          this.logger.error({ queryId: 'command-log', message: `Replaying command ${cmd.seq} failed: ${(e as Error).message}` });
+        }
+        this.properties.clear();
+        for (const [k, v] of saved) this.properties.set(k, v);
+      }
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  /** Stops queries, writes state, and releases files. The engine is unusable afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe?.();
+    for (const t of [...this.transients.values()]) t.handle.close();
+    await this.pumping;
+    await this.opts.flushStores?.();
+    for (const q of this.queries.values()) q.state = 'TERMINATED';
+    await this.opts.onClose?.();
   }
 
   async executeStatement(s: Statement): Promise<StatementResult> {
@@ -298,7 +428,7 @@ export class Engine {
     const queryId = this.nextQueryId(s.sourceType === 'STREAM' ? 'CSAS' : 'CTAS', s.name);
     await this.checkCopartitioned(planned.plan, s.pos);
     const withWriter: DataSource = { ...sink, writerQueryId: queryId };
-    await this.startQuery(queryId, s.text, planned, withWriter, partitions);
+    await this.launchQuery(queryId, s.text, planned, withWriter, partitions);
     this.catalog.putSource(withWriter);
     return { kind: 'Message', statementText: s.text, message: `Created query with ID ${queryId}`, queryId };
   }
@@ -325,7 +455,7 @@ export class Engine {
     const coerced = castToSink(planned, target);
     const info = await this.log.topic(target.topic);
     const queryId = this.nextQueryId('INSERTQUERY');
-    await this.startQuery(queryId, s.text, coerced, target, info?.partitions ?? 1);
+    await this.launchQuery(queryId, s.text, coerced, target, info?.partitions ?? 1);
     return { kind: 'Message', statementText: s.text, message: `Created query with ID ${queryId}`, queryId };
   }
 
@@ -343,7 +473,7 @@ export class Engine {
     for (const i of inputsOf(plan)) await this.checkCopartitioned(i, pos);
   }
 
-  private async startQuery(queryId: string, text: string, planned: PlannedQuery, sink: DataSource, partitions: number): Promise<void> {
+  private async launchQuery(queryId: string, text: string, planned: PlannedQuery, sink: DataSource, partitions: number): Promise<void> {
     const logical: LogicalPlan = { kind: 'Sink', input: planned.plan, target: sink, schema: planned.plan.schema };
     const physical = toPhysical(logical);
     if (!(await this.log.topic(sink.topic))) await this.log.createTopic(sink.topic, partitions);
@@ -360,7 +490,10 @@ export class Engine {
         return st;
       },
     });
-    const q = new RunningQuery(queryId, text, logical, physical, planned.sources, sink, topology, stores);
+    const durability = this.opts.flushStores && this.opts.storeFactory
+      ? { checkpoints: this.opts.storeFactory(queryId, '__checkpoint') as KeyValueStore<Checkpoint>, flush: this.opts.flushStores }
+      : undefined;
+    const q = new RunningQuery(queryId, text, logical, physical, planned.sources, sink, topology, stores, durability);
     const reset = (this.properties.get('auto.offset.reset') ?? this.properties.get('ksql.streams.auto.offset.reset') ?? 'latest').toLowerCase();
     await q.init(this.log, reset === 'earliest');
     this.queries.set(queryId, q);
@@ -405,18 +538,7 @@ export class Engine {
       const tv = byName.get(target.timestampColumn);
       if (typeof tv === 'number') rowtime = tv;
     }
-    let keyBytes: Buffer | null;
-    let valueBytes: Buffer | null;
-    try {
-      keyBytes = target.schema.key.length === 0 ? null : serdeFor(target.keyFormat, target.schema.key, true, this.registry).serialize(key);
-      valueBytes = serdeFor(target.valueFormat, serializedValueColumns(target.schema), false, this.registry).serialize(value);
-    } catch (e) {
-      throw new ExecutionError(`Failed to insert values into '${target.name}'. ${(e as Error).message}`, s.pos);
-    }
-    const info = await this.log.topic(target.topic);
-    const n = info?.partitions ?? 1;
-    const partition = keyBytes === null || n === 1 ? 0 : partitionFor(keyBytes, n);
-    await this.log.append(target.topic, partition, [{ key: keyBytes, value: valueBytes, timestamp: rowtime ?? Date.now() }]);
+    await writeRow(target, key, value, rowtime ?? Date.now(), this.log, this.registry);
     return { kind: 'Message', statementText: s.text, message: '' };
   }
 
@@ -508,21 +630,96 @@ export class Engine {
     return { kind: 'Explain', statementText: s.text, text: explainQuery(logical, toPhysical(logical)) };
   }
 
-  /** Runs every query until none has unread input. */
+  /** Runs every query until none has unread input. Concurrent calls share one run. */
   async pumpAll(): Promise<void> {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return this.pumping;
+    }
+    this.pumping = (async () => {
+      do {
+        this.pumpAgain = false;
+        await this.pumpRounds();
+      } while (this.pumpAgain);
+    })().finally(() => {
+      this.pumping = undefined;
+    });
+    return this.pumping;
+  }
+
+  private schedulePump(): void {
+    if (this.closed) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    setImmediate(() => void this.pumpAll());
+  }
+
+  private async pumpRounds(): Promise<void> {
     for (let round = 0; round < 100_000; round++) {
       let progressed = false;
-      for (const q of [...this.queries.values()]) {
+      const running = [...this.queries.values(), ...[...this.transients.values()].map((t) => t.query)];
+      for (const q of running) {
         try {
           if (await q.step(this.log)) progressed = true;
         } catch (e) {
           q.state = 'ERROR';
           q.error = e instanceof SluiceError ? e.message : String(e);
           this.logger.error({ queryId: q.id, message: `Query failed: ${q.error}` });
+          this.transients.get(q.id)?.handle.fail(q.error ?? 'query failed');
         }
       }
-      if (!progressed) return;
+      if (!progressed || this.closed) return;
     }
+  }
+
+  /**
+   * Starts a transient query: `SELECT …` (push with EMIT CHANGES, else pull) or
+   * `PRINT topic`. Push queries run until LIMIT, close() or engine close; pull
+   * queries read the current state and finish.
+   */
+  async startQuery(sql: string, opts: RequestOptions = {}): Promise<TransientQuery> {
+    const parts = splitStatements(sql);
+    if (parts.length !== 1) throw new PlanError(`Expected exactly one query, got ${parts.length} statements.`, parts[1]?.pos);
+    const part = parts[0]!;
+    return this.withRequest(opts, async () => {
+      const text = this.variables.size > 0 ? substituteVariables(part.text, this.variables) : part.text;
+      const stmt = parseStatement(text, part.pos);
+      if (stmt.kind === 'Print') return startPrint(this.transientContext(), stmt);
+      if (stmt.kind !== 'QueryStatement') {
+        throw new PlanError('Only SELECT and PRINT statements can be run as queries; use /ksql for other statements.', stmt.pos);
+      }
+      return startSelect(this.transientContext(), stmt);
+    });
+  }
+
+  private transientContext(): TransientContext {
+    return {
+      catalog: this.catalog,
+      log: this.log,
+      logger: this.logger,
+      registry: this.registry,
+      properties: Object.fromEntries(this.properties),
+      register: (query, handle) => {
+        this.transients.set(query.id, { query, handle });
+        this.schedulePump();
+      },
+      unregister: (id) => this.transients.delete(id),
+    };
+  }
+
+  /** Writes one JSON row (column names case-insensitive) to a stream or table, as /inserts-stream does. */
+  async insert(target: string, row: Readonly<Record<string, unknown>>): Promise<void> {
+    const source = this.catalog.getSource(target.toUpperCase()) ?? this.catalog.getSource(target);
+    if (!source) throw new PlanError(`Cannot insert values into an unknown stream/table: ${target}`);
+    await insertJsonRow(source, row, this.log, this.registry);
+  }
+
+  /** Appends records given as JSON to a topic (REST-proxy style); returns where they landed. */
+  async produce(topic: string, records: readonly { key?: unknown; value: unknown; partition?: number }[]): Promise<{ partition: number; offset: number }[]> {
+    const source = this.catalog.allSources().find((x) => x.topic === topic);
+    return produceJson(topic, source, records, this.log, this.registry);
   }
 
   /** Is any name a function (used by completion and the REPL)? */

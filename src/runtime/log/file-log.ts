@@ -158,6 +158,21 @@ export class FileLog extends MemoryLog {
     return super.appendSync(topic, partition, records);
   }
 
+  /** Cuts the partition's segment back to `offset` records, on disk and in memory. */
+  protected override truncateSync(topic: string, partition: number, offset: number): void {
+    this.checkOpen();
+    const records = this.partition(topic, partition);
+    if (offset >= records.length) return;
+    const dropped = encodeRecords(records.slice(Math.max(0, offset))).length;
+    const path = join(this.topicDirs.get(topic)!, `${partition}.seg`);
+    const size = this.sizes.get(path)!;
+    const fd = this.fd(path);
+    ftruncateSync(fd, size - dropped);
+    if (this.fsync) fsyncSync(fd);
+    this.sizes.set(path, size - dropped);
+    super.truncateSync(topic, partition, offset);
+  }
+
   override async commit(group: string, topic: string, partition: number, offset: number): Promise<void> {
     this.checkOpen();
     const key = `${group}\u0000${topic}\u0000${partition}`;

@@ -42,6 +42,12 @@ export interface Log {
   /** Offset the next appended record will get. */
   endOffset(topic: string, partition: number): Promise<number>;
   commit(group: string, topic: string, partition: number, offset: number): Promise<void>;
+  /**
+   * Drops the records at and after `offset` in one partition: how an embedded
+   * query undoes sink writes it had not committed before a crash. Logs that cannot
+   * (Kafka) leave it undefined and rely on transactions instead.
+   */
+  truncate?(topic: string, partition: number, offset: number): Promise<void>;
   committed(group: string, topic: string, partition: number): Promise<number | undefined>;
   /** Called after records are appended to any topic. Returns an unsubscribe function. */
   onAppend(listener: (topic: string) => void): () => void;

@@ -64,6 +64,15 @@ export class MemoryLog implements Log {
     return this.partition(topic, partition).length;
   }
 
+  async truncate(topic: string, partition: number, offset: number): Promise<void> {
+    this.truncateSync(topic, partition, offset);
+  }
+
+  protected truncateSync(topic: string, partition: number, offset: number): void {
+    const p = this.partition(topic, partition);
+    if (offset < p.length) p.length = Math.max(0, offset);
+  }
+
   async commit(group: string, topic: string, partition: number, offset: number): Promise<void> {
     this.offsets.set(`${group}\u0000${topic}\u0000${partition}`, offset);
   }

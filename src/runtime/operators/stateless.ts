@@ -160,11 +160,12 @@ export class ProjectOperator implements Operator {
 
   process(rec: Rec): void {
     const row = rec.row;
+    // Without key expressions (transient queries, keyless sinks) the input key passes through.
     if (row === null) {
-      this.next.process({ key: this.keyExprs.length === 0 ? [] : rec.key, row: null, ts: rec.ts, window: rec.window, partition: rec.partition, offset: rec.offset, headers: rec.headers });
+      this.next.process({ key: rec.key, row: null, ts: rec.ts, window: rec.window, partition: rec.partition, offset: rec.offset, headers: rec.headers });
       return;
     }
-    const key = this.keyExprs.length === 0 ? [] : rec.key === null ? null : this.evalAll(this.keyExprs, row, rec);
+    const key = this.keyExprs.length === 0 || rec.key === null ? rec.key : this.evalAll(this.keyExprs, row, rec);
     const value = this.evalAll(this.valueExprs, row, rec);
     this.next.process({ key, row: value, ts: rec.ts, window: rec.window, partition: rec.partition, offset: rec.offset, headers: rec.headers });
   }

@@ -11,6 +11,24 @@ const BATCH = 2000;
 export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
 
 /**
+ * What a query has durably processed: its read positions and, for embedded logs,
+ * the end offset of every sink partition it wrote. Saved in the same atomic
+ * state-store batch as the query's state, so state, positions and sink output
+ * commit together; on restart, sink writes past `sinkEnds` are truncated.
+ */
+export interface Checkpoint {
+  readonly positions: number[][];
+  readonly sinkEnds: Record<string, number>;
+}
+
+/** How a query persists its progress; absent = positions only in the log's committed offsets. */
+export interface Durability {
+  readonly checkpoints: KeyValueStore<Checkpoint>;
+  /** Writes every dirty store entry (state and checkpoint) in one atomic batch. */
+  flush(): Promise<void>;
+}
+
+/**
  * A persistent query bound to its topology: reads its source topic from its
  * positions, pushes batches through the operators synchronously, appends what
  * the sink produced, and commits positions.
@@ -31,7 +49,11 @@ export class RunningQuery {
     readonly sink: DataSource | undefined,
     private readonly topology: Topology,
     readonly stores: readonly KeyValueStore<unknown>[],
+    private readonly durability?: Durability,
   ) {}
+
+  /** End offset of every sink partition written, as `topic\u0000partition`. */
+  private readonly sinkEnds: Record<string, number> = {};
 
   /** The first (left-most) source. */
   get source(): DataSource {
@@ -45,6 +67,17 @@ export class RunningQuery {
 
   /** Sets where reading starts: committed positions, else beginning or end. */
   async init(log: Log, fromBeginning: boolean): Promise<void> {
+    const cp = this.durability?.checkpoints.get('checkpoint');
+    if (cp && cp.positions.length === this.sources.length) {
+      // Undo sink writes the crashed run had not committed, then resume where it had.
+      for (const [k, end] of Object.entries(cp.sinkEnds)) {
+        const [topic, partition] = k.split('\u0000') as [string, string];
+        if (log.truncate && (await log.topic(topic))) await log.truncate(topic, Number(partition), end);
+        this.sinkEnds[k] = end;
+      }
+      this.positions = cp.positions.map((p) => [...p]);
+      return;
+    }
     this.positions = [];
     for (let i = 0; i < this.sources.length; i++) {
       const topic = this.sources[i]!.topic;
@@ -72,13 +105,23 @@ export class RunningQuery {
         progressed = true;
         op.processBatch(records, p);
         pos[p] = records[records.length - 1]!.offset + 1;
+        if (this.sink === undefined) continue; // transient queries keep their positions in memory only
         await this.flushPending(log);
-        // State before positions: after a crash, state is never behind the committed position.
-        for (const store of this.stores) await store.flush();
+        await this.checkpoint();
         await log.commit(this.group(i), topic, p, pos[p]!);
       }
     }
     return progressed;
+  }
+
+  /** Commits state, positions and sink ends together (one store batch when durable). */
+  private async checkpoint(): Promise<void> {
+    if (this.durability) {
+      this.durability.checkpoints.put('checkpoint', { positions: this.positions.map((p) => [...p]), sinkEnds: { ...this.sinkEnds } });
+      await this.durability.flush();
+      return;
+    }
+    for (const store of this.stores) await store.flush();
   }
 
   private async flushPending(log: Log): Promise<void> {
@@ -91,7 +134,8 @@ export class RunningQuery {
       const { topic, partition } = batch[i]!;
       let j = i + 1;
       while (j < batch.length && batch[j]!.topic === topic && batch[j]!.partition === partition) j++;
-      await log.append(topic, partition, batch.slice(i, j).map((x) => x.record));
+      const first = await log.append(topic, partition, batch.slice(i, j).map((x) => x.record));
+      this.sinkEnds[`${topic}\u0000${partition}`] = first + (j - i);
       i = j;
     }
   }

@@ -1,0 +1,65 @@
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+
+/** One accepted statement, with the session properties it ran under. */
+export interface Command {
+  readonly seq: number;
+  readonly sql: string;
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+/**
+ * The data directory's command log (`commands.jsonl`): every accepted DDL and
+ * persistent-query statement, appended and fsynced before it is acknowledged.
+ * On start the engine replays it to rebuild streams, tables, types and queries.
+ * A torn last line (crash mid-append) is dropped on open.
+ */
+export class CommandLog {
+  private fd: number;
+  private constructor(
+    private readonly path: string,
+    readonly commands: Command[],
+  ) {
+    this.fd = openSync(path, 'a');
+  }
+
+  static open(path: string): CommandLog {
+    const commands: Command[] = [];
+    if (existsSync(path)) {
+      const text = readFileSync(path, 'utf8');
+      let valid = 0;
+      for (const line of text.split('\n')) {
+        if (line.trim() === '') {
+          valid += line.length + 1;
+          continue;
+        }
+        try {
+          commands.push(JSON.parse(line) as Command);
+          valid += line.length + 1;
+        } catch {
+          break; // a torn tail: everything after it is dropped
+        }
+      }
+      if (Buffer.byteLength(text.slice(0, Math.min(valid, text.length))) < Buffer.byteLength(text)) {
+        truncateSync(path, Buffer.byteLength(text.slice(0, valid)));
+      }
+    }
+    return new CommandLog(path, commands);
+  }
+
+  /** The sequence number the next command gets (= commands so far). */
+  get nextSeq(): number {
+    return this.commands.length;
+  }
+
+  append(sql: string, properties: Readonly<Record<string, string>>): Command {
+    const cmd: Command = { seq: this.nextSeq, sql, properties };
+    writeSync(this.fd, `${JSON.stringify(cmd)}\n`);
+    fsyncSync(this.fd);
+    this.commands.push(cmd);
+    return cmd;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}

@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { PlanError } from '../../common/errors.js';
+import { T } from '../../common/types.js';
+import type { Print, QueryStatement } from '../../parser/ast/index.js';
+import type { Catalog } from '../../planner/catalog.js';
+import { toPhysical } from '../../planner/physical-plan.js';
+import { planQuery } from '../../planner/query-planner.js';
+import { serializedValueColumns } from '../../planner/schema.js';
+import type { Log, LogRecord } from '../log/log.js';
+import type { ProcessingLogger } from '../operators/record.js';
+import { serdeOptionsFor } from '../serde/serde-for.js';
+import type { SchemaRegistry } from '../serde/serde-types.js';
+import { testFormFromBytes } from '../serde/test-form.js';
+import { MemoryStore } from '../state/store.js';
+import type { TransientQuery } from '../transient-query.js';
+import { RunningQuery } from './running-query.js';
+import { buildTopology } from './topology.js';
+import { PullCollector, PushTerminal, TransientHandle } from './transient.js';
+
+/** Something the engine's pump can advance: a running query or a PRINT. */
+export interface Steppable {
+  readonly id: string;
+  state: 'RUNNING' | 'ERROR' | 'TERMINATED';
+  error: string | undefined;
+  step(log: Log): Promise<boolean>;
+}
+
+/** What starting a transient query needs from the engine. */
+export interface TransientContext {
+  readonly catalog: Catalog;
+  readonly log: Log;
+  readonly logger: ProcessingLogger;
+  readonly registry: SchemaRegistry;
+  readonly properties: Readonly<Record<string, string>>;
+  /** Adds a push query to the engine's pump until its handle closes. */
+  register(query: Steppable, handle: TransientHandle): void;
+  unregister(id: string): void;
+}
+
+function shortId(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/**
+ * Starts a SELECT: with EMIT it is a push query registered with the engine; without,
+ * a pull query that reads each source to its current end, then finishes (tables
+ * give their latest row per key, streams every row).
+ */
+export async function startSelect(ctx: TransientContext, stmt: QueryStatement): Promise<TransientQuery> {
+  const q = stmt.query;
+  const planned = planQuery(q, { catalog: ctx.catalog, persistent: false, properties: ctx.properties });
+  const isPush = q.emit !== undefined;
+  const first = planned.sources[0]!;
+  const id = isPush ? `transient_${first.name}_${shortId()}` : `query_${Date.now()}_${shortId()}`;
+  const columns = planned.output.value.map((c) => ({ name: c.name, type: c.type }));
+  const keyColumns = isPush ? [] : first.schema.key.map((c) => c.name).filter((n) => columns.some((c) => c.name === n));
+  const handle = new TransientHandle(id, isPush ? 'push' : 'pull', columns, keyColumns, () => ctx.unregister(id));
+  const physical = toPhysical(planned.plan);
+  const collector = new PullCollector(planned.isTable);
+  const terminal = isPush ? new PushTerminal(handle, q.limit) : collector;
+  const topology = buildTopology(physical, { queryId: id, log: ctx.logger, sinkPartitions: 1, registry: ctx.registry, store: () => new MemoryStore() }, terminal);
+  const running = new RunningQuery(id, stmt.text, planned.plan, physical, planned.sources, undefined, topology, []);
+  if (isPush) {
+    const reset = (ctx.properties['auto.offset.reset'] ?? ctx.properties['ksql.streams.auto.offset.reset'] ?? 'latest').toLowerCase();
+    await running.init(ctx.log, reset === 'earliest');
+    ctx.register(running, handle);
+    return handle;
+  }
+  await running.init(ctx.log, true);
+  while (await running.step(ctx.log)) {
+    // read every source to its current end
+  }
+  const rows = collector.rows();
+  const n = q.limit === undefined ? rows.length : Math.min(q.limit, rows.length);
+  for (let i = 0; i < n; i++) handle.queue.push(rows[i]!);
+  handle.close();
+  return handle;
+}
+
+/**
+ * PRINT topic: each record as one line of text, as ksqlDB prints them
+ * (`rowtime: …, key: …, value: …, partition: n`), from the end of the topic or
+ * FROM BEGINNING, every INTERVAL-th record, until LIMIT.
+ */
+export async function startPrint(ctx: TransientContext, stmt: Print): Promise<TransientQuery> {
+  const info = (await ctx.log.topic(stmt.topic)) ?? (await ctx.log.topic(stmt.topic.toUpperCase()));
+  if (!info) throw new PlanError(`Could not find topic '${stmt.topic}', or the KSQL user does not have permissions to list the topic. Topic names are case-sensitive.`, stmt.pos);
+  const id = `print_${info.name}_${shortId()}`;
+  const handle = new TransientHandle(id, 'print', [{ name: 'ROW', type: T.STRING }], [], () => ctx.unregister(id));
+  const source = ctx.catalog.allSources().find((s) => s.topic === info.name);
+  const positions: number[] = [];
+  for (let p = 0; p < info.partitions; p++) positions.push(stmt.fromBeginning ? 0 : await ctx.log.endOffset(info.name, p));
+  const interval = Math.max(1, stmt.interval ?? 1);
+  let seen = 0;
+  let printed = 0;
+  const render = (bytes: Buffer | null, isKey: boolean): string => {
+    if (bytes === null) return isKey ? '<null>' : '<null>';
+    if (source) {
+      try {
+        const cols = isKey ? source.schema.key : serializedValueColumns(source.schema);
+        const f = isKey ? source.keyFormat : source.valueFormat;
+        const v = testFormFromBytes(bytes, f.format, cols, serdeOptionsFor(f, isKey, ctx.registry));
+        return typeof v === 'string' ? v : JSON.stringify(v);
+      } catch {
+        // fall through to raw text
+      }
+    }
+    const text = bytes.toString('utf8');
+    return /^[\x20-\x7e\t\r\n\u00a0-\uffff]*$/.test(text) && !text.includes('\ufffd') ? text : `0x${bytes.toString('hex')}`;
+  };
+  const line = (r: LogRecord, partition: number): string => {
+    const d = new Date(r.timestamp);
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    const ts = `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)} Z`;
+    return `rowtime: ${ts}, key: ${render(r.key, true)}, value: ${render(r.value, false)}, partition: ${partition}`;
+  };
+  const printer: Steppable = {
+    id,
+    state: 'RUNNING',
+    error: undefined,
+    async step(log: Log): Promise<boolean> {
+      if (handle.isClosed) return false;
+      let progressed = false;
+      for (let p = 0; p < positions.length; p++) {
+        const records = await log.read(info.name, p, positions[p]!, 1000);
+        if (records.length === 0) continue;
+        progressed = true;
+        positions[p] = records[records.length - 1]!.offset + 1;
+        for (const r of records) {
+          if (seen++ % interval !== 0) continue;
+          handle.queue.push([line(r, p)]);
+          if (stmt.limit !== undefined && ++printed >= stmt.limit) {
+            handle.close();
+            return progressed;
+          }
+        }
+      }
+      return progressed;
+    },
+  };
+  ctx.register(printer, handle);
+  return handle;
+}

@@ -1,0 +1,42 @@
+import type { SqlType } from '../common/types.js';
+
+/** A column of a transient query's result. */
+export interface ResultColumn {
+  readonly name: string;
+  readonly type: SqlType;
+}
+
+/**
+ * A running transient query: a push query (`EMIT CHANGES`, streams rows until
+ * LIMIT, close() or the engine stops), a pull query (rows of the current state,
+ * then done), or a PRINT of a topic (each row is one line of text in `columns`
+ * `[{name:'ROW'…}]`).
+ *
+ * Rows hold SQL values in the runtime representation (see common/types.ts), in
+ * `columns` order; the REST layer turns them into JSON. Consumers iterate `rows`
+ * once; iteration ends when the query completes or is closed. Invariant: after
+ * close(), no further rows are yielded and `done` resolves.
+ */
+export interface TransientQuery {
+  /** ksqlDB-style id, e.g. `transient_PAGEVIEWS_123` (pull queries: a fresh uuid-like id). */
+  readonly id: string;
+  readonly kind: 'push' | 'pull' | 'print';
+  readonly columns: readonly ResultColumn[];
+  /** Key columns of the result, by name (empty for streams without keys). */
+  readonly keyColumns: readonly string[];
+  readonly rows: AsyncIterable<readonly unknown[]>;
+  /** Stops the query (idempotent). */
+  close(): void;
+  /** Resolves when the query has finished (LIMIT reached, pull done, closed, or failed). */
+  readonly done: Promise<void>;
+  /** Set when the query failed while running. */
+  readonly error?: string;
+}
+
+/** Per-request options for executing statements or starting queries over HTTP. */
+export interface RequestOptions {
+  /** `streamsProperties` of the request: overrides for this request only. */
+  readonly properties?: Readonly<Record<string, string>>;
+  /** `sessionVariables` of the request: `${name}` substitutions. */
+  readonly variables?: Readonly<Record<string, string>>;
+}
