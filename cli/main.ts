@@ -8,6 +8,8 @@ Usage:
   sluice test --sql-file FILE --input-file FILE --output-file FILE
                                  run one test the way ksql-test-runner does
   sluice test DIR...             run every test case directory below DIR
+  sluice server [--port 8088] [--data-dir DIR] …
+                                 serve ksqlDB's REST API (sluice server --help)
   sluice version                 print the version
   sluice help                    this text
 `;
@@ -17,6 +19,8 @@ async function main(argv: readonly string[]): Promise<number> {
   switch (cmd) {
     case 'test':
       return testCommand(rest);
+    case 'server':
+      return (await import('./server-command.js')).serverCommand(rest);
     case 'version':
     case '--version':
       console.log(VERSION);

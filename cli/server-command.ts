@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Engine } from '../src/runtime/engine.js';
+import { readAuthFile, startServer } from '../src/server/index.js';
+
+const USAGE = `Usage: sluice server [--port 8088] [--host 127.0.0.1] [--data-dir ./sluice-data]
+                     [--config sluice.properties] [--auth-file FILE]
+                     [--tls-cert FILE --tls-key FILE]
+
+Properties the server reads from --config (besides engine properties such as
+auto.offset.reset, which apply to every request):
+  ksql.service.id                     reported by /info (default default_)
+  ksql.max.push.queries               concurrent push queries (default 100)
+  sluice.server.body.limit.bytes      largest request body (default 1048576)
+  sluice.server.request.timeout.ms    non-streaming request time limit (default 60000)`;
+
+/** Reads a Java-style properties file: `key=value` or `key: value` lines, `#`/`!` comments. */
+export function readProperties(path: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      const line = raw.trim();
+      if (line === '' || line.startsWith('#') || line.startsWith('!')) return;
+      const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(line);
+      if (!m) throw new Error(`${path}:${i + 1}: expected key=value`);
+      out[m[1]!] = m[2]!;
+    });
+  return out;
+}
+
+function intOption(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${value}'`);
+  return n;
+}
+
+/**
+ * `sluice server`: opens the durable engine on the data directory, serves the
+ * REST API, and shuts down gracefully on SIGINT/SIGTERM (push queries closed,
+ * engine closed, port released). Resolves with the exit code.
+ */
+export async function serverCommand(argv: readonly string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        config: { type: 'string' },
+        'auth-file': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    console.error(`sluice server: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if ((args['tls-cert'] === undefined) !== (args['tls-key'] === undefined)) {
+    console.error('sluice server: --tls-cert and --tls-key go together');
+    return 2;
+  }
+  const properties = args.config ? readProperties(args.config) : {};
+  const port = intOption(args.port, '--port', 8088);
+  const users = args['auth-file'] ? readAuthFile(args['auth-file']) : undefined;
+  const tls = args['tls-cert'] && args['tls-key'] ? { cert: readFileSync(args['tls-cert']), key: readFileSync(args['tls-key']) } : undefined;
+  const engine = await Engine.open({ dataDir: resolve(args['data-dir'] ?? './sluice-data'), properties });
+  let server;
+  try {
+    server = await startServer({
+      engine,
+      port,
+      host: args.host ?? '127.0.0.1',
+      users,
+      tls,
+      maxPushQueries: intOption(properties['ksql.max.push.queries'], 'ksql.max.push.queries', 100),
+      bodyLimit: intOption(properties['sluice.server.body.limit.bytes'], 'sluice.server.body.limit.bytes', 1024 * 1024),
+      requestTimeoutMs: intOption(properties['sluice.server.request.timeout.ms'], 'sluice.server.request.timeout.ms', 60_000),
+      serviceId: properties['ksql.service.id'],
+      properties,
+    });
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
+  console.log(`Sluice server listening on ${server.url}`);
+  const running = server;
+  return new Promise<number>((done) => {
+    const stop = (signal: string) => {
+      console.log(`Received ${signal}, shutting down`);
+      running.close().then(
+        () => done(0),
+        (e: unknown) => {
+          console.error(`sluice server: shutdown failed: ${(e as Error).message}`);
+          done(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}

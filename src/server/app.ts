@@ -1,0 +1,130 @@
+import http from 'node:http';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { ErrorCode } from '../common/errors.js';
+import { checkBasicAuth } from './auth.js';
+import type { ServerContext } from './context.js';
+import { HttpError, badRequest, genericError, toGenericError } from './errors.js';
+import type { Handler } from './listener.js';
+import { registerInfoRoutes } from './routes/info.js';
+import { registerInsertRoutes } from './routes/inserts.js';
+import { registerKsqlRoutes } from './routes/ksql.js';
+import { registerQueryRoutes } from './routes/query.js';
+import { registerTopicRoutes } from './routes/topics.js';
+import { stringifyJson } from './values.js';
+
+/** Routes whose request body is a stream the handler reads itself. */
+const STREAMING_BODY_ROUTES = new Set(['/inserts-stream']);
+
+/** The JSON media type to answer with: ksqlDB's versioned type when the client asked for it. */
+export function responseType(req: FastifyRequest): string {
+  const accept = req.headers.accept ?? '';
+  if (accept.includes('application/vnd.ksql.v1+json')) return 'application/vnd.ksql.v1+json';
+  return 'application/json';
+}
+
+/** Sends a JSON body (exact numbers kept) with a status. */
+export function sendJson(req: FastifyRequest, reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.code(status).type(responseType(req)).send(stringifyJson(body));
+}
+
+/** Sends an HttpError as ksqlDB does: status `error_code / 100` and the error JSON. */
+export function sendError(req: FastifyRequest, reply: FastifyReply, err: HttpError): FastifyReply {
+  for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
+  return sendJson(req, reply, err.status, err.body);
+}
+
+/** Reads a request body as text, failing with 413 beyond `limit` bytes. */
+function readBody(req: FastifyRequest, payload: NodeJS.ReadableStream, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    payload.on('data', (c: Buffer) => {
+      if (failed) return;
+      size += c.length;
+      if (size > limit) {
+        failed = true;
+        reject(new HttpError(genericError(41300, `Request body is larger than the limit of ${limit} bytes.`)));
+        return;
+      }
+      chunks.push(c);
+    });
+    payload.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    payload.on('error', (e: Error) => {
+      if (!failed) reject(badRequest(`Could not read the request body: ${e.message}`));
+    });
+    void req;
+  });
+}
+
+/**
+ * Builds the fastify application: body parsing (JSON, any content type, with
+ * ksqlDB errors for malformed bodies), Basic authentication, ksqlDB-shaped
+ * errors for every failure, and all routes. Returns the app and the request
+ * handler the listener gives HTTP/1.1 and HTTP/2 requests to.
+ */
+export async function buildApp(ctx: ServerContext): Promise<{ app: FastifyInstance; handler: Handler }> {
+  let handler: Handler | undefined;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: ctx.settings.bodyLimit,
+    return503OnClosing: false,
+    serverFactory: (h) => {
+      handler = h as unknown as Handler;
+      return http.createServer();
+    },
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (req, payload, done) => {
+    if (STREAMING_BODY_ROUTES.has(req.routeOptions.url ?? '')) {
+      done(null, payload);
+      return;
+    }
+    readBody(req, payload, ctx.settings.bodyLimit).then(
+      (text) => {
+        if (text.trim() === '') return done(null, undefined);
+        try {
+          done(null, JSON.parse(text) as unknown);
+        } catch (e) {
+          done(badRequest(`Malformed JSON in request body: ${(e as Error).message}`) as unknown as FastifyError, undefined);
+        }
+      },
+      (e: unknown) => done(e as FastifyError, undefined),
+    );
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (ctx.closing) return sendError(req, reply, new HttpError(genericError(ErrorCode.SERVER_SHUTTING_DOWN, 'The server is shutting down')));
+    if (ctx.settings.users.size > 0) {
+      const refused = checkBasicAuth(req.headers.authorization, ctx.settings.users);
+      if (refused) return sendError(req, reply, refused);
+    }
+    return undefined;
+  });
+
+  app.setErrorHandler((err: FastifyError | HttpError | Error, req, reply) => {
+    if (reply.sent || reply.raw.headersSent) return;
+    if (err instanceof HttpError) return sendError(req, reply, err);
+    const status = (err as FastifyError).statusCode;
+    if (status === 413) return sendError(req, reply, new HttpError(genericError(41300, `Request body is larger than the limit of ${ctx.settings.bodyLimit} bytes.`)));
+    if (status !== undefined && status >= 400 && status < 500) return sendError(req, reply, new HttpError(genericError(status * 100, err.message)));
+    return sendError(req, reply, toGenericError(err));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    sendError(req, reply, new HttpError(genericError(ErrorCode.NOT_FOUND, `No endpoint ${req.method} ${req.url.split('?')[0] ?? ''}`)));
+  });
+
+  registerKsqlRoutes(app, ctx);
+  registerQueryRoutes(app, ctx);
+  registerInsertRoutes(app, ctx);
+  registerInfoRoutes(app, ctx);
+  registerTopicRoutes(app, ctx);
+
+  await app.ready();
+  if (!handler) throw new Error('fastify did not create its request handler');
+  return { app, handler };
+}

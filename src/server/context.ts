@@ -1,0 +1,123 @@
+import type { TransientQuery } from '../runtime/transient-query.js';
+import type { ServerEngine } from './engine-port.js';
+import { HttpError, MAX_PUSH_QUERIES_EXCEEDED, badRequest, genericError } from './errors.js';
+
+/** Server settings after defaults are applied. */
+export interface ServerSettings {
+  /** Largest request body accepted, in bytes (streaming inserts: per line). */
+  readonly bodyLimit: number;
+  /** Push queries that may run at once; the next one is refused with 40003. */
+  readonly maxPushQueries: number;
+  /** Longest time a non-streaming request may take, in ms (0: no limit). */
+  readonly requestTimeoutMs: number;
+  /** `HTTP Basic` users (name → password); empty map: no authentication. */
+  readonly users: ReadonlyMap<string, string>;
+  readonly version: string;
+  readonly serviceId: string;
+  readonly kafkaClusterId: string;
+  /** Server-level properties (from `--config`), reported by SHOW PROPERTIES / is_valid_property. */
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+/** Keeps the running push queries, so `/close-query` and shutdown can reach them and their number is bounded. */
+export class PushQueryRegistry {
+  private readonly active = new Map<string, TransientQuery>();
+
+  constructor(private readonly max: number) {}
+
+  get size(): number {
+    return this.active.size;
+  }
+
+  /** @throws HttpError 40003 when the limit of concurrent push queries is reached. */
+  checkCapacity(): void {
+    if (this.active.size >= this.max) {
+      throw new HttpError(genericError(MAX_PUSH_QUERIES_EXCEEDED, `Not executing query as maximum number of push queries has been reached: ${this.max}`));
+    }
+  }
+
+  add(q: TransientQuery): void {
+    this.active.set(q.id, q);
+  }
+
+  remove(id: string): void {
+    this.active.delete(id);
+  }
+
+  get(id: string): TransientQuery | undefined {
+    return this.active.get(id);
+  }
+
+  /** Closes every push query (shutdown). */
+  closeAll(): void {
+    for (const q of this.active.values()) q.close();
+    this.active.clear();
+  }
+}
+
+/** Status of a command by command id, for `/status`. */
+export interface CommandStatusRecord {
+  readonly status: string;
+  readonly message: string;
+  readonly queryId: string | null;
+}
+
+/** Everything route handlers share. */
+export interface ServerContext {
+  readonly engine: ServerEngine;
+  readonly settings: ServerSettings;
+  readonly pushQueries: PushQueryRegistry;
+  readonly commandStatuses: Map<string, CommandStatusRecord>;
+  /** Set once shutdown starts: new requests are refused with 50300. */
+  closing: boolean;
+}
+
+/** A parsed JSON request body checked to be an object. */
+export type JsonObject = Record<string, unknown>;
+
+/**
+ * Checks a request body: an object holding only `allowed` fields.
+ * @throws HttpError 40000 naming the first problem.
+ */
+export function requireObject(body: unknown, allowed: readonly string[]): JsonObject {
+  if (body === undefined || body === null) throw badRequest('Request body is missing: expected a JSON object.');
+  if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('Request body must be a JSON object.');
+  for (const k of Object.keys(body)) {
+    if (!allowed.includes(k)) throw badRequest(`Unrecognized field "${k}": expected one of ${allowed.map((a) => `"${a}"`).join(', ')}.`);
+  }
+  return body as JsonObject;
+}
+
+/** A required string field. @throws HttpError 40000 */
+export function stringField(o: JsonObject, name: string): string {
+  const v = o[name];
+  if (typeof v !== 'string') throw badRequest(`Field "${name}" is required and must be a string.`);
+  return v;
+}
+
+/**
+ * An optional map of strings (`streamsProperties`, `sessionVariables`).
+ * Numbers and booleans are accepted and turned into text, as ksqlDB does.
+ * @throws HttpError 40000
+ */
+export function stringMapField(o: JsonObject, name: string): Record<string, string> | undefined {
+  const v = o[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) throw badRequest(`Field "${name}" must be a JSON object.`);
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v as object)) {
+    if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') out[k] = String(x);
+    else throw badRequest(`Field "${name}.${k}" must be a string, number or boolean.`);
+  }
+  return out;
+}
+
+/** Rejects with a 50000 error when `p` takes longer than `ms` (0: never). */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  if (ms <= 0) return p;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HttpError(genericError(50000, `${what} timed out after ${ms} ms.`))), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,36 @@
+import type { Log } from '../runtime/log/log.js';
+import type { ProcessingLogEntry } from '../runtime/operators/record.js';
+import type { StatementResult } from '../runtime/statement-result.js';
+import type { RequestOptions, TransientQuery } from '../runtime/transient-query.js';
+
+/** A persistent query as the server needs to see it (SHOW QUERIES, /clusterStatus). */
+export interface PersistentQueryView {
+  readonly id: string;
+  readonly statementText: string;
+  readonly state: string;
+}
+
+/** One record for {@link ServerEngine.produce}. */
+export interface ProduceRecord {
+  readonly key?: unknown;
+  readonly value: unknown;
+  readonly partition?: number;
+}
+
+/**
+ * What the REST server needs from the engine: the contract of
+ * `src/runtime/engine.ts`'s `Engine`. The server is written against this port
+ * so that it can be tested and started independently of how the engine is
+ * built.
+ */
+export interface ServerEngine {
+  execute(sql: string, opts?: RequestOptions): Promise<StatementResult[]>;
+  startQuery(sql: string, opts?: RequestOptions): Promise<TransientQuery>;
+  insert(target: string, row: Record<string, unknown>): Promise<void>;
+  produce(topic: string, records: readonly ProduceRecord[]): Promise<readonly { partition: number; offset: number }[]>;
+  close(): Promise<void>;
+  readonly commandSequenceNumber: number;
+  readonly queries: ReadonlyMap<string, PersistentQueryView>;
+  readonly processingLog: readonly ProcessingLogEntry[];
+  readonly log: Log;
+}

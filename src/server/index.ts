@@ -1,0 +1,7 @@
+/**
+ * The ksqlDB-compatible REST server: `startServer(options)` serves an engine
+ * over HTTP/1.1 and HTTP/2 on one port.
+ */
+export { startServer, type RunningServer, type ServerOptions } from './server.js';
+export type { ServerEngine } from './engine-port.js';
+export { readAuthFile } from './auth.js';

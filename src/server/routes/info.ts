@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import { ErrorCode } from '../../common/errors.js';
+import { sendJson } from '../app.js';
+import type { ServerContext } from '../context.js';
+import { HttpError, genericError } from '../errors.js';
+
+/** Properties a request may never override (ksqlDB's immutable server properties). */
+const IMMUTABLE_PROPERTIES = new Set([
+  'ksql.service.id',
+  'ksql.extension.dir',
+  'ksql.internal.topic.replicas',
+  'ksql.persistent.prefix',
+  'ksql.query.persistent.active.limit',
+  'ksql.streams.state.dir',
+  'bootstrap.servers',
+  'ksql.streams.bootstrap.servers',
+]);
+
+/** Prefixes and names ksqlDB recognises as ksql, streams, consumer or producer properties. */
+const KNOWN_PREFIXES = ['ksql.', 'ksql.streams.', 'auto.offset.reset', 'processing.guarantee', 'cache.max.bytes.buffering', 'commit.interval.ms', 'num.stream.threads', 'consumer.', 'producer.', 'streams.'];
+
+/** `/info`, `/healthcheck`, `/clusterStatus`, `/is_valid_property/{name}`. */
+export function registerInfoRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/info', async (req, reply) =>
+    sendJson(req, reply, 200, {
+      KsqlServerInfo: {
+        version: ctx.settings.version,
+        kafkaClusterId: ctx.settings.kafkaClusterId,
+        ksqlServiceId: ctx.settings.serviceId,
+        serverStatus: ctx.closing ? 'TERMINATING' : 'RUNNING',
+      },
+    }),
+  );
+
+  app.get('/healthcheck', async (req, reply) => {
+    const healthy = !ctx.closing;
+    return sendJson(req, reply, healthy ? 200 : 503, {
+      isHealthy: healthy,
+      details: { metastore: { isHealthy: healthy }, kafka: { isHealthy: healthy }, commandRunner: { isHealthy: healthy } },
+      serverState: healthy ? 'READY' : 'TERMINATING',
+    });
+  });
+
+  app.get('/clusterStatus', async (req, reply) => {
+    const now = Date.now();
+    const activeStandbyPerQuery: Record<string, unknown> = {};
+    for (const q of ctx.engine.queries.values()) {
+      activeStandbyPerQuery[q.id] = { activeStores: [], activePartitions: [], standByStores: [], standByPartitions: [] };
+    }
+    const host = req.headers.host ?? (req.headers[':authority'] as string | undefined) ?? 'localhost';
+    return sendJson(req, reply, 200, {
+      clusterStatus: {
+        [host]: { hostAlive: true, lastStatusUpdateMs: now, activeStandbyPerQuery, hostStoreLags: { stateStoreLags: {}, updateTimeMs: now } },
+      },
+    });
+  });
+
+  app.get<{ Params: { name: string } }>('/is_valid_property/:name', async (req, reply) => {
+    const name = req.params.name;
+    if (IMMUTABLE_PROPERTIES.has(name)) {
+      throw new HttpError(
+        genericError(
+          ErrorCode.BAD_REQUEST,
+          `One or more properties overrides set locally are prohibited by the KSQL server (use UNSET to reset their default value): [${name}]`,
+        ),
+      );
+    }
+    if (!KNOWN_PREFIXES.some((p) => name === p || name.startsWith(p)) && !(name in ctx.settings.properties)) {
+      throw new HttpError(genericError(ErrorCode.BAD_REQUEST, `Not recognizable as ksql, streams, consumer, or producer property: '${name}'`));
+    }
+    return sendJson(req, reply, 200, true);
+  });
+}

@@ -1,0 +1,96 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode } from '../../common/errors.js';
+import type { ServerContext } from '../context.js';
+import { HttpError, badRequest, errorCode, errorMessage, genericError } from '../errors.js';
+import { stringifyJson } from '../values.js';
+import { writeChunk } from './stream-io.js';
+
+/** Splits a byte stream into lines (without the newline); a last unterminated line counts too. */
+async function* lines(body: AsyncIterable<Buffer | string>, limit: number): AsyncGenerator<string> {
+  let pending = '';
+  for await (const chunk of body) {
+    pending += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl).replace(/\r$/, '');
+      pending = pending.slice(nl + 1);
+      if (line.trim() !== '') yield line;
+    }
+    if (pending.length > limit) throw badRequest(`A line of the inserts stream is larger than the limit of ${limit} bytes.`);
+  }
+  if (pending.trim() !== '') yield pending;
+}
+
+/** Name of the stream to insert into, as the engine knows it; ksqlDB resolves it case-insensitively. */
+async function resolveTarget(ctx: ServerContext, target: string): Promise<string> {
+  const candidates = [target.toUpperCase(), target];
+  for (const name of candidates) {
+    try {
+      const [d] = await ctx.engine.execute(`DESCRIBE \`${name.replace(/`/g, '``')}\`;`);
+      if (d?.kind !== 'SourceDescription') continue;
+      if (d.source.sourceType === 'TABLE') throw new HttpError(genericError(ErrorCode.BAD_STATEMENT, 'Cannot insert into a table'));
+      return d.source.name;
+    } catch (e) {
+      if (e instanceof HttpError) throw e;
+    }
+  }
+  throw new HttpError(genericError(ErrorCode.BAD_STATEMENT, `Cannot insert values into an unknown stream: ${target}`));
+}
+
+async function serveInserts(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const body = req.body as AsyncIterable<Buffer> | undefined;
+  if (!body || typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function') {
+    throw badRequest('Request body is missing: expected {"target": "<stream>"} then one JSON row per line.');
+  }
+  const it = lines(body, ctx.settings.bodyLimit)[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) throw badRequest('Request body is missing: expected {"target": "<stream>"} then one JSON row per line.');
+  let args: unknown;
+  try {
+    args = JSON.parse(first.value) as unknown;
+  } catch {
+    throw badRequest('Malformed JSON in the first line of the inserts stream: expected {"target": "<stream>"}.');
+  }
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw badRequest('The first line of the inserts stream must be {"target": "<stream>"}.');
+  const extra = Object.keys(args).find((k) => k !== 'target' && k !== 'properties' && k !== 'requestProperties');
+  if (extra !== undefined) throw badRequest(`Unrecognized field "${extra}" in the inserts stream arguments.`);
+  const target = (args as { target?: unknown }).target;
+  if (typeof target !== 'string' || target === '') throw badRequest('Field "target" is required and must be a string.');
+  const name = await resolveTarget(ctx, target);
+
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'content-type': 'application/json' });
+  let seq = 0;
+  try {
+    for (let next = await it.next(); !next.done; next = await it.next()) {
+      const n = seq++;
+      let row: unknown;
+      try {
+        row = JSON.parse(next.value) as unknown;
+      } catch {
+        await writeChunk(res, `${stringifyJson({ status: 'error', seq: n, error_code: ErrorCode.BAD_REQUEST, message: 'Invalid JSON in inserts stream' })}\n`);
+        continue;
+      }
+      if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+        await writeChunk(res, `${stringifyJson({ status: 'error', seq: n, error_code: ErrorCode.BAD_REQUEST, message: 'Each row of an inserts stream must be a JSON object' })}\n`);
+        continue;
+      }
+      try {
+        await ctx.engine.insert(name, row as Record<string, unknown>);
+        await writeChunk(res, `${stringifyJson({ status: 'ok', seq: n })}\n`);
+      } catch (e) {
+        await writeChunk(res, `${stringifyJson({ status: 'error', seq: n, error_code: errorCode(e), message: errorMessage(e) })}\n`);
+      }
+    }
+  } catch (e) {
+    await writeChunk(res, `${stringifyJson({ status: 'error', seq, error_code: errorCode(e), message: errorMessage(e) })}\n`);
+  } finally {
+    res.end();
+  }
+}
+
+/** `/inserts-stream`: `{"target": "S"}` then one JSON row per line; one ack per row. */
+export function registerInsertRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post('/inserts-stream', (req, reply) => serveInserts(ctx, req, reply));
+}

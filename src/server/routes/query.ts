@@ -1,0 +1,164 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode } from '../../common/errors.js';
+import { formatType } from '../../common/types.js';
+import { parseStatement, splitStatements, substituteVariables, type Statement } from '../../parser/index.js';
+import type { RequestOptions, TransientQuery } from '../../runtime/transient-query.js';
+import { sendJson } from '../app.js';
+import { requireObject, stringField, stringMapField, type JsonObject, type ServerContext } from '../context.js';
+import { HttpError, badRequest, errorCode, errorMessage, genericError, statementError, toStatementError } from '../errors.js';
+import { rowToJson, schemaString, stringifyJson } from '../values.js';
+import { writeChunk } from './stream-io.js';
+
+const QUERY_FIELDS = ['ksql', 'sql', 'streamsProperties', 'properties', 'sessionVariables', 'commandSequenceNumber', 'requestProperties'];
+
+/** The media type `/query-stream` answers with by default: one JSON document per line. */
+export const DELIMITED = 'application/vnd.ksqlapi.delimited.v1';
+
+/** A query request's SQL (`ksql` or `sql`) and options. */
+interface QueryRequest {
+  readonly sql: string;
+  readonly stmt: Statement;
+  readonly opts: RequestOptions;
+}
+
+function readQueryRequest(body: unknown): QueryRequest {
+  const o: JsonObject = requireObject(body, QUERY_FIELDS);
+  const sql = o['sql'] !== undefined ? stringField(o, 'sql') : stringField(o, 'ksql');
+  const properties = { ...stringMapField(o, 'streamsProperties'), ...stringMapField(o, 'properties') };
+  const variables = stringMapField(o, 'sessionVariables');
+  const slices = splitStatements(sql);
+  if (slices.length !== 1) throw new HttpError(statementError(ErrorCode.BAD_STATEMENT, `Expected exactly one KSQL statement; found ${slices.length} instead`, sql));
+  const text = variables ? substituteVariables(slices[0]!.text, new Map(Object.entries(variables))) : slices[0]!.text;
+  let stmt: Statement;
+  try {
+    stmt = parseStatement(text);
+  } catch (e) {
+    throw toStatementError(e, sql);
+  }
+  if (stmt.kind !== 'QueryStatement' && stmt.kind !== 'Print') {
+    throw new HttpError(statementError(ErrorCode.BAD_STATEMENT, `Statement type \`${stmt.kind}' not supported for this resource`, sql));
+  }
+  return { sql: text, stmt, opts: { properties, variables } };
+}
+
+/** Push queries (EMIT CHANGES) and PRINT stream until stopped; they count against the push query limit. */
+function isStreaming(stmt: Statement): boolean {
+  return stmt.kind === 'Print' || (stmt.kind === 'QueryStatement' && stmt.query.emit !== undefined);
+}
+
+/** Starts a transient query, registering push queries so `/close-query` and shutdown reach them. */
+async function start(ctx: ServerContext, r: QueryRequest): Promise<TransientQuery> {
+  const streaming = isStreaming(r.stmt);
+  if (streaming) ctx.pushQueries.checkCapacity();
+  let q: TransientQuery;
+  try {
+    q = await ctx.engine.startQuery(r.sql, r.opts);
+  } catch (e) {
+    throw toStatementError(e, r.sql);
+  }
+  if (q.kind !== 'pull') ctx.pushQueries.add(q);
+  return q;
+}
+
+/** Hands the response to the caller: status 200, no buffering, closes the query when the client goes away. */
+function openStream(reply: FastifyReply, q: TransientQuery, contentType: string): { res: FastifyReply['raw']; gone: () => boolean } {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'content-type': contentType });
+  let gone = false;
+  res.on('close', () => {
+    if (!res.writableFinished) {
+      gone = true;
+      q.close();
+    }
+  });
+  return { res, gone: () => gone };
+}
+
+/** Why a query ended, in ksqlDB's words for `/query`'s final message. */
+function finalMessage(q: TransientQuery, closedByRequest: boolean): string | undefined {
+  if (q.kind === 'pull') return undefined;
+  return closedByRequest ? 'Query Completed' : 'Limit Reached';
+}
+
+const closedByRequest = new WeakSet<TransientQuery>();
+
+async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const r = readQueryRequest(req.body);
+  const q = await start(ctx, r);
+  const type = (req.headers.accept ?? '').includes('application/vnd.ksql.v1+json') ? 'application/vnd.ksql.v1+json' : 'application/json';
+  const { res, gone } = openStream(reply, q, q.kind === 'print' ? 'text/plain' : type);
+  try {
+    if (q.kind === 'print') {
+      for await (const row of q.rows) {
+        if (gone()) break;
+        await writeChunk(res, `${String(row[0])}\n`);
+      }
+      return;
+    }
+    await writeChunk(res, `[${stringifyJson({ header: { queryId: q.id, schema: schemaString(q.columns) } })}`);
+    try {
+      for await (const row of q.rows) {
+        if (gone()) break;
+        await writeChunk(res, `,\n${stringifyJson({ row: { columns: rowToJson(row, q.columns) } })}`);
+      }
+      await q.done;
+      if (q.error !== undefined) throw new Error(q.error);
+      const fin = finalMessage(q, closedByRequest.has(q));
+      if (fin !== undefined && !gone()) await writeChunk(res, `,\n${stringifyJson({ finalMessage: fin })}`);
+    } catch (e) {
+      const message = q.error ?? errorMessage(e, r.sql);
+      if (!gone()) await writeChunk(res, `,\n${stringifyJson({ errorMessage: genericError(errorCode(e), message) })}`);
+    }
+    if (!gone()) await writeChunk(res, ']\n');
+  } finally {
+    q.close();
+    ctx.pushQueries.remove(q.id);
+    if (!gone()) res.end();
+  }
+}
+
+async function serveQueryStream(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const r = readQueryRequest(req.body);
+  const q = await start(ctx, r);
+  const accept = req.headers.accept ?? '';
+  const asJson = accept.includes('application/json') && !accept.includes(DELIMITED);
+  const { res, gone } = openStream(reply, q, asJson ? 'application/json' : DELIMITED);
+  const sep = asJson ? ',' : '\n';
+  try {
+    const meta = { queryId: q.id, columnNames: q.columns.map((c) => c.name), columnTypes: q.columns.map((c) => formatType(c.type)) };
+    await writeChunk(res, asJson ? `[${stringifyJson(meta)}` : stringifyJson(meta));
+    try {
+      for await (const row of q.rows) {
+        if (gone()) break;
+        await writeChunk(res, `${sep}${stringifyJson(rowToJson(row, q.columns))}`);
+      }
+      await q.done;
+      if (q.error !== undefined) throw new Error(q.error);
+    } catch (e) {
+      const message = q.error ?? errorMessage(e, r.sql);
+      if (!gone()) await writeChunk(res, `${sep}${stringifyJson(genericError(errorCode(e), message))}`);
+    }
+    if (!gone()) await writeChunk(res, asJson ? ']' : '\n');
+  } finally {
+    q.close();
+    ctx.pushQueries.remove(q.id);
+    if (!gone()) res.end();
+  }
+}
+
+/** `/query` (chunked JSON array), `/query-stream` (delimited or JSON), `/close-query`. */
+export function registerQueryRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post('/query', (req, reply) => serveQuery(ctx, req, reply));
+  app.post('/query-stream', (req, reply) => serveQueryStream(ctx, req, reply));
+  app.post('/close-query', async (req, reply) => {
+    const body = requireObject(req.body, ['queryId']);
+    const id = stringField(body, 'queryId');
+    const q = ctx.pushQueries.get(id);
+    if (!q) throw badRequest(`No query with id ${id}`);
+    closedByRequest.add(q);
+    q.close();
+    ctx.pushQueries.remove(id);
+    return sendJson(req, reply, 200, {});
+  });
+}

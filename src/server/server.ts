@@ -1,0 +1,82 @@
+import { buildApp } from './app.js';
+import { PushQueryRegistry, type ServerContext, type ServerSettings } from './context.js';
+import type { ServerEngine } from './engine-port.js';
+import { Listener, type TlsOptions } from './listener.js';
+
+/** Options of {@link startServer}. Everything but `engine` has a default. */
+export interface ServerOptions {
+  /** The engine to serve (normally the runtime's `Engine`). */
+  readonly engine: ServerEngine;
+  /** Port to listen on; 0 picks a free one. Default 8088. */
+  readonly port?: number;
+  /** Interface to bind. Default 127.0.0.1. */
+  readonly host?: string;
+  /** HTTP Basic users (name → password). None: no authentication. */
+  readonly users?: ReadonlyMap<string, string>;
+  readonly tls?: TlsOptions;
+  /** Largest request body in bytes. Default 1 MiB. */
+  readonly bodyLimit?: number;
+  /** Concurrent push queries allowed. Default 100 (ksqlDB's `ksql.max.push.queries`). */
+  readonly maxPushQueries?: number;
+  /** Time limit of non-streaming requests in ms. Default 60 000; 0 disables. */
+  readonly requestTimeoutMs?: number;
+  readonly version?: string;
+  /** `ksql.service.id`. Default `default_`. */
+  readonly serviceId?: string;
+  /** Server properties (from `--config`). */
+  readonly properties?: Readonly<Record<string, string>>;
+  /** Close the engine when the server closes. Default true. */
+  readonly closeEngine?: boolean;
+}
+
+/** A started server. */
+export interface RunningServer {
+  readonly port: number;
+  readonly host: string;
+  /** `http://host:port` (or https). */
+  readonly url: string;
+  readonly engine: ServerEngine;
+  /** Graceful shutdown: refuses new requests, ends push queries, closes connections, releases the port, closes the engine. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the ksqlDB-compatible REST server on an engine: HTTP/1.1 and HTTP/2
+ * (h2c with prior knowledge, or ALPN over TLS) on one port.
+ */
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const engine = opts.engine;
+  const settings: ServerSettings = {
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    maxPushQueries: opts.maxPushQueries ?? 100,
+    requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
+    users: opts.users ?? new Map(),
+    version: opts.version ?? '0.1.0',
+    serviceId: opts.serviceId ?? opts.properties?.['ksql.service.id'] ?? 'default_',
+    kafkaClusterId: 'sluice-embedded-log',
+    properties: opts.properties ?? {},
+  };
+  const ctx: ServerContext = { engine, settings, pushQueries: new PushQueryRegistry(settings.maxPushQueries), commandStatuses: new Map(), closing: false };
+  const { app, handler } = await buildApp(ctx);
+  const listener = new Listener(handler, { tls: opts.tls, requestTimeoutMs: settings.requestTimeoutMs });
+  const host = opts.host ?? '127.0.0.1';
+  const port = await listener.listen(opts.port ?? 8088, host);
+  let closing: Promise<void> | undefined;
+  const scheme = opts.tls ? 'https' : 'http';
+  return {
+    port,
+    host,
+    url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    engine,
+    close() {
+      closing ??= (async () => {
+        ctx.closing = true;
+        ctx.pushQueries.closeAll();
+        await listener.close();
+        await app.close();
+        if (opts.closeEngine ?? true) await engine.close();
+      })();
+      return closing;
+    },
+  };
+}
