@@ -16,7 +16,7 @@ export interface Command {
 export class CommandLog {
   private fd: number;
   private constructor(
-    private readonly path: string,
+    path: string,
     readonly commands: Command[],
   ) {
     this.fd = openSync(path, 'a');
