@@ -159,6 +159,10 @@ class QueryPlanner {
         const isKey = i < schema.key.length;
         if ((RESERVED_COLUMN_NAMES.has(c.name) && !isKey) || c.name.startsWith('KSQL_SYNTH_')) return;
         out.push({ expr: { kind: 'ColumnRef', name: c.name, pos: item.pos }, pos: item.pos, fromStar: isKey });
+        // A transient SELECT * of a windowed source shows the window bounds after the key.
+        if (i === schema.key.length - 1 && !this.ctx.persistent && schema.window) {
+          for (const w of [PSEUDO.WINDOWSTART, PSEUDO.WINDOWEND]) out.push({ expr: { kind: 'ColumnRef', name: w, pos: item.pos }, pos: item.pos });
+        }
       });
     }
     return out;

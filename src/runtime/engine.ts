@@ -61,7 +61,13 @@ export interface EngineOptions {
   readonly flushStores?: () => Promise<void>;
   /** Releases what the engine was opened with (log files, state database). */
   readonly onClose?: () => Promise<void>;
+  /** Also write processing-log entries to the KSQL_PROCESSING_LOG stream (servers). */
+  readonly processingLogStream?: boolean;
 }
+
+/** Topic and stream holding the processing log when it is a stream. */
+export const PROCESSING_LOG_TOPIC = 'sluice_processing_log';
+export const PROCESSING_LOG_STREAM = 'KSQL_PROCESSING_LOG';
 
 /** Statements recorded in the command log and replayed on start. */
 const LOGGED: ReadonlySet<Statement['kind']> = new Set(['CreateSource', 'CreateAsSelect', 'InsertInto', 'DropSource', 'Terminate', 'CreateType', 'DropType']);
@@ -92,6 +98,8 @@ export class Engine {
   private closed = false;
   private lock: Promise<unknown> = Promise.resolve();
   private unsubscribe: (() => void) | undefined;
+  /** Processing-log entries waiting to be appended to the processing-log stream. */
+  private readonly pendingLogEntries: (ProcessingLogEntry & { loggedAt: number })[] = [];
 
   constructor(private readonly opts: EngineOptions) {
     this.registry = opts.schemaRegistry ?? new InMemorySchemaRegistry();
@@ -101,6 +109,7 @@ export class Engine {
       error: (e) => {
         if (this.processingLog.length >= MAX_PROCESSING_LOG) this.processingLog.shift();
         this.processingLog.push(e);
+        if (opts.processingLogStream) this.pendingLogEntries.push({ ...e, loggedAt: Date.now() });
         opts.processingLogger?.error(e);
       },
     };
@@ -180,15 +189,60 @@ export class Engine {
       flushStores: () => stores.flushAll(),
       commandLog,
       autoPump: options.autoPump ?? true,
+      processingLogStream: true,
       onClose: async () => {
         await stores.close();
         await log.close();
         commandLog.close();
       },
     });
+    await engine.createProcessingLogStream();
     await engine.replay(commandLog.commands);
     if (engine.opts.autoPump) engine.schedulePump();
     return engine;
+  }
+
+  /**
+   * Registers KSQL_PROCESSING_LOG, the stream of records queries skipped and
+   * values they could not compute (its topic is created when missing).
+   */
+  async createProcessingLogStream(): Promise<void> {
+    if (!(await this.log.topic(PROCESSING_LOG_TOPIC))) await this.log.createTopic(PROCESSING_LOG_TOPIC, 1);
+    this.catalog.putSource({
+      name: PROCESSING_LOG_STREAM,
+      sourceType: 'STREAM',
+      schema: {
+        key: [],
+        value: [
+          { name: 'QUERY_ID', type: T.STRING, namespace: 'VALUE' },
+          { name: 'MESSAGE', type: T.STRING, namespace: 'VALUE' },
+          { name: 'TOPIC', type: T.STRING, namespace: 'VALUE' },
+          { name: 'PARTITION', type: T.INTEGER, namespace: 'VALUE' },
+          { name: 'OFFSET', type: T.BIGINT, namespace: 'VALUE' },
+          { name: 'LOGGED_AT', type: T.BIGINT, namespace: 'VALUE' },
+        ],
+      },
+      topic: PROCESSING_LOG_TOPIC,
+      keyFormat: { format: 'NONE' },
+      valueFormat: { format: 'JSON' },
+      isSource: true,
+      sqlText: `CREATE SOURCE STREAM ${PROCESSING_LOG_STREAM} (QUERY_ID STRING, MESSAGE STRING, TOPIC STRING, PARTITION INT, OFFSET BIGINT, LOGGED_AT BIGINT) WITH (KAFKA_TOPIC='${PROCESSING_LOG_TOPIC}', VALUE_FORMAT='JSON');`,
+    });
+  }
+
+  /** Appends queued processing-log entries to their stream's topic. */
+  private async flushProcessingLog(): Promise<void> {
+    if (this.pendingLogEntries.length === 0 || !this.catalog.getSource(PROCESSING_LOG_STREAM)) return;
+    const entries = this.pendingLogEntries.splice(0);
+    await this.log.append(
+      PROCESSING_LOG_TOPIC,
+      0,
+      entries.map((e) => ({
+        key: null,
+        value: Buffer.from(JSON.stringify({ QUERY_ID: e.queryId, MESSAGE: e.message, TOPIC: e.topic ?? null, PARTITION: e.partition ?? null, OFFSET: e.offset ?? null, LOGGED_AT: e.loggedAt })),
+        timestamp: e.loggedAt,
+      })),
+    );
   }
 
   private async replay(commands: readonly Command[]): Promise<void> {
@@ -670,6 +724,7 @@ export class Engine {
           this.transients.get(q.id)?.handle.fail(q.error ?? 'query failed');
         }
       }
+      await this.flushProcessingLog();
       if (!progressed || this.closed) return;
     }
   }
