@@ -121,3 +121,9 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** A statement as ksqlDB echoes it in `statementText`: trimmed, ending with `;`. */
+export function withSemicolon(text: string): string {
+  const t = text.trim();
+  return t.endsWith(';') ? t : `${t};`;
+}

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ErrorCode } from '../../common/errors.js';
 import { parseStatement, splitStatements, substituteVariables, type Statement } from '../../parser/index.js';
 import { sendJson } from '../app.js';
-import { requireObject, stringField, stringMapField, withTimeout, type JsonObject, type ServerContext } from '../context.js';
+import { requireObject, stringField, stringMapField, withSemicolon, withTimeout, type JsonObject, type ServerContext } from '../context.js';
 import { commandId, toEntity, type KsqlEntity } from '../entities.js';
 import { HttpError, QUERY_ENDPOINT_MESSAGE, badRequest, genericError, notFound, statementError, toStatementError } from '../errors.js';
 
@@ -14,10 +14,6 @@ interface PreparedStatement {
   readonly shown: string;
 }
 
-function withSemicolon(text: string): string {
-  const t = text.trim();
-  return t.endsWith(';') ? t : `${t};`;
-}
 
 /**
  * Splits and parses every statement first, as ksqlDB validates a whole request
@@ -85,6 +81,13 @@ export async function runKsql(ctx: ServerContext, body: JsonObject): Promise<Ksq
       case 'Undefine':
         variables.delete(stmt.name);
         continue;
+      case 'Show':
+        // Variables live in the request (DEFINE never reaches the engine).
+        if (stmt.what === 'VARIABLES') {
+          entities.push({ '@type': 'variables', statementText: shown, variables: [...variables].map(([name, value]) => ({ name, value })), warnings: [] });
+          continue;
+        }
+        break;
       default:
         break;
     }

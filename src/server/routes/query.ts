@@ -4,7 +4,7 @@ import { formatType } from '../../common/types.js';
 import { parseStatement, splitStatements, substituteVariables, type Statement } from '../../parser/index.js';
 import type { RequestOptions, TransientQuery } from '../../runtime/transient-query.js';
 import { sendJson } from '../app.js';
-import { requireObject, stringField, stringMapField, type JsonObject, type ServerContext } from '../context.js';
+import { requireObject, stringField, stringMapField, withSemicolon, type JsonObject, type ServerContext } from '../context.js';
 import { HttpError, badRequest, errorCode, errorMessage, genericError, statementError, toStatementError } from '../errors.js';
 import { rowToJson, schemaString, stringifyJson } from '../values.js';
 import { writeChunk } from './stream-io.js';
@@ -33,10 +33,10 @@ function readQueryRequest(body: unknown): QueryRequest {
   try {
     stmt = parseStatement(text);
   } catch (e) {
-    throw toStatementError(e, sql);
+    throw toStatementError(e, withSemicolon(text), [], text);
   }
   if (stmt.kind !== 'QueryStatement' && stmt.kind !== 'Print') {
-    throw new HttpError(statementError(ErrorCode.BAD_STATEMENT, `Statement type \`${stmt.kind}' not supported for this resource`, sql));
+    throw new HttpError(statementError(ErrorCode.BAD_STATEMENT, `Statement type \`${stmt.kind}' not supported for this resource`, withSemicolon(text)));
   }
   return { sql: text, stmt, opts: { properties, variables } };
 }
@@ -54,7 +54,7 @@ async function start(ctx: ServerContext, r: QueryRequest): Promise<TransientQuer
   try {
     q = await ctx.engine.startQuery(r.sql, r.opts);
   } catch (e) {
-    throw toStatementError(e, r.sql);
+    throw toStatementError(e, withSemicolon(r.sql), [], r.sql);
   }
   if (q.kind !== 'pull') ctx.pushQueries.add(q);
   return q;
@@ -96,19 +96,20 @@ async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: Fastif
       }
       return;
     }
-    await writeChunk(res, `[${stringifyJson({ header: { queryId: q.id, schema: schemaString(q.columns) } })}`);
+    // One JSON array, one element per line: `[{header}`, `,{row}`, …, `]`.
+    await writeChunk(res, `[${stringifyJson({ header: { queryId: q.id, schema: schemaString(q.columns) } })}\n`);
     try {
       for await (const row of q.rows) {
         if (gone()) break;
-        await writeChunk(res, `,\n${stringifyJson({ row: { columns: rowToJson(row, q.columns) } })}`);
+        await writeChunk(res, `,${stringifyJson({ row: { columns: rowToJson(row, q.columns) } })}\n`);
       }
       await q.done;
       if (q.error !== undefined) throw new Error(q.error);
       const fin = finalMessage(q, closedByRequest.has(q));
-      if (fin !== undefined && !gone()) await writeChunk(res, `,\n${stringifyJson({ finalMessage: fin })}`);
+      if (fin !== undefined && !gone()) await writeChunk(res, `,${stringifyJson({ finalMessage: fin })}\n`);
     } catch (e) {
       const message = q.error ?? errorMessage(e, r.sql);
-      if (!gone()) await writeChunk(res, `,\n${stringifyJson({ errorMessage: genericError(errorCode(e), message) })}`);
+      if (!gone()) await writeChunk(res, `,${stringifyJson({ errorMessage: genericError(errorCode(e), message) })}\n`);
     }
     if (!gone()) await writeChunk(res, ']\n');
   } finally {
@@ -124,22 +125,27 @@ async function serveQueryStream(ctx: ServerContext, req: FastifyRequest, reply: 
   const accept = req.headers.accept ?? '';
   const asJson = accept.includes('application/json') && !accept.includes(DELIMITED);
   const { res, gone } = openStream(reply, q, asJson ? 'application/json' : DELIMITED);
-  const sep = asJson ? ',' : '\n';
+  // Delimited: every document ends with a newline. JSON: one array, documents separated by commas.
+  let first = true;
+  const emit = (doc: string) => {
+    const text = asJson ? `${first ? '[' : ','}${doc}` : `${doc}\n`;
+    first = false;
+    return writeChunk(res, text);
+  };
   try {
-    const meta = { queryId: q.id, columnNames: q.columns.map((c) => c.name), columnTypes: q.columns.map((c) => formatType(c.type)) };
-    await writeChunk(res, asJson ? `[${stringifyJson(meta)}` : stringifyJson(meta));
+    await emit(stringifyJson({ queryId: q.id, columnNames: q.columns.map((c) => c.name), columnTypes: q.columns.map((c) => formatType(c.type)) }));
     try {
       for await (const row of q.rows) {
         if (gone()) break;
-        await writeChunk(res, `${sep}${stringifyJson(rowToJson(row, q.columns))}`);
+        await emit(stringifyJson(rowToJson(row, q.columns)));
       }
       await q.done;
       if (q.error !== undefined) throw new Error(q.error);
     } catch (e) {
       const message = q.error ?? errorMessage(e, r.sql);
-      if (!gone()) await writeChunk(res, `${sep}${stringifyJson(genericError(errorCode(e), message))}`);
+      if (!gone()) await emit(stringifyJson(genericError(errorCode(e), message)));
     }
-    if (!gone()) await writeChunk(res, asJson ? ']' : '\n');
+    if (!gone() && asJson) await writeChunk(res, ']');
   } finally {
     q.close();
     ctx.pushQueries.remove(q.id);
