@@ -1,0 +1,100 @@
+/**
+ * DDL statements: CREATE STREAM/TABLE (with schema inference) and DROP.
+ */
+import { queriesReading, queriesWriting } from './inspect.js';
+import {  PlanError } from '../../common/errors.js';
+import type {  FormatSpec } from '../../common/formats.js';
+import type {  Statement } from '../../parser/ast/index.js';
+import type { DataSource } from '../../planner/data-source.js';
+import { inferenceNeeds, planCreateSource, type InferenceRequest, type InferredColumns } from '../../planner/ddl-planner.js';
+import { serializedValueColumns } from '../../planner/schema.js';
+import { WithProperties } from '../../planner/with-properties.js';
+import { serdeFor } from '../serde/serde-for.js';
+import { InMemorySchemaRegistry } from '../serde/schema-registry.js';
+import { inferColumnsFromRegistry } from '../serde/schema-inference.js';
+import type {  StatementResult } from '../statement-result.js';
+import type { Engine } from '../engine.js';
+
+/** Rejects a source whose formats cannot hold its schema (e.g. KAFKA with a STRUCT). */
+export function checkFormats(e: Engine, source: DataSource, pos: Statement['pos']): void {
+  const check = (spec: FormatSpec, cols: DataSource['schema']['key'], isKey: boolean) => {
+    try {
+      serdeFor(spec, cols, isKey, e.registry);
+    } catch (e) {
+      throw new PlanError((e as Error).message, pos);
+    }
+  };
+  check(source.keyFormat, source.schema.key, true);
+  check(source.valueFormat, serializedValueColumns(source.schema), false);
+}
+
+export async function createSource(e: Engine, s: Extract<Statement, { kind: 'CreateSource' }>): Promise<StatementResult> {
+  const existing = e.catalog.getSource(s.name);
+  const what = s.sourceType === 'STREAM' ? 'stream' : 'table';
+  if (existing) {
+    if (s.ifNotExists) return { kind: 'Message', statementText: s.text, message: `Cannot add ${what} ${s.name}: A ${what} with the same name already exists.` };
+    if (!s.orReplace) {
+      throw new PlanError(`Cannot add ${what} '${s.name}': A ${existing.sourceType.toLowerCase()} with the same name already exists`, s.pos);
+    }
+    if (existing.isSource) throw new PlanError(`Cannot add ${what} '${s.name}': CREATE OR REPLACE is not supported on source ${what}s.`, s.pos);
+  }
+  const planned = planCreateSource(s, e.catalog, e.ddlConfig(), inferColumns(e, s));
+  checkFormats(e, planned.source, s.pos);
+  const info = await e.log.topic(planned.source.topic);
+  if (!info) {
+    if (planned.partitions === undefined && !e.opts.autoCreateTopics) {
+      throw new PlanError(`Topic '${planned.source.topic}' does not exist. If you want to create a new topic for the ${what} please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE ${s.sourceType} ${s.name} (...) WITH (KAFKA_TOPIC='${planned.source.topic}', PARTITIONS=2, ...);`, s.pos);
+    }
+    await e.log.createTopic(planned.source.topic, planned.partitions ?? 1);
+  } else if (planned.partitions !== undefined && planned.partitions !== info.partitions) {
+    throw new PlanError(`A Kafka topic with the name '${planned.source.topic}' already exists, with different partition/replica configuration than required. KSQL expects ${planned.partitions} partitions (topic has ${info.partitions}).`, s.pos);
+  }
+  e.catalog.putSource(planned.source);
+  return { kind: 'Message', statementText: s.text, message: `${s.sourceType === 'STREAM' ? 'Stream' : 'Table'} created` };
+}
+
+/** Columns for the sides of a CREATE that take them from the schema registry. */
+export function inferColumns(e: Engine, s: Extract<Statement, { kind: 'CreateSource' }>): InferredColumns {
+  const needs = inferenceNeeds(s, e.ddlConfig());
+  const topic = new WithProperties(s.properties, s.pos).string('KAFKA_TOPIC') ?? '';
+  const side = (req: InferenceRequest | undefined, isKey: boolean) => {
+    if (!req) return undefined;
+    try {
+      return inferColumnsFromRegistry(e.registry as InMemorySchemaRegistry, topic, req.format, {
+        isKey,
+        schemaFullName: req.schemaFullName,
+        wrapSingleValue: req.wrapSingleValue,
+        schemaId: req.schemaId,
+      });
+    } catch (e) {
+      if (!req.required && /does not exist/.test((e as Error).message)) return undefined;
+      throw new PlanError((e as Error).message, s.pos);
+    }
+  };
+  const key = side(needs.key, true);
+  const value = side(needs.value, false);
+  return { key: key?.columns, value: value?.columns, keySchemaId: key?.schemaId, valueSchemaId: value?.schemaId };
+}
+
+export async function dropSource(e: Engine, s: Extract<Statement, { kind: 'DropSource' }>): Promise<StatementResult> {
+  const source = e.catalog.getSource(s.name);
+  if (!source) {
+    if (s.ifExists) return { kind: 'Message', statementText: s.text, message: `Source \`${s.name}\` does not exist.` };
+    throw new PlanError(`Source ${s.name} does not exist.`, s.pos);
+  }
+  if (source.isSource && s.deleteTopic) {
+    throw new PlanError(`Cannot delete topic for read-only source: ${source.name}`, s.pos);
+  }
+  if (source.sourceType !== s.sourceType) {
+    throw new PlanError(`Incompatible data source type is ${source.sourceType}, but statement was DROP ${s.sourceType}`, s.pos);
+  }
+  const readers = queriesReading(e, source.name).filter((q) => q.sink !== source.name);
+  if (readers.length > 0) {
+    throw new PlanError(`Cannot drop ${source.name}.\nThe following queries read from this source: [${readers.map((q) => q.id).join(', ')}].\nYou need to terminate them before dropping ${source.name}.`, s.pos);
+  }
+  for (const q of queriesWriting(e, source.name)) e.queries.delete(q.id);
+  e.catalog.dropSource(source.name);
+  if (s.deleteTopic) await e.log.deleteTopic(source.topic);
+  return { kind: 'Message', statementText: s.text, message: `Source \`${source.name}\` (topic: ${source.topic}) was dropped.` };
+}
+

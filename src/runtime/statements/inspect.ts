@@ -1,0 +1,86 @@
+/**
+ * Statements that inspect or stop running queries: SHOW, EXPLAIN, TERMINATE.
+ */
+import { windowInfo } from './persistent.js';
+import { assertNever } from '../../common/assert.js';
+import {  PlanError } from '../../common/errors.js';
+import { listFunctions } from '../../functions/registry.js';
+import type {  Statement } from '../../parser/ast/index.js';
+import type { DataSource } from '../../planner/data-source.js';
+import { explainQuery } from '../../planner/explain.js';
+import {  type LogicalPlan } from '../../planner/logical-plan.js';
+import { toPhysical } from '../../planner/physical-plan.js';
+import { planQuery } from '../../planner/query-planner.js';
+import { RunningQuery } from '../query/running-query.js';
+import type { QueryInfo, StatementResult } from '../statement-result.js';
+import type { Engine } from '../engine.js';
+
+export function queriesReading(e: Engine, name: string): QueryInfo[] {
+  return [...e.queries.values()].filter((q) => q.sources.some((x) => x.name === name)).map(queryInfo);
+}
+
+export function queriesWriting(e: Engine, name: string): QueryInfo[] {
+  return [...e.queries.values()].filter((q) => q.sink?.name === name).map(queryInfo);
+}
+
+export function terminate(e: Engine, s: Extract<Statement, { kind: 'Terminate' }>): StatementResult {
+  if (s.queryId === undefined) {
+    for (const q of e.queries.values()) q.state = 'TERMINATED';
+    e.queries.clear();
+    return { kind: 'Message', statementText: s.text, message: 'All queries terminated.' };
+  }
+  const id = s.queryId.toUpperCase();
+  const q = e.queries.get(id) ?? e.queries.get(s.queryId);
+  if (!q) throw new PlanError(`Unknown queryId: ${s.queryId}`, s.pos);
+  q.state = 'TERMINATED';
+  e.queries.delete(q.id);
+  return { kind: 'Message', statementText: s.text, message: 'Query terminated.' };
+}
+
+export async function show(e: Engine, s: Extract<Statement, { kind: 'Show' }>): Promise<StatementResult> {
+  switch (s.what) {
+    case 'STREAMS':
+    case 'TABLES': {
+      const type = s.what === 'STREAMS' ? 'STREAM' : 'TABLE';
+      return { kind: 'Sources', statementText: s.text, sourceType: type, sources: e.catalog.allSources().filter((x) => x.sourceType === type), extended: s.extended };
+    }
+    case 'QUERIES':
+      return { kind: 'Queries', statementText: s.text, queries: [...e.queries.values()].map(queryInfo), extended: s.extended };
+    case 'TOPICS':
+      return { kind: 'Topics', statementText: s.text, topics: await e.log.listTopics(), extended: s.extended };
+    case 'PROPERTIES':
+      return { kind: 'Properties', statementText: s.text, properties: Object.fromEntries(e.properties), overwritten: [...e.properties.keys()] };
+    case 'FUNCTIONS':
+      return { kind: 'Functions', statementText: s.text, functions: listFunctions().map((f) => ({ name: f.name, type: f.type, category: f.category })) };
+    case 'TYPES':
+      return { kind: 'Types', statementText: s.text, types: e.catalog.types };
+    case 'VARIABLES':
+      return { kind: 'Variables', statementText: s.text, variables: e.variables };
+    default:
+      return assertNever(s.what, 'SHOW target');
+  }
+}
+
+export function explain(e: Engine, s: Extract<Statement, { kind: 'Explain' }>): StatementResult {
+  if (s.queryId !== undefined) {
+    const q = e.queries.get(s.queryId.toUpperCase()) ?? e.queries.get(s.queryId);
+    if (!q) throw new PlanError(`Query with id:${s.queryId} does not exist, use SHOW QUERIES to view the full set of running queries.`, s.pos);
+    return { kind: 'Explain', statementText: s.text, queryId: q.id, text: explainQuery(q.logical, q.physical) };
+  }
+  const inner = s.statement;
+  if (!inner || (inner.kind !== 'CreateAsSelect' && inner.kind !== 'InsertInto' && inner.kind !== 'QueryStatement')) {
+    throw new PlanError('EXPLAIN only supports queries: CREATE … AS SELECT, INSERT INTO … SELECT, and SELECT.', s.pos);
+  }
+  const name = inner.kind === 'CreateAsSelect' ? inner.name : inner.kind === 'InsertInto' ? inner.target : undefined;
+  const planned = planQuery(inner.query, { catalog: e.catalog, sinkName: name, persistent: inner.kind !== 'QueryStatement' });
+  const target = inner.kind === 'InsertInto' ? e.catalog.getSource(inner.target) : undefined;
+  const sink: DataSource | undefined = inner.kind === 'CreateAsSelect'
+    ? { ...planned.sources[0]!, name: inner.name, sourceType: inner.sourceType, schema: planned.output, topic: inner.name, sqlText: inner.text, window: windowInfo(planned), isSource: false, timestampColumn: undefined }
+    : target;
+  const logical: LogicalPlan = sink ? { kind: 'Sink', input: planned.plan, target: sink, schema: planned.plan.schema } : planned.plan;
+  return { kind: 'Explain', statementText: s.text, text: explainQuery(logical, toPhysical(logical)) };
+}
+
+export function queryInfo(q: RunningQuery): QueryInfo {
+  return { id: q.id, statementText: q.statementText, sink: q.sink?.name, sinkTopic: q.sink?.topic, sources: q.sources.map((x) => x.name), state: q.state };
+}

@@ -1,0 +1,222 @@
+/**
+ * Statements that start persistent queries (CREATE … AS SELECT, INSERT INTO … SELECT)
+ * and INSERT INTO … VALUES.
+ */
+import { checkFormats } from './ddl.js';
+import { queriesWriting } from './inspect.js';
+import {  PlanError } from '../../common/errors.js';
+import type { FormatName } from '../../common/formats.js';
+import { T, canImplicitlyCast, isNumeric, typeEquals, type SqlType } from '../../common/types.js';
+import type { TypedExpression } from '../../planner/typed-expression.js';
+import type { CreateAsSelect, InsertInto, InsertValues, Statement } from '../../parser/ast/index.js';
+import type { DataSource, WindowInfo } from '../../planner/data-source.js';
+import { ExpressionTyper } from '../../planner/expression-typer.js';
+import { inputsOf, sourcesOf, type LogicalPlan } from '../../planner/logical-plan.js';
+import { toPhysical } from '../../planner/physical-plan.js';
+import { planQuery, type PlannedQuery } from '../../planner/query-planner.js';
+import { serializedValueColumns } from '../../planner/schema.js';
+import { WithProperties, parseDelimiter } from '../../planner/with-properties.js';
+import { compile } from '../expr/compile.js';
+import { RunningQuery, type Checkpoint } from '../query/running-query.js';
+import {  writeRow } from '../json-writes.js';
+import { buildTopology } from '../query/topology.js';
+import { MemoryStore, type KeyValueStore } from '../state/store.js';
+import type {  StatementResult } from '../statement-result.js';
+import type { Engine } from '../engine.js';
+
+export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<StatementResult> {
+  const existing = e.catalog.getSource(s.name);
+  if (existing && !s.orReplace) {
+    if (s.ifNotExists) return { kind: 'Message', statementText: s.text, message: `Cannot add ${s.sourceType.toLowerCase()} ${s.name}: already exists.` };
+    throw new PlanError(`Cannot add ${s.sourceType.toLowerCase()} '${s.name}': A ${existing.sourceType.toLowerCase()} with the same name already exists`, s.pos);
+  }
+  const props = new WithProperties(s.properties, s.pos);
+  const planned = planQuery(s.query, { catalog: e.catalog, sinkName: s.name, persistent: true, allowKeylessProjection: e.newPlanner(), properties: Object.fromEntries(e.properties), sinkValueFormat: new WithProperties(s.properties, s.pos).format('VALUE_FORMAT') ?? new WithProperties(s.properties, s.pos).format('FORMAT') });
+  if (s.sourceType === 'STREAM' && planned.isTable) {
+    throw new PlanError('Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.', s.pos);
+  }
+  if (s.sourceType === 'TABLE' && !planned.isTable) {
+    throw new PlanError('Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.', s.pos);
+  }
+  const from = planned.sources[0]!;
+  const format = props.format('FORMAT');
+  const explicitKey = props.format('KEY_FORMAT') ?? format;
+  if (explicitKey !== undefined && explicitKey !== 'NONE' && planned.output.key.length === 0 && s.query.partitionBy) {
+    throw new PlanError('Key format specified for stream without key columns.', s.pos);
+  }
+  let keyFormat: FormatName = explicitKey ?? from.keyFormat.format;
+  if (planned.output.key.length === 0) keyFormat = 'NONE';
+  else if (keyFormat === 'NONE' && explicitKey === undefined) keyFormat = e.ddlConfig().defaultKeyFormat;
+  const valueFormat = props.format('VALUE_FORMAT') ?? format ?? from.valueFormat.format;
+  const valueCols = planned.output.value;
+  const wrapProp = props.boolean('WRAP_SINGLE_VALUE');
+  if (wrapProp !== undefined && valueCols.length !== 1) {
+    throw new PlanError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas", s.pos);
+  }
+  const sameKeyFormat = keyFormat === from.keyFormat.format;
+  const sameValueFormat = valueFormat === from.valueFormat.format;
+  const sink: DataSource = {
+    name: s.name,
+    sourceType: s.sourceType,
+    schema: planned.output,
+    topic: props.string('KAFKA_TOPIC') ?? `${e.properties.get('ksql.output.topic.name.prefix') ?? ''}${s.name}`,
+    keyFormat: {
+      format: keyFormat,
+      delimiter: parseDelimiter(props.string('KEY_DELIMITER'), s.pos) ?? (sameKeyFormat ? from.keyFormat.delimiter : undefined),
+    },
+    valueFormat: {
+      format: valueFormat,
+      wrapSingleValue: valueCols.length === 1 ? (wrapProp ?? e.ddlConfig().wrapSingleValues) : undefined,
+      delimiter: parseDelimiter(props.string('VALUE_DELIMITER'), s.pos) ?? (sameValueFormat ? from.valueFormat.delimiter : undefined),
+      schemaFullName: props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME'),
+    },
+    timestampColumn: props.string('TIMESTAMP')?.toUpperCase(),
+    timestampFormat: props.string('TIMESTAMP_FORMAT'),
+    window: windowInfo(planned),
+    isSource: false,
+    sqlText: s.text,
+  };
+  checkFormats(e, sink, s.pos);
+  if (existing && s.orReplace) {
+    for (const q of queriesWriting(e, existing.name)) e.queries.delete(q.id);
+  }
+  const fromInfo = await e.log.topic(from.topic);
+  const partitions = props.int('PARTITIONS') ?? fromInfo?.partitions ?? 1;
+  const queryId = e.nextQueryId(s.sourceType === 'STREAM' ? 'CSAS' : 'CTAS', s.name);
+  await checkCopartitioned(e, planned.plan, s.pos);
+  const withWriter: DataSource = { ...sink, writerQueryId: queryId };
+  await launchQuery(e, queryId, s.text, planned, withWriter, partitions);
+  e.catalog.putSource(withWriter);
+  return { kind: 'Message', statementText: s.text, message: `Created query with ID ${queryId}`, queryId };
+}
+
+export async function insertInto(e: Engine, s: InsertInto): Promise<StatementResult> {
+  const target = e.requireSource(s.target, s.pos);
+  if (target.isSource) throw new PlanError(`Cannot insert into read-only ${target.sourceType.toLowerCase()}: ${target.name}`, s.pos);
+  if (target.sourceType === 'TABLE') {
+    throw new PlanError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, s.pos);
+  }
+  const planned = planQuery(s.query, { catalog: e.catalog, sinkName: target.name, persistent: true, allowKeylessProjection: e.newPlanner(), properties: Object.fromEntries(e.properties), sinkValueFormat: target.valueFormat.format });
+  if (planned.isTable) throw new PlanError(`INSERT INTO can only be used to insert from a stream. The query produces a table.`, s.pos);
+  const same = (a: DataSource['schema']['key'], b: DataSource['schema']['key']) =>
+    a.length === b.length && a.every((c, i) => c.name === b[i]!.name && (typeEquals(c.type, b[i]!.type) || canImplicitlyCast(c.type, b[i]!.type) || (isNumeric(c.type) && b[i]!.type.kind === 'DECIMAL')));
+  const targetValue = serializedValueColumns(target.schema);
+  if (!same(planned.output.key, target.schema.key) || !same(planned.output.value, targetValue)) {
+    const fmt = (cols: DataSource['schema']['key'], keyCount: number) => cols.map((c, i) => `\`${c.name}\` ${c.type.kind}${i < keyCount ? ' KEY' : ''}`).join(', ');
+    throw new PlanError(
+      `Incompatible schema between results and sink.\nResult schema is ${fmt([...planned.output.key, ...planned.output.value], planned.output.key.length)}\nSink schema is ${fmt([...target.schema.key, ...targetValue], target.schema.key.length)}`,
+      s.pos,
+    );
+  }
+  await checkCopartitioned(e, planned.plan, s.pos);
+  const coerced = castToSink(planned, target);
+  const info = await e.log.topic(target.topic);
+  const queryId = e.nextQueryId('INSERTQUERY');
+  await launchQuery(e, queryId, s.text, coerced, target, info?.partitions ?? 1);
+  return { kind: 'Message', statementText: s.text, message: `Created query with ID ${queryId}`, queryId };
+}
+
+/** Tables cannot be repartitioned: a join with a table needs both sides on as many partitions. */
+export async function checkCopartitioned(e: Engine, plan: LogicalPlan, pos: Statement['pos']): Promise<void> {
+  if (plan.kind === 'Join' && plan.spec.kind !== 'STREAM_STREAM') {
+    const left = sourcesOf(plan.left)[0]!;
+    const right = sourcesOf(plan.right)[0]!;
+    const lp = (await e.log.topic(left.topic))?.partitions ?? 1;
+    const rp = (await e.log.topic(right.topic))?.partitions ?? 1;
+    if (lp !== rp) {
+      throw new PlanError(`Can't join \`${left.name}\` with \`${right.name}\` since the number of partitions don't match. \`${left.name}\` partitions = ${lp}; \`${right.name}\` partitions = ${rp}. Please repartition either one so that the number of partitions match.`, pos);
+    }
+  }
+  for (const i of inputsOf(plan)) await checkCopartitioned(e, i, pos);
+}
+
+export async function launchQuery(e: Engine, queryId: string, text: string, planned: PlannedQuery, sink: DataSource, partitions: number): Promise<void> {
+  const logical: LogicalPlan = { kind: 'Sink', input: planned.plan, target: sink, schema: planned.plan.schema };
+  const physical = toPhysical(logical);
+  if (!(await e.log.topic(sink.topic))) await e.log.createTopic(sink.topic, partitions);
+  const info = await e.log.topic(sink.topic);
+  const stores: KeyValueStore<unknown>[] = [];
+  const topology = buildTopology(physical, {
+    queryId,
+    log: e.logger,
+    sinkPartitions: info?.partitions ?? partitions,
+    registry: e.registry,
+    store: <V>(name: string) => {
+      const st = (e.opts.storeFactory?.(queryId, name) ?? new MemoryStore<unknown>()) as KeyValueStore<V>;
+      stores.push(st as KeyValueStore<unknown>);
+      return st;
+    },
+  });
+  const durability = e.opts.flushStores && e.opts.storeFactory
+    ? { checkpoints: e.opts.storeFactory(queryId, '__checkpoint') as KeyValueStore<Checkpoint>, flush: e.opts.flushStores }
+    : undefined;
+  const q = new RunningQuery(queryId, text, logical, physical, planned.sources, sink, topology, stores, durability);
+  const reset = (e.properties.get('auto.offset.reset') ?? e.properties.get('ksql.streams.auto.offset.reset') ?? 'latest').toLowerCase();
+  await q.init(e.log, reset === 'earliest');
+  e.queries.set(queryId, q);
+}
+
+export async function insertValues(e: Engine, s: InsertValues): Promise<StatementResult> {
+  const target = e.requireSource(s.target, s.pos);
+  if (target.isSource) throw new PlanError(`Cannot insert values into read-only ${target.sourceType.toLowerCase()}: ${target.name}`, s.pos);
+  const all = [...target.schema.key, ...target.schema.value];
+  const columns = s.columns ?? [...target.schema.key, ...target.schema.value.filter((c) => c.namespace === 'VALUE')].map((c) => c.name);
+  if (columns.length !== s.values.length) {
+    throw new PlanError(`Expected a value for each column. Expected Columns: [${columns.join(', ')}]. Got ${s.values.length} values`, s.pos);
+  }
+  const headerCols = columns.filter((c) => all.find((x) => x.name === c)?.namespace === 'HEADER');
+  if (headerCols.length > 0) throw new PlanError(`Cannot insert into HEADER columns: ${headerCols.join(', ')}`, s.pos);
+  const typer = new ExpressionTyper({ columns: [], types: e.catalog.types });
+  const byName = new Map<string, unknown>();
+  let rowtime: number | undefined;
+  columns.forEach((name, i) => {
+    const expr = s.values[i]!;
+    let type: SqlType;
+    if (name === 'ROWTIME') type = T.BIGINT;
+    else if (name === 'ROWPARTITION' || name === 'ROWOFFSET') throw new PlanError(`Cannot insert into pseudo column ${name}`, expr.pos);
+    else {
+      const col = all.find((c) => c.name === name);
+      if (!col) throw new PlanError(`Column name ${name} does not exist.`, expr.pos);
+      type = col.type;
+    }
+    const typed = typer.coerce(typer.type(expr), type, expr.pos);
+    let v: unknown;
+    try {
+      v = compile(typed)([], []);
+    } catch (e) {
+      throw new PlanError(`Failed to insert values into '${target.name}'. ${(e as Error).message}`, expr.pos);
+    }
+    if (name === 'ROWTIME') rowtime = v as number;
+    else byName.set(name, v);
+  });
+  const key = target.schema.key.map((c) => byName.get(c.name) ?? null);
+  const value = serializedValueColumns(target.schema).map((c) => byName.get(c.name) ?? null);
+  if (target.timestampColumn && rowtime === undefined) {
+    const tv = byName.get(target.timestampColumn);
+    if (typeof tv === 'number') rowtime = tv;
+  }
+  await writeRow(target, key, value, rowtime ?? Date.now(), e.log, e.registry);
+  return { kind: 'Message', statementText: s.text, message: '' };
+}
+
+/** INSERT INTO: widens result columns to the sink's types (ksqlDB's implicit casts). */
+export function castToSink(planned: PlannedQuery, target: DataSource): PlannedQuery {
+  const plan = planned.plan;
+  if (plan.kind !== 'Project') return planned;
+  const cast = (exprs: readonly TypedExpression[], cols: readonly { type: SqlType }[]) =>
+    exprs.map((e, i) => {
+      const want = cols[i]?.type;
+      return want && !typeEquals(e.type, want) ? ({ kind: 'Cast', type: want, operand: e } as TypedExpression) : e;
+    });
+  const valueCols = serializedValueColumns(target.schema);
+  const project: LogicalPlan = { ...plan, keyExprs: cast(plan.keyExprs, target.schema.key), valueExprs: cast(plan.valueExprs, valueCols) };
+  return { ...planned, plan: project, output: { key: target.schema.key, value: valueCols } };
+}
+
+export function windowInfo(p: PlannedQuery): WindowInfo | undefined {
+  const w = p.window;
+  if (!w) return undefined;
+  if (w.kind === 'SOURCE') return { type: w.type, sizeMs: w.sizeMs };
+  if (w.kind === 'SESSION') return { type: 'SESSION' };
+  return { type: w.kind, sizeMs: w.sizeMs };
+}
