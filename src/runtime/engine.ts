@@ -4,10 +4,10 @@ import type { FormatName } from '../common/formats.js';
 import { T } from '../common/types.js';
 import { listFunctions, getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
 import { parseStatement, splitStatements, substituteVariables } from '../parser/index.js';
-import type {  Statement } from '../parser/ast/index.js';
+import type { Statement } from '../parser/ast/index.js';
 import { Catalog } from '../planner/catalog.js';
 import type { DataSource } from '../planner/data-source.js';
-import {  type DdlConfig } from '../planner/ddl-planner.js';
+import type { DdlConfig } from '../planner/ddl-planner.js';
 import { resolveType } from '../planner/type-resolver.js';
 import type { Log } from './log/log.js';
 import type { ProcessingLogEntry, ProcessingLogger } from './operators/record.js';
@@ -26,8 +26,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SchemaRegistry } from './serde/serde-types.js';
 import { InMemorySchemaRegistry } from './serde/schema-registry.js';
-import {  type KeyValueStore } from './state/store.js';
-import type {  StatementResult } from './statement-result.js';
+import type { KeyValueStore } from './state/store.js';
+import type { StatementResult } from './statement-result.js';
 
 export interface EngineOptions {
   readonly log: Log;

@@ -2,9 +2,9 @@
  * DDL statements: CREATE STREAM/TABLE (with schema inference) and DROP.
  */
 import { queriesReading, queriesWriting } from './inspect.js';
-import {  PlanError } from '../../common/errors.js';
-import type {  FormatSpec } from '../../common/formats.js';
-import type {  Statement } from '../../parser/ast/index.js';
+import { PlanError } from '../../common/errors.js';
+import type { FormatSpec } from '../../common/formats.js';
+import type { Statement } from '../../parser/ast/index.js';
 import type { DataSource } from '../../planner/data-source.js';
 import { inferenceNeeds, planCreateSource, type InferenceRequest, type InferredColumns } from '../../planner/ddl-planner.js';
 import { serializedValueColumns } from '../../planner/schema.js';
@@ -12,7 +12,7 @@ import { WithProperties } from '../../planner/with-properties.js';
 import { serdeFor } from '../serde/serde-for.js';
 import { InMemorySchemaRegistry } from '../serde/schema-registry.js';
 import { inferColumnsFromRegistry } from '../serde/schema-inference.js';
-import type {  StatementResult } from '../statement-result.js';
+import type { StatementResult } from '../statement-result.js';
 import type { Engine } from '../engine.js';
 
 /** Rejects a source whose formats cannot hold its schema (e.g. KAFKA with a STRUCT). */

@@ -3,15 +3,15 @@
  */
 import { windowInfo } from './persistent.js';
 import { assertNever } from '../../common/assert.js';
-import {  PlanError } from '../../common/errors.js';
+import { PlanError } from '../../common/errors.js';
 import { listFunctions } from '../../functions/registry.js';
-import type {  Statement } from '../../parser/ast/index.js';
+import type { Statement } from '../../parser/ast/index.js';
 import type { DataSource } from '../../planner/data-source.js';
 import { explainQuery } from '../../planner/explain.js';
-import {  type LogicalPlan } from '../../planner/logical-plan.js';
+import type { LogicalPlan } from '../../planner/logical-plan.js';
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery } from '../../planner/query-planner.js';
-import { RunningQuery } from '../query/running-query.js';
+import type { RunningQuery } from '../query/running-query.js';
 import type { QueryInfo, StatementResult } from '../statement-result.js';
 import type { Engine } from '../engine.js';
 

@@ -4,7 +4,7 @@
  */
 import { checkFormats } from './ddl.js';
 import { queriesWriting } from './inspect.js';
-import {  PlanError } from '../../common/errors.js';
+import { PlanError } from '../../common/errors.js';
 import type { FormatName } from '../../common/formats.js';
 import { T, canImplicitlyCast, isNumeric, typeEquals, type SqlType } from '../../common/types.js';
 import type { TypedExpression } from '../../planner/typed-expression.js';
@@ -18,10 +18,10 @@ import { serializedValueColumns } from '../../planner/schema.js';
 import { WithProperties, parseDelimiter } from '../../planner/with-properties.js';
 import { compile } from '../expr/compile.js';
 import { RunningQuery, type Checkpoint } from '../query/running-query.js';
-import {  writeRow } from '../json-writes.js';
+import { writeRow } from '../json-writes.js';
 import { buildTopology } from '../query/topology.js';
 import { MemoryStore, type KeyValueStore } from '../state/store.js';
-import type {  StatementResult } from '../statement-result.js';
+import type { StatementResult } from '../statement-result.js';
 import type { Engine } from '../engine.js';
 
 export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<StatementResult> {
