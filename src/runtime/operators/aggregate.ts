@@ -138,7 +138,7 @@ export class StreamAggregateOperator extends AggregatorBase {
     const args = this.args(row, rec);
     if (!args) return;
     const st = this.update(this.store, keyString(key), rec.ts, args)!;
-    this.next.process({ key, row: this.outputRow(key, st.acc), ts: st.ts, window: null, partition: rec.partition, offset: rec.offset, headers: [] });
+    this.next.process({ key, row: this.outputRow(key, st.acc), ts: st.ts, window: null, partition: rec.partition, offset: rec.offset, headers: rec.headers });
   }
 }
 
@@ -181,6 +181,6 @@ export class TableAggregateOperator extends AggregatorBase {
   }
 
   private emit(key: unknown[], st: AggState, rec: Rec): void {
-    this.next.process({ key, row: this.outputRow(key, st.acc), ts: st.ts, window: null, partition: rec.partition, offset: rec.offset, headers: [] });
+    this.next.process({ key, row: this.outputRow(key, st.acc), ts: st.ts, window: null, partition: rec.partition, offset: rec.offset, headers: rec.headers });
   }
 }

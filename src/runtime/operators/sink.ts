@@ -66,6 +66,6 @@ export class SinkOperator implements Operator {
       return;
     }
     const partition = key === null || this.partitions === 1 ? 0 : partitionFor(key, this.partitions);
-    this.out.push({ topic: this.target.topic, partition, record: { key, value, timestamp: ts, headers: [] } });
+    this.out.push({ topic: this.target.topic, partition, record: { key, value, timestamp: ts, headers: rec.headers } });
   }
 }

@@ -70,7 +70,7 @@ export class TimeWindowAggregateOperator extends AggregatorBase {
         window: { start, end },
         partition: rec.partition,
         offset: rec.offset,
-        headers: [],
+        headers: rec.headers,
       });
     }
   }
@@ -134,7 +134,7 @@ export class SessionAggregateOperator extends AggregatorBase {
     const merged = overlapping.length > 0 && !(overlapping.length === 1 && overlapping[0]!.start === start && overlapping[0]!.end === end);
     if (merged) {
       for (const s of overlapping) {
-        this.next.process({ key, row: null, ts: s.end, window: { start: s.start, end: s.end }, partition: rec.partition, offset: rec.offset, headers: [] });
+        this.next.process({ key, row: null, ts: s.end, window: { start: s.start, end: s.end }, partition: rec.partition, offset: rec.offset, headers: rec.headers });
       }
     }
     this.add(acc, args);
