@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = join(__dirname, '..', 'bin', 'sluice.js');
+const BUILT = existsSync(join(__dirname, '..', 'dist', 'cli', 'server-command.js'));
+
+describe.skipIf(!BUILT)('sluice server (built CLI)', () => {
+  it('starts fast, answers /info, and shuts down gracefully on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-cli-'));
+    const started = Date.now();
+    const child = spawn(process.execPath, [BIN, 'server', '--port', '0', '--data-dir', join(dir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /listening on (\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}`)));
+        setTimeout(() => reject(new Error('not listening within 5 s')), 5000);
+      });
+      const info = await fetch(`${url}/info`);
+      expect(info.status).toBe(200);
+      const ready = Date.now() - started;
+      expect(ready).toBeLessThan(3000);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await expect(fetch(`${url}/info`)).rejects.toThrow();
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 15_000);
+});
