@@ -72,10 +72,11 @@ export function parseTimestamp(text: string): number {
   return t;
 }
 
+/** Parses `yyyy-MM-dd`, or a prefix of it (`yyyy-MM`, `yyyy`) meaning the first day, as ksqlDB does. */
 export function parseDate(text: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(text.trim());
   if (!m) throw new RangeError(`Cannot parse '${text}' as DATE (expected yyyy-MM-dd)`);
-  return Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS);
+  return Math.floor(Date.UTC(Number(m[1]), Number(m[2] ?? 1) - 1, Number(m[3] ?? 1)) / DAY_MS);
 }
 
 export function parseTime(text: string): number {

@@ -186,6 +186,21 @@ class QueryPlanner {
       if (it.expr.kind === 'Dereference') return it.expr.field;
       return undefined;
     });
+    // Names taken from struct fields must not clash with a selected name or a source column (ksqlDB adds _1, _2, …).
+    const fixed = new Set(items.map((it, i) => (it.alias || it.expr.kind === 'ColumnRef' ? names[i] : undefined)).filter((n): n is string => n !== undefined));
+    const sourceCols = new Set((this.from?.sources ?? []).flatMap((s) => [...s.source.schema.key, ...s.source.schema.value].map((c) => c.name)));
+    items.forEach((it, i) => {
+      const n = names[i];
+      if (n === undefined || it.alias || it.expr.kind !== 'Dereference') return;
+      if (!fixed.has(n) && !sourceCols.has(n)) {
+        fixed.add(n);
+        return;
+      }
+      let k = 1;
+      while (fixed.has(`${n}_${k}`) || sourceCols.has(`${n}_${k}`)) k++;
+      names[i] = `${n}_${k}`;
+      fixed.add(names[i]!);
+    });
     const used = new Set(names.filter((n): n is string => n !== undefined));
     let next = 0;
     return names.map((n) => {

@@ -6,6 +6,7 @@ import { serdeFor } from '../serde/serde-for.js';
 import type { SchemaRegistry, Serde } from '../serde/serde-types.js';
 import { encodeWindowedKey } from '../serde/windowed.js';
 import type { Operator, ProcessingLogger, Rec } from './record.js';
+import { stringTimestampParser } from './timestamp.js';
 
 /** A record a sink produced, waiting to be appended to its topic partition. */
 export interface PendingRecord {
@@ -40,20 +41,31 @@ export class SinkOperator implements Operator {
       const v = serializedValueColumns(target.schema).findIndex((c) => c.name === tsCol);
       this.tsFrom = k >= 0 ? { key: true, index: k } : v >= 0 ? { key: false, index: v } : undefined;
     }
+    this.parseTs = target.timestampFormat !== undefined ? stringTimestampParser(target.timestampFormat) : undefined;
   }
 
   /** Where the output timestamp comes from when the sink has a TIMESTAMP column. */
   private readonly tsFrom: { key: boolean; index: number } | undefined;
+  /** TIMESTAMP_FORMAT parser for a STRING timestamp column (unparseable → NaN). */
+  private readonly parseTs: ((s: string) => number) | undefined;
 
   process(rec: Rec): void {
     let ts = rec.ts;
     if (this.tsFrom && rec.row !== null) {
       const v = this.tsFrom.key ? rec.key?.[this.tsFrom.index] : rec.row[this.tsFrom.index];
-      if (typeof v !== 'number' || v < 0) {
+      let t: unknown = v;
+      if (typeof v === 'string' && this.parseTs) {
+        try {
+          t = this.parseTs(v);
+        } catch {
+          t = NaN;
+        }
+      }
+      if (typeof t !== 'number' || Number.isNaN(t) || t < 0) {
         this.log.error({ queryId: this.queryId, message: `Invalid timestamp in column ${this.target.timestampColumn}: ${String(v)}. Record dropped.`, partition: rec.partition, offset: rec.offset });
         return;
       }
-      ts = v;
+      ts = t;
     }
     let key: Buffer | null;
     let value: Buffer | null;

@@ -18,12 +18,7 @@ export function timestampExtractor(source: DataSource, rowtimeIndex: number): Ti
   const index = all.findIndex((c) => c.name === name);
   const col = all[index]!;
   const fmt = source.timestampFormat;
-  let parse: (s: string) => number = parseTimestamp;
-  if (fmt !== undefined) {
-    const fn = getScalar('PARSE_TIMESTAMP');
-    const resolved = fn?.resolve([{ kind: 'value', type: T.STRING }, { kind: 'value', type: T.STRING, literal: fmt }]);
-    if (resolved && typeof resolved !== 'string') parse = (s) => resolved.invoke([s, fmt]) as number;
-  }
+  const parse = fmt !== undefined ? stringTimestampParser(fmt) : parseTimestamp;
   return (row) => {
     const v = row[index];
     if (v === null || v === undefined) return `Failed to extract timestamp from column ${name}: value is null`;
@@ -41,4 +36,12 @@ export function timestampExtractor(source: DataSource, rowtimeIndex: number): Ti
     if (t < 0) return `Negative timestamp in column ${name}: ${t}`;
     return t;
   };
+}
+
+/** Parses STRING timestamps with a Java pattern (PARSE_TIMESTAMP's); throws on text that does not fit. */
+export function stringTimestampParser(format: string): (s: string) => number {
+  const fn = getScalar('PARSE_TIMESTAMP');
+  const resolved = fn?.resolve([{ kind: 'value', type: T.STRING }, { kind: 'value', type: T.STRING, literal: format }]);
+  if (!resolved || typeof resolved === 'string') return parseTimestamp;
+  return (s) => resolved.invoke([s, format]) as number;
 }
