@@ -8,7 +8,7 @@ import { EOF, tokenMatcher } from 'chevrotain';
 import { ExpressionParser, isIdentifierToken } from './grammar-expr.js';
 import * as T from './lexer.js';
 
-/** The CST parser; use the {@link sqlParser} singleton. */
+/** The CST parser; use the {@link sqlParser} singleton accessor. */
 export class SqlParser extends ExpressionParser {
   constructor() {
     super();
@@ -575,4 +575,13 @@ export class SqlParser extends ExpressionParser {
 }
 
 /** The parser singleton (chevrotain parsers are reusable: set `input`, call a rule). */
-export const sqlParser = new SqlParser();
+let instance: SqlParser | undefined;
+
+/**
+ * The CST parser singleton, built on first use: building it (chevrotain's grammar
+ * analysis) takes a few hundred milliseconds that start-up should not pay.
+ */
+export function sqlParser(): SqlParser {
+  instance ??= new SqlParser();
+  return instance;
+}

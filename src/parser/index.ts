@@ -21,14 +21,15 @@ export { formatStatement, formatExpression, formatType } from './format.js';
 function run<R>(text: string, base: Position | undefined, rule: 'singleStatement' | 'singleExpression', build: (b: AstBuilder, cst: CstNode) => R): R {
   const shift = new PositionShift(text, base);
   try {
-    const lexed = sqlLexer.tokenize(text);
+    const lexed = sqlLexer().tokenize(text);
     const lexErr = lexed.errors[0];
     if (lexErr) throw lexingError(lexErr, text, shift);
     const open = lexed.tokens.find((t) => t.tokenType === UnterminatedComment);
     if (open) throw syntaxError('unterminated comment', shift.ofToken(open));
-    sqlParser.input = lexed.tokens;
-    const cst = rule === 'singleStatement' ? sqlParser.singleStatement() : sqlParser.singleExpression();
-    const err = sqlParser.errors[0];
+    const parser = sqlParser();
+    parser.input = lexed.tokens;
+    const cst = rule === 'singleStatement' ? parser.singleStatement() : parser.singleExpression();
+    const err = parser.errors[0];
     if (err) throw recognitionError(err, shift);
     return build(new AstBuilder(text, shift), cst);
   } catch (e) {

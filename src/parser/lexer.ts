@@ -311,4 +311,10 @@ export const allTokens: TokenType[] = [
 ];
 
 /** The lexer singleton. */
-export const sqlLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+let lexer: Lexer | undefined;
+
+/** The lexer singleton, built on first use (its analysis is not free at start-up). */
+export function sqlLexer(): Lexer {
+  lexer ??= new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+  return lexer;
+}
