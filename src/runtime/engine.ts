@@ -126,8 +126,9 @@ export class Engine {
           const text = this.variables.size > 0 ? substituteVariables(part.text, this.variables) : part.text;
           const stmt = parseStatement(text, part.pos);
           results.push(await this.executeStatement(stmt));
-          if (this.opts.commandLog && !this.replaying && LOGGED.has(stmt.kind)) {
-            this.opts.commandLog.append(stmt.text, Object.fromEntries(this.properties));
+          if (LOGGED.has(stmt.kind)) {
+            if (this.opts.commandLog && !this.replaying) this.opts.commandLog.append(stmt.text, Object.fromEntries(this.properties));
+            this.commandCount++;
           }
         }
       });
@@ -137,8 +138,11 @@ export class Engine {
 
   /** The number of commands accepted so far (ksqlDB's commandSequenceNumber). */
   get commandSequenceNumber(): number {
-    return (this.opts.commandLog?.nextSeq ?? 0) - 1;
+    return this.commandCount - 1;
   }
+
+  /** Accepted commands so far (replayed ones included). */
+  private commandCount = 0;
 
   private serialized<R>(f: () => Promise<R>): Promise<R> {
     const run = this.lock.then(f, f);
@@ -388,7 +392,8 @@ export class Engine {
     return this.pumping;
   }
 
-  private schedulePump(): void {
+  /** @internal Runs the queries soon (autoPump engines). */
+  schedulePump(): void {
     if (this.closed) return;
     if (this.pumping) {
       this.pumpAgain = true;

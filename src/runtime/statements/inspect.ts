@@ -55,7 +55,7 @@ export async function show(e: Engine, s: Extract<Statement, { kind: 'Show' }>): 
     case 'TYPES':
       return { kind: 'Types', statementText: s.text, types: e.catalog.types };
     case 'VARIABLES':
-      return { kind: 'Variables', statementText: s.text, variables: e.variables };
+      return { kind: 'Variables', statementText: s.text, variables: new Map(e.variables) };
     default:
       return assertNever(s.what, 'SHOW target');
   }

@@ -154,6 +154,8 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
   const reset = (e.properties.get('auto.offset.reset') ?? e.properties.get('ksql.streams.auto.offset.reset') ?? 'latest').toLowerCase();
   await q.init(e.log, reset === 'earliest');
   e.queries.set(queryId, q);
+  // A new query may have input waiting already (e.g. auto.offset.reset=earliest).
+  if (e.opts.autoPump) e.schedulePump();
 }
 
 export async function insertValues(e: Engine, s: InsertValues): Promise<StatementResult> {
