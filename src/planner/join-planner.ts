@@ -143,20 +143,32 @@ function planJoin(
       throw new PlanError(`Invalid join condition: table-table joins require to join on the primary key of the right input table. Got ${describe(leftExpr)} = ${describe(rightExpr)}.`, on.pos);
     }
     const isLeftKeyColumn = leftKey.kind === 'Column' && (leftKey.index < left.node.schema.key.length || (left.keyAliases ?? []).includes(leftKey.index));
-    if (!isLeftKeyColumn) throw new NotImplementedError('Foreign-key table-table joins are not supported yet.', on.pos);
-    spec = { kind: 'TABLE_TABLE' };
+    if (isLeftKeyColumn) spec = { kind: 'TABLE_TABLE' };
+    else {
+      // A foreign-key join: the left side's value (or expression) points at the right table's key.
+      if (left.sources.length > 1) {
+        throw new PlanError(`Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got ${describe(leftExpr)} = ${describe(rightExpr)}.`, on.pos);
+      }
+      if (j.joinType === 'RIGHT' || j.joinType === 'FULL') {
+        throw new PlanError(`${j.joinType === 'RIGHT' ? 'RIGHT' : 'FULL'} OUTER JOIN on a foreign key is not supported`, j.pos);
+      }
+      if (left.node.schema.key.length !== 1) throw new NotImplementedError('Foreign-key joins from tables with multi-column keys are not supported yet.', on.pos);
+      spec = { kind: 'TABLE_TABLE_FK' };
+    }
   }
 
   // Joined row: ROWKEY (the join key), then the left row, then the right row.
   const rename = (c: RowColumn): RowColumn => (c.name === ROWKEY && c.qualifiers.length === 0 ? { ...c, name: `${ROWKEY}#inner` } : c);
+  const fk = spec.kind === 'TABLE_TABLE_FK';
+  const keyType = fk ? left.node.schema.key[0]!.type : leftKey.type;
   const columns: RowColumn[] = [
-    { name: ROWKEY, type: leftKey.type, qualifiers: [] },
+    { name: ROWKEY, type: keyType, qualifiers: [] },
     ...left.node.schema.columns.map(rename),
     ...right.node.schema.columns,
   ];
   const schema: RowSchema = {
     columns,
-    key: [{ name: ROWKEY, type: leftKey.type, namespace: 'KEY' }],
+    key: [{ name: ROWKEY, type: keyType, namespace: 'KEY' }],
     isTable: leftIsTable && rightIsTable,
   };
   const leftOffset = 1;
@@ -164,8 +176,20 @@ function planJoin(
   // The key is synthetic (only ROWKEY names it) for FULL joins and when neither side is a column.
   const leftIsCol = leftExpr.kind === 'ColumnRef' && leftKey.kind === 'Column';
   const rightIsCol = rightExpr.kind === 'ColumnRef' && rightKey.kind === 'Column';
-  const synthetic = j.joinType === 'FULL' || (!leftIsCol && !rightIsCol);
+  const synthetic = !fk && (j.joinType === 'FULL' || (!leftIsCol && !rightIsCol));
   const keyAliases = [0];
+  if (fk) {
+    // A foreign-key join is keyed by the left table's primary key.
+    const leftPk = left.node.schema.columns.findIndex((c) => c.name === left.node.schema.key[0]!.name);
+    keyAliases.push(leftOffset + leftPk);
+    return {
+      node: { kind: 'Join', joinType: j.joinType, spec, left: left.node, right: right.node, leftKey, rightKey, schema },
+      sources: [...left.sources, rightSrc],
+      keyAliases,
+      synthetic: false,
+      joinExprs: [`${left.sources[0]!.alias}.${left.node.schema.key[0]!.name}`],
+    };
+  }
   if (!synthetic) {
     // Joining on an inner join's key: every column that named that key names this one too.
     if (leftKey.kind === 'Column' && left.keyAliases?.includes(leftKey.index) && !left.synthetic) {

@@ -49,7 +49,9 @@ export interface TableFunctionCall {
 export type JoinSpec =
   | { readonly kind: 'STREAM_STREAM'; readonly beforeMs: number; readonly afterMs: number; readonly graceMs?: number }
   | { readonly kind: 'STREAM_TABLE' }
-  | { readonly kind: 'TABLE_TABLE' };
+  | { readonly kind: 'TABLE_TABLE' }
+  /** Left table's column (not its key) = right table's key; output keyed by the left key. */
+  | { readonly kind: 'TABLE_TABLE_FK' };
 
 /**
  * The logical plan of one query: a tree (here, a chain) of relational nodes.

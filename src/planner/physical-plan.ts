@@ -23,7 +23,7 @@ export type PhysicalStep = { readonly inputs: readonly number[]; readonly schema
   | { readonly kind: 'StreamSelect' | 'TableSelect'; readonly keyExprs: readonly TypedExpression[]; readonly valueExprs: readonly TypedExpression[] }
   | { readonly kind: 'TableSuppress'; readonly window: WindowSpec }
   | {
-      readonly kind: 'StreamStreamJoin' | 'StreamTableJoin' | 'TableTableJoin';
+      readonly kind: 'StreamStreamJoin' | 'StreamTableJoin' | 'TableTableJoin' | 'ForeignKeyTableTableJoin';
       readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
       readonly spec: JoinSpec;
       readonly leftKey: TypedExpression;
@@ -81,7 +81,9 @@ export function toPhysical(plan: LogicalPlan): PhysicalPlan {
       case 'Join': {
         const left = visit(p.left, false);
         const right = visit(p.right, false);
-        const kind = p.spec.kind === 'STREAM_STREAM' ? 'StreamStreamJoin' : p.spec.kind === 'STREAM_TABLE' ? 'StreamTableJoin' : 'TableTableJoin';
+        const kind = (
+          { STREAM_STREAM: 'StreamStreamJoin', STREAM_TABLE: 'StreamTableJoin', TABLE_TABLE: 'TableTableJoin', TABLE_TABLE_FK: 'ForeignKeyTableTableJoin' } as const
+        )[p.spec.kind];
         steps.push({ kind, joinType: p.joinType, spec: p.spec, leftKey: p.leftKey, rightKey: p.rightKey, schema, inputs: [left, right] });
         break;
       }

@@ -263,3 +263,72 @@ export class TableTableJoinOperator extends JoinBase {
     if (before) this.emit(key, null, null, ts, rec);
   }
 }
+
+interface FkLeft {
+  readonly key: unknown[];
+  readonly row: unknown[];
+  readonly fk: string | undefined;
+}
+
+/**
+ * Foreign-key table-table join (Kafka Streams' KTable-KTable FK join): each left
+ * row points at the right row whose key equals its join expression. A left change
+ * re-joins that row; a right change re-joins every left row pointing at it (in key
+ * order). Output is keyed by the left key; an inner join retracts rows that lose
+ * their match, a left join keeps them with nulls.
+ */
+export class ForeignKeyJoinOperator extends JoinBase {
+  private readonly lefts = new Map<string, FkLeft>();
+  private readonly byFk = new Map<string, Set<string>>();
+  private readonly rights = new Map<string, unknown[]>();
+  private readonly joined = new Set<string>();
+  protected override trackOld = true;
+
+  protected onLeft(rec: Rec): void {
+    if (rec.key === null) return;
+    const k = keyString(rec.key);
+    const previous = this.lefts.get(k);
+    if (previous?.fk !== undefined) this.byFk.get(previous.fk)?.delete(k);
+    const key0 = rec.key[0] ?? null;
+    if (rec.row === null) {
+      this.lefts.delete(k);
+      this.joined.delete(k);
+      this.emit(key0, null, null, rec.ts, rec);
+      return;
+    }
+    const fkValue = this.keyOf(rec, true);
+    const fk = fkValue === null || fkValue === undefined ? undefined : keyString([fkValue]);
+    this.lefts.set(k, { key: rec.key, row: rec.row, fk });
+    if (fk !== undefined) {
+      let set = this.byFk.get(fk);
+      if (!set) this.byFk.set(fk, (set = new Set()));
+      set.add(k);
+    }
+    this.rejoin(k, key0, rec.row, fk === undefined ? null : (this.rights.get(fk) ?? null), rec);
+  }
+
+  protected onRight(rec: Rec): void {
+    const keyValue = this.keyOf(rec, false);
+    if (keyValue === null || keyValue === undefined) return;
+    const fk = keyString([keyValue]);
+    if (rec.row === null) this.rights.delete(fk);
+    else this.rights.set(fk, rec.row);
+    const lefts = [...(this.byFk.get(fk) ?? [])].map((k) => [k, this.lefts.get(k)!] as const);
+    lefts.sort(([, a], [, b]) => compareKeyValues(a.key[0], b.key[0]));
+    for (const [k, l] of lefts) this.rejoin(k, l.key[0] ?? null, l.row, rec.row, rec);
+  }
+
+  private rejoin(k: string, key0: unknown, left: unknown[], right: unknown[] | null, src: Rec): void {
+    if (right !== null || this.leftOuter) {
+      this.joined.add(k);
+      this.emit(key0, left, right, src.ts, src);
+    } else if (this.joined.delete(k)) {
+      this.emit(key0, null, null, src.ts, src);
+    }
+  }
+}
+
+function compareKeyValues(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}

@@ -3,7 +3,7 @@ import { InternalError } from '../../common/errors.js';
 import type { PhysicalPlan, PhysicalStep } from '../../planner/physical-plan.js';
 import { compile } from '../expr/compile.js';
 import { StreamAggregateOperator, TableAggregateOperator, type AggState } from '../operators/aggregate.js';
-import { StreamStreamJoinOperator, StreamTableJoinOperator, TableTableJoinOperator } from '../operators/join.js';
+import { ForeignKeyJoinOperator, StreamStreamJoinOperator, StreamTableJoinOperator, TableTableJoinOperator } from '../operators/join.js';
 import type { Operator, ProcessingLogger } from '../operators/record.js';
 import { SinkOperator, type PendingRecord } from '../operators/sink.js';
 import { SourceOperator } from '../operators/source.js';
@@ -125,12 +125,14 @@ function buildStep(
       return { op: new SuppressOperator(step.window, next()) };
     case 'StreamStreamJoin':
     case 'StreamTableJoin':
-    case 'TableTableJoin': {
+    case 'TableTableJoin':
+    case 'ForeignKeyTableTableJoin': {
       const lw = inputSchema(0).columns.length;
       const rw = inputSchema(1).columns.length;
       const args = [step.joinType, compile(step.leftKey), compile(step.rightKey), lw, rw, next(), ctx.log, ctx.queryId] as const;
       if (step.spec.kind === 'STREAM_STREAM') return { op: new StreamStreamJoinOperator(step.spec, ...args) };
       if (step.kind === 'StreamTableJoin') return { op: new StreamTableJoinOperator(...args) };
+      if (step.kind === 'ForeignKeyTableTableJoin') return { op: new ForeignKeyJoinOperator(...args) };
       return { op: new TableTableJoinOperator(...args) };
     }
     default:

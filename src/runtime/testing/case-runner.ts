@@ -1,4 +1,5 @@
 import { SluiceError } from '../../common/errors.js';
+import { parseStatement, splitStatements } from '../../parser/index.js';
 import type { DataSource } from '../../planner/data-source.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import { Engine } from '../engine.js';
@@ -47,7 +48,9 @@ export async function runCase(sql: string, inputs: readonly TestRecord[], topics
   const registry = registerTopicSchemas(topics);
   const engine = new Engine({ log, properties: { 'auto.offset.reset': 'earliest' }, autoCreateTopics: true, schemaRegistry: registry });
   const inputTopics = new Set(inputs.map((i) => i.topic));
-  for (const t of topics) await log.createTopic(t.name, t.partitions ?? 1);
+  // Like ksqlDB's test runner, create the topics statements declare with PARTITIONS first.
+  for (const [name, partitions] of declaredTopics(sql)) await log.createTopic(name, partitions);
+  for (const t of topics) if (!(await log.topic(t.name))) await log.createTopic(t.name, t.partitions ?? 1);
   for (const t of inputTopics) if (!(await log.topic(t))) await log.createTopic(t, 1);
   try {
     await engine.execute(sql);
@@ -91,6 +94,30 @@ function registerTopicSchemas(topics: readonly TestTopic[]): InMemorySchemaRegis
     }
   }
   return registry;
+}
+
+/** Topics the script's CREATE STREAM/TABLE statements declare with a PARTITIONS count. */
+function declaredTopics(sql: string): Map<string, number> {
+  const out = new Map<string, number>();
+  let parts: ReturnType<typeof splitStatements> = [];
+  try {
+    parts = splitStatements(sql);
+  } catch {
+    return out;
+  }
+  for (const part of parts) {
+    try {
+      const stmt = parseStatement(part.text, part.pos);
+      if (stmt.kind !== 'CreateSource') continue;
+      const prop = (name: string) => stmt.properties.find((p) => p.name === name)?.value.value;
+      const topic = prop('KAFKA_TOPIC');
+      const partitions = Number(prop('PARTITIONS'));
+      if (typeof topic === 'string' && Number.isInteger(partitions) && partitions > 0 && !out.has(topic)) out.set(topic, partitions);
+    } catch {
+      // statements that do not parse are reported when they run
+    }
+  }
+  return out;
 }
 
 function sourceForTopic(engine: Engine, topic: string): DataSource | undefined {
