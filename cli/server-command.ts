@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../src/runtime/engine.js';
+import { loadExtensions } from '../src/functions/extensions.js';
 import { readAuthFile, startServer } from '../src/server/index.js';
 
 const USAGE = `Usage: sluice server [--port 8088] [--host 127.0.0.1] [--data-dir ./sluice-data]
                      [--config sluice.properties] [--auth-file FILE]
-                     [--tls-cert FILE --tls-key FILE]
+                     [--tls-cert FILE --tls-key FILE] [--ext-dir DIR]
 
 Properties the server reads from --config (besides engine properties such as
 auto.offset.reset, which apply to every request):
@@ -55,6 +56,7 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
         'auth-file': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
+        'ext-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -75,6 +77,13 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
   const port = intOption(args.port, '--port', 8088);
   const users = args['auth-file'] ? readAuthFile(args['auth-file']) : undefined;
   const tls = args['tls-cert'] && args['tls-key'] ? { cert: readFileSync(args['tls-cert']), key: readFileSync(args['tls-key']) } : undefined;
+  // User-defined functions load before the engine replays queries that may call them.
+  const extDir = args['ext-dir'] ?? properties['ksql.extension.dir'];
+  if (extDir !== undefined) {
+    const report = await loadExtensions(resolve(extDir));
+    for (const f of report.loaded) console.log(`Loaded ${f.kind} function ${f.name} from ${f.file}`);
+    for (const e of report.errors) console.error(`sluice server: extension ${e.file}: ${e.message}`);
+  }
   const engine = await Engine.open({ dataDir: resolve(args['data-dir'] ?? './sluice-data'), properties });
   let server;
   try {

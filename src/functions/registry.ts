@@ -29,6 +29,21 @@ const tables = byName([...TABLE_FUNCTIONS, ...TESTING_TABLE_FUNCTIONS]);
 /** ksqlDB's test-only functions: callable, but not listed. */
 const hidden = new Set([...TESTING_SCALAR_FUNCTIONS, ...TESTING_TABLE_FUNCTIONS].map((f) => f.name.toUpperCase()));
 
+/**
+ * Adds a user-defined function (from an extensions directory). Built-in names
+ * cannot be replaced; returns an error message instead of registering.
+ */
+export function registerFunction(
+  f: { kind: 'scalar'; fn: ScalarFunction } | { kind: 'aggregate'; fn: AggregateFunction } | { kind: 'table'; fn: TableFunction },
+): string | undefined {
+  const name = f.fn.name.toUpperCase();
+  if (isFunctionName(name)) return `a function named ${name} already exists`;
+  if (f.kind === 'scalar') (scalars as Map<string, ScalarFunction>).set(name, f.fn);
+  else if (f.kind === 'aggregate') (aggregates as Map<string, AggregateFunction>).set(name, f.fn);
+  else (tables as Map<string, TableFunction>).set(name, f.fn);
+  return undefined;
+}
+
 /** The scalar function with this name (any case), or undefined. */
 export function getScalar(name: string): ScalarFunction | undefined {
   return scalars.get(name.toUpperCase());
