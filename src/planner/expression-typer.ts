@@ -210,8 +210,20 @@ export class ExpressionTyper {
         if (e.items.length === 0) throw new PlanError('Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
         const items = e.items.map((x) => this.type(x));
         if (items.every(isNullLiteral)) throw new PlanError('Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.', e.pos);
-        const t = this.unify(items, e.pos, 'ARRAY');
-        return { kind: 'CreateArray', type: T.array(t), items: items.map((x) => this.coerce(x, t, e.pos)) };
+        // The element type comes from the non-literal-string elements; string literals are
+        // converted to it ('2e1' in a numeric array), and structs merge into one type.
+        const typed = items.filter((x) => !isNullLiteral(x) && !(x.kind === 'Literal' && x.type.kind === 'STRING'));
+        const t = typed.length > 0 && typed.every((x) => x.type.kind === 'STRUCT') ? mergeStructs(typed.map((x) => x.type)) : this.unify(typed.length > 0 ? typed : items, e.pos, 'ARRAY');
+        const converted = items.map((x) => {
+          if (isNullLiteral(x) || typeEquals(x.type, t)) return this.coerce(x, t, e.pos);
+          if (x.kind === 'Literal' && x.type.kind === 'STRING' && t.kind !== 'STRING') {
+            const lit = coerceLiteral(x, t, e.pos);
+            return typeEquals(lit.type, t) ? lit : ({ kind: 'Cast', type: t, operand: lit } as TypedExpression);
+          }
+          if (x.type.kind === 'STRUCT' && t.kind === 'STRUCT') return { kind: 'Cast', type: t, operand: x } as TypedExpression;
+          return this.coerce(x, t, e.pos);
+        });
+        return { kind: 'CreateArray', type: T.array(t), items: converted };
       }
       case 'CreateMap': {
         if (e.entries.length === 0) throw new PlanError('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
@@ -381,7 +393,8 @@ export class ExpressionTyper {
     if (temporal.includes(lt.kind) && rt.kind === 'STRING') return [left, { kind: 'Cast', type: lt, operand: right }, lt];
     if (temporal.includes(rt.kind) && lt.kind === 'STRING') return [{ kind: 'Cast', type: rt, operand: left }, right, rt];
     if ((lt.kind === 'TIMESTAMP' && rt.kind === 'DATE') || (lt.kind === 'DATE' && rt.kind === 'TIMESTAMP')) {
-      return [this.coerce(left, T.TIMESTAMP, pos), this.coerce(right, T.TIMESTAMP, pos), T.TIMESTAMP];
+      const ts = (x: TypedExpression): TypedExpression => (x.type.kind === 'DATE' ? { kind: 'Cast', type: T.TIMESTAMP, operand: x } : x);
+      return [ts(left), ts(right), T.TIMESTAMP];
     }
     if (lt.kind === rt.kind && (lt.kind === 'ARRAY' || lt.kind === 'MAP' || lt.kind === 'STRUCT')) return [left, right, lt];
     throw new PlanError(
@@ -534,6 +547,20 @@ function rowtimeLiteral(e: TypedExpression, other: TypedExpression): TypedExpres
     t -= (zone[0] === '-' ? -1 : 1) * (Number(d.slice(0, 2)) * 60 + Number(d.slice(2))) * 60_000;
   }
   return { kind: 'Literal', type: T.BIGINT, value: t };
+}
+
+/** One STRUCT type holding every field of the given ones, in first-seen order (numbers widened). */
+function mergeStructs(types: readonly SqlType[]): SqlType {
+  const fields: { name: string; type: SqlType }[] = [];
+  for (const t of types) {
+    if (t.kind !== 'STRUCT') continue;
+    for (const f of t.fields) {
+      const at = fields.findIndex((x) => x.name === f.name);
+      if (at < 0) fields.push({ name: f.name, type: f.type });
+      else fields[at] = { name: f.name, type: widerNumeric(fields[at]!.type, f.type) ?? fields[at]!.type };
+    }
+  }
+  return T.struct(fields);
 }
 
 function decimalTypeOf(t: SqlType): SqlType {
