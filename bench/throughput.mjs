@@ -1,0 +1,86 @@
+// Child process for one throughput scenario:
+//   node bench/throughput.mjs <scenario> <records> <keys> [--no-baseline]
+// Writes the input into a fresh embedded log, runs the hand-written baseline over
+// the same bytes, then times `engine.pumpAll()` for the persistent query. Prints
+// one JSON line with the figures.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../dist/src/runtime/engine.js';
+import { fill } from './gen.mjs';
+import { SCENARIOS } from './scenarios.mjs';
+
+const [name, nArg, keysArg, ...flags] = process.argv.slice(2);
+const n = Number(nArg);
+const keys = Number(keysArg);
+const make = SCENARIOS[name];
+if (!make) throw new Error(`unknown scenario ${name}`);
+const sc = make(n, keys);
+const gc = globalThis.gc ?? (() => {});
+
+const dataDir = mkdtempSync(join(process.env.BENCH_TMP ?? tmpdir(), `sluice-bench-${name}-`));
+try {
+  const engine = await Engine.open({ dataDir, autoPump: false });
+  await engine.execute(sc.ddl.join('\n'));
+  const t0 = performance.now();
+  // A join's table is written and consumed by the query before the timed input exists.
+  for (const p of sc.preload ?? []) await fill(engine.log, p.topic, p.gen());
+  await engine.execute(sc.sql, { properties: { 'auto.offset.reset': 'earliest' } });
+  await engine.pumpAll();
+  const sinkBefore = await engine.log.endOffset(sc.sink, 0);
+  let bytes = 0;
+  for (const i of sc.inputs) bytes += await fill(engine.log, i.topic, i.gen());
+  const genMs = performance.now() - t0;
+
+  // Baseline over the very records the engine will read.
+  let baseline;
+  if (!flags.includes('--no-baseline')) {
+    const read = async (topic) => {
+      const end = await engine.log.endOffset(topic, 0);
+      return engine.log.read(topic, 0, 0, end);
+    };
+    const preloaded = [];
+    for (const p of sc.preload ?? []) for (const r of await read(p.topic)) preloaded.push(r);
+    const records = [];
+    for (const i of sc.inputs) for (const r of await read(i.topic)) records.push(r);
+    gc();
+    const b0 = performance.now();
+    const outputs = sc.baseline(records, preloaded);
+    const ms = performance.now() - b0;
+    baseline = { ms, recordsPerSec: (records.length / ms) * 1000, outputs };
+    records.length = 0;
+  }
+
+  gc();
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  const e0 = performance.now();
+  await engine.pumpAll();
+  const ms = performance.now() - e0;
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const outputs = (await engine.log.endOffset(sc.sink, 0)) - sinkBefore;
+  const errors = engine.processingLog.length;
+  const records = sc.inputs.length === 1 ? await engine.log.endOffset(sc.inputs[0].topic, 0) : n;
+  await engine.close();
+  const result = {
+    scenario: name,
+    records,
+    keys: sc.keys,
+    bytes,
+    genMs,
+    ms,
+    recordsPerSec: (records / ms) * 1000,
+    mbPerSec: (bytes / 1e6 / ms) * 1000,
+    outputs,
+    processingLogEntries: errors,
+    peakRssMb: peak / 2 ** 20,
+    baseline,
+    ratio: baseline ? (records / ms) * 1000 / baseline.recordsPerSec : undefined,
+  };
+  process.stdout.write(JSON.stringify(result) + '\n');
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
