@@ -19,7 +19,41 @@ const LOAD_BATCH = 4096;
  * (`{"$decimal": "150", "scale": 2}`), as in `key-codec.ts`.
  */
 export function encodeValue(value: unknown): string {
-  return JSON.stringify(value, replacer);
+  // Plain JSON values (most aggregation states) need no replacer, which costs a call per node.
+  return isPlainJson(value) ? JSON.stringify(value) : JSON.stringify(value, replacer);
+}
+
+/**
+ * Whether plain `JSON.stringify` gives what the replacer would: strings, booleans,
+ * null, finite numbers, arrays and plain objects of those (undefined nested in
+ * them is dropped or written as null the same way by both). Anything else (a
+ * class instance, Map, Buffer, bigint, a non-finite number, a top-level
+ * undefined) takes the replacer.
+ */
+function isPlainJson(v: unknown, depth = 0): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v);
+    case 'undefined':
+      return depth > 0;
+    case 'object': {
+      if (v === null) return true;
+      if (depth > 32) return false;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!isPlainJson(v[i], depth + 1)) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+      const o = v as Record<string, unknown>;
+      for (const k in o) if (!isPlainJson(o[k], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /** Inverse of {@link encodeValue}. */
