@@ -130,14 +130,29 @@ try {
   const t0 = performance.now();
   const { child, port, readyMs } = await startServer(dataDir);
   try {
-    const probe = '4999999999999999';
-    await post(port, '/inserts-stream', `{"target":"TRANSACTIONS"}\n{"CARD_NUMBER":"${probe}","MERCHANT":"m","AMOUNT":1.0}\n`, 'application/vnd.ksqlapi.delimited.v1');
-    for (;;) {
-      const r = await post(port, '/query-stream', JSON.stringify({ sql: `SELECT * FROM CARD_TOTALS WHERE CARD_NUMBER = '${probe}';` }));
-      if (r.text.includes(probe)) break;
-      if (performance.now() - t0 > 120_000) throw new Error('queries did not resume within 120 s');
-      await sleep(5);
-    }
+    // A push query on PINGS (written by a persistent query from PING): once a probe
+    // inserted into PING arrives there, the replayed queries are pumping again.
+    await new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path: '/query-stream', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        let text = '';
+        let inserted = false;
+        res.setEncoding('utf8');
+        res.on('data', (c) => {
+          text += c;
+          if (!inserted && text.includes('\n')) {
+            inserted = true;
+            post(port, '/inserts-stream', '{"target":"PING"}\n{"SEQ":-1}\n', 'application/vnd.ksqlapi.delimited.v1').catch(reject);
+          }
+          if (text.includes('[-1]')) {
+            req.destroy();
+            resolve();
+          }
+        });
+      });
+      req.on('error', (e) => (e.code === 'ECONNRESET' ? undefined : reject(e)));
+      req.end(JSON.stringify({ sql: 'SELECT SEQ FROM PINGS EMIT CHANGES;' }));
+      setTimeout(() => reject(new Error('queries did not resume within 120 s')), 120_000).unref();
+    });
     const runningMs = performance.now() - t0;
     result.restart = { listeningMs: readyMs, queriesRunningMs: runningMs, queries: 10, stateKeys: keys, rssMb: rssMb(child.pid) };
 
