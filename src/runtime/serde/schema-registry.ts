@@ -1,7 +1,9 @@
 /**
  * An in-memory schema registry: ids from 1 (or chosen by the caller), identical
  * schemas deduplicated to one id as Confluent's registry does, subjects with
- * their latest version, and the format and references of each schema.
+ * numbered versions (soft- and hard-deletable, as Confluent's), compatibility
+ * levels (global and per subject), and the format and references of each schema.
+ * The embedded Schema Registry REST API (src/server/schema-registry) serves it.
  */
 import type { FormatName, RegisteredSchema, SchemaReference, SchemaRegistry } from './serde-types.js';
 
@@ -30,11 +32,26 @@ export function guessSchemaFormat(schema: unknown): FormatName {
   return o['type'] === 'object' || o['type'] === 'integer' || o['type'] === 'number' ? 'JSON_SR' : 'AVRO';
 }
 
+/** Confluent's compatibility levels (`NONE`: anything goes). */
+export const COMPATIBILITY_LEVELS = ['NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE'] as const;
+/** One of {@link COMPATIBILITY_LEVELS}. */
+export type CompatibilityLevel = (typeof COMPATIBILITY_LEVELS)[number];
+
+/** One version of a subject: its number (from 1, never reused), schema id, and soft-deleted flag. */
+export interface SubjectVersion {
+  readonly subject: string;
+  readonly version: number;
+  readonly id: number;
+  readonly deleted: boolean;
+}
+
 /** In-memory {@link SchemaRegistry}: what the test runner and a single engine need. */
 export class InMemorySchemaRegistry implements SchemaRegistry {
   private readonly byId = new Map<number, RegisteredSchema>();
   private readonly byText = new Map<string, number>();
-  private readonly subjects = new Map<string, number[]>();
+  private readonly subjects = new Map<string, { version: number; id: number; deleted: boolean }[]>();
+  private readonly subjectLevels = new Map<string, CompatibilityLevel>();
+  private globalLevel: CompatibilityLevel = 'BACKWARD';
   private nextId = 1;
 
   /**
@@ -59,12 +76,88 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
       this.byId.set(id, { id, format, schema: JSON.parse(JSON.stringify(schema)) as unknown, references });
     }
     if (!this.byText.has(text)) this.byText.set(text, id);
-    if (options.subject !== undefined) {
-      const versions = this.subjects.get(options.subject) ?? [];
-      if (versions[versions.length - 1] !== id) versions.push(id);
-      this.subjects.set(options.subject, versions);
-    }
+    if (options.subject !== undefined && this.versions(options.subject).at(-1)?.id !== id) this.pushVersion(options.subject, id);
     return id;
+  }
+
+  /** The id a schema would get if registered now: its existing id, if any. */
+  findId(schema: unknown, options: Pick<RegisterOptions, 'format' | 'references'> = {}): number | undefined {
+    const given = options.format === 'JSON' ? 'JSON_SR' : options.format;
+    return this.byText.get(JSON.stringify([given ?? guessSchemaFormat(schema), schema, options.references ?? []]));
+  }
+
+  /**
+   * Registers `id` (already known) under `subject` as Confluent's register does: a
+   * live version holding it is returned as is, else a new version is added.
+   */
+  addVersion(subject: string, id: number): SubjectVersion {
+    return this.versions(subject).find((v) => v.id === id) ?? this.pushVersion(subject, id);
+  }
+
+  private pushVersion(subject: string, id: number): SubjectVersion {
+    const versions = this.subjects.get(subject) ?? [];
+    const entry = { version: (versions.at(-1)?.version ?? 0) + 1, id, deleted: false };
+    versions.push(entry);
+    this.subjects.set(subject, versions);
+    return { subject, ...entry };
+  }
+
+  /** Subject names in registration order; soft-deleted ones only with `includeDeleted`. */
+  subjectNames(includeDeleted = false): string[] {
+    return [...this.subjects.keys()].filter((s) => this.versions(s, includeDeleted).length > 0);
+  }
+
+  /** The versions of `subject`, oldest first; soft-deleted ones only with `includeDeleted`. */
+  versions(subject: string, includeDeleted = false): SubjectVersion[] {
+    return (this.subjects.get(subject) ?? []).filter((v) => includeDeleted || !v.deleted).map((v) => ({ subject, ...v }));
+  }
+
+  /** One version of `subject` (`'latest'`: the newest live one); soft-deleted only with `includeDeleted`. */
+  getVersion(subject: string, version: number | 'latest', includeDeleted = false): SubjectVersion | undefined {
+    const all = this.versions(subject, includeDeleted);
+    return version === 'latest' ? all.at(-1) : all.find((v) => v.version === version);
+  }
+
+  /** Every (subject, version) holding schema `id`; soft-deleted ones only with `includeDeleted`. */
+  versionsOfId(id: number, includeDeleted = false): SubjectVersion[] {
+    return [...this.subjects.keys()].flatMap((s) => this.versions(s, includeDeleted).filter((v) => v.id === id));
+  }
+
+  /**
+   * Deletes versions of `subject` (all when `version` is undefined): soft (hidden,
+   * numbers kept) or `permanent` (forgotten; only versions soft-deleted before).
+   * Returns the version numbers deleted. Schemas stay readable by id.
+   */
+  deleteVersions(subject: string, version: number | 'latest' | undefined, permanent: boolean): number[] {
+    const versions = this.subjects.get(subject) ?? [];
+    const target = version === 'latest' ? this.getVersion(subject, 'latest')?.version : version;
+    const hit = versions.filter((v) => (target === undefined || v.version === target) && v.deleted === permanent);
+    if (permanent) {
+      const kept = versions.filter((v) => !hit.includes(v));
+      if (kept.length === 0) {
+        this.subjects.delete(subject);
+        this.subjectLevels.delete(subject);
+      } else this.subjects.set(subject, kept);
+    } else for (const v of hit) v.deleted = true;
+    return hit.map((v) => v.version);
+  }
+
+  /** The compatibility level of `subject` (undefined: none set for it), or the global one. */
+  getCompatibility(subject?: string): CompatibilityLevel | undefined {
+    return subject === undefined ? this.globalLevel : this.subjectLevels.get(subject);
+  }
+
+  /** Sets the global compatibility level, or `subject`'s. */
+  setCompatibility(level: CompatibilityLevel, subject?: string): void {
+    if (subject === undefined) this.globalLevel = level;
+    else this.subjectLevels.set(subject, level);
+  }
+
+  /** Removes `subject`'s level (the global one applies again); returns the level removed. */
+  deleteCompatibility(subject: string): CompatibilityLevel | undefined {
+    const level = this.subjectLevels.get(subject);
+    this.subjectLevels.delete(subject);
+    return level;
   }
 
   getSchema(id: number): unknown {
@@ -78,8 +171,7 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
 
   /** The latest schema registered under `subject` (e.g. `orders-value`), if any. */
   getLatest(subject: string): RegisteredSchema | undefined {
-    const versions = this.subjects.get(subject);
-    const id = versions?.[versions.length - 1];
+    const id = this.getVersion(subject, 'latest')?.id;
     return id === undefined ? undefined : this.byId.get(id);
   }
 }
