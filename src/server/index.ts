@@ -2,6 +2,7 @@
  * The ksqlDB-compatible REST server: `startServer(options)` serves an engine
  * over HTTP/1.1 and HTTP/2 on one port.
  */
-export { startServer, type RunningServer, type ServerOptions } from './server.js';
+export { startServer, type EmbeddedSchemaRegistryOptions, type RunningServer, type ServerOptions } from './server.js';
+export { startSchemaRegistryServer, type RunningSchemaRegistry } from './schema-registry/index.js';
 export type { ServerEngine } from './engine-port.js';
 export { readAuthFile } from './auth.js';

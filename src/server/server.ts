@@ -2,6 +2,18 @@ import { buildApp } from './app.js';
 import { PushQueryRegistry, type ServerContext, type ServerSettings } from './context.js';
 import type { ServerEngine } from './engine-port.js';
 import { Listener, type TlsOptions } from './listener.js';
+import { InMemorySchemaRegistry } from '../runtime/serde/schema-registry.js';
+import { startSchemaRegistryServer, type RunningSchemaRegistry } from './schema-registry/index.js';
+
+/** Where the embedded Schema Registry listens (see {@link ServerOptions.schemaRegistry}). */
+export interface EmbeddedSchemaRegistryOptions {
+  /** Port; 0 picks a free one. Default 8081. */
+  readonly port?: number;
+  /** Interface to bind. Default: the REST server's host. */
+  readonly host?: string;
+  /** The registry to serve. Default: the engine's `registry` (must be an `InMemorySchemaRegistry`). */
+  readonly registry?: InMemorySchemaRegistry;
+}
 
 /** Options of {@link startServer}. Everything but `engine` has a default. */
 export interface ServerOptions {
@@ -27,6 +39,8 @@ export interface ServerOptions {
   readonly properties?: Readonly<Record<string, string>>;
   /** Close the engine when the server closes. Default true. */
   readonly closeEngine?: boolean;
+  /** Also serve the embedded Confluent-compatible Schema Registry on its own port. Default: not served. */
+  readonly schemaRegistry?: EmbeddedSchemaRegistryOptions;
 }
 
 /** A started server. */
@@ -36,6 +50,8 @@ export interface RunningServer {
   /** `http://host:port` (or https). */
   readonly url: string;
   readonly engine: ServerEngine;
+  /** The embedded Schema Registry, when {@link ServerOptions.schemaRegistry} asked for one. */
+  readonly schemaRegistry?: RunningSchemaRegistry;
   /** Graceful shutdown: refuses new requests, ends push queries, closes connections, releases the port, closes the engine. Idempotent. */
   close(): Promise<void>;
 }
@@ -61,6 +77,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const listener = new Listener(handler, { tls: opts.tls, requestTimeoutMs: settings.requestTimeoutMs });
   const host = opts.host ?? '127.0.0.1';
   const port = await listener.listen(opts.port ?? 8088, host);
+  let schemaRegistry: RunningSchemaRegistry | undefined;
+  if (opts.schemaRegistry) {
+    const registry = opts.schemaRegistry.registry ?? (engine as { registry?: unknown }).registry;
+    try {
+      if (!(registry instanceof InMemorySchemaRegistry)) throw new Error('The embedded Schema Registry needs the engine to use an InMemorySchemaRegistry');
+      schemaRegistry = await startSchemaRegistryServer({ registry, port: opts.schemaRegistry.port, host: opts.schemaRegistry.host ?? host, users: opts.users });
+    } catch (e) {
+      await listener.close();
+      await app.close();
+      throw e;
+    }
+  }
   let closing: Promise<void> | undefined;
   const scheme = opts.tls ? 'https' : 'http';
   return {
@@ -68,11 +96,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     host,
     url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     engine,
+    schemaRegistry,
     close() {
       closing ??= (async () => {
         ctx.closing = true;
         ctx.pushQueries.closeAll();
         await listener.close();
+        await schemaRegistry?.close();
         await app.close();
         if (opts.closeEngine ?? true) await engine.close();
       })();

@@ -1,0 +1,124 @@
+/**
+ * The embedded Schema Registry's HTTP listener: HTTP/1.1 on its own port,
+ * Confluent's content types, optional Basic auth (the REST server's users).
+ */
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import type { InMemorySchemaRegistry } from '../../runtime/serde/schema-registry.js';
+import { checkBasicAuth } from '../auth.js';
+import { handleRegistryRequest, type ApiResponse } from './api.js';
+
+/** Options of {@link startSchemaRegistryServer}. */
+export interface SchemaRegistryServerOptions {
+  /** The registry to serve: the engine's, so serdes and clients see the same schemas. */
+  readonly registry: InMemorySchemaRegistry;
+  /** Port; 0 picks a free one. Default 8081 (Confluent's). */
+  readonly port?: number;
+  /** Interface to bind. Default 127.0.0.1. */
+  readonly host?: string;
+  /** HTTP Basic users (name → password); none: no authentication. */
+  readonly users?: ReadonlyMap<string, string>;
+  /** Largest request body in bytes. Default 8 MiB. */
+  readonly bodyLimit?: number;
+}
+
+/** A started embedded Schema Registry. */
+export interface RunningSchemaRegistry {
+  readonly port: number;
+  readonly host: string;
+  /** `http://host:port`, what clients take as the registry URL. */
+  readonly url: string;
+  /** Stops listening, ends open connections, releases the port. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Confluent's media type; responses use it, requests may use it or `application/json`. */
+export const SCHEMA_REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+
+function send(res: http.ServerResponse, r: ApiResponse, headers: Readonly<Record<string, string>> = {}): void {
+  const text = r.raw ?? (r.body === undefined ? '' : JSON.stringify(r.body));
+  res.writeHead(r.status, { 'content-type': SCHEMA_REGISTRY_CONTENT_TYPE, 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        resolve(undefined);
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+async function serve(opts: SchemaRegistryServerOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  if (opts.users && opts.users.size > 0) {
+    const denied = checkBasicAuth(req.headers.authorization, opts.users);
+    if (denied) return send(res, { status: 401, body: { error_code: 401, message: denied.message } }, { 'www-authenticate': 'Basic realm="SchemaRegistry"' });
+  }
+  const text = await readBody(req, opts.bodyLimit ?? 8 * 1024 * 1024);
+  if (text === undefined) return send(res, { status: 413, body: { error_code: 413, message: 'Request body too large' } });
+  let body: unknown;
+  if (text.trim() !== '') {
+    try {
+      body = JSON.parse(text);
+    } catch (e) {
+      return send(res, { status: 400, body: { error_code: 400, message: `Unexpected character in the request body: ${(e as Error).message}` } });
+    }
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  let segments: string[];
+  try {
+    segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  } catch {
+    return send(res, { status: 404, body: { error_code: 404, message: 'HTTP 404 Not Found' } });
+  }
+  send(res, handleRegistryRequest(opts.registry, { method: req.method ?? 'GET', segments, query: url.searchParams, body }));
+}
+
+/**
+ * Serves Confluent's Schema Registry REST API over `opts.registry` until
+ * closed. Data lives in the registry (memory); see the README for what
+ * survives a restart.
+ */
+export async function startSchemaRegistryServer(opts: SchemaRegistryServerOptions): Promise<RunningSchemaRegistry> {
+  const sockets = new Set<Socket>();
+  const server = http.createServer((req, res) => {
+    serve(opts, req, res).catch((e: unknown) => {
+      if (!res.headersSent) send(res, { status: 500, body: { error_code: 50001, message: (e as Error).message } });
+      else res.destroy();
+    });
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 8081, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as { port: number }).port;
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    host,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      return closing;
+    },
+  };
+}
