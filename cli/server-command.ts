@@ -3,11 +3,20 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../src/runtime/engine.js';
 import { loadExtensions } from '../src/functions/extensions.js';
+import { RemoteSchemaRegistry } from '../src/runtime/serde/remote-schema-registry.js';
 import { readAuthFile, startServer } from '../src/server/index.js';
 
 const USAGE = `Usage: sluice server [--port 8088] [--host 127.0.0.1] [--data-dir ./sluice-data]
                      [--config sluice.properties] [--auth-file FILE]
                      [--tls-cert FILE --tls-key FILE] [--ext-dir DIR]
+                     [--schema-registry-port 8081 | --no-schema-registry
+                      | --schema-registry-url URL]
+
+Schema Registry: by default the server also serves an embedded Confluent-compatible
+Schema Registry on --schema-registry-port (default 8081, or any free port when --port
+is 0; 0 = any free port), holding
+the schemas AVRO/JSON_SR/PROTOBUF sources use (in memory). --no-schema-registry turns
+it off; --schema-registry-url uses an external registry instead (none is embedded).
 
 Properties the server reads from --config (besides engine properties such as
 auto.offset.reset, which apply to every request):
@@ -57,6 +66,9 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'ext-dir': { type: 'string' },
+        'schema-registry-port': { type: 'string' },
+        'no-schema-registry': { type: 'boolean' },
+        'schema-registry-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -73,8 +85,14 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     console.error('sluice server: --tls-cert and --tls-key go together');
     return 2;
   }
+  const registryUrl = args['schema-registry-url'];
+  if (registryUrl !== undefined && (args['no-schema-registry'] || args['schema-registry-port'] !== undefined)) {
+    console.error('sluice server: --schema-registry-url replaces the embedded registry; drop --schema-registry-port / --no-schema-registry');
+    return 2;
+  }
   const properties = args.config ? readProperties(args.config) : {};
   const port = intOption(args.port, '--port', 8088);
+  const registryPort = intOption(args['schema-registry-port'], '--schema-registry-port', port === 0 ? 0 : 8081);
   const users = args['auth-file'] ? readAuthFile(args['auth-file']) : undefined;
   const tls = args['tls-cert'] && args['tls-key'] ? { cert: readFileSync(args['tls-cert']), key: readFileSync(args['tls-key']) } : undefined;
   // User-defined functions load before the engine replays queries that may call them.
@@ -84,7 +102,14 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     for (const f of report.loaded) console.log(`Loaded ${f.kind} function ${f.name} from ${f.file}`);
     for (const e of report.errors) console.error(`sluice server: extension ${e.file}: ${e.message}`);
   }
-  const engine = await Engine.open({ dataDir: resolve(args['data-dir'] ?? './sluice-data'), properties });
+  const remote = registryUrl === undefined ? undefined : new RemoteSchemaRegistry({ url: registryUrl });
+  const engine = await Engine.open({ dataDir: resolve(args['data-dir'] ?? './sluice-data'), properties, ...(remote ? { schemaRegistry: remote } : {}) });
+  if (remote && engine.registry !== remote) {
+    await engine.close();
+    await remote.close();
+    console.error('sluice server: --schema-registry-url is not supported by this engine yet (Engine.open does not take a schema registry)');
+    return 2;
+  }
   let server;
   try {
     server = await startServer({
@@ -98,23 +123,29 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
       requestTimeoutMs: intOption(properties['sluice.server.request.timeout.ms'], 'sluice.server.request.timeout.ms', 60_000),
       serviceId: properties['ksql.service.id'],
       properties,
+      schemaRegistry: remote || args['no-schema-registry'] ? undefined : { port: registryPort },
     });
   } catch (e) {
     await engine.close();
+    await remote?.close();
     throw e;
   }
   console.log(`Sluice server listening on ${server.url}`);
+  if (server.schemaRegistry) console.log(`Schema Registry listening on ${server.schemaRegistry.url}`);
   const running = server;
   return new Promise<number>((done) => {
     const stop = (signal: string) => {
       console.log(`Received ${signal}, shutting down`);
-      running.close().then(
-        () => done(0),
-        (e: unknown) => {
-          console.error(`sluice server: shutdown failed: ${(e as Error).message}`);
-          done(1);
-        },
-      );
+      running
+        .close()
+        .then(() => remote?.close())
+        .then(
+          () => done(0),
+          (e: unknown) => {
+            console.error(`sluice server: shutdown failed: ${(e as Error).message}`);
+            done(1);
+          },
+        );
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
