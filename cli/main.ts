@@ -5,6 +5,12 @@ const VERSION = '0.1.0';
 const HELP = `sluice ${VERSION} — a streaming SQL engine that speaks ksqlDB
 
 Usage:
+  sluice [--data-dir DIR]        start a server on ./sluice-data in this process and
+                                 open the SQL prompt on it (sluice cli --help)
+  sluice cli [URL]               the SQL prompt of a running server (default
+                                 http://localhost:8088); -e SQL / -f FILE run and exit
+  sluice datagen --quickstart NAME --topic TOPIC …
+                                 write generated events (sluice datagen --help)
   sluice test --sql-file FILE --input-file FILE --output-file FILE
                                  run one test the way ksql-test-runner does
   sluice test DIR...             run every test case directory below DIR
@@ -14,9 +20,27 @@ Usage:
   sluice help                    this text
 `;
 
+/**
+ * Client commands end when they are done, even if an HTTP connection is still
+ * kept alive in the background.
+ */
+async function exitNow(code: Promise<number>): Promise<number> {
+  const c = await code;
+  setTimeout(() => process.exit(c), 20).unref();
+  return c;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  // Plain `sluice` (or `sluice --data-dir …`): an embedded server and the REPL on it.
+  if (cmd === undefined || (cmd.startsWith('-') && !['--help', '-h', '--version'].includes(cmd))) {
+    return exitNow((await import('./cli-command.js')).cliCommand(argv, { embedded: true, version: VERSION }));
+  }
   switch (cmd) {
+    case 'cli':
+      return exitNow((await import('./cli-command.js')).cliCommand(rest, { embedded: false, version: VERSION }));
+    case 'datagen':
+      return exitNow((await import('./datagen/datagen-command.js')).datagenCommand(rest));
     case 'test':
       return testCommand(rest);
     case 'server':
@@ -25,7 +49,6 @@ async function main(argv: readonly string[]): Promise<number> {
     case '--version':
       console.log(VERSION);
       return 0;
-    case undefined:
     case 'help':
     case '--help':
     case '-h':
