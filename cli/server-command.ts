@@ -104,12 +104,6 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
   }
   const remote = registryUrl === undefined ? undefined : new RemoteSchemaRegistry({ url: registryUrl });
   const engine = await Engine.open({ dataDir: resolve(args['data-dir'] ?? './sluice-data'), properties, ...(remote ? { schemaRegistry: remote } : {}) });
-  if (remote && engine.registry !== remote) {
-    await engine.close();
-    await remote.close();
-    console.error('sluice server: --schema-registry-url is not supported by this engine yet (Engine.open does not take a schema registry)');
-    return 2;
-  }
   let server;
   try {
     server = await startServer({

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../src/runtime/engine.js';
+import type { InMemorySchemaRegistry } from '../src/runtime/serde/schema-registry.js';
 
 /**
  * The data directory is the database: statements, topics, query state and
@@ -54,6 +55,23 @@ describe('durable engine', () => {
     const out = await topicJson(second, 'PER_PAGE');
     // 1, 2 before the restart; 3 after it — counting continued from the saved state, nothing re-emitted.
     expect(out.map((r) => r.value?.['VIEWS'])).toEqual([1, 2, 3]);
+    await second.close();
+  });
+
+  it('keeps the embedded schema registry: ids, subjects and inferred columns survive a restart', async () => {
+    const dataDir = tempDir();
+    const first = await Engine.open({ dataDir, autoPump: false });
+    const schema = { type: 'record', name: 'Reading', fields: [{ name: 'sensor', type: 'string' }, { name: 'celsius', type: 'double' }] };
+    const id = (first.registry as InstanceType<typeof InMemorySchemaRegistry>).register(schema, { subject: 'readings-value', format: 'AVRO' });
+    await first.execute("CREATE STREAM readings WITH (kafka_topic='readings', value_format='AVRO', partitions=1);");
+    await first.close();
+
+    const second = await Engine.open({ dataDir, autoPump: false });
+    const registry = second.registry as InstanceType<typeof InMemorySchemaRegistry>;
+    expect(registry.getLatest('readings-value')?.id).toBe(id);
+    expect(registry.getRegistered(id)?.schema).toEqual(schema);
+    // The replayed CREATE (no columns) found its schema again.
+    expect(second.catalog.getSource('READINGS')?.schema.value.map((c) => c.name)).toEqual(['SENSOR', 'CELSIUS']);
     await second.close();
   });
 

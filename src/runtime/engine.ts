@@ -22,10 +22,10 @@ import type { RequestOptions, TransientQuery } from './transient-query.js';
 import { CommandLog, type Command } from './command-log.js';
 import { FileLog } from './log/file-log.js';
 import { LevelStoreFactory } from './state/level-store.js';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SchemaRegistry } from './serde/serde-types.js';
-import { InMemorySchemaRegistry } from './serde/schema-registry.js';
+import { InMemorySchemaRegistry, type RegistrySnapshot } from './serde/schema-registry.js';
 import type { KeyValueStore } from './state/store.js';
 import type { StatementResult } from './statement-result.js';
 
@@ -59,6 +59,17 @@ export interface EngineOptions {
 /** Topic and stream holding the processing log when it is a stream. */
 export const PROCESSING_LOG_TOPIC = 'sluice_processing_log';
 export const PROCESSING_LOG_STREAM = 'KSQL_PROCESSING_LOG';
+
+/** The embedded registry saved in `path`: loaded now, rewritten (atomically) after each change. */
+function openRegistry(path: string): InMemorySchemaRegistry {
+  const registry = new InMemorySchemaRegistry();
+  if (existsSync(path)) registry.restore(JSON.parse(readFileSync(path, 'utf8')) as RegistrySnapshot);
+  registry.onChange = () => {
+    writeFileSync(`${path}.tmp`, JSON.stringify(registry.snapshot()));
+    renameSync(`${path}.tmp`, path);
+  };
+  return registry;
+}
 
 /** Statements recorded in the command log and replayed on start. */
 const LOGGED: ReadonlySet<Statement['kind']> = new Set(['CreateSource', 'CreateAsSelect', 'InsertInto', 'DropSource', 'Terminate', 'CreateType', 'DropType']);
@@ -174,11 +185,19 @@ export class Engine {
    * the state stores and the command log, replaying every recorded statement so
    * streams, tables and queries are back, resuming from their checkpoints.
    */
-  static async open(options: { readonly dataDir: string; readonly properties?: Readonly<Record<string, string>>; readonly autoPump?: boolean }): Promise<Engine> {
+  static async open(options: {
+    readonly dataDir: string;
+    readonly properties?: Readonly<Record<string, string>>;
+    readonly autoPump?: boolean;
+    /** An external (e.g. remote Confluent) schema registry instead of the embedded one. */
+    readonly schemaRegistry?: SchemaRegistry;
+  }): Promise<Engine> {
     mkdirSync(options.dataDir, { recursive: true });
     const log = await FileLog.open(join(options.dataDir, 'log'));
     const stores = await LevelStoreFactory.open(options.dataDir);
     const commandLog = CommandLog.open(join(options.dataDir, 'commands.jsonl'));
+    // The embedded schema registry lives in the data directory too: saved on every change.
+    const registry = options.schemaRegistry ?? openRegistry(join(options.dataDir, 'schemas.json'));
     const engine = new Engine({
       log,
       properties: options.properties,
@@ -187,6 +206,7 @@ export class Engine {
       commandLog,
       autoPump: options.autoPump ?? true,
       processingLogStream: true,
+      schemaRegistry: registry,
       onClose: async () => {
         await stores.close();
         await log.close();

@@ -53,6 +53,39 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
   private readonly subjectLevels = new Map<string, CompatibilityLevel>();
   private globalLevel: CompatibilityLevel = 'BACKWARD';
   private nextId = 1;
+  /** Called after every change (a durable engine saves the registry then). */
+  onChange: (() => void) | undefined;
+
+  /** Everything registered, as plain JSON (for the data directory). */
+  snapshot(): RegistrySnapshot {
+    return {
+      version: 1,
+      schemas: [...this.byId.values()],
+      subjects: [...this.subjects].map(([name, versions]) => ({ name, versions: versions.map((v) => ({ ...v })) })),
+      subjectLevels: [...this.subjectLevels],
+      globalLevel: this.globalLevel,
+    };
+  }
+
+  /** Replaces the contents with a snapshot (ids, subjects, versions and levels kept). */
+  restore(snap: RegistrySnapshot): void {
+    this.byId.clear();
+    this.byText.clear();
+    this.subjects.clear();
+    this.subjectLevels.clear();
+    for (const r of snap.schemas) {
+      this.byId.set(r.id, r);
+      const text = JSON.stringify([r.format, r.schema, r.references]);
+      if (!this.byText.has(text)) this.byText.set(text, r.id);
+    }
+    for (const s of snap.subjects) this.subjects.set(s.name, s.versions.map((v) => ({ ...v })));
+    for (const [name, level] of snap.subjectLevels) this.subjectLevels.set(name, level);
+    this.globalLevel = snap.globalLevel;
+  }
+
+  private changed(): void {
+    this.onChange?.();
+  }
 
   /**
    * Registers a schema (Avro JSON, JSON Schema object or protobuf text) and returns
@@ -77,6 +110,7 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
     }
     if (!this.byText.has(text)) this.byText.set(text, id);
     if (options.subject !== undefined && this.versions(options.subject).at(-1)?.id !== id) this.pushVersion(options.subject, id);
+    this.changed();
     return id;
   }
 
@@ -99,6 +133,7 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
     const entry = { version: (versions.at(-1)?.version ?? 0) + 1, id, deleted: false };
     versions.push(entry);
     this.subjects.set(subject, versions);
+    this.changed();
     return { subject, ...entry };
   }
 
@@ -139,6 +174,7 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
         this.subjectLevels.delete(subject);
       } else this.subjects.set(subject, kept);
     } else for (const v of hit) v.deleted = true;
+    this.changed();
     return hit.map((v) => v.version);
   }
 
@@ -151,12 +187,14 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
   setCompatibility(level: CompatibilityLevel, subject?: string): void {
     if (subject === undefined) this.globalLevel = level;
     else this.subjectLevels.set(subject, level);
+    this.changed();
   }
 
   /** Removes `subject`'s level (the global one applies again); returns the level removed. */
   deleteCompatibility(subject: string): CompatibilityLevel | undefined {
     const level = this.subjectLevels.get(subject);
     this.subjectLevels.delete(subject);
+    this.changed();
     return level;
   }
 
@@ -174,6 +212,15 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
     const id = this.getVersion(subject, 'latest')?.id;
     return id === undefined ? undefined : this.byId.get(id);
   }
+}
+
+/** The registry's contents as stored in a data directory (`schemas.json`). */
+export interface RegistrySnapshot {
+  readonly version: 1;
+  readonly schemas: readonly RegisteredSchema[];
+  readonly subjects: readonly { readonly name: string; readonly versions: readonly { version: number; id: number; deleted: boolean }[] }[];
+  readonly subjectLevels: readonly (readonly [string, CompatibilityLevel])[];
+  readonly globalLevel: CompatibilityLevel;
 }
 
 /**
