@@ -40,7 +40,7 @@ function fieldsTable(fields: readonly Json[], width?: number): string {
 }
 
 function queryLines(title: string, queries: readonly Json[]): string {
-  const body = queries.length === 0 ? [] : queries.map((q) => `${str(q['id'])} (${str(q['state'])}) : ${str(q['queryString'])};`);
+  const body = queries.map((q) => `${str(q['id'])} (${str(q['state'])}) : ${str(q['queryString']).replace(/\s+/g, ' ')};`);
   return [title, '-'.repeat(title.length), ...body].join('\n');
 }
 
@@ -140,7 +140,7 @@ export function renderEntity(e: Entity, width?: number): string {
             .join(' '),
           arr(q['sinks']).join(', '),
           arr(q['sinkKafkaTopics']).join(', '),
-          `${str(q['queryString'])};`,
+          `${str(q['queryString']).replace(/\s+/g, ' ')};`,
         ]),
         width,
       )}\nFor detailed information on a Query run: EXPLAIN <Query ID>;`;

@@ -151,7 +151,6 @@ export function runRepl(opts: ReplOptions): Promise<number> {
 
   rl.on('SIGINT', () => {
     if (session.queryRunning) {
-      opts.output.write('\n');
       void session.interrupt();
       return;
     }
