@@ -64,6 +64,9 @@ describe('durable engine', () => {
     const schema = { type: 'record', name: 'Reading', fields: [{ name: 'sensor', type: 'string' }, { name: 'celsius', type: 'double' }] };
     const id = (first.registry as InstanceType<typeof InMemorySchemaRegistry>).register(schema, { subject: 'readings-value', format: 'AVRO' });
     await first.execute("CREATE STREAM readings WITH (kafka_topic='readings', value_format='AVRO', partitions=1);");
+    await first.execute('CREATE STREAM hot AS SELECT sensor, celsius FROM readings WHERE celsius > 30;');
+    // The sink's generated schema is registered under its topic's subject.
+    expect((first.registry as InstanceType<typeof InMemorySchemaRegistry>).getLatest('HOT-value')?.format).toBe('AVRO');
     await first.close();
 
     const second = await Engine.open({ dataDir, autoPump: false });

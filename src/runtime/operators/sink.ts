@@ -32,8 +32,8 @@ export class SinkOperator implements Operator {
     private readonly queryId: string,
     registry?: SchemaRegistry,
   ) {
-    this.keySerde = serdeFor(target.keyFormat, target.schema.key, true, registry);
-    this.valueSerde = serdeFor(target.valueFormat, serializedValueColumns(target.schema), false, registry);
+    this.keySerde = serdeFor(target.keyFormat, target.schema.key, true, registry, target.topic);
+    this.valueSerde = serdeFor(target.valueFormat, serializedValueColumns(target.schema), false, registry, target.topic);
     this.session = target.window?.type === 'SESSION';
     const tsCol = target.timestampColumn;
     if (tsCol !== undefined) {

@@ -202,7 +202,7 @@ class AvroSerde implements Serde {
     this.wrapped = isWrapped(columns, options);
     const schema = avroSchemaForColumns(columns, this.wrapped, options.schemaFullName ?? DEFAULT_AVRO_FULL_NAME);
     this.type = avroType(schema);
-    this.schemaId = options.schemaId ?? options.schemaRegistry?.register(schema) ?? 1;
+    this.schemaId = options.schemaId ?? options.schemaRegistry?.register(schema, options.subject === undefined ? {} : { subject: options.subject, format: 'AVRO' }) ?? 1;
     this.names = columns.map((c) => c.name);
     this.encoders = columns.map((c) => encoderFor(c.type));
     this.ownDecoder = { type: this.type, decode: this.rowDecoder(this.type) };

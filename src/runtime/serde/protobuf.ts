@@ -38,7 +38,7 @@ export function protobufWriter(columns: readonly SerdeColumn[], options: SerdeOp
     if (registered) return { schema: registered, id: options.schemaId };
   }
   const schema = generatedProtobufSchema(columns, options.schemaFullName, options.nullableRepresentation);
-  const id = !sr ? 0 : options.schemaId ?? options.schemaRegistry?.register(schema.text, { format: 'PROTOBUF' }) ?? 1;
+  const id = !sr ? 0 : options.schemaId ?? options.schemaRegistry?.register(schema.text, { format: 'PROTOBUF', ...(options.subject === undefined ? {} : { subject: options.subject }) }) ?? 1;
   return { schema, id };
 }
 

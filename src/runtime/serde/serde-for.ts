@@ -3,8 +3,9 @@ import { createSerde } from './index.js';
 import type { SchemaRegistry, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
 
 /** Serde options for one side of a source, from its format spec. */
-export function serdeOptionsFor(spec: FormatSpec, isKey: boolean, registry?: SchemaRegistry): SerdeOptions {
+export function serdeOptionsFor(spec: FormatSpec, isKey: boolean, registry?: SchemaRegistry, topic?: string): SerdeOptions {
   return {
+    subject: topic === undefined ? undefined : `${topic}-${isKey ? 'key' : 'value'}`,
     isKey,
     wrapSingleValue: spec.wrapSingleValue,
     delimiter: spec.delimiter,
@@ -16,6 +17,6 @@ export function serdeOptionsFor(spec: FormatSpec, isKey: boolean, registry?: Sch
 }
 
 /** The serde for one side (key or value columns) of a source. */
-export function serdeFor(spec: FormatSpec, columns: readonly SerdeColumn[], isKey: boolean, registry?: SchemaRegistry): Serde {
-  return createSerde(spec.format, columns, serdeOptionsFor(spec, isKey, registry));
+export function serdeFor(spec: FormatSpec, columns: readonly SerdeColumn[], isKey: boolean, registry?: SchemaRegistry, topic?: string): Serde {
+  return createSerde(spec.format, columns, serdeOptionsFor(spec, isKey, registry, topic));
 }

@@ -40,6 +40,8 @@ export interface SerdeOptions {
    * (null written as absent, read back as the type's default 0 / "" / false).
    */
   readonly nullableRepresentation?: 'OPTIONAL' | 'WRAPPER';
+  /** The registry subject the generated schema is registered under (`<topic>-key|value`). */
+  readonly subject?: string;
 }
 
 /** A protobuf import of a registered schema, resolved by its name (`event.proto`). */
