@@ -85,7 +85,7 @@ function typicalWidth(type: string): number {
   if (t === 'INTEGER' || t === 'INT') return 11;
   if (t === 'BIGINT') return 14;
   if (t === 'DOUBLE' || t.startsWith('DECIMAL')) return 14;
-  if (t === 'STRING' || t.startsWith('VARCHAR')) return 18;
+  if (t === 'STRING' || t.startsWith('VARCHAR')) return 22;
   if (t === 'TIMESTAMP') return 24;
   return 28;
 }
