@@ -101,6 +101,27 @@ describe('sluice cli -e / -f', () => {
     expect(bad.err).toContain('NO_SUCH_STREAM does not exist');
   });
 
+  it('CLI commands: spool FILE|OFF, server URL, output json, run script, help', async () => {
+    const spool = path.join(dir, 'spool.txt');
+    const script = path.join(dir, 'run.sql');
+    fs.writeFileSync(script, 'SHOW TOPICS;\n');
+    const input = [`spool '${spool}'`, 'SHOW STREAMS;', 'spool OFF', `server ${url}`, 'server', `run script '${script}'`, 'output json', 'output', 'SHOW TABLES;', 'help'].join('\n');
+    const r = await runSluiceAsync(['cli', url], { input });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`Session will be spooled to ${spool}`);
+    const spooled = fs.readFileSync(spool, 'utf8');
+    expect(spooled).toMatch(/ Stream Name[\s\S]* ORDERS /);
+    expect(spooled).not.toContain('Server now');
+    expect(r.out).toContain(`Server now: ${url} (Sluice 0.1.0, status RUNNING)`);
+    expect(r.out).toContain(`Server: ${url}`);
+    expect(r.out).toMatch(/ Kafka Topic +\| Partitions \| Partition Replicas\n-+\n[\s\S]* orders +\| 1 +\| 1\n/);
+    expect(r.out).toContain('Output format set to JSON');
+    expect(r.out).toContain('Output format: JSON');
+    expect(r.out).toMatch(/"@type": "tables"/);
+    expect(r.out).toContain("run script 'FILE'    execute the statements of a file");
+  });
+
   it('an unreachable server is one line naming the URL and what to do, exit 1', async () => {
     // A port that was free a moment ago: nothing listens there.
     const probe = net.createServer();
