@@ -12,6 +12,7 @@ import { resolveType } from '../planner/type-resolver.js';
 import type { Log } from './log/log.js';
 import type { ProcessingLogEntry, ProcessingLogger } from './operators/record.js';
 import { RunningQuery } from './query/running-query.js';
+import type { MaterializedTable } from './query/materialized-table.js';
 import { createSource, dropSource } from './statements/ddl.js';
 import { createAsSelect, insertInto, insertValues } from './statements/persistent.js';
 import { explain, queriesReading, queriesWriting, show, terminate } from './statements/inspect.js';
@@ -84,6 +85,8 @@ const MAX_PROCESSING_LOG = 10_000;
 export class Engine {
   readonly catalog = new Catalog();
   readonly queries = new Map<string, RunningQuery>();
+  /** Materialized views of tables written by persistent queries, by table name (pull queries read them). */
+  readonly views = new Map<string, MaterializedTable>();
   readonly properties = new Map<string, string>();
   readonly variables = new Map<string, string>();
   readonly processingLog: ProcessingLogEntry[] = [];
@@ -467,6 +470,7 @@ export class Engine {
       log: this.log,
       logger: this.logger,
       registry: this.registry,
+      views: this.views,
       properties: Object.fromEntries(this.properties),
       register: (query, handle) => {
         this.transients.set(query.id, { query, handle });

@@ -7,6 +7,7 @@ import type { SchemaRegistry, Serde } from '../serde/serde-types.js';
 import { encodeWindowedKey } from '../serde/windowed.js';
 import type { Operator, ProcessingLogger, Rec } from './record.js';
 import { stringTimestampParser } from './timestamp.js';
+import type { MaterializedTable } from '../query/materialized-table.js';
 
 /** A record a sink produced, waiting to be appended to its topic partition. */
 export interface PendingRecord {
@@ -31,6 +32,8 @@ export class SinkOperator implements Operator {
     private readonly log: ProcessingLogger,
     private readonly queryId: string,
     registry?: SchemaRegistry,
+    /** Table sinks: keeps the table's materialized view current. */
+    private readonly view?: MaterializedTable,
   ) {
     this.keySerde = serdeFor(target.keyFormat, target.schema.key, true, registry, target.topic);
     this.valueSerde = serdeFor(target.valueFormat, serializedValueColumns(target.schema), false, registry, target.topic);
@@ -77,6 +80,7 @@ export class SinkOperator implements Operator {
       this.log.error({ queryId: this.queryId, message: `Failed to serialize record for topic ${this.target.topic}: ${(e as Error).message}`, partition: rec.partition, offset: rec.offset });
       return;
     }
+    this.view?.apply(ts === rec.ts ? rec : { ...rec, ts });
     const partition = key === null || this.partitions === 1 ? 0 : partitionFor(key, this.partitions);
     this.out.push({ topic: this.target.topic, partition, record: { key, value, timestamp: ts, headers: rec.headers } });
   }

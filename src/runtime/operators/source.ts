@@ -115,6 +115,29 @@ export class SourceOperator {
     this.next.process(rec);
   }
 
+  /**
+   * Feeds one current row of a table (from its materialized view) as if it had
+   * been read from the topic: `value` holds the serialised value columns in order.
+   */
+  injectRow(key: readonly unknown[], value: readonly unknown[], window: WindowBounds | null, ts: number): void {
+    const nKey = this.source.schema.key.length;
+    const row = new Array<unknown>(nKey + this.slots.length + 3 + (window ? 2 : 0));
+    let j = 0;
+    for (let k = 0; k < nKey; k++) row[j++] = key[k] ?? null;
+    for (let k = 0; k < this.slots.length; k++) {
+      const s = this.slots[k]!;
+      row[j++] = s.kind === 'serde' ? (value[s.index] ?? null) : null;
+    }
+    row[j++] = ts;
+    row[j++] = 0;
+    row[j++] = null;
+    if (window) {
+      row[j++] = window.start;
+      row[j++] = window.end;
+    }
+    this.next.process({ key: [...key], row, ts, window, partition: 0, offset: -1, headers: [] });
+  }
+
   private fail(r: LogRecord, partition: number, message: string): void {
     this.log.error({ queryId: this.queryId, message, topic: this.source.topic, partition, offset: r.offset });
   }

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { PlanError } from '../../common/errors.js';
 import { T } from '../../common/types.js';
-import type { Print, QueryStatement } from '../../parser/ast/index.js';
+import type { Expression, Print, QueryStatement } from '../../parser/ast/index.js';
+import type { DataSource } from '../../planner/data-source.js';
+import type { MaterializedTable } from './materialized-table.js';
 import type { Catalog } from '../../planner/catalog.js';
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery } from '../../planner/query-planner.js';
@@ -31,6 +33,8 @@ export interface TransientContext {
   readonly log: Log;
   readonly logger: ProcessingLogger;
   readonly registry: SchemaRegistry;
+  /** Materialized views of tables written by persistent queries. */
+  readonly views: ReadonlyMap<string, MaterializedTable>;
   readonly properties: Readonly<Record<string, string>>;
   /** Adds a push query to the engine's pump until its handle closes. */
   register(query: Steppable, handle: TransientHandle): void;
@@ -66,15 +70,56 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
     ctx.register(running, handle);
     return handle;
   }
-  await running.init(ctx.log, true);
-  while (await running.step(ctx.log)) {
-    // read every source to its current end
+  const view = planned.sources.length === 1 ? ctx.views.get(first.name) : undefined;
+  if (view?.complete) {
+    // Served from the table's materialized view: one key when the WHERE names it, else every row.
+    const source = topology.sources[0]!;
+    const keyed = keyLookup(q.where, first);
+    if (keyed !== undefined && !first.window) {
+      for (const k of keyed) {
+        const r = view.get([k]);
+        if (r) source.injectRow(r.key, r.value, r.window, r.ts);
+      }
+    } else {
+      for (const r of view.values()) source.injectRow(r.key, r.value, r.window, r.ts);
+    }
+  } else {
+    await running.init(ctx.log, true);
+    while (await running.step(ctx.log)) {
+      // read every source to its current end
+    }
   }
   const rows = collector.rows();
   const n = q.limit === undefined ? rows.length : Math.min(q.limit, rows.length);
   for (let i = 0; i < n; i++) handle.queue.push(rows[i]!);
   handle.close();
   return handle;
+}
+
+/**
+ * The key values a pull query's WHERE pins its single key column to
+ * (`k = literal` or `k IN (literals)`), or undefined when it does not.
+ */
+function keyLookup(where: Expression | undefined, source: DataSource): unknown[] | undefined {
+  if (!where || source.schema.key.length !== 1) return undefined;
+  const keyCol = source.schema.key[0]!;
+  const isKey = (e: Expression) => e.kind === 'ColumnRef' && e.name === keyCol.name;
+  const literal = (e: Expression): unknown => {
+    if (e.kind !== 'Literal' || e.value === null) return undefined;
+    const numeric = ['INTEGER', 'BIGINT', 'DOUBLE'].includes(keyCol.type.kind);
+    if (numeric && typeof e.value === 'number') return e.value;
+    if (keyCol.type.kind === 'STRING' && e.literalType === 'STRING') return e.value;
+    return undefined;
+  };
+  if (where.kind === 'Comparison' && where.op === '=') {
+    const v = isKey(where.left) ? literal(where.right) : isKey(where.right) ? literal(where.left) : undefined;
+    return v === undefined ? undefined : [v];
+  }
+  if (where.kind === 'InList' && !where.negated && isKey(where.operand)) {
+    const vs = where.list.map(literal);
+    return vs.every((v) => v !== undefined) ? vs : undefined;
+  }
+  return undefined;
 }
 
 /**

@@ -13,6 +13,7 @@ import { timestampExtractor } from '../operators/timestamp.js';
 import { SessionAggregateOperator, TimeWindowAggregateOperator } from '../operators/windowed-aggregate.js';
 import type { SchemaRegistry } from '../serde/serde-types.js';
 import type { KeyValueStore } from '../state/store.js';
+import type { MaterializedTable } from './materialized-table.js';
 
 /** Everything a topology needs from its query and engine. */
 export interface TopologyContext {
@@ -24,6 +25,8 @@ export interface TopologyContext {
   readonly sinkPartitions: number;
   /** Where AVRO/JSON_SR/PROTOBUF schemas are registered and looked up. */
   readonly registry?: SchemaRegistry;
+  /** The materialized view a table sink keeps current. */
+  readonly view?: MaterializedTable;
 }
 
 /** The built operators of one query: feed each `sources[i]`, collect `pending` (sink output). */
@@ -80,7 +83,7 @@ function buildStep(
   switch (step.kind) {
     case 'StreamSink':
     case 'TableSink':
-      return { op: new SinkOperator(step.target, ctx.sinkPartitions, pending, ctx.log, ctx.queryId, ctx.registry) };
+      return { op: new SinkOperator(step.target, ctx.sinkPartitions, pending, ctx.log, ctx.queryId, ctx.registry, step.kind === 'TableSink' ? ctx.view : undefined) };
     case 'StreamSource':
     case 'TableSource': {
       const s = step.source;

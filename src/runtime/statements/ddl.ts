@@ -94,6 +94,7 @@ export async function dropSource(e: Engine, s: Extract<Statement, { kind: 'DropS
   }
   for (const q of queriesWriting(e, source.name)) e.queries.delete(q.id);
   e.catalog.dropSource(source.name);
+  e.views.delete(source.name);
   if (s.deleteTopic) await e.log.deleteTopic(source.topic);
   return { kind: 'Message', statementText: s.text, message: `Source \`${source.name}\` (topic: ${source.topic}) was dropped.` };
 }

@@ -23,6 +23,7 @@ import { buildTopology } from '../query/topology.js';
 import { MemoryStore, type KeyValueStore } from '../state/store.js';
 import type { StatementResult } from '../statement-result.js';
 import type { Engine } from '../engine.js';
+import { MaterializedTable } from '../query/materialized-table.js';
 
 export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<StatementResult> {
   const existing = e.catalog.getSource(s.name);
@@ -136,11 +137,20 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
   if (!(await e.log.topic(sink.topic))) await e.log.createTopic(sink.topic, partitions);
   const info = await e.log.topic(sink.topic);
   const stores: KeyValueStore<unknown>[] = [];
+  // A table's materialized view serves pull queries; it is complete only if it saw every record of the topic.
+  let view: MaterializedTable | undefined;
+  if (sink.sourceType === 'TABLE') {
+    let empty = true;
+    for (let p = 0; p < (info?.partitions ?? 0); p++) if ((await e.log.endOffset(sink.topic, p)) > 0) empty = false;
+    view = new MaterializedTable(empty);
+    e.views.set(sink.name, view);
+  }
   const topology = buildTopology(physical, {
     queryId,
     log: e.logger,
     sinkPartitions: info?.partitions ?? partitions,
     registry: e.registry,
+    view,
     store: <V>(name: string) => {
       const st = (e.opts.storeFactory?.(queryId, name) ?? new MemoryStore<unknown>()) as KeyValueStore<V>;
       stores.push(st as KeyValueStore<unknown>);
