@@ -71,6 +71,16 @@ export abstract class AggregatorBase implements Operator {
     return out;
   }
 
+  /** A stream record's group key and aggregate arguments, or undefined (tombstone, or logged failure). */
+  protected keyAndArgs(rec: Rec): { key: unknown[]; args: unknown[][] } | undefined {
+    const row = rec.row;
+    if (row === null) return undefined;
+    const key = this.groupKey(row, rec);
+    if (!key) return undefined;
+    const args = this.args(row, rec);
+    return args ? { key, args } : undefined;
+  }
+
   protected init(): unknown[] {
     return this.aggs.map((a) => a.fn.init());
   }
@@ -131,12 +141,9 @@ export class StreamAggregateOperator extends AggregatorBase {
   }
 
   process(rec: Rec): void {
-    const row = rec.row;
-    if (row === null) return;
-    const key = this.groupKey(row, rec);
-    if (!key) return;
-    const args = this.args(row, rec);
-    if (!args) return;
+    const ka = this.keyAndArgs(rec);
+    if (!ka) return;
+    const { key, args } = ka;
     const st = this.update(this.store, keyString(key), rec.ts, args)!;
     this.next.process({ key, row: this.outputRow(key, st.acc), ts: st.ts, window: null, partition: rec.partition, offset: rec.offset, headers: rec.headers });
   }

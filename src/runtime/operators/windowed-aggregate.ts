@@ -44,15 +44,12 @@ export class TimeWindowAggregateOperator extends AggregatorBase {
   }
 
   process(rec: Rec): void {
-    const row = rec.row;
-    if (row === null) return;
     const ts = rec.ts;
-    if (ts < 0) return;
+    if (rec.row === null || ts < 0) return;
     const now = this.streamTime.observe(rec.partition, ts);
-    const key = this.groupKey(row, rec);
-    if (!key) return;
-    const args = this.args(row, rec);
-    if (!args) return;
+    const ka = this.keyAndArgs(rec);
+    if (!ka) return;
+    const { key, args } = ka;
     const closeTime = now - this.graceMs;
     const keyStr = keyString(key);
     let start = Math.floor(Math.max(0, ts - this.sizeMs + this.advanceMs) / this.advanceMs) * this.advanceMs;
@@ -102,15 +99,12 @@ export class SessionAggregateOperator extends AggregatorBase {
   }
 
   process(rec: Rec): void {
-    const row = rec.row;
-    if (row === null) return;
     const ts = rec.ts;
-    if (ts < 0) return;
+    if (rec.row === null || ts < 0) return;
     const now = this.streamTime.observe(rec.partition, ts);
-    const key = this.groupKey(row, rec);
-    if (!key) return;
-    const args = this.args(row, rec);
-    if (!args) return;
+    const ka = this.keyAndArgs(rec);
+    if (!ka) return;
+    const { key, args } = ka;
     const gap = this.window.gapMs;
     const closeTime = now - this.window.graceMs;
     const k = keyString(key);
