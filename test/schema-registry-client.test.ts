@@ -98,11 +98,9 @@ describe('@kafkajs/confluent-schema-registry against the embedded registry', () 
     expect(((await client.getSchema(sinkId)) as unknown as { typeName: string }).typeName).toBe('record');
   });
 
-  // Known engine bug (AVRO serde, src/runtime/serde/avro.ts): a source whose columns were inferred
-  // from schema id N writes rows in the serde's own generated schema (every field a ['null', T]
-  // union, upper-case names) but prefixes them with id N, so readers using schema N cannot decode
-  // them ("trailing data"). `it.fails` flips to a failure once that is fixed: then drop `.fails`.
-  it.fails('records written by INSERT INTO are decodable by the client with the schema it registered', async () => {
+  // A source whose columns were inferred from schema id N writes rows with schema N itself
+  // (field names and types as registered), so readers using schema N decode them.
+  it('records written by INSERT INTO are decodable by the client with the schema it registered', async () => {
     await ksql(url, "INSERT INTO orders (id, item, amount) VALUES (4, 'kiwi', 1.5);");
     const all = await waitForRecords('orders-topic', 4);
     const last = all[3]!.value!;

@@ -180,14 +180,57 @@ function decoderFor(wt: avro.Type | undefined, t: SqlType): Conv {
   }
 }
 
+/** The registered schema as an avsc record type, or undefined when it is not a record. */
+function registeredRecord(schema: unknown): avro.Type | undefined {
+  try {
+    const t = avroType(schema as Parameters<typeof avroType>[0]);
+    return t.typeName === 'record' ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Maps a registered record's fields to columns (exact name, else upper-cased).
+ * A field no column fills takes its default; without one it must be nullable,
+ * else the schema cannot be written with these columns.
+ */
+function writeFieldsFor(rec: avro.types.RecordType, names: readonly string[]): WriteField[] {
+  const fields = rec.fields.map((f) => {
+    let column = names.indexOf(f.name);
+    if (column < 0) column = names.indexOf(f.name.toUpperCase());
+    if (column >= 0) return { name: f.name, column, fallback: null };
+    const def = f.defaultValue();
+    const nullable = f.type.typeName === 'null' || (f.type.typeName.startsWith('union') && (f.type as avro.types.UnwrappedUnionType).types.some((b) => b.typeName === 'null'));
+    if (def === undefined && !nullable) {
+      throw new Error(`The registered schema has a required field '${f.name}' that no column provides.`);
+    }
+    return { name: f.name, column: -1, fallback: def === undefined ? null : def };
+  });
+  const order = fields.filter((f) => f.column >= 0).map((f) => f.column);
+  if (order.some((c, i) => i > 0 && c < order[i - 1]!)) {
+    throw new Error(`The following value columns are changed, missing or reordered compared with the registered schema: [${names.join(', ')}]`);
+  }
+  return fields;
+}
+
 function caseInsensitive(o: Record<string, unknown>, name: string): unknown {
   if (Object.hasOwn(o, name)) return o[name];
   for (const k in o) if (k.toUpperCase() === name) return o[k];
   return undefined;
 }
 
+/** A field of a registered writer schema and the column that fills it (-1: the field's default). */
+interface WriteField {
+  readonly name: string;
+  readonly column: number;
+  readonly fallback: unknown;
+}
+
 class AvroSerde implements Serde {
-  private readonly type: avro.Type;
+  private type: avro.Type;
+  /** Set when writing with a registered schema (KEY_/VALUE_SCHEMA_ID) rather than the generated one. */
+  private writeFields: readonly WriteField[] | undefined;
   private readonly schemaId: number;
   private readonly wrapped: boolean;
   private readonly names: readonly string[];
@@ -206,6 +249,13 @@ class AvroSerde implements Serde {
     this.names = columns.map((c) => c.name);
     this.encoders = columns.map((c) => encoderFor(c.type));
     this.ownDecoder = { type: this.type, decode: this.rowDecoder(this.type) };
+    // With a schema id, records are written with that registered schema, as ksqlDB does.
+    const registered = options.schemaId !== undefined ? options.schemaRegistry?.getRegistered?.(options.schemaId) : undefined;
+    const writer = registered?.format === 'AVRO' && this.wrapped ? registeredRecord(registered.schema) : undefined;
+    if (writer) {
+      this.type = writer;
+      this.writeFields = writeFieldsFor(writer as avro.types.RecordType, this.names);
+    }
   }
 
   /** The Avro schema this serde writes (as registered). */
@@ -265,7 +315,15 @@ class AvroSerde implements Serde {
   serialize(values: readonly unknown[] | null): Buffer | null {
     if (values === null) return null;
     let value: unknown;
-    if (this.wrapped) {
+    if (this.writeFields) {
+      const o: Record<string, unknown> = {};
+      const enc = this.encoders;
+      for (const f of this.writeFields) {
+        const v = f.column < 0 ? undefined : values[f.column];
+        o[f.name] = f.column < 0 ? f.fallback : v === null || v === undefined ? null : enc[f.column]!(v);
+      }
+      value = o;
+    } else if (this.wrapped) {
       const o: Record<string, unknown> = {};
       const names = this.names;
       const enc = this.encoders;

@@ -70,6 +70,7 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
       wrapSingleValue: valueCols.length === 1 ? (wrapProp ?? e.ddlConfig().wrapSingleValues) : undefined,
       delimiter: parseDelimiter(props.string('VALUE_DELIMITER'), s.pos) ?? (sameValueFormat ? from.valueFormat.delimiter : undefined),
       schemaFullName: props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME'),
+      schemaId: props.int('VALUE_SCHEMA_ID'),
     },
     timestampColumn: props.string('TIMESTAMP')?.toUpperCase(),
     timestampFormat: props.string('TIMESTAMP_FORMAT'),
