@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileLog } from '../src/runtime/log/file-log.js';
 import type { NewRecord } from '../src/runtime/log/log.js';
+import { ChunkStore } from '../src/runtime/log/chunk-store.js';
 import { encodeRecords } from '../src/runtime/log/segment.js';
 
 let dir: string;
@@ -228,5 +229,176 @@ describe('FileLog', () => {
     await expect(log.append('nope', 0, [rec('a', '1', 1)])).rejects.toThrow(/does not exist/);
     await log.close();
     await expect(log.append('t', 0, [rec('a', '1', 1)])).rejects.toThrow(/closed/);
+  });
+
+  it('stores records across many small chunks: batches straddling chunks, records larger than a chunk, reopen', async () => {
+    const opts = { maxChunkBytes: 100 };
+    const log = await FileLog.open(dir, opts);
+    await log.createTopic('t', 1);
+    const expected: { k: string | null; v: string | null; ts: number; o: number }[] = [];
+    let n = 0;
+    for (const size of [1, 7, 3, 1, 12]) {
+      const batch = Array.from({ length: size }, (_, i) => {
+        const j = n + i;
+        // every 5th value is larger than a whole chunk; a few keys or values are null or empty
+        const v = j % 5 === 0 ? 'x'.repeat(150 + j) : j % 7 === 0 ? null : j % 11 === 0 ? '' : `v${j}`;
+        return rec(j % 6 === 0 ? null : `k${j}`, v, j * 1.5, j % 4 === 0 ? [{ key: `h${j}`, value: j % 8 === 0 ? null : Buffer.from('hv') }] : undefined);
+      });
+      expect(await log.append('t', 0, batch)).toBe(n);
+      for (const [i, r] of batch.entries()) expected.push({ k: r.key?.toString() ?? null, v: r.value?.toString() ?? null, ts: r.timestamp, o: n + i });
+      n += size;
+    }
+    const check = async (l: FileLog) => {
+      expect(await l.endOffset('t', 0)).toBe(n);
+      expect(plain(await l.read('t', 0, 0, 1000))).toEqual(expected);
+      for (let from = 0; from <= n; from++) {
+        for (const max of [1, 2, 5]) expect(plain(await l.read('t', 0, from, max))).toEqual(expected.slice(from, from + max));
+      }
+      const withHeader = (await l.read('t', 0, 8, 1))[0]!;
+      expect(withHeader.headers).toEqual([{ key: 'h8', value: null }]);
+      expect((await l.read('t', 0, 4, 1))[0]!.headers).toEqual([{ key: 'h4', value: Buffer.from('hv') }]);
+      expect((await l.read('t', 0, 1, 1))[0]!.headers).toEqual([]);
+    };
+    await check(log);
+    await log.close();
+    const again = await FileLog.open(dir, opts);
+    await check(again);
+    // The file holds exactly the frames, in order.
+    expect(readFileSync(segmentPath('t', 0)).subarray(4)).toEqual(
+      encodeRecords(expected.map((e, i) => ({ ...rec(e.k, e.v, e.ts), headers: (i % 4 === 0 ? [{ key: `h${i}`, value: i % 8 === 0 ? null : Buffer.from('hv') }] : []) }))),
+    );
+    await again.close();
+    // Reopened with the default chunk size the same bytes load into one chunk.
+    const third = await FileLog.open(dir);
+    await check(third);
+    await third.close();
+  });
+
+  it('truncates across chunk boundaries, on disk and in memory, and appends after it', async () => {
+    const opts = { maxChunkBytes: 120 };
+    const log = await FileLog.open(dir, opts);
+    await log.createTopic('t', 1);
+    await log.append('t', 0, Array.from({ length: 30 }, (_, i) => rec(`k${i}`, `value-${i}`, i)));
+    const path = segmentPath('t', 0);
+    const read = async (l: FileLog) => plain(await l.read('t', 0, 0, 100)).map((r) => r.k);
+    const keys = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `k${from + i}`);
+    const sizeWith = (count: number) => 4 + encodeRecords(Array.from({ length: count }, (_, i) => rec(`k${i}`, `value-${i}`, i))).length;
+
+    // Buffers handed out before a truncate keep their bytes through it and later appends.
+    const held = await log.read('t', 0, 0, 30);
+    await log.truncate('t', 0, 17);
+    expect(await log.endOffset('t', 0)).toBe(17);
+    expect(statSync(path).size).toBe(sizeWith(17));
+    await log.truncate('t', 0, 20); // beyond the end: nothing happens
+    expect(await log.endOffset('t', 0)).toBe(17);
+    expect(await log.append('t', 0, [rec('a', 'new-a', 100), rec('b', 'new-b', 101)])).toBe(17);
+    expect(await read(log)).toEqual([...keys(0, 17), 'a', 'b']);
+    expect(held.map((r) => `${r.key}:${r.value}`)).toEqual(Array.from({ length: 30 }, (_, i) => `k${i}:value-${i}`));
+
+    await log.truncate('t', 0, 3);
+    await log.truncate('t', 0, 3);
+    expect(await read(log)).toEqual(keys(0, 3));
+    expect(statSync(path).size).toBe(sizeWith(3));
+    await log.append('t', 0, Array.from({ length: 10 }, (_, i) => rec(`k${3 + i}`, `value-${3 + i}`, 3 + i)));
+    expect(await read(log)).toEqual(keys(0, 13));
+    await log.close();
+
+    const again = await FileLog.open(dir, opts);
+    expect(await read(again)).toEqual(keys(0, 13));
+    expect(statSync(path).size).toBe(sizeWith(13));
+    await again.truncate('t', 0, 0);
+    expect(await again.read('t', 0, 0, 10)).toEqual([]);
+    expect(statSync(path).size).toBe(4);
+    expect(await again.append('t', 0, [rec('z', 'z', 1)])).toBe(0);
+    await again.close();
+    const third = await FileLog.open(dir, opts);
+    expect(await read(third)).toEqual(['z']);
+    await third.close();
+  });
+
+  it('keeps returned buffers valid after later appends and reads them without copying the whole log', async () => {
+    const log = await FileLog.open(dir);
+    await log.createTopic('t', 1);
+    await log.append('t', 0, [rec('a', 'first', 1)]);
+    const [a] = await log.read('t', 0, 0, 1);
+    for (let i = 0; i < 50; i++) await log.append('t', 0, Array.from({ length: 100 }, (_, j) => rec(`k${i}-${j}`, 'y'.repeat(100), j)));
+    expect([a!.key!.toString(), a!.value!.toString()]).toEqual(['a', 'first']);
+    expect(await log.endOffset('t', 0)).toBe(5001);
+    await log.close();
+  });
+
+  it('loads a torn tail that straddles chunks, and stops at a corrupt record in the middle', async () => {
+    const opts = { maxChunkBytes: 64 };
+    const log = await FileLog.open(dir, opts);
+    await log.createTopic('t', 2);
+    const recs = Array.from({ length: 10 }, (_, i) => rec(`k${i}`, 'v'.repeat(10 + i * 7), i));
+    await log.append('t', 0, recs);
+    await log.append('t', 1, recs);
+    await log.close();
+    const frames = recs.map((r) => encodeRecords([r]).length);
+    const upTo = (n: number) => 4 + frames.slice(0, n).reduce((a, b) => a + b, 0);
+    // partition 0: a torn copy of a large record; partition 1: record 6's body corrupted
+    const p0 = segmentPath('t', 0);
+    const big = encodeRecords([rec('big', 'b'.repeat(500), 0)]);
+    appendFileSync(p0, big.subarray(0, 300));
+    const p1 = segmentPath('t', 1);
+    const bytes = readFileSync(p1);
+    bytes[upTo(6) + 20] ^= 0x55;
+    writeFileSync(p1, bytes);
+
+    const again = await FileLog.open(dir, opts);
+    expect(await again.endOffset('t', 0)).toBe(10);
+    expect(statSync(p0).size).toBe(upTo(10));
+    expect(plain(await again.read('t', 1, 0, 100)).map((r) => r.k)).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5']);
+    expect(statSync(p1).size).toBe(upTo(6));
+    expect(await again.append('t', 1, [rec('n', 'n', 1)])).toBe(6);
+    await again.close();
+    const third = await FileLog.open(dir, opts);
+    expect(plain(await third.read('t', 1, 4, 100)).map((r) => r.k)).toEqual(['k4', 'k5', 'n']);
+    await third.close();
+  });
+
+  it('leaves nothing behind when the segment write fails', async () => {
+    const log = await FileLog.open(dir, { maxChunkBytes: 100 });
+    await log.createTopic('t', 1);
+    await log.append('t', 0, [rec('a', '1', 1)]);
+    const path = segmentPath('t', 0);
+    const size = statSync(path).size;
+    // A batch whose second record cannot be encoded (a header key that is not a string), after the first
+    // already went into a new chunk: nothing of it may reach the file or the store.
+    const bad = { key: Buffer.from('b'), value: Buffer.from('x'.repeat(300)), timestamp: 2, headers: [{ key: 42 as unknown as string, value: null }] };
+    await expect(log.append('t', 0, [rec('ok', 'x'.repeat(200), 2), bad])).rejects.toThrow();
+    expect(await log.endOffset('t', 0)).toBe(1);
+    expect(statSync(path).size).toBe(size);
+    expect(await log.append('t', 0, [rec('c', '3', 3)])).toBe(1);
+    expect(plain(await log.read('t', 0, 0, 10)).map((r) => r.k)).toEqual(['a', 'c']);
+    await log.close();
+    const again = await FileLog.open(dir);
+    expect(plain(await again.read('t', 0, 0, 10)).map((r) => r.k)).toEqual(['a', 'c']);
+    await again.close();
+  });
+});
+
+describe('ChunkStore', () => {
+  it('persists each append as the regions of the chunks it touched, and rolls back when persisting fails', () => {
+    const store = new ChunkStore(4, 64);
+    const seen: number[][] = [];
+    store.append([rec('a', '1', 1), rec('b', 'x'.repeat(40), 2), rec('c', '3', 3)], (regions) => seen.push(regions.map((r) => r.length)));
+    const frames = [rec('a', '1', 1), rec('b', 'x'.repeat(40), 2), rec('c', '3', 3)].map((r) => encodeRecords([r]).length);
+    // the second record does not fit the first 64-byte chunk and gets one of its own size, the third a third one
+    expect(seen).toEqual([[frames[0]!, frames[1]!, frames[2]!]]);
+    expect(store.fileLength).toBe(4 + frames[0]! + frames[1]! + frames[2]!);
+    expect(store.fileLengthAt(1)).toBe(4 + frames[0]!);
+    expect(() =>
+      store.append([rec('d', 'y'.repeat(100), 4)], () => {
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    expect([store.length, store.fileLength]).toEqual([3, 4 + frames[0]! + frames[1]! + frames[2]!]);
+    store.append([rec('e', '5', 5)]);
+    expect(plain(store.read(0, 10)).map((r) => r.k)).toEqual(['a', 'b', 'c', 'e']);
+    expect(plain(store.read(-3, 2)).map((r) => r.k)).toEqual(['a', 'b']);
+    expect(store.read(4, 10)).toEqual([]);
+    expect(store.read(1, 0)).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -16,9 +17,10 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { ExecutionError } from '../../common/errors.js';
-import type { LogRecord, NewRecord } from './log.js';
+import { ChunkStore, MAX_CHUNK, type PartitionStore } from './chunk-store.js';
+import type { NewRecord } from './log.js';
 import { MemoryLog } from './memory-log.js';
-import { encodeRecords, scanSegment, SEGMENT_MAGIC } from './segment.js';
+import { SEGMENT_MAGIC } from './segment.js';
 
 /** Tuning of a {@link FileLog}. */
 export interface FileLogOptions {
@@ -30,6 +32,8 @@ export interface FileLogOptions {
   readonly fsync?: boolean;
   /** Segment file descriptors kept open at once (least recently used are closed); default 128. */
   readonly maxOpenFiles?: number;
+  /** Largest in-memory chunk of a partition's bytes (default 32 MiB); small values are for tests. */
+  readonly maxChunkBytes?: number;
 }
 
 const TOPICS = 'topics';
@@ -52,20 +56,21 @@ interface TopicMeta {
  * <dir>/topics/<topic-dir>/<p>.seg        partition p, see segment.ts
  * ```
  *
- * Every record is also held in the in-memory indexes of {@link MemoryLog}, so
- * reads never touch the disk; `open` loads all segments back, truncating torn
- * tails. Invariant: a record is in memory only once its bytes were written to
- * its segment, and a topic exists on disk only once its `meta.json` was renamed
- * into place (a directory without one is the debris of a crash and is removed).
+ * Every partition's segment is also held in memory as a {@link ChunkStore} (the
+ * segment bytes in large chunks plus an offset index), so reads never touch the
+ * disk and records become objects only when read; `open` loads all segments
+ * back in one CRC-checked scan each, truncating torn tails. Invariant: a record
+ * is in memory only once its bytes were written to its segment, and a topic
+ * exists on disk only once its `meta.json` was renamed into place (a directory
+ * without one is the debris of a crash and is removed).
  */
 export class FileLog extends MemoryLog {
   private readonly topicDirs = new Map<string, string>();
   /** Open append descriptors by segment path, least recently used first. */
   private readonly fds = new Map<string, number>();
-  /** Byte length of each segment, so a failed write can be rolled back. */
-  private readonly sizes = new Map<string, number>();
   private readonly fsync: boolean;
   private readonly maxOpenFiles: number;
+  private readonly maxChunkBytes: number;
   private closed = false;
 
   private constructor(
@@ -76,6 +81,7 @@ export class FileLog extends MemoryLog {
     super();
     this.fsync = options.fsync ?? false;
     this.maxOpenFiles = Math.max(1, options.maxOpenFiles ?? 128);
+    this.maxChunkBytes = options.maxChunkBytes ?? MAX_CHUNK;
   }
 
   /** Opens (creating if needed) the log in `dir` and loads its topics and offsets. */
@@ -84,6 +90,10 @@ export class FileLog extends MemoryLog {
     const log = new FileLog(dir, options);
     log.load();
     return log;
+  }
+
+  protected override newPartition(): PartitionStore {
+    return new ChunkStore(SEGMENT_MAGIC.length, this.maxChunkBytes);
   }
 
   override async createTopic(name: string, partitions: number, options?: { compacted?: boolean }): Promise<void> {
@@ -102,7 +112,6 @@ export class FileLog extends MemoryLog {
       for (let p = 0; p < partitions; p++) {
         const path = join(dir, `${p}.seg`);
         writeFileSync(path, SEGMENT_MAGIC);
-        this.sizes.set(path, SEGMENT_MAGIC.length);
       }
       const meta: TopicMeta = { name, partitions, compacted };
       this.writeAtomically(join(dir, META), JSON.stringify(meta));
@@ -124,7 +133,6 @@ export class FileLog extends MemoryLog {
     for (let p = 0; p < partitions; p++) {
       const path = join(dir, `${p}.seg`);
       this.closeFd(path);
-      this.sizes.delete(path);
     }
     // Rename first so a crash mid-removal never leaves a half-deleted topic behind.
     const trash = dir + TRASH;
@@ -135,15 +143,18 @@ export class FileLog extends MemoryLog {
 
   protected override appendSync(topic: string, partition: number, records: readonly NewRecord[]): number {
     this.checkOpen();
-    this.partition(topic, partition); // throws for an unknown topic or partition
-    if (records.length > 0) {
-      const path = join(this.topicDirs.get(topic)!, `${partition}.seg`);
-      const fd = this.fd(path);
-      const size = this.sizes.get(path)!;
-      const buf = encodeRecords(records);
+    const p = this.store(topic, partition);
+    const first = p.length;
+    if (records.length === 0) return first;
+    const path = join(this.topicDirs.get(topic)!, `${partition}.seg`);
+    const fd = this.fd(path);
+    const size = p.fileLength;
+    p.append(records, (regions) => {
       try {
-        let done = 0;
-        while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
+        for (const buf of regions) {
+          let done = 0;
+          while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
+        }
         if (this.fsync) fsyncSync(fd);
       } catch (e) {
         try {
@@ -153,24 +164,21 @@ export class FileLog extends MemoryLog {
         }
         throw new ExecutionError(`Could not append to topic '${topic}' partition ${partition}: ${(e as Error).message}`);
       }
-      this.sizes.set(path, size + buf.length);
-    }
-    return super.appendSync(topic, partition, records);
+    });
+    this.notify(topic);
+    return first;
   }
 
   /** Cuts the partition's segment back to `offset` records, on disk and in memory. */
   protected override truncateSync(topic: string, partition: number, offset: number): void {
     this.checkOpen();
-    const records = this.partition(topic, partition);
-    if (offset >= records.length) return;
-    const dropped = encodeRecords(records.slice(Math.max(0, offset))).length;
+    const p = this.store(topic, partition);
+    if (offset >= p.length) return;
     const path = join(this.topicDirs.get(topic)!, `${partition}.seg`);
-    const size = this.sizes.get(path)!;
     const fd = this.fd(path);
-    ftruncateSync(fd, size - dropped);
+    ftruncateSync(fd, p.fileLengthAt(Math.max(0, offset)));
     if (this.fsync) fsyncSync(fd);
-    this.sizes.set(path, size - dropped);
-    super.truncateSync(topic, partition, offset);
+    p.truncate(offset);
   }
 
   override async commit(group: string, topic: string, partition: number, offset: number): Promise<void> {
@@ -211,7 +219,7 @@ export class FileLog extends MemoryLog {
       const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as TopicMeta;
       this.createTopicSync(meta.name, meta.partitions, meta.compacted);
       this.topicDirs.set(meta.name, dir);
-      for (let p = 0; p < meta.partitions; p++) this.loadSegment(join(dir, `${p}.seg`), this.partition(meta.name, p));
+      for (let p = 0; p < meta.partitions; p++) this.loadSegment(join(dir, `${p}.seg`), this.store(meta.name, p));
     }
     const offsetsPath = join(this.dir, OFFSETS);
     if (existsSync(offsetsPath)) {
@@ -220,17 +228,28 @@ export class FileLog extends MemoryLog {
     }
   }
 
-  private loadSegment(path: string, into: LogRecord[]): void {
+  private loadSegment(path: string, into: ChunkStore): void {
     const length = existsSync(path) ? statSync(path).size : 0;
     if (length < SEGMENT_MAGIC.length) {
       writeFileSync(path, SEGMENT_MAGIC);
-      this.sizes.set(path, SEGMENT_MAGIC.length);
       return;
     }
-    const scan = scanSegment(path, length);
-    if (scan.validLength < length) truncateSync(path, scan.validLength);
-    this.sizes.set(path, scan.validLength);
-    for (const r of scan.records) into.push(r);
+    const fd = openSync(path, 'r');
+    let validLength: number;
+    try {
+      const magic = Buffer.alloc(SEGMENT_MAGIC.length);
+      readSync(fd, magic, 0, magic.length, 0);
+      if (!magic.equals(SEGMENT_MAGIC)) throw new Error(`${path} is not a Sluice segment file`);
+      validLength = into.load(fd, length);
+    } finally {
+      closeSync(fd);
+    }
+    if (validLength < length) truncateSync(path, validLength);
+  }
+
+  /** A partition's store: a {@link ChunkStore}, as {@link newPartition} made it. */
+  private store(topic: string, partition: number): ChunkStore {
+    return this.partition(topic, partition) as ChunkStore;
   }
 
   private fd(path: string): number {

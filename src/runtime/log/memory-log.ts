@@ -1,14 +1,16 @@
 import { ExecutionError } from '../../common/errors.js';
+import { ArrayStore, type PartitionStore } from './chunk-store.js';
 import type { Log, LogRecord, NewRecord, TopicInfo } from './log.js';
 
 interface MemTopic {
   info: TopicInfo;
-  partitions: LogRecord[][];
+  partitions: PartitionStore[];
 }
 
 /**
  * The log held in memory: for tests and `sluice test`. Also the in-memory core
- * of the file-backed log, which persists what it appends.
+ * of the file-backed log, which persists what it appends and keeps its
+ * partitions as compact bytes (see {@link newPartition}).
  */
 export class MemoryLog implements Log {
   protected readonly topics = new Map<string, MemTopic>();
@@ -24,8 +26,13 @@ export class MemoryLog implements Log {
     if (!Number.isInteger(partitions) || partitions < 1) throw new ExecutionError(`Invalid partition count for topic '${name}': ${partitions}`);
     this.topics.set(name, {
       info: { name, partitions, compacted },
-      partitions: Array.from({ length: partitions }, () => []),
+      partitions: Array.from({ length: partitions }, () => this.newPartition()),
     });
+  }
+
+  /** Storage for one new partition: the appended objects as they are. */
+  protected newPartition(): PartitionStore {
+    return new ArrayStore();
   }
 
   async topic(name: string): Promise<TopicInfo | undefined> {
@@ -47,17 +54,20 @@ export class MemoryLog implements Log {
   protected appendSync(topic: string, partition: number, records: readonly NewRecord[]): number {
     const p = this.partition(topic, partition);
     const first = p.length;
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      p.push({ key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers ?? [], offset: first + i });
+    if (records.length > 0) {
+      p.append(records);
+      this.notify(topic);
     }
-    if (records.length > 0) for (const l of this.listeners) l(topic);
     return first;
   }
 
+  /** Tells the append listeners that `topic` got records. */
+  protected notify(topic: string): void {
+    for (const l of this.listeners) l(topic);
+  }
+
   async read(topic: string, partition: number, offset: number, max: number): Promise<readonly LogRecord[]> {
-    const p = this.partition(topic, partition);
-    return offset >= p.length ? [] : p.slice(offset, offset + max);
+    return this.partition(topic, partition).read(offset, max);
   }
 
   async endOffset(topic: string, partition: number): Promise<number> {
@@ -69,8 +79,7 @@ export class MemoryLog implements Log {
   }
 
   protected truncateSync(topic: string, partition: number, offset: number): void {
-    const p = this.partition(topic, partition);
-    if (offset < p.length) p.length = Math.max(0, offset);
+    this.partition(topic, partition).truncate(offset);
   }
 
   async commit(group: string, topic: string, partition: number, offset: number): Promise<void> {
@@ -88,7 +97,7 @@ export class MemoryLog implements Log {
 
   async close(): Promise<void> {}
 
-  protected partition(topic: string, partition: number): LogRecord[] {
+  protected partition(topic: string, partition: number): PartitionStore {
     const t = this.topics.get(topic);
     if (!t) throw new ExecutionError(`Topic '${topic}' does not exist`);
     const p = t.partitions[partition];

@@ -1,6 +1,5 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import * as zlib from 'node:zlib';
-import type { LogRecord, NewRecord, RecordHeader } from './log.js';
+import type { NewRecord, RecordHeader } from './log.js';
 
 /**
  * The on-disk format of one partition of the file log: a segment file is the
@@ -21,13 +20,14 @@ import type { LogRecord, NewRecord, RecordHeader } from './log.js';
  */
 export const SEGMENT_MAGIC = Buffer.from('SLS1', 'latin1');
 
-const FRAME = 8;
-const MIN_BODY = 8 + 4 + 4 + 4;
+/** Bytes before each body: u32 length, u32 CRC. */
+export const FRAME = 8;
+/** The smallest valid body: timestamp, two null lengths, header count. */
+export const MIN_BODY = 8 + 4 + 4 + 4;
 /** Bodies larger than this are taken as a corrupt length field. */
-const MAX_BODY = 1 << 30;
-const READ_CHUNK = 8 << 20;
-/** Shared by every loaded record without headers (most of them). */
-const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+export const MAX_BODY = 1 << 30;
+/** Shared by every decoded record without headers (most of them). */
+export const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
 
 /** CRC-32 (IEEE), zlib's native one where this Node has it. */
 export const crc32: (data: Uint8Array) => number =
@@ -50,7 +50,8 @@ function tableCrc32(data: Uint8Array): number {
   return (crc ^ -1) >>> 0;
 }
 
-function bodySize(r: NewRecord): number {
+/** Length of the body of `r` (its frame is {@link FRAME} bytes longer). */
+export function bodySize(r: NewRecord): number {
   let n = MIN_BODY + (r.key?.length ?? 0) + (r.value?.length ?? 0);
   for (const h of r.headers ?? []) n += 8 + Buffer.byteLength(h.key, 'utf8') + (h.value?.length ?? 0);
   return n;
@@ -67,23 +68,29 @@ export function encodeRecords(records: readonly NewRecord[]): Buffer {
   }
   const buf = Buffer.allocUnsafe(total);
   let pos = 0;
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    const start = pos + FRAME;
-    buf.writeUInt32LE(sizes[i]!, pos);
-    pos = buf.writeDoubleLE(r.timestamp, start);
-    pos = writeBytes(buf, pos, r.key);
-    pos = writeBytes(buf, pos, r.value);
-    const headers = r.headers ?? [];
-    pos = buf.writeUInt32LE(headers.length, pos);
-    for (const h of headers) {
-      const klen = buf.write(h.key, pos + 4, 'utf8');
-      buf.writeUInt32LE(klen, pos);
-      pos = writeBytes(buf, pos + 4 + klen, h.value);
-    }
-    buf.writeUInt32LE(crc32(buf.subarray(start, pos)), start - 4);
-  }
+  for (let i = 0; i < records.length; i++) pos = writeFrame(buf, pos, records[i]!, sizes[i]!);
   return buf;
+}
+
+/**
+ * Writes the frame of `r` (whose body is `size` bytes, see {@link bodySize}) at
+ * `pos`; returns the position after it.
+ */
+export function writeFrame(buf: Buffer, pos: number, r: NewRecord, size: number): number {
+  const start = pos + FRAME;
+  buf.writeUInt32LE(size, pos);
+  pos = buf.writeDoubleLE(r.timestamp, start);
+  pos = writeBytes(buf, pos, r.key);
+  pos = writeBytes(buf, pos, r.value);
+  const headers = r.headers ?? [];
+  pos = buf.writeUInt32LE(headers.length, pos);
+  for (const h of headers) {
+    const klen = buf.write(h.key, pos + 4, 'utf8');
+    buf.writeUInt32LE(klen, pos);
+    pos = writeBytes(buf, pos + 4 + klen, h.value);
+  }
+  buf.writeUInt32LE(crc32(buf.subarray(start, pos)), start - 4);
+  return pos;
 }
 
 function writeBytes(buf: Buffer, pos: number, b: Buffer | null): number {
@@ -93,97 +100,53 @@ function writeBytes(buf: Buffer, pos: number, b: Buffer | null): number {
   return pos + 4 + b.length;
 }
 
-/** Decodes one body at `[start, end)`; returns undefined if its fields overrun it. */
-function decodeBody(buf: Buffer, start: number, end: number, offset: number): LogRecord | undefined {
-  const timestamp = buf.readDoubleLE(start);
+/**
+ * Whether the body at `[start, end)` is well formed: its fields exactly fill it.
+ * Creates no objects (used when scanning segments on open).
+ */
+export function validBody(buf: Buffer, start: number, end: number): boolean {
   let pos = start + 8;
-  const key = readBytes(buf, pos, end);
-  if (key === undefined) return undefined;
-  pos += 4 + (key?.length ?? 0);
-  const value = readBytes(buf, pos, end);
-  if (value === undefined) return undefined;
-  pos += 4 + (value?.length ?? 0);
-  if (pos + 4 > end) return undefined;
+  for (let f = 0; f < 2; f++) {
+    pos = skipBytes(buf, pos, end);
+    if (pos < 0) return false;
+  }
+  if (pos + 4 > end) return false;
   const count = buf.readUInt32LE(pos);
   pos += 4;
-  if (count === 0) return pos === end ? { key, value, timestamp, headers: NO_HEADERS, offset } : undefined;
+  for (let i = 0; i < count; i++) {
+    if (pos + 4 > end) return false;
+    const klen = buf.readUInt32LE(pos);
+    pos += 4 + klen;
+    if (pos > end) return false;
+    pos = skipBytes(buf, pos, end);
+    if (pos < 0) return false;
+  }
+  return pos === end;
+}
+
+/** Position after the length-prefixed bytes at `pos`, or -1 if they overrun `end`. */
+function skipBytes(buf: Buffer, pos: number, end: number): number {
+  if (pos + 4 > end) return -1;
+  const len = buf.readInt32LE(pos);
+  if (len === -1) return pos + 4;
+  if (len < 0 || pos + 4 + len > end) return -1;
+  return pos + 4 + len;
+}
+
+/** Decodes `count` headers starting at `pos` of a body already checked by {@link validBody}. */
+export function decodeHeaders(buf: Buffer, pos: number, count: number): RecordHeader[] {
   const headers: RecordHeader[] = [];
   for (let i = 0; i < count; i++) {
-    if (pos + 4 > end) return undefined;
     const klen = buf.readUInt32LE(pos);
-    if (pos + 4 + klen > end) return undefined;
-    const hkey = buf.toString('utf8', pos + 4, pos + 4 + klen);
+    const key = buf.toString('utf8', pos + 4, pos + 4 + klen);
     pos += 4 + klen;
-    const hval = readBytes(buf, pos, end);
-    if (hval === undefined) return undefined;
-    pos += 4 + (hval?.length ?? 0);
-    headers.push({ key: hkey, value: hval });
-  }
-  return pos === end ? { key, value, timestamp, headers, offset } : undefined;
-}
-
-function readBytes(buf: Buffer, pos: number, end: number): Buffer | null | undefined {
-  if (pos + 4 > end) return undefined;
-  const len = buf.readInt32LE(pos);
-  if (len === -1) return null;
-  if (len < 0 || pos + 4 + len > end) return undefined;
-  return buf.subarray(pos + 4, pos + 4 + len);
-}
-
-/** What {@link scanSegment} found: the records and the byte length of the valid prefix. */
-export interface SegmentScan {
-  readonly records: LogRecord[];
-  /** File length up to the end of the last intact record; anything beyond is torn. */
-  readonly validLength: number;
-  readonly fileLength: number;
-}
-
-/**
- * Reads a segment file in chunks, decoding records until the end or the first
- * torn/corrupt frame. Record keys and values are views into the read chunks (no
- * per-record copies). Throws if the file does not start with {@link SEGMENT_MAGIC}.
- */
-export function scanSegment(path: string, fileLength: number): SegmentScan {
-  const records: LogRecord[] = [];
-  const fd = openSync(path, 'r');
-  try {
-    const magic = Buffer.alloc(SEGMENT_MAGIC.length);
-    const got = readSync(fd, magic, 0, magic.length, 0);
-    if (got < magic.length) return { records, validLength: 0, fileLength };
-    if (!magic.equals(SEGMENT_MAGIC)) throw new Error(`${path} is not a Sluice segment file`);
-    let filePos = magic.length; // file position of buf[0]
-    let buf = Buffer.alloc(0);
-    for (;;) {
-      let i = 0;
-      while (buf.length - i >= FRAME) {
-        const len = buf.readUInt32LE(i);
-        if (len < MIN_BODY || len > MAX_BODY) return { records, validLength: filePos + i, fileLength };
-        if (buf.length - i - FRAME < len) break;
-        const start = i + FRAME;
-        if (crc32(buf.subarray(start, start + len)) !== buf.readUInt32LE(i + 4)) return { records, validLength: filePos + i, fileLength };
-        const rec = decodeBody(buf, start, start + len, records.length);
-        if (!rec) return { records, validLength: filePos + i, fileLength };
-        records.push(rec);
-        i = start + len;
-      }
-      filePos += i;
-      const restLen = buf.length - i;
-      const remaining = fileLength - filePos - restLen;
-      if (remaining <= 0) return { records, validLength: filePos, fileLength };
-      const need = restLen >= FRAME ? FRAME + buf.readUInt32LE(i) : 0;
-      const size = restLen + Math.min(remaining, Math.max(READ_CHUNK, need - restLen));
-      const next = Buffer.allocUnsafe(size);
-      buf.copy(next, 0, i);
-      let filled = restLen;
-      while (filled < size) {
-        const n = readSync(fd, next, filled, size - filled, filePos + filled);
-        if (n === 0) break;
-        filled += n;
-      }
-      buf = filled === size ? next : next.subarray(0, filled);
-      if (filled === restLen) return { records, validLength: filePos, fileLength };
+    const vlen = buf.readInt32LE(pos);
+    pos += 4;
+    if (vlen === -1) headers.push({ key, value: null });
+    else {
+      headers.push({ key, value: buf.subarray(pos, pos + vlen) });
+      pos += vlen;
     }
-  } finally {
-    closeSync(fd);
   }
+  return headers;
 }

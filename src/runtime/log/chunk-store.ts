@@ -1,0 +1,281 @@
+import { readSync } from 'node:fs';
+import type { LogRecord, NewRecord } from './log.js';
+import { bodySize, crc32, decodeHeaders, FRAME, MAX_BODY, MIN_BODY, NO_HEADERS, validBody, writeFrame } from './segment.js';
+
+/** The records of one partition, as {@link MemoryLog} and its subclasses hold them. */
+export interface PartitionStore {
+  /** Number of records (the offset the next one gets). */
+  readonly length: number;
+  append(records: readonly NewRecord[]): void;
+  /** Up to `max` records from `offset` on. */
+  read(offset: number, max: number): LogRecord[];
+  /** Drops the records at and after `offset`. */
+  truncate(offset: number): void;
+}
+
+/** Records as the objects they were appended as (the plain in-memory log). */
+export class ArrayStore implements PartitionStore {
+  private readonly records: LogRecord[] = [];
+
+  get length(): number {
+    return this.records.length;
+  }
+
+  append(records: readonly NewRecord[]): void {
+    const p = this.records;
+    const first = p.length;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      p.push({ key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers ?? [], offset: first + i });
+    }
+  }
+
+  read(offset: number, max: number): LogRecord[] {
+    const p = this.records;
+    return offset >= p.length ? [] : p.slice(offset, offset + max);
+  }
+
+  truncate(offset: number): void {
+    const p = this.records;
+    if (offset < p.length) p.length = Math.max(0, offset);
+  }
+}
+
+/** Default size of the largest chunk (a single larger record gets a chunk of its own size). */
+export const MAX_CHUNK = 32 << 20;
+/** Size of a partition's first chunk; later ones double up to the maximum. */
+const MIN_CHUNK = 64 << 10;
+
+interface Chunk {
+  readonly buf: Buffer;
+  readonly view: DataView;
+  /** Offset of the chunk's first record. */
+  readonly first: number;
+  /** Segment file position of `buf[0]`. */
+  readonly filePos: number;
+  /** Bytes of `buf` holding the chunk's records: frames back to back from 0. */
+  end: number;
+  /** No more appends into this chunk: a truncate dropped bytes that readers may still view. */
+  sealed: boolean;
+}
+
+/**
+ * One partition of the file log in compact form: the records' segment frames
+ * (see segment.ts) byte for byte in append-only chunks, plus an index of each
+ * record's frame position. `LogRecord` objects are built only by {@link read};
+ * their keys and values are views into the chunks, whose bytes, once they belong
+ * to a record, are never written again (a truncate seals its chunk), so handed-out
+ * buffers stay valid. The chunks mirror the segment file: chunk bytes
+ * `[0, end)` are file bytes `[filePos, filePos + end)`.
+ */
+export class ChunkStore implements PartitionStore {
+  length = 0;
+  private readonly chunks: Chunk[] = [];
+  /** Frame position of record i within its chunk. */
+  private positions = new Uint32Array(1024);
+  private readonly minChunk: number;
+
+  constructor(
+    /** File position of the first record (after the segment's magic). */
+    private readonly base: number,
+    private readonly maxChunk = MAX_CHUNK,
+  ) {
+    this.maxChunk = Math.max(FRAME + MIN_BODY, maxChunk);
+    this.minChunk = Math.min(MIN_CHUNK, this.maxChunk);
+  }
+
+  /** Segment file length holding exactly the stored records. */
+  get fileLength(): number {
+    const c = this.chunks[this.chunks.length - 1];
+    return c ? c.filePos + c.end : this.base;
+  }
+
+  /** Segment file length holding exactly the records before `offset` (`offset` <= length). */
+  fileLengthAt(offset: number): number {
+    if (offset >= this.length) return this.fileLength;
+    const c = this.chunks[this.chunkIndex(offset)]!;
+    return c.filePos + this.positions[offset]!;
+  }
+
+  /**
+   * Encodes `records` into the chunks and then, if given, has `persist` write the
+   * new bytes (one region per chunk touched, in file order). If `persist` throws,
+   * nothing is appended.
+   */
+  append(records: readonly NewRecord[], persist?: (regions: readonly Buffer[]) => void): void {
+    const n = records.length;
+    if (n === 0) return;
+    this.reserve(this.length + n);
+    const chunksBefore = this.chunks.length;
+    const last = this.chunks[chunksBefore - 1];
+    const endBefore = last?.end ?? 0;
+    let c = last && !last.sealed ? last : undefined;
+    let regionStart = c?.end ?? 0;
+    const regions: Buffer[] = [];
+    const positions = this.positions;
+    let idx = this.length;
+    try {
+      for (let i = 0; i < n; i++) {
+        const r = records[i]!;
+        const size = bodySize(r);
+        if (!(size >= MIN_BODY && size <= MAX_BODY)) throw new Error(`Record ${i} of ${n} cannot be stored (body of ${size} bytes)`);
+        const frame = FRAME + size;
+        if (c === undefined || c.end + frame > c.buf.length) {
+          if (c !== undefined && c.end > regionStart) regions.push(c.buf.subarray(regionStart, c.end));
+          c = this.newChunk(frame, idx);
+          regionStart = 0;
+        }
+        positions[idx++] = c.end;
+        c.end = writeFrame(c.buf, c.end, r, size);
+      }
+      regions.push(c!.buf.subarray(regionStart, c!.end));
+      persist?.(regions);
+    } catch (e) {
+      this.chunks.length = chunksBefore;
+      if (last) last.end = endBefore;
+      throw e;
+    }
+    this.length = idx;
+  }
+
+  read(offset: number, max: number): LogRecord[] {
+    const out: LogRecord[] = [];
+    if (offset < 0) offset = 0;
+    const end = Math.min(this.length, offset + max);
+    if (!(offset < end)) return out;
+    const chunks = this.chunks;
+    const positions = this.positions;
+    let ci = this.chunkIndex(offset);
+    let chunk = chunks[ci]!;
+    let buf = chunk.buf;
+    let ab = buf.buffer;
+    let base = buf.byteOffset;
+    let view = chunk.view;
+    let next = chunks[ci + 1]?.first ?? Infinity;
+    for (let i = offset; i < end; i++) {
+      if (i >= next) {
+        chunk = chunks[++ci]!;
+        buf = chunk.buf;
+        ab = buf.buffer;
+        base = buf.byteOffset;
+        view = chunk.view;
+        next = chunks[ci + 1]?.first ?? Infinity;
+      }
+      let pos = positions[i]! + FRAME;
+      const timestamp = view.getFloat64(pos, true);
+      pos += 8;
+      const klen = view.getInt32(pos, true);
+      pos += 4;
+      let key: Buffer | null = null;
+      if (klen >= 0) {
+        key = Buffer.from(ab, base + pos, klen);
+        pos += klen;
+      }
+      const vlen = view.getInt32(pos, true);
+      pos += 4;
+      let value: Buffer | null = null;
+      if (vlen >= 0) {
+        value = Buffer.from(ab, base + pos, vlen);
+        pos += vlen;
+      }
+      const count = view.getUint32(pos, true);
+      out.push({ key, value, timestamp, headers: count === 0 ? NO_HEADERS : decodeHeaders(buf, pos + 4, count), offset: i });
+    }
+    return out;
+  }
+
+  truncate(offset: number): void {
+    if (offset < 0) offset = 0;
+    if (offset >= this.length) return;
+    const ci = this.chunkIndex(offset);
+    const c = this.chunks[ci]!;
+    c.end = this.positions[offset]!;
+    c.sealed = true;
+    this.chunks.length = c.end === 0 ? ci : ci + 1;
+    this.length = offset;
+  }
+
+  /**
+   * Loads an empty store from a segment file open as `fd`, reading from `base` to
+   * `fileLength` straight into chunks and indexing each record whose frame is
+   * complete, CRC-checked and well formed, up to the first that is not.
+   * Returns the file length up to the end of the last good record.
+   */
+  load(fd: number, fileLength: number): number {
+    let filePos = this.base; // file position of the next chunk's buf[0]
+    let carry: Buffer | undefined; // the incomplete frame at the end of the previous chunk
+    for (;;) {
+      const remaining = fileLength - filePos;
+      if (remaining <= 0) return filePos;
+      const need = carry !== undefined && carry.length >= FRAME ? FRAME + carry.readUInt32LE(0) : 0;
+      const size = Math.min(remaining, Math.max(this.maxChunk, need));
+      const buf = Buffer.allocUnsafeSlow(size);
+      let filled = 0;
+      if (carry !== undefined) filled = carry.copy(buf);
+      while (filled < size) {
+        const n = readSync(fd, buf, filled, size - filled, filePos + filled);
+        if (n === 0) break;
+        filled += n;
+      }
+      const first = this.length;
+      let i = 0;
+      let bad = false;
+      while (filled - i >= FRAME) {
+        const len = buf.readUInt32LE(i);
+        if (len < MIN_BODY || len > MAX_BODY) {
+          bad = true;
+          break;
+        }
+        if (filled - i - FRAME < len) break;
+        const start = i + FRAME;
+        if (crc32(buf.subarray(start, start + len)) !== buf.readUInt32LE(i + 4) || !validBody(buf, start, start + len)) {
+          bad = true;
+          break;
+        }
+        if (this.length === this.positions.length) this.reserve(this.length + 1);
+        this.positions[this.length++] = i;
+        i = start + len;
+      }
+      if (i > 0) this.chunks.push({ buf, view: new DataView(buf.buffer, buf.byteOffset, buf.length), first, filePos, end: i, sealed: false });
+      if (bad || filled < size || filePos + filled >= fileLength) return filePos + i;
+      carry = buf.subarray(i, filled);
+      filePos += i;
+    }
+  }
+
+  private newChunk(frame: number, first: number): Chunk {
+    const prev = this.chunks[this.chunks.length - 1];
+    const grown = Math.min(this.maxChunk, Math.max(this.minChunk, prev ? prev.buf.length * 2 : 0));
+    const buf = Buffer.allocUnsafeSlow(Math.max(frame, grown));
+    const chunk: Chunk = {
+      buf,
+      view: new DataView(buf.buffer, buf.byteOffset, buf.length),
+      first,
+      filePos: prev ? prev.filePos + prev.end : this.base,
+      end: 0,
+      sealed: false,
+    };
+    this.chunks.push(chunk);
+    return chunk;
+  }
+
+  /** Index of the chunk holding record `offset` (< length). */
+  private chunkIndex(offset: number): number {
+    const chunks = this.chunks;
+    let lo = 0;
+    let hi = chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (chunks[mid]!.first <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private reserve(n: number): void {
+    if (n <= this.positions.length) return;
+    const grown = new Uint32Array(Math.max(n, this.positions.length * 2));
+    grown.set(this.positions.subarray(0, this.length));
+    this.positions = grown;
+  }
+}
