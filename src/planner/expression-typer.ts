@@ -308,7 +308,8 @@ export class ExpressionTyper {
       case 'INTEGER':
         return { kind: 'Literal', type: T.INTEGER, value: e.value };
       case 'BIGINT':
-        return { kind: 'Literal', type: T.BIGINT, value: e.value };
+        // Beyond ±2^53 a JS number is not exact: such literals are held as bigint.
+        return { kind: 'Literal', type: T.BIGINT, value: e.digits !== undefined && !Number.isSafeInteger(Number(e.digits)) ? BigInt(e.digits) : e.value };
       case 'DOUBLE':
         return { kind: 'Literal', type: T.DOUBLE, value: e.value };
       case 'STRING':

@@ -97,6 +97,7 @@ export function castValue(v: unknown, from: SqlType, to: SqlType): unknown {
     case 'INTEGER':
     case 'BIGINT': {
       let n: number;
+      if (typeof v === 'bigint') return to.kind === 'BIGINT' ? v : Number(BigInt.asIntN(32, v));
       if (typeof v === 'number') n = v;
       else if (v instanceof Decimal) n = Number(v.setScale(0).unscaled === v.unscaled ? v.unscaled : truncDecimal(v));
       else if (typeof v === 'string') n = parseNumberStrict(v, to);
@@ -107,6 +108,7 @@ export function castValue(v: unknown, from: SqlType, to: SqlType): unknown {
     }
     case 'DOUBLE':
       if (typeof v === 'number') return v;
+      if (typeof v === 'bigint') return Number(v);
       if (v instanceof Decimal) return v.toNumber();
       if (typeof v === 'string') return parseNumberStrict(v, to);
       throw new ExecutionError(`Cannot cast ${formatType(from)} to DOUBLE`);

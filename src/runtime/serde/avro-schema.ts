@@ -190,9 +190,9 @@ interface TapLike {
 }
 
 /** Zig-zag varint of a 64-bit integer held in a double, exactly (avsc's own loses |v| ≥ 2^53). */
-function writeWideLong(tap: TapLike, v: number): void {
+function writeWideLong(tap: TapLike, v: number | bigint): void {
   // A double of ±2^63 stands for Long.MIN/MAX_VALUE; clamp instead of wrapping.
-  const n = v >= 9223372036854775807 ? 9223372036854775807n : v <= -9223372036854775808 ? -9223372036854775808n : BigInt(v);
+  const n = typeof v === 'bigint' ? BigInt.asIntN(64, v) : v >= 9223372036854775807 ? 9223372036854775807n : v <= -9223372036854775808 ? -9223372036854775808n : BigInt(v);
   let zz = BigInt.asUintN(64, (n << 1n) ^ (n >> 63n));
   while (zz >= 0x80n) {
     tap.buf[tap.pos++] = Number(zz & 0x7fn) | 0x80;
@@ -227,11 +227,12 @@ function relaxedLong(): avro.Type {
   const proto = RelaxedLongType.prototype as unknown as Record<string, unknown>;
   proto._read = (tap: TapLike) => readWideLong(tap);
   proto._write = (tap: TapLike, v: unknown) => {
+    if (typeof v === 'bigint') return writeWideLong(tap, v);
     if (typeof v !== 'number' || v % 1 !== 0) throw new Error(`invalid "long": ${String(v)}`);
     if (Number.isSafeInteger(v)) tap.writeLong(v);
     else writeWideLong(tap, v);
   };
-  proto._check = (v: unknown) => typeof v === 'number' && v % 1 === 0;
+  proto._check = (v: unknown) => typeof v === 'bigint' || (typeof v === 'number' && v % 1 === 0);
   return new RelaxedLongType();
 }
 

@@ -20,7 +20,11 @@ type RowDecoder = (v: unknown) => unknown[] | null;
 const identity: Conv = (v) => v;
 
 /** Runtime value → the value avsc writes (maps become objects). `v` is never null. */
+/** avsc cannot place a bigint in a nullable union: exact BIGINT literals are written as the nearest double. */
+const bigintToNumber: Conv = (v) => (typeof v === 'bigint' ? Number(v) : v);
+
 function encoderFor(t: SqlType): Conv {
+  if (t.kind === 'BIGINT') return bigintToNumber;
   if (!containsMap(t)) return identity;
   switch (t.kind) {
     case 'ARRAY': {

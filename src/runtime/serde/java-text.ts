@@ -26,7 +26,8 @@ export function javaDoubleToString(d: number): string {
 }
 
 /** A whole number as Java prints a long/int (no exponent, even for large values). */
-export function javaLongToString(n: number): string {
+export function javaLongToString(n: number | bigint): string {
+  if (typeof n === 'bigint') return n.toString();
   return Number.isSafeInteger(n) ? String(n) : BigInt(Math.trunc(n)).toString();
 }
 

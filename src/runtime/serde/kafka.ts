@@ -37,7 +37,7 @@ function codecFor(t: SqlType): { encode: Encode; decode: Decode } {
       return {
         encode: (v) => {
           const b = Buffer.allocUnsafe(8);
-          b.writeBigInt64BE(BigInt(Math.trunc(v as number)), 0);
+          b.writeBigInt64BE(typeof v === 'bigint' ? BigInt.asIntN(64, v) : BigInt(Math.trunc(v as number)), 0);
           return b;
         },
         decode: (b) => {
