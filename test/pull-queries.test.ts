@@ -54,3 +54,32 @@ describe('pull queries', () => {
     await engine.close();
   });
 });
+
+describe('pull queries after a restart', () => {
+  it('rebuild the table view from its topic once, then follow new updates', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-pull-'));
+    try {
+      const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });
+      await first.execute(`
+        CREATE STREAM visits (id STRING KEY, page STRING) WITH (kafka_topic='visits', value_format='JSON', partitions=1);
+        CREATE TABLE per_page AS SELECT page, COUNT(*) AS n FROM visits GROUP BY page;`);
+      await first.insert('VISITS', { ID: 'v1', PAGE: 'home' });
+      await first.insert('VISITS', { ID: 'v2', PAGE: 'home' });
+      await first.insert('VISITS', { ID: 'v3', PAGE: 'cart' });
+      await first.pumpAll();
+      await first.close();
+
+      const second = await Engine.open({ dataDir, autoPump: false });
+      expect((await rows(await second.startQuery("SELECT * FROM per_page WHERE page = 'home';")))).toEqual([['home', 2]]);
+      await second.insert('VISITS', { ID: 'v4', PAGE: 'cart' });
+      await second.pumpAll();
+      expect((await rows(await second.startQuery('SELECT * FROM per_page;'))).sort()).toEqual([['cart', 2], ['home', 2]]);
+      await second.close();
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -16,16 +16,34 @@ export interface MaterializedRow {
  * this view never saw (e.g. after a restart); pull queries then read the topic.
  */
 export class MaterializedTable {
-  private readonly rows = new Map<string, MaterializedRow>();
+  private rows = new Map<string, MaterializedRow>();
+  /** While a rebuild reads the topic, the records the sink applies meanwhile (re-applied after it). */
+  private pending: Rec[] | undefined;
 
-  constructor(readonly complete: boolean) {}
+  constructor(public complete: boolean) {}
 
   /** Applies one record the sink wrote (key and value in the sink's column order). */
   apply(rec: Rec): void {
-    if (rec.key === null) return;
-    const k = rowKey(rec.key, rec.window);
-    if (rec.row === null) this.rows.delete(k);
-    else this.rows.set(k, { key: rec.key, value: rec.row, window: rec.window, ts: rec.ts });
+    this.pending?.push(rec);
+    applyTo(this.rows, rec);
+  }
+
+  /** Starts a rebuild: from now on applied records are also kept to replay. */
+  beginRebuild(): void {
+    this.pending ??= [];
+  }
+
+  /**
+   * Finishes a rebuild with the table's records read from its topic (oldest first),
+   * then re-applies what the sink wrote meanwhile, so nothing newer is lost.
+   */
+  finishRebuild(records: Iterable<Rec>): void {
+    const rows = new Map<string, MaterializedRow>();
+    for (const r of records) applyTo(rows, r);
+    for (const r of this.pending ?? []) applyTo(rows, r);
+    this.rows = rows;
+    this.pending = undefined;
+    this.complete = true;
   }
 
   /** The row of one (unwindowed) key, if present. */
@@ -40,6 +58,13 @@ export class MaterializedTable {
   get size(): number {
     return this.rows.size;
   }
+}
+
+function applyTo(rows: Map<string, MaterializedRow>, rec: Rec): void {
+  if (rec.key === null) return;
+  const k = rowKey(rec.key, rec.window);
+  if (rec.row === null) rows.delete(k);
+  else rows.set(k, { key: rec.key, value: rec.row, window: rec.window, ts: rec.ts });
 }
 
 function rowKey(key: readonly unknown[], window: WindowBounds | null): string {

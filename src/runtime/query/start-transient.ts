@@ -4,6 +4,9 @@ import { T } from '../../common/types.js';
 import type { Expression, Print, QueryStatement } from '../../parser/ast/index.js';
 import type { DataSource } from '../../planner/data-source.js';
 import type { MaterializedTable } from './materialized-table.js';
+import type { Rec } from '../operators/record.js';
+import { serdeFor } from '../serde/serde-for.js';
+import { decodeWindowedKey } from '../serde/windowed.js';
 import type { Catalog } from '../../planner/catalog.js';
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery } from '../../planner/query-planner.js';
@@ -71,6 +74,7 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
     return handle;
   }
   const view = planned.sources.length === 1 ? ctx.views.get(first.name) : undefined;
+  if (view && !view.complete) await rebuildView(ctx, first, view);
   if (view?.complete) {
     // Served from the table's materialized view: one key when the WHERE names it, else every row.
     const source = topology.sources[0]!;
@@ -94,6 +98,43 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
   for (let i = 0; i < n; i++) handle.queue.push(rows[i]!);
   handle.close();
   return handle;
+}
+
+/**
+ * Fills a table's materialized view from its topic once (after a restart the view
+ * has not seen the records written before), decoding every record with the
+ * table's formats; later pull queries read the view directly.
+ */
+async function rebuildView(ctx: TransientContext, source: DataSource, view: MaterializedTable): Promise<void> {
+  view.beginRebuild();
+  const keySerde = serdeFor(source.keyFormat, source.schema.key, true, ctx.registry);
+  const valueSerde = serdeFor(source.valueFormat, serializedValueColumns(source.schema), false, ctx.registry);
+  const session = source.window?.type === 'SESSION';
+  const records: Rec[] = [];
+  const partitions = (await ctx.log.topic(source.topic))?.partitions ?? 0;
+  for (let p = 0; p < partitions; p++) {
+    for (let offset = 0; ; ) {
+      const batch = await ctx.log.read(source.topic, p, offset, 20_000);
+      if (batch.length === 0) break;
+      offset = batch[batch.length - 1]!.offset + 1;
+      for (const r of batch) {
+        try {
+          let keyBytes = r.key;
+          let window: Rec['window'] = null;
+          if (source.window && keyBytes) {
+            const d = decodeWindowedKey(keyBytes, session, source.window.sizeMs);
+            keyBytes = d.inner;
+            window = d.window;
+          }
+          const key = keyBytes === null ? null : keySerde.deserialize(keyBytes);
+          records.push({ key, row: valueSerde.deserialize(r.value), ts: r.timestamp, window, partition: p, offset: r.offset, headers: [] });
+        } catch {
+          // an undecodable record was never a row of the table
+        }
+      }
+    }
+  }
+  view.finishRebuild(records);
 }
 
 /**
