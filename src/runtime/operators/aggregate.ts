@@ -10,6 +10,9 @@ export interface CompiledAggregate {
   readonly args: readonly Evaluator[];
 }
 
+/** The argument list of every aggregate call without arguments. */
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
 /** Stored per group: the accumulators and the timestamp of the latest result. */
 export interface AggState {
   acc: unknown[];
@@ -53,10 +56,14 @@ export abstract class AggregatorBase implements Operator {
   }
 
   /** Evaluated arguments of every aggregate, or undefined (logged) on error. */
-  protected args(row: unknown[], rec: Rec): unknown[][] | undefined {
-    const out: unknown[][] = new Array(this.aggs.length);
+  protected args(row: unknown[], rec: Rec): (readonly unknown[])[] | undefined {
+    const out: (readonly unknown[])[] = new Array(this.aggs.length);
     for (let i = 0; i < this.aggs.length; i++) {
       const a = this.aggs[i]!;
+      if (a.args.length === 0) {
+        out[i] = NO_ARGS; // COUNT(*): aggregates take their arguments read-only
+        continue;
+      }
       const vals = new Array<unknown>(a.args.length);
       for (let j = 0; j < a.args.length; j++) {
         try {
@@ -72,7 +79,7 @@ export abstract class AggregatorBase implements Operator {
   }
 
   /** A stream record's group key and aggregate arguments, or undefined (tombstone, or logged failure). */
-  protected keyAndArgs(rec: Rec): { key: unknown[]; args: unknown[][] } | undefined {
+  protected keyAndArgs(rec: Rec): { key: unknown[]; args: (readonly unknown[])[] } | undefined {
     const row = rec.row;
     if (row === null) return undefined;
     const key = this.groupKey(row, rec);
@@ -85,11 +92,11 @@ export abstract class AggregatorBase implements Operator {
     return this.aggs.map((a) => a.fn.init());
   }
 
-  protected add(acc: unknown[], args: unknown[][]): void {
+  protected add(acc: unknown[], args: (readonly unknown[])[]): void {
     for (let i = 0; i < this.aggs.length; i++) acc[i] = this.aggs[i]!.fn.add(acc[i], args[i]!);
   }
 
-  protected undo(acc: unknown[], args: unknown[][]): void {
+  protected undo(acc: unknown[], args: (readonly unknown[])[]): void {
     for (let i = 0; i < this.aggs.length; i++) {
       const undo = this.aggs[i]!.fn.undo;
       if (undo) acc[i] = undo(acc[i], args[i]!);
@@ -102,7 +109,7 @@ export abstract class AggregatorBase implements Operator {
    * aggregate with the max of its inputs'). Returns the stored state, or undefined
    * when there was nothing to retract from and nothing to add.
    */
-  protected update(store: KeyValueStore<AggState>, k: string, ts: number, addArgs?: unknown[][], undoArgs?: unknown[][]): AggState | undefined {
+  protected update(store: KeyValueStore<AggState>, k: string, ts: number, addArgs?: (readonly unknown[])[], undoArgs?: (readonly unknown[])[]): AggState | undefined {
     const prev = store.get(k);
     if (!prev && !addArgs) return undefined;
     const st: AggState = prev ?? { acc: this.init(), ts };

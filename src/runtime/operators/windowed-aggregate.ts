@@ -7,12 +7,26 @@ import type { Operator, ProcessingLogger, Rec } from './record.js';
 
 /** Stream time per input partition: the largest timestamp seen so far. */
 class StreamTime {
-  private readonly byPartition = new Map<number, number>();
+  /** Indexed by partition; holes for partitions not seen. */
+  private readonly byPartition: number[] = [];
   observe(partition: number, ts: number): number {
-    const t = Math.max(this.byPartition.get(partition) ?? -Infinity, ts);
-    this.byPartition.set(partition, t);
+    const prev = this.byPartition[partition];
+    const t = prev === undefined ? ts : Math.max(prev, ts);
+    this.byPartition[partition] = t;
     return t;
   }
+  /** The smallest stream time over the partitions seen so far (-Infinity before any). */
+  min(): number {
+    let m = Infinity;
+    for (const t of this.byPartition) if (t !== undefined && t < m) m = t;
+    return m === Infinity ? -Infinity : m;
+  }
+}
+
+/** Store keys of one window start, by group key: a single string/number key itself, else its keyString. */
+interface WindowKeys {
+  readonly prim: Map<string | number, string>;
+  other: Map<string, string> | undefined;
 }
 
 /**
@@ -26,6 +40,11 @@ export class TimeWindowAggregateOperator extends AggregatorBase {
   private readonly advanceMs: number;
   private readonly graceMs: number;
   private readonly retentionMs: number;
+  /** Store keys of the windows in state, by window start. */
+  private readonly windows = new Map<number, WindowKeys>();
+  /** The smallest start in `windows` (Infinity when empty). */
+  private oldestStart = Infinity;
+  private indexed = false;
 
   constructor(
     window: Extract<WindowSpec, { kind: 'TUMBLING' | 'HOPPING' }>,
@@ -46,12 +65,18 @@ export class TimeWindowAggregateOperator extends AggregatorBase {
   process(rec: Rec): void {
     const ts = rec.ts;
     if (rec.row === null || ts < 0) return;
+    if (!this.indexed) this.buildIndex();
     const now = this.streamTime.observe(rec.partition, ts);
+    if (this.oldestStart + this.sizeMs <= now - this.retentionMs) this.expire();
     const ka = this.keyAndArgs(rec);
     if (!ka) return;
     const { key, args } = ka;
     const closeTime = now - this.graceMs;
-    const keyStr = keyString(key);
+    // Store keys are `${keyString(key)}@${start}`, built once per (key, window) and
+    // found again through the index: no string building or hashing of new strings per record.
+    const k0 = key.length === 1 ? key[0] : undefined;
+    const prim = typeof k0 === 'string' || typeof k0 === 'number' ? k0 : undefined;
+    let keyStr: string | undefined;
     let start = Math.floor(Math.max(0, ts - this.sizeMs + this.advanceMs) / this.advanceMs) * this.advanceMs;
     for (; start <= ts; start += this.advanceMs) {
       const end = start + this.sizeMs;
@@ -59,7 +84,29 @@ export class TimeWindowAggregateOperator extends AggregatorBase {
         this.log.error({ queryId: this.queryId, message: `Skipping record for expired window. key=[${key.join(',')}] window=[${start},${end}) streamTime=${now}`, partition: rec.partition, offset: rec.offset });
         continue;
       }
-      const st = this.update(this.store, `${keyStr}@${start}`, ts, args)!;
+      let wk = this.windows.get(start);
+      if (wk === undefined) {
+        wk = { prim: new Map(), other: undefined };
+        this.windows.set(start, wk);
+        if (start < this.oldestStart) this.oldestStart = start;
+      }
+      let sk: string | undefined;
+      if (prim !== undefined) {
+        sk = wk.prim.get(prim);
+        if (sk === undefined) {
+          sk = `${keyString(key)}@${start}`;
+          wk.prim.set(prim, sk);
+        }
+      } else {
+        keyStr ??= keyString(key);
+        const other = (wk.other ??= new Map());
+        sk = other.get(keyStr);
+        if (sk === undefined) {
+          sk = `${keyStr}@${start}`;
+          other.set(keyStr, sk);
+        }
+      }
+      const st = this.update(this.store, sk, ts, args)!;
       this.next.process({
         key,
         row: this.outputRow(key, st.acc, [start, end]),
@@ -69,6 +116,49 @@ export class TimeWindowAggregateOperator extends AggregatorBase {
         offset: rec.offset,
         headers: rec.headers,
       });
+    }
+  }
+
+  /**
+   * Deletes from the store every window that ended at or before the smallest
+   * stream time of the partitions seen minus the retention: every partition seen
+   * drops records for those windows as expired, so they can never change again.
+   */
+  private expire(): void {
+    const horizon = this.streamTime.min() - this.retentionMs;
+    if (this.oldestStart + this.sizeMs > horizon) return;
+    let oldest = Infinity;
+    for (const [start, wk] of this.windows) {
+      if (start + this.sizeMs <= horizon) {
+        for (const sk of wk.prim.values()) this.store.delete(sk);
+        if (wk.other) for (const sk of wk.other.values()) this.store.delete(sk);
+        this.windows.delete(start);
+      } else if (start < oldest) {
+        oldest = start;
+      }
+    }
+    this.oldestStart = oldest;
+  }
+
+  /** Indexes the windows already in the store (state restored from disk), once, before the first record. */
+  private buildIndex(): void {
+    this.indexed = true;
+    if (this.store.size === 0) return;
+    for (const [sk] of this.store.entries()) {
+      const at = sk.lastIndexOf('@');
+      if (at < 0) continue;
+      const start = Number(sk.slice(at + 1));
+      let wk = this.windows.get(start);
+      if (wk === undefined) {
+        wk = { prim: new Map(), other: undefined };
+        this.windows.set(start, wk);
+        if (start < this.oldestStart) this.oldestStart = start;
+      }
+      // keyString: `s` + the string, `n` + the number, other tags for everything else.
+      const tag = sk.charCodeAt(0);
+      if (tag === 115 /* s */) wk.prim.set(sk.slice(1, at), sk);
+      else if (tag === 110 /* n */) wk.prim.set(Number(sk.slice(1, at)), sk);
+      else (wk.other ??= new Map()).set(sk.slice(0, at), sk);
     }
   }
 }
