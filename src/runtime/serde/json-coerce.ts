@@ -201,6 +201,33 @@ function atIndexReader(r: (v: unknown) => unknown): (v: unknown, i: number) => u
   };
 }
 
+/** Field kinds {@link structReader} reads inline when the JSON value already has the right type. */
+const F_NONE = 0;
+const F_STRING = 1;
+const F_INTEGER = 2;
+const F_LONG = 3;
+const F_DOUBLE = 4;
+const F_BOOLEAN = 5;
+
+function fastKind(t: SqlType): number {
+  switch (t.kind) {
+    case 'STRING':
+      return F_STRING;
+    case 'INTEGER':
+    case 'DATE':
+      return F_INTEGER;
+    case 'BIGINT':
+    case 'TIMESTAMP':
+      return F_LONG;
+    case 'DOUBLE':
+      return F_DOUBLE;
+    case 'BOOLEAN':
+      return F_BOOLEAN;
+    default:
+      return F_NONE;
+  }
+}
+
 /**
  * Reads a JSON object into fields: exact name first, then case-insensitively
  * (upper-cased JSON keys, as ksqlDB). Missing fields are NULL.
@@ -212,33 +239,92 @@ export function structReader<R>(
   build: (names: readonly string[], vals: unknown[]) => R,
 ): (v: unknown) => R {
   const readers = types.map((ft) => rawReader(ft));
+  const fast = types.map(fastKind);
+  // Parsed objects inherit only from Object.prototype: other names can be read without Object.hasOwn.
+  const inherited = names.map((n) => n in Object.prototype);
   const n = names.length;
+  // The key list of the last object that needed a case-insensitive match (JSON keys
+  // usually differ from upper-case column names only in case, the same in every
+  // record), and for each field the last of its keys whose upper case is the name.
+  let shapeKeys: string[] = [];
+  let shapeUpper: (string | undefined)[] = [];
+  const sameShape = (v: Record<string, unknown>): boolean => {
+    let j = 0;
+    for (const k in v) if (k !== shapeKeys[j++]) return false;
+    return j === shapeKeys.length;
+  };
+  const learnShape = (v: Record<string, unknown>): void => {
+    const keys: string[] = [];
+    const upper = new Map<string, string>();
+    for (const k in v) {
+      keys.push(k);
+      upper.set(k.toUpperCase(), k);
+    }
+    shapeKeys = keys;
+    shapeUpper = names.map((name) => upper.get(name));
+  };
   return (v) => {
     if (!isPlainObject(v)) {
       if (t) throw cannotConvert(v, t);
       throw new Error(`Can't convert type. sourceType: ${jsonNodeType(v)}, requiredType: STRUCT`);
     }
     const vals = new Array<unknown>(n);
-    let upper: Map<string, unknown> | undefined;
-    for (let i = 0; i < n; i++) {
-      const name = names[i]!;
-      let x = Object.hasOwn(v, name) ? v[name] : undefined;
-      if (x === undefined) {
-        if (upper === undefined) {
-          upper = new Map();
-          for (const k in v) upper.set(k.toUpperCase(), v[k]);
+    let shapeChecked = false;
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        const name = names[i]!;
+        let x = inherited[i] ? (Object.hasOwn(v, name) ? v[name] : undefined) : v[name];
+        if (x === undefined) {
+          // Case-insensitive: the value of the last key whose upper case is the name.
+          if (!shapeChecked) {
+            shapeChecked = true;
+            if (!sameShape(v)) learnShape(v);
+          }
+          const k = shapeUpper[i];
+          x = k === undefined ? undefined : v[k];
         }
-        x = upper.get(name);
-      }
-      if (x === null || x === undefined) {
-        vals[i] = null;
-        continue;
-      }
-      try {
+        if (x === null || x === undefined) {
+          vals[i] = null;
+          continue;
+        }
+        // The common cases inline, exactly as the field's reader would convert them.
+        switch (fast[i]) {
+          case F_STRING:
+            if (typeof x === 'string') {
+              vals[i] = x;
+              continue;
+            }
+            break;
+          case F_INTEGER:
+            if (typeof x === 'number') {
+              vals[i] = Math.trunc(x) | 0;
+              continue;
+            }
+            break;
+          case F_LONG:
+            if (typeof x === 'number') {
+              vals[i] = Math.trunc(x);
+              continue;
+            }
+            break;
+          case F_DOUBLE:
+            if (typeof x === 'number') {
+              vals[i] = x;
+              continue;
+            }
+            break;
+          case F_BOOLEAN:
+            if (typeof x === 'boolean') {
+              vals[i] = x;
+              continue;
+            }
+            break;
+        }
         vals[i] = readers[i]!(x);
-      } catch (e) {
-        throw rethrowAt(e, `.${name}`);
       }
+    } catch (e) {
+      throw rethrowAt(e, `.${names[i]!}`);
     }
     return build(names, vals);
   };
