@@ -23,10 +23,16 @@ class StreamTime {
   }
 }
 
-/** Store keys of one window start, by group key: a single string/number key itself, else its keyString. */
+/** One (key, window) in state: its store key and the state object the store holds under it. */
+interface WindowEntry {
+  readonly sk: string;
+  st: AggState | undefined;
+}
+
+/** The entries of one window start, by group key: a single string/number key itself, else its keyString. */
 interface WindowKeys {
-  readonly prim: Map<string | number, string>;
-  other: Map<string, string> | undefined;
+  readonly prim: Map<string | number, WindowEntry>;
+  other: Map<string, WindowEntry> | undefined;
 }
 
 /**
@@ -40,7 +46,7 @@ export class TimeWindowAggregateOperator extends AggregatorBase {
   private readonly advanceMs: number;
   private readonly graceMs: number;
   private readonly retentionMs: number;
-  /** Store keys of the windows in state, by window start. */
+  /** The (key, window) entries in state, by window start: the store's content, indexed. */
   private readonly windows = new Map<number, WindowKeys>();
   /** The smallest start in `windows` (Infinity when empty). */
   private oldestStart = Infinity;
@@ -90,23 +96,29 @@ export class TimeWindowAggregateOperator extends AggregatorBase {
         this.windows.set(start, wk);
         if (start < this.oldestStart) this.oldestStart = start;
       }
-      let sk: string | undefined;
+      let e: WindowEntry | undefined;
       if (prim !== undefined) {
-        sk = wk.prim.get(prim);
-        if (sk === undefined) {
-          sk = `${keyString(key)}@${start}`;
-          wk.prim.set(prim, sk);
+        e = wk.prim.get(prim);
+        if (e === undefined) {
+          e = { sk: `${keyString(key)}@${start}`, st: undefined };
+          wk.prim.set(prim, e);
         }
       } else {
         keyStr ??= keyString(key);
         const other = (wk.other ??= new Map());
-        sk = other.get(keyStr);
-        if (sk === undefined) {
-          sk = `${keyStr}@${start}`;
-          other.set(keyStr, sk);
+        e = other.get(keyStr);
+        if (e === undefined) {
+          e = { sk: `${keyStr}@${start}`, st: undefined };
+          other.set(keyStr, e);
         }
       }
-      const st = this.update(this.store, sk, ts, args)!;
+      // As update(): the store always holds e.st under e.sk, so no store.get.
+      const prev = e.st;
+      const st: AggState = prev ?? { acc: this.init(), ts };
+      this.add(st.acc, args);
+      st.ts = prev ? Math.max(prev.ts, ts) : ts;
+      this.store.put(e.sk, st);
+      e.st = st;
       this.next.process({
         key,
         row: this.outputRow(key, st.acc, [start, end]),
@@ -130,8 +142,8 @@ export class TimeWindowAggregateOperator extends AggregatorBase {
     let oldest = Infinity;
     for (const [start, wk] of this.windows) {
       if (start + this.sizeMs <= horizon) {
-        for (const sk of wk.prim.values()) this.store.delete(sk);
-        if (wk.other) for (const sk of wk.other.values()) this.store.delete(sk);
+        for (const e of wk.prim.values()) this.store.delete(e.sk);
+        if (wk.other) for (const e of wk.other.values()) this.store.delete(e.sk);
         this.windows.delete(start);
       } else if (start < oldest) {
         oldest = start;
@@ -144,7 +156,7 @@ export class TimeWindowAggregateOperator extends AggregatorBase {
   private buildIndex(): void {
     this.indexed = true;
     if (this.store.size === 0) return;
-    for (const [sk] of this.store.entries()) {
+    for (const [sk, st] of this.store.entries()) {
       const at = sk.lastIndexOf('@');
       if (at < 0) continue;
       const start = Number(sk.slice(at + 1));
@@ -156,9 +168,10 @@ export class TimeWindowAggregateOperator extends AggregatorBase {
       }
       // keyString: `s` + the string, `n` + the number, other tags for everything else.
       const tag = sk.charCodeAt(0);
-      if (tag === 115 /* s */) wk.prim.set(sk.slice(1, at), sk);
-      else if (tag === 110 /* n */) wk.prim.set(Number(sk.slice(1, at)), sk);
-      else (wk.other ??= new Map()).set(sk.slice(0, at), sk);
+      const e: WindowEntry = { sk, st };
+      if (tag === 115 /* s */) wk.prim.set(sk.slice(1, at), e);
+      else if (tag === 110 /* n */) wk.prim.set(Number(sk.slice(1, at)), e);
+      else (wk.other ??= new Map()).set(sk.slice(0, at), e);
     }
   }
 }
