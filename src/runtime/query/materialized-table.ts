@@ -12,19 +12,22 @@ export interface MaterializedRow {
 /**
  * The current contents of a table a persistent query writes, kept as its sink
  * emits them (upserts, tombstones delete), so pull queries read state instead of
- * re-reading the table's topic. `complete` is false when the topic held records
- * this view never saw (e.g. after a restart); pull queries then read the topic.
+ * re-reading the table's topic. A view costs nothing until the first pull query
+ * on its table: that one fills it from the topic (`complete` becomes true) and from
+ * then on the sink keeps it current.
  */
 export class MaterializedTable {
   private rows = new Map<string, MaterializedRow>();
   /** While a rebuild reads the topic, the records the sink applies meanwhile (re-applied after it). */
   private pending: Rec[] | undefined;
 
-  constructor(public complete: boolean) {}
+  /** True once filled from the topic; the sink then keeps it current. */
+  complete = false;
 
   /** Applies one record the sink wrote (key and value in the sink's column order). */
   apply(rec: Rec): void {
-    this.pending?.push(rec);
+    if (this.pending) this.pending.push(rec);
+    else if (!this.complete) return; // not in use yet: nothing to keep
     applyTo(this.rows, rec);
   }
 

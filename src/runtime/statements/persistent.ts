@@ -138,12 +138,10 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
   if (!(await e.log.topic(sink.topic))) await e.log.createTopic(sink.topic, partitions);
   const info = await e.log.topic(sink.topic);
   const stores: KeyValueStore<unknown>[] = [];
-  // A table's materialized view serves pull queries; it is complete only if it saw every record of the topic.
+  // A table's materialized view serves pull queries (filled on the first one).
   let view: MaterializedTable | undefined;
   if (sink.sourceType === 'TABLE') {
-    let empty = true;
-    for (let p = 0; p < (info?.partitions ?? 0); p++) if ((await e.log.endOffset(sink.topic, p)) > 0) empty = false;
-    view = new MaterializedTable(empty);
+    view = new MaterializedTable();
     e.views.set(sink.name, view);
   }
   const topology = buildTopology(physical, {
