@@ -1,3 +1,5 @@
+import { Category, defineScalar } from '../../define/define-scalar.js';
+import type { ScalarFunction } from '../../function-types.js';
 /** Mask characters for upper, lower, digit and other characters; null leaves that class unmasked. */
 export interface MaskChars {
   readonly upper: string | null;
@@ -37,4 +39,32 @@ export function mask(s: string, m: MaskChars): string {
 export function maskParams(withCount: boolean): string[][] {
   const head = withCount ? ['STRING', 'INT'] : ['STRING'];
   return [head, [...head, 'STRING', 'STRING', 'STRING', 'STRING']];
+}
+
+/**
+ * The MASK_LEFT / MASK_RIGHT / MASK_KEEP_LEFT / MASK_KEEP_RIGHT family: `n`
+ * characters counted from one `end` of the input are masked, or (`keep`) are the
+ * only ones left unmasked.
+ */
+export function definePartialMask(name: string, description: string, end: 'left' | 'right', keep: boolean): ScalarFunction {
+  return defineScalar({
+    name,
+    category: Category.STRING,
+    description,
+    overloads: maskParams(true).map((params) => ({
+      params,
+      returns: 'STRING',
+      nullTolerant: true,
+      fn: (s: string | null, n: number | null, ...m: (string | null)[]) => {
+        if (s === null || n === null) return null;
+        if (n < 0) throw new Error(`function ${name.toLowerCase()} requires a non-negative number of characters to mask or skip`);
+        // [head, tail] split so that the n counted characters are the head (left) or the tail (right).
+        const k = end === 'left' ? Math.min(n, s.length) : Math.max(0, s.length - n);
+        const head = s.slice(0, k);
+        const tail = s.slice(k);
+        const maskHead = (end === 'left') !== keep;
+        return maskHead ? mask(head, maskChars(m)) + tail : head + mask(tail, maskChars(m));
+      },
+    })),
+  });
 }
