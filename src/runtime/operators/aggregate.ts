@@ -134,19 +134,22 @@ export abstract class AggregatorBase implements Operator {
   }
 }
 
-/** GROUP BY over a stream: each record updates its group and emits the new result. */
-export class StreamAggregateOperator extends AggregatorBase {
+/** An aggregation keeping one {@link AggState} per group (or group and window) in a store. */
+export abstract class StoredAggregator extends AggregatorBase {
   constructor(
     groupBy: readonly Evaluator[],
     aggs: readonly CompiledAggregate[],
-    private readonly store: KeyValueStore<AggState>,
+    protected readonly store: KeyValueStore<AggState>,
     next: Operator,
     log: ProcessingLogger,
     queryId: string,
   ) {
     super(groupBy, aggs, next, log, queryId);
   }
+}
 
+/** GROUP BY over a stream: each record updates its group and emits the new result. */
+export class StreamAggregateOperator extends StoredAggregator {
   process(rec: Rec): void {
     const ka = this.keyAndArgs(rec);
     if (!ka) return;
@@ -160,18 +163,7 @@ export class StreamAggregateOperator extends AggregatorBase {
  * GROUP BY over a table: a change retracts the old row from its group and adds
  * the new row to its group (ksqlDB's undo), emitting each affected group.
  */
-export class TableAggregateOperator extends AggregatorBase {
-  constructor(
-    groupBy: readonly Evaluator[],
-    aggs: readonly CompiledAggregate[],
-    private readonly store: KeyValueStore<AggState>,
-    next: Operator,
-    log: ProcessingLogger,
-    queryId: string,
-  ) {
-    super(groupBy, aggs, next, log, queryId);
-  }
-
+export class TableAggregateOperator extends StoredAggregator {
   process(rec: Rec): void {
     const oldRow = rec.old ?? null;
     const newRow = rec.row;

@@ -2,7 +2,7 @@ import type { WindowSpec } from '../../planner/logical-plan.js';
 import type { Evaluator } from '../expr/compile.js';
 import { keyString } from '../state/key-codec.js';
 import type { KeyValueStore } from '../state/store.js';
-import { AggregatorBase, type AggState, type CompiledAggregate } from './aggregate.js';
+import { AggregatorBase, StoredAggregator, type AggState, type CompiledAggregate } from './aggregate.js';
 import type { Operator, ProcessingLogger, Rec } from './record.js';
 
 /** Stream time per input partition: the largest timestamp seen so far. */
@@ -40,7 +40,7 @@ interface WindowKeys {
  * updates every window containing it that has not closed (window end + grace
  * beyond stream time); records for closed windows are dropped as late.
  */
-export class TimeWindowAggregateOperator extends AggregatorBase {
+export class TimeWindowAggregateOperator extends StoredAggregator {
   private readonly streamTime = new StreamTime();
   private readonly sizeMs: number;
   private readonly advanceMs: number;
@@ -56,12 +56,12 @@ export class TimeWindowAggregateOperator extends AggregatorBase {
     window: Extract<WindowSpec, { kind: 'TUMBLING' | 'HOPPING' }>,
     groupBy: readonly Evaluator[],
     aggs: readonly CompiledAggregate[],
-    private readonly store: KeyValueStore<AggState>,
+    store: KeyValueStore<AggState>,
     next: Operator,
     log: ProcessingLogger,
     queryId: string,
   ) {
-    super(groupBy, aggs, next, log, queryId);
+    super(groupBy, aggs, store, next, log, queryId);
     this.sizeMs = window.sizeMs;
     this.advanceMs = window.kind === 'HOPPING' ? window.advanceMs : window.sizeMs;
     this.graceMs = window.graceMs;
