@@ -316,6 +316,48 @@ describe('FileLog', () => {
     await third.close();
   });
 
+  it('keeps only a budget of chunks in memory and reads evicted ones back from the segment files', async () => {
+    const opts = { maxChunkBytes: 200, maxResidentBytes: 1000 };
+    const log = await FileLog.open(dir, opts);
+    await log.createTopic('a', 2);
+    await log.createTopic('b', 1);
+    const value = (t: string, p: number, i: number) => `${t}${p}-value-${i}-${'x'.repeat(i % 17)}`;
+    const parts = [['a', 0], ['a', 1], ['b', 0]] as const;
+    for (let round = 0; round < 20; round++) {
+      for (const [t, p] of parts) {
+        const first = round * 10;
+        await log.append(t, p, Array.from({ length: 10 }, (_, i) => rec(`k${first + i}`, value(t, p, first + i), first + i)));
+      }
+    }
+    // 3 partitions x 200 records x ~35 bytes is far beyond the 1000-byte budget; only the tails may exceed it.
+    expect(log.residentBytes).toBeLessThanOrEqual(1000 + 3 * 200);
+    const held = await log.read('a', 0, 0, 5);
+    const check = async (l: FileLog) => {
+      for (const [t, p] of parts) {
+        const all = plain(await l.read(t, p, 0, 1000));
+        expect(all.map((r) => r.v)).toEqual(Array.from({ length: 200 }, (_, i) => value(t, p, i)));
+        // random access jumps between evicted and resident chunks
+        for (const from of [150, 3, 199, 77, 0, 120]) {
+          expect(plain(await l.read(t, p, from, 7)).map((r) => r.k)).toEqual(Array.from({ length: Math.min(7, 200 - from) }, (_, i) => `k${from + i}`));
+        }
+      }
+      expect(l.residentBytes).toBeLessThanOrEqual(1000 + 3 * 200);
+    };
+    await check(log);
+    // Truncating into an evicted chunk, then appending, then reading across it.
+    await log.truncate('b', 0, 42);
+    await log.append('b', 0, [rec('new', 'after-truncate', 1)]);
+    const b = plain(await log.read('b', 0, 0, 1000));
+    expect(b.map((r) => r.v)).toEqual([...Array.from({ length: 42 }, (_, i) => value('b', 0, i)), 'after-truncate']);
+    expect(held.map((r) => r.value!.toString())).toEqual(Array.from({ length: 5 }, (_, i) => value('a', 0, i)));
+    await log.deleteTopic('b');
+    await log.close();
+    const again = await FileLog.open(dir, opts);
+    expect(again.residentBytes).toBeLessThanOrEqual(1000 + 2 * 200);
+    expect(plain(await again.read('a', 1, 0, 1000)).map((r) => r.v)).toEqual(Array.from({ length: 200 }, (_, i) => value('a', 1, i)));
+    await again.close();
+  });
+
   it('keeps returned buffers valid after later appends and reads them without copying the whole log', async () => {
     const log = await FileLog.open(dir);
     await log.createTopic('t', 1);

@@ -47,8 +47,9 @@ export const MAX_CHUNK = 32 << 20;
 const MIN_CHUNK = 64 << 10;
 
 interface Chunk {
-  readonly buf: Buffer;
-  readonly view: DataView;
+  /** The chunk's bytes while resident; undefined once evicted (they are still in the segment file). */
+  buf: Buffer | undefined;
+  view: DataView | undefined;
   /** Offset of the chunk's first record. */
   readonly first: number;
   /** Segment file position of `buf[0]`. */
@@ -57,6 +58,59 @@ interface Chunk {
   end: number;
   /** No more appends into this chunk: a truncate dropped bytes that readers may still view. */
   sealed: boolean;
+}
+
+/**
+ * Reads `into.length` bytes of a partition's segment file from file position
+ * `filePos` (how an evicted chunk comes back).
+ */
+export type SegmentReader = (into: Buffer, filePos: number) => void;
+
+/**
+ * The memory budget shared by the chunk stores of one log: chunks are admitted
+ * as they are filled or reloaded, and when their bytes exceed `maxBytes` the
+ * least recently read ones are evicted (their bytes stay in the segment file and
+ * are read back on demand). A partition's last chunk, which appends write into,
+ * is never evicted, so the budget is soft by at most one chunk per partition.
+ */
+export class ResidentChunks {
+  private readonly lru = new Map<Chunk, ChunkStore>();
+  private bytes = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  /** Bytes of the chunks currently resident. */
+  get residentBytes(): number {
+    return this.bytes;
+  }
+
+  admit(chunk: Chunk, store: ChunkStore): void {
+    if (this.lru.has(chunk)) this.lru.delete(chunk);
+    else this.bytes += chunk.buf!.length;
+    this.lru.set(chunk, store);
+    if (this.bytes > this.maxBytes) this.evict();
+  }
+
+  touch(chunk: Chunk, store: ChunkStore): void {
+    if (!this.lru.delete(chunk)) return;
+    this.lru.set(chunk, store);
+  }
+
+  /** Forgets a chunk a truncate or delete dropped. */
+  forget(chunk: Chunk): void {
+    if (this.lru.delete(chunk)) this.bytes -= chunk.buf?.length ?? 0;
+  }
+
+  private evict(): void {
+    for (const [chunk, store] of this.lru) {
+      if (this.bytes <= this.maxBytes) return;
+      if (store.isTail(chunk)) continue;
+      this.lru.delete(chunk);
+      this.bytes -= chunk.buf!.length;
+      chunk.buf = undefined;
+      chunk.view = undefined;
+    }
+  }
 }
 
 /**
@@ -79,6 +133,8 @@ export class ChunkStore implements PartitionStore {
     /** File position of the first record (after the segment's magic). */
     private readonly base: number,
     private readonly maxChunk = MAX_CHUNK,
+    /** With a budget and a reader, chunks beyond the budget are evicted and read back on demand. */
+    private readonly resident?: { readonly budget: ResidentChunks; readonly reader: SegmentReader },
   ) {
     this.maxChunk = Math.max(FRAME + MIN_BODY, maxChunk);
     this.minChunk = Math.min(MIN_CHUNK, this.maxChunk);
@@ -109,7 +165,7 @@ export class ChunkStore implements PartitionStore {
     const chunksBefore = this.chunks.length;
     const last = this.chunks[chunksBefore - 1];
     const endBefore = last?.end ?? 0;
-    let c = last && !last.sealed ? last : undefined;
+    let c = last && !last.sealed && last.buf !== undefined ? last : undefined;
     let regionStart = c?.end ?? 0;
     const regions: Buffer[] = [];
     const positions = this.positions;
@@ -120,19 +176,23 @@ export class ChunkStore implements PartitionStore {
         const size = bodySize(r);
         if (!(size >= MIN_BODY && size <= MAX_BODY)) throw new Error(`Record ${i} of ${n} cannot be stored (body of ${size} bytes)`);
         const frame = FRAME + size;
-        if (c === undefined || c.end + frame > c.buf.length) {
-          if (c !== undefined && c.end > regionStart) regions.push(c.buf.subarray(regionStart, c.end));
+        if (c === undefined || c.end + frame > c.buf!.length) {
+          if (c !== undefined && c.end > regionStart) regions.push(c.buf!.subarray(regionStart, c.end));
           c = this.newChunk(frame, idx);
           regionStart = 0;
         }
         positions[idx++] = c.end;
-        c.end = writeFrame(c.buf, c.end, r, size);
+        c.end = writeFrame(c.buf!, c.end, r, size);
       }
-      regions.push(c!.buf.subarray(regionStart, c!.end));
+      regions.push(c!.buf!.subarray(regionStart, c!.end));
       persist?.(regions);
     } catch (e) {
+      if (this.resident) for (let i = chunksBefore; i < this.chunks.length; i++) this.resident.budget.forget(this.chunks[i]!);
       this.chunks.length = chunksBefore;
-      if (last) last.end = endBefore;
+      if (last) {
+        last.end = endBefore;
+        if (last.buf === undefined) last.sealed = true; // evicted meanwhile: appends start a new chunk
+      }
       throw e;
     }
     this.length = idx;
@@ -147,18 +207,18 @@ export class ChunkStore implements PartitionStore {
     const positions = this.positions;
     let ci = this.chunkIndex(offset);
     let chunk = chunks[ci]!;
-    let buf = chunk.buf;
+    let buf = this.residentBuf(chunk);
     let ab = buf.buffer;
     let base = buf.byteOffset;
-    let view = chunk.view;
+    let view = chunk.view!;
     let next = chunks[ci + 1]?.first ?? Infinity;
     for (let i = offset; i < end; i++) {
       if (i >= next) {
         chunk = chunks[++ci]!;
-        buf = chunk.buf;
+        buf = this.residentBuf(chunk);
         ab = buf.buffer;
         base = buf.byteOffset;
-        view = chunk.view;
+        view = chunk.view!;
         next = chunks[ci + 1]?.first ?? Infinity;
       }
       let pos = positions[i]! + FRAME;
@@ -191,8 +251,41 @@ export class ChunkStore implements PartitionStore {
     const c = this.chunks[ci]!;
     c.end = this.positions[offset]!;
     c.sealed = true;
-    this.chunks.length = c.end === 0 ? ci : ci + 1;
+    const keep = c.end === 0 ? ci : ci + 1;
+    if (this.resident) for (let i = keep; i < this.chunks.length; i++) this.resident.budget.forget(this.chunks[i]!);
+    this.chunks.length = keep;
     this.length = offset;
+  }
+
+  /** Whether `chunk` is this store's last chunk (the one appends go into). */
+  isTail(chunk: Chunk): boolean {
+    return this.chunks[this.chunks.length - 1] === chunk;
+  }
+
+  /** Releases this store's chunks from the shared budget (its topic is gone). */
+  release(): void {
+    if (this.resident) for (const c of this.chunks) this.resident.budget.forget(c);
+  }
+
+  /** The chunk's bytes, read back from the segment file if they were evicted. */
+  private residentBuf(chunk: Chunk): Buffer {
+    const r = this.resident;
+    let buf = chunk.buf;
+    if (buf !== undefined) {
+      if (r) r.budget.touch(chunk, this);
+      return buf;
+    }
+    buf = Buffer.allocUnsafeSlow(chunk.end);
+    r!.reader(buf, chunk.filePos);
+    chunk.buf = buf;
+    chunk.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+    r!.budget.admit(chunk, this);
+    return buf;
+  }
+
+  private push(chunk: Chunk): void {
+    this.chunks.push(chunk);
+    if (this.resident) this.resident.budget.admit(chunk, this);
   }
 
   /**
@@ -236,7 +329,7 @@ export class ChunkStore implements PartitionStore {
         this.positions[this.length++] = i;
         i = start + len;
       }
-      if (i > 0) this.chunks.push({ buf, view: new DataView(buf.buffer, buf.byteOffset, buf.length), first, filePos, end: i, sealed: false });
+      if (i > 0) this.push({ buf, view: new DataView(buf.buffer, buf.byteOffset, buf.length), first, filePos, end: i, sealed: false });
       if (bad || filled < size || filePos + filled >= fileLength) return filePos + i;
       carry = buf.subarray(i, filled);
       filePos += i;
@@ -245,7 +338,7 @@ export class ChunkStore implements PartitionStore {
 
   private newChunk(frame: number, first: number): Chunk {
     const prev = this.chunks[this.chunks.length - 1];
-    const grown = Math.min(this.maxChunk, Math.max(this.minChunk, prev ? prev.buf.length * 2 : 0));
+    const grown = Math.min(this.maxChunk, Math.max(this.minChunk, prev ? (prev.buf?.length ?? this.maxChunk) * 2 : 0));
     const buf = Buffer.allocUnsafeSlow(Math.max(frame, grown));
     const chunk: Chunk = {
       buf,
@@ -255,7 +348,7 @@ export class ChunkStore implements PartitionStore {
       end: 0,
       sealed: false,
     };
-    this.chunks.push(chunk);
+    this.push(chunk);
     return chunk;
   }
 

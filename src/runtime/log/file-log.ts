@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { ExecutionError } from '../../common/errors.js';
-import { ChunkStore, MAX_CHUNK, type PartitionStore } from './chunk-store.js';
+import { ChunkStore, MAX_CHUNK, type PartitionStore, ResidentChunks } from './chunk-store.js';
 import type { NewRecord } from './log.js';
 import { MemoryLog } from './memory-log.js';
 import { SEGMENT_MAGIC } from './segment.js';
@@ -34,6 +34,13 @@ export interface FileLogOptions {
   readonly maxOpenFiles?: number;
   /** Largest in-memory chunk of a partition's bytes (default 32 MiB); small values are for tests. */
   readonly maxChunkBytes?: number;
+  /**
+   * Segment bytes kept in memory across all partitions (default 256 MiB): older
+   * chunks beyond it are evicted least recently read first and read back from
+   * their segment files when a reader needs them. Each partition's tail chunk
+   * stays resident.
+   */
+  readonly maxResidentBytes?: number;
 }
 
 const TOPICS = 'topics';
@@ -56,10 +63,12 @@ interface TopicMeta {
  * <dir>/topics/<topic-dir>/<p>.seg        partition p, see segment.ts
  * ```
  *
- * Every partition's segment is also held in memory as a {@link ChunkStore} (the
- * segment bytes in large chunks plus an offset index), so reads never touch the
- * disk and records become objects only when read; `open` loads all segments
- * back in one CRC-checked scan each, truncating torn tails. Invariant: a record
+ * Every partition's segment is also held as a {@link ChunkStore}: the segment
+ * bytes in large chunks plus an offset index, records becoming objects only when
+ * read. Recent chunks stay in memory within a shared budget
+ * ({@link FileLogOptions.maxResidentBytes}); older ones are read back from the
+ * segment file on demand. `open` indexes all segments in one CRC-checked scan
+ * each, truncating torn tails. Invariant: a record
  * is in memory only once its bytes were written to its segment, and a topic
  * exists on disk only once its `meta.json` was renamed into place (a directory
  * without one is the debris of a crash and is removed).
@@ -71,6 +80,7 @@ export class FileLog extends MemoryLog {
   private readonly fsync: boolean;
   private readonly maxOpenFiles: number;
   private readonly maxChunkBytes: number;
+  private readonly resident: ResidentChunks;
   private closed = false;
 
   private constructor(
@@ -82,6 +92,12 @@ export class FileLog extends MemoryLog {
     this.fsync = options.fsync ?? false;
     this.maxOpenFiles = Math.max(1, options.maxOpenFiles ?? 128);
     this.maxChunkBytes = options.maxChunkBytes ?? MAX_CHUNK;
+    this.resident = new ResidentChunks(options.maxResidentBytes ?? 256 << 20);
+  }
+
+  /** Bytes of segment data currently held in memory. */
+  get residentBytes(): number {
+    return this.resident.residentBytes;
   }
 
   /** Opens (creating if needed) the log in `dir` and loads its topics and offsets. */
@@ -92,8 +108,18 @@ export class FileLog extends MemoryLog {
     return log;
   }
 
-  protected override newPartition(): PartitionStore {
-    return new ChunkStore(SEGMENT_MAGIC.length, this.maxChunkBytes);
+  protected override newPartition(topic: string, partition: number): PartitionStore {
+    const reader = (into: Buffer, filePos: number): void => {
+      const path = join(this.topicDirs.get(topic)!, `${partition}.seg`);
+      const fd = this.fd(path);
+      let filled = 0;
+      while (filled < into.length) {
+        const n = readSync(fd, into, filled, into.length - filled, filePos + filled);
+        if (n === 0) throw new ExecutionError(`Segment ${path} ended at ${filePos + filled} while reading back ${into.length} bytes from ${filePos}`);
+        filled += n;
+      }
+    };
+    return new ChunkStore(SEGMENT_MAGIC.length, this.maxChunkBytes, { budget: this.resident, reader });
   }
 
   override async createTopic(name: string, partitions: number, options?: { compacted?: boolean }): Promise<void> {
@@ -127,6 +153,7 @@ export class FileLog extends MemoryLog {
     this.checkOpen();
     const dir = this.topicDirs.get(name);
     const partitions = this.topics.get(name)?.info.partitions ?? 0;
+    for (const p of this.topics.get(name)?.partitions ?? []) (p as ChunkStore).release();
     await super.deleteTopic(name);
     if (dir === undefined) return;
     this.topicDirs.delete(name);
@@ -260,7 +287,7 @@ export class FileLog extends MemoryLog {
       return fd;
     }
     while (this.fds.size >= this.maxOpenFiles) this.closeFd(this.fds.keys().next().value!);
-    const opened = openSync(path, 'a');
+    const opened = openSync(path, 'a+'); // appends, and reads back evicted chunks
     this.fds.set(path, opened);
     return opened;
   }

@@ -26,12 +26,12 @@ export class MemoryLog implements Log {
     if (!Number.isInteger(partitions) || partitions < 1) throw new ExecutionError(`Invalid partition count for topic '${name}': ${partitions}`);
     this.topics.set(name, {
       info: { name, partitions, compacted },
-      partitions: Array.from({ length: partitions }, () => this.newPartition()),
+      partitions: Array.from({ length: partitions }, (_, p) => this.newPartition(name, p)),
     });
   }
 
-  /** Storage for one new partition: the appended objects as they are. */
-  protected newPartition(): PartitionStore {
+  /** Storage for partition `partition` of `topic`: here the appended objects as they are. */
+  protected newPartition(_topic: string, _partition: number): PartitionStore {
     return new ArrayStore();
   }
 
