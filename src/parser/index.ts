@@ -45,8 +45,22 @@ function run<R>(text: string, base: Position | undefined, rule: 'singleStatement
  * @throws ParseError on any syntax error.
  */
 export function parseStatement(text: string, base?: Position): Statement {
-  return run(text, base, 'singleStatement', (b, cst) => b.statement(child(cst, 'statement')));
+  const key = base === undefined ? text : `${base.line}:${base.column}:${base.offset}:${text}`;
+  const hit = recent.get(key);
+  if (hit !== undefined) return hit;
+  const stmt = run(text, base, 'singleStatement', (b, cst) => b.statement(child(cst, 'statement')));
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(key, stmt);
+  return stmt;
 }
+
+/**
+ * The last few statements parsed, by text and base position: a request is often
+ * parsed twice on its way in (the server checks its kind, the engine runs it), and
+ * ASTs are immutable, so the second parse can share the first's tree.
+ */
+const recent = new Map<string, Statement>();
+const RECENT_MAX = 64;
 
 /**
  * Splits a script and parses every statement. Variables are not substituted

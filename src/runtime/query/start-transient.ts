@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { PlanError } from '../../common/errors.js';
 import { T } from '../../common/types.js';
 import type { Expression, Print, QueryStatement } from '../../parser/ast/index.js';
@@ -44,8 +43,11 @@ export interface TransientContext {
   unregister(id: string): void;
 }
 
+/** A 12-hex-digit id for a transient query (unique enough within a server; no crypto needed). */
 function shortId(): string {
-  return randomBytes(6).toString('hex');
+  const hi = (Math.random() * 0x1000000) >>> 0;
+  const lo = (Math.random() * 0x1000000) >>> 0;
+  return hi.toString(16).padStart(6, '0') + lo.toString(16).padStart(6, '0');
 }
 
 /**

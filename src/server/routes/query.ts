@@ -7,7 +7,8 @@ import { sendJson } from '../app.js';
 import { requireObject, stringField, stringMapField, withSemicolon, type JsonObject, type ServerContext } from '../context.js';
 import { HttpError, badRequest, errorCode, errorMessage, genericError, statementError, toStatementError } from '../errors.js';
 import { rowToJson, schemaString, stringifyJson } from '../values.js';
-import { writeChunk } from './stream-io.js';
+import type { ServerResponse } from 'node:http';
+import { writeChunk, type StreamResponse } from './stream-io.js';
 
 const QUERY_FIELDS = ['ksql', 'sql', 'streamsProperties', 'properties', 'sessionVariables', 'commandSequenceNumber', 'requestProperties'];
 
@@ -88,6 +89,7 @@ async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: Fastif
   const q = await start(ctx, r);
   const type = (req.headers.accept ?? '').includes('application/vnd.ksql.v1+json') ? 'application/vnd.ksql.v1+json' : 'application/json';
   const { res, gone } = openStream(reply, q, q.kind === 'print' ? 'text/plain' : type);
+  const out = new Batcher(res, q.kind === 'pull' ? PULL_FLUSH_BYTES : 0);
   try {
     if (q.kind === 'print') {
       for await (const row of q.rows) {
@@ -97,25 +99,25 @@ async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: Fastif
       return;
     }
     // One JSON array, one element per line: `[{header}`, `,{row}`, …, `]`.
-    await writeChunk(res, `[${stringifyJson({ header: { queryId: q.id, schema: schemaString(q.columns) } })}\n`);
+    await out.write(`[${stringifyJson({ header: { queryId: q.id, schema: schemaString(q.columns) } })}\n`);
     try {
       for await (const row of q.rows) {
         if (gone()) break;
-        await writeChunk(res, `,${stringifyJson({ row: { columns: rowToJson(row, q.columns) } })}\n`);
+        await out.write(`,${stringifyJson({ row: { columns: rowToJson(row, q.columns) } })}\n`);
       }
       await q.done;
       if (q.error !== undefined) throw new Error(q.error);
       const fin = finalMessage(q, closedByRequest.has(q));
-      if (fin !== undefined && !gone()) await writeChunk(res, `,${stringifyJson({ finalMessage: fin })}\n`);
+      if (fin !== undefined && !gone()) await out.write(`,${stringifyJson({ finalMessage: fin })}\n`);
     } catch (e) {
       const message = q.error ?? errorMessage(e, r.sql);
-      if (!gone()) await writeChunk(res, `,${stringifyJson({ errorMessage: genericError(errorCode(e), message) })}\n`);
+      if (!gone()) await out.write(`,${stringifyJson({ errorMessage: genericError(errorCode(e), message) })}\n`);
     }
-    if (!gone()) await writeChunk(res, ']\n');
+    if (!gone()) await out.write(']\n');
   } finally {
     q.close();
     ctx.pushQueries.remove(q.id);
-    if (!gone()) res.end();
+    if (!gone()) out.end();
   }
 }
 
@@ -126,11 +128,14 @@ async function serveQueryStream(ctx: ServerContext, req: FastifyRequest, reply: 
   const asJson = accept.includes('application/json') && !accept.includes(DELIMITED);
   const { res, gone } = openStream(reply, q, asJson ? 'application/json' : DELIMITED);
   // Delimited: every document ends with a newline. JSON: one array, documents separated by commas.
+  // A pull query's documents are gathered and written in few large chunks (usually
+  // one, with the end of the response); a push query's rows go out as they come.
   let first = true;
+  const out = new Batcher(res, q.kind === 'pull' ? PULL_FLUSH_BYTES : 0);
   const emit = (doc: string) => {
     const text = asJson ? `${first ? '[' : ','}${doc}` : `${doc}\n`;
     first = false;
-    return writeChunk(res, text);
+    return out.write(text);
   };
   try {
     await emit(stringifyJson({ queryId: q.id, columnNames: q.columns.map((c) => c.name), columnTypes: q.columns.map((c) => formatType(c.type)) }));
@@ -145,11 +150,41 @@ async function serveQueryStream(ctx: ServerContext, req: FastifyRequest, reply: 
       const message = q.error ?? errorMessage(e, r.sql);
       if (!gone()) await emit(stringifyJson(genericError(errorCode(e), message)));
     }
-    if (!gone() && asJson) await writeChunk(res, ']');
+    if (!gone() && asJson) await out.write(']');
   } finally {
     q.close();
     ctx.pushQueries.remove(q.id);
-    if (!gone()) res.end();
+    if (!gone()) out.end();
+  }
+}
+
+/** Text a pull query's response gathers before writing it out. */
+const PULL_FLUSH_BYTES = 64 * 1024;
+
+/** Writes text to a streaming response, gathering up to `threshold` characters into one write. */
+class Batcher {
+  private pending = '';
+
+  constructor(
+    private readonly res: StreamResponse,
+    private readonly threshold: number,
+  ) {}
+
+  write(text: string): Promise<void> {
+    if (this.threshold === 0) return writeChunk(this.res, text);
+    this.pending += text;
+    if (this.pending.length < this.threshold) return Promise.resolve();
+    const chunk = this.pending;
+    this.pending = '';
+    return writeChunk(this.res, chunk);
+  }
+
+  /** Ends the response with whatever is still gathered. */
+  end(): void {
+    const rest = this.pending;
+    this.pending = '';
+    if (rest.length > 0 && !this.res.destroyed && !this.res.writableEnded) (this.res as ServerResponse).end(rest);
+    else this.res.end();
   }
 }
 
