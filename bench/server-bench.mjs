@@ -26,13 +26,16 @@ const rssMb = (pid) => {
   return m ? Number(m[1]) / 1024 : null;
 };
 
+// Extra node flags for the server processes, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p'.
+const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 let nextPort = 18000 + (process.pid % 1000) * 10;
 
 /** Spawns the server; resolves once it prints that it listens, with the elapsed ms. */
 function startServer(dataDir) {
   const port = nextPort++;
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(root, 'bin/sluice.js'), 'server', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'bin/sluice.js'), 'server', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   return new Promise((resolve, reject) => {

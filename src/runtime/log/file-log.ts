@@ -47,6 +47,13 @@ const TOPICS = 'topics';
 const META = 'meta.json';
 const OFFSETS = 'offsets.json';
 const TRASH = '#deleted';
+/**
+ * Written by {@link FileLog.close} after every segment was flushed, removed by
+ * `open`: while it exists the segments end exactly at their last whole record, so
+ * opening skips the CRC check of every frame (as Kafka skips log recovery after a
+ * clean shutdown). After a crash it is absent and everything is checked.
+ */
+const CLEAN = 'clean-shutdown';
 
 interface TopicMeta {
   readonly name: string;
@@ -228,10 +235,13 @@ export class FileLog extends MemoryLog {
     if (this.closed) return;
     for (const path of [...this.fds.keys()]) this.closeFd(path, true);
     this.closed = true;
+    writeFileSync(join(this.dir, CLEAN), '');
   }
 
   private load(): void {
     const root = join(this.dir, TOPICS);
+    const cleanPath = join(this.dir, CLEAN);
+    const clean = existsSync(cleanPath);
     for (const entry of readdirSync(root, { withFileTypes: true })) {
       const dir = join(root, entry.name);
       if (!entry.isDirectory() || entry.name.endsWith(TRASH)) {
@@ -246,16 +256,18 @@ export class FileLog extends MemoryLog {
       const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as TopicMeta;
       this.createTopicSync(meta.name, meta.partitions, meta.compacted);
       this.topicDirs.set(meta.name, dir);
-      for (let p = 0; p < meta.partitions; p++) this.loadSegment(join(dir, `${p}.seg`), this.store(meta.name, p));
+      for (let p = 0; p < meta.partitions; p++) this.loadSegment(join(dir, `${p}.seg`), this.store(meta.name, p), !clean);
     }
     const offsetsPath = join(this.dir, OFFSETS);
     if (existsSync(offsetsPath)) {
       const saved = JSON.parse(readFileSync(offsetsPath, 'utf8')) as { offsets: [string, number][] };
       for (const [k, v] of saved.offsets) this.offsets.set(k, v);
     }
+    // From here on the segments change: a crash before the next clean close means a full check.
+    if (clean) rmSync(cleanPath, { force: true });
   }
 
-  private loadSegment(path: string, into: ChunkStore): void {
+  private loadSegment(path: string, into: ChunkStore, checkCrc: boolean): void {
     const length = existsSync(path) ? statSync(path).size : 0;
     if (length < SEGMENT_MAGIC.length) {
       writeFileSync(path, SEGMENT_MAGIC);
@@ -267,7 +279,7 @@ export class FileLog extends MemoryLog {
       const magic = Buffer.alloc(SEGMENT_MAGIC.length);
       readSync(fd, magic, 0, magic.length, 0);
       if (!magic.equals(SEGMENT_MAGIC)) throw new Error(`${path} is not a Sluice segment file`);
-      validLength = into.load(fd, length);
+      validLength = into.load(fd, length, checkCrc);
     } finally {
       closeSync(fd);
     }
