@@ -112,31 +112,40 @@ async function rebuildView(ctx: TransientContext, source: DataSource, view: Mate
   const keySerde = serdeFor(source.keyFormat, source.schema.key, true, ctx.registry);
   const valueSerde = serdeFor(source.valueFormat, serializedValueColumns(source.schema), false, ctx.registry);
   const session = source.window?.type === 'SESSION';
-  const records: Rec[] = [];
   const partitions = (await ctx.log.topic(source.topic))?.partitions ?? 0;
+  // First the latest record of each key's bytes (a changelog repeats keys many times),
+  // then only those are decoded: memory and work follow the table's size, not the topic's.
+  const latest: Map<string, LogRecord>[] = [];
   for (let p = 0; p < partitions; p++) {
+    const byKey = new Map<string, LogRecord>();
+    latest.push(byKey);
     for (let offset = 0; ; ) {
       const batch = await ctx.log.read(source.topic, p, offset, 20_000);
       if (batch.length === 0) break;
       offset = batch[batch.length - 1]!.offset + 1;
-      for (const r of batch) {
+      for (const r of batch) if (r.key !== null) byKey.set(r.key.toString('latin1'), r);
+    }
+  }
+  function* rows(): Generator<Rec> {
+    for (let p = 0; p < latest.length; p++) {
+      for (const r of latest[p]!.values()) {
+        if (r.value === null) continue; // deleted
         try {
-          let keyBytes = r.key;
+          let keyBytes: Buffer = r.key!;
           let window: Rec['window'] = null;
-          if (source.window && keyBytes) {
+          if (source.window) {
             const d = decodeWindowedKey(keyBytes, session, source.window.sizeMs);
             keyBytes = d.inner;
             window = d.window;
           }
-          const key = keyBytes === null ? null : keySerde.deserialize(keyBytes);
-          records.push({ key, row: valueSerde.deserialize(r.value), ts: r.timestamp, window, partition: p, offset: r.offset, headers: [] });
+          yield { key: keySerde.deserialize(keyBytes), row: valueSerde.deserialize(r.value), ts: r.timestamp, window, partition: p, offset: r.offset, headers: [] };
         } catch {
           // an undecodable record was never a row of the table
         }
       }
     }
   }
-  view.finishRebuild(records);
+  view.finishRebuild(rows());
 }
 
 /**
