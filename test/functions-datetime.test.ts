@@ -60,3 +60,50 @@ describe('dates and times', () => {
     expect(call('FROM_DAYS', [arg(T.INTEGER)], [-10])).toBe(-10);
   });
 });
+
+describe('week-based pattern fields (the JVM default en_US locale: weeks start on Sunday)', () => {
+  const DT = arg(T.DATE);
+  const day = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d) / 86_400_000;
+  it('YYYY is the week-based year, ww the week, e the day of week (Sunday = 1)', () => {
+    // The week of Sunday 2019-12-29 holds 2020-01-01, so it is week 1 of 2020.
+    expect(call('FORMAT_DATE', [DT, S], [day(2019, 12, 29), 'YYYY-ww e EEE'])).toBe('2020-01 1 Sun');
+    expect(call('FORMAT_DATE', [DT, S], [day(2019, 12, 28), 'YYYY-ww e EEE'])).toBe('2019-52 7 Sat');
+    expect(call('FORMAT_DATE', [DT, S], [day(2020, 12, 31), "yyyy 'vs' YYYY, 'week' w"])).toBe('2020 vs 2021, week 1');
+    expect(call('FORMAT_DATE', [DT, S], [day(2022, 1, 2), 'YY-ww'])).toBe('22-02');
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [Date.UTC(2021, 0, 3, 1), 'YYYY-ww EEEE', 'America/Los_Angeles'])).toBe('2021-01 Saturday');
+  });
+  it('u is the proleptic year (DateTimeFormatter), not a day number', () => {
+    expect(call('FORMAT_DATE', [DT, S], [day(2020, 12, 31), 'uuuu-MM-dd'])).toBe('2020-12-31');
+  });
+  it('W is the week of month, e/c give text from three letters, F the aligned day of week in month', () => {
+    expect(call('FORMAT_DATE', [DT, S], [day(2020, 12, 31), 'W'])).toBe('5');
+    expect(call('FORMAT_DATE', [DT, S], [day(2020, 12, 5), 'W'])).toBe('1');
+    expect(call('FORMAT_DATE', [DT, S], [day(2020, 12, 6), 'W'])).toBe('2');
+    expect(call('FORMAT_DATE', [DT, S], [day(2020, 12, 31), 'e ee eee eeee c ccc'])).toBe('5 05 Thu Thursday 5 Thu');
+    expect(call('FORMAT_DATE', [DT, S], [day(2021, 5, 10), 'F'])).toBe('3');
+    expect(() => call('FORMAT_DATE', [DT, S], [0, 'WW'])).toThrow(/Too many pattern letters: W/);
+  });
+  it('parses a week date back', () => {
+    expect(call('PARSE_DATE', [S, S], ['2021-01-5', 'YYYY-ww-e'])).toBe(day(2020, 12, 31));
+    expect(call('PARSE_DATE', [S, S], ['2020-01-Sun', 'YYYY-ww-EEE'])).toBe(day(2019, 12, 29));
+    expect(call('PARSE_TIMESTAMP', [S, S], ['2020-W52-7 10:00', "YYYY-'W'ww-e HH:mm"])).toBe(Date.UTC(2020, 11, 26, 10));
+    // Without a week field, YYYY stands in for the year.
+    expect(call('PARSE_DATE', [S, S], ['2020-05-17', 'YYYY-MM-dd'])).toBe(day(2020, 5, 17));
+  });
+});
+
+describe('fields a DATE or TIME does not have', () => {
+  it('FORMAT_DATE / DATETOSTRING reject time-of-day and offset letters like LocalDate.format', () => {
+    expect(() => call('FORMAT_DATE', [arg(T.DATE), S], [18627, 'yyyy-MM-dd HH'])).toThrow(/Unsupported field: HourOfDay/);
+    expect(() => call('DATETOSTRING', [arg(T.INTEGER), S], [18627, 'yyyy X'])).toThrow(/Unsupported field: OffsetSeconds/);
+  });
+  it('FORMAT_TIME rejects date letters like LocalTime.format', () => {
+    expect(() => call('FORMAT_TIME', [arg(T.TIME), S], [1000, 'yyyy HH'])).toThrow(/Unsupported field: YearOfEra/);
+    expect(() => call('FORMAT_TIME', [arg(T.TIME), S], [1000, 'HH z'])).toThrow(/ZoneId/);
+  });
+  it('PARSE_DATE rejects a time of day; STRINGTODATE drops it', () => {
+    expect(() => call('PARSE_DATE', [S, S], ['2021-01-01 10', 'yyyy-MM-dd HH'])).toThrow(/Date format contains time field/);
+    expect(call('PARSE_DATE', [S, S], ['2021-01-01 00', 'yyyy-MM-dd HH'])).toBe(18628);
+    expect(call('STRINGTODATE', [S, S], ['2021-01-01 10', 'yyyy-MM-dd HH'])).toBe(18628);
+  });
+});

@@ -89,21 +89,69 @@ function formatOffset(off: number, style: 'HH' | 'HHMM' | 'HH:MM', zeroZ: boolea
   return style === 'HHMM' ? `${sign}${h}${m}` : `${sign}${h}:${m}`;
 }
 
+/**
+ * What a formatted value holds: a zoned instant (TIMESTAMP), a LocalDate (DATE) or
+ * a LocalTime (TIME). Java rejects pattern letters the value has no field for.
+ */
+type Temporal = 'instant' | 'date' | 'time';
+
+/** Letters a LocalDate cannot format, with the field name Java reports. */
+const TIME_FIELDS: Readonly<Record<string, string>> = {
+  a: 'AmPmOfDay', h: 'ClockHourOfAmPm', K: 'HourOfAmPm', k: 'ClockHourOfDay', H: 'HourOfDay',
+  m: 'MinuteOfHour', s: 'SecondOfMinute', S: 'NanoOfSecond', A: 'MilliOfDay', n: 'NanoOfSecond', N: 'NanoOfDay',
+  X: 'OffsetSeconds', x: 'OffsetSeconds', Z: 'OffsetSeconds', O: 'OffsetSeconds',
+};
+
+/** Letters a LocalTime cannot format, with the field name Java reports. */
+const DATE_FIELDS: Readonly<Record<string, string>> = {
+  G: 'Era', y: 'YearOfEra', u: 'Year', Y: 'WeekBasedYear[WeekFields[SUNDAY,1]]', M: 'MonthOfYear', L: 'MonthOfYear',
+  Q: 'QuarterOfYear', q: 'QuarterOfYear', d: 'DayOfMonth', D: 'DayOfYear', E: 'DayOfWeek',
+  e: 'DayOfWeek[WeekFields[SUNDAY,1]]', c: 'DayOfWeek[WeekFields[SUNDAY,1]]', F: 'AlignedDayOfWeekInMonth',
+  w: 'WeekOfWeekBasedYear[WeekFields[SUNDAY,1]]', W: 'WeekOfMonth[WeekFields[SUNDAY,1]]',
+  X: 'OffsetSeconds', x: 'OffsetSeconds', Z: 'OffsetSeconds', O: 'OffsetSeconds',
+};
+
 /** Formats epoch ms in `zone` with a Java pattern. */
-export function formatInstant(ms: number, pattern: string, zone: Zone): string {
+export function formatInstant(ms: number, pattern: string, zone: Zone, temporal: Temporal = 'instant'): string {
   const off = offsetAt(zone, ms);
   const d = new Date(ms + off);
-  return formatTokens(compilePattern(pattern), d, ms, off, zone);
+  return formatTokens(compilePattern(pattern), d, ms, off, zone, temporal);
 }
 
-function formatTokens(tokens: readonly Token[], d: Date, ms: number, off: number, zone: Zone): string {
+function formatTokens(tokens: readonly Token[], d: Date, ms: number, off: number, zone: Zone, temporal: Temporal): string {
   let out = '';
   for (const t of tokens) {
     if (t.k === 'lit') out += t.text;
-    else if (t.k === 'opt') out += formatTokens(t.tokens, d, ms, off, zone);
-    else out += formatField(t.letter, t.count, d, ms, off, zone);
+    else if (t.k === 'opt') out += formatTokens(t.tokens, d, ms, off, zone, temporal);
+    else {
+      const unsupported = temporal === 'date' ? TIME_FIELDS[t.letter] : temporal === 'time' ? DATE_FIELDS[t.letter] : undefined;
+      if (unsupported !== undefined) throw new Error(`Unsupported field: ${unsupported}`);
+      if (temporal !== 'instant' && (t.letter === 'z' || t.letter === 'V')) throw new Error(`Unable to extract ZoneId from temporal ${temporal === 'date' ? 'LocalDate' : 'LocalTime'}`);
+      out += formatField(t.letter, t.count, d, ms, off, zone);
+    }
   }
   return out;
+}
+
+/**
+ * Week fields of the US locale ksqlDB's JVM formats with (weeks start on Sunday;
+ * week 1 is the week holding January 1st): the week-based year, the week of that
+ * year and the localized day of week (Sunday = 1).
+ */
+export function usWeekFields(d: Date): { readonly weekYear: number; readonly week: number; readonly dow: number } {
+  const dow = d.getUTCDay() + 1;
+  const day = Math.floor(d.getTime() / DAY_MS);
+  const weekStart = day - (dow - 1);
+  const weekYear = new Date((weekStart + 6) * DAY_MS).getUTCFullYear();
+  const week = Math.floor((weekStart - firstWeekStart(weekYear)) / 7) + 1;
+  return { weekYear, week, dow };
+}
+
+/** The epoch day of the Sunday that starts week 1 of a US week-based year. */
+function firstWeekStart(weekYear: number): number {
+  const jan1 = Math.floor(utc(weekYear, 0, 1) / DAY_MS);
+  const jan1Dow = new Date(jan1 * DAY_MS).getUTCDay();
+  return jan1 - jan1Dow;
 }
 
 function formatField(letter: string, n: number, d: Date, ms: number, off: number, zone: Zone): string {
@@ -117,13 +165,26 @@ function formatField(letter: string, n: number, d: Date, ms: number, off: number
     case 'y':
     case 'u':
     case 'Y': {
-      const y = letter === 'y' && year <= 0 ? 1 - year : year;
+      const y = letter === 'Y' ? usWeekFields(d).weekYear : letter === 'y' && year <= 0 ? 1 - year : year;
       return n === 2 ? pad(((y % 100) + 100) % 100, 2) : pad(y, n);
     }
+    case 'w':
+      if (n > 2) throw new Error(`Too many pattern letters: ${letter}`);
+      return pad(usWeekFields(d).week, n);
+    case 'W': {
+      if (n > 1) throw new Error(`Too many pattern letters: ${letter}`);
+      const firstDow = new Date(Date.UTC(year, month, 1)).getUTCDay();
+      return String(Math.floor((d.getUTCDate() - 1 + firstDow) / 7) + 1);
+    }
+    case 'F':
+      // Java 11/17 map F to ALIGNED_DAY_OF_WEEK_IN_MONTH.
+      if (n > 1) throw new Error(`Too many pattern letters: ${letter}`);
+      return String(((d.getUTCDate() - 1) % 7) + 1);
     case 'M':
     case 'L':
       return n === 1 ? String(month + 1) : n === 2 ? pad(month + 1, 2) : n === 3 ? MONTHS[month]!.slice(0, 3) : n === 4 ? MONTHS[month]! : MONTHS[month]![0]!;
     case 'Q':
+    case 'q':
       return n <= 2 ? pad(Math.floor(month / 3) + 1, n) : `Q${Math.floor(month / 3) + 1}`;
     case 'd':
       return pad(d.getUTCDate(), n);
@@ -136,8 +197,14 @@ function formatField(letter: string, n: number, d: Date, ms: number, off: number
       return n <= 3 ? name.slice(0, 3) : n === 4 ? name : name[0]!;
     }
     case 'e':
-    case 'c':
+    case 'c': {
+      if (n >= 3) {
+        const name = DAYS[(d.getUTCDay() + 6) % 7]!;
+        return n === 3 ? name.slice(0, 3) : n === 4 ? name : name[0]!;
+      }
+      if (letter === 'c' && n === 2) throw new Error('Invalid pattern "cc"');
       return pad(d.getUTCDay() + 1, n);
+    }
     case 'a':
       return hour < 12 ? 'AM' : 'PM';
     case 'H':
@@ -197,6 +264,12 @@ interface Parsed {
   offset?: number;
   zone?: Zone;
   bc?: boolean;
+  /** Week-based year (Y). */
+  weekYear?: number;
+  /** Week of the week-based year (w). */
+  week?: number;
+  /** Localized day of week, Sunday = 1 (e, c, E). */
+  dow?: number;
 }
 
 class ParseFailure extends Error {}
@@ -215,13 +288,18 @@ export function parseInstant(text: string, pattern: string, zone: Zone, allowTra
     throw e;
   }
   if (pos !== text.length && !allowTrailing) throw new Error(`Text '${text}' could not be parsed, unparsed text found at index ${pos}`);
-  let year = p.year ?? 1970;
+  // Without a week field, a week-based year (a common stand-in for yyyy) reads as the year.
+  let year = p.year ?? (p.week === undefined ? p.weekYear : undefined) ?? 1970;
   if (p.bc) year = 1 - year;
   let hour = p.hour ?? 0;
   if (p.hour12 !== undefined) hour = (p.hour12 % 12) + (p.pm ? 12 : 0);
   else if (p.pm !== undefined && p.hour !== undefined && p.hour < 12 && p.pm) hour = p.hour + 12;
   let local: number;
-  if (p.dayOfYear !== undefined && p.month === undefined) {
+  if (p.week !== undefined && p.month === undefined && p.day === undefined && p.dayOfYear === undefined) {
+    const weekYear = p.weekYear ?? year;
+    local = (firstWeekStart(weekYear) + (p.week - 1) * 7 + ((p.dow ?? 1) - 1)) * DAY_MS;
+    if (usWeekFields(new Date(local)).weekYear !== weekYear) throw new Error(`Text '${text}' could not be parsed: Invalid week`);
+  } else if (p.dayOfYear !== undefined && p.month === undefined) {
     local = utc(year, 0, 1) + (p.dayOfYear - 1) * DAY_MS;
   } else {
     const month = p.month ?? 1;
@@ -295,10 +373,26 @@ function parseField(letter: string, n: number, s: string, pos: number, p: Parsed
     case 'y':
     case 'u':
     case 'Y': {
-      if (n === 2) {
-        const v = num(2, 2);
-        p.year = 2000 + v;
-      } else p.year = num(n, 19);
+      const v = n === 2 ? 2000 + num(2, 2) : num(n, 19);
+      if (letter === 'Y') p.weekYear = v;
+      else p.year = v;
+      return pos;
+    }
+    case 'w':
+      p.week = num(n, 2);
+      return pos;
+    case 'W':
+    case 'F':
+      num(n, 1);
+      return pos;
+    case 'e':
+    case 'c': {
+      if (n >= 3) {
+        const [i, next] = matchName(DAYS, s, pos, n === 3 ? 3 : undefined);
+        p.dow = ((i + 1) % 7) + 1;
+        return next;
+      }
+      p.dow = num(n, 1);
       return pos;
     }
     case 'M':
@@ -317,7 +411,8 @@ function parseField(letter: string, n: number, s: string, pos: number, p: Parsed
       p.dayOfYear = num(n, 3);
       return pos;
     case 'E': {
-      const [, next] = matchName(DAYS, s, pos, n <= 3 ? 3 : undefined);
+      const [i, next] = matchName(DAYS, s, pos, n <= 3 ? 3 : undefined);
+      p.dow = ((i + 1) % 7) + 1;
       return next;
     }
     case 'a': {
@@ -407,19 +502,27 @@ function parseField(letter: string, n: number, s: string, pos: number, p: Parsed
 
 /** Formats a DATE (days since epoch) with a Java pattern. */
 export function formatDays(days: number, pattern: string): string {
-  return formatInstant(days * DAY_MS, pattern, zoneOf('UTC'));
+  return formatInstant(days * DAY_MS, pattern, zoneOf('UTC'), 'date');
 }
 
 /** Formats a TIME (ms of day) with a Java pattern. */
 export function formatTimeOfDay(ms: number, pattern: string): string {
-  return formatInstant(ms, pattern, zoneOf('UTC'));
+  return formatInstant(ms, pattern, zoneOf('UTC'), 'time');
 }
 
 /**
  * Parses a date to days since epoch. Like SimpleDateFormat.parse (which ksqlDB's
- * date parsers use), text after the pattern is ignored.
+ * PARSE_DATE uses), text after the pattern is ignored, and a time of day other
+ * than midnight is an error.
  */
 export function parseDays(text: string, pattern: string): number {
+  const ms = parseInstant(text, pattern, zoneOf('UTC'), true);
+  if (ms % DAY_MS !== 0) throw new Error('Date format contains time field.');
+  return Math.floor(ms / DAY_MS);
+}
+
+/** Parses a date to days since epoch, dropping any time of day (STRINGTODATE). */
+export function parseDaysIgnoringTime(text: string, pattern: string): number {
   return Math.floor(parseInstant(text, pattern, zoneOf('UTC'), true) / DAY_MS);
 }
 
