@@ -18,7 +18,8 @@
 #   SLUICE_KAFKA_HOME             cache + run dir (default ~/.cache/sluice-kafka)
 #   SLUICE_KAFKA_PORT             client listener port, PLAINTEXT://127.0.0.1:<port> (default 9092)
 #   SLUICE_KAFKA_CONTROLLER_PORT  KRaft controller port (default client port + 1, i.e. 9093)
-#   SLUICE_KAFKA_VERSION          Kafka version (default 3.9.2)
+#   SLUICE_KAFKA_VERSION          Kafka version (default 3.9.2; 3.x only: 4.x logs through log4j2 and drops
+#                                 protocol versions kafkajs may use, untested)
 #   SLUICE_KAFKA_AUTO_CREATE      auto.create.topics.enable (default true, Kafka's default)
 #   SLUICE_KAFKA_HEAP             JVM heap flags (default -Xms256m -Xmx512m)
 #   SLUICE_KAFKA_START_TIMEOUT    seconds `start` waits for the broker (default 90)
