@@ -51,6 +51,11 @@ describe('array functions', () => {
     const sorted = call('ARRAY_SORT', [arg(T.array(T.decimal(2, 1)))], [[d('1.1'), d('-0.2'), d('9.0')]]) as Decimal[];
     expect(sorted.map(String)).toEqual(['-0.2', '1.1', '9.0']);
   });
+  it('ARRAY_SORT also takes ASCENDING / DESCENDING; another direction gives null', () => {
+    expect(call('ARRAY_SORT', [SA, S], [['Foo', 'Bar', null, 'baz'], 'Descending'])).toEqual(['baz', 'Foo', 'Bar', null]);
+    expect(call('ARRAY_SORT', [IA, S], [[2, null, 1], 'ascending'])).toEqual([1, 2, null]);
+    expect(call('ARRAY_SORT', [IA, S], [[2, 1], 'up'])).toBeNull();
+  });
   it('ARRAY_REMOVE removes every equal element, nulls too', () => {
     expect(call('ARRAY_REMOVE', [IA, I], [[1, 2, 1], 1])).toEqual([2]);
     expect(call('ARRAY_REMOVE', [IA, I], [[null, 1], null])).toEqual([1]);

@@ -92,6 +92,10 @@ describe('math functions', () => {
     expect(resolveScalar('ROUND', [D]).returnType).toEqual(T.BIGINT);
     expect(call('ROUND', [D], [1.5])).toBe(2);
     expect(call('ROUND', [D], [-1.5])).toBe(-1);
+    // Math.round, not floor(x + 0.5): the largest double below 0.5 rounds down.
+    expect(call('ROUND', [D], [0.49999999999999994])).toBe(0);
+    expect(call('ROUND', [D], [-2.5])).toBe(-2);
+    expect(call('ROUND', [D], [NaN])).toBe(0);
     expect(call('ROUND', [D, I], [12345.678, 2])).toBe(12345.68);
     expect(call('ROUND', [D, I], [-12345.678, -2])).toBe(-12300);
     expect(call('ROUND', [D, I], [1.005, 2])).toBe(1.01);

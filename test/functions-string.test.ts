@@ -127,6 +127,14 @@ describe('encodings', () => {
     expect(call('INT_FROM_BYTES', [B], [Buffer.from([0, 0, 7, 229])])).toBe(2021);
     expect(call('BIGINT_FROM_BYTES', [B, S], [Buffer.from([0, 242, 5, 42, 1, 0, 0, 0]), 'LITTLE_ENDIAN'])).toBe(5000000000);
   });
+  it('INT_FROM_BOOLEAN: 1, 0 or null', () => {
+    const BO = arg(T.BOOLEAN);
+    expect(resolveScalar('INT_FROM_BOOLEAN', [BO]).returnType).toEqual(T.INTEGER);
+    expect(call('INT_FROM_BOOLEAN', [BO], [true])).toBe(1);
+    expect(call('INT_FROM_BOOLEAN', [BO], [false])).toBe(0);
+    expect(call('INT_FROM_BOOLEAN', [BO], [null])).toBeNull();
+    expect(resolveError('INT_FROM_BOOLEAN', [I])).toMatch(/does not accept parameters \(INTEGER\)/);
+  });
 });
 
 describe('regular expressions', () => {

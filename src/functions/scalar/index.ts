@@ -19,6 +19,7 @@ import { ifnull } from './conditional/ifnull.js';
 import { nullif } from './conditional/nullif.js';
 import { asValue } from './conversion/as-value.js';
 import { bigintFromBytes, doubleFromBytes, intFromBytes } from './conversion/from-bytes-numbers.js';
+import { intFromBoolean } from './conversion/int-from-boolean.js';
 import { convertTz } from './datetime/convert-tz.js';
 import { dateAdd } from './datetime/date-add.js';
 import { dateSub } from './datetime/date-sub.js';
@@ -152,6 +153,7 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
   asValue,
   bigintFromBytes,
   doubleFromBytes,
+  intFromBoolean,
   intFromBytes,
   convertTz,
   dateAdd,

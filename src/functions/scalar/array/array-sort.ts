@@ -1,17 +1,18 @@
 import { Category, defineScalar } from '../../define/define-scalar.js';
 import { compareValues } from '../../support/sql-values.js';
 
+const DIRECTIONS: Readonly<Record<string, number>> = { ASC: 1, ASCENDING: 1, DESC: -1, DESCENDING: -1 };
+
 function sort(a: unknown[], direction = 'ASC'): unknown[] | null {
-  const d = direction.toUpperCase();
-  if (d !== 'ASC' && d !== 'DESC') return null;
-  const sign = d === 'ASC' ? 1 : -1;
+  const sign = DIRECTIONS[direction.toUpperCase()];
+  if (sign === undefined) return null;
   return [...a].sort((x, y) => {
     if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
     return sign * compareValues(x, y);
   });
 }
 
-/** ARRAY_SORT(array [, 'ASC' | 'DESC']): natural order, nulls last either way. */
+/** ARRAY_SORT(array [, 'ASC[ENDING]' | 'DESC[ENDING]']): natural order, nulls last either way; any other direction gives null. */
 export const arraySort = defineScalar({
   name: 'ARRAY_SORT',
   category: Category.ARRAY,

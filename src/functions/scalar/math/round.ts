@@ -3,9 +3,12 @@ import { T } from '../../../common/types.js';
 import { Category, defineScalar } from '../../define/define-scalar.js';
 import { decimalOfDouble, roundHalfPositive } from '../../support/decimal-rounding.js';
 
-/** Java Math.round: floor(x + 0.5). */
+/**
+ * Java Math.round: nearest, halves towards positive infinity (JS Math.round has the
+ * same rule, and unlike floor(x + 0.5) gets 0.49999999999999994 right); NaN is 0.
+ */
 function javaRound(x: number): number {
-  return Number.isNaN(x) ? 0 : Math.floor(x + 0.5);
+  return Number.isNaN(x) ? 0 : Math.round(x);
 }
 
 /**
