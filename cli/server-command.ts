@@ -11,6 +11,13 @@ const USAGE = `Usage: sluice server [--port 8088] [--host 127.0.0.1] [--data-dir
                      [--tls-cert FILE --tls-key FILE] [--ext-dir DIR]
                      [--schema-registry-port 8081 | --no-schema-registry
                       | --schema-registry-url URL]
+                     [--bootstrap-servers HOST:PORT[,HOST:PORT…] [--service-id ID]]
+
+Kafka mode: with --bootstrap-servers (or bootstrap.servers in --config) topics are
+topics of that Kafka cluster and statements are kept in its command topic
+_sluice_<service id>_command_topic, replayed at start; state stores stay in
+--data-dir. --service-id (or ksql.service.id) names the service (default default_).
+Without it Sluice runs on its embedded log in --data-dir; no Kafka is needed.
 
 Schema Registry: by default the server also serves an embedded Confluent-compatible
 Schema Registry on --schema-registry-port (default 8081, or any free port when --port
@@ -69,6 +76,8 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
         'schema-registry-port': { type: 'string' },
         'no-schema-registry': { type: 'boolean' },
         'schema-registry-url': { type: 'string' },
+        'bootstrap-servers': { type: 'string' },
+        'service-id': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -103,7 +112,17 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     for (const e of report.errors) console.error(`sluice server: extension ${e.file}: ${e.message}`);
   }
   const remote = registryUrl === undefined ? undefined : new RemoteSchemaRegistry({ url: registryUrl });
-  const engine = await Engine.open({ dataDir: resolve(args['data-dir'] ?? './sluice-data'), properties, ...(remote ? { schemaRegistry: remote } : {}) });
+  const bootstrap = args['bootstrap-servers'] ?? properties['bootstrap.servers'];
+  const serviceId = args['service-id'] ?? properties['ksql.service.id'] ?? 'default_';
+  if (args['service-id'] !== undefined) properties['ksql.service.id'] = serviceId;
+  const kafka = bootstrap === undefined ? undefined : { brokers: bootstrap.split(',').map((b) => b.trim()).filter(Boolean), serviceId };
+  if (kafka) console.log(`Kafka mode: brokers ${kafka.brokers.join(',')}, service id ${serviceId}`);
+  const engine = await Engine.open({
+    dataDir: resolve(args['data-dir'] ?? './sluice-data'),
+    properties,
+    ...(remote ? { schemaRegistry: remote } : {}),
+    ...(kafka ? { kafka } : {}),
+  });
   let server;
   try {
     server = await startServer({

@@ -8,12 +8,25 @@ export interface Command {
 }
 
 /**
+ * Where a durable engine records accepted statements and finds them again at
+ * start: the data directory's {@link CommandLog}, or the command topic in Kafka
+ * mode (kafka-command-log.ts).
+ */
+export interface CommandStore {
+  /** Every command recorded so far, oldest first (those before this start included). */
+  readonly commands: readonly Command[];
+  /** Records a command durably before resolving. */
+  append(sql: string, properties: Readonly<Record<string, string>>): Command | Promise<Command>;
+  close(): void | Promise<void>;
+}
+
+/**
  * The data directory's command log (`commands.jsonl`): every accepted DDL and
  * persistent-query statement, appended and fsynced before it is acknowledged.
  * On start the engine replays it to rebuild streams, tables, types and queries.
  * A torn last line (crash mid-append) is dropped on open.
  */
-export class CommandLog {
+export class CommandLog implements CommandStore {
   private fd: number;
   private constructor(
     path: string,

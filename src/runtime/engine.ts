@@ -20,7 +20,9 @@ import { TransientHandle } from './query/transient.js';
 import { startPrint, startSelect, type Steppable, type TransientContext } from './query/start-transient.js';
 import { insertJsonRow, produceJson } from './json-writes.js';
 import type { RequestOptions, TransientQuery } from './transient-query.js';
-import { CommandLog, type Command } from './command-log.js';
+import { CommandLog, type Command, type CommandStore } from './command-log.js';
+import { KafkaCommandLog } from './kafka-command-log.js';
+import { KafkaLog } from './log/kafka-log.js';
 import { FileLog } from './log/file-log.js';
 import { LevelStoreFactory } from './state/level-store.js';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -48,7 +50,7 @@ export interface EngineOptions {
   /** Run queries whenever records are appended (a server); tests call pumpAll() themselves. */
   readonly autoPump?: boolean;
   /** Durable engines: where accepted statements are recorded and replayed from. */
-  readonly commandLog?: CommandLog;
+  readonly commandLog?: CommandStore;
   /** Durable engines: writes all dirty state of every query in one atomic batch. */
   readonly flushStores?: () => Promise<void>;
   /** Releases what the engine was opened with (log files, state database). */
@@ -141,7 +143,7 @@ export class Engine {
           const stmt = parseStatement(text, part.pos);
           results.push(await this.executeStatement(stmt));
           if (LOGGED.has(stmt.kind)) {
-            if (this.opts.commandLog && !this.replaying) this.opts.commandLog.append(stmt.text, Object.fromEntries(this.properties));
+            if (this.opts.commandLog && !this.replaying) await this.opts.commandLog.append(stmt.text, Object.fromEntries(this.properties));
             this.commandCount++;
           }
         }
@@ -186,7 +188,9 @@ export class Engine {
   /**
    * Opens (or creates) a durable engine on a data directory: the file-backed log,
    * the state stores and the command log, replaying every recorded statement so
-   * streams, tables and queries are back, resuming from their checkpoints.
+   * streams, tables and queries are back, resuming from their checkpoints. With
+   * `kafka`, topics live on that Kafka cluster and statements in the service's
+   * command topic; state stores and checkpoints stay in the data directory.
    */
   static async open(options: {
     readonly dataDir: string;
@@ -194,11 +198,26 @@ export class Engine {
     readonly autoPump?: boolean;
     /** An external (e.g. remote Confluent) schema registry instead of the embedded one. */
     readonly schemaRegistry?: SchemaRegistry;
+    /** Kafka mode: the cluster (`--bootstrap-servers`) and the service id naming its groups and internal topics. */
+    readonly kafka?: { readonly brokers: readonly string[]; readonly serviceId: string };
   }): Promise<Engine> {
     mkdirSync(options.dataDir, { recursive: true });
-    const log = await FileLog.open(join(options.dataDir, 'log'));
+    let log: Log;
+    let commandLog: CommandStore;
+    if (options.kafka) {
+      const kafkaLog = await KafkaLog.connect(options.kafka);
+      log = kafkaLog;
+      try {
+        commandLog = await KafkaCommandLog.open(kafkaLog, options.kafka.serviceId);
+      } catch (e) {
+        await kafkaLog.close();
+        throw e;
+      }
+    } else {
+      log = await FileLog.open(join(options.dataDir, 'log'));
+      commandLog = CommandLog.open(join(options.dataDir, 'commands.jsonl'));
+    }
     const stores = await LevelStoreFactory.open(options.dataDir);
-    const commandLog = CommandLog.open(join(options.dataDir, 'commands.jsonl'));
     // The embedded schema registry lives in the data directory too: saved on every change.
     const registry = options.schemaRegistry ?? openRegistry(join(options.dataDir, 'schemas.json'));
     const engine = new Engine({
@@ -213,7 +232,7 @@ export class Engine {
       onClose: async () => {
         await stores.close();
         await log.close();
-        commandLog.close();
+        await commandLog.close();
       },
     });
     await engine.createProcessingLogStream();

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
+import { ExecutionError } from '../../common/errors.js';
+import { TopicReader } from './kafka-reader.js';
+import type { Log, LogRecord, NewRecord, TopicInfo } from './log.js';
+
+/** How to reach the cluster and name Sluice's groups on it. */
+export interface KafkaLogOptions {
+  /** `host:port` list, as `--bootstrap-servers` gives it. */
+  readonly brokers: readonly string[];
+  /** ksqlDB's `ksql.service.id`: prefixes consumer groups and internal topics. */
+  readonly serviceId: string;
+  /** Replication factor of topics Sluice creates without REPLICAS (default 1). */
+  readonly replicationFactor?: number;
+  /** Where client problems are reported (default stderr, warnings and errors only). */
+  readonly onLog?: (level: 'error' | 'warn' | 'info', message: string) => void;
+}
+
+/**
+ * The {@link Log} on a real Kafka cluster through kafkajs. Topics are Kafka topics;
+ * appends go through one idempotent producer (acks=all) to the partition the
+ * engine chose; reads come from a {@link TopicReader} per topic; committed
+ * positions are consumer-group offsets (`_sluice-<service>-<group>`), visible to
+ * Kafka's own tools. There is no truncate: Kafka keeps what was written.
+ */
+export class KafkaLog implements Log {
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
+  private readonly producer: Producer;
+  private readonly readers = new Map<string, TopicReader>();
+  private readonly infos = new Map<string, TopicInfo>();
+  private readonly listeners = new Set<(topic: string) => void>();
+  private readonly instance = randomUUID().slice(0, 8);
+  private closed = false;
+
+  private constructor(private readonly options: KafkaLogOptions) {
+    const report = options.onLog ?? ((level, message) => console.error(`kafka ${level}: ${message}`));
+    this.kafka = new Kafka({
+      clientId: `sluice-${options.serviceId}`,
+      brokers: [...options.brokers],
+      connectionTimeout: 3_000,
+      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 10_000 },
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry) => {
+        const level = entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'info';
+        const { message, ...rest } = entry.log;
+        const extra = 'error' in rest ? ` (${String(rest.error)})` : '';
+        report(level, `[${entry.namespace}] ${message}${extra}`);
+      },
+    });
+    this.admin = this.kafka.admin();
+    // An idempotent producer retries without limit (fewer would break its guarantees): while the
+    // cluster is away, appends wait and the queries resume when it is back.
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 },
+    });
+  }
+
+  /** Connects to the cluster (admin and producer); fails with the brokers named when none answers. */
+  static async connect(options: KafkaLogOptions): Promise<KafkaLog> {
+    const log = new KafkaLog(options);
+    try {
+      await log.admin.connect();
+      await log.producer.connect();
+    } catch (e) {
+      await log.close().catch(() => undefined);
+      throw new ExecutionError(`Could not connect to Kafka at ${options.brokers.join(',')}: ${(e as Error).message}`);
+    }
+    return log;
+  }
+
+  /** The consumer group that holds `group`'s committed positions on the cluster. */
+  groupId(group: string): string {
+    return `_sluice-${this.options.serviceId}-${group}`;
+  }
+
+  async createTopic(name: string, partitions: number, options?: { readonly compacted?: boolean }): Promise<void> {
+    if (await this.topic(name)) return;
+    try {
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: name,
+            numPartitions: partitions,
+            replicationFactor: this.options.replicationFactor ?? 1,
+            configEntries: options?.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+          },
+        ],
+      });
+    } catch (e) {
+      throw new ExecutionError(`Could not create Kafka topic '${name}': ${(e as Error).message}`);
+    }
+    this.infos.delete(name);
+    if (!(await this.topic(name))) throw new ExecutionError(`Kafka topic '${name}' was created but is not visible`);
+  }
+
+  async topic(name: string): Promise<TopicInfo | undefined> {
+    const known = this.infos.get(name);
+    if (known) return known;
+    const names = await this.admin.listTopics();
+    if (!names.includes(name)) return undefined;
+    const meta = await this.admin.fetchTopicMetadata({ topics: [name] });
+    const t = meta.topics[0];
+    if (!t) return undefined;
+    const info: TopicInfo = { name, partitions: t.partitions.length, compacted: false };
+    this.infos.set(name, info);
+    return info;
+  }
+
+  async listTopics(): Promise<readonly TopicInfo[]> {
+    const names = (await this.admin.listTopics()).filter((n) => !n.startsWith('__'));
+    const out: TopicInfo[] = [];
+    for (const n of names.sort()) {
+      const info = await this.topic(n);
+      if (info) out.push(info);
+    }
+    return out;
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    const reader = this.readers.get(name);
+    this.readers.delete(name);
+    await reader?.close();
+    this.infos.delete(name);
+    await this.admin.deleteTopics({ topics: [name] });
+  }
+
+  async append(topic: string, partition: number, records: readonly NewRecord[]): Promise<number> {
+    if (records.length === 0) return this.endOffset(topic, partition);
+    const messages = new Array(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      messages[i] = { key: r.key, value: r.value, timestamp: String(Math.trunc(r.timestamp)), partition, headers: toKafkaHeaders(r.headers) };
+    }
+    let first = -1;
+    try {
+      const meta = await this.producer.send({ topic, acks: -1, messages });
+      first = Number(meta[0]?.baseOffset ?? -1);
+    } catch (e) {
+      throw new ExecutionError(`Could not write to Kafka topic '${topic}' partition ${partition}: ${(e as Error).message}`);
+    }
+    for (const l of this.listeners) l(topic);
+    return first;
+  }
+
+  read(topic: string, partition: number, offset: number, max: number): Promise<readonly LogRecord[]> {
+    let reader = this.readers.get(topic);
+    if (reader === undefined) {
+      reader = new TopicReader(this.kafka, topic, this.groupId(`reader-${this.instance}-${topic}`), (t) => this.notify(t), (p) => this.endOffset(topic, p));
+      this.readers.set(topic, reader);
+    }
+    return reader.read(partition, offset, max);
+  }
+
+  async endOffset(topic: string, partition: number): Promise<number> {
+    const offsets = await this.admin.fetchTopicOffsets(topic);
+    const p = offsets.find((o) => o.partition === partition);
+    return p ? Number(p.high) : 0;
+  }
+
+  async commit(group: string, topic: string, partition: number, offset: number): Promise<void> {
+    await this.admin.setOffsets({ groupId: this.groupId(group), topic, partitions: [{ partition, offset: String(offset) }] });
+  }
+
+  async committed(group: string, topic: string, partition: number): Promise<number | undefined> {
+    const res = await this.admin.fetchOffsets({ groupId: this.groupId(group), topics: [topic] });
+    const p = res[0]?.partitions.find((x) => x.partition === partition);
+    const n = p ? Number(p.offset) : -1;
+    return n >= 0 ? n : undefined;
+  }
+
+  onAppend(listener: (topic: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const r of this.readers.values()) await r.close().catch(() => undefined);
+    this.readers.clear();
+    await this.producer.disconnect().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+  }
+
+  private notify(topic: string): void {
+    for (const l of this.listeners) l(topic);
+  }
+}
+
+function toKafkaHeaders(headers: NewRecord['headers']): IHeaders | undefined {
+  if (!headers || headers.length === 0) return undefined;
+  const out: IHeaders = {};
+  for (const h of headers) {
+    const v = h.value ?? Buffer.alloc(0);
+    const prev = out[h.key];
+    if (prev === undefined) out[h.key] = v;
+    else out[h.key] = Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}

@@ -1,0 +1,180 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { LogRecord, RecordHeader } from './log.js';
+
+/** Records of one partition fetched ahead of the readers, at most this many kept per partition. */
+const MAX_CACHED = 100_000;
+
+/**
+ * The fetched records of one partition: a window of consecutive Kafka records
+ * (offsets ascending, not necessarily dense: compaction and transaction markers
+ * leave gaps) and the offset the consumer fetches next.
+ */
+class PartitionWindow {
+  records: LogRecord[] = [];
+  /** Offset the consumer is positioned at: every record below it and at or above `start` is in `records`. */
+  next = -1;
+  /** First offset the window covers (records may begin later because of gaps). */
+  start = -1;
+  paused = false;
+  /** The partition's end offset as last heard (a fetch's high watermark, or asked at a seek). */
+  high = -1;
+  /** Reads waiting for records to arrive. */
+  waiters: (() => void)[] = [];
+}
+
+/** How long a read waits for records it knows exist (below the high watermark) before answering empty. */
+const ARRIVAL_WAIT_MS = 10_000;
+
+/**
+ * Reads one Kafka topic for {@link KafkaLog.read}: a kafkajs consumer in a group of
+ * its own (offsets are never committed; positions are the engine's) fetches each
+ * partition ahead into a bounded window, and `read` serves offsets from it. A read
+ * outside the window seeks the consumer there. As with the embedded log, an empty
+ * answer means the reader is at the end: a read below the partition's known end
+ * (high watermark) waits for those records to arrive. Fetching pauses while a
+ * partition's window is full and resumes as readers move on; the log's append
+ * listeners hear when records arrive.
+ */
+export class TopicReader {
+  private readonly windows: PartitionWindow[] = [];
+  private readonly consumer: Consumer;
+  private started: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    kafka: Kafka,
+    readonly topic: string,
+    groupId: string,
+    /** Called when records arrive, so readers waiting for them try again. */
+    private readonly onRecords: (topic: string) => void,
+    /** The partition's current end offset, asked of the cluster. */
+    private readonly endOffset: (partition: number) => Promise<number>,
+  ) {
+    this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 100, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+  }
+
+  /** Up to `max` records of `partition` from `offset` on; empty while they are being fetched. */
+  async read(partition: number, offset: number, max: number): Promise<readonly LogRecord[]> {
+    await this.start();
+    let w = this.windows[partition];
+    if (w === undefined) {
+      w = new PartitionWindow();
+      this.windows[partition] = w;
+    }
+    if (w.next < 0 || offset < w.start || offset > w.next) {
+      // Not in the window: fetch from there.
+      w.records = [];
+      w.start = offset;
+      w.next = offset;
+      this.consumer.seek({ topic: this.topic, partition, offset: String(offset) });
+      this.resume(partition, w);
+      w.high = Math.max(w.high, await this.endOffset(partition));
+    }
+    const deadline = Date.now() + ARRIVAL_WAIT_MS;
+    for (;;) {
+      const got = this.take(partition, w, offset, max);
+      if (got.length > 0 || offset >= w.high || this.closed || Date.now() >= deadline) return got;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
+        w.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** The window's records from `offset` on (dropping those before it: the window slides). */
+  private take(partition: number, w: PartitionWindow, offset: number, max: number): LogRecord[] {
+    const recs = w.records;
+    let lo = 0;
+    let hi = recs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (recs[mid]!.offset < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) {
+      recs.splice(0, lo);
+      w.start = offset;
+    }
+    if (w.paused && recs.length < MAX_CACHED / 2) this.resume(partition, w);
+    return recs.length <= max ? recs.slice() : recs.slice(0, max);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.windows) {
+      const waiters = w?.waiters ?? [];
+      if (w) w.waiters = [];
+      for (const wake of waiters) wake();
+    }
+    if (this.started) {
+      await this.started.catch(() => undefined);
+      await this.consumer.disconnect();
+    }
+  }
+
+  private start(): Promise<void> {
+    this.started ??= (async () => {
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+      await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: (p) => this.onBatch(p) });
+    })();
+    return this.started;
+  }
+
+  private async onBatch({ batch, isStale }: EachBatchPayload): Promise<void> {
+    if (this.closed || isStale()) return;
+    const w = this.windows[batch.partition];
+    // A partition no reader asked for yet, or fetched from a position it was moved away from: ignore.
+    if (w === undefined || w.next < 0) return;
+    const msgs = batch.messages;
+    let added = 0;
+    for (let i = 0; i < msgs.length; i++) {
+      const m = msgs[i]!;
+      const offset = Number(m.offset);
+      if (offset < w.next) continue;
+      w.records.push(toLogRecord(m, offset));
+      w.next = offset + 1;
+      added++;
+    }
+    // Past the batch's last record (e.g. a transaction marker) the next fetch position is after it.
+    const last = Number(batch.lastOffset());
+    if (Number.isFinite(last) && last + 1 > w.next && !batch.isEmpty()) w.next = last + 1;
+    w.high = Math.max(w.high, Number(batch.highWatermark));
+    const waiters = w.waiters;
+    if (waiters.length > 0) {
+      w.waiters = [];
+      for (const wake of waiters) wake();
+    }
+    if (w.records.length >= MAX_CACHED && !w.paused) {
+      w.paused = true;
+      this.consumer.pause([{ topic: this.topic, partitions: [batch.partition] }]);
+    }
+    if (added > 0) this.onRecords(this.topic);
+  }
+
+  private resume(partition: number, w: PartitionWindow): void {
+    if (!w.paused) return;
+    w.paused = false;
+    this.consumer.resume([{ topic: this.topic, partitions: [partition] }]);
+  }
+}
+
+function toLogRecord(m: KafkaMessage, offset: number): LogRecord {
+  return { key: m.key, value: m.value, timestamp: Number(m.timestamp), headers: toHeaders(m.headers), offset };
+}
+
+const NO_HEADERS: readonly RecordHeader[] = [];
+
+function toHeaders(h: KafkaMessage['headers']): readonly RecordHeader[] {
+  if (h === undefined) return NO_HEADERS;
+  const out: RecordHeader[] = [];
+  for (const key of Object.keys(h)) {
+    const v = h[key];
+    const values = Array.isArray(v) ? v : [v];
+    for (const x of values) out.push({ key, value: x === undefined ? null : typeof x === 'string' ? Buffer.from(x) : x });
+  }
+  return out.length === 0 ? NO_HEADERS : out;
+}
