@@ -107,3 +107,28 @@ describe('fields a DATE or TIME does not have', () => {
     expect(call('STRINGTODATE', [S, S], ['2021-01-01 10', 'yyyy-MM-dd HH'])).toBe(18628);
   });
 });
+
+describe('zone ids and names as Java prints them', () => {
+  const JULY = 1625097600000; // 2021-07-01T00:00:00Z
+  const JAN = 1609459200000; // 2021-01-01T00:00:00Z
+  it('VV prints the id as given; fixed offsets are normalised like ZoneId.of', () => {
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'VV', 'Asia/Kolkata'])).toBe('Asia/Kolkata');
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'VV', 'CET'])).toBe('CET');
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'VV', 'US/Pacific'])).toBe('US/Pacific');
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'HH:mm VV', 'GMT+5'])).toBe('05:00 GMT+05:00');
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'HH:mm VV z', '+01'])).toBe('01:00 +01:00 +01:00');
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'VV', '+00:00'])).toBe('Z');
+  });
+  it('z uses the short names Java has outside the US, by daylight time', () => {
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'z', 'Europe/London'])).toBe('BST');
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JAN, 'z', 'Europe/London'])).toBe('GMT');
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'z', 'Europe/Paris'])).toBe('CEST');
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'z', 'Asia/Kolkata'])).toBe('IST');
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JAN, 'z', 'Australia/Sydney'])).toBe('AEDT');
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'z', 'America/New_York'])).toBe('EDT');
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'z zzzz', 'GMT'])).toBe('GMT Greenwich Mean Time');
+  });
+  it('zones without a short name get the padded GMT format', () => {
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'z', 'Etc/GMT-2'])).toBe('GMT+02:00');
+  });
+});

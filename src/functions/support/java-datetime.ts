@@ -230,7 +230,7 @@ function formatField(letter: string, n: number, d: Date, ms: number, off: number
     case 'z':
       return zoneName(zone, ms, n >= 4);
     case 'V':
-      return 'region' in zone ? zone.region : zone.id;
+      return zone.id;
     case 'O': {
       if (off === 0) return 'GMT';
       const a = Math.abs(off) / 60_000;

@@ -6,7 +6,11 @@
 
 const MINUTE = 60_000;
 
-/** A resolved zone: a fixed offset in ms or an IANA region. */
+/**
+ * A resolved zone: a fixed offset in ms or an IANA region. `id` is what Java's
+ * ZoneId.getId() returns (fixed offsets normalised: `GMT+5` → `GMT+05:00`, `+01` →
+ * `+01:00`, `+00:00` → `Z`; region ids as given).
+ */
 export type Zone = { readonly fixed: number; readonly id: string } | { readonly region: string; readonly id: string };
 
 const zoneCache = new Map<string, Zone>();
@@ -50,7 +54,7 @@ export function zoneOf(id: string): Zone {
     const m = /^(UTC|GMT|UT)([+-].*)$/i.exec(id);
     if (m) fixed = parseOffset(m[2]!);
   }
-  if (fixed !== undefined) z = { fixed, id };
+  if (fixed !== undefined) z = { fixed, id: fixedZoneId(id, fixed) };
   else {
     try {
       const f = new Intl.DateTimeFormat('en-US', {
@@ -72,6 +76,18 @@ export function zoneOf(id: string): Zone {
   }
   zoneCache.set(id, z);
   return z;
+}
+
+/** Java's id for a fixed-offset zone: the prefix (if any) then ZoneOffset's id. */
+function fixedZoneId(id: string, fixed: number): string {
+  const prefix = /^(UTC|GMT|UT)/i.exec(id)?.[1]?.toUpperCase();
+  if (id.toUpperCase() === 'Z') return 'Z';
+  if (fixed === 0) return prefix ?? 'Z';
+  const a = Math.round(Math.abs(fixed) / 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const secs = a % 60;
+  const offsetId = `${fixed < 0 ? '-' : '+'}${two(Math.floor(a / 3600))}:${two(Math.floor(a / 60) % 60)}${secs ? `:${two(secs)}` : ''}`;
+  return (prefix ?? '') + offsetId;
 }
 
 /** The zone's offset from UTC (ms) at instant `ms`. */
@@ -99,11 +115,49 @@ export function instantOfLocal(zone: Zone, localMs: number): number {
 
 const nameCache = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * Short names Java (its CLDR provider, falling back to the JRE's own names) prints
+ * for `z` where Intl's en-US data only has `GMT+1`-style names: [standard, daylight].
+ */
+const SHORT_NAMES: Readonly<Record<string, readonly [string, string]>> = {
+  'Europe/London': ['GMT', 'BST'], 'Europe/Dublin': ['GMT', 'IST'], 'Europe/Lisbon': ['WET', 'WEST'],
+  'Atlantic/Canary': ['WET', 'WEST'], 'Atlantic/Reykjavik': ['GMT', 'GMT'],
+  CET: ['CET', 'CEST'], 'Europe/Paris': ['CET', 'CEST'], 'Europe/Berlin': ['CET', 'CEST'], 'Europe/Brussels': ['CET', 'CEST'],
+  'Europe/Amsterdam': ['CET', 'CEST'], 'Europe/Madrid': ['CET', 'CEST'], 'Europe/Rome': ['CET', 'CEST'],
+  'Europe/Vienna': ['CET', 'CEST'], 'Europe/Zurich': ['CET', 'CEST'], 'Europe/Stockholm': ['CET', 'CEST'],
+  'Europe/Oslo': ['CET', 'CEST'], 'Europe/Copenhagen': ['CET', 'CEST'], 'Europe/Prague': ['CET', 'CEST'],
+  'Europe/Warsaw': ['CET', 'CEST'], 'Europe/Budapest': ['CET', 'CEST'], 'Europe/Belgrade': ['CET', 'CEST'],
+  'Europe/Luxembourg': ['CET', 'CEST'], 'Europe/Monaco': ['CET', 'CEST'], 'Europe/Malta': ['CET', 'CEST'],
+  'Africa/Lagos': ['WAT', 'WAT'],
+  EET: ['EET', 'EEST'], 'Europe/Athens': ['EET', 'EEST'], 'Europe/Helsinki': ['EET', 'EEST'], 'Europe/Kiev': ['EET', 'EEST'],
+  'Europe/Kyiv': ['EET', 'EEST'], 'Europe/Bucharest': ['EET', 'EEST'], 'Europe/Sofia': ['EET', 'EEST'],
+  'Europe/Riga': ['EET', 'EEST'], 'Europe/Tallinn': ['EET', 'EEST'], 'Europe/Vilnius': ['EET', 'EEST'],
+  'Africa/Cairo': ['EET', 'EEST'], 'Europe/Istanbul': ['TRT', 'TRT'], 'Europe/Moscow': ['MSK', 'MSK'],
+  'Africa/Johannesburg': ['SAST', 'SAST'], 'Africa/Nairobi': ['EAT', 'EAT'], 'Asia/Jerusalem': ['IST', 'IDT'],
+  'Asia/Dubai': ['GST', 'GST'], 'Asia/Karachi': ['PKT', 'PKT'], 'Asia/Kolkata': ['IST', 'IST'], 'Asia/Calcutta': ['IST', 'IST'],
+  'Asia/Kathmandu': ['NPT', 'NPT'], 'Asia/Dhaka': ['BDT', 'BDT'], 'Asia/Bangkok': ['ICT', 'ICT'], 'Asia/Jakarta': ['WIB', 'WIB'],
+  'Asia/Shanghai': ['CST', 'CDT'], 'Asia/Hong_Kong': ['HKT', 'HKST'], 'Asia/Taipei': ['CST', 'CDT'],
+  'Asia/Singapore': ['SGT', 'SGT'], 'Asia/Manila': ['PST', 'PDT'], 'Asia/Tokyo': ['JST', 'JDT'], 'Asia/Seoul': ['KST', 'KDT'],
+  'Australia/Perth': ['AWST', 'AWDT'], 'Australia/Adelaide': ['ACST', 'ACDT'], 'Australia/Darwin': ['ACST', 'ACDT'],
+  'Australia/Brisbane': ['AEST', 'AEDT'], 'Australia/Sydney': ['AEST', 'AEDT'], 'Australia/Melbourne': ['AEST', 'AEDT'],
+  'Australia/Hobart': ['AEST', 'AEDT'], 'Pacific/Auckland': ['NZST', 'NZDT'],
+  'America/Sao_Paulo': ['BRT', 'BRST'], 'America/Argentina/Buenos_Aires': ['ART', 'ARST'], 'America/Buenos_Aires': ['ART', 'ARST'],
+  'America/Bogota': ['COT', 'COST'], 'America/Lima': ['PET', 'PEST'], 'America/Santiago': ['CLT', 'CLST'],
+  'America/Caracas': ['VET', 'VET'], 'America/Mexico_City': ['CST', 'CDT'],
+};
+
 /** Short (`PDT`) or long (`Pacific Daylight Time`) zone name at an instant. */
 export function zoneName(zone: Zone, ms: number, long: boolean): string {
   if ('fixed' in zone) {
-    if (zone.fixed === 0) return long ? 'Coordinated Universal Time' : 'UTC';
+    if (zone.id === 'UTC') return long ? 'Coordinated Universal Time' : 'UTC';
+    if (zone.id === 'GMT') return long ? 'Greenwich Mean Time' : 'GMT';
     return zone.id;
+  }
+  const known = long ? undefined : SHORT_NAMES[zone.id] ?? SHORT_NAMES[zone.region];
+  if (known) {
+    const year = new Date(ms).getUTCFullYear();
+    const standard = Math.min(offsetAt(zone, Date.UTC(year, 0, 1)), offsetAt(zone, Date.UTC(year, 6, 1)));
+    return offsetAt(zone, ms) > standard ? known[1] : known[0];
   }
   const key = `${zone.id}|${long}`;
   let f = nameCache.get(key);
@@ -111,5 +165,8 @@ export function zoneName(zone: Zone, ms: number, long: boolean): string {
     f = new Intl.DateTimeFormat('en-US', { timeZone: zone.id, timeZoneName: long ? 'long' : 'short' });
     nameCache.set(key, f);
   }
-  return f.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? zone.id;
+  const name = f.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? zone.id;
+  // Java's localized GMT format pads the hours and always shows minutes: GMT+02:00.
+  const gmt = /^GMT([+-])(\d{1,2})(?::(\d{2}))?$/.exec(name);
+  return gmt ? `GMT${gmt[1]}${gmt[2]!.padStart(2, '0')}:${gmt[3] ?? '00'}` : name;
 }
