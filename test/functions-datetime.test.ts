@@ -43,6 +43,11 @@ describe('dates and times', () => {
     const I = arg(T.INTEGER);
     expect(call('DATEADD', [kw('DAYS'), I, D], ['DAYS', -5, 2])).toBe(-3);
     expect(call('DATESUB', [kw('DAYS'), I, D], ['DAYS', 10, 40])).toBe(30);
+    // ksqlDB adds in milliseconds, then truncates towards zero to whole days.
+    expect(call('DATEADD', [kw('HOURS'), I, D], ['HOURS', 25, 10])).toBe(11);
+    expect(call('DATEADD', [kw('HOURS'), I, D], ['HOURS', 1, -5])).toBe(-4);
+    expect(call('DATESUB', [kw('HOURS'), I, D], ['HOURS', 1, 0])).toBe(0);
+    expect(call('DATESUB', [kw('HOURS'), I, D], ['HOURS', 25, 0])).toBe(-1);
     expect(call('TIMEADD', [kw('MILLISECONDS'), I, arg(T.TIME)], ['MILLISECONDS', 10, 86399995])).toBe(5);
     expect(call('TIMESUB', [kw('HOURS'), I, arg(T.TIME)], ['HOURS', 1, 0])).toBe(82800000);
     expect(call('TIMESTAMPADD', [kw('SECONDS'), I, TS], ['SECONDS', 5, 1000])).toBe(6000);

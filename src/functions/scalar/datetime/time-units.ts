@@ -16,9 +16,4 @@ export function toMillis(unit: string, n: number): number {
   return Math.trunc(n * f);
 }
 
-/** Java TimeUnit.toDays(n): whole days, truncated towards zero. */
-export function toDays(unit: string, n: number): number {
-  return Math.trunc(toMillis(unit, n) / 86_400_000) + 0;
-}
-
 export const MS_PER_DAY = 86_400_000;
