@@ -133,6 +133,10 @@ describe('zone ids and names as Java prints them', () => {
     expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'z', 'America/New_York'])).toBe('EDT');
     expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'z zzzz', 'GMT'])).toBe('GMT Greenwich Mean Time');
   });
+  it('v / vvvv print the generic (no daylight) names', () => {
+    expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'v, vvvv', 'America/Los_Angeles'])).toBe('PT, Pacific Time');
+    expect(call('PARSE_TIMESTAMP', [S, S], ['2021-07-01 12:00 PT', 'yyyy-MM-dd HH:mm v'])).toBe(Date.UTC(2021, 6, 1, 19));
+  });
   it('zones without a short name get the padded GMT format', () => {
     expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'z', 'Etc/GMT-2'])).toBe('GMT+02:00');
   });

@@ -126,7 +126,7 @@ function formatTokens(tokens: readonly Token[], d: Date, ms: number, off: number
     else {
       const unsupported = temporal === 'date' ? TIME_FIELDS[t.letter] : temporal === 'time' ? DATE_FIELDS[t.letter] : undefined;
       if (unsupported !== undefined) throw new Error(`Unsupported field: ${unsupported}`);
-      if (temporal !== 'instant' && (t.letter === 'z' || t.letter === 'V')) throw new Error(`Unable to extract ZoneId from temporal ${temporal === 'date' ? 'LocalDate' : 'LocalTime'}`);
+      if (temporal !== 'instant' && (t.letter === 'z' || t.letter === 'v' || t.letter === 'V')) throw new Error(`Unable to extract ZoneId from temporal ${temporal === 'date' ? 'LocalDate' : 'LocalTime'}`);
       out += formatField(t.letter, t.count, d, ms, off, zone);
     }
   }
@@ -229,6 +229,9 @@ function formatField(letter: string, n: number, d: Date, ms: number, off: number
       return pad(d.getTime() % DAY_MS, n);
     case 'z':
       return zoneName(zone, ms, n >= 4);
+    case 'v':
+      if (n !== 1 && n !== 4) throw new Error(`Wrong number of pattern letters: ${letter}`);
+      return zoneName(zone, ms, n === 4, true);
     case 'V':
       return zone.id;
     case 'O': {
@@ -481,11 +484,12 @@ function parseField(letter: string, n: number, s: string, pos: number, p: Parsed
       return j + m[0].length;
     }
     case 'z':
+    case 'v':
     case 'V': {
       const m = /^[A-Za-z][A-Za-z0-9_/+\-:]*/.exec(s.slice(pos));
       if (!m) throw new ParseFailure(String(pos));
       const id = m[0];
-      const abbr = letter === 'z' ? ZONE_ABBREVIATIONS[id.toUpperCase()] : undefined;
+      const abbr = letter !== 'V' ? ZONE_ABBREVIATIONS[id.toUpperCase()] : undefined;
       {
         try {
           p.zone = zoneOf(abbr ?? id);

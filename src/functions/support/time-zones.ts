@@ -146,27 +146,33 @@ const SHORT_NAMES: Readonly<Record<string, readonly [string, string]>> = {
   'America/Caracas': ['VET', 'VET'], 'America/Mexico_City': ['CST', 'CDT'],
 };
 
-/** Short (`PDT`) or long (`Pacific Daylight Time`) zone name at an instant. */
-export function zoneName(zone: Zone, ms: number, long: boolean): string {
+/**
+ * Short (`PDT`) or long (`Pacific Daylight Time`) zone name at an instant; with
+ * `generic`, the names without daylight time that Java's `v` prints (`PT`,
+ * `Pacific Time`).
+ */
+export function zoneName(zone: Zone, ms: number, long: boolean, generic = false): string {
   if ('fixed' in zone) {
     if (zone.id === 'UTC') return long ? 'Coordinated Universal Time' : 'UTC';
     if (zone.id === 'GMT') return long ? 'Greenwich Mean Time' : 'GMT';
     return zone.id;
   }
-  const known = long ? undefined : SHORT_NAMES[zone.id] ?? SHORT_NAMES[zone.region];
+  const known = long || generic ? undefined : SHORT_NAMES[zone.id] ?? SHORT_NAMES[zone.region];
   if (known) {
     const year = new Date(ms).getUTCFullYear();
     const standard = Math.min(offsetAt(zone, Date.UTC(year, 0, 1)), offsetAt(zone, Date.UTC(year, 6, 1)));
     return offsetAt(zone, ms) > standard ? known[1] : known[0];
   }
-  const key = `${zone.id}|${long}`;
+  const style = generic ? (long ? 'longGeneric' : 'shortGeneric') : long ? 'long' : 'short';
+  const key = `${zone.id}|${style}`;
   let f = nameCache.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone.id, timeZoneName: long ? 'long' : 'short' });
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone.id, timeZoneName: style });
     nameCache.set(key, f);
   }
   const name = f.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? zone.id;
   // Java's localized GMT format pads the hours and always shows minutes: GMT+02:00.
+  if (name === 'GMT+0' || name === 'GMT+00:00') return 'GMT';
   const gmt = /^GMT([+-])(\d{1,2})(?::(\d{2}))?$/.exec(name);
   return gmt ? `GMT${gmt[1]}${gmt[2]!.padStart(2, '0')}:${gmt[3] ?? '00'}` : name;
 }
