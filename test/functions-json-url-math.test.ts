@@ -29,6 +29,21 @@ describe('JSON functions', () => {
     expect(call('JSON_ARRAY_CONTAINS', [S, I], ['[1, 2]', 2])).toBe(true);
     expect(call('JSON_ARRAY_CONTAINS', [S, I], ['[1, 2]', 3])).toBe(false);
   });
+  it('JSON_ARRAY_CONTAINS matches integer tokens with INT/BIGINT and fractional ones with DOUBLE only', () => {
+    const D = arg(T.DOUBLE);
+    const B = arg(T.BIGINT);
+    expect(call('JSON_ARRAY_CONTAINS', [S, I], ['[1.0, 2.5]', 1])).toBe(false);
+    expect(call('JSON_ARRAY_CONTAINS', [S, D], ['[1, 2]', 1])).toBe(false);
+    expect(call('JSON_ARRAY_CONTAINS', [S, D], ['[1.0, 2.5]', 1])).toBe(true);
+    expect(call('JSON_ARRAY_CONTAINS', [S, D], ['[1e3]', 1000])).toBe(true);
+    expect(call('JSON_ARRAY_CONTAINS', [S, B], ['[12345678901]', 12345678901])).toBe(true);
+    // Jackson cannot read 12345678901 as an INT: the search stops with false.
+    expect(call('JSON_ARRAY_CONTAINS', [S, I], ['[12345678901, 7]', 7])).toBe(false);
+    expect(call('JSON_ARRAY_CONTAINS', [S, S], ['[1]', '1'])).toBe(false);
+    expect(call('JSON_ARRAY_CONTAINS', [S, arg(T.BOOLEAN)], ['[false, true]', true])).toBe(true);
+    expect(call('JSON_ARRAY_CONTAINS', [S, arg(T.decimal(2, 1))], ['[1.5]', Decimal.parse('1.5')])).toBe(false);
+    expect(call('JSON_ARRAY_CONTAINS', [S, I], ['{"a": 1}', 1])).toBe(false);
+  });
   it('JSON_CONCAT merges objects and concatenates arrays', () => {
     expect(call('JSON_CONCAT', [S, S], ['{"a": 1}', '{"b": 2}'])).toBe('{"a":1,"b":2}');
     expect(call('JSON_CONCAT', [S, S], ['{"a": {"x": 1}}', '{"a": 2}'])).toBe('{"a":2}');
