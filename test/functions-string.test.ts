@@ -158,3 +158,56 @@ describe('regular expressions', () => {
     expect(call('REGEXP_EXTRACT', [NULL_ARG, S], [null, 'x'])).toBeNull();
   });
 });
+
+describe('Java regular expression syntax', () => {
+  const X = (re: string, s: string) => call('REGEXP_EXTRACT', [S, S], [re, s]);
+  it('POSIX and java.lang.Character properties', () => {
+    expect(X('\\p{Alpha}+', '12ab3')).toBe('ab');
+    expect(X('\\p{Upper}\\p{Lower}+', 'xHello')).toBe('Hello');
+    expect(X('\\p{Punct}+', 'ab!?c')).toBe('!?');
+    expect(X('[\\P{Alpha}]+', 'ab12c')).toBe('12');
+    expect(X('\\p{javaLowerCase}+', 'ABcd')).toBe('cd');
+  });
+  it('Unicode categories, scripts and blocks', () => {
+    expect(X('\\p{L}+', '12héllo')).toBe('héllo');
+    expect(X('\\p{IsAlphabetic}+', '12héllo')).toBe('héllo');
+    expect(X('\\p{IsGreek}+', 'abαβγ')).toBe('αβγ');
+    expect(X('\\p{InGreek}+', 'abαβγ')).toBe('αβγ');
+    expect(X('\\p{Lu}\\-\\d', 'xA-1')).toBe('A-1');
+    expect(() => X('\\p{NoSuchThing}', 'a')).toThrow(/Unknown character property name/);
+  });
+  it('nested classes, intersections and Java-only escapes', () => {
+    expect(X('[a-c[x-z]]+', '1abxz2')).toBe('abxz');
+    expect(X('[a-z&&[^aeiou]]+', 'aebcd')).toBe('bcd');
+    expect(X('\\Q.*\\E', 'a.*b')).toBe('.*');
+    expect(X('a\\hb', 'a b')).toBe('a b');
+    expect(X('\\0101\\x{42}', 'xAB')).toBe('AB');
+    expect(X('\\x{1F600}', 'x😀')).toBe('😀');
+    // \s is ASCII-only in Java: no-break space is not whitespace.
+    expect(X('a\\sb', 'a\u00a0b')).toBeNull();
+  });
+  it('anchors: $ and \\Z also match before a final line terminator, \\z only at the end', () => {
+    expect(X('ab$', 'ab\n')).toBe('ab');
+    expect(X('ab\\Z', 'ab\n')).toBe('ab');
+    expect(X('ab\\z', 'ab\n')).toBeNull();
+    expect(X('b$', 'ab\nc')).toBeNull();
+    expect(call('REGEXP_EXTRACT_ALL', [S, S], ['(?m)^\\w', 'ab\ncd'])).toEqual(['a', 'c']);
+  });
+  it('comments mode, atomic groups and possessive quantifiers', () => {
+    expect(X('(?x) a b # comment', 'ab')).toBe('ab');
+    expect(X('(?>a+)b', 'aaab')).toBe('aaab');
+    expect(X('a++b', 'aaab')).toBe('aaab');
+    expect(X('a}', 'a}')).toBe('a}');
+    expect(() => X('a{', 'a{')).toThrow(/Illegal repetition/);
+  });
+  it('REGEXP_REPLACE follows Matcher.appendReplacement', () => {
+    const R = (s: string, re: string, rep: string) => call('REGEXP_REPLACE', [S, S, S], [s, re, rep]);
+    expect(R('abc', 'b', '[$0]')).toBe('a[b]c');
+    expect(R('ab', '(a)(b)', '$12')).toBe('a2');
+    expect(R('ab', '(x)?a', '[$1]')).toBe('[]b');
+    expect(R('john smith', '(?<first>\\w+) (?<last>\\w+)', '${last}, ${first}')).toBe('smith, john');
+    expect(R('abc', 'b', '\\$')).toBe('a$c');
+    expect(() => R('abc', 'b', '$2')).toThrow(/No group 2/);
+    expect(() => R('ab', '(a)', '${x}')).toThrow(/No group with name \{x\}/);
+  });
+});

@@ -1,10 +1,18 @@
+import { type ClassBody, javaProperty } from './java-regex-properties.js';
+
 const cache = new Map<string, RegExp>();
 const CACHE_LIMIT = 256;
 
 /**
- * A JS RegExp (global, unicode-unaware like Java's UTF-16 matching) for a Java
- * regular expression. Translates the Java-only constructs that matter in practice
- * (`\A`, `\Z`, `\z`, possessive quantifiers, inline `(?i)` at the start). Cached.
+ * A JS RegExp (global) for a Java regular expression, translated construct by
+ * construct: `\A` `\z` `\Z` and a non-multiline `$` (which in Java also matches
+ * before a final line terminator), `\Q…\E`, `\h` `\v` `\R` `\e` `\a`, ASCII-only
+ * `\s`, octal `\0nn` and `\x{h…}` escapes, `\p{…}` properties (POSIX, java.lang.Character,
+ * Unicode categories, scripts and common blocks), nested character classes and `&&`
+ * intersections, comments mode `(?x)`, and leading inline flags. Possessive
+ * quantifiers and atomic groups become their backtracking forms (same matches in
+ * all but contrived cases). Only patterns using Unicode properties compile with
+ * the `u` flag. Cached.
  */
 export function javaRegex(pattern: string): RegExp {
   let re = cache.get(pattern);
@@ -12,40 +20,350 @@ export function javaRegex(pattern: string): RegExp {
     re.lastIndex = 0;
     return re;
   }
-  let src = pattern;
-  let flags = 'g';
-  const inline = /^\(\?([imsx]+)\)/.exec(src);
-  if (inline) {
-    src = src.slice(inline[0].length);
-    for (const f of inline[1]!) if (f !== 'x' && !flags.includes(f)) flags += f;
-  }
-  src = src
-    .replace(/\\A/g, '^')
-    .replace(/\\[Zz]/g, '$')
-    .replace(/([*+?}])\+/g, '$1');
-  re = new RegExp(src, flags);
+  const t = translateJavaRegex(pattern);
+  re = new RegExp(t.source, t.flags);
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(pattern, re);
   return re;
 }
 
-/** Converts a Java replacement string (`$1`, `${name}`, `\$`) to JS replacement syntax. */
-export function javaReplacement(rep: string): string {
+const SYNTAX = new Set('^$\\.*+?()[]{}|/'.split(''));
+const LINE_END = '(?:\\r\\n|[\\n\\r\\u0085\\u2028\\u2029])';
+const H_SPACE = ' \\t\\xA0\\u1680\\u180E\\u2000-\\u200A\\u202F\\u205F\\u3000';
+const V_SPACE = '\\n\\x0B\\f\\r\\x85\\u2028\\u2029';
+const S_SPACE = ' \\t\\n\\x0B\\f\\r';
+
+/** A JS escape for one UTF-16 unit or code point given as a number. */
+function unitEscape(cp: number): string {
+  if (cp > 0xffff) {
+    const h = Math.floor((cp - 0x10000) / 0x400) + 0xd800;
+    const l = ((cp - 0x10000) % 0x400) + 0xdc00;
+    return `\\u${h.toString(16)}\\u${l.toString(16)}`;
+  }
+  return `\\u${cp.toString(16).padStart(4, '0')}`;
+}
+
+/** A literal character, escaped so it is valid with or without the `u` flag. */
+function literal(c: string, inClass: boolean): string {
+  if (SYNTAX.has(c) || (inClass && c === '-')) return `\\${c}`;
+  return c;
+}
+
+/** One set of characters in a class: a plain body plus nested sets to union or intersect. */
+interface CharSet {
+  negated: boolean;
+  body: string;
+  /** Nested classes or negated properties unioned in. */
+  readonly union: CharSet[];
+  /** Further operands of `&&`, intersected with everything before. */
+  readonly and: CharSet[];
+}
+
+/** A regex fragment matching exactly one character of `set`. */
+function emitSet(set: CharSet): string {
+  const parts: string[] = [];
+  if (set.body !== '' || set.union.length === 0) parts.push(`[${set.body}]`);
+  for (const u of set.union) parts.push(emitSet(u));
+  let one = parts.length === 1 ? parts[0]! : `(?:${parts.join('|')})`;
+  if (set.and.length > 0) one = `(?:${set.and.map((a) => `(?=${emitSet(a)})`).join('')}${one})`;
+  if (!set.negated) return one;
+  if (set.union.length === 0 && set.and.length === 0) return set.body === '' ? '[\\s\\S]' : `[^${set.body}]`;
+  return `(?:(?!${one})[\\s\\S])`;
+}
+
+interface Translated {
+  readonly source: string;
+  readonly flags: string;
+}
+
+/** Translates Java regex syntax to a JS source and flags (see {@link javaRegex}). */
+export function translateJavaRegex(pattern: string): Translated {
+  let flags = 'g';
+  let comments = false;
+  let i = 0;
+  for (let m = /^\(\?([idmsuxU]+)\)/.exec(pattern); m; m = /^\(\?([idmsuxU]+)\)/.exec(pattern.slice(i))) {
+    for (const f of m[1]!) {
+      if (f === 'x') comments = true;
+      else if ('ims'.includes(f) && !flags.includes(f)) flags += f;
+    }
+    i += m[0].length;
+  }
+  const multiline = flags.includes('m');
+  const dotAll = flags.includes('s');
+  let unicode = false;
   let out = '';
-  for (let i = 0; i < rep.length; i++) {
-    const c = rep[i]!;
-    if (c === '\\' && i + 1 < rep.length) {
-      const n = rep[++i]!;
-      out += n === '$' ? '$$' : n;
-    } else if (c === '$' && rep[i + 1] === '{') {
-      const end = rep.indexOf('}', i);
-      out += `$<${rep.slice(i + 2, end)}>`;
-      i = end;
+  let quantified = false;
+
+  const property = (negated: boolean): ClassBody & { negated: boolean } => {
+    // At pattern[i] = 'p' or 'P'.
+    let name: string;
+    if (pattern[i + 1] === '{') {
+      const close = pattern.indexOf('}', i);
+      if (close < 0) throw new Error(`Unclosed character family near index ${i}`);
+      name = pattern.slice(i + 2, close);
+      i = close + 1;
+    } else {
+      name = pattern[i + 1] ?? '';
+      i += 2;
+    }
+    const b = javaProperty(name);
+    if (b.unicode) unicode = true;
+    return { ...b, negated };
+  };
+
+  /** Escapes shared by classes and the top level; returns undefined when not one of them. */
+  const commonEscape = (inClass: boolean): string | undefined => {
+    const c = pattern[i]!;
+    switch (c) {
+      case 'e':
+        i++;
+        return '\\x1B';
+      case 'a':
+        i++;
+        return '\\x07';
+      case '0': {
+        const m = /^0([0-3][0-7]{2}|[0-7]{1,2})/.exec(pattern.slice(i));
+        if (!m) throw new Error(`Illegal octal escape sequence near index ${i}`);
+        i += m[0].length;
+        return unitEscape(parseInt(m[1]!, 8));
+      }
+      case 'x':
+        if (pattern[i + 1] === '{') {
+          const close = pattern.indexOf('}', i);
+          const cp = parseInt(pattern.slice(i + 2, close), 16);
+          if (close < 0 || !(cp >= 0 && cp <= 0x10ffff)) throw new Error(`Illegal hexadecimal escape sequence near index ${i}`);
+          i = close + 1;
+          return unitEscape(cp);
+        }
+        return undefined;
+      case 's':
+        i++;
+        return inClass ? S_SPACE : `[${S_SPACE}]`;
+      case 'h':
+        i++;
+        return inClass ? H_SPACE : `[${H_SPACE}]`;
+      case 'v':
+        i++;
+        return inClass ? V_SPACE : `[${V_SPACE}]`;
+      case 'Q': {
+        const end = pattern.indexOf('\\E', i + 1);
+        const text = pattern.slice(i + 1, end < 0 ? pattern.length : end);
+        i = end < 0 ? pattern.length : end + 2;
+        return [...text].map((ch) => literal(ch, inClass)).join('');
+      }
+      default:
+        if (/[A-Za-z0-9]/.test(c)) return undefined;
+        i++;
+        return literal(c, inClass);
+    }
+  };
+
+  const parseClass = (): CharSet => {
+    // At pattern[i] = '['.
+    i++;
+    const set: CharSet = { negated: false, body: '', union: [], and: [] };
+    if (pattern[i] === '^') {
+      set.negated = true;
+      i++;
+    }
+    let current: CharSet = { negated: false, body: '', union: [], and: [] };
+    const operands: CharSet[] = [];
+    let first = true;
+    for (;;) {
+      if (i >= pattern.length) throw new Error(`Unclosed character class near index ${pattern.length - 1}`);
+      const c = pattern[i]!;
+      if (c === ']' && !first) {
+        i++;
+        break;
+      }
+      first = false;
+      if (c === '[') {
+        current.union.push(parseClass());
+      } else if (c === '&' && pattern[i + 1] === '&') {
+        i += 2;
+        operands.push(current);
+        current = { negated: false, body: '', union: [], and: [] };
+      } else if (c === '\\') {
+        i++;
+        const e = pattern[i];
+        if (e === undefined) throw new Error('Unexpected internal error');
+        if (e === 'p' || e === 'P') {
+          const p = property(e === 'P');
+          if (!p.negated) current.body += p.body;
+          else if (p.unicode) current.body += p.body.replace(/\\p\{/g, '\\P{');
+          else current.union.push({ negated: true, body: p.body, union: [], and: [] });
+        } else if (e === 'S' || e === 'H' || e === 'V') {
+          i++;
+          current.union.push({ negated: true, body: e === 'S' ? S_SPACE : e === 'H' ? H_SPACE : V_SPACE, union: [], and: [] });
+        } else {
+          const done = commonEscape(true);
+          if (done !== undefined) current.body += done;
+          else {
+            current.body += `\\${e}`;
+            i++;
+          }
+        }
+      } else {
+        current.body += c === ']' ? '\\]' : c === '[' ? '\\[' : c;
+        i++;
+      }
+    }
+    if (operands.length === 0) return { ...current, negated: set.negated };
+    operands.push(current);
+    const [head, ...rest] = operands;
+    return { negated: set.negated, body: head!.body, union: head!.union, and: rest };
+  };
+
+  while (i < pattern.length) {
+    const c = pattern[i]!;
+    const wasQuantified: boolean = quantified;
+    quantified = false;
+    if (comments && /\s/.test(c)) {
+      i++;
+      quantified = wasQuantified;
+      continue;
+    }
+    if (comments && c === '#') {
+      while (i < pattern.length && pattern[i] !== '\n') i++;
+      quantified = wasQuantified;
+      continue;
+    }
+    if (c === '\\') {
+      i++;
+      const e = pattern[i];
+      if (e === undefined) throw new Error(`Unexpected internal error near index ${pattern.length}`);
+      if (e === 'A') {
+        out += '(?<![\\s\\S])';
+        i++;
+      } else if (e === 'z') {
+        out += '(?![\\s\\S])';
+        i++;
+      } else if (e === 'Z') {
+        out += `(?=${LINE_END}?(?![\\s\\S]))`;
+        i++;
+      } else if (e === 'R') {
+        out += '(?:\\r\\n|[\\n\\x0B\\f\\r\\x85\\u2028\\u2029])';
+        i++;
+      } else if (e === 'S' || e === 'H' || e === 'V') {
+        out += `[^${e === 'S' ? S_SPACE : e === 'H' ? H_SPACE : V_SPACE}]`;
+        i++;
+      } else if (e === 'p' || e === 'P') {
+        const p = property(e === 'P');
+        out += p.negated ? `[^${p.body}]` : `[${p.body}]`;
+      } else {
+        const done = commonEscape(false);
+        if (done !== undefined) out += done;
+        else {
+          out += `\\${e}`;
+          i++;
+        }
+      }
+    } else if (c === '[') {
+      out += emitSet(parseClass());
+    } else if (c === '(') {
+      if (pattern.startsWith('(?>', i)) {
+        out += '(?:';
+        i += 3;
+      } else {
+        out += c;
+        i++;
+      }
+    } else if (c === '*' || c === '+' || c === '?') {
+      i++;
+      if (!wasQuantified) {
+        out += c;
+        quantified = true;
+      } else if (c !== '+') {
+        // A lazy '?' (or Java's error for a dangling '*', left to the JS engine).
+        out += c;
+      }
+      // A '+' after a quantifier makes it possessive: keep the backtracking form.
+    } else if (c === '{') {
+      const m = /^\{\d+(?:,\d*)?\}/.exec(pattern.slice(i));
+      if (!m) throw new Error(`Illegal repetition near index ${i}`);
+      out += m[0];
+      i += m[0].length;
+      quantified = true;
+    } else if (c === '}' || c === ']') {
+      out += `\\${c}`;
+      i++;
+    } else if (c === '$' && !multiline) {
+      out += `(?=${LINE_END}?(?![\\s\\S]))`;
+      i++;
+    } else if (c === '.' && !dotAll) {
+      out += '[^\\n\\r\\u0085\\u2028\\u2029]';
+      i++;
     } else {
       out += c;
+      i++;
     }
   }
-  return out;
+  if (unicode) flags += 'u';
+  return { source: out, flags };
+}
+
+/** The number of capturing groups in `re`. */
+function groupCount(re: RegExp): number {
+  return new RegExp(`${re.source}|`, re.flags.replace('g', '')).exec('')!.length - 1;
+}
+
+/**
+ * A replacer applying a Java replacement string (Matcher.appendReplacement rules):
+ * `$n` takes as many digits as name an existing group (`$0` is the whole match),
+ * `${name}` a named group, `\x` a literal x; references to missing groups throw
+ * like Java, and unmatched groups insert nothing.
+ */
+export function javaReplacer(rep: string, re: RegExp): (match: string, ...rest: unknown[]) => string {
+  const count = groupCount(re);
+  type Part = string | number | { readonly name: string };
+  const parts: Part[] = [];
+  let text = '';
+  for (let i = 0; i < rep.length; i++) {
+    const c = rep[i]!;
+    if (c === '\\') {
+      if (++i >= rep.length) throw new Error('character to be escaped is missing');
+      text += rep[i]!;
+    } else if (c === '$') {
+      if (++i >= rep.length) throw new Error('Illegal group reference: group index is missing');
+      if (rep[i] === '{') {
+        const end = rep.indexOf('}', i);
+        const name = end < 0 ? '' : rep.slice(i + 1, end);
+        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw new Error('named capturing group is missing trailing \'}\'');
+        parts.push(text, { name });
+        text = '';
+        i = end;
+      } else {
+        let ref = rep.charCodeAt(i) - 48;
+        if (ref < 0 || ref > 9) throw new Error('Illegal group reference');
+        while (i + 1 < rep.length && rep.charCodeAt(i + 1) >= 48 && rep.charCodeAt(i + 1) <= 57) {
+          const next = ref * 10 + (rep.charCodeAt(i + 1) - 48);
+          if (next > count) break;
+          ref = next;
+          i++;
+        }
+        if (ref > count) throw new Error(`No group ${ref}`);
+        parts.push(text, ref);
+        text = '';
+      }
+    } else {
+      text += c;
+    }
+  }
+  parts.push(text);
+  return (match: string, ...rest: unknown[]) => {
+    const last = rest[rest.length - 1];
+    const named = typeof last === 'object' && last !== null ? (last as Record<string, string | undefined>) : undefined;
+    let out = '';
+    for (const p of parts) {
+      if (typeof p === 'string') out += p;
+      else if (typeof p === 'number') out += p === 0 ? match : ((rest[p - 1] as string | undefined) ?? '');
+      else {
+        if (!named || !(p.name in named)) throw new Error(`No group with name {${p.name}}`);
+        out += named[p.name] ?? '';
+      }
+    }
+    return out;
+  };
 }
 
 /** Java's Pattern.split(s, -1): keeps trailing empty parts, no leading empty part for a zero-width match at 0, no groups. */

@@ -1,5 +1,5 @@
 import { Category, defineScalar } from '../../define/define-scalar.js';
-import { javaRegex, javaReplacement } from '../../support/java-regex.js';
+import { javaRegex, javaReplacer } from '../../support/java-regex.js';
 
 /** REGEXP_REPLACE(str, regex, replacement): replaces every match (Java replacement syntax). */
 export const regexpReplace = defineScalar({
@@ -10,7 +10,10 @@ export const regexpReplace = defineScalar({
     {
       params: ['STRING', 'STRING', 'STRING'],
       returns: 'STRING',
-      fn: (s: string, re: string, rep: string) => s.replace(javaRegex(re), javaReplacement(rep)),
+      fn: (s: string, re: string, rep: string) => {
+        const regex = javaRegex(re);
+        return s.replace(regex, javaReplacer(rep, regex));
+      },
     },
   ],
 });
