@@ -82,13 +82,30 @@ describe('URL functions', () => {
     expect(call('URL_EXTRACT_QUERY', [S], [url])).toBe('q=a+b&jobs&x=A');
     expect(call('URL_EXTRACT_FRAGMENT', [S], [url])).toBe('frag');
     expect(call('URL_EXTRACT_FRAGMENT', [S], ['http://www.nofragment.com'])).toBeNull();
-    expect(call('URL_EXTRACT_PARAMETER', [S, S], [url, 'q'])).toBe('a b');
-    expect(call('URL_EXTRACT_PARAMETER', [S, S], [url, 'jobs'])).toBeNull();
+    // ksqlDB splits URI.getQuery(): escapes decoded, '+' kept, a bare key gives ''.
+    expect(call('URL_EXTRACT_PARAMETER', [S, S], [url, 'q'])).toBe('a+b');
+    expect(call('URL_EXTRACT_PARAMETER', [S, S], [url, 'jobs'])).toBe('');
+    expect(call('URL_EXTRACT_PARAMETER', [S, S], [url, 'x'])).toBe('A');
+    expect(call('URL_EXTRACT_PARAMETER', [S, S], [url, 'nope'])).toBeNull();
+    expect(call('URL_EXTRACT_PARAMETER', [S, S], ['http://test.com?a%20b=c%20d', 'a b'])).toBe('c d');
+    expect(call('URL_EXTRACT_PARAMETER', [S, S], ['http://www.test.com/?one=a&two=b&three', 'two'])).toBe('b');
     expect(call('URL_EXTRACT_HOST', [S], ['not a url'])).toBeNull();
   });
   it('encodes and decodes parameters', () => {
     expect(call('URL_ENCODE_PARAM', [S], ['a b&c'])).toBe('a+b%26c');
     expect(call('URL_DECODE_PARAM', [S], ['a+b%26c'])).toBe('a b&c');
+    expect(call('URL_DECODE_PARAM', [S], ['%3Ffoo+%24bar'])).toBe('?foo $bar');
+    // URLDecoder: invalid UTF-8 becomes U+FFFD; a bad escape is an error.
+    expect(call('URL_DECODE_PARAM', [S], ['a%C3b'])).toBe('a\ufffdb');
+    expect(() => call('URL_DECODE_PARAM', [S], ['%zz'])).toThrow(/Illegal hex characters/);
+    expect(() => call('URL_DECODE_PARAM', [S], ['a%4'])).toThrow(/Incomplete trailing escape/);
+  });
+  it('opaque URIs have no host, path or query; malformed escapes make the URL invalid', () => {
+    expect(call('URL_EXTRACT_PROTOCOL', [S], ['mailto:a@b.com'])).toBe('mailto');
+    expect(call('URL_EXTRACT_PATH', [S], ['mailto:a@b.com'])).toBeNull();
+    expect(call('URL_EXTRACT_FRAGMENT', [S], ['mailto:a@b.com#x'])).toBe('x');
+    expect(call('URL_EXTRACT_HOST', [S], ['localhost:8080'])).toBeNull();
+    expect(call('URL_EXTRACT_HOST', [S], ['http://a.com/%zz'])).toBeNull();
   });
 });
 
