@@ -21,6 +21,11 @@ describe('timestamp formatting', () => {
   });
   it('converts between zones', () => {
     expect(call('CONVERT_TZ', [TS, S, S], [100, 'America/Los_Angeles', 'America/New_York'])).toBe(10800100);
+    // Both offsets are read at the input taken as a UTC instant: 2021-03-14T02:30 is
+    // still standard time in New York at 02:30Z, so it moves by 5 hours.
+    expect(call('CONVERT_TZ', [TS, S, S], [Date.UTC(2021, 2, 14, 2, 30), 'America/New_York', 'UTC'])).toBe(Date.UTC(2021, 2, 14, 7, 30));
+    expect(call('CONVERT_TZ', [TS, S, S], [Date.UTC(2021, 6, 1), 'UTC', 'Asia/Kolkata'])).toBe(Date.UTC(2021, 6, 1, 5, 30));
+    expect(() => call('CONVERT_TZ', [TS, S, S], [0, 'Nowhere/Land', 'UTC'])).toThrow(/Invalid time zone: Unknown time-zone ID: Nowhere\/Land/);
   });
 });
 
