@@ -90,6 +90,9 @@ describe('padding, masking and friends', () => {
   });
   it('INITCAP capitalises words', () => {
     expect(call('INITCAP', [S], ['the  QUICK brown'])).toBe('The  Quick Brown');
+    // Words follow Java's ASCII \s: leading whitespace is dropped, a no-break space joins words.
+    expect(call('INITCAP', [S], ['  hello\tWORLD'])).toBe('Hello\tWorld');
+    expect(call('INITCAP', [S], ['ab\u00a0cd ef'])).toBe('Ab\u00a0cd Ef');
   });
   it('CHR, ELT, FIELD', () => {
     expect(call('CHR', [I], [75])).toBe('K');

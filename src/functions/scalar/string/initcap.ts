@@ -1,8 +1,9 @@
 import { Category, defineScalar } from '../../define/define-scalar.js';
 
-const WORD = /\S+\s*/g;
+/** A word and its trailing whitespace; Java's \s is ASCII-only, so a no-break space is part of a word. */
+const WORD = /[^ \t\n\x0B\f\r]+[ \t\n\x0B\f\r]*/g;
 
-/** INITCAP(str): first letter of each whitespace-delimited word upper case, the rest lower case. */
+/** INITCAP(str): first letter of each whitespace-delimited word upper case, the rest lower case; leading whitespace is dropped as in ksqlDB. */
 export const initcap = defineScalar({
   name: 'INITCAP',
   category: Category.STRING,
