@@ -203,6 +203,16 @@ describe('Java regular expression syntax', () => {
     expect(X('a}', 'a}')).toBe('a}');
     expect(() => X('a{', 'a{')).toThrow(/Illegal repetition/);
   });
+  it('inline flags anywhere, scoped by groups; case folding is ASCII-only like Java', () => {
+    expect(X('^(?i)hello', 'HeLLo world')).toBe('HeLLo');
+    expect(X('a(?i:b)c', 'aBc')).toBe('aBc');
+    expect(X('a(?i:b)c', 'aBC')).toBeNull();
+    expect(X('(?i)a(?-i)b', 'AB')).toBeNull();
+    expect(X('(?i)[a-c]+', 'xAbCd')).toBe('AbC');
+    expect(X('(?i)é', 'É')).toBeNull();
+    expect(X('a(?s).b', 'a\nb')).toBe('a\nb');
+    expect(call('REGEXP_EXTRACT_ALL', [S, S], ['(?m)\\w$', 'ab\ncd'])).toEqual(['b', 'd']);
+  });
   it('REGEXP_REPLACE follows Matcher.appendReplacement', () => {
     const R = (s: string, re: string, rep: string) => call('REGEXP_REPLACE', [S, S, S], [s, re, rep]);
     expect(R('abc', 'b', '[$0]')).toBe('a[b]c');

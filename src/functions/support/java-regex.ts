@@ -9,7 +9,9 @@ const CACHE_LIMIT = 256;
  * before a final line terminator), `\Q…\E`, `\h` `\v` `\R` `\e` `\a`, ASCII-only
  * `\s`, octal `\0nn` and `\x{h…}` escapes, `\p{…}` properties (POSIX, java.lang.Character,
  * Unicode categories, scripts and common blocks), nested character classes and `&&`
- * intersections, comments mode `(?x)`, and leading inline flags. Possessive
+ * intersections, and inline flags anywhere (`(?i)`, `(?-i)`, `(?i:…)`; scoped by
+ * groups, so no JS flags are used: case-insensitivity expands ASCII letters, which
+ * is also Java's default folding; back-references stay case-sensitive). Possessive
  * quantifiers and atomic groups become their backtracking forms (same matches in
  * all but contrived cases). Only patterns using Unicode properties compile with
  * the `u` flag. Cached.
@@ -71,6 +73,22 @@ function emitSet(set: CharSet): string {
   return `(?:(?!${one})[\\s\\S])`;
 }
 
+/** The other ASCII case of a letter. */
+function swapCase(c: string): string {
+  return c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase();
+}
+
+/** Class ranges adding the other ASCII case of the letters in lo..hi. */
+function foldedRange(lo: number, hi: number): string {
+  let out = '';
+  for (const [a, z, shift] of [[97, 122, -32], [65, 90, 32]] as const) {
+    const from = Math.max(lo, a);
+    const to = Math.min(hi, z);
+    if (from <= to) out += `${String.fromCharCode(from + shift)}-${String.fromCharCode(to + shift)}`;
+  }
+  return out;
+}
+
 interface Translated {
   readonly source: string;
   readonly flags: string;
@@ -78,21 +96,22 @@ interface Translated {
 
 /** Translates Java regex syntax to a JS source and flags (see {@link javaRegex}). */
 export function translateJavaRegex(pattern: string): Translated {
-  let flags = 'g';
-  let comments = false;
-  let i = 0;
-  for (let m = /^\(\?([idmsuxU]+)\)/.exec(pattern); m; m = /^\(\?([idmsuxU]+)\)/.exec(pattern.slice(i))) {
-    for (const f of m[1]!) {
-      if (f === 'x') comments = true;
-      else if ('ims'.includes(f) && !flags.includes(f)) flags += f;
-    }
-    i += m[0].length;
+  /** Java's inline flags in force (case-insensitive, multiline, dotall, comments); scoped by groups. */
+  interface Flags {
+    i: boolean;
+    m: boolean;
+    s: boolean;
+    x: boolean;
   }
-  const multiline = flags.includes('m');
-  const dotAll = flags.includes('s');
+  let fl: Flags = { i: false, m: false, s: false, x: false };
+  const scopes: Flags[] = [];
+  let i = 0;
   let unicode = false;
   let out = '';
   let quantified = false;
+
+  /** A literal outside a class, both ASCII cases when case-insensitive (Java's default folding is ASCII-only). */
+  const fold = (c: string): string => (fl.i && /^[A-Za-z]$/.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : literal(c, false));
 
   const property = (negated: boolean): ClassBody & { negated: boolean } => {
     // At pattern[i] = 'p' or 'P'.
@@ -149,7 +168,7 @@ export function translateJavaRegex(pattern: string): Translated {
         const end = pattern.indexOf('\\E', i + 1);
         const text = pattern.slice(i + 1, end < 0 ? pattern.length : end);
         i = end < 0 ? pattern.length : end + 2;
-        return [...text].map((ch) => literal(ch, inClass)).join('');
+        return [...text].map((ch) => (inClass ? literal(ch, true) + (fl.i && /^[A-Za-z]$/.test(ch) ? swapCase(ch) : '') : fold(ch))).join('');
       }
       default:
         if (/[A-Za-z0-9]/.test(c)) return undefined;
@@ -204,7 +223,14 @@ export function translateJavaRegex(pattern: string): Translated {
           }
         }
       } else {
+        const range = /^(.)-([^\]\\[])/s.exec(pattern.slice(i));
+        if (fl.i && range) {
+          current.body += `${literal(range[1]!, true)}-${literal(range[2]!, true)}${foldedRange(range[1]!.charCodeAt(0), range[2]!.charCodeAt(0))}`;
+          i += 3;
+          continue;
+        }
         current.body += c === ']' ? '\\]' : c === '[' ? '\\[' : c;
+        if (fl.i && /^[A-Za-z]$/.test(c)) current.body += swapCase(c);
         i++;
       }
     }
@@ -218,12 +244,12 @@ export function translateJavaRegex(pattern: string): Translated {
     const c = pattern[i]!;
     const wasQuantified: boolean = quantified;
     quantified = false;
-    if (comments && /\s/.test(c)) {
+    if (fl.x && /\s/.test(c)) {
       i++;
       quantified = wasQuantified;
       continue;
     }
-    if (comments && c === '#') {
+    if (fl.x && c === '#') {
       while (i < pattern.length && pattern[i] !== '\n') i++;
       quantified = wasQuantified;
       continue;
@@ -261,13 +287,31 @@ export function translateJavaRegex(pattern: string): Translated {
     } else if (c === '[') {
       out += emitSet(parseClass());
     } else if (c === '(') {
-      if (pattern.startsWith('(?>', i)) {
-        out += '(?:';
-        i += 3;
+      const flagGroup = /^\(\?([idmsuxU]*)(?:-([idmsuxU]*))?([:)])/.exec(pattern.slice(i));
+      if (flagGroup) {
+        // (?flags) changes the enclosing group from here; (?flags:X) only X.
+        const next: Flags = { ...fl };
+        for (const f of flagGroup[1]!) if (f in next) next[f as keyof Flags] = true;
+        for (const f of flagGroup[2] ?? '') if (f in next) next[f as keyof Flags] = false;
+        i += flagGroup[0].length;
+        if (flagGroup[3] === ')') fl = next;
+        else {
+          scopes.push(fl);
+          fl = next;
+          out += '(?:';
+        }
       } else {
-        out += c;
-        i++;
+        const opener = /^\((?:\?(?:[=!>]|<[=!]|<[A-Za-z][A-Za-z0-9]*>))?/.exec(pattern.slice(i))![0];
+        scopes.push(fl);
+        fl = { ...fl };
+        // An atomic group (?>X) keeps its backtracking form.
+        out += opener === '(?>' ? '(?:' : opener;
+        i += opener.length;
       }
+    } else if (c === ')') {
+      fl = scopes.pop() ?? fl;
+      out += c;
+      i++;
     } else if (c === '*' || c === '+' || c === '?') {
       i++;
       if (!wasQuantified) {
@@ -287,19 +331,21 @@ export function translateJavaRegex(pattern: string): Translated {
     } else if (c === '}' || c === ']') {
       out += `\\${c}`;
       i++;
-    } else if (c === '$' && !multiline) {
-      out += `(?=${LINE_END}?(?![\\s\\S]))`;
+    } else if (c === '$') {
+      out += fl.m ? '(?=[\\n\\r\\u0085\\u2028\\u2029]|(?![\\s\\S]))' : `(?=${LINE_END}?(?![\\s\\S]))`;
       i++;
-    } else if (c === '.' && !dotAll) {
-      out += '[^\\n\\r\\u0085\\u2028\\u2029]';
+    } else if (c === '^') {
+      out += fl.m ? '(?:(?<![\\s\\S])|(?<=[\\n\\r\\u0085\\u2028\\u2029])(?=[\\s\\S]))' : '^';
+      i++;
+    } else if (c === '.') {
+      out += fl.s ? '[\\s\\S]' : '[^\\n\\r\\u0085\\u2028\\u2029]';
       i++;
     } else {
-      out += c;
+      out += c === '|' ? c : fold(c);
       i++;
     }
   }
-  if (unicode) flags += 'u';
-  return { source: out, flags };
+  return { source: out, flags: unicode ? 'gu' : 'g' };
 }
 
 /** The number of capturing groups in `re`. */
