@@ -92,6 +92,8 @@ describe('week-based pattern fields (the JVM default en_US locale: weeks start o
     expect(call('FORMAT_DATE', [DT, S], [day(2020, 12, 31), 'e ee eee eeee c ccc'])).toBe('5 05 Thu Thursday 5 Thu');
     expect(call('FORMAT_DATE', [DT, S], [day(2021, 5, 10), 'F'])).toBe('3');
     expect(() => call('FORMAT_DATE', [DT, S], [0, 'WW'])).toThrow(/Too many pattern letters: W/);
+    expect(() => call('FORMAT_DATE', [DT, S], [0, 'yyyy#'])).toThrow(/reserved character: '#'/);
+    expect(call('FORMAT_DATE', [DT, S], [0, "yyyy'#'"])).toBe('1970#');
   });
   it('parses a week date back', () => {
     expect(call('PARSE_DATE', [S, S], ['2021-01-5', 'YYYY-ww-e'])).toBe(day(2020, 12, 31));

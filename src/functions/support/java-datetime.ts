@@ -57,6 +57,8 @@ export function compilePattern(pattern: string): readonly Token[] {
       const inner = stack.pop()!;
       top().push({ k: 'opt', tokens: inner });
       i++;
+    } else if (c === '{' || c === '}' || c === '#') {
+      throw new Error(`Pattern includes reserved character: '${c}'`);
     } else if (/[A-Za-z]/.test(c)) {
       let j = i;
       while (pattern[j] === c) j++;
