@@ -21,8 +21,8 @@ Usage:
 `;
 
 /**
- * Client commands end when they are done, even if an HTTP connection is still
- * kept alive in the background.
+ * Client commands (and the server, once shut down) end when they are done, even
+ * if an HTTP connection is still kept alive in the background.
  */
 async function exitNow(code: Promise<number>): Promise<number> {
   const c = await code;
@@ -44,7 +44,9 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'test':
       return testCommand(rest);
     case 'server':
-      return (await import('./server-command.js')).serverCommand(rest);
+      // After its graceful shutdown the server exits even if a client library (kafkajs
+      // after losing the cluster) still holds a socket or timer.
+      return exitNow((await import('./server-command.js')).serverCommand(rest));
     case 'version':
     case '--version':
       console.log(VERSION);

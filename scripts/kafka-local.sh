@@ -174,7 +174,8 @@ start() {
   format_storage
   local started=$SECONDS
   : >"$LOG_FILE"
-  nohup java $HEAP -XX:+UseG1GC -Djava.awt.headless=true -Dlog4j.configuration="file:$LOG4J" \
+  # setsid: the broker leaves the caller's process group, so a test runner killed with its group does not take it down.
+  setsid nohup java $HEAP -XX:+UseG1GC -Djava.awt.headless=true -Dlog4j.configuration="file:$LOG4J" \
     -cp "$JARS/*" kafka.Kafka "$CONFIG" >>"$LOG_FILE" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$PID_FILE"

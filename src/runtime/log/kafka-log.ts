@@ -4,6 +4,9 @@ import { ExecutionError } from '../../common/errors.js';
 import { TopicReader } from './kafka-reader.js';
 import type { Log, LogRecord, NewRecord, TopicInfo } from './log.js';
 
+/** How long requests keep retrying while the cluster is unreachable before the operation fails. */
+const UNAVAILABLE_LIMIT_MS = 5 * 60_000;
+
 /** How to reach the cluster and name Sluice's groups on it. */
 export interface KafkaLogOptions {
   /** `host:port` list, as `--bootstrap-servers` gives it. */
@@ -31,10 +34,12 @@ export class KafkaLog implements Log {
   private readonly infos = new Map<string, TopicInfo>();
   private readonly listeners = new Set<(topic: string) => void>();
   private readonly instance = randomUUID().slice(0, 8);
+  private readonly report: (level: 'error' | 'warn' | 'info', message: string) => void;
   private closed = false;
 
   private constructor(private readonly options: KafkaLogOptions) {
     const report = options.onLog ?? ((level, message) => console.error(`kafka ${level}: ${message}`));
+    this.report = report;
     this.kafka = new Kafka({
       clientId: `sluice-${options.serviceId}`,
       brokers: [...options.brokers],
@@ -101,9 +106,9 @@ export class KafkaLog implements Log {
   async topic(name: string): Promise<TopicInfo | undefined> {
     const known = this.infos.get(name);
     if (known) return known;
-    const names = await this.admin.listTopics();
+    const names = await this.retrying('listing topics', () => this.admin.listTopics());
     if (!names.includes(name)) return undefined;
-    const meta = await this.admin.fetchTopicMetadata({ topics: [name] });
+    const meta = await this.retrying(`reading the metadata of '${name}'`, () => this.admin.fetchTopicMetadata({ topics: [name] }));
     const t = meta.topics[0];
     if (!t) return undefined;
     const info: TopicInfo = { name, partitions: t.partitions.length, compacted: false };
@@ -157,17 +162,26 @@ export class KafkaLog implements Log {
   }
 
   async endOffset(topic: string, partition: number): Promise<number> {
-    const offsets = await this.admin.fetchTopicOffsets(topic);
+    const offsets = await this.retrying(`reading the end offsets of '${topic}'`, () => this.admin.fetchTopicOffsets(topic));
     const p = offsets.find((o) => o.partition === partition);
     return p ? Number(p.high) : 0;
   }
 
+  /**
+   * Records a position in the cluster's consumer group. The engine's own checkpoint
+   * (with the state, in the data directory) is what queries resume from, so a
+   * failure here is reported and skipped, not fatal.
+   */
   async commit(group: string, topic: string, partition: number, offset: number): Promise<void> {
-    await this.admin.setOffsets({ groupId: this.groupId(group), topic, partitions: [{ partition, offset: String(offset) }] });
+    try {
+      await this.admin.setOffsets({ groupId: this.groupId(group), topic, partitions: [{ partition, offset: String(offset) }] });
+    } catch (e) {
+      this.report('warn', `Could not record offset ${offset} of ${topic}/${partition} for group ${this.groupId(group)}: ${(e as Error).message}`);
+    }
   }
 
   async committed(group: string, topic: string, partition: number): Promise<number | undefined> {
-    const res = await this.admin.fetchOffsets({ groupId: this.groupId(group), topics: [topic] });
+    const res = await this.retrying(`reading committed offsets of ${this.groupId(group)}`, () => this.admin.fetchOffsets({ groupId: this.groupId(group), topics: [topic] }));
     const p = res[0]?.partitions.find((x) => x.partition === partition);
     const n = p ? Number(p.offset) : -1;
     return n >= 0 ? n : undefined;
@@ -181,10 +195,30 @@ export class KafkaLog implements Log {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const r of this.readers.values()) await r.close().catch(() => undefined);
+    // A client that lost the cluster once can hang in disconnect: all disconnect at once, for 2 s at most.
+    const readers = [...this.readers.values()];
     this.readers.clear();
-    await this.producer.disconnect().catch(() => undefined);
-    await this.admin.disconnect().catch(() => undefined);
+    await Promise.all([...readers.map((r) => bounded(r.close())), bounded(this.producer.disconnect()), bounded(this.admin.disconnect())]);
+  }
+
+  /**
+   * Runs a cluster request until it succeeds: while the cluster is unreachable it
+   * logs and retries with backoff (up to {@link UNAVAILABLE_LIMIT_MS}), so queries
+   * pause and resume when the brokers are back instead of failing.
+   */
+  private async retrying<R>(what: string, f: () => Promise<R>): Promise<R> {
+    const started = Date.now();
+    let delay = 200;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await f();
+      } catch (e) {
+        if (this.closed || Date.now() - started > UNAVAILABLE_LIMIT_MS) throw new ExecutionError(`Kafka request failed while ${what}: ${(e as Error).message}`);
+        this.report('warn', `Kafka unavailable while ${what} (attempt ${attempt}): ${(e as Error).message}; retrying in ${delay} ms`);
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
   }
 
   private notify(topic: string): void {
@@ -202,4 +236,22 @@ function toKafkaHeaders(headers: NewRecord['headers']): IHeaders | undefined {
     else out[h.key] = Array.isArray(prev) ? [...prev, v] : [prev, v];
   }
   return out;
+}
+
+/** Waits for `p` at most `ms` (errors ignored): for disconnects that must not hold up a shutdown. */
+function bounded(p: Promise<unknown>, ms = 2_000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    p.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
 }

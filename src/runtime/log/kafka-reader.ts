@@ -117,6 +117,14 @@ export class TopicReader {
 
   private start(): Promise<void> {
     this.started ??= (async () => {
+      // After a (re)join, e.g. when the consumer restarted because the cluster was away, fetch
+      // every partition from where its window ends instead of from the beginning.
+      this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+        for (let p = 0; p < this.windows.length; p++) {
+          const w = this.windows[p];
+          if (w !== undefined && w.next >= 0) this.consumer.seek({ topic: this.topic, partition: p, offset: String(w.next) });
+        }
+      });
       await this.consumer.connect();
       await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
       await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: (p) => this.onBatch(p) });
