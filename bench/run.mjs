@@ -3,6 +3,7 @@
 // Each scenario runs in its own child process (fresh heap, its own peak RSS).
 // Prints a table and writes bench/results.json.
 import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -50,6 +51,18 @@ const SCALING = quick
       ['count 10K keys', 'error_counts', 1 * M, 10 * K],
       ['count 1M keys', 'error_counts', 1 * M, 1 * M],
     ];
+// Kafka mode (needs a broker, e.g. scripts/kafka-local.sh start): [label, scenario, records, keys].
+const KAFKA = quick
+  ? [
+      ['kafka q1 project', 'q1_project', 20 * K, 0],
+      ['kafka error_counts 1K keys', 'error_counts', 20 * K, 1 * K],
+    ]
+  : [
+      ['kafka q1 project', 'q1_project', 1 * M, 0],
+      ['kafka error_counts 1K keys', 'error_counts', 1 * M, 1 * K],
+    ];
+const KAFKA_BROKER = process.env.SLUICE_KAFKA_BROKER ?? `127.0.0.1:${process.env.SLUICE_KAFKA_PORT ?? 9092}`;
+
 // Server: keys of state, pull requests, pull seconds, push rate, push seconds.
 const SERVER = quick ? [50 * K, 20 * K, 3, 10 * K, 2] : [1 * M, 400 * K, 15, 10 * K, 10];
 
@@ -105,6 +118,38 @@ if (results.scaling.length === 4) {
   target(`${b.label} vs ${a.label}: slower per record`, Number((results.scalingSummary.recordsSlowdown * 100).toFixed(1)) + '%', '<= 20%', quick ? undefined : results.scalingSummary.recordsSlowdown <= 0.2);
 }
 
+/** Whether something accepts connections at `host:port`. */
+function reachable(hostPort) {
+  const [host, port] = hostPort.split(':');
+  return new Promise((resolve) => {
+    const s = connect({ host, port: Number(port) });
+    const done = (ok) => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(1000, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+results.kafka = [];
+if (!only || only.includes('kafka')) {
+  if (await reachable(KAFKA_BROKER)) {
+    for (const [label, scenario, n, keys] of KAFKA) {
+      process.stderr.write(`bench: ${label} (${n} records through Kafka at ${KAFKA_BROKER})…\n`);
+      const r = child('kafka-throughput.mjs', [scenario, n, keys, KAFKA_BROKER]);
+      r.label = label;
+      results.kafka.push(r);
+    }
+    const best = Math.max(...results.kafka.map((r) => r.recordsPerSec));
+    target('Kafka mode rec/s (kafkajs consumer ceiling ~80K)', Math.round(best), '>= 80000', quick ? undefined : best >= 80_000);
+  } else {
+    results.kafkaSkipped = `no Kafka broker at ${KAFKA_BROKER} (start one with scripts/kafka-local.sh start)`;
+    process.stderr.write(`bench: Kafka scenarios skipped: ${results.kafkaSkipped}\n`);
+  }
+}
+
 if (!only || only.includes('server')) {
   process.stderr.write(`bench: server (ready, restart with ${SERVER[0]} keys, pull, push)…\n`);
   const s = child('server-bench.mjs', SERVER);
@@ -136,6 +181,13 @@ if (results.scaling.length) {
   lines.push('| scaling | records | keys | engine rec/s | peak RSS MB |');
   lines.push('|---|---:|---:|---:|---:|');
   for (const r of results.scaling) lines.push(`| ${r.label} | ${fmtK(r.records)} | ${fmtK(r.keys)} | ${fmtK(r.recordsPerSec)} | ${r.peakRssMb.toFixed(0)} |`);
+}
+if (results.kafka.length || results.kafkaSkipped) {
+  lines.push('');
+  lines.push('| Kafka mode | records | keys | engine rec/s | MB/s | outputs | peak RSS MB |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of results.kafka) lines.push(`| ${r.label} | ${fmtK(r.records)} | ${fmtK(r.keys)} | ${fmtK(r.recordsPerSec)} | ${r.mbPerSec.toFixed(1)} | ${fmtK(r.outputs)} | ${r.peakRssMb.toFixed(0)} |`);
+  if (results.kafkaSkipped) lines.push(`| skipped: ${results.kafkaSkipped} | | | | | | |`);
 }
 if (results.server) {
   const s = results.server;

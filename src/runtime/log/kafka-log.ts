@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type IHeaders, type Message, type Producer } from 'kafkajs';
 import { ExecutionError } from '../../common/errors.js';
 import { TopicReader } from './kafka-reader.js';
 import type { Log, LogRecord, NewRecord, TopicInfo } from './log.js';
 
 /** How long requests keep retrying while the cluster is unreachable before the operation fails. */
 const UNAVAILABLE_LIMIT_MS = 5 * 60_000;
+
+/** How often positions are written to the cluster's consumer groups. */
+const COMMIT_INTERVAL_MS = 5_000;
+
+/** Record bytes per produce request (below the brokers' default 1 MiB limit). */
+const MAX_REQUEST_BYTES = 512 * 1024;
 
 /** How to reach the cluster and name Sluice's groups on it. */
 export interface KafkaLogOptions {
@@ -36,6 +42,9 @@ export class KafkaLog implements Log {
   private readonly instance = randomUUID().slice(0, 8);
   private readonly report: (level: 'error' | 'warn' | 'info', message: string) => void;
   private closed = false;
+  /** Positions to write to the cluster's groups, latest per group/topic/partition. */
+  private readonly pendingCommits = new Map<string, { group: string; topic: string; partition: number; offset: number }>();
+  private commitTimer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly options: KafkaLogOptions) {
     const report = options.onLog ?? ((level, message) => console.error(`kafka ${level}: ${message}`));
@@ -136,18 +145,31 @@ export class KafkaLog implements Log {
 
   async append(topic: string, partition: number, records: readonly NewRecord[]): Promise<number> {
     if (records.length === 0) return this.endOffset(topic, partition);
-    const messages = new Array(records.length);
+    // One produce request per ~512 KiB of records, in order: brokers reject larger ones (message.max.bytes, 1 MiB by default).
+    let first = -1;
+    let messages: Message[] = [];
+    let bytes = 0;
+    const flush = async (): Promise<void> => {
+      if (messages.length === 0) return;
+      let base: number;
+      try {
+        const meta = await this.producer.send({ topic, acks: -1, messages });
+        base = Number(meta[0]?.baseOffset ?? -1);
+      } catch (e) {
+        throw new ExecutionError(`Could not write to Kafka topic '${topic}' partition ${partition}: ${(e as Error).message}`);
+      }
+      if (first < 0) first = base;
+      messages = [];
+      bytes = 0;
+    };
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      messages[i] = { key: r.key, value: r.value, timestamp: String(Math.trunc(r.timestamp)), partition, headers: toKafkaHeaders(r.headers) };
+      const size = (r.key?.length ?? 0) + (r.value?.length ?? 0) + 64;
+      if (bytes + size > MAX_REQUEST_BYTES) await flush();
+      messages.push({ key: r.key, value: r.value, timestamp: String(Math.trunc(r.timestamp)), partition, headers: toKafkaHeaders(r.headers) });
+      bytes += size;
     }
-    let first = -1;
-    try {
-      const meta = await this.producer.send({ topic, acks: -1, messages });
-      first = Number(meta[0]?.baseOffset ?? -1);
-    } catch (e) {
-      throw new ExecutionError(`Could not write to Kafka topic '${topic}' partition ${partition}: ${(e as Error).message}`);
-    }
+    await flush();
     for (const l of this.listeners) l(topic);
     return first;
   }
@@ -168,15 +190,27 @@ export class KafkaLog implements Log {
   }
 
   /**
-   * Records a position in the cluster's consumer group. The engine's own checkpoint
-   * (with the state, in the data directory) is what queries resume from, so a
-   * failure here is reported and skipped, not fatal.
+   * Records a position in the cluster's consumer group, in the background: the
+   * engine's own checkpoint (with the state, in the data directory) is what queries
+   * resume from, so the group offsets (for Kafka's tools, and servers without local
+   * state) are written at most every few seconds and a failure is reported, not fatal.
    */
   async commit(group: string, topic: string, partition: number, offset: number): Promise<void> {
-    try {
-      await this.admin.setOffsets({ groupId: this.groupId(group), topic, partitions: [{ partition, offset: String(offset) }] });
-    } catch (e) {
-      this.report('warn', `Could not record offset ${offset} of ${topic}/${partition} for group ${this.groupId(group)}: ${(e as Error).message}`);
+    this.pendingCommits.set(`${group}\u0000${topic}\u0000${partition}`, { group, topic, partition, offset });
+    this.commitTimer ??= setTimeout(() => void this.writeCommits(), COMMIT_INTERVAL_MS);
+  }
+
+  /** Writes the positions recorded since the last write. */
+  private async writeCommits(): Promise<void> {
+    this.commitTimer = undefined;
+    const batch = [...this.pendingCommits.values()];
+    this.pendingCommits.clear();
+    for (const c of batch) {
+      try {
+        await this.admin.setOffsets({ groupId: this.groupId(c.group), topic: c.topic, partitions: [{ partition: c.partition, offset: String(c.offset) }] });
+      } catch (e) {
+        this.report('warn', `Could not record offset ${c.offset} of ${c.topic}/${c.partition} for group ${this.groupId(c.group)}: ${(e as Error).message}`);
+      }
     }
   }
 
@@ -195,6 +229,8 @@ export class KafkaLog implements Log {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.commitTimer) clearTimeout(this.commitTimer);
+    await bounded(this.writeCommits());
     // A client that lost the cluster once can hang in disconnect: all disconnect at once, for 2 s at most.
     const readers = [...this.readers.values()];
     this.readers.clear();

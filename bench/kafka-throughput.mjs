@@ -1,0 +1,67 @@
+// Child process for one throughput scenario in Kafka mode:
+//   node bench/kafka-throughput.mjs <scenario> <records> <keys> <broker host:port>
+// Writes the input into fresh Kafka topics (names made unique per run) with the
+// engine's own producer, then times `engine.pumpAll()` for the persistent query:
+// reading with kafkajs consumers, the operators, and producing the sink records.
+// Prints one JSON line with the figures.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../dist/src/runtime/engine.js';
+import { fill } from './gen.mjs';
+import { SCENARIOS } from './scenarios.mjs';
+
+const [name, nArg, keysArg, broker] = process.argv.slice(2);
+const n = Number(nArg);
+const keys = Number(keysArg);
+const make = SCENARIOS[name];
+if (!make || !broker) throw new Error('usage: kafka-throughput.mjs <scenario> <records> <keys> <host:port>');
+const sc = make(n, keys);
+const run = `bench${Date.now().toString(36)}`;
+// Every topic of this run gets the run's suffix, so runs never see each other's records.
+const topicOf = (t) => `${t}-${run}`;
+const ddl = sc.ddl.map((d) => d.replace(/kafka_topic='([^']+)'/gi, (_, t) => `kafka_topic='${topicOf(t)}'`));
+const sinkTopic = topicOf(sc.sink.toLowerCase());
+const sql = sc.sql.replace(/^CREATE (STREAM|TABLE) (\w+)/i, (_, kind, sink) => `CREATE ${kind} ${sink} WITH (kafka_topic='${sinkTopic}')`);
+
+const dataDir = mkdtempSync(join(process.env.BENCH_TMP ?? tmpdir(), `sluice-kbench-${name}-`));
+try {
+  const engine = await Engine.open({ dataDir, autoPump: false, kafka: { brokers: [broker], serviceId: run } });
+  await engine.execute(ddl.join('\n'));
+  const g0 = performance.now();
+  let bytes = 0;
+  for (const i of sc.inputs) bytes += await fill(engine.log, topicOf(i.topic), i.gen());
+  const genMs = performance.now() - g0;
+  await engine.execute(sql, { properties: { 'auto.offset.reset': 'earliest' } });
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  const e0 = performance.now();
+  await engine.pumpAll();
+  const ms = performance.now() - e0;
+  clearInterval(timer);
+  const parts = (await engine.log.topic(sinkTopic))?.partitions ?? 1;
+  let outputs = 0;
+  for (let p = 0; p < parts; p++) outputs += await engine.log.endOffset(sinkTopic, p);
+  await engine.close();
+  process.stdout.write(
+    JSON.stringify({
+      scenario: name,
+      mode: 'kafka',
+      records: n,
+      keys: sc.keys,
+      bytes,
+      genMs,
+      ms,
+      recordsPerSec: (n / ms) * 1000,
+      mbPerSec: (bytes / 1e6 / ms) * 1000,
+      outputs,
+      peakRssMb: peak / 2 ** 20,
+    }) + '\n',
+  );
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
+// kafkajs may keep sockets or timers after disconnecting: the figures are out, so end here.
+process.exit(0);
