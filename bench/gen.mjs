@@ -152,3 +152,19 @@ export async function fill(log, topic, gen, batch = 20_000) {
   if (buf.length > 0) await log.append(topic, 0, buf);
   return bytes;
 }
+
+/** Runs `f` and measures it: elapsed ms and the peak RSS (MiB) sampled every 20 ms meanwhile. */
+export async function timed(f) {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  const t0 = performance.now();
+  try {
+    await f();
+  } finally {
+    clearInterval(timer);
+  }
+  const ms = performance.now() - t0;
+  return { ms, peakRssMb: Math.max(peak, process.memoryUsage().rss) / 2 ** 20 };
+}

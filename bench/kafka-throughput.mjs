@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../dist/src/runtime/engine.js';
-import { fill } from './gen.mjs';
+import { fill, timed } from './gen.mjs';
 import { SCENARIOS } from './scenarios.mjs';
 
 const [name, nArg, keysArg, broker] = process.argv.slice(2);
@@ -33,14 +33,7 @@ try {
   for (const i of sc.inputs) bytes += await fill(engine.log, topicOf(i.topic), i.gen());
   const genMs = performance.now() - g0;
   await engine.execute(sql, { properties: { 'auto.offset.reset': 'earliest' } });
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 20);
-  const e0 = performance.now();
-  await engine.pumpAll();
-  const ms = performance.now() - e0;
-  clearInterval(timer);
+  const { ms, peakRssMb } = await timed(() => engine.pumpAll());
   const parts = (await engine.log.topic(sinkTopic))?.partitions ?? 1;
   let outputs = 0;
   for (let p = 0; p < parts; p++) outputs += await engine.log.endOffset(sinkTopic, p);
@@ -57,7 +50,7 @@ try {
       recordsPerSec: (n / ms) * 1000,
       mbPerSec: (bytes / 1e6 / ms) * 1000,
       outputs,
-      peakRssMb: peak / 2 ** 20,
+      peakRssMb,
     }) + '\n',
   );
 } finally {

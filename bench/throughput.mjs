@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../dist/src/runtime/engine.js';
-import { fill } from './gen.mjs';
+import { fill, timed } from './gen.mjs';
 import { SCENARIOS } from './scenarios.mjs';
 
 const [name, nArg, keysArg, ...flags] = process.argv.slice(2);
@@ -52,15 +52,7 @@ try {
   }
 
   gc();
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 20);
-  const e0 = performance.now();
-  await engine.pumpAll();
-  const ms = performance.now() - e0;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage().rss);
+  const { ms, peakRssMb } = await timed(() => engine.pumpAll());
   const outputs = (await engine.log.endOffset(sc.sink, 0)) - sinkBefore;
   const errors = engine.processingLog.length;
   const records = sc.inputs.length === 1 ? await engine.log.endOffset(sc.inputs[0].topic, 0) : n;
@@ -76,7 +68,7 @@ try {
     mbPerSec: (bytes / 1e6 / ms) * 1000,
     outputs,
     processingLogEntries: errors,
-    peakRssMb: peak / 2 ** 20,
+    peakRssMb,
     baseline,
     ratio: baseline ? (records / ms) * 1000 / baseline.recordsPerSec : undefined,
   };
