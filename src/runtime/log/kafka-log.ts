@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Admin, type IHeaders, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type IHeaders, type Message, type Producer } from 'kafkajs';
 import { ExecutionError } from '../../common/errors.js';
 import { TopicReader } from './kafka-reader.js';
 import type { Log, LogRecord, NewRecord, TopicInfo } from './log.js';
@@ -68,6 +68,8 @@ export class KafkaLog implements Log {
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
+      // Sluice picks every record's partition itself (murmur2, as Java clients); this only silences kafkajs's v2 notice.
+      createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 },
     });
