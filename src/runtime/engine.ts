@@ -21,8 +21,6 @@ import { startPrint, startSelect, type Steppable, type TransientContext } from '
 import { insertJsonRow, produceJson } from './json-writes.js';
 import type { RequestOptions, TransientQuery } from './transient-query.js';
 import { CommandLog, type Command, type CommandStore } from './command-log.js';
-import { KafkaCommandLog } from './kafka-command-log.js';
-import { KafkaLog } from './log/kafka-log.js';
 import { FileLog } from './log/file-log.js';
 import { LevelStoreFactory } from './state/level-store.js';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -205,6 +203,9 @@ export class Engine {
     let log: Log;
     let commandLog: CommandStore;
     if (options.kafka) {
+      // Loaded only in Kafka mode: kafkajs costs the embedded default start-up time and memory.
+      const { KafkaLog } = await import('./log/kafka-log.js');
+      const { KafkaCommandLog } = await import('./kafka-command-log.js');
       const kafkaLog = await KafkaLog.connect(options.kafka);
       log = kafkaLog;
       try {

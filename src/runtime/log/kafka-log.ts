@@ -119,22 +119,26 @@ export class KafkaLog implements Log {
     if (known) return known;
     const names = await this.retrying('listing topics', () => this.admin.listTopics());
     if (!names.includes(name)) return undefined;
-    const meta = await this.retrying(`reading the metadata of '${name}'`, () => this.admin.fetchTopicMetadata({ topics: [name] }));
-    const t = meta.topics[0];
-    if (!t) return undefined;
-    const info: TopicInfo = { name, partitions: t.partitions.length, compacted: false };
-    this.infos.set(name, info);
-    return info;
+    await this.describe([name]);
+    return this.infos.get(name);
   }
 
   async listTopics(): Promise<readonly TopicInfo[]> {
-    const names = (await this.admin.listTopics()).filter((n) => !n.startsWith('__'));
+    const names = (await this.retrying('listing topics', () => this.admin.listTopics())).filter((n) => !n.startsWith('__')).sort();
+    await this.describe(names.filter((n) => !this.infos.has(n)));
     const out: TopicInfo[] = [];
-    for (const n of names.sort()) {
-      const info = await this.topic(n);
+    for (const n of names) {
+      const info = this.infos.get(n);
       if (info) out.push(info);
     }
     return out;
+  }
+
+  /** Reads the partition counts of existing topics in one metadata request and remembers them. */
+  private async describe(names: readonly string[]): Promise<void> {
+    if (names.length === 0) return;
+    const meta = await this.retrying(`reading the metadata of ${names.map((n) => `'${n}'`).join(', ')}`, () => this.admin.fetchTopicMetadata({ topics: [...names] }));
+    for (const t of meta.topics) this.infos.set(t.name, { name: t.name, partitions: t.partitions.length, compacted: false });
   }
 
   async deleteTopic(name: string): Promise<void> {
@@ -172,7 +176,7 @@ export class KafkaLog implements Log {
       bytes += size;
     }
     await flush();
-    for (const l of this.listeners) l(topic);
+    this.notify(topic);
     return first;
   }
 

@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { LogRecord, RecordHeader } from './log.js';
+import { NO_HEADERS } from './segment.js';
 
 /** Records of one partition fetched ahead of the readers, at most this many kept per partition. */
 const MAX_CACHED = 100_000;
@@ -19,7 +20,25 @@ class PartitionWindow {
   /** The partition's end offset as last heard (a fetch's high watermark, or asked at a seek). */
   high = -1;
   /** Reads waiting for records to arrive. */
-  waiters: (() => void)[] = [];
+  private waiters: (() => void)[] = [];
+
+  /** Resolves when {@link wake} is called (records arrived or the reader closes), or after `ms`. */
+  waitForRecords(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(1, ms));
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  wake(): void {
+    const waiters = this.waiters;
+    if (waiters.length === 0) return;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
 }
 
 /** How long a read waits for records it knows exist (below the high watermark) before answering empty. */
@@ -74,13 +93,7 @@ export class TopicReader {
     for (;;) {
       const got = this.take(partition, w, offset, max);
       if (got.length > 0 || offset >= w.high || this.closed || Date.now() >= deadline) return got;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-        w.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await w.waitForRecords(deadline - Date.now());
     }
   }
 
@@ -104,11 +117,7 @@ export class TopicReader {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const w of this.windows) {
-      const waiters = w?.waiters ?? [];
-      if (w) w.waiters = [];
-      for (const wake of waiters) wake();
-    }
+    for (const w of this.windows) w?.wake();
     if (this.started) {
       await this.started.catch(() => undefined);
       await this.consumer.disconnect();
@@ -151,11 +160,7 @@ export class TopicReader {
     const last = Number(batch.lastOffset());
     if (Number.isFinite(last) && last + 1 > w.next && !batch.isEmpty()) w.next = last + 1;
     w.high = Math.max(w.high, Number(batch.highWatermark));
-    const waiters = w.waiters;
-    if (waiters.length > 0) {
-      w.waiters = [];
-      for (const wake of waiters) wake();
-    }
+    w.wake();
     if (w.records.length >= MAX_CACHED && !w.paused) {
       w.paused = true;
       this.consumer.pause([{ topic: this.topic, partitions: [batch.partition] }]);
@@ -173,8 +178,6 @@ export class TopicReader {
 function toLogRecord(m: KafkaMessage, offset: number): LogRecord {
   return { key: m.key, value: m.value, timestamp: Number(m.timestamp), headers: toHeaders(m.headers), offset };
 }
-
-const NO_HEADERS: readonly RecordHeader[] = [];
 
 function toHeaders(h: KafkaMessage['headers']): readonly RecordHeader[] {
   if (h === undefined) return NO_HEADERS;
