@@ -75,7 +75,8 @@ interface TopicMeta {
  * read. Recent chunks stay in memory within a shared budget
  * ({@link FileLogOptions.maxResidentBytes}); older ones are read back from the
  * segment file on demand. `open` indexes all segments in one CRC-checked scan
- * each, truncating torn tails. Invariant: a record
+ * each (frame CRCs skipped after a clean shutdown, see CLEAN), truncating torn
+ * tails. Invariant: a record
  * is in memory only once its bytes were written to its segment, and a topic
  * exists on disk only once its `meta.json` was renamed into place (a directory
  * without one is the debris of a crash and is removed).

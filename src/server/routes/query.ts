@@ -7,8 +7,7 @@ import { sendJson } from '../app.js';
 import { requireObject, stringField, stringMapField, withSemicolon, type JsonObject, type ServerContext } from '../context.js';
 import { HttpError, badRequest, errorCode, errorMessage, genericError, statementError, toStatementError } from '../errors.js';
 import { rowToJson, schemaString, stringifyJson } from '../values.js';
-import type { ServerResponse } from 'node:http';
-import { writeChunk, type StreamResponse } from './stream-io.js';
+import { Batcher, writeChunk } from './stream-io.js';
 
 const QUERY_FIELDS = ['ksql', 'sql', 'streamsProperties', 'properties', 'sessionVariables', 'commandSequenceNumber', 'requestProperties'];
 
@@ -89,7 +88,7 @@ async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: Fastif
   const q = await start(ctx, r);
   const type = (req.headers.accept ?? '').includes('application/vnd.ksql.v1+json') ? 'application/vnd.ksql.v1+json' : 'application/json';
   const { res, gone } = openStream(reply, q, q.kind === 'print' ? 'text/plain' : type);
-  const out = new Batcher(res, q.kind === 'pull' ? PULL_FLUSH_BYTES : 0);
+  const out = new Batcher(res, q.kind === 'pull');
   try {
     if (q.kind === 'print') {
       for await (const row of q.rows) {
@@ -128,10 +127,8 @@ async function serveQueryStream(ctx: ServerContext, req: FastifyRequest, reply: 
   const asJson = accept.includes('application/json') && !accept.includes(DELIMITED);
   const { res, gone } = openStream(reply, q, asJson ? 'application/json' : DELIMITED);
   // Delimited: every document ends with a newline. JSON: one array, documents separated by commas.
-  // A pull query's documents are gathered and written in few large chunks (usually
-  // one, with the end of the response); a push query's rows go out as they come.
   let first = true;
-  const out = new Batcher(res, q.kind === 'pull' ? PULL_FLUSH_BYTES : 0);
+  const out = new Batcher(res, q.kind === 'pull');
   const emit = (doc: string) => {
     const text = asJson ? `${first ? '[' : ','}${doc}` : `${doc}\n`;
     first = false;
@@ -155,36 +152,6 @@ async function serveQueryStream(ctx: ServerContext, req: FastifyRequest, reply: 
     q.close();
     ctx.pushQueries.remove(q.id);
     if (!gone()) out.end();
-  }
-}
-
-/** Text a pull query's response gathers before writing it out. */
-const PULL_FLUSH_BYTES = 64 * 1024;
-
-/** Writes text to a streaming response, gathering up to `threshold` characters into one write. */
-class Batcher {
-  private pending = '';
-
-  constructor(
-    private readonly res: StreamResponse,
-    private readonly threshold: number,
-  ) {}
-
-  write(text: string): Promise<void> {
-    if (this.threshold === 0) return writeChunk(this.res, text);
-    this.pending += text;
-    if (this.pending.length < this.threshold) return Promise.resolve();
-    const chunk = this.pending;
-    this.pending = '';
-    return writeChunk(this.res, chunk);
-  }
-
-  /** Ends the response with whatever is still gathered. */
-  end(): void {
-    const rest = this.pending;
-    this.pending = '';
-    if (rest.length > 0 && !this.res.destroyed && !this.res.writableEnded) (this.res as ServerResponse).end(rest);
-    else this.res.end();
   }
 }
 

@@ -23,3 +23,37 @@ export function writeChunk(res: StreamResponse, text: string): Promise<void> {
     res.on('close', done);
   });
 }
+
+/** Text a gathering {@link Batcher} collects before writing it out. */
+const PULL_FLUSH_BYTES = 64 * 1024;
+
+/**
+ * Writes text to a streaming response. A finite (pull query) response is gathered
+ * and written in few large chunks, usually one with the end of the response;
+ * otherwise (push queries) each text goes out at once.
+ */
+export class Batcher {
+  private pending = '';
+
+  constructor(
+    private readonly res: StreamResponse,
+    private readonly gather: boolean,
+  ) {}
+
+  write(text: string): Promise<void> {
+    if (!this.gather) return writeChunk(this.res, text);
+    this.pending += text;
+    if (this.pending.length < PULL_FLUSH_BYTES) return Promise.resolve();
+    const chunk = this.pending;
+    this.pending = '';
+    return writeChunk(this.res, chunk);
+  }
+
+  /** Ends the response with whatever is still gathered. */
+  end(): void {
+    const rest = this.pending;
+    this.pending = '';
+    if (rest.length > 0 && !this.res.destroyed && !this.res.writableEnded) (this.res as ServerResponse).end(rest);
+    else this.res.end();
+  }
+}
