@@ -144,6 +144,8 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     throw e;
   }
   console.log(`Sluice server listening on ${server.url}`);
+  // Kafka mode: where the service's other servers forward pull queries for keys this one owns.
+  engine.advertise(properties['ksql.advertised.listener'] ?? server.url);
   if (server.schemaRegistry) console.log(`Schema Registry listening on ${server.schemaRegistry.url}`);
   const running = server;
   return new Promise<number>((done) => {

@@ -17,6 +17,12 @@ export interface CommandStore {
   readonly commands: readonly Command[];
   /** Records a command durably before resolving. */
   append(sql: string, properties: Readonly<Record<string, string>>): Command | Promise<Command>;
+  /**
+   * Commands other servers of the service recorded since the last call (Kafka
+   * mode, where several servers share one command topic). Must not run
+   * concurrently with {@link append}.
+   */
+  poll?(): Promise<readonly Command[]>;
   close(): void | Promise<void>;
 }
 

@@ -29,6 +29,11 @@ import type { SchemaRegistry } from './serde/serde-types.js';
 import { InMemorySchemaRegistry, type RegistrySnapshot } from './serde/schema-registry.js';
 import type { KeyValueStore } from './state/store.js';
 import type { StatementResult } from './statement-result.js';
+import type { PhysicalPlan } from '../planner/physical-plan.js';
+import { partitionFor } from './log/murmur2.js';
+import { serdeFor } from './serde/serde-for.js';
+import type { PartitionTasks } from './query/partition-tasks.js';
+import type { Membership, MemberReport, PartitionLag } from './cluster/membership.js';
 
 export interface EngineOptions {
   readonly log: Log;
@@ -55,6 +60,29 @@ export interface EngineOptions {
   readonly onClose?: () => Promise<void>;
   /** Also write processing-log entries to the KSQL_PROCESSING_LOG stream (servers). */
   readonly processingLogStream?: boolean;
+  /** Kafka mode: how queries share partitions with the service's other servers. */
+  readonly cluster?: Cluster;
+}
+
+/** What a Kafka-mode query gives {@link Cluster.tasksFor}. */
+export interface ClusteredQuery {
+  readonly queryId: string;
+  readonly physical: PhysicalPlan;
+  /** Per source: its topic and the consumer group name the query uses for it. */
+  readonly sources: readonly { readonly topic: string; readonly group: string }[];
+  readonly stores: readonly KeyValueStore<unknown>[];
+  readonly partitions: number;
+  readonly exactlyOnce: boolean;
+  readonly changelogEnds?: readonly number[];
+}
+
+/**
+ * Kafka mode's view of the service: its live servers and the per-query
+ * {@link PartitionTasks} (changelogs, partition ownership, transactions).
+ */
+export interface Cluster {
+  readonly membership: Membership;
+  tasksFor(q: ClusteredQuery): Promise<PartitionTasks>;
 }
 
 /** Topic and stream holding the processing log when it is a stream. */
@@ -110,7 +138,15 @@ export class Engine {
 
   constructor(/** @internal */ readonly opts: EngineOptions) {
     this.registry = opts.schemaRegistry ?? new InMemorySchemaRegistry();
-    if (opts.autoPump) this.unsubscribe = opts.log.onAppend(() => this.schedulePump());
+    if (opts.autoPump) {
+      const offAppend = opts.log.onAppend(() => this.schedulePump());
+      // Another server joined, left or released a partition: ownership may have changed.
+      const offMembers = opts.cluster?.membership.onChange(() => this.schedulePump());
+      this.unsubscribe = () => {
+        offAppend();
+        offMembers?.();
+      };
+    }
     for (const [k, v] of Object.entries(opts.properties ?? {})) this.properties.set(k, v);
     this.logger = {
       error: (e) => {
@@ -133,21 +169,24 @@ export class Engine {
    * command log (durable engines) before the call returns.
    */
   async execute(sql: string, opts: RequestOptions = {}): Promise<StatementResult[]> {
-    return this.serialized(async () => {
-      const results: StatementResult[] = [];
-      await this.withRequest(opts, async () => {
-        for (const part of splitStatements(sql)) {
-          const text = this.variables.size > 0 ? substituteVariables(part.text, this.variables) : part.text;
-          const stmt = parseStatement(text, part.pos);
-          results.push(await this.executeStatement(stmt));
-          if (LOGGED.has(stmt.kind)) {
-            if (this.opts.commandLog && !this.replaying) await this.opts.commandLog.append(stmt.text, Object.fromEntries(this.properties));
-            this.commandCount++;
-          }
+    return this.serialized(() => this.executeUnserialized(sql, opts));
+  }
+
+  /** {@link execute} for callers that hold the request lock already. */
+  private async executeUnserialized(sql: string, opts: RequestOptions = {}): Promise<StatementResult[]> {
+    const results: StatementResult[] = [];
+    await this.withRequest(opts, async () => {
+      for (const part of splitStatements(sql)) {
+        const text = this.variables.size > 0 ? substituteVariables(part.text, this.variables) : part.text;
+        const stmt = parseStatement(text, part.pos);
+        results.push(await this.executeStatement(stmt));
+        if (LOGGED.has(stmt.kind)) {
+          if (this.opts.commandLog && !this.replaying) await this.opts.commandLog.append(stmt.text, Object.fromEntries(this.properties));
+          this.commandCount++;
         }
-      });
-      return results;
+      }
     });
+    return results;
   }
 
   /** The number of commands accepted so far (ksqlDB's commandSequenceNumber). */
@@ -221,6 +260,12 @@ export class Engine {
     const stores = await LevelStoreFactory.open(options.dataDir);
     // The embedded schema registry lives in the data directory too: saved on every change.
     const registry = options.schemaRegistry ?? openRegistry(join(options.dataDir, 'schemas.json'));
+    let cluster: Cluster | undefined;
+    let engineRef: Engine | undefined;
+    if (options.kafka) {
+      const { joinCluster } = await import('./cluster/kafka-cluster.js');
+      cluster = await joinCluster(log, options.kafka.serviceId, stores, () => engineRef?.memberReport() ?? { active: {}, lags: {} }, options.properties ?? {});
+    }
     const engine = new Engine({
       log,
       properties: options.properties,
@@ -230,14 +275,17 @@ export class Engine {
       autoPump: options.autoPump ?? true,
       processingLogStream: true,
       schemaRegistry: registry,
+      ...(cluster ? { cluster } : {}),
       onClose: async () => {
         await stores.close();
         await log.close();
         await commandLog.close();
       },
     });
+    engineRef = engine;
     await engine.createProcessingLogStream();
     await engine.replay(commandLog.commands);
+    if (commandLog.poll) engine.followCommands();
     if (engine.opts.autoPump) engine.schedulePump();
     return engine;
   }
@@ -285,14 +333,39 @@ export class Engine {
     );
   }
 
-  private async replay(commands: readonly Command[]): Promise<void> {
+  private commandTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Kafka mode: runs the statements other servers of the service record in the
+   * command topic while this one runs (checked every 500 ms), so every server
+   * has the same streams, tables and queries.
+   */
+  private followCommands(): void {
+    const poll = async (): Promise<void> => {
+      // Serialized with requests: this server's own appends are then never mistaken for another's.
+      await this.serialized(async () => {
+        if (this.closed) return;
+        const commands = await this.opts.commandLog!.poll!();
+        if (commands.length > 0) await this.replay(commands, false);
+      }).catch((e: unknown) => this.logger.error({ queryId: 'command-log', message: `Reading the command topic failed: ${(e as Error).message}` }));
+      if (!this.closed) {
+        this.commandTimer = setTimeout(() => void poll(), 500);
+        this.commandTimer.unref();
+      }
+    };
+    this.commandTimer = setTimeout(() => void poll(), 500);
+    this.commandTimer.unref();
+  }
+
+  private async replay(commands: readonly Command[], atStart = true): Promise<void> {
     this.replaying = true;
     try {
       for (const cmd of commands) {
         const saved = new Map(this.properties);
         for (const [k, v] of Object.entries(cmd.properties)) this.properties.set(k, v);
         try {
-          await this.execute(cmd.sql);
+          if (atStart) await this.execute(cmd.sql);
+          else await this.executeUnserialized(cmd.sql);
         } catch (e) {
           this.logger.error({ queryId: 'command-log', message: `Replaying command ${cmd.seq} failed: ${(e as Error).message}` });
         }
@@ -308,9 +381,13 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.commandTimer) clearTimeout(this.commandTimer);
     this.unsubscribe?.();
     for (const t of [...this.transients.values()]) t.handle.close();
     await this.pumping;
+    for (const q of this.queries.values()) await q.tasks?.close();
+    // Announce leaving only now that nothing runs: the others take the partitions over at once.
+    await this.opts.cluster?.membership.close();
     await this.opts.flushStores?.();
     for (const q of this.queries.values()) q.state = 'TERMINATED';
     await this.opts.onClose?.();
@@ -400,6 +477,110 @@ export class Engine {
 
 
 
+
+  /** Kafka mode: the endpoint of the server owning `key` of a table this service's query writes, if not this one. */
+  private async pullRoute(table: DataSource, key: unknown): Promise<string | undefined> {
+    const q = table.writerQueryId === undefined ? undefined : this.queries.get(table.writerQueryId);
+    if (!q?.tasks || q.state !== 'RUNNING') return undefined;
+    // The key's state lives with the source partition its records come from.
+    const src = q.source;
+    if (src.schema.key.length !== 1) return undefined;
+    const n = (await this.log.topic(src.topic))?.partitions ?? 1;
+    let p = 0;
+    if (n > 1) {
+      const bytes = serdeFor(src.keyFormat, src.schema.key, true, this.registry, src.topic).serialize([key]);
+      p = bytes === null ? 0 : partitionFor(bytes, n);
+    }
+    const owner = q.tasks.owner(p);
+    return owner && !owner.self ? owner.url : undefined;
+  }
+
+  /**
+   * Kafka mode: `/clusterStatus`'s `clusterStatus` object, one entry per server
+   * of the service heard from (`host:port` of its REST endpoint): liveness, last
+   * heartbeat, the partitions it processes per query and their lag. Undefined
+   * for an embedded engine.
+   */
+  clusterStatus(): Record<string, unknown> | undefined {
+    const membership = this.opts.cluster?.membership;
+    if (!membership) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const { member, alive } of membership.allMembers()) {
+      const activeStandbyPerQuery: Record<string, unknown> = {};
+      const stateStoreLags: Record<string, unknown> = {};
+      for (const [queryId, partitions] of Object.entries(member.active)) {
+        const q = this.queries.get(queryId);
+        const topics = q ? q.sources.map((s) => s.topic) : [];
+        activeStandbyPerQuery[queryId] = {
+          activeStores: q ? q.stores.map((s) => (s as { name?: string }).name ?? queryId) : [],
+          activePartitions: partitions.flatMap((partition) => topics.map((topic) => ({ topic, partition }))),
+          standByStores: [],
+          standByPartitions: [],
+        };
+        const lagByPartition: Record<string, unknown> = {};
+        for (const [p, lag] of Object.entries(member.lags[queryId] ?? {})) {
+          lagByPartition[p] = { currentOffsetPosition: lag.position, endOffsetPosition: lag.end, offsetLag: Math.max(0, lag.end - lag.position) };
+        }
+        stateStoreLags[queryId] = { lagByPartition, size: partitions.length };
+      }
+      const host = member.url ? member.url.replace(/^https?:\/\//, '') : `member-${member.id}`;
+      out[host] = { hostAlive: alive, lastStatusUpdateMs: member.lastSeen, activeStandbyPerQuery, hostStoreLags: { stateStoreLags, updateTimeMs: member.lastSeen } };
+    }
+    return out;
+  }
+
+  /** Kafka mode: the REST endpoint other servers forward pull queries to. */
+  advertise(url: string): void {
+    this.opts.cluster?.membership.advertise(url);
+  }
+
+  /** @internal Stops a persistent query (TERMINATE, DROP, CREATE OR REPLACE): it runs no more here. */
+  removeQuery(id: string): void {
+    const q = this.queries.get(id);
+    if (!q) return;
+    q.state = 'TERMINATED';
+    this.queries.delete(id);
+    void q.tasks?.close();
+  }
+
+  /** Latest source lag per query and partition this server processes (refreshed in the background). */
+  private readonly lags: Record<string, Record<string, PartitionLag>> = {};
+  private lagsRefreshing = false;
+  private lagsAt = 0;
+
+  /** @internal Kafka mode: what this server reports in its heartbeats (active partitions and their lag). */
+  memberReport(): MemberReport {
+    const active: Record<string, number[]> = {};
+    for (const q of this.queries.values()) if (q.active.size > 0) active[q.id] = [...q.active].sort((a, b) => a - b);
+    if (!this.lagsRefreshing && Date.now() - this.lagsAt > 2_000) {
+      this.lagsRefreshing = true;
+      void this.refreshLags().finally(() => {
+        this.lagsRefreshing = false;
+        this.lagsAt = Date.now();
+      });
+    }
+    const lags: Record<string, Record<string, PartitionLag>> = {};
+    for (const id of Object.keys(active)) if (this.lags[id]) lags[id] = this.lags[id]!;
+    return { active, lags };
+  }
+
+  private async refreshLags(): Promise<void> {
+    for (const q of [...this.queries.values()]) {
+      const byPartition: Record<string, PartitionLag> = {};
+      for (const p of q.active) {
+        let position = 0;
+        let end = 0;
+        for (let i = 0; i < q.sources.length; i++) {
+          const at = q.position(i, p);
+          if (at === undefined) continue;
+          position += at;
+          end += await this.log.endOffset(q.sources[i]!.topic, p).catch(() => at);
+        }
+        byPartition[String(p)] = { position, end };
+      }
+      this.lags[q.id] = byPartition;
+    }
+  }
 
   /** @internal */
   nextQueryId(prefix: string, sink?: string): string {
@@ -492,6 +673,7 @@ export class Engine {
       registry: this.registry,
       views: this.views,
       properties: Object.fromEntries(this.properties),
+      ...(this.opts.cluster ? { route: (table: DataSource, key: unknown) => this.pullRoute(table, key) } : {}),
       register: (query, handle) => {
         this.transients.set(query.id, { query, handle });
         this.schedulePump();

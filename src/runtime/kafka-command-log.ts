@@ -11,10 +11,15 @@ const REPLAY_TIMEOUT_MS = 60_000;
  * so every server of the service replays the same statements at start.
  */
 export class KafkaCommandLog implements CommandStore {
+  /** Offsets of the commands this server appended and {@link poll} has not passed yet. */
+  private readonly own = new Set<number>();
+
   private constructor(
     private readonly log: Log,
     readonly topic: string,
     readonly commands: Command[],
+    /** The next command-topic offset {@link poll} reads. */
+    private next: number,
   ) {}
 
   /** The command topic's name for a service id. */
@@ -37,25 +42,49 @@ export class KafkaCommandLog implements CommandStore {
         continue;
       }
       for (const r of batch) {
-        if (r.value === null) continue;
-        try {
-          const c = JSON.parse(r.value.toString('utf8')) as Partial<Command>;
-          if (typeof c.sql === 'string') commands.push({ seq: commands.length, sql: c.sql, properties: c.properties ?? {} });
-        } catch {
-          // not a command record: skipped, as ksqlDB skips records it cannot deserialize
-        }
+        const c = parseCommand(r.value);
+        if (c !== undefined) commands.push({ seq: commands.length, sql: c.sql, properties: c.properties });
       }
       offset = batch[batch.length - 1]!.offset + 1;
     }
-    return new KafkaCommandLog(log, topic, commands);
+    return new KafkaCommandLog(log, topic, commands, end);
   }
 
   async append(sql: string, properties: Readonly<Record<string, string>>): Promise<Command> {
     const cmd: Command = { seq: this.commands.length, sql, properties };
-    await this.log.append(this.topic, 0, [{ key: null, value: Buffer.from(JSON.stringify(cmd)), timestamp: Date.now() }]);
+    const offset = await this.log.append(this.topic, 0, [{ key: null, value: Buffer.from(JSON.stringify(cmd)), timestamp: Date.now() }]);
+    this.own.add(offset);
     this.commands.push(cmd);
     return cmd;
   }
 
+  async poll(): Promise<readonly Command[]> {
+    const out: Command[] = [];
+    for (;;) {
+      const batch = await this.log.read(this.topic, 0, this.next, 1_000);
+      if (batch.length === 0) return out;
+      for (const r of batch) {
+        if (this.own.delete(r.offset)) continue;
+        const c = parseCommand(r.value);
+        if (c === undefined) continue;
+        const cmd: Command = { seq: this.commands.length, sql: c.sql, properties: c.properties };
+        this.commands.push(cmd);
+        out.push(cmd);
+      }
+      this.next = batch[batch.length - 1]!.offset + 1;
+    }
+  }
+
   close(): void {}
+}
+
+/** A command record's statement and properties; undefined for anything else (skipped, as ksqlDB skips records it cannot deserialize). */
+function parseCommand(value: Buffer | null): { sql: string; properties: Readonly<Record<string, string>> } | undefined {
+  if (value === null) return undefined;
+  try {
+    const c = JSON.parse(value.toString('utf8')) as Partial<Command>;
+    return typeof c.sql === 'string' ? { sql: c.sql, properties: c.properties ?? {} } : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -32,5 +32,7 @@ export interface ServerEngine {
   readonly commandSequenceNumber: number;
   readonly queries: ReadonlyMap<string, PersistentQueryView>;
   readonly processingLog: readonly ProcessingLogEntry[];
+  /** Kafka mode: every server of the service, as `/clusterStatus`'s `clusterStatus` (undefined: a single embedded server). */
+  clusterStatus?(): Record<string, unknown> | undefined;
   readonly log: Log;
 }

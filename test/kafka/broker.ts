@@ -286,3 +286,63 @@ export async function restartBroker(): Promise<void> {
   }
   await waitForBroker();
 }
+
+/**
+ * Everything in a topic up to its end at the time of the call, read by a plain kafkajs consumer
+ * (read_committed unless `readUncommitted`): transaction markers and aborted records count as read.
+ */
+export async function readToEnd(topic: string, opts: { readUncommitted?: boolean; timeoutMs?: number } = {}): Promise<ConsumedMessage[]> {
+  const kafka = kafkaClient('sluice-test-reader');
+  const admin = kafka.admin();
+  await admin.connect();
+  let ends: Map<number, number>;
+  try {
+    ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+  const consumer = kafka.consumer({ groupId: `sluice-test-${uniqueTopic('reader')}`, maxWaitTimeInMs: 100, allowAutoTopicCreation: false, readUncommitted: opts.readUncommitted ?? false });
+  const received: ConsumedMessage[] = [];
+  const seen = new Map<number, number>();
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const check = () => {
+    for (const [p, end] of ends) if ((seen.get(p) ?? -1) + 1 < end) return;
+    finish();
+  };
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      seen.set(payload.partition, Math.max(seen.get(payload.partition) ?? -1, Number(payload.lastOffset)));
+      check();
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    check();
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        received.push({
+          topic,
+          partition,
+          offset: message.offset,
+          timestamp: message.timestamp,
+          key: message.key === null ? null : message.key.toString('utf8'),
+          value: message.value === null ? null : message.value.toString('utf8'),
+          keyBytes: message.key,
+          valueBytes: message.value,
+          headers: message.headers ?? {},
+        });
+        seen.set(partition, Math.max(seen.get(partition) ?? -1, Number(message.offset)));
+      },
+    });
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`readToEnd(${topic}): not at the end within ${timeoutMs} ms (${JSON.stringify([...seen])} of ${JSON.stringify([...ends])})`)), timeoutMs);
+    });
+    await Promise.race([done, timeout]);
+    return received;
+  } finally {
+    clearTimeout(timer);
+    await consumer.disconnect();
+  }
+}

@@ -93,7 +93,7 @@ export class KafkaLog implements Log {
     return `_sluice-${this.options.serviceId}-${group}`;
   }
 
-  async createTopic(name: string, partitions: number, options?: { readonly compacted?: boolean }): Promise<void> {
+  async createTopic(name: string, partitions: number, options?: { readonly compacted?: boolean; readonly retentionMs?: number }): Promise<void> {
     if (await this.topic(name)) return;
     try {
       await this.admin.createTopics({
@@ -103,7 +103,11 @@ export class KafkaLog implements Log {
             topic: name,
             numPartitions: partitions,
             replicationFactor: this.options.replicationFactor ?? 1,
-            configEntries: options?.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+            configEntries: [
+              ...(options?.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+              // Retention applies to closed segments: roll them often enough for it to matter.
+              ...(options?.retentionMs !== undefined ? [{ name: 'retention.ms', value: String(options.retentionMs) }, { name: 'segment.ms', value: String(Math.max(60_000, Math.floor(options.retentionMs / 4))) }] : []),
+            ],
           },
         ],
       });
@@ -189,6 +193,29 @@ export class KafkaLog implements Log {
     return reader.read(partition, offset, max);
   }
 
+  /**
+   * A transactional producer for `transactionalId` (exactly_once_v2): connecting
+   * fences any earlier producer with the same id and aborts its open transaction.
+   */
+  async transactionalWriter(transactionalId: string): Promise<TransactionalWriter> {
+    const producer = this.kafka.producer({
+      transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 30_000,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 },
+    });
+    try {
+      await producer.connect();
+    } catch (e) {
+      await bounded(producer.disconnect());
+      throw new ExecutionError(`Could not start the transactional producer '${transactionalId}': ${(e as Error).message}`);
+    }
+    return new TransactionalWriter(producer, transactionalId, (t) => this.notify(t), (g) => this.groupId(g));
+  }
+
   async endOffset(topic: string, partition: number): Promise<number> {
     const offsets = await this.retrying(`reading the end offsets of '${topic}'`, () => this.admin.fetchTopicOffsets(topic));
     const p = offsets.find((o) => o.partition === partition);
@@ -266,6 +293,96 @@ export class KafkaLog implements Log {
   private notify(topic: string): void {
     for (const l of this.listeners) l(topic);
   }
+}
+
+/** One record of a transaction: where it goes and what it is. */
+export interface TransactionRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly record: NewRecord;
+}
+
+/** A position committed with a transaction (Kafka's sendOffsets): `group` as the engine names it. */
+export interface TransactionOffset {
+  readonly group: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/**
+ * One transactional producer: each {@link commit} writes its records and group
+ * offsets in one Kafka transaction, visible to read_committed consumers (Sluice's
+ * readers are) only once committed. A fenced producer (another with its
+ * transactional id started) fails with {@link ProducerFencedError}.
+ */
+export class TransactionalWriter {
+  constructor(
+    private readonly producer: Producer,
+    readonly transactionalId: string,
+    private readonly notify: (topic: string) => void,
+    private readonly groupId: (group: string) => string,
+  ) {}
+
+  /** Commits records and offsets atomically; resolves with the highest base offset written per `topic\u0000partition`. */
+  async commit(records: readonly TransactionRecord[], offsets: readonly TransactionOffset[]): Promise<Map<string, number>> {
+    const bases = new Map<string, number>();
+    const tx = await this.producer.transaction();
+    try {
+      // One send per topic/partition run and ~512 KiB, in order.
+      let i = 0;
+      while (i < records.length) {
+        const { topic, partition } = records[i]!;
+        const messages: Message[] = [];
+        let bytes = 0;
+        while (i < records.length && records[i]!.topic === topic && records[i]!.partition === partition && bytes < MAX_REQUEST_BYTES) {
+          const r = records[i]!.record;
+          messages.push({ key: r.key, value: r.value, timestamp: String(Math.trunc(r.timestamp)), partition, headers: toKafkaHeaders(r.headers) });
+          bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0) + 64;
+          i++;
+        }
+        const meta = await tx.send({ topic, acks: -1, messages });
+        const base = Number(meta[0]?.baseOffset ?? -1);
+        const k = `${topic}\u0000${partition}`;
+        if (base > (bases.get(k) ?? -1)) bases.set(k, base);
+      }
+      const byGroup = new Map<string, Map<string, { partition: number; offset: string }[]>>();
+      for (const o of offsets) {
+        const g = byGroup.get(o.group) ?? new Map<string, { partition: number; offset: string }[]>();
+        byGroup.set(o.group, g);
+        const parts = g.get(o.topic) ?? [];
+        g.set(o.topic, parts);
+        parts.push({ partition: o.partition, offset: String(o.offset) });
+      }
+      for (const [group, topics] of byGroup) {
+        await tx.sendOffsets({ consumerGroupId: this.groupId(group), topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
+      }
+      await tx.commit();
+    } catch (e) {
+      await tx.abort().catch(() => undefined);
+      if (isFenced(e)) throw new ProducerFencedError(`Transactional producer '${this.transactionalId}' was fenced: another server took its partition over (${(e as Error).message})`);
+      throw new ExecutionError(`Kafka transaction of '${this.transactionalId}' failed: ${(e as Error).message}`);
+    }
+    for (const k of bases.keys()) this.notify(k.slice(0, k.indexOf('\u0000')));
+    return bases;
+  }
+
+  async close(): Promise<void> {
+    await bounded(this.producer.disconnect());
+  }
+}
+
+/** A transactional producer lost its transactional id to a newer producer. */
+export class ProducerFencedError extends ExecutionError {}
+
+/** Whether a kafkajs error (or one it wraps) says the producer was fenced. */
+function isFenced(e: unknown): boolean {
+  for (let x = e as { type?: unknown; message?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; x && depth < 5; depth++) {
+    const text = `${String(x.type ?? '')} ${String(x.message ?? '')}`;
+    if (/FENCED|INVALID_PRODUCER_EPOCH|producer.*epoch|fenced/i.test(text)) return true;
+    x = (x.cause ?? x.originalError) as typeof x;
+  }
+  return false;
 }
 
 function toKafkaHeaders(headers: NewRecord['headers']): IHeaders | undefined {

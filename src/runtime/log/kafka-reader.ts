@@ -92,7 +92,8 @@ export class TopicReader {
     const deadline = Date.now() + ARRIVAL_WAIT_MS;
     for (;;) {
       const got = this.take(partition, w, offset, max);
-      if (got.length > 0 || offset >= w.high || this.closed || Date.now() >= deadline) return got;
+      // Empty with the window past `offset`: only markers or aborted records lie between, nothing to wait for.
+      if (got.length > 0 || offset >= w.high || offset < w.next || this.closed || Date.now() >= deadline) return got;
       await w.waitForRecords(deadline - Date.now());
     }
   }
@@ -134,6 +135,10 @@ export class TopicReader {
           if (w !== undefined && w.next >= 0) this.consumer.seek({ topic: this.topic, partition: p, offset: String(w.next) });
         }
       });
+      // Batches that held only transaction markers or aborted records never reach onBatch, but their
+      // offsets are consumed: move the window past them, or a read there would wait for records that
+      // will never come (a transactional topic ends with a commit marker).
+      this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => this.onEmptyBatch(payload.partition, payload.batchSize, payload.lastOffset));
       await this.consumer.connect();
       await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
       await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: (p) => this.onBatch(p) });
@@ -166,6 +171,15 @@ export class TopicReader {
       this.consumer.pause([{ topic: this.topic, partitions: [batch.partition] }]);
     }
     if (added > 0) this.onRecords(this.topic);
+  }
+
+  private onEmptyBatch(partition: number, size: number, lastOffset: string): void {
+    const w = this.windows[partition];
+    if (size > 0 || w === undefined || w.next < 0) return;
+    const last = Number(lastOffset);
+    if (!Number.isFinite(last) || last + 1 <= w.next) return;
+    w.next = last + 1;
+    w.wake();
   }
 
   private resume(partition: number, w: PartitionWindow): void {

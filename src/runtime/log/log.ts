@@ -31,7 +31,8 @@ export interface TopicInfo {
  * complete asynchronously.
  */
 export interface Log {
-  createTopic(name: string, partitions: number, options?: { readonly compacted?: boolean }): Promise<void>;
+  /** `retentionMs`: how long records are kept (Kafka's retention.ms; embedded logs keep everything). */
+  createTopic(name: string, partitions: number, options?: { readonly compacted?: boolean; readonly retentionMs?: number }): Promise<void>;
   topic(name: string): Promise<TopicInfo | undefined>;
   listTopics(): Promise<readonly TopicInfo[]>;
   deleteTopic(name: string): Promise<void>;

@@ -49,6 +49,16 @@ export class MaterializedTable {
     this.complete = true;
   }
 
+  /**
+   * Forgets the contents: the next pull query refills the view from the topic (after
+   * this server took partitions over, rows other servers wrote meanwhile are missing).
+   */
+  invalidate(): void {
+    if (this.pending) return; // a rebuild in progress reads the topic anyway
+    this.complete = false;
+    this.rows = new Map();
+  }
+
   /** The row of one (unwindowed) key, if present. */
   get(key: readonly unknown[]): MaterializedRow | undefined {
     return this.rows.get(rowKey(key, null));

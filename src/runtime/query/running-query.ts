@@ -3,6 +3,7 @@ import type { LogicalPlan } from '../../planner/logical-plan.js';
 import type { PhysicalPlan } from '../../planner/physical-plan.js';
 import type { Log } from '../log/log.js';
 import type { KeyValueStore } from '../state/store.js';
+import { PartitionLostError, type PartitionTasks } from './partition-tasks.js';
 import type { Topology } from './topology.js';
 
 /**
@@ -23,6 +24,8 @@ export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
 export interface Checkpoint {
   readonly positions: number[][];
   readonly sinkEnds: Record<string, number>;
+  /** Kafka mode: per partition, the changelog offset the local state includes (restores start there). */
+  readonly changelogEnds?: readonly number[];
 }
 
 /** How a query persists its progress; absent = positions only in the log's committed offsets. */
@@ -51,22 +54,40 @@ export class RunningQuery {
     /** Every source the query reads, in the order of `topology.sources`. */
     readonly sources: readonly DataSource[],
     readonly sink: DataSource | undefined,
-    private readonly topology: Topology,
+    private topology: Topology,
     readonly stores: readonly KeyValueStore<unknown>[],
     private readonly durability?: Durability,
+    /** Kafka mode: the partitions this server processes, restores and transactional commits. */
+    readonly tasks?: PartitionTasks,
+    /** Builds fresh operators over the same stores (after a restore changed them underneath). */
+    private readonly rebuildTopology?: () => Topology,
+    /** Called after state was restored from a changelog (e.g. the pull-query view must be refilled). */
+    private readonly onRestored?: () => void,
   ) {}
+
+  /** Kafka mode: partitions this server is processing now (acquired and not released). */
+  readonly active = new Set<number>();
 
   /** End offset of every sink partition written, as `topic\u0000partition`. */
   private readonly sinkEnds: Record<string, number> = {};
+
+  /** Read position of source `i` in partition `p` (undefined before init or past its partitions). */
+  position(i: number, p: number): number | undefined {
+    return this.positions[i]?.[p];
+  }
 
   /** The first (left-most) source. */
   get source(): DataSource {
     return this.sources[0]!;
   }
 
-  /** Consumer group of the i-th source (distinct when a query reads one topic twice). */
+  /** Consumer group of a query's i-th source (distinct when a query reads one topic twice). */
+  static groupName(queryId: string, i: number): string {
+    return i === 0 ? queryId : `${queryId}#${i}`;
+  }
+
   private group(i: number): string {
-    return i === 0 ? this.id : `${this.id}#${i}`;
+    return RunningQuery.groupName(this.id, i);
   }
 
   /** Sets where reading starts: committed positions, else beginning or end. */
@@ -98,6 +119,7 @@ export class RunningQuery {
   /** One round over all sources and partitions; resolves true if any record was processed. */
   async step(log: Log): Promise<boolean> {
     if (this.state !== 'RUNNING') return false;
+    if (this.tasks) return this.stepTasks(log, this.tasks);
     let progressed = false;
     for (let i = 0; i < this.sources.length; i++) {
       const topic = this.sources[i]!.topic;
@@ -118,10 +140,71 @@ export class RunningQuery {
     return progressed;
   }
 
+  /**
+   * Kafka mode: one round over the partitions this server owns. A partition newly
+   * owned is restored first; each batch commits through the tasks (changelog, sink
+   * and positions) before the local checkpoint.
+   */
+  private async stepTasks(log: Log, tasks: PartitionTasks): Promise<boolean> {
+    let progressed = false;
+    let count = 0;
+    for (const pos of this.positions) count = Math.max(count, pos.length);
+    for (let p = 0; p < count; p++) {
+      if (!tasks.owns(p)) {
+        if (this.active.delete(p)) await tasks.release(p);
+        continue;
+      }
+      if (!this.active.has(p)) await this.acquire(tasks, p);
+      for (let i = 0; i < this.sources.length; i++) {
+        const pos = this.positions[i]!;
+        if (p >= pos.length) continue;
+        const records = await log.read(this.sources[i]!.topic, p, pos[p]!, BATCH);
+        if (records.length === 0) continue;
+        progressed = true;
+        this.topology.sources[i]!.processBatch(records, p);
+        pos[p] = records[records.length - 1]!.offset + 1;
+        const pending = this.topology.pending.splice(0);
+        try {
+          await tasks.commit(p, pending, this.positions.map((x) => x[p] ?? 0));
+        } catch (e) {
+          if (!(e instanceof PartitionLostError)) throw e;
+          // Another server owns p now: drop what this batch did and restore p if it comes back.
+          this.active.delete(p);
+          await tasks.release(p);
+          this.restart();
+          break;
+        }
+        await this.checkpoint();
+      }
+    }
+    return progressed;
+  }
+
+  /** Restores partition `p` from the changelog and continues from the positions it records. */
+  private async acquire(tasks: PartitionTasks, p: number): Promise<void> {
+    const restored = await tasks.acquire(p);
+    if (restored) restored.forEach((offset, i) => {
+      const pos = this.positions[i];
+      if (pos && p < pos.length) pos[p] = offset;
+    });
+    this.active.add(p);
+    // Operators index their stores when built: give them fresh ones over the restored state.
+    this.restart();
+    await this.checkpoint();
+  }
+
+  /** Rebuilds the operators over the stores (their in-memory indexes and caches start again). */
+  private restart(): void {
+    this.topology.pending.length = 0;
+    if (this.rebuildTopology) this.topology = this.rebuildTopology();
+    this.onRestored?.();
+  }
+
   /** Commits state, positions and sink ends together (one store batch when durable). */
   private async checkpoint(): Promise<void> {
     if (this.durability) {
-      this.durability.checkpoints.put('checkpoint', { positions: this.positions.map((p) => [...p]), sinkEnds: { ...this.sinkEnds } });
+      const changelogEnds = this.tasks?.changelogEnds();
+      this.durability.checkpoints.put('checkpoint', { positions: this.positions.map((p) => [...p]), sinkEnds: { ...this.sinkEnds }, ...(changelogEnds ? { changelogEnds: [...changelogEnds] } : {}) });
       await this.durability.flush();
       return;
     }

@@ -19,6 +19,7 @@ import { MemoryStore } from '../state/store.js';
 import type { TransientQuery } from '../transient-query.js';
 import { RunningQuery } from './running-query.js';
 import { buildTopology } from './topology.js';
+import { FORWARDED_PROPERTY, forwardPull } from '../cluster/pull-forwarding.js';
 import { PullCollector, PushTerminal, TransientHandle } from './transient.js';
 
 /** Something the engine's pump can advance: a running query or a PRINT. */
@@ -38,6 +39,11 @@ export interface TransientContext {
   /** Materialized views of tables written by persistent queries. */
   readonly views: ReadonlyMap<string, MaterializedTable>;
   readonly properties: Readonly<Record<string, string>>;
+  /**
+   * Kafka mode: the REST endpoint of the server that owns a table's key, when it is
+   * not this one (pull queries by key are forwarded there); undefined = answer here.
+   */
+  readonly route?: (table: DataSource, key: unknown) => Promise<string | undefined>;
   /** Adds a push query to the engine's pump until its handle closes. */
   register(query: Steppable, handle: TransientHandle): void;
   unregister(id: string): void;
@@ -63,6 +69,11 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
   const id = isPush ? `transient_${first.name}_${shortId()}` : `query_${Date.now()}_${shortId()}`;
   const columns = planned.output.value.map((c) => ({ name: c.name, type: c.type }));
   const keyColumns = isPush ? [] : first.schema.key.map((c) => c.name).filter((n) => columns.some((c) => c.name === n));
+  if (!isPush && ctx.route && ctx.properties[FORWARDED_PROPERTY] === undefined && planned.sources.length === 1 && !first.window) {
+    const keyed = keyLookup(q.where, first);
+    const owner = keyed?.length === 1 ? await ctx.route(first, keyed[0]) : undefined;
+    if (owner !== undefined) return forwardPull(owner, stmt.text, ctx.properties, id, columns, keyColumns);
+  }
   const handle = new TransientHandle(id, isPush ? 'push' : 'pull', columns, keyColumns, () => ctx.unregister(id));
   const physical = toPhysical(planned.plan);
   const collector = new PullCollector(planned.isTable);

@@ -91,9 +91,9 @@ function reviver(_key: string, v: unknown): unknown {
  * entries read from disk stay encoded until first accessed, then move to the
  * decoded Map. `put`/`delete` change memory and mark the key dirty, and `flush`
  * writes the dirty keys' current values (or deletions) in one `db.batch`.
- * Invariants: a key is in at most one of the two Maps, a dirty key is never
- * still encoded, and the database holds the memory content as of the last
- * completed flush.
+ * Invariants: a key is in at most one of the two Maps, a dirty key is still
+ * encoded only when it was restored from a changelog and not read since, and the
+ * database holds the memory content as of the last completed flush.
  */
 export class LevelStore<V> implements KeyValueStore<V> {
   private readonly map = new Map<string, V>();
@@ -153,6 +153,33 @@ export class LevelStore<V> implements KeyValueStore<V> {
     }
   }
 
+  /**
+   * The dirty keys' current values, encoded (null = deleted), keyed as in the
+   * database (`name\x00key`), without clearing them: what a Kafka-mode query
+   * writes to its changelog before the local flush.
+   */
+  pendingChanges(out: { key: string; value: string | null }[]): void {
+    const prefix = this.name + '\u0000';
+    for (const key of this.dirty) {
+      if (this.map.has(key)) out.push({ key: prefix + key, value: encodeValue(this.map.get(key)) });
+      else {
+        const text = this.encoded.get(key);
+        out.push({ key: prefix + key, value: text ?? null });
+      }
+    }
+  }
+
+  /**
+   * Sets one key to an encoded value (null deletes it) read from a changelog, and
+   * marks it dirty so the next flush writes it to the database.
+   */
+  restoreEncoded(key: string, text: string | null): void {
+    this.map.delete(key);
+    if (text === null) this.encoded.delete(key);
+    else this.encoded.set(key, text);
+    this.dirty.add(key);
+  }
+
   /** @internal Moves the dirty keys' writes into `ops`; returns the keys taken. */
   takeOps(ops: Op[]): Set<string> {
     const taken = this.dirty;
@@ -160,7 +187,10 @@ export class LevelStore<V> implements KeyValueStore<V> {
     const prefix = this.name + '\u0000';
     for (const key of taken) {
       if (this.map.has(key)) ops.push({ type: 'put', key: prefix + key, value: encodeValue(this.map.get(key)) });
-      else ops.push({ type: 'del', key: prefix + key });
+      else {
+        const text = this.encoded.get(key); // restored from a changelog, not decoded yet
+        ops.push(text === undefined ? { type: 'del', key: prefix + key } : { type: 'put', key: prefix + key, value: text });
+      }
     }
     return taken;
   }

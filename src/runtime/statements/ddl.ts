@@ -92,7 +92,7 @@ export async function dropSource(e: Engine, s: Extract<Statement, { kind: 'DropS
   if (readers.length > 0) {
     throw new PlanError(`Cannot drop ${source.name}.\nThe following queries read from this source: [${readers.map((q) => q.id).join(', ')}].\nYou need to terminate them before dropping ${source.name}.`, s.pos);
   }
-  for (const q of queriesWriting(e, source.name)) e.queries.delete(q.id);
+  for (const q of queriesWriting(e, source.name)) e.removeQuery(q.id);
   e.catalog.dropSource(source.name);
   e.views.delete(source.name);
   if (s.deleteTopic) await e.log.deleteTopic(source.topic);

@@ -25,15 +25,13 @@ export function queriesWriting(e: Engine, name: string): QueryInfo[] {
 
 export function terminate(e: Engine, s: Extract<Statement, { kind: 'Terminate' }>): StatementResult {
   if (s.queryId === undefined) {
-    for (const q of e.queries.values()) q.state = 'TERMINATED';
-    e.queries.clear();
+    for (const q of [...e.queries.values()]) e.removeQuery(q.id);
     return { kind: 'Message', statementText: s.text, message: 'All queries terminated.' };
   }
   const id = s.queryId.toUpperCase();
   const q = e.queries.get(id) ?? e.queries.get(s.queryId);
   if (!q) throw new PlanError(`Unknown queryId: ${s.queryId}`, s.pos);
-  q.state = 'TERMINATED';
-  e.queries.delete(q.id);
+  e.removeQuery(q.id);
   return { kind: 'Message', statementText: s.text, message: 'Query terminated.' };
 }
 

@@ -19,7 +19,8 @@ import { WithProperties, parseDelimiter } from '../../planner/with-properties.js
 import { compile } from '../expr/compile.js';
 import { RunningQuery, type Checkpoint } from '../query/running-query.js';
 import { writeRow } from '../json-writes.js';
-import { buildTopology } from '../query/topology.js';
+import { buildTopology, type TopologyContext } from '../query/topology.js';
+import type { PartitionTasks } from '../query/partition-tasks.js';
 import { MemoryStore, type KeyValueStore } from '../state/store.js';
 import type { StatementResult } from '../statement-result.js';
 import type { Engine } from '../engine.js';
@@ -80,7 +81,7 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
   };
   checkFormats(e, sink, s.pos);
   if (existing && s.orReplace) {
-    for (const q of queriesWriting(e, existing.name)) e.queries.delete(q.id);
+    for (const q of queriesWriting(e, existing.name)) e.removeQuery(q.id);
   }
   const fromInfo = await e.log.topic(from.topic);
   const partitions = props.int('PARTITIONS') ?? fromInfo?.partitions ?? 1;
@@ -144,22 +145,44 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
     view = new MaterializedTable();
     e.views.set(sink.name, view);
   }
-  const topology = buildTopology(physical, {
+  const byName = new Map<string, KeyValueStore<unknown>>();
+  const context: TopologyContext = {
     queryId,
     log: e.logger,
     sinkPartitions: info?.partitions ?? partitions,
     registry: e.registry,
     view,
+    // The same store instance for a name on every build (the topology is rebuilt after a restore).
     store: <V>(name: string) => {
-      const st = (e.opts.storeFactory?.(queryId, name) ?? new MemoryStore<unknown>()) as KeyValueStore<V>;
-      stores.push(st as KeyValueStore<unknown>);
-      return st;
+      let st = byName.get(name);
+      if (!st) {
+        st = e.opts.storeFactory?.(queryId, name) ?? new MemoryStore<unknown>();
+        byName.set(name, st);
+        stores.push(st);
+      }
+      return st as KeyValueStore<V>;
     },
-  });
-  const durability = e.opts.flushStores && e.opts.storeFactory
-    ? { checkpoints: e.opts.storeFactory(queryId, '__checkpoint') as KeyValueStore<Checkpoint>, flush: e.opts.flushStores }
-    : undefined;
-  const q = new RunningQuery(queryId, text, logical, physical, planned.sources, sink, topology, stores, durability);
+  };
+  const topology = buildTopology(physical, context);
+  const checkpoints = e.opts.flushStores && e.opts.storeFactory ? (e.opts.storeFactory(queryId, '__checkpoint') as KeyValueStore<Checkpoint>) : undefined;
+  const durability = checkpoints && e.opts.flushStores ? { checkpoints, flush: e.opts.flushStores } : undefined;
+  let tasks: PartitionTasks | undefined;
+  if (e.opts.cluster) {
+    // Kafka mode: partition p of every source is task p; the changelog and ownership are per task.
+    let count = 1;
+    for (const src of planned.sources) count = Math.max(count, (await e.log.topic(src.topic))?.partitions ?? 1);
+    const guarantee = (e.properties.get('processing.guarantee') ?? e.properties.get('ksql.streams.processing.guarantee') ?? 'at_least_once').toLowerCase();
+    tasks = await e.opts.cluster.tasksFor({
+      queryId,
+      physical,
+      sources: planned.sources.map((src, i) => ({ topic: src.topic, group: RunningQuery.groupName(queryId, i) })),
+      stores,
+      partitions: count,
+      exactlyOnce: guarantee === 'exactly_once_v2' || guarantee === 'exactly_once',
+      changelogEnds: checkpoints?.get('checkpoint')?.changelogEnds,
+    });
+  }
+  const q = new RunningQuery(queryId, text, logical, physical, planned.sources, sink, topology, stores, durability, tasks, () => buildTopology(physical, context), () => view?.invalidate());
   const reset = (e.properties.get('auto.offset.reset') ?? e.properties.get('ksql.streams.auto.offset.reset') ?? 'latest').toLowerCase();
   await q.init(e.log, reset === 'earliest');
   e.queries.set(queryId, q);

@@ -42,6 +42,8 @@ export function registerInfoRoutes(app: FastifyInstance, ctx: ServerContext): vo
   });
 
   app.get('/clusterStatus', async (req, reply) => {
+    const cluster = ctx.engine.clusterStatus?.();
+    if (cluster) return sendJson(req, reply, 200, { clusterStatus: cluster });
     const now = Date.now();
     const activeStandbyPerQuery: Record<string, unknown> = {};
     for (const q of ctx.engine.queries.values()) {

@@ -1,0 +1,69 @@
+import { assertNever } from '../../common/assert.js';
+import type { PhysicalPlan, PhysicalStep } from '../../planner/physical-plan.js';
+import type { TypedExpression } from '../../planner/typed-expression.js';
+
+/**
+ * Whether a query's partitions can be processed by different servers: true when
+ * every record's effect depends only on its own partition's records and on state
+ * kept in changelogged stores. That holds for stateless queries and for
+ * aggregations grouped by (at least) every key column of their source with only
+ * filters in between, so equal group keys stay in one partition. Everything else
+ * runs on one server of the service: joins and suppression keep their state in
+ * memory, and a grouping by other columns would need a repartition topic, which
+ * Sluice does not write yet.
+ */
+export function partitionsIndependent(plan: PhysicalPlan): boolean {
+  const steps = plan.steps;
+  for (const step of steps) if (!stepIndependent(step, steps)) return false;
+  return true;
+}
+
+function stepIndependent(step: PhysicalStep, steps: readonly PhysicalStep[]): boolean {
+  switch (step.kind) {
+    case 'StreamSource':
+    case 'TableSource':
+    case 'StreamFilter':
+    case 'TableFilter':
+    case 'StreamFlatMap':
+    case 'StreamSelect':
+    case 'TableSelect':
+    case 'StreamSink':
+    case 'TableSink':
+      return true;
+    case 'StreamSelectKey':
+      // Re-keying is fine while nothing downstream keeps state (checked at that step).
+      return true;
+    case 'StreamAggregate':
+    case 'TableAggregate':
+    case 'StreamWindowedAggregate':
+      return groupsBySourceKey(step.groupBy, step.inputs[0]!, steps);
+    case 'TableSuppress':
+    case 'StreamStreamJoin':
+    case 'StreamTableJoin':
+    case 'TableTableJoin':
+    case 'ForeignKeyTableTableJoin':
+      return false;
+    default:
+      return assertNever(step, 'physical step');
+  }
+}
+
+/** The grouping names every key column of the source it reads, through filters only. */
+function groupsBySourceKey(groupBy: readonly TypedExpression[], input: number, steps: readonly PhysicalStep[]): boolean {
+  let i = input;
+  for (;;) {
+    const s = steps[i];
+    if (s === undefined) return false;
+    if (s.kind === 'StreamFilter' || s.kind === 'TableFilter') {
+      i = s.inputs[0]!;
+      continue;
+    }
+    if (s.kind !== 'StreamSource' && s.kind !== 'TableSource') return false;
+    const keyCount = s.source.schema.key.length;
+    if (keyCount === 0) return false;
+    for (let k = 0; k < keyCount; k++) {
+      if (!groupBy.some((g) => g.kind === 'Column' && g.index === k)) return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Real `sluice server --bootstrap-servers` processes for the Kafka-mode tests: start several
+ * servers of one service, talk to them over REST, kill them (SIGTERM or SIGKILL), and stop
+ * whatever is left after each test (`stopAll` in afterEach).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KAFKA_BROKER } from './broker.js';
+
+const BIN = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
+
+/** One running server process. */
+export interface SluiceProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly dataDir: string;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** Sends a signal and waits for the process to exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+const running: SluiceProcess[] = [];
+const dirs: string[] = [];
+
+/** A fresh, empty data directory (removed by {@link stopAll}). */
+export function freshDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-kafka-server-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** Starts a server of `service` on a free port; resolves once it listens. */
+export async function startSluice(service: string, opts: { dataDir?: string; config?: Record<string, string> } = {}): Promise<SluiceProcess> {
+  const dataDir = opts.dataDir ?? freshDataDir();
+  const args = [BIN, 'server', '--port', '0', '--no-schema-registry', '--data-dir', dataDir, '--bootstrap-servers', KAFKA_BROKER, '--service-id', service];
+  if (opts.config) {
+    const file = join(dataDir, 'server.properties');
+    writeFileSync(file, Object.entries(opts.config).map(([k, v]) => `${k}=${v}`).join('\n'));
+    args.push('--config', file);
+  }
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = () => {
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        child.stdout!.off('data', onData);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  const p: SluiceProcess = {
+    url,
+    child,
+    dataDir,
+    output: () => out,
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+  running.push(p);
+  return p;
+}
+
+/** Stops every server still running (SIGTERM, SIGKILL after 15 s) and removes the data directories. */
+export async function stopAll(): Promise<void> {
+  const stuck: string[] = [];
+  for (const p of running.splice(0)) {
+    if (p.child.exitCode !== null || p.child.signalCode !== null) continue;
+    const exited = new Promise((r) => p.child.once('exit', r));
+    p.child.kill('SIGTERM');
+    const stopped = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 15_000))]);
+    if (!stopped) {
+      p.child.kill('SIGKILL');
+      await exited;
+      stuck.push(p.output().slice(-3000));
+    }
+  }
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  if (stuck.length > 0) throw new Error(`sluice server did not stop within 15 s of SIGTERM; its output:\n${stuck.join('\n---\n')}`);
+}
+
+/** POST /ksql; throws with the body on a non-200 answer. */
+export async function ksql(url: string, sql: string, streamsProperties: Record<string, string> = {}): Promise<any[]> {
+  const res = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: sql, streamsProperties }) });
+  const body = await res.json();
+  if (res.status !== 200) throw new Error(`/ksql ${res.status}: ${JSON.stringify(body)}`);
+  return body as any[];
+}
+
+/** A pull query through /query-stream: the rows (arrays) after the header line. */
+export async function pull(url: string, sql: string): Promise<unknown[][]> {
+  const res = await fetch(`${url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`/query-stream ${res.status}: ${text}`);
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const error = lines.find((l) => l.startsWith('{') && l.includes('"error_code"'));
+  if (error) throw new Error(`/query-stream error: ${error}`);
+  return lines.filter((l) => l.startsWith('[')).map((l) => JSON.parse(l) as unknown[]);
+}
+
+/** One host of GET /clusterStatus. */
+export interface HostStatus {
+  hostAlive: boolean;
+  lastStatusUpdateMs: number;
+  activeStandbyPerQuery: Record<string, { activePartitions: { topic: string; partition: number }[] }>;
+  hostStoreLags: { stateStoreLags: Record<string, { lagByPartition: Record<string, { offsetLag: number }> }> };
+}
+
+/** GET /clusterStatus: hosts by `host:port`. */
+export async function clusterStatus(url: string): Promise<Record<string, HostStatus>> {
+  const res = await fetch(`${url}/clusterStatus`);
+  const body = (await res.json()) as { clusterStatus: Record<string, HostStatus> };
+  if (res.status !== 200) throw new Error(`/clusterStatus ${res.status}: ${JSON.stringify(body)}`);
+  return body.clusterStatus;
+}
+
+/** The partitions of `queryId`'s first source each live host processes, by `host:port`. */
+export async function activePartitions(url: string, queryId: string): Promise<Record<string, number[]>> {
+  const out: Record<string, number[]> = {};
+  for (const [host, s] of Object.entries(await clusterStatus(url))) {
+    if (!s.hostAlive) continue;
+    const parts = s.activeStandbyPerQuery[queryId]?.activePartitions ?? [];
+    out[host] = [...new Set(parts.map((x) => x.partition))].sort((a, b) => a - b);
+  }
+  return out;
+}
+
+/** Polls `f` until it returns a value other than undefined; rejects with `what` and the last error after `timeoutMs`. */
+export async function eventually<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await f();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
