@@ -202,7 +202,7 @@ describe('other statements', () => {
     ['SHOW STREAMS', { kind: 'Show', what: 'STREAMS', extended: false }],
     ['LIST TABLES EXTENDED', { kind: 'Show', what: 'TABLES', extended: true }],
     ['SHOW QUERIES', { kind: 'Show', what: 'QUERIES', extended: false }],
-    ['SHOW ALL TOPICS', { kind: 'Show', what: 'TOPICS', extended: false }],
+    ['SHOW ALL TOPICS', { kind: 'Show', what: 'TOPICS', extended: false, all: true }],
     ['SHOW PROPERTIES', { kind: 'Show', what: 'PROPERTIES', extended: false }],
     ['SHOW FUNCTIONS', { kind: 'Show', what: 'FUNCTIONS', extended: false }],
     ['SHOW TYPES', { kind: 'Show', what: 'TYPES', extended: false }],

@@ -51,7 +51,7 @@ export class AstBuilder extends ExpressionBuilder {
         return id ? { kind: 'Terminate', queryId: this.identifier(id), ...base } : { kind: 'Terminate', ...base };
       }
       case 'show':
-        return { kind: 'Show', what: showWhat(token(sub, 'what')), extended: has(sub, 'EXTENDED'), ...base };
+        return { kind: 'Show', what: showWhat(token(sub, 'what')), extended: has(sub, 'EXTENDED'), ...(has(sub, 'ALL') ? { all: true } : {}), ...base };
       case 'describe':
         return this.describe(sub, base);
       case 'explain': {

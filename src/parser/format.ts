@@ -339,7 +339,7 @@ export function formatStatement(s: Statement): string {
     case 'Terminate':
       return `TERMINATE ${s.queryId !== undefined ? formatIdentifier(s.queryId) : 'ALL'}`;
     case 'Show':
-      return `SHOW ${s.what}${s.extended ? ' EXTENDED' : ''}`;
+      return `SHOW ${s.all ? 'ALL ' : ''}${s.what}${s.extended ? ' EXTENDED' : ''}`;
     case 'Describe':
       return `DESCRIBE ${formatIdentifier(s.name)}${s.extended ? ' EXTENDED' : ''}`;
     case 'DescribeFunction':

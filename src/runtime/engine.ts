@@ -74,6 +74,8 @@ export interface ClusteredQuery {
   readonly partitions: number;
   readonly exactlyOnce: boolean;
   readonly changelogEnds?: readonly number[];
+  /** The aggregation step whose input goes through a repartition topic, if any. */
+  readonly repartitioned?: number;
 }
 
 /**
@@ -83,6 +85,8 @@ export interface ClusteredQuery {
 export interface Cluster {
   readonly membership: Membership;
   tasksFor(q: ClusteredQuery): Promise<PartitionTasks>;
+  /** Name of one of a query's internal topics: `_sluice_<service>_query_<queryId>-<suffix>`. */
+  internalTopic(queryId: string, suffix: string): string;
 }
 
 /** Topic and stream holding the processing log when it is a stream. */

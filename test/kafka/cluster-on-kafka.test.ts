@@ -139,6 +139,41 @@ describeKafka('servers of one service on Kafka', () => {
     expect(a.output()).toMatch(/Restored partition/);
   }, 180_000);
 
+  it('groups by a value column through a repartition topic while two servers split the partitions; exact totals after a SIGKILL', async () => {
+    const service = uniqueTopic('svc').replace(/-/g, '_');
+    const input = uniqueTopic('sales');
+    const sink = uniqueTopic('by-region');
+    await createTopic(input, 4);
+    const a = await startSluice(service);
+    const b = await startSluice(service);
+    await ksql(a.url, `CREATE STREAM sales (k STRING KEY, v INT, region STRING) WITH (kafka_topic='${input}', value_format='JSON');`);
+    await ksql(a.url, `CREATE TABLE by_region WITH (kafka_topic='${sink}') AS SELECT region, COUNT(*) AS n, SUM(v) AS total FROM sales GROUP BY region;`, { 'auto.offset.reset': 'earliest' });
+    await eventually('the partitions split between both servers', async () => {
+      const lists = Object.values(await activePartitions(a.url, 'CTAS_BY_REGION_0'));
+      return lists.length === 2 && lists.every((l) => l.length > 0) ? true : undefined;
+    });
+    const regions = ['north', 'south', 'east', 'west', 'centre'];
+    const sale = (i: number) => ({ key: KEYS[i % KEYS.length]!, value: JSON.stringify({ v: i, region: regions[(i * 7) % regions.length] }) });
+    const total = 2000;
+    for (let chunk = 0; chunk < 20; chunk++) {
+      await produce(input, Array.from({ length: 100 }, (_, i) => sale(chunk * 100 + i)));
+      if (chunk === 8) await b.kill('SIGKILL');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const expected: Record<string, number> = {};
+    const sums: Record<string, number> = {};
+    for (let i = 0; i < total; i++) {
+      const r = regions[(i * 7) % regions.length]!;
+      expected[r] = (expected[r] ?? 0) + 1;
+      sums[r] = (sums[r] ?? 0) + i;
+    }
+    await waitForCounts(sink, expected, false);
+    for (const r of regions) expect(await pull(a.url, `SELECT * FROM by_region WHERE region = '${r}';`)).toEqual([[r, expected[r], sums[r]]]);
+    // The group key's records went through the service's repartition topic for this query.
+    const topics = (await ksql(a.url, 'SHOW ALL TOPICS;'))[0].topics as { name: string }[];
+    expect(topics.map((t) => t.name)).toContain(`_sluice_${service}_query_CTAS_BY_REGION_0-Aggregate-GroupBy-repartition`);
+  }, 180_000);
+
   it('forwards a pull query to the server that owns the key', async () => {
     const service = uniqueTopic('svc').replace(/-/g, '_');
     const input = uniqueTopic('orders');

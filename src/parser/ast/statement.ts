@@ -117,6 +117,8 @@ export interface Show extends StatementBase {
   readonly kind: 'Show';
   readonly what: 'STREAMS' | 'TABLES' | 'QUERIES' | 'TOPICS' | 'PROPERTIES' | 'FUNCTIONS' | 'TYPES' | 'VARIABLES';
   readonly extended: boolean;
+  /** SHOW ALL TOPICS: internal topics too (command topic, changelogs, repartition topics). */
+  readonly all?: boolean;
 }
 
 export interface Describe extends StatementBase {

@@ -65,19 +65,17 @@ export class ChangelogTasks implements PartitionTasks {
   /** Partitions lost to another server: restored from the changelog's beginning if they come back. */
   private readonly lost = new Set<number>();
 
-  private constructor(private readonly o: ChangelogTasksOptions) {
-    this.topic = ChangelogTasks.topicFor(o.serviceId, o.queryId);
+  private constructor(
+    private readonly o: ChangelogTasksOptions,
+    topic: string,
+  ) {
+    this.topic = topic;
     this.ends = Array.from({ length: o.partitions }, (_, p) => o.changelogEnds?.[p] ?? 0);
   }
 
-  /** The changelog topic of a query. */
-  static topicFor(serviceId: string, queryId: string): string {
-    return `_sluice_${serviceId}_query_${queryId}-changelog`;
-  }
-
   /** Creates the query's changelog topic when missing. */
-  static async create(o: ChangelogTasksOptions): Promise<ChangelogTasks> {
-    const tasks = new ChangelogTasks(o);
+  static async create(o: ChangelogTasksOptions & { readonly topic: string }): Promise<ChangelogTasks> {
+    const tasks = new ChangelogTasks(o, o.topic);
     await o.log.createTopic(tasks.topic, o.partitions, { compacted: true });
     return tasks;
   }

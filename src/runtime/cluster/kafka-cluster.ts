@@ -35,12 +35,14 @@ export async function joinCluster(
   });
   return {
     membership,
+    internalTopic: (queryId, suffix) => `_sluice_${serviceId}_query_${queryId}-${suffix}`,
     async tasksFor(q: ClusteredQuery): Promise<PartitionTasks> {
       const levelStores = q.stores.map((s) => {
         if (!(s instanceof LevelStore)) throw new ExecutionError(`Query ${q.queryId}: Kafka mode needs its state in the data directory's stores`);
         return s as LevelStore<unknown>;
       });
       return ChangelogTasks.create({
+        topic: `_sluice_${serviceId}_query_${q.queryId}-changelog`,
         log: kafka,
         membership,
         serviceId,
@@ -49,7 +51,7 @@ export async function joinCluster(
         storeByName: (name) => stores.store(name),
         sources: q.sources,
         partitions: q.partitions,
-        splittable: partitionsIndependent(q.physical),
+        splittable: partitionsIndependent(q.physical, q.repartitioned),
         exactlyOnce: q.exactlyOnce,
         changelogEnds: q.changelogEnds,
         onLog: (message) => console.log(message),

@@ -9,13 +9,32 @@ import type { TypedExpression } from '../../planner/typed-expression.js';
  * aggregations grouped by (at least) every key column of their source with only
  * filters in between, so equal group keys stay in one partition. Everything else
  * runs on one server of the service: joins and suppression keep their state in
- * memory, and a grouping by other columns would need a repartition topic, which
- * Sluice does not write yet.
+ * memory. An aggregation grouped by other columns is independent once its input
+ * is repartitioned by the group key: pass its index as `repartitioned`.
  */
-export function partitionsIndependent(plan: PhysicalPlan): boolean {
+export function partitionsIndependent(plan: PhysicalPlan, repartitioned?: number): boolean {
   const steps = plan.steps;
-  for (const step of steps) if (!stepIndependent(step, steps)) return false;
+  for (let i = 0; i < steps.length; i++) if (i !== repartitioned && !stepIndependent(steps[i]!, steps)) return false;
   return true;
+}
+
+/**
+ * The stream aggregation whose input must go through a repartition topic for the
+ * query's partitions to be independent: the only stateful step of the plan, a
+ * stream GROUP BY (windowed or not) that does not keep its source's key.
+ * Undefined when no repartition is needed or one would not be enough.
+ */
+export function repartitionStep(plan: PhysicalPlan): number | undefined {
+  const steps = plan.steps;
+  let found: number | undefined;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    if ((s.kind === 'StreamAggregate' || s.kind === 'StreamWindowedAggregate') && !groupsBySourceKey(s.groupBy, s.inputs[0]!, steps)) {
+      if (found !== undefined) return undefined;
+      found = i;
+    }
+  }
+  return found !== undefined && partitionsIndependent(plan, found) ? found : undefined;
 }
 
 function stepIndependent(step: PhysicalStep, steps: readonly PhysicalStep[]): boolean {

@@ -71,6 +71,17 @@ export class RunningQuery {
   /** End offset of every sink partition written, as `topic\u0000partition`. */
   private readonly sinkEnds: Record<string, number> = {};
 
+  /** Sources, then the internal topics the query reads (a repartition topic). */
+  get inputCount(): number {
+    return this.sources.length + this.topology.internal.length;
+  }
+
+  /** Topic of input `i` (a source's, or an internal topic's after them). */
+  inputTopic(i: number): string {
+    const n = this.sources.length;
+    return i < n ? this.sources[i]!.topic : this.topology.internal[i - n]!.topic;
+  }
+
   /** Read position of source `i` in partition `p` (undefined before init or past its partitions). */
   position(i: number, p: number): number | undefined {
     return this.positions[i]?.[p];
@@ -93,7 +104,7 @@ export class RunningQuery {
   /** Sets where reading starts: committed positions, else beginning or end. */
   async init(log: Log, fromBeginning: boolean): Promise<void> {
     const cp = this.durability?.checkpoints.get('checkpoint');
-    if (cp && cp.positions.length === this.sources.length) {
+    if (cp && cp.positions.length === this.inputCount) {
       // Undo sink writes the crashed run had not committed, then resume where it had.
       for (const [k, end] of Object.entries(cp.sinkEnds)) {
         const [topic, partition] = k.split('\u0000') as [string, string];
@@ -104,13 +115,14 @@ export class RunningQuery {
       return;
     }
     this.positions = [];
-    for (let i = 0; i < this.sources.length; i++) {
-      const topic = this.sources[i]!.topic;
+    for (let i = 0; i < this.inputCount; i++) {
+      const topic = this.inputTopic(i);
       const n = (await log.topic(topic))?.partitions ?? 1;
       const pos: number[] = [];
       for (let p = 0; p < n; p++) {
         const committed = await log.committed(this.group(i), topic, p);
-        pos.push(committed ?? (fromBeginning ? 0 : await log.endOffset(topic, p)));
+        // An internal topic holds only what this query wrote into it: always from its beginning.
+        pos.push(committed ?? (fromBeginning || i >= this.sources.length ? 0 : await log.endOffset(topic, p)));
       }
       this.positions.push(pos);
     }
@@ -155,13 +167,14 @@ export class RunningQuery {
         continue;
       }
       if (!this.active.has(p)) await this.acquire(tasks, p);
-      for (let i = 0; i < this.sources.length; i++) {
+      for (let i = 0; i < this.inputCount; i++) {
         const pos = this.positions[i]!;
         if (p >= pos.length) continue;
-        const records = await log.read(this.sources[i]!.topic, p, pos[p]!, BATCH);
+        const records = await log.read(this.inputTopic(i), p, pos[p]!, BATCH);
         if (records.length === 0) continue;
         progressed = true;
-        this.topology.sources[i]!.processBatch(records, p);
+        const n = this.sources.length;
+        (i < n ? this.topology.sources[i]! : this.topology.internal[i - n]!).processBatch(records, p);
         pos[p] = records[records.length - 1]!.offset + 1;
         const pending = this.topology.pending.splice(0);
         try {

@@ -5,6 +5,7 @@ import { compile } from '../expr/compile.js';
 import { StreamAggregateOperator, TableAggregateOperator, type AggState } from '../operators/aggregate.js';
 import { ForeignKeyJoinOperator, StreamStreamJoinOperator, StreamTableJoinOperator, TableTableJoinOperator } from '../operators/join.js';
 import type { Operator, ProcessingLogger } from '../operators/record.js';
+import { RepartitionSinkOperator, RepartitionSourceOperator } from '../operators/repartition.js';
 import { SinkOperator, type PendingRecord } from '../operators/sink.js';
 import { SourceOperator } from '../operators/source.js';
 import { FilterOperator, FlatMapOperator, ProjectOperator, SelectKeyOperator } from '../operators/stateless.js';
@@ -27,11 +28,18 @@ export interface TopologyContext {
   readonly registry?: SchemaRegistry;
   /** The materialized view a table sink keeps current. */
   readonly view?: MaterializedTable;
+  /**
+   * Kafka mode: the aggregation step (index) whose input goes through the
+   * repartition topic `topic` of `partitions` partitions (see repartition.ts).
+   */
+  readonly repartition?: { readonly step: number; readonly topic: string; readonly partitions: number };
 }
 
-/** The built operators of one query: feed each `sources[i]`, collect `pending` (sink output). */
+/** The built operators of one query: feed each `sources[i]` (and `internal[j]`), collect `pending` (sink output). */
 export interface Topology {
   readonly sources: readonly SourceOperator[];
+  /** Internal topics the query reads after its sources (a repartition topic), with their operators. */
+  readonly internal: readonly RepartitionSourceOperator[];
   readonly pending: PendingRecord[];
 }
 
@@ -49,12 +57,17 @@ export function buildTopology(plan: PhysicalPlan, ctx: TopologyContext, terminal
   steps.forEach((s, i) => s.inputs.forEach((input, port) => (consumer[input] = { step: i, port })));
   const built: (Built | undefined)[] = steps.map(() => undefined);
   const sources: SourceOperator[] = [];
+  const internal: RepartitionSourceOperator[] = [];
+  // The operator a step's input writes to instead of the step itself (the repartition's write half).
+  const inputOverride = new Map<number, Operator>();
   const downstream = (i: number): Operator => {
     const c = consumer[i];
     if (!c) {
       if (terminal) return terminal;
       throw new InternalError(`physical step ${i} has no consumer`);
     }
+    const over = inputOverride.get(c.step);
+    if (over) return over;
     const b = built[c.step];
     if (!b) throw new InternalError(`physical step ${c.step} built out of order`);
     if ('process' in b) return b;
@@ -65,9 +78,15 @@ export function buildTopology(plan: PhysicalPlan, ctx: TopologyContext, terminal
     const b = buildStep(step, i, steps, ctx, pending, () => downstream(i));
     built[i] = b.op;
     if (b.source) sources.push(b.source);
+    const r = ctx.repartition;
+    if (r?.step === i) {
+      if (!b.op || !('process' in b.op) || !('groupBy' in step)) throw new InternalError(`physical step ${i} (${step.kind}) cannot be repartitioned`);
+      internal.push(new RepartitionSourceOperator(r.topic, b.op, ctx.store<[number, number]>(`${ctx.queryId}-${i}-repartition-seen`), ctx.log, ctx.queryId));
+      inputOverride.set(i, new RepartitionSinkOperator(step.groupBy.map((x) => compile(x)), r.topic, r.partitions, pending));
+    }
   }
   if (sources.length === 0) throw new InternalError('physical plan has no source step');
-  return { sources: sources.reverse(), pending };
+  return { sources: sources.reverse(), internal, pending };
 }
 
 function buildStep(

@@ -45,7 +45,8 @@ export async function show(e: Engine, s: Extract<Statement, { kind: 'Show' }>): 
     case 'QUERIES':
       return { kind: 'Queries', statementText: s.text, queries: [...e.queries.values()].map(queryInfo), extended: s.extended };
     case 'TOPICS':
-      return { kind: 'Topics', statementText: s.text, topics: await e.log.listTopics(), extended: s.extended };
+      // As ksql.hidden.topics: internal topics (names starting with `_`) only with SHOW ALL TOPICS.
+      return { kind: 'Topics', statementText: s.text, topics: (await e.log.listTopics()).filter((t) => s.all || !t.name.startsWith('_')), extended: s.extended };
     case 'PROPERTIES':
       return { kind: 'Properties', statementText: s.text, properties: Object.fromEntries(e.properties), overwritten: [...e.properties.keys()] };
     case 'FUNCTIONS':

@@ -21,6 +21,7 @@ import { RunningQuery, type Checkpoint } from '../query/running-query.js';
 import { writeRow } from '../json-writes.js';
 import { buildTopology, type TopologyContext } from '../query/topology.js';
 import type { PartitionTasks } from '../query/partition-tasks.js';
+import { repartitionStep } from '../cluster/splittable.js';
 import { MemoryStore, type KeyValueStore } from '../state/store.js';
 import type { StatementResult } from '../statement-result.js';
 import type { Engine } from '../engine.js';
@@ -146,7 +147,21 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
     e.views.set(sink.name, view);
   }
   const byName = new Map<string, KeyValueStore<unknown>>();
+  // Kafka mode: partition p of every source is task p; an aggregation by other columns than the
+  // source's key reads its input from a repartition topic of as many partitions.
+  let taskCount = 1;
+  let repartition: TopologyContext['repartition'];
+  if (e.opts.cluster) {
+    for (const src of planned.sources) taskCount = Math.max(taskCount, (await e.log.topic(src.topic))?.partitions ?? 1);
+    const step = repartitionStep(physical);
+    if (step !== undefined) {
+      const topic = e.opts.cluster.internalTopic(queryId, 'Aggregate-GroupBy-repartition');
+      await e.log.createTopic(topic, taskCount);
+      repartition = { step, topic, partitions: taskCount };
+    }
+  }
   const context: TopologyContext = {
+    ...(repartition ? { repartition } : {}),
     queryId,
     log: e.logger,
     sinkPartitions: info?.partitions ?? partitions,
@@ -168,16 +183,14 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
   const durability = checkpoints && e.opts.flushStores ? { checkpoints, flush: e.opts.flushStores } : undefined;
   let tasks: PartitionTasks | undefined;
   if (e.opts.cluster) {
-    // Kafka mode: partition p of every source is task p; the changelog and ownership are per task.
-    let count = 1;
-    for (const src of planned.sources) count = Math.max(count, (await e.log.topic(src.topic))?.partitions ?? 1);
     const guarantee = (e.properties.get('processing.guarantee') ?? e.properties.get('ksql.streams.processing.guarantee') ?? 'at_least_once').toLowerCase();
     tasks = await e.opts.cluster.tasksFor({
       queryId,
       physical,
-      sources: planned.sources.map((src, i) => ({ topic: src.topic, group: RunningQuery.groupName(queryId, i) })),
+      sources: [...planned.sources.map((src) => src.topic), ...topology.internal.map((x) => x.topic)].map((topic, i) => ({ topic, group: RunningQuery.groupName(queryId, i) })),
       stores,
-      partitions: count,
+      partitions: taskCount,
+      ...(repartition ? { repartitioned: repartition.step } : {}),
       exactlyOnce: guarantee === 'exactly_once_v2' || guarantee === 'exactly_once',
       changelogEnds: checkpoints?.get('checkpoint')?.changelogEnds,
     });
