@@ -23,6 +23,8 @@ export interface PlannedSource {
   readonly source: DataSource;
   /** PARTITIONS from the WITH clause (the topic is created when set and missing). */
   readonly partitions?: number;
+  /** REPLICAS: replication factor of the topic to create (Kafka mode). */
+  readonly replicas?: number;
 }
 
 /** One side (key or value) whose columns must come from the schema registry. */
@@ -207,7 +209,7 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
     isSource: s.isSource,
     sqlText: s.text,
   };
-  return { source, partitions: props.int('PARTITIONS') };
+  return { source, partitions: props.int('PARTITIONS'), replicas: props.int('REPLICAS') };
 }
 
 function nullableRep(v: string | undefined): 'OPTIONAL' | 'WRAPPER' | undefined {

@@ -87,6 +87,8 @@ export interface Cluster {
   tasksFor(q: ClusteredQuery): Promise<PartitionTasks>;
   /** Name of one of a query's internal topics: `_sluice_<service>_query_<queryId>-<suffix>`. */
   internalTopic(queryId: string, suffix: string): string;
+  /** A query was terminated or dropped: deletes its internal topics (changelog, repartition), as ksqlDB does. */
+  dropQuery(queryId: string): Promise<void>;
 }
 
 /** Topic and stream holding the processing log when it is a stream. */
@@ -544,7 +546,14 @@ export class Engine {
     if (!q) return;
     q.state = 'TERMINATED';
     this.queries.delete(id);
-    void q.tasks?.close();
+    const tasks = q.tasks;
+    if (!tasks) return;
+    // Once the pump is past it: close its producers, then delete its internal topics.
+    void (async () => {
+      await this.pumping;
+      await tasks.close();
+      await this.opts.cluster?.dropQuery(id);
+    })().catch((e: unknown) => this.logger.error({ queryId: id, message: `Cleaning up after query ${id} failed: ${(e as Error).message}` }));
   }
 
   /** Latest source lag per query and partition this server processes (refreshed in the background). */

@@ -2,71 +2,26 @@
 // statements, inserts and queries land on Kafka topics; a second server of the same
 // service sees the same streams and tables from the command topic; the broker is
 // restarted under a running query, which resumes without losing a record.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
-import { consumeAll, createTopic, describeKafka, KAFKA_BROKER, produce, restartBroker, uniqueTopic } from './broker.js';
+import { consumeAll, createTopic, describeKafka, kafkaClient, produce, restartBroker, topicPartitions, uniqueTopic } from './broker.js';
+import { ksql, pull, startSluice, stopAll } from './servers.js';
 
-const BIN = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
-const started: { child: ChildProcess; dir: string; output: () => string }[] = [];
-
-afterEach(async () => {
-  for (const { child, dir, output } of started.splice(0)) {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const stopped = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 15_000))]);
-      if (!stopped) {
-        child.kill('SIGKILL');
-        await exited;
-        rmSync(dir, { recursive: true, force: true });
-        throw new Error(`sluice server did not stop within 15 s of SIGTERM; its output:\n${output().slice(-3000)}`);
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+afterEach(stopAll);
 
 /** Starts `sluice server` in Kafka mode on a free port; resolves with its URL once it listens. */
 async function startServer(serviceId: string): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-kafka-server-'));
-  const child = spawn(process.execPath, [BIN, 'server', '--port', '0', '--no-schema-registry', '--data-dir', dir, '--bootstrap-servers', KAFKA_BROKER, '--service-id', serviceId], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  started.push({ child, dir, output: () => err });
-  child.stderr!.on('data', (d) => (err += d));
-  child.stdout!.on('data', (d) => (err += d));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
-  });
+  return (await startSluice(serviceId)).url;
 }
 
-async function ksql(url: string, sql: string, streamsProperties: Record<string, string> = {}): Promise<any[]> {
-  const res = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: sql, streamsProperties }) });
-  const body = await res.json();
-  if (res.status !== 200) throw new Error(`/ksql ${res.status}: ${JSON.stringify(body)}`);
-  return body as any[];
-}
-
-/** A pull query through /query-stream: the rows (arrays) after the header line. */
-async function pull(url: string, sql: string): Promise<unknown[][]> {
-  const res = await fetch(`${url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`/query-stream ${res.status}: ${text}`);
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith('['))
-    .map((l) => JSON.parse(l) as unknown[]);
+/** Names of the cluster's topics. */
+async function clusterTopics(): Promise<string[]> {
+  const admin = kafkaClient('sluice-test-admin').admin();
+  await admin.connect();
+  try {
+    return await admin.listTopics();
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 describeKafka('sluice server on Kafka', () => {
@@ -95,6 +50,32 @@ describeKafka('sluice server on Kafka', () => {
     const streams = await ksql(second, 'SHOW STREAMS;');
     expect((streams[0].streams as { name: string }[]).map((t) => t.name)).toContain('PAGEVIEWS');
   });
+
+  it('checks partition counts of existing topics, creates topics with PARTITIONS and REPLICAS, and DROP … DELETE TOPIC deletes them and the query\'s internal topics', async () => {
+    const service = uniqueTopic('svc').replace(/-/g, '_');
+    const existing = uniqueTopic('existing');
+    const created = uniqueTopic('created');
+    await createTopic(existing, 2);
+    const url = await startServer(service);
+    await expect(ksql(url, `CREATE STREAM s1 (id INT) WITH (kafka_topic='${existing}', value_format='JSON', partitions=3);`)).rejects.toThrow(
+      `A Kafka topic with the name '${existing}' already exists, with different partition/replica configuration than required. KSQL expects 3 partitions (topic has 2).`,
+    );
+    await ksql(url, `CREATE STREAM s2 (id INT KEY, v INT) WITH (kafka_topic='${created}', value_format='JSON', partitions=3, replicas=1);`);
+    expect(await topicPartitions(created)).toBe(3);
+    await ksql(url, `CREATE TABLE t2 WITH (kafka_topic='${created}-t') AS SELECT id, COUNT(*) AS n FROM s2 GROUP BY id;`);
+    const changelog = `_sluice_${service}_query_CTAS_T2_0-changelog`;
+    expect(await clusterTopics()).toEqual(expect.arrayContaining([`${created}-t`, changelog]));
+    await ksql(url, `DROP TABLE t2 DELETE TOPIC;`);
+    await ksql(url, `DROP STREAM s2 DELETE TOPIC;`);
+    const deadline = Date.now() + 30_000;
+    let left: string[] = [];
+    do {
+      const names = await clusterTopics();
+      left = [created, `${created}-t`, changelog].filter((t) => names.includes(t));
+      if (left.length > 0) await new Promise((r) => setTimeout(r, 200));
+    } while (left.length > 0 && Date.now() < deadline);
+    expect(left).toEqual([]);
+  }, 120_000);
 
   it('keeps a persistent query going across a broker restart, losing nothing', async () => {
     const service = uniqueTopic('svc').replace(/-/g, '_');

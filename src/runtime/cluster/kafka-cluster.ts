@@ -33,16 +33,21 @@ export async function joinCluster(
     heartbeatMs: ms('ksql.heartbeat.send.interval.ms', 500),
     timeoutMs: ms('ksql.heartbeat.window.ms', 3_000),
   });
+  const internalTopic = (queryId: string, suffix: string) => `_sluice_${serviceId}_query_${queryId}-${suffix}`;
   return {
     membership,
-    internalTopic: (queryId, suffix) => `_sluice_${serviceId}_query_${queryId}-${suffix}`,
+    internalTopic,
+    async dropQuery(queryId: string): Promise<void> {
+      // Every server of the service runs the TERMINATE: whichever gets there first deletes (a missing topic is skipped).
+      for (const suffix of ['changelog', 'Aggregate-GroupBy-repartition']) await log.deleteTopic(internalTopic(queryId, suffix));
+    },
     async tasksFor(q: ClusteredQuery): Promise<PartitionTasks> {
       const levelStores = q.stores.map((s) => {
         if (!(s instanceof LevelStore)) throw new ExecutionError(`Query ${q.queryId}: Kafka mode needs its state in the data directory's stores`);
         return s as LevelStore<unknown>;
       });
       return ChangelogTasks.create({
-        topic: `_sluice_${serviceId}_query_${q.queryId}-changelog`,
+        topic: internalTopic(q.queryId, 'changelog'),
         log: kafka,
         membership,
         serviceId,

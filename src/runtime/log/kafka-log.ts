@@ -39,6 +39,8 @@ export class KafkaLog implements Log {
   private readonly readers = new Map<string, TopicReader>();
   private readonly infos = new Map<string, TopicInfo>();
   private readonly listeners = new Set<(topic: string) => void>();
+  /** Topics this server deleted (until created again). */
+  private readonly deleted = new Set<string>();
   private readonly instance = randomUUID().slice(0, 8);
   private readonly report: (level: 'error' | 'warn' | 'info', message: string) => void;
   private closed = false;
@@ -93,7 +95,8 @@ export class KafkaLog implements Log {
     return `_sluice-${this.options.serviceId}-${group}`;
   }
 
-  async createTopic(name: string, partitions: number, options?: { readonly compacted?: boolean; readonly retentionMs?: number }): Promise<void> {
+  async createTopic(name: string, partitions: number, options?: { readonly compacted?: boolean; readonly retentionMs?: number; readonly replicas?: number }): Promise<void> {
+    this.deleted.delete(name);
     if (await this.topic(name)) return;
     try {
       await this.admin.createTopics({
@@ -102,7 +105,7 @@ export class KafkaLog implements Log {
           {
             topic: name,
             numPartitions: partitions,
-            replicationFactor: this.options.replicationFactor ?? 1,
+            replicationFactor: options?.replicas ?? this.options.replicationFactor ?? 1,
             configEntries: [
               ...(options?.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
               // Retention applies to closed segments: roll them often enough for it to matter.
@@ -146,11 +149,18 @@ export class KafkaLog implements Log {
   }
 
   async deleteTopic(name: string): Promise<void> {
+    this.deleted.add(name);
     const reader = this.readers.get(name);
     this.readers.delete(name);
     await reader?.close();
     this.infos.delete(name);
-    await this.admin.deleteTopics({ topics: [name] });
+    // Another server of the service may have deleted it already (both run the DROP).
+    if (!(await this.retrying('listing topics', () => this.admin.listTopics())).includes(name)) return;
+    try {
+      await this.admin.deleteTopics({ topics: [name], timeout: 10_000 });
+    } catch (e) {
+      if (!isUnknownTopic(e)) throw new ExecutionError(`Could not delete Kafka topic '${name}': ${(e as Error).message}`);
+    }
   }
 
   async append(topic: string, partition: number, records: readonly NewRecord[]): Promise<number> {
@@ -185,6 +195,8 @@ export class KafkaLog implements Log {
   }
 
   read(topic: string, partition: number, offset: number, max: number): Promise<readonly LogRecord[]> {
+    // A topic this server deleted has nothing to read (a query still finishing its step must not start a consumer on it).
+    if (this.deleted.has(topic)) return Promise.resolve([]);
     let reader = this.readers.get(topic);
     if (reader === undefined) {
       reader = new TopicReader(this.kafka, topic, this.groupId(`reader-${this.instance}-${topic}`), (t) => this.notify(t), (p) => this.endOffset(topic, p));
@@ -282,7 +294,8 @@ export class KafkaLog implements Log {
       try {
         return await f();
       } catch (e) {
-        if (this.closed || Date.now() - started > UNAVAILABLE_LIMIT_MS) throw new ExecutionError(`Kafka request failed while ${what}: ${(e as Error).message}`);
+        // A missing topic is not an outage: waiting would not bring it back.
+        if (this.closed || isUnknownTopic(e) || Date.now() - started > UNAVAILABLE_LIMIT_MS) throw new ExecutionError(`Kafka request failed while ${what}: ${(e as Error).message}`);
         this.report('warn', `Kafka unavailable while ${what} (attempt ${attempt}): ${(e as Error).message}; retrying in ${delay} ms`);
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, 5_000);
@@ -374,6 +387,15 @@ export class TransactionalWriter {
 
 /** A transactional producer lost its transactional id to a newer producer. */
 export class ProducerFencedError extends ExecutionError {}
+
+/** Whether a kafkajs error (or one it wraps) says the topic or partition does not exist. */
+function isUnknownTopic(e: unknown): boolean {
+  for (let x = e as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; x && depth < 5; depth++) {
+    if (x.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+    x = (x.cause ?? x.originalError) as typeof x;
+  }
+  return false;
+}
 
 /** Whether a kafkajs error (or one it wraps) says the producer was fenced. */
 function isFenced(e: unknown): boolean {

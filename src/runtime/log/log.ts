@@ -31,8 +31,11 @@ export interface TopicInfo {
  * complete asynchronously.
  */
 export interface Log {
-  /** `retentionMs`: how long records are kept (Kafka's retention.ms; embedded logs keep everything). */
-  createTopic(name: string, partitions: number, options?: { readonly compacted?: boolean; readonly retentionMs?: number }): Promise<void>;
+  /**
+   * `retentionMs`: how long records are kept (Kafka's retention.ms); `replicas`:
+   * the replication factor. Embedded logs keep everything on one machine.
+   */
+  createTopic(name: string, partitions: number, options?: { readonly compacted?: boolean; readonly retentionMs?: number; readonly replicas?: number }): Promise<void>;
   topic(name: string): Promise<TopicInfo | undefined>;
   listTopics(): Promise<readonly TopicInfo[]>;
   deleteTopic(name: string): Promise<void>;

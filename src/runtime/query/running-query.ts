@@ -112,6 +112,7 @@ export class RunningQuery {
         this.sinkEnds[k] = end;
       }
       this.positions = cp.positions.map((p) => [...p]);
+      if (!this.tasks) await this.replayTables(log, undefined);
       return;
     }
     this.positions = [];
@@ -126,6 +127,41 @@ export class RunningQuery {
       }
       this.positions.push(pos);
     }
+    if (!this.tasks) await this.replayTables(log, undefined);
+  }
+
+  /**
+   * Joins keep the rows of their table sides in memory, not in stores: when the
+   * query resumes past the start of a table source (after a restart, or on a
+   * partition taken over from another server), that table's records before the
+   * resume position are read again through the operators, output discarded, so
+   * joins see the table as it was. Only for queries without stores, where
+   * replaying cannot change saved state; `partitions` undefined = all.
+   */
+  private async replayTables(log: Log, partitions: readonly number[] | undefined): Promise<void> {
+    // Persistent queries only: a transient query reads from where auto.offset.reset says, as ksqlDB's do.
+    if ((!this.durability && !this.tasks) || this.stores.length > 0 || !this.keepsTablesInMemory) return;
+    for (let i = 0; i < this.sources.length; i++) {
+      if (this.sources[i]!.sourceType !== 'TABLE') continue;
+      const pos = this.positions[i]!;
+      for (let p = 0; p < pos.length; p++) {
+        if (partitions && !partitions.includes(p)) continue;
+        for (let offset = 0; offset < pos[p]!; ) {
+          const records = await log.read(this.sources[i]!.topic, p, offset, Math.min(BATCH, pos[p]! - offset));
+          if (records.length === 0) break;
+          const upto = records.findIndex((r) => r.offset >= pos[p]!);
+          this.topology.sources[i]!.processBatch(upto < 0 ? records : records.slice(0, upto), p);
+          this.topology.pending.length = 0;
+          if (upto >= 0) break;
+          offset = records[records.length - 1]!.offset + 1;
+        }
+      }
+    }
+  }
+
+  /** The query holds table rows in operator memory (joins, tables tracking their previous rows). */
+  private get keepsTablesInMemory(): boolean {
+    return this.physical.steps.some((s) => s.kind === 'StreamTableJoin' || s.kind === 'TableTableJoin' || s.kind === 'ForeignKeyTableTableJoin' || (s.kind === 'TableSource' && s.trackOld));
   }
 
   /** One round over all sources and partitions; resolves true if any record was processed. */
@@ -162,11 +198,12 @@ export class RunningQuery {
     let count = 0;
     for (const pos of this.positions) count = Math.max(count, pos.length);
     for (let p = 0; p < count; p++) {
+      if (this.state !== 'RUNNING') break; // terminated meanwhile (its topics may be gone)
       if (!tasks.owns(p)) {
         if (this.active.delete(p)) await tasks.release(p);
         continue;
       }
-      if (!this.active.has(p)) await this.acquire(tasks, p);
+      if (!this.active.has(p)) await this.acquire(log, tasks, p);
       for (let i = 0; i < this.inputCount; i++) {
         const pos = this.positions[i]!;
         if (p >= pos.length) continue;
@@ -194,7 +231,7 @@ export class RunningQuery {
   }
 
   /** Restores partition `p` from the changelog and continues from the positions it records. */
-  private async acquire(tasks: PartitionTasks, p: number): Promise<void> {
+  private async acquire(log: Log, tasks: PartitionTasks, p: number): Promise<void> {
     const restored = await tasks.acquire(p);
     if (restored) restored.forEach((offset, i) => {
       const pos = this.positions[i];
@@ -202,15 +239,16 @@ export class RunningQuery {
     });
     this.active.add(p);
     // Operators index their stores when built: give them fresh ones over the restored state.
-    this.restart();
+    if (this.stores.length > 0) this.restart();
+    else await this.replayTables(log, [p]);
+    this.onRestored?.();
     await this.checkpoint();
   }
 
   /** Rebuilds the operators over the stores (their in-memory indexes and caches start again). */
   private restart(): void {
     this.topology.pending.length = 0;
-    if (this.rebuildTopology) this.topology = this.rebuildTopology();
-    this.onRestored?.();
+    if (this.rebuildTopology && this.stores.length > 0) this.topology = this.rebuildTopology();
   }
 
   /** Commits state, positions and sink ends together (one store batch when durable). */

@@ -45,7 +45,7 @@ export async function createSource(e: Engine, s: Extract<Statement, { kind: 'Cre
     if (planned.partitions === undefined && !e.opts.autoCreateTopics) {
       throw new PlanError(`Topic '${planned.source.topic}' does not exist. If you want to create a new topic for the ${what} please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE ${s.sourceType} ${s.name} (...) WITH (KAFKA_TOPIC='${planned.source.topic}', PARTITIONS=2, ...);`, s.pos);
     }
-    await e.log.createTopic(planned.source.topic, planned.partitions ?? 1);
+    await e.log.createTopic(planned.source.topic, planned.partitions ?? 1, planned.replicas !== undefined ? { replicas: planned.replicas } : undefined);
   } else if (planned.partitions !== undefined && planned.partitions !== info.partitions) {
     throw new PlanError(`A Kafka topic with the name '${planned.source.topic}' already exists, with different partition/replica configuration than required. KSQL expects ${planned.partitions} partitions (topic has ${info.partitions}).`, s.pos);
   }

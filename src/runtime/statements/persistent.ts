@@ -86,10 +86,14 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
   }
   const fromInfo = await e.log.topic(from.topic);
   const partitions = props.int('PARTITIONS') ?? fromInfo?.partitions ?? 1;
+  const sinkInfo = await e.log.topic(sink.topic);
+  if (sinkInfo && props.int('PARTITIONS') !== undefined && sinkInfo.partitions !== partitions) {
+    throw new PlanError(`A Kafka topic with the name '${sink.topic}' already exists, with different partition/replica configuration than required. KSQL expects ${partitions} partitions (topic has ${sinkInfo.partitions}).`, s.pos);
+  }
   const queryId = e.nextQueryId(s.sourceType === 'STREAM' ? 'CSAS' : 'CTAS', s.name);
   await checkCopartitioned(e, planned.plan, s.pos);
   const withWriter: DataSource = { ...sink, writerQueryId: queryId };
-  await launchQuery(e, queryId, s.text, planned, withWriter, partitions);
+  await launchQuery(e, queryId, s.text, planned, withWriter, partitions, props.int('REPLICAS'));
   e.catalog.putSource(withWriter);
   return { kind: 'Message', statementText: s.text, message: `Created query with ID ${queryId}`, queryId };
 }
@@ -134,10 +138,10 @@ export async function checkCopartitioned(e: Engine, plan: LogicalPlan, pos: Stat
   for (const i of inputsOf(plan)) await checkCopartitioned(e, i, pos);
 }
 
-export async function launchQuery(e: Engine, queryId: string, text: string, planned: PlannedQuery, sink: DataSource, partitions: number): Promise<void> {
+export async function launchQuery(e: Engine, queryId: string, text: string, planned: PlannedQuery, sink: DataSource, partitions: number, replicas?: number): Promise<void> {
   const logical: LogicalPlan = { kind: 'Sink', input: planned.plan, target: sink, schema: planned.plan.schema };
   const physical = toPhysical(logical);
-  if (!(await e.log.topic(sink.topic))) await e.log.createTopic(sink.topic, partitions);
+  if (!(await e.log.topic(sink.topic))) await e.log.createTopic(sink.topic, partitions, replicas !== undefined ? { replicas } : undefined);
   const info = await e.log.topic(sink.topic);
   const stores: KeyValueStore<unknown>[] = [];
   // A table's materialized view serves pull queries (filled on the first one).
