@@ -157,7 +157,8 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
   let repartition: TopologyContext['repartition'];
   if (e.opts.cluster) {
     for (const src of planned.sources) taskCount = Math.max(taskCount, (await e.log.topic(src.topic))?.partitions ?? 1);
-    const step = repartitionStep(physical);
+    // One partition is one task: every group is in it already, so nothing to move.
+    const step = taskCount > 1 ? repartitionStep(physical) : undefined;
     if (step !== undefined) {
       const topic = e.opts.cluster.internalTopic(queryId, 'Aggregate-GroupBy-repartition');
       await e.log.createTopic(topic, taskCount);
