@@ -287,6 +287,26 @@ export async function restartBroker(): Promise<void> {
   await waitForBroker();
 }
 
+/** Stops the test broker, keeping its data (scripts/kafka-local.sh pause); {@link resumeBroker} starts it again. */
+export async function pauseBroker(): Promise<void> {
+  await kafkaScript('pause');
+}
+
+/** Starts the broker stopped by {@link pauseBroker} on its data and waits until it serves. */
+export async function resumeBroker(): Promise<void> {
+  await kafkaScript('resume');
+  await waitForBroker();
+}
+
+async function kafkaScript(command: string): Promise<void> {
+  try {
+    await promisify(execFile)(SCRIPT, [command], { env: process.env, timeout: 150_000 });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`scripts/kafka-local.sh ${command} failed: ${e.stderr || e.message}`);
+  }
+}
+
 /**
  * Everything in a topic up to its end at the time of the call, read by a plain kafkajs consumer
  * (read_committed unless `readUncommitted`): transaction markers and aborted records count as read.

@@ -3,8 +3,8 @@
 // service sees the same streams and tables from the command topic; the broker is
 // restarted under a running query, which resumes without losing a record.
 import { afterEach, expect, it } from 'vitest';
-import { consumeAll, createTopic, describeKafka, kafkaClient, produce, restartBroker, topicPartitions, uniqueTopic } from './broker.js';
-import { ksql, pull, startSluice, stopAll } from './servers.js';
+import { consumeAll, createTopic, describeKafka, kafkaClient, pauseBroker, produce, restartBroker, resumeBroker, topicPartitions, uniqueTopic } from './broker.js';
+import { ksql, pull, startSluice, stopAll, type SluiceProcess } from './servers.js';
 
 afterEach(stopAll);
 
@@ -75,6 +75,28 @@ describeKafka('sluice server on Kafka', () => {
       if (left.length > 0) await new Promise((r) => setTimeout(r, 200));
     } while (left.length > 0 && Date.now() < deadline);
     expect(left).toEqual([]);
+  }, 120_000);
+
+  it('waits for a broker that is down when the server starts, and runs once it is up', async () => {
+    const service = uniqueTopic('svc').replace(/-/g, '_');
+    const input = uniqueTopic('late');
+    await createTopic(input, 1);
+    await pauseBroker();
+    let server: Promise<SluiceProcess>;
+    try {
+      server = startSluice(service);
+      // The server retries meanwhile (it has not started listening).
+      await new Promise((r) => setTimeout(r, 3_000));
+    } finally {
+      await resumeBroker();
+    }
+    const s = await server;
+    // It said why it was waiting, naming the broker.
+    expect(s.output()).toMatch(/connect ECONNREFUSED 127\.0\.0\.1:\d+/);
+    await ksql(s.url, `CREATE STREAM late (id INT) WITH (kafka_topic='${input}', value_format='JSON');`);
+    await ksql(s.url, `CREATE STREAM late_copy WITH (kafka_topic='${input}-copy') AS SELECT id FROM late;`, { 'auto.offset.reset': 'earliest' });
+    await produce(input, ['{"id":1}', '{"id":2}']);
+    expect((await consumeAll(`${input}-copy`, 2)).map((m) => JSON.parse(m.value!).ID)).toEqual([1, 2]);
   }, 120_000);
 
   it('keeps a persistent query going across a broker restart, losing nothing', async () => {

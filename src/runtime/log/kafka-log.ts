@@ -21,6 +21,8 @@ export interface KafkaLogOptions {
   readonly serviceId: string;
   /** Replication factor of topics Sluice creates without REPLICAS (default 1). */
   readonly replicationFactor?: number;
+  /** How long {@link KafkaLog.connect} keeps retrying while no broker answers (default 5 minutes). */
+  readonly startupTimeoutMs?: number;
   /** Where client problems are reported (default stderr, warnings and errors only). */
   readonly onLog?: (level: 'error' | 'warn' | 'info', message: string) => void;
 }
@@ -77,17 +79,31 @@ export class KafkaLog implements Log {
     });
   }
 
-  /** Connects to the cluster (admin and producer); fails with the brokers named when none answers. */
+  /**
+   * Connects to the cluster (admin and producer). While no broker answers it logs
+   * and retries with backoff, for `startupTimeoutMs` (default 5 minutes), then
+   * fails naming the brokers.
+   */
   static async connect(options: KafkaLogOptions): Promise<KafkaLog> {
-    const log = new KafkaLog(options);
-    try {
-      await log.admin.connect();
-      await log.producer.connect();
-    } catch (e) {
-      await log.close().catch(() => undefined);
-      throw new ExecutionError(`Could not connect to Kafka at ${options.brokers.join(',')}: ${(e as Error).message}`);
+    const limit = options.startupTimeoutMs ?? UNAVAILABLE_LIMIT_MS;
+    const started = Date.now();
+    let delay = 500;
+    for (let attempt = 1; ; attempt++) {
+      const log = new KafkaLog(options);
+      try {
+        await log.admin.connect();
+        await log.producer.connect();
+        if (attempt > 1) log.report('info', `Connected to Kafka at ${options.brokers.join(',')} after ${attempt} attempts`);
+        return log;
+      } catch (e) {
+        await log.close().catch(() => undefined);
+        const message = `Could not connect to Kafka at ${options.brokers.join(',')}: ${(e as Error).message}`;
+        if (Date.now() - started + delay > limit) throw new ExecutionError(message);
+        log.report('warn', `${message} (attempt ${attempt}); retrying in ${delay} ms`);
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 5_000);
+      }
     }
-    return log;
   }
 
   /** The consumer group that holds `group`'s committed positions on the cluster. */
