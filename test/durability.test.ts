@@ -58,6 +58,22 @@ describe('durable engine', () => {
     await second.close();
   });
 
+  it('a query reading from the end starts where its sources ended when it was created, also when replayed after a restart', async () => {
+    const dataDir = tempDir();
+    const first = await Engine.open({ dataDir, autoPump: false });
+    await first.execute(`CREATE STREAM events (id INT) WITH (kafka_topic='events', value_format='JSON', partitions=2);`);
+    await first.insert('EVENTS', { ID: 1 }); // before the query: not for it
+    await first.execute(`CREATE STREAM copied AS SELECT id FROM events;`);
+    await first.insert('EVENTS', { ID: 2 }); // after it, but it never ran before the restart
+    await first.close();
+
+    const second = await Engine.open({ dataDir, autoPump: false });
+    await second.insert('EVENTS', { ID: 3 });
+    await second.pumpAll();
+    expect((await topicJson(second, 'COPIED')).map((r) => r.value?.['ID']).sort()).toEqual([2, 3]);
+    await second.close();
+  });
+
   it("keeps a stream-table join's table side across a restart (its rows are read again, nothing re-emitted)", async () => {
     const dataDir = tempDir();
     const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });

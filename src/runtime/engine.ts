@@ -185,14 +185,28 @@ export class Engine {
       for (const part of splitStatements(sql)) {
         const text = this.variables.size > 0 ? substituteVariables(part.text, this.variables) : part.text;
         const stmt = parseStatement(text, part.pos);
+        this.commandExtras = {};
         results.push(await this.executeStatement(stmt));
+        const extras = this.commandExtras;
+        this.commandExtras = {};
         if (LOGGED.has(stmt.kind)) {
-          if (this.opts.commandLog && !this.replaying) await this.opts.commandLog.append(stmt.text, Object.fromEntries(this.properties));
+          if (this.opts.commandLog && !this.replaying) await this.opts.commandLog.append(stmt.text, { ...Object.fromEntries(this.properties), ...extras });
           this.commandCount++;
         }
       }
     });
     return results;
+  }
+
+  /** Properties the statement being executed adds to its command record (see {@link recordWithCommand}). */
+  private commandExtras: Record<string, string> = {};
+
+  /**
+   * @internal Adds a property to the command record of the statement being
+   * executed, which its replays see (e.g. where a new query started reading).
+   */
+  recordWithCommand(name: string, value: string): void {
+    if (!this.replaying) this.commandExtras[name] = value;
   }
 
   /** The number of commands accepted so far (ksqlDB's commandSequenceNumber). */

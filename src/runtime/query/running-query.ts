@@ -71,6 +71,11 @@ export class RunningQuery {
   /** End offset of every sink partition written, as `topic\u0000partition`. */
   private readonly sinkEnds: Record<string, number> = {};
 
+  /** Where each source is read from now, per partition (what a new query records as its start). */
+  sourcePositions(): number[][] {
+    return this.positions.slice(0, this.sources.length).map((p) => [...p]);
+  }
+
   /** Sources, then the internal topics the query reads (a repartition topic). */
   get inputCount(): number {
     return this.sources.length + this.topology.internal.length;
@@ -101,8 +106,12 @@ export class RunningQuery {
     return RunningQuery.groupName(this.id, i);
   }
 
-  /** Sets where reading starts: committed positions, else beginning or end. */
-  async init(log: Log, fromBeginning: boolean): Promise<void> {
+  /**
+   * Sets where reading starts: the checkpoint, else committed positions, else
+   * `startAt` (per source and partition, as recorded when the query was created),
+   * else the beginning or the end.
+   */
+  async init(log: Log, fromBeginning: boolean, startAt?: readonly (readonly number[])[]): Promise<void> {
     const cp = this.durability?.checkpoints.get('checkpoint');
     if (cp && cp.positions.length === this.inputCount) {
       // Undo sink writes the crashed run had not committed, then resume where it had.
@@ -123,7 +132,7 @@ export class RunningQuery {
       for (let p = 0; p < n; p++) {
         const committed = await log.committed(this.group(i), topic, p);
         // An internal topic holds only what this query wrote into it: always from its beginning.
-        pos.push(committed ?? (fromBeginning || i >= this.sources.length ? 0 : await log.endOffset(topic, p)));
+        pos.push(committed ?? startAt?.[i]?.[p] ?? (fromBeginning || i >= this.sources.length ? 0 : await log.endOffset(topic, p)));
       }
       this.positions.push(pos);
     }

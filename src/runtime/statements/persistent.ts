@@ -138,6 +138,9 @@ export async function checkCopartitioned(e: Engine, plan: LogicalPlan, pos: Stat
   for (const i of inputsOf(plan)) await checkCopartitioned(e, i, pos);
 }
 
+/** Command property holding a new query's start positions (per source, per partition). */
+const START_POSITIONS = 'sluice.internal.start.positions';
+
 export async function launchQuery(e: Engine, queryId: string, text: string, planned: PlannedQuery, sink: DataSource, partitions: number, replicas?: number): Promise<void> {
   const logical: LogicalPlan = { kind: 'Sink', input: planned.plan, target: sink, schema: planned.plan.schema };
   const physical = toPhysical(logical);
@@ -202,7 +205,11 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
   }
   const q = new RunningQuery(queryId, text, logical, physical, planned.sources, sink, topology, stores, durability, tasks, () => buildTopology(physical, context), () => view?.invalidate());
   const reset = (e.properties.get('auto.offset.reset') ?? e.properties.get('ksql.streams.auto.offset.reset') ?? 'latest').toLowerCase();
-  await q.init(e.log, reset === 'earliest');
+  // A query reading from the end starts where the sources ended when it was created, on every
+  // server of the service and after restarts alike: the command records those positions.
+  const recorded = e.properties.get(START_POSITIONS);
+  await q.init(e.log, reset === 'earliest', recorded !== undefined ? (JSON.parse(recorded) as number[][]) : undefined);
+  if (recorded === undefined && reset !== 'earliest') e.recordWithCommand(START_POSITIONS, JSON.stringify(q.sourcePositions()));
   e.queries.set(queryId, q);
   // A new query may have input waiting already (e.g. auto.offset.reset=earliest).
   if (e.opts.autoPump) e.schedulePump();
