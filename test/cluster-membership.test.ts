@@ -1,0 +1,207 @@
+// The pieces Kafka mode's scale-out is made of, on the embedded memory log (the Kafka suite
+// runs them against the real broker): heartbeats and partition assignment, the changelog's
+// restore rules, and which plans can be split across servers.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChangelogTasks } from '../src/runtime/cluster/changelog-tasks.js';
+import { Membership, type MemberReport } from '../src/runtime/cluster/membership.js';
+import { partitionsIndependent, repartitionStep } from '../src/runtime/cluster/splittable.js';
+import type { KafkaLog } from '../src/runtime/log/kafka-log.js';
+import { MemoryLog } from '../src/runtime/log/memory-log.js';
+import { Catalog } from '../src/planner/catalog.js';
+import { planCreateSource } from '../src/planner/ddl-planner.js';
+import { toPhysical } from '../src/planner/physical-plan.js';
+import { planQuery } from '../src/planner/query-planner.js';
+import { parseStatement } from '../src/parser/index.js';
+import { LevelStoreFactory } from '../src/runtime/state/level-store.js';
+
+const open: { close(): Promise<void> }[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const x of open.splice(0).reverse()) await x.close();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+const idle = (): MemberReport => ({ active: {}, lags: {} });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until `cond` holds (heartbeats are asynchronous), failing after 5 s. */
+async function until(cond: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not reached within 5 s');
+    await sleep(20);
+  }
+}
+
+async function member(log: MemoryLog, report: () => MemberReport = idle, timeoutMs = 2_000): Promise<Membership> {
+  const m = await Membership.join(log, 'svc', report, { heartbeatMs: 50, timeoutMs });
+  open.push(m);
+  return m;
+}
+
+describe('membership', () => {
+  it('divides a query’s partitions among the live servers, the same way on each', async () => {
+    const log = new MemoryLog();
+    const a = await member(log);
+    const b = await member(log);
+    const c = await member(log);
+    await until(() => [a, b, c].every((m) => m.liveMembers().length === 3));
+    for (const m of [a, b, c]) expect(m.liveMembers().map((x) => x.id)).toEqual([a.id, b.id, c.id].sort());
+    const owners = (m: Membership) => Array.from({ length: 6 }, (_, p) => m.ownerOf('CTAS_T_0', p, true)!.id);
+    expect(owners(b)).toEqual(owners(a));
+    expect(owners(c)).toEqual(owners(a));
+    // Six partitions over three servers: two each.
+    const count = new Map<string, number>();
+    for (const id of owners(a)) count.set(id, (count.get(id) ?? 0) + 1);
+    expect([...count.values()]).toEqual([2, 2, 2]);
+    // An unsplittable query runs whole on one server.
+    expect(new Set(Array.from({ length: 6 }, (_, p) => a.ownerOf('CTAS_J_1', p, false)!.id)).size).toBe(1);
+  });
+
+  it('hands a partition over only once its previous owner stops reporting it', async () => {
+    const log = new MemoryLog();
+    let aActive: number[] = [0, 1, 2, 3];
+    const a = await member(log, () => ({ active: { Q: aActive }, lags: {} }));
+    const b = await member(log);
+    await until(() => a.liveMembers().length === 2 && b.liveMembers().length === 2 && b.liveMembers().some((m) => m.id === a.id && m.active['Q'] !== undefined));
+    const toB = [0, 1, 2, 3].filter((p) => a.ownerOf('Q', p, true)!.id === b.id);
+    expect(toB.length).toBeGreaterThan(0);
+    // Assigned to b, but a still reports them: b waits.
+    for (const p of toB) expect(b.mayProcess('Q', p, true)).toBe(false);
+    aActive = aActive.filter((p) => !toB.includes(p));
+    await until(() => toB.every((p) => b.mayProcess('Q', p, true)));
+    for (const p of toB) expect(a.mayProcess('Q', p, true)).toBe(false);
+  });
+
+  it('gives a silent server’s partitions to the others after the timeout, and a leaving one’s at once', async () => {
+    const log = new MemoryLog();
+    const a = await member(log, idle, 1_500);
+    const b = await member(log, idle, 1_500);
+    const c = await member(log, idle, 1_500);
+    await until(() => a.liveMembers().length === 3);
+    let changes = 0;
+    a.onChange(() => changes++);
+    // c leaves cleanly: gone on the next heartbeat read, long before the window would pass.
+    const left = Date.now();
+    await c.close();
+    await until(() => a.liveMembers().length === 2);
+    expect(Date.now() - left).toBeLessThan(1_500);
+    expect(a.liveMembers().map((m) => m.id)).toEqual([a.id, b.id].sort());
+    expect(changes).toBeGreaterThan(0);
+    // b stops sending without a word (as after SIGKILL; the Kafka suite kills real servers): dead once the window passes.
+    (b as unknown as { closed: boolean }).closed = true;
+    await until(() => a.liveMembers().length === 1);
+    expect(a.liveMembers().map((m) => m.id)).toEqual([a.id]);
+    expect(a.allMembers().find((x) => x.member.id === b.id)?.alive).toBe(false);
+    for (let p = 0; p < 4; p++) expect(a.mayProcess('Q', p, true)).toBe(true);
+  });
+});
+
+describe('changelog restore', () => {
+  async function setup() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-changelog-'));
+    dirs.push(dir);
+    const stores = await LevelStoreFactory.open(dir);
+    open.push(stores);
+    const log = new MemoryLog();
+    const membership = await member(log);
+    const store = stores.store<number>('Q/agg');
+    const tasks = await ChangelogTasks.create({
+      topic: 'q-changelog',
+      log: log as unknown as KafkaLog,
+      membership,
+      serviceId: 'svc',
+      queryId: 'Q',
+      stores: [store],
+      storeByName: (name) => stores.store(name),
+      sources: [{ topic: 'in', group: 'Q' }],
+      partitions: 2,
+      splittable: true,
+      exactlyOnce: false,
+      onLog: () => undefined,
+    });
+    return { log, stores, store, tasks };
+  }
+
+  it('restores the state of committed batches and the positions after them', async () => {
+    const { log, store, tasks } = await setup();
+    store.put('a', 1);
+    store.put('b', 1);
+    await tasks.commit(1, [], [10]);
+    await store.flush();
+    store.put('a', 2);
+    store.delete('b');
+    await tasks.commit(1, [], [20]);
+    await store.flush();
+    expect((await log.read('q-changelog', 1, 0, 100)).length).toBe(6); // 2 entries + checkpoint, twice
+
+    const fresh = await setup();
+    // Another server's changelog, same topic: restore partition 1 from it.
+    for (const r of await log.read('q-changelog', 1, 0, 100)) await fresh.log.append('q-changelog', 1, [r]);
+    expect(await fresh.tasks.acquire(1)).toEqual([20]);
+    expect(fresh.store.get('a')).toBe(2);
+    expect(fresh.store.get('b')).toBeUndefined();
+    expect(await fresh.tasks.acquire(0)).toBeUndefined(); // nothing committed for partition 0
+  });
+
+  it('drops the state records of a batch cut short before its checkpoint', async () => {
+    const { log, store, tasks } = await setup();
+    store.put('a', 1);
+    await tasks.commit(0, [], [5]);
+    await store.flush();
+    // A crash mid-batch: state records reached the changelog, the checkpoint did not.
+    await log.append('q-changelog', 0, [{ key: Buffer.from('Q/agg\u0000a'), value: Buffer.from('99'), timestamp: 0 }]);
+    await log.append('q-changelog', 0, [{ key: Buffer.from('Q/agg\u0000z'), value: Buffer.from('99'), timestamp: 0 }]);
+    const fresh = await setup();
+    for (const r of await log.read('q-changelog', 0, 0, 100)) await fresh.log.append('q-changelog', 0, [r]);
+    expect(await fresh.tasks.acquire(0)).toEqual([5]);
+    expect(fresh.store.get('a')).toBe(1);
+    expect(fresh.store.get('z')).toBeUndefined();
+    // The next owner's batch after the cut-short one: only its own records apply.
+    await fresh.log.append('q-changelog', 0, [
+      { key: Buffer.from('Q/agg\u0000b'), value: Buffer.from('7'), timestamp: 0 },
+      { key: Buffer.from('\u0000checkpoint'), value: Buffer.from(JSON.stringify({ positions: [9], count: 1 })), timestamp: 0 },
+    ]);
+    const third = await setup();
+    for (const r of await fresh.log.read('q-changelog', 0, 0, 100)) await third.log.append('q-changelog', 0, [r]);
+    expect(await third.tasks.acquire(0)).toEqual([9]);
+    expect([third.store.get('a'), third.store.get('b'), third.store.get('z')]).toEqual([1, 7, undefined]);
+  });
+});
+
+describe('splitting a query across servers', () => {
+  function plan(sql: string) {
+    const catalog = new Catalog();
+    for (const ddl of [
+      `CREATE STREAM clicks (user_id STRING KEY, page STRING, ms INT) WITH (kafka_topic='clicks', value_format='JSON');`,
+      `CREATE TABLE users (id STRING PRIMARY KEY, name STRING) WITH (kafka_topic='users', value_format='JSON');`,
+    ]) {
+      const s = parseStatement(ddl);
+      if (s.kind !== 'CreateSource') throw new Error('not a CREATE');
+      catalog.putSource(planCreateSource(s, catalog, { defaultKeyFormat: 'KAFKA' }, {}).source);
+    }
+    const s = parseStatement(sql);
+    if (s.kind !== 'CreateAsSelect') throw new Error('not a CREATE … AS SELECT');
+    const planned = planQuery(s.query, { catalog, sinkName: s.name, persistent: true });
+    return toPhysical({ kind: 'Sink', input: planned.plan, target: { ...planned.sources[0]!, name: s.name, topic: s.name }, schema: planned.plan.schema });
+  }
+
+  it.each([
+    ['a projection', `CREATE STREAM s AS SELECT user_id, page FROM clicks WHERE ms > 10;`, true, undefined],
+    ['a count by the source key', `CREATE TABLE t AS SELECT user_id, COUNT(*) AS n FROM clicks GROUP BY user_id;`, true, undefined],
+    ['a windowed count by the key and more', `CREATE TABLE t AS SELECT user_id, page, COUNT(*) AS n FROM clicks WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY user_id, page;`, true, undefined],
+    ['a count by another column', `CREATE TABLE t AS SELECT page, COUNT(*) AS n FROM clicks GROUP BY page;`, false, 'repartition'],
+    ['a stream-table join', `CREATE STREAM s AS SELECT c.user_id, u.name FROM clicks c JOIN users u ON c.user_id = u.id;`, false, undefined],
+  ])('%s', (_, sql, independent, repartition) => {
+    const p = plan(sql);
+    expect(partitionsIndependent(p)).toBe(independent);
+    const step = repartitionStep(p);
+    if (repartition) {
+      expect(p.steps[step!]!.kind).toBe('StreamAggregate');
+      expect(partitionsIndependent(p, step)).toBe(true);
+    } else expect(step).toBeUndefined();
+  });
+});
