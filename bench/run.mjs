@@ -144,6 +144,9 @@ if (!only || only.includes('kafka')) {
     }
     const best = Math.max(...results.kafka.map((r) => r.recordsPerSec));
     target('Kafka mode rec/s (kafkajs consumer ceiling ~80K)', Math.round(best), '>= 80000', quick ? undefined : best >= 80_000);
+    const records = quick ? 20 * K : 200 * K;
+    process.stderr.write(`bench: Kafka fail-over (two servers, one killed with SIGKILL, ${records} records)…\n`);
+    results.failover = child('kafka-failover.mjs', [records, KAFKA_BROKER]);
   } else {
     results.kafkaSkipped = `no Kafka broker at ${KAFKA_BROKER} (start one with scripts/kafka-local.sh start)`;
     process.stderr.write(`bench: Kafka scenarios skipped: ${results.kafkaSkipped}\n`);
@@ -188,6 +191,11 @@ if (results.kafka.length || results.kafkaSkipped) {
   lines.push('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of results.kafka) lines.push(`| ${r.label} | ${fmtK(r.records)} | ${fmtK(r.keys)} | ${fmtK(r.recordsPerSec)} | ${r.mbPerSec.toFixed(1)} | ${fmtK(r.outputs)} | ${r.peakRssMb.toFixed(0)} |`);
   if (results.kafkaSkipped) lines.push(`| skipped: ${results.kafkaSkipped} | | | | | | |`);
+  const f = results.failover;
+  if (f) {
+    lines.push('');
+    lines.push(`Fail-over (2 servers, ${f.partitions} partitions, ${fmtK(f.records)} records over ${fmtK(f.keys)} keys, one killed with SIGKILL after half): survivor processing every partition ${fmtMs(f.takeoverMs)} ms after the kill, counts complete ${fmtMs(f.completeMs)} ms after it, ${f.wrongKeys} wrong keys.`);
+  }
 }
 if (results.server) {
   const s = results.server;
