@@ -1,5 +1,5 @@
 // Child process for one throughput scenario in Kafka mode:
-//   node bench/kafka-throughput.mjs <scenario> <records> <keys> <broker host:port>
+//   node bench/kafka-throughput.mjs <scenario> <records> <keys> <broker host:port> [processing.guarantee]
 // Writes the input into fresh Kafka topics (names made unique per run) with the
 // engine's own producer, then times `engine.pumpAll()` for the persistent query:
 // reading with kafkajs consumers, the operators, and producing the sink records.
@@ -11,7 +11,7 @@ import { Engine } from '../dist/src/runtime/engine.js';
 import { fill, timed } from './gen.mjs';
 import { SCENARIOS } from './scenarios.mjs';
 
-const [name, nArg, keysArg, broker] = process.argv.slice(2);
+const [name, nArg, keysArg, broker, guarantee = 'at_least_once'] = process.argv.slice(2);
 const n = Number(nArg);
 const keys = Number(keysArg);
 const make = SCENARIOS[name];
@@ -32,9 +32,10 @@ try {
   let bytes = 0;
   for (const i of sc.inputs) bytes += await fill(engine.log, topicOf(i.topic), i.gen());
   const genMs = performance.now() - g0;
-  await engine.execute(sql, { properties: { 'auto.offset.reset': 'earliest' } });
+  await engine.execute(sql, { properties: { 'auto.offset.reset': 'earliest', 'processing.guarantee': guarantee } });
   const { ms, peakRssMb } = await timed(() => engine.pumpAll());
   const parts = (await engine.log.topic(sinkTopic))?.partitions ?? 1;
+  // End offsets: with exactly_once_v2 they also count each transaction's commit marker.
   let outputs = 0;
   for (let p = 0; p < parts; p++) outputs += await engine.log.endOffset(sinkTopic, p);
   await engine.close();
@@ -42,6 +43,7 @@ try {
     JSON.stringify({
       scenario: name,
       mode: 'kafka',
+      guarantee,
       records: n,
       keys: sc.keys,
       bytes,

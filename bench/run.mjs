@@ -51,15 +51,17 @@ const SCALING = quick
       ['count 10K keys', 'error_counts', 1 * M, 10 * K],
       ['count 1M keys', 'error_counts', 1 * M, 1 * M],
     ];
-// Kafka mode (needs a broker, e.g. scripts/kafka-local.sh start): [label, scenario, records, keys].
+// Kafka mode (needs a broker, e.g. scripts/kafka-local.sh start): [label, scenario, records, keys, processing.guarantee].
 const KAFKA = quick
   ? [
       ['kafka q1 project', 'q1_project', 20 * K, 0],
       ['kafka error_counts 1K keys', 'error_counts', 20 * K, 1 * K],
+      ['kafka error_counts 1K keys, exactly_once_v2', 'error_counts', 20 * K, 1 * K, 'exactly_once_v2'],
     ]
   : [
       ['kafka q1 project', 'q1_project', 1 * M, 0],
       ['kafka error_counts 1K keys', 'error_counts', 1 * M, 1 * K],
+      ['kafka error_counts 1K keys, exactly_once_v2', 'error_counts', 1 * M, 1 * K, 'exactly_once_v2'],
     ];
 const KAFKA_BROKER = process.env.SLUICE_KAFKA_BROKER ?? `127.0.0.1:${process.env.SLUICE_KAFKA_PORT ?? 9092}`;
 
@@ -136,9 +138,9 @@ function reachable(hostPort) {
 results.kafka = [];
 if (!only || only.includes('kafka')) {
   if (await reachable(KAFKA_BROKER)) {
-    for (const [label, scenario, n, keys] of KAFKA) {
+    for (const [label, scenario, n, keys, guarantee = 'at_least_once'] of KAFKA) {
       process.stderr.write(`bench: ${label} (${n} records through Kafka at ${KAFKA_BROKER})…\n`);
-      const r = child('kafka-throughput.mjs', [scenario, n, keys, KAFKA_BROKER]);
+      const r = child('kafka-throughput.mjs', [scenario, n, keys, KAFKA_BROKER, guarantee]);
       r.label = label;
       results.kafka.push(r);
     }

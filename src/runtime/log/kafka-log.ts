@@ -233,7 +233,8 @@ export class KafkaLog implements Log {
       transactionTimeout: 30_000,
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
-      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 },
+      // As the main producer: unlimited retries (kafkajs warns that fewer break idempotence); fencing is not retried.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 },
     });
     try {
       await producer.connect();
