@@ -30,8 +30,7 @@ import { InMemorySchemaRegistry, type RegistrySnapshot } from './serde/schema-re
 import type { KeyValueStore } from './state/store.js';
 import type { StatementResult } from './statement-result.js';
 import type { PhysicalPlan } from '../planner/physical-plan.js';
-import { partitionFor } from './log/murmur2.js';
-import { serdeFor } from './serde/serde-for.js';
+import { scanPlan, taskOfKey } from './cluster/pull-routing.js';
 import type { PartitionTasks } from './query/partition-tasks.js';
 import type { Membership, MemberReport, PartitionLag } from './cluster/membership.js';
 
@@ -499,20 +498,17 @@ export class Engine {
 
 
   /** Kafka mode: the endpoint of the server owning `key` of a table this service's query writes, if not this one. */
-  private async pullRoute(table: DataSource, key: unknown): Promise<string | undefined> {
-    const q = table.writerQueryId === undefined ? undefined : this.queries.get(table.writerQueryId);
-    if (!q?.tasks || q.state !== 'RUNNING') return undefined;
-    // The key's state lives with the source partition its records come from.
-    const src = q.source;
-    if (src.schema.key.length !== 1) return undefined;
-    const n = (await this.log.topic(src.topic))?.partitions ?? 1;
-    let p = 0;
-    if (n > 1) {
-      const bytes = serdeFor(src.keyFormat, src.schema.key, true, this.registry, src.topic).serialize([key]);
-      p = bytes === null ? 0 : partitionFor(bytes, n);
-    }
-    const owner = q.tasks.owner(p);
+  private pullRoute(table: DataSource, key: unknown): string | undefined {
+    const q = this.writerOf(table);
+    const p = q && taskOfKey(q, [key], this.registry);
+    const owner = p === undefined ? undefined : q!.tasks!.owner(p);
     return owner && !owner.self ? owner.url : undefined;
+  }
+
+  /** Kafka mode: the running query writing a table, when its partitions are shared with other servers. */
+  private writerOf(table: DataSource): RunningQuery | undefined {
+    const q = table.writerQueryId === undefined ? undefined : this.queries.get(table.writerQueryId);
+    return q?.tasks && q.state === 'RUNNING' ? q : undefined;
   }
 
   /**
@@ -700,7 +696,19 @@ export class Engine {
       registry: this.registry,
       views: this.views,
       properties: Object.fromEntries(this.properties),
-      ...(this.opts.cluster ? { route: (table: DataSource, key: unknown) => this.pullRoute(table, key) } : {}),
+      ...(this.opts.cluster
+        ? {
+            route: async (table: DataSource, key: unknown) => this.pullRoute(table, key),
+            scatter: async (table: DataSource) => {
+              const q = this.writerOf(table);
+              return q && scanPlan(q);
+            },
+            partitionOf: (table: DataSource, key: readonly unknown[]) => {
+              const q = this.writerOf(table);
+              return q && taskOfKey(q, key, this.registry);
+            },
+          }
+        : {}),
       register: (query, handle) => {
         this.transients.set(query.id, { query, handle });
         this.schedulePump();

@@ -174,7 +174,7 @@ describeKafka('servers of one service on Kafka', () => {
     expect(topics.map((t) => t.name)).toContain(`_sluice_${service}_query_CTAS_BY_REGION_0-Aggregate-GroupBy-repartition`);
   }, 180_000);
 
-  it('forwards a pull query to the server that owns the key', async () => {
+  it('forwards a pull query to the server that owns the key, and gathers a scan from every server', async () => {
     const service = uniqueTopic('svc').replace(/-/g, '_');
     const input = uniqueTopic('orders');
     const sink = uniqueTopic('per-key');
@@ -201,22 +201,32 @@ describeKafka('servers of one service on Kafka', () => {
     expect(onA).toBeDefined();
     expect(onB).toBeDefined();
 
-    // Both servers answer every key.
-    for (const url of [a.url, b.url]) for (const k of [onA, onB]) expect(await pull(url, `SELECT * FROM per_key WHERE k = '${k}';`)).toEqual([[k, expected[k]]]);
+    // Both servers answer every key, and a scan of the whole table, each row once.
+    const all = KEYS.map((k) => [k, expected[k]]).sort();
+    for (const url of [a.url, b.url]) {
+      for (const k of [onA, onB]) expect(await pull(url, `SELECT * FROM per_key WHERE k = '${k}';`)).toEqual([[k, expected[k]]]);
+      expect((await pull(url, `SELECT * FROM per_key;`)).sort()).toEqual(all);
+    }
 
     // With b frozen, a answers its own key at once but b's key only once b runs again: it was asked of b.
     b.child.kill('SIGSTOP');
     try {
-      let answered = false;
+      let answered = 0;
       const fromB = pull(a.url, `SELECT * FROM per_key WHERE k = '${onB}';`).then((rows) => {
-        answered = true;
+        answered++;
+        return rows;
+      });
+      // A scan needs b's partitions too.
+      const scan = pull(a.url, `SELECT * FROM per_key;`).then((rows) => {
+        answered++;
         return rows;
       });
       expect(await pull(a.url, `SELECT * FROM per_key WHERE k = '${onA}';`)).toEqual([[onA, expected[onA]]]);
       await new Promise((r) => setTimeout(r, 1_000));
-      expect(answered).toBe(false);
+      expect(answered).toBe(0);
       b.child.kill('SIGCONT');
       expect(await fromB).toEqual([[onB, expected[onB]]]);
+      expect((await scan).sort()).toEqual(all);
     } finally {
       b.child.kill('SIGCONT');
     }
@@ -230,8 +240,8 @@ describeKafka('servers of one service on Kafka', () => {
     await createTopic(input, 4);
     const config = { 'processing.guarantee': 'exactly_once_v2' };
     // The input is there before the queries start: the server works through it in large transactions.
-    const total = 8000;
-    for (let chunk = 0; chunk < total / 1000; chunk++) await produce(input, records(chunk * 1000, 1000));
+    const total = 40_000;
+    for (let chunk = 0; chunk < total / 5000; chunk++) await produce(input, records(chunk * 5000, 5000));
     const a = await startSluice(service, { config });
     await ksql(a.url, `CREATE STREAM auths (k STRING KEY, v INT) WITH (kafka_topic='${input}', value_format='JSON');`);
     await ksql(a.url, `CREATE STREAM auths_copy WITH (kafka_topic='${copy}') AS SELECT k, v FROM auths;`, { 'auto.offset.reset': 'earliest' });

@@ -6,6 +6,9 @@ import type { ResultColumn, TransientQuery } from '../transient-query.js';
 /** Request property marking a pull query one server forwarded to another (answered where it lands, never forwarded again). */
 export const FORWARDED_PROPERTY = 'sluice.internal.forwarded';
 
+/** Request property of a forwarded table scan: the partitions (JSON array) the receiving server answers. */
+export const PARTITIONS_PROPERTY = 'sluice.internal.partitions';
+
 /** How long a forwarded pull query may take. */
 const FORWARD_TIMEOUT_MS = 30_000;
 

@@ -71,6 +71,18 @@ export class RunningQuery {
   /** End offset of every sink partition written, as `topic\u0000partition`. */
   private readonly sinkEnds: Record<string, number> = {};
 
+  /** Number of tasks: the most partitions of any input (task p = partition p of each). */
+  get taskCount(): number {
+    let n = 0;
+    for (const pos of this.positions) n = Math.max(n, pos.length);
+    return n;
+  }
+
+  /** Whether an aggregation's input goes through a repartition topic (grouped by the group key's hash). */
+  get repartitioned(): boolean {
+    return this.topology.internal.length > 0;
+  }
+
   /** Where each source is read from now, per partition (what a new query records as its start). */
   sourcePositions(): number[][] {
     return this.positions.slice(0, this.sources.length).map((p) => [...p]);

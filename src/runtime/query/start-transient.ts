@@ -19,7 +19,8 @@ import { MemoryStore } from '../state/store.js';
 import type { TransientQuery } from '../transient-query.js';
 import { RunningQuery } from './running-query.js';
 import { buildTopology } from './topology.js';
-import { FORWARDED_PROPERTY, forwardPull } from '../cluster/pull-forwarding.js';
+import { FORWARDED_PROPERTY, PARTITIONS_PROPERTY, forwardPull } from '../cluster/pull-forwarding.js';
+import type { PullPlan } from '../cluster/pull-routing.js';
 import { PullCollector, PushTerminal, TransientHandle } from './transient.js';
 
 /** Something the engine's pump can advance: a running query or a PRINT. */
@@ -44,6 +45,10 @@ export interface TransientContext {
    * not this one (pull queries by key are forwarded there); undefined = answer here.
    */
   readonly route?: (table: DataSource, key: unknown) => Promise<string | undefined>;
+  /** Kafka mode: which server answers which partitions of a scan of a table (undefined = all here). */
+  readonly scatter?: (table: DataSource) => Promise<PullPlan | undefined>;
+  /** Kafka mode: the task partition of a table key (undefined = unknown). */
+  readonly partitionOf?: (table: DataSource, key: readonly unknown[]) => number | undefined;
   /** Adds a push query to the engine's pump until its handle closes. */
   register(query: Steppable, handle: TransientHandle): void;
   unregister(id: string): void;
@@ -69,10 +74,25 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
   const id = isPush ? `transient_${first.name}_${shortId()}` : `query_${Date.now()}_${shortId()}`;
   const columns = planned.output.value.map((c) => ({ name: c.name, type: c.type }));
   const keyColumns = isPush ? [] : first.schema.key.map((c) => c.name).filter((n) => columns.some((c) => c.name === n));
-  if (!isPush && ctx.route && ctx.properties[FORWARDED_PROPERTY] === undefined && planned.sources.length === 1 && !first.window) {
-    const keyed = keyLookup(q.where, first);
-    const owner = keyed?.length === 1 ? await ctx.route(first, keyed[0]) : undefined;
-    if (owner !== undefined) return forwardPull(owner, stmt.text, ctx.properties, id, columns, keyColumns);
+  // Kafka mode: a pull query by key runs on the key's owner; a scan on every server, each answering its partitions.
+  let only: ReadonlySet<number> | undefined;
+  let remote: Promise<TransientQuery>[] = [];
+  if (!isPush && ctx.route && planned.sources.length === 1 && !first.window) {
+    const asked = ctx.properties[PARTITIONS_PROPERTY];
+    if (asked !== undefined) only = new Set(JSON.parse(asked) as number[]);
+    else if (ctx.properties[FORWARDED_PROPERTY] === undefined) {
+      const keyed = keyLookup(q.where, first);
+      if (keyed?.length === 1) {
+        const owner = await ctx.route(first, keyed[0]);
+        if (owner !== undefined) return forwardPull(owner, stmt.text, ctx.properties, id, columns, keyColumns);
+      } else if (keyed === undefined && ctx.scatter) {
+        const plan = await ctx.scatter(first);
+        if (plan) {
+          only = plan.local;
+          remote = plan.remotes.map((r) => forwardPull(r.url, stmt.text, { ...ctx.properties, [PARTITIONS_PROPERTY]: JSON.stringify(r.partitions) }, id, columns, keyColumns));
+        }
+      }
+    }
   }
   const handle = new TransientHandle(id, isPush ? 'push' : 'pull', columns, keyColumns, () => ctx.unregister(id));
   const physical = toPhysical(planned.plan);
@@ -98,7 +118,14 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
         if (r) source.injectRow(r.key, r.value, r.window, r.ts);
       }
     } else {
-      for (const r of view.values()) source.injectRow(r.key, r.value, r.window, r.ts);
+      const partitionOf = only && ctx.partitionOf;
+      for (const r of view.values()) {
+        if (partitionOf) {
+          const p = partitionOf(first, r.key);
+          if (p !== undefined && !only!.has(p)) continue; // another server answers that partition
+        }
+        source.injectRow(r.key, r.value, r.window, r.ts);
+      }
     }
   } else {
     await running.init(ctx.log, true);
@@ -106,7 +133,15 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
       // read every source to its current end
     }
   }
-  const rows = collector.rows();
+  const rows: (readonly unknown[])[] = [...collector.rows()];
+  // The other servers' partitions of a scan.
+  for (const r of await Promise.all(remote)) {
+    for await (const row of r.rows) rows.push(row);
+    if (r.error !== undefined) {
+      handle.fail(r.error);
+      return handle;
+    }
+  }
   const n = q.limit === undefined ? rows.length : Math.min(q.limit, rows.length);
   for (let i = 0; i < n; i++) handle.queue.push(rows[i]!);
   handle.close();
