@@ -29,10 +29,10 @@ import type { SchemaRegistry } from './serde/serde-types.js';
 import { InMemorySchemaRegistry, type RegistrySnapshot } from './serde/schema-registry.js';
 import type { KeyValueStore } from './state/store.js';
 import type { StatementResult } from './statement-result.js';
-import type { PhysicalPlan } from '../planner/physical-plan.js';
 import { scanPlan, taskOfKey } from './cluster/pull-routing.js';
-import type { PartitionTasks } from './query/partition-tasks.js';
-import type { Membership, MemberReport, PartitionLag } from './cluster/membership.js';
+import type { MemberReport } from './cluster/membership.js';
+import type { Cluster } from './cluster/cluster.js';
+import { MemberReporter, clusterStatusJson } from './cluster/cluster-status.js';
 
 export interface EngineOptions {
   readonly log: Log;
@@ -61,33 +61,6 @@ export interface EngineOptions {
   readonly processingLogStream?: boolean;
   /** Kafka mode: how queries share partitions with the service's other servers. */
   readonly cluster?: Cluster;
-}
-
-/** What a Kafka-mode query gives {@link Cluster.tasksFor}. */
-export interface ClusteredQuery {
-  readonly queryId: string;
-  readonly physical: PhysicalPlan;
-  /** Per source: its topic and the consumer group name the query uses for it. */
-  readonly sources: readonly { readonly topic: string; readonly group: string }[];
-  readonly stores: readonly KeyValueStore<unknown>[];
-  readonly partitions: number;
-  readonly exactlyOnce: boolean;
-  readonly changelogEnds?: readonly number[];
-  /** The aggregation step whose input goes through a repartition topic, if any. */
-  readonly repartitioned?: number;
-}
-
-/**
- * Kafka mode's view of the service: its live servers and the per-query
- * {@link PartitionTasks} (changelogs, partition ownership, transactions).
- */
-export interface Cluster {
-  readonly membership: Membership;
-  tasksFor(q: ClusteredQuery): Promise<PartitionTasks>;
-  /** Name of one of a query's internal topics: `_sluice_<service>_query_<queryId>-<suffix>`. */
-  internalTopic(queryId: string, suffix: string): string;
-  /** A query was terminated or dropped: deletes its internal topics (changelog, repartition), as ksqlDB does. */
-  dropQuery(queryId: string): Promise<void>;
 }
 
 /** Topic and stream holding the processing log when it is a stream. */
@@ -143,6 +116,7 @@ export class Engine {
 
   constructor(/** @internal */ readonly opts: EngineOptions) {
     this.registry = opts.schemaRegistry ?? new InMemorySchemaRegistry();
+    this.reporter = new MemberReporter(() => this.queries.values(), opts.log);
     if (opts.autoPump) {
       const offAppend = opts.log.onAppend(() => this.schedulePump());
       // Another server joined, left or released a partition: ownership may have changed.
@@ -512,37 +486,12 @@ export class Engine {
   }
 
   /**
-   * Kafka mode: `/clusterStatus`'s `clusterStatus` object, one entry per server
-   * of the service heard from (`host:port` of its REST endpoint): liveness, last
-   * heartbeat, the partitions it processes per query and their lag. Undefined
-   * for an embedded engine.
+   * Kafka mode: `/clusterStatus`'s `clusterStatus` object (every server of the
+   * service heard from); undefined for an embedded engine.
    */
   clusterStatus(): Record<string, unknown> | undefined {
     const membership = this.opts.cluster?.membership;
-    if (!membership) return undefined;
-    const out: Record<string, unknown> = {};
-    for (const { member, alive } of membership.allMembers()) {
-      const activeStandbyPerQuery: Record<string, unknown> = {};
-      const stateStoreLags: Record<string, unknown> = {};
-      for (const [queryId, partitions] of Object.entries(member.active)) {
-        const q = this.queries.get(queryId);
-        const topics = q ? q.sources.map((s) => s.topic) : [];
-        activeStandbyPerQuery[queryId] = {
-          activeStores: q ? q.stores.map((s) => (s as { name?: string }).name ?? queryId) : [],
-          activePartitions: partitions.flatMap((partition) => topics.map((topic) => ({ topic, partition }))),
-          standByStores: [],
-          standByPartitions: [],
-        };
-        const lagByPartition: Record<string, unknown> = {};
-        for (const [p, lag] of Object.entries(member.lags[queryId] ?? {})) {
-          lagByPartition[p] = { currentOffsetPosition: lag.position, endOffsetPosition: lag.end, offsetLag: Math.max(0, lag.end - lag.position) };
-        }
-        stateStoreLags[queryId] = { lagByPartition, size: partitions.length };
-      }
-      const host = member.url ? member.url.replace(/^https?:\/\//, '') : `member-${member.id}`;
-      out[host] = { hostAlive: alive, lastStatusUpdateMs: member.lastSeen, activeStandbyPerQuery, hostStoreLags: { stateStoreLags, updateTimeMs: member.lastSeen } };
-    }
-    return out;
+    return membership && clusterStatusJson(membership, this.queries);
   }
 
   /** Kafka mode: the REST endpoint other servers forward pull queries to. */
@@ -566,43 +515,12 @@ export class Engine {
     })().catch((e: unknown) => this.logger.error({ queryId: id, message: `Cleaning up after query ${id} failed: ${(e as Error).message}` }));
   }
 
-  /** Latest source lag per query and partition this server processes (refreshed in the background). */
-  private readonly lags: Record<string, Record<string, PartitionLag>> = {};
-  private lagsRefreshing = false;
-  private lagsAt = 0;
+  /** Kafka mode: this server's heartbeat content. */
+  private readonly reporter: MemberReporter;
 
   /** @internal Kafka mode: what this server reports in its heartbeats (active partitions and their lag). */
   memberReport(): MemberReport {
-    const active: Record<string, number[]> = {};
-    for (const q of this.queries.values()) if (q.active.size > 0) active[q.id] = [...q.active].sort((a, b) => a - b);
-    if (!this.lagsRefreshing && Date.now() - this.lagsAt > 2_000) {
-      this.lagsRefreshing = true;
-      void this.refreshLags().finally(() => {
-        this.lagsRefreshing = false;
-        this.lagsAt = Date.now();
-      });
-    }
-    const lags: Record<string, Record<string, PartitionLag>> = {};
-    for (const id of Object.keys(active)) if (this.lags[id]) lags[id] = this.lags[id]!;
-    return { active, lags };
-  }
-
-  private async refreshLags(): Promise<void> {
-    for (const q of [...this.queries.values()]) {
-      const byPartition: Record<string, PartitionLag> = {};
-      for (const p of q.active) {
-        let position = 0;
-        let end = 0;
-        for (let i = 0; i < q.sources.length; i++) {
-          const at = q.position(i, p);
-          if (at === undefined) continue;
-          position += at;
-          end += await this.log.endOffset(q.sources[i]!.topic, p).catch(() => at);
-        }
-        byPartition[String(p)] = { position, end };
-      }
-      this.lags[q.id] = byPartition;
-    }
+    return this.reporter.report();
   }
 
   /** @internal */

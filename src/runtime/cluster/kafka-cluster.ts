@@ -1,5 +1,5 @@
 import { ExecutionError } from '../../common/errors.js';
-import type { Cluster, ClusteredQuery } from '../engine.js';
+import type { Cluster, ClusteredQuery } from './cluster.js';
 import type { KafkaLog } from '../log/kafka-log.js';
 import type { Log } from '../log/log.js';
 import type { PartitionTasks } from '../query/partition-tasks.js';
