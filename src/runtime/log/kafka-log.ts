@@ -262,16 +262,31 @@ export class KafkaLog implements Log {
     this.commitTimer ??= setTimeout(() => void this.writeCommits(), COMMIT_INTERVAL_MS);
   }
 
-  /** Writes the positions recorded since the last write. */
-  private async writeCommits(): Promise<void> {
+  /** The write of positions in progress (one at a time: each joins the groups it writes). */
+  private committing: Promise<void> = Promise.resolve();
+
+  /** Writes the positions recorded since the last write, after any write still in progress. */
+  private writeCommits(): Promise<void> {
     this.commitTimer = undefined;
-    const batch = [...this.pendingCommits.values()];
+    this.committing = this.committing.then(() => this.writePendingCommits());
+    return this.committing;
+  }
+
+  private async writePendingCommits(): Promise<void> {
+    // One request per group and topic: each briefly joins the group, so one at a time and as few as possible.
+    const byGroupTopic = new Map<string, { group: string; topic: string; partitions: { partition: number; offset: string }[] }>();
+    for (const c of this.pendingCommits.values()) {
+      const k = `${c.group}\u0000${c.topic}`;
+      let e = byGroupTopic.get(k);
+      if (!e) byGroupTopic.set(k, (e = { group: c.group, topic: c.topic, partitions: [] }));
+      e.partitions.push({ partition: c.partition, offset: String(c.offset) });
+    }
     this.pendingCommits.clear();
-    for (const c of batch) {
+    for (const c of byGroupTopic.values()) {
       try {
-        await this.admin.setOffsets({ groupId: this.groupId(c.group), topic: c.topic, partitions: [{ partition: c.partition, offset: String(c.offset) }] });
+        await this.admin.setOffsets({ groupId: this.groupId(c.group), topic: c.topic, partitions: c.partitions });
       } catch (e) {
-        this.report('warn', `Could not record offset ${c.offset} of ${c.topic}/${c.partition} for group ${this.groupId(c.group)}: ${(e as Error).message}`);
+        this.report('warn', `Could not record the offsets of ${c.topic} for group ${this.groupId(c.group)}: ${(e as Error).message}`);
       }
     }
   }
