@@ -1,7 +1,7 @@
 import type { KafkaLog, TransactionalWriter, TransactionRecord } from '../log/kafka-log.js';
 import { ProducerFencedError } from '../log/kafka-log.js';
 import type { NewRecord } from '../log/log.js';
-import type { PendingRecord } from '../operators/sink.js';
+import { partitionRuns, type PendingRecord } from '../operators/sink.js';
 import { PartitionLostError, type PartitionTasks } from '../query/partition-tasks.js';
 import type { LevelStore } from '../state/level-store.js';
 import type { Membership } from './membership.js';
@@ -172,7 +172,7 @@ export class ChangelogTasks implements PartitionTasks {
       return;
     }
     // At least once: sink records, then the changelog batch closed by its checkpoint record.
-    await appendRuns(this.o.log, sink);
+    for (const run of partitionRuns(sink)) await this.o.log.append(run.topic, run.partition, run.records);
     const first = await this.o.log.append(this.topic, p, changelog);
     this.ends[p] = Math.max(this.ends[p]!, first);
     for (let i = 0; i < this.o.sources.length; i++) {
@@ -189,18 +189,6 @@ export class ChangelogTasks implements PartitionTasks {
     const writers = [...this.writers.values()];
     this.writers.clear();
     await Promise.all(writers.map((w) => w.close()));
-  }
-}
-
-/** Appends records in runs of the same topic and partition, keeping their order. */
-async function appendRuns(log: KafkaLog, records: readonly PendingRecord[]): Promise<void> {
-  let i = 0;
-  while (i < records.length) {
-    const { topic, partition } = records[i]!;
-    let j = i + 1;
-    while (j < records.length && records[j]!.topic === topic && records[j]!.partition === partition) j++;
-    await log.append(topic, partition, records.slice(i, j).map((x) => x.record));
-    i = j;
   }
 }
 

@@ -17,6 +17,20 @@ export interface PendingRecord {
 }
 
 /**
+ * Splits queued records into runs of consecutive records for one topic partition,
+ * in order: what is appended (or sent) together.
+ */
+export function partitionRuns(records: readonly PendingRecord[]): { topic: string; partition: number; records: NewRecord[] }[] {
+  const runs: { topic: string; partition: number; records: NewRecord[] }[] = [];
+  let last: (typeof runs)[number] | undefined;
+  for (const r of records) {
+    if (last === undefined || last.topic !== r.topic || last.partition !== r.partition) runs.push((last = { topic: r.topic, partition: r.partition, records: [] }));
+    last.records.push(r.record);
+  }
+  return runs;
+}
+
+/**
  * Serialises key and value with the target's formats and queues the record for
  * the partition Kafka's default partitioner would pick. The query appends the
  * queue after each batch.

@@ -2,6 +2,7 @@ import type { DataSource } from '../../planner/data-source.js';
 import type { LogicalPlan } from '../../planner/logical-plan.js';
 import type { PhysicalPlan } from '../../planner/physical-plan.js';
 import type { Log } from '../log/log.js';
+import { partitionRuns } from '../operators/sink.js';
 import type { KeyValueStore } from '../state/store.js';
 import { PartitionLostError, type PartitionTasks } from './partition-tasks.js';
 import type { Topology } from './topology.js';
@@ -286,16 +287,10 @@ export class RunningQuery {
   private async flushPending(log: Log): Promise<void> {
     const pending = this.topology.pending;
     if (pending.length === 0) return;
-    const batch = pending.splice(0, pending.length);
     // Append runs of the same topic/partition together, keeping overall order.
-    let i = 0;
-    while (i < batch.length) {
-      const { topic, partition } = batch[i]!;
-      let j = i + 1;
-      while (j < batch.length && batch[j]!.topic === topic && batch[j]!.partition === partition) j++;
-      const first = await log.append(topic, partition, batch.slice(i, j).map((x) => x.record));
-      this.sinkEnds[`${topic}\u0000${partition}`] = first + (j - i);
-      i = j;
+    for (const run of partitionRuns(pending.splice(0, pending.length))) {
+      const first = await log.append(run.topic, run.partition, run.records);
+      this.sinkEnds[`${run.topic}\u0000${run.partition}`] = first + run.records.length;
     }
   }
 }
