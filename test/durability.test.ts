@@ -74,6 +74,25 @@ describe('durable engine', () => {
     await second.close();
   });
 
+  it('EMIT FINAL keeps the windows it holds back across a restart and emits them when they close', async () => {
+    const dataDir = tempDir();
+    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });
+    await first.execute(`
+      CREATE STREAM s (id STRING KEY, k STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1);
+      CREATE TABLE w AS SELECT k, COUNT(*) AS n FROM s WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 1 SECOND) GROUP BY k EMIT FINAL;`);
+    for (const [k, t] of [['x', 1_000], ['x', 2_000], ['y', 3_000]] as const) await first.insert('S', { ID: 'a', K: k, ROWTIME: t });
+    await first.pumpAll();
+    expect(await topicJson(first, 'W')).toEqual([]); // held back: the window is open
+    await first.close();
+
+    const second = await Engine.open({ dataDir, autoPump: false });
+    await second.insert('S', { ID: 'a', K: 'x', ROWTIME: 11_000 });
+    await second.pumpAll();
+    // Stream time 11 s closes [0, 10 s) (its end plus the grace): the final counts from before the restart come out.
+    expect((await topicJson(second, 'W')).map((r) => r.value)).toEqual([{ N: 2 }, { N: 1 }]);
+    await second.close();
+  });
+
   it("keeps a stream-table join's table side across a restart (its rows are read again, nothing re-emitted)", async () => {
     const dataDir = tempDir();
     const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });

@@ -144,7 +144,7 @@ function buildStep(
     case 'TableSelect':
       return { op: new ProjectOperator(step.keyExprs.map((x) => compile(x)), step.valueExprs.map((x) => compile(x)), next(), ctx.log, ctx.queryId) };
     case 'TableSuppress':
-      return { op: new SuppressOperator(step.window, next()) };
+      return { op: new SuppressOperator(step.window, next(), ctx.store(`${id}-suppress`)) };
     case 'StreamStreamJoin':
     case 'StreamTableJoin':
     case 'TableTableJoin':
