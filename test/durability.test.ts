@@ -93,6 +93,25 @@ describe('durable engine', () => {
     await second.close();
   });
 
+  it('keeps the windows of a stream-stream join across a restart', async () => {
+    const dataDir = tempDir();
+    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });
+    await first.execute(`
+      CREATE STREAM clicks (id STRING KEY, page STRING) WITH (kafka_topic='clicks', value_format='JSON', partitions=1);
+      CREATE STREAM buys (id STRING KEY, amount INT) WITH (kafka_topic='buys', value_format='JSON', partitions=1);
+      CREATE STREAM converted AS SELECT c.id AS id, c.page AS page, b.amount AS amount FROM clicks c JOIN buys b WITHIN 1 MINUTE ON c.id = b.id;`);
+    await first.insert('CLICKS', { ID: 'u1', PAGE: 'shoes', ROWTIME: 1_000 });
+    await first.pumpAll();
+    await first.close();
+
+    const second = await Engine.open({ dataDir, autoPump: false });
+    await second.insert('BUYS', { ID: 'u1', AMOUNT: 40, ROWTIME: 20_000 });
+    await second.insert('BUYS', { ID: 'u1', AMOUNT: 50, ROWTIME: 90_000 }); // outside the window of the click
+    await second.pumpAll();
+    expect((await topicJson(second, 'CONVERTED')).map((r) => [r.key, r.value])).toEqual([['u1', { PAGE: 'shoes', AMOUNT: 40 }]]);
+    await second.close();
+  });
+
   it("keeps a stream-table join's table side across a restart (its rows are read again, nothing re-emitted)", async () => {
     const dataDir = tempDir();
     const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });

@@ -8,8 +8,8 @@ import type { TypedExpression } from '../../planner/typed-expression.js';
  * kept in changelogged stores. That holds for stateless queries and for
  * aggregations grouped by (at least) every key column of their source with only
  * filters in between, so equal group keys stay in one partition. Everything else
- * runs on one server of the service: joins keep their state in memory, and EMIT
- * FINAL's clock (stream time) is one per query. An aggregation grouped by other columns is independent once its input
+ * runs on one server of the service: joins with tables keep the table rows in
+ * memory, and stream-stream joins and EMIT FINAL have one clock (stream time) per query. An aggregation grouped by other columns is independent once its input
  * is repartitioned by the group key: pass its index as `repartitioned`.
  */
 export function partitionsIndependent(plan: PhysicalPlan, repartitioned?: number): boolean {

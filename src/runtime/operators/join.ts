@@ -1,6 +1,7 @@
 import type { JoinSpec } from '../../planner/logical-plan.js';
 import type { Evaluator } from '../expr/compile.js';
 import { keyString } from '../state/key-codec.js';
+import type { KeyValueStore } from '../state/store.js';
 import type { Operator, ProcessingLogger, Rec } from './record.js';
 
 type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
@@ -83,14 +84,24 @@ interface Buffered {
   readonly rec: Rec;
 }
 
+/** Store key of a stream-stream join's clock (side buffers are keyed `0…`/`1…` + keyString). */
+const JOIN_CLOCK = '\u0000clock';
+
+/** A stream-stream join's clock as stored. */
+interface JoinClock {
+  readonly streamTime: number;
+  readonly sideTime: readonly number[];
+}
+
 /**
  * Stream-stream join within a time window (Kafka Streams' KStreamKStreamJoin).
  * Without a grace period, unmatched outer records are emitted at once (ksqlDB's
  * legacy behaviour); with one, when their window closes. Records later than
  * the window plus grace never join; on an outer side they are emitted unmatched.
+ * Both sides' window buffers (per join key) and the clock live in a state store,
+ * so a restart (or a take-over in Kafka mode) continues with them.
  */
 export class StreamStreamJoinOperator extends JoinBase {
-  private readonly buffers = [new Map<string, Buffered[]>(), new Map<string, Buffered[]>()];
   private streamTime = -Infinity;
   /** Observed stream time of each side's window store. */
   private readonly sideTime = [-Infinity, -Infinity];
@@ -99,12 +110,42 @@ export class StreamStreamJoinOperator extends JoinBase {
   private readonly afterMs: number;
   private readonly graceMs: number | undefined;
 
-  constructor(spec: Extract<JoinSpec, { kind: 'STREAM_STREAM' }>, joinType: JoinType, leftKey: Evaluator, rightKey: Evaluator, leftWidth: number, rightWidth: number, next: Operator, log: ProcessingLogger, queryId: string) {
+  constructor(
+    spec: Extract<JoinSpec, { kind: 'STREAM_STREAM' }>,
+    private readonly store: KeyValueStore<Buffered[] | JoinClock>,
+    joinType: JoinType,
+    leftKey: Evaluator,
+    rightKey: Evaluator,
+    leftWidth: number,
+    rightWidth: number,
+    next: Operator,
+    log: ProcessingLogger,
+    queryId: string,
+  ) {
     super(joinType, leftKey, rightKey, leftWidth, rightWidth, next, log, queryId);
     this.beforeMs = spec.beforeMs;
     this.afterMs = spec.afterMs;
     this.graceMs = spec.graceMs;
     this.retentionMs = spec.beforeMs + spec.afterMs + (spec.graceMs ?? 24 * 3600 * 1000);
+    const clock = store.get(JOIN_CLOCK) as JoinClock | undefined;
+    if (clock) {
+      this.streamTime = clock.streamTime;
+      this.sideTime[0] = clock.sideTime[0] ?? -Infinity;
+      this.sideTime[1] = clock.sideTime[1] ?? -Infinity;
+    }
+  }
+
+  /** The buffered records of one side for a join key (store key: side digit + keyString). */
+  private buffered(side: number, k: string): Buffered[] | undefined {
+    return this.store.get(`${side}${k}`) as Buffered[] | undefined;
+  }
+
+  /** Every side's buffers: [side, keyString, records]. */
+  private *allBuffered(): Generator<[number, string, Buffered[]]> {
+    for (const [sk, v] of this.store.entries()) {
+      if (sk === JOIN_CLOCK) continue;
+      yield [sk.charCodeAt(0) - 48, sk.slice(1), v as Buffered[]];
+    }
   }
 
   protected onLeft(rec: Rec): void {
@@ -122,8 +163,11 @@ export class StreamStreamJoinOperator extends JoinBase {
     const ts = rec.ts;
     const me = isLeft ? 0 : 1;
     const them = 1 - me;
-    if (ts > this.streamTime) this.streamTime = ts;
-    if (ts > this.sideTime[me]!) this.sideTime[me] = ts;
+    if (ts > this.streamTime || ts > this.sideTime[me]!) {
+      if (ts > this.streamTime) this.streamTime = ts;
+      if (ts > this.sideTime[me]!) this.sideTime[me] = ts;
+      this.store.put(JOIN_CLOCK, { streamTime: this.streamTime, sideTime: [...this.sideTime] });
+    }
     const outer = isLeft ? this.leftOuter : this.rightOuter;
     const grace = this.graceMs;
     if (grace !== undefined && ts === this.streamTime) this.emitExpired();
@@ -133,19 +177,22 @@ export class StreamStreamJoinOperator extends JoinBase {
     const k = keyString([key]);
     const otherFloor = this.sideTime[them]! - this.retentionMs;
     let matched = false;
-    for (const o of this.buffers[them]!.get(k) ?? []) {
+    const others = this.buffered(them, k);
+    let changed = false;
+    for (const o of others ?? []) {
       if (o.ts < from || o.ts > to || o.ts < otherFloor) continue;
       matched = true;
+      if (!o.joined) changed = true;
       o.joined = true;
       this.emit(key, isLeft ? row : o.row, isLeft ? o.row : row, Math.max(ts, o.ts), rec);
     }
+    if (changed) this.store.put(`${them}${k}`, others!);
     // Each side's window store drops records older than its own stream time − retention.
     const stored = ts >= this.sideTime[me]! - this.retentionMs;
     if (stored) {
-      const mine = this.buffers[me]!;
-      let list = mine.get(k);
-      if (!list) mine.set(k, (list = []));
+      const list = this.buffered(me, k) ?? [];
       list.push({ key, ts, row, joined: matched || !outer || grace === undefined || to < this.streamTime, rec });
+      this.store.put(`${me}${k}`, list);
     }
     if (!matched && outer && (grace === undefined || to < this.streamTime)) this.emit(key, isLeft ? row : null, isLeft ? null : row, ts, rec);
     this.expire();
@@ -158,12 +205,16 @@ export class StreamStreamJoinOperator extends JoinBase {
   private emitExpired(): void {
     const grace = this.graceMs!;
     const due: { side: number; b: Buffered }[] = [];
-    for (let side = 0; side < 2; side++) {
+    const touched = new Map<string, Buffered[]>();
+    for (const [side, k, list] of this.allBuffered()) {
       const outer = side === 0 ? this.leftOuter : this.rightOuter;
       if (!outer) continue;
       const after = side === 0 ? this.afterMs : this.beforeMs;
-      for (const list of this.buffers[side]!.values()) {
-        for (const b of list) if (!b.joined && b.ts + after + grace < this.streamTime) due.push({ side, b });
+      for (const b of list) {
+        if (!b.joined && b.ts + after + grace < this.streamTime) {
+          due.push({ side, b });
+          touched.set(`${side}${k}`, list);
+        }
       }
     }
     due.sort((x, y) => x.b.ts - y.b.ts);
@@ -171,19 +222,18 @@ export class StreamStreamJoinOperator extends JoinBase {
       b.joined = true;
       this.emit(b.key, side === 0 ? b.row : null, side === 0 ? null : b.row, b.ts, b.rec);
     }
+    for (const [sk, list] of touched) this.store.put(sk, list);
   }
 
   /** Drops buffered records no future record can join (and, with grace, already reported). */
   private expire(): void {
-    for (let side = 0; side < 2; side++) {
-      const buf = this.buffers[side]!;
+    for (const [side, k, list] of this.allBuffered()) {
       const horizon = this.sideTime[side]! - this.retentionMs;
-      for (const [k, list] of buf) {
-        if (list.length > 0 && list[0]!.ts >= horizon) continue;
-        const kept = list.filter((b) => b.ts >= horizon || !b.joined);
-        if (kept.length === 0) buf.delete(k);
-        else buf.set(k, kept);
-      }
+      if (list.length > 0 && list[0]!.ts >= horizon) continue;
+      const kept = list.filter((b) => b.ts >= horizon || !b.joined);
+      if (kept.length === list.length) continue;
+      if (kept.length === 0) this.store.delete(`${side}${k}`);
+      else this.store.put(`${side}${k}`, kept);
     }
   }
 }

@@ -152,7 +152,7 @@ function buildStep(
       const lw = inputSchema(0).columns.length;
       const rw = inputSchema(1).columns.length;
       const args = [step.joinType, compile(step.leftKey), compile(step.rightKey), lw, rw, next(), ctx.log, ctx.queryId] as const;
-      if (step.spec.kind === 'STREAM_STREAM') return { op: new StreamStreamJoinOperator(step.spec, ...args) };
+      if (step.spec.kind === 'STREAM_STREAM') return { op: new StreamStreamJoinOperator(step.spec, ctx.store(`${id}-join-windows`), ...args) };
       if (step.kind === 'StreamTableJoin') return { op: new StreamTableJoinOperator(...args) };
       if (step.kind === 'ForeignKeyTableTableJoin') return { op: new ForeignKeyJoinOperator(...args) };
       return { op: new TableTableJoinOperator(...args) };
