@@ -157,12 +157,16 @@ export class RunningQuery {
    * query resumes past the start of a table source (after a restart, or on a
    * partition taken over from another server), that table's records before the
    * resume position are read again through the operators, output discarded, so
-   * joins see the table as it was. Only for queries without stores, where
-   * replaying cannot change saved state; `partitions` undefined = all.
+   * joins see the table as it was. Only where replaying cannot change saved
+   * state: table rows joined by stream-table joins emit nothing, other table
+   * consumers (table-table and foreign-key joins, table aggregations) only in
+   * queries without stores. `partitions` undefined = all.
    */
   private async replayTables(log: Log, partitions: readonly number[] | undefined): Promise<void> {
     // Persistent queries only: a transient query reads from where auto.offset.reset says, as ksqlDB's do.
-    if ((!this.durability && !this.tasks) || this.stores.length > 0 || !this.keepsTablesInMemory) return;
+    if ((!this.durability && !this.tasks) || !this.keepsTablesInMemory) return;
+    const tableEmits = this.physical.steps.some((s) => s.kind === 'TableTableJoin' || s.kind === 'ForeignKeyTableTableJoin' || s.kind === 'TableAggregate');
+    if (tableEmits && this.stores.length > 0) return;
     for (let i = 0; i < this.sources.length; i++) {
       if (this.sources[i]!.sourceType !== 'TABLE') continue;
       const pos = this.positions[i]!;
@@ -261,8 +265,9 @@ export class RunningQuery {
     });
     this.active.add(p);
     // Operators index their stores when built: give them fresh ones over the restored state.
+    // Fresh operators hold no table rows for any partition; otherwise only p's are missing.
     if (this.stores.length > 0) this.restart();
-    else await this.replayTables(log, [p]);
+    await this.replayTables(log, this.stores.length > 0 ? [...this.active] : [p]);
     this.onRestored?.();
     await this.checkpoint();
   }
