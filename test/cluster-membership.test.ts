@@ -100,6 +100,35 @@ describe('membership', () => {
   });
 });
 
+/** The embedded memory log that can be made unreachable, as a Kafka cluster can. */
+class FlakyLog extends MemoryLog {
+  down = false;
+  override async append(...args: Parameters<MemoryLog['append']>): ReturnType<MemoryLog['append']> {
+    if (this.down) throw new Error('cluster unreachable');
+    return super.append(...args);
+  }
+  override async read(...args: Parameters<MemoryLog['read']>): ReturnType<MemoryLog['read']> {
+    if (this.down) throw new Error('cluster unreachable');
+    return super.read(...args);
+  }
+}
+
+describe('membership while the cluster is away', () => {
+  it('declares nobody dead while no heartbeats arrive at all, and still notices a dead server afterwards', async () => {
+    const log = new FlakyLog();
+    const a = await member(log, idle, 300);
+    const b = await member(log, idle, 300);
+    await until(() => a.liveMembers().length === 2 && b.liveMembers().length === 2);
+    log.down = true;
+    await sleep(800); // well past the window
+    expect(a.liveMembers().map((m) => m.id)).toEqual([a.id, b.id].sort());
+    expect(b.liveMembers().map((m) => m.id)).toEqual([a.id, b.id].sort());
+    log.down = false;
+    (b as unknown as { closed: boolean }).closed = true; // b dies for real once the cluster is back
+    await until(() => a.liveMembers().length === 1);
+  });
+});
+
 describe('changelog restore', () => {
   async function setup() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-changelog-'));

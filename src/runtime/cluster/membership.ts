@@ -42,7 +42,11 @@ const CATCH_UP_RECORDS = 1_000;
  * The servers of one service and who processes what. Every server appends a
  * heartbeat to the single-partition topic `_sluice_<service>_heartbeats` every
  * `heartbeatMs` and reads everyone's; a server is alive while its last heartbeat
- * is younger than `timeoutMs` and it has not announced leaving.
+ * is younger than `timeoutMs` and it has not announced leaving. "Younger" is
+ * measured against the newest heartbeat read from the topic (this server's own
+ * included), not the wall clock: while the cluster is unreachable nobody's
+ * heartbeats arrive, the clock stops, and no server declares the others dead and
+ * takes their partitions.
  *
  * Assignment is a pure function of the live members (sorted ids), so every server
  * computes the same one: partition `p` of a splittable query belongs to member
@@ -63,6 +67,8 @@ export class Membership {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private closed = false;
+  /** Send time of the newest heartbeat read from the topic (any member's): liveness is judged against it. */
+  private clock = 0;
   /** Live member ids (sorted) at the last computation; a change notifies the listeners. */
   private live: readonly string[] = [];
   private lastActive = '';
@@ -112,7 +118,7 @@ export class Membership {
 
   /** Live members, self included, sorted by id. */
   liveMembers(): Member[] {
-    const now = Date.now();
+    const now = this.clock;
     const out: Member[] = [];
     for (const m of this.members.values()) if (m.id === this.id || (!m.leaving && now - m.lastSeen <= this.timeoutMs)) out.push(m);
     return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -184,7 +190,9 @@ export class Membership {
         if (r.value === null) continue;
         try {
           const m = JSON.parse(r.value.toString('utf8')) as Member;
-          if (typeof m.id !== 'string' || m.id === this.id) continue;
+          if (typeof m.id !== 'string') continue;
+          if (typeof m.lastSeen === 'number' && m.lastSeen > this.clock) this.clock = m.lastSeen;
+          if (m.id === this.id) continue;
           const prev = this.members.get(m.id);
           if (!prev || prev.lastSeen <= m.lastSeen) this.members.set(m.id, { ...m, active: m.active ?? {}, lags: m.lags ?? {} });
         } catch {
