@@ -145,6 +145,12 @@ export class ChangelogTasks implements PartitionTasks {
   }
 
   async commit(p: number, sink: readonly PendingRecord[], positions: readonly number[]): Promise<void> {
+    // A server that was paused past the heartbeat window learns here that p moved on.
+    await this.o.membership.refresh();
+    if (!this.owns(p)) {
+      this.lost.add(p);
+      throw new PartitionLostError(p, `Partition ${p} of ${this.o.queryId} went to another server before its batch committed`);
+    }
     const changes: { key: string; value: string | null }[] = [];
     for (const s of this.o.stores) s.pendingChanges(changes);
     const now = Date.now();

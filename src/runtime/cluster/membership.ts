@@ -67,6 +67,8 @@ export class Membership {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private closed = false;
+  /** When the last heartbeat round (send and read) completed, wall clock. */
+  private lastRound = 0;
   /** Send time of the newest heartbeat read from the topic (any member's): liveness is judged against it. */
   private clock = 0;
   /** Live member ids (sorted) at the last computation; a change notifies the listeners. */
@@ -145,6 +147,17 @@ export class Membership {
     return true;
   }
 
+  /**
+   * Makes sure what this server knows of the others is recent: when its last
+   * heartbeat round is older than two intervals (the process was paused, or the
+   * event loop busy), runs one now. Called before a batch commits, so a server
+   * waking from a long pause learns it lost partitions before writing to them.
+   */
+  async refresh(): Promise<void> {
+    if (Date.now() - this.lastRound <= 2 * this.heartbeatMs) return;
+    await (this.ticking ?? this.tick());
+  }
+
   /** Announces a clean shutdown (the others take over at once) and stops. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -169,6 +182,7 @@ export class Membership {
     try {
       await this.send(false);
       await this.readHeartbeats();
+      this.lastRound = Date.now();
     } catch {
       // the cluster is away: the log reports it; heartbeats resume when it is back
     }

@@ -115,7 +115,8 @@ export class KafkaLog implements Log {
     this.deleted.delete(name);
     if (await this.topic(name)) return;
     try {
-      await this.admin.createTopics({
+      // A cluster still starting answers with retriable errors (no controller, leaders not elected yet): wait for it.
+      await this.retrying(`creating topic '${name}'`, () => this.admin.createTopics({
         waitForLeaders: true,
         topics: [
           {
@@ -129,7 +130,7 @@ export class KafkaLog implements Log {
             ],
           },
         ],
-      });
+      }), isRetriable);
     } catch (e) {
       throw new ExecutionError(`Could not create Kafka topic '${name}': ${(e as Error).message}`);
     }
@@ -319,15 +320,15 @@ export class KafkaLog implements Log {
    * logs and retries with backoff (up to {@link UNAVAILABLE_LIMIT_MS}), so queries
    * pause and resume when the brokers are back instead of failing.
    */
-  private async retrying<R>(what: string, f: () => Promise<R>): Promise<R> {
+  private async retrying<R>(what: string, f: () => Promise<R>, retry: (e: unknown) => boolean = (e) => !isUnknownTopic(e)): Promise<R> {
     const started = Date.now();
     let delay = 200;
     for (let attempt = 1; ; attempt++) {
       try {
         return await f();
       } catch (e) {
-        // A missing topic is not an outage: waiting would not bring it back.
-        if (this.closed || isUnknownTopic(e) || Date.now() - started > UNAVAILABLE_LIMIT_MS) throw new ExecutionError(`Kafka request failed while ${what}: ${(e as Error).message}`);
+        // By default everything but a missing topic (not an outage: waiting would not bring it back).
+        if (this.closed || !retry(e) || Date.now() - started > UNAVAILABLE_LIMIT_MS) throw new ExecutionError(`Kafka request failed while ${what}: ${(e as Error).message}`);
         this.report('warn', `Kafka unavailable while ${what} (attempt ${attempt}): ${(e as Error).message}; retrying in ${delay} ms`);
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, 5_000);
@@ -419,6 +420,20 @@ export class TransactionalWriter {
 
 /** A transactional producer lost its transactional id to a newer producer. */
 export class ProducerFencedError extends ExecutionError {}
+
+/**
+ * Whether a kafkajs error (or one it wraps) is worth retrying: the broker says
+ * so, or it is about reaching the cluster. A request the cluster refuses (a bad
+ * replication factor, say) is not.
+ */
+function isRetriable(e: unknown): boolean {
+  const transient = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSLockTimeout', 'KafkaJSTimeout']);
+  for (let x = e as { name?: unknown; retriable?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; x && depth < 5; depth++) {
+    if (x.retriable === true || (typeof x.name === 'string' && transient.has(x.name))) return true;
+    x = (x.cause ?? x.originalError) as typeof x;
+  }
+  return false;
+}
 
 /** Whether a kafkajs error (or one it wraps) says the topic or partition does not exist. */
 function isUnknownTopic(e: unknown): boolean {

@@ -244,10 +244,14 @@ export class RunningQuery {
           await tasks.commit(p, pending, this.positions.map((x) => x[p] ?? 0));
         } catch (e) {
           if (!(e instanceof PartitionLostError)) throw e;
-          // Another server owns p now: drop what this batch did and restore p if it comes back.
+          // Another server owns p now: undo what this batch did to the state (the new owner redoes
+          // it), and restore p from the changelog if it comes back.
+          for (const s of this.stores) await s.revertDirty?.();
+          pos[p] = records[0]!.offset;
           this.active.delete(p);
           await tasks.release(p);
           this.restart();
+          this.onRestored?.();
           break;
         }
         await this.checkpoint();

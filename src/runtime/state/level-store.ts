@@ -180,6 +180,25 @@ export class LevelStore<V> implements KeyValueStore<V> {
     this.dirty.add(key);
   }
 
+  /**
+   * Undoes every change since the last flush: the dirty keys get their values
+   * from the database back (or go, if it has none). For a batch that must not
+   * commit (its partition went to another server meanwhile).
+   */
+  async revertDirty(): Promise<void> {
+    const keys = [...this.dirty];
+    this.dirty = new Set();
+    if (keys.length === 0) return;
+    const prefix = this.name + '\u0000';
+    const saved = await this.factory.read(keys.map((k) => prefix + k));
+    keys.forEach((k, i) => {
+      this.map.delete(k);
+      const text = saved[i];
+      if (text === undefined) this.encoded.delete(k);
+      else this.encoded.set(k, text);
+    });
+  }
+
   /** @internal Moves the dirty keys' writes into `ops`; returns the keys taken. */
   takeOps(ops: Op[]): Set<string> {
     const taken = this.dirty;
@@ -307,6 +326,12 @@ export class LevelStoreFactory {
     await this.flushAll();
     await this.writing;
     await this.db.close();
+  }
+
+  /** @internal Current database values of keys (after every write submitted so far). */
+  async read(keys: string[]): Promise<(string | undefined)[]> {
+    await this.writing;
+    return this.db.getMany(keys);
   }
 
   /** @internal One batch write, after every earlier write. */

@@ -11,6 +11,8 @@ export interface KeyValueStore<V> {
   entries(): IterableIterator<[string, V]>;
   readonly size: number;
   flush(): Promise<void>;
+  /** Undoes the changes since the last flush, where the store can (durable stores). */
+  revertDirty?(): Promise<void>;
 }
 
 /** The store for tests and transient queries: a Map. */
