@@ -189,10 +189,16 @@ describe('changelog restore', () => {
     expect(await fresh.tasks.acquire(0)).toEqual([5]);
     expect(fresh.store.get('a')).toBe(1);
     expect(fresh.store.get('z')).toBeUndefined();
-    // The next owner's batch after the cut-short one: only its own records apply.
+    // The next owner's batch after the cut-short one (a later epoch): only its own records apply.
+    const later = Number.MAX_SAFE_INTEGER - 1;
     await fresh.log.append('q-changelog', 0, [
       { key: Buffer.from('Q/agg\u0000b'), value: Buffer.from('7'), timestamp: 0 },
-      { key: Buffer.from('\u0000checkpoint'), value: Buffer.from(JSON.stringify({ positions: [9], count: 1 })), timestamp: 0 },
+      { key: Buffer.from('\u0000checkpoint'), value: Buffer.from(JSON.stringify({ positions: [9], count: 1, epoch: later })), timestamp: 0 },
+    ]);
+    // Then a batch of an earlier owner that had lost the partition without knowing: ignored.
+    await fresh.log.append('q-changelog', 0, [
+      { key: Buffer.from('Q/agg\u0000a'), value: Buffer.from('50'), timestamp: 0 },
+      { key: Buffer.from('\u0000checkpoint'), value: Buffer.from(JSON.stringify({ positions: [7], count: 1, epoch: 1 })), timestamp: 0 },
     ]);
     const third = await setup();
     for (const r of await fresh.log.read('q-changelog', 0, 0, 100)) await third.log.append('q-changelog', 0, [r]);

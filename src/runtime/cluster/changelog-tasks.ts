@@ -1,3 +1,4 @@
+import { ExecutionError } from '../../common/errors.js';
 import type { KafkaLog, TransactionalWriter, TransactionRecord } from '../log/kafka-log.js';
 import { ProducerFencedError } from '../log/kafka-log.js';
 import type { NewRecord } from '../log/log.js';
@@ -11,12 +12,18 @@ const MARKER_KEY = Buffer.from('\u0000checkpoint');
 
 /** Value of a checkpoint record: the positions (per source) after the batch, and how many state records precede it. */
 interface Marker {
-  readonly positions: readonly number[];
+  /** Null in the claim a new owner writes: the positions stay those of the batch before it. */
+  readonly positions: readonly number[] | null;
   readonly count: number;
+  /** The writer's ownership epoch of the partition (absent = 0). */
+  readonly epoch?: number;
 }
 
 /** Records read per restore call. */
 const RESTORE_BATCH = 10_000;
+
+/** How long a restore waits for changelog records the cluster says exist. */
+const RESTORE_TIMEOUT_MS = 120_000;
 
 /** What a query's {@link ChangelogTasks} need to know about it. */
 export interface ChangelogTasksOptions {
@@ -53,6 +60,13 @@ export interface ChangelogTasksOptions {
  * crash is never restored, and its positions say where processing resumes.
  * Entries are whole values, so replaying a batch twice changes nothing.
  *
+ * Taking a partition over writes a claim (a checkpoint with a new, higher
+ * ownership epoch and no state) before processing; checkpoints carry their
+ * writer's epoch, and a restore skips batches whose epoch is below one it has
+ * seen. A server paused past the heartbeat window that still writes a batch
+ * after another claimed the partition is thereby ignored (its sink records may
+ * repeat: at least once). A partition that comes back is restored from the start.
+ *
  * With `exactly_once_v2`, partition p has the transactional producer
  * `<service>-<queryId>-<p>`: sink records, state entries, checkpoint and group
  * offsets of a batch are one transaction, and starting it on a new owner fences
@@ -61,6 +75,8 @@ export interface ChangelogTasksOptions {
 export class ChangelogTasks implements PartitionTasks {
   readonly topic: string;
   private readonly ends: number[];
+  /** This server's ownership epoch of each partition it holds: when it took it (and above any epoch in the changelog then). */
+  private readonly epochs: number[] = [];
   private readonly writers = new Map<number, TransactionalWriter>();
   /** Partitions lost to another server: restored from the changelog's beginning if they come back. */
   private readonly lost = new Set<number>();
@@ -95,29 +111,58 @@ export class ChangelogTasks implements PartitionTasks {
     if (this.o.exactlyOnce && !this.writers.has(p)) {
       this.writers.set(p, await this.o.log.transactionalWriter(`${this.o.serviceId}-${this.o.queryId}-${p}`));
     }
+    // A partition that was elsewhere meanwhile is restored from the changelog's start: what this
+    // server holds of it may include a batch it wrote after losing it (see the epochs below).
     if (this.lost.delete(p)) this.ends[p] = 0;
     const started = Date.now();
-    const { positions, applied, end } = await this.restore(p, this.ends[p]!);
+    const { positions, applied, end, epoch } = await this.restore(p, this.ends[p]!);
     this.ends[p] = end;
+    // Claim the partition: batches of earlier owners written after this are ignored by restores. The
+    // epoch is the time of the claim (above every epoch read), so it also tops claims the restore did not read.
+    this.epochs[p] = Math.max(Date.now(), epoch + 1);
+    const claim: Marker = { positions: null, count: 0, epoch: this.epochs[p] };
+    const record = { key: MARKER_KEY, value: Buffer.from(JSON.stringify(claim)), timestamp: Date.now() };
+    const writer = this.writers.get(p);
+    if (writer) await writer.commit([{ topic: this.topic, partition: p, record }], []);
+    else await this.o.log.append(this.topic, p, [record]);
     if (applied > 0 || positions) this.o.onLog(`Restored partition ${p} of ${this.o.queryId}: ${applied} state entries from ${this.topic} in ${Date.now() - started} ms`);
     return positions;
   }
 
-  /** Applies the committed batches of changelog partition `p` from `from` on. */
-  private async restore(p: number, from: number): Promise<{ positions: readonly number[] | undefined; applied: number; end: number }> {
+  /**
+   * Applies the committed batches of changelog partition `p` from `from` up to
+   * its end as the cluster reports it now (a reader that fetched the partition
+   * before may not have seen the latest batches yet: an empty read is not the
+   * end). A batch is applied only when its checkpoint follows it and carries the
+   * highest ownership epoch seen so far: a server that wrote after another had
+   * claimed the partition (it was paused past the heartbeat window) is ignored.
+   */
+  private async restore(p: number, from: number): Promise<{ positions: readonly number[] | undefined; applied: number; end: number; epoch: number }> {
     const log = this.o.log;
+    const end = await log.endOffset(this.topic, p);
+    const deadline = Date.now() + RESTORE_TIMEOUT_MS;
     let positions: readonly number[] | undefined;
     let applied = 0;
+    let epoch = this.epochs[p] ?? 0;
     let offset = from;
     let pending: { key: string; value: string | null }[] = [];
-    for (;;) {
+    while (offset < end) {
       const batch = await log.read(this.topic, p, offset, RESTORE_BATCH);
-      if (batch.length === 0) break;
+      if (batch.length === 0) {
+        // Nothing more below the end but transaction markers or aborted records: done. Else wait for them.
+        const fetched = log.fetchedUpTo?.(this.topic, p) ?? end;
+        if (fetched >= end) break;
+        if (fetched > offset) offset = fetched;
+        else if (Date.now() > deadline) throw new ExecutionError(`Restoring ${this.o.queryId} partition ${p}: ${this.topic} stopped at offset ${offset} of ${end}`);
+        else await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
       for (const r of batch) {
         if (r.key === null) continue;
         if (r.key.equals(MARKER_KEY)) {
           const m = parseMarker(r.value);
-          if (m) {
+          if (m && (m.epoch ?? 0) >= epoch) {
+            epoch = m.epoch ?? 0;
             // The batch's own state records are the `count` just before its checkpoint; anything
             // earlier since the previous checkpoint is a batch that never committed.
             for (const e of pending.slice(Math.max(0, pending.length - m.count))) {
@@ -126,7 +171,7 @@ export class ChangelogTasks implements PartitionTasks {
               this.o.storeByName(e.key.slice(0, sep)).restoreEncoded(e.key.slice(sep + 1), e.value);
               applied++;
             }
-            positions = m.positions;
+            if (m.positions) positions = m.positions;
           }
           pending = [];
           continue;
@@ -135,10 +180,11 @@ export class ChangelogTasks implements PartitionTasks {
       }
       offset = batch[batch.length - 1]!.offset + 1;
     }
-    return { positions, applied, end: offset };
+    return { positions, applied, end: offset, epoch };
   }
 
   async release(p: number): Promise<void> {
+    this.lost.add(p);
     const w = this.writers.get(p);
     this.writers.delete(p);
     await w?.close();
@@ -159,7 +205,7 @@ export class ChangelogTasks implements PartitionTasks {
       const c = changes[i]!;
       changelog[i] = { key: Buffer.from(c.key), value: c.value === null ? null : Buffer.from(c.value), timestamp: now };
     }
-    const marker: Marker = { positions, count: changes.length };
+    const marker: Marker = { positions, count: changes.length, epoch: this.epochs[p] ?? 0 };
     changelog[changes.length] = { key: MARKER_KEY, value: Buffer.from(JSON.stringify(marker)), timestamp: now };
     if (this.o.exactlyOnce) {
       const writer = this.writers.get(p);
@@ -202,7 +248,8 @@ function parseMarker(value: Buffer | null): Marker | undefined {
   if (value === null) return undefined;
   try {
     const m = JSON.parse(value.toString('utf8')) as Partial<Marker>;
-    return Array.isArray(m.positions) && typeof m.count === 'number' ? { positions: m.positions, count: m.count } : undefined;
+    if (typeof m.count !== 'number' || (m.positions !== null && !Array.isArray(m.positions))) return undefined;
+    return { positions: m.positions ?? null, count: m.count, epoch: typeof m.epoch === 'number' ? m.epoch : 0 };
   } catch {
     return undefined;
   }

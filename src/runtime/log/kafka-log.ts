@@ -246,6 +246,11 @@ export class KafkaLog implements Log {
     return new TransactionalWriter(producer, transactionalId, (t) => this.notify(t), (g) => this.groupId(g));
   }
 
+  /** See {@link TopicReader.fetchedUpTo}: how far reads of a partition have got, gaps included (-1: not read). */
+  fetchedUpTo(topic: string, partition: number): number {
+    return this.readers.get(topic)?.fetchedUpTo(partition) ?? -1;
+  }
+
   async endOffset(topic: string, partition: number): Promise<number> {
     const offsets = await this.retrying(`reading the end offsets of '${topic}'`, () => this.admin.fetchTopicOffsets(topic));
     const p = offsets.find((o) => o.partition === partition);

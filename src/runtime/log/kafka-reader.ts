@@ -98,6 +98,15 @@ export class TopicReader {
     }
   }
 
+  /**
+   * The offset the consumer fetches next in `partition`: every record below it
+   * that a read can return has arrived (offsets between are markers, aborted or
+   * compacted away). -1 before the partition was read.
+   */
+  fetchedUpTo(partition: number): number {
+    return this.windows[partition]?.next ?? -1;
+  }
+
   /** The window's records from `offset` on (dropping those before it: the window slides). */
   private take(partition: number, w: PartitionWindow, offset: number, max: number): LogRecord[] {
     const recs = w.records;
