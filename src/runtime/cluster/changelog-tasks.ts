@@ -1,6 +1,6 @@
 import { ExecutionError } from '../../common/errors.js';
-import type { KafkaLog, TransactionalWriter, TransactionRecord } from '../log/kafka-log.js';
-import { ProducerFencedError } from '../log/kafka-log.js';
+import type { KafkaLog } from '../log/kafka-log.js';
+import { ProducerFencedError, type TransactionalWriter, type TransactionRecord } from '../log/kafka-transactions.js';
 import type { NewRecord } from '../log/log.js';
 import { partitionRuns, type PendingRecord } from '../operators/sink.js';
 import { PartitionLostError, type PartitionTasks } from '../query/partition-tasks.js';

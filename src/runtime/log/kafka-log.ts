@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners, type Admin, type IHeaders, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Message, type Producer } from 'kafkajs';
 import { ExecutionError } from '../../common/errors.js';
 import { TopicReader } from './kafka-reader.js';
+import { TransactionalWriter } from './kafka-transactions.js';
+import { MAX_REQUEST_BYTES, bounded, isRetriable, isUnknownTopic, toKafkaHeaders } from './kafka-util.js';
 import type { Log, LogRecord, NewRecord, TopicInfo } from './log.js';
 
 /** How long requests keep retrying while the cluster is unreachable before the operation fails. */
@@ -10,8 +12,6 @@ const UNAVAILABLE_LIMIT_MS = 5 * 60_000;
 /** How often positions are written to the cluster's consumer groups. */
 const COMMIT_INTERVAL_MS = 5_000;
 
-/** Record bytes per produce request (below the brokers' default 1 MiB limit). */
-const MAX_REQUEST_BYTES = 512 * 1024;
 
 /** How to reach the cluster and name Sluice's groups on it. */
 export interface KafkaLogOptions {
@@ -344,147 +344,4 @@ export class KafkaLog implements Log {
   private notify(topic: string): void {
     for (const l of this.listeners) l(topic);
   }
-}
-
-/** One record of a transaction: where it goes and what it is. */
-export interface TransactionRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly record: NewRecord;
-}
-
-/** A position committed with a transaction (Kafka's sendOffsets): `group` as the engine names it. */
-export interface TransactionOffset {
-  readonly group: string;
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-}
-
-/**
- * One transactional producer: each {@link commit} writes its records and group
- * offsets in one Kafka transaction, visible to read_committed consumers (Sluice's
- * readers are) only once committed. A fenced producer (another with its
- * transactional id started) fails with {@link ProducerFencedError}.
- */
-export class TransactionalWriter {
-  constructor(
-    private readonly producer: Producer,
-    readonly transactionalId: string,
-    private readonly notify: (topic: string) => void,
-    private readonly groupId: (group: string) => string,
-  ) {}
-
-  /** Commits records and offsets atomically; resolves with the highest base offset written per `topic\u0000partition`. */
-  async commit(records: readonly TransactionRecord[], offsets: readonly TransactionOffset[]): Promise<Map<string, number>> {
-    const bases = new Map<string, number>();
-    const tx = await this.producer.transaction();
-    try {
-      // One send per topic/partition run and ~512 KiB, in order.
-      let i = 0;
-      while (i < records.length) {
-        const { topic, partition } = records[i]!;
-        const messages: Message[] = [];
-        let bytes = 0;
-        while (i < records.length && records[i]!.topic === topic && records[i]!.partition === partition && bytes < MAX_REQUEST_BYTES) {
-          const r = records[i]!.record;
-          messages.push({ key: r.key, value: r.value, timestamp: String(Math.trunc(r.timestamp)), partition, headers: toKafkaHeaders(r.headers) });
-          bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0) + 64;
-          i++;
-        }
-        const meta = await tx.send({ topic, acks: -1, messages });
-        const base = Number(meta[0]?.baseOffset ?? -1);
-        const k = `${topic}\u0000${partition}`;
-        if (base > (bases.get(k) ?? -1)) bases.set(k, base);
-      }
-      const byGroup = new Map<string, Map<string, { partition: number; offset: string }[]>>();
-      for (const o of offsets) {
-        const g = byGroup.get(o.group) ?? new Map<string, { partition: number; offset: string }[]>();
-        byGroup.set(o.group, g);
-        const parts = g.get(o.topic) ?? [];
-        g.set(o.topic, parts);
-        parts.push({ partition: o.partition, offset: String(o.offset) });
-      }
-      for (const [group, topics] of byGroup) {
-        await tx.sendOffsets({ consumerGroupId: this.groupId(group), topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
-      }
-      await tx.commit();
-    } catch (e) {
-      await tx.abort().catch(() => undefined);
-      if (isFenced(e)) throw new ProducerFencedError(`Transactional producer '${this.transactionalId}' was fenced: another server took its partition over (${(e as Error).message})`);
-      throw new ExecutionError(`Kafka transaction of '${this.transactionalId}' failed: ${(e as Error).message}`);
-    }
-    for (const k of bases.keys()) this.notify(k.slice(0, k.indexOf('\u0000')));
-    return bases;
-  }
-
-  async close(): Promise<void> {
-    await bounded(this.producer.disconnect());
-  }
-}
-
-/** A transactional producer lost its transactional id to a newer producer. */
-export class ProducerFencedError extends ExecutionError {}
-
-/**
- * Whether a kafkajs error (or one it wraps) is worth retrying: the broker says
- * so, or it is about reaching the cluster. A request the cluster refuses (a bad
- * replication factor, say) is not.
- */
-function isRetriable(e: unknown): boolean {
-  const transient = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSLockTimeout', 'KafkaJSTimeout']);
-  for (let x = e as { name?: unknown; retriable?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; x && depth < 5; depth++) {
-    if (x.retriable === true || (typeof x.name === 'string' && transient.has(x.name))) return true;
-    x = (x.cause ?? x.originalError) as typeof x;
-  }
-  return false;
-}
-
-/** Whether a kafkajs error (or one it wraps) says the topic or partition does not exist. */
-function isUnknownTopic(e: unknown): boolean {
-  for (let x = e as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; x && depth < 5; depth++) {
-    if (x.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
-    x = (x.cause ?? x.originalError) as typeof x;
-  }
-  return false;
-}
-
-/** Whether a kafkajs error (or one it wraps) says the producer was fenced. */
-function isFenced(e: unknown): boolean {
-  for (let x = e as { type?: unknown; message?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; x && depth < 5; depth++) {
-    const text = `${String(x.type ?? '')} ${String(x.message ?? '')}`;
-    if (/FENCED|INVALID_PRODUCER_EPOCH|producer.*epoch|fenced/i.test(text)) return true;
-    x = (x.cause ?? x.originalError) as typeof x;
-  }
-  return false;
-}
-
-function toKafkaHeaders(headers: NewRecord['headers']): IHeaders | undefined {
-  if (!headers || headers.length === 0) return undefined;
-  const out: IHeaders = {};
-  for (const h of headers) {
-    const v = h.value ?? Buffer.alloc(0);
-    const prev = out[h.key];
-    if (prev === undefined) out[h.key] = v;
-    else out[h.key] = Array.isArray(prev) ? [...prev, v] : [prev, v];
-  }
-  return out;
-}
-
-/** Waits for `p` at most `ms` (errors ignored): for disconnects that must not hold up a shutdown. */
-function bounded(p: Promise<unknown>, ms = 2_000): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    p.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
-  });
 }
