@@ -22,6 +22,7 @@ import {
   type IHeaders,
   type ITopicConfig,
   type KafkaConfig,
+  type KafkaMessage,
   type Message,
   type RecordMetadata,
 } from 'kafkajs';
@@ -200,6 +201,21 @@ export interface ConsumedMessage {
   headers: IHeaders;
 }
 
+/** A fetched message as the helpers hand it out: text and raw bytes of key and value. */
+function consumed(topic: string, partition: number, message: KafkaMessage): ConsumedMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    timestamp: message.timestamp,
+    key: message.key === null ? null : message.key.toString('utf8'),
+    value: message.value === null ? null : message.value.toString('utf8'),
+    keyBytes: message.key,
+    valueBytes: message.value,
+    headers: message.headers ?? {},
+  };
+}
+
 /**
  * Reads a topic from the beginning with a plain kafkajs consumer (a fresh consumer group) until
  * `expectedCount` messages arrived, and returns them in arrival order (ordered within each partition).
@@ -222,17 +238,7 @@ export async function consumeAll(topic: string, expectedCount: number, timeoutMs
     if (expectedCount <= 0) finish();
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
-        received.push({
-          topic,
-          partition,
-          offset: message.offset,
-          timestamp: message.timestamp,
-          key: message.key === null ? null : message.key.toString('utf8'),
-          value: message.value === null ? null : message.value.toString('utf8'),
-          keyBytes: message.key,
-          valueBytes: message.value,
-          headers: message.headers ?? {},
-        });
+        received.push(consumed(topic, partition, message));
         if (received.length >= expectedCount) finish();
       },
     });
@@ -342,17 +348,7 @@ export async function readToEnd(topic: string, opts: { readUncommitted?: boolean
     check();
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
-        received.push({
-          topic,
-          partition,
-          offset: message.offset,
-          timestamp: message.timestamp,
-          key: message.key === null ? null : message.key.toString('utf8'),
-          value: message.value === null ? null : message.value.toString('utf8'),
-          keyBytes: message.key,
-          valueBytes: message.value,
-          headers: message.headers ?? {},
-        });
+        received.push(consumed(topic, partition, message));
         seen.set(partition, Math.max(seen.get(partition) ?? -1, Number(message.offset)));
       },
     });

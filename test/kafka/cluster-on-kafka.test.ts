@@ -4,7 +4,7 @@
 // server that owns the key; exactly-once processing across a kill mid-transaction.
 import { afterEach, expect, it } from 'vitest';
 import { createTopic, describeKafka, kafkaClient, produce, readToEnd, uniqueTopic, type ConsumedMessage } from './broker.js';
-import { activePartitions, eventually, ksql, pull, startSluice, stopAll } from './servers.js';
+import { eventually, ksql, processesAll, pull, splitBetweenTwo, startSluice, stopAll, uniqueService } from './servers.js';
 
 afterEach(stopAll);
 
@@ -76,7 +76,7 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 describeKafka('servers of one service on Kafka', () => {
   it('restores a windowed table from its changelog on a server with an empty data directory, with no duplicate updates', async () => {
-    const service = uniqueTopic('svc').replace(/-/g, '_');
+    const service = uniqueService();
     const input = uniqueTopic('clicks');
     const sink = uniqueTopic('hourly');
     await createTopic(input, 4);
@@ -97,7 +97,7 @@ describeKafka('servers of one service on Kafka', () => {
   }, 180_000);
 
   it('splits partitions between two servers; after one is killed with SIGKILL the survivor takes over and finishes with correct totals', async () => {
-    const service = uniqueTopic('svc').replace(/-/g, '_');
+    const service = uniqueService();
     const input = uniqueTopic('payments');
     const sink = uniqueTopic('totals');
     await createTopic(input, 4);
@@ -106,11 +106,7 @@ describeKafka('servers of one service on Kafka', () => {
     await ksql(a.url, `CREATE STREAM payments (k STRING KEY, v INT) WITH (kafka_topic='${input}', value_format='JSON');`);
     await ksql(a.url, `CREATE TABLE totals WITH (kafka_topic='${sink}') AS SELECT k, COUNT(*) AS n FROM payments GROUP BY k;`, { 'auto.offset.reset': 'earliest' });
     // Both servers run the query (b picked the statement up from the command topic), on disjoint partitions.
-    const split = await eventually('the partitions split between both servers', async () => {
-      const parts = await activePartitions(a.url, 'CTAS_TOTALS_0');
-      const lists = Object.values(parts);
-      return lists.length === 2 && lists.every((l) => l.length > 0) && lists.flat().sort().join() === '0,1,2,3' ? parts : undefined;
-    });
+    const split = await splitBetweenTwo(a.url, 'CTAS_TOTALS_0');
     expect(Object.keys(split)).toHaveLength(2);
 
     const total = 2400;
@@ -124,11 +120,7 @@ describeKafka('servers of one service on Kafka', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     // The survivor notices the silence, restores the dead server's partitions from their changelogs and goes on.
-    await eventually('a processing every partition', async () => {
-      const parts = await activePartitions(a.url, 'CTAS_TOTALS_0');
-      const own = parts[new URL(a.url).host];
-      return own?.join() === '0,1,2,3' ? true : undefined;
-    }, 60_000, 100);
+    await processesAll(a.url, 'CTAS_TOTALS_0');
     const failoverMs = Date.now() - killedAt;
     console.log(`fail-over: all partitions on the survivor ${failoverMs} ms after SIGKILL`);
     expect(failoverMs).toBeLessThan(30_000);
@@ -140,7 +132,7 @@ describeKafka('servers of one service on Kafka', () => {
   }, 180_000);
 
   it('a server paused past the heartbeat window loses its partitions to the other, then gets them back; totals stay exact', async () => {
-    const service = uniqueTopic('svc').replace(/-/g, '_');
+    const service = uniqueService();
     const input = uniqueTopic('visits');
     const sink = uniqueTopic('visit-counts');
     await createTopic(input, 4);
@@ -148,20 +140,16 @@ describeKafka('servers of one service on Kafka', () => {
     const b = await startSluice(service);
     await ksql(a.url, `CREATE STREAM visits (k STRING KEY, v INT) WITH (kafka_topic='${input}', value_format='JSON');`);
     await ksql(a.url, `CREATE TABLE visit_counts WITH (kafka_topic='${sink}') AS SELECT k, COUNT(*) AS n FROM visits GROUP BY k;`, { 'auto.offset.reset': 'earliest' });
-    const split = async () => {
-      const lists = Object.values(await activePartitions(a.url, 'CTAS_VISIT_COUNTS_0'));
-      return lists.length === 2 && lists.every((l) => l.length > 0) && lists.flat().sort().join() === '0,1,2,3' ? true : undefined;
-    };
-    await eventually('the partitions split between both servers', split);
+    await splitBetweenTwo(a.url, 'CTAS_VISIT_COUNTS_0');
     await produce(input, records(0, 600));
     // b freezes for longer than the window (3 s): a takes b's partitions over meanwhile.
     b.child.kill('SIGSTOP');
     await produce(input, records(600, 600));
-    await eventually('a processing every partition', async () => ((await activePartitions(a.url, 'CTAS_VISIT_COUNTS_0'))[new URL(a.url).host]?.length === 4 ? true : undefined), 30_000, 100);
+    await processesAll(a.url, 'CTAS_VISIT_COUNTS_0', 4, 30_000);
     await produce(input, records(1200, 600));
     b.child.kill('SIGCONT');
     // b comes back, and the partitions are split again (b restores its share from the changelogs).
-    await eventually('the partitions split again', split, 60_000);
+    await splitBetweenTwo(a.url, 'CTAS_VISIT_COUNTS_0');
     await produce(input, records(1800, 600));
     // At least once: updates may repeat (a batch b had in hand when it froze), but the totals are exact.
     await waitForCounts(sink, expectedCounts(2400), false);
@@ -170,7 +158,7 @@ describeKafka('servers of one service on Kafka', () => {
   }, 180_000);
 
   it('groups by a value column through a repartition topic while two servers split the partitions; exact totals after a SIGKILL', async () => {
-    const service = uniqueTopic('svc').replace(/-/g, '_');
+    const service = uniqueService();
     const input = uniqueTopic('sales');
     const sink = uniqueTopic('by-region');
     await createTopic(input, 4);
@@ -178,10 +166,7 @@ describeKafka('servers of one service on Kafka', () => {
     const b = await startSluice(service);
     await ksql(a.url, `CREATE STREAM sales (k STRING KEY, v INT, region STRING) WITH (kafka_topic='${input}', value_format='JSON');`);
     await ksql(a.url, `CREATE TABLE by_region WITH (kafka_topic='${sink}') AS SELECT region, COUNT(*) AS n, SUM(v) AS total FROM sales GROUP BY region;`, { 'auto.offset.reset': 'earliest' });
-    await eventually('the partitions split between both servers', async () => {
-      const lists = Object.values(await activePartitions(a.url, 'CTAS_BY_REGION_0'));
-      return lists.length === 2 && lists.every((l) => l.length > 0) ? true : undefined;
-    });
+    await splitBetweenTwo(a.url, 'CTAS_BY_REGION_0');
     const regions = ['north', 'south', 'east', 'west', 'centre'];
     const sale = (i: number) => ({ key: KEYS[i % KEYS.length]!, value: JSON.stringify({ v: i, region: regions[(i * 7) % regions.length] }) });
     const total = 2000;
@@ -205,7 +190,7 @@ describeKafka('servers of one service on Kafka', () => {
   }, 180_000);
 
   it('forwards a pull query to the server that owns the key, and gathers a scan from every server', async () => {
-    const service = uniqueTopic('svc').replace(/-/g, '_');
+    const service = uniqueService();
     const input = uniqueTopic('orders');
     const sink = uniqueTopic('per-key');
     await createTopic(input, 4);
@@ -213,11 +198,7 @@ describeKafka('servers of one service on Kafka', () => {
     const b = await startSluice(service);
     await ksql(a.url, `CREATE STREAM orders (k STRING KEY, v INT) WITH (kafka_topic='${input}', value_format='JSON');`);
     await ksql(a.url, `CREATE TABLE per_key WITH (kafka_topic='${sink}') AS SELECT k, COUNT(*) AS n FROM orders GROUP BY k;`, { 'auto.offset.reset': 'earliest' });
-    const parts = await eventually('the partitions split between both servers', async () => {
-      const p = await activePartitions(a.url, 'CTAS_PER_KEY_0');
-      const lists = Object.values(p);
-      return lists.length === 2 && lists.every((l) => l.length > 0) && lists.flat().sort().join() === '0,1,2,3' ? p : undefined;
-    });
+    const parts = await splitBetweenTwo(a.url, 'CTAS_PER_KEY_0');
     await produce(input, records(0, 120));
     const expected = expectedCounts(120);
     await waitForCounts(sink, expected, false);
@@ -263,7 +244,7 @@ describeKafka('servers of one service on Kafka', () => {
   }, 180_000);
 
   it('exactly_once_v2: after a kill mid-transaction every record is in the output once and every count update appears once', async () => {
-    const service = uniqueTopic('svc').replace(/-/g, '_');
+    const service = uniqueService();
     const input = uniqueTopic('auths');
     const copy = uniqueTopic('auths-copy');
     const counts = uniqueTopic('auth-counts');

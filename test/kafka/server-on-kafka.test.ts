@@ -4,7 +4,7 @@
 // restarted under a running query, which resumes without losing a record.
 import { afterEach, expect, it } from 'vitest';
 import { consumeAll, createTopic, describeKafka, kafkaClient, pauseBroker, produce, restartBroker, resumeBroker, topicPartitions, uniqueTopic } from './broker.js';
-import { ksql, pull, startSluice, stopAll, type SluiceProcess } from './servers.js';
+import { ksql, pull, startSluice, stopAll, uniqueService, type SluiceProcess } from './servers.js';
 
 afterEach(stopAll);
 
@@ -26,7 +26,7 @@ async function clusterTopics(): Promise<string[]> {
 
 describeKafka('sluice server on Kafka', () => {
   it('runs statements from REST on Kafka topics; a second server of the service sees them; SHOW TOPICS lists the cluster', async () => {
-    const service = uniqueTopic('svc').replace(/-/g, '_');
+    const service = uniqueService();
     const input = uniqueTopic('pageviews');
     await createTopic(input, 2);
     const url = await startServer(service);
@@ -52,7 +52,7 @@ describeKafka('sluice server on Kafka', () => {
   });
 
   it('checks partition counts of existing topics, creates topics with PARTITIONS and REPLICAS, and DROP … DELETE TOPIC deletes them and the query\'s internal topics', async () => {
-    const service = uniqueTopic('svc').replace(/-/g, '_');
+    const service = uniqueService();
     const existing = uniqueTopic('existing');
     const created = uniqueTopic('created');
     await createTopic(existing, 2);
@@ -78,7 +78,7 @@ describeKafka('sluice server on Kafka', () => {
   }, 120_000);
 
   it('waits for a broker that is down when the server starts, and runs once it is up', async () => {
-    const service = uniqueTopic('svc').replace(/-/g, '_');
+    const service = uniqueService();
     const input = uniqueTopic('late');
     await createTopic(input, 1);
     await pauseBroker();
@@ -100,7 +100,7 @@ describeKafka('sluice server on Kafka', () => {
   }, 120_000);
 
   it('keeps a persistent query going across a broker restart, losing nothing', async () => {
-    const service = uniqueTopic('svc').replace(/-/g, '_');
+    const service = uniqueService();
     const input = uniqueTopic('events');
     const output = uniqueTopic('copied');
     await createTopic(input, 1);

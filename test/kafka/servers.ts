@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KAFKA_BROKER } from './broker.js';
+import { KAFKA_BROKER, uniqueTopic } from './broker.js';
 
 const BIN = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
 
@@ -134,6 +134,34 @@ export async function activePartitions(url: string, queryId: string): Promise<Re
     out[host] = [...new Set(parts.map((x) => x.partition))].sort((a, b) => a - b);
   }
   return out;
+}
+
+/** A fresh service id (`ksql.service.id`: letters, digits and underscores). */
+export function uniqueService(): string {
+  return uniqueTopic('svc').replace(/-/g, '_');
+}
+
+/**
+ * Waits until two live servers share a query's partitions 0…n-1, each processing
+ * some (as /clusterStatus at `url` reports them); resolves with them by host.
+ */
+export function splitBetweenTwo(url: string, queryId: string, partitions = 4, timeoutMs = 60_000): Promise<Record<string, number[]>> {
+  const all = Array.from({ length: partitions }, (_, p) => p).join();
+  return eventually(
+    `${queryId}'s partitions split between two servers`,
+    async () => {
+      const parts = await activePartitions(url, queryId);
+      const lists = Object.values(parts);
+      return lists.length === 2 && lists.every((l) => l.length > 0) && lists.flat().sort((x, y) => x - y).join() === all ? parts : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** Waits until the server at `url` alone processes a query's partitions 0…n-1. */
+export function processesAll(url: string, queryId: string, partitions = 4, timeoutMs = 60_000): Promise<true> {
+  const all = Array.from({ length: partitions }, (_, p) => p).join();
+  return eventually(`${url} processing every partition of ${queryId}`, async () => ((await activePartitions(url, queryId))[new URL(url).host]?.join() === all ? true : undefined), timeoutMs, 100);
 }
 
 /** Polls `f` until it returns a value other than undefined; rejects with `what` and the last error after `timeoutMs`. */
