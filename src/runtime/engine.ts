@@ -160,10 +160,8 @@ export class Engine {
         const stmt = parseStatement(text, part.pos);
         this.commandExtras = {};
         results.push(await this.executeStatement(stmt));
-        const extras = this.commandExtras;
-        this.commandExtras = {};
         if (LOGGED.has(stmt.kind)) {
-          if (this.opts.commandLog && !this.replaying) await this.opts.commandLog.append(stmt.text, { ...Object.fromEntries(this.properties), ...extras });
+          if (this.opts.commandLog && !this.replaying) await this.opts.commandLog.append(stmt.text, { ...Object.fromEntries(this.properties), ...this.commandExtras });
           this.commandCount++;
         }
       }
@@ -334,31 +332,32 @@ export class Engine {
    * has the same streams, tables and queries.
    */
   private followCommands(): void {
+    const next = (): void => {
+      if (this.closed) return;
+      this.commandTimer = setTimeout(() => void poll(), 500);
+      this.commandTimer.unref();
+    };
     const poll = async (): Promise<void> => {
       // Serialized with requests: this server's own appends are then never mistaken for another's.
       await this.serialized(async () => {
         if (this.closed) return;
         const commands = await this.opts.commandLog!.poll!();
-        if (commands.length > 0) await this.replay(commands, false);
+        if (commands.length > 0) await this.replay(commands);
       }).catch((e: unknown) => this.logger.error({ queryId: 'command-log', message: `Reading the command topic failed: ${(e as Error).message}` }));
-      if (!this.closed) {
-        this.commandTimer = setTimeout(() => void poll(), 500);
-        this.commandTimer.unref();
-      }
+      next();
     };
-    this.commandTimer = setTimeout(() => void poll(), 500);
-    this.commandTimer.unref();
+    next();
   }
 
-  private async replay(commands: readonly Command[], atStart = true): Promise<void> {
+  /** Runs recorded commands. The caller holds the request lock, or nothing else runs yet (start-up). */
+  private async replay(commands: readonly Command[]): Promise<void> {
     this.replaying = true;
     try {
       for (const cmd of commands) {
         const saved = new Map(this.properties);
         for (const [k, v] of Object.entries(cmd.properties)) this.properties.set(k, v);
         try {
-          if (atStart) await this.execute(cmd.sql);
-          else await this.executeUnserialized(cmd.sql);
+          await this.executeUnserialized(cmd.sql);
         } catch (e) {
           this.logger.error({ queryId: 'command-log', message: `Replaying command ${cmd.seq} failed: ${(e as Error).message}` });
         }
