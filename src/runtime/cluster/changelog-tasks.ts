@@ -1,8 +1,9 @@
 import { ExecutionError } from '../../common/errors.js';
 import type { KafkaLog } from '../log/kafka-log.js';
-import { ProducerFencedError, type TransactionalWriter, type TransactionRecord } from '../log/kafka-transactions.js';
+import { ProducerFencedError, type TransactionalWriter } from '../log/kafka-transactions.js';
 import type { NewRecord } from '../log/log.js';
-import { partitionRuns, type PendingRecord } from '../operators/sink.js';
+import { partitionRuns } from '../log/log.js';
+import type { PendingRecord } from '../operators/sink.js';
 import { PartitionLostError, type PartitionTasks } from '../query/partition-tasks.js';
 import type { LevelStore } from '../state/level-store.js';
 import type { Membership } from './membership.js';
@@ -210,7 +211,7 @@ export class ChangelogTasks implements PartitionTasks {
     if (this.o.exactlyOnce) {
       const writer = this.writers.get(p);
       if (!writer) throw new PartitionLostError(p, `Partition ${p} of ${this.o.queryId} has no transactional producer`);
-      const records: TransactionRecord[] = [...sink];
+      const records: PendingRecord[] = [...sink];
       for (const record of changelog) records.push({ topic: this.topic, partition: p, record });
       const offsets = this.o.sources.map((s, i) => ({ group: s.group, topic: s.topic, partition: p, offset: positions[i] ?? 0 }));
       try {

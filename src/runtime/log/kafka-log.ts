@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners, type Admin, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { ExecutionError } from '../../common/errors.js';
 import { TopicReader } from './kafka-reader.js';
 import { TransactionalWriter } from './kafka-transactions.js';
-import { MAX_REQUEST_BYTES, bounded, isRetriable, isUnknownTopic, toKafkaHeaders } from './kafka-util.js';
+import { bounded, isRetriable, isUnknownTopic, messageChunks } from './kafka-util.js';
 import type { Log, LogRecord, NewRecord, TopicInfo } from './log.js';
 
 /** How long requests keep retrying while the cluster is unreachable before the operation fails. */
@@ -182,12 +182,8 @@ export class KafkaLog implements Log {
 
   async append(topic: string, partition: number, records: readonly NewRecord[]): Promise<number> {
     if (records.length === 0) return this.endOffset(topic, partition);
-    // One produce request per ~512 KiB of records, in order: brokers reject larger ones (message.max.bytes, 1 MiB by default).
     let first = -1;
-    let messages: Message[] = [];
-    let bytes = 0;
-    const flush = async (): Promise<void> => {
-      if (messages.length === 0) return;
+    for (const messages of messageChunks(records, partition)) {
       let base: number;
       try {
         const meta = await this.producer.send({ topic, acks: -1, messages });
@@ -196,17 +192,7 @@ export class KafkaLog implements Log {
         throw new ExecutionError(`Could not write to Kafka topic '${topic}' partition ${partition}: ${(e as Error).message}`);
       }
       if (first < 0) first = base;
-      messages = [];
-      bytes = 0;
-    };
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      const size = (r.key?.length ?? 0) + (r.value?.length ?? 0) + 64;
-      if (bytes + size > MAX_REQUEST_BYTES) await flush();
-      messages.push({ key: r.key, value: r.value, timestamp: String(Math.trunc(r.timestamp)), partition, headers: toKafkaHeaders(r.headers) });
-      bytes += size;
     }
-    await flush();
     this.notify(topic);
     return first;
   }

@@ -1,14 +1,7 @@
-import type { Message, Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { ExecutionError } from '../../common/errors.js';
-import { MAX_REQUEST_BYTES, bounded, isFenced, toKafkaHeaders } from './kafka-util.js';
-import type { NewRecord } from './log.js';
-
-/** One record of a transaction: where it goes and what it is. */
-export interface TransactionRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly record: NewRecord;
-}
+import { bounded, isFenced, messageChunks } from './kafka-util.js';
+import { partitionRuns, type TopicRecord } from './log.js';
 
 /** A position committed with a transaction (Kafka's sendOffsets): `group` as the engine names it. */
 export interface TransactionOffset {
@@ -33,26 +26,18 @@ export class TransactionalWriter {
   ) {}
 
   /** Commits records and offsets atomically; resolves with the highest base offset written per `topic\u0000partition`. */
-  async commit(records: readonly TransactionRecord[], offsets: readonly TransactionOffset[]): Promise<Map<string, number>> {
+  async commit(records: readonly TopicRecord[], offsets: readonly TransactionOffset[]): Promise<Map<string, number>> {
     const bases = new Map<string, number>();
     const tx = await this.producer.transaction();
     try {
       // One send per topic/partition run and ~512 KiB, in order.
-      let i = 0;
-      while (i < records.length) {
-        const { topic, partition } = records[i]!;
-        const messages: Message[] = [];
-        let bytes = 0;
-        while (i < records.length && records[i]!.topic === topic && records[i]!.partition === partition && bytes < MAX_REQUEST_BYTES) {
-          const r = records[i]!.record;
-          messages.push({ key: r.key, value: r.value, timestamp: String(Math.trunc(r.timestamp)), partition, headers: toKafkaHeaders(r.headers) });
-          bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0) + 64;
-          i++;
+      for (const run of partitionRuns(records)) {
+        for (const messages of messageChunks(run.records, run.partition)) {
+          const meta = await tx.send({ topic: run.topic, acks: -1, messages });
+          const base = Number(meta[0]?.baseOffset ?? -1);
+          const k = `${run.topic}\u0000${run.partition}`;
+          if (base > (bases.get(k) ?? -1)) bases.set(k, base);
         }
-        const meta = await tx.send({ topic, acks: -1, messages });
-        const base = Number(meta[0]?.baseOffset ?? -1);
-        const k = `${topic}\u0000${partition}`;
-        if (base > (bases.get(k) ?? -1)) bases.set(k, base);
       }
       const byGroup = new Map<string, Map<string, { partition: number; offset: string }[]>>();
       for (const o of offsets) {

@@ -1,5 +1,5 @@
 /** Helpers of the Kafka log and its transactional writer: kafkajs error kinds, headers, bounded waits. */
-import type { IHeaders } from 'kafkajs';
+import type { IHeaders, Message } from 'kafkajs';
 import type { NewRecord } from './log.js';
 
 /** Record bytes per produce request (below the brokers' default 1 MiB limit). */
@@ -66,4 +66,26 @@ export function bounded(p: Promise<unknown>, ms = 2_000): Promise<void> {
       },
     );
   });
+}
+
+/**
+ * One partition's records as kafkajs messages, in produce requests of at most
+ * {@link MAX_REQUEST_BYTES} (brokers reject larger ones: message.max.bytes, 1 MiB by default).
+ */
+export function messageChunks(records: readonly NewRecord[], partition: number): Message[][] {
+  const chunks: Message[][] = [];
+  let messages: Message[] = [];
+  let bytes = 0;
+  for (const r of records) {
+    const size = (r.key?.length ?? 0) + (r.value?.length ?? 0) + 64;
+    if (bytes + size > MAX_REQUEST_BYTES && messages.length > 0) {
+      chunks.push(messages);
+      messages = [];
+      bytes = 0;
+    }
+    messages.push({ key: r.key, value: r.value, timestamp: String(Math.trunc(r.timestamp)), partition, headers: toKafkaHeaders(r.headers) });
+    bytes += size;
+  }
+  if (messages.length > 0) chunks.push(messages);
+  return chunks;
 }

@@ -17,6 +17,27 @@ export interface LogRecord extends NewRecord {
   readonly offset: number;
 }
 
+/** A record bound for one partition of a topic. */
+export interface TopicRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly record: NewRecord;
+}
+
+/**
+ * Splits records into runs of consecutive records for one topic partition, in
+ * order: what is appended (or sent) together.
+ */
+export function partitionRuns(records: readonly TopicRecord[]): { topic: string; partition: number; records: NewRecord[] }[] {
+  const runs: { topic: string; partition: number; records: NewRecord[] }[] = [];
+  let last: (typeof runs)[number] | undefined;
+  for (const r of records) {
+    if (last === undefined || last.topic !== r.topic || last.partition !== r.partition) runs.push((last = { topic: r.topic, partition: r.partition, records: [] }));
+    last.records.push(r.record);
+  }
+  return runs;
+}
+
 export interface TopicInfo {
   readonly name: string;
   readonly partitions: number;

@@ -1,6 +1,6 @@
 import type { DataSource } from '../../planner/data-source.js';
 import { serializedValueColumns } from '../../planner/schema.js';
-import type { NewRecord } from '../log/log.js';
+import type { NewRecord, TopicRecord } from '../log/log.js';
 import { partitionFor } from '../log/murmur2.js';
 import { serdeFor } from '../serde/serde-for.js';
 import type { SchemaRegistry, Serde } from '../serde/serde-types.js';
@@ -10,25 +10,7 @@ import { stringTimestampParser } from './timestamp.js';
 import type { MaterializedTable } from '../query/materialized-table.js';
 
 /** A record a sink produced, waiting to be appended to its topic partition. */
-export interface PendingRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly record: NewRecord;
-}
-
-/**
- * Splits queued records into runs of consecutive records for one topic partition,
- * in order: what is appended (or sent) together.
- */
-export function partitionRuns(records: readonly PendingRecord[]): { topic: string; partition: number; records: NewRecord[] }[] {
-  const runs: { topic: string; partition: number; records: NewRecord[] }[] = [];
-  let last: (typeof runs)[number] | undefined;
-  for (const r of records) {
-    if (last === undefined || last.topic !== r.topic || last.partition !== r.partition) runs.push((last = { topic: r.topic, partition: r.partition, records: [] }));
-    last.records.push(r.record);
-  }
-  return runs;
-}
+export type PendingRecord = TopicRecord;
 
 /**
  * Serialises key and value with the target's formats and queues the record for

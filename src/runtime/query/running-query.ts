@@ -2,7 +2,7 @@ import type { DataSource } from '../../planner/data-source.js';
 import type { LogicalPlan } from '../../planner/logical-plan.js';
 import type { PhysicalPlan } from '../../planner/physical-plan.js';
 import type { Log } from '../log/log.js';
-import { partitionRuns } from '../operators/sink.js';
+import { partitionRuns } from '../log/log.js';
 import type { KeyValueStore } from '../state/store.js';
 import { PartitionLostError, type PartitionTasks } from './partition-tasks.js';
 import type { Topology } from './topology.js';
