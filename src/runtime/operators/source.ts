@@ -44,12 +44,27 @@ export class SourceOperator {
     this.session = source.window?.type === 'SESSION';
   }
 
-  /** Processes a batch of records read from one partition, in order. */
-  processBatch(records: readonly LogRecord[], partition: number): void {
-    for (let i = 0; i < records.length; i++) this.processOne(records[i]!, partition);
+  /** Whether the source is a table (its records are updates; they go first among records of equal time). */
+  get isTable(): boolean {
+    return this.source.sourceType === 'TABLE';
   }
 
-  private processOne(r: LogRecord, partition: number): void {
+  /** Processes a batch of records read from one partition, in order. */
+  processBatch(records: readonly LogRecord[], partition: number): void {
+    for (let i = 0; i < records.length; i++) {
+      const rec = this.decode(records[i]!, partition);
+      if (rec !== undefined) this.emit(rec);
+    }
+  }
+
+  /**
+   * Turns one log record into the row this source emits, with its event time,
+   * without passing it on (see {@link emit}): a query reading several inputs
+   * decodes ahead to order their records by time. Undefined when the record is
+   * skipped (undecodable, reported to the processing log; or a table record
+   * without a key).
+   */
+  decode(r: LogRecord, partition: number): Rec | undefined {
     const src = this.source;
     let key: unknown[] | null;
     let window: WindowBounds | null = null;
@@ -64,13 +79,13 @@ export class SourceOperator {
       key = src.schema.key.length === 0 ? [] : keyBytes === null ? null : this.keySerde.deserialize(keyBytes);
     } catch (e) {
       this.fail(r, partition, `Failed to deserialize key from topic: ${src.topic}. ${(e as Error).message}`);
-      return;
+      return undefined;
     }
     try {
       value = this.valueSerde.deserialize(r.value);
     } catch (e) {
       this.fail(r, partition, `Failed to deserialize value from topic: ${src.topic}. ${(e as Error).message}`);
-      return;
+      return undefined;
     }
     const isTable = src.sourceType === 'TABLE';
     const nKey = src.schema.key.length;
@@ -96,21 +111,25 @@ export class SourceOperator {
       const t = this.timestamp(row);
       if (typeof t === 'string') {
         this.fail(r, partition, t);
-        return;
+        return undefined;
       }
       ts = t;
       row[nKey + this.slots.length] = ts;
     }
     if (isTable && (key === null || src.schema.key.some((_, i) => key![i] === null))) {
       // Tables ignore records without a key.
-      return;
+      return undefined;
     }
-    const rec: Rec = { key, row, ts, window, partition, offset: r.offset, headers: r.headers ?? [] };
+    return { key, row, ts, window, partition, offset: r.offset, headers: r.headers ?? [] };
+  }
+
+  /** Passes a decoded record on (records of one partition in offset order). */
+  emit(rec: Rec): void {
     if (this.trackOld) {
-      const k = window ? `${keyString(key)}@${window.start}` : keyString(key);
+      const k = rec.window ? `${keyString(rec.key)}@${rec.window.start}` : keyString(rec.key);
       rec.old = this.latest.get(k) ?? null;
-      if (row === null) this.latest.delete(k);
-      else this.latest.set(k, row);
+      if (rec.row === null) this.latest.delete(k);
+      else this.latest.set(k, rec.row);
     }
     this.next.process(rec);
   }
