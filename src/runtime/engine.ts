@@ -631,6 +631,7 @@ export class Engine {
         this.schedulePump();
       },
       unregister: (id) => this.transients.delete(id),
+      wake: () => this.schedulePump(),
     };
   }
 

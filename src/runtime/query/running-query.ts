@@ -5,6 +5,7 @@ import type { Log } from '../log/log.js';
 import { partitionRuns } from '../log/log.js';
 import type { KeyValueStore } from '../state/store.js';
 import { PartitionLostError, type PartitionTasks } from './partition-tasks.js';
+import { TaskInputs, type MaxTaskIdleMs, type TaskInput } from './task-inputs.js';
 import type { Topology } from './topology.js';
 
 /**
@@ -36,6 +37,31 @@ export interface Durability {
   flush(): Promise<void>;
 }
 
+/** What a {@link RunningQuery} is built from. */
+export interface RunningQuerySetup {
+  readonly id: string;
+  readonly statementText: string;
+  readonly logical: LogicalPlan;
+  readonly physical: PhysicalPlan;
+  /** Every source the query reads, in the order of `topology.sources`. */
+  readonly sources: readonly DataSource[];
+  /** Undefined for a transient query (rows go to the client). */
+  readonly sink?: DataSource;
+  readonly topology: Topology;
+  readonly stores?: readonly KeyValueStore<unknown>[];
+  readonly durability?: Durability;
+  /** Kafka mode: the partitions this server processes, restores and transactional commits. */
+  readonly tasks?: PartitionTasks;
+  /** Builds fresh operators over the same stores (after a restore changed them underneath). */
+  readonly rebuildTopology?: () => Topology;
+  /** Called after state was restored from a changelog (e.g. the pull-query view must be refilled). */
+  readonly onRestored?: () => void;
+  /** `max.task.idle.ms` (see {@link MaxTaskIdleMs}); default 0. */
+  readonly maxTaskIdleMs?: MaxTaskIdleMs;
+  /** Asks for the query to be stepped again (when a wait for an idle input ends). */
+  readonly wake?: () => void;
+}
+
 /**
  * A persistent query bound to its topology: reads its source topic from its
  * positions, pushes batches through the operators synchronously, appends what
@@ -46,25 +72,42 @@ export class RunningQuery {
   error: string | undefined;
   /** Read positions per source (same order as `sources`), per partition. */
   private positions: number[][] = [];
+  readonly id: string;
+  readonly statementText: string;
+  readonly logical: LogicalPlan;
+  readonly physical: PhysicalPlan;
+  /** Every source the query reads, in the order of `topology.sources`. */
+  readonly sources: readonly DataSource[];
+  readonly sink: DataSource | undefined;
+  readonly stores: readonly KeyValueStore<unknown>[];
+  /** Kafka mode: the partitions this server processes, restores and transactional commits. */
+  readonly tasks: PartitionTasks | undefined;
+  private topology: Topology;
+  private readonly durability: Durability | undefined;
+  private readonly rebuildTopology: (() => Topology) | undefined;
+  private readonly onRestored: (() => void) | undefined;
+  private readonly maxTaskIdleMs: MaxTaskIdleMs;
+  private readonly wake: (() => void) | undefined;
+  /** Per task (partition) of a query with several sources: their records read ahead, merged by time. */
+  private merged: (TaskInputs | undefined)[] = [];
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    readonly id: string,
-    readonly statementText: string,
-    readonly logical: LogicalPlan,
-    readonly physical: PhysicalPlan,
-    /** Every source the query reads, in the order of `topology.sources`. */
-    readonly sources: readonly DataSource[],
-    readonly sink: DataSource | undefined,
-    private topology: Topology,
-    readonly stores: readonly KeyValueStore<unknown>[],
-    private readonly durability?: Durability,
-    /** Kafka mode: the partitions this server processes, restores and transactional commits. */
-    readonly tasks?: PartitionTasks,
-    /** Builds fresh operators over the same stores (after a restore changed them underneath). */
-    private readonly rebuildTopology?: () => Topology,
-    /** Called after state was restored from a changelog (e.g. the pull-query view must be refilled). */
-    private readonly onRestored?: () => void,
-  ) {}
+  constructor(setup: RunningQuerySetup) {
+    this.id = setup.id;
+    this.statementText = setup.statementText;
+    this.logical = setup.logical;
+    this.physical = setup.physical;
+    this.sources = setup.sources;
+    this.sink = setup.sink;
+    this.topology = setup.topology;
+    this.stores = setup.stores ?? [];
+    this.durability = setup.durability;
+    this.tasks = setup.tasks;
+    this.rebuildTopology = setup.rebuildTopology;
+    this.onRestored = setup.onRestored;
+    this.maxTaskIdleMs = setup.maxTaskIdleMs ?? 0;
+    this.wake = setup.wake;
+  }
 
   /** Kafka mode: partitions this server is processing now (acquired and not released). */
   readonly active = new Set<number>();
@@ -125,6 +168,7 @@ export class RunningQuery {
    * else the beginning or the end.
    */
   async init(log: Log, fromBeginning: boolean, startAt?: readonly (readonly number[])[]): Promise<void> {
+    this.merged = [];
     const cp = this.durability?.checkpoints.get('checkpoint');
     if (cp && cp.positions.length === this.inputCount) {
       // Undo sink writes the crashed run had not committed, then resume where it had.
@@ -190,55 +234,106 @@ export class RunningQuery {
     return this.physical.steps.some((s) => s.kind === 'StreamTableJoin' || s.kind === 'TableTableJoin' || s.kind === 'ForeignKeyTableTableJoin' || (s.kind === 'TableSource' && s.trackOld));
   }
 
-  /** One round over all sources and partitions; resolves true if any record was processed. */
+  /**
+   * One round over all sources and partitions; resolves true if any record was
+   * processed. A query with several sources reads them as one task, every
+   * partition of every source merged by event time (one process holds them all).
+   */
   async step(log: Log): Promise<boolean> {
     if (this.state !== 'RUNNING') return false;
     if (this.tasks) return this.stepTasks(log, this.tasks);
-    let progressed = false;
-    for (let i = 0; i < this.sources.length; i++) {
-      const topic = this.sources[i]!.topic;
-      const pos = this.positions[i]!;
-      const op = this.topology.sources[i]!;
-      for (let p = 0; p < pos.length; p++) {
-        const records = await log.read(topic, p, pos[p]!, BATCH);
-        if (records.length === 0) continue;
-        progressed = true;
-        op.processBatch(records, p);
-        pos[p] = records[records.length - 1]!.offset + 1;
-        if (this.sink === undefined) continue; // transient queries keep their positions in memory only
-        await this.flushPending(log);
-        await this.checkpoint();
-        await log.commit(this.group(i), topic, p, pos[p]!);
+    if (this.sources.length > 1) {
+      const merged = (this.merged[0] ??= this.mergedTask(undefined));
+      if (!(await this.runMerged(log, merged))) return false;
+      if (this.sink === undefined) return true; // transient queries keep their positions in memory only
+      await this.flushPending(log);
+      await this.checkpoint();
+      for (let i = 0; i < this.sources.length; i++) {
+        const pos = this.positions[i]!;
+        for (let p = 0; p < pos.length; p++) await log.commit(this.group(i), this.sources[i]!.topic, p, pos[p]!);
       }
+      return true;
+    }
+    let progressed = false;
+    const topic = this.sources[0]!.topic;
+    const pos = this.positions[0]!;
+    const op = this.topology.sources[0]!;
+    for (let p = 0; p < pos.length; p++) {
+      const records = await log.read(topic, p, pos[p]!, BATCH);
+      if (records.length === 0) continue;
+      progressed = true;
+      op.processBatch(records, p);
+      pos[p] = records[records.length - 1]!.offset + 1;
+      if (this.sink === undefined) continue;
+      await this.flushPending(log);
+      await this.checkpoint();
+      await log.commit(this.group(0), topic, p, pos[p]!);
     }
     return progressed;
+  }
+
+  /** The sources' partitions as one task merged by event time: all of them, or partition `p` of each. */
+  private mergedTask(p: number | undefined): TaskInputs {
+    const inputs: TaskInput[] = [];
+    for (let i = 0; i < this.sources.length; i++) {
+      const count = this.positions[i]!.length;
+      for (let q = 0; q < count; q++) {
+        if (p === undefined || p === q) inputs.push({ source: i, partition: q, topic: this.sources[i]!.topic, op: this.topology.sources[i]! });
+      }
+    }
+    return new TaskInputs(inputs, BATCH);
+  }
+
+  /** Runs a merged task for up to one batch; resolves whether it processed anything. */
+  private async runMerged(log: Log, t: TaskInputs): Promise<boolean> {
+    const run = await t.run(log, this.positions, BATCH, this.maxTaskIdleMs);
+    if (run.idleFor !== undefined && this.wake && this.idleTimer === undefined) {
+      // Waiting for an input to get records: look again when the wait ends even if nothing arrives.
+      this.idleTimer = setTimeout(() => {
+        this.idleTimer = undefined;
+        this.wake?.();
+      }, run.idleFor + 1);
+      this.idleTimer.unref?.();
+    }
+    return run.processed > 0;
   }
 
   /**
    * Kafka mode: one round over the partitions this server owns. A partition newly
    * owned is restored first; each batch commits through the tasks (changelog, sink
-   * and positions) before the local checkpoint.
+   * and positions) before the local checkpoint. The sources of a task are merged
+   * by event time; an internal (repartition) topic feeds a later stage of its own.
    */
   private async stepTasks(log: Log, tasks: PartitionTasks): Promise<boolean> {
     let progressed = false;
-    let count = 0;
-    for (const pos of this.positions) count = Math.max(count, pos.length);
+    const count = this.taskCount;
     for (let p = 0; p < count; p++) {
       if (this.state !== 'RUNNING') break; // terminated meanwhile (its topics may be gone)
       if (!tasks.owns(p)) {
-        if (this.active.delete(p)) await tasks.release(p);
+        if (this.active.delete(p)) {
+          this.merged[p]?.reset();
+          await tasks.release(p);
+        }
         continue;
       }
       if (!this.active.has(p)) await this.acquire(log, tasks, p);
-      for (let i = 0; i < this.inputCount; i++) {
-        const pos = this.positions[i]!;
-        if (p >= pos.length) continue;
-        const records = await log.read(this.inputTopic(i), p, pos[p]!, BATCH);
-        if (records.length === 0) continue;
+      const merged = this.sources.length > 1 ? (this.merged[p] ??= this.mergedTask(p)) : undefined;
+      const n = this.sources.length;
+      // Units of work: the merged sources (one unit, -1) or each source alone, then each internal topic.
+      for (let i = merged ? -1 : 0; i < this.inputCount; i++) {
+        if (merged && i >= 0 && i < n) continue;
+        if (i >= 0 && p >= this.positions[i]!.length) continue;
+        const before = this.positions.map((x) => x[p] ?? 0);
+        if (i < 0) {
+          if (!(await this.runMerged(log, merged!))) continue;
+        } else {
+          const pos = this.positions[i]!;
+          const records = await log.read(this.inputTopic(i), p, pos[p]!, BATCH);
+          if (records.length === 0) continue;
+          (i < n ? this.topology.sources[i]! : this.topology.internal[i - n]!).processBatch(records, p);
+          pos[p] = records[records.length - 1]!.offset + 1;
+        }
         progressed = true;
-        const n = this.sources.length;
-        (i < n ? this.topology.sources[i]! : this.topology.internal[i - n]!).processBatch(records, p);
-        pos[p] = records[records.length - 1]!.offset + 1;
         const pending = this.topology.pending.splice(0);
         try {
           await tasks.commit(p, pending, this.positions.map((x) => x[p] ?? 0));
@@ -247,7 +342,11 @@ export class RunningQuery {
           // Another server owns p now: undo what this batch did to the state (the new owner redoes
           // it), and restore p from the changelog if it comes back.
           for (const s of this.stores) await s.revertDirty?.();
-          pos[p] = records[0]!.offset;
+          before.forEach((offset, k) => {
+            const at = this.positions[k];
+            if (at && p < at.length) at[p] = offset;
+          });
+          this.merged[p]?.reset();
           this.active.delete(p);
           await tasks.release(p);
           this.restart();
@@ -263,6 +362,7 @@ export class RunningQuery {
   /** Restores partition `p` from the changelog and continues from the positions it records. */
   private async acquire(log: Log, tasks: PartitionTasks, p: number): Promise<void> {
     const restored = await tasks.acquire(p);
+    this.merged[p]?.reset();
     if (restored) restored.forEach((offset, i) => {
       const pos = this.positions[i];
       if (pos && p < pos.length) pos[p] = offset;
@@ -279,7 +379,10 @@ export class RunningQuery {
   /** Rebuilds the operators over the stores (their in-memory indexes and caches start again). */
   private restart(): void {
     this.topology.pending.length = 0;
-    if (this.rebuildTopology && this.stores.length > 0) this.topology = this.rebuildTopology();
+    if (this.rebuildTopology && this.stores.length > 0) {
+      this.topology = this.rebuildTopology();
+      this.merged = []; // read-ahead queues hold the old operators
+    }
   }
 
   /** Commits state, positions and sink ends together (one store batch when durable). */

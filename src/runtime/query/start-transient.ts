@@ -18,6 +18,7 @@ import { testFormFromBytes } from '../serde/test-form.js';
 import { MemoryStore } from '../state/store.js';
 import type { TransientQuery } from '../transient-query.js';
 import { RunningQuery } from './running-query.js';
+import { maxTaskIdleMs } from './task-inputs.js';
 import { buildTopology } from './topology.js';
 import { FORWARDED_PROPERTY, PARTITIONS_PROPERTY, forwardPull } from '../cluster/pull-forwarding.js';
 import type { PullPlan } from '../cluster/pull-routing.js';
@@ -52,6 +53,8 @@ export interface TransientContext {
   /** Adds a push query to the engine's pump until its handle closes. */
   register(query: Steppable, handle: TransientHandle): void;
   unregister(id: string): void;
+  /** Asks for the queries to be stepped again soon. */
+  wake(): void;
 }
 
 /** A 12-hex-digit id for a transient query (unique enough within a server; no crypto needed). */
@@ -99,7 +102,7 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
   const collector = new PullCollector(planned.isTable);
   const terminal = isPush ? new PushTerminal(handle, q.limit) : collector;
   const topology = buildTopology(physical, { queryId: id, log: ctx.logger, sinkPartitions: 1, registry: ctx.registry, store: () => new MemoryStore() }, terminal);
-  const running = new RunningQuery(id, stmt.text, planned.plan, physical, planned.sources, undefined, topology, []);
+  const running = new RunningQuery({ id, statementText: stmt.text, logical: planned.plan, physical, sources: planned.sources, topology, maxTaskIdleMs: maxTaskIdleMs(ctx.properties), wake: ctx.wake });
   if (isPush) {
     const reset = (ctx.properties['auto.offset.reset'] ?? ctx.properties['ksql.streams.auto.offset.reset'] ?? 'latest').toLowerCase();
     await running.init(ctx.log, reset === 'earliest');

@@ -18,6 +18,7 @@ import { serializedValueColumns } from '../../planner/schema.js';
 import { WithProperties, parseDelimiter } from '../../planner/with-properties.js';
 import { compile } from '../expr/compile.js';
 import { RunningQuery, type Checkpoint } from '../query/running-query.js';
+import { maxTaskIdleMs } from '../query/task-inputs.js';
 import { writeRow } from '../json-writes.js';
 import { buildTopology, type TopologyContext } from '../query/topology.js';
 import type { PartitionTasks } from '../query/partition-tasks.js';
@@ -203,7 +204,22 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
       changelogEnds: checkpoints?.get('checkpoint')?.changelogEnds,
     });
   }
-  const q = new RunningQuery(queryId, text, logical, physical, planned.sources, sink, topology, stores, durability, tasks, () => buildTopology(physical, context), () => view?.invalidate());
+  const q = new RunningQuery({
+    id: queryId,
+    statementText: text,
+    logical,
+    physical,
+    sources: planned.sources,
+    sink,
+    topology,
+    stores,
+    durability,
+    tasks,
+    rebuildTopology: () => buildTopology(physical, context),
+    onRestored: () => view?.invalidate(),
+    maxTaskIdleMs: maxTaskIdleMs(Object.fromEntries(e.properties)),
+    wake: () => e.schedulePump(),
+  });
   const reset = (e.properties.get('auto.offset.reset') ?? e.properties.get('ksql.streams.auto.offset.reset') ?? 'latest').toLowerCase();
   // A query reading from the end starts where the sources ended when it was created, on every
   // server of the service and after restarts alike: the command records those positions.
