@@ -87,24 +87,40 @@ interface Buffered {
 /** Store key of a stream-stream join's clock (side buffers are keyed `0…`/`1…` + keyString). */
 const JOIN_CLOCK = '\u0000clock';
 
-/** A stream-stream join's clock as stored. */
+/**
+ * A stream-stream join's clocks as stored: per task, [stream time, left side's,
+ * right side's] (null for -Infinity, which JSON cannot hold). Stores written
+ * before clocks were per task hold one `streamTime`/`sideTime` for every task.
+ */
 interface JoinClock {
-  readonly streamTime: number;
-  readonly sideTime: readonly number[];
+  readonly tasks?: Readonly<Record<string, readonly (number | null)[]>>;
+  readonly streamTime?: number | null;
+  readonly sideTime?: readonly (number | null)[];
 }
+
+/** One task's clocks: the stream time and each side's window store time. */
+type TaskClock = [stream: number, left: number, right: number];
+
+const time = (t: number | null | undefined): number => (typeof t === 'number' ? t : -Infinity);
+const stored = (t: number): number | null => (Number.isFinite(t) ? t : null);
 
 /**
  * Stream-stream join within a time window (Kafka Streams' KStreamKStreamJoin).
  * Without a grace period, unmatched outer records are emitted at once (ksqlDB's
  * legacy behaviour); with one, when their window closes. Records later than
  * the window plus grace never join; on an outer side they are emitted unmatched.
- * Both sides' window buffers (per join key) and the clock live in a state store,
+ * Both sides' window buffers (per join key) and the clocks live in a state store,
  * so a restart (or a take-over in Kafka mode) continues with them.
+ *
+ * Time is kept per task, as Kafka Streams keeps it per task: with
+ * `partitionedTime` each input partition is a task (Kafka mode, where a server
+ * may own any set of partitions); without, the whole query is one task (embedded
+ * mode, which merges every partition of its inputs by event time).
  */
 export class StreamStreamJoinOperator extends JoinBase {
-  private streamTime = -Infinity;
-  /** Observed stream time of each side's window store. */
-  private readonly sideTime = [-Infinity, -Infinity];
+  private readonly clocks = new Map<number, TaskClock>();
+  /** Clock of a task not in `clocks` (what a store written before per-task clocks holds). */
+  private readonly legacy: TaskClock = [-Infinity, -Infinity, -Infinity];
   private readonly retentionMs: number;
   private readonly beforeMs: number;
   private readonly afterMs: number;
@@ -113,6 +129,7 @@ export class StreamStreamJoinOperator extends JoinBase {
   constructor(
     spec: Extract<JoinSpec, { kind: 'STREAM_STREAM' }>,
     private readonly store: KeyValueStore<Buffered[] | JoinClock>,
+    private readonly partitionedTime: boolean,
     joinType: JoinType,
     leftKey: Evaluator,
     rightKey: Evaluator,
@@ -129,10 +146,31 @@ export class StreamStreamJoinOperator extends JoinBase {
     this.retentionMs = spec.beforeMs + spec.afterMs + (spec.graceMs ?? 24 * 3600 * 1000);
     const clock = store.get(JOIN_CLOCK) as JoinClock | undefined;
     if (clock) {
-      this.streamTime = clock.streamTime;
-      this.sideTime[0] = clock.sideTime[0] ?? -Infinity;
-      this.sideTime[1] = clock.sideTime[1] ?? -Infinity;
+      this.legacy[0] = time(clock.streamTime);
+      this.legacy[1] = time(clock.sideTime?.[0]);
+      this.legacy[2] = time(clock.sideTime?.[1]);
+      for (const [task, c] of Object.entries(clock.tasks ?? {})) this.clocks.set(Number(task), [time(c[0]), time(c[1]), time(c[2])]);
     }
+  }
+
+  /** The task a record belongs to (see the class comment). */
+  private taskOf(rec: Rec): number {
+    return this.partitionedTime ? rec.partition : 0;
+  }
+
+  private clock(task: number): TaskClock {
+    let c = this.clocks.get(task);
+    if (c === undefined) {
+      c = [this.legacy[0], this.legacy[1], this.legacy[2]];
+      this.clocks.set(task, c);
+    }
+    return c;
+  }
+
+  private saveClocks(): void {
+    const tasks: Record<string, (number | null)[]> = {};
+    for (const [task, c] of this.clocks) tasks[task] = [stored(c[0]), stored(c[1]), stored(c[2])];
+    this.store.put(JOIN_CLOCK, { tasks });
   }
 
   /** The buffered records of one side for a join key (store key: side digit + keyString). */
@@ -163,19 +201,22 @@ export class StreamStreamJoinOperator extends JoinBase {
     const ts = rec.ts;
     const me = isLeft ? 0 : 1;
     const them = 1 - me;
-    if (ts > this.streamTime || ts > this.sideTime[me]!) {
-      if (ts > this.streamTime) this.streamTime = ts;
-      if (ts > this.sideTime[me]!) this.sideTime[me] = ts;
-      this.store.put(JOIN_CLOCK, { streamTime: this.streamTime, sideTime: [...this.sideTime] });
+    const task = this.taskOf(rec);
+    const clock = this.clock(task);
+    if (ts > clock[0] || ts > clock[1 + me]!) {
+      if (ts > clock[0]) clock[0] = ts;
+      if (ts > clock[1 + me]!) clock[1 + me] = ts;
+      this.saveClocks();
     }
+    const streamTime = clock[0];
     const outer = isLeft ? this.leftOuter : this.rightOuter;
     const grace = this.graceMs;
-    if (grace !== undefined && ts === this.streamTime) this.emitExpired();
+    if (grace !== undefined && ts === streamTime) this.emitExpired(task, streamTime);
     // The other side's timestamps that match this record.
     const from = isLeft ? ts - this.beforeMs : ts - this.afterMs;
     const to = isLeft ? ts + this.afterMs : ts + this.beforeMs;
     const k = keyString([key]);
-    const otherFloor = this.sideTime[them]! - this.retentionMs;
+    const otherFloor = clock[1 + them]! - this.retentionMs;
     let matched = false;
     const others = this.buffered(them, k);
     let changed = false;
@@ -188,21 +229,21 @@ export class StreamStreamJoinOperator extends JoinBase {
     }
     if (changed) this.store.put(`${them}${k}`, others!);
     // Each side's window store drops records older than its own stream time − retention.
-    const stored = ts >= this.sideTime[me]! - this.retentionMs;
-    if (stored) {
+    const kept = ts >= clock[1 + me]! - this.retentionMs;
+    if (kept) {
       const list = this.buffered(me, k) ?? [];
-      list.push({ key, ts, row, joined: matched || !outer || grace === undefined || to < this.streamTime, rec });
+      list.push({ key, ts, row, joined: matched || !outer || grace === undefined || to < streamTime, rec });
       this.store.put(`${me}${k}`, list);
     }
-    if (!matched && outer && (grace === undefined || to < this.streamTime)) this.emit(key, isLeft ? row : null, isLeft ? null : row, ts, rec);
+    if (!matched && outer && (grace === undefined || to < streamTime)) this.emit(key, isLeft ? row : null, isLeft ? null : row, ts, rec);
     this.expire();
   }
 
   /**
-   * With a grace period: unmatched outer records whose window has closed are
-   * emitted now, oldest first across both sides (Kafka Streams' outer-join store order).
+   * With a grace period: unmatched outer records of `task` whose window has closed
+   * are emitted now, oldest first across both sides (Kafka Streams' outer-join store order).
    */
-  private emitExpired(): void {
+  private emitExpired(task: number, streamTime: number): void {
     const grace = this.graceMs!;
     const due: { side: number; b: Buffered }[] = [];
     const touched = new Map<string, Buffered[]>();
@@ -211,7 +252,7 @@ export class StreamStreamJoinOperator extends JoinBase {
       if (!outer) continue;
       const after = side === 0 ? this.afterMs : this.beforeMs;
       for (const b of list) {
-        if (!b.joined && b.ts + after + grace < this.streamTime) {
+        if (!b.joined && this.taskOf(b.rec) === task && b.ts + after + grace < streamTime) {
           due.push({ side, b });
           touched.set(`${side}${k}`, list);
         }
@@ -228,8 +269,10 @@ export class StreamStreamJoinOperator extends JoinBase {
   /** Drops buffered records no future record can join (and, with grace, already reported). */
   private expire(): void {
     for (const [side, k, list] of this.allBuffered()) {
-      const horizon = this.sideTime[side]! - this.retentionMs;
-      if (list.length > 0 && list[0]!.ts >= horizon) continue;
+      if (list.length === 0) continue;
+      // A key's records share a task (a task is a partition, and a key has one).
+      const horizon = this.clock(this.taskOf(list[0]!.rec))[1 + side]! - this.retentionMs;
+      if (list[0]!.ts >= horizon) continue;
       const kept = list.filter((b) => b.ts >= horizon || !b.joined);
       if (kept.length === list.length) continue;
       if (kept.length === 0) this.store.delete(`${side}${k}`);

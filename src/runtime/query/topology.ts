@@ -33,6 +33,11 @@ export interface TopologyContext {
    * repartition topic `topic` of `partitions` partitions (see repartition.ts).
    */
   readonly repartition?: { readonly step: number; readonly topic: string; readonly partitions: number };
+  /**
+   * Kafka mode: each input partition is a task with its own stream time (a
+   * server owns some of them); otherwise the query is one task.
+   */
+  readonly partitionedTime?: boolean;
 }
 
 /** The built operators of one query: feed each `sources[i]` (and `internal[j]`), collect `pending` (sink output). */
@@ -152,7 +157,7 @@ function buildStep(
       const lw = inputSchema(0).columns.length;
       const rw = inputSchema(1).columns.length;
       const args = [step.joinType, compile(step.leftKey), compile(step.rightKey), lw, rw, next(), ctx.log, ctx.queryId] as const;
-      if (step.spec.kind === 'STREAM_STREAM') return { op: new StreamStreamJoinOperator(step.spec, ctx.store(`${id}-join-windows`), ...args) };
+      if (step.spec.kind === 'STREAM_STREAM') return { op: new StreamStreamJoinOperator(step.spec, ctx.store(`${id}-join-windows`), ctx.partitionedTime ?? false, ...args) };
       if (step.kind === 'StreamTableJoin') return { op: new StreamTableJoinOperator(...args) };
       if (step.kind === 'ForeignKeyTableTableJoin') return { op: new ForeignKeyJoinOperator(...args) };
       return { op: new TableTableJoinOperator(...args) };

@@ -174,6 +174,7 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
     queryId,
     log: e.logger,
     sinkPartitions: info?.partitions ?? partitions,
+    partitionedTime: e.opts.cluster !== undefined,
     registry: e.registry,
     view,
     // The same store instance for a name on every build (the topology is rebuilt after a restore).
