@@ -1,4 +1,4 @@
-import type { Log } from '../log/log.js';
+import type { Log, LogRecord } from '../log/log.js';
 import type { Rec } from '../operators/record.js';
 import type { SourceOperator } from '../operators/source.js';
 
@@ -11,21 +11,40 @@ import type { SourceOperator } from '../operators/source.js';
  */
 export type MaxTaskIdleMs = number;
 
-/** The records of one input partition read ahead of processing: decoded, in offset order. */
+/**
+ * The records of one input partition read ahead of processing, in offset order.
+ * Only the head is decoded (just in time, so decoded rows die young instead of
+ * a whole batch of them outliving the allocator's nursery).
+ */
 class InputQueue {
-  recs: Rec[] = [];
-  head = 0;
+  private raw: readonly LogRecord[] = [];
+  /** Index in `raw` of the next record to decode. */
+  private next = 0;
+  /** The decoded head; undefined when every record read is processed. */
+  head: Rec | undefined;
 
   /** `readTo`: the offset after the last log record read into the queue (decoded or skipped). */
   constructor(public readTo: number) {}
 
-  get empty(): boolean {
-    return this.head >= this.recs.length;
+  /** Takes a batch read from the log (the queue is empty). */
+  load(raw: readonly LogRecord[], op: SourceOperator, partition: number): void {
+    this.raw = raw;
+    this.next = 0;
+    this.readTo = raw[raw.length - 1]!.offset + 1;
+    this.advance(op, partition);
+  }
+
+  /** Drops the head and decodes the next record that is not skipped. */
+  advance(op: SourceOperator, partition: number): void {
+    this.head = undefined;
+    const raw = this.raw;
+    while (this.head === undefined && this.next < raw.length) this.head = op.decode(raw[this.next++]!, partition);
+    if (this.head === undefined) this.raw = [];
   }
 
   /** Where the input's position stands once every record before the head is processed. */
   position(): number {
-    return this.head < this.recs.length ? this.recs[this.head]!.offset : this.readTo;
+    return this.head !== undefined ? this.head.offset : this.readTo;
   }
 }
 
@@ -98,20 +117,13 @@ export class TaskInputs {
           q = new InputQueue(positions[input.source]![p]!);
           this.queues[i] = q;
         }
-        while (q.empty) {
+        while (q.head === undefined) {
           const raw = await log.read(input.topic, p, q.readTo, this.batch);
           if (raw.length === 0) break; // at its end
-          const recs: Rec[] = [];
-          for (let k = 0; k < raw.length; k++) {
-            const rec = input.op.decode(raw[k]!, p);
-            if (rec !== undefined) recs.push(rec);
-          }
-          q.recs = recs;
-          q.head = 0;
-          q.readTo = raw[raw.length - 1]!.offset + 1;
-          if (recs.length === 0) positions[input.source]![p] = q.readTo; // every record skipped: move past them
+          q.load(raw, input.op, p);
+          if (q.head === undefined) positions[input.source]![p] = q.readTo; // every record skipped: move past them
         }
-        if (q.empty) starved = true;
+        if (q.head === undefined) starved = true;
         else available++;
       }
       if (available === 0) break;
@@ -134,8 +146,7 @@ export class TaskInputs {
     const n = this.inputs.length;
     let best = -1;
     for (let i = 0; i < n; i++) {
-      const q = this.queues[i];
-      if (q === undefined || q.empty) continue;
+      if (this.queues[i]?.head === undefined) continue;
       if (best < 0 || this.before(i, best)) best = i;
     }
     const q = this.queues[best]!;
@@ -144,33 +155,26 @@ export class TaskInputs {
     // The earliest other head: records of `best` go while they still come before it.
     let other = -1;
     for (let j = 0; j < n; j++) {
-      if (j === best) continue;
-      const o = this.queues[j];
-      if (o === undefined || o.empty) continue;
+      if (j === best || this.queues[j]?.head === undefined) continue;
       if (other < 0 || this.before(j, other)) other = j;
     }
-    const limit = other < 0 ? Infinity : this.queues[other]!.recs[this.queues[other]!.head]!.ts;
+    const limit = other < 0 ? Infinity : this.queues[other]!.head!.ts;
     const inclusive = other < 0 || this.rank(best) < this.rank(other);
     let count = 0;
-    const recs = q.recs;
-    while (q.head < recs.length && count < max) {
-      const rec = recs[q.head]!;
+    for (let rec = q.head; rec !== undefined && count < max; rec = q.head) {
       if (rec.ts > limit || (rec.ts === limit && !inclusive)) break;
-      q.head++;
+      q.advance(op, input.partition);
       count++;
       op.emit(rec);
     }
-    if (q.empty) q.recs = [];
     positions[input.source]![input.partition] = q.position();
     return count;
   }
 
   /** Whether input i's head record goes before input j's. */
   private before(i: number, j: number): boolean {
-    const a = this.queues[i]!;
-    const b = this.queues[j]!;
-    const ta = a.recs[a.head]!.ts;
-    const tb = b.recs[b.head]!.ts;
+    const ta = this.queues[i]!.head!.ts;
+    const tb = this.queues[j]!.head!.ts;
     return ta < tb || (ta === tb && this.rank(i) < this.rank(j));
   }
 
