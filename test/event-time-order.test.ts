@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startEngine, type Harness } from './helpers/engine-harness.js';
+import { eventually } from './server-helpers.js';
 
 /** One record to insert: into which source, with which values (SQL literals) and ROWTIME. */
 interface Ins {
@@ -239,4 +240,38 @@ describe("a query's output does not depend on how its input arrives", () => {
       });
     }
   }
+});
+
+describe('max.task.idle.ms', () => {
+  const S = `CREATE STREAM S (ID STRING KEY, N INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);`;
+  const T = `CREATE TABLE T (ID STRING PRIMARY KEY, NAME STRING) WITH (kafka_topic='t', value_format='JSON', partitions=1);`;
+  const CSAS = `CREATE STREAM SYT AS SELECT S.ID, N, NAME FROM S LEFT JOIN T ON S.ID = T.ID;`;
+
+  it('0 (the default): a stream row goes on without the table once the table is read to its end', async () => {
+    const h = await startEngine();
+    await h.engine.execute(S + T + CSAS);
+    await h.engine.execute(`INSERT INTO S (ID, N, ROWTIME) VALUES ('a', 1, 1000);`);
+    await h.engine.pumpAll();
+    await h.engine.execute(`INSERT INTO T (ID, NAME, ROWTIME) VALUES ('a', 'Ann', 500);`);
+    await h.engine.pumpAll();
+    expect(await sinkRecords(h, 'SYT')).toEqual(['0|a|{"N":1,"NAME":null}|1000']);
+    await h.engine.close();
+  });
+
+  it('a wait holds the stream row while the table has no record, and the row goes on when the wait ends', async () => {
+    const h = await startEngine();
+    await h.engine.execute(`SET 'max.task.idle.ms'='5000'; ${S} ${T} ${CSAS}`);
+    await h.engine.execute(`INSERT INTO S (ID, N, ROWTIME) VALUES ('a', 1, 1000);`);
+    await h.engine.pumpAll();
+    expect(await sinkRecords(h, 'SYT')).toEqual([]);
+    // The table's row (earlier by time) goes first; then the task waits again for the table, up to 5 s.
+    await h.engine.execute(`INSERT INTO T (ID, NAME, ROWTIME) VALUES ('a', 'Ann', 500);`);
+    await h.engine.pumpAll();
+    const out = await eventually(async () => {
+      const recs = await sinkRecords(h, 'SYT');
+      return recs.length > 0 && recs;
+    }, 60_000);
+    expect(out).toEqual(['0|a|{"N":1,"NAME":"Ann"}|1000']);
+    await h.engine.close();
+  });
 });
