@@ -134,8 +134,11 @@ export class KafkaLog implements Log {
     } catch (e) {
       throw new ExecutionError(`Could not create Kafka topic '${name}': ${(e as Error).message}`);
     }
-    this.infos.delete(name);
-    if (!(await this.topic(name))) throw new ExecutionError(`Kafka topic '${name}' was created but is not visible`);
+    // A cluster still loading can answer a metadata request without the topic for a while after creating it.
+    await this.retrying(`waiting for the new topic '${name}' to be listed`, async () => {
+      this.infos.delete(name);
+      if (!(await this.topic(name))) throw new ExecutionError(`Kafka topic '${name}' was created but is not visible`);
+    }, () => true);
   }
 
   async topic(name: string): Promise<TopicInfo | undefined> {
