@@ -7,6 +7,7 @@ import { Decimal } from '../../common/decimal.js';
 import type { SqlType } from '../../common/types.js';
 import {
   decodeBase64,
+  doubleLosesInformation,
   ensureDecimalFit,
   javaDoubleToString,
   javaLongToString,
@@ -14,6 +15,7 @@ import {
   parseJavaInt,
   parseJavaLong,
 } from './java-text.js';
+import { numberDoesNotFit } from './json-coerce.js';
 import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
 
 type FieldParser = (s: string) => unknown;
@@ -49,7 +51,13 @@ export function validateDelimitedType(t: SqlType): void {
   }
 }
 
-function parserFor(t: SqlType): FieldParser {
+/**
+ * The parser of one field, as ksqlDB's `KsqlDelimitedDeserializer`: `Integer.parseInt`,
+ * `Long.parseLong`, `Double.parseDouble`,
+ * `new BigDecimal` + `DecimalUtil.ensureFit`. These already reject what does not
+ * fit, except DOUBLE; `strict` rejects a DOUBLE that loses information.
+ */
+function parserFor(t: SqlType, strict: boolean, column: string): FieldParser {
   switch (t.kind) {
     case 'BOOLEAN':
       return (s) => s.toLowerCase() === 'true';
@@ -77,6 +85,7 @@ function parserFor(t: SqlType): FieldParser {
       return (s) => {
         const n = parseJavaDouble(s);
         if (n === undefined) throw new Error(`For input string: "${s}"`);
+        if (strict && doubleLosesInformation(s, n)) throw new Error(`${numberDoesNotFit(s, 'DOUBLE').message}, column: ${column}`);
         return n;
       };
     case 'DECIMAL': {
@@ -236,7 +245,7 @@ class DelimitedSerde implements Serde {
     for (const c of columns) validateDelimitedType(c.type);
     this.delim = parseDelimiter(options.delimiter, options.isKey ? 'KEY_DELIMITER' : 'VALUE_DELIMITER');
     this.delimCode = this.delim.charCodeAt(0);
-    this.parsers = columns.map((c) => parserFor(c.type));
+    this.parsers = columns.map((c) => parserFor(c.type, options.strictNumbers === true, c.name));
     this.formatters = columns.map((c) => formatterFor(c.type));
     this.target = options.isKey ? 'key' : 'value';
   }

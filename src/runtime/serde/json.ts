@@ -5,7 +5,7 @@
  * (json-coerce.ts); writing follows its Jackson output.
  */
 import type { SqlType } from '../../common/types.js';
-import { containsDecimal, CoercionError, jsonReader, jsonWriter, structReader, type JsonReader, type JsonWriter } from './json-coerce.js';
+import { containsDecimal, needsExactNumbers, CoercionError, jsonReader, jsonWriter, structReader, type JsonReader, type JsonWriter } from './json-coerce.js';
 import { parseJsonLossless } from './json-parse.js';
 import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
 
@@ -45,9 +45,19 @@ export function withSrPrefix(schemaId: number, body: Buffer): Buffer {
   return out;
 }
 
+/**
+ * Text in which some number may not be exact as a double: a run of 16 digits
+ * (and points), or a digit before an exponent. JSON.parse reads anything else
+ * exactly enough to narrow it as Jackson does (a whole part below 10^15).
+ */
+const MAYBE_INEXACT = /\d[\d.]{15}|\d[eE]/;
+
 class JsonSerde implements Serde {
   private readonly wrapped: boolean;
+  /** Every number must keep its text (DECIMAL columns). */
   private readonly lossless: boolean;
+  /** Numbers that JSON.parse might round must keep their text when they look inexact (see MAYBE_INEXACT). */
+  private readonly wholeNumbers: boolean;
   private readonly target: string;
   private readonly prefixes: readonly string[];
   private readonly writers: readonly JsonWriter[];
@@ -63,16 +73,19 @@ class JsonSerde implements Serde {
     for (const c of columns) validateJsonType(c.type);
     this.wrapped = isWrapped(columns, options);
     this.lossless = columns.some((c) => containsDecimal(c.type));
+    this.wholeNumbers = columns.some((c) => needsExactNumbers(c.type));
+    const strict = options.strictNumbers === true;
     this.target = options.isKey ? 'key' : 'value';
     this.prefixes = columns.map((c, i) => (i > 0 ? ',' : '') + JSON.stringify(c.name) + ':');
     this.writers = columns.map((c) => jsonWriter(c.type));
     const first = columns[0];
-    this.single = first ? jsonReader(first.type) : () => null;
+    this.single = first ? jsonReader(first.type, strict) : () => null;
     this.rowReader = structReader(
       columns.map((c) => c.name),
       columns.map((c) => c.type),
       undefined,
       (_names, vals) => vals,
+      strict,
     );
   }
 
@@ -109,7 +122,7 @@ class JsonSerde implements Serde {
       } else {
         text = bytes.toString('utf8');
       }
-      doc = this.lossless ? parseJsonLossless(text) : JSON.parse(text);
+      doc = this.lossless || (this.wholeNumbers && MAYBE_INEXACT.test(text)) ? parseJsonLossless(text) : JSON.parse(text);
     } catch (e) {
       throw new SerdeError(`Failed to deserialize ${this.target}. ${e instanceof Error ? e.message : String(e)}`);
     }
