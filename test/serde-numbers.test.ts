@@ -152,3 +152,24 @@ describe('narrowNumberText', () => {
     expect(narrowNumberText('abc', 32)).toBeUndefined();
   });
 });
+
+describe('DECIMAL (DecimalUtil.ensureFit)', () => {
+  const dec = T.decimal(4, 2);
+  it('rescales without rounding, or fails with ksqlDB’s messages', () => {
+    expect(String(readJson(dec, '1.5'))).toBe('1.50');
+    expect(() => readJson(dec, '1.555')).toThrow("Cannot fit decimal '1.555' into DECIMAL(4, 2) without rounding. (Requires 4,3)");
+    expect(() => readJson(dec, '100')).toThrow(
+      'Numeric field overflow: A field with precision 4 and scale 2 must round to an absolute value less than 10^2. Got 100',
+    );
+  });
+
+  it('a value with an enormous exponent fails at once instead of building its digits', () => {
+    expect(() => readJson(dec, '1e999999999')).toThrow(
+      'Numeric field overflow: A field with precision 4 and scale 2 must round to an absolute value less than 10^2. Got 1e999999999',
+    );
+    expect(() => readJson(dec, '1e-999999999')).toThrow("Cannot fit decimal '1E-999999999' into DECIMAL(4, 2) without rounding.");
+    expect(String(readJson(dec, '0e999999999'))).toBe('0.00');
+    const delimited = createSerde('DELIMITED', [{ name: 'D', type: dec }], { isKey: false });
+    expect(() => delimited.deserialize(Buffer.from('1e999999999'))).toThrow('Numeric field overflow');
+  });
+});

@@ -8,12 +8,12 @@ import type { SqlType } from '../../common/types.js';
 import {
   decodeBase64,
   doubleLosesInformation,
-  ensureDecimalFit,
   javaDoubleToString,
   javaLongToString,
   parseJavaDouble,
   parseJavaInt,
   parseJavaLong,
+  readDecimalText,
 } from './java-text.js';
 import { numberDoesNotFit } from './json-coerce.js';
 import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
@@ -91,13 +91,9 @@ function parserFor(t: SqlType, strict: boolean, column: string): FieldParser {
     case 'DECIMAL': {
       const { precision, scale } = t;
       return (s) => {
-        let d: Decimal;
-        try {
-          d = Decimal.parse(s);
-        } catch {
-          throw new Error(`Character array is missing "exponent" mark 'e' or 'E'.`);
-        }
-        return ensureDecimalFit(d, precision, scale);
+        const d = readDecimalText(s, precision, scale);
+        if (d === undefined) throw new Error(`Character array is missing "exponent" mark 'e' or 'E'.`);
+        return d;
       };
     }
     case 'STRING':

@@ -93,7 +93,8 @@ export function ensureDecimalFit(value: Decimal, precision: number, scale: numbe
   const abs = value.unscaled < 0n ? -value.unscaled : value.unscaled;
   // |value| >= 10^digits  <=>  abs >= 10^(digits + value.scale)
   const limitExp = digits + value.scale;
-  const overflow = limitExp < 0 ? abs > 0n : abs >= 10n ** BigInt(limitExp);
+  // abs >= 10^k (k >= 0) exactly when abs has more than k digits: no power is built.
+  const overflow = abs > 0n && (limitExp < 0 || value.precision > limitExp);
   if (overflow) {
     throw new Error(
       `Numeric field overflow: A field with precision ${precision} and scale ${scale} ` +
@@ -101,14 +102,43 @@ export function ensureDecimalFit(value: Decimal, precision: number, scale: numbe
     );
   }
   if (value.scale <= scale) return value.setScale(scale);
-  const div = 10n ** BigInt(value.scale - scale);
-  if (value.unscaled % div !== 0n) {
+  const drop = value.scale - scale;
+  // More digits to drop than the value has: it cannot be a multiple of 10^drop (0 was handled above).
+  const div = drop > value.precision ? 0n : 10n ** BigInt(drop);
+  if (div === 0n || value.unscaled % div !== 0n) {
+    const shown = value.scale > MAX_PLAIN_SCALE ? `${value.unscaled}E-${value.scale}` : value.toString();
     throw new Error(
-      `Cannot fit decimal '${value.toString()}' into DECIMAL(${precision}, ${scale}) without rounding. ` +
+      `Cannot fit decimal '${shown}' into DECIMAL(${precision}, ${scale}) without rounding. ` +
         `(Requires ${value.precision},${value.scale})`,
     );
   }
   return new Decimal(value.unscaled / div, scale);
+}
+
+/** Beyond this scale an error message shows a decimal as `unscaledE-scale`, not its plain digits. */
+const MAX_PLAIN_SCALE = 1000;
+
+/**
+ * `new BigDecimal(text)` then {@link ensureDecimalFit}, as ksqlDB reads a DECIMAL
+ * from JSON or DELIMITED text; undefined when the text is not a number. A value
+ * whose exponent puts it far out of range (`1e999999999`) fails without its
+ * digits being built, so one record cannot burn the CPU.
+ */
+export function readDecimalText(text: string, precision: number, scale: number): Decimal | undefined {
+  const m = NUMBER_RE.exec(text.trim());
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
+  const frac = m[3] ?? '';
+  const digits = ((m[2] ?? '') + frac).replace(/^0+/, '');
+  if (digits === '') return new Decimal(0n, scale);
+  // |value| is in [10^adjusted, 10^(adjusted + 1))
+  const adjusted = digits.length - frac.length + Number(m[4] ?? 0) - 1;
+  if (adjusted > MAX_PLAIN_SCALE && adjusted >= precision - scale) {
+    throw new Error(
+      `Numeric field overflow: A field with precision ${precision} and scale ${scale} ` +
+        `must round to an absolute value less than 10^${precision - scale}. Got ${text}`,
+    );
+  }
+  return ensureDecimalFit(Decimal.parse(text), precision, scale);
 }
 
 const NUMBER_RE = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;

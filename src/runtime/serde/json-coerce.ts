@@ -16,6 +16,7 @@ import {
   parseJavaDouble,
   parseJavaInt,
   parseJavaLong,
+  readDecimalText,
 } from './java-text.js';
 import { JsonNum } from './json-parse.js';
 import { STRICT_NUMBERS_PROPERTY } from './serde-types.js';
@@ -120,17 +121,13 @@ function rawReader(t: SqlType, strict: boolean): (v: unknown) => unknown {
     case 'DECIMAL': {
       const { precision, scale } = t;
       return (v) => {
-        let d: Decimal;
-        if (typeof v === 'number') d = Decimal.parse(String(v));
-        else if (v instanceof JsonNum) d = Decimal.parse(v.text);
-        else if (typeof v === 'string') {
-          try {
-            d = Decimal.parse(v);
-          } catch {
-            throw new Error(`Character array is missing "exponent" mark 'e' or 'E'.`);
-          }
-        } else throw cannotConvert(v, t);
-        return ensureDecimalFit(d, precision, scale);
+        if (typeof v === 'number') return ensureDecimalFit(Decimal.parse(String(v)), precision, scale);
+        if (v instanceof JsonNum || typeof v === 'string') {
+          const d = readDecimalText(v instanceof JsonNum ? v.text : v, precision, scale);
+          if (d === undefined) throw new Error(`Character array is missing "exponent" mark 'e' or 'E'.`);
+          return d;
+        }
+        throw cannotConvert(v, t);
       };
     }
     case 'STRING':
