@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { T, type SqlType } from '../src/common/types.js';
 import { createSerde, SerdeError } from '../src/runtime/serde/index.js';
 import { javaBigDecimalToString, narrowNumberText } from '../src/runtime/serde/java-text.js';
+import { hasInexactNumber } from '../src/runtime/serde/json.js';
 
 /**
  * Narrowing of JSON and DELIMITED numbers into INT/BIGINT/DOUBLE columns, each
@@ -171,5 +172,20 @@ describe('DECIMAL (DecimalUtil.ensureFit)', () => {
     expect(String(readJson(dec, '0e999999999'))).toBe('0.00');
     const delimited = createSerde('DELIMITED', [{ name: 'D', type: dec }], { isKey: false });
     expect(() => delimited.deserialize(Buffer.from('1e999999999'))).toThrow('Numeric field overflow');
+  });
+});
+
+describe('hasInexactNumber (when JSON text is parsed keeping number text)', () => {
+  const rows: [string, boolean][] = [
+    ['{"A":12345,"B":12.5}', false],
+    ['{"ID":"5e3a1b2c-1d4e","N":"12345678901234567"}', false], // digits inside strings do not count
+    ['{"A":"x\\"1e5","B":1}', false], //                         an escaped quote does not end the string
+    ['{"A":1e5}', true],
+    ['{"A":"x\\\\","B":1E5}', true], //                       an escaped backslash does end it
+    ['-12345678901234567', true],
+    ['{"A":999999999999999.99}', true],
+  ];
+  it.each(rows)('%s → %s', (text, expected) => {
+    expect(hasInexactNumber(text)).toBe(expected);
   });
 });
