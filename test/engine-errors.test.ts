@@ -174,6 +174,27 @@ describe('bad records at run time', () => {
     expect(h.engine.processingLog).toHaveLength(0);
   });
 
+  it('sluice.serde.strict.numbers given as a request property holds for that query only (DELIMITED DOUBLE overflow)', async () => {
+    const h = await startEngine(['d']);
+    await h.engine.execute(`CREATE STREAM D (ID STRING KEY, X DOUBLE) WITH (kafka_topic='d', value_format='DELIMITED', partitions=1);`);
+    await h.engine.execute(`CREATE STREAM STRICT_OUT AS SELECT ID, X FROM D;`, { properties: { 'sluice.serde.strict.numbers': 'true' } });
+    await h.engine.execute(`CREATE STREAM LAX_OUT AS SELECT ID, X FROM D;`);
+    await h.write({ topic: 'd', key: 'a', value: '1e400' }, { topic: 'd', key: 'b', value: '2.5' });
+    expect((await h.read('STRICT_OUT')).map((r) => [r.key, r.value])).toEqual([['b', '2.5']]);
+    expect((await h.read('LAX_OUT')).map((r) => [r.key, r.value])).toEqual([
+      ['a', 'Infinity'],
+      ['b', '2.5'],
+    ]);
+    expect(h.engine.processingLog.map((e) => [e.topic, e.partition, e.offset, e.message])).toEqual([
+      [
+        'd',
+        0,
+        0,
+        'Failed to deserialize value from topic: d. Error deserializing delimited value: Number 1e400 does not fit type DOUBLE without losing information (sluice.serde.strict.numbers=true), column: X',
+      ],
+    ]);
+  });
+
   it('a KAFKA-format INT of the wrong byte length (value or key) is skipped and logged', async () => {
     const h = await startEngine(['k']);
     await h.engine.execute(`CREATE STREAM K (ID INT KEY, V INT) WITH (kafka_topic='k', key_format='KAFKA', value_format='KAFKA', partitions=1);
