@@ -15,8 +15,7 @@ import {
   parseJavaLong,
   readDecimalText,
 } from './java-text.js';
-import { numberDoesNotFit } from './json-coerce.js';
-import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
+import { numberDoesNotFit, SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
 
 type FieldParser = (s: string) => unknown;
 type FieldFormatter = (v: unknown) => string;

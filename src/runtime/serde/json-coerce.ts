@@ -7,10 +7,10 @@ import { Decimal } from '../../common/decimal.js';
 import { formatType, type SqlType } from '../../common/types.js';
 import {
   decodeBase64,
-  ensureDecimalFit,
-  javaDoubleToString,
   doubleLosesInformation,
+  ensureDecimalFit,
   javaBigDecimalToString,
+  javaDoubleToString,
   javaLongToString,
   narrowNumberText,
   parseJavaDouble,
@@ -19,7 +19,7 @@ import {
   readDecimalText,
 } from './java-text.js';
 import { JsonNum } from './json-parse.js';
-import { STRICT_NUMBERS_PROPERTY } from './serde-types.js';
+import { numberDoesNotFit } from './serde-types.js';
 
 /** Converts one parsed JSON value (numbers may be {@link JsonNum}) to a runtime value. */
 export type JsonReader = (v: unknown) => unknown;
@@ -63,11 +63,6 @@ function cannotConvert(v: unknown, t: SqlType): Error {
 
 function cannotCoerceString(kind: string): Error {
   return new Error(`Can't coerce string to type. targetType: ${kind}`);
-}
-
-/** The error for a number that does not fit its column under {@link STRICT_NUMBERS_PROPERTY}. */
-export function numberDoesNotFit(text: string, kind: string): Error {
-  return new Error(`Number ${text} does not fit type ${kind} without losing information (${STRICT_NUMBERS_PROPERTY}=true)`);
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -9,6 +9,11 @@ export type { FormatName } from '../../common/formats.js';
  */
 export const STRICT_NUMBERS_PROPERTY = 'sluice.serde.strict.numbers';
 
+/** The error for a number (as written) that does not fit type `kind` under {@link STRICT_NUMBERS_PROPERTY}. */
+export function numberDoesNotFit(text: string, kind: string): Error {
+  return new Error(`Number ${text} does not fit type ${kind} without losing information (${STRICT_NUMBERS_PROPERTY}=true)`);
+}
+
 /** A column as a serde sees it: the name as in the schema and its SQL type. */
 export interface SerdeColumn {
   readonly name: string;
