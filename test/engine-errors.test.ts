@@ -136,6 +136,65 @@ describe('bad records at run time', () => {
     expect(h.engine.processingLog[0]).toMatchObject({ topic: 's', partition: 0, offset: 0 });
   });
 
+  it('under sluice.serde.strict.numbers an INT that does not fit is logged with topic, partition and offset; later records flow', async () => {
+    const h = await startEngine(['s']);
+    await h.engine.execute(`SET 'sluice.serde.strict.numbers'='true'; ${S} CREATE STREAM OUT AS SELECT ID, AMT FROM S;`);
+    await h.write(
+      { topic: 's', key: 'a', value: '{"AMT": 1}' }, //           offset 0
+      { topic: 's', key: 'b', value: '{"AMT": 2147483648}' }, //  offset 1: beyond INT
+      { topic: 's', key: 'c', value: '{"AMT": 2.5}' }, //         offset 2: a fraction
+      { topic: 's', key: 'd', value: '{"AMT": 4.0}' }, //         offset 3: fits
+    );
+    expect((await h.read('OUT')).map((r) => [r.key, JSON.parse(r.value!)])).toEqual([
+      ['a', { AMT: 1 }],
+      ['d', { AMT: 4 }],
+    ]);
+    expect(h.engine.processingLog.map((e) => [e.topic, e.partition, e.offset, e.message])).toEqual([
+      [
+        's',
+        0,
+        1,
+        'Failed to deserialize value from topic: s. Failed to deserialize value. Number 2147483648 does not fit type INTEGER without losing information (sluice.serde.strict.numbers=true), path: $.AMT',
+      ],
+      [
+        's',
+        0,
+        2,
+        'Failed to deserialize value from topic: s. Failed to deserialize value. Number 2.5 does not fit type INTEGER without losing information (sluice.serde.strict.numbers=true), path: $.AMT',
+      ],
+    ]);
+    expect([...h.engine.queries.values()].every((q) => q.state !== 'ERROR')).toBe(true);
+  });
+
+  it('without sluice.serde.strict.numbers an INT that does not fit is narrowed as ksqlDB does (Java long → int)', async () => {
+    const h = await startEngine(['s']);
+    await h.engine.execute(`${S} CREATE STREAM OUT AS SELECT ID, AMT FROM S;`);
+    await h.write({ topic: 's', key: 'b', value: '{"AMT": 99999999999999999}' }, { topic: 's', key: 'c', value: '{"AMT": 2.5}' });
+    expect((await h.read('OUT')).map((r) => JSON.parse(r.value!))).toEqual([{ AMT: 1569325055 }, { AMT: 2 }]);
+    expect(h.engine.processingLog).toHaveLength(0);
+  });
+
+  it('sluice.serde.strict.numbers given as a request property holds for that query only (DELIMITED DOUBLE overflow)', async () => {
+    const h = await startEngine(['d']);
+    await h.engine.execute(`CREATE STREAM D (ID STRING KEY, X DOUBLE) WITH (kafka_topic='d', value_format='DELIMITED', partitions=1);`);
+    await h.engine.execute(`CREATE STREAM STRICT_OUT AS SELECT ID, X FROM D;`, { properties: { 'sluice.serde.strict.numbers': 'true' } });
+    await h.engine.execute(`CREATE STREAM LAX_OUT AS SELECT ID, X FROM D;`);
+    await h.write({ topic: 'd', key: 'a', value: '1e400' }, { topic: 'd', key: 'b', value: '2.5' });
+    expect((await h.read('STRICT_OUT')).map((r) => [r.key, r.value])).toEqual([['b', '2.5']]);
+    expect((await h.read('LAX_OUT')).map((r) => [r.key, r.value])).toEqual([
+      ['a', 'Infinity'],
+      ['b', '2.5'],
+    ]);
+    expect(h.engine.processingLog.map((e) => [e.topic, e.partition, e.offset, e.message])).toEqual([
+      [
+        'd',
+        0,
+        0,
+        'Failed to deserialize value from topic: d. Error deserializing delimited value: Number 1e400 does not fit type DOUBLE without losing information (sluice.serde.strict.numbers=true), column: X',
+      ],
+    ]);
+  });
+
   it('a KAFKA-format INT of the wrong byte length (value or key) is skipped and logged', async () => {
     const h = await startEngine(['k']);
     await h.engine.execute(`CREATE STREAM K (ID INT KEY, V INT) WITH (kafka_topic='k', key_format='KAFKA', value_format='KAFKA', partitions=1);

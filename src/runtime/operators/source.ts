@@ -32,10 +32,11 @@ export class SourceOperator {
     private readonly timestamp: TimestampExtractor,
     private readonly trackOld: boolean,
     registry?: SchemaRegistry,
+    strictNumbers = false,
   ) {
-    this.keySerde = serdeFor(source.keyFormat, source.schema.key, true, registry);
+    this.keySerde = serdeFor(source.keyFormat, source.schema.key, true, registry, undefined, strictNumbers);
     const valueCols = serializedValueColumns(source.schema);
-    this.valueSerde = serdeFor(source.valueFormat, valueCols, false, registry);
+    this.valueSerde = serdeFor(source.valueFormat, valueCols, false, registry, undefined, strictNumbers);
     let serdeIndex = 0;
     this.slots = source.schema.value.map((c): ValueSlot => {
       if (c.namespace === 'HEADER') return c.headerKey !== undefined ? { kind: 'header', key: c.headerKey } : { kind: 'headers' };

@@ -5,6 +5,7 @@ import type { DataSource } from '../../planner/data-source.js';
 import type { MaterializedTable } from './materialized-table.js';
 import type { Rec } from '../operators/record.js';
 import { serdeFor } from '../serde/serde-for.js';
+import { STRICT_NUMBERS_PROPERTY } from '../serde/serde-types.js';
 import { decodeWindowedKey } from '../serde/windowed.js';
 import type { Catalog } from '../../planner/catalog.js';
 import { toPhysical } from '../../planner/physical-plan.js';
@@ -101,7 +102,14 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
   const physical = toPhysical(planned.plan);
   const collector = new PullCollector(planned.isTable);
   const terminal = isPush ? new PushTerminal(handle, q.limit) : collector;
-  const topology = buildTopology(physical, { queryId: id, log: ctx.logger, sinkPartitions: 1, registry: ctx.registry, store: () => new MemoryStore() }, terminal);
+  const topology = buildTopology(physical, {
+    queryId: id,
+    log: ctx.logger,
+    sinkPartitions: 1,
+    registry: ctx.registry,
+    strictNumbers: ctx.properties[STRICT_NUMBERS_PROPERTY] === 'true',
+    store: () => new MemoryStore(),
+  }, terminal);
   const running = new RunningQuery({ id, statementText: stmt.text, logical: planned.plan, physical, sources: planned.sources, topology, maxTaskIdleMs: maxTaskIdleMs(ctx.properties), wake: ctx.wake });
   if (isPush) {
     const reset = (ctx.properties['auto.offset.reset'] ?? ctx.properties['ksql.streams.auto.offset.reset'] ?? 'latest').toLowerCase();

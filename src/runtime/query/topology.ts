@@ -26,6 +26,8 @@ export interface TopologyContext {
   readonly sinkPartitions: number;
   /** Where AVRO/JSON_SR/PROTOBUF schemas are registered and looked up. */
   readonly registry?: SchemaRegistry;
+  /** `sluice.serde.strict.numbers`: sources reject numbers their columns cannot hold exactly. */
+  readonly strictNumbers?: boolean;
   /** The materialized view a table sink keeps current. */
   readonly view?: MaterializedTable;
   /**
@@ -112,7 +114,7 @@ function buildStep(
     case 'TableSource': {
       const s = step.source;
       const rowtimeIndex = s.schema.key.length + s.schema.value.length;
-      const source = new SourceOperator(ctx.queryId, s, next(), ctx.log, timestampExtractor(s, rowtimeIndex), step.trackOld, ctx.registry);
+      const source = new SourceOperator(ctx.queryId, s, next(), ctx.log, timestampExtractor(s, rowtimeIndex), step.trackOld, ctx.registry, ctx.strictNumbers);
       return { op: undefined, source };
     }
     case 'StreamFilter':

@@ -7,14 +7,15 @@ import { Decimal } from '../../common/decimal.js';
 import type { SqlType } from '../../common/types.js';
 import {
   decodeBase64,
-  ensureDecimalFit,
+  doubleLosesInformation,
   javaDoubleToString,
   javaLongToString,
   parseJavaDouble,
   parseJavaInt,
   parseJavaLong,
+  readDecimalText,
 } from './java-text.js';
-import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
+import { numberDoesNotFit, SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
 
 type FieldParser = (s: string) => unknown;
 type FieldFormatter = (v: unknown) => string;
@@ -49,7 +50,13 @@ export function validateDelimitedType(t: SqlType): void {
   }
 }
 
-function parserFor(t: SqlType): FieldParser {
+/**
+ * The parser of one field, as ksqlDB's `KsqlDelimitedDeserializer`: `Integer.parseInt`,
+ * `Long.parseLong`, `Double.parseDouble`,
+ * `new BigDecimal` + `DecimalUtil.ensureFit`. These already reject what does not
+ * fit, except DOUBLE; `strict` rejects a DOUBLE that loses information.
+ */
+function parserFor(t: SqlType, strict: boolean, column: string): FieldParser {
   switch (t.kind) {
     case 'BOOLEAN':
       return (s) => s.toLowerCase() === 'true';
@@ -77,18 +84,15 @@ function parserFor(t: SqlType): FieldParser {
       return (s) => {
         const n = parseJavaDouble(s);
         if (n === undefined) throw new Error(`For input string: "${s}"`);
+        if (strict && doubleLosesInformation(s, n)) throw new Error(`${numberDoesNotFit(s, 'DOUBLE').message}, column: ${column}`);
         return n;
       };
     case 'DECIMAL': {
       const { precision, scale } = t;
       return (s) => {
-        let d: Decimal;
-        try {
-          d = Decimal.parse(s);
-        } catch {
-          throw new Error(`Character array is missing "exponent" mark 'e' or 'E'.`);
-        }
-        return ensureDecimalFit(d, precision, scale);
+        const d = readDecimalText(s, precision, scale);
+        if (d === undefined) throw new Error(`Character array is missing "exponent" mark 'e' or 'E'.`);
+        return d;
       };
     }
     case 'STRING':
@@ -236,7 +240,7 @@ class DelimitedSerde implements Serde {
     for (const c of columns) validateDelimitedType(c.type);
     this.delim = parseDelimiter(options.delimiter, options.isKey ? 'KEY_DELIMITER' : 'VALUE_DELIMITER');
     this.delimCode = this.delim.charCodeAt(0);
-    this.parsers = columns.map((c) => parserFor(c.type));
+    this.parsers = columns.map((c) => parserFor(c.type, options.strictNumbers === true, c.name));
     this.formatters = columns.map((c) => formatterFor(c.type));
     this.target = options.isKey ? 'key' : 'value';
   }

@@ -11,7 +11,7 @@ import { createNoneSerde, createVoidSerde } from './none.js';
 import { createProtobufSerde, validateProtobufColumns } from './protobuf.js';
 import type { FormatName, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
 
-export { SerdeError } from './serde-types.js';
+export { SerdeError, STRICT_NUMBERS_PROPERTY } from './serde-types.js';
 export type { FormatName, RegisteredSchema, SchemaReference, SchemaRegistry, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
 export { InMemorySchemaRegistry, type RegisterOptions } from './schema-registry.js';
 export { inferColumns, inferColumnsFromRegistry, type InferOptions } from './schema-inference.js';

@@ -43,7 +43,10 @@ export function parseJavaInt(s: string): number | undefined {
 const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
 
-/** Java's `Long.parseLong`, or undefined when Java would throw. */
+/**
+ * Java's `Long.parseLong` (range checked on the exact digits), as Sluice holds a
+ * BIGINT: a number, the nearest double beyond ±2^53. Undefined when Java would throw.
+ */
 export function parseJavaLong(s: string): number | undefined {
   if (!INT_RE.test(s)) return undefined;
   const n = Number(s);
@@ -90,7 +93,8 @@ export function ensureDecimalFit(value: Decimal, precision: number, scale: numbe
   const abs = value.unscaled < 0n ? -value.unscaled : value.unscaled;
   // |value| >= 10^digits  <=>  abs >= 10^(digits + value.scale)
   const limitExp = digits + value.scale;
-  const overflow = limitExp < 0 ? abs > 0n : abs >= 10n ** BigInt(limitExp);
+  // abs >= 10^k (k >= 0) exactly when abs has more than k digits: no power is built.
+  const overflow = abs > 0n && (limitExp < 0 || value.precision > limitExp);
   if (overflow) {
     throw new Error(
       `Numeric field overflow: A field with precision ${precision} and scale ${scale} ` +
@@ -98,12 +102,129 @@ export function ensureDecimalFit(value: Decimal, precision: number, scale: numbe
     );
   }
   if (value.scale <= scale) return value.setScale(scale);
-  const div = 10n ** BigInt(value.scale - scale);
-  if (value.unscaled % div !== 0n) {
+  const drop = value.scale - scale;
+  // More digits to drop than the value has: it cannot be a multiple of 10^drop (0 was handled above).
+  const div = drop > value.precision ? 0n : 10n ** BigInt(drop);
+  if (div === 0n || value.unscaled % div !== 0n) {
+    const shown = value.scale > MAX_PLAIN_SCALE ? `${value.unscaled}E-${value.scale}` : value.toString();
     throw new Error(
-      `Cannot fit decimal '${value.toString()}' into DECIMAL(${precision}, ${scale}) without rounding. ` +
+      `Cannot fit decimal '${shown}' into DECIMAL(${precision}, ${scale}) without rounding. ` +
         `(Requires ${value.precision},${value.scale})`,
     );
   }
   return new Decimal(value.unscaled / div, scale);
+}
+
+/** Beyond this scale an error message shows a decimal as `unscaledE-scale`, not its plain digits. */
+const MAX_PLAIN_SCALE = 1000;
+
+/**
+ * `new BigDecimal(text)` then {@link ensureDecimalFit}, as ksqlDB reads a DECIMAL
+ * from JSON or DELIMITED text; undefined when the text is not a number. A value
+ * whose exponent puts it far out of range (`1e999999999`) fails without its
+ * digits being built, so one record cannot burn the CPU.
+ */
+export function readDecimalText(text: string, precision: number, scale: number): Decimal | undefined {
+  const m = NUMBER_RE.exec(text.trim());
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
+  const frac = m[3] ?? '';
+  const digits = ((m[2] ?? '') + frac).replace(/^0+/, '');
+  if (digits === '') return new Decimal(0n, scale);
+  // |value| is in [10^adjusted, 10^(adjusted + 1))
+  const adjusted = digits.length - frac.length + Number(m[4] ?? 0) - 1;
+  if (adjusted > MAX_PLAIN_SCALE && adjusted >= precision - scale) {
+    throw new Error(
+      `Numeric field overflow: A field with precision ${precision} and scale ${scale} ` +
+        `must round to an absolute value less than 10^${precision - scale}. Got ${text}`,
+    );
+  }
+  return ensureDecimalFit(Decimal.parse(text), precision, scale);
+}
+
+const NUMBER_RE = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+/**
+ * A whole number narrowed to a Java `int` (`bits` 32) or `long` (64), and whether
+ * the narrowing kept the value (no fraction dropped, in range).
+ */
+export interface Narrowed {
+  readonly value: bigint;
+  readonly exact: boolean;
+}
+
+/**
+ * Narrows a JSON number literal (or decimal text) to `int`/`long` as Jackson's
+ * `NumericNode.intValue()` / `asLong()` do in ksqlDB's JSON deserializer
+ * (`JsonSerdeUtils.toInteger` / `toLong`): whole literals are Int/Long/BigIntegerNodes
+ * and keep their low 32/64 bits; literals with a fraction or exponent are
+ * `DecimalNode`s (ksqlDB enables USE_BIG_DECIMAL_FOR_FLOATS), and
+ * `BigDecimal.intValue()/longValue()` drops the fraction, then keeps the low bits.
+ * So 2147483648 → -2147483648, 1.5e10 → 2115098112 and 1e300 → 0 (not a saturating
+ * double cast). Exact in every digit; undefined for text that is not a number.
+ */
+export function narrowNumberText(text: string, bits: 32 | 64): Narrowed | undefined {
+  const m = NUMBER_RE.exec(text);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
+  const frac = m[3] ?? '';
+  let digits = (m[2] ?? '') + frac;
+  let i = 0;
+  while (i < digits.length && digits.charCodeAt(i) === 48) i++;
+  digits = digits.slice(i);
+  if (digits === '') return { value: 0n, exact: true };
+  // value = digits × 10^-scale
+  const scale = frac.length - Number(m[4] ?? 0);
+  let whole: string;
+  let dropped = false;
+  if (scale > 0) {
+    whole = digits.length > scale ? digits.slice(0, digits.length - scale) : '';
+    const rest = digits.length > scale ? digits.slice(digits.length - scale) : digits;
+    dropped = /[1-9]/.test(rest);
+  } else {
+    // 10^64 = 2^64·5^64: from 64 trailing zeros on the low 64 bits are all 0 (and the value is out of range).
+    if (-scale >= 64) return { value: 0n, exact: false };
+    whole = digits + '0'.repeat(-scale);
+  }
+  let n = whole === '' ? 0n : BigInt(whole);
+  if (m[1] === '-') n = -n;
+  const value = bits === 32 ? BigInt.asIntN(32, n) : BigInt.asIntN(64, n);
+  return { value, exact: !dropped && value === n };
+}
+
+
+/**
+ * Whether reading a number literal as a DOUBLE loses information beyond the
+ * binary rounding every decimal fraction needs: a finite literal that overflows
+ * to ±Infinity, or a whole literal that the double does not hold exactly
+ * (e.g. 9007199254740993). `d` is the double read from `text`.
+ */
+export function doubleLosesInformation(text: string, d: number): boolean {
+  if (!Number.isFinite(d)) return !/(?:Infinity|NaN)/.test(text);
+  if (d >= -Number.MAX_SAFE_INTEGER && d <= Number.MAX_SAFE_INTEGER) return false;
+  const m = NUMBER_RE.exec(javaTrim(text).replace(/[fFdD]$/, ''));
+  if (!m || m[3] !== undefined || m[4] !== undefined) return false;
+  return BigInt((m[1] === '-' ? '-' : '') + m[2]) !== BigInt(d);
+}
+
+/**
+ * The text Jackson's `asText()` gives for a JSON number literal as ksqlDB parses
+ * it: a whole literal as its integer, a literal with a fraction or exponent as
+ * `BigDecimal.toString()` of the exact value (`1.50` → `1.50`, `1.5e3` → `1.5E+3`).
+ */
+export function javaBigDecimalToString(text: string): string {
+  const m = NUMBER_RE.exec(text);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return text;
+  if (m[3] === undefined && m[4] === undefined) return BigInt(text).toString();
+  const frac = m[3] ?? '';
+  const scale = frac.length - Number(m[4] ?? 0);
+  const digits = ((m[2] ?? '') + frac).replace(/^0+(?=\d)/, '');
+  const sign = m[1] === '-' && /[1-9]/.test(digits) ? '-' : '';
+  const adjusted = -scale + (digits.length - 1);
+  if (scale === 0) return sign + digits;
+  if (scale > 0 && adjusted >= -6) {
+    const padded = digits.padStart(scale + 1, '0');
+    const cut = padded.length - scale;
+    return `${sign}${padded.slice(0, cut)}.${padded.slice(cut)}`;
+  }
+  const coeff = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return `${sign}${coeff}${adjusted === 0 ? '' : `E${adjusted > 0 ? '+' : ''}${adjusted}`}`;
 }

@@ -7,14 +7,19 @@ import { Decimal } from '../../common/decimal.js';
 import { formatType, type SqlType } from '../../common/types.js';
 import {
   decodeBase64,
+  doubleLosesInformation,
   ensureDecimalFit,
+  javaBigDecimalToString,
   javaDoubleToString,
   javaLongToString,
+  narrowNumberText,
   parseJavaDouble,
   parseJavaInt,
   parseJavaLong,
+  readDecimalText,
 } from './java-text.js';
 import { JsonNum } from './json-parse.js';
+import { numberDoesNotFit } from './serde-types.js';
 
 /** Converts one parsed JSON value (numbers may be {@link JsonNum}) to a runtime value. */
 export type JsonReader = (v: unknown) => unknown;
@@ -67,9 +72,11 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /**
  * Builds the reader for `t`. The reader maps JSON null/undefined to SQL NULL and
  * throws {@link CoercionError} (path relative to the value, `$`) on a misfit.
+ * With `strict`, a number that INT/BIGINT/DOUBLE (or DATE/TIME/TIMESTAMP) cannot
+ * hold without losing information is a misfit instead of being narrowed.
  */
-export function jsonReader(t: SqlType): JsonReader {
-  const r = rawReader(t);
+export function jsonReader(t: SqlType, strict = false): JsonReader {
+  const r = rawReader(t, strict);
   return (v) => {
     if (v === null || v === undefined) return null;
     try {
@@ -81,7 +88,7 @@ export function jsonReader(t: SqlType): JsonReader {
   };
 }
 
-function rawReader(t: SqlType): (v: unknown) => unknown {
+function rawReader(t: SqlType, strict: boolean): (v: unknown) => unknown {
   switch (t.kind) {
     case 'BOOLEAN':
       return (v) => {
@@ -89,46 +96,33 @@ function rawReader(t: SqlType): (v: unknown) => unknown {
         throw cannotConvert(v, t);
       };
     case 'INTEGER':
-      return (v) => readInt(v, t, 'INTEGER');
+      return (v) => readInt(v, t, 'INTEGER', strict);
     case 'DATE':
-      return (v) => readInt(v, t, 'DATE');
+      return (v) => readInt(v, t, 'DATE', strict);
     case 'TIME':
       return (v) => {
-        const n = readLong(v, t, 'TIME');
+        const n = readLong(v, t, 'TIME', strict);
         if (n < 0 || n >= 86400000) {
           throw new Error('Time values must use number of milliseconds greater than 0 and less than 86400000.');
         }
         return n;
       };
     case 'BIGINT':
-      return (v) => readLong(v, t, 'BIGINT');
+      return (v) => readLong(v, t, 'BIGINT', strict);
     case 'TIMESTAMP':
-      return (v) => readLong(v, t, 'TIMESTAMP');
+      return (v) => readLong(v, t, 'TIMESTAMP', strict);
     case 'DOUBLE':
-      return (v) => {
-        if (typeof v === 'number') return v;
-        if (v instanceof JsonNum) return v.toNumber();
-        if (typeof v === 'string') {
-          const d = parseJavaDouble(v);
-          if (d === undefined) throw cannotCoerceString('DOUBLE');
-          return d;
-        }
-        throw cannotConvert(v, t);
-      };
+      return (v) => readDouble(v, t, strict);
     case 'DECIMAL': {
       const { precision, scale } = t;
       return (v) => {
-        let d: Decimal;
-        if (typeof v === 'number') d = Decimal.parse(String(v));
-        else if (v instanceof JsonNum) d = Decimal.parse(v.text);
-        else if (typeof v === 'string') {
-          try {
-            d = Decimal.parse(v);
-          } catch {
-            throw new Error(`Character array is missing "exponent" mark 'e' or 'E'.`);
-          }
-        } else throw cannotConvert(v, t);
-        return ensureDecimalFit(d, precision, scale);
+        if (typeof v === 'number') return ensureDecimalFit(Decimal.parse(String(v)), precision, scale);
+        if (v instanceof JsonNum || typeof v === 'string') {
+          const d = readDecimalText(v instanceof JsonNum ? v.text : v, precision, scale);
+          if (d === undefined) throw new Error(`Character array is missing "exponent" mark 'e' or 'E'.`);
+          return d;
+        }
+        throw cannotConvert(v, t);
       };
     }
     case 'STRING':
@@ -143,7 +137,7 @@ function rawReader(t: SqlType): (v: unknown) => unknown {
         throw cannotConvert(v, t);
       };
     case 'ARRAY': {
-      const item = atIndexReader(rawReader(t.item));
+      const item = atIndexReader(rawReader(t.item, strict));
       return (v) => {
         if (!Array.isArray(v)) throw cannotConvert(v, t);
         const out = new Array<unknown>(v.length);
@@ -152,7 +146,7 @@ function rawReader(t: SqlType): (v: unknown) => unknown {
       };
     }
     case 'MAP': {
-      const val = rawReader(t.value);
+      const val = rawReader(t.value, strict);
       return (v) => {
         if (!isPlainObject(v)) throw cannotConvert(v, t);
         const out = new Map<unknown, unknown>();
@@ -181,6 +175,7 @@ function rawReader(t: SqlType): (v: unknown) => unknown {
           for (let i = 0; i < names.length; i++) o[names[i]!] = vals[i];
           return o;
         },
+        strict,
       );
   }
 }
@@ -230,15 +225,17 @@ function fastKind(t: SqlType): number {
 
 /**
  * Reads a JSON object into fields: exact name first, then case-insensitively
- * (upper-cased JSON keys, as ksqlDB). Missing fields are NULL.
+ * (upper-cased JSON keys, as ksqlDB). Missing fields are NULL. `strict` as for
+ * {@link jsonReader}.
  */
 export function structReader<R>(
   names: readonly string[],
   types: readonly SqlType[],
   t: SqlType | undefined,
   build: (names: readonly string[], vals: unknown[]) => R,
+  strict = false,
 ): (v: unknown) => R {
-  const readers = types.map((ft) => rawReader(ft));
+  const readers = types.map((ft) => rawReader(ft, strict));
   const fast = types.map(fastKind);
   // Parsed objects inherit only from Object.prototype: other names can be read without Object.hasOwn.
   const inherited = names.map((n) => n in Object.prototype);
@@ -288,7 +285,7 @@ export function structReader<R>(
           vals[i] = null;
           continue;
         }
-        // The common cases inline, exactly as the field's reader would convert them.
+        // The common cases inline, where the field's reader would return the value unchanged.
         switch (fast[i]) {
           case F_STRING:
             if (typeof x === 'string') {
@@ -297,14 +294,14 @@ export function structReader<R>(
             }
             break;
           case F_INTEGER:
-            if (typeof x === 'number') {
-              vals[i] = Math.trunc(x) | 0;
+            if (typeof x === 'number' && (x | 0) === x) {
+              vals[i] = x;
               continue;
             }
             break;
           case F_LONG:
-            if (typeof x === 'number') {
-              vals[i] = Math.trunc(x);
+            if (typeof x === 'number' && Number.isSafeInteger(x)) {
+              vals[i] = x;
               continue;
             }
             break;
@@ -330,9 +327,24 @@ export function structReader<R>(
   };
 }
 
-function readInt(v: unknown, t: SqlType, kind: string): number {
-  if (typeof v === 'number') return Math.trunc(v) | 0;
-  if (v instanceof JsonNum) return Math.trunc(v.toNumber()) | 0;
+/**
+ * ksqlDB's `JsonSerdeUtils.toInteger`: a number keeps the low 32 bits of its whole
+ * part (see {@link narrowNumberText}), text is `Integer.parseInt`, anything else
+ * is an error. A `number` here came from JSON.parse, which the JSON serde only
+ * uses when every number is exact as a double (json.ts), so `| 0` is exact.
+ */
+function readInt(v: unknown, t: SqlType, kind: string, strict: boolean): number {
+  if (typeof v === 'number') {
+    const n = Math.trunc(v) | 0;
+    if (strict && n !== v) throw numberDoesNotFit(javaNumberText(v), kind);
+    return n;
+  }
+  if (v instanceof JsonNum) {
+    const r = narrowNumberText(v.text, 32);
+    if (r === undefined) throw cannotConvert(v, t);
+    if (strict && !r.exact) throw numberDoesNotFit(v.text, kind);
+    return Number(r.value);
+  }
   if (typeof v === 'string') {
     const n = parseJavaInt(v);
     if (n === undefined) throw cannotCoerceString(kind);
@@ -341,9 +353,23 @@ function readInt(v: unknown, t: SqlType, kind: string): number {
   throw cannotConvert(v, t);
 }
 
-function readLong(v: unknown, t: SqlType, kind: string): number {
-  if (typeof v === 'number') return Math.trunc(v);
-  if (v instanceof JsonNum) return Math.trunc(v.toNumber());
+/**
+ * ksqlDB's `JsonSerdeUtils.toLong` (`NumericNode.asLong()`, `Long.parseLong`): the
+ * low 64 bits of the whole part, computed exactly, then held as a number (the
+ * nearest double beyond ±2^53, as every BIGINT in Sluice; see common/types.ts).
+ */
+function readLong(v: unknown, t: SqlType, kind: string, strict: boolean): number {
+  if (typeof v === 'number') {
+    const n = Math.trunc(v);
+    if (strict && n !== v) throw numberDoesNotFit(javaNumberText(v), kind);
+    return n;
+  }
+  if (v instanceof JsonNum) {
+    const r = narrowNumberText(v.text, 64);
+    if (r === undefined) throw cannotConvert(v, t);
+    if (strict && !r.exact) throw numberDoesNotFit(v.text, kind);
+    return Number(r.value);
+  }
   if (typeof v === 'string') {
     const n = parseJavaLong(v);
     if (n === undefined) throw cannotCoerceString(kind);
@@ -352,10 +378,38 @@ function readLong(v: unknown, t: SqlType, kind: string): number {
   throw cannotConvert(v, t);
 }
 
+/**
+ * ksqlDB's `JsonSerdeUtils.toDouble`: `doubleValue()` of the number (correctly
+ * rounded, ±Infinity beyond the double range), `Double.parseDouble` of text.
+ * Strict rejects what {@link doubleLosesInformation} names.
+ */
+function readDouble(v: unknown, t: SqlType, strict: boolean): number {
+  let d: number;
+  let text: string;
+  if (typeof v === 'number') {
+    d = v;
+    text = '';
+  } else if (v instanceof JsonNum) {
+    d = v.toNumber();
+    text = v.text;
+  } else if (typeof v === 'string') {
+    const p = parseJavaDouble(v);
+    if (p === undefined) throw cannotCoerceString('DOUBLE');
+    d = p;
+    text = v;
+  } else throw cannotConvert(v, t);
+  if (strict && text !== '' && doubleLosesInformation(text, d)) throw numberDoesNotFit(text, 'DOUBLE');
+  return d;
+}
+
+function javaNumberText(v: number): string {
+  return Number.isInteger(v) ? javaLongToString(v) : String(v);
+}
+
 function readString(v: unknown): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return Number.isInteger(v) ? javaLongToString(v) : String(v);
-  if (v instanceof JsonNum) return v.text;
+  if (v instanceof JsonNum) return javaBigDecimalToString(v.text);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (Array.isArray(v)) {
     let s = '[';
@@ -475,6 +529,28 @@ export function containsDecimal(t: SqlType): boolean {
       return containsDecimal(t.key) || containsDecimal(t.value);
     case 'STRUCT':
       return t.fields.some((f) => containsDecimal(f.type));
+    default:
+      return false;
+  }
+}
+
+/** Whether a type reads numbers that JSON.parse could round (INT/BIGINT/DOUBLE, temporals, STRING text of a number). */
+export function needsExactNumbers(t: SqlType): boolean {
+  switch (t.kind) {
+    case 'INTEGER':
+    case 'BIGINT':
+    case 'DOUBLE':
+    case 'DATE':
+    case 'TIME':
+    case 'TIMESTAMP':
+    case 'STRING':
+      return true;
+    case 'ARRAY':
+      return needsExactNumbers(t.item);
+    case 'MAP':
+      return needsExactNumbers(t.value);
+    case 'STRUCT':
+      return t.fields.some((f) => needsExactNumbers(f.type));
     default:
       return false;
   }

@@ -5,7 +5,7 @@
  * (json-coerce.ts); writing follows its Jackson output.
  */
 import type { SqlType } from '../../common/types.js';
-import { containsDecimal, CoercionError, jsonReader, jsonWriter, structReader, type JsonReader, type JsonWriter } from './json-coerce.js';
+import { containsDecimal, needsExactNumbers, CoercionError, jsonReader, jsonWriter, structReader, type JsonReader, type JsonWriter } from './json-coerce.js';
 import { parseJsonLossless } from './json-parse.js';
 import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
 
@@ -45,9 +45,55 @@ export function withSrPrefix(schemaId: number, body: Buffer): Buffer {
   return out;
 }
 
+/** A run of 16 digits (and points) or a digit before an exponent, anywhere (strings too): a cheap first test. */
+const MAYBE_INEXACT = /\d[\d.]{15}|\d[eE]/;
+
+/**
+ * Whether some number token of JSON `text` (outside strings) may not be exact as
+ * a double: 16 or more digits and points, or an exponent. JSON.parse reads any
+ * other number exactly enough to narrow it as Jackson does (its whole part is
+ * below 10^15 and its fraction cannot round across an integer).
+ */
+export function hasInexactNumber(text: string): boolean {
+  if (!MAYBE_INEXACT.test(text)) return false;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      // on to the closing quote: the next one not escaped by an odd run of backslashes
+      let q = text.indexOf('"', i + 1);
+      for (;;) {
+        if (q < 0) return false;
+        let b = q - 1;
+        while (text.charCodeAt(b) === 92 /* \ */) b--;
+        if ((q - 1 - b) % 2 === 0) break;
+        q = text.indexOf('"', q + 1);
+      }
+      i = q + 1;
+    } else if ((c >= 48 && c <= 57) || c === 45 /* - */) {
+      const start = c === 45 ? i + 1 : i;
+      let j = start;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if ((d >= 48 && d <= 57) || d === 46 /* . */) j++;
+        else break;
+      }
+      if (j - start >= 16) return true;
+      const e = text.charCodeAt(j);
+      if (e === 101 || e === 69) return true;
+      i = j;
+    } else i++;
+  }
+  return false;
+}
+
 class JsonSerde implements Serde {
   private readonly wrapped: boolean;
+  /** Every number must keep its text (DECIMAL columns). */
   private readonly lossless: boolean;
+  /** Numbers that JSON.parse might round must keep their text when there are any (see hasInexactNumber). */
+  private readonly wholeNumbers: boolean;
   private readonly target: string;
   private readonly prefixes: readonly string[];
   private readonly writers: readonly JsonWriter[];
@@ -63,16 +109,19 @@ class JsonSerde implements Serde {
     for (const c of columns) validateJsonType(c.type);
     this.wrapped = isWrapped(columns, options);
     this.lossless = columns.some((c) => containsDecimal(c.type));
+    this.wholeNumbers = columns.some((c) => needsExactNumbers(c.type));
+    const strict = options.strictNumbers === true;
     this.target = options.isKey ? 'key' : 'value';
     this.prefixes = columns.map((c, i) => (i > 0 ? ',' : '') + JSON.stringify(c.name) + ':');
     this.writers = columns.map((c) => jsonWriter(c.type));
     const first = columns[0];
-    this.single = first ? jsonReader(first.type) : () => null;
+    this.single = first ? jsonReader(first.type, strict) : () => null;
     this.rowReader = structReader(
       columns.map((c) => c.name),
       columns.map((c) => c.type),
       undefined,
       (_names, vals) => vals,
+      strict,
     );
   }
 
@@ -109,7 +158,7 @@ class JsonSerde implements Serde {
       } else {
         text = bytes.toString('utf8');
       }
-      doc = this.lossless ? parseJsonLossless(text) : JSON.parse(text);
+      doc = this.lossless || (this.wholeNumbers && hasInexactNumber(text)) ? parseJsonLossless(text) : JSON.parse(text);
     } catch (e) {
       throw new SerdeError(`Failed to deserialize ${this.target}. ${e instanceof Error ? e.message : String(e)}`);
     }

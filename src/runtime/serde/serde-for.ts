@@ -2,8 +2,8 @@ import type { FormatSpec } from '../../common/formats.js';
 import { createSerde } from './index.js';
 import type { SchemaRegistry, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
 
-/** Serde options for one side of a source, from its format spec. */
-export function serdeOptionsFor(spec: FormatSpec, isKey: boolean, registry?: SchemaRegistry, topic?: string): SerdeOptions {
+/** Serde options for one side of a source, from its format spec (`strictNumbers` from `sluice.serde.strict.numbers`). */
+export function serdeOptionsFor(spec: FormatSpec, isKey: boolean, registry?: SchemaRegistry, topic?: string, strictNumbers?: boolean): SerdeOptions {
   return {
     subject: topic === undefined ? undefined : `${topic}-${isKey ? 'key' : 'value'}`,
     isKey,
@@ -13,10 +13,18 @@ export function serdeOptionsFor(spec: FormatSpec, isKey: boolean, registry?: Sch
     schemaId: spec.schemaId,
     schemaRegistry: registry,
     nullableRepresentation: spec.nullableRepresentation,
+    strictNumbers,
   };
 }
 
 /** The serde for one side (key or value columns) of a source. */
-export function serdeFor(spec: FormatSpec, columns: readonly SerdeColumn[], isKey: boolean, registry?: SchemaRegistry, topic?: string): Serde {
-  return createSerde(spec.format, columns, serdeOptionsFor(spec, isKey, registry, topic));
+export function serdeFor(
+  spec: FormatSpec,
+  columns: readonly SerdeColumn[],
+  isKey: boolean,
+  registry?: SchemaRegistry,
+  topic?: string,
+  strictNumbers?: boolean,
+): Serde {
+  return createSerde(spec.format, columns, serdeOptionsFor(spec, isKey, registry, topic, strictNumbers));
 }

@@ -3,6 +3,17 @@ import type { SqlType } from '../../common/types.js';
 
 export type { FormatName } from '../../common/formats.js';
 
+/**
+ * The property (`SET 'sluice.serde.strict.numbers'='true';`, default false) that
+ * makes reading a number its column cannot hold exactly a deserialization error.
+ */
+export const STRICT_NUMBERS_PROPERTY = 'sluice.serde.strict.numbers';
+
+/** The error for a number (as written) that does not fit type `kind` under {@link STRICT_NUMBERS_PROPERTY}. */
+export function numberDoesNotFit(text: string, kind: string): Error {
+  return new Error(`Number ${text} does not fit type ${kind} without losing information (${STRICT_NUMBERS_PROPERTY}=true)`);
+}
+
 /** A column as a serde sees it: the name as in the schema and its SQL type. */
 export interface SerdeColumn {
   readonly name: string;
@@ -42,6 +53,12 @@ export interface SerdeOptions {
   readonly nullableRepresentation?: 'OPTIONAL' | 'WRAPPER';
   /** The registry subject the generated schema is registered under (`<topic>-key|value`). */
   readonly subject?: string;
+  /**
+   * JSON / DELIMITED reads (`sluice.serde.strict.numbers`): a number that its
+   * INT/BIGINT/DOUBLE column cannot hold without losing information is a
+   * deserialization error instead of being narrowed as ksqlDB narrows it.
+   */
+  readonly strictNumbers?: boolean;
 }
 
 /** A protobuf import of a registered schema, resolved by its name (`event.proto`). */

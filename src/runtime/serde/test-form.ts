@@ -24,9 +24,9 @@ export function toBytesFromTestForm(
   if (json === null || json === undefined) return null;
   switch (format) {
     case 'JSON':
-      return Buffer.from(JSON.stringify(json), 'utf8');
+      return Buffer.from(testJsonText(json), 'utf8');
     case 'JSON_SR':
-      return withSrPrefix(options.schemaId ?? 1, Buffer.from(JSON.stringify(json), 'utf8'));
+      return withSrPrefix(options.schemaId ?? 1, Buffer.from(testJsonText(json), 'utf8'));
     case 'DELIMITED':
       return Buffer.from(typeof json === 'string' ? json : JSON.stringify(json), 'utf8');
     case 'KAFKA':
@@ -70,6 +70,37 @@ export function testFormFromBytes(
     default:
       throw new Error(`Test form not supported for format ${format}`);
   }
+}
+
+const TWO_63 = 2 ** 63;
+
+/**
+ * A test-form JSON document as text. Test files read by JavaScript hold ksqlDB's
+ * Long.MAX_VALUE / MIN_VALUE as the nearest double, ±2^63 (printed
+ * 9223372036854776000); they are written back as the longs they stand for, since
+ * JSON is now read with every digit (2^63 itself would wrap to Long.MIN_VALUE).
+ */
+function testJsonText(v: unknown): string {
+  if (typeof v === 'number') {
+    if (v === TWO_63) return '9223372036854775807';
+    if (v === -TWO_63) return '-9223372036854775808';
+    return JSON.stringify(v);
+  }
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < v.length; i++) s += (i > 0 ? ',' : '') + testJsonText(v[i] === undefined ? null : v[i]);
+    return s + ']';
+  }
+  let s = '{';
+  let first = true;
+  for (const k in v as Record<string, unknown>) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x === undefined) continue;
+    s += (first ? '' : ',') + JSON.stringify(k) + ':' + testJsonText(x);
+    first = false;
+  }
+  return s + '}';
 }
 
 function parseOrText(text: string): unknown {

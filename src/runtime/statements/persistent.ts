@@ -24,6 +24,7 @@ import { buildTopology, type TopologyContext } from '../query/topology.js';
 import type { PartitionTasks } from '../query/partition-tasks.js';
 import { repartitionStep } from '../cluster/splittable.js';
 import { MemoryStore, type KeyValueStore } from '../state/store.js';
+import { STRICT_NUMBERS_PROPERTY } from '../serde/serde-types.js';
 import type { StatementResult } from '../statement-result.js';
 import type { Engine } from '../engine.js';
 import { MaterializedTable } from '../query/materialized-table.js';
@@ -176,6 +177,7 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
     sinkPartitions: info?.partitions ?? partitions,
     partitionedTime: e.opts.cluster !== undefined,
     registry: e.registry,
+    strictNumbers: e.properties.get(STRICT_NUMBERS_PROPERTY) === 'true',
     view,
     // The same store instance for a name on every build (the topology is rebuilt after a restore).
     store: <V>(name: string) => {
