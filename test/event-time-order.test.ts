@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { startEngine, type Harness } from './helpers/engine-harness.js';
 import { eventually } from './server-helpers.js';
+// The benchmark's seedable PRNG (mulberry32): a failure replays from its seed.
+import { rng } from '../bench/gen.mjs';
 
 /** One record to insert: into which source, with which values (SQL literals) and ROWTIME. */
 interface Ins {
@@ -90,18 +92,6 @@ describe('joins over data already in their topics', () => {
   }
 });
 
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Records for each source, written in event-time order across sources (on equal
  * times, tables first): the order in which a live query would see them if they
@@ -110,7 +100,7 @@ function prng(seed: number): () => number {
  * the answer, e.g. an aggregation's grace period).
  */
 function records(seed: number, sources: readonly { name: string; cols: string; table: boolean; value: (r: () => number) => string }[], n: number, outOfOrder = false): Ins[] {
-  const r = prng(seed);
+  const r = rng(seed);
   const keys = ['a', 'b', 'c', 'd', 'e'];
   const out: (Ins & { rank: number })[] = [];
   let ts = 10_000;
@@ -214,6 +204,14 @@ function scenarios(partitions: number): Scenario[] {
     csas: `CREATE TABLE J AS SELECT ID, COUNT(*) AS C, SUM(A) AS S FROM L WINDOW TUMBLING (SIZE 5 SECONDS, GRACE PERIOD 2 SECONDS) GROUP BY ID;`,
     sink: 'J',
     inputs: records(17, [L], 80, true),
+    perKey: true,
+  });
+  out.push({
+    name: 'EMIT FINAL windowed aggregation (records out of order within the topic)',
+    ddl: stream('L', 'A', 'INT'),
+    csas: `CREATE TABLE J AS SELECT ID, COUNT(*) AS C FROM L WINDOW TUMBLING (SIZE 5 SECONDS, RETENTION 1 HOUR, GRACE PERIOD 2 SECONDS) GROUP BY ID EMIT FINAL;`,
+    sink: 'J',
+    inputs: records(19, [L], 80, true),
     perKey: true,
   });
   out.push({

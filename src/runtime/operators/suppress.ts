@@ -7,24 +7,39 @@ import type { Operator, Rec } from './record.js';
 /** Store key of the operator's clock (buffer keys are `keyString@start`, never this). */
 const CLOCK = '\u0000clock';
 
-/** The clock as stored: stream time and the last close time emitted up to. */
+/**
+ * The clocks as stored: per task (input partition), [stream time, last close time
+ * emitted up to] (null for none). A store written before clocks were per task
+ * holds one `streamTime`/`lastClose` for all of them.
+ */
 interface Clock {
-  readonly streamTime: number;
-  readonly lastClose: number | null;
+  readonly tasks?: Readonly<Record<string, readonly (number | null)[]>>;
+  readonly streamTime?: number | null;
+  readonly lastClose?: number | null;
+}
+
+/** One task's clock. */
+interface TaskClock {
+  streamTime: number;
+  lastClose: number | undefined;
 }
 
 /**
  * EMIT FINAL, as Kafka Streams' emit-on-window-close does it: keeps the latest
  * result per window; whenever the close time (stream time − grace) advances, emits
- * the windows whose start lies in [last close − size, close − size] and that the
- * window store still retains (start ≥ stream time − retention), in start order.
- * The held-back results and the clock live in a state store, so they survive a
+ * the windows whose start lies in [last close − size, close − size], in start
+ * order, and forgets those the window store no longer retains (start < stream
+ * time − retention). Time is kept per task, a task being the input partition of
+ * the results (Kafka Streams' tasks): a partition read after another that ran
+ * ahead in time does not find its windows closed by the other's clock.
+ * The held-back results and the clocks live in a state store, so they survive a
  * restart (and, in Kafka mode, travel through the query's changelog).
  */
 export class SuppressOperator implements Operator {
   private readonly buffer: KeyValueStore<Rec | Clock>;
-  private streamTime = -Infinity;
-  private lastClose: number | undefined;
+  private readonly clocks = new Map<number, TaskClock>();
+  /** Clock of a task not in `clocks` (what a store written before per-task clocks holds). */
+  private readonly legacy: TaskClock = { streamTime: -Infinity, lastClose: undefined };
   private readonly sizeMs: number;
   private readonly graceMs: number;
   private readonly retentionMs: number;
@@ -42,40 +57,56 @@ export class SuppressOperator implements Operator {
     this.buffer = store;
     const clock = store.get(CLOCK) as Clock | undefined;
     if (clock) {
-      this.streamTime = clock.streamTime;
-      this.lastClose = clock.lastClose ?? undefined;
+      this.legacy.streamTime = clock.streamTime ?? -Infinity;
+      this.legacy.lastClose = clock.lastClose ?? undefined;
+      for (const [task, c] of Object.entries(clock.tasks ?? {})) this.clocks.set(Number(task), { streamTime: c[0] ?? -Infinity, lastClose: c[1] ?? undefined });
     }
   }
 
   process(rec: Rec): void {
-    this.hold(rec);
-    const before = this.lastClose;
-    this.emitClosed();
-    if (rec.ts >= this.streamTime || this.lastClose !== before) this.buffer.put(CLOCK, { streamTime: this.streamTime, lastClose: this.lastClose ?? null });
-  }
-
-  private hold(rec: Rec): void {
-    if (rec.ts > this.streamTime) this.streamTime = rec.ts;
+    const clock = this.clock(rec.partition);
+    const before = clock.lastClose;
+    const advanced = rec.ts >= clock.streamTime;
+    if (rec.ts > clock.streamTime) clock.streamTime = rec.ts;
     if (rec.window) this.buffer.put(`${keyString(rec.key)}@${rec.window.start}`, rec);
+    this.emitClosed(rec.partition, clock);
+    if (advanced || clock.lastClose !== before) this.saveClocks();
   }
 
-  private emitClosed(): void {
+  private clock(task: number): TaskClock {
+    let c = this.clocks.get(task);
+    if (c === undefined) {
+      c = { streamTime: this.legacy.streamTime, lastClose: this.legacy.lastClose };
+      this.clocks.set(task, c);
+    }
+    return c;
+  }
+
+  private saveClocks(): void {
+    const tasks: Record<string, (number | null)[]> = {};
+    for (const [task, c] of this.clocks) tasks[task] = [Number.isFinite(c.streamTime) ? c.streamTime : null, c.lastClose ?? null];
+    this.buffer.put(CLOCK, { tasks });
+  }
+
+  private emitClosed(task: number, clock: TaskClock): void {
     if (this.session) {
-      this.emitClosedSessions();
+      this.emitClosedSessions(task, clock.streamTime);
       return;
     }
-    const close = this.streamTime - this.graceMs;
-    if (this.lastClose !== undefined && this.lastClose >= close) return;
+    const close = clock.streamTime - this.graceMs;
+    if (clock.lastClose !== undefined && clock.lastClose >= close) return;
     const upper = close - this.sizeMs;
     if (upper < 0) return;
-    const lower = this.lastClose === undefined ? 0 : Math.max(0, this.lastClose - this.sizeMs);
-    const retained = this.streamTime - this.retentionMs;
+    const lower = clock.lastClose === undefined ? 0 : Math.max(0, clock.lastClose - this.sizeMs);
+    const retained = clock.streamTime - this.retentionMs;
     const ready: Rec[] = [];
     for (const [k, held] of this.buffer.entries()) {
       if (k === CLOCK) continue;
       const r = held as Rec;
+      if (r.partition !== task) continue;
       const start = r.window!.start;
       if (start < retained) {
+        // The window store no longer holds it (stream time jumped past its retention): never emitted, as in ksqlDB.
         this.buffer.delete(k);
         continue;
       }
@@ -87,16 +118,16 @@ export class SuppressOperator implements Operator {
     // Like a window store scan: by window start, then by key.
     ready.sort((a, b) => a.window!.start - b.window!.start || compareKeys(a.key, b.key));
     for (const r of ready) if (r.row !== null) this.next.process(r);
-    this.lastClose = close;
+    clock.lastClose = close;
   }
 
   /** Sessions are final once their end plus grace falls behind stream time; emitted by end, then key. */
-  private emitClosedSessions(): void {
+  private emitClosedSessions(task: number, streamTime: number): void {
     const ready: Rec[] = [];
     for (const [k, held] of this.buffer.entries()) {
       if (k === CLOCK) continue;
       const r = held as Rec;
-      if (r.window!.end + this.graceMs < this.streamTime) {
+      if (r.partition === task && r.window!.end + this.graceMs < streamTime) {
         ready.push(r);
         this.buffer.delete(k);
       }
