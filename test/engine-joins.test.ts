@@ -353,6 +353,29 @@ describe('stream-table joins', () => {
   });
 });
 
+describe('synthetic join key name', () => {
+  it('is ROWKEY_n with the lowest n no source column uses (ksqlDB generateSyntheticJoinKey)', async () => {
+    const l = `CREATE TABLE L (ROWKEY INT PRIMARY KEY, ROWKEY_1 INT, ROWKEY_2 INT) WITH (kafka_topic='l', value_format='JSON', partitions=1);`;
+    const r = `CREATE TABLE R (ROWKEY_3 INT PRIMARY KEY, ROWKEY_4 INT, ROWKEY_5 INT) WITH (kafka_topic='r', value_format='JSON', partitions=1);`;
+    const out = await run(`${l} ${r} CREATE TABLE J AS SELECT ROWKEY_6, L.ROWKEY, R.ROWKEY_3, L.ROWKEY_1 FROM L FULL OUTER JOIN R ON L.ROWKEY = R.ROWKEY_3;`, [
+      { topic: 'l', key: 1, value: { ROWKEY_1: 2, ROWKEY_2: 3 }, timestamp: 0 },
+      { topic: 'r', key: 1, value: { ROWKEY_4: 4, ROWKEY_5: 5 }, timestamp: 100 },
+    ]);
+    expect(on('J', out)).toEqual([
+      { key: 1, value: { ROWKEY: 1, ROWKEY_3: null, ROWKEY_1: 2 }, timestamp: 0 },
+      { key: 1, value: { ROWKEY: 1, ROWKEY_3: 1, ROWKEY_1: 2 }, timestamp: 100 },
+    ]);
+  });
+
+  it('the missing-key error names the generated key column', async () => {
+    const l = `CREATE TABLE L (ROWKEY INT PRIMARY KEY, V INT) WITH (kafka_topic='l', value_format='JSON', partitions=1);`;
+    const r = `CREATE TABLE R (ID INT PRIMARY KEY, W INT) WITH (kafka_topic='r', value_format='JSON', partitions=1);`;
+    const err = await runError(`${l} ${r} CREATE TABLE J AS SELECT V, W FROM L FULL OUTER JOIN R ON L.ROWKEY = R.ID;`);
+    expect(err).toContain('must include the join expression ROWKEY_1 in its projection (eg, SELECT ROWKEY_1...).');
+    expect(err).toContain('ROWKEY_1 was added as a synthetic key column');
+  });
+});
+
 describe('table-table joins on primary keys', () => {
   const A = `CREATE TABLE A (ID INT PRIMARY KEY, AV STRING) WITH (kafka_topic='a', value_format='JSON', partitions=1);`;
   const B = `CREATE TABLE B (ID INT PRIMARY KEY, BV STRING) WITH (kafka_topic='b', value_format='JSON', partitions=1);`;

@@ -59,6 +59,15 @@ describe('projection', () => {
     expect(values('OUT', out)).toEqual([{ KSQL_COL_0: 3, KSQL_COL_1: 'lit' }]);
   });
 
+  it('generated names skip KSQL_COL_n taken by a source column (ksqlDB ColumnNames)', async () => {
+    // The source uses KSQL_COL_2..4, so the three ABS(...) columns are KSQL_COL_0, _1 and _5.
+    const src = `CREATE STREAM G (KSQL_COL_3 INT KEY, KSQL_COL_2 INT, KSQL_COL_4 INT) WITH (kafka_topic='g', value_format='JSON', partitions=1);`;
+    const out = await run(`${src} CREATE STREAM OUT AS SELECT KSQL_COL_3, KSQL_COL_2, ABS(KSQL_COL_2), ABS(KSQL_COL_2), ABS(KSQL_COL_2) FROM G;`, [
+      { topic: 'g', key: 1, value: { KSQL_COL_2: -2, KSQL_COL_4: 4 }, timestamp: 0 },
+    ]);
+    expect(values('OUT', out)).toEqual([{ KSQL_COL_2: -2, KSQL_COL_0: 2, KSQL_COL_1: 2, KSQL_COL_5: 2 }]);
+  });
+
   it('rejects a persistent projection of only key columns (ksqlDB: no value columns)', async () => {
     expect(await runError(`${S} CREATE STREAM OUT AS SELECT ID FROM S;`)).toMatch(/The projection contains no value columns/);
   });

@@ -8,6 +8,7 @@ import type { ExpressionTyper } from './expression-typer.js';
 import type { JoinSpec, LogicalPlan, RowColumn, RowSchema } from './logical-plan.js';
 import { sourceRowSchema } from './source-schema.js';
 import { checkKeyType } from './key-checks.js';
+import { syntheticJoinKeyName } from './column-names.js';
 
 /** A stream or table in FROM, with the alias it is known by (upper-case). */
 export interface FromSource {
@@ -27,6 +28,8 @@ export interface FromPlan {
   /** For joins: the join expressions as text, for error messages. */
   readonly joinExprs?: readonly string[];
   readonly synthetic?: boolean;
+  /** For joins: the name of the join key column (ROWKEY, or ROWKEY_n when a source has ROWKEY). */
+  readonly keyName?: string;
 }
 
 export const ROWKEY = 'ROWKEY';
@@ -157,18 +160,22 @@ function planJoin(
     }
   }
 
-  // Joined row: ROWKEY (the join key), then the left row, then the right row.
-  const rename = (c: RowColumn): RowColumn => (c.name === ROWKEY && c.qualifiers.length === 0 ? { ...c, name: `${ROWKEY}#inner` } : c);
+  // Joined row: the join key, then the left row, then the right row. The key column is
+  // named like ksqlDB's synthetic join key: ROWKEY unless a source column takes it.
+  const sources = [...left.sources, rightSrc];
+  const keyName = syntheticJoinKeyName(sources.flatMap((s) => [...s.source.schema.key, ...s.source.schema.value].map((c) => c.name)));
+  // An inner join's key column (unqualified) can no longer be named.
+  const rename = (c: RowColumn): RowColumn => (c.qualifiers.length === 0 && !c.name.endsWith('#inner') ? { ...c, name: `${c.name}#inner` } : c);
   const fk = spec.kind === 'TABLE_TABLE_FK';
   const keyType = fk ? left.node.schema.key[0]!.type : leftKey.type;
   const columns: RowColumn[] = [
-    { name: ROWKEY, type: keyType, qualifiers: [] },
+    { name: keyName, type: keyType, qualifiers: [] },
     ...left.node.schema.columns.map(rename),
     ...right.node.schema.columns,
   ];
   const schema: RowSchema = {
     columns,
-    key: [{ name: ROWKEY, type: keyType, namespace: 'KEY' }],
+    key: [{ name: keyName, type: keyType, namespace: 'KEY' }],
     isTable: leftIsTable && rightIsTable,
   };
   const leftOffset = 1;
@@ -184,8 +191,9 @@ function planJoin(
     keyAliases.push(leftOffset + leftPk);
     return {
       node: { kind: 'Join', joinType: j.joinType, spec, left: left.node, right: right.node, leftKey, rightKey, schema },
-      sources: [...left.sources, rightSrc],
+      sources,
       keyAliases,
+      keyName,
       synthetic: false,
       joinExprs: [`${left.sources[0]!.alias}.${left.node.schema.key[0]!.name}`],
     };
@@ -210,9 +218,10 @@ function planJoin(
   };
   return {
     node,
-    sources: [...left.sources, rightSrc],
+    sources,
     keyAliases,
+    keyName,
     synthetic,
-    joinExprs: synthetic ? [ROWKEY] : [...(leftIsCol ? [describe(leftExpr)] : []), ...(rightIsCol ? [describe(rightExpr)] : [])],
+    joinExprs: synthetic ? [keyName] : [...(leftIsCol ? [describe(leftExpr)] : []), ...(rightIsCol ? [describe(rightExpr)] : [])],
   };
 }

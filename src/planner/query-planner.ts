@@ -11,6 +11,7 @@ import { sourcesOf, type AggregateCall, type LogicalPlan, type RowColumn, type R
 import { PSEUDO, RESERVED_COLUMN_NAMES, type Column, type LogicalSchema } from './schema.js';
 import { planFrom, type FromPlan } from './join-planner.js';
 import { checkKeyType } from './key-checks.js';
+import { ColumnAliasGenerator } from './column-names.js';
 import type { TypedExpression } from './typed-expression.js';
 
 /** What the statement around a query needs from the planner. */
@@ -146,7 +147,7 @@ class QueryPlanner {
       if (this.from?.keyAliases) {
         // In a join, `*` and `s.*` name every column after its source: S_COL; a bare `*`
         // also selects a synthetic join key.
-        if (item.source === undefined && this.from.synthetic) out.push({ expr: { kind: 'ColumnRef', name: 'ROWKEY', pos: item.pos }, pos: item.pos });
+        if (item.source === undefined && this.from.synthetic) out.push({ expr: { kind: 'ColumnRef', name: this.from.keyName!, pos: item.pos }, pos: item.pos });
         for (const s of this.from.sources) {
           if (item.source !== undefined && item.source !== s.alias && item.source !== s.source.name) continue;
           for (const c of [...s.source.schema.key, ...s.source.schema.value]) {
@@ -177,38 +178,20 @@ class QueryPlanner {
     });
   }
 
-  /** Names of output columns: alias, column or field name, else KSQL_COL_n. */
+  /**
+   * Names of output columns: alias, column name (SOURCE_NAME in joins when several
+   * sources have it), else a generated name that no source column has: the field
+   * name (field_n) for `struct->field`, KSQL_COL_n for other expressions.
+   */
   private nameItems(items: readonly NamedItem[]): string[] {
-    const names: (string | undefined)[] = items.map((it) => {
+    const sourceCols = (this.from?.sources ?? []).flatMap((s) => [...s.source.schema.key, ...s.source.schema.value].map((c) => c.name));
+    const generator = new ColumnAliasGenerator(sourceCols);
+    return items.map((it) => {
       if (it.alias) return it.alias;
       if (it.expr.kind === 'ColumnRef' && this.from?.keyAliases) return this.joinColumnName(it.expr);
       if (it.expr.kind === 'ColumnRef') return it.expr.name;
-      if (it.expr.kind === 'Dereference') return it.expr.field;
-      return undefined;
-    });
-    // Names taken from struct fields must not clash with a selected name or a source column (ksqlDB adds _1, _2, …).
-    const fixed = new Set(items.map((it, i) => (it.alias || it.expr.kind === 'ColumnRef' ? names[i] : undefined)).filter((n): n is string => n !== undefined));
-    const sourceCols = new Set((this.from?.sources ?? []).flatMap((s) => [...s.source.schema.key, ...s.source.schema.value].map((c) => c.name)));
-    items.forEach((it, i) => {
-      const n = names[i];
-      if (n === undefined || it.alias || it.expr.kind !== 'Dereference') return;
-      if (!fixed.has(n) && !sourceCols.has(n)) {
-        fixed.add(n);
-        return;
-      }
-      let k = 1;
-      while (fixed.has(`${n}_${k}`) || sourceCols.has(`${n}_${k}`)) k++;
-      names[i] = `${n}_${k}`;
-      fixed.add(names[i]!);
-    });
-    const used = new Set(names.filter((n): n is string => n !== undefined));
-    let next = 0;
-    return names.map((n) => {
-      if (n !== undefined) return n;
-      while (used.has(`KSQL_COL_${next}`)) next++;
-      const g = `KSQL_COL_${next++}`;
-      used.add(g);
-      return g;
+      if (it.expr.kind === 'Dereference') return generator.forField(it.expr.field);
+      return generator.nextKsqlCol();
     });
   }
 
@@ -296,7 +279,7 @@ class QueryPlanner {
       const synthetic = this.from!.synthetic === true;
       const list = exprs.length > 1 ? `${exprs.slice(0, -1).join(', ')} or ${exprs[exprs.length - 1]}` : exprs[0];
       throw new PlanError(
-        `${synthetic ? 'Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n' : ''}The query used to build \`${this.ctx.sinkName ?? 'OUTPUT'}\` must include the join expression${exprs.length > 1 ? 's' : ''} ${list} in its projection (eg, SELECT ${exprs[0]}...).${synthetic ? `\nROWKEY was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased. ` : ''}`,
+        `${synthetic ? 'Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n' : ''}The query used to build \`${this.ctx.sinkName ?? 'OUTPUT'}\` must include the join expression${exprs.length > 1 ? 's' : ''} ${list} in its projection (eg, SELECT ${exprs[0]}...).${synthetic ? `\n${this.from!.keyName} was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased. ` : ''}`,
         q.pos,
       );
     }
