@@ -353,6 +353,53 @@ describe('stream-table joins', () => {
   });
 });
 
+describe('joins of windowed sources', () => {
+  const src = (name: string, topic: string, with_: string) =>
+    `CREATE STREAM ${name} (ID INT KEY, V BIGINT) WITH (kafka_topic='${topic}', value_format='JSON', partitions=1${with_ ? `, ${with_}` : ''});`;
+  const time = (start: number, end: number) => ({ start, end, type: 'time' });
+  const session = (start: number, end: number) => ({ start, end, type: 'session' });
+
+  it('time windows join on key and window start; the output keeps the left window', async () => {
+    const sql = `${src('S1', 'l', "WINDOW_TYPE='TUMBLING', WINDOW_SIZE='1 SECOND'")} ${src('S2', 'r', "WINDOW_TYPE='TUMBLING', WINDOW_SIZE='1 SECOND'")}
+      CREATE STREAM J AS SELECT S1.ID, S1.V AS LV, S2.V AS RV, S1.WINDOWSTART AS WS, S1.WINDOWEND AS WE FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`;
+    const out = await run(sql, [
+      { topic: 'l', key: 1, value: { V: 1 }, timestamp: 10, window: time(0, 1000) },
+      { topic: 'r', key: 1, value: { V: 2 }, timestamp: 1010, window: time(1000, 2000) }, // another window: no join
+      { topic: 'r', key: 1, value: { V: 3 }, timestamp: 20, window: time(0, 1000) },
+    ]);
+    expect(on('J', out)).toEqual([{ key: 1, value: { LV: 1, RV: 3, WS: 0, WE: 1000 }, timestamp: 20, window: time(0, 1000) }]);
+  });
+
+  it('session windows join only when both bounds match', async () => {
+    const sql = `${src('S1', 'l', "WINDOW_TYPE='SESSION'")} ${src('S2', 'r', "WINDOW_TYPE='SESSION'")}
+      CREATE STREAM J AS SELECT S1.ID, S1.V AS LV, S2.V AS RV FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`;
+    const out = await run(sql, [
+      { topic: 'l', key: 1, value: { V: 1 }, timestamp: 765, window: session(234, 765) },
+      { topic: 'r', key: 1, value: { V: 2 }, timestamp: 567, window: session(234, 567) },
+      { topic: 'r', key: 1, value: { V: 3 }, timestamp: 765, window: session(234, 765) },
+    ]);
+    expect(on('J', out)).toEqual([{ key: 1, value: { LV: 1, RV: 3 }, timestamp: 765, window: session(234, 765) }]);
+  });
+
+  it('rejects a windowed source joined to a non-windowed one', async () => {
+    const err = await runError(`${src('S1', 'l', "WINDOW_TYPE='SESSION'")} ${src('S2', 'r', '')} CREATE STREAM J AS SELECT * FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`);
+    expect(err).toContain('Can not join windowed source to non-windowed source.\n`S1` is SESSION windowed\n`S2` is not windowed');
+  });
+
+  it('rejects a session-windowed source joined to a time-windowed one', async () => {
+    const err = await runError(`${src('S1', 'l', "WINDOW_TYPE='SESSION'")} ${src('S2', 'r', "WINDOW_TYPE='TUMBLING', WINDOW_SIZE='1 SECOND'")} CREATE STREAM J AS SELECT * FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`);
+    expect(err).toContain('Incompatible windowed sources.\nLeft source: SESSION\nRight source: TUMBLING\nSession windowed sources can only be joined');
+  });
+
+  it('rejects re-keying a windowed source, or KAFKA keys with different windows', async () => {
+    const hop = "WINDOW_TYPE='HOPPING', WINDOW_SIZE='5 SECONDS'";
+    const tum = "WINDOW_TYPE='TUMBLING', WINDOW_SIZE='2 SECONDS'";
+    const msg = 'Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.';
+    expect(await runError(`${src('S1', 'l', hop)} ${src('S2', 'r', hop)} CREATE STREAM J AS SELECT * FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = ABS(S2.ID);`)).toContain(msg);
+    expect(await runError(`${src('S1', 'l', hop)} ${src('S2', 'r', tum)} CREATE STREAM J AS SELECT * FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`)).toContain(msg);
+  });
+});
+
 describe('synthetic join key name', () => {
   it('is ROWKEY_n with the lowest n no source column uses (ksqlDB generateSyntheticJoinKey)', async () => {
     const l = `CREATE TABLE L (ROWKEY INT PRIMARY KEY, ROWKEY_1 INT, ROWKEY_2 INT) WITH (kafka_topic='l', value_format='JSON', partitions=1);`;

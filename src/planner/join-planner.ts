@@ -6,6 +6,7 @@ import type { Catalog } from './catalog.js';
 import type { DataSource } from './data-source.js';
 import type { ExpressionTyper } from './expression-typer.js';
 import type { JoinSpec, LogicalPlan, RowColumn, RowSchema } from './logical-plan.js';
+import type { TypedExpression } from './typed-expression.js';
 import { sourceRowSchema } from './source-schema.js';
 import { checkKeyType } from './key-checks.js';
 import { syntheticJoinKeyName } from './column-names.js';
@@ -79,9 +80,7 @@ function planJoin(
   if (leftIsTable && !rightIsTable) {
     throw new PlanError(`Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${describe({ kind: 'ColumnRef', name: left.sources[0]!.alias, pos: j.pos })} [${j.joinType}] JOIN ${rightSrc.alias}.`, j.pos);
   }
-  if (left.node.schema.window || right.node.schema.window) {
-    throw new NotImplementedError('Joins of windowed sources are not supported yet.', j.pos);
-  }
+  checkWindowsCompatible(left, right, j);
 
   // ON must be one equality whose sides each reference one source.
   const on = j.on;
@@ -125,6 +124,7 @@ function planJoin(
     throw new PlanError(`Invalid join condition: types don't match. Got ${describe(leftExpr)}{${formatType(leftKey.type)}} = ${describe(rightExpr)}{${formatType(rightKey.type)}}.`, on.pos);
   }
   checkKeyType(ROWKEY, leftKey.type, on.pos);
+  if (left.node.schema.window) checkNoWindowedRepartition(left, right, leftKey, rightKey, j);
 
   const isRightKeyColumn = rightKey.kind === 'Column' && rightKey.index < right.node.schema.key.length;
   let spec: JoinSpec;
@@ -177,6 +177,7 @@ function planJoin(
     columns,
     key: [{ name: keyName, type: keyType, namespace: 'KEY' }],
     isTable: leftIsTable && rightIsTable,
+    window: left.node.schema.window,
   };
   const leftOffset = 1;
   const rightOffset = 1 + left.node.schema.columns.length;
@@ -224,4 +225,52 @@ function planJoin(
     synthetic,
     joinExprs: synthetic ? [keyName] : [...(leftIsCol ? [describe(leftExpr)] : []), ...(rightIsCol ? [describe(rightExpr)] : [])],
   };
+}
+
+function windowTypeOf(p: FromPlan): 'TUMBLING' | 'HOPPING' | 'SESSION' | undefined {
+  const w = p.node.schema.window;
+  if (!w) return undefined;
+  return w.kind === 'SOURCE' ? w.type : w.kind;
+}
+
+/**
+ * Windowed sources join only windowed sources of a compatible kind: sessions with
+ * sessions, hopping and tumbling windows with each other (ksqlDB's Analyzer).
+ */
+function checkWindowsCompatible(left: FromPlan, right: FromPlan, j: Join): void {
+  const lw = windowTypeOf(left);
+  const rw = windowTypeOf(right);
+  if ((lw === undefined) !== (rw === undefined)) {
+    throw new PlanError(
+      `Can not join windowed source to non-windowed source.\n\`${left.sources[left.sources.length - 1]!.alias}\` is ${lw ?? 'not'} windowed\n\`${right.sources[0]!.alias}\` is ${rw ?? 'not'} windowed`,
+      j.pos,
+    );
+  }
+  if (lw === undefined || rw === undefined) return;
+  if ((lw === 'SESSION') !== (rw === 'SESSION')) {
+    throw new PlanError(
+      `Incompatible windowed sources.\nLeft source: ${lw}\nRight source: ${rw}\nSession windowed sources can only be joined to other session windowed sources, and may still not result in expected behaviour as session bounds must be an exact match for the join to work\nHopping and tumbling windowed sources can only be joined to other hopping and tumbling windowed sources`,
+      j.pos,
+    );
+  }
+}
+
+const SCHEMA_REGISTRY_KEY_FORMATS: ReadonlySet<string> = new Set(['AVRO', 'JSON_SR', 'PROTOBUF']);
+
+/**
+ * Windowed keys cannot be re-keyed (ksqlDB: "Implicit repartitioning of windowed
+ * sources is not supported"): each side must join on its own key, and the right
+ * side's key format must be the left one's (format and window), unless it is a
+ * Schema-Registry format, whose sides ksqlDB always repartitions without re-keying.
+ */
+function checkNoWindowedRepartition(left: FromPlan, right: FromPlan, leftKey: TypedExpression, rightKey: TypedExpression, j: Join): void {
+  const onKey = (p: FromPlan, k: TypedExpression): boolean => k.kind === 'Column' && p.node.schema.key.length === 1 && k.index === p.node.schema.columns.findIndex((c) => c.name === p.node.schema.key[0]!.name);
+  const l = left.sources[0]!.source;
+  const r = right.sources[0]!.source;
+  const sameKeyFormat =
+    l.keyFormat.format === r.keyFormat.format && l.window?.type === r.window?.type && l.window?.sizeMs === r.window?.sizeMs;
+  const forced = SCHEMA_REGISTRY_KEY_FORMATS.has(r.keyFormat.format);
+  if (!onKey(left, leftKey) || !onKey(right, rightKey) || (!sameKeyFormat && !forced)) {
+    throw new PlanError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', j.pos);
+  }
 }

@@ -150,7 +150,9 @@ class QueryPlanner {
         if (item.source === undefined && this.from.synthetic) out.push({ expr: { kind: 'ColumnRef', name: this.from.keyName!, pos: item.pos }, pos: item.pos });
         for (const s of this.from.sources) {
           if (item.source !== undefined && item.source !== s.alias && item.source !== s.source.name) continue;
-          for (const c of [...s.source.schema.key, ...s.source.schema.value]) {
+          // A windowed source's window bounds follow its key columns.
+          const bounds = s.source.window ? [PSEUDO.WINDOWSTART, PSEUDO.WINDOWEND].map((name) => ({ name })) : [];
+          for (const c of [...s.source.schema.key, ...bounds, ...s.source.schema.value]) {
             out.push({ expr: { kind: 'ColumnRef', source: s.alias, name: c.name, pos: item.pos }, alias: `${s.alias}_${c.name}`, pos: item.pos });
           }
         }

@@ -2,9 +2,16 @@ import type { JoinSpec } from '../../planner/logical-plan.js';
 import type { Evaluator } from '../expr/compile.js';
 import { keyString } from '../state/key-codec.js';
 import type { KeyValueStore } from '../state/store.js';
-import type { Operator, ProcessingLogger, Rec } from './record.js';
+import type { Operator, ProcessingLogger, Rec, WindowBounds } from './record.js';
 
 type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+
+/**
+ * How the inputs' keys are windowed: windowed sources join on the key and its
+ * window, as Kafka Streams compares the windowed key bytes (the start for time
+ * windows, start and end for sessions).
+ */
+export type JoinKeyWindow = 'TIME' | 'SESSION' | undefined;
 
 /**
  * Shared parts of the join operators: computing a side's join key and building
@@ -25,6 +32,7 @@ abstract class JoinBase {
     protected readonly next: Operator,
     protected readonly log: ProcessingLogger,
     protected readonly queryId: string,
+    private readonly keyWindow: JoinKeyWindow = undefined,
   ) {
     this.left = { process: (rec) => this.onLeft(rec) };
     this.right = { process: (rec) => this.onRight(rec) };
@@ -43,6 +51,13 @@ abstract class JoinBase {
     }
   }
 
+  /** The identity two records must share to join: the join key, with the window for windowed inputs. */
+  protected idOf(key: unknown, rec: Rec): string {
+    const w = rec.window;
+    if (this.keyWindow === undefined || w === null) return keyString([key]);
+    return this.keyWindow === 'SESSION' ? keyString([key, w.start, w.end]) : keyString([key, w.start]);
+  }
+
   protected get leftOuter(): boolean {
     return this.joinType === 'LEFT' || this.joinType === 'FULL';
   }
@@ -50,8 +65,11 @@ abstract class JoinBase {
     return this.joinType === 'RIGHT' || this.joinType === 'FULL';
   }
 
-  /** Emits the joined row; null `left`/`right` are padded with nulls; both null = tombstone. */
-  protected emit(key: unknown, left: readonly unknown[] | null, right: readonly unknown[] | null, ts: number, src: Rec): unknown[] | null {
+  /**
+   * Emits the joined row; null `left`/`right` are padded with nulls; both null = tombstone.
+   * `window`: the joined key's window (windowed inputs), else that of `src`.
+   */
+  protected emit(key: unknown, left: readonly unknown[] | null, right: readonly unknown[] | null, ts: number, src: Rec, window: WindowBounds | null = src.window): unknown[] | null {
     let row: unknown[] | null = null;
     if (left !== null || right !== null) {
       row = new Array<unknown>(1 + this.leftWidth + this.rightWidth);
@@ -59,9 +77,9 @@ abstract class JoinBase {
       for (let i = 0; i < this.leftWidth; i++) row[1 + i] = left === null ? null : (left[i] ?? null);
       for (let i = 0; i < this.rightWidth; i++) row[1 + this.leftWidth + i] = right === null ? null : (right[i] ?? null);
     }
-    const rec: Rec = { key: [key], row, ts, window: null, partition: src.partition, offset: src.offset, headers: [] };
+    const rec: Rec = { key: [key], row, ts, window: this.keyWindow === undefined ? null : window, partition: src.partition, offset: src.offset, headers: [] };
     if (this.trackOld) {
-      const k = keyString([key]);
+      const k = this.idOf(key, rec);
       rec.old = this.lastEmitted.get(k) ?? null;
       if (row === null) this.lastEmitted.delete(k);
       else this.lastEmitted.set(k, row);
@@ -121,8 +139,9 @@ export class StreamStreamJoinOperator extends JoinBase {
     next: Operator,
     log: ProcessingLogger,
     queryId: string,
+    keyWindow: JoinKeyWindow = undefined,
   ) {
-    super(joinType, leftKey, rightKey, leftWidth, rightWidth, next, log, queryId);
+    super(joinType, leftKey, rightKey, leftWidth, rightWidth, next, log, queryId, keyWindow);
     this.beforeMs = spec.beforeMs;
     this.afterMs = spec.afterMs;
     this.graceMs = spec.graceMs;
@@ -174,7 +193,7 @@ export class StreamStreamJoinOperator extends JoinBase {
     // The other side's timestamps that match this record.
     const from = isLeft ? ts - this.beforeMs : ts - this.afterMs;
     const to = isLeft ? ts + this.afterMs : ts + this.beforeMs;
-    const k = keyString([key]);
+    const k = this.idOf(key, rec);
     const otherFloor = this.sideTime[them]! - this.retentionMs;
     let matched = false;
     const others = this.buffered(them, k);
@@ -184,7 +203,7 @@ export class StreamStreamJoinOperator extends JoinBase {
       matched = true;
       if (!o.joined) changed = true;
       o.joined = true;
-      this.emit(key, isLeft ? row : o.row, isLeft ? o.row : row, Math.max(ts, o.ts), rec);
+      this.emit(key, isLeft ? row : o.row, isLeft ? o.row : row, Math.max(ts, o.ts), rec, isLeft ? rec.window : o.rec.window);
     }
     if (changed) this.store.put(`${them}${k}`, others!);
     // Each side's window store drops records older than its own stream time − retention.
@@ -253,7 +272,7 @@ export class StreamTableJoinOperator extends JoinBase {
       if (this.leftOuter) this.log.error({ queryId: this.queryId, message: 'Stream record with null join key dropped from stream-table join.', partition: rec.partition, offset: rec.offset });
       return;
     }
-    const match = this.table.get(keyString([key])) ?? null;
+    const match = this.table.get(this.idOf(key, rec)) ?? null;
     if (match === null && !this.leftOuter) return;
     this.emit(key, row, match, rec.ts, rec);
   }
@@ -261,7 +280,7 @@ export class StreamTableJoinOperator extends JoinBase {
   protected onRight(rec: Rec): void {
     const key = this.keyOf(rec, false);
     if (key === null || key === undefined) return;
-    const k = keyString([key]);
+    const k = this.idOf(key, rec);
     if (rec.row === null) this.table.delete(k);
     else this.table.set(k, rec.row);
   }
@@ -291,7 +310,7 @@ export class TableTableJoinOperator extends JoinBase {
   private onSide(rec: Rec, isLeft: boolean): void {
     const key = this.keyOf(rec, isLeft);
     if (key === null || key === undefined) return;
-    const k = keyString([key]);
+    const k = this.idOf(key, rec);
     const mine = this.sides[isLeft ? 0 : 1]!;
     const other = this.sides[isLeft ? 1 : 0]!;
     const had = mine.has(k);
