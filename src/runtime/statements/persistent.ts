@@ -15,7 +15,7 @@ import { inputsOf, sourcesOf, type LogicalPlan } from '../../planner/logical-pla
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery, type PlannedQuery } from '../../planner/query-planner.js';
 import { serializedValueColumns } from '../../planner/schema.js';
-import { WithProperties, parseDelimiter } from '../../planner/with-properties.js';
+import { WithProperties, nullableRep, parseDelimiter } from '../../planner/with-properties.js';
 import { compile } from '../expr/compile.js';
 import { RunningQuery, type Checkpoint } from '../query/running-query.js';
 import { writeRow } from '../json-writes.js';
@@ -66,6 +66,7 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
     keyFormat: {
       format: keyFormat,
       delimiter: parseDelimiter(props.string('KEY_DELIMITER'), s.pos) ?? (sameKeyFormat ? from.keyFormat.delimiter : undefined),
+      nullableRepresentation: nullableRep(props.string('KEY_PROTOBUF_NULLABLE_REPRESENTATION')),
     },
     valueFormat: {
       format: valueFormat,
@@ -73,6 +74,7 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
       delimiter: parseDelimiter(props.string('VALUE_DELIMITER'), s.pos) ?? (sameValueFormat ? from.valueFormat.delimiter : undefined),
       schemaFullName: props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME'),
       schemaId: props.int('VALUE_SCHEMA_ID'),
+      nullableRepresentation: nullableRep(props.string('VALUE_PROTOBUF_NULLABLE_REPRESENTATION')),
     },
     timestampColumn: props.string('TIMESTAMP')?.toUpperCase(),
     timestampFormat: props.string('TIMESTAMP_FORMAT'),
