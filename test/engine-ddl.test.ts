@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { on, run, runError, startEngine } from './helpers/engine-harness.js';
+import { runCase } from '../src/runtime/testing/case-runner.js';
 
 const S = `CREATE STREAM S (ID STRING KEY, NAME STRING, AMT INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);`;
 
@@ -262,5 +263,36 @@ describe('EXPLAIN', () => {
   it('shows a StreamSelectKey step for PARTITION BY', async () => {
     const text = await explainText(S, `EXPLAIN CREATE STREAM R AS SELECT * FROM S PARTITION BY NAME;`);
     expect(text).toContain('StreamSelectKey');
+  });
+});
+
+describe('CREATE … AS SELECT with VALUE_SCHEMA_ID', () => {
+  // The case runner numbers schemas as ksqlDB's test runner does: INPUT's generated
+  // schema (declared by its CREATE) is id 1, OUTPUT's registered schema id 2.
+  const input = "CREATE STREAM INPUT (`id` INT KEY, `c1` INT) WITH (kafka_topic='input', value_format='avro', partitions=1);";
+  const csas = "CREATE STREAM OUTPUT WITH (value_schema_id=2) AS SELECT * FROM INPUT;";
+  const output = (fields: unknown[]) => [{ name: 'OUTPUT', valueFormat: 'AVRO', valueSchema: { name: 'blah', type: 'record', fields } }];
+  const rec = { topic: 'input', key: 42, value: { c1: 4 }, timestamp: 0 };
+
+  it('writes extra registered fields as their default, or null', async () => {
+    const withNull = await run(`${input} ${csas}`, [rec], output([{ name: 'c1', type: 'int' }, { name: 'c2', type: ['null', 'int'], default: null }]));
+    expect(on('OUTPUT', withNull)).toEqual([{ key: 42, value: { c1: 4, c2: null }, timestamp: 0 }]);
+    const withDefault = await run(`${input} ${csas}`, [rec], output([{ name: 'c1', type: 'int' }, { name: 'c2', type: 'int', default: 100 }]));
+    expect(on('OUTPUT', withDefault)).toEqual([{ key: 42, value: { c1: 4, c2: 100 }, timestamp: 0 }]);
+  });
+
+  it('rejects a registered schema whose fields are reordered (ksqlDB DefaultSchemaInjector message)', async () => {
+    const r = await runCase(`${input} ${csas}`, [], output([{ name: 'c2', type: 'double' }, { name: 'c1', type: 'int' }]));
+    expect('error' in r && r.error).toContain(
+      'The following value columns are changed, missing or reordered: [`c1` INTEGER]. Schema from schema registry is [`c2` DOUBLE, `c1` INTEGER]',
+    );
+  });
+
+  it('JSON_SR writes every property of the registered schema', async () => {
+    const src = "CREATE STREAM INPUT (`id` INT KEY, `c1` BIGINT) WITH (kafka_topic='input', value_format='json', partitions=1);";
+    const sql = `${src} CREATE STREAM OUTPUT WITH (value_format='json_sr', value_schema_id=1) AS SELECT * FROM INPUT;`;
+    const topics = [{ name: 'OUTPUT', valueFormat: 'JSON', valueSchema: { type: 'object', properties: { c1: { type: 'integer' }, c2: { type: 'string' } } } }];
+    const out = await run(sql, [rec], topics);
+    expect(on('OUTPUT', out)).toEqual([{ key: 42, value: { c1: 4, c2: null }, timestamp: 0 }]);
   });
 });

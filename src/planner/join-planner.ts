@@ -1,4 +1,5 @@
 import { NotImplementedError, PlanError } from '../common/errors.js';
+import { SCHEMA_REGISTRY_FORMATS } from '../common/formats.js';
 import { formatType, typeEquals } from '../common/types.js';
 import type { Expression, Join, Relation } from '../parser/ast/index.js';
 import { walk } from './ast-walk.js';
@@ -255,8 +256,6 @@ function checkWindowsCompatible(left: FromPlan, right: FromPlan, j: Join): void 
   }
 }
 
-const SCHEMA_REGISTRY_KEY_FORMATS: ReadonlySet<string> = new Set(['AVRO', 'JSON_SR', 'PROTOBUF']);
-
 /**
  * Windowed keys cannot be re-keyed (ksqlDB: "Implicit repartitioning of windowed
  * sources is not supported"): each side must join on its own key, and the right
@@ -269,7 +268,7 @@ function checkNoWindowedRepartition(left: FromPlan, right: FromPlan, leftKey: Ty
   const r = right.sources[0]!.source;
   const sameKeyFormat =
     l.keyFormat.format === r.keyFormat.format && l.window?.type === r.window?.type && l.window?.sizeMs === r.window?.sizeMs;
-  const forced = SCHEMA_REGISTRY_KEY_FORMATS.has(r.keyFormat.format);
+  const forced = SCHEMA_REGISTRY_FORMATS.has(r.keyFormat.format);
   if (!onKey(left, leftKey) || !onKey(right, rightKey) || (!sameKeyFormat && !forced)) {
     throw new PlanError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', j.pos);
   }
