@@ -400,6 +400,25 @@ describe('joins of windowed sources', () => {
   });
 });
 
+describe('PARTITION BY after a join', () => {
+  const L = `CREATE STREAM L (A INT KEY, B INT, C INT) WITH (kafka_topic='l', value_format='JSON', partitions=1);`;
+  const R = `CREATE STREAM R (X INT KEY, Y INT, Z INT) WITH (kafka_topic='r', value_format='JSON', partitions=1);`;
+
+  it('SELECT * lists every source column as ALIAS_NAME, system columns included, minus the new key', async () => {
+    const out = await run(`${L} ${R} CREATE STREAM O AS SELECT * FROM L JOIN R WITHIN 10 SECONDS ON L.B = R.Y PARTITION BY A;`, [
+      { topic: 'l', key: 0, value: { B: 1, C: 2 }, timestamp: 11 },
+      { topic: 'r', key: -1, value: { Y: 1, Z: -2 }, timestamp: 12 },
+    ]);
+    expect(on('O', out)).toEqual([
+      {
+        key: 0,
+        value: { L_B: 1, L_C: 2, L_ROWTIME: 11, L_ROWPARTITION: 0, L_ROWOFFSET: 0, R_Y: 1, R_Z: -2, R_ROWTIME: 12, R_ROWPARTITION: 0, R_ROWOFFSET: 0, R_X: -1 },
+        timestamp: 12,
+      },
+    ]);
+  });
+});
+
 describe('synthetic join key name', () => {
   it('is ROWKEY_n with the lowest n no source column uses (ksqlDB generateSyntheticJoinKey)', async () => {
     const l = `CREATE TABLE L (ROWKEY INT PRIMARY KEY, ROWKEY_1 INT, ROWKEY_2 INT) WITH (kafka_topic='l', value_format='JSON', partitions=1);`;

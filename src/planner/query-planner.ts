@@ -124,8 +124,12 @@ class QueryPlanner {
     return typer;
   }
 
-  /** Expands `*` and `src.*` into column references, keeping positions. */
-  private expandSelect(select: readonly SelectItem[], schema: RowSchema): NamedItem[] {
+  /**
+   * Expands `*` and `src.*` into column references, keeping positions. `repartitioned`:
+   * after PARTITION BY of a join, the source columns (`ALIAS.NAME`) that became the
+   * key, with the expression that computes them.
+   */
+  private expandSelect(select: readonly SelectItem[], schema: RowSchema, repartitioned?: ReadonlyMap<string, Expression>): NamedItem[] {
     const out: NamedItem[] = [];
     for (const item of select) {
       if (item.kind === 'SingleColumn') {
@@ -147,6 +151,10 @@ class QueryPlanner {
       if (this.from?.keyAliases) {
         // In a join, `*` and `s.*` name every column after its source: S_COL; a bare `*`
         // also selects a synthetic join key.
+        if (repartitioned) {
+          this.expandRepartitionedJoinStar(item.source, item.pos, repartitioned, out);
+          continue;
+        }
         if (item.source === undefined && this.from.synthetic) out.push({ expr: { kind: 'ColumnRef', name: this.from.keyName!, pos: item.pos }, pos: item.pos });
         for (const s of this.from.sources) {
           if (item.source !== undefined && item.source !== s.alias && item.source !== s.source.name) continue;
@@ -169,6 +177,22 @@ class QueryPlanner {
       });
     }
     return out;
+  }
+
+  /**
+   * `*` over a join that PARTITION BY re-keyed: ksqlDB's join schema, where every
+   * source contributes its value columns, its system columns and its key columns,
+   * named ALIAS_NAME; a column that became the new key is selected as the key.
+   */
+  private expandRepartitionedJoinStar(only: string | undefined, pos: SelectItem['pos'], moved: ReadonlyMap<string, Expression>, out: NamedItem[]): void {
+    for (const s of this.from!.sources) {
+      if (only !== undefined && only !== s.alias && only !== s.source.name) continue;
+      const system = [PSEUDO.ROWTIME, PSEUDO.ROWPARTITION, PSEUDO.ROWOFFSET].map((name) => ({ name }));
+      for (const c of [...s.source.schema.value, ...system, ...s.source.schema.key]) {
+        const expr: Expression = moved.get(`${s.alias}.${c.name}`) ?? { kind: 'ColumnRef', source: s.alias, name: c.name, pos };
+        out.push({ expr, alias: `${s.alias}_${c.name}`, pos });
+      }
+    }
   }
 
   private rejectWindowBounds(e: Expression, schema: RowSchema, clause: string): void {
@@ -363,7 +387,17 @@ class QueryPlanner {
       return flatSpecial(e);
     };
     void source;
-    return { node, items: this.expandSelect(q.select, schema), special, keyNames: pb.map((e) => describe(e, source.name)) };
+    // After a join, `*` names the source columns that became the key (ALIAS.NAME).
+    let moved: Map<string, Expression> | undefined;
+    if (this.from?.keyAliases) {
+      moved = new Map();
+      keyExprs.forEach((t, i) => {
+        if (t.kind !== 'Column' || pb[i]!.kind !== 'ColumnRef') return;
+        const alias = this.from!.sources.find((s) => cols[t.index]!.qualifiers.includes(s.alias))?.alias;
+        if (alias !== undefined) moved!.set(`${alias}.${t.name}`, pb[i]!);
+      });
+    }
+    return { node, items: this.expandSelect(q.select, schema, moved), special, keyNames: pb.map((e) => describe(e, source.name)) };
   }
 
   private rejectWindowBoundsInSelect(e: Expression, schema: RowSchema): void {
