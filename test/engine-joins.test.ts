@@ -419,6 +419,28 @@ describe('PARTITION BY after a join', () => {
   });
 });
 
+describe('join key equivalence (ksqlDB JoinTree)', () => {
+  const S = (n: string) => `CREATE STREAM ${n} (ID INT KEY, V0 BIGINT) WITH (kafka_topic='${n.toLowerCase()}', value_format='JSON', partitions=1);`;
+
+  it('a later join on an expression the earlier key equals keeps that key column viable', async () => {
+    // ABS(S2.ID) equals the first join's key S1.ID, so S1.ID still names the key.
+    const sql = `${S('S1')} ${S('S2')} ${S('S3')} CREATE STREAM O AS SELECT S1.ID, S1.V0, S2.V0, S3.V0 FROM S1
+      JOIN S2 WITHIN 10 SECONDS ON S1.ID = ABS(S2.ID) JOIN S3 WITHIN 10 SECONDS ON ABS(S2.ID) = ABS(S3.ID);`;
+    const out = await run(sql, [
+      { topic: 's3', key: 0, value: { V0: 3 }, timestamp: 10 },
+      { topic: 's2', key: 0, value: { V0: 2 }, timestamp: 11 },
+      { topic: 's1', key: 0, value: { V0: 1 }, timestamp: 12 },
+    ]);
+    expect(on('O', out)).toEqual([{ key: 0, value: { S1_V0: 1, S2_V0: 2, S3_V0: 3 }, timestamp: 12 }]);
+  });
+
+  it('the missing-key error lists every viable key column', async () => {
+    const err = await runError(`${S('S1')} ${S('S2')} ${S('S3')} CREATE STREAM O AS SELECT S1.V0, S2.V0 AS X, S3.V0 AS Y FROM S1
+      JOIN S2 WITHIN 10 SECONDS ON S1.ID = S2.ID JOIN S3 WITHIN 10 SECONDS ON S2.ID = S3.ID;`);
+    expect(err).toContain('must include the join expressions S1.ID, S2.ID or S3.ID in its projection (eg, SELECT S1.ID...).');
+  });
+});
+
 describe('synthetic join key name', () => {
   it('is ROWKEY_n with the lowest n no source column uses (ksqlDB generateSyntheticJoinKey)', async () => {
     const l = `CREATE TABLE L (ROWKEY INT PRIMARY KEY, ROWKEY_1 INT, ROWKEY_2 INT) WITH (kafka_topic='l', value_format='JSON', partitions=1);`;

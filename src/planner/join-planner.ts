@@ -11,6 +11,7 @@ import type { TypedExpression } from './typed-expression.js';
 import { sourceRowSchema } from './source-schema.js';
 import { checkKeyType } from './key-checks.js';
 import { syntheticJoinKeyName } from './column-names.js';
+import { RESERVED_COLUMN_NAMES } from './schema.js';
 
 /** A stream or table in FROM, with the alias it is known by (upper-case). */
 export interface FromSource {
@@ -32,6 +33,10 @@ export interface FromPlan {
   readonly synthetic?: boolean;
   /** For joins: the name of the join key column (ROWKEY, or ROWKEY_n when a source has ROWKEY). */
   readonly keyName?: string;
+  /** For joins: the (canonical) expressions the join key equals. */
+  readonly equivalence?: readonly string[];
+  /** For joins: the source columns that equal the join key, preferred first. */
+  readonly viable?: readonly ViableKey[];
 }
 
 export const ROWKEY = 'ROWKEY';
@@ -181,11 +186,6 @@ function planJoin(
     window: left.node.schema.window,
   };
   const leftOffset = 1;
-  const rightOffset = 1 + left.node.schema.columns.length;
-  // The key is synthetic (only ROWKEY names it) for FULL joins and when neither side is a column.
-  const leftIsCol = leftExpr.kind === 'ColumnRef' && leftKey.kind === 'Column';
-  const rightIsCol = rightExpr.kind === 'ColumnRef' && rightKey.kind === 'Column';
-  const synthetic = !fk && (j.joinType === 'FULL' || (!leftIsCol && !rightIsCol));
   const keyAliases = [0];
   if (fk) {
     // A foreign-key join is keyed by the left table's primary key.
@@ -200,13 +200,23 @@ function planJoin(
       joinExprs: [`${left.sources[0]!.alias}.${left.node.schema.key[0]!.name}`],
     };
   }
-  if (!synthetic) {
-    // Joining on an inner join's key: every column that named that key names this one too.
-    if (leftKey.kind === 'Column' && left.keyAliases?.includes(leftKey.index) && !left.synthetic) {
-      for (const a of left.keyAliases) if (a !== 0) keyAliases.push(leftOffset + a);
-    }
-    if (leftIsCol && leftKey.kind === 'Column' && !keyAliases.includes(leftOffset + leftKey.index)) keyAliases.push(leftOffset + leftKey.index);
-    if (rightIsCol && rightKey.kind === 'Column') keyAliases.push(rightOffset + rightKey.index);
+  // ksqlDB's join equivalence (JoinTree): the key equals both join expressions, and every
+  // expression the left join's key equals when one of them is among those. A FULL join's
+  // key equals neither side. Viable key columns are the column references in that set
+  // (the left join's first, then left, then right); without any, the key is synthetic.
+  const canon = (e: Expression) => canonicalExpression(e, sources);
+  const keys = [canon(leftExpr), canon(rightExpr)];
+  const lefts = left.equivalence ?? [];
+  const equivalence = j.joinType === 'FULL' ? [] : [...new Set([...keys, ...(lefts.some((k) => keys.includes(k)) ? lefts : [])])];
+  const viable: ViableKey[] = [];
+  for (const v of [...(left.viable ?? []), viableOf(leftExpr, sources), viableOf(rightExpr, sources)]) {
+    if (v === undefined || !equivalence.includes(v.key) || viable.some((x) => x.key === v.key)) continue;
+    viable.push(v);
+  }
+  const synthetic = viable.length === 0;
+  for (const v of viable) {
+    const at = columns.findIndex((c) => c.name === v.name && c.qualifiers.includes(v.alias));
+    if (at >= 0 && !keyAliases.includes(at)) keyAliases.push(at);
   }
   const node: LogicalPlan = {
     kind: 'Join',
@@ -224,8 +234,40 @@ function planJoin(
     keyAliases,
     keyName,
     synthetic,
-    joinExprs: synthetic ? [keyName] : [...(leftIsCol ? [describe(leftExpr)] : []), ...(rightIsCol ? [describe(rightExpr)] : [])],
+    joinExprs: synthetic ? [keyName] : viable.map((v) => `${v.alias}.${v.name}`),
+    equivalence,
+    viable,
   };
+}
+
+/** A column that names a join's key: the source alias and column, and its canonical form. */
+export interface ViableKey {
+  readonly alias: string;
+  readonly name: string;
+  readonly key: string;
+}
+
+/** The alias of the source a column reference names (qualified by name or alias, or found by column). */
+function aliasOf(x: Extract<Expression, { kind: 'ColumnRef' }>, sources: readonly FromSource[]): string | undefined {
+  if (x.source !== undefined) return sources.find((s) => s.alias === x.source || s.source.name === x.source)?.alias ?? x.source;
+  const has = (s: FromSource) => RESERVED_COLUMN_NAMES.has(x.name) || [...s.source.schema.key, ...s.source.schema.value].some((c) => c.name === x.name);
+  return sources.find(has)?.alias;
+}
+
+/** An expression as comparable text, with every column reference qualified by its source alias. */
+function canonicalExpression(e: Expression, sources: readonly FromSource[]): string {
+  return JSON.stringify(e, (k, v: unknown) => {
+    if (k === 'pos') return undefined;
+    const x = v as Expression | null;
+    if (x !== null && typeof x === 'object' && 'kind' in x && x.kind === 'ColumnRef') return { kind: 'ColumnRef', source: aliasOf(x, sources), name: x.name };
+    return v;
+  });
+}
+
+function viableOf(e: Expression, sources: readonly FromSource[]): ViableKey | undefined {
+  if (e.kind !== 'ColumnRef') return undefined;
+  const alias = aliasOf(e, sources);
+  return alias === undefined ? undefined : { alias, name: e.name, key: canonicalExpression(e, sources) };
 }
 
 function windowTypeOf(p: FromPlan): 'TUMBLING' | 'HOPPING' | 'SESSION' | undefined {
