@@ -219,6 +219,21 @@ describe('arithmetic', () => {
   });
 });
 
+describe('lambdas', () => {
+  const src = `CREATE STREAM N (ID STRING KEY, NUMS ARRAY<INTEGER>) WITH (kafka_topic='n', value_format='JSON', partitions=1);`;
+
+  it('arithmetic on a null element fails the whole lambda call (NULL), comparisons do not', async () => {
+    const out = await run(`${src} CREATE STREAM O AS SELECT ID, TRANSFORM(NUMS, x => x + 5) AS T, FILTER(NUMS, x => x > 4) AS F FROM N;`, [
+      { topic: 'n', key: 'a', value: { NUMS: [3, 6] }, timestamp: 0 },
+      { topic: 'n', key: 'b', value: { NUMS: [5, null] }, timestamp: 1 },
+    ]);
+    expect(values('O', out)).toEqual([
+      { T: [8, 11], F: [6] },
+      { T: null, F: [5] },
+    ]);
+  });
+});
+
 describe('LIKE, IN, BETWEEN', () => {
   const names = [rec('1', { NAME: 'apple', A: 1 }), rec('2', { NAME: 'banana', A: 2 }), rec('3', { NAME: 'grape', A: 3 }), rec('4', { NAME: null, A: null }), rec('5', { NAME: 'a_b', A: 7 })];
   const keysFor = async (where: string) => (await run(`${S} CREATE STREAM OUT AS SELECT ID, A FROM S WHERE ${where};`, names)).map((o) => o.key);
