@@ -234,6 +234,20 @@ describe('lambdas', () => {
   });
 });
 
+describe('table functions', () => {
+  it('may sit inside a larger expression: EXPLODE(A)->F1 flattens, then dereferences', async () => {
+    const src = `CREATE STREAM T (ID STRING KEY, A ARRAY<STRUCT<F1 BIGINT>>) WITH (kafka_topic='t', value_format='JSON', partitions=1);`;
+    const out = await run(`${src} CREATE STREAM O AS SELECT ID, EXPLODE(A)->F1 AS VAL, ABS(EXPLODE(A)->F1) + 1 AS NEXT FROM T;`, [
+      { topic: 't', key: '0', value: { A: [{ F1: 1 }, { F1: -2 }] }, timestamp: 0 },
+      { topic: 't', key: '1', value: { A: [] }, timestamp: 1 },
+    ]);
+    expect(on('O', out).map((o) => [o.key, o.value])).toEqual([
+      ['0', { VAL: 1, NEXT: 2 }],
+      ['0', { VAL: -2, NEXT: 3 }],
+    ]);
+  });
+});
+
 describe('LIKE, IN, BETWEEN', () => {
   const names = [rec('1', { NAME: 'apple', A: 1 }), rec('2', { NAME: 'banana', A: 2 }), rec('3', { NAME: 'grape', A: 3 }), rec('4', { NAME: null, A: null }), rec('5', { NAME: 'a_b', A: 7 })];
   const keysFor = async (where: string) => (await run(`${S} CREATE STREAM OUT AS SELECT ID, A FROM S WHERE ${where};`, names)).map((o) => o.key);

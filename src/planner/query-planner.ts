@@ -84,15 +84,26 @@ class QueryPlanner {
       node = { kind: 'Filter', input: node, predicate, slots: typer.slotCount, schema: node.schema, clause: 'WHERE' };
     }
 
-    const tableFns = items.filter((it) => it.expr.kind === 'FunctionCall' && getTableFunction(it.expr.name) !== undefined);
+    // Table function calls anywhere in the projection (EXPLODE(A)->F too), except under
+    // CASE or another table function, which ksqlDB rejects.
+    const tableFns: Extract<Expression, { kind: 'FunctionCall' }>[] = [];
+    for (const it of items) {
+      walk(it.expr, (x) => {
+        if (x.kind === 'SearchedCase' || x.kind === 'SimpleCase') return false;
+        if (x.kind === 'FunctionCall' && getTableFunction(x.name) !== undefined) {
+          tableFns.push(x);
+          return false;
+        }
+        return true;
+      });
+    }
     let flatMapped = new Map<string, number>();
     if (tableFns.length > 0) {
       if (node.schema.isTable) throw new PlanError('Table source is not supported with table functions', q.pos);
       const typer = this.typer(node.schema);
       const functions: TableFunctionCall[] = [];
       const cols: RowColumn[] = [...node.schema.columns];
-      for (const it of tableFns) {
-        const call = it.expr as Extract<Expression, { kind: 'FunctionCall' }>;
+      for (const call of tableFns) {
         const key = exprKey(call);
         if (flatMapped.has(key)) continue;
         const fn = getTableFunction(call.name)!;
