@@ -1,4 +1,4 @@
-import { NotImplementedError, PlanError } from '../common/errors.js';
+import { PlanError } from '../common/errors.js';
 import { SCHEMA_REGISTRY_FORMATS } from '../common/formats.js';
 import { formatType, typeEquals } from '../common/types.js';
 import type { Expression, Join, Relation } from '../parser/ast/index.js';
@@ -11,7 +11,7 @@ import type { TypedExpression } from './typed-expression.js';
 import { sourceRowSchema } from './source-schema.js';
 import { checkKeyType } from './key-checks.js';
 import { syntheticJoinKeyName } from './column-names.js';
-import { RESERVED_COLUMN_NAMES } from './schema.js';
+import { RESERVED_COLUMN_NAMES, type Column } from './schema.js';
 
 /** A stream or table in FROM, with the alias it is known by (upper-case). */
 export interface FromSource {
@@ -28,6 +28,8 @@ export interface FromPlan {
    * (the join columns, unless the key is synthetic, and ROWKEY at index 0).
    */
   readonly keyAliases?: readonly number[];
+  /** For joins keyed by several columns (foreign-key joins): the row indices naming each key column. */
+  readonly keyAliasesByKey?: readonly (readonly number[])[];
   /** For joins: the join expressions as text, for error messages. */
   readonly joinExprs?: readonly string[];
   readonly synthetic?: boolean;
@@ -151,7 +153,9 @@ function planJoin(
     if (!isRightKeyColumn) {
       throw new PlanError(`Invalid join condition: table-table joins require to join on the primary key of the right input table. Got ${describe(leftExpr)} = ${describe(rightExpr)}.`, on.pos);
     }
-    const isLeftKeyColumn = leftKey.kind === 'Column' && (leftKey.index < left.node.schema.key.length || (left.keyAliases ?? []).includes(leftKey.index));
+    // A primary-key join needs the left's whole key: one column of a multi-column key is a foreign key.
+    const leftKeyCount = left.node.schema.key.length;
+    const isLeftKeyColumn = leftKey.kind === 'Column' && leftKeyCount === 1 && (leftKey.index === 0 || (left.keyAliases ?? []).includes(leftKey.index));
     if (isLeftKeyColumn) spec = { kind: 'TABLE_TABLE' };
     else {
       // A foreign-key join: the left side's value (or expression) points at the right table's key.
@@ -161,7 +165,6 @@ function planJoin(
       if (j.joinType === 'RIGHT' || j.joinType === 'FULL') {
         throw new PlanError(`${j.joinType === 'RIGHT' ? 'RIGHT' : 'FULL'} OUTER JOIN on a foreign key is not supported`, j.pos);
       }
-      if (left.node.schema.key.length !== 1) throw new NotImplementedError('Foreign-key joins from tables with multi-column keys are not supported yet.', on.pos);
       spec = { kind: 'TABLE_TABLE_FK' };
     }
   }
@@ -173,31 +176,34 @@ function planJoin(
   // An inner join's key column (unqualified) can no longer be named.
   const rename = (c: RowColumn): RowColumn => (c.qualifiers.length === 0 && !c.name.endsWith('#inner') ? { ...c, name: `${c.name}#inner` } : c);
   const fk = spec.kind === 'TABLE_TABLE_FK';
-  const keyType = fk ? left.node.schema.key[0]!.type : leftKey.type;
+  // A foreign-key join is keyed by the left table's (possibly multi-column) key; others by the join key.
+  const keyTypes = fk ? left.node.schema.key.map((c) => c.type) : [leftKey.type];
+  const keyCols: Column[] = keyTypes.map((type, i) => ({ name: i === 0 ? keyName : `${keyName}#${i}`, type, namespace: 'KEY' }));
   const columns: RowColumn[] = [
-    { name: keyName, type: keyType, qualifiers: [] },
+    ...keyCols.map((c) => ({ name: c.name, type: c.type, qualifiers: [] })),
     ...left.node.schema.columns.map(rename),
     ...right.node.schema.columns,
   ];
   const schema: RowSchema = {
     columns,
-    key: [{ name: keyName, type: keyType, namespace: 'KEY' }],
+    key: keyCols,
     isTable: leftIsTable && rightIsTable,
     window: left.node.schema.window,
   };
-  const leftOffset = 1;
+  const leftOffset = keyCols.length;
   const keyAliases = [0];
   if (fk) {
-    // A foreign-key join is keyed by the left table's primary key.
-    const leftPk = left.node.schema.columns.findIndex((c) => c.name === left.node.schema.key[0]!.name);
-    keyAliases.push(leftOffset + leftPk);
+    // Each key column is named by the left table's key column it copies.
+    const leftPks = left.node.schema.key.map((k) => leftOffset + left.node.schema.columns.findIndex((c) => c.name === k.name));
+    keyAliases.push(leftPks[0]!);
     return {
       node: { kind: 'Join', joinType: j.joinType, spec, left: left.node, right: right.node, leftKey, rightKey, schema },
       sources,
       keyAliases,
+      keyAliasesByKey: leftPks.map((pk, i) => [i, pk]),
       keyName,
       synthetic: false,
-      joinExprs: [`${left.sources[0]!.alias}.${left.node.schema.key[0]!.name}`],
+      joinExprs: left.node.schema.key.map((k) => `${left.sources[0]!.alias}.${k.name}`),
     };
   }
   // ksqlDB's join equivalence (JoinTree): the key equals both join expressions, and every

@@ -292,7 +292,7 @@ class QueryPlanner {
     const joinKey = partitionKeys === undefined && this.from?.keyAliases !== undefined;
     inputKeys.forEach((colIndex, k) => {
       // Join keys prefer ROWKEY, then the left join column, then the right one.
-      const order = joinKey ? this.from!.keyAliases! : [colIndex];
+      const order = joinKey ? (this.from!.keyAliasesByKey?.[k] ?? this.from!.keyAliases!) : [colIndex];
       let at = -1;
       for (const a of order) {
         at = typed.findIndex((t, i) => !keyIdx.includes(i) && t.kind === 'Column' && t.index === a);

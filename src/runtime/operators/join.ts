@@ -33,6 +33,8 @@ abstract class JoinBase {
     protected readonly log: ProcessingLogger,
     protected readonly queryId: string,
     private readonly keyWindow: JoinKeyWindow = undefined,
+    /** Key columns leading the joined row (1, or a foreign-key join's left key columns). */
+    private readonly keyWidth = 1,
   ) {
     this.left = { process: (rec) => this.onLeft(rec) };
     this.right = { process: (rec) => this.onRight(rec) };
@@ -70,16 +72,22 @@ abstract class JoinBase {
    * `window`: the joined key's window (windowed inputs), else that of `src`.
    */
   protected emit(key: unknown, left: readonly unknown[] | null, right: readonly unknown[] | null, ts: number, src: Rec, window: WindowBounds | null = src.window): unknown[] | null {
+    return this.emitKeyed([key], left, right, ts, src, window);
+  }
+
+  /** {@link emit} with the key as its columns (a foreign-key join's multi-column left key). */
+  protected emitKeyed(keys: readonly unknown[], left: readonly unknown[] | null, right: readonly unknown[] | null, ts: number, src: Rec, window: WindowBounds | null = src.window): unknown[] | null {
     let row: unknown[] | null = null;
+    const kw = this.keyWidth;
     if (left !== null || right !== null) {
-      row = new Array<unknown>(1 + this.leftWidth + this.rightWidth);
-      row[0] = key;
-      for (let i = 0; i < this.leftWidth; i++) row[1 + i] = left === null ? null : (left[i] ?? null);
-      for (let i = 0; i < this.rightWidth; i++) row[1 + this.leftWidth + i] = right === null ? null : (right[i] ?? null);
+      row = new Array<unknown>(kw + this.leftWidth + this.rightWidth);
+      for (let i = 0; i < kw; i++) row[i] = keys[i] ?? null;
+      for (let i = 0; i < this.leftWidth; i++) row[kw + i] = left === null ? null : (left[i] ?? null);
+      for (let i = 0; i < this.rightWidth; i++) row[kw + this.leftWidth + i] = right === null ? null : (right[i] ?? null);
     }
-    const rec: Rec = { key: [key], row, ts, window: this.keyWindow === undefined ? null : window, partition: src.partition, offset: src.offset, headers: [] };
+    const rec: Rec = { key: keys.slice(), row, ts, window: this.keyWindow === undefined ? null : window, partition: src.partition, offset: src.offset, headers: [] };
     if (this.trackOld) {
-      const k = this.idOf(key, rec);
+      const k = keys.length === 1 ? this.idOf(keys[0], rec) : keyString(keys as unknown[]);
       rec.old = this.lastEmitted.get(k) ?? null;
       if (row === null) this.lastEmitted.delete(k);
       else this.lastEmitted.set(k, row);
@@ -140,8 +148,9 @@ export class StreamStreamJoinOperator extends JoinBase {
     log: ProcessingLogger,
     queryId: string,
     keyWindow: JoinKeyWindow = undefined,
+    keyWidth = 1,
   ) {
-    super(joinType, leftKey, rightKey, leftWidth, rightWidth, next, log, queryId, keyWindow);
+    super(joinType, leftKey, rightKey, leftWidth, rightWidth, next, log, queryId, keyWindow, keyWidth);
     this.beforeMs = spec.beforeMs;
     this.afterMs = spec.afterMs;
     this.graceMs = spec.graceMs;
@@ -358,11 +367,11 @@ export class ForeignKeyJoinOperator extends JoinBase {
     const k = keyString(rec.key);
     const previous = this.lefts.get(k);
     if (previous?.fk !== undefined) this.byFk.get(previous.fk)?.delete(k);
-    const key0 = rec.key[0] ?? null;
+    const keys = rec.key;
     if (rec.row === null) {
       this.lefts.delete(k);
       this.joined.delete(k);
-      this.emit(key0, null, null, rec.ts, rec);
+      this.emitKeyed(keys, null, null, rec.ts, rec);
       return;
     }
     const fkValue = this.keyOf(rec, true);
@@ -373,7 +382,7 @@ export class ForeignKeyJoinOperator extends JoinBase {
       if (!set) this.byFk.set(fk, (set = new Set()));
       set.add(k);
     }
-    this.rejoin(k, key0, rec.row, fk === undefined ? null : (this.rights.get(fk) ?? null), rec);
+    this.rejoin(k, keys, rec.row, fk === undefined ? null : (this.rights.get(fk) ?? null), rec);
   }
 
   protected onRight(rec: Rec): void {
@@ -383,18 +392,27 @@ export class ForeignKeyJoinOperator extends JoinBase {
     if (rec.row === null) this.rights.delete(fk);
     else this.rights.set(fk, rec.row);
     const lefts = [...(this.byFk.get(fk) ?? [])].map((k) => [k, this.lefts.get(k)!] as const);
-    lefts.sort(([, a], [, b]) => compareKeyValues(a.key[0], b.key[0]));
-    for (const [k, l] of lefts) this.rejoin(k, l.key[0] ?? null, l.row, rec.row, rec);
+    lefts.sort(([, a], [, b]) => compareKeys(a.key, b.key));
+    for (const [k, l] of lefts) this.rejoin(k, l.key, l.row, rec.row, rec);
   }
 
-  private rejoin(k: string, key0: unknown, left: unknown[], right: unknown[] | null, src: Rec): void {
+  private rejoin(k: string, keys: readonly unknown[], left: unknown[], right: unknown[] | null, src: Rec): void {
     if (right !== null || this.leftOuter) {
       this.joined.add(k);
-      this.emit(key0, left, right, src.ts, src);
+      this.emitKeyed(keys, left, right, src.ts, src);
     } else if (this.joined.delete(k)) {
-      this.emit(key0, null, null, src.ts, src);
+      this.emitKeyed(keys, null, null, src.ts, src);
     }
   }
+}
+
+/** Orders keys column by column (numbers numerically, anything else as text). */
+function compareKeys(a: readonly unknown[], b: readonly unknown[]): number {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const c = compareKeyValues(a[i], b[i]);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
 }
 
 function compareKeyValues(a: unknown, b: unknown): number {

@@ -153,7 +153,7 @@ function buildStep(
       const rw = inputSchema(1).columns.length;
       const w = step.schema.window;
       const keyWindow: JoinKeyWindow = w === undefined ? undefined : (w.kind === 'SOURCE' ? w.type : w.kind) === 'SESSION' ? 'SESSION' : 'TIME';
-      const args = [step.joinType, compile(step.leftKey), compile(step.rightKey), lw, rw, next(), ctx.log, ctx.queryId, keyWindow] as const;
+      const args = [step.joinType, compile(step.leftKey), compile(step.rightKey), lw, rw, next(), ctx.log, ctx.queryId, keyWindow, step.schema.key.length] as const;
       if (step.spec.kind === 'STREAM_STREAM') return { op: new StreamStreamJoinOperator(step.spec, ctx.store(`${id}-join-windows`), ...args) };
       if (step.kind === 'StreamTableJoin') return { op: new StreamTableJoinOperator(...args) };
       if (step.kind === 'ForeignKeyTableTableJoin') return { op: new ForeignKeyJoinOperator(...args) };
