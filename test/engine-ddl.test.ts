@@ -296,3 +296,20 @@ describe('CREATE … AS SELECT with VALUE_SCHEMA_ID', () => {
     expect(on('OUTPUT', out)).toEqual([{ key: 42, value: { c1: 4, c2: null }, timestamp: 0 }]);
   });
 });
+
+describe('test runner topics (as ksqlDB test runner)', () => {
+  it('creates declared topics with 4 partitions but reads every input from partition 0', async () => {
+    // TEST_TABLE_2 has no PARTITIONS: like ksqlDB's runner its topic gets 4, so it joins the 4-partition CTAS.
+    const sql = `CREATE TABLE A (ID BIGINT PRIMARY KEY, V STRING) WITH (kafka_topic='a', value_format='JSON');
+      CREATE TABLE B (ID BIGINT PRIMARY KEY, W STRING) WITH (kafka_topic='b', value_format='JSON');
+      CREATE TABLE AB WITH (PARTITIONS=4) AS SELECT A.ID AS ID, V FROM A JOIN B ON A.ID = B.ID;
+      CREATE TABLE C (ID BIGINT PRIMARY KEY, X STRING) WITH (kafka_topic='c', value_format='JSON');
+      CREATE TABLE ABC AS SELECT AB.ID, V, X, C.ROWPARTITION AS P FROM AB JOIN C ON AB.ID = C.ID;`;
+    const out = await run(sql, [
+      { topic: 'a', key: 7, value: { V: 'v' }, timestamp: 0 },
+      { topic: 'b', key: 7, value: { W: 'w' }, timestamp: 1 },
+      { topic: 'c', key: 7, value: { X: 'x' }, timestamp: 2 },
+    ]);
+    expect(on('ABC', out)).toEqual([{ key: 7, value: { V: 'v', X: 'x', P: 0 }, timestamp: 2 }]);
+  });
+});

@@ -3,7 +3,6 @@ import { parseStatement, splitStatements } from '../../parser/index.js';
 import type { DataSource } from '../../planner/data-source.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import { Engine } from '../engine.js';
-import { partitionFor } from '../log/murmur2.js';
 import { testFormFromBytes, toBytesFromTestForm } from '../serde/test-form.js';
 import { decodeWindowedKey, encodeWindowedKey } from '../serde/windowed.js';
 import { serdeOptionsFor } from '../serde/serde-for.js';
@@ -49,13 +48,15 @@ export async function runCase(sql: string, inputs: readonly TestRecord[], topics
   const registry = registerTopicSchemas(topics, declared);
   const engine = new Engine({ log, properties: { 'auto.offset.reset': 'earliest' }, autoCreateTopics: true, schemaRegistry: registry });
   const inputTopics = new Set(inputs.map((i) => i.topic));
-  // Like ksqlDB's test runner, create the topics statements declare with PARTITIONS first.
-  for (const [name, d] of declared) if (d.partitions !== undefined) await log.createTopic(name, d.partitions);
-  for (const t of topics) if (!(await log.topic(t.name))) await log.createTopic(t.name, t.partitions ?? 1);
-  for (const t of inputTopics) if (!(await log.topic(t))) await log.createTopic(t, 1);
+  // Like ksqlDB's test runner, create the topics that statements declare, the case lists or
+  // inputs name with 4 partitions unless told otherwise (inputs still all go to partition 0,
+  // as with its TopologyTestDriver).
+  for (const [name, d] of declared) await log.createTopic(name, d.partitions ?? 4);
+  for (const t of topics) if (!(await log.topic(t.name))) await log.createTopic(t.name, t.partitions ?? 4);
   try {
     await engine.execute(sql);
     await engine.pumpAll();
+    for (const t of inputTopics) if (!(await log.topic(t))) await log.createTopic(t, 4);
     for (const input of inputs) {
       await writeInput(engine, input, registry);
       await engine.pumpAll();
@@ -178,9 +179,8 @@ async function writeInput(engine: Engine, input: TestRecord, registry: SchemaReg
     key = rawBytes(input.key);
     value = rawBytes(input.value);
   }
-  const info = await engine.log.topic(input.topic);
-  const n = info?.partitions ?? 1;
-  const partition = input.partition ?? (key === null || n === 1 ? 0 : partitionFor(key, n));
+  // As in ksqlDB's TopologyTestDriver, every input record is read from partition 0.
+  const partition = input.partition ?? 0;
   const headers = (input.headers ?? []).map((h) => {
     const v = h.VALUE ?? h.value ?? null;
     return { key: String(h.KEY ?? h.key ?? ''), value: v === null ? null : Buffer.from(v, 'base64') };
