@@ -176,6 +176,17 @@ describe('PARTITION BY', () => {
   });
 });
 
+describe('PARTITION BY key names', () => {
+  it('names an unaliased key expression KSQL_COL_n, skipping names the input already has', async () => {
+    const h = await startEngine(['g']);
+    await h.engine.execute(
+      "CREATE STREAM G (ID STRING KEY, KSQL_COL_0 INT) WITH (kafka_topic='g', value_format='JSON', partitions=1);" +
+        'CREATE STREAM O AS SELECT * FROM G PARTITION BY ABS(KSQL_COL_0);',
+    );
+    expect(h.engine.catalog.getSource('O')!.schema.key.map((c) => c.name)).toEqual(['KSQL_COL_1']);
+  });
+});
+
 describe('sink topics', () => {
   it('names the sink topic after the sink, or KAFKA_TOPIC when given, with PARTITIONS honoured', async () => {
     const h = await startEngine(['s']);

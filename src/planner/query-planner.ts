@@ -362,7 +362,8 @@ class QueryPlanner {
     keyExprs.forEach((k, i) => checkKeyType(pb[i]!.kind === 'ColumnRef' ? (pb[i] as { name: string }).name : `KSQL_COL_${i}`, k.type, pb[i]!.pos));
     const cols = input.schema.columns;
     const movedIdx = new Set<number>();
-    let generated = 0;
+    // Unaliased expressions are named like ksqlDB's: never a name the input already has.
+    const generator = new ColumnAliasGenerator(cols.map((c) => c.name));
     const keyNames = isNull ? [] : pb.map((e, i) => {
       const t = keyExprs[i]!;
       if (t.kind === 'Column' && e.kind === 'ColumnRef') {
@@ -371,8 +372,8 @@ class QueryPlanner {
       }
       const match = items.find((it) => it.alias && normKey(it.expr) === normKey(e));
       if (match) return match.alias!;
-      if (e.kind === 'Dereference') return e.field;
-      return `KSQL_COL_${generated++}`;
+      if (e.kind === 'Dereference') return generator.forField(e.field);
+      return generator.nextKsqlCol();
     });
     const keyCount = input.schema.key.length;
     const rowMap: number[] = [];
