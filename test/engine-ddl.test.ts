@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { on, run, runError, startEngine } from './helpers/engine-harness.js';
+import { runCase } from '../src/runtime/testing/case-runner.js';
 
 const S = `CREATE STREAM S (ID STRING KEY, NAME STRING, AMT INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);`;
 
@@ -175,6 +176,17 @@ describe('PARTITION BY', () => {
   });
 });
 
+describe('PARTITION BY key names', () => {
+  it('names an unaliased key expression KSQL_COL_n, skipping names the input already has', async () => {
+    const h = await startEngine(['g']);
+    await h.engine.execute(
+      "CREATE STREAM G (ID STRING KEY, KSQL_COL_0 INT) WITH (kafka_topic='g', value_format='JSON', partitions=1);" +
+        'CREATE STREAM O AS SELECT * FROM G PARTITION BY ABS(KSQL_COL_0);',
+    );
+    expect(h.engine.catalog.getSource('O')!.schema.key.map((c) => c.name)).toEqual(['KSQL_COL_1']);
+  });
+});
+
 describe('sink topics', () => {
   it('names the sink topic after the sink, or KAFKA_TOPIC when given, with PARTITIONS honoured', async () => {
     const h = await startEngine(['s']);
@@ -262,5 +274,53 @@ describe('EXPLAIN', () => {
   it('shows a StreamSelectKey step for PARTITION BY', async () => {
     const text = await explainText(S, `EXPLAIN CREATE STREAM R AS SELECT * FROM S PARTITION BY NAME;`);
     expect(text).toContain('StreamSelectKey');
+  });
+});
+
+describe('CREATE … AS SELECT with VALUE_SCHEMA_ID', () => {
+  // The case runner numbers schemas as ksqlDB's test runner does: INPUT's generated
+  // schema (declared by its CREATE) is id 1, OUTPUT's registered schema id 2.
+  const input = "CREATE STREAM INPUT (`id` INT KEY, `c1` INT) WITH (kafka_topic='input', value_format='avro', partitions=1);";
+  const csas = "CREATE STREAM OUTPUT WITH (value_schema_id=2) AS SELECT * FROM INPUT;";
+  const output = (fields: unknown[]) => [{ name: 'OUTPUT', valueFormat: 'AVRO', valueSchema: { name: 'blah', type: 'record', fields } }];
+  const rec = { topic: 'input', key: 42, value: { c1: 4 }, timestamp: 0 };
+
+  it('writes extra registered fields as their default, or null', async () => {
+    const withNull = await run(`${input} ${csas}`, [rec], output([{ name: 'c1', type: 'int' }, { name: 'c2', type: ['null', 'int'], default: null }]));
+    expect(on('OUTPUT', withNull)).toEqual([{ key: 42, value: { c1: 4, c2: null }, timestamp: 0 }]);
+    const withDefault = await run(`${input} ${csas}`, [rec], output([{ name: 'c1', type: 'int' }, { name: 'c2', type: 'int', default: 100 }]));
+    expect(on('OUTPUT', withDefault)).toEqual([{ key: 42, value: { c1: 4, c2: 100 }, timestamp: 0 }]);
+  });
+
+  it('rejects a registered schema whose fields are reordered (ksqlDB DefaultSchemaInjector message)', async () => {
+    const r = await runCase(`${input} ${csas}`, [], output([{ name: 'c2', type: 'double' }, { name: 'c1', type: 'int' }]));
+    expect('error' in r && r.error).toContain(
+      'The following value columns are changed, missing or reordered: [`c1` INTEGER]. Schema from schema registry is [`c2` DOUBLE, `c1` INTEGER]',
+    );
+  });
+
+  it('JSON_SR writes every property of the registered schema', async () => {
+    const src = "CREATE STREAM INPUT (`id` INT KEY, `c1` BIGINT) WITH (kafka_topic='input', value_format='json', partitions=1);";
+    const sql = `${src} CREATE STREAM OUTPUT WITH (value_format='json_sr', value_schema_id=1) AS SELECT * FROM INPUT;`;
+    const topics = [{ name: 'OUTPUT', valueFormat: 'JSON', valueSchema: { type: 'object', properties: { c1: { type: 'integer' }, c2: { type: 'string' } } } }];
+    const out = await run(sql, [rec], topics);
+    expect(on('OUTPUT', out)).toEqual([{ key: 42, value: { c1: 4, c2: null }, timestamp: 0 }]);
+  });
+});
+
+describe('test runner topics (as ksqlDB test runner)', () => {
+  it('creates declared topics with 4 partitions but reads every input from partition 0', async () => {
+    // TEST_TABLE_2 has no PARTITIONS: like ksqlDB's runner its topic gets 4, so it joins the 4-partition CTAS.
+    const sql = `CREATE TABLE A (ID BIGINT PRIMARY KEY, V STRING) WITH (kafka_topic='a', value_format='JSON');
+      CREATE TABLE B (ID BIGINT PRIMARY KEY, W STRING) WITH (kafka_topic='b', value_format='JSON');
+      CREATE TABLE AB WITH (PARTITIONS=4) AS SELECT A.ID AS ID, V FROM A JOIN B ON A.ID = B.ID;
+      CREATE TABLE C (ID BIGINT PRIMARY KEY, X STRING) WITH (kafka_topic='c', value_format='JSON');
+      CREATE TABLE ABC AS SELECT AB.ID, V, X, C.ROWPARTITION AS P FROM AB JOIN C ON AB.ID = C.ID;`;
+    const out = await run(sql, [
+      { topic: 'a', key: 7, value: { V: 'v' }, timestamp: 0 },
+      { topic: 'b', key: 7, value: { W: 'w' }, timestamp: 1 },
+      { topic: 'c', key: 7, value: { X: 'x' }, timestamp: 2 },
+    ]);
+    expect(on('ABC', out)).toEqual([{ key: 7, value: { V: 'v', X: 'x', P: 0 }, timestamp: 2 }]);
   });
 });

@@ -67,3 +67,26 @@ describe('foreign-key table-table joins', () => {
     await expect(runError(`${DDL} CREATE TABLE x AS SELECT o.amount, c.name FROM orders o JOIN customers c ON o.customer_id = c.customer_id;`)).resolves.toMatch(/ORDER_ID/);
   });
 });
+
+describe('foreign-key joins from a multi-column left key', () => {
+  const DDL =
+    "CREATE TABLE L (L_ID BIGINT PRIMARY KEY, FK BIGINT PRIMARY KEY, NAME STRING) WITH (kafka_topic='l', format='JSON', partitions=1);" +
+    "CREATE TABLE R (R_ID BIGINT PRIMARY KEY, F1 STRING) WITH (kafka_topic='r', format='JSON', partitions=1);";
+  const l = (id: number, fk: number, name: string | null, timestamp: number): TestRecord => ({ topic: 'l', key: { L_ID: id, FK: fk }, value: name === null ? null : { NAME: name }, timestamp });
+  const r = (id: number, f1: string | null, timestamp: number): TestRecord => ({ topic: 'r', key: id, value: f1 === null ? null : { F1: f1 }, timestamp });
+
+  it('joining on one key column is a foreign-key join, keyed by the whole left key', async () => {
+    const out = await run(`${DDL} CREATE TABLE O AS SELECT L_ID, FK, NAME, F1 FROM L JOIN R ON FK = R_ID;`, [
+      r(0, 'blah', 0),
+      l(1, 0, 'zero', 10),
+      l(10, 0, 'bar', 20),
+      r(0, null, 30), // retracts both left rows, in key order
+    ]);
+    expect(on('O', out)).toEqual([
+      { key: { L_ID: 1, FK: 0 }, value: { NAME: 'zero', F1: 'blah' }, timestamp: 10 },
+      { key: { L_ID: 10, FK: 0 }, value: { NAME: 'bar', F1: 'blah' }, timestamp: 20 },
+      { key: { L_ID: 1, FK: 0 }, value: null, timestamp: 30 },
+      { key: { L_ID: 10, FK: 0 }, value: null, timestamp: 30 },
+    ]);
+  });
+});

@@ -353,6 +353,117 @@ describe('stream-table joins', () => {
   });
 });
 
+describe('joins of windowed sources', () => {
+  const src = (name: string, topic: string, with_: string) =>
+    `CREATE STREAM ${name} (ID INT KEY, V BIGINT) WITH (kafka_topic='${topic}', value_format='JSON', partitions=1${with_ ? `, ${with_}` : ''});`;
+  const time = (start: number, end: number) => ({ start, end, type: 'time' });
+  const session = (start: number, end: number) => ({ start, end, type: 'session' });
+
+  it('time windows join on key and window start; the output keeps the left window', async () => {
+    const sql = `${src('S1', 'l', "WINDOW_TYPE='TUMBLING', WINDOW_SIZE='1 SECOND'")} ${src('S2', 'r', "WINDOW_TYPE='TUMBLING', WINDOW_SIZE='1 SECOND'")}
+      CREATE STREAM J AS SELECT S1.ID, S1.V AS LV, S2.V AS RV, S1.WINDOWSTART AS WS, S1.WINDOWEND AS WE FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`;
+    const out = await run(sql, [
+      { topic: 'l', key: 1, value: { V: 1 }, timestamp: 10, window: time(0, 1000) },
+      { topic: 'r', key: 1, value: { V: 2 }, timestamp: 1010, window: time(1000, 2000) }, // another window: no join
+      { topic: 'r', key: 1, value: { V: 3 }, timestamp: 20, window: time(0, 1000) },
+    ]);
+    expect(on('J', out)).toEqual([{ key: 1, value: { LV: 1, RV: 3, WS: 0, WE: 1000 }, timestamp: 20, window: time(0, 1000) }]);
+  });
+
+  it('session windows join only when both bounds match', async () => {
+    const sql = `${src('S1', 'l', "WINDOW_TYPE='SESSION'")} ${src('S2', 'r', "WINDOW_TYPE='SESSION'")}
+      CREATE STREAM J AS SELECT S1.ID, S1.V AS LV, S2.V AS RV FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`;
+    const out = await run(sql, [
+      { topic: 'l', key: 1, value: { V: 1 }, timestamp: 765, window: session(234, 765) },
+      { topic: 'r', key: 1, value: { V: 2 }, timestamp: 567, window: session(234, 567) },
+      { topic: 'r', key: 1, value: { V: 3 }, timestamp: 765, window: session(234, 765) },
+    ]);
+    expect(on('J', out)).toEqual([{ key: 1, value: { LV: 1, RV: 3 }, timestamp: 765, window: session(234, 765) }]);
+  });
+
+  it('rejects a windowed source joined to a non-windowed one', async () => {
+    const err = await runError(`${src('S1', 'l', "WINDOW_TYPE='SESSION'")} ${src('S2', 'r', '')} CREATE STREAM J AS SELECT * FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`);
+    expect(err).toContain('Can not join windowed source to non-windowed source.\n`S1` is SESSION windowed\n`S2` is not windowed');
+  });
+
+  it('rejects a session-windowed source joined to a time-windowed one', async () => {
+    const err = await runError(`${src('S1', 'l', "WINDOW_TYPE='SESSION'")} ${src('S2', 'r', "WINDOW_TYPE='TUMBLING', WINDOW_SIZE='1 SECOND'")} CREATE STREAM J AS SELECT * FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`);
+    expect(err).toContain('Incompatible windowed sources.\nLeft source: SESSION\nRight source: TUMBLING\nSession windowed sources can only be joined');
+  });
+
+  it('rejects re-keying a windowed source, or KAFKA keys with different windows', async () => {
+    const hop = "WINDOW_TYPE='HOPPING', WINDOW_SIZE='5 SECONDS'";
+    const tum = "WINDOW_TYPE='TUMBLING', WINDOW_SIZE='2 SECONDS'";
+    const msg = 'Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.';
+    expect(await runError(`${src('S1', 'l', hop)} ${src('S2', 'r', hop)} CREATE STREAM J AS SELECT * FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = ABS(S2.ID);`)).toContain(msg);
+    expect(await runError(`${src('S1', 'l', hop)} ${src('S2', 'r', tum)} CREATE STREAM J AS SELECT * FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`)).toContain(msg);
+  });
+});
+
+describe('PARTITION BY after a join', () => {
+  const L = `CREATE STREAM L (A INT KEY, B INT, C INT) WITH (kafka_topic='l', value_format='JSON', partitions=1);`;
+  const R = `CREATE STREAM R (X INT KEY, Y INT, Z INT) WITH (kafka_topic='r', value_format='JSON', partitions=1);`;
+
+  it('SELECT * lists every source column as ALIAS_NAME, system columns included, minus the new key', async () => {
+    const out = await run(`${L} ${R} CREATE STREAM O AS SELECT * FROM L JOIN R WITHIN 10 SECONDS ON L.B = R.Y PARTITION BY A;`, [
+      { topic: 'l', key: 0, value: { B: 1, C: 2 }, timestamp: 11 },
+      { topic: 'r', key: -1, value: { Y: 1, Z: -2 }, timestamp: 12 },
+    ]);
+    expect(on('O', out)).toEqual([
+      {
+        key: 0,
+        value: { L_B: 1, L_C: 2, L_ROWTIME: 11, L_ROWPARTITION: 0, L_ROWOFFSET: 0, R_Y: 1, R_Z: -2, R_ROWTIME: 12, R_ROWPARTITION: 0, R_ROWOFFSET: 0, R_X: -1 },
+        timestamp: 12,
+      },
+    ]);
+  });
+});
+
+describe('join key equivalence (ksqlDB JoinTree)', () => {
+  const S = (n: string) => `CREATE STREAM ${n} (ID INT KEY, V0 BIGINT) WITH (kafka_topic='${n.toLowerCase()}', value_format='JSON', partitions=1);`;
+
+  it('a later join on an expression the earlier key equals keeps that key column viable', async () => {
+    // ABS(S2.ID) equals the first join's key S1.ID, so S1.ID still names the key.
+    const sql = `${S('S1')} ${S('S2')} ${S('S3')} CREATE STREAM O AS SELECT S1.ID, S1.V0, S2.V0, S3.V0 FROM S1
+      JOIN S2 WITHIN 10 SECONDS ON S1.ID = ABS(S2.ID) JOIN S3 WITHIN 10 SECONDS ON ABS(S2.ID) = ABS(S3.ID);`;
+    const out = await run(sql, [
+      { topic: 's3', key: 0, value: { V0: 3 }, timestamp: 10 },
+      { topic: 's2', key: 0, value: { V0: 2 }, timestamp: 11 },
+      { topic: 's1', key: 0, value: { V0: 1 }, timestamp: 12 },
+    ]);
+    expect(on('O', out)).toEqual([{ key: 0, value: { S1_V0: 1, S2_V0: 2, S3_V0: 3 }, timestamp: 12 }]);
+  });
+
+  it('the missing-key error lists every viable key column', async () => {
+    const err = await runError(`${S('S1')} ${S('S2')} ${S('S3')} CREATE STREAM O AS SELECT S1.V0, S2.V0 AS X, S3.V0 AS Y FROM S1
+      JOIN S2 WITHIN 10 SECONDS ON S1.ID = S2.ID JOIN S3 WITHIN 10 SECONDS ON S2.ID = S3.ID;`);
+    expect(err).toContain('must include the join expressions S1.ID, S2.ID or S3.ID in its projection (eg, SELECT S1.ID...).');
+  });
+});
+
+describe('synthetic join key name', () => {
+  it('is ROWKEY_n with the lowest n no source column uses (ksqlDB generateSyntheticJoinKey)', async () => {
+    const l = `CREATE TABLE L (ROWKEY INT PRIMARY KEY, ROWKEY_1 INT, ROWKEY_2 INT) WITH (kafka_topic='l', value_format='JSON', partitions=1);`;
+    const r = `CREATE TABLE R (ROWKEY_3 INT PRIMARY KEY, ROWKEY_4 INT, ROWKEY_5 INT) WITH (kafka_topic='r', value_format='JSON', partitions=1);`;
+    const out = await run(`${l} ${r} CREATE TABLE J AS SELECT ROWKEY_6, L.ROWKEY, R.ROWKEY_3, L.ROWKEY_1 FROM L FULL OUTER JOIN R ON L.ROWKEY = R.ROWKEY_3;`, [
+      { topic: 'l', key: 1, value: { ROWKEY_1: 2, ROWKEY_2: 3 }, timestamp: 0 },
+      { topic: 'r', key: 1, value: { ROWKEY_4: 4, ROWKEY_5: 5 }, timestamp: 100 },
+    ]);
+    expect(on('J', out)).toEqual([
+      { key: 1, value: { ROWKEY: 1, ROWKEY_3: null, ROWKEY_1: 2 }, timestamp: 0 },
+      { key: 1, value: { ROWKEY: 1, ROWKEY_3: 1, ROWKEY_1: 2 }, timestamp: 100 },
+    ]);
+  });
+
+  it('the missing-key error names the generated key column', async () => {
+    const l = `CREATE TABLE L (ROWKEY INT PRIMARY KEY, V INT) WITH (kafka_topic='l', value_format='JSON', partitions=1);`;
+    const r = `CREATE TABLE R (ID INT PRIMARY KEY, W INT) WITH (kafka_topic='r', value_format='JSON', partitions=1);`;
+    const err = await runError(`${l} ${r} CREATE TABLE J AS SELECT V, W FROM L FULL OUTER JOIN R ON L.ROWKEY = R.ID;`);
+    expect(err).toContain('must include the join expression ROWKEY_1 in its projection (eg, SELECT ROWKEY_1...).');
+    expect(err).toContain('ROWKEY_1 was added as a synthetic key column');
+  });
+});
+
 describe('table-table joins on primary keys', () => {
   const A = `CREATE TABLE A (ID INT PRIMARY KEY, AV STRING) WITH (kafka_topic='a', value_format='JSON', partitions=1);`;
   const B = `CREATE TABLE B (ID INT PRIMARY KEY, BV STRING) WITH (kafka_topic='b', value_format='JSON', partitions=1);`;

@@ -59,6 +59,15 @@ describe('projection', () => {
     expect(values('OUT', out)).toEqual([{ KSQL_COL_0: 3, KSQL_COL_1: 'lit' }]);
   });
 
+  it('generated names skip KSQL_COL_n taken by a source column (ksqlDB ColumnNames)', async () => {
+    // The source uses KSQL_COL_2..4, so the three ABS(...) columns are KSQL_COL_0, _1 and _5.
+    const src = `CREATE STREAM G (KSQL_COL_3 INT KEY, KSQL_COL_2 INT, KSQL_COL_4 INT) WITH (kafka_topic='g', value_format='JSON', partitions=1);`;
+    const out = await run(`${src} CREATE STREAM OUT AS SELECT KSQL_COL_3, KSQL_COL_2, ABS(KSQL_COL_2), ABS(KSQL_COL_2), ABS(KSQL_COL_2) FROM G;`, [
+      { topic: 'g', key: 1, value: { KSQL_COL_2: -2, KSQL_COL_4: 4 }, timestamp: 0 },
+    ]);
+    expect(values('OUT', out)).toEqual([{ KSQL_COL_2: -2, KSQL_COL_0: 2, KSQL_COL_1: 2, KSQL_COL_5: 2 }]);
+  });
+
   it('rejects a persistent projection of only key columns (ksqlDB: no value columns)', async () => {
     expect(await runError(`${S} CREATE STREAM OUT AS SELECT ID FROM S;`)).toMatch(/The projection contains no value columns/);
   });
@@ -207,6 +216,35 @@ describe('arithmetic', () => {
     ]);
     expect(h.engine.processingLog.length).toBe(1);
     expect(h.engine.processingLog[0]!.queryId).toMatch(/^CSAS_OUT_/);
+  });
+});
+
+describe('lambdas', () => {
+  const src = `CREATE STREAM N (ID STRING KEY, NUMS ARRAY<INTEGER>) WITH (kafka_topic='n', value_format='JSON', partitions=1);`;
+
+  it('arithmetic on a null element fails the whole lambda call (NULL), comparisons do not', async () => {
+    const out = await run(`${src} CREATE STREAM O AS SELECT ID, TRANSFORM(NUMS, x => x + 5) AS T, FILTER(NUMS, x => x > 4) AS F FROM N;`, [
+      { topic: 'n', key: 'a', value: { NUMS: [3, 6] }, timestamp: 0 },
+      { topic: 'n', key: 'b', value: { NUMS: [5, null] }, timestamp: 1 },
+    ]);
+    expect(values('O', out)).toEqual([
+      { T: [8, 11], F: [6] },
+      { T: null, F: [5] },
+    ]);
+  });
+});
+
+describe('table functions', () => {
+  it('may sit inside a larger expression: EXPLODE(A)->F1 flattens, then dereferences', async () => {
+    const src = `CREATE STREAM T (ID STRING KEY, A ARRAY<STRUCT<F1 BIGINT>>) WITH (kafka_topic='t', value_format='JSON', partitions=1);`;
+    const out = await run(`${src} CREATE STREAM O AS SELECT ID, EXPLODE(A)->F1 AS VAL, ABS(EXPLODE(A)->F1) + 1 AS NEXT FROM T;`, [
+      { topic: 't', key: '0', value: { A: [{ F1: 1 }, { F1: -2 }] }, timestamp: 0 },
+      { topic: 't', key: '1', value: { A: [] }, timestamp: 1 },
+    ]);
+    expect(on('O', out).map((o) => [o.key, o.value])).toEqual([
+      ['0', { VAL: 1, NEXT: 2 }],
+      ['0', { VAL: -2, NEXT: 3 }],
+    ]);
   });
 });
 

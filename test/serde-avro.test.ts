@@ -111,6 +111,26 @@ describe('AVRO serde', () => {
     expect(s.serialize(['x', 1])!.readInt32BE(1)).not.toBe(id);
   });
 
+  it('with a registered writer schema, a null in a non-nullable field (also nested) takes its default', () => {
+    const reg = new InMemorySchemaRegistry();
+    const writer = {
+      type: 'record',
+      name: 'w',
+      fields: [
+        { name: 'N', type: 'int', default: 7 },
+        { name: 'S', type: { type: 'record', name: 's', fields: [{ name: 'a', type: 'int', default: 0 }, { name: 'b', type: ['null', 'int'], default: null }] } },
+      ],
+    };
+    const id = reg.register(writer);
+    const cols = [
+      { name: 'N', type: T.INTEGER },
+      { name: 'S', type: T.struct([{ name: 'a', type: T.INTEGER }, { name: 'b', type: T.INTEGER }]) },
+    ];
+    const s = createSerde('AVRO', cols, { isKey: false, schemaRegistry: reg, schemaId: id });
+    const bytes = s.serialize([null, { a: null, b: null }])!;
+    expect(testFormFromBytes(bytes, 'AVRO', cols, { isKey: false, schemaRegistry: reg })).toEqual({ N: 7, S: { a: 0, b: null } });
+  });
+
   it('keeps BIGINT values beyond 2^53 instead of failing', () => {
     const s = createSerde('AVRO', [{ name: 'K', type: T.BIGINT }], { isKey: true });
     const big = 2 ** 60;

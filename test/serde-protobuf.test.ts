@@ -5,6 +5,7 @@ import { createSerde, InMemorySchemaRegistry, SerdeError, type SerdeColumn } fro
 import { protobufPrefix, readProtobufPrefix } from '../src/runtime/serde/protobuf.js';
 import { parseProtobufSchema, protobufSchemaText } from '../src/runtime/serde/protobuf-schema.js';
 import { testFormFromBytes, toBytesFromTestForm } from '../src/runtime/serde/test-form.js';
+import { run, values } from './helpers/engine-harness.js';
 
 const val = { isKey: false };
 
@@ -184,5 +185,20 @@ describe('PROTOBUF test form', () => {
     const c = [{ name: 'D', type: T.decimal(4, 2) }, { name: 'M', type: T.map(T.STRING, T.STRING) }];
     const bytes = toBytesFromTestForm({ D: 10.5, M: { a: 'b' } }, 'PROTOBUF_NOSR', c, val)!;
     expect(testFormFromBytes(bytes, 'PROTOBUF_NOSR', c, val)).toEqual({ D: 10.5, M: { a: 'b' } });
+  });
+});
+
+describe('PROTOBUF sinks of CREATE … AS SELECT', () => {
+  it('take VALUE_PROTOBUF_NULLABLE_REPRESENTATION from WITH, so null primitives stay null', async () => {
+    for (const rep of ['OPTIONAL', 'WRAPPER']) {
+      const sql =
+        `CREATE STREAM I (K STRING KEY, N INTEGER, S STRING) WITH (kafka_topic='i', value_format='PROTOBUF', partitions=1, value_protobuf_nullable_representation='${rep}');` +
+        `CREATE STREAM O WITH (value_format='PROTOBUF', value_protobuf_nullable_representation='${rep}') AS SELECT * FROM I;`;
+      const out = await run(sql, [
+        { topic: 'i', key: 'a', value: { N: null, S: '' }, timestamp: 0 },
+        { topic: 'i', key: 'b', value: { N: 0, S: null }, timestamp: 1 },
+      ]);
+      expect(values('O', out)).toEqual([{ N: null, S: '' }, { N: 0, S: null }]);
+    }
   });
 });

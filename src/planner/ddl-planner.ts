@@ -7,7 +7,7 @@ import type { DataSource, WindowInfo } from './data-source.js';
 import { RESERVED_COLUMN_NAMES, type Column } from './schema.js';
 import { checkKeyType } from './key-checks.js';
 import { resolveType } from './type-resolver.js';
-import { WithProperties, parseDelimiter } from './with-properties.js';
+import { WithProperties, nullableRep, parseDelimiter } from './with-properties.js';
 
 /** Session settings that change how DDL is planned. */
 export interface DdlConfig {
@@ -210,11 +210,6 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
     sqlText: s.text,
   };
   return { source, partitions: props.int('PARTITIONS'), replicas: props.int('REPLICAS') };
-}
-
-function nullableRep(v: string | undefined): 'OPTIONAL' | 'WRAPPER' | undefined {
-  const u = v?.toUpperCase();
-  return u === 'OPTIONAL' || u === 'WRAPPER' ? u : undefined;
 }
 
 const UNIT_MS: Record<string, number> = {

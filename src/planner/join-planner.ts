@@ -1,4 +1,5 @@
-import { NotImplementedError, PlanError } from '../common/errors.js';
+import { PlanError } from '../common/errors.js';
+import { SCHEMA_REGISTRY_FORMATS } from '../common/formats.js';
 import { formatType, typeEquals } from '../common/types.js';
 import type { Expression, Join, Relation } from '../parser/ast/index.js';
 import { walk } from './ast-walk.js';
@@ -6,8 +7,11 @@ import type { Catalog } from './catalog.js';
 import type { DataSource } from './data-source.js';
 import type { ExpressionTyper } from './expression-typer.js';
 import type { JoinSpec, LogicalPlan, RowColumn, RowSchema } from './logical-plan.js';
+import type { TypedExpression } from './typed-expression.js';
 import { sourceRowSchema } from './source-schema.js';
 import { checkKeyType } from './key-checks.js';
+import { syntheticJoinKeyName } from './column-names.js';
+import { RESERVED_COLUMN_NAMES, type Column } from './schema.js';
 
 /** A stream or table in FROM, with the alias it is known by (upper-case). */
 export interface FromSource {
@@ -24,9 +28,17 @@ export interface FromPlan {
    * (the join columns, unless the key is synthetic, and ROWKEY at index 0).
    */
   readonly keyAliases?: readonly number[];
+  /** For joins keyed by several columns (foreign-key joins): the row indices naming each key column. */
+  readonly keyAliasesByKey?: readonly (readonly number[])[];
   /** For joins: the join expressions as text, for error messages. */
   readonly joinExprs?: readonly string[];
   readonly synthetic?: boolean;
+  /** For joins: the name of the join key column (ROWKEY, or ROWKEY_n when a source has ROWKEY). */
+  readonly keyName?: string;
+  /** For joins: the (canonical) expressions the join key equals. */
+  readonly equivalence?: readonly string[];
+  /** For joins: the source columns that equal the join key, preferred first. */
+  readonly viable?: readonly ViableKey[];
 }
 
 export const ROWKEY = 'ROWKEY';
@@ -76,9 +88,7 @@ function planJoin(
   if (leftIsTable && !rightIsTable) {
     throw new PlanError(`Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${describe({ kind: 'ColumnRef', name: left.sources[0]!.alias, pos: j.pos })} [${j.joinType}] JOIN ${rightSrc.alias}.`, j.pos);
   }
-  if (left.node.schema.window || right.node.schema.window) {
-    throw new NotImplementedError('Joins of windowed sources are not supported yet.', j.pos);
-  }
+  checkWindowsCompatible(left, right, j);
 
   // ON must be one equality whose sides each reference one source.
   const on = j.on;
@@ -122,6 +132,7 @@ function planJoin(
     throw new PlanError(`Invalid join condition: types don't match. Got ${describe(leftExpr)}{${formatType(leftKey.type)}} = ${describe(rightExpr)}{${formatType(rightKey.type)}}.`, on.pos);
   }
   checkKeyType(ROWKEY, leftKey.type, on.pos);
+  if (left.node.schema.window) checkNoWindowedRepartition(left, right, leftKey, rightKey, j);
 
   const isRightKeyColumn = rightKey.kind === 'Column' && rightKey.index < right.node.schema.key.length;
   let spec: JoinSpec;
@@ -142,7 +153,9 @@ function planJoin(
     if (!isRightKeyColumn) {
       throw new PlanError(`Invalid join condition: table-table joins require to join on the primary key of the right input table. Got ${describe(leftExpr)} = ${describe(rightExpr)}.`, on.pos);
     }
-    const isLeftKeyColumn = leftKey.kind === 'Column' && (leftKey.index < left.node.schema.key.length || (left.keyAliases ?? []).includes(leftKey.index));
+    // A primary-key join needs the left's whole key: one column of a multi-column key is a foreign key.
+    const leftKeyCount = left.node.schema.key.length;
+    const isLeftKeyColumn = leftKey.kind === 'Column' && leftKeyCount === 1 && (leftKey.index === 0 || (left.keyAliases ?? []).includes(leftKey.index));
     if (isLeftKeyColumn) spec = { kind: 'TABLE_TABLE' };
     else {
       // A foreign-key join: the left side's value (or expression) points at the right table's key.
@@ -152,51 +165,64 @@ function planJoin(
       if (j.joinType === 'RIGHT' || j.joinType === 'FULL') {
         throw new PlanError(`${j.joinType === 'RIGHT' ? 'RIGHT' : 'FULL'} OUTER JOIN on a foreign key is not supported`, j.pos);
       }
-      if (left.node.schema.key.length !== 1) throw new NotImplementedError('Foreign-key joins from tables with multi-column keys are not supported yet.', on.pos);
       spec = { kind: 'TABLE_TABLE_FK' };
     }
   }
 
-  // Joined row: ROWKEY (the join key), then the left row, then the right row.
-  const rename = (c: RowColumn): RowColumn => (c.name === ROWKEY && c.qualifiers.length === 0 ? { ...c, name: `${ROWKEY}#inner` } : c);
+  // Joined row: the join key, then the left row, then the right row. The key column is
+  // named like ksqlDB's synthetic join key: ROWKEY unless a source column takes it.
+  const sources = [...left.sources, rightSrc];
+  const keyName = syntheticJoinKeyName(sources.flatMap((s) => [...s.source.schema.key, ...s.source.schema.value].map((c) => c.name)));
+  // An inner join's key column (unqualified) can no longer be named.
+  const rename = (c: RowColumn): RowColumn => (c.qualifiers.length === 0 && !c.name.endsWith('#inner') ? { ...c, name: `${c.name}#inner` } : c);
   const fk = spec.kind === 'TABLE_TABLE_FK';
-  const keyType = fk ? left.node.schema.key[0]!.type : leftKey.type;
+  // A foreign-key join is keyed by the left table's (possibly multi-column) key; others by the join key.
+  const keyTypes = fk ? left.node.schema.key.map((c) => c.type) : [leftKey.type];
+  const keyCols: Column[] = keyTypes.map((type, i) => ({ name: i === 0 ? keyName : `${keyName}#${i}`, type, namespace: 'KEY' }));
   const columns: RowColumn[] = [
-    { name: ROWKEY, type: keyType, qualifiers: [] },
+    ...keyCols.map((c) => ({ name: c.name, type: c.type, qualifiers: [] })),
     ...left.node.schema.columns.map(rename),
     ...right.node.schema.columns,
   ];
   const schema: RowSchema = {
     columns,
-    key: [{ name: ROWKEY, type: keyType, namespace: 'KEY' }],
+    key: keyCols,
     isTable: leftIsTable && rightIsTable,
+    window: left.node.schema.window,
   };
-  const leftOffset = 1;
-  const rightOffset = 1 + left.node.schema.columns.length;
-  // The key is synthetic (only ROWKEY names it) for FULL joins and when neither side is a column.
-  const leftIsCol = leftExpr.kind === 'ColumnRef' && leftKey.kind === 'Column';
-  const rightIsCol = rightExpr.kind === 'ColumnRef' && rightKey.kind === 'Column';
-  const synthetic = !fk && (j.joinType === 'FULL' || (!leftIsCol && !rightIsCol));
+  const leftOffset = keyCols.length;
   const keyAliases = [0];
   if (fk) {
-    // A foreign-key join is keyed by the left table's primary key.
-    const leftPk = left.node.schema.columns.findIndex((c) => c.name === left.node.schema.key[0]!.name);
-    keyAliases.push(leftOffset + leftPk);
+    // Each key column is named by the left table's key column it copies.
+    const leftPks = left.node.schema.key.map((k) => leftOffset + left.node.schema.columns.findIndex((c) => c.name === k.name));
+    keyAliases.push(leftPks[0]!);
     return {
       node: { kind: 'Join', joinType: j.joinType, spec, left: left.node, right: right.node, leftKey, rightKey, schema },
-      sources: [...left.sources, rightSrc],
+      sources,
       keyAliases,
+      keyAliasesByKey: leftPks.map((pk, i) => [i, pk]),
+      keyName,
       synthetic: false,
-      joinExprs: [`${left.sources[0]!.alias}.${left.node.schema.key[0]!.name}`],
+      joinExprs: left.node.schema.key.map((k) => `${left.sources[0]!.alias}.${k.name}`),
     };
   }
-  if (!synthetic) {
-    // Joining on an inner join's key: every column that named that key names this one too.
-    if (leftKey.kind === 'Column' && left.keyAliases?.includes(leftKey.index) && !left.synthetic) {
-      for (const a of left.keyAliases) if (a !== 0) keyAliases.push(leftOffset + a);
-    }
-    if (leftIsCol && leftKey.kind === 'Column' && !keyAliases.includes(leftOffset + leftKey.index)) keyAliases.push(leftOffset + leftKey.index);
-    if (rightIsCol && rightKey.kind === 'Column') keyAliases.push(rightOffset + rightKey.index);
+  // ksqlDB's join equivalence (JoinTree): the key equals both join expressions, and every
+  // expression the left join's key equals when one of them is among those. A FULL join's
+  // key equals neither side. Viable key columns are the column references in that set
+  // (the left join's first, then left, then right); without any, the key is synthetic.
+  const canon = (e: Expression) => canonicalExpression(e, sources);
+  const keys = [canon(leftExpr), canon(rightExpr)];
+  const lefts = left.equivalence ?? [];
+  const equivalence = j.joinType === 'FULL' ? [] : [...new Set([...keys, ...(lefts.some((k) => keys.includes(k)) ? lefts : [])])];
+  const viable: ViableKey[] = [];
+  for (const v of [...(left.viable ?? []), viableOf(leftExpr, sources), viableOf(rightExpr, sources)]) {
+    if (v === undefined || !equivalence.includes(v.key) || viable.some((x) => x.key === v.key)) continue;
+    viable.push(v);
+  }
+  const synthetic = viable.length === 0;
+  for (const v of viable) {
+    const at = columns.findIndex((c) => c.name === v.name && c.qualifiers.includes(v.alias));
+    if (at >= 0 && !keyAliases.includes(at)) keyAliases.push(at);
   }
   const node: LogicalPlan = {
     kind: 'Join',
@@ -210,9 +236,88 @@ function planJoin(
   };
   return {
     node,
-    sources: [...left.sources, rightSrc],
+    sources,
     keyAliases,
+    keyName,
     synthetic,
-    joinExprs: synthetic ? [ROWKEY] : [...(leftIsCol ? [describe(leftExpr)] : []), ...(rightIsCol ? [describe(rightExpr)] : [])],
+    joinExprs: synthetic ? [keyName] : viable.map((v) => `${v.alias}.${v.name}`),
+    equivalence,
+    viable,
   };
+}
+
+/** A column that names a join's key: the source alias and column, and its canonical form. */
+export interface ViableKey {
+  readonly alias: string;
+  readonly name: string;
+  readonly key: string;
+}
+
+/** The alias of the source a column reference names (qualified by name or alias, or found by column). */
+function aliasOf(x: Extract<Expression, { kind: 'ColumnRef' }>, sources: readonly FromSource[]): string | undefined {
+  if (x.source !== undefined) return sources.find((s) => s.alias === x.source || s.source.name === x.source)?.alias ?? x.source;
+  const has = (s: FromSource) => RESERVED_COLUMN_NAMES.has(x.name) || [...s.source.schema.key, ...s.source.schema.value].some((c) => c.name === x.name);
+  return sources.find(has)?.alias;
+}
+
+/** An expression as comparable text, with every column reference qualified by its source alias. */
+function canonicalExpression(e: Expression, sources: readonly FromSource[]): string {
+  return JSON.stringify(e, (k, v: unknown) => {
+    if (k === 'pos') return undefined;
+    const x = v as Expression | null;
+    if (x !== null && typeof x === 'object' && 'kind' in x && x.kind === 'ColumnRef') return { kind: 'ColumnRef', source: aliasOf(x, sources), name: x.name };
+    return v;
+  });
+}
+
+function viableOf(e: Expression, sources: readonly FromSource[]): ViableKey | undefined {
+  if (e.kind !== 'ColumnRef') return undefined;
+  const alias = aliasOf(e, sources);
+  return alias === undefined ? undefined : { alias, name: e.name, key: canonicalExpression(e, sources) };
+}
+
+function windowTypeOf(p: FromPlan): 'TUMBLING' | 'HOPPING' | 'SESSION' | undefined {
+  const w = p.node.schema.window;
+  if (!w) return undefined;
+  return w.kind === 'SOURCE' ? w.type : w.kind;
+}
+
+/**
+ * Windowed sources join only windowed sources of a compatible kind: sessions with
+ * sessions, hopping and tumbling windows with each other (ksqlDB's Analyzer).
+ */
+function checkWindowsCompatible(left: FromPlan, right: FromPlan, j: Join): void {
+  const lw = windowTypeOf(left);
+  const rw = windowTypeOf(right);
+  if ((lw === undefined) !== (rw === undefined)) {
+    throw new PlanError(
+      `Can not join windowed source to non-windowed source.\n\`${left.sources[left.sources.length - 1]!.alias}\` is ${lw ?? 'not'} windowed\n\`${right.sources[0]!.alias}\` is ${rw ?? 'not'} windowed`,
+      j.pos,
+    );
+  }
+  if (lw === undefined || rw === undefined) return;
+  if ((lw === 'SESSION') !== (rw === 'SESSION')) {
+    throw new PlanError(
+      `Incompatible windowed sources.\nLeft source: ${lw}\nRight source: ${rw}\nSession windowed sources can only be joined to other session windowed sources, and may still not result in expected behaviour as session bounds must be an exact match for the join to work\nHopping and tumbling windowed sources can only be joined to other hopping and tumbling windowed sources`,
+      j.pos,
+    );
+  }
+}
+
+/**
+ * Windowed keys cannot be re-keyed (ksqlDB: "Implicit repartitioning of windowed
+ * sources is not supported"): each side must join on its own key, and the right
+ * side's key format must be the left one's (format and window), unless it is a
+ * Schema-Registry format, whose sides ksqlDB always repartitions without re-keying.
+ */
+function checkNoWindowedRepartition(left: FromPlan, right: FromPlan, leftKey: TypedExpression, rightKey: TypedExpression, j: Join): void {
+  const onKey = (p: FromPlan, k: TypedExpression): boolean => k.kind === 'Column' && p.node.schema.key.length === 1 && k.index === p.node.schema.columns.findIndex((c) => c.name === p.node.schema.key[0]!.name);
+  const l = left.sources[0]!.source;
+  const r = right.sources[0]!.source;
+  const sameKeyFormat =
+    l.keyFormat.format === r.keyFormat.format && l.window?.type === r.window?.type && l.window?.sizeMs === r.window?.sizeMs;
+  const forced = SCHEMA_REGISTRY_FORMATS.has(r.keyFormat.format);
+  if (!onKey(left, leftKey) || !onKey(right, rightKey) || (!sameKeyFormat && !forced)) {
+    throw new PlanError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', j.pos);
+  }
 }

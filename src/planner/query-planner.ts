@@ -11,6 +11,7 @@ import { sourcesOf, type AggregateCall, type LogicalPlan, type RowColumn, type R
 import { PSEUDO, RESERVED_COLUMN_NAMES, type Column, type LogicalSchema } from './schema.js';
 import { planFrom, type FromPlan } from './join-planner.js';
 import { checkKeyType } from './key-checks.js';
+import { ColumnAliasGenerator } from './column-names.js';
 import type { TypedExpression } from './typed-expression.js';
 
 /** What the statement around a query needs from the planner. */
@@ -83,15 +84,26 @@ class QueryPlanner {
       node = { kind: 'Filter', input: node, predicate, slots: typer.slotCount, schema: node.schema, clause: 'WHERE' };
     }
 
-    const tableFns = items.filter((it) => it.expr.kind === 'FunctionCall' && getTableFunction(it.expr.name) !== undefined);
+    // Table function calls anywhere in the projection (EXPLODE(A)->F too), except under
+    // CASE or another table function, which ksqlDB rejects.
+    const tableFns: Extract<Expression, { kind: 'FunctionCall' }>[] = [];
+    for (const it of items) {
+      walk(it.expr, (x) => {
+        if (x.kind === 'SearchedCase' || x.kind === 'SimpleCase') return false;
+        if (x.kind === 'FunctionCall' && getTableFunction(x.name) !== undefined) {
+          tableFns.push(x);
+          return false;
+        }
+        return true;
+      });
+    }
     let flatMapped = new Map<string, number>();
     if (tableFns.length > 0) {
       if (node.schema.isTable) throw new PlanError('Table source is not supported with table functions', q.pos);
       const typer = this.typer(node.schema);
       const functions: TableFunctionCall[] = [];
       const cols: RowColumn[] = [...node.schema.columns];
-      for (const it of tableFns) {
-        const call = it.expr as Extract<Expression, { kind: 'FunctionCall' }>;
+      for (const call of tableFns) {
         const key = exprKey(call);
         if (flatMapped.has(key)) continue;
         const fn = getTableFunction(call.name)!;
@@ -123,8 +135,12 @@ class QueryPlanner {
     return typer;
   }
 
-  /** Expands `*` and `src.*` into column references, keeping positions. */
-  private expandSelect(select: readonly SelectItem[], schema: RowSchema): NamedItem[] {
+  /**
+   * Expands `*` and `src.*` into column references, keeping positions. `repartitioned`:
+   * after PARTITION BY of a join, the source columns (`ALIAS.NAME`) that became the
+   * key, with the expression that computes them.
+   */
+  private expandSelect(select: readonly SelectItem[], schema: RowSchema, repartitioned?: ReadonlyMap<string, Expression>): NamedItem[] {
     const out: NamedItem[] = [];
     for (const item of select) {
       if (item.kind === 'SingleColumn') {
@@ -146,10 +162,16 @@ class QueryPlanner {
       if (this.from?.keyAliases) {
         // In a join, `*` and `s.*` name every column after its source: S_COL; a bare `*`
         // also selects a synthetic join key.
-        if (item.source === undefined && this.from.synthetic) out.push({ expr: { kind: 'ColumnRef', name: 'ROWKEY', pos: item.pos }, pos: item.pos });
+        if (repartitioned) {
+          this.expandRepartitionedJoinStar(item.source, item.pos, repartitioned, out);
+          continue;
+        }
+        if (item.source === undefined && this.from.synthetic) out.push({ expr: { kind: 'ColumnRef', name: this.from.keyName!, pos: item.pos }, pos: item.pos });
         for (const s of this.from.sources) {
           if (item.source !== undefined && item.source !== s.alias && item.source !== s.source.name) continue;
-          for (const c of [...s.source.schema.key, ...s.source.schema.value]) {
+          // A windowed source's window bounds follow its key columns.
+          const bounds = s.source.window ? [PSEUDO.WINDOWSTART, PSEUDO.WINDOWEND].map((name) => ({ name })) : [];
+          for (const c of [...s.source.schema.key, ...bounds, ...s.source.schema.value]) {
             out.push({ expr: { kind: 'ColumnRef', source: s.alias, name: c.name, pos: item.pos }, alias: `${s.alias}_${c.name}`, pos: item.pos });
           }
         }
@@ -168,6 +190,22 @@ class QueryPlanner {
     return out;
   }
 
+  /**
+   * `*` over a join that PARTITION BY re-keyed: ksqlDB's join schema, where every
+   * source contributes its value columns, its system columns and its key columns,
+   * named ALIAS_NAME; a column that became the new key is selected as the key.
+   */
+  private expandRepartitionedJoinStar(only: string | undefined, pos: SelectItem['pos'], moved: ReadonlyMap<string, Expression>, out: NamedItem[]): void {
+    for (const s of this.from!.sources) {
+      if (only !== undefined && only !== s.alias && only !== s.source.name) continue;
+      const system = [PSEUDO.ROWTIME, PSEUDO.ROWPARTITION, PSEUDO.ROWOFFSET].map((name) => ({ name }));
+      for (const c of [...s.source.schema.value, ...system, ...s.source.schema.key]) {
+        const expr: Expression = moved.get(`${s.alias}.${c.name}`) ?? { kind: 'ColumnRef', source: s.alias, name: c.name, pos };
+        out.push({ expr, alias: `${s.alias}_${c.name}`, pos });
+      }
+    }
+  }
+
   private rejectWindowBounds(e: Expression, schema: RowSchema, clause: string): void {
     if (schema.window) return;
     walk(e, (x) => {
@@ -177,38 +215,20 @@ class QueryPlanner {
     });
   }
 
-  /** Names of output columns: alias, column or field name, else KSQL_COL_n. */
+  /**
+   * Names of output columns: alias, column name (SOURCE_NAME in joins when several
+   * sources have it), else a generated name that no source column has: the field
+   * name (field_n) for `struct->field`, KSQL_COL_n for other expressions.
+   */
   private nameItems(items: readonly NamedItem[]): string[] {
-    const names: (string | undefined)[] = items.map((it) => {
+    const sourceCols = (this.from?.sources ?? []).flatMap((s) => [...s.source.schema.key, ...s.source.schema.value].map((c) => c.name));
+    const generator = new ColumnAliasGenerator(sourceCols);
+    return items.map((it) => {
       if (it.alias) return it.alias;
       if (it.expr.kind === 'ColumnRef' && this.from?.keyAliases) return this.joinColumnName(it.expr);
       if (it.expr.kind === 'ColumnRef') return it.expr.name;
-      if (it.expr.kind === 'Dereference') return it.expr.field;
-      return undefined;
-    });
-    // Names taken from struct fields must not clash with a selected name or a source column (ksqlDB adds _1, _2, …).
-    const fixed = new Set(items.map((it, i) => (it.alias || it.expr.kind === 'ColumnRef' ? names[i] : undefined)).filter((n): n is string => n !== undefined));
-    const sourceCols = new Set((this.from?.sources ?? []).flatMap((s) => [...s.source.schema.key, ...s.source.schema.value].map((c) => c.name)));
-    items.forEach((it, i) => {
-      const n = names[i];
-      if (n === undefined || it.alias || it.expr.kind !== 'Dereference') return;
-      if (!fixed.has(n) && !sourceCols.has(n)) {
-        fixed.add(n);
-        return;
-      }
-      let k = 1;
-      while (fixed.has(`${n}_${k}`) || sourceCols.has(`${n}_${k}`)) k++;
-      names[i] = `${n}_${k}`;
-      fixed.add(names[i]!);
-    });
-    const used = new Set(names.filter((n): n is string => n !== undefined));
-    let next = 0;
-    return names.map((n) => {
-      if (n !== undefined) return n;
-      while (used.has(`KSQL_COL_${next}`)) next++;
-      const g = `KSQL_COL_${next++}`;
-      used.add(g);
-      return g;
+      if (it.expr.kind === 'Dereference') return generator.forField(it.expr.field);
+      return generator.nextKsqlCol();
     });
   }
 
@@ -272,7 +292,7 @@ class QueryPlanner {
     const joinKey = partitionKeys === undefined && this.from?.keyAliases !== undefined;
     inputKeys.forEach((colIndex, k) => {
       // Join keys prefer ROWKEY, then the left join column, then the right one.
-      const order = joinKey ? this.from!.keyAliases! : [colIndex];
+      const order = joinKey ? (this.from!.keyAliasesByKey?.[k] ?? this.from!.keyAliases!) : [colIndex];
       let at = -1;
       for (const a of order) {
         at = typed.findIndex((t, i) => !keyIdx.includes(i) && t.kind === 'Column' && t.index === a);
@@ -296,7 +316,7 @@ class QueryPlanner {
       const synthetic = this.from!.synthetic === true;
       const list = exprs.length > 1 ? `${exprs.slice(0, -1).join(', ')} or ${exprs[exprs.length - 1]}` : exprs[0];
       throw new PlanError(
-        `${synthetic ? 'Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n' : ''}The query used to build \`${this.ctx.sinkName ?? 'OUTPUT'}\` must include the join expression${exprs.length > 1 ? 's' : ''} ${list} in its projection (eg, SELECT ${exprs[0]}...).${synthetic ? `\nROWKEY was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased. ` : ''}`,
+        `${synthetic ? 'Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n' : ''}The query used to build \`${this.ctx.sinkName ?? 'OUTPUT'}\` must include the join expression${exprs.length > 1 ? 's' : ''} ${list} in its projection (eg, SELECT ${exprs[0]}...).${synthetic ? `\n${this.from!.keyName} was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased. ` : ''}`,
         q.pos,
       );
     }
@@ -342,7 +362,8 @@ class QueryPlanner {
     keyExprs.forEach((k, i) => checkKeyType(pb[i]!.kind === 'ColumnRef' ? (pb[i] as { name: string }).name : `KSQL_COL_${i}`, k.type, pb[i]!.pos));
     const cols = input.schema.columns;
     const movedIdx = new Set<number>();
-    let generated = 0;
+    // Unaliased expressions are named like ksqlDB's: never a name the input already has.
+    const generator = new ColumnAliasGenerator(cols.map((c) => c.name));
     const keyNames = isNull ? [] : pb.map((e, i) => {
       const t = keyExprs[i]!;
       if (t.kind === 'Column' && e.kind === 'ColumnRef') {
@@ -351,8 +372,8 @@ class QueryPlanner {
       }
       const match = items.find((it) => it.alias && normKey(it.expr) === normKey(e));
       if (match) return match.alias!;
-      if (e.kind === 'Dereference') return e.field;
-      return `KSQL_COL_${generated++}`;
+      if (e.kind === 'Dereference') return generator.forField(e.field);
+      return generator.nextKsqlCol();
     });
     const keyCount = input.schema.key.length;
     const rowMap: number[] = [];
@@ -378,7 +399,17 @@ class QueryPlanner {
       return flatSpecial(e);
     };
     void source;
-    return { node, items: this.expandSelect(q.select, schema), special, keyNames: pb.map((e) => describe(e, source.name)) };
+    // After a join, `*` names the source columns that became the key (ALIAS.NAME).
+    let moved: Map<string, Expression> | undefined;
+    if (this.from?.keyAliases) {
+      moved = new Map();
+      keyExprs.forEach((t, i) => {
+        if (t.kind !== 'Column' || pb[i]!.kind !== 'ColumnRef') return;
+        const alias = this.from!.sources.find((s) => cols[t.index]!.qualifiers.includes(s.alias))?.alias;
+        if (alias !== undefined) moved!.set(`${alias}.${t.name}`, pb[i]!);
+      });
+    }
+    return { node, items: this.expandSelect(q.select, schema, moved), special, keyNames: pb.map((e) => describe(e, source.name)) };
   }
 
   private rejectWindowBoundsInSelect(e: Expression, schema: RowSchema): void {

@@ -74,3 +74,9 @@ export function parseDelimiter(value: string | undefined, pos: Position): string
   if (value.length !== 1) throw new PlanError(`Invalid delimiter '${value}': it must be a single character, or TAB or SPACE`, pos);
   return value;
 }
+
+/** KEY_/VALUE_PROTOBUF_NULLABLE_REPRESENTATION as a FormatSpec field (OPTIONAL or WRAPPER). */
+export function nullableRep(v: string | undefined): 'OPTIONAL' | 'WRAPPER' | undefined {
+  const u = v?.toUpperCase();
+  return u === 'OPTIONAL' || u === 'WRAPPER' ? u : undefined;
+}

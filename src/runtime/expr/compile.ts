@@ -20,6 +20,11 @@ export interface CompileOptions {
    * table-function arguments). False (default): that call yields null.
    */
   readonly strictCalls?: boolean;
+  /**
+   * Set inside lambda bodies: arithmetic on a null operand throws (as Java's
+   * unboxing does in ksqlDB's lambdas), so the lambda's function call yields null.
+   */
+  readonly inLambda?: boolean;
 }
 
 /** Compiles a typed expression into a closure tree, once per query. */
@@ -224,7 +229,7 @@ function compileWith(e: TypedExpression, opts: CompileOptions): Evaluator {
     }
     case 'Lambda': {
       // One JS function per compiled lambda, reading the row it was last handed.
-      const body = compile(e.body);
+      const body = compileWith(e.body, { ...opts, inLambda: true });
       const slots = e.slots;
       let row: readonly unknown[] = [];
       let vars: unknown[] = [];
@@ -300,8 +305,8 @@ function ord(a: unknown, b: unknown, test: (c: number) => boolean): boolean {
 }
 
 function compileArithmetic(e: Extract<TypedExpression, { kind: 'Arithmetic' }>, opts: CompileOptions): Evaluator {
-  const l = compileWith(e.left, opts);
-  const r = compileWith(e.right, opts);
+  const l = nonNullInLambda(compileWith(e.left, opts), opts);
+  const r = nonNullInLambda(compileWith(e.right, opts), opts);
   const t: SqlType = e.type;
   if (t.kind === 'DECIMAL') {
     const scale = t.scale;
@@ -357,6 +362,16 @@ function compileArithmetic(e: Extract<TypedExpression, { kind: 'Arithmetic' }>, 
     default:
       return assertNever(e.op, 'arithmetic operator');
   }
+}
+
+/** In a lambda body, an arithmetic operand that evaluates to null throws (see CompileOptions.inLambda). */
+function nonNullInLambda(x: Evaluator, opts: CompileOptions): Evaluator {
+  if (opts.inLambda !== true) return x;
+  return (row, vars) => {
+    const v = x(row, vars);
+    if (v === null) throw new ExecutionError('null operand in lambda arithmetic');
+    return v;
+  };
 }
 
 function num2(l: Evaluator, r: Evaluator, f: (a: number, b: number) => number): Evaluator {

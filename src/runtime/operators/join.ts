@@ -2,9 +2,16 @@ import type { JoinSpec } from '../../planner/logical-plan.js';
 import type { Evaluator } from '../expr/compile.js';
 import { keyString } from '../state/key-codec.js';
 import type { KeyValueStore } from '../state/store.js';
-import type { Operator, ProcessingLogger, Rec } from './record.js';
+import type { Operator, ProcessingLogger, Rec, WindowBounds } from './record.js';
 
 type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+
+/**
+ * How the inputs' keys are windowed: windowed sources join on the key and its
+ * window, as Kafka Streams compares the windowed key bytes (the start for time
+ * windows, start and end for sessions).
+ */
+export type JoinKeyWindow = 'TIME' | 'SESSION' | undefined;
 
 /**
  * Shared parts of the join operators: computing a side's join key and building
@@ -25,6 +32,9 @@ abstract class JoinBase {
     protected readonly next: Operator,
     protected readonly log: ProcessingLogger,
     protected readonly queryId: string,
+    private readonly keyWindow: JoinKeyWindow = undefined,
+    /** Key columns leading the joined row (1, or a foreign-key join's left key columns). */
+    private readonly keyWidth = 1,
   ) {
     this.left = { process: (rec) => this.onLeft(rec) };
     this.right = { process: (rec) => this.onRight(rec) };
@@ -43,6 +53,13 @@ abstract class JoinBase {
     }
   }
 
+  /** The identity two records must share to join: the join key, with the window for windowed inputs. */
+  protected idOf(key: unknown, rec: Rec): string {
+    const w = rec.window;
+    if (this.keyWindow === undefined || w === null) return keyString([key]);
+    return this.keyWindow === 'SESSION' ? keyString([key, w.start, w.end]) : keyString([key, w.start]);
+  }
+
   protected get leftOuter(): boolean {
     return this.joinType === 'LEFT' || this.joinType === 'FULL';
   }
@@ -50,18 +67,27 @@ abstract class JoinBase {
     return this.joinType === 'RIGHT' || this.joinType === 'FULL';
   }
 
-  /** Emits the joined row; null `left`/`right` are padded with nulls; both null = tombstone. */
-  protected emit(key: unknown, left: readonly unknown[] | null, right: readonly unknown[] | null, ts: number, src: Rec): unknown[] | null {
+  /**
+   * Emits the joined row; null `left`/`right` are padded with nulls; both null = tombstone.
+   * `window`: the joined key's window (windowed inputs), else that of `src`.
+   */
+  protected emit(key: unknown, left: readonly unknown[] | null, right: readonly unknown[] | null, ts: number, src: Rec, window: WindowBounds | null = src.window): unknown[] | null {
+    return this.emitKeyed([key], left, right, ts, src, window);
+  }
+
+  /** {@link emit} with the key as its columns (a foreign-key join's multi-column left key). */
+  protected emitKeyed(keys: readonly unknown[], left: readonly unknown[] | null, right: readonly unknown[] | null, ts: number, src: Rec, window: WindowBounds | null = src.window): unknown[] | null {
     let row: unknown[] | null = null;
+    const kw = this.keyWidth;
     if (left !== null || right !== null) {
-      row = new Array<unknown>(1 + this.leftWidth + this.rightWidth);
-      row[0] = key;
-      for (let i = 0; i < this.leftWidth; i++) row[1 + i] = left === null ? null : (left[i] ?? null);
-      for (let i = 0; i < this.rightWidth; i++) row[1 + this.leftWidth + i] = right === null ? null : (right[i] ?? null);
+      row = new Array<unknown>(kw + this.leftWidth + this.rightWidth);
+      for (let i = 0; i < kw; i++) row[i] = keys[i] ?? null;
+      for (let i = 0; i < this.leftWidth; i++) row[kw + i] = left === null ? null : (left[i] ?? null);
+      for (let i = 0; i < this.rightWidth; i++) row[kw + this.leftWidth + i] = right === null ? null : (right[i] ?? null);
     }
-    const rec: Rec = { key: [key], row, ts, window: null, partition: src.partition, offset: src.offset, headers: [] };
+    const rec: Rec = { key: keys.slice(), row, ts, window: this.keyWindow === undefined ? null : window, partition: src.partition, offset: src.offset, headers: [] };
     if (this.trackOld) {
-      const k = keyString([key]);
+      const k = keys.length === 1 ? this.idOf(keys[0], rec) : keyString(keys as unknown[]);
       rec.old = this.lastEmitted.get(k) ?? null;
       if (row === null) this.lastEmitted.delete(k);
       else this.lastEmitted.set(k, row);
@@ -138,8 +164,10 @@ export class StreamStreamJoinOperator extends JoinBase {
     next: Operator,
     log: ProcessingLogger,
     queryId: string,
+    keyWindow: JoinKeyWindow = undefined,
+    keyWidth = 1,
   ) {
-    super(joinType, leftKey, rightKey, leftWidth, rightWidth, next, log, queryId);
+    super(joinType, leftKey, rightKey, leftWidth, rightWidth, next, log, queryId, keyWindow, keyWidth);
     this.beforeMs = spec.beforeMs;
     this.afterMs = spec.afterMs;
     this.graceMs = spec.graceMs;
@@ -215,7 +243,7 @@ export class StreamStreamJoinOperator extends JoinBase {
     // The other side's timestamps that match this record.
     const from = isLeft ? ts - this.beforeMs : ts - this.afterMs;
     const to = isLeft ? ts + this.afterMs : ts + this.beforeMs;
-    const k = keyString([key]);
+    const k = this.idOf(key, rec);
     const otherFloor = clock[1 + them]! - this.retentionMs;
     let matched = false;
     const others = this.buffered(them, k);
@@ -225,7 +253,7 @@ export class StreamStreamJoinOperator extends JoinBase {
       matched = true;
       if (!o.joined) changed = true;
       o.joined = true;
-      this.emit(key, isLeft ? row : o.row, isLeft ? o.row : row, Math.max(ts, o.ts), rec);
+      this.emit(key, isLeft ? row : o.row, isLeft ? o.row : row, Math.max(ts, o.ts), rec, isLeft ? rec.window : o.rec.window);
     }
     if (changed) this.store.put(`${them}${k}`, others!);
     // Each side's window store drops records older than its own stream time − retention.
@@ -296,7 +324,7 @@ export class StreamTableJoinOperator extends JoinBase {
       if (this.leftOuter) this.log.error({ queryId: this.queryId, message: 'Stream record with null join key dropped from stream-table join.', partition: rec.partition, offset: rec.offset });
       return;
     }
-    const match = this.table.get(keyString([key])) ?? null;
+    const match = this.table.get(this.idOf(key, rec)) ?? null;
     if (match === null && !this.leftOuter) return;
     this.emit(key, row, match, rec.ts, rec);
   }
@@ -304,7 +332,7 @@ export class StreamTableJoinOperator extends JoinBase {
   protected onRight(rec: Rec): void {
     const key = this.keyOf(rec, false);
     if (key === null || key === undefined) return;
-    const k = keyString([key]);
+    const k = this.idOf(key, rec);
     if (rec.row === null) this.table.delete(k);
     else this.table.set(k, rec.row);
   }
@@ -334,7 +362,7 @@ export class TableTableJoinOperator extends JoinBase {
   private onSide(rec: Rec, isLeft: boolean): void {
     const key = this.keyOf(rec, isLeft);
     if (key === null || key === undefined) return;
-    const k = keyString([key]);
+    const k = this.idOf(key, rec);
     const mine = this.sides[isLeft ? 0 : 1]!;
     const other = this.sides[isLeft ? 1 : 0]!;
     const had = mine.has(k);
@@ -382,11 +410,11 @@ export class ForeignKeyJoinOperator extends JoinBase {
     const k = keyString(rec.key);
     const previous = this.lefts.get(k);
     if (previous?.fk !== undefined) this.byFk.get(previous.fk)?.delete(k);
-    const key0 = rec.key[0] ?? null;
+    const keys = rec.key;
     if (rec.row === null) {
       this.lefts.delete(k);
       this.joined.delete(k);
-      this.emit(key0, null, null, rec.ts, rec);
+      this.emitKeyed(keys, null, null, rec.ts, rec);
       return;
     }
     const fkValue = this.keyOf(rec, true);
@@ -397,7 +425,7 @@ export class ForeignKeyJoinOperator extends JoinBase {
       if (!set) this.byFk.set(fk, (set = new Set()));
       set.add(k);
     }
-    this.rejoin(k, key0, rec.row, fk === undefined ? null : (this.rights.get(fk) ?? null), rec);
+    this.rejoin(k, keys, rec.row, fk === undefined ? null : (this.rights.get(fk) ?? null), rec);
   }
 
   protected onRight(rec: Rec): void {
@@ -407,18 +435,27 @@ export class ForeignKeyJoinOperator extends JoinBase {
     if (rec.row === null) this.rights.delete(fk);
     else this.rights.set(fk, rec.row);
     const lefts = [...(this.byFk.get(fk) ?? [])].map((k) => [k, this.lefts.get(k)!] as const);
-    lefts.sort(([, a], [, b]) => compareKeyValues(a.key[0], b.key[0]));
-    for (const [k, l] of lefts) this.rejoin(k, l.key[0] ?? null, l.row, rec.row, rec);
+    lefts.sort(([, a], [, b]) => compareKeys(a.key, b.key));
+    for (const [k, l] of lefts) this.rejoin(k, l.key, l.row, rec.row, rec);
   }
 
-  private rejoin(k: string, key0: unknown, left: unknown[], right: unknown[] | null, src: Rec): void {
+  private rejoin(k: string, keys: readonly unknown[], left: unknown[], right: unknown[] | null, src: Rec): void {
     if (right !== null || this.leftOuter) {
       this.joined.add(k);
-      this.emit(key0, left, right, src.ts, src);
+      this.emitKeyed(keys, left, right, src.ts, src);
     } else if (this.joined.delete(k)) {
-      this.emit(key0, null, null, src.ts, src);
+      this.emitKeyed(keys, null, null, src.ts, src);
     }
   }
+}
+
+/** Orders keys column by column (numbers numerically, anything else as text). */
+function compareKeys(a: readonly unknown[], b: readonly unknown[]): number {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const c = compareKeyValues(a[i], b[i]);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
 }
 
 function compareKeyValues(a: unknown, b: unknown): number {

@@ -3,7 +3,7 @@ import { InternalError } from '../../common/errors.js';
 import type { PhysicalPlan, PhysicalStep } from '../../planner/physical-plan.js';
 import { compile } from '../expr/compile.js';
 import { StreamAggregateOperator, TableAggregateOperator, type AggState } from '../operators/aggregate.js';
-import { ForeignKeyJoinOperator, StreamStreamJoinOperator, StreamTableJoinOperator, TableTableJoinOperator } from '../operators/join.js';
+import { ForeignKeyJoinOperator, StreamStreamJoinOperator, StreamTableJoinOperator, TableTableJoinOperator, type JoinKeyWindow } from '../operators/join.js';
 import type { Operator, ProcessingLogger } from '../operators/record.js';
 import { RepartitionSinkOperator, RepartitionSourceOperator } from '../operators/repartition.js';
 import { SinkOperator, type PendingRecord } from '../operators/sink.js';
@@ -158,7 +158,9 @@ function buildStep(
     case 'ForeignKeyTableTableJoin': {
       const lw = inputSchema(0).columns.length;
       const rw = inputSchema(1).columns.length;
-      const args = [step.joinType, compile(step.leftKey), compile(step.rightKey), lw, rw, next(), ctx.log, ctx.queryId] as const;
+      const w = step.schema.window;
+      const keyWindow: JoinKeyWindow = w === undefined ? undefined : (w.kind === 'SOURCE' ? w.type : w.kind) === 'SESSION' ? 'SESSION' : 'TIME';
+      const args = [step.joinType, compile(step.leftKey), compile(step.rightKey), lw, rw, next(), ctx.log, ctx.queryId, keyWindow, step.schema.key.length] as const;
       if (step.spec.kind === 'STREAM_STREAM') return { op: new StreamStreamJoinOperator(step.spec, ctx.store(`${id}-join-windows`), ctx.partitionedTime ?? false, ...args) };
       if (step.kind === 'StreamTableJoin') return { op: new StreamTableJoinOperator(...args) };
       if (step.kind === 'ForeignKeyTableTableJoin') return { op: new ForeignKeyJoinOperator(...args) };

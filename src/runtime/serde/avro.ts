@@ -203,13 +203,13 @@ function writeFieldsFor(rec: avro.types.RecordType, names: readonly string[]): W
   const fields = rec.fields.map((f) => {
     let column = names.indexOf(f.name);
     if (column < 0) column = names.indexOf(f.name.toUpperCase());
-    if (column >= 0) return { name: f.name, column, fallback: null };
-    const def = f.defaultValue();
-    const nullable = f.type.typeName === 'null' || (f.type.typeName.startsWith('union') && (f.type as avro.types.UnwrappedUnionType).types.some((b) => b.typeName === 'null'));
+    const def = f.defaultValue() as unknown;
+    const nullable = isNullable(f.type);
+    if (column >= 0) return { name: f.name, column, fallback: nullable || def === undefined ? null : def, conform: conformerFor(f.type) };
     if (def === undefined && !nullable) {
       throw new Error(`The registered schema has a required field '${f.name}' that no column provides.`);
     }
-    return { name: f.name, column: -1, fallback: def === undefined ? null : def };
+    return { name: f.name, column: -1, fallback: def === undefined ? null : def, conform: identity };
   });
   const order = fields.filter((f) => f.column >= 0).map((f) => f.column);
   if (order.some((c, i) => i > 0 && c < order[i - 1]!)) {
@@ -229,6 +229,53 @@ interface WriteField {
   readonly name: string;
   readonly column: number;
   readonly fallback: unknown;
+  /** Fits a column's encoded value to the field's type (null → the default where the type is not nullable). */
+  readonly conform: Conv;
+}
+
+function isNullable(t: avro.Type): boolean {
+  return t.typeName === 'null' || (t.typeName.startsWith('union') && (t as avro.types.UnwrappedUnionType).types.some((b) => b.typeName === 'null'));
+}
+
+/**
+ * Fits an encoded value to a registered writer type, as Avro's data translation
+ * does: inside records, a null (or missing) field whose type is not nullable takes
+ * the field's default; nested records, arrays and maps are fitted the same way.
+ */
+function conformerFor(t: avro.Type): Conv {
+  if (t.typeName.startsWith('union')) {
+    const rec = (t as avro.types.UnwrappedUnionType).types.filter((b) => b.typeName !== 'null');
+    return rec.length === 1 ? conformerFor(rec[0]!) : identity;
+  }
+  if (t.typeName === 'array') {
+    const item = conformerFor((t as avro.types.ArrayType).itemsType);
+    return item === identity ? identity : (v) => (v as unknown[]).map((x) => (x === null ? null : item(x)));
+  }
+  if (t.typeName === 'map') {
+    const val = conformerFor((t as avro.types.MapType).valuesType);
+    if (val === identity) return identity;
+    return (v) => {
+      const o: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) o[k] = x === null ? null : val(x);
+      return o;
+    };
+  }
+  if (t.typeName !== 'record') return identity;
+  const fields = (t as avro.types.RecordType).fields.map((f) => ({
+    name: f.name,
+    upper: f.name.toUpperCase(),
+    fill: isNullable(f.type) ? undefined : (f.defaultValue() as unknown),
+    conform: conformerFor(f.type),
+  }));
+  return (v) => {
+    const src = v as Record<string, unknown>;
+    const o: Record<string, unknown> = {};
+    for (const f of fields) {
+      const x = src[f.name] ?? src[f.upper] ?? null;
+      o[f.name] = x === null ? (f.fill ?? null) : f.conform(x);
+    }
+    return o;
+  };
 }
 
 class AvroSerde implements Serde {
@@ -324,7 +371,7 @@ class AvroSerde implements Serde {
       const enc = this.encoders;
       for (const f of this.writeFields) {
         const v = f.column < 0 ? undefined : values[f.column];
-        o[f.name] = f.column < 0 ? f.fallback : v === null || v === undefined ? null : enc[f.column]!(v);
+        o[f.name] = f.column < 0 || v === null || v === undefined ? f.fallback : f.conform(enc[f.column]!(v));
       }
       value = o;
     } else if (this.wrapped) {

@@ -97,6 +97,8 @@ class JsonSerde implements Serde {
   private readonly target: string;
   private readonly prefixes: readonly string[];
   private readonly writers: readonly JsonWriter[];
+  /** With a registered writer schema: the column each written property takes (-1: none). */
+  private readonly writeColumns: readonly number[] | undefined;
   private readonly single: JsonReader;
   private readonly rowReader: (v: unknown) => unknown[];
 
@@ -112,8 +114,16 @@ class JsonSerde implements Serde {
     this.wholeNumbers = columns.some((c) => needsExactNumbers(c.type));
     const strict = options.strictNumbers === true;
     this.target = options.isKey ? 'key' : 'value';
-    this.prefixes = columns.map((c, i) => (i > 0 ? ',' : '') + JSON.stringify(c.name) + ':');
-    this.writers = columns.map((c) => jsonWriter(c.type));
+    const fields = schemaRegistry && this.wrapped && options.schemaId !== undefined ? registeredFields(options, columns) : undefined;
+    if (fields) {
+      // Written with the registered schema (VALUE_/KEY_SCHEMA_ID): each of its properties, null where no column fills it.
+      this.prefixes = fields.map((f, i) => (i > 0 ? ',' : '') + JSON.stringify(f.name) + ':');
+      this.writers = fields.map((f) => (f.column < 0 ? writeNull : jsonWriter(columns[f.column]!.type)));
+      this.writeColumns = fields.map((f) => f.column);
+    } else {
+      this.prefixes = columns.map((c, i) => (i > 0 ? ',' : '') + JSON.stringify(c.name) + ':');
+      this.writers = columns.map((c) => jsonWriter(c.type));
+    }
     const first = columns[0];
     this.single = first ? jsonReader(first.type, strict) : () => null;
     this.rowReader = structReader(
@@ -132,7 +142,9 @@ class JsonSerde implements Serde {
       text = '{';
       const w = this.writers;
       const p = this.prefixes;
-      for (let i = 0; i < w.length; i++) text += p[i]! + w[i]!(values[i]);
+      const cols = this.writeColumns;
+      if (cols) for (let i = 0; i < w.length; i++) text += p[i]! + w[i]!(cols[i]! < 0 ? null : values[cols[i]!]);
+      else for (let i = 0; i < w.length; i++) text += p[i]! + w[i]!(values[i]);
       text += '}';
     } else {
       text = this.writers[0]!(values[0]);
@@ -170,6 +182,38 @@ class JsonSerde implements Serde {
       throw new SerdeError(`Failed to deserialize ${this.target}. ${msg}`);
     }
   }
+}
+
+const writeNull: JsonWriter = () => 'null';
+
+/**
+ * The properties of the JSON schema registered under `options.schemaId`, each with
+ * the column that fills it (exact name, else upper-cased; -1 for none), followed
+ * by columns the schema lacks. Undefined when it is not an object schema.
+ */
+function registeredFields(options: SerdeOptions, columns: readonly SerdeColumn[]): { name: string; column: number }[] | undefined {
+  const entry = options.schemaRegistry?.getRegistered?.(options.schemaId!);
+  if (entry?.format !== 'JSON_SR') return undefined;
+  let schema = entry.schema;
+  if (typeof schema === 'string') {
+    try {
+      schema = JSON.parse(schema) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  const props = (schema as { properties?: unknown } | null)?.properties;
+  if (typeof props !== 'object' || props === null) return undefined;
+  const names = columns.map((c) => c.name);
+  const fields = Object.keys(props).map((name) => {
+    let column = names.indexOf(name);
+    if (column < 0) column = names.indexOf(name.toUpperCase());
+    return { name, column };
+  });
+  names.forEach((name, column) => {
+    if (!fields.some((f) => f.column === column)) fields.push({ name, column });
+  });
+  return fields;
 }
 
 /** A JSON (or, with `schemaRegistry`, JSON_SR) serde for the columns. */

@@ -5,8 +5,10 @@
 import { checkFormats } from './ddl.js';
 import { queriesWriting } from './inspect.js';
 import { PlanError } from '../../common/errors.js';
-import type { FormatName } from '../../common/formats.js';
-import { T, canImplicitlyCast, isNumeric, typeEquals, type SqlType } from '../../common/types.js';
+import { SCHEMA_REGISTRY_FORMATS, type FormatName } from '../../common/formats.js';
+import { T, canImplicitlyCast, formatType, isNumeric, typeEquals, type SqlType } from '../../common/types.js';
+import { inferColumnsFromRegistry } from '../serde/schema-inference.js';
+import type { InMemorySchemaRegistry } from '../serde/schema-registry.js';
 import type { TypedExpression } from '../../planner/typed-expression.js';
 import type { CreateAsSelect, InsertInto, InsertValues, Statement } from '../../parser/ast/index.js';
 import type { DataSource, WindowInfo } from '../../planner/data-source.js';
@@ -15,7 +17,7 @@ import { inputsOf, sourcesOf, type LogicalPlan } from '../../planner/logical-pla
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery, type PlannedQuery } from '../../planner/query-planner.js';
 import { serializedValueColumns } from '../../planner/schema.js';
-import { WithProperties, parseDelimiter } from '../../planner/with-properties.js';
+import { WithProperties, nullableRep, parseDelimiter } from '../../planner/with-properties.js';
 import { compile } from '../expr/compile.js';
 import { RunningQuery, type Checkpoint } from '../query/running-query.js';
 import { maxTaskIdleMs } from '../query/task-inputs.js';
@@ -68,6 +70,7 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
     keyFormat: {
       format: keyFormat,
       delimiter: parseDelimiter(props.string('KEY_DELIMITER'), s.pos) ?? (sameKeyFormat ? from.keyFormat.delimiter : undefined),
+      nullableRepresentation: nullableRep(props.string('KEY_PROTOBUF_NULLABLE_REPRESENTATION')),
     },
     valueFormat: {
       format: valueFormat,
@@ -75,6 +78,7 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
       delimiter: parseDelimiter(props.string('VALUE_DELIMITER'), s.pos) ?? (sameValueFormat ? from.valueFormat.delimiter : undefined),
       schemaFullName: props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME'),
       schemaId: props.int('VALUE_SCHEMA_ID'),
+      nullableRepresentation: nullableRep(props.string('VALUE_PROTOBUF_NULLABLE_REPRESENTATION')),
     },
     timestampColumn: props.string('TIMESTAMP')?.toUpperCase(),
     timestampFormat: props.string('TIMESTAMP_FORMAT'),
@@ -82,6 +86,7 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
     isSource: false,
     sqlText: s.text,
   };
+  checkSchemaIdColumns(e, sink, s.pos);
   checkFormats(e, sink, s.pos);
   if (existing && s.orReplace) {
     for (const q of queriesWriting(e, existing.name)) e.removeQuery(q.id);
@@ -124,6 +129,41 @@ export async function insertInto(e: Engine, s: InsertInto): Promise<StatementRes
   const queryId = e.nextQueryId('INSERTQUERY');
   await launchQuery(e, queryId, s.text, coerced, target, info?.partitions ?? 1);
   return { kind: 'Message', statementText: s.text, message: `Created query with ID ${queryId}`, queryId };
+}
+
+/**
+ * With VALUE_SCHEMA_ID, the registered schema must hold each value column the
+ * query produces, with its type, at its position; the schema may add fields
+ * (written as their defaults or null). ksqlDB's DefaultSchemaInjector rule.
+ */
+function checkSchemaIdColumns(e: Engine, sink: DataSource, pos: Statement['pos']): void {
+  const spec = sink.valueFormat;
+  if (spec.schemaId === undefined || !SCHEMA_REGISTRY_FORMATS.has(spec.format)) return;
+  const cols = serializedValueColumns(sink.schema);
+  let registered: readonly { name: string; type: SqlType }[];
+  try {
+    registered = inferColumnsFromRegistry(e.registry as InMemorySchemaRegistry, sink.topic, spec.format, {
+      isKey: false,
+      schemaId: spec.schemaId,
+      schemaFullName: spec.schemaFullName,
+      wrapSingleValue: spec.wrapSingleValue,
+    }).columns;
+  } catch (err) {
+    throw new PlanError((err as Error).message, pos);
+  }
+  // An unwrapped schema (a single anonymous value) is compared by type alone.
+  const unwrapped = registered.length === 1 && registered[0]!.name === 'ROWVAL';
+  const fmt = (c: { name: string; type: SqlType }) => `\`${c.name}\` ${formatType(c.type)}`;
+  const changed = cols.filter((c, i) => {
+    const r = registered[i];
+    return r === undefined || (!unwrapped && r.name !== c.name) || !typeEquals(r.type, c.type);
+  });
+  if (changed.length > 0) {
+    throw new PlanError(
+      `The following value columns are changed, missing or reordered: [${changed.map(fmt).join(', ')}]. Schema from schema registry is [${registered.map(fmt).join(', ')}]`,
+      pos,
+    );
+  }
 }
 
 /** Tables cannot be repartitioned: a join with a table needs both sides on as many partitions. */

@@ -3,7 +3,6 @@ import { parseStatement, splitStatements } from '../../parser/index.js';
 import type { DataSource } from '../../planner/data-source.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import { Engine } from '../engine.js';
-import { partitionFor } from '../log/murmur2.js';
 import { testFormFromBytes, toBytesFromTestForm } from '../serde/test-form.js';
 import { decodeWindowedKey, encodeWindowedKey } from '../serde/windowed.js';
 import { serdeOptionsFor } from '../serde/serde-for.js';
@@ -45,16 +44,19 @@ export type CaseResult = { readonly outputs: TestRecord[] } | { readonly error: 
  */
 export async function runCase(sql: string, inputs: readonly TestRecord[], topics: readonly TestTopic[] = []): Promise<CaseResult> {
   const log = new JournalingLog();
-  const registry = registerTopicSchemas(topics);
+  const declared = declaredTopics(sql);
+  const registry = registerTopicSchemas(topics, declared);
   const engine = new Engine({ log, properties: { 'auto.offset.reset': 'earliest' }, autoCreateTopics: true, schemaRegistry: registry });
   const inputTopics = new Set(inputs.map((i) => i.topic));
-  // Like ksqlDB's test runner, create the topics statements declare with PARTITIONS first.
-  for (const [name, partitions] of declaredTopics(sql)) await log.createTopic(name, partitions);
-  for (const t of topics) if (!(await log.topic(t.name))) await log.createTopic(t.name, t.partitions ?? 1);
-  for (const t of inputTopics) if (!(await log.topic(t))) await log.createTopic(t, 1);
+  // Like ksqlDB's test runner, create the topics that statements declare, the case lists or
+  // inputs name with 4 partitions unless told otherwise (inputs still all go to partition 0,
+  // as with its TopologyTestDriver).
+  for (const [name, d] of declared) await log.createTopic(name, d.partitions ?? 4);
+  for (const t of topics) if (!(await log.topic(t.name))) await log.createTopic(t.name, t.partitions ?? 4);
   try {
     await engine.execute(sql);
     await engine.pumpAll();
+    for (const t of inputTopics) if (!(await log.topic(t))) await log.createTopic(t, 4);
     for (const input of inputs) {
       await writeInput(engine, input, registry);
       await engine.pumpAll();
@@ -79,26 +81,49 @@ export async function runCase(sql: string, inputs: readonly TestRecord[], topics
 /**
  * A registry holding the schemas a case declares for its topics, registered as
  * ksqlDB's test runner does: topics in Java HashMap order, key before value,
- * under `<topic>-key` / `<topic>-value`.
+ * under `<topic>-key` / `<topic>-value`. Topics that CREATE STREAM/TABLE
+ * statements declare with columns in a Schema Registry format take their ids in
+ * that order too (the runner registers their schemas up front); their ids are
+ * left free here, for the engine to take when it registers those schemas.
  */
-function registerTopicSchemas(topics: readonly TestTopic[]): InMemorySchemaRegistry {
+function registerTopicSchemas(topics: readonly TestTopic[], declared: ReadonlyMap<string, DeclaredTopic>): InMemorySchemaRegistry {
   const registry = new InMemorySchemaRegistry();
   const byName = new Map(topics.map((t) => [t.name, t]));
-  for (const name of javaHashMapOrder(topics.map((t) => t.name))) {
-    const t = byName.get(name)!;
+  const names = [...new Set([...topics.map((t) => t.name), ...[...declared].filter(([, d]) => d.keySchema || d.valueSchema).map(([n]) => n)])];
+  let next = 1;
+  const idFor = (schema: unknown, format: string | undefined, given: number | undefined, references: readonly SchemaReference[] | undefined): number =>
+    given ?? registry.findId(schema, { format: format as FormatName | undefined, references }) ?? next++;
+  for (const name of javaHashMapOrder(names)) {
+    const t = byName.get(name);
+    if (!t) {
+      const d = declared.get(name)!;
+      next += (d.keySchema ? 1 : 0) + (d.valueSchema ? 1 : 0);
+      continue;
+    }
     if (t.keySchema !== undefined) {
-      registry.register(t.keySchema, { subject: `${name}-key`, format: t.keyFormat as FormatName | undefined, id: t.keySchemaId, references: t.keySchemaReferences });
+      const id = idFor(t.keySchema, t.keyFormat, t.keySchemaId, t.keySchemaReferences);
+      registry.register(t.keySchema, { subject: `${name}-key`, format: t.keyFormat as FormatName | undefined, id, references: t.keySchemaReferences });
     }
     if (t.valueSchema !== undefined) {
-      registry.register(t.valueSchema, { subject: `${name}-value`, format: t.valueFormat as FormatName | undefined, id: t.valueSchemaId, references: t.valueSchemaReferences });
+      const id = idFor(t.valueSchema, t.valueFormat, t.valueSchemaId, t.valueSchemaReferences);
+      registry.register(t.valueSchema, { subject: `${name}-value`, format: t.valueFormat as FormatName | undefined, id, references: t.valueSchemaReferences });
     }
   }
   return registry;
 }
 
-/** Topics the script's CREATE STREAM/TABLE statements declare with a PARTITIONS count. */
-function declaredTopics(sql: string): Map<string, number> {
-  const out = new Map<string, number>();
+/** A topic a CREATE STREAM/TABLE statement declares: its PARTITIONS, and which sides have a registry schema. */
+interface DeclaredTopic {
+  readonly partitions?: number;
+  readonly keySchema: boolean;
+  readonly valueSchema: boolean;
+}
+
+const SR_FORMATS = new Set(['AVRO', 'JSON_SR', 'PROTOBUF']);
+
+/** Topics the script's CREATE STREAM/TABLE statements declare: the first PARTITIONS, the first declaration's schemas. */
+function declaredTopics(sql: string): Map<string, DeclaredTopic> {
+  const out = new Map<string, DeclaredTopic>();
   let parts: ReturnType<typeof splitStatements> = [];
   try {
     parts = splitStatements(sql);
@@ -111,8 +136,22 @@ function declaredTopics(sql: string): Map<string, number> {
       if (stmt.kind !== 'CreateSource') continue;
       const prop = (name: string) => stmt.properties.find((p) => p.name === name)?.value.value;
       const topic = prop('KAFKA_TOPIC');
-      const partitions = Number(prop('PARTITIONS'));
-      if (typeof topic === 'string' && Number.isInteger(partitions) && partitions > 0 && !out.has(topic)) out.set(topic, partitions);
+      if (typeof topic !== 'string') continue;
+      const n = Number(prop('PARTITIONS'));
+      const partitions = Number.isInteger(n) && n > 0 ? n : undefined;
+      const seen = out.get(topic);
+      if (seen) {
+        if (seen.partitions === undefined && partitions !== undefined) out.set(topic, { ...seen, partitions });
+        continue;
+      }
+      const fmt = (side: string, dflt: string) => String(prop(`${side}_FORMAT`) ?? prop('FORMAT') ?? dflt).toUpperCase();
+      const keyCols = stmt.columns.filter((c) => c.constraint?.kind === 'Key' || c.constraint?.kind === 'PrimaryKey');
+      const valueCols = stmt.columns.filter((c) => c.constraint === undefined);
+      out.set(topic, {
+        partitions,
+        keySchema: keyCols.length > 0 && SR_FORMATS.has(fmt('KEY', 'KAFKA')),
+        valueSchema: valueCols.length > 0 && SR_FORMATS.has(fmt('VALUE', '')),
+      });
     } catch {
       // statements that do not parse are reported when they run
     }
@@ -140,9 +179,8 @@ async function writeInput(engine: Engine, input: TestRecord, registry: SchemaReg
     key = rawBytes(input.key);
     value = rawBytes(input.value);
   }
-  const info = await engine.log.topic(input.topic);
-  const n = info?.partitions ?? 1;
-  const partition = input.partition ?? (key === null || n === 1 ? 0 : partitionFor(key, n));
+  // As in ksqlDB's TopologyTestDriver, every input record is read from partition 0.
+  const partition = input.partition ?? 0;
   const headers = (input.headers ?? []).map((h) => {
     const v = h.VALUE ?? h.value ?? null;
     return { key: String(h.KEY ?? h.key ?? ''), value: v === null ? null : Buffer.from(v, 'base64') };
