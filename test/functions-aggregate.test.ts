@@ -164,6 +164,29 @@ describe('STDDEV_SAMP / CORRELATION', () => {
     const acc = s.undo!(s.add(s.add(s.add(s.init(), [2]), [4]), [6]), [6]);
     expect(s.result(acc)).toBeCloseTo(2);
   });
+  // ksqlDB: StandardDeviationSampUdaf (variance), StandardDeviationSampleUdaf (sqrt); STDDEV_POP is Sluice's.
+  it.each([
+    ['STDDEV_SAMP', T.INTEGER, [1, 2, 3, 4], 5 / 3],
+    ['STDDEV_SAMPLE', T.INTEGER, [1, 2, 3, 4], Math.sqrt(5 / 3)],
+    ['STDDEV_SAMPLE', T.BIGINT, [1, 2, 3, 4], Math.sqrt(5 / 3)],
+    ['STDDEV_SAMPLE', T.DOUBLE, [1, 2, 3, 4], Math.sqrt(5 / 3)],
+    ['STDDEV_POP', T.DOUBLE, [1, 2, 3, 4], Math.sqrt(1.25)],
+    ['STDDEV_SAMPLE', T.DOUBLE, [7], 0],
+    ['STDDEV_POP', T.DOUBLE, [7], 0],
+  ] as const)('%s(%s) over %j is %d', (name, type, values, expected) => {
+    const s = resolveAggregate(name, [arg(type)]);
+    const out = aggregateRows(s, [...values.map((v) => [v]), [null]]) as number[];
+    expect(out[out.length - 1]).toBeCloseTo(expected, 12);
+  });
+  it('STDDEV_SAMPLE merges INTEGER means as doubles and returns 0 when empty', () => {
+    const s = resolveAggregate('STDDEV_SAMPLE', [arg(T.INTEGER)]);
+    expect(s.result(s.init())).toBe(0);
+    const a = s.add(s.add(s.init(), [1]), [2]);
+    const b = s.add(s.add(s.init(), [3]), [6]);
+    expect(s.result(s.merge!(a, b))).toBeCloseTo(Math.sqrt(14 / 3), 12);
+    expect(s.result(s.undo!(s.add(a, [10]), [10]))).toBeCloseTo(Math.sqrt(0.5), 12);
+    expect(s.intermediateType).toEqual(T.struct([{ name: 'SUM', type: T.INTEGER }, { name: 'COUNT', type: T.BIGINT }, { name: 'M2', type: T.DOUBLE }]));
+  });
   it('correlates pairs, NaN when undefined', () => {
     const c = resolveAggregate('CORRELATION', [arg(T.INTEGER), arg(T.INTEGER)]);
     expect(c.argTypes).toEqual([T.DOUBLE, T.DOUBLE]);
