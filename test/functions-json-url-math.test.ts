@@ -143,6 +143,31 @@ describe('math functions', () => {
     expect(call('TRUNC', [D, I], [1.789, 2])).toBe(1.78);
     expect(String(call('TRUNC', [arg(T.decimal(4, 2)), I], [Decimal.parse('-1.79'), 1]))).toBe('-1.70');
   });
+  // ksqlDB Round/Trunc: BigDecimal.setScale(places, mode) for any int places, no bound.
+  it.each([
+    ['ROUND', D, 1, -100000000, 0],
+    ['ROUND', D, 1.5, 100000000, 1.5],
+    ['ROUND', D, -1.5, 2147483647, -1.5],
+    ['ROUND', D, 99.5, -2147483648, 0],
+    ['ROUND', D, 5e-324, 400, 5e-324],
+    ['ROUND', D, 1.7976931348623157e308, -308, Infinity],
+    ['ROUND', D, -45, -1, -40],
+    ['ROUND', D, -46, -1, -50],
+    ['TRUNC', D, -1.5, -100000000, 0],
+    ['TRUNC', D, 1.999, 100000000, 1.999],
+  ] as const)('%s(%s, %d, %d) is %d without building huge powers of ten', (name, type, x, places, expected) => {
+    expect(call(name, [type, I], [x, places])).toBe(expected);
+  });
+  it.each([
+    ['ROUND', '12345678987654321.2345678987654321', -100000000, '0E-16'],
+    ['ROUND', '-12345678987654321.2345678987654321', 100000000, '-12345678987654321.2345678987654321'],
+    ['ROUND', '-5.5000000000000000', -1, '-10.0000000000000000'],
+    ['TRUNC', '-5.5000000000000000', -2147483648, '0E-16'],
+  ] as const)('%s(DECIMAL %s, %d) is %s at the argument scale', (name, x, places, expected) => {
+    const out = call(name, [arg(T.decimal(33, 16)), I], [Decimal.parse(x), places]) as Decimal;
+    expect(out.scale).toBe(16);
+    expect(out.compareTo(Decimal.parse(expected))).toBe(0);
+  });
   it('SIGN, SQRT, LN, LOG, POWER, EXP, trig', () => {
     expect(call('SIGN', [D], [-3.5])).toBe(-1);
     expect(resolveScalar('SQRT', [I]).argTypes).toEqual([T.DOUBLE]);
