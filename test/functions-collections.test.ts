@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../src/common/decimal.js';
 import type { SqlType } from '../src/common/types.js';
-import { NULL_ARG, T, arg, call, invoke, lambda, resolveError, resolveScalar } from './helpers/function-harness.js';
+import { NULL_ARG, T, arg, call, callError, invoke, lambda, resolveError, resolveScalar } from './helpers/function-harness.js';
 
 const IA = arg(T.array(T.INTEGER));
 const SA = arg(T.array(T.STRING));
 const I = arg(T.INTEGER);
+const L = arg(T.BIGINT);
 const S = arg(T.STRING);
 const M = arg(T.map(T.STRING, T.INTEGER));
 
@@ -65,6 +66,25 @@ describe('array functions', () => {
     expect(call('GENERATE_SERIES', [I, I], [1, 4])).toEqual([1, 2, 3, 4]);
     expect(call('GENERATE_SERIES', [I, I, I], [4, 0, -2])).toEqual([4, 2, 0]);
     expect(resolveScalar('GENERATE_SERIES', [arg(T.BIGINT), I]).returnType).toEqual(T.array(T.BIGINT));
+  });
+  // ksqlDB GenerateSeries: Java int arithmetic for INT, KsqlFunctionException for bad steps.
+  it.each([
+    [[I, I], [5, 5], [5]],
+    [[I, I], [3, 1], [3, 2, 1]],
+    [[I, I, I], [1, 6, 2], [1, 3, 5]],
+    [[I, I, I], [2147483646, 2147483647, 5], [2147483646]],
+    [[I, I, I], [0, 2147483647, 1000000000], [0, 1000000000, 2000000000 | 0]],
+    [[I, I], [-2147483648, 2147483647], [-2147483648, 2147483647]],
+    [[L, L], [9007199254740990, 9007199254740992], [9007199254740990, 9007199254740991, 9007199254740992]],
+  ] as const)('GENERATE_SERIES(%j) of %j is %j', (types, values, expected) => {
+    expect(call('GENERATE_SERIES', types, [...values])).toEqual(expected);
+  });
+  it.each([
+    [[0, 5, 0], 'GENERATE_SERIES step cannot be zero'],
+    [[0, 5, -1], 'GENERATE_SERIES step has wrong sign'],
+    [[0, 2000000000, 1], 'GENERATE_SERIES size (2000000001) exceeds the maximum of 1048576.'],
+  ] as const)('GENERATE_SERIES(%j) fails: %s', (values, message) => {
+    expect(callError(() => call('GENERATE_SERIES', [I, I, I], [...values]))).toEqual({ code: 50000, message });
   });
   it('widens element types through generics', () => {
     const r = resolveScalar('ARRAY_CONTAINS', [IA, arg(T.BIGINT)]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NULL_ARG, T, arg, call, resolveError, resolveScalar } from './helpers/function-harness.js';
+import { NULL_ARG, T, arg, call, callError, resolveError, resolveScalar } from './helpers/function-harness.js';
 
 const S = arg(T.STRING);
 const I = arg(T.INTEGER);
@@ -87,6 +87,25 @@ describe('padding, masking and friends', () => {
     expect(call('RPAD', [S, I, S], ['ab', 3, ''])).toBeNull();
     expect(call('LPAD', [S, I, S], ['ab', -1, 'x'])).toBeNull();
     expect(call('LPAD', [B, I, B], [Buffer.from([1]), 3, Buffer.from([9])])).toEqual(Buffer.from([9, 9, 1]));
+  });
+  // ksqlDB LPad/RPad have no upper bound; Sluice refuses to build more than 2^20 units.
+  it.each([
+    ['LPAD', S, 'ab', 1048576, 'x', 1048576],
+    ['RPAD', B, Buffer.from('ab'), 1048576, Buffer.from('x'), 1048576],
+    ['LPAD', S, 'x'.repeat(10), 5, '', null],
+    ['RPAD', S, 'x'.repeat(1048578), 1048577, 'y', 1048577],
+  ] as const)('%s(%s) to %#: length %d', (name, type, input, len, pad, expected) => {
+    const out = call(name, [type, I, type], [input, len, pad]) as string | Buffer | null;
+    expect(out === null ? null : out.length).toBe(expected);
+  });
+  it.each([
+    ['LPAD', S, 'ab', 2147483647, 'x'],
+    ['RPAD', B, Buffer.from('ab'), 1048577, Buffer.from('x')],
+  ] as const)('%s(%s) over 2^20 fails with a clear message', (name, type, input, len, pad) => {
+    expect(callError(() => call(name, [type, I, type], [input, len, pad]))).toEqual({
+      code: 50000,
+      message: `${name} target length (${len}) exceeds the maximum of 1048576.`,
+    });
   });
   it('INITCAP capitalises words', () => {
     expect(call('INITCAP', [S], ['the  QUICK brown'])).toBe('The  Quick Brown');

@@ -2,6 +2,7 @@ import type { SqlType } from '../../src/common/types.js';
 import { T } from '../../src/common/types.js';
 import type { ArgShape, ResolvedAggregate, ResolvedScalar } from '../../src/functions/function-types.js';
 import { getAggregate, getScalar, getTableFunction } from '../../src/functions/registry.js';
+import { FunctionArgumentError } from '../../src/functions/support/bounds.js';
 
 export { T };
 
@@ -81,4 +82,18 @@ export function explodeCall(name: string, args: readonly ArgShape[], values: unk
   const r = f.resolve(args);
   if (typeof r === 'string') throw new Error(r);
   return r.invoke(values);
+}
+
+/**
+ * The FunctionArgumentError a call throws (ksqlDB's KsqlFunctionException), as
+ * `{ code, message }`; fails when the call succeeds or throws anything else.
+ */
+export function callError(run: () => unknown): { code: number; message: string } {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof FunctionArgumentError) return { code: e.errorCode, message: e.message };
+    throw e;
+  }
+  throw new Error('expected the call to fail');
 }
