@@ -243,3 +243,34 @@ describe('Java regular expression syntax', () => {
     expect(() => R('ab', '(a)', '${x}')).toThrow(/No group with name \{x\}/);
   });
 });
+
+// Edge cases checked against ksqlDB's UDF source (Substring, Replace, Chr).
+describe('string edge cases as ksqlDB computes them', () => {
+  it.each([
+    ['SUBSTRING', [S, I, I], ['abc', 2, 2147483647], ''], // start + length wraps in Java int arithmetic
+    ['SUBSTRING', [S, I, I], ['abc', 1, 2147483646], 'abc'],
+    ['SUBSTRING', [S, I, I], ['abc', -2147483648, 2], 'ab'],
+    ['SUBSTRING', [S, I], ['', 1], ''],
+    ['SUBSTRING', [S, I], ['a😀b', 2], '😀b'],
+    ['SUBSTRING', [B, I, I], [Buffer.from('abc'), 3, 2147483647], Buffer.alloc(0)],
+    ['REPLACE', [S, S, S], ['abc', '', 'x'], 'xaxbxcx'], // String.replace("", …) inserts everywhere
+    ['REPLACE', [S, S, S], ['', '', 'x'], 'x'],
+    ['REPLACE', [S, S, S], ['', 'a', 'x'], ''],
+    ['REPLACE', [S, S, S], ['aaa', 'aa', 'b'], 'ba'],
+    ['REPLACE', [S, S, S], ['abc', 'b', null], null],
+    ['CHR', [S], ['\\u004b\\u0053\\n\\101\\q'], 'KS\nAq'], // commons-lang unescapeJava
+    ['CHR', [S], ['\\uu004b'], 'K'],
+    ['CHR', [S], ['\\u12'], null],
+    ['CHR', [I], [0x10ffff], '\u{10ffff}'],
+    ['CHR', [I], [0x110000], null],
+    ['CHR', [I], [-1], null],
+  ] as const)('%s(%j)', (name, types, values, expected) => {
+    expect(call(name, types, [...values])).toEqual(expected);
+  });
+  it.each([
+    ['\\uzzzzzz', 'Unable to parse unicode value: zzzz'],
+    ['\\u0041\\u12', "Less than 4 hex digits in unicode value: '\\u12' due to end of CharSequence"],
+  ])('CHR(%s) fails as unescapeJava does', (input, message) => {
+    expect(callError(() => call('CHR', [S], [input]))).toEqual({ code: 50000, message });
+  });
+});
