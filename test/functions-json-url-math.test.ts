@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../src/common/decimal.js';
-import { NULL_ARG, T, arg, call, resolveError, resolveScalar } from './helpers/function-harness.js';
+import { NULL_ARG, T, arg, call, callError, resolveError, resolveScalar } from './helpers/function-harness.js';
 
 const S = arg(T.STRING);
 const I = arg(T.INTEGER);
@@ -199,5 +199,35 @@ describe('math functions', () => {
     expect(call('GEO_DISTANCE', [D, D, D, D], [37.4439, -122.1663, 51.5257, -0.1122])).toBeCloseTo(8634.6598, 3);
     expect(call('GEO_DISTANCE', [D, D, D, D, S], [37.4439, -122.1663, 51.5257, -0.1122, 'MI'])).toBeCloseTo(5365.6597, 3);
     expect(call('GEO_DISTANCE', [D, D, D, D, S], [37.4439, -122.1663, 51.5257, -0.1122, null])).toBeCloseTo(8634.6598, 3);
+  });
+});
+
+// Double edge cases as ksqlDB's Java computes them (Round, Trunc, Degrees, Radians, Greatest, Least).
+describe('math on extreme doubles', () => {
+  it.each([
+    ['ROUND', [D], [NaN], 0],
+    ['ROUND', [D], [Infinity], 9223372036854775807], // Math.round clamps to Long.MAX_VALUE
+    ['ROUND', [D], [-1e300], -9223372036854775807],
+    ['ROUND', [D], [-0.4], 0],
+    ['TRUNC', [D], [NaN], 0], // Double.longValue
+    ['TRUNC', [D], [-Infinity], -9223372036854775807],
+    ['TRUNC', [D], [1e19], 9223372036854775807],
+    ['TRUNC', [D], [-0.9], 0],
+    ['DEGREES', [D], [1.1], 1.1 * 57.29577951308232], // Math.toDegrees multiplies once
+    ['RADIANS', [D], [123.4], 123.4 * 0.017453292519943295],
+    ['GREATEST', [D, D], [-0, 0], 0], // Double.compareTo: -0.0 < 0.0, NaN greatest
+    ['LEAST', [D, D], [0, -0], -0],
+    ['GREATEST', [D, D, D], [1, NaN, 2], NaN],
+    ['LEAST', [D, D, D], [1, NaN, null], 1],
+    ['LOG', [D, D], [1, 10], NaN],
+    ['LOG', [D, D], [-2, 10], NaN],
+    ['SQRT', [D], [-1], NaN],
+  ] as const)('%s(%j) of %j is %d', (name, types, values, expected) => {
+    expect(call(name, types, [...values])).toBe(expected);
+  });
+  it.each(['ROUND', 'TRUNC'])('%s(DOUBLE, INT) of NaN or Infinity fails as BigDecimal.valueOf does', (name) => {
+    for (const x of [NaN, Infinity, -Infinity]) {
+      expect(callError(() => call(name, [D, I], [x, 2]))).toEqual({ code: 50000, message: 'Infinite or NaN' });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { assertNever } from '../../common/assert.js';
+import { FunctionArgumentError } from './bounds.js';
 import { Decimal } from '../../common/decimal.js';
 
 /** BigDecimal rounding modes used by ksqlDB's numeric functions. */
@@ -56,7 +57,12 @@ export function roundHalfPositive(d: Decimal, places: number): Decimal {
   return roundTo(d, places, d.unscaled > 0n ? 'HALF_UP' : 'HALF_DOWN');
 }
 
-/** Java BigDecimal.valueOf(double): the decimal of the double's shortest repr. */
+/**
+ * Java BigDecimal.valueOf(double): the decimal of the double's shortest repr.
+ * NaN and the infinities have none: ksqlDB's ROUND/TRUNC(DOUBLE, INT) fail on
+ * them (a null result), as BigDecimal does.
+ */
 export function decimalOfDouble(x: number): Decimal {
+  if (!Number.isFinite(x)) throw new FunctionArgumentError('Infinite or NaN');
   return Decimal.parse(String(x));
 }
