@@ -148,3 +148,19 @@ describe('zone ids and names as Java prints them', () => {
     expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'z', 'Etc/GMT-2'])).toBe('GMT+02:00');
   });
 });
+
+// ksqlDB TimeAdd/TimeSub: LocalTime.plus/minus(unit.toNanos(n), NANOS), millis truncated.
+describe('TIMEADD / TIMESUB in nanoseconds', () => {
+  const TM = arg(T.TIME);
+  it.each([
+    ['TIMEADD', 'NANOSECONDS', -1, 0, 86399999], // wraps below midnight
+    ['TIMESUB', 'NANOSECONDS', 500000, 1, 0], // 1 ms - 0.5 ms truncates to 0
+    ['TIMEADD', 'MICROSECONDS', 1500, 0, 1],
+    ['TIMESUB', 'MICROSECONDS', 1, 0, 86399999],
+    ['TIMEADD', 'DAYS', 3, 1234, 1234],
+    ['TIMEADD', 'DAYS', 2147483647, 0, 85636854], // toNanos saturates at Long.MAX_VALUE
+    ['TIMESUB', 'HOURS', -25, 0, 3600000],
+  ] as const)('%s(%s, %d, %d) is %d', (name, unit, n, t, expected) => {
+    expect(call(name, [kw(unit), arg(T.INTEGER), TM], [unit, n, t])).toBe(expected);
+  });
+});
