@@ -86,6 +86,21 @@ describe('array functions', () => {
   ] as const)('GENERATE_SERIES(%j) fails: %s', (values, message) => {
     expect(callError(() => call('GENERATE_SERIES', [I, I, I], [...values]))).toEqual({ code: 50000, message });
   });
+  // ksqlDB Slice: List.subList(from - 1, to); null bounds mean the ends, out of range is NULL.
+  it.each([
+    [[1, 2, 3, 4], 1, 4, [1, 2, 3, 4]],
+    [[1, 2, 3, 4], 3, 2, []],
+    [[1, 2, 3, 4], null, 2, [1, 2]],
+    [[1, 2, 3, 4], 3, null, [3, 4]],
+    [[1, 2, 3, 4], null, null, [1, 2, 3, 4]],
+    [[1, 2, 3, 4], 0, 2, null],
+    [[1, 2, 3, 4], 2, 5, null],
+    [[1, 2, 3, 4], 4, 2, null],
+    [[], 1, 0, []],
+    [null, 1, 2, null],
+  ] as const)('SLICE(%j, %j, %j) is %j', (list, from, to, expected) => {
+    expect(call('SLICE', [IA, I, I], [list, from, to])).toEqual(expected);
+  });
   it('widens element types through generics', () => {
     const r = resolveScalar('ARRAY_CONTAINS', [IA, arg(T.BIGINT)]);
     expect(r.argTypes).toEqual([T.array(T.BIGINT), undefined]);
