@@ -49,6 +49,10 @@ describe('JSON functions', () => {
     expect(call('JSON_CONCAT', [S, S], ['{"a": {"x": 1}}', '{"a": 2}'])).toBe('{"a":2}');
     expect(call('JSON_CONCAT', [S, S, S], ['[1]', '{"a": 1}', '4'])).toBe('[1,{"a":1},4]');
     expect(call('JSON_CONCAT', [S, S], ['null', 'null'])).toBe('[null,null]');
+    // A single value comes back as it is (JsonConcat only wraps when it concatenates).
+    expect(call('JSON_CONCAT', [S], ['1'])).toBe('1');
+    expect(call('JSON_CONCAT', [S], ['{"a": [1, 2]}'])).toBe('{"a":[1,2]}');
+    expect(call('JSON_CONCAT', [S], ['nope'])).toBeNull();
     expect(call('JSON_CONCAT', [S, S], ['1', ''])).toBeNull();
   });
   it('JSON_ITEMS, JSON_KEYS, JSON_RECORDS', () => {
