@@ -119,6 +119,16 @@ describe('COLLECT_LIST / COLLECT_SET', () => {
     const c = resolveAggregate('COLLECT_SET', [arg(T.INTEGER)]);
     expect(aggregateRows(c, [[1], [2], [1]])).toEqual([[1], [1, 2], [1, 2]]);
   });
+  // ksqlDB CollectSetUdaf: a plain Udaf (no undo) with ksql.functions.collect_set.limit.
+  it('COLLECT_SET keeps one null, honours its limit and cannot undo', () => {
+    const c = resolveAggregate('COLLECT_SET', [arg(T.INTEGER)], { 'ksql.functions.collect_set.limit': '2' });
+    expect(c.undo).toBeUndefined();
+    expect(aggregateRows(c, [[null], [1], [null], [2]])).toEqual([[null], [null, 1], [null, 1], [null, 1]]);
+    const full = c.add(c.add(c.init(), [5]), [6]);
+    expect(c.result(c.merge!(c.add(c.init(), [7]), full))).toEqual([7, 5]);
+    const unlimited = resolveAggregate('COLLECT_SET', [arg(T.INTEGER)], { 'ksql.functions.collect_set.limit': -1 });
+    expect(aggregateRows(unlimited, [[1], [2], [3]]).at(-1)).toEqual([1, 2, 3]);
+  });
 });
 
 describe('TOPK / TOPKDISTINCT', () => {

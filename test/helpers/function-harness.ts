@@ -53,10 +53,10 @@ export function call(name: string, args: readonly ArgShape[], values: unknown[])
 }
 
 /** Resolves an aggregate, failing with the message when it does not resolve. */
-export function resolveAggregate(name: string, args: readonly ArgShape[]): ResolvedAggregate {
+export function resolveAggregate(name: string, args: readonly ArgShape[], config?: Readonly<Record<string, unknown>>): ResolvedAggregate {
   const f = getAggregate(name);
   if (!f) throw new Error(`no aggregate ${name}`);
-  const r = f.resolve(args);
+  const r = f.resolve(args, config);
   if (typeof r === 'string') throw new Error(r);
   return r;
 }
