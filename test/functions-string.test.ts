@@ -274,3 +274,17 @@ describe('string edge cases as ksqlDB computes them', () => {
     expect(callError(() => call('CHR', [S], [input]))).toEqual({ code: 50000, message });
   });
 });
+
+// ksqlDB Masker: walks UTF-16 code units (codePointAt(i) for i++), mask characters are one code unit.
+describe('MASK over surrogate pairs', () => {
+  it.each([
+    [['a😀B'], 'x--X'],
+    [['a😀B', null, null, null, null], 'a😀\ude00B'],
+    [['Ab1 ä', '*', null, '#', '.'], '*b#.ä'],
+  ] as const)('MASK(%j) is %j', (values, expected) => {
+    expect(call('MASK', values.map(() => S), [...values])).toBe(expected);
+  });
+  it('refuses a mask of two code units', () => {
+    expect(() => call('MASK', [S, S, S, S, S], ['a', '😀', null, null, null])).toThrow("Invalid mask character. Must be only single character, but was '😀'");
+  });
+});
