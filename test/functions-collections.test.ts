@@ -136,9 +136,20 @@ describe('lambda functions', () => {
   });
   it('FILTER keeps true entries', () => {
     const r = resolveScalar('FILTER', [IA, lambda(1, () => T.BOOLEAN)]);
-    expect(invoke(r, [[3, 6, null, 10], (x: number | null) => (x === null ? null : x > 5)])).toEqual([6, 10]);
+    expect(invoke(r, [[3, 6, null, 10], (x: number | null) => x !== null && x > 5])).toEqual([6, 10]);
     const rm = resolveScalar('FILTER', [M, lambda(2, () => T.BOOLEAN)]);
     expect(invoke(rm, [new Map([['a', 1], ['b', 2]]), (_k: string, v: number) => v > 1])).toEqual(new Map([['b', 2]]));
+  });
+  // ksqlDB Filter: stream().filter(function::apply) unboxes the verdict, and Collectors.toMap refuses NULL values.
+  it('FILTER fails on a NULL verdict and on keeping a NULL map value', () => {
+    const r = resolveScalar('FILTER', [IA, lambda(1, () => T.BOOLEAN)]);
+    expect(callError(() => invoke(r, [[3, null], (x: number | null) => (x === null ? null : x > 1)]))).toEqual({
+      code: 50000,
+      message: 'FILTER function returned NULL',
+    });
+    const rm = resolveScalar('FILTER', [M, lambda(2, () => T.BOOLEAN)]);
+    expect(invoke(rm, [new Map<string, number | null>([['a', null], ['b', 2]]), () => true])).toBeNull();
+    expect(invoke(rm, [new Map<string, number | null>([['a', null], ['b', 2]]), (k: string) => k === 'b'])).toEqual(new Map([['b', 2]]));
   });
   it('REDUCE folds; null collection gives the initial state, null state gives null', () => {
     const r = resolveScalar('REDUCE', [IA, I, lambda(2, same)]);
