@@ -267,6 +267,14 @@ describe('string edge cases as ksqlDB computes them', () => {
   ] as const)('%s(%j)', (name, types, values, expected) => {
     expect(call(name, types, [...values])).toEqual(expected);
   });
+  it('REPLACE refuses to build more than 2^20 units', () => {
+    expect(callError(() => call('REPLACE', [S, S, S], ['a'.repeat(1024), '', 'x'.repeat(1024)]))).toEqual({
+      code: 50000,
+      message: 'REPLACE result length (1050624) exceeds the maximum of 1048576.',
+    });
+    expect(call('REPLACE', [S, S, S], ['a'.repeat(1023), '', 'x'.repeat(1023)])).toHaveLength(1023 + 1024 * 1023);
+    expect(call('REPLACE', [S, S, S], ['a'.repeat(2_000_000), 'a', 'b'])).toHaveLength(2_000_000);
+  });
   it.each([
     ['\\uzzzzzz', 'Unable to parse unicode value: zzzz'],
     ['\\u0041\\u12', "Less than 4 hex digits in unicode value: '\\u12' due to end of CharSequence"],
