@@ -72,6 +72,13 @@ describe('JSON functions', () => {
     const st = T.struct([{ name: 'ID', type: T.INTEGER }, { name: 'TAGS', type: T.map(T.STRING, T.array(T.INTEGER)) }]);
     expect(call('TO_JSON_STRING', [arg(st)], [{ ID: 1, TAGS: new Map([['k', [1, null]]]) }])).toBe('{"ID":1,"TAGS":{"k":[1,null]}}');
   });
+  // ksqlDB ToJsonString copies maps and structs into a TreeMap: keys in String.compareTo order.
+  it('TO_JSON_STRING sorts map and struct keys', () => {
+    const st = T.struct([{ name: 'b', type: T.INTEGER }, { name: 'A', type: T.INTEGER }, { name: 'a', type: T.INTEGER }]);
+    expect(call('TO_JSON_STRING', [arg(st)], [{ b: 1, A: 2, a: null }])).toBe('{"A":2,"a":null,"b":1}');
+    const m = new Map<string, number>([['z', 1], ['é', 2], ['Z', 3], ['a', 4]]);
+    expect(call('TO_JSON_STRING', [arg(T.map(T.STRING, T.INTEGER))], [m])).toBe('{"Z":3,"a":4,"z":1,"é":2}');
+  });
 });
 
 describe('URL functions', () => {
