@@ -18,6 +18,17 @@ describe('JSON functions', () => {
     expect(call('EXTRACTJSONFIELD', [S, S], ['not json', '$.a'])).toBeNull();
     expect(call('EXTRACTJSONFIELD', [S, S], ['{"a": 1}} trailing', '$.a'])).toBe('1');
   });
+  // ksqlDB JsonExtractString: each token is an index on an array (Integer.parseInt) and a key on an object.
+  it.each([
+    ['{"a": [10, 20]}', '$.a.1', '20'],
+    ['{"a": [10, 20]}', '$.a.x', null],
+    ['{"a": [10, 20]}', '$.a.2147483648', null],
+    ['{"0": "zero"}', '$[0]', 'zero'],
+    ['{"a": "text"}', '$.a.b', null],
+    ['[{"k": 1}]', '$[0].k', '1'],
+  ] as const)('EXTRACTJSONFIELD(%s, %s) is %j', (doc, path, expected) => {
+    expect(call('EXTRACTJSONFIELD', [S, S], [doc, path])).toBe(expected);
+  });
   it('IS_JSON_STRING, JSON_ARRAY_LENGTH, JSON_ARRAY_CONTAINS', () => {
     expect(call('IS_JSON_STRING', [S], ['[1, 2]'])).toBe(true);
     expect(call('IS_JSON_STRING', [S], ['abc'])).toBe(false);
