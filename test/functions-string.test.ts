@@ -66,6 +66,10 @@ describe('search and replace', () => {
     expect(call('INSTR', [S, S, I, I], ['CORPORATE FLOOR', 'OR', 3, 2])).toBe(14);
     expect(call('INSTR', [S, S, I], ['CORPORATE FLOOR', 'OR', -3])).toBe(5);
     expect(call('INSTR', [S, S, I, I], ['CORPORATE FLOOR', 'OR', -3, 2])).toBe(2);
+    // Backwards searches report where the match starts, whatever its length (ksqlDB Instr.find).
+    expect(call('INSTR', [S, S, I, I], ['abcabc', 'c', -1, 2])).toBe(3);
+    expect(call('INSTR', [S, S, I], ['abcabc', 'abc', -1])).toBe(4);
+    expect(call('INSTR', [S, S, I, I], ['xyzxyzxyz', 'xyz', -1, 2])).toBe(4);
     expect(call('INSTR', [S, S], [null, 'x'])).toBe(0);
   });
   it('SPLIT keeps empty parts and splits characters on empty delimiter', () => {
