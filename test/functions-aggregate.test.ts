@@ -197,6 +197,20 @@ describe('STDDEV_SAMP / CORRELATION', () => {
     expect(s.result(s.undo!(s.add(a, [10]), [10]))).toBeCloseTo(Math.sqrt(0.5), 12);
     expect(s.intermediateType).toEqual(T.struct([{ name: 'SUM', type: T.INTEGER }, { name: 'COUNT', type: T.BIGINT }, { name: 'M2', type: T.DOUBLE }]));
   });
+  it('STDDEV_SAMP merges INTEGER/BIGINT means by integer division and multiplies in long', () => {
+    for (const type of [T.INTEGER, T.BIGINT]) {
+      const s = resolveAggregate('STDDEV_SAMP', [arg(type)]);
+      expect(s.intermediateType).toEqual(T.struct([{ name: 'SUM', type }, { name: 'COUNT', type: T.BIGINT }, { name: 'M2', type: T.DOUBLE }]));
+      const a = s.add(s.add(s.init(), [1]), [2]); // mean 3 / 2 = 1
+      const b = s.add(s.add(s.init(), [3]), [6]); // mean 9 / 2 = 4
+      expect(s.result(s.merge!(a, b))).toBeCloseTo((0.5 + 4.5 + (2 * 2 * 9) / 4) / 3, 12);
+    }
+    // value * (count + 1) = 5 * (2^29 + 1) passes 2^31 while the sum does not: still the exact variance.
+    const x = 2 ** 29 + 1;
+    const big = resolveAggregate('STDDEV_SAMP', [arg(T.INTEGER)]);
+    const v = aggregateRows(big, [[0], [0], [0], [0], [x]]).at(-1) as number;
+    expect(Math.abs(v - (x * x) / 5) / ((x * x) / 5)).toBeLessThan(1e-12);
+  });
   it('correlates pairs, NaN when undefined', () => {
     const c = resolveAggregate('CORRELATION', [arg(T.INTEGER), arg(T.INTEGER)]);
     expect(c.argTypes).toEqual([T.DOUBLE, T.DOUBLE]);

@@ -8,9 +8,8 @@ function struct(fields: Readonly<Record<string, SqlType>>): SqlType {
 /** AVG's `STRUCT<SUM, COUNT>` over the argument type. */
 export const avgIntermediate = (arg: SqlType): SqlType => struct({ SUM: arg, COUNT: T.BIGINT });
 
-/** The standard deviations' `STRUCT<SUM, COUNT, M2>` (STDDEV_SAMP counts in an INTEGER, STDDEV_SAMPLE in a BIGINT). */
-export const stddevIntermediate = (arg: SqlType, count: 'INTEGER' | 'BIGINT'): SqlType =>
-  struct({ SUM: arg, COUNT: count === 'INTEGER' ? T.INTEGER : T.BIGINT, M2: T.DOUBLE });
+/** The standard deviations' `STRUCT<SUM, COUNT, M2>` (COUNT a BIGINT, as in ksqlDB's current UDAFs). */
+export const stddevIntermediate = (arg: SqlType): SqlType => struct({ SUM: arg, COUNT: T.BIGINT, M2: T.DOUBLE });
 
 /** CORRELATION's running sums. */
 export const correlationIntermediate = (): SqlType =>

@@ -17,16 +17,16 @@ export type StdDevAcc = [number, number, number];
 export type StdDevKind = 'sampVariance' | 'sample' | 'population';
 
 /**
- * The running Youngs-Cramer accumulator behind the standard-deviation aggregates.
- * `int` mimics Java int arithmetic for INTEGER input: STDDEV_SAMP's old INTEGER
- * overload wraps the `value * count` product too, STDDEV_SAMPLE's only the sum.
- * Every kind returns 0 with too few values.
+ * The running Youngs-Cramer accumulator behind the standard-deviation aggregates,
+ * for INTEGER, BIGINT or DOUBLE input. INTEGER sums wrap like a Java int; STDDEV_SAMP
+ * merges the means of INTEGER and BIGINT partials with integer division, as its
+ * Java does. Every kind returns 0 with too few values.
  */
-export function variance(int: boolean, kind: StdDevKind): AggregateImpl<StdDevAcc> {
-  const legacy = kind === 'sampVariance';
-  const w = int ? (n: number) => n | 0 : (n: number) => n;
-  const product = int && legacy ? w : (n: number) => n;
-  const delta = (acc: StdDevAcc, v: number, count: number): number => product(v * count) - w(acc[1] + v);
+export function variance(input: 'INT' | 'BIGINT' | 'DOUBLE', kind: StdDevKind): AggregateImpl<StdDevAcc> {
+  const integerMeans = kind === 'sampVariance' && input !== 'DOUBLE';
+  const w = input === 'INT' ? (n: number) => n | 0 : (n: number) => n;
+  // value * (count + 1) is a long product in Java (COUNT is a BIGINT); only the sum wraps.
+  const delta = (acc: StdDevAcc, v: number, count: number): number => v * count - w(acc[1] + v);
   return {
     init: () => [0, 0, 0],
     add: (acc, args) => {
@@ -46,7 +46,7 @@ export function variance(int: boolean, kind: StdDevKind): AggregateImpl<StdDevAc
     merge: (a, b) => {
       const n = a[0] + b[0];
       if (a[0] === 0 || b[0] === 0) return [n, w(a[1] + b[1]), a[2] + b[2]];
-      const inner = int && legacy ? Math.trunc(a[1] / a[0]) - Math.trunc(b[1] / b[0]) : a[1] / a[0] - b[1] / b[0];
+      const inner = integerMeans ? Math.trunc(a[1] / a[0]) - Math.trunc(b[1] / b[0]) : a[1] / a[0] - b[1] / b[0];
       return [n, w(a[1] + b[1]), a[2] + b[2] + (a[0] * b[0] * inner * inner) / n];
     },
     result: (acc) => {
@@ -66,10 +66,10 @@ export function variance(int: boolean, kind: StdDevKind): AggregateImpl<StdDevAc
 
 /** Overloads shared by the standard-deviation aggregates. */
 export function stddevOverloads(kind: StdDevKind) {
-  const intermediate = (ctx: ResolveContext) => stddevIntermediate(ctx.types[0]!, kind === 'sampVariance' ? 'INTEGER' : 'BIGINT');
+  const intermediate = (ctx: ResolveContext) => stddevIntermediate(ctx.types[0]!);
   return [
-    { params: ['INT'], returns: 'DOUBLE', intermediate, make: () => variance(true, kind) },
-    { params: ['BIGINT'], returns: 'DOUBLE', intermediate, make: () => variance(false, kind) },
-    { params: ['DOUBLE'], returns: 'DOUBLE', intermediate, make: () => variance(false, kind) },
+    { params: ['INT'], returns: 'DOUBLE', intermediate, make: () => variance('INT', kind) },
+    { params: ['BIGINT'], returns: 'DOUBLE', intermediate, make: () => variance('BIGINT', kind) },
+    { params: ['DOUBLE'], returns: 'DOUBLE', intermediate, make: () => variance('DOUBLE', kind) },
   ];
 }
