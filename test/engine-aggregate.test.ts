@@ -132,6 +132,13 @@ describe('GROUP BY on a table', () => {
       // a tombstone for a key the table never held changes nothing
     ]);
   });
+
+  it('refuses COLLECT_SET, which cannot undo (ksqlDB CollectSetUdaf is not a TableUdaf)', async () => {
+    const sql = `CREATE TABLE ACCOUNTS (ID STRING PRIMARY KEY, REGION STRING, BAL INT)
+      WITH (kafka_topic='acc', value_format='JSON', partitions=1);
+      CREATE TABLE SETS AS SELECT REGION, COLLECT_SET(BAL) AS BALS FROM ACCOUNTS GROUP BY REGION;`;
+    expect(await runError(sql)).toContain('The aggregation function COLLECT_SET cannot be applied to a table source, only to a stream source.');
+  });
 });
 
 describe('HAVING', () => {

@@ -127,6 +127,23 @@ describe('bad records at run time', () => {
     expect([...h.engine.queries.values()].every((q) => q.state !== 'ERROR')).toBe(true);
   });
 
+  it('a size argument past the bound drops the row and logs the function\'s message', async () => {
+    const h = await startEngine(['s']);
+    await h.engine.execute(`${S} CREATE STREAM OUT AS SELECT ID, EXPLODE(GENERATE_SERIES(1, AMT)) AS N FROM S;`);
+    await h.write({ topic: 's', key: 'a', value: '{"AMT": 2000000}' }, { topic: 's', key: 'b', value: '{"AMT": 2}' });
+    expect((await h.read('OUT')).map((r) => [r.key, JSON.parse(r.value!)])).toEqual([
+      ['b', { N: 1 }],
+      ['b', { N: 2 }],
+    ]);
+    expect(h.engine.processingLog).toHaveLength(1);
+    expect(h.engine.processingLog[0]).toMatchObject({
+      queryId: 'CSAS_OUT_0',
+      partition: 0,
+      offset: 0,
+      message: 'Error computing table function: GENERATE_SERIES size (2000000) exceeds the maximum of 1048576.',
+    });
+  });
+
   it('a JSON field of the wrong type is a deserialisation error: skipped and logged', async () => {
     const h = await startEngine(['s']);
     await h.engine.execute(`${S} CREATE STREAM OUT AS SELECT ID, AMT FROM S;`);

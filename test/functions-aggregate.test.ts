@@ -119,6 +119,16 @@ describe('COLLECT_LIST / COLLECT_SET', () => {
     const c = resolveAggregate('COLLECT_SET', [arg(T.INTEGER)]);
     expect(aggregateRows(c, [[1], [2], [1]])).toEqual([[1], [1, 2], [1, 2]]);
   });
+  // ksqlDB CollectSetUdaf: a plain Udaf (no undo) with ksql.functions.collect_set.limit.
+  it('COLLECT_SET keeps one null, honours its limit and cannot undo', () => {
+    const c = resolveAggregate('COLLECT_SET', [arg(T.INTEGER)], { 'ksql.functions.collect_set.limit': '2' });
+    expect(c.undo).toBeUndefined();
+    expect(aggregateRows(c, [[null], [1], [null], [2]])).toEqual([[null], [null, 1], [null, 1], [null, 1]]);
+    const full = c.add(c.add(c.init(), [5]), [6]);
+    expect(c.result(c.merge!(c.add(c.init(), [7]), full))).toEqual([7, 5]);
+    const unlimited = resolveAggregate('COLLECT_SET', [arg(T.INTEGER)], { 'ksql.functions.collect_set.limit': -1 });
+    expect(aggregateRows(unlimited, [[1], [2], [3]]).at(-1)).toEqual([1, 2, 3]);
+  });
 });
 
 describe('TOPK / TOPKDISTINCT', () => {
@@ -163,6 +173,43 @@ describe('STDDEV_SAMP / CORRELATION', () => {
     expect(aggregateRows(s, [[2], [4], [6]])).toEqual([0, 2, 4]);
     const acc = s.undo!(s.add(s.add(s.add(s.init(), [2]), [4]), [6]), [6]);
     expect(s.result(acc)).toBeCloseTo(2);
+  });
+  // ksqlDB: StandardDeviationSampUdaf (variance), StandardDeviationSampleUdaf (sqrt); STDDEV_POP is Sluice's.
+  it.each([
+    ['STDDEV_SAMP', T.INTEGER, [1, 2, 3, 4], 5 / 3],
+    ['STDDEV_SAMPLE', T.INTEGER, [1, 2, 3, 4], Math.sqrt(5 / 3)],
+    ['STDDEV_SAMPLE', T.BIGINT, [1, 2, 3, 4], Math.sqrt(5 / 3)],
+    ['STDDEV_SAMPLE', T.DOUBLE, [1, 2, 3, 4], Math.sqrt(5 / 3)],
+    ['STDDEV_POP', T.DOUBLE, [1, 2, 3, 4], Math.sqrt(1.25)],
+    ['STDDEV_SAMPLE', T.DOUBLE, [7], 0],
+    ['STDDEV_POP', T.DOUBLE, [7], 0],
+  ] as const)('%s(%s) over %j is %d', (name, type, values, expected) => {
+    const s = resolveAggregate(name, [arg(type)]);
+    const out = aggregateRows(s, [...values.map((v) => [v]), [null]]) as number[];
+    expect(out[out.length - 1]).toBeCloseTo(expected, 12);
+  });
+  it('STDDEV_SAMPLE merges INTEGER means as doubles and returns 0 when empty', () => {
+    const s = resolveAggregate('STDDEV_SAMPLE', [arg(T.INTEGER)]);
+    expect(s.result(s.init())).toBe(0);
+    const a = s.add(s.add(s.init(), [1]), [2]);
+    const b = s.add(s.add(s.init(), [3]), [6]);
+    expect(s.result(s.merge!(a, b))).toBeCloseTo(Math.sqrt(14 / 3), 12);
+    expect(s.result(s.undo!(s.add(a, [10]), [10]))).toBeCloseTo(Math.sqrt(0.5), 12);
+    expect(s.intermediateType).toEqual(T.struct([{ name: 'SUM', type: T.INTEGER }, { name: 'COUNT', type: T.BIGINT }, { name: 'M2', type: T.DOUBLE }]));
+  });
+  it('STDDEV_SAMP merges INTEGER/BIGINT means by integer division and multiplies in long', () => {
+    for (const type of [T.INTEGER, T.BIGINT]) {
+      const s = resolveAggregate('STDDEV_SAMP', [arg(type)]);
+      expect(s.intermediateType).toEqual(T.struct([{ name: 'SUM', type }, { name: 'COUNT', type: T.BIGINT }, { name: 'M2', type: T.DOUBLE }]));
+      const a = s.add(s.add(s.init(), [1]), [2]); // mean 3 / 2 = 1
+      const b = s.add(s.add(s.init(), [3]), [6]); // mean 9 / 2 = 4
+      expect(s.result(s.merge!(a, b))).toBeCloseTo((0.5 + 4.5 + (2 * 2 * 9) / 4) / 3, 12);
+    }
+    // value * (count + 1) = 5 * (2^29 + 1) passes 2^31 while the sum does not: still the exact variance.
+    const x = 2 ** 29 + 1;
+    const big = resolveAggregate('STDDEV_SAMP', [arg(T.INTEGER)]);
+    const v = aggregateRows(big, [[0], [0], [0], [0], [x]]).at(-1) as number;
+    expect(Math.abs(v - (x * x) / 5) / ((x * x) / 5)).toBeLessThan(1e-12);
   });
   it('correlates pairs, NaN when undefined', () => {
     const c = resolveAggregate('CORRELATION', [arg(T.INTEGER), arg(T.INTEGER)]);

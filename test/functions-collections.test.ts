@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../src/common/decimal.js';
 import type { SqlType } from '../src/common/types.js';
-import { NULL_ARG, T, arg, call, invoke, lambda, resolveError, resolveScalar } from './helpers/function-harness.js';
+import { NULL_ARG, T, arg, call, callError, invoke, lambda, resolveError, resolveScalar } from './helpers/function-harness.js';
 
 const IA = arg(T.array(T.INTEGER));
 const SA = arg(T.array(T.STRING));
 const I = arg(T.INTEGER);
+const L = arg(T.BIGINT);
 const S = arg(T.STRING);
 const M = arg(T.map(T.STRING, T.INTEGER));
 
@@ -66,6 +67,40 @@ describe('array functions', () => {
     expect(call('GENERATE_SERIES', [I, I, I], [4, 0, -2])).toEqual([4, 2, 0]);
     expect(resolveScalar('GENERATE_SERIES', [arg(T.BIGINT), I]).returnType).toEqual(T.array(T.BIGINT));
   });
+  // ksqlDB GenerateSeries: Java int arithmetic for INT, KsqlFunctionException for bad steps.
+  it.each([
+    [[I, I], [5, 5], [5]],
+    [[I, I], [3, 1], [3, 2, 1]],
+    [[I, I, I], [1, 6, 2], [1, 3, 5]],
+    [[I, I, I], [2147483646, 2147483647, 5], [2147483646]],
+    [[I, I, I], [0, 2147483647, 1000000000], [0, 1000000000, 2000000000 | 0]],
+    [[I, I], [-2147483648, 2147483647], [-2147483648, 2147483647]],
+    [[L, L], [9007199254740990, 9007199254740992], [9007199254740990, 9007199254740991, 9007199254740992]],
+  ] as const)('GENERATE_SERIES(%j) of %j is %j', (types, values, expected) => {
+    expect(call('GENERATE_SERIES', types, [...values])).toEqual(expected);
+  });
+  it.each([
+    [[0, 5, 0], 'GENERATE_SERIES step cannot be zero'],
+    [[0, 5, -1], 'GENERATE_SERIES step has wrong sign'],
+    [[0, 2000000000, 1], 'GENERATE_SERIES size (2000000001) exceeds the maximum of 1048576.'],
+  ] as const)('GENERATE_SERIES(%j) fails: %s', (values, message) => {
+    expect(callError(() => call('GENERATE_SERIES', [I, I, I], [...values]))).toEqual({ code: 50000, message });
+  });
+  // ksqlDB Slice: List.subList(from - 1, to); null bounds mean the ends, out of range is NULL.
+  it.each([
+    [[1, 2, 3, 4], 1, 4, [1, 2, 3, 4]],
+    [[1, 2, 3, 4], 3, 2, []],
+    [[1, 2, 3, 4], null, 2, [1, 2]],
+    [[1, 2, 3, 4], 3, null, [3, 4]],
+    [[1, 2, 3, 4], null, null, [1, 2, 3, 4]],
+    [[1, 2, 3, 4], 0, 2, null],
+    [[1, 2, 3, 4], 2, 5, null],
+    [[1, 2, 3, 4], 4, 2, null],
+    [[], 1, 0, []],
+    [null, 1, 2, null],
+  ] as const)('SLICE(%j, %j, %j) is %j', (list, from, to, expected) => {
+    expect(call('SLICE', [IA, I, I], [list, from, to])).toEqual(expected);
+  });
   it('widens element types through generics', () => {
     const r = resolveScalar('ARRAY_CONTAINS', [IA, arg(T.BIGINT)]);
     expect(r.argTypes).toEqual([T.array(T.BIGINT), undefined]);
@@ -101,9 +136,20 @@ describe('lambda functions', () => {
   });
   it('FILTER keeps true entries', () => {
     const r = resolveScalar('FILTER', [IA, lambda(1, () => T.BOOLEAN)]);
-    expect(invoke(r, [[3, 6, null, 10], (x: number | null) => (x === null ? null : x > 5)])).toEqual([6, 10]);
+    expect(invoke(r, [[3, 6, null, 10], (x: number | null) => x !== null && x > 5])).toEqual([6, 10]);
     const rm = resolveScalar('FILTER', [M, lambda(2, () => T.BOOLEAN)]);
     expect(invoke(rm, [new Map([['a', 1], ['b', 2]]), (_k: string, v: number) => v > 1])).toEqual(new Map([['b', 2]]));
+  });
+  // ksqlDB Filter: stream().filter(function::apply) unboxes the verdict, and Collectors.toMap refuses NULL values.
+  it('FILTER fails on a NULL verdict and on keeping a NULL map value', () => {
+    const r = resolveScalar('FILTER', [IA, lambda(1, () => T.BOOLEAN)]);
+    expect(callError(() => invoke(r, [[3, null], (x: number | null) => (x === null ? null : x > 1)]))).toEqual({
+      code: 50000,
+      message: 'FILTER function returned NULL',
+    });
+    const rm = resolveScalar('FILTER', [M, lambda(2, () => T.BOOLEAN)]);
+    expect(invoke(rm, [new Map<string, number | null>([['a', null], ['b', 2]]), () => true])).toBeNull();
+    expect(invoke(rm, [new Map<string, number | null>([['a', null], ['b', 2]]), (k: string) => k === 'b'])).toEqual(new Map([['b', 2]]));
   });
   it('REDUCE folds; null collection gives the initial state, null state gives null', () => {
     const r = resolveScalar('REDUCE', [IA, I, lambda(2, same)]);

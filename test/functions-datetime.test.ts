@@ -148,3 +148,47 @@ describe('zone ids and names as Java prints them', () => {
     expect(call('FORMAT_TIMESTAMP', [TS, S, S], [JULY, 'z', 'Etc/GMT-2'])).toBe('GMT+02:00');
   });
 });
+
+// ksqlDB TimeAdd/TimeSub: LocalTime.plus/minus(unit.toNanos(n), NANOS), millis truncated.
+describe('TIMEADD / TIMESUB in nanoseconds', () => {
+  const TM = arg(T.TIME);
+  it.each([
+    ['TIMEADD', 'NANOSECONDS', -1, 0, 86399999], // wraps below midnight
+    ['TIMESUB', 'NANOSECONDS', 500000, 1, 0], // 1 ms - 0.5 ms truncates to 0
+    ['TIMEADD', 'MICROSECONDS', 1500, 0, 1],
+    ['TIMESUB', 'MICROSECONDS', 1, 0, 86399999],
+    ['TIMEADD', 'DAYS', 3, 1234, 1234],
+    ['TIMEADD', 'DAYS', 2147483647, 0, 85636854], // toNanos saturates at Long.MAX_VALUE
+    ['TIMESUB', 'HOURS', -25, 0, 3600000],
+  ] as const)('%s(%s, %d, %d) is %d', (name, unit, n, t, expected) => {
+    expect(call(name, [kw(unit), arg(T.INTEGER), TM], [unit, n, t])).toBe(expected);
+  });
+});
+
+// ksqlDB's StringToTimestampParser / ParseTime use DateTimeFormatter.ofPattern: the SMART resolver.
+describe('parsing resolves fields as java.time SMART does', () => {
+  it.each([
+    ['PARSE_TIMESTAMP', ['2020-02-30', 'yyyy-MM-dd'], Date.UTC(2020, 1, 29)], // day clamps to the month's end
+    ['PARSE_TIMESTAMP', ['2021-04-31', 'yyyy-MM-dd'], Date.UTC(2021, 3, 30)],
+    ['PARSE_TIMESTAMP', ['2021-01-01 24:00', 'yyyy-MM-dd HH:mm'], Date.UTC(2021, 0, 2)], // 24:00 is the next midnight
+    ['PARSE_TIMESTAMP', ['2021-03-28 02:30', 'yyyy-MM-dd HH:mm', 'Europe/Berlin'], Date.UTC(2021, 2, 28, 1, 30)], // gap: later by an hour
+    // Overlaps keep the offset the zone had on that day in 1970 (the parser's starting point): standard time here.
+    ['PARSE_TIMESTAMP', ['2021-10-31 02:30', 'yyyy-MM-dd HH:mm', 'Europe/Berlin'], Date.UTC(2021, 9, 31, 1, 30)],
+    ['PARSE_TIMESTAMP', ['2021-11-07 01:30', 'yyyy-MM-dd HH:mm', 'America/New_York'], Date.UTC(2021, 10, 7, 6, 30)],
+    ['STRINGTOTIMESTAMP', ['2019-02-29', 'yyyy-MM-dd'], Date.UTC(2019, 1, 28)],
+    ['PARSE_TIME', ['12:59', 'hh:mm'], 59 * 60_000],
+  ] as const)('%s(%j) is %d', (name, values, expected) => {
+    expect(call(name, values.map(() => S), [...values])).toBe(expected);
+  });
+  it.each([
+    ['PARSE_TIMESTAMP', ['2021-13-01', 'yyyy-MM-dd'], 'Invalid value for MonthOfYear (valid values 1 - 12): 13'],
+    ['PARSE_TIMESTAMP', ['2021-01-32', 'yyyy-MM-dd'], 'Invalid value for DayOfMonth (valid values 1 - 28/31): 32'],
+    ['PARSE_TIMESTAMP', ['2021-01-01 24:01', 'yyyy-MM-dd HH:mm'], 'Invalid value for HourOfDay (valid values 0 - 23): 24'],
+    ['PARSE_TIME', ['25:00', 'HH:mm'], 'Invalid value for HourOfDay (valid values 0 - 23): 25'],
+    ['PARSE_TIME', ['10:60', 'HH:mm'], 'Invalid value for MinuteOfHour (valid values 0 - 59): 60'],
+    ['PARSE_TIME', ['10:00:61', 'HH:mm:ss'], 'Invalid value for SecondOfMinute (valid values 0 - 59): 61'],
+    ['PARSE_TIME', ['13:00 PM', 'hh:mm a'], 'Invalid value for ClockHourOfAmPm (valid values 1 - 12): 13'],
+  ] as const)('%s(%j) fails: %s', (name, values, reason) => {
+    expect(() => call(name, values.map(() => S), [...values])).toThrow(`Text '${values[0]}' could not be parsed: ${reason}`);
+  });
+});

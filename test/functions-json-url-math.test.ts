@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../src/common/decimal.js';
-import { NULL_ARG, T, arg, call, resolveError, resolveScalar } from './helpers/function-harness.js';
+import { NULL_ARG, T, arg, call, callError, resolveError, resolveScalar } from './helpers/function-harness.js';
 
 const S = arg(T.STRING);
 const I = arg(T.INTEGER);
@@ -17,6 +17,17 @@ describe('JSON functions', () => {
     expect(call('EXTRACTJSONFIELD', [S, S], [doc, '$.missing'])).toBeNull();
     expect(call('EXTRACTJSONFIELD', [S, S], ['not json', '$.a'])).toBeNull();
     expect(call('EXTRACTJSONFIELD', [S, S], ['{"a": 1}} trailing', '$.a'])).toBe('1');
+  });
+  // ksqlDB JsonExtractString: each token is an index on an array (Integer.parseInt) and a key on an object.
+  it.each([
+    ['{"a": [10, 20]}', '$.a.1', '20'],
+    ['{"a": [10, 20]}', '$.a.x', null],
+    ['{"a": [10, 20]}', '$.a.2147483648', null],
+    ['{"0": "zero"}', '$[0]', 'zero'],
+    ['{"a": "text"}', '$.a.b', null],
+    ['[{"k": 1}]', '$[0].k', '1'],
+  ] as const)('EXTRACTJSONFIELD(%s, %s) is %j', (doc, path, expected) => {
+    expect(call('EXTRACTJSONFIELD', [S, S], [doc, path])).toBe(expected);
   });
   it('IS_JSON_STRING, JSON_ARRAY_LENGTH, JSON_ARRAY_CONTAINS', () => {
     expect(call('IS_JSON_STRING', [S], ['[1, 2]'])).toBe(true);
@@ -49,6 +60,10 @@ describe('JSON functions', () => {
     expect(call('JSON_CONCAT', [S, S], ['{"a": {"x": 1}}', '{"a": 2}'])).toBe('{"a":2}');
     expect(call('JSON_CONCAT', [S, S, S], ['[1]', '{"a": 1}', '4'])).toBe('[1,{"a":1},4]');
     expect(call('JSON_CONCAT', [S, S], ['null', 'null'])).toBe('[null,null]');
+    // A single value comes back as it is (JsonConcat only wraps when it concatenates).
+    expect(call('JSON_CONCAT', [S], ['1'])).toBe('1');
+    expect(call('JSON_CONCAT', [S], ['{"a": [1, 2]}'])).toBe('{"a":[1,2]}');
+    expect(call('JSON_CONCAT', [S], ['nope'])).toBeNull();
     expect(call('JSON_CONCAT', [S, S], ['1', ''])).toBeNull();
   });
   it('JSON_ITEMS, JSON_KEYS, JSON_RECORDS', () => {
@@ -67,6 +82,13 @@ describe('JSON functions', () => {
     expect(call('TO_JSON_STRING', [arg(T.BYTES)], [Buffer.from('!')])).toBe('"IQ=="');
     const st = T.struct([{ name: 'ID', type: T.INTEGER }, { name: 'TAGS', type: T.map(T.STRING, T.array(T.INTEGER)) }]);
     expect(call('TO_JSON_STRING', [arg(st)], [{ ID: 1, TAGS: new Map([['k', [1, null]]]) }])).toBe('{"ID":1,"TAGS":{"k":[1,null]}}');
+  });
+  // ksqlDB ToJsonString copies maps and structs into a TreeMap: keys in String.compareTo order.
+  it('TO_JSON_STRING sorts map and struct keys', () => {
+    const st = T.struct([{ name: 'b', type: T.INTEGER }, { name: 'A', type: T.INTEGER }, { name: 'a', type: T.INTEGER }]);
+    expect(call('TO_JSON_STRING', [arg(st)], [{ b: 1, A: 2, a: null }])).toBe('{"A":2,"a":null,"b":1}');
+    const m = new Map<string, number>([['z', 1], ['é', 2], ['Z', 3], ['a', 4]]);
+    expect(call('TO_JSON_STRING', [arg(T.map(T.STRING, T.INTEGER))], [m])).toBe('{"Z":3,"a":4,"z":1,"é":2}');
   });
 });
 
@@ -143,6 +165,31 @@ describe('math functions', () => {
     expect(call('TRUNC', [D, I], [1.789, 2])).toBe(1.78);
     expect(String(call('TRUNC', [arg(T.decimal(4, 2)), I], [Decimal.parse('-1.79'), 1]))).toBe('-1.70');
   });
+  // ksqlDB Round/Trunc: BigDecimal.setScale(places, mode) for any int places, no bound.
+  it.each([
+    ['ROUND', D, 1, -100000000, 0],
+    ['ROUND', D, 1.5, 100000000, 1.5],
+    ['ROUND', D, -1.5, 2147483647, -1.5],
+    ['ROUND', D, 99.5, -2147483648, 0],
+    ['ROUND', D, 5e-324, 400, 5e-324],
+    ['ROUND', D, 1.7976931348623157e308, -308, Infinity],
+    ['ROUND', D, -45, -1, -40],
+    ['ROUND', D, -46, -1, -50],
+    ['TRUNC', D, -1.5, -100000000, 0],
+    ['TRUNC', D, 1.999, 100000000, 1.999],
+  ] as const)('%s(%s, %d, %d) is %d without building huge powers of ten', (name, type, x, places, expected) => {
+    expect(call(name, [type, I], [x, places])).toBe(expected);
+  });
+  it.each([
+    ['ROUND', '12345678987654321.2345678987654321', -100000000, '0E-16'],
+    ['ROUND', '-12345678987654321.2345678987654321', 100000000, '-12345678987654321.2345678987654321'],
+    ['ROUND', '-5.5000000000000000', -1, '-10.0000000000000000'],
+    ['TRUNC', '-5.5000000000000000', -2147483648, '0E-16'],
+  ] as const)('%s(DECIMAL %s, %d) is %s at the argument scale', (name, x, places, expected) => {
+    const out = call(name, [arg(T.decimal(33, 16)), I], [Decimal.parse(x), places]) as Decimal;
+    expect(out.scale).toBe(16);
+    expect(out.compareTo(Decimal.parse(expected))).toBe(0);
+  });
   it('SIGN, SQRT, LN, LOG, POWER, EXP, trig', () => {
     expect(call('SIGN', [D], [-3.5])).toBe(-1);
     expect(resolveScalar('SQRT', [I]).argTypes).toEqual([T.DOUBLE]);
@@ -174,5 +221,35 @@ describe('math functions', () => {
     expect(call('GEO_DISTANCE', [D, D, D, D], [37.4439, -122.1663, 51.5257, -0.1122])).toBeCloseTo(8634.6598, 3);
     expect(call('GEO_DISTANCE', [D, D, D, D, S], [37.4439, -122.1663, 51.5257, -0.1122, 'MI'])).toBeCloseTo(5365.6597, 3);
     expect(call('GEO_DISTANCE', [D, D, D, D, S], [37.4439, -122.1663, 51.5257, -0.1122, null])).toBeCloseTo(8634.6598, 3);
+  });
+});
+
+// Double edge cases as ksqlDB's Java computes them (Round, Trunc, Degrees, Radians, Greatest, Least).
+describe('math on extreme doubles', () => {
+  it.each([
+    ['ROUND', [D], [NaN], 0],
+    ['ROUND', [D], [Infinity], 9223372036854775807], // Math.round clamps to Long.MAX_VALUE
+    ['ROUND', [D], [-1e300], -9223372036854775807],
+    ['ROUND', [D], [-0.4], 0],
+    ['TRUNC', [D], [NaN], 0], // Double.longValue
+    ['TRUNC', [D], [-Infinity], -9223372036854775807],
+    ['TRUNC', [D], [1e19], 9223372036854775807],
+    ['TRUNC', [D], [-0.9], 0],
+    ['DEGREES', [D], [1.1], 1.1 * 57.29577951308232], // Math.toDegrees multiplies once
+    ['RADIANS', [D], [123.4], 123.4 * 0.017453292519943295],
+    ['GREATEST', [D, D], [-0, 0], 0], // Double.compareTo: -0.0 < 0.0, NaN greatest
+    ['LEAST', [D, D], [0, -0], -0],
+    ['GREATEST', [D, D, D], [1, NaN, 2], NaN],
+    ['LEAST', [D, D, D], [1, NaN, null], 1],
+    ['LOG', [D, D], [1, 10], NaN],
+    ['LOG', [D, D], [-2, 10], NaN],
+    ['SQRT', [D], [-1], NaN],
+  ] as const)('%s(%j) of %j is %d', (name, types, values, expected) => {
+    expect(call(name, types, [...values])).toBe(expected);
+  });
+  it.each(['ROUND', 'TRUNC'])('%s(DOUBLE, INT) of NaN or Infinity fails as BigDecimal.valueOf does', (name) => {
+    for (const x of [NaN, Infinity, -Infinity]) {
+      expect(callError(() => call(name, [D, I], [x, 2]))).toEqual({ code: 50000, message: 'Infinite or NaN' });
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../src/common/decimal.js';
 import { getAggregate, getScalar, getTableFunction, listFunctions } from '../src/functions/registry.js';
-import { NULL_ARG, T, aggregateRows, arg, call, explodeCall, resolveAggregate, resolveError } from './helpers/function-harness.js';
+import { NULL_ARG, T, aggregateRows, arg, call, callError, explodeCall, resolveAggregate, resolveError } from './helpers/function-harness.js';
 
 describe('registry', () => {
   it('looks names up case-insensitively', () => {
@@ -39,6 +39,14 @@ describe('table functions', () => {
   it('CUBE_EXPLODE yields every null/value combination, first column slowest', () => {
     expect(explodeCall('CUBE_EXPLODE', [arg(T.array(T.INTEGER))], [[1, 2]])).toEqual([[null, null], [null, 2], [1, null], [1, 2]]);
     expect(explodeCall('CUBE_EXPLODE', [arg(T.array(T.INTEGER))], [[1, null]])).toEqual([[null, null], [1, null]]);
+  });
+  it('CUBE_EXPLODE takes at most 20 columns, as ksqlDB\'s Cube.MAX_COLUMNS', () => {
+    const a = arg(T.array(T.INTEGER));
+    expect(explodeCall('CUBE_EXPLODE', [a], [Array.from({ length: 20 }, () => null)])).toHaveLength(1);
+    expect(callError(() => explodeCall('CUBE_EXPLODE', [a], [Array.from({ length: 21 }, (_, i) => i)]))).toEqual({
+      code: 50000,
+      message: 'CUBE_EXPLODE input size (21) exceeds the maximum of 20 columns. The output cardinality is 2^N rows and would exhaust server memory.',
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NULL_ARG, T, arg, call, resolveError, resolveScalar } from './helpers/function-harness.js';
+import { NULL_ARG, T, arg, call, callError, resolveError, resolveScalar } from './helpers/function-harness.js';
 
 const S = arg(T.STRING);
 const I = arg(T.INTEGER);
@@ -66,6 +66,10 @@ describe('search and replace', () => {
     expect(call('INSTR', [S, S, I, I], ['CORPORATE FLOOR', 'OR', 3, 2])).toBe(14);
     expect(call('INSTR', [S, S, I], ['CORPORATE FLOOR', 'OR', -3])).toBe(5);
     expect(call('INSTR', [S, S, I, I], ['CORPORATE FLOOR', 'OR', -3, 2])).toBe(2);
+    // Backwards searches report where the match starts, whatever its length (ksqlDB Instr.find).
+    expect(call('INSTR', [S, S, I, I], ['abcabc', 'c', -1, 2])).toBe(3);
+    expect(call('INSTR', [S, S, I], ['abcabc', 'abc', -1])).toBe(4);
+    expect(call('INSTR', [S, S, I, I], ['xyzxyzxyz', 'xyz', -1, 2])).toBe(4);
     expect(call('INSTR', [S, S], [null, 'x'])).toBe(0);
   });
   it('SPLIT keeps empty parts and splits characters on empty delimiter', () => {
@@ -87,6 +91,25 @@ describe('padding, masking and friends', () => {
     expect(call('RPAD', [S, I, S], ['ab', 3, ''])).toBeNull();
     expect(call('LPAD', [S, I, S], ['ab', -1, 'x'])).toBeNull();
     expect(call('LPAD', [B, I, B], [Buffer.from([1]), 3, Buffer.from([9])])).toEqual(Buffer.from([9, 9, 1]));
+  });
+  // ksqlDB LPad/RPad have no upper bound; Sluice refuses to build more than 2^20 units.
+  it.each([
+    ['LPAD', S, 'ab', 1048576, 'x', 1048576],
+    ['RPAD', B, Buffer.from('ab'), 1048576, Buffer.from('x'), 1048576],
+    ['LPAD', S, 'x'.repeat(10), 5, '', null],
+    ['RPAD', S, 'x'.repeat(1048578), 1048577, 'y', 1048577],
+  ] as const)('%s(%s) to %#: length %d', (name, type, input, len, pad, expected) => {
+    const out = call(name, [type, I, type], [input, len, pad]) as string | Buffer | null;
+    expect(out === null ? null : out.length).toBe(expected);
+  });
+  it.each([
+    ['LPAD', S, 'ab', 2147483647, 'x'],
+    ['RPAD', B, Buffer.from('ab'), 1048577, Buffer.from('x')],
+  ] as const)('%s(%s) over 2^20 fails with a clear message', (name, type, input, len, pad) => {
+    expect(callError(() => call(name, [type, I, type], [input, len, pad]))).toEqual({
+      code: 50000,
+      message: `${name} target length (${len}) exceeds the maximum of 1048576.`,
+    });
   });
   it('INITCAP capitalises words', () => {
     expect(call('INITCAP', [S], ['the  QUICK brown'])).toBe('The  Quick Brown');
@@ -222,5 +245,58 @@ describe('Java regular expression syntax', () => {
     expect(R('abc', 'b', '\\$')).toBe('a$c');
     expect(() => R('abc', 'b', '$2')).toThrow(/No group 2/);
     expect(() => R('ab', '(a)', '${x}')).toThrow(/No group with name \{x\}/);
+  });
+});
+
+// Edge cases checked against ksqlDB's UDF source (Substring, Replace, Chr).
+describe('string edge cases as ksqlDB computes them', () => {
+  it.each([
+    ['SUBSTRING', [S, I, I], ['abc', 2, 2147483647], ''], // start + length wraps in Java int arithmetic
+    ['SUBSTRING', [S, I, I], ['abc', 1, 2147483646], 'abc'],
+    ['SUBSTRING', [S, I, I], ['abc', -2147483648, 2], 'ab'],
+    ['SUBSTRING', [S, I], ['', 1], ''],
+    ['SUBSTRING', [S, I], ['a😀b', 2], '😀b'],
+    ['SUBSTRING', [B, I, I], [Buffer.from('abc'), 3, 2147483647], Buffer.alloc(0)],
+    ['REPLACE', [S, S, S], ['abc', '', 'x'], 'xaxbxcx'], // String.replace("", …) inserts everywhere
+    ['REPLACE', [S, S, S], ['', '', 'x'], 'x'],
+    ['REPLACE', [S, S, S], ['', 'a', 'x'], ''],
+    ['REPLACE', [S, S, S], ['aaa', 'aa', 'b'], 'ba'],
+    ['REPLACE', [S, S, S], ['abc', 'b', null], null],
+    ['CHR', [S], ['\\u004b\\u0053\\n\\101\\q'], 'KS\nAq'], // commons-lang unescapeJava
+    ['CHR', [S], ['\\uu004b'], 'K'],
+    ['CHR', [S], ['\\u12'], null],
+    ['CHR', [I], [0x10ffff], '\u{10ffff}'],
+    ['CHR', [I], [0x110000], null],
+    ['CHR', [I], [-1], null],
+  ] as const)('%s(%j)', (name, types, values, expected) => {
+    expect(call(name, types, [...values])).toEqual(expected);
+  });
+  it('REPLACE refuses to build more than 2^20 units', () => {
+    expect(callError(() => call('REPLACE', [S, S, S], ['a'.repeat(1024), '', 'x'.repeat(1024)]))).toEqual({
+      code: 50000,
+      message: 'REPLACE result length (1050624) exceeds the maximum of 1048576.',
+    });
+    expect(call('REPLACE', [S, S, S], ['a'.repeat(1023), '', 'x'.repeat(1023)])).toHaveLength(1023 + 1024 * 1023);
+    expect(call('REPLACE', [S, S, S], ['a'.repeat(2_000_000), 'a', 'b'])).toHaveLength(2_000_000);
+  });
+  it.each([
+    ['\\uzzzzzz', 'Unable to parse unicode value: zzzz'],
+    ['\\u0041\\u12', "Less than 4 hex digits in unicode value: '\\u12' due to end of CharSequence"],
+  ])('CHR(%s) fails as unescapeJava does', (input, message) => {
+    expect(callError(() => call('CHR', [S], [input]))).toEqual({ code: 50000, message });
+  });
+});
+
+// ksqlDB Masker: walks UTF-16 code units (codePointAt(i) for i++), mask characters are one code unit.
+describe('MASK over surrogate pairs', () => {
+  it.each([
+    [['a😀B'], 'x--X'],
+    [['a😀B', null, null, null, null], 'a😀\ude00B'],
+    [['Ab1 ä', '*', null, '#', '.'], '*b#.ä'],
+  ] as const)('MASK(%j) is %j', (values, expected) => {
+    expect(call('MASK', values.map(() => S), [...values])).toBe(expected);
+  });
+  it('refuses a mask of two code units', () => {
+    expect(() => call('MASK', [S, S, S, S, S], ['a', '😀', null, null, null])).toThrow("Invalid mask character. Must be only single character, but was '😀'");
   });
 });

@@ -2,6 +2,7 @@ import type { SqlType } from '../../src/common/types.js';
 import { T } from '../../src/common/types.js';
 import type { ArgShape, ResolvedAggregate, ResolvedScalar } from '../../src/functions/function-types.js';
 import { getAggregate, getScalar, getTableFunction } from '../../src/functions/registry.js';
+import { FunctionArgumentError } from '../../src/functions/support/bounds.js';
 
 export { T };
 
@@ -52,10 +53,10 @@ export function call(name: string, args: readonly ArgShape[], values: unknown[])
 }
 
 /** Resolves an aggregate, failing with the message when it does not resolve. */
-export function resolveAggregate(name: string, args: readonly ArgShape[]): ResolvedAggregate {
+export function resolveAggregate(name: string, args: readonly ArgShape[], config?: Readonly<Record<string, unknown>>): ResolvedAggregate {
   const f = getAggregate(name);
   if (!f) throw new Error(`no aggregate ${name}`);
-  const r = f.resolve(args);
+  const r = f.resolve(args, config);
   if (typeof r === 'string') throw new Error(r);
   return r;
 }
@@ -81,4 +82,18 @@ export function explodeCall(name: string, args: readonly ArgShape[], values: unk
   const r = f.resolve(args);
   if (typeof r === 'string') throw new Error(r);
   return r.invoke(values);
+}
+
+/**
+ * The FunctionArgumentError a call throws (ksqlDB's KsqlFunctionException), as
+ * `{ code, message }`; fails when the call succeeds or throws anything else.
+ */
+export function callError(run: () => unknown): { code: number; message: string } {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof FunctionArgumentError) return { code: e.errorCode, message: e.message };
+    throw e;
+  }
+  throw new Error('expected the call to fail');
 }

@@ -2,9 +2,17 @@ import type { SqlType } from '../../common/types.js';
 import { type AggregateImpl, defineAggregate } from '../define/define-aggregate.js';
 import { valueKey } from '../support/sql-values.js';
 import { decodeValue, encodeValue } from '../support/state-codec.js';
+import { limitFrom } from './collect-list.js';
 
-/** Accumulator: distinct encoded values in first-seen order. */
-function collectSet(t: SqlType): AggregateImpl<unknown[]> {
+/** Property limiting the collected set's size (ksqlDB's CollectSetUdaf.LIMIT_CONFIG, default unlimited). */
+export const COLLECT_SET_LIMIT = 'ksql.functions.collect_set.limit';
+
+/**
+ * Accumulator: distinct encoded values in first-seen order, at most `limit`.
+ * No undo: ksqlDB's CollectSetUdaf is a plain Udaf (a set cannot take back one
+ * of several equal values), so COLLECT_SET is refused over a table source.
+ */
+function collectSet(t: SqlType, limit: number): AggregateImpl<unknown[]> {
   const indexOf = (acc: unknown[], v: unknown): number => {
     const key = valueKey(v);
     return acc.findIndex((x) => valueKey(decodeValue(x, t)) === key);
@@ -13,16 +21,14 @@ function collectSet(t: SqlType): AggregateImpl<unknown[]> {
     init: () => [],
     add: (acc, args) => {
       const v = args[0] ?? null;
-      if (indexOf(acc, v) < 0) acc.push(encodeValue(v, t));
-      return acc;
-    },
-    undo: (acc, args) => {
-      const i = indexOf(acc, args[0] ?? null);
-      if (i >= 0) acc.splice(i, 1);
+      if (acc.length < limit && indexOf(acc, v) < 0) acc.push(encodeValue(v, t));
       return acc;
     },
     merge: (a, b) => {
-      for (const x of b) if (indexOf(a, decodeValue(x, t)) < 0) a.push(x);
+      for (const x of b) {
+        if (a.length >= limit) break;
+        if (indexOf(a, decodeValue(x, t)) < 0) a.push(x);
+      }
       return a;
     },
     result: (acc) => acc.map((v) => decodeValue(v, t)),
@@ -33,5 +39,5 @@ function collectSet(t: SqlType): AggregateImpl<unknown[]> {
 export const collectSetAgg = defineAggregate({
   name: 'COLLECT_SET',
   description: 'Gather all of the distinct values from an input grouping into a single Array.',
-  overloads: [{ params: ['T'], returns: 'ARRAY<T>', make: (ctx) => collectSet(ctx.types[0]!) }],
+  overloads: [{ params: ['T'], returns: 'ARRAY<T>', make: (ctx) => collectSet(ctx.types[0]!, limitFrom(ctx.config, COLLECT_SET_LIMIT)) }],
 });

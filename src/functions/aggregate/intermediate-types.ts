@@ -8,8 +8,8 @@ function struct(fields: Readonly<Record<string, SqlType>>): SqlType {
 /** AVG's `STRUCT<SUM, COUNT>` over the argument type. */
 export const avgIntermediate = (arg: SqlType): SqlType => struct({ SUM: arg, COUNT: T.BIGINT });
 
-/** STDDEV_SAMP's `STRUCT<SUM, COUNT, M2>`. */
-export const stddevIntermediate = (arg: SqlType): SqlType => struct({ SUM: arg, COUNT: T.INTEGER, M2: T.DOUBLE });
+/** The standard deviations' `STRUCT<SUM, COUNT, M2>` (COUNT a BIGINT, as in ksqlDB's current UDAFs). */
+export const stddevIntermediate = (arg: SqlType): SqlType => struct({ SUM: arg, COUNT: T.BIGINT, M2: T.DOUBLE });
 
 /** CORRELATION's running sums. */
 export const correlationIntermediate = (): SqlType =>

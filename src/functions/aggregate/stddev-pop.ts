@@ -1,9 +1,9 @@
 import { defineAggregate } from '../define/define-aggregate.js';
 import { stddevOverloads } from './stddev.js';
 
-/** STDDEV_POP(col): population counterpart of STDDEV_SAMP (same variance-style result). */
+/** STDDEV_POP(col): Sluice's own population standard deviation (ksqlDB has no such function). */
 export const stddevPop = defineAggregate({
   name: 'STDDEV_POP',
   description: 'Returns the population standard deviation of the column.',
-  overloads: stddevOverloads(true),
+  overloads: stddevOverloads('population'),
 });

@@ -1,3 +1,4 @@
+import { assertNever } from '../../common/assert.js';
 import type { AggregateImpl } from '../define/define-aggregate.js';
 import type { ResolveContext } from '../define/overload-resolution.js';
 import { stddevIntermediate } from './intermediate-types.js';
@@ -6,13 +7,26 @@ import { stddevIntermediate } from './intermediate-types.js';
 export type StdDevAcc = [number, number, number];
 
 /**
- * The running sample variance ksqlDB's STDDEV_SAMP computes (it returns the
- * variance, not its square root; 0 with fewer than two values). `int` mimics Java
- * int arithmetic for INTEGER input.
+ * What a standard-deviation aggregate returns. ksqlDB's STDDEV_SAMP
+ * (StandardDeviationSampUdaf) returns the sample *variance* and does its INTEGER
+ * and BIGINT merge step in integer division; STDDEV_SAMPLE
+ * (StandardDeviationSampleUdaf) is the corrected one: the square root of the
+ * sample variance, merging means as doubles. STDDEV_POP is Sluice's own: the
+ * square root of the population variance, computed like STDDEV_SAMPLE.
  */
-export function variance(int: boolean, population = false): AggregateImpl<StdDevAcc> {
-  const w = int ? (n: number) => n | 0 : (n: number) => n;
-  const delta = (acc: StdDevAcc, v: number, count: number): number => w(w(v * count) - w(acc[1] + v));
+export type StdDevKind = 'sampVariance' | 'sample' | 'population';
+
+/**
+ * The running Youngs-Cramer accumulator behind the standard-deviation aggregates,
+ * for INTEGER, BIGINT or DOUBLE input. INTEGER sums wrap like a Java int; STDDEV_SAMP
+ * merges the means of INTEGER and BIGINT partials with integer division, as its
+ * Java does. Every kind returns 0 with too few values.
+ */
+export function variance(input: 'INT' | 'BIGINT' | 'DOUBLE', kind: StdDevKind): AggregateImpl<StdDevAcc> {
+  const integerMeans = kind === 'sampVariance' && input !== 'DOUBLE';
+  const w = input === 'INT' ? (n: number) => n | 0 : (n: number) => n;
+  // value * (count + 1) is a long product in Java (COUNT is a BIGINT); only the sum wraps.
+  const delta = (acc: StdDevAcc, v: number, count: number): number => v * count - w(acc[1] + v);
   return {
     init: () => [0, 0, 0],
     add: (acc, args) => {
@@ -32,20 +46,30 @@ export function variance(int: boolean, population = false): AggregateImpl<StdDev
     merge: (a, b) => {
       const n = a[0] + b[0];
       if (a[0] === 0 || b[0] === 0) return [n, w(a[1] + b[1]), a[2] + b[2]];
-      const inner = int ? Math.trunc(a[1] / a[0]) - Math.trunc(b[1] / b[0]) : a[1] / a[0] - b[1] / b[0];
+      const inner = integerMeans ? Math.trunc(a[1] / a[0]) - Math.trunc(b[1] / b[0]) : a[1] / a[0] - b[1] / b[0];
       return [n, w(a[1] + b[1]), a[2] + b[2] + (a[0] * b[0] * inner * inner) / n];
     },
-    result: (acc) => (population ? (acc[0] < 1 ? 0 : acc[2] / acc[0]) : acc[0] < 2 ? 0 : acc[2] / (acc[0] - 1)),
+    result: (acc) => {
+      switch (kind) {
+        case 'sampVariance':
+          return acc[0] < 2 ? 0 : acc[2] / (acc[0] - 1);
+        case 'sample':
+          return acc[0] < 2 ? 0 : Math.sqrt(acc[2] / (acc[0] - 1));
+        case 'population':
+          return acc[0] < 1 ? 0 : Math.sqrt(acc[2] / acc[0]);
+        default:
+          return assertNever(kind, 'standard deviation kind');
+      }
+    },
   };
 }
 
-const intermediate = (ctx: ResolveContext) => stddevIntermediate(ctx.types[0]!);
-
 /** Overloads shared by the standard-deviation aggregates. */
-export function stddevOverloads(population = false) {
+export function stddevOverloads(kind: StdDevKind) {
+  const intermediate = (ctx: ResolveContext) => stddevIntermediate(ctx.types[0]!);
   return [
-    { params: ['INT'], returns: 'DOUBLE', intermediate, make: () => variance(true, population) },
-    { params: ['BIGINT'], returns: 'DOUBLE', intermediate, make: () => variance(false, population) },
-    { params: ['DOUBLE'], returns: 'DOUBLE', intermediate, make: () => variance(false, population) },
+    { params: ['INT'], returns: 'DOUBLE', intermediate, make: () => variance('INT', kind) },
+    { params: ['BIGINT'], returns: 'DOUBLE', intermediate, make: () => variance('BIGINT', kind) },
+    { params: ['DOUBLE'], returns: 'DOUBLE', intermediate, make: () => variance('DOUBLE', kind) },
   ];
 }

@@ -281,9 +281,14 @@ class ParseFailure extends Error {}
 
 /**
  * Parses text with a Java pattern to epoch ms; a zone or offset in the text wins
- * over `zone`. Throws when the text does not match.
+ * over `zone`. Throws when the text does not match. `smart` applies
+ * DateTimeFormatter's default SMART resolver (ksqlDB's PARSE_TIMESTAMP,
+ * STRINGTOTIMESTAMP, PARSE_TIME, STRINGTODATE): out-of-range fields fail with
+ * java.time's message, a day past the month's end becomes its last day
+ * (2021-02-30 → 2021-02-28) and 24:00 is the next midnight. Without it a date
+ * that does not exist fails.
  */
-export function parseInstant(text: string, pattern: string, zone: Zone, allowTrailing = false): number {
+export function parseInstant(text: string, pattern: string, zone: Zone, allowTrailing = false, smart = true): number {
   const p: Parsed = {};
   let pos: number;
   try {
@@ -293,6 +298,7 @@ export function parseInstant(text: string, pattern: string, zone: Zone, allowTra
     throw e;
   }
   if (pos !== text.length && !allowTrailing) throw new Error(`Text '${text}' could not be parsed, unparsed text found at index ${pos}`);
+  if (smart) resolveSmart(text, p);
   // Without a week field, a week-based year (a common stand-in for yyyy) reads as the year.
   let year = p.year ?? (p.week === undefined ? p.weekYear : undefined) ?? 1970;
   if (p.bc) year = 1 - year;
@@ -315,7 +321,46 @@ export function parseInstant(text: string, pattern: string, zone: Zone, allowTra
   }
   local += hour * 3_600_000 + (p.minute ?? 0) * 60_000 + (p.second ?? 0) * 1000 + (p.milli ?? 0);
   if (p.offset !== undefined) return local - p.offset;
-  return instantOfLocal(p.zone ?? zone, local);
+  const z = p.zone ?? zone;
+  return instantOfLocal(z, local, offsetOn1970Day(z, local));
+}
+
+/**
+ * ksqlDB's StringToTimestampParser starts from 1970-01-01 in the zone and sets the
+ * parsed fields one by one, the whole date last; so on an overlap the offset kept
+ * is the one the zone had at that time of day and day of the year in 1970.
+ */
+function offsetOn1970Day(zone: Zone, local: number): number {
+  const d = new Date(local);
+  const dayOfYear = Math.floor((local - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY_MS);
+  const timeOfDay = ((local % DAY_MS) + DAY_MS) % DAY_MS;
+  const local1970 = Math.min(dayOfYear, 364) * DAY_MS + timeOfDay;
+  return offsetAt(zone, local1970 - offsetAt(zone, local1970));
+}
+
+/** Checks a parsed field against its ChronoField range, with java.time's message. */
+function checkField(text: string, name: string, range: string, v: number | undefined, min: number, max: number): void {
+  if (v !== undefined && (v < min || v > max)) {
+    throw new Error(`Text '${text}' could not be parsed: Invalid value for ${name} (valid values ${range}): ${v}`);
+  }
+}
+
+/** java.time's SMART resolution of the parsed fields (see {@link parseInstant}); adjusts `p` in place. */
+function resolveSmart(text: string, p: Parsed): void {
+  checkField(text, 'MonthOfYear', '1 - 12', p.month, 1, 12);
+  checkField(text, 'DayOfMonth', '1 - 28/31', p.day, 1, 31);
+  checkField(text, 'DayOfYear', '1 - 365/366', p.dayOfYear, 1, 366);
+  checkField(text, 'MinuteOfHour', '0 - 59', p.minute, 0, 59);
+  checkField(text, 'SecondOfMinute', '0 - 59', p.second, 0, 59);
+  checkField(text, 'ClockHourOfAmPm', '1 - 12', p.hour12, 0, 12);
+  const midnightAfter = p.hour === 24 && !p.minute && !p.second && !p.milli;
+  if (!midnightAfter) checkField(text, 'HourOfDay', '0 - 23', p.hour, 0, 23);
+  if (p.day !== undefined && p.day > 28 && p.month !== undefined && p.year !== undefined) {
+    const y = p.bc ? 1 - p.year : p.year;
+    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    const last = p.month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(p.month) ? 30 : 31;
+    if (p.day > last) p.day = last;
+  }
 }
 
 function utc(year: number, month: number, day: number): number {
@@ -522,7 +567,7 @@ export function formatTimeOfDay(ms: number, pattern: string): string {
  * than midnight is an error.
  */
 export function parseDays(text: string, pattern: string): number {
-  const ms = parseInstant(text, pattern, zoneOf('UTC'), true);
+  const ms = parseInstant(text, pattern, zoneOf('UTC'), true, false);
   if (ms % DAY_MS !== 0) throw new Error('Date format contains time field.');
   return Math.floor(ms / DAY_MS);
 }

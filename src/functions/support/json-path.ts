@@ -40,13 +40,25 @@ export function parseJsonPath(path: string): Step[] | null {
   return out;
 }
 
-/** Follows a parsed path; undefined when a step is missing (negative indexes never match). */
+/**
+ * Follows a parsed path as ksqlDB's JsonExtractString does: every step is a
+ * token, read as an index (Integer.parseInt) on an array and as a key on an
+ * object, so `$.a.0` indexes an array and `$[0]` reads an object's "0" key.
+ * Undefined when a step is missing, negative, or not a number on an array.
+ */
 export function followPath(node: JsonNode, steps: readonly Step[]): JsonNode | undefined {
   let cur: JsonNode | undefined = node;
   for (const s of steps) {
     if (!cur) return undefined;
-    if (typeof s === 'number') cur = cur.t === 'arr' && s >= 0 ? cur.items[s] : undefined;
-    else cur = cur.t === 'obj' ? cur.entries.find((e) => e[0] === s)?.[1] : undefined;
+    if (cur.t === 'arr') {
+      const token = String(s);
+      const index = /^[+-]?\d{1,10}$/.test(token) ? Number(token) : NaN;
+      if (!(index >= 0 && index <= 2147483647)) return undefined;
+      cur = cur.items[index];
+    } else if (cur.t === 'obj') {
+      const key = String(s);
+      cur = cur.entries.find((e) => e[0] === key)?.[1];
+    } else return undefined;
   }
   return cur;
 }

@@ -1,12 +1,20 @@
 import { Decimal } from '../../common/decimal.js';
 
+/** Java Double.compare: NaN above everything (and equal to itself), -0.0 below 0.0. */
+function compareDoubles(a: number, b: number): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  if (a === b) return a !== 0 ? 0 : (Object.is(a, -0) ? 0 : 1) - (Object.is(b, -0) ? 0 : 1);
+  return Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : -1;
+}
+
 /**
  * Orders two non-null SQL values of the same type as ksqlDB (Java's compareTo):
  * numbers and temporal values numerically, strings by UTF-16 code units, booleans
  * false < true, bytes unsigned lexicographically, arrays element-wise.
  */
 export function compareValues(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : Number.isNaN(b) ? -1 : 0;
+  if (typeof a === 'number' && typeof b === 'number') return compareDoubles(a, b);
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (a instanceof Decimal && b instanceof Decimal) return a.compareTo(b);
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;

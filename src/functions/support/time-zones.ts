@@ -104,14 +104,27 @@ export function offsetAt(zone: Zone, ms: number): number {
   return d.getTime() - Math.floor(ms / 1000) * 1000;
 }
 
-/** The instant of a local wall-clock time (ms as if UTC) in `zone` (earlier offset on overlaps). */
-export function instantOfLocal(zone: Zone, localMs: number): number {
+/**
+ * The instant of a local wall-clock time (ms as if UTC) in `zone`, as
+ * java.time's ZonedDateTime resolves it: in a gap (a spring-forward hour) the
+ * offset from before the gap, which moves the time later by the gap's length
+ * (02:30 on a 02:00→03:00 night is 03:30); on an overlap `preferred` when it is
+ * one of the two offsets, else the earlier offset.
+ */
+export function instantOfLocal(zone: Zone, localMs: number, preferred?: number): number {
   if ('fixed' in zone) return localMs - zone.fixed;
-  const o1 = offsetAt(zone, localMs - offsetAt(zone, localMs));
-  const guess = localMs - o1;
-  const o2 = offsetAt(zone, guess);
-  return o1 === o2 ? guess : localMs - Math.max(o1, o2);
+  // The offsets either side of any transition near this wall-clock time.
+  const before = offsetAt(zone, localMs - DAY);
+  const after = offsetAt(zone, localMs + DAY);
+  if (before === after) return localMs - before;
+  const beforeValid = offsetAt(zone, localMs - before) === before;
+  const afterValid = offsetAt(zone, localMs - after) === after;
+  if (beforeValid && afterValid) return localMs - (preferred === after ? after : before);
+  if (afterValid) return localMs - after;
+  return localMs - before; // valid before the transition, or in the gap
 }
+
+const DAY = 86_400_000;
 
 const nameCache = new Map<string, Intl.DateTimeFormat>();
 

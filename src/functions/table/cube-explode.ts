@@ -1,10 +1,19 @@
 import { defineTable } from '../define/define-table.js';
+import { FunctionArgumentError } from '../support/bounds.js';
+
+/** ksqlDB's Cube.MAX_COLUMNS: 2^20 output rows at most. */
+export const MAX_CUBE_COLUMNS = 20;
 
 /**
  * Every combination of keeping or nulling each element, first element varying
  * slowest and the all-null combination first; null elements have one choice only.
  */
 export function cubeCombinations(list: readonly unknown[]): unknown[][] {
+  if (list.length > MAX_CUBE_COLUMNS) {
+    throw new FunctionArgumentError(
+      `CUBE_EXPLODE input size (${list.length}) exceeds the maximum of ${MAX_CUBE_COLUMNS} columns. The output cardinality is 2^N rows and would exhaust server memory.`,
+    );
+  }
   let out: unknown[][] = [[]];
   for (const v of list) {
     const next: unknown[][] = [];

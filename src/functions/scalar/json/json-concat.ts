@@ -9,6 +9,8 @@ function concat(...texts: (string | null)[]): string | null {
     if (!n) return null;
     nodes.push(n);
   }
+  // ksqlDB's JsonConcat starts from the first value as is: a single argument is returned unwrapped.
+  if (nodes.length === 1) return writeJson(nodes[0]!);
   if (nodes.every((n) => n.t === 'obj')) {
     const entries: [string, JsonNode][] = [];
     for (const n of nodes) {

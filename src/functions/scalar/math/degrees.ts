@@ -1,4 +1,5 @@
+import { javaToDegrees } from '../../support/java-numbers.js';
 import { unaryDouble } from './unary-double.js';
 
 /** DEGREES(radians). */
-export const degrees = unaryDouble('DEGREES', 'Converts a value in radians to a value in degrees.', (x) => (x * 180) / Math.PI);
+export const degrees = unaryDouble('DEGREES', 'Converts a value in radians to a value in degrees.', javaToDegrees);

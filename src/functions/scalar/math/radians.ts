@@ -1,4 +1,5 @@
+import { javaToRadians } from '../../support/java-numbers.js';
 import { unaryDouble } from './unary-double.js';
 
 /** RADIANS(degrees). */
-export const radians = unaryDouble('RADIANS', 'Converts a value in degrees to a value in radians.', (x) => (x / 180) * Math.PI);
+export const radians = unaryDouble('RADIANS', 'Converts a value in degrees to a value in radians.', javaToRadians);

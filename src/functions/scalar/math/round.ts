@@ -2,14 +2,7 @@ import type { Decimal } from '../../../common/decimal.js';
 import { T } from '../../../common/types.js';
 import { Category, defineScalar } from '../../define/define-scalar.js';
 import { decimalOfDouble, roundHalfPositive } from '../../support/decimal-rounding.js';
-
-/**
- * Java Math.round: nearest, halves towards positive infinity (JS Math.round has the
- * same rule, and unlike floor(x + 0.5) gets 0.49999999999999994 right); NaN is 0.
- */
-function javaRound(x: number): number {
-  return Number.isNaN(x) ? 0 : Math.round(x);
-}
+import { javaRound } from '../../support/java-numbers.js';
 
 /**
  * ROUND(x [, places]): halves round towards positive infinity (ksqlDB keeps
@@ -27,7 +20,7 @@ export const round = defineScalar({
     {
       params: ['DOUBLE', 'INT'],
       returns: 'DOUBLE',
-      fn: (x: number, places: number) => (Number.isFinite(x) ? roundHalfPositive(decimalOfDouble(x), places).toNumber() : x),
+      fn: (x: number, places: number) => roundHalfPositive(decimalOfDouble(x), places).toNumber(),
     },
     {
       params: ['DECIMAL'],

@@ -2,8 +2,9 @@ import type { Decimal } from '../../../common/decimal.js';
 import { T } from '../../../common/types.js';
 import { Category, defineScalar } from '../../define/define-scalar.js';
 import { decimalOfDouble, roundTo } from '../../support/decimal-rounding.js';
+import { javaLongOfDouble } from '../../support/java-numbers.js';
 
-/** TRUNC(x [, places]): rounds towards zero; TRUNC(DOUBLE) gives a BIGINT. */
+/** TRUNC(x [, places]): rounds towards zero; TRUNC(DOUBLE) gives a BIGINT (Double.longValue: NaN 0, clamped). */
 export const trunc = defineScalar({
   name: 'TRUNC',
   category: Category.MATH,
@@ -11,11 +12,11 @@ export const trunc = defineScalar({
   overloads: [
     { params: ['INT'], returns: 'BIGINT', fn: (x: number) => x },
     { params: ['BIGINT'], returns: 'BIGINT', fn: (x: number) => x },
-    { params: ['DOUBLE'], returns: 'BIGINT', fn: (x: number) => (Number.isNaN(x) ? 0 : Math.trunc(x)) },
+    { params: ['DOUBLE'], returns: 'BIGINT', fn: javaLongOfDouble },
     {
       params: ['DOUBLE', 'INT'],
       returns: 'DOUBLE',
-      fn: (x: number, places: number) => (Number.isFinite(x) ? roundTo(decimalOfDouble(x), places, 'DOWN').toNumber() : x),
+      fn: (x: number, places: number) => roundTo(decimalOfDouble(x), places, 'DOWN').toNumber(),
     },
     {
       params: ['DECIMAL'],

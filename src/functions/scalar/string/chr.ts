@@ -1,13 +1,15 @@
+import { unescapeJava } from '../../support/java-text.js';
 import { Category, defineScalar } from '../../define/define-scalar.js';
 
+/** ksqlDB's Chr(INT): Character.isValidCodePoint, else null. */
 function fromCode(code: number): string | null {
   return Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : null;
 }
 
-/** Java unescape of `\uXXXX` sequences (input must start with `\u` and be ≥ 6 long). */
+/** ksqlDB's Chr(STRING): null unless it starts with `\u` and is ≥ 6 long, else commons-lang unescapeJava. */
 function fromEscape(s: string): string | null {
   if (s.length < 6 || !s.startsWith('\\u')) return null;
-  return s.replace(/\\u+([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return unescapeJava(s);
 }
 
 /** CHR(code | '\uXXXX'): the character for a code point or UTF-16 escape. */

@@ -21,10 +21,14 @@ function commonsSubstring(s: string, start: number): string {
   return st > s.length ? '' : s.slice(st);
 }
 
+/**
+ * ksqlDB's Instr.find: in a reversed search the match's end, found at `i` in the
+ * reversed text, maps back to its start position `length - position - i - sub + 2`.
+ */
 function find(s: string, sub: string, position: number, occurrence: number, reversed: boolean): number {
   const i = ordinalIndexOf(commonsSubstring(s, position - 1), sub, occurrence);
   if (i < 0) return 0;
-  return reversed ? s.length - position - i : i + position;
+  return reversed ? s.length - position - i - sub.length + 2 : i + position;
 }
 
 /** ksqlDB's INSTR: 1-based index of the occurrence, 0 when absent; negative position searches backwards. */

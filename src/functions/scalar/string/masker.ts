@@ -19,16 +19,22 @@ export function maskChars(args: readonly (string | null | undefined)[]): MaskCha
   if (args.length === 0) return DEFAULT_MASK;
   const pick = (v: string | null | undefined): string | null => {
     if (v === null || v === undefined) return null;
-    if ([...v].length !== 1) throw new Error(`Invalid mask character. Must be only single character, but was '${v}'`);
+    if (v.length !== 1) throw new Error(`Invalid mask character. Must be only single character, but was '${v}'`);
     return v;
   };
   return { upper: pick(args[0]), lower: pick(args[1]), digit: pick(args[2]), other: pick(args[3]) };
 }
 
-/** Masks every character of `s` by class. */
+/**
+ * Masks `s` by character class as ksqlDB's Masker does: one step per UTF-16 code
+ * unit, classifying the code point starting there, so a surrogate pair is masked
+ * twice (its low half alone is an "other" character) and a mask character is one
+ * code unit.
+ */
 export function mask(s: string, m: MaskChars): string {
   let out = '';
-  for (const ch of s) {
+  for (let i = 0; i < s.length; i++) {
+    const ch = String.fromCodePoint(s.codePointAt(i)!);
     const r = UPPER.test(ch) ? m.upper : LOWER.test(ch) ? m.lower : DIGIT.test(ch) ? m.digit : m.other;
     out += r ?? ch;
   }

@@ -5,8 +5,9 @@ function startIndex(length: number, pos: number): number {
   return pos >= 0 ? Math.min(Math.max(pos - 1, 0), length) : Math.max(length + pos, 0);
 }
 
+/** ksqlDB's end index, `start + count` in Java int arithmetic: a count near 2^31 wraps and yields ''. */
 function endIndex(length: number, start: number, count: number): number {
-  return Math.max(Math.min(start + count, length), start);
+  return Math.max(Math.min((start + count) | 0, length), start);
 }
 
 /**
