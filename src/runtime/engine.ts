@@ -61,6 +61,12 @@ export interface EngineOptions {
   readonly processingLogStream?: boolean;
   /** Kafka mode: how queries share partitions with the service's other servers. */
   readonly cluster?: Cluster;
+  /**
+   * `sluice test`: every query writes every record to partition 0 of its sink, as
+   * under ksqlDB's TopologyTestDriver, whose test expectations assume it (a query
+   * reading another's output sees one partition, so one stream time).
+   */
+  readonly sinkToPartitionZero?: boolean;
 }
 
 /** Topic and stream holding the processing log when it is a stream. */

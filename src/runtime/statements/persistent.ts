@@ -214,7 +214,7 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
     ...(repartition ? { repartition } : {}),
     queryId,
     log: e.logger,
-    sinkPartitions: info?.partitions ?? partitions,
+    sinkPartitions: e.opts.sinkToPartitionZero ? 1 : (info?.partitions ?? partitions),
     partitionedTime: e.opts.cluster !== undefined,
     registry: e.registry,
     strictNumbers: e.properties.get(STRICT_NUMBERS_PROPERTY) === 'true',

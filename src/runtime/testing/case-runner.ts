@@ -46,7 +46,7 @@ export async function runCase(sql: string, inputs: readonly TestRecord[], topics
   const log = new JournalingLog();
   const declared = declaredTopics(sql);
   const registry = registerTopicSchemas(topics, declared);
-  const engine = new Engine({ log, properties: { 'auto.offset.reset': 'earliest' }, autoCreateTopics: true, schemaRegistry: registry });
+  const engine = new Engine({ log, properties: { 'auto.offset.reset': 'earliest' }, autoCreateTopics: true, schemaRegistry: registry, sinkToPartitionZero: true });
   const inputTopics = new Set(inputs.map((i) => i.topic));
   // Like ksqlDB's test runner, create the topics that statements declare, the case lists or
   // inputs name with 4 partitions unless told otherwise (inputs still all go to partition 0,
