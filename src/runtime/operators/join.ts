@@ -13,6 +13,23 @@ type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
  */
 export type JoinKeyWindow = 'TIME' | 'SESSION' | undefined;
 
+/** What every join operator is built from. */
+export interface JoinSetup {
+  readonly joinType: JoinType;
+  /** The join expression of each side, evaluated over that side's row. */
+  readonly leftKey: Evaluator;
+  readonly rightKey: Evaluator;
+  /** Columns of each side's row (a missing side is this many nulls). */
+  readonly leftWidth: number;
+  readonly rightWidth: number;
+  readonly next: Operator;
+  readonly log: ProcessingLogger;
+  readonly queryId: string;
+  readonly keyWindow?: JoinKeyWindow;
+  /** Key columns leading the joined row (1, or a foreign-key join's left key columns); default 1. */
+  readonly keyWidth?: number;
+}
+
 /**
  * Shared parts of the join operators: computing a side's join key and building
  * the joined row [join key, left row or nulls, right row or nulls]. A join has two
@@ -22,20 +39,28 @@ abstract class JoinBase {
   readonly left: Operator;
   readonly right: Operator;
   protected readonly vars: unknown[] = [];
+  protected readonly joinType: JoinType;
+  private readonly leftKey: Evaluator;
+  private readonly rightKey: Evaluator;
+  private readonly leftWidth: number;
+  private readonly rightWidth: number;
+  protected readonly next: Operator;
+  protected readonly log: ProcessingLogger;
+  protected readonly queryId: string;
+  private readonly keyWindow: JoinKeyWindow;
+  private readonly keyWidth: number;
 
-  constructor(
-    protected readonly joinType: JoinType,
-    private readonly leftKey: Evaluator,
-    private readonly rightKey: Evaluator,
-    private readonly leftWidth: number,
-    private readonly rightWidth: number,
-    protected readonly next: Operator,
-    protected readonly log: ProcessingLogger,
-    protected readonly queryId: string,
-    private readonly keyWindow: JoinKeyWindow = undefined,
-    /** Key columns leading the joined row (1, or a foreign-key join's left key columns). */
-    private readonly keyWidth = 1,
-  ) {
+  constructor(setup: JoinSetup) {
+    this.joinType = setup.joinType;
+    this.leftKey = setup.leftKey;
+    this.rightKey = setup.rightKey;
+    this.leftWidth = setup.leftWidth;
+    this.rightWidth = setup.rightWidth;
+    this.next = setup.next;
+    this.log = setup.log;
+    this.queryId = setup.queryId;
+    this.keyWindow = setup.keyWindow;
+    this.keyWidth = setup.keyWidth ?? 1;
     this.left = { process: (rec) => this.onLeft(rec) };
     this.right = { process: (rec) => this.onRight(rec) };
   }
@@ -153,21 +178,12 @@ export class StreamStreamJoinOperator extends JoinBase {
   private readonly graceMs: number | undefined;
 
   constructor(
+    setup: JoinSetup,
     spec: Extract<JoinSpec, { kind: 'STREAM_STREAM' }>,
     private readonly store: KeyValueStore<Buffered[] | JoinClock>,
     private readonly partitionedTime: boolean,
-    joinType: JoinType,
-    leftKey: Evaluator,
-    rightKey: Evaluator,
-    leftWidth: number,
-    rightWidth: number,
-    next: Operator,
-    log: ProcessingLogger,
-    queryId: string,
-    keyWindow: JoinKeyWindow = undefined,
-    keyWidth = 1,
   ) {
-    super(joinType, leftKey, rightKey, leftWidth, rightWidth, next, log, queryId, keyWindow, keyWidth);
+    super(setup);
     this.beforeMs = spec.beforeMs;
     this.afterMs = spec.afterMs;
     this.graceMs = spec.graceMs;

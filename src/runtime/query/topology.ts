@@ -3,7 +3,7 @@ import { InternalError } from '../../common/errors.js';
 import type { PhysicalPlan, PhysicalStep } from '../../planner/physical-plan.js';
 import { compile } from '../expr/compile.js';
 import { StreamAggregateOperator, TableAggregateOperator, type AggState } from '../operators/aggregate.js';
-import { ForeignKeyJoinOperator, StreamStreamJoinOperator, StreamTableJoinOperator, TableTableJoinOperator, type JoinKeyWindow } from '../operators/join.js';
+import { ForeignKeyJoinOperator, StreamStreamJoinOperator, StreamTableJoinOperator, TableTableJoinOperator, type JoinKeyWindow, type JoinSetup } from '../operators/join.js';
 import type { Operator, ProcessingLogger } from '../operators/record.js';
 import { RepartitionSinkOperator, RepartitionSourceOperator } from '../operators/repartition.js';
 import { SinkOperator, type PendingRecord } from '../operators/sink.js';
@@ -160,11 +160,22 @@ function buildStep(
       const rw = inputSchema(1).columns.length;
       const w = step.schema.window;
       const keyWindow: JoinKeyWindow = w === undefined ? undefined : (w.kind === 'SOURCE' ? w.type : w.kind) === 'SESSION' ? 'SESSION' : 'TIME';
-      const args = [step.joinType, compile(step.leftKey), compile(step.rightKey), lw, rw, next(), ctx.log, ctx.queryId, keyWindow, step.schema.key.length] as const;
-      if (step.spec.kind === 'STREAM_STREAM') return { op: new StreamStreamJoinOperator(step.spec, ctx.store(`${id}-join-windows`), ctx.partitionedTime ?? false, ...args) };
-      if (step.kind === 'StreamTableJoin') return { op: new StreamTableJoinOperator(...args) };
-      if (step.kind === 'ForeignKeyTableTableJoin') return { op: new ForeignKeyJoinOperator(...args) };
-      return { op: new TableTableJoinOperator(...args) };
+      const setup: JoinSetup = {
+        joinType: step.joinType,
+        leftKey: compile(step.leftKey),
+        rightKey: compile(step.rightKey),
+        leftWidth: lw,
+        rightWidth: rw,
+        next: next(),
+        log: ctx.log,
+        queryId: ctx.queryId,
+        keyWindow,
+        keyWidth: step.schema.key.length,
+      };
+      if (step.spec.kind === 'STREAM_STREAM') return { op: new StreamStreamJoinOperator(setup, step.spec, ctx.store(`${id}-join-windows`), ctx.partitionedTime ?? false) };
+      if (step.kind === 'StreamTableJoin') return { op: new StreamTableJoinOperator(setup) };
+      if (step.kind === 'ForeignKeyTableTableJoin') return { op: new ForeignKeyJoinOperator(setup) };
+      return { op: new TableTableJoinOperator(setup) };
     }
     default:
       return assertNever(step, 'physical step');
