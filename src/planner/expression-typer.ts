@@ -15,7 +15,7 @@ import type { Expression } from '../parser/ast/index.js';
 import type { ArgShape } from '../functions/function-types.js';
 import { getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
 import { decimalArithmeticType } from './decimal-rules.js';
-import { resolveType, type TypeRegistry } from './type-resolver.js';
+import { resolveType, structOf, type TypeRegistry } from './type-resolver.js';
 import type { TypedExpression } from './typed-expression.js';
 
 /** A column visible to expressions, at `index` in the evaluated row. */
@@ -194,15 +194,10 @@ export class ExpressionTyper {
       case 'FunctionCall':
         return this.call(e);
       case 'CreateStruct': {
-        const seen = new Set<string>();
-        for (const f of e.fields) {
-          if (seen.has(f.name)) throw new PlanError(`Duplicate field names found in STRUCT: '${f.name}'`, e.pos);
-          seen.add(f.name);
-        }
         const fields = e.fields.map((f) => ({ name: f.name, value: this.type(f.value) }));
         return {
           kind: 'CreateStruct',
-          type: T.struct(fields.map((f) => ({ name: f.name, type: f.value.type }))),
+          type: structOf(fields.map((f) => ({ name: f.name, type: f.value.type })), e.pos),
           fields,
         };
       }
@@ -572,20 +567,46 @@ function implicitTemporal(e: TypedExpression, to: SqlType): boolean {
   return e.type.kind === 'STRING' && e.kind === 'Literal' && ['TIMESTAMP', 'DATE', 'TIME'].includes(to.kind);
 }
 
-/** Rejects CASTs ksqlDB does not allow. */
+/**
+ * Rejects CASTs ksqlDB does not allow (its CastEvaluator table). ARRAY, MAP and
+ * STRUCT casts are checked element by element (for STRUCT, the fields both have),
+ * and a failure names the outer types.
+ */
 export function checkCast(from: SqlType, to: SqlType, pos: Position): void {
-  if (typeEquals(from, to) || to.kind === 'STRING') return;
-  const ok = (() => {
-    if (isNumeric(to)) return isNumeric(from) || from.kind === 'STRING';
-    if (to.kind === 'BOOLEAN') return from.kind === 'STRING';
-    if (to.kind === 'TIMESTAMP') return ['STRING', 'DATE', 'TIMESTAMP'].includes(from.kind);
-    if (to.kind === 'DATE') return ['STRING', 'TIMESTAMP'].includes(from.kind);
-    if (to.kind === 'TIME') return ['STRING', 'TIMESTAMP'].includes(from.kind);
-    if (to.kind === 'BYTES') return false;
-    if (to.kind === 'ARRAY' && from.kind === 'ARRAY') return true;
-    if (to.kind === 'MAP' && from.kind === 'MAP') return true;
-    if (to.kind === 'STRUCT' && from.kind === 'STRUCT') return true;
-    return false;
-  })();
-  if (!ok) throw new PlanError(`Cast of ${formatType(from)} to ${formatType(to)} is not supported`, pos);
+  if (!castable(from, to)) throw new PlanError(`Cast of ${formatType(from)} to ${formatType(to)} is not supported`, pos);
+}
+
+function castable(from: SqlType, to: SqlType): boolean {
+  if (typeEquals(from, to)) return true;
+  switch (to.kind) {
+    case 'STRING':
+      return from.kind !== 'BYTES';
+    case 'INTEGER':
+    case 'BIGINT':
+    case 'DOUBLE':
+    case 'DECIMAL':
+      return isNumeric(from) || from.kind === 'STRING';
+    case 'BOOLEAN':
+      return from.kind === 'STRING';
+    case 'TIMESTAMP':
+      return from.kind === 'STRING' || from.kind === 'DATE';
+    case 'DATE':
+    case 'TIME':
+      return from.kind === 'STRING' || from.kind === 'TIMESTAMP';
+    case 'BYTES':
+      return false;
+    case 'ARRAY':
+      return from.kind === 'ARRAY' && castable(from.item, to.item);
+    case 'MAP':
+      return from.kind === 'MAP' && castable(from.key, to.key) && castable(from.value, to.value);
+    case 'STRUCT':
+      if (from.kind !== 'STRUCT') return false;
+      for (const f of from.fields) {
+        const target = to.fields.find((x) => x.name === f.name);
+        if (target && !castable(f.type, target.type)) return false;
+      }
+      return true;
+    default:
+      return assertNever(to, 'cast target');
+  }
 }
