@@ -1,9 +1,10 @@
 import { NotImplementedError, PlanError } from '../common/errors.js';
+import { assertNever } from '../common/assert.js';
 import { T } from '../common/types.js';
 import type { Expression, Query, SelectItem, WindowExpression } from '../parser/ast/index.js';
 import { formatExpression } from '../parser/index.js';
 import { getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
-import { exprKey, walk } from './ast-walk.js';
+import { childrenOf, exprKey, walk } from './ast-walk.js';
 import type { Catalog } from './catalog.js';
 import type { DataSource } from './data-source.js';
 import { ExpressionTyper, isNullLiteral, type Scope, type ScopeColumn } from './expression-typer.js';
@@ -43,6 +44,13 @@ export interface PlannedQuery {
 
 const DEFAULT_GRACE_MS = 24 * 3600 * 1000;
 
+/** ksqlDB's explanation after "This format does not yet support GROUP BY/JOIN". */
+const KAFKA_VALUE_FORMAT_LIMITATION =
+  'The KAFKA format is primarily intended for use as a key format. It can be used as a value format, but can not be used in any operation that requires a repartition or changelog topic.\n' +
+  'Removing this limitation requires enhancements to the core of KSQL. This will come in a future release. Until then, avoid using the KAFKA format for values.\n' +
+  "If you have an existing topic with KAFKA formatted values you can duplicate the data and serialize using Avro or JSON with a statement such as: \n\n'CREATE STREAM <new-stream-name> WITH(VALUE_FORMAT='Avro') AS SELECT * FROM <existing-kafka-formated-stream-name>;'\n" +
+  'For more info see https://github.com/confluentinc/ksql/issues/3060';
+
 /** Plans a SELECT into a logical plan. Throws PlanError for anything ksqlDB rejects. */
 export function planQuery(q: Query, ctx: QueryContext): PlannedQuery {
   return new QueryPlanner(q, ctx).plan();
@@ -76,6 +84,7 @@ class QueryPlanner {
     const isAggregation = (q.groupBy?.length ?? 0) > 0 || hasAggregates;
 
     if (q.window && !isAggregation) throw new PlanError('WINDOW clause requires a GROUP BY clause.', q.window.pos);
+    this.checkSources(from);
     if (q.where) {
       this.rejectWindowBounds(q.where, node.schema, 'WHERE');
       const typer = this.typer(node.schema, 'Aggregate functions are not allowed in WHERE.');
@@ -83,6 +92,7 @@ class QueryPlanner {
       node = { kind: 'Filter', input: node, predicate, slots: typer.slotCount, schema: node.schema, clause: 'WHERE' };
     }
 
+    for (const it of items) this.checkTableFunctions(it.expr, null, null);
     const tableFns = items.filter((it) => it.expr.kind === 'FunctionCall' && getTableFunction(it.expr.name) !== undefined);
     let flatMapped = new Map<string, number>();
     if (tableFns.length > 0) {
@@ -115,6 +125,43 @@ class QueryPlanner {
     if (isAggregation) return this.planAggregation(node, items, source, flatSpecial);
     if (q.having) throw new PlanError('HAVING requires a GROUP BY clause.', q.having.pos);
     return this.planSelect(node, items, source, flatSpecial);
+  }
+
+  /**
+   * Rules on the query as a whole (ksqlDB's LogicalPlanner, PushQueryValidator and
+   * Analyzer.validate): EMIT FINAL needs a windowed aggregation, persistent queries
+   * may not read windowed tables, and KAFKA-format values cannot be grouped.
+   */
+  private checkSources(from: FromPlan): void {
+    const q = this.q;
+    if (q.emit === 'FINAL' && !(q.groupBy !== undefined && q.groupBy.length > 0 && q.window !== undefined)) {
+      throw new PlanError('EMIT FINAL is only supported for windowed aggregations.', q.pos);
+    }
+    if (this.ctx.persistent && from.sources.some((s) => s.source.sourceType === 'TABLE' && s.source.window !== undefined)) {
+      throw new PlanError('KSQL does not support persistent queries on windowed tables.', q.pos);
+    }
+    const kafka = from.sources.filter((s) => s.source.valueFormat.format === 'KAFKA').map((s) => s.alias);
+    if (kafka.length > 0 && q.groupBy !== undefined && q.groupBy.length > 0) {
+      throw new PlanError(`Source(s) ${kafka.join(', ')} are using the 'KAFKA' value format. This format does not yet support GROUP BY.\n${KAFKA_VALUE_FORMAT_LIMITATION}`, q.groupBy[0]!.pos);
+    }
+  }
+
+  /**
+   * ksqlDB's rules for table functions in a SELECT expression (Analyzer's
+   * TableFunctionVisitor): not nested in one another, not with GROUP BY, and not
+   * inside a searched CASE.
+   */
+  private checkTableFunctions(e: Expression, outerFn: string | null, inCase: Expression | null): void {
+    let fn = outerFn;
+    let caseExpr = inCase;
+    if (e.kind === 'SearchedCase') caseExpr = e;
+    if (e.kind === 'FunctionCall' && getTableFunction(e.name) !== undefined) {
+      if (outerFn !== null) throw new PlanError(`Table functions cannot be nested: ${outerFn}(${e.name}())`, e.pos);
+      if ((this.q.groupBy?.length ?? 0) > 0) throw new PlanError('Table functions cannot be used with aggregations.', e.pos);
+      if (caseExpr !== null) throw new PlanError(`Table functions cannot be used in CASE: ${describe(caseExpr, '')}`, e.pos);
+      fn = e.name;
+    }
+    for (const c of childrenOf(e)) this.checkTableFunctions(c, fn, caseExpr);
   }
 
   private typer(schema: RowSchema, aggregateMessage?: string, special?: Scope['special']): ExpressionTyper {
@@ -610,19 +657,46 @@ function describe(e: Expression, sourceName: string): string {
   }
 }
 
+/** The state store Kafka Streams names in its window-retention errors (ksqlDB's aggregate store). */
+const AGGREGATE_STORE = 'Aggregate-Aggregate-Materialize';
+
 /**
  * Durations of a WINDOW clause in ms, with ksqlDB's defaults: grace 24 hours, or 0
- * with EMIT FINAL (final results are due when the window ends).
+ * with EMIT FINAL (final results are due when the window ends). Rejects what Kafka
+ * Streams' TimeWindows / SessionWindows and window stores reject, with their
+ * messages: a size, advance or gap that is not positive, an advance larger than the
+ * size, and an explicit RETENTION shorter than size (or gap) plus grace.
  */
 export function windowSpec(w: WindowExpression, emitFinal = false): WindowSpec {
   const grace = w.grace?.ms ?? (emitFinal ? 0 : DEFAULT_GRACE_MS);
   switch (w.kind) {
     case 'Tumbling':
-      return { kind: 'TUMBLING', sizeMs: w.size.ms, graceMs: grace, retentionMs: w.retention?.ms ?? w.size.ms + grace };
-    case 'Hopping':
-      if (w.advance.ms > w.size.ms) throw new PlanError('Window advance must be less than or equal to the window size', w.pos);
-      return { kind: 'HOPPING', sizeMs: w.size.ms, advanceMs: w.advance.ms, graceMs: grace, retentionMs: w.retention?.ms ?? w.size.ms + grace };
-    case 'Session':
-      return { kind: 'SESSION', gapMs: w.gap.ms, graceMs: grace, retentionMs: w.retention?.ms ?? w.gap.ms + grace };
+    case 'Hopping': {
+      const size = w.size.ms;
+      if (size <= 0) throw new PlanError('Window size (sizeMs) must be larger than zero.', w.pos);
+      const advance = w.kind === 'Hopping' ? w.advance.ms : size;
+      if (advance <= 0 || advance > size) {
+        throw new PlanError(`Window advancement interval should be more than zero and less than window duration which is ${size} ms, but given advancement interval is: ${advance} ms`, w.pos);
+      }
+      const retention = w.retention?.ms;
+      if (retention !== undefined && size + grace > retention) {
+        throw new PlanError(`The retention period of the window store ${AGGREGATE_STORE} must be no smaller than its window size plus the grace period. Got size=[${size}], grace=[${grace}], retention=[${retention}]`, w.retention?.pos ?? w.pos);
+      }
+      const retentionMs = retention ?? size + grace;
+      return w.kind === 'Tumbling'
+        ? { kind: 'TUMBLING', sizeMs: size, graceMs: grace, retentionMs }
+        : { kind: 'HOPPING', sizeMs: size, advanceMs: advance, graceMs: grace, retentionMs };
+    }
+    case 'Session': {
+      const gap = w.gap.ms;
+      if (gap <= 0) throw new PlanError('Gap time cannot be zero or negative.', w.pos);
+      const retention = w.retention?.ms;
+      if (retention !== undefined && gap + grace > retention) {
+        throw new PlanError(`The retention period of the session store ${AGGREGATE_STORE} must be no smaller than the session inactivity gap plus the grace period. Got gap=[${gap}], grace=[${grace}], retention=[${retention}]`, w.retention?.pos ?? w.pos);
+      }
+      return { kind: 'SESSION', gapMs: gap, graceMs: grace, retentionMs: retention ?? gap + grace };
+    }
+    default:
+      return assertNever(w, 'window expression');
   }
 }
