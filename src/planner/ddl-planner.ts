@@ -93,9 +93,20 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
   const topic = props.string('KAFKA_TOPIC');
   if (topic === undefined) throw new PlanError('Missing required property "KAFKA_TOPIC" for this statement.', s.pos);
 
+  const window = windowInfoOf(props, s);
+  for (const side of ['KEY', 'VALUE'] as const) {
+    const prop = `${side}_PROTOBUF_NULLABLE_REPRESENTATION`;
+    const f = props.format(`${side}_FORMAT`) ?? props.format('FORMAT');
+    if (props.has(prop) && f !== 'PROTOBUF' && f !== 'PROTOBUF_NOSR') {
+      throw new PlanError(`Property ${prop} can only be enabled with protobuf format`, s.pos);
+    }
+  }
+
   const key: Column[] = [];
   const value: Column[] = [];
   const names = new Set<string>();
+  // Header keys seen so far; null stands for a HEADERS column (all headers).
+  const headerKeys = new Set<string | null>();
   for (const c of s.columns) {
     if (RESERVED_COLUMN_NAMES.has(c.name.toUpperCase())) {
       throw new PlanError(`'${c.name}' is a reserved column name. You cannot use it as a name for a column.`, c.pos);
@@ -115,10 +126,12 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
       key.push({ name: c.name, type, namespace: 'KEY' });
     } else if (k === 'Headers') {
       if (!typeEquals(type, HEADERS_TYPE)) throw new PlanError(`Invalid type for HEADERS column: expected ${formatType(HEADERS_TYPE)}, got ${formatType(type)}`, c.pos);
+      addHeaderKey(headerKeys, null, c.pos);
       value.push({ name: c.name, type, namespace: 'HEADER' });
     } else if (k === 'Header') {
       const headerKey = c.constraint?.kind === 'Header' ? c.constraint.key : '';
       if (type.kind !== 'BYTES') throw new PlanError(`Invalid type for HEADER('${headerKey}') column: expected BYTES, got ${formatType(type)}`, c.pos);
+      addHeaderKey(headerKeys, headerKey, c.pos);
       value.push({ name: c.name, type, namespace: 'HEADER', headerKey });
     } else {
       value.push({ name: c.name, type, namespace: 'VALUE' });
@@ -182,19 +195,7 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
     timestampColumn = name;
   }
 
-  let window: WindowInfo | undefined;
-  const wt = props.string('WINDOW_TYPE');
-  if (wt !== undefined) {
-    const type = wt.toUpperCase();
-    if (type !== 'TUMBLING' && type !== 'HOPPING' && type !== 'SESSION') throw new PlanError(`Invalid WINDOW_TYPE: ${wt}`, s.pos);
-    if (key.length === 0) throw new PlanError('Windowed sources require a key column.', s.pos);
-    const size = props.string('WINDOW_SIZE');
-    if (type !== 'SESSION' && size === undefined) {
-      throw new PlanError(`Tumbling and Hopping window types should set WINDOW_SIZE in the WITH clause.`, s.pos);
-    }
-    if (type === 'SESSION' && size !== undefined) throw new PlanError('Session windows should not have WINDOW_SIZE set.', s.pos);
-    window = { type, sizeMs: size !== undefined ? parseDurationText(size, s.pos) : undefined };
-  }
+  if (window && key.length === 0) throw new PlanError('Windowed sources require a key column.', s.pos);
 
   const source: DataSource = {
     name: s.name,
@@ -212,6 +213,45 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
   return { source, partitions: props.int('PARTITIONS'), replicas: props.int('REPLICAS') };
 }
 
+/**
+ * Records a HEADERS (null) or HEADER('key') column, with the rules of ksqlDB's
+ * LogicalSchema builder: nothing may follow a HEADERS column, and a key is read once.
+ */
+function addHeaderKey(seen: Set<string | null>, key: string | null, pos: CreateSource['pos']): void {
+  if (seen.has(null)) throw new PlanError('Schema already contains a HEADERS column.', pos);
+  if (key !== null && seen.has(key)) throw new PlanError(`Schema already contains a HEADER('${key}') column.`, pos);
+  seen.add(key);
+}
+
+/**
+ * WINDOW_TYPE and WINDOW_SIZE of a CREATE, checked as ksqlDB's CreateSourceProperties
+ * does: time windows need a size, and only they may have one.
+ */
+function windowInfoOf(props: WithProperties, s: CreateSource): WindowInfo | undefined {
+  const wt = props.string('WINDOW_TYPE');
+  const size = props.string('WINDOW_SIZE');
+  const type = wt?.toUpperCase();
+  if (wt !== undefined && type !== 'TUMBLING' && type !== 'HOPPING' && type !== 'SESSION') {
+    throw new PlanError(`Invalid value ${wt} for property WINDOW_TYPE: String must be one of: SESSION, HOPPING, TUMBLING, null`, s.pos);
+  }
+  let sizeMs: number | undefined;
+  if (size !== undefined) {
+    try {
+      sizeMs = parseDurationText(size, s.pos);
+    } catch (err) {
+      if (!(err instanceof PlanError)) throw err;
+      throw new PlanError(`Configuration WINDOW_SIZE is invalid: ${err.message}`, s.pos);
+    }
+  }
+  const requiresSize = type !== undefined && type !== 'SESSION';
+  if (requiresSize && sizeMs === undefined) {
+    throw new PlanError(`${type} windows require 'WINDOW_SIZE' to be provided in the WITH clause. For example: 'WINDOW_SIZE'='10 SECONDS'`, s.pos);
+  }
+  if (!requiresSize && sizeMs !== undefined) throw new PlanError("'WINDOW_SIZE' should not be set for SESSION windows.", s.pos);
+  if (type === undefined) return undefined;
+  return { type: type as WindowInfo['type'], sizeMs };
+}
+
 function nullableRep(v: string | undefined): 'OPTIONAL' | 'WRAPPER' | undefined {
   const u = v?.toUpperCase();
   return u === 'OPTIONAL' || u === 'WRAPPER' ? u : undefined;
@@ -226,6 +266,7 @@ const UNIT_MS: Record<string, number> = {
 export function parseDurationText(text: string, pos: CreateSource['pos']): number {
   const m = /^\s*(\d+)\s*([A-Za-z]+)\s*$/.exec(text);
   const unit = m ? UNIT_MS[m[2]!.toUpperCase()] : undefined;
+  if (m && unit === undefined) throw new PlanError(`Invalid duration: '${text}'. Unknown time unit: '${m[2]!.toUpperCase()}'`, pos);
   if (!m || unit === undefined) throw new PlanError(`Invalid duration: '${text}'`, pos);
   return Number(m[1]) * unit;
 }
