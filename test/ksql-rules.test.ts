@@ -1,0 +1,96 @@
+/**
+ * ksqlDB's rejection rules, one row per rule: a statement ksqlDB rejects, the
+ * substring of ksqlDB's message Sluice must give, and the REST error code. The
+ * rules are grouped by the ksqlDB class that enforces them (see each block).
+ */
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, PlanError, SluiceError } from '../src/common/errors.js';
+import { startEngine } from './helpers/engine-harness.js';
+
+const SETUP = [
+  `CREATE STREAM S (ID INT KEY, A INT, B STRING, ARR ARRAY<INT>, ST STRUCT<F INT>, TS TIMESTAMP, BO BOOLEAN, BYT BYTES) WITH (kafka_topic='s', value_format='JSON');`,
+  `CREATE TABLE T (ID INT PRIMARY KEY, A INT) WITH (kafka_topic='t', value_format='JSON');`,
+  `CREATE TABLE WT (ID INT PRIMARY KEY, A INT) WITH (kafka_topic='wt', value_format='JSON', window_type='tumbling', window_size='1 second');`,
+  `CREATE STREAM KS (ID INT KEY, A INT) WITH (kafka_topic='ks', value_format='KAFKA');`,
+].join('\n');
+
+interface Rule {
+  readonly rule: string;
+  readonly sql: string;
+  readonly message: string;
+}
+
+/** Runs SETUP then `sql`, which must be rejected; returns the error. */
+async function rejection(sql: string): Promise<SluiceError> {
+  const h = await startEngine(['s', 't', 'wt', 'ks', 'x']);
+  await h.engine.execute(SETUP);
+  try {
+    await h.engine.execute(sql);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SluiceError);
+    return e as SluiceError;
+  }
+  throw new Error(`expected a rejection of: ${sql}`);
+}
+
+function family(name: string, rules: readonly Rule[]): void {
+  describe(name, () => {
+    for (const r of rules) {
+      it(`rejects ${r.rule}`, async () => {
+        const err = await rejection(r.sql);
+        expect(err).toBeInstanceOf(PlanError);
+        expect(err.errorCode).toBe(ErrorCode.BAD_STATEMENT);
+        expect(err.message).toContain(r.message);
+      });
+    }
+  });
+}
+
+const W = `CREATE TABLE X AS SELECT ID, COUNT(*) AS C FROM S WINDOW`;
+
+family('CAST legality (CastEvaluator)', [
+  { rule: 'BYTES to STRING', sql: `CREATE STREAM X AS SELECT ID, CAST(BYT AS STRING) FROM S;`, message: 'Cast of BYTES to STRING is not supported' },
+  { rule: 'an array whose elements cannot be cast', sql: `CREATE STREAM X AS SELECT ID, CAST(ARR AS ARRAY<BOOLEAN>) FROM S;`, message: 'Cast of ARRAY<INTEGER> to ARRAY<BOOLEAN> is not supported' },
+  { rule: 'a struct whose common field cannot be cast', sql: `CREATE STREAM X AS SELECT ID, CAST(ST AS STRUCT<F BOOLEAN>) FROM S;`, message: 'Cast of STRUCT<`F` INTEGER> to STRUCT<`F` BOOLEAN> is not supported' },
+  { rule: 'TIMESTAMP to BIGINT', sql: `CREATE STREAM X AS SELECT ID, CAST(TS AS BIGINT) FROM S;`, message: 'Cast of TIMESTAMP to BIGINT is not supported' },
+]);
+
+family('WINDOW clauses (Kafka Streams TimeWindows / SessionWindows / window stores)', [
+  { rule: 'a zero window size', sql: `${W} TUMBLING (SIZE 0 SECONDS) GROUP BY ID;`, message: 'Window size (sizeMs) must be larger than zero.' },
+  { rule: 'a zero hop', sql: `${W} HOPPING (SIZE 1 SECOND, ADVANCE BY 0 SECONDS) GROUP BY ID;`, message: 'Window advancement interval should be more than zero and less than window duration which is 1000 ms, but given advancement interval is: 0 ms' },
+  { rule: 'a hop larger than the window', sql: `${W} HOPPING (SIZE 1 SECOND, ADVANCE BY 2 SECONDS) GROUP BY ID;`, message: 'but given advancement interval is: 2000 ms' },
+  { rule: 'a zero session gap', sql: `${W} SESSION (0 SECONDS) GROUP BY ID;`, message: 'Gap time cannot be zero or negative.' },
+  { rule: 'a retention shorter than size plus grace', sql: `${W} TUMBLING (SIZE 10 SECONDS, RETENTION 11 SECONDS, GRACE PERIOD 2 SECONDS) GROUP BY ID;`, message: 'must be no smaller than its window size plus the grace period. Got size=[10000], grace=[2000], retention=[11000]' },
+  { rule: 'a session retention shorter than gap plus grace', sql: `${W} SESSION (10 SECONDS, RETENTION 5 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY ID;`, message: 'must be no smaller than the session inactivity gap plus the grace period. Got gap=[10000], grace=[0], retention=[5000]' },
+]);
+
+family('query shape (LogicalPlanner, PushQueryValidator, Analyzer)', [
+  { rule: 'EMIT FINAL without a window', sql: `CREATE TABLE X AS SELECT ID, COUNT(*) AS C FROM S GROUP BY ID EMIT FINAL;`, message: 'EMIT FINAL is only supported for windowed aggregations.' },
+  { rule: 'EMIT FINAL on a projection', sql: `CREATE STREAM X AS SELECT * FROM S EMIT FINAL;`, message: 'EMIT FINAL is only supported for windowed aggregations.' },
+  { rule: 'a persistent query over a windowed table', sql: `CREATE TABLE X AS SELECT * FROM WT;`, message: 'KSQL does not support persistent queries on windowed tables.' },
+  { rule: 'GROUP BY over KAFKA-format values', sql: `CREATE TABLE X AS SELECT A, COUNT(*) AS C FROM KS GROUP BY A;`, message: "Source(s) KS are using the 'KAFKA' value format. This format does not yet support GROUP BY." },
+  { rule: 'nested table functions', sql: `CREATE STREAM X AS SELECT ID, EXPLODE(EXPLODE(ARRAY[ARR])) AS E FROM S;`, message: 'Table functions cannot be nested: EXPLODE(EXPLODE())' },
+  { rule: 'a table function with GROUP BY', sql: `CREATE TABLE X AS SELECT ID, EXPLODE(ARR) AS E, COUNT(*) AS C FROM S GROUP BY ID;`, message: 'Table functions cannot be used with aggregations.' },
+  { rule: 'a table function in a searched CASE', sql: `CREATE STREAM X AS SELECT ID, CASE WHEN A > 1 THEN EXPLODE(ARR) END AS E FROM S;`, message: 'Table functions cannot be used in CASE: ' },
+]);
+
+family('column types (SqlStruct)', [
+  { rule: 'a declared STRUCT with a repeated field', sql: `CREATE STREAM X (A STRUCT<F INT, F STRING>) WITH (kafka_topic='x', value_format='JSON');`, message: "Duplicate field names found in STRUCT: '`F` INTEGER' and '`F` STRING'" },
+  { rule: 'a STRUCT constructor with a repeated field', sql: `CREATE STREAM X AS SELECT ID, STRUCT(F := 1, F := 'a') AS X FROM S;`, message: "Duplicate field names found in STRUCT: '`F` INTEGER' and '`F` STRING'" },
+]);
+
+const H = 'ARRAY<STRUCT<KEY STRING, VALUE BYTES>> HEADERS';
+family('header columns (LogicalSchema builder)', [
+  { rule: 'two HEADERS columns', sql: `CREATE STREAM X (A INT, H1 ${H}, H2 ${H}) WITH (kafka_topic='x', value_format='JSON');`, message: 'Schema already contains a HEADERS column.' },
+  { rule: "a HEADER('k') column after HEADERS", sql: `CREATE STREAM X (A INT, H1 ${H}, H2 BYTES HEADER('k')) WITH (kafka_topic='x', value_format='JSON');`, message: 'Schema already contains a HEADERS column.' },
+  { rule: 'a header key read twice', sql: `CREATE STREAM X (A INT, H1 BYTES HEADER('k'), H2 BYTES HEADER('k')) WITH (kafka_topic='x', value_format='JSON');`, message: "Schema already contains a HEADER('k') column." },
+]);
+
+family('WITH clause of CREATE (CreateSourceProperties)', [
+  { rule: 'WINDOW_SIZE without WINDOW_TYPE', sql: `CREATE STREAM X (K INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', window_size='1 second');`, message: "'WINDOW_SIZE' should not be set for SESSION windows." },
+  { rule: 'WINDOW_SIZE on a session window', sql: `CREATE STREAM X (K INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', window_type='session', window_size='1 second');`, message: "'WINDOW_SIZE' should not be set for SESSION windows." },
+  { rule: 'a time window without WINDOW_SIZE', sql: `CREATE STREAM X (K INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', window_type='hopping');`, message: "HOPPING windows require 'WINDOW_SIZE' to be provided in the WITH clause." },
+  { rule: 'an unknown WINDOW_TYPE', sql: `CREATE STREAM X (K INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', window_type='sliding');`, message: 'Invalid value sliding for property WINDOW_TYPE: String must be one of: SESSION, HOPPING, TUMBLING, null' },
+  { rule: 'a WINDOW_SIZE with an unknown unit', sql: `CREATE STREAM X (K INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', window_type='tumbling', window_size='30 bobs');`, message: "Configuration WINDOW_SIZE is invalid: Invalid duration: '30 bobs'. Unknown time unit: 'BOBS'" },
+  { rule: 'a protobuf nullable representation on JSON', sql: `CREATE STREAM X (A INT) WITH (kafka_topic='x', value_format='JSON', value_protobuf_nullable_representation='WRAPPER');`, message: 'Property VALUE_PROTOBUF_NULLABLE_REPRESENTATION can only be enabled with protobuf format' },
+]);
