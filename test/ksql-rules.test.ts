@@ -94,3 +94,21 @@ family('WITH clause of CREATE (CreateSourceProperties)', [
   { rule: 'a WINDOW_SIZE with an unknown unit', sql: `CREATE STREAM X (K INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', window_type='tumbling', window_size='30 bobs');`, message: "Configuration WINDOW_SIZE is invalid: Invalid duration: '30 bobs'. Unknown time unit: 'BOBS'" },
   { rule: 'a protobuf nullable representation on JSON', sql: `CREATE STREAM X (A INT) WITH (kafka_topic='x', value_format='JSON', value_protobuf_nullable_representation='WRAPPER');`, message: 'Property VALUE_PROTOBUF_NULLABLE_REPRESENTATION can only be enabled with protobuf format' },
 ]);
+
+family('comparisons (ComparisonUtil, ExpressionTypeManager)', [
+  { rule: 'a comparison with a NULL literal', sql: `CREATE STREAM X AS SELECT * FROM S WHERE A = NULL;`, message: "Comparison with NULL not supported: INTEGER = NULL\nUse 'IS NULL' or 'IS NOT NULL' instead." },
+  { rule: 'ordering BOOLEANs', sql: `CREATE STREAM X AS SELECT * FROM S WHERE BO < BO;`, message: 'Cannot compare BO (BOOLEAN) to BO (BOOLEAN) with LESS_THAN.' },
+  { rule: 'STRING against INTEGER, in WHERE', sql: `CREATE STREAM X AS SELECT * FROM S WHERE B >= A;`, message: 'Error in WHERE expression: Cannot compare B (STRING) to A (INTEGER) with GREATER_THAN_OR_EQUAL.' },
+]);
+
+family('CASE (ExpressionTypeManager)', [
+  { rule: 'a non-boolean WHEN', sql: `CREATE STREAM X AS SELECT ID, CASE WHEN A THEN 1 END AS C FROM S;`, message: "WHEN operand type should be boolean.\nType for 'A' is INTEGER" },
+  { rule: 'THEN results of different types', sql: `CREATE STREAM X AS SELECT ID, CASE WHEN A > 1 THEN 1 WHEN A > 2 THEN 'x' END AS C FROM S;`, message: "Invalid Case expression. Type for all 'THEN' clauses should be the same." },
+  { rule: 'an ELSE of another type (no widening)', sql: `CREATE STREAM X AS SELECT ID, CASE WHEN A > 1 THEN A ELSE CAST(0 AS BIGINT) END AS C FROM S;`, message: "Invalid Case expression. Type for the default clause should be the same as for 'THEN' clauses.\nTHEN type: INTEGER.\nDEFAULT type: BIGINT." },
+  { rule: 'only NULL results', sql: `CREATE STREAM X AS SELECT ID, CASE WHEN A > 1 THEN NULL END AS C FROM S;`, message: 'Invalid Case expression. All case branches have NULL type' },
+]);
+
+family('WHERE and HAVING (FilterTypeValidator, AggregateAnalyzer)', [
+  { rule: 'a non-boolean WHERE', sql: `CREATE STREAM X AS SELECT * FROM S WHERE A + 1;`, message: 'Type error in WHERE expression: Should evaluate to boolean but is A + 1 (INTEGER) instead.' },
+  { rule: 'an ungrouped column in HAVING', sql: `CREATE TABLE X AS SELECT ID, COUNT(*) AS C FROM S GROUP BY ID HAVING A > 1;`, message: 'Non-aggregate HAVING expression(s) not part of GROUP BY: S.A' },
+]);

@@ -12,6 +12,7 @@ import {
   type SqlType,
 } from '../common/types.js';
 import type { Expression } from '../parser/ast/index.js';
+import { formatExpression } from '../parser/format.js';
 import type { ArgShape } from '../functions/function-types.js';
 import { getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
 import { decimalArithmeticType } from './decimal-rules.js';
@@ -46,6 +47,18 @@ const TIME_UNITS = new Set([
   'MILLISECOND', 'MILLISECONDS', 'SECOND', 'SECONDS', 'MINUTE', 'MINUTES', 'HOUR', 'HOURS',
   'DAY', 'DAYS', 'WEEK', 'WEEKS', 'MONTH', 'MONTHS', 'YEAR', 'YEARS',
 ]);
+
+/** ksqlDB's names of the comparison operators (ComparisonExpression.Type), used in its messages. */
+const COMPARISON_NAMES: Readonly<Record<Extract<Expression, { kind: 'Comparison' }>['op'], string>> = {
+  '=': 'EQUAL',
+  '<>': 'NOT_EQUAL',
+  '<': 'LESS_THAN',
+  '<=': 'LESS_THAN_OR_EQUAL',
+  '>': 'GREATER_THAN',
+  '>=': 'GREATER_THAN_OR_EQUAL',
+  'IS DISTINCT FROM': 'IS_DISTINCT_FROM',
+  'IS NOT DISTINCT FROM': 'IS_NOT_DISTINCT_FROM',
+};
 
 /** The type the NULL literal carries until something gives it one. */
 const NULL_TYPE = T.STRING;
@@ -119,13 +132,8 @@ export class ExpressionTyper {
         const right = this.type(e.right);
         return { kind: 'Concat', type: T.STRING, left: this.coerce(left, T.STRING, e.pos), right: this.coerce(right, T.STRING, e.pos) };
       }
-      case 'Comparison': {
-        const [left, right, operandType] = this.unifyPair(this.type(e.left), this.type(e.right), e.pos, `comparison ${e.op}`);
-        if (['ARRAY', 'MAP', 'STRUCT'].includes(operandType.kind) && !['=', '<>', 'IS DISTINCT FROM', 'IS NOT DISTINCT FROM'].includes(e.op)) {
-          throw new PlanError(`Cannot compare ${formatType(left.type)} to ${formatType(right.type)} with ${e.op}.`, e.pos);
-        }
-        return { kind: 'Compare', type: T.BOOLEAN, op: e.op, operandType, left, right };
-      }
+      case 'Comparison':
+        return this.comparison(e);
       case 'Logical':
         return {
           kind: e.op === 'AND' ? 'And' : 'Or',
@@ -161,6 +169,7 @@ export class ExpressionTyper {
         return { kind: 'Like', type: T.BOOLEAN, operand, pattern: this.coerce(pattern, T.STRING, e.pos), escape: e.escape, negated: e.negated };
       }
       case 'SearchedCase':
+        return this.searchedCase(e);
       case 'SimpleCase': {
         const operand = e.kind === 'SimpleCase' ? this.type(e.operand) : undefined;
         const whens = e.whens.map((w) => {
@@ -241,6 +250,73 @@ export class ExpressionTyper {
   }
 
   /**
+   * A comparison, with ksqlDB's ComparisonUtil rules: no NULL literal operand (use
+   * IS NULL), and BOOLEAN, ARRAY, MAP and STRUCT operands only with =, <> and
+   * IS [NOT] DISTINCT FROM.
+   */
+  private comparison(e: Extract<Expression, { kind: 'Comparison' }>): TypedExpression {
+    const l = this.type(e.left);
+    const r = this.type(e.right);
+    if (isNullLiteral(l) || isNullLiteral(r)) {
+      const name = (x: TypedExpression) => (isNullLiteral(x) ? 'NULL' : formatType(x.type).replace(/[<(].*$/, ''));
+      throw new PlanError(`Comparison with NULL not supported: ${name(l)} ${e.op} ${name(r)}\nUse 'IS NULL' or 'IS NOT NULL' instead.`, e.pos);
+    }
+    const mismatch = (): PlanError =>
+      new PlanError(`Cannot compare ${formatExpression(e.left)} (${formatType(l.type)}) to ${formatExpression(e.right)} (${formatType(r.type)}) with ${COMPARISON_NAMES[e.op]}.`, e.pos);
+    let unified: [TypedExpression, TypedExpression, SqlType];
+    try {
+      unified = this.unifyPair(l, r, e.pos, `comparison ${e.op}`);
+    } catch (err) {
+      if (err instanceof PlanError) throw mismatch();
+      throw err;
+    }
+    const [left, right, operandType] = unified;
+    if (['BOOLEAN', 'ARRAY', 'MAP', 'STRUCT'].includes(operandType.kind) && !['=', '<>', 'IS DISTINCT FROM', 'IS NOT DISTINCT FROM'].includes(e.op)) throw mismatch();
+    return { kind: 'Compare', type: T.BOOLEAN, op: e.op, operandType, left, right };
+  }
+
+  /**
+   * A searched CASE, typed as ksqlDB's ExpressionTypeManager does: every WHEN is a
+   * BOOLEAN, and the THEN results and the ELSE have exactly one type (no widening;
+   * NULL literals fit any), which must exist.
+   */
+  private searchedCase(e: Extract<Expression, { kind: 'SearchedCase' }>): TypedExpression {
+    let t: SqlType | undefined;
+    const whens = e.whens.map((w) => {
+      const when = this.type(w.when);
+      if (!isNullLiteral(when) && when.type.kind !== 'BOOLEAN') {
+        throw new PlanError(`WHEN operand type should be boolean.\nType for '${formatExpression(w.when)}' is ${formatType(when.type)}`, w.when.pos);
+      }
+      const then = this.type(w.then);
+      if (!isNullLiteral(then)) {
+        if (t !== undefined && !typeEquals(t, then.type)) {
+          throw new PlanError(
+            `Invalid Case expression. Type for all 'THEN' clauses should be the same.\nTHEN expression 'WHEN ${formatExpression(w.when)} THEN ${formatExpression(w.then)}' has type: ${formatType(then.type)}.\nPrevious THEN expression(s) type: ${formatType(t)}.`,
+            w.then.pos,
+          );
+        }
+        t ??= then.type;
+      }
+      return { when: isNullLiteral(when) ? ({ kind: 'Literal', type: T.BOOLEAN, value: null } as TypedExpression) : when, then };
+    });
+    const elseExpr = e.else ? this.type(e.else) : undefined;
+    if (elseExpr && !isNullLiteral(elseExpr)) {
+      if (t !== undefined && !typeEquals(t, elseExpr.type)) {
+        throw new PlanError(`Invalid Case expression. Type for the default clause should be the same as for 'THEN' clauses.\nTHEN type: ${formatType(t)}.\nDEFAULT type: ${formatType(elseExpr.type)}.`, e.else!.pos);
+      }
+      t ??= elseExpr.type;
+    }
+    if (t === undefined) throw new PlanError('Invalid Case expression. All case branches have NULL type', e.pos);
+    const type = t;
+    return {
+      kind: 'Case',
+      type,
+      whens: whens.map((w) => ({ when: w.when, then: this.coerce(w.then, type, e.pos) })),
+      else: elseExpr ? this.coerce(elseExpr, type, e.pos) : undefined,
+    };
+  }
+
+  /**
    * In `x IN (…)`, an ARRAY/MAP/STRUCT constructor is built with the operand's
    * element types, converting literals as IN does ('3' into a BIGINT element).
    * A STRUCT constructor with fields the operand lacks can never match ('never');
@@ -283,7 +359,9 @@ export class ExpressionTyper {
     const t = this.type(e);
     if (isNullLiteral(t)) return { kind: 'Literal', type: T.BOOLEAN, value: null };
     if (t.type.kind !== 'BOOLEAN') {
-      throw new PlanError(`Type error in ${where}: expected BOOLEAN, got ${formatType(t.type)}`, e.pos);
+      // WHERE and HAVING use ksqlDB's FilterTypeValidator wording.
+      const detail = where.endsWith(' expression') ? `Should evaluate to boolean but is ${formatExpression(e)} (${formatType(t.type)}) instead.` : `expected BOOLEAN, got ${formatType(t.type)}`;
+      throw new PlanError(`Type error in ${where}: ${detail}`, e.pos);
     }
     return t;
   }

@@ -88,7 +88,8 @@ class QueryPlanner {
     if (q.where) {
       this.rejectWindowBounds(q.where, node.schema, 'WHERE');
       const typer = this.typer(node.schema, 'Aggregate functions are not allowed in WHERE.');
-      const predicate = typer.boolean(q.where, 'WHERE expression');
+      const where = q.where;
+      const predicate = this.inClause('WHERE', () => typer.boolean(where, 'WHERE expression'));
       node = { kind: 'Filter', input: node, predicate, slots: typer.slotCount, schema: node.schema, clause: 'WHERE' };
     }
 
@@ -162,6 +163,19 @@ class QueryPlanner {
       fn = e.name;
     }
     for (const c of childrenOf(e)) this.checkTableFunctions(c, fn, caseExpr);
+  }
+
+  /**
+   * Types a WHERE or HAVING expression; type errors other than the clause's own
+   * get ksqlDB's "Error in WHERE expression: " prefix (FilterTypeValidator).
+   */
+  private inClause<R>(clause: 'WHERE' | 'HAVING', fn: () => R): R {
+    try {
+      return fn();
+    } catch (err) {
+      if (!(err instanceof PlanError) || err.message.startsWith(`Type error in ${clause}`) || !/^(Cannot compare|Comparison with NULL|Error processing expression|Function '|Invalid Case|WHEN operand|Cast of)/.test(err.message)) throw err;
+      throw new PlanError(`Error in ${clause} expression: ${err.message}`, err.position);
+    }
   }
 
   private typer(schema: RowSchema, aggregateMessage?: string, special?: Scope['special']): ExpressionTyper {
@@ -605,22 +619,43 @@ class QueryPlanner {
         return { kind: 'Column', type: T.BIGINT, index: idx, name: e.name };
       }
       if (e.kind === 'ColumnRef') {
+        inTyper.type(e); // an unknown column is reported as such, not as ungrouped
         nonAgg.push(describe(e, source.name));
         return { kind: 'Literal', type: T.STRING, value: null };
       }
       return undefined;
     };
     const outTyper = new ExpressionTyper({ columns: [], types: this.ctx.catalog.types, special, config: this.ctx.properties });
+    // A column outside GROUP BY types as a STRING placeholder; whatever error that
+    // causes, the error to report is that the column is not grouped.
+    const grouped = <R>(fn: () => R, report: () => never): R => {
+      let r: R;
+      try {
+        r = fn();
+      } catch (err) {
+        if (err instanceof PlanError && nonAgg.length > 0) report();
+        throw err;
+      }
+      if (nonAgg.length > 0) report();
+      return r;
+    };
     if (q.having) {
-      const predicate = outTyper.boolean(q.having, 'HAVING expression');
-      if (nonAgg.length) throw new PlanError(`Non-aggregate HAVING expression(s) not part of GROUP BY: ${nonAgg.join(', ')}`, q.having.pos);
+      const having = q.having;
+      const predicate = grouped(
+        () => this.inClause('HAVING', () => outTyper.boolean(having, 'HAVING expression')),
+        () => {
+          throw new PlanError(`Non-aggregate HAVING expression(s) not part of GROUP BY: ${[...new Set(nonAgg)].join(', ')}`, having.pos);
+        },
+      );
       node = { kind: 'Filter', input: node, predicate, slots: outTyper.slotCount, schema: aggSchema, clause: 'HAVING' };
     }
     this.checkReserved(items, names, window !== undefined);
-    const typed = items.map((it) => outTyper.type(it.expr));
-    if (nonAgg.length) {
-      throw new PlanError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${[...new Set(nonAgg)].join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`, q.pos);
-    }
+    const typed = grouped(
+      () => items.map((it) => outTyper.type(it.expr)),
+      () => {
+        throw new PlanError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${[...new Set(nonAgg)].join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`, q.pos);
+      },
+    );
     if (!this.ctx.persistent) return this.project(node, items, names, typed, [], [], outTyper.slotCount, window, q.emit === 'FINAL');
     return this.project(node, items, names, typed, keyIdx, keyCols, outTyper.slotCount, window, q.emit === 'FINAL');
   }
