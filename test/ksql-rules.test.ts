@@ -74,6 +74,10 @@ family('query shape (LogicalPlanner, PushQueryValidator, Analyzer)', [
   { rule: 'a table function in a searched CASE', sql: `CREATE STREAM X AS SELECT ID, CASE WHEN A > 1 THEN EXPLODE(ARR) END AS E FROM S;`, message: 'Table functions cannot be used in CASE: ' },
 ]);
 
+family('constructors (ExpressionTypeManager)', [
+  { rule: 'a MAP whose keys are all NULL', sql: `CREATE STREAM X AS SELECT ID, MAP(NULL := 1) AS M FROM S;`, message: 'Cannot construct a map with all NULL keys' },
+]);
+
 family('column types (SqlStruct)', [
   { rule: 'a declared STRUCT with a repeated field', sql: `CREATE STREAM X (A STRUCT<F INT, F STRING>) WITH (kafka_topic='x', value_format='JSON');`, message: "Duplicate field names found in STRUCT: '`F` INTEGER' and '`F` STRING'" },
   { rule: 'a STRUCT constructor with a repeated field', sql: `CREATE STREAM X AS SELECT ID, STRUCT(F := 1, F := 'a') AS X FROM S;`, message: "Duplicate field names found in STRUCT: '`F` INTEGER' and '`F` STRING'" },
@@ -110,5 +114,7 @@ family('CASE (ExpressionTypeManager)', [
 
 family('WHERE and HAVING (FilterTypeValidator, AggregateAnalyzer)', [
   { rule: 'a non-boolean WHERE', sql: `CREATE STREAM X AS SELECT * FROM S WHERE A + 1;`, message: 'Type error in WHERE expression: Should evaluate to boolean but is A + 1 (INTEGER) instead.' },
-  { rule: 'an ungrouped column in HAVING', sql: `CREATE TABLE X AS SELECT ID, COUNT(*) AS C FROM S GROUP BY ID HAVING A > 1;`, message: 'Non-aggregate HAVING expression(s) not part of GROUP BY: S.A' },
+  { rule: 'an ungrouped column in HAVING', sql: `CREATE TABLE X AS SELECT ID, COUNT(*) AS C FROM S GROUP BY ID HAVING A > 1;`, message: 'Non-aggregate HAVING expression not part of GROUP BY: S.A\nConsider switching the HAVING clause to a WHERE clause before the GROUP BY.' },
+  { rule: 'a window bound passed to an aggregate', sql: `CREATE TABLE X AS SELECT ID, MAX(WINDOWSTART) AS M FROM S WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY ID;`, message: 'Window bounds column WINDOWSTART can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.' },
+  { rule: 'a window bound in the HAVING of a windowed aggregation', sql: `CREATE TABLE X AS SELECT ID, COUNT(*) AS C FROM S WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY ID HAVING WINDOWEND > 1;`, message: 'Window bounds column WINDOWEND can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.' },
 ]);

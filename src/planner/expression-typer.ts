@@ -232,6 +232,7 @@ export class ExpressionTyper {
       case 'CreateMap': {
         if (e.entries.length === 0) throw new PlanError('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
         const keys = e.entries.map((x) => this.type(x.key));
+        if (keys.every(isNullLiteral)) throw new PlanError('Cannot construct a map with all NULL keys (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key to the desired type.', e.pos);
         const values = e.entries.map((x) => this.type(x.value));
         if (values.every(isNullLiteral)) throw new PlanError('Cannot construct a map with all NULL values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.', e.pos);
         const kt = this.unify(keys, e.pos, 'MAP key');

@@ -85,6 +85,7 @@ class QueryPlanner {
 
     if (q.window && !isAggregation) throw new PlanError('WINDOW clause requires a GROUP BY clause.', q.window.pos);
     this.checkSources(from);
+    if (q.window && isAggregation) this.rejectWindowBoundsOutsideSelect(items);
     if (q.where) {
       this.rejectWindowBounds(q.where, node.schema, 'WHERE');
       const typer = this.typer(node.schema, 'Aggregate functions are not allowed in WHERE.');
@@ -145,6 +146,31 @@ class QueryPlanner {
     if (kafka.length > 0 && q.groupBy !== undefined && q.groupBy.length > 0) {
       throw new PlanError(`Source(s) ${kafka.join(', ')} are using the 'KAFKA' value format. This format does not yet support GROUP BY.\n${KAFKA_VALUE_FORMAT_LIMITATION}`, q.groupBy[0]!.pos);
     }
+  }
+
+  /**
+   * In a windowed aggregation the window bounds are results, not inputs: they may
+   * appear in SELECT outside aggregate calls, but not in WHERE, GROUP BY, HAVING or
+   * an aggregate's arguments (ksqlDB's AggregateAnalyzer).
+   */
+  private rejectWindowBoundsOutsideSelect(items: readonly NamedItem[]): void {
+    const q = this.q;
+    const reject = (e: Expression): void =>
+      walk(e, (x) => {
+        if (x.kind === 'ColumnRef' && (x.name === PSEUDO.WINDOWSTART || x.name === PSEUDO.WINDOWEND)) {
+          throw new PlanError(`Window bounds column ${x.name} can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.\nSee https://github.com/confluentinc/ksql/issues/4397`, x.pos);
+        }
+      });
+    const inAggregates = (e: Expression): void =>
+      walk(e, (x) => {
+        if (x.kind !== 'FunctionCall' || !getAggregate(x.name) || getScalar(x.name)) return true;
+        for (const a of x.args) reject(a);
+        return false;
+      });
+    if (q.where) reject(q.where);
+    for (const g of q.groupBy ?? []) reject(g);
+    if (q.having) reject(q.having);
+    for (const it of items) inAggregates(it.expr);
   }
 
   /**
@@ -644,7 +670,7 @@ class QueryPlanner {
       const predicate = grouped(
         () => this.inClause('HAVING', () => outTyper.boolean(having, 'HAVING expression')),
         () => {
-          throw new PlanError(`Non-aggregate HAVING expression(s) not part of GROUP BY: ${[...new Set(nonAgg)].join(', ')}`, having.pos);
+          throw new PlanError(`Non-aggregate HAVING expression not part of GROUP BY: ${[...new Set(nonAgg)].join(', ')}\nConsider switching the HAVING clause to a WHERE clause before the GROUP BY.`, having.pos);
         },
       );
       node = { kind: 'Filter', input: node, predicate, slots: outTyper.slotCount, schema: aggSchema, clause: 'HAVING' };
