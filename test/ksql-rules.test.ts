@@ -118,3 +118,13 @@ family('WHERE and HAVING (FilterTypeValidator, AggregateAnalyzer)', [
   { rule: 'a window bound passed to an aggregate', sql: `CREATE TABLE X AS SELECT ID, MAX(WINDOWSTART) AS M FROM S WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY ID;`, message: 'Window bounds column WINDOWSTART can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.' },
   { rule: 'a window bound in the HAVING of a windowed aggregation', sql: `CREATE TABLE X AS SELECT ID, COUNT(*) AS C FROM S WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY ID HAVING WINDOWEND > 1;`, message: 'Window bounds column WINDOWEND can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.' },
 ]);
+
+family('INSERT VALUES (InsertValuesExecutor, GenericRecordFactory)', [
+  { rule: 'a windowed target', sql: `INSERT INTO WT (ID, A) VALUES (1, 2);`, message: 'Cannot insert values into windowed stream/table!' },
+  { rule: 'a table row without its primary key', sql: `INSERT INTO T (A) VALUES (2);`, message: "Failed to insert values into 'T'. Value for primary key column(s) ID is required for tables" },
+]);
+
+family('WITH clause of CREATE … AS SELECT (TimestampExtractionPolicyFactory)', [
+  { rule: 'a TIMESTAMP column the result does not have', sql: `CREATE STREAM X WITH (timestamp='NOPE') AS SELECT * FROM S;`, message: "The TIMESTAMP column set in the WITH clause does not exist in the schema: 'NOPE'" },
+  { rule: 'a TIMESTAMP column of the wrong type', sql: `CREATE STREAM X WITH (timestamp='A') AS SELECT * FROM S;`, message: 'Timestamp column, `A`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.' },
+]);

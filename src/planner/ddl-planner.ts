@@ -182,18 +182,7 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
     throw new PlanError(`${valueFormatName} does not support the following configs: [delimiter]`, s.pos);
   }
 
-  let timestampColumn: string | undefined;
-  const ts = props.string('TIMESTAMP');
-  if (ts !== undefined) {
-    const name = ts.startsWith('`') ? ts.slice(1, -1) : ts.toUpperCase();
-    const col = [...key, ...value].find((c) => c.name === name);
-    if (!col) throw new PlanError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${name}'`, s.pos);
-    const tsFormat = props.string('TIMESTAMP_FORMAT');
-    if (!['BIGINT', 'TIMESTAMP', 'STRING'].includes(col.type.kind) || (col.type.kind === 'STRING' && tsFormat === undefined)) {
-      throw new PlanError(`Timestamp column, \`${name}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`, s.pos);
-    }
-    timestampColumn = name;
-  }
+  const timestampColumn = timestampColumnOf(props, [...key, ...value], s.pos);
 
   if (window && key.length === 0) throw new PlanError('Windowed sources require a key column.', s.pos);
 
@@ -211,6 +200,24 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
     sqlText: s.text,
   };
   return { source, partitions: props.int('PARTITIONS'), replicas: props.int('REPLICAS') };
+}
+
+/**
+ * The TIMESTAMP column named in a WITH clause (CREATE or CREATE … AS SELECT), checked
+ * as ksqlDB's TimestampExtractionPolicyFactory does: it must exist and be a BIGINT,
+ * a TIMESTAMP, or a STRING with a TIMESTAMP_FORMAT.
+ */
+export function timestampColumnOf(props: WithProperties, columns: readonly Column[], pos: CreateSource['pos']): string | undefined {
+  const ts = props.string('TIMESTAMP');
+  if (ts === undefined) return undefined;
+  const name = ts.startsWith('`') ? ts.slice(1, -1) : ts.toUpperCase();
+  const col = columns.find((c) => c.name === name);
+  if (!col) throw new PlanError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${name}'`, pos);
+  const tsFormat = props.string('TIMESTAMP_FORMAT');
+  if (!['BIGINT', 'TIMESTAMP', 'STRING'].includes(col.type.kind) || (col.type.kind === 'STRING' && tsFormat === undefined)) {
+    throw new PlanError(`Timestamp column, \`${name}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`, pos);
+  }
+  return name;
 }
 
 /**

@@ -16,6 +16,7 @@ import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery, type PlannedQuery } from '../../planner/query-planner.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import { WithProperties, parseDelimiter } from '../../planner/with-properties.js';
+import { timestampColumnOf } from '../../planner/ddl-planner.js';
 import { compile } from '../expr/compile.js';
 import { RunningQuery, type Checkpoint } from '../query/running-query.js';
 import { writeRow } from '../json-writes.js';
@@ -74,7 +75,7 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
       schemaFullName: props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME'),
       schemaId: props.int('VALUE_SCHEMA_ID'),
     },
-    timestampColumn: props.string('TIMESTAMP')?.toUpperCase(),
+    timestampColumn: timestampColumnOf(props, [...planned.output.key, ...planned.output.value], s.pos),
     timestampFormat: props.string('TIMESTAMP_FORMAT'),
     window: windowInfo(planned),
     isSource: false,
@@ -218,6 +219,7 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
 export async function insertValues(e: Engine, s: InsertValues): Promise<StatementResult> {
   const target = e.requireSource(s.target, s.pos);
   if (target.isSource) throw new PlanError(`Cannot insert values into read-only ${target.sourceType.toLowerCase()}: ${target.name}`, s.pos);
+  if (target.window) throw new PlanError('Cannot insert values into windowed stream/table!', s.pos);
   const all = [...target.schema.key, ...target.schema.value];
   const columns = s.columns ?? [...target.schema.key, ...target.schema.value.filter((c) => c.namespace === 'VALUE')].map((c) => c.name);
   if (columns.length !== s.values.length) {
@@ -248,6 +250,10 @@ export async function insertValues(e: Engine, s: InsertValues): Promise<Statemen
     if (name === 'ROWTIME') rowtime = v as number;
     else byName.set(name, v);
   });
+  const missingKeys = target.schema.key.filter((c) => !byName.has(c.name)).map((c) => c.name);
+  if (target.sourceType === 'TABLE' && missingKeys.length > 0) {
+    throw new PlanError(`Failed to insert values into '${target.name}'. Value for primary key column(s) ${missingKeys.join(', ')} is required for tables`, s.pos);
+  }
   const key = target.schema.key.map((c) => byName.get(c.name) ?? null);
   const value = serializedValueColumns(target.schema).map((c) => byName.get(c.name) ?? null);
   if (target.timestampColumn && rowtime === undefined) {
