@@ -128,3 +128,11 @@ family('WITH clause of CREATE … AS SELECT (TimestampExtractionPolicyFactory)',
   { rule: 'a TIMESTAMP column the result does not have', sql: `CREATE STREAM X WITH (timestamp='NOPE') AS SELECT * FROM S;`, message: "The TIMESTAMP column set in the WITH clause does not exist in the schema: 'NOPE'" },
   { rule: 'a TIMESTAMP column of the wrong type', sql: `CREATE STREAM X WITH (timestamp='A') AS SELECT * FROM S;`, message: 'Timestamp column, `A`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.' },
 ]);
+
+family('column references (ColumnReferenceValidator)', [
+  { rule: 'an unknown column in SELECT', sql: `CREATE STREAM X AS SELECT ID, NOPE FROM S;`, message: "SELECT column 'NOPE' cannot be resolved." },
+  { rule: 'an unknown column in WHERE', sql: `CREATE STREAM X AS SELECT * FROM S WHERE NOPE = 1;`, message: "WHERE column 'NOPE' cannot be resolved." },
+  { rule: 'an unknown column in GROUP BY', sql: `CREATE TABLE X AS SELECT NOPE, COUNT(*) AS C FROM S GROUP BY NOPE;`, message: "GROUP BY column 'NOPE' cannot be resolved." },
+  { rule: 'an unknown column in HAVING', sql: `CREATE TABLE X AS SELECT ID, COUNT(*) AS C FROM S GROUP BY ID HAVING NOPE > 1;`, message: "HAVING column 'NOPE' cannot be resolved." },
+  { rule: 'an unknown source qualifier', sql: `CREATE STREAM X AS SELECT ID, Q.A FROM S;`, message: "'Q' is not a valid stream/table name or alias." },
+]);

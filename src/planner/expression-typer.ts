@@ -411,6 +411,9 @@ export class ExpressionTyper {
       (c) => c.name === name && (source === undefined || c.qualifiers.includes(source)),
     );
     if (matches.length === 0) {
+      if (source !== undefined && this.scope.columns.length > 0 && !this.scope.columns.some((c) => c.qualifiers.includes(source))) {
+        throw new PlanError(`'${source}' is not a valid stream/table name or alias.`, pos);
+      }
       const label = source ? `${source}.${name}` : name;
       throw new PlanError(`Column '${label}' cannot be resolved.`, pos);
     }

@@ -85,7 +85,7 @@ class QueryPlanner {
 
     if (q.window && !isAggregation) throw new PlanError('WINDOW clause requires a GROUP BY clause.', q.window.pos);
     this.checkSources(from);
-    if (q.window && isAggregation) this.rejectWindowBoundsOutsideSelect(items);
+    if (q.window && isAggregation) this.rejectWindowBoundsOutsideSelect(items, node.schema.window !== undefined);
     if (q.where) {
       this.rejectWindowBounds(q.where, node.schema, 'WHERE');
       const typer = this.typer(node.schema, 'Aggregate functions are not allowed in WHERE.');
@@ -153,7 +153,7 @@ class QueryPlanner {
    * appear in SELECT outside aggregate calls, but not in WHERE, GROUP BY, HAVING or
    * an aggregate's arguments (ksqlDB's AggregateAnalyzer).
    */
-  private rejectWindowBoundsOutsideSelect(items: readonly NamedItem[]): void {
+  private rejectWindowBoundsOutsideSelect(items: readonly NamedItem[], windowedSource: boolean): void {
     const q = this.q;
     const reject = (e: Expression): void =>
       walk(e, (x) => {
@@ -167,8 +167,11 @@ class QueryPlanner {
         for (const a of x.args) reject(a);
         return false;
       });
-    if (q.where) reject(q.where);
-    for (const g of q.groupBy ?? []) reject(g);
+    // Over an unwindowed source WHERE and GROUP BY cannot see the bounds at all (rejectWindowBounds).
+    if (windowedSource) {
+      if (q.where) reject(q.where);
+      for (const g of q.groupBy ?? []) reject(g);
+    }
     if (q.having) reject(q.having);
     for (const it of items) inAggregates(it.expr);
   }
@@ -192,15 +195,23 @@ class QueryPlanner {
   }
 
   /**
-   * Types a WHERE or HAVING expression; type errors other than the clause's own
-   * get ksqlDB's "Error in WHERE expression: " prefix (FilterTypeValidator).
+   * Runs `fn` (typing one clause) and gives its errors ksqlDB's clause context: an
+   * unknown column is "<CLAUSE> column 'X' cannot be resolved." (ColumnReferenceValidator),
+   * and in WHERE/HAVING a type error gets FilterTypeValidator's "Error in WHERE
+   * expression: " prefix.
    */
-  private inClause<R>(clause: 'WHERE' | 'HAVING', fn: () => R): R {
+  private inClause<R>(clause: 'SELECT' | 'WHERE' | 'GROUP BY' | 'HAVING', fn: () => R): R {
     try {
       return fn();
     } catch (err) {
-      if (!(err instanceof PlanError) || err.message.startsWith(`Type error in ${clause}`) || !/^(Cannot compare|Comparison with NULL|Error processing expression|Function '|Invalid Case|WHEN operand|Cast of)/.test(err.message)) throw err;
-      throw new PlanError(`Error in ${clause} expression: ${err.message}`, err.position);
+      if (!(err instanceof PlanError)) throw err;
+      const unknown = /^Column '(.*)' cannot be resolved\.$/.exec(err.message);
+      if (unknown) throw new PlanError(`${clause} column '${unknown[1]}' cannot be resolved.`, err.position);
+      const filter = clause === 'WHERE' || clause === 'HAVING';
+      if (filter && /^(Cannot compare|Comparison with NULL|Error processing expression|Function '|Invalid Case|WHEN operand|Cast of)/.test(err.message)) {
+        throw new PlanError(`Error in ${clause} expression: ${err.message}`, err.position);
+      }
+      throw err;
     }
   }
 
@@ -349,7 +360,7 @@ class QueryPlanner {
     this.checkReserved(items, names, false);
     const typer = this.typer(node.schema, 'Aggregate functions require a GROUP BY clause.', special);
     for (const it of items) this.rejectWindowBoundsInSelect(it.expr, node.schema);
-    const typed = items.map((it) => typer.type(it.expr));
+    const typed = this.inClause('SELECT', () => items.map((it) => typer.type(it.expr)));
 
     // Key columns of the input (source key, or the PARTITION BY key) that the projection carries.
     const inputKeys = node.schema.key.map((c) => node.schema.columns.findIndex((x) => x.name === c.name));
@@ -558,7 +569,7 @@ class QueryPlanner {
       });
       this.rejectWindowBounds(g, input.schema, 'GROUP BY');
     }
-    const groupTyped = groupBy.map((g) => inTyper.type(g));
+    const groupTyped = this.inClause('GROUP BY', () => groupBy.map((g) => inTyper.type(g)));
     groupTyped.forEach((g, i) => checkKeyType(groupKeyName(groupBy[i]!, i), g.type, groupBy[i]!.pos));
 
     // Aggregate calls in SELECT and HAVING, each computed once.
@@ -594,8 +605,11 @@ class QueryPlanner {
         }
         return false;
       });
-    for (const it of items) collect(it.expr);
-    if (q.having) collect(q.having);
+    this.inClause('SELECT', () => items.forEach((it) => collect(it.expr)));
+    if (q.having) {
+      const having = q.having;
+      this.inClause('HAVING', () => collect(having));
+    }
     if (aggregates.length === 0 && this.ctx.persistent) {
       throw new PlanError('GROUP BY requires aggregate functions in either the SELECT or HAVING clause.', q.pos);
     }
@@ -677,7 +691,7 @@ class QueryPlanner {
     }
     this.checkReserved(items, names, window !== undefined);
     const typed = grouped(
-      () => items.map((it) => outTyper.type(it.expr)),
+      () => this.inClause('SELECT', () => items.map((it) => outTyper.type(it.expr))),
       () => {
         throw new PlanError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${[...new Set(nonAgg)].join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`, q.pos);
       },
