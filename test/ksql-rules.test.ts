@@ -136,3 +136,14 @@ family('column references (ColumnReferenceValidator)', [
   { rule: 'an unknown column in HAVING', sql: `CREATE TABLE X AS SELECT ID, COUNT(*) AS C FROM S GROUP BY ID HAVING NOPE > 1;`, message: "HAVING column 'NOPE' cannot be resolved." },
   { rule: 'an unknown source qualifier', sql: `CREATE STREAM X AS SELECT ID, Q.A FROM S;`, message: "'Q' is not a valid stream/table name or alias." },
 ]);
+
+family('GROUP BY, PARTITION BY and result columns (GroupBy, PartitionByParamsFactory, LogicalSchema)', [
+  { rule: 'a repeated GROUP BY expression', sql: `CREATE TABLE X AS SELECT A, COUNT(*) AS C FROM S GROUP BY A, S.A;`, message: 'Duplicate GROUP BY expression: S.A' },
+  { rule: 'PARTITION BY NULL with other expressions', sql: `CREATE STREAM X WITH (key_format='JSON') AS SELECT * FROM S PARTITION BY A, NULL;`, message: 'Cannot PARTITION BY multiple columns including NULL' },
+  { rule: 'two value columns with one name', sql: `CREATE STREAM X AS SELECT ID, A AS Z, B AS Z FROM S;`, message: 'Duplicate value columns found in schema: `Z` STRING' },
+  { rule: 'a value column named like the key', sql: `CREATE TABLE X AS SELECT A AS C, COUNT(*) AS C FROM S GROUP BY A;`, message: 'Duplicate value columns found in schema: `C` BIGINT' },
+]);
+
+family('INSERT INTO … SELECT (ksqlDB engine)', [
+  { rule: 'a target with header columns', sql: `CREATE STREAM HS (ID INT KEY, A INT, H ARRAY<STRUCT<KEY STRING, VALUE BYTES>> HEADERS) WITH (kafka_topic='x', value_format='JSON'); INSERT INTO HS SELECT ID, A FROM S;`, message: 'Cannot insert into HS because it has header columns' },
+]);

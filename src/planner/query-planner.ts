@@ -1,6 +1,6 @@
 import { NotImplementedError, PlanError } from '../common/errors.js';
 import { assertNever } from '../common/assert.js';
-import { T } from '../common/types.js';
+import { T, formatType } from '../common/types.js';
 import type { Expression, Query, SelectItem, WindowExpression } from '../parser/ast/index.js';
 import { formatExpression } from '../parser/index.js';
 import { getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
@@ -428,7 +428,9 @@ class QueryPlanner {
     if (input.schema.window) throw new PlanError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', q.pos);
     if (pb.length === 0) throw new PlanError('PARTITION BY requires at least one expression', q.pos);
     const typer = this.typer(input.schema, 'Aggregate functions are not allowed in PARTITION BY.', flatSpecial);
-    const isNull = pb.length === 1 && pb[0]!.kind === 'Literal' && pb[0]!.literalType === 'NULL';
+    const isNullExpr = (e: Expression) => e.kind === 'Literal' && e.literalType === 'NULL';
+    if (pb.length > 1 && pb.some(isNullExpr)) throw new PlanError('Cannot PARTITION BY multiple columns including NULL', pb.find(isNullExpr)!.pos);
+    const isNull = pb.length === 1 && isNullExpr(pb[0]!);
     const keyExprs = isNull ? [] : pb.map((e) => {
       try {
         return typer.type(e);
@@ -518,7 +520,10 @@ class QueryPlanner {
     const valueCols: Column[] = valueIdx.map((i) => ({ name: names[i]!, type: typed[i]!.type, namespace: 'VALUE' }));
     const seen = new Set<string>();
     for (const c of [...keyCols, ...valueCols]) {
-      if (seen.has(c.name)) throw new PlanError(`Cannot create a column with the same name more than once: \`${c.name}\``, this.q.pos);
+      if (seen.has(c.name)) {
+        // ksqlDB's LogicalSchema builder names the namespace of the second column.
+        throw new PlanError(`Duplicate ${c.namespace === 'KEY' ? 'key' : 'value'} columns found in schema: \`${c.name}\` ${formatType(c.type)}`, this.q.pos);
+      }
       seen.add(c.name);
     }
     if (this.ctx.persistent && valueCols.length === 0) {
@@ -561,6 +566,11 @@ class QueryPlanner {
     const groupBy = q.groupBy ?? [];
     if (groupBy.length === 0) throw new NotImplementedError('Aggregations without GROUP BY are not supported yet.', q.pos);
     const inTyper = this.typer(input.schema, undefined, flatSpecial);
+    const seenGroups = new Set<string>();
+    for (const g of groupBy) {
+      if (seenGroups.has(normKey(g))) throw new PlanError(`Duplicate GROUP BY expression: ${describe(g, source.name)}`, g.pos);
+      seenGroups.add(normKey(g));
+    }
     for (const g of groupBy) {
       walk(g, (x) => {
         if (x.kind === 'FunctionCall' && getAggregate(x.name) && !getScalar(x.name)) {

@@ -105,6 +105,9 @@ export async function insertInto(e: Engine, s: InsertInto): Promise<StatementRes
   if (target.sourceType === 'TABLE') {
     throw new PlanError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, s.pos);
   }
+  if (target.schema.value.some((c) => c.namespace === 'HEADER')) {
+    throw new PlanError(`Cannot insert into ${target.name} because it has header columns`, s.pos);
+  }
   const planned = planQuery(s.query, { catalog: e.catalog, sinkName: target.name, persistent: true, allowKeylessProjection: e.newPlanner(), properties: Object.fromEntries(e.properties), sinkValueFormat: target.valueFormat.format });
   if (planned.isTable) throw new PlanError(`INSERT INTO can only be used to insert from a stream. The query produces a table.`, s.pos);
   const same = (a: DataSource['schema']['key'], b: DataSource['schema']['key']) =>
