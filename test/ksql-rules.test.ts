@@ -147,3 +147,9 @@ family('GROUP BY, PARTITION BY and result columns (GroupBy, PartitionByParamsFac
 family('INSERT INTO … SELECT (ksqlDB engine)', [
   { rule: 'a target with header columns', sql: `CREATE STREAM HS (ID INT KEY, A INT, H ARRAY<STRUCT<KEY STRING, VALUE BYTES>> HEADERS) WITH (kafka_topic='x', value_format='JSON'); INSERT INTO HS SELECT ID, A FROM S;`, message: 'Cannot insert into HS because it has header columns' },
 ]);
+
+family('code generation (CastEvaluator, InListEvaluator) with their clause context', [
+  { rule: 'an impossible CAST in SELECT', sql: `CREATE STREAM X AS SELECT ID, CAST(B AS ARRAY<INT>) AS C FROM S;`, message: 'Invalid Select: Cast of STRING to ARRAY<INTEGER> is not supported' },
+  { rule: 'an IN list item of another type', sql: `CREATE STREAM X AS SELECT * FROM S WHERE BO IN (true, A);`, message: 'Invalid Predicate: operator does not exist: BOOLEAN = INTEGER (A)\nHint: You might need to add explicit type casts.' },
+  { rule: 'an IN list literal that does not parse', sql: `CREATE STREAM X AS SELECT * FROM S WHERE A IN (10, '10 - not a number');`, message: 'Invalid Predicate: invalid input syntax for type INTEGER: "10 - not a number"' },
+]);

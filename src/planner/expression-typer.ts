@@ -155,8 +155,17 @@ export class ExpressionTyper {
         for (const x of e.list) {
           const built = this.constructorAs(x, operand.type);
           if (built === 'never') continue;
-          const [left, right] = this.unifyPair(operand, built ?? this.type(x), x.pos, 'IN', true);
-          pairs.push({ left, right });
+          const item = built ?? this.type(x);
+          let pair: [TypedExpression, TypedExpression, SqlType];
+          try {
+            pair = this.unifyPair(operand, item, x.pos, 'IN', true);
+          } catch (err) {
+            if (!(err instanceof PlanError) || !err.message.startsWith('Cannot compare')) throw err;
+            // ksqlDB's InListEvaluator wording (a hint only for BOOLEAN operands).
+            const hint = operand.type.kind === 'BOOLEAN' ? '\nHint: You might need to add explicit type casts.' : '';
+            throw new PlanError(`operator does not exist: ${formatType(operand.type)} = ${formatType(item.type)} (${formatExpression(x)})${hint}`, x.pos);
+          }
+          pairs.push({ left: pair[0], right: pair[1] });
         }
         return { kind: 'In', type: T.BOOLEAN, operand, pairs, negated: e.negated };
       }

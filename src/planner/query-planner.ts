@@ -208,8 +208,12 @@ class QueryPlanner {
       const unknown = /^Column '(.*)' cannot be resolved\.$/.exec(err.message);
       if (unknown) throw new PlanError(`${clause} column '${unknown[1]}' cannot be resolved.`, err.position);
       const filter = clause === 'WHERE' || clause === 'HAVING';
-      if (filter && /^(Cannot compare|Comparison with NULL|Error processing expression|Function '|Invalid Case|WHEN operand|Cast of)/.test(err.message)) {
+      if (filter && /^(Cannot compare|Comparison with NULL|Error processing expression|Function '|Invalid Case|WHEN operand)/.test(err.message)) {
         throw new PlanError(`Error in ${clause} expression: ${err.message}`, err.position);
+      }
+      // Errors ksqlDB only finds when generating code carry the code generator's context.
+      if ((clause === 'SELECT' || clause === 'WHERE') && /^(Cast of|invalid input syntax|operator does not exist)/.test(err.message)) {
+        throw new PlanError(`Invalid ${clause === 'SELECT' ? 'Select' : 'Predicate'}: ${err.message}`, err.position);
       }
       throw err;
     }
