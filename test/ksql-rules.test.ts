@@ -153,3 +153,9 @@ family('code generation (CastEvaluator, InListEvaluator) with their clause conte
   { rule: 'an IN list item of another type', sql: `CREATE STREAM X AS SELECT * FROM S WHERE BO IN (true, A);`, message: 'Invalid Predicate: operator does not exist: BOOLEAN = INTEGER (A)\nHint: You might need to add explicit type casts.' },
   { rule: 'an IN list literal that does not parse', sql: `CREATE STREAM X AS SELECT * FROM S WHERE A IN (10, '10 - not a number');`, message: 'Invalid Predicate: invalid input syntax for type INTEGER: "10 - not a number"' },
 ]);
+
+family('operators (Operator.resultType, ExpressionTypeManager)', [
+  { rule: 'arithmetic on a STRING and a number', sql: `CREATE STREAM X AS SELECT ID, B + A AS C FROM S;`, message: 'Unsupported arithmetic types. STRING INTEGER' },
+  { rule: 'a subscript on a STRUCT', sql: `CREATE STREAM X AS SELECT ID, ST['F'] AS C FROM S;`, message: 'do not apply to STRUCT<`F` INTEGER>. Use the dereference operator for STRUCTS' },
+  { rule: 'a missing STRUCT field', sql: `CREATE STREAM X AS SELECT ID, ST->G AS C FROM S;`, message: "Could not find field 'G' in 'ST'." },
+]);

@@ -102,7 +102,7 @@ export class ExpressionTyper {
           throw new PlanError(`Expected STRUCT type, got: ${formatType(base.type)} in '->${e.field}'`, e.pos);
         }
         const f = base.type.fields.find((x) => x.name === e.field) ?? base.type.fields.find((x) => x.name.toUpperCase() === e.field.toUpperCase());
-        if (!f) throw new PlanError(`Could not find field '${e.field}' in '${formatType(base.type)}'.`, e.pos);
+        if (!f) throw new PlanError(`Could not find field '${e.field}' in '${formatExpression(e.base)}'.`, e.pos);
         return { kind: 'Field', type: f.type, base, field: f.name };
       }
       case 'Subscript': {
@@ -114,7 +114,8 @@ export class ExpressionTyper {
         if (base.type.kind === 'MAP') {
           return { kind: 'Subscript', type: base.type.value, base, index: this.coerce(index, base.type.key, e.index.pos) };
         }
-        throw new PlanError(`Subscript expects ARRAY or MAP, got ${formatType(base.type)}`, e.pos);
+        const hint = base.type.kind === 'STRUCT' ? ` Use the dereference operator for STRUCTS: ${formatExpression(e.base)}->${formatExpression(e.index)}` : '';
+        throw new PlanError(`Subscript expression (${formatExpression(e)}) do not apply to ${formatType(base.type)}.${hint}`, e.pos);
       }
       case 'Unary': {
         const operand = this.type(e.operand);
@@ -126,7 +127,7 @@ export class ExpressionTyper {
       case 'Not':
         return { kind: 'Not', type: T.BOOLEAN, operand: this.boolean(e.operand, 'NOT') };
       case 'Arithmetic':
-        return this.arithmetic(e.op, this.type(e.left), this.type(e.right), e.pos);
+        return this.arithmetic(e, this.type(e.left), this.type(e.right));
       case 'Concat': {
         const left = this.type(e.left);
         const right = this.type(e.right);
@@ -433,7 +434,9 @@ export class ExpressionTyper {
     return { kind: 'Column', type: c.type, index: c.index, name: c.name };
   }
 
-  private arithmetic(op: '+' | '-' | '*' | '/' | '%', left: TypedExpression, right: TypedExpression, pos: Position): TypedExpression {
+  private arithmetic(e: Extract<Expression, { kind: 'Arithmetic' }>, left: TypedExpression, right: TypedExpression): TypedExpression {
+    const op = e.op;
+    const pos = e.pos;
     if (isNullLiteral(left) && isNullLiteral(right)) return { kind: 'Literal', type: T.INTEGER, value: null };
     if (isNullLiteral(left)) left = { kind: 'Literal', type: right.type, value: null };
     if (isNullLiteral(right)) right = { kind: 'Literal', type: left.type, value: null };
@@ -442,10 +445,9 @@ export class ExpressionTyper {
     }
     const wide = widerNumeric(left.type, right.type);
     if (!wide) {
-      throw new PlanError(
-        `Error processing expression: Unsupported arithmetic types. ${formatType(left.type)} ${op} ${formatType(right.type)}`,
-        pos,
-      );
+      // ksqlDB's Operator.resultType names the base types only.
+      const base = (t: SqlType) => formatType(t).replace(/[<(].*$/, '');
+      throw new PlanError(`Error processing expression: ${formatExpression(e)}. Unsupported arithmetic types. ${base(left.type)} ${base(right.type)}`, pos);
     }
     if (wide.kind === 'DECIMAL') {
       const type = decimalArithmeticType(op, left.type, right.type);
