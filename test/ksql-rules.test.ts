@@ -159,3 +159,8 @@ family('operators (Operator.resultType, ExpressionTypeManager)', [
   { rule: 'a subscript on a STRUCT', sql: `CREATE STREAM X AS SELECT ID, ST['F'] AS C FROM S;`, message: 'do not apply to STRUCT<`F` INTEGER>. Use the dereference operator for STRUCTS' },
   { rule: 'a missing STRUCT field', sql: `CREATE STREAM X AS SELECT ID, ST->G AS C FROM S;`, message: "Could not find field 'G' in 'ST'." },
 ]);
+
+family('new query planner (EngineExecutor.throwIfUnsupported)', [
+  { rule: 'WHERE under ksql.new.query.planner.enabled', sql: `SET 'ksql.new.query.planner.enabled'='true'; CREATE STREAM X AS SELECT * FROM S WHERE A > 1;`, message: 'New query planner does not support WHERE. Set ksql.new.query.planner.enabled=false.' },
+  { rule: 'a join under ksql.new.query.planner.enabled', sql: `SET 'ksql.new.query.planner.enabled'='true'; CREATE STREAM X AS SELECT * FROM S JOIN T ON S.ID = T.ID;`, message: 'New query planner does not support joins. Set ksql.new.query.planner.enabled=false.' },
+]);

@@ -53,7 +53,27 @@ const KAFKA_VALUE_FORMAT_LIMITATION =
 
 /** Plans a SELECT into a logical plan. Throws PlanError for anything ksqlDB rejects. */
 export function planQuery(q: Query, ctx: QueryContext): PlannedQuery {
+  if (ctx.allowKeylessProjection === true) rejectForNewPlanner(q);
   return new QueryPlanner(q, ctx).plan();
+}
+
+/**
+ * With `ksql.new.query.planner.enabled`, ksqlDB's new planner handles only plain
+ * projections of one source (EngineExecutor.throwIfUnsupported); anything else is
+ * rejected, naming the first unsupported clause.
+ */
+function rejectForNewPlanner(q: Query): void {
+  const unsupported: [boolean, string][] = [
+    [q.where !== undefined, 'WHERE'],
+    [(q.groupBy?.length ?? 0) > 0, 'GROUP BY'],
+    [q.having !== undefined, 'HAVING'],
+    [q.window !== undefined, 'WINDOWS'],
+    [q.partitionBy !== undefined, 'PARTITION BY'],
+    [q.limit !== undefined, 'LIMIT'],
+    [q.from.kind === 'Join', 'joins'],
+  ];
+  const found = unsupported.find(([present]) => present);
+  if (found) throw new PlanError(`New query planner does not support ${found[1]}. Set ksql.new.query.planner.enabled=false.`, q.pos);
 }
 
 interface NamedItem {
