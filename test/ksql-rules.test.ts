@@ -114,6 +114,7 @@ family('CASE (ExpressionTypeManager)', [
 
 family('WHERE and HAVING (FilterTypeValidator, AggregateAnalyzer)', [
   { rule: 'a non-boolean WHERE', sql: `CREATE STREAM X AS SELECT * FROM S WHERE A + 1;`, message: 'Type error in WHERE expression: Should evaluate to boolean but is A + 1 (INTEGER) instead.' },
+  { rule: 'a plain column beside an aggregate without GROUP BY', sql: `CREATE TABLE X AS SELECT A, COUNT(*) AS C FROM S;`, message: 'Non-aggregate SELECT expression(s) not part of GROUP BY: S.A' },
   { rule: 'an ungrouped column in HAVING', sql: `CREATE TABLE X AS SELECT ID, COUNT(*) AS C FROM S GROUP BY ID HAVING A > 1;`, message: 'Non-aggregate HAVING expression not part of GROUP BY: S.A\nConsider switching the HAVING clause to a WHERE clause before the GROUP BY.' },
   { rule: 'a window bound passed to an aggregate', sql: `CREATE TABLE X AS SELECT ID, MAX(WINDOWSTART) AS M FROM S WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY ID;`, message: 'Window bounds column WINDOWSTART can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.' },
   { rule: 'a window bound in the HAVING of a windowed aggregation', sql: `CREATE TABLE X AS SELECT ID, COUNT(*) AS C FROM S WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY ID HAVING WINDOWEND > 1;`, message: 'Window bounds column WINDOWEND can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.' },
@@ -134,6 +135,7 @@ family('column references (ColumnReferenceValidator)', [
   { rule: 'an unknown column in WHERE', sql: `CREATE STREAM X AS SELECT * FROM S WHERE NOPE = 1;`, message: "WHERE column 'NOPE' cannot be resolved." },
   { rule: 'an unknown column in GROUP BY', sql: `CREATE TABLE X AS SELECT NOPE, COUNT(*) AS C FROM S GROUP BY NOPE;`, message: "GROUP BY column 'NOPE' cannot be resolved." },
   { rule: 'an unknown column in HAVING', sql: `CREATE TABLE X AS SELECT ID, COUNT(*) AS C FROM S GROUP BY ID HAVING NOPE > 1;`, message: "HAVING column 'NOPE' cannot be resolved." },
+  { rule: 'an ambiguous column in a join', sql: `CREATE STREAM S2 (ID INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON'); CREATE STREAM X AS SELECT S.ID, A FROM S JOIN S2 WITHIN 1 SECOND ON S.ID = S2.ID;`, message: "Column 'A' is ambiguous. Could be S.A or S2.A." },
   { rule: 'an unknown source qualifier', sql: `CREATE STREAM X AS SELECT ID, Q.A FROM S;`, message: "'Q' is not a valid stream/table name or alias." },
 ]);
 

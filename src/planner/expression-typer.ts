@@ -428,7 +428,7 @@ export class ExpressionTyper {
       throw new PlanError(`Column '${label}' cannot be resolved.`, pos);
     }
     if (matches.length > 1 && source === undefined) {
-      throw new PlanError(`Column '${name}' is ambiguous. Could be any of: ${matches.map((m) => `${m.qualifiers[0] ?? ''}.${m.name}`).join(', ')}`, pos);
+      throw new PlanError(`Column '${name}' is ambiguous. Could be ${matches.map((m) => `${m.qualifiers[0] ?? ''}.${m.name}`).join(' or ')}.`, pos);
     }
     const c = matches[0]!;
     return { kind: 'Column', type: c.type, index: c.index, name: c.name };

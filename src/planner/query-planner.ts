@@ -588,7 +588,21 @@ class QueryPlanner {
     const q = this.q;
     if (q.partitionBy) throw new PlanError('PARTITION BY and GROUP BY in the same query are not supported.', q.partitionBy[0]?.pos ?? q.pos);
     const groupBy = q.groupBy ?? [];
-    if (groupBy.length === 0) throw new NotImplementedError('Aggregations without GROUP BY are not supported yet.', q.pos);
+    if (groupBy.length === 0) {
+      // ksqlDB groups such a query by a constant: a plain column is then ungrouped.
+      const loose: string[] = [];
+      for (const it of items) {
+        walk(it.expr, (x) => {
+          if (x.kind === 'FunctionCall' && getAggregate(x.name) && !getScalar(x.name)) return false;
+          if (x.kind === 'ColumnRef') loose.push(describe(x, source.name));
+          return true;
+        });
+      }
+      if (loose.length > 0) {
+        throw new PlanError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${[...new Set(loose)].join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`, q.pos);
+      }
+      throw new NotImplementedError('Aggregations without GROUP BY are not supported yet.', q.pos);
+    }
     const inTyper = this.typer(input.schema, undefined, flatSpecial);
     const seenGroups = new Set<string>();
     for (const g of groupBy) {
