@@ -96,6 +96,7 @@ family('WITH clause of CREATE (CreateSourceProperties)', [
   { rule: 'a time window without WINDOW_SIZE', sql: `CREATE STREAM X (K INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', window_type='hopping');`, message: "HOPPING windows require 'WINDOW_SIZE' to be provided in the WITH clause." },
   { rule: 'an unknown WINDOW_TYPE', sql: `CREATE STREAM X (K INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', window_type='sliding');`, message: 'Invalid value sliding for property WINDOW_TYPE: String must be one of: SESSION, HOPPING, TUMBLING, null' },
   { rule: 'a WINDOW_SIZE with an unknown unit', sql: `CREATE STREAM X (K INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', window_type='tumbling', window_size='30 bobs');`, message: "Configuration WINDOW_SIZE is invalid: Invalid duration: '30 bobs'. Unknown time unit: 'BOBS'" },
+  { rule: 'a TIMESTAMP_FORMAT Java cannot compile', sql: `CREATE STREAM X (K INT KEY, A STRING) WITH (kafka_topic='x', value_format='JSON', timestamp='A', timestamp_format='invalid');`, message: 'Invalid datetime format for config:TIMESTAMP_FORMAT, reason:Unknown pattern letter: i' },
   { rule: 'a protobuf nullable representation on JSON', sql: `CREATE STREAM X (A INT) WITH (kafka_topic='x', value_format='JSON', value_protobuf_nullable_representation='WRAPPER');`, message: 'Property VALUE_PROTOBUF_NULLABLE_REPRESENTATION can only be enabled with protobuf format' },
 ]);
 

@@ -8,6 +8,7 @@ import { RESERVED_COLUMN_NAMES, type Column } from './schema.js';
 import { checkKeyType } from './key-checks.js';
 import { resolveType } from './type-resolver.js';
 import { WithProperties, parseDelimiter } from './with-properties.js';
+import { compilePattern } from '../functions/support/java-datetime.js';
 
 /** Session settings that change how DDL is planned. */
 export interface DdlConfig {
@@ -208,6 +209,11 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
  * a TIMESTAMP, or a STRING with a TIMESTAMP_FORMAT.
  */
 export function timestampColumnOf(props: WithProperties, columns: readonly Column[], pos: CreateSource['pos']): string | undefined {
+  const format = props.string('TIMESTAMP_FORMAT');
+  if (format !== undefined) {
+    const problem = dateTimePatternProblem(format);
+    if (problem !== undefined) throw new PlanError(`Invalid datetime format for config:TIMESTAMP_FORMAT, reason:${problem}`, pos);
+  }
   const ts = props.string('TIMESTAMP');
   if (ts === undefined) return undefined;
   const name = ts.startsWith('`') ? ts.slice(1, -1) : ts.toUpperCase();
@@ -218,6 +224,24 @@ export function timestampColumnOf(props: WithProperties, columns: readonly Colum
     throw new PlanError(`Timestamp column, \`${name}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`, pos);
   }
   return name;
+}
+
+/** Letters java.time.format.DateTimeFormatter.ofPattern accepts (DateTimeFormatterBuilder). */
+const JAVA_PATTERN_LETTERS = new Set('GuyDMLdQqYwWEecFaBhKkHmsSAnNgVvzOXxZp');
+
+/** Why Java's DateTimeFormatter.ofPattern would reject `pattern`, or undefined when it accepts it. */
+function dateTimePatternProblem(pattern: string): string | undefined {
+  try {
+    compilePattern(pattern);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  let quoted = false;
+  for (const c of pattern) {
+    if (c === "'") quoted = !quoted;
+    else if (!quoted && /[A-Za-z]/.test(c) && !JAVA_PATTERN_LETTERS.has(c)) return `Unknown pattern letter: ${c}`;
+  }
+  return undefined;
 }
 
 /**
