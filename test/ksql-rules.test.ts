@@ -167,3 +167,12 @@ family('new query planner (EngineExecutor.throwIfUnsupported)', [
   { rule: 'WHERE under ksql.new.query.planner.enabled', sql: `SET 'ksql.new.query.planner.enabled'='true'; CREATE STREAM X AS SELECT * FROM S WHERE A > 1;`, message: 'New query planner does not support WHERE. Set ksql.new.query.planner.enabled=false.' },
   { rule: 'a join under ksql.new.query.planner.enabled', sql: `SET 'ksql.new.query.planner.enabled'='true'; CREATE STREAM X AS SELECT * FROM S JOIN T ON S.ID = T.ID;`, message: 'New query planner does not support joins. Set ksql.new.query.planner.enabled=false.' },
 ]);
+
+family('WITH clauses (CommonCreateConfigs, CreateAsConfigs, InsertIntoConfigs)', [
+  { rule: 'WINDOW_TYPE on CREATE … AS SELECT', sql: `CREATE STREAM X WITH (window_type='SESSION') AS SELECT * FROM S;`, message: 'Invalid config variable(s) in the WITH clause: WINDOW_TYPE' },
+  { rule: 'a CREATE property on INSERT INTO', sql: `CREATE STREAM X AS SELECT * FROM S; INSERT INTO X WITH (kafka_topic='s') SELECT * FROM S;`, message: 'Invalid config variable(s) in the WITH clause: KAFKA_TOPIC' },
+  { rule: 'FORMAT with KEY_FORMAT on CREATE … AS SELECT', sql: `CREATE STREAM X WITH (format='JSON', key_format='KAFKA') AS SELECT * FROM S;`, message: "Cannot supply both 'KEY_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'." },
+  { rule: 'both value schema full-name properties', sql: `CREATE STREAM X (A INT) WITH (kafka_topic='x', value_format='AVRO', value_avro_schema_full_name='a.B', value_schema_full_name='a.C');`, message: "Cannot supply both 'VALUE_AVRO_SCHEMA_FULL_NAME' and 'VALUE_SCHEMA_FULL_NAME' properties. Please only set 'VALUE_SCHEMA_FULL_NAME'." },
+  { rule: 'an empty KAFKA_TOPIC', sql: `CREATE STREAM X (A INT) WITH (kafka_topic='', value_format='JSON');`, message: 'Invalid value  for property KAFKA_TOPIC: String must be non-empty' },
+  { rule: 'an unknown protobuf nullable representation', sql: `CREATE STREAM X (A INT) WITH (kafka_topic='x', value_format='PROTOBUF', value_protobuf_nullable_representation='MAYBE');`, message: 'Invalid value MAYBE for property VALUE_PROTOBUF_NULLABLE_REPRESENTATION: String must be one of: OPTIONAL, WRAPPER' },
+]);

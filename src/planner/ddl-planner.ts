@@ -146,9 +146,6 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
   if (key.length === 0 && value.length === 0) throw new PlanError('The statement does not define any columns.', s.pos);
 
   const format = props.format('FORMAT');
-  if (format && (props.has('KEY_FORMAT') || props.has('VALUE_FORMAT'))) {
-    throw new PlanError('Cannot supply both \'FORMAT\' and \'KEY_FORMAT\' or \'VALUE_FORMAT\' properties, as \'FORMAT\' sets both key and value formats.', s.pos);
-  }
   const explicitKeyFormat = props.format('KEY_FORMAT');
   let keyFormatName: FormatName = explicitKeyFormat ?? format ?? cfg.defaultKeyFormat;
   const valueFormatName = props.format('VALUE_FORMAT') ?? format ?? cfg.defaultValueFormat;

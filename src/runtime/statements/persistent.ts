@@ -34,8 +34,8 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
     if (s.ifNotExists) return { kind: 'Message', statementText: s.text, message: `Cannot add ${s.sourceType.toLowerCase()} ${s.name}: already exists.` };
     throw new PlanError(`Cannot add ${s.sourceType.toLowerCase()} '${s.name}': A ${existing.sourceType.toLowerCase()} with the same name already exists`, s.pos);
   }
-  const props = new WithProperties(s.properties, s.pos);
-  const planned = planQuery(s.query, { catalog: e.catalog, sinkName: s.name, persistent: true, allowKeylessProjection: e.newPlanner(), properties: Object.fromEntries(e.properties), sinkValueFormat: new WithProperties(s.properties, s.pos).format('VALUE_FORMAT') ?? new WithProperties(s.properties, s.pos).format('FORMAT') });
+  const props = new WithProperties(s.properties, s.pos, 'CREATE_AS');
+  const planned = planQuery(s.query, { catalog: e.catalog, sinkName: s.name, persistent: true, allowKeylessProjection: e.newPlanner(), properties: Object.fromEntries(e.properties), sinkValueFormat: props.format('VALUE_FORMAT') ?? props.format('FORMAT') });
   if (s.sourceType === 'STREAM' && planned.isTable) {
     throw new PlanError('Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.', s.pos);
   }
@@ -100,6 +100,7 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
 }
 
 export async function insertInto(e: Engine, s: InsertInto): Promise<StatementResult> {
+  new WithProperties(s.properties, s.pos, 'INSERT');
   const target = e.requireSource(s.target, s.pos);
   if (target.isSource) throw new PlanError(`Cannot insert into read-only ${target.sourceType.toLowerCase()}: ${target.name}`, s.pos);
   if (target.sourceType === 'TABLE') {
