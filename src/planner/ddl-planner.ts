@@ -7,7 +7,7 @@ import type { DataSource, WindowInfo } from './data-source.js';
 import { RESERVED_COLUMN_NAMES, type Column } from './schema.js';
 import { checkKeyType } from './key-checks.js';
 import { resolveType } from './type-resolver.js';
-import { WithProperties, parseDelimiter } from './with-properties.js';
+import { WithProperties, checkFormatConfigs, parseDelimiter } from './with-properties.js';
 import { compilePattern } from '../functions/support/java-datetime.js';
 
 /** Session settings that change how DDL is planned. */
@@ -176,9 +176,8 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
     schemaId: inferred.valueSchemaId ?? props.int('VALUE_SCHEMA_ID'),
     nullableRepresentation: nullableRep(props.string('VALUE_PROTOBUF_NULLABLE_REPRESENTATION')),
   };
-  if (props.has('VALUE_DELIMITER') && valueFormatName !== 'DELIMITED') {
-    throw new PlanError(`${valueFormatName} does not support the following configs: [delimiter]`, s.pos);
-  }
+  checkFormatConfigs(props, 'VALUE', valueFormatName, s.pos);
+  if (key.length > 0) checkFormatConfigs(props, 'KEY', keyFormatName, s.pos);
 
   const timestampColumn = timestampColumnOf(props, [...key, ...value], s.pos);
 

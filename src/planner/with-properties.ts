@@ -109,3 +109,31 @@ export function parseDelimiter(value: string | undefined, pos: Position): string
   if (value.length !== 1) throw new PlanError(`Invalid delimiter '${value}': it must be a single character, or TAB or SPACE`, pos);
   return value;
 }
+
+/** Format configs each format accepts (its Format.getSupportedProperties in ksqlDB). */
+const FORMAT_CONFIGS: Readonly<Record<FormatName, ReadonlySet<string>>> = {
+  JSON: new Set(),
+  KAFKA: new Set(),
+  NONE: new Set(),
+  DELIMITED: new Set(['delimiter']),
+  AVRO: new Set(['fullSchemaName']),
+  JSON_SR: new Set(['fullSchemaName']),
+  PROTOBUF: new Set(['fullSchemaName']),
+  PROTOBUF_NOSR: new Set(['fullSchemaName']),
+};
+
+/**
+ * Rejects a KEY_/VALUE_ delimiter or schema full name the side's format has no use
+ * for, and an empty schema full name, with FormatInfo's messages.
+ */
+export function checkFormatConfigs(props: WithProperties, side: 'KEY' | 'VALUE', format: FormatName, pos: Position): void {
+  const given: [string, string | undefined][] = [
+    ['delimiter', props.string(`${side}_DELIMITER`)],
+    ['fullSchemaName', side === 'KEY' ? props.string('KEY_SCHEMA_FULL_NAME') : props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME')],
+  ];
+  const unsupported = given.filter(([name, v]) => v !== undefined && !FORMAT_CONFIGS[format].has(name)).map(([name]) => name);
+  if (unsupported.length > 0) throw new PlanError(`${format} does not support the following configs: [${unsupported.join(', ')}]`, pos);
+  for (const [name, v] of given) {
+    if (name === 'fullSchemaName' && v !== undefined && v.trim() === '') throw new PlanError(`fullSchemaName cannot be empty. Format configuration: {fullSchemaName=${v}}`, pos);
+  }
+}

@@ -15,7 +15,7 @@ import { inputsOf, sourcesOf, type LogicalPlan } from '../../planner/logical-pla
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery, type PlannedQuery } from '../../planner/query-planner.js';
 import { serializedValueColumns } from '../../planner/schema.js';
-import { WithProperties, parseDelimiter } from '../../planner/with-properties.js';
+import { WithProperties, checkFormatConfigs, parseDelimiter } from '../../planner/with-properties.js';
 import { timestampColumnOf } from '../../planner/ddl-planner.js';
 import { compile } from '../expr/compile.js';
 import { RunningQuery, type Checkpoint } from '../query/running-query.js';
@@ -81,6 +81,8 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
     isSource: false,
     sqlText: s.text,
   };
+  checkFormatConfigs(props, 'VALUE', valueFormat, s.pos);
+  if (keyFormat !== 'NONE') checkFormatConfigs(props, 'KEY', keyFormat, s.pos);
   checkFormats(e, sink, s.pos);
   if (existing && s.orReplace) {
     for (const q of queriesWriting(e, existing.name)) e.removeQuery(q.id);
