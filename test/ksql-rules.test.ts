@@ -78,7 +78,8 @@ family('constructors (ExpressionTypeManager)', [
   { rule: 'a MAP whose keys are all NULL', sql: `CREATE STREAM X AS SELECT ID, MAP(NULL := 1) AS M FROM S;`, message: 'Cannot construct a map with all NULL keys' },
 ]);
 
-family('column types (SqlStruct)', [
+family('column types (SqlStruct, RegisterTypeFactory)', [
+  { rule: 'a custom type registered twice', sql: `CREATE TYPE P AS STRUCT<A INT>; CREATE TYPE P AS STRUCT<B STRING>;`, message: "Cannot register custom type 'P' since it is already registered with type: STRUCT<`A` INTEGER>" },
   { rule: 'a declared STRUCT with a repeated field', sql: `CREATE STREAM X (A STRUCT<F INT, F STRING>) WITH (kafka_topic='x', value_format='JSON');`, message: "Duplicate field names found in STRUCT: '`F` INTEGER' and '`F` STRING'" },
   { rule: 'a STRUCT constructor with a repeated field', sql: `CREATE STREAM X AS SELECT ID, STRUCT(F := 1, F := 'a') AS X FROM S;`, message: "Duplicate field names found in STRUCT: '`F` INTEGER' and '`F` STRING'" },
 ]);
