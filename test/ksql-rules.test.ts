@@ -124,6 +124,7 @@ family('WHERE and HAVING (FilterTypeValidator, AggregateAnalyzer)', [
 
 family('INSERT VALUES (InsertValuesExecutor, GenericRecordFactory)', [
   { rule: 'a windowed target', sql: `INSERT INTO WT (ID, A) VALUES (1, 2);`, message: 'Cannot insert values into windowed stream/table!' },
+  { rule: 'an unknown target, quoted in the wrong case', sql: `INSERT INTO "t" (ID, A) VALUES (1, 2);`, message: 'Cannot insert values into an unknown stream/table: `t`\nDid you mean T? Hint: try removing double quotes from the source name.' },
   { rule: 'a table row without its primary key', sql: `INSERT INTO T (A) VALUES (2);`, message: "Failed to insert values into 'T'. Value for primary key column(s) ID is required for tables" },
 ]);
 

@@ -223,7 +223,13 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
 }
 
 export async function insertValues(e: Engine, s: InsertValues): Promise<StatementResult> {
-  const target = e.requireSource(s.target, s.pos);
+  const target = e.catalog.getSource(s.target);
+  if (!target) {
+    // InsertValuesExecutor's wording, with its hint when only the quoting is wrong.
+    const shown = /^[A-Z_][A-Z0-9_]*$/.test(s.target) ? s.target : `\`${s.target}\``;
+    const hint = e.catalog.getSource(s.target.toUpperCase()) ? `\nDid you mean ${s.target.toUpperCase()}? Hint: try removing double quotes from the source name.` : '';
+    throw new PlanError(`Cannot insert values into an unknown stream/table: ${shown}${hint}`, s.pos);
+  }
   if (target.isSource) throw new PlanError(`Cannot insert values into read-only ${target.sourceType.toLowerCase()}: ${target.name}`, s.pos);
   if (target.window) throw new PlanError('Cannot insert values into windowed stream/table!', s.pos);
   const all = [...target.schema.key, ...target.schema.value];
