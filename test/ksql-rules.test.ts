@@ -150,6 +150,7 @@ family('GROUP BY, PARTITION BY and result columns (GroupBy, PartitionByParamsFac
 ]);
 
 family('INSERT INTO … SELECT (ksqlDB engine)', [
+  { rule: 'an unknown target', sql: `INSERT INTO NOPE SELECT * FROM S;`, message: 'Source `NOPE` does not exist.' },
   { rule: 'a target with header columns', sql: `CREATE STREAM HS (ID INT KEY, A INT, H ARRAY<STRUCT<KEY STRING, VALUE BYTES>> HEADERS) WITH (kafka_topic='x', value_format='JSON'); INSERT INTO HS SELECT ID, A FROM S;`, message: 'Cannot insert into HS because it has header columns' },
 ]);
 

@@ -103,7 +103,8 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
 
 export async function insertInto(e: Engine, s: InsertInto): Promise<StatementResult> {
   new WithProperties(s.properties, s.pos, 'INSERT');
-  const target = e.requireSource(s.target, s.pos);
+  const target = e.catalog.getSource(s.target);
+  if (!target) throw new PlanError(`Source \`${s.target}\` does not exist.`, s.pos);
   if (target.isSource) throw new PlanError(`Cannot insert into read-only ${target.sourceType.toLowerCase()}: ${target.name}`, s.pos);
   if (target.sourceType === 'TABLE') {
     throw new PlanError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, s.pos);
