@@ -182,3 +182,8 @@ family('WITH clauses (CommonCreateConfigs, CreateAsConfigs, InsertIntoConfigs)',
   { rule: 'an empty KAFKA_TOPIC', sql: `CREATE STREAM X (A INT) WITH (kafka_topic='', value_format='JSON');`, message: 'Invalid value  for property KAFKA_TOPIC: String must be non-empty' },
   { rule: 'an unknown protobuf nullable representation', sql: `CREATE STREAM X (A INT) WITH (kafka_topic='x', value_format='PROTOBUF', value_protobuf_nullable_representation='MAYBE');`, message: 'Invalid value MAYBE for property VALUE_PROTOBUF_NULLABLE_REPRESENTATION: String must be one of: OPTIONAL, WRAPPER' },
 ]);
+
+family('DROP (EngineContext referential integrity)', [
+  { rule: 'a source another query reads', sql: `CREATE STREAM X AS SELECT * FROM S; DROP STREAM S;`, message: 'Cannot drop S.\nThe following queries read from this source: [CSAS_X_0].\nThe following queries write into this source: [].\nYou need to terminate them before dropping S.' },
+  { rule: 'a sink an INSERT INTO query writes', sql: `CREATE STREAM X AS SELECT * FROM S; INSERT INTO X SELECT * FROM S; DROP STREAM X;`, message: 'The following queries write into this source: [INSERTQUERY_1].' },
+]);
