@@ -151,6 +151,10 @@ family('GROUP BY, PARTITION BY and result columns (GroupBy, PartitionByParamsFac
 
 family('INSERT INTO … SELECT (ksqlDB engine)', [
   { rule: 'an unknown target', sql: `INSERT INTO NOPE SELECT * FROM S;`, message: 'Source `NOPE` does not exist.' },
+  { rule: 'a QUERY_ID already in use', sql: `CREATE STREAM X AS SELECT * FROM S; INSERT INTO X WITH (QUERY_ID='q1') SELECT * FROM S; INSERT INTO X WITH (QUERY_ID='Q1') SELECT * FROM S;`, message: "Query ID 'Q1' already exists." },
+  { rule: 'a QUERY_ID with a reserved prefix', sql: `CREATE STREAM X AS SELECT * FROM S; INSERT INTO X WITH (QUERY_ID='csas_mine') SELECT * FROM S;`, message: "Query IDs must not start with a reserved query ID prefix (INSERTQUERY_, CTAS_, CSAS_, CST_). Got 'CSAS_MINE'." },
+  { rule: 'a QUERY_ID with other characters', sql: `CREATE STREAM X AS SELECT * FROM S; INSERT INTO X WITH (QUERY_ID='my-query') SELECT * FROM S;`, message: "Query IDs may contain only alphanumeric characters and '_'. Got: 'MY-QUERY'" },
+  { rule: 'CREATE OR REPLACE of a sink with two writers', sql: `CREATE STREAM X AS SELECT * FROM S; INSERT INTO X SELECT * FROM S; CREATE OR REPLACE STREAM X AS SELECT * FROM S;`, message: 'REPLACE for sink X is not supported because there are multiple queries writing into it: [CSAS_X_0, INSERTQUERY_1]' },
   { rule: 'a target with header columns', sql: `CREATE STREAM HS (ID INT KEY, A INT, H ARRAY<STRUCT<KEY STRING, VALUE BYTES>> HEADERS) WITH (kafka_topic='x', value_format='JSON'); INSERT INTO HS SELECT ID, A FROM S;`, message: 'Cannot insert into HS because it has header columns' },
 ]);
 

@@ -85,7 +85,11 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
   if (keyFormat !== 'NONE') checkFormatConfigs(props, 'KEY', keyFormat, s.pos);
   checkFormats(e, sink, s.pos);
   if (existing && s.orReplace) {
-    for (const q of queriesWriting(e, existing.name)) e.removeQuery(q.id);
+    const writers = queriesWriting(e, existing.name);
+    if (writers.length > 1) {
+      throw new PlanError(`REPLACE for sink ${existing.name} is not supported because there are multiple queries writing into it: [${writers.map((q) => q.id).sort().join(', ')}]`, s.pos);
+    }
+    for (const q of writers) e.removeQuery(q.id);
   }
   const fromInfo = await e.log.topic(from.topic);
   const partitions = props.int('PARTITIONS') ?? fromInfo?.partitions ?? 1;
@@ -102,7 +106,7 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
 }
 
 export async function insertInto(e: Engine, s: InsertInto): Promise<StatementResult> {
-  new WithProperties(s.properties, s.pos, 'INSERT');
+  const withQueryId = queryIdOf(e, new WithProperties(s.properties, s.pos, 'INSERT'), s.pos);
   const target = e.catalog.getSource(s.target);
   if (!target) throw new PlanError(`Source \`${s.target}\` does not exist.`, s.pos);
   if (target.isSource) throw new PlanError(`Cannot insert into read-only ${target.sourceType.toLowerCase()}: ${target.name}`, s.pos);
@@ -127,9 +131,25 @@ export async function insertInto(e: Engine, s: InsertInto): Promise<StatementRes
   await checkCopartitioned(e, planned.plan, s.pos);
   const coerced = castToSink(planned, target);
   const info = await e.log.topic(target.topic);
-  const queryId = e.nextQueryId('INSERTQUERY');
+  const queryId = withQueryId ?? e.nextQueryId('INSERTQUERY');
   await launchQuery(e, queryId, s.text, coerced, target, info?.partitions ?? 1);
   return { kind: 'Message', statementText: s.text, message: `Created query with ID ${queryId}`, queryId };
+}
+
+/** Query ID prefixes ksqlDB generates itself (QueryIdUtil.ReservedQueryIdsPrefixes). */
+const RESERVED_QUERY_ID_PREFIXES = ['INSERTQUERY_', 'CTAS_', 'CSAS_', 'CST_'];
+
+/** WITH (QUERY_ID=…) of INSERT INTO, upper-cased and checked as ksqlDB's QueryIdUtil does. */
+function queryIdOf(e: Engine, props: WithProperties, pos: Statement['pos']): string | undefined {
+  const raw = props.string('QUERY_ID');
+  if (raw === undefined) return undefined;
+  const id = raw.toUpperCase();
+  if (RESERVED_QUERY_ID_PREFIXES.some((p) => id.startsWith(p))) {
+    throw new PlanError(`Query IDs must not start with a reserved query ID prefix (${RESERVED_QUERY_ID_PREFIXES.join(', ')}). Got '${id}'.`, pos);
+  }
+  if (!/^[A-Za-z0-9_]+$/.test(id)) throw new PlanError(`Query IDs may contain only alphanumeric characters and '_'. Got: '${id}'`, pos);
+  if (e.queries.has(id)) throw new PlanError(`Query ID '${id}' already exists.`, pos);
+  return id;
 }
 
 /** Tables cannot be repartitioned: a join with a table needs both sides on as many partitions. */
