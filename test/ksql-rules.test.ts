@@ -191,3 +191,17 @@ family('DROP (EngineContext referential integrity)', [
   { rule: 'a source another query reads', sql: `CREATE STREAM X AS SELECT * FROM S; DROP STREAM S;`, message: 'Cannot drop S.\nThe following queries read from this source: [CSAS_X_0].\nThe following queries write into this source: [].\nYou need to terminate them before dropping S.' },
   { rule: 'a sink an INSERT INTO query writes', sql: `CREATE STREAM X AS SELECT * FROM S; INSERT INTO X SELECT * FROM S; DROP STREAM X;`, message: 'The following queries write into this source: [INSERTQUERY_1].' },
 ]);
+
+family('CREATE OR REPLACE (StructuredDataSource.canUpgradeTo)', [
+  { rule: 'a column type change', sql: `CREATE STREAM X (A INT) WITH (kafka_topic='x', value_format='JSON'); CREATE OR REPLACE STREAM X (A STRING) WITH (kafka_topic='x', value_format='JSON');`, message: "Cannot upgrade data source: DataSource '`X`' has schema = `A` INTEGER which is not upgradeable to `A` STRING. (The following columns are changed, missing or reordered: [`A` INTEGER])" },
+  { rule: 'a dropped column in a replaced query', sql: `CREATE STREAM X AS SELECT ID, A, B FROM S; CREATE OR REPLACE STREAM X AS SELECT ID, A FROM S;`, message: 'The following columns are changed, missing or reordered: [`B` STRING]' },
+  { rule: 'a stream replaced by a table', sql: `CREATE STREAM X (ID INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON'); CREATE OR REPLACE TABLE X (ID INT PRIMARY KEY, A INT) WITH (kafka_topic='x', value_format='JSON');`, message: "DataSource '`X`' has type = KSTREAM which is not upgradeable to KTABLE" },
+]);
+
+describe('CREATE OR REPLACE that ksqlDB allows', () => {
+  it('accepts a value column appended to a stream', async () => {
+    const h = await startEngine(['s', 't', 'wt', 'ks', 'x']);
+    await h.engine.execute(`CREATE STREAM X (A INT) WITH (kafka_topic='x', value_format='JSON');`);
+    await expect(h.engine.execute(`CREATE OR REPLACE STREAM X (A INT, B STRING) WITH (kafka_topic='x', value_format='JSON');`)).resolves.toBeDefined();
+  });
+});

@@ -7,6 +7,7 @@ import type { FormatSpec } from '../../common/formats.js';
 import type { Statement } from '../../parser/ast/index.js';
 import type { DataSource } from '../../planner/data-source.js';
 import { inferenceNeeds, planCreateSource, type InferenceRequest, type InferredColumns } from '../../planner/ddl-planner.js';
+import { checkSourceUpgrade } from '../../planner/source-upgrade.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import { WithProperties } from '../../planner/with-properties.js';
 import { serdeFor } from '../serde/serde-for.js';
@@ -40,6 +41,7 @@ export async function createSource(e: Engine, s: Extract<Statement, { kind: 'Cre
   }
   const planned = planCreateSource(s, e.catalog, e.ddlConfig(), inferColumns(e, s));
   checkFormats(e, planned.source, s.pos);
+  if (existing) checkSourceUpgrade(existing, planned.source, s.pos);
   const info = await e.log.topic(planned.source.topic);
   if (!info) {
     if (planned.partitions === undefined && !e.opts.autoCreateTopics) {

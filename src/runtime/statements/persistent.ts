@@ -17,6 +17,7 @@ import { planQuery, type PlannedQuery } from '../../planner/query-planner.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import { WithProperties, checkFormatConfigs, parseDelimiter } from '../../planner/with-properties.js';
 import { timestampColumnOf } from '../../planner/ddl-planner.js';
+import { checkSourceUpgrade } from '../../planner/source-upgrade.js';
 import { compile } from '../expr/compile.js';
 import { RunningQuery, type Checkpoint } from '../query/running-query.js';
 import { writeRow } from '../json-writes.js';
@@ -85,6 +86,7 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
   if (keyFormat !== 'NONE') checkFormatConfigs(props, 'KEY', keyFormat, s.pos);
   checkFormats(e, sink, s.pos);
   if (existing && s.orReplace) {
+    checkSourceUpgrade(existing, sink, s.pos);
     const writers = queriesWriting(e, existing.name);
     if (writers.length > 1) {
       throw new PlanError(`REPLACE for sink ${existing.name} is not supported because there are multiple queries writing into it: [${writers.map((q) => q.id).sort().join(', ')}]`, s.pos);
