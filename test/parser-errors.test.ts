@@ -88,3 +88,27 @@ describe('syntax errors', () => {
     expect(failures).toBeGreaterThan(200);
   });
 });
+
+// ksqlDB's grammar (SqlBase.g4) takes valueExpressions in GROUP BY, PARTITION BY and
+// INSERT VALUES: a boolean operator or predicate there must be parenthesised.
+describe('value-expression positions', () => {
+  const rejected: readonly [string, string][] = [
+    ['AND in GROUP BY', 'SELECT COUNT(*) FROM s GROUP BY a AND b'],
+    ['a comparison in GROUP BY', 'SELECT COUNT(*) FROM s GROUP BY a = b'],
+    ['IS NULL in PARTITION BY', 'SELECT * FROM s PARTITION BY a IS NULL'],
+    ['LIKE in PARTITION BY', "SELECT * FROM s PARTITION BY a LIKE 'x'"],
+    ['a nested grouping list', 'SELECT COUNT(*) FROM s GROUP BY c, (a, b)'],
+    ['a comparison in VALUES', 'INSERT INTO s (a) VALUES (1 = 1)'],
+  ];
+  for (const [what, sql] of rejected) {
+    it(`rejects ${what}`, () => {
+      expect(error(() => parseStatement(sql)).message).toMatch(/^Syntax error at line 1:/);
+    });
+  }
+
+  it('accepts the same expressions in parentheses, and a parenthesised list', () => {
+    expect(() => parseStatement('SELECT COUNT(*) FROM s GROUP BY (a = b)')).not.toThrow();
+    expect(() => parseStatement('SELECT * FROM s PARTITION BY (a IS NULL)')).not.toThrow();
+    expect(() => parseStatement('SELECT COUNT(*) FROM s GROUP BY (a, b)')).not.toThrow();
+  });
+});

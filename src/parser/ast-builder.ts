@@ -123,7 +123,7 @@ export class AstBuilder extends ExpressionBuilder {
     const target = this.identifier(child(node, 'target'));
     const q = optNode(node, 'query');
     if (q) return { kind: 'InsertInto', target, properties: this.properties(optNode(node, 'tableProperties')), query: this.query(q), ...base };
-    const values = nodes(node, 'values').map((v) => this.expression(v));
+    const values = nodes(node, 'values').map((v) => this.valueExpression(v));
     if (!has(node, 'columnsOpen')) return { kind: 'InsertValues', target, values, ...base };
     const columns = nodes(node, 'columns').map((c) => this.identifier(c));
     return { kind: 'InsertValues', target, columns, values, ...base };
@@ -185,7 +185,7 @@ export class AstBuilder extends ExpressionBuilder {
   }
 
   private expressionList(node: CstNode): Expression[] {
-    return nodes(node, 'items').map((n) => this.expression(n));
+    return nodes(node, 'items').map((n) => this.valueExpression(n));
   }
 
   private selectItem(node: CstNode): SelectItem {

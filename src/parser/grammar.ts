@@ -190,7 +190,7 @@ export class SqlParser extends ExpressionParser {
           });
           this.CONSUME(T.VALUES);
           this.CONSUME2(T.LParen);
-          this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression, { LABEL: 'values' }) });
+          this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.valueExpression, { LABEL: 'values' }) });
           this.CONSUME2(T.RParen);
         },
       },
@@ -420,17 +420,21 @@ export class SqlParser extends ExpressionParser {
     ]);
   });
 
+  /**
+   * GROUP BY / PARTITION BY: value expressions (no AND/OR/NOT or predicates unless
+   * parenthesised), as a list or one parenthesised list, like ksqlDB's grammar.
+   */
   private expressionList = this.RULE('expressionList', () => {
     this.OR([
       {
         GATE: () => this.parenListAhead(),
         ALT: () => {
           this.CONSUME(T.LParen);
-          this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression, { LABEL: 'items' }) });
+          this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.valueExpression, { LABEL: 'items' }) });
           this.CONSUME(T.RParen);
         },
       },
-      { ALT: () => this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.expression, { LABEL: 'items' }) }) },
+      { ALT: () => this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.valueExpression, { LABEL: 'items' }) }) },
     ]);
   });
 

@@ -7,7 +7,8 @@ import type { DataSource, WindowInfo } from './data-source.js';
 import { RESERVED_COLUMN_NAMES, type Column } from './schema.js';
 import { checkKeyType } from './key-checks.js';
 import { resolveType } from './type-resolver.js';
-import { WithProperties, nullableRep, parseDelimiter } from './with-properties.js';
+import { WithProperties, checkFormatConfigs, nullableRep, parseDelimiter } from './with-properties.js';
+import { compilePattern } from '../functions/support/java-datetime.js';
 
 /** Session settings that change how DDL is planned. */
 export interface DdlConfig {
@@ -93,9 +94,20 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
   const topic = props.string('KAFKA_TOPIC');
   if (topic === undefined) throw new PlanError('Missing required property "KAFKA_TOPIC" for this statement.', s.pos);
 
+  const window = windowInfoOf(props, s);
+  for (const side of ['KEY', 'VALUE'] as const) {
+    const prop = `${side}_PROTOBUF_NULLABLE_REPRESENTATION`;
+    const f = props.format(`${side}_FORMAT`) ?? props.format('FORMAT');
+    if (props.has(prop) && f !== 'PROTOBUF' && f !== 'PROTOBUF_NOSR') {
+      throw new PlanError(`Property ${prop} can only be enabled with protobuf format`, s.pos);
+    }
+  }
+
   const key: Column[] = [];
   const value: Column[] = [];
   const names = new Set<string>();
+  // Header keys seen so far; null stands for a HEADERS column (all headers).
+  const headerKeys = new Set<string | null>();
   for (const c of s.columns) {
     if (RESERVED_COLUMN_NAMES.has(c.name.toUpperCase())) {
       throw new PlanError(`'${c.name}' is a reserved column name. You cannot use it as a name for a column.`, c.pos);
@@ -115,10 +127,12 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
       key.push({ name: c.name, type, namespace: 'KEY' });
     } else if (k === 'Headers') {
       if (!typeEquals(type, HEADERS_TYPE)) throw new PlanError(`Invalid type for HEADERS column: expected ${formatType(HEADERS_TYPE)}, got ${formatType(type)}`, c.pos);
+      addHeaderKey(headerKeys, null, c.pos);
       value.push({ name: c.name, type, namespace: 'HEADER' });
     } else if (k === 'Header') {
       const headerKey = c.constraint?.kind === 'Header' ? c.constraint.key : '';
       if (type.kind !== 'BYTES') throw new PlanError(`Invalid type for HEADER('${headerKey}') column: expected BYTES, got ${formatType(type)}`, c.pos);
+      addHeaderKey(headerKeys, headerKey, c.pos);
       value.push({ name: c.name, type, namespace: 'HEADER', headerKey });
     } else {
       value.push({ name: c.name, type, namespace: 'VALUE' });
@@ -132,9 +146,6 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
   if (key.length === 0 && value.length === 0) throw new PlanError('The statement does not define any columns.', s.pos);
 
   const format = props.format('FORMAT');
-  if (format && (props.has('KEY_FORMAT') || props.has('VALUE_FORMAT'))) {
-    throw new PlanError('Cannot supply both \'FORMAT\' and \'KEY_FORMAT\' or \'VALUE_FORMAT\' properties, as \'FORMAT\' sets both key and value formats.', s.pos);
-  }
   const explicitKeyFormat = props.format('KEY_FORMAT');
   let keyFormatName: FormatName = explicitKeyFormat ?? format ?? cfg.defaultKeyFormat;
   const valueFormatName = props.format('VALUE_FORMAT') ?? format ?? cfg.defaultValueFormat;
@@ -165,36 +176,12 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
     schemaId: inferred.valueSchemaId ?? props.int('VALUE_SCHEMA_ID'),
     nullableRepresentation: nullableRep(props.string('VALUE_PROTOBUF_NULLABLE_REPRESENTATION')),
   };
-  if (props.has('VALUE_DELIMITER') && valueFormatName !== 'DELIMITED') {
-    throw new PlanError(`${valueFormatName} does not support the following configs: [delimiter]`, s.pos);
-  }
+  checkFormatConfigs(props, 'VALUE', valueFormatName, s.pos);
+  if (key.length > 0) checkFormatConfigs(props, 'KEY', keyFormatName, s.pos);
 
-  let timestampColumn: string | undefined;
-  const ts = props.string('TIMESTAMP');
-  if (ts !== undefined) {
-    const name = ts.startsWith('`') ? ts.slice(1, -1) : ts.toUpperCase();
-    const col = [...key, ...value].find((c) => c.name === name);
-    if (!col) throw new PlanError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${name}'`, s.pos);
-    const tsFormat = props.string('TIMESTAMP_FORMAT');
-    if (!['BIGINT', 'TIMESTAMP', 'STRING'].includes(col.type.kind) || (col.type.kind === 'STRING' && tsFormat === undefined)) {
-      throw new PlanError(`Timestamp column, \`${name}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`, s.pos);
-    }
-    timestampColumn = name;
-  }
+  const timestampColumn = timestampColumnOf(props, [...key, ...value], s.pos);
 
-  let window: WindowInfo | undefined;
-  const wt = props.string('WINDOW_TYPE');
-  if (wt !== undefined) {
-    const type = wt.toUpperCase();
-    if (type !== 'TUMBLING' && type !== 'HOPPING' && type !== 'SESSION') throw new PlanError(`Invalid WINDOW_TYPE: ${wt}`, s.pos);
-    if (key.length === 0) throw new PlanError('Windowed sources require a key column.', s.pos);
-    const size = props.string('WINDOW_SIZE');
-    if (type !== 'SESSION' && size === undefined) {
-      throw new PlanError(`Tumbling and Hopping window types should set WINDOW_SIZE in the WITH clause.`, s.pos);
-    }
-    if (type === 'SESSION' && size !== undefined) throw new PlanError('Session windows should not have WINDOW_SIZE set.', s.pos);
-    window = { type, sizeMs: size !== undefined ? parseDurationText(size, s.pos) : undefined };
-  }
+  if (window && key.length === 0) throw new PlanError('Windowed sources require a key column.', s.pos);
 
   const source: DataSource = {
     name: s.name,
@@ -212,6 +199,86 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
   return { source, partitions: props.int('PARTITIONS'), replicas: props.int('REPLICAS') };
 }
 
+/**
+ * The TIMESTAMP column named in a WITH clause (CREATE or CREATE … AS SELECT), checked
+ * as ksqlDB's TimestampExtractionPolicyFactory does: it must exist and be a BIGINT,
+ * a TIMESTAMP, or a STRING with a TIMESTAMP_FORMAT.
+ */
+export function timestampColumnOf(props: WithProperties, columns: readonly Column[], pos: CreateSource['pos']): string | undefined {
+  const format = props.string('TIMESTAMP_FORMAT');
+  if (format !== undefined) {
+    const problem = dateTimePatternProblem(format);
+    if (problem !== undefined) throw new PlanError(`Invalid datetime format for config:TIMESTAMP_FORMAT, reason:${problem}`, pos);
+  }
+  const ts = props.string('TIMESTAMP');
+  if (ts === undefined) return undefined;
+  const name = ts.startsWith('`') ? ts.slice(1, -1) : ts.toUpperCase();
+  const col = columns.find((c) => c.name === name);
+  if (!col) throw new PlanError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${name}'`, pos);
+  const tsFormat = props.string('TIMESTAMP_FORMAT');
+  if (!['BIGINT', 'TIMESTAMP', 'STRING'].includes(col.type.kind) || (col.type.kind === 'STRING' && tsFormat === undefined)) {
+    throw new PlanError(`Timestamp column, \`${name}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`, pos);
+  }
+  return name;
+}
+
+/** Letters java.time.format.DateTimeFormatter.ofPattern accepts (DateTimeFormatterBuilder). */
+const JAVA_PATTERN_LETTERS = new Set('GuyDMLdQqYwWEecFaBhKkHmsSAnNgVvzOXxZp');
+
+/** Why Java's DateTimeFormatter.ofPattern would reject `pattern`, or undefined when it accepts it. */
+function dateTimePatternProblem(pattern: string): string | undefined {
+  try {
+    compilePattern(pattern);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  let quoted = false;
+  for (const c of pattern) {
+    if (c === "'") quoted = !quoted;
+    else if (!quoted && /[A-Za-z]/.test(c) && !JAVA_PATTERN_LETTERS.has(c)) return `Unknown pattern letter: ${c}`;
+  }
+  return undefined;
+}
+
+/**
+ * Records a HEADERS (null) or HEADER('key') column, with the rules of ksqlDB's
+ * LogicalSchema builder: nothing may follow a HEADERS column, and a key is read once.
+ */
+function addHeaderKey(seen: Set<string | null>, key: string | null, pos: CreateSource['pos']): void {
+  if (seen.has(null)) throw new PlanError('Schema already contains a HEADERS column.', pos);
+  if (key !== null && seen.has(key)) throw new PlanError(`Schema already contains a HEADER('${key}') column.`, pos);
+  seen.add(key);
+}
+
+/**
+ * WINDOW_TYPE and WINDOW_SIZE of a CREATE, checked as ksqlDB's CreateSourceProperties
+ * does: time windows need a size, and only they may have one.
+ */
+function windowInfoOf(props: WithProperties, s: CreateSource): WindowInfo | undefined {
+  const wt = props.string('WINDOW_TYPE');
+  const size = props.string('WINDOW_SIZE');
+  const type = wt?.toUpperCase();
+  if (wt !== undefined && type !== 'TUMBLING' && type !== 'HOPPING' && type !== 'SESSION') {
+    throw new PlanError(`Invalid value ${wt} for property WINDOW_TYPE: String must be one of: SESSION, HOPPING, TUMBLING, null`, s.pos);
+  }
+  let sizeMs: number | undefined;
+  if (size !== undefined) {
+    try {
+      sizeMs = parseDurationText(size, s.pos);
+    } catch (err) {
+      if (!(err instanceof PlanError)) throw err;
+      throw new PlanError(`Configuration WINDOW_SIZE is invalid: ${err.message}`, s.pos);
+    }
+  }
+  const requiresSize = type !== undefined && type !== 'SESSION';
+  if (requiresSize && sizeMs === undefined) {
+    throw new PlanError(`${type} windows require 'WINDOW_SIZE' to be provided in the WITH clause. For example: 'WINDOW_SIZE'='10 SECONDS'`, s.pos);
+  }
+  if (!requiresSize && sizeMs !== undefined) throw new PlanError("'WINDOW_SIZE' should not be set for SESSION windows.", s.pos);
+  if (type === undefined) return undefined;
+  return { type: type as WindowInfo['type'], sizeMs };
+}
+
 const UNIT_MS: Record<string, number> = {
   MILLISECOND: 1, MILLISECONDS: 1, SECOND: 1000, SECONDS: 1000, MINUTE: 60_000, MINUTES: 60_000,
   HOUR: 3_600_000, HOURS: 3_600_000, DAY: 86_400_000, DAYS: 86_400_000,
@@ -221,6 +288,7 @@ const UNIT_MS: Record<string, number> = {
 export function parseDurationText(text: string, pos: CreateSource['pos']): number {
   const m = /^\s*(\d+)\s*([A-Za-z]+)\s*$/.exec(text);
   const unit = m ? UNIT_MS[m[2]!.toUpperCase()] : undefined;
+  if (m && unit === undefined) throw new PlanError(`Invalid duration: '${text}'. Unknown time unit: '${m[2]!.toUpperCase()}'`, pos);
   if (!m || unit === undefined) throw new PlanError(`Invalid duration: '${text}'`, pos);
   return Number(m[1]) * unit;
 }

@@ -12,10 +12,11 @@ import {
   type SqlType,
 } from '../common/types.js';
 import type { Expression } from '../parser/ast/index.js';
+import { formatExpression } from '../parser/format.js';
 import type { ArgShape } from '../functions/function-types.js';
 import { getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
 import { decimalArithmeticType } from './decimal-rules.js';
-import { resolveType, type TypeRegistry } from './type-resolver.js';
+import { resolveType, structOf, type TypeRegistry } from './type-resolver.js';
 import type { TypedExpression } from './typed-expression.js';
 
 /** A column visible to expressions, at `index` in the evaluated row. */
@@ -46,6 +47,18 @@ const TIME_UNITS = new Set([
   'MILLISECOND', 'MILLISECONDS', 'SECOND', 'SECONDS', 'MINUTE', 'MINUTES', 'HOUR', 'HOURS',
   'DAY', 'DAYS', 'WEEK', 'WEEKS', 'MONTH', 'MONTHS', 'YEAR', 'YEARS',
 ]);
+
+/** ksqlDB's names of the comparison operators (ComparisonExpression.Type), used in its messages. */
+const COMPARISON_NAMES: Readonly<Record<Extract<Expression, { kind: 'Comparison' }>['op'], string>> = {
+  '=': 'EQUAL',
+  '<>': 'NOT_EQUAL',
+  '<': 'LESS_THAN',
+  '<=': 'LESS_THAN_OR_EQUAL',
+  '>': 'GREATER_THAN',
+  '>=': 'GREATER_THAN_OR_EQUAL',
+  'IS DISTINCT FROM': 'IS_DISTINCT_FROM',
+  'IS NOT DISTINCT FROM': 'IS_NOT_DISTINCT_FROM',
+};
 
 /** The type the NULL literal carries until something gives it one. */
 const NULL_TYPE = T.STRING;
@@ -89,7 +102,7 @@ export class ExpressionTyper {
           throw new PlanError(`Expected STRUCT type, got: ${formatType(base.type)} in '->${e.field}'`, e.pos);
         }
         const f = base.type.fields.find((x) => x.name === e.field) ?? base.type.fields.find((x) => x.name.toUpperCase() === e.field.toUpperCase());
-        if (!f) throw new PlanError(`Could not find field '${e.field}' in '${formatType(base.type)}'.`, e.pos);
+        if (!f) throw new PlanError(`Could not find field '${e.field}' in '${formatExpression(e.base)}'.`, e.pos);
         return { kind: 'Field', type: f.type, base, field: f.name };
       }
       case 'Subscript': {
@@ -101,7 +114,8 @@ export class ExpressionTyper {
         if (base.type.kind === 'MAP') {
           return { kind: 'Subscript', type: base.type.value, base, index: this.coerce(index, base.type.key, e.index.pos) };
         }
-        throw new PlanError(`Subscript expects ARRAY or MAP, got ${formatType(base.type)}`, e.pos);
+        const hint = base.type.kind === 'STRUCT' ? ` Use the dereference operator for STRUCTS: ${formatExpression(e.base)}->${formatExpression(e.index)}` : '';
+        throw new PlanError(`Subscript expression (${formatExpression(e)}) do not apply to ${formatType(base.type)}.${hint}`, e.pos);
       }
       case 'Unary': {
         const operand = this.type(e.operand);
@@ -113,19 +127,14 @@ export class ExpressionTyper {
       case 'Not':
         return { kind: 'Not', type: T.BOOLEAN, operand: this.boolean(e.operand, 'NOT') };
       case 'Arithmetic':
-        return this.arithmetic(e.op, this.type(e.left), this.type(e.right), e.pos);
+        return this.arithmetic(e, this.type(e.left), this.type(e.right));
       case 'Concat': {
         const left = this.type(e.left);
         const right = this.type(e.right);
         return { kind: 'Concat', type: T.STRING, left: this.coerce(left, T.STRING, e.pos), right: this.coerce(right, T.STRING, e.pos) };
       }
-      case 'Comparison': {
-        const [left, right, operandType] = this.unifyPair(this.type(e.left), this.type(e.right), e.pos, `comparison ${e.op}`);
-        if (['ARRAY', 'MAP', 'STRUCT'].includes(operandType.kind) && !['=', '<>', 'IS DISTINCT FROM', 'IS NOT DISTINCT FROM'].includes(e.op)) {
-          throw new PlanError(`Cannot compare ${formatType(left.type)} to ${formatType(right.type)} with ${e.op}.`, e.pos);
-        }
-        return { kind: 'Compare', type: T.BOOLEAN, op: e.op, operandType, left, right };
-      }
+      case 'Comparison':
+        return this.comparison(e);
       case 'Logical':
         return {
           kind: e.op === 'AND' ? 'And' : 'Or',
@@ -147,8 +156,17 @@ export class ExpressionTyper {
         for (const x of e.list) {
           const built = this.constructorAs(x, operand.type);
           if (built === 'never') continue;
-          const [left, right] = this.unifyPair(operand, built ?? this.type(x), x.pos, 'IN', true);
-          pairs.push({ left, right });
+          const item = built ?? this.type(x);
+          let pair: [TypedExpression, TypedExpression, SqlType];
+          try {
+            pair = this.unifyPair(operand, item, x.pos, 'IN', true);
+          } catch (err) {
+            if (!(err instanceof PlanError) || !err.message.startsWith('Cannot compare')) throw err;
+            // ksqlDB's InListEvaluator wording (a hint only for BOOLEAN operands).
+            const hint = operand.type.kind === 'BOOLEAN' ? '\nHint: You might need to add explicit type casts.' : '';
+            throw new PlanError(`operator does not exist: ${formatType(operand.type)} = ${formatType(item.type)} (${formatExpression(x)})${hint}`, x.pos);
+          }
+          pairs.push({ left: pair[0], right: pair[1] });
         }
         return { kind: 'In', type: T.BOOLEAN, operand, pairs, negated: e.negated };
       }
@@ -161,6 +179,7 @@ export class ExpressionTyper {
         return { kind: 'Like', type: T.BOOLEAN, operand, pattern: this.coerce(pattern, T.STRING, e.pos), escape: e.escape, negated: e.negated };
       }
       case 'SearchedCase':
+        return this.searchedCase(e);
       case 'SimpleCase': {
         const operand = e.kind === 'SimpleCase' ? this.type(e.operand) : undefined;
         const whens = e.whens.map((w) => {
@@ -194,15 +213,10 @@ export class ExpressionTyper {
       case 'FunctionCall':
         return this.call(e);
       case 'CreateStruct': {
-        const seen = new Set<string>();
-        for (const f of e.fields) {
-          if (seen.has(f.name)) throw new PlanError(`Duplicate field names found in STRUCT: '${f.name}'`, e.pos);
-          seen.add(f.name);
-        }
         const fields = e.fields.map((f) => ({ name: f.name, value: this.type(f.value) }));
         return {
           kind: 'CreateStruct',
-          type: T.struct(fields.map((f) => ({ name: f.name, type: f.value.type }))),
+          type: structOf(fields.map((f) => ({ name: f.name, type: f.value.type })), e.pos),
           fields,
         };
       }
@@ -228,6 +242,7 @@ export class ExpressionTyper {
       case 'CreateMap': {
         if (e.entries.length === 0) throw new PlanError('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
         const keys = e.entries.map((x) => this.type(x.key));
+        if (keys.every(isNullLiteral)) throw new PlanError('Cannot construct a map with all NULL keys (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key to the desired type.', e.pos);
         const values = e.entries.map((x) => this.type(x.value));
         if (values.every(isNullLiteral)) throw new PlanError('Cannot construct a map with all NULL values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.', e.pos);
         const kt = this.unify(keys, e.pos, 'MAP key');
@@ -243,6 +258,73 @@ export class ExpressionTyper {
       default:
         return assertNever(e, 'expression');
     }
+  }
+
+  /**
+   * A comparison, with ksqlDB's ComparisonUtil rules: no NULL literal operand (use
+   * IS NULL), and BOOLEAN, ARRAY, MAP and STRUCT operands only with =, <> and
+   * IS [NOT] DISTINCT FROM.
+   */
+  private comparison(e: Extract<Expression, { kind: 'Comparison' }>): TypedExpression {
+    const l = this.type(e.left);
+    const r = this.type(e.right);
+    if (isNullLiteral(l) || isNullLiteral(r)) {
+      const name = (x: TypedExpression) => (isNullLiteral(x) ? 'NULL' : formatType(x.type).replace(/[<(].*$/, ''));
+      throw new PlanError(`Comparison with NULL not supported: ${name(l)} ${e.op} ${name(r)}\nUse 'IS NULL' or 'IS NOT NULL' instead.`, e.pos);
+    }
+    const mismatch = (): PlanError =>
+      new PlanError(`Cannot compare ${formatExpression(e.left)} (${formatType(l.type)}) to ${formatExpression(e.right)} (${formatType(r.type)}) with ${COMPARISON_NAMES[e.op]}.`, e.pos);
+    let unified: [TypedExpression, TypedExpression, SqlType];
+    try {
+      unified = this.unifyPair(l, r, e.pos, `comparison ${e.op}`);
+    } catch (err) {
+      if (err instanceof PlanError) throw mismatch();
+      throw err;
+    }
+    const [left, right, operandType] = unified;
+    if (['BOOLEAN', 'ARRAY', 'MAP', 'STRUCT'].includes(operandType.kind) && !['=', '<>', 'IS DISTINCT FROM', 'IS NOT DISTINCT FROM'].includes(e.op)) throw mismatch();
+    return { kind: 'Compare', type: T.BOOLEAN, op: e.op, operandType, left, right };
+  }
+
+  /**
+   * A searched CASE, typed as ksqlDB's ExpressionTypeManager does: every WHEN is a
+   * BOOLEAN, and the THEN results and the ELSE have exactly one type (no widening;
+   * NULL literals fit any), which must exist.
+   */
+  private searchedCase(e: Extract<Expression, { kind: 'SearchedCase' }>): TypedExpression {
+    let t: SqlType | undefined;
+    const whens = e.whens.map((w) => {
+      const when = this.type(w.when);
+      if (!isNullLiteral(when) && when.type.kind !== 'BOOLEAN') {
+        throw new PlanError(`WHEN operand type should be boolean.\nType for '${formatExpression(w.when)}' is ${formatType(when.type)}`, w.when.pos);
+      }
+      const then = this.type(w.then);
+      if (!isNullLiteral(then)) {
+        if (t !== undefined && !typeEquals(t, then.type)) {
+          throw new PlanError(
+            `Invalid Case expression. Type for all 'THEN' clauses should be the same.\nTHEN expression 'WHEN ${formatExpression(w.when)} THEN ${formatExpression(w.then)}' has type: ${formatType(then.type)}.\nPrevious THEN expression(s) type: ${formatType(t)}.`,
+            w.then.pos,
+          );
+        }
+        t ??= then.type;
+      }
+      return { when: isNullLiteral(when) ? ({ kind: 'Literal', type: T.BOOLEAN, value: null } as TypedExpression) : when, then };
+    });
+    const elseExpr = e.else ? this.type(e.else) : undefined;
+    if (elseExpr && !isNullLiteral(elseExpr)) {
+      if (t !== undefined && !typeEquals(t, elseExpr.type)) {
+        throw new PlanError(`Invalid Case expression. Type for the default clause should be the same as for 'THEN' clauses.\nTHEN type: ${formatType(t)}.\nDEFAULT type: ${formatType(elseExpr.type)}.`, e.else!.pos);
+      }
+      t ??= elseExpr.type;
+    }
+    if (t === undefined) throw new PlanError('Invalid Case expression. All case branches have NULL type', e.pos);
+    const type = t;
+    return {
+      kind: 'Case',
+      type,
+      whens: whens.map((w) => ({ when: w.when, then: this.coerce(w.then, type, e.pos) })),
+      else: elseExpr ? this.coerce(elseExpr, type, e.pos) : undefined,
+    };
   }
 
   /**
@@ -288,7 +370,9 @@ export class ExpressionTyper {
     const t = this.type(e);
     if (isNullLiteral(t)) return { kind: 'Literal', type: T.BOOLEAN, value: null };
     if (t.type.kind !== 'BOOLEAN') {
-      throw new PlanError(`Type error in ${where}: expected BOOLEAN, got ${formatType(t.type)}`, e.pos);
+      // WHERE and HAVING use ksqlDB's FilterTypeValidator wording.
+      const detail = where.endsWith(' expression') ? `Should evaluate to boolean but is ${formatExpression(e)} (${formatType(t.type)}) instead.` : `expected BOOLEAN, got ${formatType(t.type)}`;
+      throw new PlanError(`Type error in ${where}: ${detail}`, e.pos);
     }
     return t;
   }
@@ -337,17 +421,22 @@ export class ExpressionTyper {
       (c) => c.name === name && (source === undefined || c.qualifiers.includes(source)),
     );
     if (matches.length === 0) {
+      if (source !== undefined && this.scope.columns.length > 0 && !this.scope.columns.some((c) => c.qualifiers.includes(source))) {
+        throw new PlanError(`'${source}' is not a valid stream/table name or alias.`, pos);
+      }
       const label = source ? `${source}.${name}` : name;
       throw new PlanError(`Column '${label}' cannot be resolved.`, pos);
     }
     if (matches.length > 1 && source === undefined) {
-      throw new PlanError(`Column '${name}' is ambiguous. Could be any of: ${matches.map((m) => `${m.qualifiers[0] ?? ''}.${m.name}`).join(', ')}`, pos);
+      throw new PlanError(`Column '${name}' is ambiguous. Could be ${matches.map((m) => `${m.qualifiers[0] ?? ''}.${m.name}`).join(' or ')}.`, pos);
     }
     const c = matches[0]!;
     return { kind: 'Column', type: c.type, index: c.index, name: c.name };
   }
 
-  private arithmetic(op: '+' | '-' | '*' | '/' | '%', left: TypedExpression, right: TypedExpression, pos: Position): TypedExpression {
+  private arithmetic(e: Extract<Expression, { kind: 'Arithmetic' }>, left: TypedExpression, right: TypedExpression): TypedExpression {
+    const op = e.op;
+    const pos = e.pos;
     if (isNullLiteral(left) && isNullLiteral(right)) return { kind: 'Literal', type: T.INTEGER, value: null };
     if (isNullLiteral(left)) left = { kind: 'Literal', type: right.type, value: null };
     if (isNullLiteral(right)) right = { kind: 'Literal', type: left.type, value: null };
@@ -356,10 +445,9 @@ export class ExpressionTyper {
     }
     const wide = widerNumeric(left.type, right.type);
     if (!wide) {
-      throw new PlanError(
-        `Error processing expression: Unsupported arithmetic types. ${formatType(left.type)} ${op} ${formatType(right.type)}`,
-        pos,
-      );
+      // ksqlDB's Operator.resultType names the base types only.
+      const base = (t: SqlType) => formatType(t).replace(/[<(].*$/, '');
+      throw new PlanError(`Error processing expression: ${formatExpression(e)}. Unsupported arithmetic types. ${base(left.type)} ${base(right.type)}`, pos);
     }
     if (wide.kind === 'DECIMAL') {
       const type = decimalArithmeticType(op, left.type, right.type);
@@ -572,20 +660,46 @@ function implicitTemporal(e: TypedExpression, to: SqlType): boolean {
   return e.type.kind === 'STRING' && e.kind === 'Literal' && ['TIMESTAMP', 'DATE', 'TIME'].includes(to.kind);
 }
 
-/** Rejects CASTs ksqlDB does not allow. */
+/**
+ * Rejects CASTs ksqlDB does not allow (its CastEvaluator table). ARRAY, MAP and
+ * STRUCT casts are checked element by element (for STRUCT, the fields both have),
+ * and a failure names the outer types.
+ */
 export function checkCast(from: SqlType, to: SqlType, pos: Position): void {
-  if (typeEquals(from, to) || to.kind === 'STRING') return;
-  const ok = (() => {
-    if (isNumeric(to)) return isNumeric(from) || from.kind === 'STRING';
-    if (to.kind === 'BOOLEAN') return from.kind === 'STRING';
-    if (to.kind === 'TIMESTAMP') return ['STRING', 'DATE', 'TIMESTAMP'].includes(from.kind);
-    if (to.kind === 'DATE') return ['STRING', 'TIMESTAMP'].includes(from.kind);
-    if (to.kind === 'TIME') return ['STRING', 'TIMESTAMP'].includes(from.kind);
-    if (to.kind === 'BYTES') return false;
-    if (to.kind === 'ARRAY' && from.kind === 'ARRAY') return true;
-    if (to.kind === 'MAP' && from.kind === 'MAP') return true;
-    if (to.kind === 'STRUCT' && from.kind === 'STRUCT') return true;
-    return false;
-  })();
-  if (!ok) throw new PlanError(`Cast of ${formatType(from)} to ${formatType(to)} is not supported`, pos);
+  if (!castable(from, to)) throw new PlanError(`Cast of ${formatType(from)} to ${formatType(to)} is not supported`, pos);
+}
+
+function castable(from: SqlType, to: SqlType): boolean {
+  if (typeEquals(from, to)) return true;
+  switch (to.kind) {
+    case 'STRING':
+      return from.kind !== 'BYTES';
+    case 'INTEGER':
+    case 'BIGINT':
+    case 'DOUBLE':
+    case 'DECIMAL':
+      return isNumeric(from) || from.kind === 'STRING';
+    case 'BOOLEAN':
+      return from.kind === 'STRING';
+    case 'TIMESTAMP':
+      return from.kind === 'STRING' || from.kind === 'DATE';
+    case 'DATE':
+    case 'TIME':
+      return from.kind === 'STRING' || from.kind === 'TIMESTAMP';
+    case 'BYTES':
+      return false;
+    case 'ARRAY':
+      return from.kind === 'ARRAY' && castable(from.item, to.item);
+    case 'MAP':
+      return from.kind === 'MAP' && castable(from.key, to.key) && castable(from.value, to.value);
+    case 'STRUCT':
+      if (from.kind !== 'STRUCT') return false;
+      for (const f of from.fields) {
+        const target = to.fields.find((x) => x.name === f.name);
+        if (target && !castable(f.type, target.type)) return false;
+      }
+      return true;
+    default:
+      return assertNever(to, 'cast target');
+  }
 }

@@ -1,9 +1,10 @@
 import { NotImplementedError, PlanError } from '../common/errors.js';
-import { T } from '../common/types.js';
+import { assertNever } from '../common/assert.js';
+import { T, formatType } from '../common/types.js';
 import type { Expression, Query, SelectItem, WindowExpression } from '../parser/ast/index.js';
 import { formatExpression } from '../parser/index.js';
 import { getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
-import { exprKey, walk } from './ast-walk.js';
+import { childrenOf, exprKey, walk } from './ast-walk.js';
 import type { Catalog } from './catalog.js';
 import type { DataSource } from './data-source.js';
 import { ExpressionTyper, isNullLiteral, type Scope, type ScopeColumn } from './expression-typer.js';
@@ -44,9 +45,36 @@ export interface PlannedQuery {
 
 const DEFAULT_GRACE_MS = 24 * 3600 * 1000;
 
+/** ksqlDB's explanation after "This format does not yet support GROUP BY/JOIN". */
+const KAFKA_VALUE_FORMAT_LIMITATION =
+  'The KAFKA format is primarily intended for use as a key format. It can be used as a value format, but can not be used in any operation that requires a repartition or changelog topic.\n' +
+  'Removing this limitation requires enhancements to the core of KSQL. This will come in a future release. Until then, avoid using the KAFKA format for values.\n' +
+  "If you have an existing topic with KAFKA formatted values you can duplicate the data and serialize using Avro or JSON with a statement such as: \n\n'CREATE STREAM <new-stream-name> WITH(VALUE_FORMAT='Avro') AS SELECT * FROM <existing-kafka-formated-stream-name>;'\n" +
+  'For more info see https://github.com/confluentinc/ksql/issues/3060';
+
 /** Plans a SELECT into a logical plan. Throws PlanError for anything ksqlDB rejects. */
 export function planQuery(q: Query, ctx: QueryContext): PlannedQuery {
+  if (ctx.allowKeylessProjection === true) rejectForNewPlanner(q);
   return new QueryPlanner(q, ctx).plan();
+}
+
+/**
+ * With `ksql.new.query.planner.enabled`, ksqlDB's new planner handles only plain
+ * projections of one source (EngineExecutor.throwIfUnsupported); anything else is
+ * rejected, naming the first unsupported clause.
+ */
+function rejectForNewPlanner(q: Query): void {
+  const unsupported: [boolean, string][] = [
+    [q.where !== undefined, 'WHERE'],
+    [(q.groupBy?.length ?? 0) > 0, 'GROUP BY'],
+    [q.having !== undefined, 'HAVING'],
+    [q.window !== undefined, 'WINDOWS'],
+    [q.partitionBy !== undefined, 'PARTITION BY'],
+    [q.limit !== undefined, 'LIMIT'],
+    [q.from.kind === 'Join', 'joins'],
+  ];
+  const found = unsupported.find(([present]) => present);
+  if (found) throw new PlanError(`New query planner does not support ${found[1]}. Set ksql.new.query.planner.enabled=false.`, q.pos);
 }
 
 interface NamedItem {
@@ -77,13 +105,17 @@ class QueryPlanner {
     const isAggregation = (q.groupBy?.length ?? 0) > 0 || hasAggregates;
 
     if (q.window && !isAggregation) throw new PlanError('WINDOW clause requires a GROUP BY clause.', q.window.pos);
+    this.checkSources(from);
+    if (q.window && isAggregation) this.rejectWindowBoundsOutsideSelect(items, node.schema.window !== undefined);
     if (q.where) {
       this.rejectWindowBounds(q.where, node.schema, 'WHERE');
       const typer = this.typer(node.schema, 'Aggregate functions are not allowed in WHERE.');
-      const predicate = typer.boolean(q.where, 'WHERE expression');
+      const where = q.where;
+      const predicate = this.inClause('WHERE', () => typer.boolean(where, 'WHERE expression'));
       node = { kind: 'Filter', input: node, predicate, slots: typer.slotCount, schema: node.schema, clause: 'WHERE' };
     }
 
+    for (const it of items) this.checkTableFunctions(it.expr, null, null);
     // Table function calls anywhere in the projection (EXPLODE(A)->F too), except under
     // CASE or another table function, which ksqlDB rejects.
     const tableFns: Extract<Expression, { kind: 'FunctionCall' }>[] = [];
@@ -127,6 +159,96 @@ class QueryPlanner {
     if (isAggregation) return this.planAggregation(node, items, source, flatSpecial);
     if (q.having) throw new PlanError('HAVING requires a GROUP BY clause.', q.having.pos);
     return this.planSelect(node, items, source, flatSpecial);
+  }
+
+  /**
+   * Rules on the query as a whole (ksqlDB's LogicalPlanner, PushQueryValidator and
+   * Analyzer.validate): EMIT FINAL needs a windowed aggregation, persistent queries
+   * may not read windowed tables, and KAFKA-format values cannot be grouped.
+   */
+  private checkSources(from: FromPlan): void {
+    const q = this.q;
+    if (q.emit === 'FINAL' && !(q.groupBy !== undefined && q.groupBy.length > 0 && q.window !== undefined)) {
+      throw new PlanError('EMIT FINAL is only supported for windowed aggregations.', q.pos);
+    }
+    if (this.ctx.persistent && from.sources.some((s) => s.source.sourceType === 'TABLE' && s.source.window !== undefined)) {
+      throw new PlanError('KSQL does not support persistent queries on windowed tables.', q.pos);
+    }
+    const kafka = from.sources.filter((s) => s.source.valueFormat.format === 'KAFKA').map((s) => s.alias);
+    if (kafka.length > 0 && q.groupBy !== undefined && q.groupBy.length > 0) {
+      throw new PlanError(`Source(s) ${kafka.join(', ')} are using the 'KAFKA' value format. This format does not yet support GROUP BY.\n${KAFKA_VALUE_FORMAT_LIMITATION}`, q.groupBy[0]!.pos);
+    }
+  }
+
+  /**
+   * In a windowed aggregation the window bounds are results, not inputs: they may
+   * appear in SELECT outside aggregate calls, but not in WHERE, GROUP BY, HAVING or
+   * an aggregate's arguments (ksqlDB's AggregateAnalyzer).
+   */
+  private rejectWindowBoundsOutsideSelect(items: readonly NamedItem[], windowedSource: boolean): void {
+    const q = this.q;
+    const reject = (e: Expression): void =>
+      walk(e, (x) => {
+        if (x.kind === 'ColumnRef' && (x.name === PSEUDO.WINDOWSTART || x.name === PSEUDO.WINDOWEND)) {
+          throw new PlanError(`Window bounds column ${x.name} can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.\nSee https://github.com/confluentinc/ksql/issues/4397`, x.pos);
+        }
+      });
+    const inAggregates = (e: Expression): void =>
+      walk(e, (x) => {
+        if (x.kind !== 'FunctionCall' || !getAggregate(x.name) || getScalar(x.name)) return true;
+        for (const a of x.args) reject(a);
+        return false;
+      });
+    // Over an unwindowed source WHERE and GROUP BY cannot see the bounds at all (rejectWindowBounds).
+    if (windowedSource) {
+      if (q.where) reject(q.where);
+      for (const g of q.groupBy ?? []) reject(g);
+    }
+    if (q.having) reject(q.having);
+    for (const it of items) inAggregates(it.expr);
+  }
+
+  /**
+   * ksqlDB's rules for table functions in a SELECT expression (Analyzer's
+   * TableFunctionVisitor): not nested in one another, not with GROUP BY, and not
+   * inside a searched CASE.
+   */
+  private checkTableFunctions(e: Expression, outerFn: string | null, inCase: Expression | null): void {
+    let fn = outerFn;
+    let caseExpr = inCase;
+    if (e.kind === 'SearchedCase') caseExpr = e;
+    if (e.kind === 'FunctionCall' && getTableFunction(e.name) !== undefined) {
+      if (outerFn !== null) throw new PlanError(`Table functions cannot be nested: ${outerFn}(${e.name}())`, e.pos);
+      if ((this.q.groupBy?.length ?? 0) > 0) throw new PlanError('Table functions cannot be used with aggregations.', e.pos);
+      if (caseExpr !== null) throw new PlanError(`Table functions cannot be used in CASE: ${describe(caseExpr, '')}`, e.pos);
+      fn = e.name;
+    }
+    for (const c of childrenOf(e)) this.checkTableFunctions(c, fn, caseExpr);
+  }
+
+  /**
+   * Runs `fn` (typing one clause) and gives its errors ksqlDB's clause context: an
+   * unknown column is "<CLAUSE> column 'X' cannot be resolved." (ColumnReferenceValidator),
+   * and in WHERE/HAVING a type error gets FilterTypeValidator's "Error in WHERE
+   * expression: " prefix.
+   */
+  private inClause<R>(clause: 'SELECT' | 'WHERE' | 'GROUP BY' | 'HAVING', fn: () => R): R {
+    try {
+      return fn();
+    } catch (err) {
+      if (!(err instanceof PlanError)) throw err;
+      const unknown = /^Column '(.*)' cannot be resolved\.$/.exec(err.message);
+      if (unknown) throw new PlanError(`${clause} column '${unknown[1]}' cannot be resolved.`, err.position);
+      const filter = clause === 'WHERE' || clause === 'HAVING';
+      if (filter && /^(Cannot compare|Comparison with NULL|Error processing expression|Function '|Invalid Case|WHEN operand)/.test(err.message)) {
+        throw new PlanError(`Error in ${clause} expression: ${err.message}`, err.position);
+      }
+      // Errors ksqlDB only finds when generating code carry the code generator's context.
+      if ((clause === 'SELECT' || clause === 'WHERE') && /^(Cast of|invalid input syntax|operator does not exist)/.test(err.message)) {
+        throw new PlanError(`Invalid ${clause === 'SELECT' ? 'Select' : 'Predicate'}: ${err.message}`, err.position);
+      }
+      throw err;
+    }
   }
 
   private typer(schema: RowSchema, aggregateMessage?: string, special?: Scope['special']): ExpressionTyper {
@@ -282,7 +404,7 @@ class QueryPlanner {
     this.checkReserved(items, names, false);
     const typer = this.typer(node.schema, 'Aggregate functions require a GROUP BY clause.', special);
     for (const it of items) this.rejectWindowBoundsInSelect(it.expr, node.schema);
-    const typed = items.map((it) => typer.type(it.expr));
+    const typed = this.inClause('SELECT', () => items.map((it) => typer.type(it.expr)));
 
     // Key columns of the input (source key, or the PARTITION BY key) that the projection carries.
     const inputKeys = node.schema.key.map((c) => node.schema.columns.findIndex((x) => x.name === c.name));
@@ -350,7 +472,9 @@ class QueryPlanner {
     if (input.schema.window) throw new PlanError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', q.pos);
     if (pb.length === 0) throw new PlanError('PARTITION BY requires at least one expression', q.pos);
     const typer = this.typer(input.schema, 'Aggregate functions are not allowed in PARTITION BY.', flatSpecial);
-    const isNull = pb.length === 1 && pb[0]!.kind === 'Literal' && pb[0]!.literalType === 'NULL';
+    const isNullExpr = (e: Expression) => e.kind === 'Literal' && e.literalType === 'NULL';
+    if (pb.length > 1 && pb.some(isNullExpr)) throw new PlanError('Cannot PARTITION BY multiple columns including NULL', pb.find(isNullExpr)!.pos);
+    const isNull = pb.length === 1 && isNullExpr(pb[0]!);
     const keyExprs = isNull ? [] : pb.map((e) => {
       try {
         return typer.type(e);
@@ -451,7 +575,10 @@ class QueryPlanner {
     const valueCols: Column[] = valueIdx.map((i) => ({ name: names[i]!, type: typed[i]!.type, namespace: 'VALUE' }));
     const seen = new Set<string>();
     for (const c of [...keyCols, ...valueCols]) {
-      if (seen.has(c.name)) throw new PlanError(`Cannot create a column with the same name more than once: \`${c.name}\``, this.q.pos);
+      if (seen.has(c.name)) {
+        // ksqlDB's LogicalSchema builder names the namespace of the second column.
+        throw new PlanError(`Duplicate ${c.namespace === 'KEY' ? 'key' : 'value'} columns found in schema: \`${c.name}\` ${formatType(c.type)}`, this.q.pos);
+      }
       seen.add(c.name);
     }
     if (this.ctx.persistent && valueCols.length === 0) {
@@ -492,8 +619,27 @@ class QueryPlanner {
     const q = this.q;
     if (q.partitionBy) throw new PlanError('PARTITION BY and GROUP BY in the same query are not supported.', q.partitionBy[0]?.pos ?? q.pos);
     const groupBy = q.groupBy ?? [];
-    if (groupBy.length === 0) throw new NotImplementedError('Aggregations without GROUP BY are not supported yet.', q.pos);
+    if (groupBy.length === 0) {
+      // ksqlDB groups such a query by a constant: a plain column is then ungrouped.
+      const loose: string[] = [];
+      for (const it of items) {
+        walk(it.expr, (x) => {
+          if (x.kind === 'FunctionCall' && getAggregate(x.name) && !getScalar(x.name)) return false;
+          if (x.kind === 'ColumnRef') loose.push(describe(x, source.name));
+          return true;
+        });
+      }
+      if (loose.length > 0) {
+        throw new PlanError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${[...new Set(loose)].join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`, q.pos);
+      }
+      throw new NotImplementedError('Aggregations without GROUP BY are not supported yet.', q.pos);
+    }
     const inTyper = this.typer(input.schema, undefined, flatSpecial);
+    const seenGroups = new Set<string>();
+    for (const g of groupBy) {
+      if (seenGroups.has(normKey(g))) throw new PlanError(`Duplicate GROUP BY expression: ${describe(g, source.name)}`, g.pos);
+      seenGroups.add(normKey(g));
+    }
     for (const g of groupBy) {
       walk(g, (x) => {
         if (x.kind === 'FunctionCall' && getAggregate(x.name) && !getScalar(x.name)) {
@@ -502,7 +648,7 @@ class QueryPlanner {
       });
       this.rejectWindowBounds(g, input.schema, 'GROUP BY');
     }
-    const groupTyped = groupBy.map((g) => inTyper.type(g));
+    const groupTyped = this.inClause('GROUP BY', () => groupBy.map((g) => inTyper.type(g)));
     groupTyped.forEach((g, i) => checkKeyType(groupKeyName(groupBy[i]!, i), g.type, groupBy[i]!.pos));
 
     // Aggregate calls in SELECT and HAVING, each computed once.
@@ -538,8 +684,11 @@ class QueryPlanner {
         }
         return false;
       });
-    for (const it of items) collect(it.expr);
-    if (q.having) collect(q.having);
+    this.inClause('SELECT', () => items.forEach((it) => collect(it.expr)));
+    if (q.having) {
+      const having = q.having;
+      this.inClause('HAVING', () => collect(having));
+    }
     if (aggregates.length === 0 && this.ctx.persistent) {
       throw new PlanError('GROUP BY requires aggregate functions in either the SELECT or HAVING clause.', q.pos);
     }
@@ -589,22 +738,43 @@ class QueryPlanner {
         return { kind: 'Column', type: T.BIGINT, index: idx, name: e.name };
       }
       if (e.kind === 'ColumnRef') {
+        inTyper.type(e); // an unknown column is reported as such, not as ungrouped
         nonAgg.push(describe(e, source.name));
         return { kind: 'Literal', type: T.STRING, value: null };
       }
       return undefined;
     };
     const outTyper = new ExpressionTyper({ columns: [], types: this.ctx.catalog.types, special, config: this.ctx.properties });
+    // A column outside GROUP BY types as a STRING placeholder; whatever error that
+    // causes, the error to report is that the column is not grouped.
+    const grouped = <R>(fn: () => R, report: () => never): R => {
+      let r: R;
+      try {
+        r = fn();
+      } catch (err) {
+        if (err instanceof PlanError && nonAgg.length > 0) report();
+        throw err;
+      }
+      if (nonAgg.length > 0) report();
+      return r;
+    };
     if (q.having) {
-      const predicate = outTyper.boolean(q.having, 'HAVING expression');
-      if (nonAgg.length) throw new PlanError(`Non-aggregate HAVING expression(s) not part of GROUP BY: ${nonAgg.join(', ')}`, q.having.pos);
+      const having = q.having;
+      const predicate = grouped(
+        () => this.inClause('HAVING', () => outTyper.boolean(having, 'HAVING expression')),
+        () => {
+          throw new PlanError(`Non-aggregate HAVING expression not part of GROUP BY: ${[...new Set(nonAgg)].join(', ')}\nConsider switching the HAVING clause to a WHERE clause before the GROUP BY.`, having.pos);
+        },
+      );
       node = { kind: 'Filter', input: node, predicate, slots: outTyper.slotCount, schema: aggSchema, clause: 'HAVING' };
     }
     this.checkReserved(items, names, window !== undefined);
-    const typed = items.map((it) => outTyper.type(it.expr));
-    if (nonAgg.length) {
-      throw new PlanError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${[...new Set(nonAgg)].join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`, q.pos);
-    }
+    const typed = grouped(
+      () => this.inClause('SELECT', () => items.map((it) => outTyper.type(it.expr))),
+      () => {
+        throw new PlanError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${[...new Set(nonAgg)].join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`, q.pos);
+      },
+    );
     if (!this.ctx.persistent) return this.project(node, items, names, typed, [], [], outTyper.slotCount, window, q.emit === 'FINAL');
     return this.project(node, items, names, typed, keyIdx, keyCols, outTyper.slotCount, window, q.emit === 'FINAL');
   }
@@ -641,19 +811,46 @@ function describe(e: Expression, sourceName: string): string {
   }
 }
 
+/** The state store Kafka Streams names in its window-retention errors (ksqlDB's aggregate store). */
+const AGGREGATE_STORE = 'Aggregate-Aggregate-Materialize';
+
 /**
  * Durations of a WINDOW clause in ms, with ksqlDB's defaults: grace 24 hours, or 0
- * with EMIT FINAL (final results are due when the window ends).
+ * with EMIT FINAL (final results are due when the window ends). Rejects what Kafka
+ * Streams' TimeWindows / SessionWindows and window stores reject, with their
+ * messages: a size, advance or gap that is not positive, an advance larger than the
+ * size, and an explicit RETENTION shorter than size (or gap) plus grace.
  */
 export function windowSpec(w: WindowExpression, emitFinal = false): WindowSpec {
   const grace = w.grace?.ms ?? (emitFinal ? 0 : DEFAULT_GRACE_MS);
   switch (w.kind) {
     case 'Tumbling':
-      return { kind: 'TUMBLING', sizeMs: w.size.ms, graceMs: grace, retentionMs: w.retention?.ms ?? w.size.ms + grace };
-    case 'Hopping':
-      if (w.advance.ms > w.size.ms) throw new PlanError('Window advance must be less than or equal to the window size', w.pos);
-      return { kind: 'HOPPING', sizeMs: w.size.ms, advanceMs: w.advance.ms, graceMs: grace, retentionMs: w.retention?.ms ?? w.size.ms + grace };
-    case 'Session':
-      return { kind: 'SESSION', gapMs: w.gap.ms, graceMs: grace, retentionMs: w.retention?.ms ?? w.gap.ms + grace };
+    case 'Hopping': {
+      const size = w.size.ms;
+      if (size <= 0) throw new PlanError('Window size (sizeMs) must be larger than zero.', w.pos);
+      const advance = w.kind === 'Hopping' ? w.advance.ms : size;
+      if (advance <= 0 || advance > size) {
+        throw new PlanError(`Window advancement interval should be more than zero and less than window duration which is ${size} ms, but given advancement interval is: ${advance} ms`, w.pos);
+      }
+      const retention = w.retention?.ms;
+      if (retention !== undefined && size + grace > retention) {
+        throw new PlanError(`The retention period of the window store ${AGGREGATE_STORE} must be no smaller than its window size plus the grace period. Got size=[${size}], grace=[${grace}], retention=[${retention}]`, w.retention?.pos ?? w.pos);
+      }
+      const retentionMs = retention ?? size + grace;
+      return w.kind === 'Tumbling'
+        ? { kind: 'TUMBLING', sizeMs: size, graceMs: grace, retentionMs }
+        : { kind: 'HOPPING', sizeMs: size, advanceMs: advance, graceMs: grace, retentionMs };
+    }
+    case 'Session': {
+      const gap = w.gap.ms;
+      if (gap <= 0) throw new PlanError('Gap time cannot be zero or negative.', w.pos);
+      const retention = w.retention?.ms;
+      if (retention !== undefined && gap + grace > retention) {
+        throw new PlanError(`The retention period of the session store ${AGGREGATE_STORE} must be no smaller than the session inactivity gap plus the grace period. Got gap=[${gap}], grace=[${grace}], retention=[${retention}]`, w.retention?.pos ?? w.pos);
+      }
+      return { kind: 'SESSION', gapMs: gap, graceMs: grace, retentionMs: retention ?? gap + grace };
+    }
+    default:
+      return assertNever(w, 'window expression');
   }
 }

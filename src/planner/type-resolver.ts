@@ -1,5 +1,6 @@
 import { PlanError } from '../common/errors.js';
-import { T, type SqlType } from '../common/types.js';
+import { T, formatType, type SqlType } from '../common/types.js';
+import type { Position } from '../common/position.js';
 import type { TypeNode } from '../parser/ast/index.js';
 import { assertNever } from '../common/assert.js';
 
@@ -24,7 +25,7 @@ export function resolveType(node: TypeNode, types: TypeRegistry): SqlType {
     case 'Map':
       return T.map(resolveType(node.key, types), resolveType(node.value, types));
     case 'Struct':
-      return T.struct(node.fields.map((f) => ({ name: f.name, type: resolveType(f.type, types) })));
+      return structOf(node.fields.map((f) => ({ name: f.name, type: resolveType(f.type, types) })), node.pos);
     case 'Custom': {
       const t = types.get(node.name.toUpperCase());
       if (!t) throw new PlanError(`Unknown type: ${node.name}`, node.pos);
@@ -33,4 +34,17 @@ export function resolveType(node: TypeNode, types: TypeRegistry): SqlType {
     default:
       return assertNever(node, 'type node');
   }
+}
+
+/** A STRUCT type; as ksqlDB's SqlStruct builder, two fields may not share a name. */
+export function structOf(fields: readonly { readonly name: string; readonly type: SqlType }[], pos: Position): SqlType {
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    const first = fields.findIndex((x) => x.name === f.name);
+    if (first < i) {
+      const a = fields[first]!;
+      throw new PlanError(`Duplicate field names found in STRUCT: '\`${a.name}\` ${formatType(a.type)}' and '\`${f.name}\` ${formatType(f.type)}'`, pos);
+    }
+  }
+  return T.struct(fields);
 }

@@ -3,12 +3,23 @@ import { FORMAT_NAMES, type FormatName } from '../common/formats.js';
 import type { Position } from '../common/position.js';
 import type { Property } from '../parser/ast/index.js';
 
-const KNOWN = new Set([
+/** Properties every CREATE and CREATE … AS SELECT accepts (ksqlDB's CommonCreateConfigs). */
+const COMMON = [
   'KAFKA_TOPIC', 'KEY_FORMAT', 'VALUE_FORMAT', 'FORMAT', 'PARTITIONS', 'REPLICAS', 'TIMESTAMP', 'TIMESTAMP_FORMAT',
-  'WRAP_SINGLE_VALUE', 'VALUE_DELIMITER', 'KEY_DELIMITER', 'WINDOW_TYPE', 'WINDOW_SIZE', 'VALUE_AVRO_SCHEMA_FULL_NAME',
+  'WRAP_SINGLE_VALUE', 'VALUE_DELIMITER', 'KEY_DELIMITER', 'VALUE_AVRO_SCHEMA_FULL_NAME',
   'VALUE_SCHEMA_FULL_NAME', 'KEY_SCHEMA_FULL_NAME', 'KEY_SCHEMA_ID', 'VALUE_SCHEMA_ID', 'RETENTION_MS', 'CLEANUP_POLICY',
-  'KEY_PROTOBUF_NULLABLE_REPRESENTATION', 'VALUE_PROTOBUF_NULLABLE_REPRESENTATION', 'SOURCE_CONNECTOR',
-]);
+  'KEY_PROTOBUF_NULLABLE_REPRESENTATION', 'VALUE_PROTOBUF_NULLABLE_REPRESENTATION',
+];
+
+/** Which statement a WITH clause belongs to; each accepts its own properties. */
+export type WithClauseKind = 'CREATE' | 'CREATE_AS' | 'INSERT';
+
+/** ksqlDB's CreateConfigs, CreateAsConfigs and InsertIntoConfigs. */
+const KNOWN: Readonly<Record<WithClauseKind, ReadonlySet<string>>> = {
+  CREATE: new Set([...COMMON, 'WINDOW_TYPE', 'WINDOW_SIZE', 'SOURCE_CONNECTOR', 'SOURCED_BY_CONNECTOR']),
+  CREATE_AS: new Set(COMMON),
+  INSERT: new Set(['QUERY_ID']),
+};
 
 /** The WITH clause of a statement, by upper-case property name. */
 export class WithProperties {
@@ -16,13 +27,37 @@ export class WithProperties {
   constructor(
     props: readonly Property[],
     readonly pos: Position,
+    kind: WithClauseKind = 'CREATE',
   ) {
     const unknown: string[] = [];
     for (const p of props) {
-      if (!KNOWN.has(p.name)) unknown.push(p.name);
+      if (!KNOWN[kind].has(p.name)) unknown.push(p.name);
       this.map.set(p.name, p);
     }
     if (unknown.length > 0) throw new PlanError(`Invalid config variable(s) in the WITH clause: ${unknown.join(',')}`, pos);
+    this.validate();
+  }
+
+  /** Checks ksqlDB makes while reading the clause (config validators, CommonCreateConfigs.validateKeyValueFormats). */
+  private validate(): void {
+    const topic = this.map.get('KAFKA_TOPIC');
+    if (topic && String(topic.value.value ?? '') === '') throw new PlanError('Invalid value  for property KAFKA_TOPIC: String must be non-empty', topic.pos);
+    for (const name of ['KEY_PROTOBUF_NULLABLE_REPRESENTATION', 'VALUE_PROTOBUF_NULLABLE_REPRESENTATION']) {
+      const v = this.string(name);
+      if (v !== undefined && v.toUpperCase() !== 'OPTIONAL' && v.toUpperCase() !== 'WRAPPER') {
+        throw new PlanError(`Invalid value ${v} for property ${name}: String must be one of: OPTIONAL, WRAPPER`, this.map.get(name)!.pos);
+      }
+    }
+    if (this.string('FORMAT') !== undefined) {
+      for (const side of ['KEY_FORMAT', 'VALUE_FORMAT']) {
+        if (this.string(side) !== undefined) {
+          throw new PlanError(`Cannot supply both '${side}' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.`, this.pos);
+        }
+      }
+    }
+    if (this.string('VALUE_AVRO_SCHEMA_FULL_NAME') !== undefined && this.string('VALUE_SCHEMA_FULL_NAME') !== undefined) {
+      throw new PlanError("Cannot supply both 'VALUE_AVRO_SCHEMA_FULL_NAME' and 'VALUE_SCHEMA_FULL_NAME' properties. Please only set 'VALUE_SCHEMA_FULL_NAME'.", this.pos);
+    }
   }
 
   has(name: string): boolean {
@@ -76,7 +111,36 @@ export function parseDelimiter(value: string | undefined, pos: Position): string
 }
 
 /** KEY_/VALUE_PROTOBUF_NULLABLE_REPRESENTATION as a FormatSpec field (OPTIONAL or WRAPPER). */
+/** KEY_/VALUE_PROTOBUF_NULLABLE_REPRESENTATION as a FormatSpec field (OPTIONAL or WRAPPER). */
 export function nullableRep(v: string | undefined): 'OPTIONAL' | 'WRAPPER' | undefined {
   const u = v?.toUpperCase();
   return u === 'OPTIONAL' || u === 'WRAPPER' ? u : undefined;
+}
+
+/** Format configs each format accepts (its Format.getSupportedProperties in ksqlDB). */
+const FORMAT_CONFIGS: Readonly<Record<FormatName, ReadonlySet<string>>> = {
+  JSON: new Set(),
+  KAFKA: new Set(),
+  NONE: new Set(),
+  DELIMITED: new Set(['delimiter']),
+  AVRO: new Set(['fullSchemaName']),
+  JSON_SR: new Set(['fullSchemaName']),
+  PROTOBUF: new Set(['fullSchemaName']),
+  PROTOBUF_NOSR: new Set(['fullSchemaName']),
+};
+
+/**
+ * Rejects a KEY_/VALUE_ delimiter or schema full name the side's format has no use
+ * for, and an empty schema full name, with FormatInfo's messages.
+ */
+export function checkFormatConfigs(props: WithProperties, side: 'KEY' | 'VALUE', format: FormatName, pos: Position): void {
+  const given: [string, string | undefined][] = [
+    ['delimiter', props.string(`${side}_DELIMITER`)],
+    ['fullSchemaName', side === 'KEY' ? props.string('KEY_SCHEMA_FULL_NAME') : props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME')],
+  ];
+  const unsupported = given.filter(([name, v]) => v !== undefined && !FORMAT_CONFIGS[format].has(name)).map(([name]) => name);
+  if (unsupported.length > 0) throw new PlanError(`${format} does not support the following configs: [${unsupported.join(', ')}]`, pos);
+  for (const [name, v] of given) {
+    if (name === 'fullSchemaName' && v !== undefined && v.trim() === '') throw new PlanError(`fullSchemaName cannot be empty. Format configuration: {fullSchemaName=${v}}`, pos);
+  }
 }

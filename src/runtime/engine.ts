@@ -1,7 +1,7 @@
 import { assertNever } from '../common/assert.js';
 import { NotImplementedError, PlanError, SluiceError } from '../common/errors.js';
 import type { FormatName } from '../common/formats.js';
-import { T } from '../common/types.js';
+import { T, formatType } from '../common/types.js';
 import { listFunctions, getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
 import { parseStatement, splitStatements, substituteVariables } from '../parser/index.js';
 import type { Statement } from '../parser/ast/index.js';
@@ -428,9 +428,10 @@ export class Engine {
         return { kind: 'Message', statementText: s.text, message: `Successfully unset local property '${s.name}'.` };
       case 'CreateType': {
         const name = s.name.toUpperCase();
-        if (this.catalog.types.has(name)) {
+        const existing = this.catalog.types.get(name);
+        if (existing) {
           if (s.ifNotExists) return { kind: 'Message', statementText: s.text, message: `Type ${name} already exists` };
-          throw new PlanError(`Cannot register custom type '${name}' since it is already registered with type: ${name}`, s.pos);
+          throw new PlanError(`Cannot register custom type '${name}' since it is already registered with type: ${formatType(existing)}`, s.pos);
         }
         this.catalog.types.set(name, resolveType(s.type, this.catalog.types));
         return { kind: 'Message', statementText: s.text, message: `Registered custom type with name '${name}'` };

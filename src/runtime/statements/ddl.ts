@@ -7,6 +7,7 @@ import type { FormatSpec } from '../../common/formats.js';
 import type { Statement } from '../../parser/ast/index.js';
 import type { DataSource } from '../../planner/data-source.js';
 import { inferenceNeeds, planCreateSource, type InferenceRequest, type InferredColumns } from '../../planner/ddl-planner.js';
+import { checkSourceUpgrade } from '../../planner/source-upgrade.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import { WithProperties } from '../../planner/with-properties.js';
 import { serdeFor } from '../serde/serde-for.js';
@@ -40,6 +41,7 @@ export async function createSource(e: Engine, s: Extract<Statement, { kind: 'Cre
   }
   const planned = planCreateSource(s, e.catalog, e.ddlConfig(), inferColumns(e, s));
   checkFormats(e, planned.source, s.pos);
+  if (existing) checkSourceUpgrade(existing, planned.source, s.pos);
   const info = await e.log.topic(planned.source.topic);
   if (!info) {
     if (planned.partitions === undefined && !e.opts.autoCreateTopics) {
@@ -88,9 +90,13 @@ export async function dropSource(e: Engine, s: Extract<Statement, { kind: 'DropS
   if (source.sourceType !== s.sourceType) {
     throw new PlanError(`Incompatible data source type is ${source.sourceType}, but statement was DROP ${s.sourceType}`, s.pos);
   }
+  // ksqlDB terminates the query that created the source (CREATE ... AS) and refuses
+  // while any other query reads from it or INSERTs INTO it (EngineContext).
   const readers = queriesReading(e, source.name).filter((q) => q.sink !== source.name);
-  if (readers.length > 0) {
-    throw new PlanError(`Cannot drop ${source.name}.\nThe following queries read from this source: [${readers.map((q) => q.id).join(', ')}].\nYou need to terminate them before dropping ${source.name}.`, s.pos);
+  const inserters = queriesWriting(e, source.name).filter((q) => q.id !== source.writerQueryId);
+  if (readers.length > 0 || inserters.length > 0) {
+    const ids = (qs: readonly { id: string }[]) => qs.map((q) => q.id).sort().join(', ');
+    throw new PlanError(`Cannot drop ${source.name}.\nThe following queries read from this source: [${ids(readers)}].\nThe following queries write into this source: [${ids(inserters)}].\nYou need to terminate them before dropping ${source.name}.`, s.pos);
   }
   for (const q of queriesWriting(e, source.name)) e.removeQuery(q.id);
   e.catalog.dropSource(source.name);

@@ -17,7 +17,9 @@ import { inputsOf, sourcesOf, type LogicalPlan } from '../../planner/logical-pla
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery, type PlannedQuery } from '../../planner/query-planner.js';
 import { serializedValueColumns } from '../../planner/schema.js';
-import { WithProperties, nullableRep, parseDelimiter } from '../../planner/with-properties.js';
+import { WithProperties, checkFormatConfigs, nullableRep, parseDelimiter } from '../../planner/with-properties.js';
+import { timestampColumnOf } from '../../planner/ddl-planner.js';
+import { checkSourceUpgrade } from '../../planner/source-upgrade.js';
 import { compile } from '../expr/compile.js';
 import { RunningQuery, type Checkpoint } from '../query/running-query.js';
 import { maxTaskIdleMs } from '../query/task-inputs.js';
@@ -37,8 +39,8 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
     if (s.ifNotExists) return { kind: 'Message', statementText: s.text, message: `Cannot add ${s.sourceType.toLowerCase()} ${s.name}: already exists.` };
     throw new PlanError(`Cannot add ${s.sourceType.toLowerCase()} '${s.name}': A ${existing.sourceType.toLowerCase()} with the same name already exists`, s.pos);
   }
-  const props = new WithProperties(s.properties, s.pos);
-  const planned = planQuery(s.query, { catalog: e.catalog, sinkName: s.name, persistent: true, allowKeylessProjection: e.newPlanner(), properties: Object.fromEntries(e.properties), sinkValueFormat: new WithProperties(s.properties, s.pos).format('VALUE_FORMAT') ?? new WithProperties(s.properties, s.pos).format('FORMAT') });
+  const props = new WithProperties(s.properties, s.pos, 'CREATE_AS');
+  const planned = planQuery(s.query, { catalog: e.catalog, sinkName: s.name, persistent: true, allowKeylessProjection: e.newPlanner(), properties: Object.fromEntries(e.properties), sinkValueFormat: props.format('VALUE_FORMAT') ?? props.format('FORMAT') });
   if (s.sourceType === 'STREAM' && planned.isTable) {
     throw new PlanError('Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.', s.pos);
   }
@@ -80,16 +82,23 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
       schemaId: props.int('VALUE_SCHEMA_ID'),
       nullableRepresentation: nullableRep(props.string('VALUE_PROTOBUF_NULLABLE_REPRESENTATION')),
     },
-    timestampColumn: props.string('TIMESTAMP')?.toUpperCase(),
+    timestampColumn: timestampColumnOf(props, [...planned.output.key, ...planned.output.value], s.pos),
     timestampFormat: props.string('TIMESTAMP_FORMAT'),
     window: windowInfo(planned),
     isSource: false,
     sqlText: s.text,
   };
+  checkFormatConfigs(props, 'VALUE', valueFormat, s.pos);
+  if (keyFormat !== 'NONE') checkFormatConfigs(props, 'KEY', keyFormat, s.pos);
   checkSchemaIdColumns(e, sink, s.pos);
   checkFormats(e, sink, s.pos);
   if (existing && s.orReplace) {
-    for (const q of queriesWriting(e, existing.name)) e.removeQuery(q.id);
+    checkSourceUpgrade(existing, sink, s.pos);
+    const writers = queriesWriting(e, existing.name);
+    if (writers.length > 1) {
+      throw new PlanError(`REPLACE for sink ${existing.name} is not supported because there are multiple queries writing into it: [${writers.map((q) => q.id).sort().join(', ')}]`, s.pos);
+    }
+    for (const q of writers) e.removeQuery(q.id);
   }
   const fromInfo = await e.log.topic(from.topic);
   const partitions = props.int('PARTITIONS') ?? fromInfo?.partitions ?? 1;
@@ -106,10 +115,15 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
 }
 
 export async function insertInto(e: Engine, s: InsertInto): Promise<StatementResult> {
-  const target = e.requireSource(s.target, s.pos);
+  const withQueryId = queryIdOf(e, new WithProperties(s.properties, s.pos, 'INSERT'), s.pos);
+  const target = e.catalog.getSource(s.target);
+  if (!target) throw new PlanError(`Source \`${s.target}\` does not exist.`, s.pos);
   if (target.isSource) throw new PlanError(`Cannot insert into read-only ${target.sourceType.toLowerCase()}: ${target.name}`, s.pos);
   if (target.sourceType === 'TABLE') {
     throw new PlanError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, s.pos);
+  }
+  if (target.schema.value.some((c) => c.namespace === 'HEADER')) {
+    throw new PlanError(`Cannot insert into ${target.name} because it has header columns`, s.pos);
   }
   const planned = planQuery(s.query, { catalog: e.catalog, sinkName: target.name, persistent: true, allowKeylessProjection: e.newPlanner(), properties: Object.fromEntries(e.properties), sinkValueFormat: target.valueFormat.format });
   if (planned.isTable) throw new PlanError(`INSERT INTO can only be used to insert from a stream. The query produces a table.`, s.pos);
@@ -126,7 +140,7 @@ export async function insertInto(e: Engine, s: InsertInto): Promise<StatementRes
   await checkCopartitioned(e, planned.plan, s.pos);
   const coerced = castToSink(planned, target);
   const info = await e.log.topic(target.topic);
-  const queryId = e.nextQueryId('INSERTQUERY');
+  const queryId = withQueryId ?? e.nextQueryId('INSERTQUERY');
   await launchQuery(e, queryId, s.text, coerced, target, info?.partitions ?? 1);
   return { kind: 'Message', statementText: s.text, message: `Created query with ID ${queryId}`, queryId };
 }
@@ -164,6 +178,22 @@ function checkSchemaIdColumns(e: Engine, sink: DataSource, pos: Statement['pos']
       pos,
     );
   }
+}
+
+/** Query ID prefixes ksqlDB generates itself (QueryIdUtil.ReservedQueryIdsPrefixes). */
+const RESERVED_QUERY_ID_PREFIXES = ['INSERTQUERY_', 'CTAS_', 'CSAS_', 'CST_'];
+
+/** WITH (QUERY_ID=…) of INSERT INTO, upper-cased and checked as ksqlDB's QueryIdUtil does. */
+function queryIdOf(e: Engine, props: WithProperties, pos: Statement['pos']): string | undefined {
+  const raw = props.string('QUERY_ID');
+  if (raw === undefined) return undefined;
+  const id = raw.toUpperCase();
+  if (RESERVED_QUERY_ID_PREFIXES.some((p) => id.startsWith(p))) {
+    throw new PlanError(`Query IDs must not start with a reserved query ID prefix (${RESERVED_QUERY_ID_PREFIXES.join(', ')}). Got '${id}'.`, pos);
+  }
+  if (!/^[A-Za-z0-9_]+$/.test(id)) throw new PlanError(`Query IDs may contain only alphanumeric characters and '_'. Got: '${id}'`, pos);
+  if (e.queries.has(id)) throw new PlanError(`Query ID '${id}' already exists.`, pos);
+  return id;
 }
 
 /** Tables cannot be repartitioned: a join with a table needs both sides on as many partitions. */
@@ -275,8 +305,15 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
 }
 
 export async function insertValues(e: Engine, s: InsertValues): Promise<StatementResult> {
-  const target = e.requireSource(s.target, s.pos);
+  const target = e.catalog.getSource(s.target);
+  if (!target) {
+    // InsertValuesExecutor's wording, with its hint when only the quoting is wrong.
+    const shown = /^[A-Z_][A-Z0-9_]*$/.test(s.target) ? s.target : `\`${s.target}\``;
+    const hint = e.catalog.getSource(s.target.toUpperCase()) ? `\nDid you mean ${s.target.toUpperCase()}? Hint: try removing double quotes from the source name.` : '';
+    throw new PlanError(`Cannot insert values into an unknown stream/table: ${shown}${hint}`, s.pos);
+  }
   if (target.isSource) throw new PlanError(`Cannot insert values into read-only ${target.sourceType.toLowerCase()}: ${target.name}`, s.pos);
+  if (target.window) throw new PlanError('Cannot insert values into windowed stream/table!', s.pos);
   const all = [...target.schema.key, ...target.schema.value];
   const columns = s.columns ?? [...target.schema.key, ...target.schema.value.filter((c) => c.namespace === 'VALUE')].map((c) => c.name);
   if (columns.length !== s.values.length) {
@@ -307,6 +344,10 @@ export async function insertValues(e: Engine, s: InsertValues): Promise<Statemen
     if (name === 'ROWTIME') rowtime = v as number;
     else byName.set(name, v);
   });
+  const missingKeys = target.schema.key.filter((c) => !byName.has(c.name)).map((c) => c.name);
+  if (target.sourceType === 'TABLE' && missingKeys.length > 0) {
+    throw new PlanError(`Failed to insert values into '${target.name}'. Value for primary key column(s) ${missingKeys.join(', ')} is required for tables`, s.pos);
+  }
   const key = target.schema.key.map((c) => byName.get(c.name) ?? null);
   const value = serializedValueColumns(target.schema).map((c) => byName.get(c.name) ?? null);
   if (target.timestampColumn && rowtime === undefined) {
