@@ -111,7 +111,6 @@ export function parseDelimiter(value: string | undefined, pos: Position): string
 }
 
 /** KEY_/VALUE_PROTOBUF_NULLABLE_REPRESENTATION as a FormatSpec field (OPTIONAL or WRAPPER). */
-/** KEY_/VALUE_PROTOBUF_NULLABLE_REPRESENTATION as a FormatSpec field (OPTIONAL or WRAPPER). */
 export function nullableRep(v: string | undefined): 'OPTIONAL' | 'WRAPPER' | undefined {
   const u = v?.toUpperCase();
   return u === 'OPTIONAL' || u === 'WRAPPER' ? u : undefined;
