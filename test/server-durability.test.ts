@@ -20,19 +20,21 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-async function startServer(dataDir: string, port: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [bin, 'server', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `sluice server` on a free port (port 0); resolves with its URL once it listens, or rejects with its output. */
+async function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [bin, 'server', '--port', '0', '--no-schema-registry', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/info`)).ok) return { child, url };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('server did not start in 5 s');
+  let out = '';
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening: ${out}`)));
+  });
+  return { child, url };
 }
 
 async function ksql(url: string, sql: string): Promise<void> {
@@ -44,8 +46,7 @@ describe.runIf(built)('sluice server durability', () => {
   it('survives SIGKILL mid-aggregation: nothing lost, nothing duplicated', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-server-kill-'));
     dirs.push(dataDir);
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    let { child, url } = await startServer(dataDir, port);
+    let { child, url } = await startServer(dataDir);
     await ksql(url, "CREATE STREAM txns (id STRING KEY, card STRING, amount INT) WITH (kafka_topic='txns', value_format='JSON', partitions=2);");
     await ksql(url, 'CREATE TABLE per_card AS SELECT card, COUNT(*) AS n, SUM(amount) AS total FROM txns GROUP BY card;');
 
@@ -59,10 +60,9 @@ describe.runIf(built)('sluice server durability', () => {
       child.kill('SIGKILL');
       await new Promise((r) => child.on('exit', r));
       await sent;
-      ({ child, url } = await startServer(dataDir, port));
+      ({ child, url } = await startServer(dataDir));
     }
-    // Let the restarted server catch up, then stop it cleanly and check its data directory.
-    await new Promise((r) => setTimeout(r, 500));
+    // Stop the restarted server cleanly and check its data directory (pumpAll below finishes what it had not).
     child.kill('SIGTERM');
     await new Promise((r) => child.on('exit', r));
 
