@@ -88,12 +88,11 @@ describe('push and pull queries', () => {
     // The table is created well after its input arrived; reading from the earliest offset must still count it.
     await new Promise((r) => setTimeout(r, 80));
     await ksql(url, 'CREATE TABLE clicks_per_page AS SELECT page, COUNT(*) AS n FROM clicks GROUP BY page;', { streamsProperties: EARLIEST });
-    let rows: unknown[] = [];
-    for (let i = 0; i < 40 && rows.length === 0; i++) {
+    const rows = await eventually(async () => {
       const r = await postJson(`${url}/query-stream`, { sql: 'SELECT * FROM clicks_per_page;' }, { accept: 'application/json' });
-      rows = (r.body as unknown[]).slice(1);
-      if (rows.length === 0) await new Promise((res) => setTimeout(res, 50));
-    }
+      const got = (r.body as unknown[]).slice(1);
+      return got.length > 0 && got;
+    }, 30_000);
     expect(rows).toEqual([['home', 1]]);
   });
 
