@@ -127,6 +127,20 @@ describe('bad records at run time', () => {
     expect([...h.engine.queries.values()].every((q) => q.state !== 'ERROR')).toBe(true);
   });
 
+  it('a function call that fails yields NULL for that call, is logged with partition and offset, and the row flows', async () => {
+    const h = await startEngine(['s']);
+    // LPAD past its bound throws: the call is NULL, COALESCE still answers, and the processing log says why.
+    await h.engine.execute(`${S} CREATE STREAM OUT AS SELECT ID, COALESCE(LPAD('x', AMT, '-'), 'none') AS P, AMT FROM S;`);
+    await h.write({ topic: 's', key: 'a', value: '{"AMT": 3}' }, { topic: 's', key: 'b', value: '{"AMT": 2000000}' });
+    expect((await h.read('OUT')).map((r) => [r.key, JSON.parse(r.value!)])).toEqual([
+      ['a', { P: '--x', AMT: 3 }],
+      ['b', { P: 'none', AMT: 2000000 }],
+    ]);
+    expect(h.engine.processingLog).toHaveLength(1);
+    expect(h.engine.processingLog[0]).toMatchObject({ queryId: 'CSAS_OUT_0', partition: 0, offset: 1 });
+    expect(h.engine.processingLog[0]!.message).toMatch(/^Error processing LPAD: LPAD target length \(2000000\) exceeds the maximum of 1048576\.$/);
+  });
+
   it('a size argument past the bound drops the row and logs the function\'s message', async () => {
     const h = await startEngine(['s']);
     await h.engine.execute(`${S} CREATE STREAM OUT AS SELECT ID, EXPLODE(GENERATE_SERIES(1, AMT)) AS N FROM S;`);

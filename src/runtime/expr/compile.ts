@@ -3,6 +3,7 @@ import { Decimal } from '../../common/decimal.js';
 import { ExecutionError } from '../../common/errors.js';
 import type { SqlType } from '../../common/types.js';
 import type { TypedExpression } from '../../planner/typed-expression.js';
+import type { CallErrors } from './call-errors.js';
 import { castValue, compareValues, valuesEqual } from './values.js';
 
 /**
@@ -25,6 +26,8 @@ export interface CompileOptions {
    * unboxing does in ksqlDB's lambdas), so the lambda's function call yields null.
    */
   readonly inLambda?: boolean;
+  /** Where a failing call (yielding null) is reported; without, it yields null silently (pull-time constants). */
+  readonly calls?: CallErrors;
 }
 
 /** Compiles a typed expression into a closure tree, once per query. */
@@ -202,6 +205,8 @@ function compileWith(e: TypedExpression, opts: CompileOptions): Evaluator {
       const tolerant = e.fn.nullTolerant === true;
       const valueArg = e.args.map((a) => a.kind !== 'Lambda' && a.kind !== 'Keyword');
       const strict = opts.strictCalls === true;
+      const calls = opts.calls;
+      const name = e.name;
       const n = args.length;
       return (row, vars) => {
         const vals = new Array<unknown>(n);
@@ -216,7 +221,8 @@ function compileWith(e: TypedExpression, opts: CompileOptions): Evaluator {
         else {
           try {
             r = invoke(vals);
-          } catch {
+          } catch (err) {
+            calls?.report(name, err);
             return null;
           }
         }

@@ -1,7 +1,9 @@
 import { assertNever } from '../../common/assert.js';
 import { InternalError } from '../../common/errors.js';
 import type { PhysicalPlan, PhysicalStep } from '../../planner/physical-plan.js';
-import { compile } from '../expr/compile.js';
+import { CallErrors } from '../expr/call-errors.js';
+import { compile, type CompileOptions, type Evaluator } from '../expr/compile.js';
+import type { TypedExpression } from '../../planner/typed-expression.js';
 import { StreamAggregateOperator, TableAggregateOperator, type AggState } from '../operators/aggregate.js';
 import { ForeignKeyJoinOperator, StreamStreamJoinOperator, StreamTableJoinOperator, TableTableJoinOperator, type JoinKeyWindow, type JoinSetup } from '../operators/join.js';
 import type { Operator, ProcessingLogger } from '../operators/record.js';
@@ -60,6 +62,8 @@ type Built = Operator | { readonly left: Operator; readonly right: Operator };
 export function buildTopology(plan: PhysicalPlan, ctx: TopologyContext, terminal?: Operator): Topology {
   const pending: PendingRecord[] = [];
   const steps = plan.steps;
+  const calls = new CallErrors(ctx.log, ctx.queryId);
+  const c = (x: TypedExpression, o: CompileOptions = {}): Evaluator => compile(x, { ...o, calls });
   const consumer: ({ step: number; port: number } | undefined)[] = steps.map(() => undefined);
   steps.forEach((s, i) => s.inputs.forEach((input, port) => (consumer[input] = { step: i, port })));
   const built: (Built | undefined)[] = steps.map(() => undefined);
@@ -82,28 +86,46 @@ export function buildTopology(plan: PhysicalPlan, ctx: TopologyContext, terminal
   };
   for (let i = steps.length - 1; i >= 0; i--) {
     const step = steps[i]!;
-    const b = buildStep(step, i, steps, ctx, pending, () => downstream(i));
+    const b = buildStep(step, i, steps, { ctx, pending, calls, c }, () => downstream(i));
     built[i] = b.op;
     if (b.source) sources.push(b.source);
     const r = ctx.repartition;
     if (r?.step === i) {
       if (!b.op || !('process' in b.op) || !('groupBy' in step)) throw new InternalError(`physical step ${i} (${step.kind}) cannot be repartitioned`);
-      internal.push(new RepartitionSourceOperator(r.topic, b.op, ctx.store<[number, number]>(`${ctx.queryId}-${i}-repartition-seen`), ctx.log, ctx.queryId));
-      inputOverride.set(i, new RepartitionSinkOperator(step.groupBy.map((x) => compile(x)), r.topic, r.partitions, pending));
+      internal.push(new RepartitionSourceOperator(r.topic, tracking(b.op, calls), ctx.store<[number, number]>(`${ctx.queryId}-${i}-repartition-seen`), ctx.log, ctx.queryId));
+      inputOverride.set(i, new RepartitionSinkOperator(step.groupBy.map((x) => c(x)), r.topic, r.partitions, pending));
     }
   }
   if (sources.length === 0) throw new InternalError('physical plan has no source step');
   return { sources: sources.reverse(), internal, pending };
 }
 
+/** What building one step needs besides the step: the context, the sink's queue, and how to compile with the query's call-error log. */
+interface BuildEnv {
+  readonly ctx: TopologyContext;
+  readonly pending: PendingRecord[];
+  readonly calls: CallErrors;
+  readonly c: (x: TypedExpression, o?: CompileOptions) => Evaluator;
+}
+
+/** `next` behind a pass-through that tells `calls` which record is being processed. */
+function tracking(next: Operator, calls: CallErrors): Operator {
+  return {
+    process(rec) {
+      calls.at = rec;
+      next.process(rec);
+    },
+  };
+}
+
 function buildStep(
   step: PhysicalStep,
   i: number,
   steps: readonly PhysicalStep[],
-  ctx: TopologyContext,
-  pending: PendingRecord[],
+  env: BuildEnv,
   next: () => Operator,
 ): { op: Built | undefined; source?: SourceOperator } {
+  const { ctx, pending, calls, c } = env;
   const id = `${ctx.queryId}-${i}`;
   const inputSchema = (n: number) => steps[step.inputs[n]!]!.schema;
   switch (step.kind) {
@@ -114,42 +136,42 @@ function buildStep(
     case 'TableSource': {
       const s = step.source;
       const rowtimeIndex = s.schema.key.length + s.schema.value.length;
-      const source = new SourceOperator(ctx.queryId, s, next(), ctx.log, timestampExtractor(s, rowtimeIndex), step.trackOld, ctx.registry, ctx.strictNumbers);
+      const source = new SourceOperator(ctx.queryId, s, tracking(next(), calls), ctx.log, timestampExtractor(s, rowtimeIndex), step.trackOld, ctx.registry, ctx.strictNumbers);
       return { op: undefined, source };
     }
     case 'StreamFilter':
     case 'TableFilter':
-      return { op: new FilterOperator(compile(step.predicate), step.kind === 'TableFilter', next(), ctx.log, ctx.queryId) };
+      return { op: new FilterOperator(c(step.predicate), step.kind === 'TableFilter', next(), ctx.log, ctx.queryId) };
     case 'StreamFlatMap':
-      return { op: new FlatMapOperator(step.functions.map((f) => ({ invoke: f.invoke, args: f.args.map((a) => compile(a, { strictCalls: true })) })), next(), ctx.log, ctx.queryId) };
+      return { op: new FlatMapOperator(step.functions.map((f) => ({ invoke: f.invoke, args: f.args.map((a) => c(a, { strictCalls: true })) })), next(), ctx.log, ctx.queryId) };
     case 'StreamSelectKey': {
       const input = inputSchema(0);
       const keyCount = input.key.length;
       const fromKey = step.keyExprs.map((k) => columnIndexes(k).every((c) => c < keyCount));
-      return { op: new SelectKeyOperator(step.keyExprs.map((x) => compile(x)), step.rowMap, input.columns.length, fromKey, next(), ctx.log, ctx.queryId) };
+      return { op: new SelectKeyOperator(step.keyExprs.map((x) => c(x)), step.rowMap, input.columns.length, fromKey, next(), ctx.log, ctx.queryId) };
     }
     case 'StreamAggregate':
     case 'TableAggregate': {
-      const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map((x) => compile(x)) }));
+      const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map((x) => c(x)) }));
       const store = ctx.store<AggState>(`${id}-agg`);
       return {
         op: step.kind === 'StreamAggregate'
-          ? new StreamAggregateOperator(step.groupBy.map((x) => compile(x)), aggs, store, next(), ctx.log, ctx.queryId)
-          : new TableAggregateOperator(step.groupBy.map((x) => compile(x)), aggs, store, next(), ctx.log, ctx.queryId),
+          ? new StreamAggregateOperator(step.groupBy.map((x) => c(x)), aggs, store, next(), ctx.log, ctx.queryId)
+          : new TableAggregateOperator(step.groupBy.map((x) => c(x)), aggs, store, next(), ctx.log, ctx.queryId),
       };
     }
     case 'StreamWindowedAggregate': {
-      const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map((x) => compile(x)) }));
+      const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map((x) => c(x)) }));
       const w = step.window;
       return {
         op: w.kind === 'SESSION'
-          ? new SessionAggregateOperator(w, step.groupBy.map((x) => compile(x)), aggs, ctx.store(`${id}-session`), next(), ctx.log, ctx.queryId)
-          : new TimeWindowAggregateOperator(w, step.groupBy.map((x) => compile(x)), aggs, ctx.store(`${id}-window`), next(), ctx.log, ctx.queryId),
+          ? new SessionAggregateOperator(w, step.groupBy.map((x) => c(x)), aggs, ctx.store(`${id}-session`), next(), ctx.log, ctx.queryId)
+          : new TimeWindowAggregateOperator(w, step.groupBy.map((x) => c(x)), aggs, ctx.store(`${id}-window`), next(), ctx.log, ctx.queryId),
       };
     }
     case 'StreamSelect':
     case 'TableSelect':
-      return { op: new ProjectOperator(step.keyExprs.map((x) => compile(x)), step.valueExprs.map((x) => compile(x)), next(), ctx.log, ctx.queryId) };
+      return { op: new ProjectOperator(step.keyExprs.map((x) => c(x)), step.valueExprs.map((x) => c(x)), next(), ctx.log, ctx.queryId) };
     case 'TableSuppress':
       return { op: new SuppressOperator(step.window, next(), ctx.store(`${id}-suppress`)) };
     case 'StreamStreamJoin':
@@ -162,8 +184,8 @@ function buildStep(
       const keyWindow: JoinKeyWindow = w === undefined ? undefined : (w.kind === 'SOURCE' ? w.type : w.kind) === 'SESSION' ? 'SESSION' : 'TIME';
       const setup: JoinSetup = {
         joinType: step.joinType,
-        leftKey: compile(step.leftKey),
-        rightKey: compile(step.rightKey),
+        leftKey: c(step.leftKey),
+        rightKey: c(step.rightKey),
         leftWidth: lw,
         rightWidth: rw,
         next: next(),
