@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DamagedDataError, ExecutionError } from '../../common/errors.js';
+import { warn } from '../../common/warn.js';
 import { ChunkStore, MAX_CHUNK, type PartitionStore, ResidentChunks } from './chunk-store.js';
 import type { NewRecord } from './log.js';
 import { MemoryLog } from './memory-log.js';
@@ -125,7 +126,7 @@ export class FileLog extends MemoryLog {
     this.maxChunkBytes = options.maxChunkBytes ?? MAX_CHUNK;
     this.resident = new ResidentChunks(options.maxResidentBytes ?? 256 << 20);
     this.repair = options.repair ?? false;
-    this.warn = options.warn ?? ((m) => process.stderr.write(`sluice: warning: ${m}\n`));
+    this.warn = options.warn ?? warn;
     this.repairCommand = options.repairCommand ?? `sluice repair --data-dir ${dirname(dir)}`;
   }
 
