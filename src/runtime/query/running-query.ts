@@ -219,7 +219,8 @@ export class RunningQuery {
       for (let p = 0; p < n; p++) {
         const committed = await log.committed(this.group(i), topic, p);
         if (committed === undefined) continue;
-        if (!cp || cp.positions.length !== this.inputCount) return `its state checkpoint is missing but it had committed position ${committed} in topic '${topic}' partition ${p}`;
+        if (!cp) return `its state checkpoint is missing but it had committed position ${committed} in topic '${topic}' partition ${p}`;
+        if (cp.positions.length !== this.inputCount) return undefined; // an upgraded plan: positions come from the commits
         const at = cp.positions[i]?.[p] ?? 0;
         if (at < committed) return `its state checkpoint is at position ${at} in topic '${topic}' partition ${p} but it had committed ${committed}`;
       }
