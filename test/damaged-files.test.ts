@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { repairDataDir } from '../cli/repair-command.js';
 import { DamagedDataError } from '../src/common/errors.js';
 import { Engine } from '../src/runtime/engine.js';
@@ -145,7 +145,18 @@ describe('damaged data directory (issue 13)', () => {
     await first.close();
     const file = path.join(dataDir, 'commands.jsonl');
     fs.appendFileSync(file, '{"seq":1,"sql":"CREATE STR');
-    const second = await Engine.open({ dataDir, autoPump: false });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let second: Engine;
+    let written: string[];
+    try {
+      second = await Engine.open({ dataDir, autoPump: false });
+    } finally {
+      written = stderr.mock.calls.map((c) => String(c[0]));
+      stderr.mockRestore();
+    }
+    expect(written).toContainEqual(
+      expect.stringMatching(new RegExp(`^sluice: warning: ${file} line 2 is a torn last statement \\(.*JSON.*\\): dropped, kept in ${file}\\.damaged-`)),
+    );
     expect(second.catalog.getSource('A')).toBeDefined();
     await second.close();
     expect(fs.readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1);
@@ -173,6 +184,22 @@ describe('damaged data directory (issue 13)', () => {
     const engine = await Engine.open({ dataDir, autoPump: false });
     await insertClicks(engine, 1000, 20);
     expect(await views(engine)).toBe(100);
+    await engine.close();
+  });
+
+  it('#5: a state directory LevelDB cannot open stops start-up; repair moves it aside and the state is rebuilt', async () => {
+    const dataDir = await countedDir(40);
+    const state = path.join(dataDir, 'state');
+    fs.writeFileSync(path.join(state, 'CURRENT'), 'MANIFEST-999999\n');
+    const err = await openError(dataDir);
+    expect(err.path).toBe(state);
+    expect(err.message).toMatch(new RegExp(`^State directory ${state} cannot be read \\(.+\\)\\. Run 'sluice repair --data-dir ${dataDir}' to move it aside; queries then rebuild their state from the log\\.$`));
+    const done = await repairDataDir(dataDir);
+    expect(done).toHaveLength(1);
+    expect(done[0]).toMatch(new RegExp(`^State directory ${state} cannot be read .* Moved it to ${state}\\.damaged-.*: stateful queries rebuild their state from the log at the next start\\.$`));
+    const engine = await Engine.open({ dataDir, autoPump: false });
+    await insertClicks(engine, 1000, 10);
+    expect(await views(engine)).toBe(50);
     await engine.close();
   });
 
