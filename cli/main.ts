@@ -16,6 +16,8 @@ Usage:
   sluice test DIR...             run every test case directory below DIR
   sluice server [--port 8088] [--data-dir DIR] …
                                  serve ksqlDB's REST API (sluice server --help)
+  sluice repair --data-dir DIR   move damaged parts of a data directory aside so a
+                                 server can start again (sluice repair --help)
   sluice version                 print the version
   sluice help                    this text
 `;
@@ -47,6 +49,8 @@ async function main(argv: readonly string[]): Promise<number> {
       // After its graceful shutdown the server exits even if a client library (kafkajs
       // after losing the cluster) still holds a socket or timer.
       return exitNow((await import('./server-command.js')).serverCommand(rest));
+    case 'repair':
+      return (await import('./repair-command.js')).repairCommand(rest);
     case 'version':
     case '--version':
       console.log(VERSION);

@@ -1,7 +1,8 @@
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DamagedDataError } from '../src/common/errors.js';
 import { FileLog } from '../src/runtime/log/file-log.js';
 import type { NewRecord } from '../src/runtime/log/log.js';
 import { ChunkStore } from '../src/runtime/log/chunk-store.js';
@@ -133,7 +134,6 @@ describe('FileLog', () => {
     writeFileSync(p0, bytes);
     const p1 = segmentPath('t', 1);
     appendFileSync(p1, Buffer.from([1, 2, 3]));
-    rmSync(join(dir, 'clean-shutdown')); // as after a crash
 
     const again = await FileLog.open(dir);
     expect(plain(await again.read('t', 0, 0, 10)).map((r) => r.k)).toEqual(['a']);
@@ -370,17 +370,18 @@ describe('FileLog', () => {
     await log.close();
   });
 
-  it('loads a torn tail that straddles chunks, and stops at a corrupt record in the middle', async () => {
+  it('loads a torn tail that straddles chunks with a warning; a corrupt record in the middle stops opening until repaired', async () => {
     const opts = { maxChunkBytes: 64 };
     const log = await FileLog.open(dir, opts);
     await log.createTopic('t', 2);
     const recs = Array.from({ length: 10 }, (_, i) => rec(`k${i}`, 'v'.repeat(10 + i * 7), i));
     await log.append('t', 0, recs);
     await log.append('t', 1, recs);
+    await log.commit('CTAS_Q_1', 't', 1, 10);
     await log.close();
     const frames = recs.map((r) => encodeRecords([r]).length);
     const upTo = (n: number) => 4 + frames.slice(0, n).reduce((a, b) => a + b, 0);
-    // partition 0: a torn copy of a large record; partition 1: record 6's body corrupted
+    // partition 0: a torn copy of a large record; partition 1: record 6's body corrupted, records 7-9 intact
     const p0 = segmentPath('t', 0);
     const big = encodeRecords([rec('big', 'b'.repeat(500), 0)]);
     appendFileSync(p0, big.subarray(0, 300));
@@ -388,40 +389,72 @@ describe('FileLog', () => {
     const bytes = readFileSync(p1);
     bytes[upTo(6) + 20] ^= 0x55;
     writeFileSync(p1, bytes);
-    rmSync(join(dir, 'clean-shutdown')); // as after a crash: the next open checks every CRC
+    const length = bytes.length;
 
-    const again = await FileLog.open(dir, opts);
-    expect(await again.endOffset('t', 0)).toBe(10);
+    const warnings: string[] = [];
+    const err = await FileLog.open(dir, { ...opts, warn: (m) => warnings.push(m) }).catch((e: unknown) => e as DamagedDataError);
+    expect(err).toBeInstanceOf(DamagedDataError);
+    expect((err as DamagedDataError).errorCode).toBe(50000);
+    expect((err as DamagedDataError).message).toBe(
+      `Log segment ${p1} is damaged at byte ${upTo(6)}: topic 't' partition 1 has 6 intact records (offsets 0 to 5), then a corrupt record, ` +
+        `but intact records follow at byte ${upTo(7)} of ${length}, so this is not a torn write. Records from offset 6 on are affected; committed positions past it: CTAS_Q_1 at 10. ` +
+        `Start-up stops rather than cut acknowledged data silently. Run 'sluice repair --data-dir ${dirname(dir)}' to keep the intact records and move bytes ${upTo(6)} to ${length} aside.`,
+    );
+    expect(statSync(p1).size).toBe(length); // nothing cut
+
+    const repaired = await FileLog.open(dir, { ...opts, repair: true, warn: (m) => warnings.push(m) });
+    expect(await repaired.endOffset('t', 0)).toBe(10);
     expect(statSync(p0).size).toBe(upTo(10));
-    expect(plain(await again.read('t', 1, 0, 100)).map((r) => r.k)).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5']);
+    expect(warnings.some((w) => w.includes(`topic 't' partition 0`) && w.includes('cut off a torn last record (300 bytes'))).toBe(true);
+    expect(plain(await repaired.read('t', 1, 0, 100)).map((r) => r.k)).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5']);
     expect(statSync(p1).size).toBe(upTo(6));
-    expect(await again.append('t', 1, [rec('n', 'n', 1)])).toBe(6);
-    await again.close();
+    const aside = readdirSync(dirname(p1)).filter((n) => n.startsWith('1.seg.damaged-'));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(join(dirname(p1), aside[0]!))).toEqual(bytes.subarray(upTo(6)));
+    expect(repaired.repairs).toEqual([
+      `topic 't' partition 1, segment ${p1}: kept 6 intact records; moved the damaged bytes ${upTo(6)} to ${length} to ${join(dirname(p1), aside[0]!)}`,
+      "query CTAS_Q_1 had committed position 10 in topic 't' partition 1, which now ends at 6: it continues from 6",
+    ]);
+    // The committed position was moved back, so the next records appended are read, not skipped.
+    expect(await repaired.committed('CTAS_Q_1', 't', 1)).toBe(6);
+    expect(await repaired.append('t', 1, [rec('n', 'n', 1)])).toBe(6);
+    await repaired.close();
     const third = await FileLog.open(dir, opts);
     expect(plain(await third.read('t', 1, 4, 100)).map((r) => r.k)).toEqual(['k4', 'k5', 'n']);
+    expect(await third.committed('CTAS_Q_1', 't', 1)).toBe(6);
     await third.close();
   });
 
-  it('skips CRC checks only after a clean close, and checks everything after a crash', async () => {
+  it('checks every CRC on open, also after a clean close', async () => {
     const log = await FileLog.open(dir);
     await log.createTopic('t', 1);
     await log.append('t', 0, [rec('a', 'aaaa', 1), rec('b', 'bbbb', 2), rec('c', 'cccc', 3)]);
     await log.close();
-    const marker = join(dir, 'clean-shutdown');
-    expect(existsSync(marker)).toBe(true);
     // Flip a byte inside record b's value: its frame stays well formed, only the CRC can tell.
     const p = segmentPath('t', 0);
     const bytes = readFileSync(p);
-    const at = bytes.indexOf('bbbb');
-    bytes[at] = 'x'.charCodeAt(0);
+    bytes[bytes.indexOf('bbbb')] = 'x'.charCodeAt(0);
     writeFileSync(p, bytes);
-    const clean = await FileLog.open(dir);
-    expect(existsSync(marker)).toBe(false); // removed as soon as the log may change
-    expect(plain(await clean.read('t', 0, 0, 10)).map((r) => r.v)).toEqual(['aaaa', 'xbbb', 'cccc']);
-    // Killed without close: no marker, so the next open finds the bad CRC and cuts the log there.
-    const crashed = await FileLog.open(dir);
-    expect(plain(await crashed.read('t', 0, 0, 10)).map((r) => r.v)).toEqual(['aaaa']);
-    await crashed.close();
+    const at = 4 + encodeRecords([rec('a', 'aaaa', 1)]).length;
+    await expect(FileLog.open(dir)).rejects.toThrow(`Log segment ${p} is damaged at byte ${at}: topic 't' partition 0 has 1 intact records (offsets 0 to 0), then a corrupt record`);
+  });
+
+  it('moves a damaged offsets.json aside with a warning instead of failing with a JSON error', async () => {
+    const log = await FileLog.open(dir);
+    await log.createTopic('t', 1);
+    await log.commit('Q', 't', 0, 0);
+    await log.close();
+    const path = join(dir, 'offsets.json');
+    truncateSync(path, 5);
+    const warnings: string[] = [];
+    const again = await FileLog.open(dir, { warn: (m) => warnings.push(m) });
+    expect(await again.committed('Q', 't', 0)).toBeUndefined();
+    const aside = readdirSync(dir).filter((n) => n.startsWith('offsets.json.damaged-'));
+    expect(aside).toHaveLength(1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(new RegExp(`^Committed positions file ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is damaged \(.*JSON.*\); moved it to .*offsets\.json\.damaged-.*: queries resume from the checkpoints saved with their state$`));
+    await again.commit('Q', 't', 0, 0);
+    await again.close();
   });
 
   it('leaves nothing behind when the segment write fails', async () => {

@@ -64,3 +64,20 @@ export class NotImplementedError extends SluiceError {
 export class InternalError extends SluiceError {
   readonly errorCode = ErrorCode.SERVER_ERROR;
 }
+
+/**
+ * A file of the data directory is damaged in a way that cannot be repaired
+ * without losing data silently (e.g. a corrupt record with intact records after
+ * it): start-up stops and the message names the file, the position and the
+ * recovery path (`sluice repair`).
+ */
+export class DamagedDataError extends SluiceError {
+  readonly errorCode = ErrorCode.SERVER_ERROR;
+  constructor(
+    message: string,
+    /** The damaged file. */
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}

@@ -252,9 +252,21 @@ export class Engine {
       }
     } else {
       log = await FileLog.open(join(options.dataDir, 'log'));
-      commandLog = CommandLog.open(join(options.dataDir, 'commands.jsonl'));
+      try {
+        commandLog = CommandLog.open(join(options.dataDir, 'commands.jsonl'));
+      } catch (e) {
+        await log.close();
+        throw e;
+      }
     }
-    const stores = await LevelStoreFactory.open(options.dataDir);
+    let stores: LevelStoreFactory;
+    try {
+      stores = await LevelStoreFactory.open(options.dataDir);
+    } catch (e) {
+      await log.close();
+      await commandLog.close();
+      throw e;
+    }
     // The embedded schema registry lives in the data directory too: saved on every change.
     const registry = options.schemaRegistry ?? openRegistry(join(options.dataDir, 'schemas.json'));
     let cluster: Cluster | undefined;

@@ -15,12 +15,13 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
-import { ExecutionError } from '../../common/errors.js';
+import { dirname, join } from 'node:path';
+import { DamagedDataError, ExecutionError } from '../../common/errors.js';
+import { warn } from '../../common/warn.js';
 import { ChunkStore, MAX_CHUNK, type PartitionStore, ResidentChunks } from './chunk-store.js';
 import type { NewRecord } from './log.js';
 import { MemoryLog } from './memory-log.js';
-import { SEGMENT_MAGIC } from './segment.js';
+import { findFrame, readAt, SEGMENT_MAGIC } from './segment.js';
 
 /** Tuning of a {@link FileLog}. */
 export interface FileLogOptions {
@@ -41,18 +42,29 @@ export interface FileLogOptions {
    * stays resident.
    */
   readonly maxResidentBytes?: number;
+  /**
+   * Repair instead of refusing to open (what `sluice repair` does): a segment
+   * damaged in the middle keeps its intact prefix and the rest moves to
+   * `<p>.seg.damaged-<time>` next to it; damaged `meta.json`/`offsets.json` move
+   * aside the same way. What was done is in {@link FileLog.repairs}.
+   */
+  readonly repair?: boolean;
+  /** Where warnings go (a torn tail cut off, positions moved back); default stderr. */
+  readonly warn?: (message: string) => void;
+  /** The command that repairs this log, named in damage errors; default `sluice repair --data-dir <parent of dir>`. */
+  readonly repairCommand?: string;
+}
+
+/** A file name suffix for something moved aside now: `.damaged-<ISO time>`. */
+export function damagedSuffix(): string {
+  return `.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
 }
 
 const TOPICS = 'topics';
 const META = 'meta.json';
 const OFFSETS = 'offsets.json';
 const TRASH = '#deleted';
-/**
- * Written by {@link FileLog.close} after every segment was flushed, removed by
- * `open`: while it exists the segments end exactly at their last whole record, so
- * opening skips the CRC check of every frame (as Kafka skips log recovery after a
- * clean shutdown). After a crash it is absent and everything is checked.
- */
+/** Written by older versions on close (opening skipped CRC checks while it existed); removed on open. */
 const CLEAN = 'clean-shutdown';
 
 interface TopicMeta {
@@ -75,8 +87,15 @@ interface TopicMeta {
  * read. Recent chunks stay in memory within a shared budget
  * ({@link FileLogOptions.maxResidentBytes}); older ones are read back from the
  * segment file on demand. `open` indexes all segments in one CRC-checked scan
- * each (frame CRCs skipped after a clean shutdown, see CLEAN), truncating torn
- * tails. Invariant: a record
+ * each. A bad frame with no valid frame after it is a torn tail (a crash
+ * mid-append): it is cut off with a warning. A bad frame with valid frames after
+ * it is damage in the middle: `open` throws a {@link DamagedDataError} naming
+ * the file, position and affected offsets, unless opened with `repair`, which
+ * keeps the intact prefix and moves the rest aside. Committed positions past the
+ * end of their partition (after a cut or a repair) are moved back to that end
+ * with a warning, so records appended later are never skipped: offsets after a
+ * cut are handed out again (positions are clamped, not the offsets advanced).
+ * Invariant: a record
  * is in memory only once its bytes were written to its segment, and a topic
  * exists on disk only once its `meta.json` was renamed into place (a directory
  * without one is the debris of a crash and is removed).
@@ -89,7 +108,12 @@ export class FileLog extends MemoryLog {
   private readonly maxOpenFiles: number;
   private readonly maxChunkBytes: number;
   private readonly resident: ResidentChunks;
+  private readonly repair: boolean;
+  private readonly warn: (message: string) => void;
+  private readonly repairCommand: string;
   private closed = false;
+  /** What opening with `repair` changed, one line each (empty when nothing was damaged). */
+  readonly repairs: string[] = [];
 
   private constructor(
     /** The data directory. */
@@ -101,6 +125,9 @@ export class FileLog extends MemoryLog {
     this.maxOpenFiles = Math.max(1, options.maxOpenFiles ?? 128);
     this.maxChunkBytes = options.maxChunkBytes ?? MAX_CHUNK;
     this.resident = new ResidentChunks(options.maxResidentBytes ?? 256 << 20);
+    this.repair = options.repair ?? false;
+    this.warn = options.warn ?? warn;
+    this.repairCommand = options.repairCommand ?? `sluice repair --data-dir ${dirname(dir)}`;
   }
 
   /** Bytes of segment data currently held in memory. */
@@ -236,13 +263,12 @@ export class FileLog extends MemoryLog {
     if (this.closed) return;
     for (const path of [...this.fds.keys()]) this.closeFd(path, true);
     this.closed = true;
-    writeFileSync(join(this.dir, CLEAN), '');
   }
 
   private load(): void {
+    rmSync(join(this.dir, CLEAN), { force: true });
+    this.loadOffsets();
     const root = join(this.dir, TOPICS);
-    const cleanPath = join(this.dir, CLEAN);
-    const clean = existsSync(cleanPath);
     for (const entry of readdirSync(root, { withFileTypes: true })) {
       const dir = join(root, entry.name);
       if (!entry.isDirectory() || entry.name.endsWith(TRASH)) {
@@ -254,21 +280,79 @@ export class FileLog extends MemoryLog {
         rmSync(dir, { recursive: true, force: true }); // a create that did not finish
         continue;
       }
-      const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as TopicMeta;
+      const meta = this.readMeta(metaPath);
+      if (meta === undefined) continue;
       this.createTopicSync(meta.name, meta.partitions, meta.compacted);
       this.topicDirs.set(meta.name, dir);
-      for (let p = 0; p < meta.partitions; p++) this.loadSegment(join(dir, `${p}.seg`), this.store(meta.name, p), !clean);
+      for (let p = 0; p < meta.partitions; p++) this.loadSegment(join(dir, `${p}.seg`), meta.name, p);
     }
-    const offsetsPath = join(this.dir, OFFSETS);
-    if (existsSync(offsetsPath)) {
-      const saved = JSON.parse(readFileSync(offsetsPath, 'utf8')) as { offsets: [string, number][] };
-      for (const [k, v] of saved.offsets) this.offsets.set(k, v);
-    }
-    // From here on the segments change: a crash before the next clean close means a full check.
-    if (clean) rmSync(cleanPath, { force: true });
+    this.clampOffsets();
   }
 
-  private loadSegment(path: string, into: ChunkStore, checkCrc: boolean): void {
+  /** A topic's meta.json; a damaged one stops opening (or, repairing, moves its topic aside). */
+  private readMeta(path: string): TopicMeta | undefined {
+    try {
+      const meta = JSON.parse(readFileSync(path, 'utf8')) as TopicMeta;
+      if (typeof meta.name !== 'string' || !Number.isInteger(meta.partitions) || meta.partitions < 1) throw new Error('it lacks a topic name or partition count');
+      return meta;
+    } catch (e) {
+      const dir = dirname(path);
+      if (!this.repair) {
+        throw new DamagedDataError(`Topic file ${path} is damaged (${(e as Error).message}): the topic stored in ${dir} cannot be opened. Run '${this.repairCommand}' to move that topic aside.`, path);
+      }
+      const aside = dir + damagedSuffix();
+      renameSync(dir, aside);
+      this.repairs.push(`${path} is damaged: moved the topic directory to ${aside}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * Reads the committed positions. They are rewritten atomically, so damage is
+   * not a crash: the file moves aside with a warning and queries resume from the
+   * checkpoints saved with their state (or rebuild, see RunningQuery.init).
+   */
+  private loadOffsets(): void {
+    const path = join(this.dir, OFFSETS);
+    if (!existsSync(path)) return;
+    try {
+      const saved = JSON.parse(readFileSync(path, 'utf8')) as { offsets: [string, number][] };
+      if (!Array.isArray(saved.offsets)) throw new Error('no offsets list');
+      for (const [k, v] of saved.offsets) {
+        if (typeof k !== 'string' || !Number.isInteger(v)) throw new Error(`bad entry ${JSON.stringify([k, v])}`);
+        this.offsets.set(k, v);
+      }
+    } catch (e) {
+      this.offsets.clear();
+      const aside = path + damagedSuffix();
+      renameSync(path, aside);
+      const what = `Committed positions file ${path} is damaged (${(e as Error).message}); moved it to ${aside}: queries resume from the checkpoints saved with their state`;
+      if (this.repair) this.repairs.push(what);
+      else this.warn(what);
+    }
+  }
+
+  /** Moves committed positions past the end of their partition back to it (see the class comment). */
+  private clampOffsets(): void {
+    let changed = false;
+    for (const [k, v] of this.offsets) {
+      const [group, topic, partition] = k.split('\u0000') as [string, string, string];
+      const t = this.topics.get(topic);
+      const p = Number(partition);
+      if (!t || !(p < t.partitions.length)) continue;
+      const end = t.partitions[p]!.length;
+      if (v <= end) continue;
+      this.offsets.set(k, end);
+      changed = true;
+      const what = `query ${group} had committed position ${v} in topic '${topic}' partition ${p}, which now ends at ${end}: it continues from ${end}`;
+      if (this.repair) this.repairs.push(what);
+      else this.warn(what);
+    }
+    if (changed) this.writeAtomically(join(this.dir, OFFSETS), JSON.stringify({ version: 1, offsets: [...this.offsets] }));
+  }
+
+  private loadSegment(path: string, topic: string, partition: number): void {
+    const into = this.store(topic, partition);
     const length = existsSync(path) ? statSync(path).size : 0;
     if (length < SEGMENT_MAGIC.length) {
       writeFileSync(path, SEGMENT_MAGIC);
@@ -277,14 +361,42 @@ export class FileLog extends MemoryLog {
     const fd = openSync(path, 'r');
     let validLength: number;
     try {
-      const magic = Buffer.alloc(SEGMENT_MAGIC.length);
-      readSync(fd, magic, 0, magic.length, 0);
-      if (!magic.equals(SEGMENT_MAGIC)) throw new Error(`${path} is not a Sluice segment file`);
-      validLength = into.load(fd, length, checkCrc);
+      const magic = readAt(fd, 0, SEGMENT_MAGIC.length);
+      if (!magic.equals(SEGMENT_MAGIC)) throw new DamagedDataError(`${path} is not a Sluice segment file (topic '${topic}' partition ${partition})`, path);
+      validLength = into.load(fd, length, true);
+      if (validLength < length) {
+        const next = findFrame(fd, validLength + 1, length);
+        const where = `topic '${topic}' partition ${partition}, segment ${path}`;
+        if (next < 0) {
+          this.warn(`${where}: cut off a torn last record (${length - validLength} bytes from byte ${validLength}, left by a crash during an append); the partition ends at offset ${into.length}`);
+        } else if (!this.repair) {
+          throw new DamagedDataError(
+            `Log segment ${path} is damaged at byte ${validLength}: topic '${topic}' partition ${partition} has ${into.length} intact records (offsets 0 to ${into.length - 1}), ` +
+              `then a corrupt record, but intact records follow at byte ${next} of ${length}, so this is not a torn write. ` +
+              `Records from offset ${into.length} on are affected${this.readersPast(topic, partition, into.length)}. ` +
+              `Start-up stops rather than cut acknowledged data silently. Run '${this.repairCommand}' to keep the intact records and move bytes ${validLength} to ${length} aside.`,
+            path,
+          );
+        } else {
+          const aside = path + damagedSuffix();
+          writeFileSync(aside, readAt(fd, validLength, length - validLength));
+          this.repairs.push(`${where}: kept ${into.length} intact records; moved the damaged bytes ${validLength} to ${length} to ${aside}`);
+        }
+      }
     } finally {
       closeSync(fd);
     }
     if (validLength < length) truncateSync(path, validLength);
+  }
+
+  /** `; committed positions past it: <group> at <n>, …` for the groups reading past `offset`. */
+  private readersPast(topic: string, partition: number, offset: number): string {
+    const past: string[] = [];
+    for (const [k, v] of this.offsets) {
+      const [group, t, p] = k.split('\u0000') as [string, string, string];
+      if (t === topic && Number(p) === partition && v > offset) past.push(`${group} at ${v}`);
+    }
+    return past.length === 0 ? '' : `; committed positions past it: ${past.join(', ')}`;
   }
 
   /** A partition's store: a {@link ChunkStore}, as {@link newPartition} made it. */

@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import type { NewRecord, RecordHeader } from './log.js';
 
@@ -15,8 +16,10 @@ import type { NewRecord, RecordHeader } from './log.js';
  *
  * All integers little-endian. Offsets are implicit: the n-th record of a segment
  * has offset n. A record whose frame is incomplete or whose CRC does not match
- * ends the valid part of the segment (a torn write); everything after it is
- * discarded on open.
+ * ends the valid part of the segment. When no valid frame follows it, that is a
+ * torn write (a crash mid-append) and is cut off on open; when valid frames
+ * follow ({@link findFrame}), the segment is damaged in the middle and opening
+ * stops (see `FileLog`).
  */
 export const SEGMENT_MAGIC = Buffer.from('SLS1', 'latin1');
 
@@ -149,4 +152,43 @@ export function decodeHeaders(buf: Buffer, pos: number, count: number): RecordHe
     }
   }
   return headers;
+}
+
+/** Bytes read at a time while looking for a frame after damage. */
+const SCAN_WINDOW = 1 << 20;
+
+/**
+ * The file position of the first complete, CRC-valid, well-formed frame at or
+ * after `from` in the segment open as `fd` (of `fileLength` bytes), or -1 if
+ * there is none: how a torn tail (nothing valid after it) is told from damage in
+ * the middle (intact records after it). Byte by byte, so only for the bytes
+ * after a bad frame.
+ */
+export function findFrame(fd: number, from: number, fileLength: number): number {
+  let win: Buffer = Buffer.alloc(0);
+  let winPos = from;
+  for (let i = from; i + FRAME + MIN_BODY <= fileLength; i++) {
+    if (i + FRAME > winPos + win.length) {
+      win = readAt(fd, i, Math.min(SCAN_WINDOW, fileLength - i));
+      winPos = i;
+    }
+    const o = i - winPos;
+    const len = win.readUInt32LE(o);
+    if (len < MIN_BODY || len > MAX_BODY || i + FRAME + len > fileLength) continue;
+    const body = o + FRAME + len <= win.length ? win.subarray(o + FRAME, o + FRAME + len) : readAt(fd, i + FRAME, len);
+    if (crc32(body) === win.readUInt32LE(o + 4) && validBody(body, 0, len)) return i;
+  }
+  return -1;
+}
+
+/** `length` bytes of the file open as `fd` from `pos` (fewer if it ends first). */
+export function readAt(fd: number, pos: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  let filled = 0;
+  while (filled < length) {
+    const n = readSync(fd, buf, filled, length - filled, pos + filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  return buf.subarray(0, filled);
 }

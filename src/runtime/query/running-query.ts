@@ -1,6 +1,8 @@
 import type { DataSource } from '../../planner/data-source.js';
 import type { LogicalPlan } from '../../planner/logical-plan.js';
 import type { PhysicalPlan } from '../../planner/physical-plan.js';
+import { ExecutionError } from '../../common/errors.js';
+import { warn } from '../../common/warn.js';
 import type { Log } from '../log/log.js';
 import { partitionRuns } from '../log/log.js';
 import type { KeyValueStore } from '../state/store.js';
@@ -170,6 +172,11 @@ export class RunningQuery {
   async init(log: Log, fromBeginning: boolean, startAt?: readonly (readonly number[])[]): Promise<void> {
     this.merged = [];
     const cp = this.durability?.checkpoints.get('checkpoint');
+    const lost = this.durability && this.stores.length > 0 ? await this.stateLost(log, cp) : undefined;
+    if (lost !== undefined) {
+      await this.rebuild(log, lost, fromBeginning, startAt);
+      return;
+    }
     if (cp && cp.positions.length === this.inputCount) {
       // Undo sink writes the crashed run had not committed, then resume where it had.
       for (const [k, end] of Object.entries(cp.sinkEnds)) {
@@ -178,6 +185,7 @@ export class RunningQuery {
         this.sinkEnds[k] = end;
       }
       this.positions = cp.positions.map((p) => [...p]);
+      await this.clampPositions(log);
       if (!this.tasks) await this.replayTables(log, undefined);
       return;
     }
@@ -194,6 +202,75 @@ export class RunningQuery {
       this.positions.push(pos);
     }
     if (!this.tasks) await this.replayTables(log, undefined);
+  }
+
+  /**
+   * Why the query's saved state cannot be trusted, or undefined when it can: its
+   * checkpoint is gone (state/ deleted or cut) although positions were committed
+   * (a commit always follows a checkpoint), or it is behind a committed position
+   * (the state store lost its later writes). Embedded mode only (Kafka mode
+   * restores from changelogs).
+   */
+  private async stateLost(log: Log, cp: Checkpoint | undefined): Promise<string | undefined> {
+    if (this.tasks) return undefined;
+    for (let i = 0; i < this.inputCount; i++) {
+      const topic = this.inputTopic(i);
+      const n = (await log.topic(topic))?.partitions ?? 0;
+      for (let p = 0; p < n; p++) {
+        const committed = await log.committed(this.group(i), topic, p);
+        if (committed === undefined) continue;
+        if (!cp) return `its state checkpoint is missing but it had committed position ${committed} in topic '${topic}' partition ${p}`;
+        if (cp.positions.length !== this.inputCount) return undefined; // an upgraded plan: positions come from the commits
+        const at = cp.positions[i]?.[p] ?? 0;
+        if (at < committed) return `its state checkpoint is at position ${at} in topic '${topic}' partition ${p} but it had committed ${committed}`;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Empties the query's stores and reads its sources again from where it started
+   * (its recorded start positions, or the beginning), so it never serves totals
+   * of partial state. Internal topics are read from their current end: the
+   * reprocessing writes their records again. Without a known start the query
+   * fails rather than guess.
+   */
+  private async rebuild(log: Log, why: string, fromBeginning: boolean, startAt: readonly (readonly number[])[] | undefined): Promise<void> {
+    if (startAt === undefined && !fromBeginning) {
+      throw new ExecutionError(`The state of query ${this.id} is lost or damaged (${why}) and it started at the end of its sources, so it cannot be rebuilt from the log; drop and re-create it.`);
+    }
+    for (const store of this.stores) {
+      for (const key of [...store.entries()].map((e) => e[0])) store.delete(key);
+    }
+    this.positions = [];
+    for (let i = 0; i < this.inputCount; i++) {
+      const topic = this.inputTopic(i);
+      const n = (await log.topic(topic))?.partitions ?? 1;
+      const pos: number[] = [];
+      for (let p = 0; p < n; p++) pos.push(i >= this.sources.length ? await log.endOffset(topic, p) : (startAt?.[i]?.[p] ?? 0));
+      this.positions.push(pos);
+    }
+    warn(`The state of query ${this.id} is lost or damaged (${why}): rebuilding it from the log, from positions ${JSON.stringify(this.positions)}`);
+    this.restart();
+    this.onRestored?.();
+    await this.checkpoint();
+    if (!this.tasks) await this.replayTables(log, undefined);
+  }
+
+  /** Moves checkpointed positions past the end of their partition (after a log repair) back to it. */
+  private async clampPositions(log: Log): Promise<void> {
+    for (let i = 0; i < this.positions.length; i++) {
+      const topic = this.inputTopic(i);
+      const pos = this.positions[i]!;
+      for (let p = 0; p < pos.length; p++) {
+        const info = await log.topic(topic);
+        if (!info || p >= info.partitions) continue;
+        const end = await log.endOffset(topic, p);
+        if (pos[p]! <= end) continue;
+        warn(`query ${this.id} had checkpointed position ${pos[p]} in topic '${topic}' partition ${p}, which now ends at ${end} (the log was cut or repaired): it continues from ${end}`);
+        pos[p] = end;
+      }
+    }
   }
 
   /**

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { Decimal } from '../../common/decimal.js';
-import { ExecutionError } from '../../common/errors.js';
+import { DamagedDataError, ExecutionError } from '../../common/errors.js';
 import type { KeyValueStore } from './store.js';
 
 /** One write of a flush batch. */
@@ -243,13 +243,23 @@ export class LevelStoreFactory {
     const location = join(dataDir, 'state');
     mkdirSync(location, { recursive: true });
     const db = new ClassicLevel<string, string>(location, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
-    await db.open();
+    const damaged = (e: unknown): DamagedDataError =>
+      new DamagedDataError(
+        `State directory ${location} cannot be read (${(e as Error).message}${(e as { cause?: Error }).cause ? `: ${(e as { cause: Error }).cause.message}` : ''}). ` +
+          `Run 'sluice repair --data-dir ${dataDir}' to move it aside; queries then rebuild their state from the log.`,
+        location,
+      );
+    try {
+      await db.open();
+    } catch (e) {
+      throw damaged(e);
+    }
     const factory = new LevelStoreFactory(db);
     try {
       await factory.load();
     } catch (e) {
       await db.close();
-      throw e;
+      throw damaged(e);
     }
     return factory;
   }
