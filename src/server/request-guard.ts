@@ -97,12 +97,18 @@ export class HostPolicy {
  * @returns the 415 to answer with, or undefined.
  */
 export function checkContentType(contentType: string | undefined, origin: string | undefined): HttpError | undefined {
-  if (contentType === undefined || contentType.trim() === '') {
-    if (origin === undefined) return undefined;
-    return unsupported('(none)');
-  }
+  const refused = refusedContentType(contentType, origin);
+  return refused === undefined ? undefined : unsupported(refused);
+}
+
+/**
+ * The rule of {@link checkContentType} without the error: the type as shown in
+ * an error when it is refused, else undefined. `extra` media types are accepted too.
+ */
+export function refusedContentType(contentType: string | undefined, origin: string | undefined, extra: readonly string[] = []): string | undefined {
+  if (contentType === undefined || contentType.trim() === '') return origin === undefined ? undefined : '(none)';
   const media = contentType.split(';')[0]!.trim().toLowerCase();
-  return isJsonMediaType(media) ? undefined : unsupported(contentType);
+  return isJsonMediaType(media) || extra.includes(media) ? undefined : contentType;
 }
 
 function unsupported(type: string): HttpError {

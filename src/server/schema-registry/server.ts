@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import type { InMemorySchemaRegistry } from '../../runtime/serde/schema-registry.js';
 import { checkBasicAuth } from '../auth.js';
 import type { TlsOptions } from '../listener.js';
-import type { HostPolicy } from '../request-guard.js';
+import { refusedContentType, type HostPolicy } from '../request-guard.js';
 import { handleRegistryRequest, type ApiResponse } from './api.js';
 
 /** Options of {@link startSchemaRegistryServer}. */
@@ -70,6 +70,11 @@ async function serve(opts: SchemaRegistryServerOptions, req: http.IncomingMessag
   if (opts.users && opts.users.size > 0) {
     const denied = checkBasicAuth(req.headers.authorization, opts.users);
     if (denied) return send(res, { status: 401, body: { error_code: 401, message: denied.message } }, { 'www-authenticate': 'Basic realm="SchemaRegistry"' });
+  }
+  // Form and text/plain bodies are what a web page can POST cross-site without a preflight.
+  if (req.method === 'POST' || req.method === 'PUT') {
+    const refused = refusedContentType(req.headers['content-type'], req.headers.origin, ['application/octet-stream']);
+    if (refused !== undefined) return send(res, { status: 415, body: { error_code: 415, message: `HTTP 415 Unsupported Media Type: ${refused}` } });
   }
   const text = await readBody(req, opts.bodyLimit ?? 8 * 1024 * 1024);
   if (text === undefined) return send(res, { status: 413, body: { error_code: 413, message: 'Request body too large' } });
