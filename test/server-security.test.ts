@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import http from 'node:http';
 import http2 from 'node:http2';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from './server-helpers.js';
@@ -194,6 +194,17 @@ describe.runIf(BUILT)('security defaults (real server process)', () => {
     }
     expect((await request(url, { path: '/info', headers: { origin: 'https://sluice.example' } })).status).toBe(200);
     expect((await request(url, { path: '/info', headers: { host: 'corp.example.attacker.example' } })).status).toBe(403);
+  }, 15_000);
+
+  it('9: bound to every interface, IP literals and the machine name are allowed, other names are not', async () => {
+    const dir = tempDir();
+    const { url } = await startServer(['--data-dir', join(dir, 'data'), '--host', '0.0.0.0']);
+    const port = new URL(url).port;
+    const at = `http://127.0.0.1:${port}`;
+    for (const host of [`10.1.2.3:${port}`, `[fe80::1]:${port}`, hostname()]) {
+      expect((await request(at, { path: '/info', headers: { host } })).status, host).toBe(200);
+    }
+    expect((await request(at, { path: '/info', headers: { host: `attacker.example:${port}` } })).status).toBe(403);
   }, 15_000);
 
   let hasOpenssl = true;

@@ -240,7 +240,12 @@ export class Engine {
   }): Promise<Engine> {
     // Private to the server's user: the data holds every record and the statements that made it.
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-    chmodSync(options.dataDir, 0o700);
+    try {
+      chmodSync(options.dataDir, 0o700);
+    } catch (e) {
+      // A directory the server's user does not own keeps its mode; everything created in it is still private.
+      if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
+    }
     let log: Log;
     let commandLog: CommandStore;
     if (options.kafka) {
