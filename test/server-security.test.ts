@@ -196,7 +196,7 @@ describe.runIf(BUILT)('security defaults (real server process)', () => {
     expect((await request(url, { path: '/info', headers: { host: 'corp.example.attacker.example' } })).status).toBe(403);
   }, 15_000);
 
-  it('9: bound to every interface, IP literals and the machine name are allowed, other names are not', async () => {
+  it('9: bound to every interface, IP literals and the machine name are allowed in Host, other names are not', async () => {
     const dir = tempDir();
     const { url } = await startServer(['--data-dir', join(dir, 'data'), '--host', '0.0.0.0']);
     const port = new URL(url).port;
@@ -205,6 +205,9 @@ describe.runIf(BUILT)('security defaults (real server process)', () => {
       expect((await request(at, { path: '/info', headers: { host } })).status, host).toBe(200);
     }
     expect((await request(at, { path: '/info', headers: { host: `attacker.example:${port}` } })).status).toBe(403);
+    // A page served from some IP is another site: IP literals are not allowed as Origin.
+    expect((await request(at, { path: '/info', headers: { origin: 'http://10.1.2.3' } })).status).toBe(403);
+    expect((await request(at, { path: '/info', headers: { origin: `http://localhost:${port}` } })).status).toBe(200);
   }, 15_000);
 
   let hasOpenssl = true;

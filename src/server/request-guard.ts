@@ -56,13 +56,17 @@ export class HostPolicy {
     this.any = any;
   }
 
-  /** Whether `name` (a host name or IP literal, without port) is one the server answers to. */
-  allows(name: string): boolean {
+  /**
+   * Whether `name` (a host name or IP literal, without port) is one the server
+   * answers to. On a wildcard bind any IP literal may be in `Host` (no DNS, no
+   * rebinding), but not in `Origin`: a page served from some IP is another site.
+   */
+  allows(name: string, origin = false): boolean {
     if (this.any) return true;
     const n = normalize(name);
     if (this.exact.has(n)) return true;
     if (n.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(n)) return true;
-    if (this.wildcard && isIP(n) !== 0) return true;
+    if (this.wildcard && !origin && isIP(n) !== 0) return true;
     return this.suffixes.some((s) => n.endsWith(s));
   }
 
@@ -81,7 +85,7 @@ export class HostPolicy {
       } catch {
         name = undefined;
       }
-      if (name === undefined || !this.allows(name)) {
+      if (name === undefined || !this.allows(name, true)) {
         return forbidden(`Origin '${origin}' is not allowed: cross-site requests are refused. Add its host to --allowed-hosts (sluice.server.allowed.hosts) to serve it.`);
       }
     }
