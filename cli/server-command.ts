@@ -39,7 +39,8 @@ Security: requests must address the server by a loopback name, its --host addres
 ksql.advertised.listener, or a name in --allowed-hosts (.example.com allows
 subdomains, * allows any); other Host or Origin headers get 403, so web pages
 cannot drive the server (DNS rebinding, cross-site requests). POST bodies must be
-JSON (application/json or application/vnd.ksql.v1+json), else 415. With TLS the
+JSON (application/json, application/vnd.ksql.v1+json, …), else 415; a POST with
+no Content-Type is refused only when an Origin header shows a browser. With TLS the
 embedded Schema Registry is served over TLS with the same certificate. The data
 directory is created 0700 and its files 0600; secret-looking properties
 (passwords, sasl.jaas.config, tokens) are shown as [hidden] and kept out of the

@@ -6,7 +6,10 @@ import { HostPolicy } from './request-guard.js';
 import { InMemorySchemaRegistry } from '../runtime/serde/schema-registry.js';
 import { startSchemaRegistryServer, type RunningSchemaRegistry } from './schema-registry/index.js';
 
-/** Where the embedded Schema Registry listens (see {@link ServerOptions.schemaRegistry}). */
+/**
+ * Where the embedded Schema Registry listens (see {@link ServerOptions.schemaRegistry}).
+ * It shares the REST server's TLS certificate, users and allowed host names.
+ */
 export interface EmbeddedSchemaRegistryOptions {
   /** Port; 0 picks a free one. Default 8081. */
   readonly port?: number;
