@@ -101,7 +101,7 @@ try {
   const expected = Math.floor(n / KEYS); // n is a multiple of KEYS
   await until(async () => {
     for (const k of ['k0', `k${KEYS - 1}`, `k${KEYS >> 1}`]) {
-      const res = await fetch(`${a.url}/query-stream`, { method: 'POST', body: JSON.stringify({ sql: `SELECT n FROM counts WHERE k = '${k}';` }) });
+      const res = await fetch(`${a.url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: `SELECT n FROM counts WHERE k = '${k}';` }) });
       const rows = (await res.text()).split('\n').filter((l) => l.startsWith('['));
       if (rows.length !== 1 || JSON.parse(rows[0])[0] !== expected) return false;
     }
@@ -111,7 +111,7 @@ try {
   // Every key checked once the sample is complete.
   let wrong = 0;
   for (let k = 0; k < KEYS; k++) {
-    const res = await fetch(`${a.url}/query-stream`, { method: 'POST', body: JSON.stringify({ sql: `SELECT n FROM counts WHERE k = 'k${k}';` }) });
+    const res = await fetch(`${a.url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: `SELECT n FROM counts WHERE k = 'k${k}';` }) });
     const rows = (await res.text()).split('\n').filter((l) => l.startsWith('['));
     if (rows.length !== 1 || JSON.parse(rows[0])[0] !== expected) wrong++;
   }

@@ -139,6 +139,8 @@ export async function cliCommand(argv: readonly string[], opts: { readonly embed
       return 1;
     }
     const [{ Engine }, { startServer }] = await Promise.all([import('../src/runtime/engine.js'), import('../src/server/index.js')]);
+    // The data directory's files are private to the user, as with `sluice server`.
+    process.umask(0o077);
     const engine = await Engine.open({ dataDir: args.dataDir });
     const server = await startServer({ engine, port: args.port, host: '127.0.0.1', version: opts.version }).catch(async (e: unknown) => {
       await engine.close();

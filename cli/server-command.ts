@@ -8,6 +8,7 @@ import { readAuthFile, startServer } from '../src/server/index.js';
 
 const USAGE = `Usage: sluice server [--port 8088] [--host 127.0.0.1] [--data-dir ./sluice-data]
                      [--config sluice.properties] [--auth-file FILE]
+                     [--allowed-hosts NAME[,NAME…]]
                      [--tls-cert FILE --tls-key FILE] [--ext-dir DIR]
                      [--schema-registry-port 8081 | --no-schema-registry
                       | --schema-registry-url URL]
@@ -30,7 +31,20 @@ auto.offset.reset, which apply to every request):
   ksql.service.id                     reported by /info (default default_)
   ksql.max.push.queries               concurrent push queries (default 100)
   sluice.server.body.limit.bytes      largest request body (default 1048576)
-  sluice.server.request.timeout.ms    non-streaming request time limit (default 60000)`;
+  sluice.server.request.timeout.ms    non-streaming request time limit (default 60000)
+  sluice.server.allowed.hosts         as --allowed-hosts (comma-separated)
+
+Security: requests must address the server by a loopback name, its --host address
+(any IP when bound to 0.0.0.0/::, and the machine's name), the host of
+ksql.advertised.listener, or a name in --allowed-hosts (.example.com allows
+subdomains, * allows any); other Host or Origin headers get 403, so web pages
+cannot drive the server (DNS rebinding, cross-site requests). POST bodies must be
+JSON (application/json, application/vnd.ksql.v1+json, …), else 415; a POST with
+no Content-Type is refused only when an Origin header shows a browser. With TLS the
+embedded Schema Registry is served over TLS with the same certificate. The data
+directory is created 0700 and its files 0600; secret-looking properties
+(passwords, sasl.jaas.config, tokens) are shown as [hidden] and kept out of the
+command log.`;
 
 /** Reads a Java-style properties file: `key=value` or `key: value` lines, `#`/`!` comments. */
 export function readProperties(path: string): Record<string, string> {
@@ -70,6 +84,7 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
         'data-dir': { type: 'string' },
         config: { type: 'string' },
         'auth-file': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'ext-dir': { type: 'string' },
@@ -102,7 +117,16 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
   const properties = args.config ? readProperties(args.config) : {};
   const port = intOption(args.port, '--port', 8088);
   const registryPort = intOption(args['schema-registry-port'], '--schema-registry-port', port === 0 ? 0 : 8081);
-  const users = args['auth-file'] ? readAuthFile(args['auth-file']) : undefined;
+  let users;
+  try {
+    users = args['auth-file'] ? readAuthFile(args['auth-file']) : undefined;
+  } catch (e) {
+    console.error(`sluice server: ${(e as Error).message}`);
+    return 2;
+  }
+  const allowedHosts = (args['allowed-hosts'] ?? properties['sluice.server.allowed.hosts'] ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  // Files and directories the server creates (data, state, logs) are private to its user.
+  process.umask(0o077);
   const tls = args['tls-cert'] && args['tls-key'] ? { cert: readFileSync(args['tls-cert']), key: readFileSync(args['tls-key']) } : undefined;
   // User-defined functions load before the engine replays queries that may call them.
   const extDir = args['ext-dir'] ?? properties['ksql.extension.dir'];
@@ -130,6 +154,7 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
       port,
       host: args.host ?? '127.0.0.1',
       users,
+      allowedHosts,
       tls,
       maxPushQueries: intOption(properties['ksql.max.push.queries'], 'ksql.max.push.queries', 100),
       bodyLimit: intOption(properties['sluice.server.body.limit.bytes'], 'sluice.server.body.limit.bytes', 1024 * 1024),

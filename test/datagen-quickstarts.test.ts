@@ -73,7 +73,7 @@ describe('sluice datagen', () => {
     const r = await runSluiceAsync(['datagen', '--quickstart', 'transactions', '--iterations', '150', '--rate', '0', '--seed', '3', '--server', url, '--quiet']);
     expect(r.code).toBe(0);
     const fraud = await eventually(async () => {
-      const res = await fetch(`${url}/query-stream`, { method: 'POST', body: JSON.stringify({ sql: 'SELECT * FROM possible_fraud;' }) });
+      const res = await fetch(`${url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'SELECT * FROM possible_fraud;' }) });
       const lines = (await res.text()).trim().split('\n').slice(1);
       return lines.length > 0 ? lines : undefined;
     });
@@ -86,7 +86,7 @@ describe('sluice datagen', () => {
     const r = await runSluiceAsync(['datagen', '--quickstart', 'monitoring', '--topic', 'mon_csv', '--format', 'delimited', '--iterations', '40', '--rate', '0', '--seed', '5', '--server', url, '--quiet']);
     expect(r.code).toBe(0);
     const counts = await eventually(async () => {
-      const res = await fetch(`${url}/query-stream`, { method: 'POST', body: JSON.stringify({ sql: 'SELECT * FROM csv_errors;' }) });
+      const res = await fetch(`${url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'SELECT * FROM csv_errors;' }) });
       const lines = (await res.text()).trim().split('\n').slice(1).map((l) => JSON.parse(l) as number[]);
       return lines.length > 0 ? lines : undefined;
     });

@@ -45,6 +45,15 @@ describe('sluice cli -e / -f', () => {
     expect(r.out).toMatch(/\|ITEM +\|UNITS +\|\n\+-+\+-+\+\n\|apple +\|3 +\|\n\|pear +\|5 +\|\n\+-+\+-+\+\nLimit Reached\nQuery terminated\n/);
   });
 
+  it('SET and UNSET of a secret-looking property echo [hidden], not the value', async () => {
+    const r = await runSluiceAsync(['cli', url, '-e', "SET 'ksql.streams.ssl.keystore.password'='hunter2'; SET 'ksql.streams.ssl.keystore.password'='hunter3'; UNSET 'ksql.streams.ssl.keystore.password';"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("Successfully changed local property 'ksql.streams.ssl.keystore.password' to '[hidden]'. Use the UNSET command to revert your change.");
+    expect(r.out).toContain("Successfully changed local property 'ksql.streams.ssl.keystore.password' from '[hidden]' to '[hidden]'.");
+    expect(r.out).toContain("Successfully unset local property 'ksql.streams.ssl.keystore.password' (value was '[hidden]').");
+    expect(r.out).not.toMatch(/hunter/);
+  });
+
   it('--query-timeout ends a push query that has nothing more to say', async () => {
     const t0 = Date.now();
     const r = await runSluiceAsync(['cli', url, '--query-timeout', '500', '-e', 'SELECT * FROM orders EMIT CHANGES;']);

@@ -98,6 +98,19 @@ describe('subjects and versions', () => {
     expect((await call('POST', '/subjects/x/versions', '{not json')).status).toBe(400);
   });
 
+  it('refuses form and text/plain bodies (what a web page can POST cross-site) with 415', async () => {
+    const schema = JSON.stringify({ schema: '"string"' });
+    for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded']) {
+      const r = await call('POST', '/subjects/csrf-value/versions', schema, type);
+      expect(r.status).toBe(415);
+      expect(r.body).toEqual({ error_code: 415, message: `HTTP 415 Unsupported Media Type: ${type}` });
+    }
+    expect((await call('GET', '/subjects')).body).not.toContain('csrf-value');
+    for (const type of ['application/json', 'application/vnd.schemaregistry+json', 'application/octet-stream']) {
+      expect((await call('POST', '/subjects/ok-value/versions', schema, type)).status, type).toBe(200);
+    }
+  });
+
   it('soft-deletes and permanently deletes subjects and versions', async () => {
     const a = (await call('POST', '/subjects/del-value/versions', { schema: V1 })).body.id as number;
     await call('POST', '/subjects/del-value/versions', { schema: V2_DEFAULT });

@@ -38,7 +38,7 @@ async function startServer(dataDir: string): Promise<{ child: ChildProcess; url:
 }
 
 async function ksql(url: string, sql: string): Promise<void> {
-  const r = await fetch(`${url}/ksql`, { method: 'POST', body: JSON.stringify({ ksql: sql, streamsProperties: { 'auto.offset.reset': 'earliest' } }) });
+  const r = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: sql, streamsProperties: { 'auto.offset.reset': 'earliest' } }) });
   if (r.status !== 200) throw new Error(`/ksql ${r.status}: ${await r.text()}`);
 }
 
@@ -55,7 +55,7 @@ describe.runIf(built)('sluice server durability', () => {
     for (let round = 0; round < 8; round++) {
       const lines = [JSON.stringify({ target: 'TXNS' })];
       for (let i = 0; i < 3000; i++, seq++) lines.push(JSON.stringify({ ID: `t${seq}`, CARD: `card-${(seq * 7) % 23}`, AMOUNT: (seq % 9) + 1 }));
-      const sent = fetch(`${url}/inserts-stream`, { method: 'POST', body: lines.join('\n') }).then((r) => r.text()).catch(() => '');
+      const sent = fetch(`${url}/inserts-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: lines.join('\n') }).then((r) => r.text()).catch(() => '');
       await new Promise((r) => setTimeout(r, 40 + Math.floor(Math.random() * 120)));
       child.kill('SIGKILL');
       await new Promise((r) => child.on('exit', r));

@@ -8,7 +8,7 @@ function insertsBody(target: string, rows: readonly unknown[]): string {
 }
 
 async function postInserts(url: string, body: string): Promise<{ status: number; lines: any[] }> {
-  const res = await fetch(`${url}/inserts-stream`, { method: 'POST', body });
+  const res = await fetch(`${url}/inserts-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const text = await res.text();
   return { status: res.status, lines: text.trim() === '' ? [] : text.trim().split('\n').map((l) => JSON.parse(l)) };
 }
@@ -83,7 +83,7 @@ describe('mission flow: error counts per minute', () => {
         "CREATE STREAM monitoring_stream (id STRING KEY, type STRING, error_code INT, message STRING) WITH (kafka_topic='monitoring', partitions=1, value_format='json');" +
           'CREATE TABLE error_counts AS SELECT error_code, COUNT(*) FROM monitoring_stream WINDOW TUMBLING (SIZE 1 MINUTE) WHERE type = \'ERROR\' GROUP BY error_code;',
       );
-      const push = await fetch(`${url}/query-stream`, { method: 'POST', body: JSON.stringify({ sql: 'SELECT * FROM error_counts EMIT CHANGES;' }) });
+      const push = await fetch(`${url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'SELECT * FROM error_counts EMIT CHANGES;' }) });
       const changes = LineReader.of(push);
       const meta = JSON.parse((await changes.next())!);
       expect(meta.columnNames).toEqual(['ERROR_CODE', 'WINDOWSTART', 'WINDOWEND', 'KSQL_COL_0']);

@@ -6,6 +6,7 @@
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { HIDDEN, isSecretProperty } from '../../src/common/secrets.js';
 import { ServerError, ServerUnreachableError, SluiceClient, type Credentials, type Entity, type QueryHeader, type RunningQuery } from './client.js';
 import { InputBuffer, routeStatement, type CliCommand, type InputItem } from './input.js';
 import { entityWarnings, renderEntity } from './render.js';
@@ -73,6 +74,11 @@ export function describeError(e: unknown): string {
   const code = (e as { code?: string }).code;
   if (code === 'ENOENT') return `No such file: ${(e as { path?: string }).path ?? ''}`;
   return `Error: ${(e as Error).message ?? String(e)}`;
+}
+
+/** A property's value as the prompt echoes it: secrets (passwords, JAAS configs, tokens) as [hidden]. */
+function shown(name: string, value: string | undefined): string {
+  return value !== undefined && isSecretProperty(name) ? HIDDEN : String(value);
 }
 
 /** A REPL session against one server. */
@@ -235,8 +241,8 @@ export class Session {
         this.properties.set(route.name, route.value);
         this.print(
           old === undefined
-            ? `Successfully changed local property '${route.name}' to '${route.value}'. Use the UNSET command to revert your change.`
-            : `Successfully changed local property '${route.name}' from '${old}' to '${route.value}'.`,
+            ? `Successfully changed local property '${route.name}' to '${shown(route.name, route.value)}'. Use the UNSET command to revert your change.`
+            : `Successfully changed local property '${route.name}' from '${shown(route.name, old)}' to '${shown(route.name, route.value)}'.`,
         );
         return true;
       }
@@ -247,7 +253,7 @@ export class Session {
           return false;
         }
         this.properties.delete(route.name);
-        this.print(`Successfully unset local property '${route.name}' (value was '${old}').`);
+        this.print(`Successfully unset local property '${route.name}' (value was '${shown(route.name, old)}').`);
         return true;
       }
       case 'define':

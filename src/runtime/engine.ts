@@ -23,7 +23,8 @@ import type { RequestOptions, TransientQuery } from './transient-query.js';
 import { CommandLog, type Command, type CommandStore } from './command-log.js';
 import { FileLog } from './log/file-log.js';
 import { LevelStoreFactory } from './state/level-store.js';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { withoutSecrets } from '../common/secrets.js';
 import { join } from 'node:path';
 import type { SchemaRegistry } from './serde/serde-types.js';
 import { InMemorySchemaRegistry, type RegistrySnapshot } from './serde/schema-registry.js';
@@ -167,7 +168,9 @@ export class Engine {
         this.commandExtras = {};
         results.push(await this.executeStatement(stmt));
         if (LOGGED.has(stmt.kind)) {
-          if (this.opts.commandLog && !this.replaying) await this.opts.commandLog.append(stmt.text, { ...Object.fromEntries(this.properties), ...this.commandExtras });
+          // Secrets (ssl.*.password, sasl.jaas.config, …) stay out of the command log: no
+          // statement's plan depends on them, and replay takes them from the server's config.
+          if (this.opts.commandLog && !this.replaying) await this.opts.commandLog.append(stmt.text, withoutSecrets({ ...Object.fromEntries(this.properties), ...this.commandExtras }));
           this.commandCount++;
         }
       }
@@ -235,7 +238,14 @@ export class Engine {
     /** Kafka mode: the cluster (`--bootstrap-servers`) and the service id naming its groups and internal topics. */
     readonly kafka?: { readonly brokers: readonly string[]; readonly serviceId: string };
   }): Promise<Engine> {
-    mkdirSync(options.dataDir, { recursive: true });
+    // Private to the server's user: the data holds every record and the statements that made it.
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    try {
+      chmodSync(options.dataDir, 0o700);
+    } catch (e) {
+      // A directory the server's user does not own keeps its mode; everything created in it is still private.
+      if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
+    }
     let log: Log;
     let commandLog: CommandStore;
     if (options.kafka) {

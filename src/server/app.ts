@@ -10,7 +10,17 @@ import { registerInsertRoutes } from './routes/inserts.js';
 import { registerKsqlRoutes } from './routes/ksql.js';
 import { registerQueryRoutes } from './routes/query.js';
 import { registerTopicRoutes } from './routes/topics.js';
+import { checkContentType } from './request-guard.js';
 import { stringifyJson } from './values.js';
+
+/** Methods that change state: their body type is checked (see {@link checkContentType}). */
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** A header's single value (HTTP/2 `:authority` stands for `Host`). */
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
 
 /** Routes whose request body is a stream the handler reads itself. */
 const STREAMING_BODY_ROUTES = new Set(['/inserts-stream']);
@@ -60,8 +70,9 @@ function readBody(req: FastifyRequest, payload: NodeJS.ReadableStream, limit: nu
 }
 
 /**
- * Builds the fastify application: body parsing (JSON, any content type, with
- * ksqlDB errors for malformed bodies), Basic authentication, ksqlDB-shaped
+ * Builds the fastify application: `Host`/`Origin` checks, Basic
+ * authentication, JSON content types only on state-changing requests, body
+ * parsing (ksqlDB errors for malformed bodies), ksqlDB-shaped
  * errors for every failure, and all routes. Returns the app and the request
  * handler the listener gives HTTP/1.1 and HTTP/2 requests to.
  */
@@ -98,9 +109,16 @@ export async function buildApp(ctx: ServerContext): Promise<{ app: FastifyInstan
 
   app.addHook('onRequest', async (req, reply) => {
     if (ctx.closing) return sendError(req, reply, new HttpError(genericError(ErrorCode.SERVER_SHUTTING_DOWN, 'The server is shutting down')));
+    const origin = header(req, 'origin');
+    const misdirected = ctx.settings.hosts.check(header(req, 'host') ?? header(req, ':authority'), origin);
+    if (misdirected) return sendError(req, reply, misdirected);
     if (ctx.settings.users.size > 0) {
       const refused = checkBasicAuth(req.headers.authorization, ctx.settings.users);
       if (refused) return sendError(req, reply, refused);
+    }
+    if (STATE_CHANGING.has(req.method)) {
+      const unsupported = checkContentType(header(req, 'content-type'), origin);
+      if (unsupported) return sendError(req, reply, unsupported);
     }
     return undefined;
   });

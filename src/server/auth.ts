@@ -36,8 +36,9 @@ export function checkBasicAuth(header: string | undefined, users: ReadonlyMap<st
 
 /**
  * Reads an auth file: one `user:password` per line; blank lines and lines
- * starting with `#` are ignored.
- * @throws Error naming the line of a malformed entry.
+ * starting with `#` are ignored. A file that grants nobody is refused: taken
+ * as "no users" it would turn authentication off, failing open.
+ * @throws Error naming the line of a malformed entry, or the file when it has no users.
  */
 export function readAuthFile(path: string): Map<string, string> {
   const users = new Map<string, string>();
@@ -50,5 +51,8 @@ export function readAuthFile(path: string): Map<string, string> {
       if (colon <= 0) throw new Error(`${path}:${i + 1}: expected user:password`);
       users.set(t.slice(0, colon), t.slice(colon + 1));
     });
+  if (users.size === 0) {
+    throw new Error(`auth file ${path} grants no users: add user:password lines, or drop --auth-file to run without authentication`);
+  }
   return users;
 }

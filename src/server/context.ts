@@ -1,5 +1,6 @@
 import type { TransientQuery } from '../runtime/transient-query.js';
 import type { ServerEngine } from './engine-port.js';
+import type { HostPolicy } from './request-guard.js';
 import { HttpError, MAX_PUSH_QUERIES_EXCEEDED, badRequest, genericError } from './errors.js';
 
 /** Server settings after defaults are applied. */
@@ -10,6 +11,8 @@ export interface ServerSettings {
   readonly maxPushQueries: number;
   /** Longest time a non-streaming request may take, in ms (0: no limit). */
   readonly requestTimeoutMs: number;
+  /** Names (`Host`, `Origin`) the server answers to. */
+  readonly hosts: HostPolicy;
   /** `HTTP Basic` users (name → password); empty map: no authentication. */
   readonly users: ReadonlyMap<string, string>;
   readonly version: string;

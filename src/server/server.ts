@@ -2,10 +2,14 @@ import { buildApp } from './app.js';
 import { PushQueryRegistry, type ServerContext, type ServerSettings } from './context.js';
 import type { ServerEngine } from './engine-port.js';
 import { Listener, type TlsOptions } from './listener.js';
+import { HostPolicy } from './request-guard.js';
 import { InMemorySchemaRegistry } from '../runtime/serde/schema-registry.js';
 import { startSchemaRegistryServer, type RunningSchemaRegistry } from './schema-registry/index.js';
 
-/** Where the embedded Schema Registry listens (see {@link ServerOptions.schemaRegistry}). */
+/**
+ * Where the embedded Schema Registry listens (see {@link ServerOptions.schemaRegistry}).
+ * It shares the REST server's TLS certificate, users and allowed host names.
+ */
 export interface EmbeddedSchemaRegistryOptions {
   /** Port; 0 picks a free one. Default 8081. */
   readonly port?: number;
@@ -23,6 +27,12 @@ export interface ServerOptions {
   readonly port?: number;
   /** Interface to bind. Default 127.0.0.1. */
   readonly host?: string;
+  /**
+   * Further names clients may reach the server by (`Host`/`Origin`), besides
+   * loopback names, the bound address and `ksql.advertised.listener`'s host;
+   * `*` allows any. Others are refused with 403 (DNS rebinding, cross-site requests).
+   */
+  readonly allowedHosts?: readonly string[];
   /** HTTP Basic users (name → password). None: no authentication. */
   readonly users?: ReadonlyMap<string, string>;
   readonly tls?: TlsOptions;
@@ -56,13 +66,27 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The host of `ksql.advertised.listener`: other servers of the service address this one by it. */
+function advertisedHost(properties: Readonly<Record<string, string>> | undefined): string[] {
+  const url = properties?.['ksql.advertised.listener'];
+  if (url === undefined) return [];
+  try {
+    return [new URL(url).hostname];
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Starts the ksqlDB-compatible REST server on an engine: HTTP/1.1 and HTTP/2
  * (h2c with prior knowledge, or ALPN over TLS) on one port.
  */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const engine = opts.engine;
+  const host = opts.host ?? '127.0.0.1';
+  const allowList = [...(opts.allowedHosts ?? []), ...advertisedHost(opts.properties)];
   const settings: ServerSettings = {
+    hosts: new HostPolicy(host, allowList),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     maxPushQueries: opts.maxPushQueries ?? 100,
     requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
@@ -75,14 +99,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const ctx: ServerContext = { engine, settings, pushQueries: new PushQueryRegistry(settings.maxPushQueries), commandStatuses: new Map(), closing: false };
   const { app, handler } = await buildApp(ctx);
   const listener = new Listener(handler, { tls: opts.tls, requestTimeoutMs: settings.requestTimeoutMs });
-  const host = opts.host ?? '127.0.0.1';
   const port = await listener.listen(opts.port ?? 8088, host);
   let schemaRegistry: RunningSchemaRegistry | undefined;
   if (opts.schemaRegistry) {
     const registry = opts.schemaRegistry.registry ?? (engine as { registry?: unknown }).registry;
     try {
       if (!(registry instanceof InMemorySchemaRegistry)) throw new Error('The embedded Schema Registry needs the engine to use an InMemorySchemaRegistry');
-      schemaRegistry = await startSchemaRegistryServer({ registry, port: opts.schemaRegistry.port, host: opts.schemaRegistry.host ?? host, users: opts.users });
+      const srHost = opts.schemaRegistry.host ?? host;
+      // Same certificate, credentials and host names as the REST server.
+      schemaRegistry = await startSchemaRegistryServer({ registry, port: opts.schemaRegistry.port, host: srHost, users: opts.users, tls: opts.tls, hosts: new HostPolicy(srHost, allowList) });
     } catch (e) {
       await listener.close();
       await app.close();

@@ -1,6 +1,7 @@
 /**
  * Statements that inspect or stop running queries: SHOW, EXPLAIN, TERMINATE.
  */
+import { redactProperties } from '../../common/secrets.js';
 import { windowInfo } from './persistent.js';
 import { assertNever } from '../../common/assert.js';
 import { PlanError } from '../../common/errors.js';
@@ -48,7 +49,8 @@ export async function show(e: Engine, s: Extract<Statement, { kind: 'Show' }>): 
       // As ksql.hidden.topics: internal topics (names starting with `_`) only with SHOW ALL TOPICS.
       return { kind: 'Topics', statementText: s.text, topics: (await e.log.listTopics()).filter((t) => s.all || !t.name.startsWith('_')), extended: s.extended };
     case 'PROPERTIES':
-      return { kind: 'Properties', statementText: s.text, properties: Object.fromEntries(e.properties), overwritten: [...e.properties.keys()] };
+      // Secret values (passwords, JAAS configs, tokens) are shown as [hidden], as ksqlDB does.
+      return { kind: 'Properties', statementText: s.text, properties: redactProperties(Object.fromEntries(e.properties)), overwritten: [...e.properties.keys()] };
     case 'FUNCTIONS':
       return { kind: 'Functions', statementText: s.text, functions: listFunctions().map((f) => ({ name: f.name, type: f.type, category: f.category })) };
     case 'TYPES':

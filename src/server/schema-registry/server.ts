@@ -3,9 +3,12 @@
  * Confluent's content types, optional Basic auth (the REST server's users).
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { InMemorySchemaRegistry } from '../../runtime/serde/schema-registry.js';
 import { checkBasicAuth } from '../auth.js';
+import type { TlsOptions } from '../listener.js';
+import { refusedContentType, type HostPolicy } from '../request-guard.js';
 import { handleRegistryRequest, type ApiResponse } from './api.js';
 
 /** Options of {@link startSchemaRegistryServer}. */
@@ -20,13 +23,17 @@ export interface SchemaRegistryServerOptions {
   readonly users?: ReadonlyMap<string, string>;
   /** Largest request body in bytes. Default 8 MiB. */
   readonly bodyLimit?: number;
+  /** Serve HTTPS with this certificate (the REST server's, when it has TLS). Default: plain HTTP. */
+  readonly tls?: TlsOptions;
+  /** Names (`Host`, `Origin`) to answer to; others get 403. Default: any. */
+  readonly hosts?: HostPolicy;
 }
 
 /** A started embedded Schema Registry. */
 export interface RunningSchemaRegistry {
   readonly port: number;
   readonly host: string;
-  /** `http://host:port`, what clients take as the registry URL. */
+  /** `http://host:port` (https with TLS), what clients take as the registry URL. */
   readonly url: string;
   /** Stops listening, ends open connections, releases the port. Idempotent. */
   close(): Promise<void>;
@@ -58,9 +65,16 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string | un
 }
 
 async function serve(opts: SchemaRegistryServerOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const misdirected = opts.hosts?.check(req.headers.host, req.headers.origin);
+  if (misdirected) return send(res, { status: 403, body: { error_code: 403, message: misdirected.message } });
   if (opts.users && opts.users.size > 0) {
     const denied = checkBasicAuth(req.headers.authorization, opts.users);
     if (denied) return send(res, { status: 401, body: { error_code: 401, message: denied.message } }, { 'www-authenticate': 'Basic realm="SchemaRegistry"' });
+  }
+  // Form and text/plain bodies are what a web page can POST cross-site without a preflight.
+  if (req.method === 'POST' || req.method === 'PUT') {
+    const refused = refusedContentType(req.headers['content-type'], req.headers.origin, ['application/octet-stream']);
+    if (refused !== undefined) return send(res, { status: 415, body: { error_code: 415, message: `HTTP 415 Unsupported Media Type: ${refused}` } });
   }
   const text = await readBody(req, opts.bodyLimit ?? 8 * 1024 * 1024);
   if (text === undefined) return send(res, { status: 413, body: { error_code: 413, message: 'Request body too large' } });
@@ -89,12 +103,13 @@ async function serve(opts: SchemaRegistryServerOptions, req: http.IncomingMessag
  */
 export async function startSchemaRegistryServer(opts: SchemaRegistryServerOptions): Promise<RunningSchemaRegistry> {
   const sockets = new Set<Socket>();
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     serve(opts, req, res).catch((e: unknown) => {
       if (!res.headersSent) send(res, { status: 500, body: { error_code: 50001, message: (e as Error).message } });
       else res.destroy();
     });
-  });
+  };
+  const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest) : http.createServer(onRequest);
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -112,7 +127,7 @@ export async function startSchemaRegistryServer(opts: SchemaRegistryServerOption
   return {
     port,
     host,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
