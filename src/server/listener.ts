@@ -27,8 +27,6 @@ export const DEFAULT_MAX_CONNECTIONS = 1000;
 /** Options of {@link Listener}. */
 export interface ListenerOptions {
   readonly tls?: TlsOptions;
-  /** Milliseconds to receive a whole HTTP/1.1 request (headers and body); 0 disables. */
-  readonly requestTimeoutMs?: number;
   /** Milliseconds to receive the protocol preface / TLS handshake / request headers; 0 disables. */
   readonly headersTimeoutMs?: number;
   /** Milliseconds a connection with no request in progress stays open; 0 disables. Streams that are open (push queries) are never cut by it. */
@@ -57,10 +55,11 @@ export class Listener {
   private readonly headersTimeoutMs: number;
 
   constructor(handler: Handler, opts: ListenerOptions = {}) {
-    const requestTimeout = opts.requestTimeoutMs ?? 0;
-    // Node refuses a headers timeout longer than the request timeout.
+    // Node's requestTimeout (time to receive a whole request) would also cut a long-lived
+    // /inserts-stream body; non-streaming requests are timed by their routes instead.
+    const requestTimeout = 0;
     this.headersTimeoutMs = opts.headersTimeoutMs ?? 0;
-    const headersTimeout = requestTimeout > 0 && this.headersTimeoutMs > requestTimeout ? requestTimeout : this.headersTimeoutMs;
+    const headersTimeout = this.headersTimeoutMs;
     const idleTimeoutMs = opts.idleTimeoutMs ?? 0;
     const h1Options: http.ServerOptions = {
       requestTimeout,
@@ -78,6 +77,9 @@ export class Listener {
       this.h1 = undefined;
     } else {
       this.h1 = http.createServer(h1Options, handler as never);
+      // Node checks header and request timeouts from a timer it starts when a server
+      // starts listening; this one never listens (sockets come from `front`), so say it did.
+      this.h1.emit('listening');
       this.h2 = http2.createServer({}, handler as never);
       this.front = net.createServer((socket) => this.route(socket));
     }
@@ -137,6 +139,7 @@ export class Listener {
     const closed = new Promise<void>((resolve) => this.front.close(() => resolve()));
     for (const s of this.sessions) s.close();
     this.h1?.closeIdleConnections();
+    this.h1?.close(() => undefined); // stops Node's timeout checks; the port is `front`'s
     for (const s of this.sockets) s.end();
     const deadline = setTimeout(() => {
       for (const s of this.sockets) s.destroy();

@@ -86,7 +86,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { app, handler } = await buildApp(ctx);
   const listener = new Listener(handler, {
     tls: opts.tls,
-    requestTimeoutMs: settings.requestTimeoutMs,
     headersTimeoutMs: opts.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
     idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxConnections: opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
