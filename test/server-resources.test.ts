@@ -202,3 +202,35 @@ describe.runIf(BUNDLE_BUILT)('connection timeouts (issue 13 #7)', () => {
     session.destroy();
   }, 30_000);
 });
+
+describe.runIf(BUNDLE_BUILT)('a bound on concurrent connections (issue 13 #7)', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServerProcess({ 'sluice.server.max.connections': '3' });
+  });
+  afterAll(async () => server?.stop());
+
+  it('closes connections past the bound as they arrive, and takes new ones once others closed', async () => {
+    const { hostname, port } = new URL(server.url);
+    const held: net.Socket[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = net.connect(Number(port), hostname);
+      await new Promise((r) => s.once('connect', r));
+      held.push(s);
+    }
+    // The server counts a connection once it accepted it: wait until a fourth is refused.
+    await eventually(async () => {
+      const extra = net.connect(Number(port), hostname);
+      await closed(extra);
+      return true;
+    });
+    for (const s of held) s.destroy();
+    await eventually(async () => {
+      try {
+        return (await fetch(`${server.url}/info`)).status === 200;
+      } catch {
+        return false;
+      }
+    });
+  });
+});
