@@ -129,6 +129,33 @@ describe.runIf(BUNDLE_BUILT)('a push query client that never reads (issue 13 #6)
     expect(err.message).toMatch(new RegExp(`^Push query transient_S_\\w+ was closed because its client is not reading its results: \\d+ bytes of rows were waiting to be sent, more than the limit of ${LIMIT} bytes \\(server property sluice.push.query.buffer.bytes\\)\\.$`));
     slow.destroy();
   }, 60_000);
+
+  it('over HTTP/2 too: a stream that is never read is closed with the error and frees its slot', async () => {
+    const session = http2.connect(server.url);
+    session.on('error', () => undefined);
+    const q = h2Request(session, '/query-stream');
+    q.stream.end(PUSH);
+    expect((await q.response).status).toBe(200);
+    await eventually(async () => {
+      const r = await fetch(`${server.url}/query-stream`, { method: 'POST', body: PUSH, signal: AbortSignal.timeout(100) }).catch(() => undefined);
+      return r?.status === 400; // the one slot is taken
+    });
+    q.stream.pause(); // not read: HTTP/2 flow control stops the server's writes
+    const big = 'y'.repeat(50_000);
+    const lines = [JSON.stringify({ target: 's' })];
+    for (let i = 0; i < 300; i++) lines.push(JSON.stringify({ id: i, v: big }));
+    expect((await fetch(`${server.url}/inserts-stream`, { method: 'POST', body: lines.join('\n') })).status).toBe(200);
+    await eventually(async () => {
+      const ctl = new AbortController();
+      const r = await fetch(`${server.url}/query-stream`, { method: 'POST', body: PUSH, signal: ctl.signal });
+      ctl.abort();
+      return r.status === 200;
+    }, 20_000);
+    q.stream.resume();
+    const text = await q.lines.rest(10_000);
+    expect(JSON.parse(text.split('\n').pop()!)).toMatchObject({ '@type': 'generic_error', error_code: 50000, message: expect.stringContaining('is not reading its results') });
+    session.destroy();
+  }, 60_000);
 });
 
 /** Resolves once the server closed `socket`. */
