@@ -1,5 +1,10 @@
 import http2 from 'node:http2';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
 import { LineReader, eventually, h2Request, ksql } from './server-helpers.js';
@@ -259,5 +264,32 @@ describe.runIf(BUNDLE_BUILT)('a bound on concurrent connections (issue 13 #7)', 
         return false;
       }
     });
+  });
+});
+
+describe.runIf(BUNDLE_BUILT)('connection timeouts over TLS (issue 13 #7)', () => {
+  let server: ServerProcess;
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-tls-timeouts-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    server = await startServerProcess({ 'sluice.server.headers.timeout.ms': '300', 'sluice.server.idle.timeout.ms': '300' }, ['--tls-cert', path.join(dir, 'cert.pem'), '--tls-key', path.join(dir, 'key.pem')]);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('closes a connection that never starts the TLS handshake', async () => {
+    const { hostname, port } = new URL(server.url);
+    await closed(net.connect(Number(port), hostname));
+  });
+
+  it('closes an HTTP/1.1-over-TLS connection that sends half a request header', async () => {
+    const { hostname, port } = new URL(server.url);
+    const s = tls.connect({ host: hostname, port: Number(port), rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+    await new Promise((r) => s.once('secureConnect', r));
+    s.write('POST /ksql HTTP/1.1\r\nHost: localhost\r\nContent-Ty');
+    await closed(s);
   });
 });

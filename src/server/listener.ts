@@ -71,7 +71,7 @@ export class Listener {
     if (opts.tls) {
       const secure = http2.createSecureServer({ cert: opts.tls.cert, key: opts.tls.key, allowHTTP1: true, ...(this.headersTimeoutMs > 0 ? { handshakeTimeout: this.headersTimeoutMs } : {}) }, handler as never);
       // HTTP/1.1 over TLS is served by the secure server itself, which reads these like an http.Server.
-      Object.assign(secure, { headersTimeout, requestTimeout, keepAliveTimeout: idleTimeoutMs });
+      Object.assign(secure, { headersTimeout, requestTimeout, keepAliveTimeout: idleTimeoutMs, connectionsCheckingInterval: h1Options.connectionsCheckingInterval });
       this.h2 = secure;
       this.front = secure;
       this.h1 = undefined;

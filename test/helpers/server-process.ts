@@ -21,14 +21,14 @@ export interface ServerProcess {
 
 /**
  * Starts `sluice server --port 0` (no embedded registry) with `properties` written
- * to a `--config` file; resolves once it prints the URL it listens on. A child that
+ * to a `--config` file and `args` added; resolves once it prints the URL it listens on. A child that
  * exits first rejects with its stderr.
  */
-export async function startServerProcess(properties: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
+export async function startServerProcess(properties: Readonly<Record<string, string>> = {}, args: readonly string[] = []): Promise<ServerProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-proc-'));
   const config = path.join(dir, 'server.properties');
   fs.writeFileSync(config, Object.entries(properties).map(([k, v]) => `${k}=${v}\n`).join(''));
-  const child = spawn(process.execPath, [bin, 'server', '--port', '0', '--no-schema-registry', '--data-dir', path.join(dir, 'data'), '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'server', '--port', '0', '--no-schema-registry', '--data-dir', path.join(dir, 'data'), '--config', config, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
