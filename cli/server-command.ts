@@ -33,6 +33,13 @@ auto.offset.reset, which apply to every request):
   sluice.server.body.limit.bytes      largest request body (default 1048576)
   sluice.server.request.timeout.ms    non-streaming request time limit (default 60000)
   sluice.server.allowed.hosts         as --allowed-hosts (comma-separated)
+  sluice.server.headers.timeout.ms    time to send the HTTP/2 preface, TLS handshake or
+                                      request headers before the connection is closed (default 30000)
+  sluice.server.idle.timeout.ms       time a connection with no request or stream in
+                                      progress stays open (default 30000)
+  sluice.server.max.connections       connections open at once; more are closed (default 1000)
+  sluice.push.query.buffer.bytes      rows held for a push query client that is not reading;
+                                      past it the query is closed with an error (default 4194304)
 
 Security: requests must address the server by a loopback name, its --host address
 (any IP when bound to 0.0.0.0/::, and the machine's name), the host of
@@ -159,6 +166,10 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
       maxPushQueries: intOption(properties['ksql.max.push.queries'], 'ksql.max.push.queries', 100),
       bodyLimit: intOption(properties['sluice.server.body.limit.bytes'], 'sluice.server.body.limit.bytes', 1024 * 1024),
       requestTimeoutMs: intOption(properties['sluice.server.request.timeout.ms'], 'sluice.server.request.timeout.ms', 60_000),
+      headersTimeoutMs: intOption(properties['sluice.server.headers.timeout.ms'], 'sluice.server.headers.timeout.ms', 30_000),
+      idleTimeoutMs: intOption(properties['sluice.server.idle.timeout.ms'], 'sluice.server.idle.timeout.ms', 30_000),
+      maxConnections: intOption(properties['sluice.server.max.connections'], 'sluice.server.max.connections', 1000),
+      pushBufferBytes: intOption(properties['sluice.push.query.buffer.bytes'], 'sluice.push.query.buffer.bytes', 4 * 1024 * 1024),
       serviceId: properties['ksql.service.id'],
       properties,
       schemaRegistry: remote || args['no-schema-registry'] ? undefined : { port: registryPort },

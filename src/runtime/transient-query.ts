@@ -31,6 +31,13 @@ export interface TransientQuery {
   readonly done: Promise<void>;
   /** Set when the query failed while running. */
   readonly error?: string;
+  /** Rows waiting to be taken from `rows`, in (estimated) bytes. */
+  readonly bufferedBytes?: number;
+  /**
+   * Push queries and PRINT: bounds the rows waiting to be taken from `rows` to
+   * `maxBytes` (0: unbounded); past it the query fails with an error saying so.
+   */
+  limitBuffer?(maxBytes: number): void;
 }
 
 /** Per-request options for executing statements or starting queries over HTTP. */

@@ -13,6 +13,8 @@ export interface ServerSettings {
   readonly requestTimeoutMs: number;
   /** Names (`Host`, `Origin`) the server answers to. */
   readonly hosts: HostPolicy;
+  /** Rows a push query may hold for a client that is not reading, in bytes; past it the query is closed with an error (0: no bound). */
+  readonly pushBufferBytes: number;
   /** `HTTP Basic` users (name → password); empty map: no authentication. */
   readonly users: ReadonlyMap<string, string>;
   readonly version: string;
@@ -22,29 +24,47 @@ export interface ServerSettings {
   readonly properties: Readonly<Record<string, string>>;
 }
 
-/** Keeps the running push queries, so `/close-query` and shutdown can reach them and their number is bounded. */
+/**
+ * Keeps the running push queries, so `/close-query` and shutdown can reach them
+ * and their number is bounded. Invariant: a slot is claimed before a push query
+ * starts and given back when it fails to start or, whatever ends it (LIMIT,
+ * `/close-query`, the client going away, an error, shutdown), when its `done`
+ * resolves.
+ */
 export class PushQueryRegistry {
   private readonly active = new Map<string, TransientQuery>();
+  private starting = 0;
 
   constructor(private readonly max: number) {}
 
+  /** Slots in use: running push queries and those starting. */
   get size(): number {
-    return this.active.size;
+    return this.active.size + this.starting;
   }
 
-  /** @throws HttpError 40003 when the limit of concurrent push queries is reached. */
-  checkCapacity(): void {
-    if (this.active.size >= this.max) {
+  /**
+   * Claims a slot for a push query about to start.
+   * @throws HttpError 40003 when the limit of concurrent push queries is reached.
+   */
+  claim(): void {
+    if (this.size >= this.max) {
       throw new HttpError(genericError(MAX_PUSH_QUERIES_EXCEEDED, `Not executing query as maximum number of push queries has been reached: ${this.max}`));
     }
+    this.starting++;
   }
 
+  /** Gives back a claimed slot whose query did not start. */
+  unclaim(): void {
+    this.starting--;
+  }
+
+  /** Hands a claimed slot to the started query `q`; the slot frees itself when `q` is done. */
   add(q: TransientQuery): void {
+    this.starting--;
     this.active.set(q.id, q);
-  }
-
-  remove(id: string): void {
-    this.active.delete(id);
+    void q.done.then(() => {
+      if (this.active.get(q.id) === q) this.active.delete(q.id);
+    });
   }
 
   get(id: string): TransientQuery | undefined {

@@ -12,11 +12,27 @@ export interface TlsOptions {
   readonly key: Buffer;
 }
 
+/**
+ * Default time to receive what opens an exchange (the first bytes of a cleartext
+ * connection, the whole HTTP/2 preface, the TLS handshake, a request's headers):
+ * half of Node's 60 s `headersTimeout`, well under the minutes a descriptor-hungry
+ * client could otherwise hold a socket.
+ */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000;
+/** Default time a connection with no request in progress stays open (HTTP/1.1 keep-alive, HTTP/2 session with no stream). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+/** Default bound on connections open at once (well under a usual 1024-descriptor limit's worth once files are counted). */
+export const DEFAULT_MAX_CONNECTIONS = 1000;
+
 /** Options of {@link Listener}. */
 export interface ListenerOptions {
   readonly tls?: TlsOptions;
-  /** Milliseconds to receive a whole HTTP/1.1 request (headers and body); 0 disables. */
-  readonly requestTimeoutMs?: number;
+  /** Milliseconds to receive the protocol preface / TLS handshake / request headers; 0 disables. */
+  readonly headersTimeoutMs?: number;
+  /** Milliseconds a connection with no request in progress stays open; 0 disables. Streams that are open (push queries) are never cut by it. */
+  readonly idleTimeoutMs?: number;
+  /** Connections open at once; more are closed on arrival. 0: no bound. */
+  readonly maxConnections?: number;
 }
 
 /** The HTTP/2 connection preface starts with this (RFC 9113 §3.4). */
@@ -36,21 +52,42 @@ export class Listener {
   private readonly h2: http2.Http2Server | http2.Http2SecureServer;
   private readonly sockets = new Set<Duplex>();
   private readonly sessions = new Set<http2.Http2Session>();
+  private readonly headersTimeoutMs: number;
 
   constructor(handler: Handler, opts: ListenerOptions = {}) {
+    // Node's requestTimeout (time to receive a whole request) would also cut a long-lived
+    // /inserts-stream body; non-streaming requests are timed by their routes instead.
+    const requestTimeout = 0;
+    this.headersTimeoutMs = opts.headersTimeoutMs ?? 0;
+    const headersTimeout = this.headersTimeoutMs;
+    const idleTimeoutMs = opts.idleTimeoutMs ?? 0;
+    const h1Options: http.ServerOptions = {
+      requestTimeout,
+      headersTimeout,
+      keepAliveTimeout: idleTimeoutMs,
+      // How often Node looks for requests past their timeouts: often enough for short test timeouts.
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor((headersTimeout || 120_000) / 4))),
+    };
     if (opts.tls) {
-      const secure = http2.createSecureServer({ cert: opts.tls.cert, key: opts.tls.key, allowHTTP1: true }, handler as never);
+      const secure = http2.createSecureServer({ cert: opts.tls.cert, key: opts.tls.key, allowHTTP1: true, ...(this.headersTimeoutMs > 0 ? { handshakeTimeout: this.headersTimeoutMs } : {}) }, handler as never);
+      // HTTP/1.1 over TLS is served by the secure server itself, which reads these like an http.Server.
+      Object.assign(secure, { headersTimeout, requestTimeout, keepAliveTimeout: idleTimeoutMs, connectionsCheckingInterval: h1Options.connectionsCheckingInterval });
       this.h2 = secure;
       this.front = secure;
       this.h1 = undefined;
     } else {
-      this.h1 = http.createServer({ requestTimeout: opts.requestTimeoutMs ?? 0 }, handler as never);
+      this.h1 = http.createServer(h1Options, handler as never);
+      // Node checks header and request timeouts from a timer it starts when a server
+      // starts listening; this one never listens (sockets come from `front`), so say it did.
+      this.h1.emit('listening');
       this.h2 = http2.createServer({}, handler as never);
       this.front = net.createServer((socket) => this.route(socket));
     }
+    if ((opts.maxConnections ?? 0) > 0) this.front.maxConnections = opts.maxConnections!;
     this.h2.on('session', (s: http2.Http2Session) => {
       this.sessions.add(s);
       s.on('close', () => this.sessions.delete(s));
+      if (idleTimeoutMs > 0) closeWhenIdle(s, idleTimeoutMs);
     });
     const track = (s: Duplex) => {
       this.sockets.add(s);
@@ -65,11 +102,15 @@ export class Listener {
   private route(socket: net.Socket): void {
     let seen = Buffer.alloc(0);
     socket.on('error', () => socket.destroy());
+    // A connection that does not say which protocol it speaks in time is closed.
+    const timer = this.headersTimeoutMs > 0 ? setTimeout(() => socket.destroy(), this.headersTimeoutMs) : undefined;
+    socket.once('close', () => clearTimeout(timer));
     const onData = (chunk: Buffer) => {
       seen = Buffer.concat([seen, chunk]);
       const n = Math.min(seen.length, H2_PREFACE.length);
       const isH2 = seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
       if (isH2 && seen.length < H2_PREFACE.length) return;
+      clearTimeout(timer);
       socket.removeListener('data', onData);
       socket.pause();
       socket.unshift(seen);
@@ -98,6 +139,7 @@ export class Listener {
     const closed = new Promise<void>((resolve) => this.front.close(() => resolve()));
     for (const s of this.sessions) s.close();
     this.h1?.closeIdleConnections();
+    this.h1?.close(() => undefined); // stops Node's timeout checks; the port is `front`'s
     for (const s of this.sockets) s.end();
     const deadline = setTimeout(() => {
       for (const s of this.sockets) s.destroy();
@@ -106,4 +148,24 @@ export class Listener {
     await closed;
     clearTimeout(deadline);
   }
+}
+
+/**
+ * Closes an HTTP/2 session (GOAWAY) once it has had no activity for `ms` while
+ * no stream is open; a session with open streams (a quiet push query) is left
+ * alone, and is looked at again after its next activity.
+ */
+function closeWhenIdle(session: http2.Http2Session, ms: number): void {
+  let open = 0;
+  session.on('stream', (stream: http2.ServerHttp2Stream) => {
+    open++;
+    stream.once('close', () => open--);
+  });
+  session.setTimeout(ms, () => {
+    if (open === 0 && !session.closed && !session.destroyed) {
+      session.close();
+      // A peer that does not answer the GOAWAY loses the connection.
+      setTimeout(() => session.destroy(), ms).unref();
+    }
+  });
 }

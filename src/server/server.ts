@@ -1,8 +1,9 @@
 import { buildApp } from './app.js';
 import { PushQueryRegistry, type ServerContext, type ServerSettings } from './context.js';
 import type { ServerEngine } from './engine-port.js';
-import { Listener, type TlsOptions } from './listener.js';
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, Listener, type TlsOptions } from './listener.js';
 import { HostPolicy } from './request-guard.js';
+import { DEFAULT_PUSH_BUFFER_BYTES } from '../runtime/query/transient.js';
 import { InMemorySchemaRegistry } from '../runtime/serde/schema-registry.js';
 import { startSchemaRegistryServer, type RunningSchemaRegistry } from './schema-registry/index.js';
 
@@ -42,6 +43,14 @@ export interface ServerOptions {
   readonly maxPushQueries?: number;
   /** Time limit of non-streaming requests in ms. Default 60 000; 0 disables. */
   readonly requestTimeoutMs?: number;
+  /** Rows a push query may hold for a client that is not reading, in bytes; past it the query is closed with an error. Default 4 MiB; 0: no bound. */
+  readonly pushBufferBytes?: number;
+  /** Time to receive the HTTP/2 preface, the TLS handshake or a request's headers, in ms. Default 30 000; 0 disables. */
+  readonly headersTimeoutMs?: number;
+  /** Time a connection with no request in progress (HTTP/1.1 keep-alive, HTTP/2 session without streams) stays open, in ms. Default 30 000; 0 disables. */
+  readonly idleTimeoutMs?: number;
+  /** Connections open at once; more are closed as they arrive. Default 1000; 0: no bound. */
+  readonly maxConnections?: number;
   readonly version?: string;
   /** `ksql.service.id`. Default `default_`. */
   readonly serviceId?: string;
@@ -90,6 +99,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     maxPushQueries: opts.maxPushQueries ?? 100,
     requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
+    pushBufferBytes: opts.pushBufferBytes ?? DEFAULT_PUSH_BUFFER_BYTES,
     users: opts.users ?? new Map(),
     version: opts.version ?? '0.1.0',
     serviceId: opts.serviceId ?? opts.properties?.['ksql.service.id'] ?? 'default_',
@@ -98,7 +108,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
   const ctx: ServerContext = { engine, settings, pushQueries: new PushQueryRegistry(settings.maxPushQueries), commandStatuses: new Map(), closing: false };
   const { app, handler } = await buildApp(ctx);
-  const listener = new Listener(handler, { tls: opts.tls, requestTimeoutMs: settings.requestTimeoutMs });
+  const listener = new Listener(handler, {
+    tls: opts.tls,
+    headersTimeoutMs: opts.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+    idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    maxConnections: opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+  });
   const port = await listener.listen(opts.port ?? 8088, host);
   let schemaRegistry: RunningSchemaRegistry | undefined;
   if (opts.schemaRegistry) {

@@ -2,23 +2,94 @@ import type { ResultColumn, TransientQuery } from '../transient-query.js';
 import type { Operator, Rec } from '../operators/record.js';
 import { keyString } from '../state/key-codec.js';
 
+/** The server property bounding the rows buffered per push query, in bytes. */
+export const PUSH_BUFFER_PROPERTY = 'sluice.push.query.buffer.bytes';
+
+/** Rows a push query or PRINT may hold for a client that is not reading, by default (see {@link RowQueue}). */
+export const DEFAULT_PUSH_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** Rough bytes of memory a value of a row holds (strings 2 per char, numbers 8, collections summed). */
+export function valueBytes(v: unknown): number {
+  if (v === null || v === undefined) return 8;
+  switch (typeof v) {
+    case 'string':
+      return 16 + 2 * v.length;
+    case 'number':
+    case 'boolean':
+      return 8;
+    case 'bigint':
+      return 16;
+    case 'object':
+      break;
+    default:
+      return 16;
+  }
+  if (Buffer.isBuffer(v)) return 16 + v.length;
+  let n = 16;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) n += valueBytes(v[i]);
+  } else if (v instanceof Map) {
+    for (const [k, x] of v) n += valueBytes(k) + valueBytes(x);
+  } else if (v instanceof Date) {
+    n += 8;
+  } else {
+    for (const k in v as Record<string, unknown>) n += 16 + 2 * k.length + valueBytes((v as Record<string, unknown>)[k]);
+  }
+  return n;
+}
+
 /**
- * An unbounded queue rows are pushed into synchronously (from operators) and
- * pulled from asynchronously (by the HTTP layer). Ends once, with or without error.
+ * A queue rows are pushed into synchronously (from operators) and pulled from
+ * asynchronously (by the HTTP layer). Ends once, with or without error.
+ * Invariant: the rows it holds never add up to more than `maxBytes` (by
+ * {@link valueBytes}); the push that would pass it drops every row held, ends the
+ * queue and calls `onOverflow` instead, so a client that never reads costs a
+ * bounded amount of memory.
  */
 export class RowQueue implements AsyncIterable<readonly unknown[]> {
-  private readonly rows: (readonly unknown[])[] = [];
+  private rows: (readonly unknown[])[] = [];
+  private sizes: number[] = [];
+  private head = 0;
+  private held = 0;
   private waiter: (() => void) | undefined;
   private ended = false;
+  /** Largest total size of the rows held; Infinity: unbounded (pull queries). */
+  maxBytes = Infinity;
+
+  constructor(private readonly onOverflow: (bytes: number) => void = () => undefined) {}
+
+  /** Bytes of the rows held now (an estimate, see {@link valueBytes}). */
+  get bufferedBytes(): number {
+    return this.held;
+  }
 
   push(row: readonly unknown[]): void {
     if (this.ended) return;
+    if (this.maxBytes !== Infinity) {
+      let size = 16;
+      for (let i = 0; i < row.length; i++) size += valueBytes(row[i]);
+      if (this.held + size > this.maxBytes) {
+        const held = this.held + size;
+        this.end(true);
+        this.onOverflow(held);
+        return;
+      }
+      this.held += size;
+      this.sizes.push(size);
+    } else this.sizes.push(0);
     this.rows.push(row);
     this.wake();
   }
 
-  end(): void {
+  /** Ends the queue; `drop` also lets go of the rows not yet taken. */
+  end(drop = false): void {
     this.ended = true;
+    if (drop) {
+      this.rows = [];
+      this.sizes = [];
+      this.head = 0;
+      this.held = 0;
+    }
     this.wake();
   }
 
@@ -28,9 +99,25 @@ export class RowQueue implements AsyncIterable<readonly unknown[]> {
     w?.();
   }
 
+  private take(): readonly unknown[] {
+    const row = this.rows[this.head]!;
+    this.held -= this.sizes[this.head]!;
+    this.head++;
+    if (this.head === this.rows.length) {
+      this.rows = [];
+      this.sizes = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.rows.length) {
+      this.rows = this.rows.slice(this.head);
+      this.sizes = this.sizes.slice(this.head);
+      this.head = 0;
+    }
+    return row;
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<readonly unknown[]> {
     for (;;) {
-      while (this.rows.length > 0) yield this.rows.shift()!;
+      while (this.head < this.rows.length) yield this.take();
       if (this.ended) return;
       await new Promise<void>((resolve) => (this.waiter = resolve));
     }
@@ -39,7 +126,7 @@ export class RowQueue implements AsyncIterable<readonly unknown[]> {
 
 /** The TransientQuery handed to clients; the engine drives it through `queue` and `finish`. */
 export class TransientHandle implements TransientQuery {
-  readonly queue = new RowQueue();
+  readonly queue = new RowQueue((bytes) => this.overflow(bytes));
   readonly done: Promise<void>;
   error: string | undefined;
   private resolveDone!: () => void;
@@ -53,6 +140,7 @@ export class TransientHandle implements TransientQuery {
     private readonly onClose: () => void,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    if (kind !== 'pull') this.queue.maxBytes = DEFAULT_PUSH_BUFFER_BYTES;
   }
 
   get rows(): AsyncIterable<readonly unknown[]> {
@@ -61,6 +149,14 @@ export class TransientHandle implements TransientQuery {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  get bufferedBytes(): number {
+    return this.queue.bufferedBytes;
+  }
+
+  limitBuffer(maxBytes: number): void {
+    if (this.kind !== 'pull') this.queue.maxBytes = maxBytes > 0 ? maxBytes : Infinity;
   }
 
   /** Ends the query: no more rows; idempotent. */
@@ -75,6 +171,13 @@ export class TransientHandle implements TransientQuery {
   fail(message: string): void {
     this.error = message;
     this.close();
+  }
+
+  private overflow(bytes: number): void {
+    const limit = this.queue.maxBytes;
+    this.fail(
+      `Push query ${this.id} was closed because its client is not reading its results: ${bytes} bytes of rows were waiting to be sent, more than the limit of ${limit} bytes (server property ${PUSH_BUFFER_PROPERTY}).`,
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Http2Stream } from 'node:http2';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../../common/errors.js';
 import { formatType } from '../../common/types.js';
@@ -46,33 +47,70 @@ function isStreaming(stmt: Statement): boolean {
   return stmt.kind === 'Print' || (stmt.kind === 'QueryStatement' && stmt.query.emit !== undefined);
 }
 
-/** Starts a transient query, registering push queries so `/close-query` and shutdown reach them. */
-async function start(ctx: ServerContext, r: QueryRequest): Promise<TransientQuery> {
+/**
+ * Watches one query request from its start to its end: `gone` once the client
+ * went away before the response was finished (HTTP/1.1 connection closed;
+ * HTTP/2 stream reset, session closed by GOAWAY or connection lost), which
+ * closes the query at once so its slot, timers and buffers are given back.
+ */
+class Exchange {
+  gone = false;
+  private finished = false;
+  private query: TransientQuery | undefined;
+  readonly res: FastifyReply['raw'];
+
+  constructor(reply: FastifyReply) {
+    this.res = reply.raw;
+    const onClose = () => {
+      if (this.finished) return;
+      this.gone = true;
+      this.query?.close();
+    };
+    this.res.once('close', onClose);
+    const stream = (this.res as unknown as { stream?: Http2Stream }).stream;
+    if (stream) {
+      stream.once('close', onClose);
+      if (stream.destroyed) onClose();
+    }
+  }
+
+  /** Ties the query to the exchange: closed now if the client is already gone. */
+  attach(q: TransientQuery): void {
+    this.query = q;
+    if (this.gone) q.close();
+  }
+
+  /** Marks the response as finished by the server (its close is no longer the client going away). */
+  finish(): void {
+    this.finished = true;
+  }
+}
+
+/** Starts a transient query; a push query claims a slot first, given back when it ends (see {@link PushQueryRegistry}). */
+async function start(ctx: ServerContext, r: QueryRequest, ex: Exchange): Promise<TransientQuery> {
   const streaming = isStreaming(r.stmt);
-  if (streaming) ctx.pushQueries.checkCapacity();
+  if (streaming) ctx.pushQueries.claim();
   let q: TransientQuery;
   try {
     q = await ctx.engine.startQuery(r.sql, r.opts);
   } catch (e) {
+    if (streaming) ctx.pushQueries.unclaim();
     throw toStatementError(e, withSemicolon(r.sql), [], r.sql);
   }
-  if (q.kind !== 'pull') ctx.pushQueries.add(q);
+  if (streaming) {
+    q.limitBuffer?.(ctx.settings.pushBufferBytes);
+    ctx.pushQueries.add(q);
+  }
+  ex.attach(q);
   return q;
 }
 
-/** Hands the response to the caller: status 200, no buffering, closes the query when the client goes away. */
-function openStream(reply: FastifyReply, q: TransientQuery, contentType: string): { res: FastifyReply['raw']; gone: () => boolean } {
+/** Hands the response to the caller: status 200, no buffering. */
+function openStream(reply: FastifyReply, ex: Exchange, contentType: string): { res: FastifyReply['raw']; gone: () => boolean } {
   reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, { 'content-type': contentType });
-  let gone = false;
-  res.on('close', () => {
-    if (!res.writableFinished) {
-      gone = true;
-      q.close();
-    }
-  });
-  return { res, gone: () => gone };
+  const res = ex.res;
+  if (!ex.gone) res.writeHead(200, { 'content-type': contentType });
+  return { res, gone: () => ex.gone };
 }
 
 /** Why a query ended, in ksqlDB's words for `/query`'s final message. */
@@ -85,9 +123,10 @@ const closedByRequest = new WeakSet<TransientQuery>();
 
 async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const r = readQueryRequest(req.body);
-  const q = await start(ctx, r);
+  const ex = new Exchange(reply);
+  const q = await start(ctx, r, ex);
   const type = (req.headers.accept ?? '').includes('application/vnd.ksql.v1+json') ? 'application/vnd.ksql.v1+json' : 'application/json';
-  const { res, gone } = openStream(reply, q, q.kind === 'print' ? 'text/plain' : type);
+  const { res, gone } = openStream(reply, ex, q.kind === 'print' ? 'text/plain' : type);
   const out = new Batcher(res, q.kind === 'pull');
   try {
     if (q.kind === 'print') {
@@ -115,17 +154,20 @@ async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: Fastif
     if (!gone()) await out.write(']\n');
   } finally {
     q.close();
-    ctx.pushQueries.remove(q.id);
-    if (!gone()) out.end();
+    if (!gone()) {
+      ex.finish();
+      out.end();
+    }
   }
 }
 
 async function serveQueryStream(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const r = readQueryRequest(req.body);
-  const q = await start(ctx, r);
+  const ex = new Exchange(reply);
+  const q = await start(ctx, r, ex);
   const accept = req.headers.accept ?? '';
   const asJson = accept.includes('application/json') && !accept.includes(DELIMITED);
-  const { res, gone } = openStream(reply, q, asJson ? 'application/json' : DELIMITED);
+  const { res, gone } = openStream(reply, ex, asJson ? 'application/json' : DELIMITED);
   // Delimited: every document ends with a newline. JSON: one array, documents separated by commas.
   let first = true;
   const out = new Batcher(res, q.kind === 'pull');
@@ -150,8 +192,10 @@ async function serveQueryStream(ctx: ServerContext, req: FastifyRequest, reply: 
     if (!gone() && asJson) await out.write(']');
   } finally {
     q.close();
-    ctx.pushQueries.remove(q.id);
-    if (!gone()) out.end();
+    if (!gone()) {
+      ex.finish();
+      out.end();
+    }
   }
 }
 
@@ -166,7 +210,6 @@ export function registerQueryRoutes(app: FastifyInstance, ctx: ServerContext): v
     if (!q) throw badRequest(`No query with id ${id}`);
     closedByRequest.add(q);
     q.close();
-    ctx.pushQueries.remove(id);
     return sendJson(req, reply, 200, {});
   });
 }

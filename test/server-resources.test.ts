@@ -1,0 +1,295 @@
+import http2 from 'node:http2';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
+import { LineReader, eventually, h2Request, ksql } from './server-helpers.js';
+
+/**
+ * Issue 13, reproducers 1, 6 and 7, against a real `sluice server` process:
+ * every way an HTTP/2 push query can end frees its slot, a client that never
+ * reads cannot make the server buffer without bound, and connections that send
+ * nothing (or half a header / half the HTTP/2 preface) are closed.
+ */
+
+const STREAM = "CREATE STREAM s (id INT KEY, v STRING) WITH (kafka_topic='s', partitions=1, value_format='json');";
+const PUSH = JSON.stringify({ sql: 'SELECT * FROM s EMIT CHANGES;' });
+
+/** Starts a push query over a new h2c session; resolves once its header line arrived. */
+async function openPush(url: string): Promise<{ session: http2.ClientHttp2Session; socket: net.Socket; stream: http2.ClientHttp2Stream; status: number; first: string | undefined }> {
+  const { hostname, port } = new URL(url);
+  const socket = net.connect(Number(port), hostname);
+  const session = http2.connect(url, { createConnection: () => socket });
+  session.on('error', () => undefined);
+  const q = h2Request(session, '/query-stream');
+  q.stream.on('error', () => undefined);
+  q.stream.end(PUSH);
+  const { status } = await q.response;
+  return { session, socket, stream: q.stream, status, first: await q.lines.next() };
+}
+
+describe.runIf(BUNDLE_BUILT)('HTTP/2 push queries give their slot back (issue 13 #1)', () => {
+  let server: ServerProcess;
+  const LIMIT = 2;
+  beforeAll(async () => {
+    server = await startServerProcess({ 'ksql.max.push.queries': String(LIMIT) });
+    await ksql(server.url, STREAM);
+  });
+  afterAll(async () => server?.stop());
+
+  const cancels: Record<string, (c: { session: http2.ClientHttp2Session; socket: net.Socket; stream: http2.ClientHttp2Stream }) => void> = {
+    'RST_STREAM (cancel)': ({ stream }) => stream.close(http2.constants.NGHTTP2_CANCEL),
+    'GOAWAY': ({ session }) => session.goaway(http2.constants.NGHTTP2_CANCEL),
+    'connection drop': ({ socket }) => socket.destroy(),
+  };
+
+  for (const [how, cancel] of Object.entries(cancels)) {
+    it(`frees the slot of push queries ended by ${how}`, async () => {
+      // More push queries than the limit, one after the other, each ended the same way.
+      for (let i = 0; i < LIMIT + 2; i++) {
+        const q = await eventually(async () => {
+          const c = await openPush(server.url);
+          if (c.status === 200) return c;
+          c.session.destroy();
+          return undefined;
+        });
+        expect(JSON.parse(q.first!)).toMatchObject({ queryId: expect.stringMatching(/^transient_S_/) });
+        cancel(q);
+      }
+      // All slots come back: LIMIT new push queries run at once, and one more is refused.
+      const open = await eventually(async () => {
+        const cs = await Promise.all(Array.from({ length: LIMIT }, () => openPush(server.url)));
+        if (cs.every((c) => c.status === 200)) return cs;
+        for (const c of cs) c.session.destroy();
+        return undefined;
+      });
+      const extra = await openPush(server.url);
+      expect(extra.status).toBe(400);
+      expect(JSON.parse(extra.first!)).toMatchObject({ error_code: 40003, message: `Not executing query as maximum number of push queries has been reached: ${LIMIT}` });
+      extra.session.destroy();
+      for (const c of open) c.session.destroy();
+    });
+  }
+});
+
+/** An HTTP/1.1 request on a raw socket, so the test decides when (if ever) the response is read. */
+function rawRequest(url: string, path: string, body: string): net.Socket {
+  const { hostname, port } = new URL(url);
+  const socket = net.connect(Number(port), hostname);
+  socket.write(`POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  return socket;
+}
+
+/** Resolves once `socket` has received text matching `re` (reading everything until then). */
+function receive(socket: net.Socket, re: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const onData = (c: Buffer) => {
+      text += c.toString('latin1');
+      if (re.test(text)) {
+        socket.removeListener('data', onData);
+        resolve(text);
+      }
+    };
+    socket.on('data', onData);
+    socket.once('close', () => reject(new Error(`closed before ${re}: ${text.slice(-300)}`)));
+  });
+}
+
+describe.runIf(BUNDLE_BUILT)('a push query client that never reads (issue 13 #6)', () => {
+  let server: ServerProcess;
+  const LIMIT = 64 * 1024;
+  beforeAll(async () => {
+    server = await startServerProcess({ 'ksql.max.push.queries': '1', 'sluice.push.query.buffer.bytes': String(LIMIT) });
+    await ksql(server.url, STREAM);
+  });
+  afterAll(async () => server?.stop());
+
+  it('is closed with an error once more than the buffer bound waits for it, and its slot is given back', async () => {
+    const slow = rawRequest(server.url, '/query-stream', PUSH);
+    await receive(slow, /"queryId":"transient_S_/);
+    slow.pause(); // never reads again: the kernel buffers fill, then the server's
+    // 30 MB of rows, far more than the socket buffers on both sides hold.
+    const big = 'x'.repeat(50_000);
+    const lines = [JSON.stringify({ target: 's' })];
+    for (let i = 0; i < 600; i++) lines.push(JSON.stringify({ id: i, v: big }));
+    const ins = await fetch(`${server.url}/inserts-stream`, { method: 'POST', body: lines.join('\n') });
+    expect(ins.status).toBe(200);
+    expect((await ins.text()).match(/"status":"ok"/g)).toHaveLength(600);
+    // The server closed the query: its only slot takes a new push query.
+    await eventually(async () => {
+      const ctl = new AbortController();
+      const r = await fetch(`${server.url}/query-stream`, { method: 'POST', body: PUSH, signal: ctl.signal });
+      ctl.abort();
+      return r.status === 200;
+    }, 20_000);
+    // What the slow client finally reads ends with the error, in ksqlDB's shape.
+    const text = await receive(slow.resume(), /"error_code":50000.*\n/);
+    const err = JSON.parse(/\{"@type":"generic_error".*\}/.exec(text)![0]);
+    expect(err).toMatchObject({ '@type': 'generic_error', error_code: 50000 });
+    expect(err.message).toMatch(new RegExp(`^Push query transient_S_\\w+ was closed because its client is not reading its results: \\d+ bytes of rows were waiting to be sent, more than the limit of ${LIMIT} bytes \\(server property sluice.push.query.buffer.bytes\\)\\.$`));
+    slow.destroy();
+  }, 60_000);
+
+  it('over HTTP/2 too: a stream that is never read is closed with the error and frees its slot', async () => {
+    const session = http2.connect(server.url);
+    session.on('error', () => undefined);
+    const q = h2Request(session, '/query-stream');
+    q.stream.end(PUSH);
+    expect((await q.response).status).toBe(200);
+    await eventually(async () => {
+      const r = await fetch(`${server.url}/query-stream`, { method: 'POST', body: PUSH, signal: AbortSignal.timeout(100) }).catch(() => undefined);
+      return r?.status === 400; // the one slot is taken
+    });
+    q.stream.pause(); // not read: HTTP/2 flow control stops the server's writes
+    const big = 'y'.repeat(50_000);
+    const lines = [JSON.stringify({ target: 's' })];
+    for (let i = 0; i < 300; i++) lines.push(JSON.stringify({ id: i, v: big }));
+    expect((await fetch(`${server.url}/inserts-stream`, { method: 'POST', body: lines.join('\n') })).status).toBe(200);
+    await eventually(async () => {
+      const ctl = new AbortController();
+      const r = await fetch(`${server.url}/query-stream`, { method: 'POST', body: PUSH, signal: ctl.signal });
+      ctl.abort();
+      return r.status === 200;
+    }, 20_000);
+    q.stream.resume();
+    const text = await q.lines.rest(10_000);
+    expect(JSON.parse(text.split('\n').pop()!)).toMatchObject({ '@type': 'generic_error', error_code: 50000, message: expect.stringContaining('is not reading its results') });
+    session.destroy();
+  }, 60_000);
+});
+
+/** Resolves once the server closed `socket`. */
+function closed(socket: net.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    socket.on('data', () => undefined);
+    socket.on('error', () => undefined);
+    if (socket.destroyed) resolve();
+    else socket.once('close', () => resolve());
+  });
+}
+
+describe.runIf(BUNDLE_BUILT)('connection timeouts (issue 13 #7)', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServerProcess({ 'sluice.server.headers.timeout.ms': '300', 'sluice.server.idle.timeout.ms': '300' });
+    await ksql(server.url, STREAM);
+  });
+  afterAll(async () => server?.stop());
+
+  const connect = () => {
+    const { hostname, port } = new URL(server.url);
+    return net.connect(Number(port), hostname);
+  };
+
+  it('closes a connection that sends nothing', async () => {
+    await closed(connect());
+  });
+
+  it('closes a connection that sends half a request header', async () => {
+    const s = connect();
+    s.write('POST /ksql HTTP/1.1\r\nHost: localhost\r\nContent-Type: appl');
+    await closed(s);
+  });
+
+  it('closes a connection that sends half the HTTP/2 preface', async () => {
+    const s = connect();
+    s.write('PRI * HTTP/2.0\r\n\r\n');
+    await closed(s);
+  });
+
+  it('closes an HTTP/2 session with no stream open', async () => {
+    const session = http2.connect(server.url);
+    session.on('error', () => undefined);
+    await new Promise<void>((resolve) => session.once('close', () => resolve()));
+  });
+
+  it('keeps push queries over HTTP/1.1 and HTTP/2 open past the timeouts, quiet or sending', async () => {
+    const h1 = await fetch(`${server.url}/query-stream`, { method: 'POST', body: PUSH });
+    expect(h1.status).toBe(200);
+    const h1Lines = LineReader.of(h1);
+    const session = http2.connect(server.url);
+    const h2 = h2Request(session, '/query-stream');
+    h2.stream.end(PUSH);
+    expect((await h2.response).status).toBe(200);
+    await h1Lines.next();
+    await h2.lines.next();
+    // Quiet until a silent connection opened after them has been timed out.
+    await closed(connect());
+    // Then sending, row after row, until another silent connection has been timed out.
+    const sentinel = closed(connect());
+    let timedOut = false;
+    void sentinel.then(() => (timedOut = true));
+    let id = 0;
+    while (!timedOut || id < 2) {
+      await ksql(server.url, `INSERT INTO s (id, v) VALUES (${id}, 'r${id}');`);
+      expect(JSON.parse((await h1Lines.next())!)).toEqual([id, `r${id}`]);
+      expect(JSON.parse((await h2.lines.next())!)).toEqual([id, `r${id}`]);
+      id++;
+    }
+    session.destroy();
+  }, 30_000);
+});
+
+describe.runIf(BUNDLE_BUILT)('a bound on concurrent connections (issue 13 #7)', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServerProcess({ 'sluice.server.max.connections': '3' });
+  });
+  afterAll(async () => server?.stop());
+
+  it('closes connections past the bound as they arrive, and takes new ones once others closed', async () => {
+    const { hostname, port } = new URL(server.url);
+    const held: net.Socket[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = net.connect(Number(port), hostname);
+      await new Promise((r) => s.once('connect', r));
+      held.push(s);
+    }
+    // The server counts a connection once it accepted it: wait until a fourth is refused.
+    await eventually(async () => {
+      const extra = net.connect(Number(port), hostname);
+      await closed(extra);
+      return true;
+    });
+    for (const s of held) s.destroy();
+    await eventually(async () => {
+      try {
+        return (await fetch(`${server.url}/info`)).status === 200;
+      } catch {
+        return false;
+      }
+    });
+  });
+});
+
+describe.runIf(BUNDLE_BUILT)('connection timeouts over TLS (issue 13 #7)', () => {
+  let server: ServerProcess;
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-tls-timeouts-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    server = await startServerProcess({ 'sluice.server.headers.timeout.ms': '300', 'sluice.server.idle.timeout.ms': '300' }, ['--tls-cert', path.join(dir, 'cert.pem'), '--tls-key', path.join(dir, 'key.pem')]);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('closes a connection that never starts the TLS handshake', async () => {
+    const { hostname, port } = new URL(server.url);
+    await closed(net.connect(Number(port), hostname));
+  });
+
+  it('closes an HTTP/1.1-over-TLS connection that sends half a request header', async () => {
+    const { hostname, port } = new URL(server.url);
+    const s = tls.connect({ host: hostname, port: Number(port), rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+    await new Promise((r) => s.once('secureConnect', r));
+    s.write('POST /ksql HTTP/1.1\r\nHost: localhost\r\nContent-Ty');
+    await closed(s);
+  });
+});
