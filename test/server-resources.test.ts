@@ -18,6 +18,8 @@ import { LineReader, eventually, h2Request, ksql } from './server-helpers.js';
 
 const STREAM = "CREATE STREAM s (id INT KEY, v STRING) WITH (kafka_topic='s', partitions=1, value_format='json');";
 const PUSH = JSON.stringify({ sql: 'SELECT * FROM s EMIT CHANGES;' });
+/** What fetch must say its string bodies are (the server refuses its default text/plain). */
+const JSON_TYPE = { 'content-type': 'application/json' };
 
 /** Starts a push query over a new h2c session; resolves once its header line arrived. */
 async function openPush(url: string): Promise<{ session: http2.ClientHttp2Session; socket: net.Socket; stream: http2.ClientHttp2Stream; status: number; first: string | undefined }> {
@@ -117,13 +119,13 @@ describe.runIf(BUNDLE_BUILT)('a push query client that never reads (issue 13 #6)
     const big = 'x'.repeat(50_000);
     const lines = [JSON.stringify({ target: 's' })];
     for (let i = 0; i < 600; i++) lines.push(JSON.stringify({ id: i, v: big }));
-    const ins = await fetch(`${server.url}/inserts-stream`, { method: 'POST', body: lines.join('\n') });
+    const ins = await fetch(`${server.url}/inserts-stream`, { method: 'POST', headers: JSON_TYPE, body: lines.join('\n') });
     expect(ins.status).toBe(200);
     expect((await ins.text()).match(/"status":"ok"/g)).toHaveLength(600);
     // The server closed the query: its only slot takes a new push query.
     await eventually(async () => {
       const ctl = new AbortController();
-      const r = await fetch(`${server.url}/query-stream`, { method: 'POST', body: PUSH, signal: ctl.signal });
+      const r = await fetch(`${server.url}/query-stream`, { method: 'POST', headers: JSON_TYPE, body: PUSH, signal: ctl.signal });
       ctl.abort();
       return r.status === 200;
     }, 20_000);
@@ -142,17 +144,17 @@ describe.runIf(BUNDLE_BUILT)('a push query client that never reads (issue 13 #6)
     q.stream.end(PUSH);
     expect((await q.response).status).toBe(200);
     await eventually(async () => {
-      const r = await fetch(`${server.url}/query-stream`, { method: 'POST', body: PUSH, signal: AbortSignal.timeout(100) }).catch(() => undefined);
+      const r = await fetch(`${server.url}/query-stream`, { method: 'POST', headers: JSON_TYPE, body: PUSH, signal: AbortSignal.timeout(100) }).catch(() => undefined);
       return r?.status === 400; // the one slot is taken
     });
     q.stream.pause(); // not read: HTTP/2 flow control stops the server's writes
     const big = 'y'.repeat(50_000);
     const lines = [JSON.stringify({ target: 's' })];
     for (let i = 0; i < 300; i++) lines.push(JSON.stringify({ id: i, v: big }));
-    expect((await fetch(`${server.url}/inserts-stream`, { method: 'POST', body: lines.join('\n') })).status).toBe(200);
+    expect((await fetch(`${server.url}/inserts-stream`, { method: 'POST', headers: JSON_TYPE, body: lines.join('\n') })).status).toBe(200);
     await eventually(async () => {
       const ctl = new AbortController();
-      const r = await fetch(`${server.url}/query-stream`, { method: 'POST', body: PUSH, signal: ctl.signal });
+      const r = await fetch(`${server.url}/query-stream`, { method: 'POST', headers: JSON_TYPE, body: PUSH, signal: ctl.signal });
       ctl.abort();
       return r.status === 200;
     }, 20_000);
@@ -209,7 +211,7 @@ describe.runIf(BUNDLE_BUILT)('connection timeouts (issue 13 #7)', () => {
   });
 
   it('keeps push queries over HTTP/1.1 and HTTP/2 open past the timeouts, quiet or sending', async () => {
-    const h1 = await fetch(`${server.url}/query-stream`, { method: 'POST', body: PUSH });
+    const h1 = await fetch(`${server.url}/query-stream`, { method: 'POST', headers: JSON_TYPE, body: PUSH });
     expect(h1.status).toBe(200);
     const h1Lines = LineReader.of(h1);
     const session = http2.connect(server.url);
