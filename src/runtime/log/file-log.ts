@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { ExecutionError } from '../../common/errors.js';
 import { ChunkStore, MAX_CHUNK, type PartitionStore, ResidentChunks } from './chunk-store.js';
 import type { NewRecord } from './log.js';
-import { MemoryLog } from './memory-log.js';
+import { checkPartitionCount, MemoryLog } from './memory-log.js';
 import { SEGMENT_MAGIC } from './segment.js';
 
 /** Tuning of a {@link FileLog}. */
@@ -133,6 +133,7 @@ export class FileLog extends MemoryLog {
   override async createTopic(name: string, partitions: number, options?: { compacted?: boolean }): Promise<void> {
     this.checkOpen();
     if (this.topics.has(name)) return;
+    checkPartitionCount(name, partitions, this.maxPartitions);
     const compacted = options?.compacted ?? false;
     this.createTopicSync(name, partitions, compacted);
     const dir = join(this.dir, TOPICS, topicDirName(name));
