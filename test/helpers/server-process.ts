@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const bin = path.join(root, 'bin', 'sluice.js');
+
+/** Whether the dist bundle `bin/sluice.js` runs is built. */
+export const BUILT = fs.existsSync(path.join(root, 'dist', 'sluice.mjs'));
+
+/** A `sluice server` child process on port 0 over a fresh data directory. */
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly dataDir: string;
+  /** Everything the server wrote to stderr so far. */
+  stderr(): string;
+  /** SIGKILLs the server and removes its directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real `sluice server` on port 0 (embedded log, no Schema Registry),
+ * with `properties` written to a `--config` file. A failed start shows the
+ * child's stderr.
+ */
+export async function startServerProcess(properties: Record<string, string> = {}): Promise<ServerProcess> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-proc-'));
+  const dataDir = path.join(dir, 'data');
+  const config = path.join(dir, 'server.properties');
+  fs.writeFileSync(config, Object.entries(properties).map(([k, v]) => `${k}=${v}\n`).join(''));
+  const child = spawn(process.execPath, [bin, 'server', '--port', '0', '--data-dir', dataDir, '--config', config, '--no-schema-registry'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server not listening within 10 s; stderr:\n${err}`)), 10_000);
+      child.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /listening on (\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${code}; stderr:\n${err}`));
+      });
+    });
+    return { child, url, dataDir, stderr: () => err, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
