@@ -155,7 +155,7 @@ describe.runIf(BUILT)('error shapes and the server log (issue 13 reproducer 12, 
     expect(await bad.json()).toEqual({ '@type': 'generic_error', error_code: 40000, message: 'Invalid request URL: /%zz' });
     const long = await fetch(`${s.url}/status/${'a'.repeat(200)}/b/c`);
     expect(long.status).toBe(414);
-    const longBody = await long.json();
+    const longBody = (await long.json()) as { '@type': string; error_code: number; message: string };
     expect(longBody['@type']).toBe('generic_error');
     expect(longBody.error_code).toBe(41400);
     expect(longBody.message).toMatch(/^A path parameter of \/status\/a+\.\.\. is too long\.$/);
