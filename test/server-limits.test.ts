@@ -14,8 +14,8 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.stop();
 });
 
-async function start(properties: Record<string, string> = {}): Promise<ServerProcess> {
-  const s = await startServerProcess(properties);
+async function start(properties: Record<string, string> = {}, opts: { schemaRegistry?: boolean } = {}): Promise<ServerProcess> {
+  const s = await startServerProcess(properties, opts);
   servers.push(s);
   return s;
 }
@@ -186,5 +186,19 @@ describe.runIf(BUILT)('error shapes and the server log (issue 13 reproducer 12, 
     expect(log).toContain("ERROR server error while running: CREATE STREAM BROKEN (ID INT KEY, A INT) WITH (kafka_topic='broken'");
     expect(r.body.message).toBe('Internal server error');
     expect(log).toMatch(/Error: ENOTDIR: not a directory[^\n]*\n\s+at /);
+  });
+
+  it('answers a JSON schema nested 5000 deep with 422 from the embedded registry, not a 500', async () => {
+    const s = await start({}, { schemaRegistry: true });
+    const n = 5000;
+    const schema = `{"type":"object","properties":{"A":${'{"type":"object","properties":{"F":'.repeat(n)}{"type":"integer"}${'}}'.repeat(n)}}}`;
+    const r = await fetch(`${s.registryUrl}/subjects/deep-value/versions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ schemaType: 'JSON', schema }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    expect(r.status).toBe(422);
+    expect(await r.json()).toEqual({ error_code: 42201, message: 'Invalid schema: the schema is nested too deeply to process' });
   });
 });

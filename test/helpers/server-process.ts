@@ -14,6 +14,8 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   readonly url: string;
   readonly dataDir: string;
+  /** The embedded Schema Registry's URL, when started with `schemaRegistry`. */
+  readonly registryUrl: string | undefined;
   /** Everything the server wrote to stderr so far. */
   stderr(): string;
   /** SIGKILLs the server and removes its directory. */
@@ -21,16 +23,16 @@ export interface ServerProcess {
 }
 
 /**
- * Starts the real `sluice server` on port 0 (embedded log, no Schema Registry),
- * with `properties` written to a `--config` file. A failed start shows the
- * child's stderr.
+ * Starts the real `sluice server` on port 0 (embedded log; the embedded Schema
+ * Registry on port 0 too when `schemaRegistry`), with `properties` written to a
+ * `--config` file. A failed start shows the child's stderr.
  */
-export async function startServerProcess(properties: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServerProcess(properties: Record<string, string> = {}, opts: { schemaRegistry?: boolean } = {}): Promise<ServerProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-proc-'));
   const dataDir = path.join(dir, 'data');
   const config = path.join(dir, 'server.properties');
   fs.writeFileSync(config, Object.entries(properties).map(([k, v]) => `${k}=${v}\n`).join(''));
-  const child = spawn(process.execPath, [bin, 'server', '--port', '0', '--data-dir', dataDir, '--config', config, '--no-schema-registry'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'server', '--port', '0', '--data-dir', dataDir, '--config', config, ...(opts.schemaRegistry ? ['--schema-registry-port', '0'] : ['--no-schema-registry'])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -43,14 +45,15 @@ export async function startServerProcess(properties: Record<string, string> = {}
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const url = await new Promise<string>((resolve, reject) => {
+    const urls = await new Promise<[string, string | undefined]>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server not listening within 10 s; stderr:\n${err}`)), 10_000);
       child.stdout!.on('data', (c: Buffer) => {
         out += c.toString();
-        const m = /listening on (\S+)/.exec(out);
-        if (m) {
+        const m = /Sluice server listening on (\S+)/.exec(out);
+        const r = /Schema Registry listening on (\S+)/.exec(out);
+        if (m && (r || !opts.schemaRegistry)) {
           clearTimeout(timer);
-          resolve(m[1]!);
+          resolve([m[1]!, r?.[1]]);
         }
       });
       child.once('exit', (code) => {
@@ -58,7 +61,7 @@ export async function startServerProcess(properties: Record<string, string> = {}
         reject(new Error(`server exited with ${code}; stderr:\n${err}`));
       });
     });
-    return { child, url, dataDir, stderr: () => err, stop };
+    return { child, url: urls[0], registryUrl: urls[1], dataDir, stderr: () => err, stop };
   } catch (e) {
     await stop();
     throw e;
