@@ -136,10 +136,10 @@ describe('statement limits (issue 13)', () => {
     expect(() => parseStatement(`SELECT ${nums(900, '+')} FROM s`)).not.toThrow();
   });
 
-  it('refuses an IN list of more than 5000 values at the IN expression', () => {
-    expect(() => parseStatement(`SELECT * FROM s WHERE a IN (${nums(5000, ',')})`)).not.toThrow();
-    const e = error(() => parseStatement(`SELECT * FROM s WHERE a IN (${nums(5001, ',')})`));
-    expect(e.message).toBe('IN list is too long: 5001 values, the limit is 5000.');
+  it('refuses an IN list of more than 2500 values at the IN expression', () => {
+    expect(() => parseStatement(`SELECT * FROM s WHERE a IN (${nums(2500, ',')})`)).not.toThrow();
+    const e = error(() => parseStatement(`SELECT * FROM s WHERE a IN (${nums(2501, ',')})`));
+    expect(e.message).toBe('IN list is too long: 2501 values, the limit is 2500.');
     expect(e.position).toMatchObject({ line: 1, column: 23 });
   });
 
@@ -151,9 +151,9 @@ describe('statement limits (issue 13)', () => {
     expect(e.position).toMatchObject({ line: 1, column: 10 });
   });
 
-  it('refuses statements over 262,144 characters or 20,000 tokens before parsing', () => {
+  it('refuses statements over 262,144 characters or 10,000 tokens before parsing', () => {
     expect(error(() => parseStatement(`SELECT '${'x'.repeat(262_144)}' FROM s`)).message).toBe('Statement is too large: 262160 characters, the limit is 262144.');
-    expect(error(() => parseStatement(`SELECT ${nums(11_000, ',')} FROM s`)).message).toMatch(/^Statement is too large: 2200\d tokens, the limit is 20000\.$/);
+    expect(error(() => parseStatement(`SELECT ${nums(6000, ',')} FROM s`)).message).toMatch(/^Statement is too large: 1200\d tokens, the limit is 10000\.$/);
   });
 
   it('shows a window of a long line in the caret snippet, not the whole statement', () => {

@@ -15,7 +15,7 @@ export const STATEMENT_LIMITS = {
   /** Characters in one statement (256 KiB; the request body is bounded separately). */
   maxChars: 262_144,
   /** Tokens in one statement: parsing stays well under a second. */
-  maxTokens: 20_000,
+  maxTokens: 10_000,
   /** Open brackets `(`, `[` and CASE … END nested inside each other: the parser recurses per level. */
   maxNesting: 100,
   /** Characters in one identifier, quoted or not (Kafka topic names allow 249; 255 leaves room for prefixes). */
@@ -23,7 +23,7 @@ export const STATEMENT_LIMITS = {
   /** Depth of an expression tree (`1+2+…` nests one level per term): planning recurses per level. */
   maxExpressionDepth: 1_000,
   /** Values in one `IN (…)` list. */
-  maxInList: 5_000,
+  maxInList: 2_500,
 } as const;
 
 /** A statement beyond one of {@link STATEMENT_LIMITS}. */

@@ -22,12 +22,13 @@ interface PreparedStatement {
  * before executing any of it: a syntax error or a SELECT/PRINT fails the
  * request with nothing executed. DEFINE/UNDEFINE take effect in order.
  */
-function prepare(sql: string, variables: Map<string, string>, limits: RequestLimits): PreparedStatement[] {
+async function prepare(sql: string, variables: Map<string, string>, limits: RequestLimits): Promise<PreparedStatement[]> {
   const vars = new Map(variables);
   const out: PreparedStatement[] = [];
   const slices = splitStatements(sql);
   checkStatementCount(slices, limits);
   for (const slice of slices) {
+    await nextTurn();
     const text = vars.size > 0 ? substituteVariables(slice.text, vars) : slice.text;
     let stmt: Statement;
     try {
@@ -43,6 +44,15 @@ function prepare(sql: string, variables: Map<string, string>, limits: RequestLim
     out.push({ text, stmt, shown: withSemicolon(text) });
   }
   return out;
+}
+
+/**
+ * Lets the event loop serve other requests (`/info`, `/healthcheck`, queries)
+ * between two statements of a request, so a request of many statements never
+ * holds the loop for longer than its slowest single statement.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Waits until the engine has executed command `seq` (ksqlDB's `commandSequenceNumber` request field). */
@@ -74,7 +84,8 @@ export async function runKsql(ctx: ServerContext, body: JsonObject): Promise<Ksq
   const limits = requestLimits(ctx.settings);
   const budget = new ResponseBudget(limits);
   let executed = 0;
-  for (const { text, stmt, shown } of prepare(sql, variables, limits)) {
+  for (const { text, stmt, shown } of await prepare(sql, variables, limits)) {
+    await nextTurn();
     switch (stmt.kind) {
       case 'SetProperty':
         properties[stmt.name] = stmt.value;
