@@ -124,6 +124,13 @@ describe('statement limits (issue 13)', () => {
     expect(e.position).toMatchObject({ line: 1, column: 8 + 4 * 100 + 3 });
   });
 
+  it('counts STRUCT<…> type brackets as nesting levels', () => {
+    expect(() => parseStatement(`CREATE STREAM x (a ${'STRUCT<f '.repeat(99)}INT${'>'.repeat(99)}) WITH (kafka_topic='x', value_format='JSON')`)).not.toThrow();
+    const e = error(() => parseStatement(`CREATE STREAM x (a ${'STRUCT<f '.repeat(1000)}INT${'>'.repeat(1000)}) WITH (kafka_topic='x', value_format='JSON')`));
+    expect(e.message).toBe('Statement is nested too deeply: more than 100 levels of brackets or CASE.');
+    expect(e.position).toMatchObject({ line: 1, column: 26 + 9 * 99 });
+  });
+
   it('counts CASE … END as a nesting level', () => {
     const e = error(() => parseStatement(`SELECT ${'CASE WHEN a = 1 THEN '.repeat(101)}a${' END'.repeat(101)} FROM s`));
     expect(e.message).toBe('Statement is nested too deeply: more than 100 levels of brackets or CASE.');

@@ -8,7 +8,7 @@
 import type { IToken } from 'chevrotain';
 import { ParseError } from '../common/errors.js';
 import type { Position } from '../common/position.js';
-import { BackQuotedIdentifier, CASE, END, Identifier, LBracket, LParen, QuotedIdentifier, RBracket, RParen } from './lexer.js';
+import { ARRAY, BackQuotedIdentifier, CASE, END, Gt, Identifier, LBracket, LParen, Lt, MAP, QuotedIdentifier, RBracket, RParen, STRUCT } from './lexer.js';
 
 /** The bounds; see the module comment. Chosen so every conformance case passes with room to spare. */
 export const STATEMENT_LIMITS = {
@@ -16,7 +16,7 @@ export const STATEMENT_LIMITS = {
   maxChars: 262_144,
   /** Tokens in one statement: parsing stays well under a second. */
   maxTokens: 10_000,
-  /** Open brackets `(`, `[` and CASE … END nested inside each other: the parser recurses per level. */
+  /** Open brackets `(`, `[`, type brackets `STRUCT<`, `ARRAY<`, `MAP<` and CASE … END nested inside each other: the parser recurses per level. */
   maxNesting: 100,
   /** Characters in one identifier, quoted or not (Kafka topic names allow 249; 255 leaves room for prefixes). */
   maxIdentifierLength: 255,
@@ -45,13 +45,20 @@ export function checkTokens(tokens: readonly IToken[], pos: (t: IToken) => Posit
     throw new StatementLimitError(`Statement is too large: ${tokens.length} tokens, the limit is ${maxTokens}.`, pos(tokens[maxTokens]!));
   }
   let depth = 0;
+  // `<` opens a type bracket only right after STRUCT, ARRAY or MAP; `>` closes one while any is open.
+  let typeBrackets = 0;
+  let previous: IToken | undefined;
   for (const t of tokens) {
     const type = t.tokenType;
-    if (type === LParen || type === LBracket || type === CASE) {
+    const typeOpen = type === Lt && previous !== undefined && (previous.tokenType === STRUCT || previous.tokenType === ARRAY || previous.tokenType === MAP);
+    previous = t;
+    if (type === LParen || type === LBracket || type === CASE || typeOpen) {
+      if (typeOpen) typeBrackets++;
       if (++depth > STATEMENT_LIMITS.maxNesting) {
         throw new StatementLimitError(`Statement is nested too deeply: more than ${STATEMENT_LIMITS.maxNesting} levels of brackets or CASE.`, pos(t));
       }
-    } else if (type === RParen || type === RBracket || type === END) {
+    } else if (type === RParen || type === RBracket || type === END || (type === Gt && typeBrackets > 0)) {
+      if (type === Gt) typeBrackets--;
       depth = Math.max(0, depth - 1);
     } else if (type === Identifier || type === QuotedIdentifier || type === BackQuotedIdentifier) {
       const quoted = type === Identifier ? 0 : 2;
