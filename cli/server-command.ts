@@ -30,7 +30,10 @@ auto.offset.reset, which apply to every request):
   ksql.service.id                     reported by /info (default default_)
   ksql.max.push.queries               concurrent push queries (default 100)
   sluice.server.body.limit.bytes      largest request body (default 1048576)
-  sluice.server.request.timeout.ms    non-streaming request time limit (default 60000)`;
+  sluice.server.request.timeout.ms    non-streaming request time limit (default 60000)
+  sluice.server.max.statements.per.request   statements in one /ksql request (default 1000)
+  sluice.server.response.limit.bytes  largest /ksql response (default 16777216)
+  sluice.embedded.max.partitions      most partitions of a new embedded-log topic (default 1000)`;
 
 /** Reads a Java-style properties file: `key=value` or `key: value` lines, `#`/`!` comments. */
 export function readProperties(path: string): Record<string, string> {
