@@ -40,6 +40,9 @@ auto.offset.reset, which apply to every request):
   sluice.server.max.connections       connections open at once; more are closed (default 1000)
   sluice.push.query.buffer.bytes      rows held for a push query client that is not reading;
                                       past it the query is closed with an error (default 4194304)
+  sluice.server.max.statements.per.request   statements in one /ksql request (default 1000)
+  sluice.server.response.limit.bytes  largest /ksql response (default 16777216)
+  sluice.embedded.max.partitions      most partitions of a new embedded-log topic (default 1000)
 
 Security: requests must address the server by a loopback name, its --host address
 (any IP when bound to 0.0.0.0/::, and the machine's name), the host of

@@ -10,6 +10,9 @@
 import { describe, expect, it } from 'vitest';
 import { on, run, runError, startEngine } from './helpers/engine-harness.js';
 import { runCase } from '../src/runtime/testing/case-runner.js';
+import { LimitError } from '../src/common/errors.js';
+import { Engine } from '../src/runtime/engine.js';
+import { MemoryLog } from '../src/runtime/log/memory-log.js';
 
 const S = `CREATE STREAM S (ID STRING KEY, NAME STRING, AMT INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);`;
 
@@ -58,6 +61,27 @@ describe('CREATE STREAM / TABLE validation', () => {
   it('rejects a second source with the same name, but not with IF NOT EXISTS', async () => {
     expect(await runError(`${S} ${S}`)).toMatch(/already exists/);
     await expect(run(`${S} ${S.replace('CREATE STREAM', 'CREATE STREAM IF NOT EXISTS')}`, [])).resolves.toEqual([]);
+  });
+
+  it('refuses PARTITIONS <= 0 at the property with Kafka\'s message (issue 13)', async () => {
+    for (const n of ['0', '-1']) {
+      expect(await runError(`CREATE STREAM X (ID INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', partitions=${n});`)).toMatch(
+        /line 1:81: Number of partitions must be larger than 0\./,
+      );
+    }
+    expect(await runError(`CREATE STREAM X (ID INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', partitions=1); CREATE STREAM Y WITH (partitions=0) AS SELECT * FROM X;`)).toMatch(
+      /Number of partitions must be larger than 0\./,
+    );
+  });
+
+  it('refuses a topic of more partitions than the embedded log allows (default 1000)', async () => {
+    const engine = new Engine({ log: new MemoryLog() });
+    const refused = engine.execute(`CREATE STREAM X (ID INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', partitions=1001);`);
+    await expect(refused).rejects.toThrow(LimitError);
+    await expect(refused).rejects.toThrow("Cannot create topic 'x' with 1001 partitions: the embedded log allows at most 1000 (server property sluice.embedded.max.partitions).");
+    await engine.execute(`CREATE STREAM X (ID INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', partitions=1000);`);
+    await expect(engine.execute('CREATE STREAM Y WITH (partitions=100000000) AS SELECT * FROM X;')).rejects.toThrow("Cannot create topic 'Y' with 100000000 partitions");
+    await engine.close();
   });
 });
 

@@ -112,3 +112,63 @@ describe('value-expression positions', () => {
     expect(() => parseStatement('SELECT COUNT(*) FROM s GROUP BY (a, b)')).not.toThrow();
   });
 });
+
+describe('statement limits (issue 13)', () => {
+  const nums = (n: number, sep: string) => Array.from({ length: n }, (_, i) => i).join(sep);
+
+  it('refuses bracket nesting deeper than 100 levels at the first bracket past it', () => {
+    expect(() => parseStatement(`SELECT ${'ABS('.repeat(100)}a${')'.repeat(100)} FROM s`)).not.toThrow();
+    const e = error(() => parseStatement(`SELECT ${'ABS('.repeat(101)}a${')'.repeat(101)} FROM s`));
+    expect(e.errorCode).toBe(40001);
+    expect(e.message).toBe('Statement is nested too deeply: more than 100 levels of brackets or CASE.');
+    expect(e.position).toMatchObject({ line: 1, column: 8 + 4 * 100 + 3 });
+  });
+
+  it('counts STRUCT<…> type brackets as nesting levels', () => {
+    expect(() => parseStatement(`CREATE STREAM x (a ${'STRUCT<f '.repeat(99)}INT${'>'.repeat(99)}) WITH (kafka_topic='x', value_format='JSON')`)).not.toThrow();
+    const e = error(() => parseStatement(`CREATE STREAM x (a ${'STRUCT<f '.repeat(1000)}INT${'>'.repeat(1000)}) WITH (kafka_topic='x', value_format='JSON')`));
+    expect(e.message).toBe('Statement is nested too deeply: more than 100 levels of brackets or CASE.');
+    expect(e.position).toMatchObject({ line: 1, column: 26 + 9 * 99 });
+  });
+
+  it('counts CASE … END as a nesting level', () => {
+    const e = error(() => parseStatement(`SELECT ${'CASE WHEN a = 1 THEN '.repeat(101)}a${' END'.repeat(101)} FROM s`));
+    expect(e.message).toBe('Statement is nested too deeply: more than 100 levels of brackets or CASE.');
+  });
+
+  it('refuses an expression more than 1000 levels deep instead of overflowing the stack', () => {
+    const e = error(() => parseStatement(`SELECT ${nums(2000, '+')} FROM s`));
+    expect(e.errorCode).toBe(40001);
+    expect(e.message).toBe('Expression is nested too deeply: more than 1000 levels.');
+    expect(() => parseStatement(`SELECT ${nums(900, '+')} FROM s`)).not.toThrow();
+  });
+
+  it('refuses an IN list of more than 2500 values at the IN expression', () => {
+    expect(() => parseStatement(`SELECT * FROM s WHERE a IN (${nums(2500, ',')})`)).not.toThrow();
+    const e = error(() => parseStatement(`SELECT * FROM s WHERE a IN (${nums(2501, ',')})`));
+    expect(e.message).toBe('IN list is too long: 2501 values, the limit is 2500.');
+    expect(e.position).toMatchObject({ line: 1, column: 23 });
+  });
+
+  it('refuses identifiers longer than 255 characters, quoted or not', () => {
+    expect(() => parseStatement(`SHOW ${'x'.repeat(255)}`)).toThrow(/mismatched|extraneous/);
+    expect(error(() => parseStatement(`DESCRIBE ${'x'.repeat(256)}`)).message).toBe('Identifier is too long: 256 characters, the limit is 255.');
+    const e = error(() => parseStatement(`DESCRIBE \`${'x'.repeat(300)}\``));
+    expect(e.message).toBe('Identifier is too long: 300 characters, the limit is 255.');
+    expect(e.position).toMatchObject({ line: 1, column: 10 });
+  });
+
+  it('refuses statements over 262,144 characters or 10,000 tokens before parsing', () => {
+    expect(error(() => parseStatement(`SELECT '${'x'.repeat(262_144)}' FROM s`)).message).toBe('Statement is too large: 262160 characters, the limit is 262144.');
+    expect(error(() => parseStatement(`SELECT ${nums(6000, ',')} FROM s`)).message).toMatch(/^Statement is too large: 1200\d tokens, the limit is 10000\.$/);
+  });
+
+  it('shows a window of a long line in the caret snippet, not the whole statement', () => {
+    const sql = `SELECT ${nums(2000, '+')} FROM s`;
+    const e = error(() => parseStatement(sql));
+    const [, line, caret] = e.describe(sql).split('\n');
+    expect(line!.length).toBeLessThanOrEqual(206);
+    expect(line!.startsWith('...')).toBe(true);
+    expect(caret!.indexOf('^')).toBeLessThan(line!.length);
+  });
+});

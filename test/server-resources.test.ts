@@ -275,7 +275,7 @@ describe.runIf(BUNDLE_BUILT)('connection timeouts over TLS (issue 13 #7)', () =>
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-tls-timeouts-'));
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-    server = await startServerProcess({ 'sluice.server.headers.timeout.ms': '300', 'sluice.server.idle.timeout.ms': '300' }, ['--tls-cert', path.join(dir, 'cert.pem'), '--tls-key', path.join(dir, 'key.pem')]);
+    server = await startServerProcess({ 'sluice.server.headers.timeout.ms': '300', 'sluice.server.idle.timeout.ms': '300' }, { args: ['--tls-cert', path.join(dir, 'cert.pem'), '--tls-key', path.join(dir, 'key.pem')] });
   });
   afterAll(async () => {
     await server?.stop();

@@ -50,6 +50,11 @@ export class PlanError extends SluiceError {
   readonly errorCode = ErrorCode.BAD_STATEMENT;
 }
 
+/** The statement or request asks for more than a configured bound allows (partitions, sizes). */
+export class LimitError extends SluiceError {
+  readonly errorCode = ErrorCode.BAD_STATEMENT;
+}
+
 /** Something failed while running a statement or processing data. */
 export class ExecutionError extends SluiceError {
   readonly errorCode = ErrorCode.SERVER_ERROR;

@@ -11,29 +11,36 @@ import { AstBuilder } from './ast-builder.js';
 import { child } from './cst-access.js';
 import { sqlParser } from './grammar.js';
 import { sqlLexer, UnterminatedComment } from './lexer.js';
+import { checkStatementSize, checkTokens, checkTree } from './limits.js';
 import { lexingError, PositionShift, recognitionError, syntaxError } from './parse-errors.js';
 import { splitStatements } from './split.js';
 
 export type * from './ast/index.js';
 export { splitStatements, substituteVariables, type StatementSlice } from './split.js';
 export { formatStatement, formatExpression, formatType } from './format.js';
+export { STATEMENT_LIMITS, StatementLimitError } from './limits.js';
 
 function run<R>(text: string, base: Position | undefined, rule: 'singleStatement' | 'singleExpression', build: (b: AstBuilder, cst: CstNode) => R): R {
   const shift = new PositionShift(text, base);
   try {
+    checkStatementSize(text, shift.at(1, 1, 0));
     const lexed = sqlLexer().tokenize(text);
     const lexErr = lexed.errors[0];
     if (lexErr) throw lexingError(lexErr, text, shift);
     const open = lexed.tokens.find((t) => t.tokenType === UnterminatedComment);
     if (open) throw syntaxError('unterminated comment', shift.ofToken(open));
+    checkTokens(lexed.tokens, (t) => shift.ofToken(t));
     const parser = sqlParser();
     parser.input = lexed.tokens;
     const cst = rule === 'singleStatement' ? parser.singleStatement() : parser.singleExpression();
     const err = parser.errors[0];
     if (err) throw recognitionError(err, shift);
-    return build(new AstBuilder(text, shift), cst);
+    const tree = build(new AstBuilder(text, shift), cst);
+    checkTree(tree as object, shift.at(1, 1, 0));
+    return tree;
   } catch (e) {
     if (e instanceof ParseError) throw e;
+    if (e instanceof RangeError) throw syntaxError('the statement is too complex to parse (nested too deeply)', shift.at(1, 1, 0));
     const msg = e instanceof SluiceError || e instanceof Error ? e.message : String(e);
     throw syntaxError(`internal parser error: ${msg}`, shift.at(1, 1, 0));
   }

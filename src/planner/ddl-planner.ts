@@ -196,7 +196,7 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
     isSource: s.isSource,
     sqlText: s.text,
   };
-  return { source, partitions: props.int('PARTITIONS'), replicas: props.int('REPLICAS') };
+  return { source, partitions: props.partitions(), replicas: props.int('REPLICAS') };
 }
 
 /**

@@ -79,6 +79,13 @@ export class WithProperties {
     return n;
   }
 
+  /** PARTITIONS: a positive integer (Kafka's message otherwise), or undefined when not given. */
+  partitions(): number | undefined {
+    const n = this.int('PARTITIONS');
+    if (n !== undefined && n < 1) throw new PlanError('Number of partitions must be larger than 0.', this.map.get('PARTITIONS')!.pos);
+    return n;
+  }
+
   boolean(name: string): boolean | undefined {
     const p = this.map.get(name);
     if (!p) return undefined;

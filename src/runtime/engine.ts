@@ -22,6 +22,7 @@ import { insertJsonRow, produceJson } from './json-writes.js';
 import type { RequestOptions, TransientQuery } from './transient-query.js';
 import { CommandLog, type Command, type CommandStore } from './command-log.js';
 import { FileLog } from './log/file-log.js';
+import { DEFAULT_MAX_PARTITIONS } from './log/memory-log.js';
 import { LevelStoreFactory } from './state/level-store.js';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { withoutSecrets } from '../common/secrets.js';
@@ -72,6 +73,15 @@ export interface EngineOptions {
 
 /** Topic and stream holding the processing log when it is a stream. */
 export const PROCESSING_LOG_TOPIC = 'sluice_processing_log';
+
+/** The embedded log's partition bound from server property `sluice.embedded.max.partitions`. */
+function maxPartitionsOf(properties: Readonly<Record<string, string>> | undefined): number {
+  const raw = properties?.['sluice.embedded.max.partitions'];
+  if (raw === undefined) return DEFAULT_MAX_PARTITIONS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`Invalid sluice.embedded.max.partitions: '${raw}' (a positive integer)`);
+  return n;
+}
 export const PROCESSING_LOG_STREAM = 'KSQL_PROCESSING_LOG';
 
 /** The embedded registry saved in `path`: loaded now, rewritten (atomically) after each change. */
@@ -261,7 +271,9 @@ export class Engine {
         throw e;
       }
     } else {
-      log = await FileLog.open(join(options.dataDir, 'log'));
+      const fileLog = await FileLog.open(join(options.dataDir, 'log'));
+      fileLog.maxPartitions = maxPartitionsOf(options.properties);
+      log = fileLog;
       try {
         commandLog = CommandLog.open(join(options.dataDir, 'commands.jsonl'));
       } catch (e) {

@@ -82,6 +82,14 @@ export async function buildApp(ctx: ServerContext): Promise<{ app: FastifyInstan
     logger: false,
     bodyLimit: ctx.settings.bodyLimit,
     return503OnClosing: false,
+    // URLs fastify refuses before routing (bad percent-encoding, over-long parameters) get ksqlDB's error shape too.
+    frameworkErrors: (err, req, reply) => {
+      const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      const path = (req.raw.url ?? '').split('?')[0] ?? '';
+      const shown = path.length > 200 ? `${path.slice(0, 200)}...` : path;
+      const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? `A path parameter of ${shown} is too long.` : `Invalid request URL: ${shown}`;
+      void sendError(req, reply, new HttpError(genericError(status * 100, message)));
+    },
     serverFactory: (h) => {
       handler = h as unknown as Handler;
       return http.createServer();
@@ -133,7 +141,8 @@ export async function buildApp(ctx: ServerContext): Promise<{ app: FastifyInstan
   });
 
   app.setNotFoundHandler((req, reply) => {
-    sendError(req, reply, new HttpError(genericError(ErrorCode.NOT_FOUND, `No endpoint ${req.method} ${req.url.split('?')[0] ?? ''}`)));
+    const path = req.url.split('?')[0] ?? '';
+    sendError(req, reply, new HttpError(genericError(ErrorCode.NOT_FOUND, `No endpoint ${req.method} ${path.length > 200 ? `${path.slice(0, 200)}...` : path}`)));
   });
 
   registerKsqlRoutes(app, ctx);

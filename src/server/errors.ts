@@ -69,6 +69,7 @@ export const QUERY_ENDPOINT_MESSAGE =
 export function errorMessage(err: unknown, sql?: string): string {
   if (err instanceof SluiceError) return err.describe(sql);
   if (err instanceof HttpError) return err.message;
+  logServerError(err);
   return 'Internal server error';
 }
 
@@ -79,17 +80,59 @@ export function errorCode(err: unknown): number {
   return ErrorCode.SERVER_ERROR;
 }
 
+/** Errors already written to the server log (an error may be mapped more than once on its way out). */
+const logged = new WeakSet<object>();
+
+/** Longest part of a statement quoted in the server log. */
+const LOGGED_STATEMENT_MAX = 500;
+
+/**
+ * Writes a server-side failure (error code 50000 and up: a bug or a broken
+ * environment, never the client's mistake) to the server log with its stack,
+ * since the client is only told "Internal server error" or the bare message.
+ */
+export function logServerError(err: unknown, statementText?: string): void {
+  if (errorCode(err) < ErrorCode.SERVER_ERROR) return;
+  if (err !== null && typeof err === 'object') {
+    if (logged.has(err)) return;
+    logged.add(err);
+  }
+  const stack = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
+  const stmt = statementText === undefined ? '' : ` while running: ${statementText.length > LOGGED_STATEMENT_MAX ? `${statementText.slice(0, LOGGED_STATEMENT_MAX)}...` : statementText}`;
+  process.stderr.write(`${new Date().toISOString()} ERROR server error${stmt}\n${stack}\n`);
+}
+
 /**
  * Maps any error to an HttpError tied to a statement (for `/ksql`, `/query`).
  * `sql` is the text the error's position refers to (default: `statementText`).
  */
 export function toStatementError(err: unknown, statementText: string, entities: readonly unknown[] = [], sql: string = statementText): HttpError {
   if (err instanceof HttpError) return err;
+  logServerError(err, statementText);
   return new HttpError(statementError(errorCode(err), errorMessage(err, sql), statementText, entities));
 }
 
 /** Maps any error to a generic HttpError. */
 export function toGenericError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  logServerError(err);
   return new HttpError(genericError(errorCode(err), errorMessage(err)));
+}
+
+/**
+ * The raw HTTP/1.1 response for a request Node's parser refused before any
+ * handler saw it (headers too large, malformed request, request timeout), in
+ * ksqlDB's error shape instead of Node's empty-bodied default. Undefined when
+ * the connection is already gone and nothing should be written.
+ */
+export function clientErrorResponse(err: Error & { code?: string }): string | undefined {
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE') return undefined;
+  const [status, reason, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'The request headers are larger than the server accepts.']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'The request was not received in time.']
+        : [400, 'Bad Request', `Malformed HTTP request${err.code ? ` (${err.code})` : ''}.`];
+  const body = JSON.stringify(genericError(status * 100, message));
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }

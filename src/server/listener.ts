@@ -2,6 +2,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { clientErrorResponse } from './errors.js';
 
 /** A request handler both HTTP/1.1 and HTTP/2 (compatibility API) requests are given to. */
 export type Handler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
@@ -33,6 +34,16 @@ export interface ListenerOptions {
   readonly idleTimeoutMs?: number;
   /** Connections open at once; more are closed on arrival. 0: no bound. */
   readonly maxConnections?: number;
+}
+
+/** Answers a request Node's HTTP/1.1 parser refused, in ksqlDB's error shape, and closes the connection. */
+function answerClientError(err: Error, socket: Duplex): void {
+  const response = clientErrorResponse(err);
+  if (response === undefined || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(response);
 }
 
 /** The HTTP/2 connection preface starts with this (RFC 9113 §3.4). */
@@ -84,6 +95,7 @@ export class Listener {
       this.front = net.createServer((socket) => this.route(socket));
     }
     if ((opts.maxConnections ?? 0) > 0) this.front.maxConnections = opts.maxConnections!;
+    (this.h1 ?? this.front).on('clientError', answerClientError);
     this.h2.on('session', (s: http2.Http2Session) => {
       this.sessions.add(s);
       s.on('close', () => this.sessions.delete(s));

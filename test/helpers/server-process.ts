@@ -9,26 +9,39 @@ const bin = path.join(root, 'bin', 'sluice.js');
 /** Is the dist bundle `bin/sluice.js` runs built? Process tests skip without it. */
 export const BUNDLE_BUILT = fs.existsSync(path.join(root, 'dist', 'sluice.mjs'));
 
-/** A `sluice server` child process on a fresh data directory. */
+/** A `sluice server` child process on port 0 over a fresh data directory. */
 export interface ServerProcess {
-  readonly url: string;
   readonly child: ChildProcess;
-  /** Everything the child wrote to stderr so far. */
+  readonly url: string;
+  readonly dataDir: string;
+  /** The embedded Schema Registry's URL, when started with `schemaRegistry`. */
+  readonly registryUrl: string | undefined;
+  /** Everything the server wrote to stderr so far. */
   stderr(): string;
-  /** SIGKILLs the child and removes its data directory. */
+  /** SIGKILLs the server and removes its directory. */
   stop(): Promise<void>;
 }
 
+/** How to start it besides its properties. */
+export interface ServerProcessOptions {
+  /** Start the embedded Schema Registry (on port 0); default off. */
+  readonly schemaRegistry?: boolean;
+  /** More command-line arguments (e.g. `--tls-cert`). */
+  readonly args?: readonly string[];
+}
+
 /**
- * Starts `sluice server --port 0` (no embedded registry) with `properties` written
- * to a `--config` file and `args` added; resolves once it prints the URL it listens on. A child that
- * exits first rejects with its stderr.
+ * Starts the real `sluice server` on port 0 with `properties` written to a
+ * `--config` file; resolves once it prints the URL(s) it listens on. A child that
+ * exits first, or is not listening within a minute, rejects with its stderr.
  */
-export async function startServerProcess(properties: Readonly<Record<string, string>> = {}, args: readonly string[] = []): Promise<ServerProcess> {
+export async function startServerProcess(properties: Readonly<Record<string, string>> = {}, opts: ServerProcessOptions = {}): Promise<ServerProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-proc-'));
+  const dataDir = path.join(dir, 'data');
   const config = path.join(dir, 'server.properties');
   fs.writeFileSync(config, Object.entries(properties).map(([k, v]) => `${k}=${v}\n`).join(''));
-  const child = spawn(process.execPath, [bin, 'server', '--port', '0', '--no-schema-registry', '--data-dir', path.join(dir, 'data'), '--config', config, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const registry = opts.schemaRegistry ? ['--schema-registry-port', '0'] : ['--no-schema-registry'];
+  const child = spawn(process.execPath, [bin, 'server', '--port', '0', '--data-dir', dataDir, '--config', config, ...registry, ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -40,16 +53,26 @@ export async function startServerProcess(properties: Readonly<Record<string, str
     }
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http\S+)/.exec(out);
-      if (m) resolve(m[1]!);
+  try {
+    const urls = await new Promise<[string, string | undefined]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server not listening within 60 s; stderr:\n${err}`)), 60_000);
+      child.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /Sluice server listening on (\S+)/.exec(out);
+        const r = /Schema Registry listening on (\S+)/.exec(out);
+        if (m && (r || !opts.schemaRegistry)) {
+          clearTimeout(timer);
+          resolve([m[1]!, r?.[1]]);
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${code} before listening; stderr:\n${err}`));
+      });
     });
-    child.once('exit', (code) => reject(new Error(`sluice server exited (${code}) before listening: ${err}`)));
-  }).catch(async (e: unknown) => {
+    return { child, url: urls[0], registryUrl: urls[1], dataDir, stderr: () => err, stop };
+  } catch (e) {
     await stop();
     throw e;
-  });
-  return { url, child, stderr: () => err, stop };
+  }
 }

@@ -20,7 +20,7 @@ import { DamagedDataError, ExecutionError } from '../../common/errors.js';
 import { warn } from '../../common/warn.js';
 import { ChunkStore, MAX_CHUNK, type PartitionStore, ResidentChunks } from './chunk-store.js';
 import type { NewRecord } from './log.js';
-import { MemoryLog } from './memory-log.js';
+import { checkPartitionCount, MemoryLog } from './memory-log.js';
 import { findFrame, readAt, SEGMENT_MAGIC } from './segment.js';
 
 /** Tuning of a {@link FileLog}. */
@@ -160,6 +160,7 @@ export class FileLog extends MemoryLog {
   override async createTopic(name: string, partitions: number, options?: { compacted?: boolean }): Promise<void> {
     this.checkOpen();
     if (this.topics.has(name)) return;
+    checkPartitionCount(name, partitions, this.maxPartitions);
     const compacted = options?.compacted ?? false;
     this.createTopicSync(name, partitions, compacted);
     const dir = join(this.dir, TOPICS, topicDirName(name));

@@ -1,4 +1,14 @@
-import { ExecutionError } from '../../common/errors.js';
+import { ExecutionError, LimitError } from '../../common/errors.js';
+
+/** Default of {@link MemoryLog.maxPartitions} (server property `sluice.embedded.max.partitions`). */
+export const DEFAULT_MAX_PARTITIONS = 1000;
+
+/** Refuses a new topic of more partitions than the embedded log allows: each one costs memory and files. */
+export function checkPartitionCount(name: string, partitions: number, max: number): void {
+  if (partitions > max) {
+    throw new LimitError(`Cannot create topic '${name}' with ${partitions} partitions: the embedded log allows at most ${max} (server property sluice.embedded.max.partitions).`);
+  }
+}
 import { ArrayStore, type PartitionStore } from './chunk-store.js';
 import type { Log, LogRecord, NewRecord, TopicInfo } from './log.js';
 
@@ -16,8 +26,11 @@ export class MemoryLog implements Log {
   protected readonly topics = new Map<string, MemTopic>();
   protected readonly offsets = new Map<string, number>();
   private readonly listeners = new Set<(topic: string) => void>();
+  /** Most partitions a new topic may have (topics loaded from disk are not checked). */
+  maxPartitions = DEFAULT_MAX_PARTITIONS;
 
   async createTopic(name: string, partitions: number, options?: { compacted?: boolean }): Promise<void> {
+    if (!this.topics.has(name)) checkPartitionCount(name, partitions, this.maxPartitions);
     this.createTopicSync(name, partitions, options?.compacted ?? false);
   }
 

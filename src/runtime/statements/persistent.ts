@@ -101,9 +101,9 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
     for (const q of writers) e.removeQuery(q.id);
   }
   const fromInfo = await e.log.topic(from.topic);
-  const partitions = props.int('PARTITIONS') ?? fromInfo?.partitions ?? 1;
+  const partitions = props.partitions() ?? fromInfo?.partitions ?? 1;
   const sinkInfo = await e.log.topic(sink.topic);
-  if (sinkInfo && props.int('PARTITIONS') !== undefined && sinkInfo.partitions !== partitions) {
+  if (sinkInfo && props.partitions() !== undefined && sinkInfo.partitions !== partitions) {
     throw new PlanError(`A Kafka topic with the name '${sink.topic}' already exists, with different partition/replica configuration than required. KSQL expects ${partitions} partitions (topic has ${sinkInfo.partitions}).`, s.pos);
   }
   const queryId = e.nextQueryId(s.sourceType === 'STREAM' ? 'CSAS' : 'CTAS', s.name);

@@ -5,6 +5,8 @@ import { sendJson } from '../app.js';
 import { requireObject, stringField, stringMapField, withSemicolon, withTimeout, type JsonObject, type ServerContext } from '../context.js';
 import { commandId, toEntity, type KsqlEntity } from '../entities.js';
 import { HttpError, QUERY_ENDPOINT_MESSAGE, badRequest, genericError, notFound, statementError, toStatementError } from '../errors.js';
+import { ResponseBudget, checkStatementCount, requestLimits, type RequestLimits } from '../request-limits.js';
+import { stringifyJson } from '../values.js';
 
 /** One statement of a `/ksql` request, after variable substitution and parsing. */
 interface PreparedStatement {
@@ -20,10 +22,13 @@ interface PreparedStatement {
  * before executing any of it: a syntax error or a SELECT/PRINT fails the
  * request with nothing executed. DEFINE/UNDEFINE take effect in order.
  */
-function prepare(sql: string, variables: Map<string, string>): PreparedStatement[] {
+async function prepare(sql: string, variables: Map<string, string>, limits: RequestLimits): Promise<PreparedStatement[]> {
   const vars = new Map(variables);
   const out: PreparedStatement[] = [];
-  for (const slice of splitStatements(sql)) {
+  const slices = splitStatements(sql);
+  checkStatementCount(slices, limits);
+  for (const slice of slices) {
+    await nextTurn();
     const text = vars.size > 0 ? substituteVariables(slice.text, vars) : slice.text;
     let stmt: Statement;
     try {
@@ -39,6 +44,15 @@ function prepare(sql: string, variables: Map<string, string>): PreparedStatement
     out.push({ text, stmt, shown: withSemicolon(text) });
   }
   return out;
+}
+
+/**
+ * Lets the event loop serve other requests (`/info`, `/healthcheck`, queries)
+ * between two statements of a request, so a request of many statements never
+ * holds the loop for longer than its slowest single statement.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Waits until the engine has executed command `seq` (ksqlDB's `commandSequenceNumber` request field). */
@@ -67,7 +81,11 @@ export async function runKsql(ctx: ServerContext, body: JsonObject): Promise<Ksq
     await awaitCommand(ctx, seq);
   }
   const entities: KsqlEntity[] = [];
-  for (const { text, stmt, shown } of prepare(sql, variables)) {
+  const limits = requestLimits(ctx.settings);
+  const budget = new ResponseBudget(limits);
+  let executed = 0;
+  for (const { text, stmt, shown } of await prepare(sql, variables, limits)) {
+    await nextTurn();
     switch (stmt.kind) {
       case 'SetProperty':
         properties[stmt.name] = stmt.value;
@@ -100,7 +118,9 @@ export async function runKsql(ctx: ServerContext, body: JsonObject): Promise<Ksq
           partitions: async (topic) => (await ctx.engine.log.topic(topic))?.partitions,
         });
         if (!e) continue;
-        entities.push({ ...e, statementText: shown });
+        const entity = { ...e, statementText: shown };
+        budget.add(stringifyJson(entity).length, shown, executed);
+        entities.push(entity);
         const id = commandId(stmt);
         const status = e['commandStatus'] as { status: string; message: string; queryId: string | null } | undefined;
         if (id && status) ctx.commandStatuses.set(id, status);
@@ -108,6 +128,7 @@ export async function runKsql(ctx: ServerContext, body: JsonObject): Promise<Ksq
     } catch (e) {
       throw toStatementError(e, shown, entities, text);
     }
+    executed++;
   }
   return entities;
 }

@@ -8,6 +8,7 @@ import { COMPATIBILITY_LEVELS, type CompatibilityLevel, type InMemorySchemaRegis
 import { compatibilityProblems, type ComparableSchema } from './compatibility.js';
 import * as err from './errors.js';
 import { formatOfSchemaType, parseSchemaText, SCHEMA_TYPES, schemaString, schemaTypeOfFormat } from './schema-text.js';
+import { logServerError } from '../errors.js';
 
 /** A request as the API sees it; `body` is parsed JSON (undefined when empty). */
 export interface ApiRequest {
@@ -71,6 +72,12 @@ export function handleRegistryRequest(registry: InMemorySchemaRegistry, req: Api
     throw pathMatched ? err.methodNotAllowed() : err.noRoute();
   } catch (e) {
     if (e instanceof err.RegistryError) return { status: e.status, body: e.body };
+    // Only a schema nested deeper than the stack allows makes the registry recurse that far.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      const refused = err.invalidSchema('the schema is nested too deeply to process');
+      return { status: refused.status, body: refused.body };
+    }
+    logServerError(e);
     return { status: 500, body: { error_code: 50001, message: `Error in the backend data store: ${(e as Error).message}` } };
   }
 }
