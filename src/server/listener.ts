@@ -95,7 +95,9 @@ export class Listener {
       this.front = net.createServer((socket) => this.route(socket));
     }
     if ((opts.maxConnections ?? 0) > 0) this.front.maxConnections = opts.maxConnections!;
-    (this.h1 ?? this.front).on('clientError', answerClientError);
+    // Cleartext HTTP/1.1 errors (headers too large, bad request) get a ksqlDB-shaped body. Over TLS
+    // Node's own handling stays: a listener there also takes over handshake failures and timeouts.
+    this.h1?.on('clientError', answerClientError);
     this.h2.on('session', (s: http2.Http2Session) => {
       this.sessions.add(s);
       s.on('close', () => this.sessions.delete(s));
