@@ -165,6 +165,44 @@ describe.runIf(BUNDLE_BUILT)('a push query client that never reads (issue 13 #6)
   }, 60_000);
 });
 
+describe.runIf(BUNDLE_BUILT)('a push query client that reads slowly (issue 13 #6: backpressure)', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServerProcess(); // the default bound, 4 MiB
+    await ksql(server.url, STREAM);
+  });
+  afterAll(async () => server?.stop());
+
+  it('pauses the query while the client lags, then delivers every row in order, with no error', async () => {
+    const session = http2.connect(server.url);
+    session.on('error', () => undefined);
+    const q = h2Request(session, '/query-stream');
+    q.stream.end(PUSH);
+    expect((await q.response).status).toBe(200);
+    expect(JSON.parse((await q.lines.next(10_000))!)).toMatchObject({ queryId: expect.stringMatching(/^transient_S_/) });
+    q.stream.pause(); // HTTP/2 flow control stops the server's writes; its queue would pass the bound
+    // About 40 MB of rows by the queue's measure, ten times its bound: without backpressure the query is closed.
+    const N = 20_000;
+    const v = 'z'.repeat(1000);
+    const lines = [JSON.stringify({ target: 's' })];
+    for (let i = 0; i < N; i++) lines.push(JSON.stringify({ id: i, v }));
+    const ins = await fetch(`${server.url}/inserts-stream`, { method: 'POST', headers: JSON_TYPE, body: lines.join('\n') });
+    expect(ins.status).toBe(200);
+    await ins.text();
+    q.stream.resume();
+    const ids: number[] = [];
+    while (ids.length < N) {
+      const line = await q.lines.next(30_000);
+      if (line === undefined) throw new Error(`the query ended after ${ids.length} rows`);
+      const row = JSON.parse(line) as unknown;
+      if (!Array.isArray(row)) throw new Error(`not a row: ${line.slice(0, 300)}`);
+      ids.push(row[0] as number);
+    }
+    expect(ids).toEqual(Array.from({ length: N }, (_, i) => i));
+    session.destroy();
+  }, 120_000);
+});
+
 /** Resolves once the server closed `socket`. */
 function closed(socket: net.Socket): Promise<void> {
   return new Promise((resolve) => {

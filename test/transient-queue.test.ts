@@ -21,6 +21,29 @@ describe('RowQueue bounds the rows a push query holds for its client', () => {
     expect(q.bufferedBytes).toBe(0);
   });
 
+  it('is full from half its bound until the client takes it down to a quarter, then calls onDrained once', async () => {
+    const q = new RowQueue();
+    q.maxBytes = 4320; // ten rows of 432 bytes
+    let drained = 0;
+    q.onDrained = () => drained++;
+    const row = ['x'.repeat(200)]; // 16 + 16 + 400 bytes
+    for (let i = 0; i < 4; i++) q.push(row);
+    expect(q.full).toBe(false); // 1728 < 2160
+    q.push(row);
+    expect(q.full).toBe(true); // 2160: half the bound
+    q.end();
+    const it = q[Symbol.asyncIterator]();
+    await it.next(); // 1728
+    await it.next(); // 1296
+    expect(q.full).toBe(true);
+    expect(drained).toBe(0);
+    await it.next(); // 864 <= 1080: a quarter
+    expect(q.full).toBe(false);
+    expect(drained).toBe(1);
+    await it.next();
+    expect(drained).toBe(1);
+  });
+
   it('past the bound drops every row held, ends, and reports how much was waiting', async () => {
     const overflows: number[] = [];
     const q = new RowQueue((n) => overflows.push(n));

@@ -610,7 +610,9 @@ export class Engine {
   private async pumpRounds(): Promise<void> {
     for (let round = 0; round < 100_000; round++) {
       let progressed = false;
-      const running = [...this.queries.values(), ...[...this.transients.values()].map((t) => t.query)];
+      const running: Steppable[] = [...this.queries.values()];
+      // A push query whose client lags stays where it is until the client catches up (its queue wakes the pump).
+      for (const t of this.transients.values()) if (!t.handle.backpressured) running.push(t.query);
       for (const q of running) {
         try {
           if (await q.step(this.log)) progressed = true;
@@ -669,6 +671,7 @@ export class Engine {
         : {}),
       register: (query, handle) => {
         this.transients.set(query.id, { query, handle });
+        handle.queue.onDrained = () => this.schedulePump();
         this.schedulePump();
       },
       unregister: (id) => this.transients.delete(id),

@@ -62,6 +62,12 @@ export interface RunningQuerySetup {
   readonly maxTaskIdleMs?: MaxTaskIdleMs;
   /** Asks for the query to be stepped again (when a wait for an idle input ends). */
   readonly wake?: () => void;
+  /**
+   * Records read per partition and step; default 20000. A push query takes
+   * fewer, so a client that lags is noticed (and its query paused) before one
+   * step has queued much more than its buffer bound.
+   */
+  readonly batchSize?: number;
 }
 
 /**
@@ -90,6 +96,7 @@ export class RunningQuery {
   private readonly onRestored: (() => void) | undefined;
   private readonly maxTaskIdleMs: MaxTaskIdleMs;
   private readonly wake: (() => void) | undefined;
+  private readonly batch: number;
   /** Per task (partition) of a query with several sources: their records read ahead, merged by time. */
   private merged: (TaskInputs | undefined)[] = [];
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -109,6 +116,7 @@ export class RunningQuery {
     this.onRestored = setup.onRestored;
     this.maxTaskIdleMs = setup.maxTaskIdleMs ?? 0;
     this.wake = setup.wake;
+    this.batch = setup.batchSize ?? BATCH;
   }
 
   /** Kafka mode: partitions this server is processing now (acquired and not released). */
@@ -336,7 +344,7 @@ export class RunningQuery {
     const pos = this.positions[0]!;
     const op = this.topology.sources[0]!;
     for (let p = 0; p < pos.length; p++) {
-      const records = await log.read(topic, p, pos[p]!, BATCH);
+      const records = await log.read(topic, p, pos[p]!, this.batch);
       if (records.length === 0) continue;
       progressed = true;
       op.processBatch(records, p);
@@ -358,12 +366,12 @@ export class RunningQuery {
         if (p === undefined || p === q) inputs.push({ source: i, partition: q, topic: this.sources[i]!.topic, op: this.topology.sources[i]! });
       }
     }
-    return new TaskInputs(inputs, BATCH);
+    return new TaskInputs(inputs, this.batch);
   }
 
   /** Runs a merged task for up to one batch; resolves whether it processed anything. */
   private async runMerged(log: Log, t: TaskInputs): Promise<boolean> {
-    const run = await t.run(log, this.positions, BATCH, this.maxTaskIdleMs);
+    const run = await t.run(log, this.positions, this.batch, this.maxTaskIdleMs);
     if (run.idleFor !== undefined && this.wake && this.idleTimer === undefined) {
       // Waiting for an input to get records: look again when the wait ends even if nothing arrives.
       this.idleTimer = setTimeout(() => {
@@ -405,7 +413,7 @@ export class RunningQuery {
           if (!(await this.runMerged(log, merged!))) continue;
         } else {
           const pos = this.positions[i]!;
-          const records = await log.read(this.inputTopic(i), p, pos[p]!, BATCH);
+          const records = await log.read(this.inputTopic(i), p, pos[p]!, this.batch);
           if (records.length === 0) continue;
           (i < n ? this.topology.sources[i]! : this.topology.internal[i - n]!).processBatch(records, p);
           pos[p] = records[records.length - 1]!.offset + 1;

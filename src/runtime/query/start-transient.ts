@@ -58,6 +58,13 @@ export interface TransientContext {
   wake(): void;
 }
 
+/**
+ * Records a push query reads per partition and step: small enough that one step
+ * queues far less than a client's buffer bound (see RowQueue), so backpressure
+ * pauses the query before the bound closes it.
+ */
+const PUSH_BATCH = 256;
+
 /** A 12-hex-digit id for a transient query (unique enough within a server; no crypto needed). */
 function shortId(): string {
   const hi = (Math.random() * 0x1000000) >>> 0;
@@ -110,7 +117,7 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
     strictNumbers: ctx.properties[STRICT_NUMBERS_PROPERTY] === 'true',
     store: () => new MemoryStore(),
   }, terminal);
-  const running = new RunningQuery({ id, statementText: stmt.text, logical: planned.plan, physical, sources: planned.sources, topology, maxTaskIdleMs: maxTaskIdleMs(ctx.properties), wake: ctx.wake });
+  const running = new RunningQuery({ id, statementText: stmt.text, logical: planned.plan, physical, sources: planned.sources, topology, maxTaskIdleMs: maxTaskIdleMs(ctx.properties), wake: ctx.wake, ...(isPush ? { batchSize: PUSH_BATCH } : {}) });
   if (isPush) {
     const reset = (ctx.properties['auto.offset.reset'] ?? ctx.properties['ksql.streams.auto.offset.reset'] ?? 'latest').toLowerCase();
     await running.init(ctx.log, reset === 'earliest');

@@ -41,10 +41,13 @@ export function valueBytes(v: unknown): number {
 /**
  * A queue rows are pushed into synchronously (from operators) and pulled from
  * asynchronously (by the HTTP layer). Ends once, with or without error.
- * Invariant: the rows it holds never add up to more than `maxBytes` (by
- * {@link valueBytes}); the push that would pass it drops every row held, ends the
- * queue and calls `onOverflow` instead, so a client that never reads costs a
- * bounded amount of memory.
+ * Backpressure: once the rows held reach half of `maxBytes` the queue is
+ * {@link full} and its query stops being run; when the client has taken them
+ * down to a quarter, `onDrained` is called so the query runs again (the rows
+ * wait in the log meanwhile, nothing is lost). Invariant, as a safety net for
+ * one run that yields more than the rest: the rows held never add up to more
+ * than `maxBytes` (by {@link valueBytes}); the push that would pass it drops
+ * every row held, ends the queue and calls `onOverflow` instead.
  */
 export class RowQueue implements AsyncIterable<readonly unknown[]> {
   private rows: (readonly unknown[])[] = [];
@@ -55,12 +58,21 @@ export class RowQueue implements AsyncIterable<readonly unknown[]> {
   private ended = false;
   /** Largest total size of the rows held; Infinity: unbounded (pull queries). */
   maxBytes = Infinity;
+  /** Called when a full queue has been drained to a quarter of `maxBytes` (its query may run again). */
+  onDrained: (() => void) | undefined;
+  private paused = false;
 
   constructor(private readonly onOverflow: (bytes: number) => void = () => undefined) {}
 
   /** Bytes of the rows held now (an estimate, see {@link valueBytes}). */
   get bufferedBytes(): number {
     return this.held;
+  }
+
+  /** Whether the client lags by half the bound or more: its query should not run until it catches up. */
+  get full(): boolean {
+    if (this.held * 2 >= this.maxBytes) this.paused = true;
+    return this.paused;
   }
 
   push(row: readonly unknown[]): void {
@@ -103,6 +115,10 @@ export class RowQueue implements AsyncIterable<readonly unknown[]> {
     const row = this.rows[this.head]!;
     this.held -= this.sizes[this.head]!;
     this.head++;
+    if (this.paused && this.held * 4 <= this.maxBytes) {
+      this.paused = false;
+      this.onDrained?.();
+    }
     if (this.head === this.rows.length) {
       this.rows = [];
       this.sizes = [];
@@ -153,6 +169,11 @@ export class TransientHandle implements TransientQuery {
 
   get bufferedBytes(): number {
     return this.queue.bufferedBytes;
+  }
+
+  /** A push query whose client lags behind (see {@link RowQueue.full}): the engine does not run it meanwhile. */
+  get backpressured(): boolean {
+    return this.queue.full;
   }
 
   limitBuffer(maxBytes: number): void {
