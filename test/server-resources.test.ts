@@ -78,6 +78,24 @@ describe.runIf(BUNDLE_BUILT)('HTTP/2 push queries give their slot back (issue 13
   }
 });
 
+/** Inserts rows `{id: 0…count-1, v}` into stream s over /inserts-stream; resolves with the status and body. */
+async function insertRows(url: string, count: number, v: string): Promise<{ status: number; text: string }> {
+  const lines = [JSON.stringify({ target: 's' })];
+  for (let i = 0; i < count; i++) lines.push(JSON.stringify({ id: i, v }));
+  const res = await fetch(`${url}/inserts-stream`, { method: 'POST', headers: JSON_TYPE, body: lines.join('\n') });
+  return { status: res.status, text: await res.text() };
+}
+
+/** Resolves once a new push query is accepted (a slot is free); the query is then cancelled. */
+async function slotFree(url: string): Promise<void> {
+  await eventually(async () => {
+    const ctl = new AbortController();
+    const r = await fetch(`${url}/query-stream`, { method: 'POST', headers: JSON_TYPE, body: PUSH, signal: ctl.signal });
+    ctl.abort();
+    return r.status === 200;
+  }, 20_000);
+}
+
 /** An HTTP/1.1 request on a raw socket, so the test decides when (if ever) the response is read. */
 function rawRequest(url: string, path: string, body: string): net.Socket {
   const { hostname, port } = new URL(url);
@@ -111,24 +129,18 @@ describe.runIf(BUNDLE_BUILT)('a push query client that never reads (issue 13 #6)
   });
   afterAll(async () => server?.stop());
 
+  // Rows of 100 KB by the queue's measure, past its 64 KB bound: pausing cannot help, the bound closes the query.
   it('is closed with an error once more than the buffer bound waits for it, and its slot is given back', async () => {
     const slow = rawRequest(server.url, '/query-stream', PUSH);
     await receive(slow, /"queryId":"transient_S_/);
     slow.pause(); // never reads again: the kernel buffers fill, then the server's
     // 30 MB of rows, far more than the socket buffers on both sides hold.
     const big = 'x'.repeat(50_000);
-    const lines = [JSON.stringify({ target: 's' })];
-    for (let i = 0; i < 600; i++) lines.push(JSON.stringify({ id: i, v: big }));
-    const ins = await fetch(`${server.url}/inserts-stream`, { method: 'POST', headers: JSON_TYPE, body: lines.join('\n') });
+    const ins = await insertRows(server.url, 600, big);
     expect(ins.status).toBe(200);
-    expect((await ins.text()).match(/"status":"ok"/g)).toHaveLength(600);
+    expect(ins.text.match(/"status":"ok"/g)).toHaveLength(600);
     // The server closed the query: its only slot takes a new push query.
-    await eventually(async () => {
-      const ctl = new AbortController();
-      const r = await fetch(`${server.url}/query-stream`, { method: 'POST', headers: JSON_TYPE, body: PUSH, signal: ctl.signal });
-      ctl.abort();
-      return r.status === 200;
-    }, 20_000);
+    await slotFree(server.url);
     // What the slow client finally reads ends with the error, in ksqlDB's shape.
     const text = await receive(slow.resume(), /"error_code":50000.*\n/);
     const err = JSON.parse(/\{"@type":"generic_error".*\}/.exec(text)![0]);
@@ -149,15 +161,8 @@ describe.runIf(BUNDLE_BUILT)('a push query client that never reads (issue 13 #6)
     });
     q.stream.pause(); // not read: HTTP/2 flow control stops the server's writes
     const big = 'y'.repeat(50_000);
-    const lines = [JSON.stringify({ target: 's' })];
-    for (let i = 0; i < 300; i++) lines.push(JSON.stringify({ id: i, v: big }));
-    expect((await fetch(`${server.url}/inserts-stream`, { method: 'POST', headers: JSON_TYPE, body: lines.join('\n') })).status).toBe(200);
-    await eventually(async () => {
-      const ctl = new AbortController();
-      const r = await fetch(`${server.url}/query-stream`, { method: 'POST', headers: JSON_TYPE, body: PUSH, signal: ctl.signal });
-      ctl.abort();
-      return r.status === 200;
-    }, 20_000);
+    expect((await insertRows(server.url, 300, big)).status).toBe(200);
+    await slotFree(server.url);
     q.stream.resume();
     const text = await q.lines.rest(10_000);
     expect(JSON.parse(text.split('\n').pop()!)).toMatchObject({ '@type': 'generic_error', error_code: 50000, message: expect.stringContaining('is not reading its results') });
@@ -183,12 +188,7 @@ describe.runIf(BUNDLE_BUILT)('a push query client that reads slowly (issue 13 #6
     q.stream.pause(); // HTTP/2 flow control stops the server's writes; its queue would pass the bound
     // About 40 MB of rows by the queue's measure, ten times its bound: without backpressure the query is closed.
     const N = 20_000;
-    const v = 'z'.repeat(1000);
-    const lines = [JSON.stringify({ target: 's' })];
-    for (let i = 0; i < N; i++) lines.push(JSON.stringify({ id: i, v }));
-    const ins = await fetch(`${server.url}/inserts-stream`, { method: 'POST', headers: JSON_TYPE, body: lines.join('\n') });
-    expect(ins.status).toBe(200);
-    await ins.text();
+    expect((await insertRows(server.url, N, 'z'.repeat(1000))).status).toBe(200);
     q.stream.resume();
     const ids: number[] = [];
     while (ids.length < N) {
