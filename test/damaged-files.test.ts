@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { repairDataDir } from '../cli/repair-command.js';
 import { DamagedDataError } from '../src/common/errors.js';
 import { Engine } from '../src/runtime/engine.js';
+import { DIST, describeIf } from './helpers/describe-if.js';
 
 /**
  * Issue 13, reproducers 3-5: damaged files in the data directory are detected
@@ -231,7 +232,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
   });
 }
 
-describe.runIf(built)('sluice server on a damaged data directory (issue 13 #3)', () => {
+describeIf(built, DIST)('sluice server on a damaged data directory (issue 13 #3)', () => {
   it('refuses to start naming the damaged segment; sluice repair lets it start again', async () => {
     const dataDir = await countedDir(100);
     const seg = segment(dataDir, 'clicks');

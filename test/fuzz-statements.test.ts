@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SETUP, corpusFromTests, generate, runFuzz } from '../scripts/fuzz-statements.mjs';
 import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
+import { DIST, describeIf } from './helpers/describe-if.js';
 
 /**
  * Issue 13: a bounded statement fuzz against the real server process. A few
@@ -18,7 +19,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-describe.runIf(BUNDLE_BUILT)('statement fuzz (real server)', () => {
+describeIf(BUNDLE_BUILT, DIST)('statement fuzz (real server)', () => {
   it(`answers ${COUNT} fuzzed statements (seed ${SEED}) with no 5xx, no foreign error shape and no hang`, async () => {
     server = await startServerProcess();
     const statements = [...SETUP, ...generate(SEED, COUNT, corpusFromTests(path.dirname(new URL(import.meta.url).pathname)))];

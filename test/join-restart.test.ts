@@ -13,6 +13,7 @@ import { Engine } from '../src/runtime/engine.js';
 import { MemoryLog } from '../src/runtime/log/memory-log.js';
 // Plain JavaScript, shared with the child process.
 import { inputsOf, preload, scenarios } from './fixtures/join-inputs.mjs';
+import { DIST, describeIf } from './helpers/describe-if.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const built = fs.existsSync(path.join(here, '..', 'dist', 'src', 'runtime', 'engine.js'));
@@ -67,7 +68,7 @@ async function runAndKill(dataDir: string, name: string): Promise<void> {
   expect(stdout).not.toMatch(/done/);
 }
 
-describe.runIf(built)('joins over preloaded data survive SIGKILL mid-way', () => {
+describeIf(built, DIST)('joins over preloaded data survive SIGKILL mid-way', () => {
   for (const name of Object.keys(scenarios)) {
     it(`${name}: restarted after SIGKILL, the output equals one uninterrupted run`, async () => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-join-kill-'));

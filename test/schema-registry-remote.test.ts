@@ -7,6 +7,7 @@ import { InMemorySchemaRegistry } from '../src/runtime/serde/schema-registry.js'
 import { RemoteSchemaRegistry } from '../src/runtime/serde/remote-schema-registry.js';
 import { createSerde } from '../src/runtime/serde/index.js';
 import { startSchemaRegistryServer, type RunningSchemaRegistry } from '../src/server/schema-registry/index.js';
+import { DIST, describeIf } from './helpers/describe-if.js';
 
 const SCHEMA = { type: 'record', name: 'Ev', fields: [{ name: 'a', type: 'int' }] };
 const SCHEMA2 = { type: 'record', name: 'Ev', fields: [{ name: 'a', type: 'int' }, { name: 'b', type: ['null', 'string'], default: null }] };
@@ -83,7 +84,7 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-describe.skipIf(!BUILT)('sluice server --schema-registry-port, and blocking RemoteSchemaRegistry calls against it', () => {
+describeIf(BUILT, DIST)('sluice server --schema-registry-port, and blocking RemoteSchemaRegistry calls against it', () => {
   let dir: string;
   let child: ChildProcess;
   let registryUrl: string;

@@ -3,11 +3,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DIST, describeIf } from './helpers/describe-if.js';
 
 const BIN = join(__dirname, '..', 'bin', 'sluice.js');
 const BUILT = existsSync(join(__dirname, '..', 'dist', 'cli', 'server-command.js'));
 
-describe.skipIf(!BUILT)('sluice server (built CLI)', () => {
+describeIf(BUILT, DIST)('sluice server (built CLI)', () => {
   it('starts fast, answers /info, and shuts down gracefully on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-cli-'));
     const started = Date.now();

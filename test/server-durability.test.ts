@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../src/runtime/engine.js';
+import { DIST, describeIf } from './helpers/describe-if.js';
 
 /**
  * The real `sluice server` process, fed over HTTP, killed with SIGKILL while a
@@ -42,7 +43,7 @@ async function ksql(url: string, sql: string): Promise<void> {
   if (r.status !== 200) throw new Error(`/ksql ${r.status}: ${await r.text()}`);
 }
 
-describe.runIf(built)('sluice server durability', () => {
+describeIf(built, DIST)('sluice server durability', () => {
   it('survives SIGKILL mid-aggregation: nothing lost, nothing duplicated', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-server-kill-'));
     dirs.push(dataDir);

@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
+import { DIST, describeIf } from './helpers/describe-if.js';
 
 /**
  * Issue 13, reproducers 2 and 12, against the real `sluice server` process:
@@ -36,7 +37,7 @@ async function ksql(url: string, sql: string): Promise<{ status: number; body: a
 const create = (name: string, partitions: string) => `CREATE STREAM ${name} (ID INT KEY, A INT) WITH (kafka_topic='${name.toLowerCase()}', value_format='JSON', partitions=${partitions});`;
 const numbers = (n: number, sep: string) => Array.from({ length: n }, (_, i) => i).join(sep);
 
-describe.runIf(BUNDLE_BUILT)('statement limits (issue 13 reproducer 2, real server)', () => {
+describeIf(BUNDLE_BUILT, DIST)('statement limits (issue 13 reproducer 2, real server)', () => {
   it('refuses more partitions than the embedded log allows, promptly, and stays up', async () => {
     const s = await start();
     const r = await ksql(s.url, create('X', '100000000'));
@@ -147,7 +148,7 @@ function rawRequest(url: string, request: string): Promise<string> {
   });
 }
 
-describe.runIf(BUNDLE_BUILT)('error shapes and the server log (issue 13 reproducer 12, real server)', () => {
+describeIf(BUNDLE_BUILT, DIST)('error shapes and the server log (issue 13 reproducer 12, real server)', () => {
   it('answers a bad URL, an over-long path parameter and an unknown method in ksqlDB shape', async () => {
     const s = await start();
     const bad = await fetch(`${s.url}/%zz`);

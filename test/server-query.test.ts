@@ -52,7 +52,13 @@ describe('push and pull queries', () => {
     const res = await fetch(`${url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'SELECT * FROM pageviews EMIT CHANGES;' }), signal: ac.signal });
     const meta = JSON.parse((await LineReader.of(res).next())!);
     ac.abort();
-    await eventually(async () => (await postJson(`${url}/close-query`, { queryId: meta.queryId })).status === 400);
+    // Once the server has closed it, /close-query no longer knows the query: 400 with ksqlDB's error.
+    const closed = await eventually(async () => {
+      const r = await postJson(`${url}/close-query`, { queryId: meta.queryId });
+      return r.status === 400 && (r.body as { error_code: number; message: string });
+    }, 30_000);
+    expect(closed.error_code).toBe(40000);
+    expect(closed.message).toContain(meta.queryId);
   });
 
   it('too many push queries: 40003', async () => {

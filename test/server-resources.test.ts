@@ -8,6 +8,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
 import { LineReader, eventually, h2Request, ksql } from './server-helpers.js';
+import { DIST, describeIf } from './helpers/describe-if.js';
 
 /**
  * Issue 13, reproducers 1, 6 and 7, against a real `sluice server` process:
@@ -34,7 +35,7 @@ async function openPush(url: string): Promise<{ session: http2.ClientHttp2Sessio
   return { session, socket, stream: q.stream, status, first: await q.lines.next() };
 }
 
-describe.runIf(BUNDLE_BUILT)('HTTP/2 push queries give their slot back (issue 13 #1)', () => {
+describeIf(BUNDLE_BUILT, DIST)('HTTP/2 push queries give their slot back (issue 13 #1)', () => {
   let server: ServerProcess;
   const LIMIT = 2;
   beforeAll(async () => {
@@ -120,7 +121,7 @@ function receive(socket: net.Socket, re: RegExp): Promise<string> {
   });
 }
 
-describe.runIf(BUNDLE_BUILT)('a push query client that never reads (issue 13 #6)', () => {
+describeIf(BUNDLE_BUILT, DIST)('a push query client that never reads (issue 13 #6)', () => {
   let server: ServerProcess;
   const LIMIT = 64 * 1024;
   beforeAll(async () => {
@@ -170,7 +171,7 @@ describe.runIf(BUNDLE_BUILT)('a push query client that never reads (issue 13 #6)
   }, 60_000);
 });
 
-describe.runIf(BUNDLE_BUILT)('a push query client that reads slowly (issue 13 #6: backpressure)', () => {
+describeIf(BUNDLE_BUILT, DIST)('a push query client that reads slowly (issue 13 #6: backpressure)', () => {
   let server: ServerProcess;
   beforeAll(async () => {
     server = await startServerProcess(); // the default bound, 4 MiB
@@ -213,7 +214,7 @@ function closed(socket: net.Socket): Promise<void> {
   });
 }
 
-describe.runIf(BUNDLE_BUILT)('connection timeouts (issue 13 #7)', () => {
+describeIf(BUNDLE_BUILT, DIST)('connection timeouts (issue 13 #7)', () => {
   let server: ServerProcess;
   beforeAll(async () => {
     server = await startServerProcess({ 'sluice.server.headers.timeout.ms': '300', 'sluice.server.idle.timeout.ms': '300' });
@@ -275,7 +276,7 @@ describe.runIf(BUNDLE_BUILT)('connection timeouts (issue 13 #7)', () => {
   }, 30_000);
 });
 
-describe.runIf(BUNDLE_BUILT)('a bound on concurrent connections (issue 13 #7)', () => {
+describeIf(BUNDLE_BUILT, DIST)('a bound on concurrent connections (issue 13 #7)', () => {
   let server: ServerProcess;
   beforeAll(async () => {
     server = await startServerProcess({ 'sluice.server.max.connections': '3' });
@@ -307,7 +308,7 @@ describe.runIf(BUNDLE_BUILT)('a bound on concurrent connections (issue 13 #7)', 
   });
 });
 
-describe.runIf(BUNDLE_BUILT)('connection timeouts over TLS (issue 13 #7)', () => {
+describeIf(BUNDLE_BUILT, DIST)('connection timeouts over TLS (issue 13 #7)', () => {
   let server: ServerProcess;
   let dir: string;
   beforeAll(async () => {

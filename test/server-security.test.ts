@@ -7,6 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from './server-helpers.js';
+import { DIST, describeIf } from './helpers/describe-if.js';
 
 /**
  * Issue 13, reproducers 8-11, against the real `sluice server` process: an
@@ -107,7 +108,7 @@ async function ksql(url: string, sql: string, streamsProperties: Record<string, 
 
 const STREAM = "CREATE STREAM s (id INT KEY, v STRING) WITH (kafka_topic='s', partitions=1, value_format='JSON');";
 
-describe.runIf(BUILT)('security defaults (real server process)', () => {
+describeIf(BUILT, DIST)('security defaults (real server process)', () => {
   it('8: refuses to start with an auth file that grants nobody, naming the file', async () => {
     const dir = tempDir();
     const file = join(dir, 'users');
