@@ -2,7 +2,7 @@
  * Statements that inspect or stop running queries: SHOW, EXPLAIN, TERMINATE.
  */
 import { redactProperties } from '../../common/secrets.js';
-import { windowInfo } from './persistent.js';
+import { windowInfo } from '../../planner/sink-window.js';
 import { assertNever } from '../../common/assert.js';
 import { PlanError } from '../../common/errors.js';
 import { listFunctions } from '../../functions/registry.js';

@@ -17,6 +17,7 @@ import { inputsOf, sourcesOf, type LogicalPlan } from '../../planner/logical-pla
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery, type PlannedQuery } from '../../planner/query-planner.js';
 import { serializedValueColumns } from '../../planner/schema.js';
+import { windowInfo } from '../../planner/sink-window.js';
 import { WithProperties, checkFormatConfigs, nullableRep, parseDelimiter } from '../../planner/with-properties.js';
 import { timestampColumnOf } from '../../planner/ddl-planner.js';
 import { checkSourceUpgrade } from '../../planner/source-upgrade.js';
@@ -372,10 +373,3 @@ export function castToSink(planned: PlannedQuery, target: DataSource): PlannedQu
   return { ...planned, plan: project, output: { key: target.schema.key, value: valueCols } };
 }
 
-export function windowInfo(p: PlannedQuery): WindowInfo | undefined {
-  const w = p.window;
-  if (!w) return undefined;
-  if (w.kind === 'SOURCE') return { type: w.type, sizeMs: w.sizeMs };
-  if (w.kind === 'SESSION') return { type: 'SESSION' };
-  return { type: w.kind, sizeMs: w.sizeMs };
-}
