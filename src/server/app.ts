@@ -11,7 +11,7 @@ import { registerKsqlRoutes } from './routes/ksql.js';
 import { registerQueryRoutes } from './routes/query.js';
 import { registerTopicRoutes } from './routes/topics.js';
 import { checkContentType } from './request-guard.js';
-import { stringifyJson } from './values.js';
+import { sendError, sendJson } from './reply.js';
 
 /** Methods that change state: their body type is checked (see {@link checkContentType}). */
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -24,24 +24,6 @@ function header(req: FastifyRequest, name: string): string | undefined {
 
 /** Routes whose request body is a stream the handler reads itself. */
 const STREAMING_BODY_ROUTES = new Set(['/inserts-stream']);
-
-/** The JSON media type to answer with: ksqlDB's versioned type when the client asked for it. */
-export function responseType(req: FastifyRequest): string {
-  const accept = req.headers.accept ?? '';
-  if (accept.includes('application/vnd.ksql.v1+json')) return 'application/vnd.ksql.v1+json';
-  return 'application/json';
-}
-
-/** Sends a JSON body (exact numbers kept) with a status. */
-export function sendJson(req: FastifyRequest, reply: FastifyReply, status: number, body: unknown): FastifyReply {
-  return reply.code(status).type(responseType(req)).send(stringifyJson(body));
-}
-
-/** Sends an HttpError as ksqlDB does: status `error_code / 100` and the error JSON. */
-export function sendError(req: FastifyRequest, reply: FastifyReply, err: HttpError): FastifyReply {
-  for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
-  return sendJson(req, reply, err.status, err.body);
-}
 
 /** Reads a request body as text, failing with 413 beyond `limit` bytes. */
 function readBody(req: FastifyRequest, payload: NodeJS.ReadableStream, limit: number): Promise<string> {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode } from '../../common/errors.js';
-import { sendJson } from '../app.js';
+import { sendJson } from '../reply.js';
 import type { ServerContext } from '../context.js';
 import { HttpError, genericError } from '../errors.js';
 

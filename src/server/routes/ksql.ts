@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode } from '../../common/errors.js';
 import { parseStatement, splitStatements, substituteVariables, type Statement } from '../../parser/index.js';
-import { sendJson } from '../app.js';
+import { sendJson } from '../reply.js';
 import { requireObject, stringField, stringMapField, withSemicolon, withTimeout, type JsonObject, type ServerContext } from '../context.js';
 import { commandId, toEntity, type KsqlEntity } from '../entities.js';
 import { HttpError, QUERY_ENDPOINT_MESSAGE, badRequest, genericError, notFound, statementError, toStatementError } from '../errors.js';
