@@ -5,7 +5,7 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { eventually } from './server-helpers.js';
 import { DIST, describeIf } from './helpers/describe-if.js';
 
@@ -82,7 +82,10 @@ function exitOf(args: readonly string[]): Promise<{ code: number | null; stderr:
 function request(url: string, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: any }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers ?? {} }, (res) => {
+    // A connection of its own (no keep-alive pool): a pooled socket reset by a server the test
+    // killed would surface as an unhandled ECONNRESET in a later test.
+    const req = http.request({ host: u.hostname, port: u.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers ?? {}, agent: false }, (res) => {
+      res.on('error', reject);
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
       res.on('end', () => {
