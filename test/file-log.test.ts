@@ -387,7 +387,7 @@ describe('FileLog', () => {
     appendFileSync(p0, big.subarray(0, 300));
     const p1 = segmentPath('t', 1);
     const bytes = readFileSync(p1);
-    bytes[upTo(6) + 20] ^= 0x55;
+    bytes[upTo(6) + 20]! ^= 0x55;
     writeFileSync(p1, bytes);
     const length = bytes.length;
 

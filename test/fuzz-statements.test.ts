@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { SETUP, corpusFromTests, generate, runFuzz } from '../scripts/fuzz-statements.mjs';
 import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
 import { DIST, describeIf } from './helpers/describe-if.js';

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { Engine } from '../src/runtime/engine.js';
 import { MemoryLog } from '../src/runtime/log/memory-log.js';
 // Plain JavaScript, shared with the child process.
@@ -37,7 +37,7 @@ async function sink(engine: Engine): Promise<string[]> {
 async function reference(name: string): Promise<string[]> {
   const log = new MemoryLog();
   const engine = new Engine({ log, properties: { 'auto.offset.reset': 'earliest' } });
-  const s = scenarios[name];
+  const s = scenarios[name]!;
   await engine.execute(s.ddl);
   await preload(log, inputsOf(name, RECORDS));
   await engine.execute(s.csas);

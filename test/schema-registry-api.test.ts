@@ -264,7 +264,7 @@ describe('served by startServer with the engine', () => {
       }
       // the sink's schema was registered by its serde in the engine registry, served by the id in its records
       const id = sunk[0]!.value!.readInt32BE(1);
-      const byId = await (await fetch(`${reg.url}/schemas/ids/${id}`)).json();
+      const byId = (await (await fetch(`${reg.url}/schemas/ids/${id}`)).json()) as { schema: string };
       expect(JSON.parse(byId.schema)).toMatchObject({ type: 'record', name: 'KsqlDataSourceSchema' });
     } finally {
       await server.close();

@@ -32,7 +32,7 @@ describe('HTTP Basic authentication', () => {
   });
 
   it('refuses requests without or with wrong credentials: 401 / 40100 and a challenge', async () => {
-    for (const headers of [{}, { authorization: basic('alice', 'wrong') }, { authorization: basic('mallory', 'x') }, { authorization: 'Bearer abc' }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: basic('alice', 'wrong') }, { authorization: basic('mallory', 'x') }, { authorization: 'Bearer abc' }]) {
       const r = await fetch(`${url}/info`, { headers });
       expect(r.status).toBe(401);
       expect(r.headers.get('www-authenticate')).toMatch(/^Basic realm="/);

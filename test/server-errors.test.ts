@@ -93,7 +93,7 @@ describe('errors', () => {
     expect(await ok.json()).toBe(true);
     const denied = await fetch(`${url}/is_valid_property/ksql.service.id`);
     expect(denied.status).toBe(400);
-    expect((await denied.json()).error_code).toBe(40000);
+    expect(((await denied.json()) as { error_code: number }).error_code).toBe(40000);
     const unknown = await fetch(`${url}/is_valid_property/foo.bar`);
     expect(unknown.status).toBe(400);
   });
@@ -120,7 +120,7 @@ describe('server endpoints', () => {
   });
 
   it('/clusterStatus lists this host and its queries', async () => {
-    const body = await (await fetch(`${url}/clusterStatus`)).json();
+    const body = (await (await fetch(`${url}/clusterStatus`)).json()) as { clusterStatus: Record<string, unknown> };
     const hosts = Object.values(body.clusterStatus) as { hostAlive: boolean; activeStandbyPerQuery: Record<string, unknown> }[];
     expect(hosts).toHaveLength(1);
     expect(hosts[0]!.hostAlive).toBe(true);

@@ -132,7 +132,7 @@ describe('POST /ksql', () => {
   });
 
   it('/status lists command statuses; /status/{type}/{entity}/{action} answers one', async () => {
-    const all = await (await fetch(`${url}/status`)).json();
+    const all = (await (await fetch(`${url}/status`)).json()) as { commandStatuses: Record<string, string> };
     expect(all.commandStatuses['stream/PAGEVIEWS/create']).toBe('SUCCESS');
     const one = await fetch(`${url}/status/stream/PAGEVIEWS/create`);
     expect(one.status).toBe(200);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
 import { DIST, describeIf } from './helpers/describe-if.js';
 

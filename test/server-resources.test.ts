@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
 import { LineReader, eventually, h2Request, ksql } from './server-helpers.js';
 import { DIST, describeIf } from './helpers/describe-if.js';

@@ -89,7 +89,6 @@ export class Session {
   readonly variables = new Map<string, string>();
   private spoolFile: string | undefined;
   private current: RunningQuery | undefined;
-  private interrupted = false;
   private scriptDepth = 0;
   /** The history, oldest first, for the `history` command (the REPL provides it). */
   historyLines: () => readonly string[] = () => [];
@@ -124,7 +123,6 @@ export class Session {
   async interrupt(): Promise<void> {
     const q = this.current;
     if (!q) return;
-    this.interrupted = true;
     await q.close();
   }
 
@@ -295,7 +293,6 @@ export class Session {
     let rows = 0;
     let limitReached = false;
     const limit = this.opts.queryRowLimit;
-    this.interrupted = false;
     const onHeader = (header: QueryHeader): void => {
       names = header.columnNames;
       if (!isPrint && !json) {

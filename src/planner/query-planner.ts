@@ -426,7 +426,7 @@ class QueryPlanner {
       }
       keyIdx.push(at);
       keyCols.push({ name: names[at]!, type: typed[at]!.type, namespace: 'KEY' });
-      const dups = typed.map((t, i) => i).filter((i) => i !== at && typed[i]!.kind === 'Column' && (typed[i] as { index: number }).index === (typed[at] as { index: number }).index);
+      const dups = typed.map((_t, i) => i).filter((i) => i !== at && typed[i]!.kind === 'Column' && (typed[i] as { index: number }).index === (typed[at] as { index: number }).index);
       if (dups.length > 0 && this.ctx.persistent) {
         throw new PlanError(`The projection contains a key column (\`${names[at]}\`) more than once, aliased as: ${[at, ...dups].map((i) => names[i]).sort().join(' and ')}.`, q.pos);
       }
@@ -503,9 +503,9 @@ class QueryPlanner {
     const rowMap: number[] = [];
     const outCols: RowColumn[] = keyNames.map((n, i) => ({ name: n, type: keyExprs[i]!.type, qualifiers: cols[0]?.qualifiers ?? [] }));
     // Value columns (and table-function columns), then the old key columns, then pseudo columns.
-    const valueIdx = cols.map((c, i) => i).filter((i) => i >= keyCount && !RESERVED_COLUMN_NAMES.has(cols[i]!.name));
-    const pseudoIdx = cols.map((c, i) => i).filter((i) => i >= keyCount && RESERVED_COLUMN_NAMES.has(cols[i]!.name));
-    const oldKeyIdx = cols.map((c, i) => i).filter((i) => i < keyCount);
+    const valueIdx = cols.map((_c, i) => i).filter((i) => i >= keyCount && !RESERVED_COLUMN_NAMES.has(cols[i]!.name));
+    const pseudoIdx = cols.map((_c, i) => i).filter((i) => i >= keyCount && RESERVED_COLUMN_NAMES.has(cols[i]!.name));
+    const oldKeyIdx = cols.map((_c, i) => i).filter((i) => i < keyCount);
     for (const i of [...valueIdx, ...oldKeyIdx, ...pseudoIdx]) {
       if (movedIdx.has(i)) continue;
       const c = cols[i]!;
@@ -549,7 +549,7 @@ class QueryPlanner {
     if (!this.ctx.persistent) return;
     for (const e of exprs) {
       const k = normKey(e);
-      const all = items.map((it, i) => i).filter((i) => normKey(items[i]!.expr) === k);
+      const all = items.map((_it, i) => i).filter((i) => normKey(items[i]!.expr) === k);
       if (all.length > 1) {
         throw new PlanError(`The projection contains a key column (\`${names[all[0]!]}\`) more than once, aliased as: ${all.map((i) => names[i]).join(' and ')}.`, this.q.pos);
       }

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { ErrorCode } from '../common/errors.js';
 import { checkBasicAuth } from './auth.js';
 import type { ServerContext } from './context.js';
@@ -11,7 +11,7 @@ import { registerKsqlRoutes } from './routes/ksql.js';
 import { registerQueryRoutes } from './routes/query.js';
 import { registerTopicRoutes } from './routes/topics.js';
 import { checkContentType } from './request-guard.js';
-import { sendError, sendJson } from './reply.js';
+import { sendError } from './reply.js';
 
 /** Methods that change state: their body type is checked (see {@link checkContentType}). */
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

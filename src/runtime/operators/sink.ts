@@ -1,6 +1,6 @@
 import type { DataSource } from '../../planner/data-source.js';
 import { serializedValueColumns } from '../../planner/schema.js';
-import type { NewRecord, TopicRecord } from '../log/log.js';
+import type { TopicRecord } from '../log/log.js';
 import { partitionFor } from '../log/murmur2.js';
 import { serdeFor } from '../serde/serde-for.js';
 import type { SchemaRegistry, Serde } from '../serde/serde-types.js';

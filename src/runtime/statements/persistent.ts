@@ -11,7 +11,7 @@ import { inferColumnsFromRegistry } from '../serde/schema-inference.js';
 import type { InMemorySchemaRegistry } from '../serde/schema-registry.js';
 import type { TypedExpression } from '../../planner/typed-expression.js';
 import type { CreateAsSelect, InsertInto, InsertValues, Statement } from '../../parser/ast/index.js';
-import type { DataSource, WindowInfo } from '../../planner/data-source.js';
+import type { DataSource } from '../../planner/data-source.js';
 import { ExpressionTyper } from '../../planner/expression-typer.js';
 import { inputsOf, sourcesOf, type LogicalPlan } from '../../planner/logical-plan.js';
 import { toPhysical } from '../../planner/physical-plan.js';

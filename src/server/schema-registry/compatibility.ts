@@ -8,7 +8,6 @@
  * a best-effort structural check (see {@link jsonSchemaProblems},
  * {@link protobufProblems}).
  */
-import avro from 'avsc';
 import type { FormatName } from '../../runtime/serde/serde-types.js';
 import type { CompatibilityLevel } from '../../runtime/serde/schema-registry.js';
 import { avroTypeOf } from './schema-text.js';
