@@ -27,11 +27,11 @@ afterEach(async () => {
 const idle = (): MemberReport => ({ active: {}, lags: {} });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until `cond` holds (heartbeats are asynchronous), failing after 5 s. */
+/** Waits until `cond` holds (heartbeats are asynchronous), failing after 30 s. */
 async function until(cond: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 30_000;
   while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not reached within 5 s');
+    if (Date.now() > deadline) throw new Error('condition not reached within 30 s');
     await sleep(20);
   }
 }

@@ -55,11 +55,10 @@ describe('sluice cli -e / -f', () => {
   });
 
   it('--query-timeout ends a push query that has nothing more to say', async () => {
-    const t0 = Date.now();
+    // Without the timeout the push query would never end and the test would time out.
     const r = await runSluiceAsync(['cli', url, '--query-timeout', '500', '-e', 'SELECT * FROM orders EMIT CHANGES;']);
     expect(r.code).toBe(0);
     expect(r.out).toContain('Query terminated');
-    expect(Date.now() - t0).toBeLessThan(8000);
   });
 
   it('-f runs a script with DEFINE, UNSET and a pull query; --output json prints JSON', async () => {
