@@ -1,9 +1,10 @@
 import type { FormatSpec } from '../common/formats.js';
 import type { LogicalSchema } from './schema.js';
+import type { WindowType } from '../common/windows.js';
 
 /** How a windowed source's keys are windowed. `sizeMs` is known for time windows. */
 export interface WindowInfo {
-  readonly type: 'TUMBLING' | 'HOPPING' | 'SESSION';
+  readonly type: WindowType;
   readonly sizeMs?: number;
 }
 

@@ -9,6 +9,7 @@ import { checkKeyType } from './key-checks.js';
 import { resolveType } from './type-resolver.js';
 import { WithProperties, checkFormatConfigs, nullableRep, parseDelimiter } from './with-properties.js';
 import { compilePattern } from '../functions/support/java-datetime.js';
+import { parseWindowType, windowNeedsSize } from '../common/windows.js';
 
 /** Session settings that change how DDL is planned. */
 export interface DdlConfig {
@@ -257,8 +258,8 @@ function addHeaderKey(seen: Set<string | null>, key: string | null, pos: CreateS
 function windowInfoOf(props: WithProperties, s: CreateSource): WindowInfo | undefined {
   const wt = props.string('WINDOW_TYPE');
   const size = props.string('WINDOW_SIZE');
-  const type = wt?.toUpperCase();
-  if (wt !== undefined && type !== 'TUMBLING' && type !== 'HOPPING' && type !== 'SESSION') {
+  const type = wt === undefined ? undefined : parseWindowType(wt);
+  if (wt !== undefined && type === undefined) {
     throw new PlanError(`Invalid value ${wt} for property WINDOW_TYPE: String must be one of: SESSION, HOPPING, TUMBLING, null`, s.pos);
   }
   let sizeMs: number | undefined;
@@ -270,13 +271,13 @@ function windowInfoOf(props: WithProperties, s: CreateSource): WindowInfo | unde
       throw new PlanError(`Configuration WINDOW_SIZE is invalid: ${err.message}`, s.pos);
     }
   }
-  const requiresSize = type !== undefined && type !== 'SESSION';
+  const requiresSize = type !== undefined && windowNeedsSize(type);
   if (requiresSize && sizeMs === undefined) {
     throw new PlanError(`${type} windows require 'WINDOW_SIZE' to be provided in the WITH clause. For example: 'WINDOW_SIZE'='10 SECONDS'`, s.pos);
   }
   if (!requiresSize && sizeMs !== undefined) throw new PlanError("'WINDOW_SIZE' should not be set for SESSION windows.", s.pos);
   if (type === undefined) return undefined;
-  return { type: type as WindowInfo['type'], sizeMs };
+  return { type, sizeMs };
 }
 
 const UNIT_MS: Record<string, number> = {

@@ -12,6 +12,7 @@ import { sourceRowSchema } from './source-schema.js';
 import { checkKeyType } from './key-checks.js';
 import { syntheticJoinKeyName } from './column-names.js';
 import { RESERVED_COLUMN_NAMES, type Column } from './schema.js';
+import { windowFrame, type WindowType } from '../common/windows.js';
 
 /** A stream or table in FROM, with the alias it is known by (upper-case). */
 export interface FromSource {
@@ -276,7 +277,7 @@ function viableOf(e: Expression, sources: readonly FromSource[]): ViableKey | un
   return alias === undefined ? undefined : { alias, name: e.name, key: canonicalExpression(e, sources) };
 }
 
-function windowTypeOf(p: FromPlan): 'TUMBLING' | 'HOPPING' | 'SESSION' | undefined {
+function windowTypeOf(p: FromPlan): WindowType | undefined {
   const w = p.node.schema.window;
   if (!w) return undefined;
   return w.kind === 'SOURCE' ? w.type : w.kind;
@@ -296,7 +297,7 @@ function checkWindowsCompatible(left: FromPlan, right: FromPlan, j: Join): void 
     );
   }
   if (lw === undefined || rw === undefined) return;
-  if ((lw === 'SESSION') !== (rw === 'SESSION')) {
+  if (windowFrame(lw) !== windowFrame(rw)) {
     throw new PlanError(
       `Incompatible windowed sources.\nLeft source: ${lw}\nRight source: ${rw}\nSession windowed sources can only be joined to other session windowed sources, and may still not result in expected behaviour as session bounds must be an exact match for the join to work\nHopping and tumbling windowed sources can only be joined to other hopping and tumbling windowed sources`,
       j.pos,

@@ -3,6 +3,7 @@ import type { ResolvedAggregate } from '../functions/function-types.js';
 import type { DataSource } from './data-source.js';
 import type { Column } from './schema.js';
 import type { TypedExpression } from './typed-expression.js';
+import type { WindowType } from '../common/windows.js';
 
 /**
  * The columns of the rows one plan node emits. Expressions under the node's parent
@@ -14,7 +15,7 @@ export interface RowSchema {
   readonly key: readonly Column[];
   readonly isTable: boolean;
   /** Set when records carry a window (windowed aggregation or windowed source). */
-  readonly window?: WindowSpec | { readonly kind: 'SOURCE'; readonly type: 'TUMBLING' | 'HOPPING' | 'SESSION'; readonly sizeMs?: number };
+  readonly window?: WindowSpec | { readonly kind: 'SOURCE'; readonly type: WindowType; readonly sizeMs?: number };
 }
 
 export interface RowColumn {

@@ -14,6 +14,7 @@ import { planFrom, type FromPlan } from './join-planner.js';
 import { checkKeyType } from './key-checks.js';
 import { ColumnAliasGenerator } from './column-names.js';
 import type { TypedExpression } from './typed-expression.js';
+import type { WindowType } from '../common/windows.js';
 
 /** What the statement around a query needs from the planner. */
 export interface QueryContext {
@@ -38,7 +39,7 @@ export interface PlannedQuery {
   readonly plan: LogicalPlan;
   readonly output: LogicalSchema;
   readonly isTable: boolean;
-  readonly window?: WindowSpec | { readonly kind: 'SOURCE'; readonly type: 'TUMBLING' | 'HOPPING' | 'SESSION'; readonly sizeMs?: number };
+  readonly window?: WindowSpec | { readonly kind: 'SOURCE'; readonly type: WindowType; readonly sizeMs?: number };
   readonly sources: readonly DataSource[];
   readonly emitFinal: boolean;
 }

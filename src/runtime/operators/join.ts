@@ -1,8 +1,10 @@
+import { assertNever } from '../../common/assert.js';
 import type { JoinSpec } from '../../planner/logical-plan.js';
 import type { Evaluator } from '../expr/compile.js';
 import { keyString } from '../state/key-codec.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { Operator, ProcessingLogger, Rec, WindowBounds } from './record.js';
+import type { WindowFrame } from '../../common/windows.js';
 
 type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
 
@@ -11,7 +13,7 @@ type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
  * window, as Kafka Streams compares the windowed key bytes (the start for time
  * windows, start and end for sessions).
  */
-export type JoinKeyWindow = 'TIME' | 'SESSION' | undefined;
+export type JoinKeyWindow = WindowFrame | undefined;
 
 /** What every join operator is built from. */
 export interface JoinSetup {
@@ -82,7 +84,14 @@ abstract class JoinBase {
   protected idOf(key: unknown, rec: Rec): string {
     const w = rec.window;
     if (this.keyWindow === undefined || w === null) return keyString([key]);
-    return this.keyWindow === 'SESSION' ? keyString([key, w.start, w.end]) : keyString([key, w.start]);
+    switch (this.keyWindow) {
+      case 'SESSION':
+        return keyString([key, w.start, w.end]);
+      case 'TIME':
+        return keyString([key, w.start]);
+      default:
+        return assertNever(this.keyWindow, 'window frame');
+    }
   }
 
   protected get leftOuter(): boolean {

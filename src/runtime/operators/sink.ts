@@ -8,6 +8,7 @@ import { encodeWindowedKey } from '../serde/windowed.js';
 import type { Operator, ProcessingLogger, Rec } from './record.js';
 import { stringTimestampParser } from './timestamp.js';
 import type { MaterializedTable } from '../query/materialized-table.js';
+import { isSessionWindow } from '../../common/windows.js';
 
 /** A record a sink produced, waiting to be appended to its topic partition. */
 export type PendingRecord = TopicRecord;
@@ -33,7 +34,7 @@ export class SinkOperator implements Operator {
   ) {
     this.keySerde = serdeFor(target.keyFormat, target.schema.key, true, registry, target.topic);
     this.valueSerde = serdeFor(target.valueFormat, serializedValueColumns(target.schema), false, registry, target.topic);
-    this.session = target.window?.type === 'SESSION';
+    this.session = target.window !== undefined && isSessionWindow(target.window.type);
     const tsCol = target.timestampColumn;
     if (tsCol !== undefined) {
       const k = target.schema.key.findIndex((c) => c.name === tsCol);

@@ -7,6 +7,7 @@ import { decodeWindowedKey } from '../serde/windowed.js';
 import { keyString } from '../state/key-codec.js';
 import type { Operator, ProcessingLogger, Rec, WindowBounds } from './record.js';
 import type { TimestampExtractor } from './timestamp.js';
+import { isSessionWindow } from '../../common/windows.js';
 
 /** How each value-side column of the row is filled. */
 type ValueSlot = { kind: 'serde'; index: number } | { kind: 'headers' } | { kind: 'header'; key: string };
@@ -42,7 +43,7 @@ export class SourceOperator {
       if (c.namespace === 'HEADER') return c.headerKey !== undefined ? { kind: 'header', key: c.headerKey } : { kind: 'headers' };
       return { kind: 'serde', index: serdeIndex++ };
     });
-    this.session = source.window?.type === 'SESSION';
+    this.session = source.window !== undefined && isSessionWindow(source.window.type);
   }
 
   /** Whether the source is a table (its records are updates; they go first among records of equal time). */

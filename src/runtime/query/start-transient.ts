@@ -24,6 +24,7 @@ import { buildTopology } from './topology.js';
 import { FORWARDED_PROPERTY, PARTITIONS_PROPERTY, forwardPull } from '../cluster/pull-forwarding.js';
 import type { PullPlan } from '../cluster/pull-routing.js';
 import { PullCollector, PushTerminal, TransientHandle } from './transient.js';
+import { isSessionWindow } from '../../common/windows.js';
 
 /** Something the engine's pump can advance: a running query or a PRINT. */
 export interface Steppable {
@@ -175,7 +176,7 @@ async function rebuildView(ctx: TransientContext, source: DataSource, view: Mate
   view.beginRebuild();
   const keySerde = serdeFor(source.keyFormat, source.schema.key, true, ctx.registry);
   const valueSerde = serdeFor(source.valueFormat, serializedValueColumns(source.schema), false, ctx.registry);
-  const session = source.window?.type === 'SESSION';
+  const session = source.window !== undefined && isSessionWindow(source.window.type);
   const partitions = (await ctx.log.topic(source.topic))?.partitions ?? 0;
   // First the latest record of each key's bytes (a changelog repeats keys many times),
   // then only those are decoded: memory and work follow the table's size, not the topic's.

@@ -17,6 +17,7 @@ import { SessionAggregateOperator, TimeWindowAggregateOperator } from '../operat
 import type { SchemaRegistry } from '../serde/serde-types.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { MaterializedTable } from './materialized-table.js';
+import { windowFrame } from '../../common/windows.js';
 
 /** Everything a topology needs from its query and engine. */
 export interface TopologyContext {
@@ -181,7 +182,7 @@ function buildStep(
       const lw = inputSchema(0).columns.length;
       const rw = inputSchema(1).columns.length;
       const w = step.schema.window;
-      const keyWindow: JoinKeyWindow = w === undefined ? undefined : (w.kind === 'SOURCE' ? w.type : w.kind) === 'SESSION' ? 'SESSION' : 'TIME';
+      const keyWindow: JoinKeyWindow = w === undefined ? undefined : windowFrame(w.kind === 'SOURCE' ? w.type : w.kind);
       const setup: JoinSetup = {
         joinType: step.joinType,
         leftKey: c(step.leftKey),

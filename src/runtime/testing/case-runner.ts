@@ -9,6 +9,7 @@ import { serdeOptionsFor } from '../serde/serde-for.js';
 import { InMemorySchemaRegistry, javaHashMapOrder } from '../serde/schema-registry.js';
 import type { FormatName, SchemaReference, SchemaRegistry } from '../serde/serde-types.js';
 import { JournalingLog } from './journal-log.js';
+import { isSessionWindow } from '../../common/windows.js';
 
 /** A record in ksqlDB's test JSON form (inputs and outputs of a test case). */
 export interface TestRecord {
@@ -173,7 +174,7 @@ async function writeInput(engine: Engine, input: TestRecord, registry: SchemaReg
   let value: Buffer | null;
   if (source) {
     key = source.schema.key.length === 0 ? rawBytes(input.key) : toBytesFromTestForm(input.key ?? null, source.keyFormat.format, source.schema.key, serdeOptions(source, true, registry));
-    if (source.window && input.window) key = encodeWindowedKey(key, input.window, source.window.type === 'SESSION');
+    if (source.window && input.window) key = encodeWindowedKey(key, input.window, isSessionWindow(source.window.type));
     value = toBytesFromTestForm(input.value ?? null, source.valueFormat.format, serializedValueColumns(source.schema), serdeOptions(source, false, registry));
   } else {
     key = rawBytes(input.key);
@@ -200,9 +201,9 @@ function decodeOutput(topic: string, r: { key: Buffer | null; value: Buffer | nu
   if (source) {
     let keyBytes = r.key;
     if (source.window && keyBytes) {
-      const d = decodeWindowedKey(keyBytes, source.window.type === 'SESSION', source.window.sizeMs);
+      const d = decodeWindowedKey(keyBytes, isSessionWindow(source.window.type), source.window.sizeMs);
       keyBytes = d.inner;
-      window = { start: d.window.start, end: d.window.end, type: source.window.type === 'SESSION' ? 'session' : 'time' };
+      window = { start: d.window.start, end: d.window.end, type: isSessionWindow(source.window.type) ? 'session' : 'time' };
     }
     key = source.schema.key.length === 0 ? null : testFormFromBytes(keyBytes, source.keyFormat.format, source.schema.key, serdeOptions(source, true, registry));
     value = testFormFromBytes(r.value, source.valueFormat.format, serializedValueColumns(source.schema), serdeOptions(source, false, registry));
