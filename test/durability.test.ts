@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../src/runtime/engine.js';
-import type { InMemorySchemaRegistry } from '../src/runtime/serde/schema-registry.js';
+import type { InMemorySchemaRegistry } from '../src/serde/schema-registry.js';
 
 /**
  * The data directory is the database: statements, topics, query state and

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { T } from '../src/common/types.js';
-import { InMemorySchemaRegistry, inferColumns, inferColumnsFromRegistry } from '../src/runtime/serde/index.js';
-import { guessSchemaFormat, javaHashMapOrder } from '../src/runtime/serde/schema-registry.js';
+import { InMemorySchemaRegistry, inferColumns, inferColumnsFromRegistry } from '../src/serde/index.js';
+import { guessSchemaFormat, javaHashMapOrder } from '../src/serde/schema-registry.js';
 
 const value = { isKey: false };
 const key = { isKey: true };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InMemorySchemaRegistry } from '../src/runtime/serde/schema-registry.js';
+import { InMemorySchemaRegistry } from '../src/serde/schema-registry.js';
 import { startSchemaRegistryServer, type RunningSchemaRegistry } from '../src/server/schema-registry/index.js';
 import { ksql, startTestServer } from './server-helpers.js';
 

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InMemorySchemaRegistry } from '../src/runtime/serde/schema-registry.js';
-import { RemoteSchemaRegistry } from '../src/runtime/serde/remote-schema-registry.js';
-import { createSerde } from '../src/runtime/serde/index.js';
+import { InMemorySchemaRegistry } from '../src/serde/schema-registry.js';
+import { RemoteSchemaRegistry } from '../src/serde/remote-schema-registry.js';
+import { createSerde } from '../src/serde/index.js';
 import { startSchemaRegistryServer, type RunningSchemaRegistry } from '../src/server/schema-registry/index.js';
 import { DIST, describeIf } from './helpers/describe-if.js';
 

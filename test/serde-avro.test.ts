@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../src/common/decimal.js';
 import { T } from '../src/common/types.js';
-import { avroSchemaForColumns, bigIntToBytes, bytesToBigInt } from '../src/runtime/serde/avro-schema.js';
-import { createSerde, InMemorySchemaRegistry, SerdeError } from '../src/runtime/serde/index.js';
-import { testFormFromBytes, toBytesFromTestForm } from '../src/runtime/serde/test-form.js';
+import { avroSchemaForColumns, bigIntToBytes, bytesToBigInt } from '../src/serde/avro-schema.js';
+import { createSerde, InMemorySchemaRegistry, SerdeError } from '../src/serde/index.js';
+import { testFormFromBytes, toBytesFromTestForm } from '../src/serde/test-form.js';
 
 const val = { isKey: false };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../src/common/decimal.js';
 import { T } from '../src/common/types.js';
-import { createSerde, parseDelimiter, SerdeError } from '../src/runtime/serde/index.js';
+import { createSerde, parseDelimiter, SerdeError } from '../src/serde/index.js';
 
 const val = { isKey: false };
 const t = (s: string): Buffer => Buffer.from(s, 'utf8');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { T, type SqlType } from '../src/common/types.js';
-import { createSerde, SerdeError } from '../src/runtime/serde/index.js';
-import { javaBigDecimalToString, narrowNumberText } from '../src/runtime/serde/java-text.js';
-import { hasInexactNumber } from '../src/runtime/serde/json.js';
+import { createSerde, SerdeError } from '../src/serde/index.js';
+import { javaBigDecimalToString, narrowNumberText } from '../src/serde/java-text.js';
+import { hasInexactNumber } from '../src/serde/json.js';
 
 /**
  * Narrowing of JSON and DELIMITED numbers into INT/BIGINT/DOUBLE columns, each

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../src/common/decimal.js';
 import { T } from '../src/common/types.js';
-import { createSerde, InMemorySchemaRegistry, SerdeError, type SerdeColumn } from '../src/runtime/serde/index.js';
-import { protobufPrefix, readProtobufPrefix } from '../src/runtime/serde/protobuf.js';
-import { parseProtobufSchema, protobufSchemaText } from '../src/runtime/serde/protobuf-schema.js';
-import { testFormFromBytes, toBytesFromTestForm } from '../src/runtime/serde/test-form.js';
+import { createSerde, InMemorySchemaRegistry, SerdeError, type SerdeColumn } from '../src/serde/index.js';
+import { protobufPrefix, readProtobufPrefix } from '../src/serde/protobuf.js';
+import { parseProtobufSchema, protobufSchemaText } from '../src/serde/protobuf-schema.js';
+import { testFormFromBytes, toBytesFromTestForm } from '../src/serde/test-form.js';
 import { run, values } from './helpers/engine-harness.js';
 
 const val = { isKey: false };

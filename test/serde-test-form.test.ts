@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { T } from '../src/common/types.js';
-import { createSerde } from '../src/runtime/serde/index.js';
-import { testFormFromBytes, toBytesFromTestForm } from '../src/runtime/serde/test-form.js';
+import { createSerde } from '../src/serde/index.js';
+import { testFormFromBytes, toBytesFromTestForm } from '../src/serde/test-form.js';
 
 const val = { isKey: false };
 const key = { isKey: true };

@@ -7,8 +7,8 @@ import type { ResolvedAggregate } from '../src/functions/function-types.js';
 import type { ProcessingLogEntry, Rec } from '../src/runtime/operators/record.js';
 import { TimeWindowAggregateOperator } from '../src/runtime/operators/windowed-aggregate.js';
 import type { AggState } from '../src/runtime/operators/aggregate.js';
-import { createSerde, SerdeError } from '../src/runtime/serde/index.js';
-import { decodeWindowedKey, encodeWindowedKey } from '../src/runtime/serde/windowed.js';
+import { createSerde, SerdeError } from '../src/serde/index.js';
+import { decodeWindowedKey, encodeWindowedKey } from '../src/serde/windowed.js';
 import { MemoryStore } from '../src/runtime/state/store.js';
 
 const count: ResolvedAggregate = {
