@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../src/runtime/engine.js';
 import { loadExtensions } from '../src/functions/extensions.js';
-import { RemoteSchemaRegistry } from '../src/runtime/serde/remote-schema-registry.js';
+import { RemoteSchemaRegistry } from '../src/serde/remote-schema-registry.js';
 import { readAuthFile, startServer } from '../src/server/index.js';
 
 const USAGE = `Usage: sluice server [--port 8088] [--host 127.0.0.1] [--data-dir ./sluice-data]

@@ -1,5 +1,11 @@
 import { assertNever } from './assert.js';
 
+/** Window bounds carried by a windowed record; `end` is exclusive for time windows, inclusive for sessions. */
+export interface WindowBounds {
+  readonly start: number;
+  readonly end: number;
+}
+
 /** The kinds of window a windowed aggregation (and so a windowed source) has. */
 export type WindowType = 'TUMBLING' | 'HOPPING' | 'SESSION';
 

@@ -7,8 +7,8 @@
  * type that turns those bytes into {@link Decimal}s.
  */
 import avro from 'avsc';
-import { Decimal } from '../../common/decimal.js';
-import type { SqlType } from '../../common/types.js';
+import { Decimal } from '../common/decimal.js';
+import type { SqlType } from '../common/types.js';
 import type { SerdeColumn } from './serde-types.js';
 
 /** ksqlDB's default full name for generated record schemas. */

@@ -6,7 +6,7 @@
  * names matched case-insensitively.
  */
 import type avro from 'avsc';
-import { Decimal } from '../../common/decimal.js';
+import { Decimal } from '../common/decimal.js';
 import { AvroDecimalType, avroSchemaForColumns, avroType, DEFAULT_AVRO_FULL_NAME } from './avro-schema.js';
 import { isWrapped, SR_PREFIX_LENGTH } from './json.js';
 import type { SerdeColumn, SerdeOptions } from './serde-types.js';

@@ -7,8 +7,8 @@
  * case-insensitively (upper-cased), as ksqlDB does.
  */
 import type avro from 'avsc';
-import { Decimal } from '../../common/decimal.js';
-import { containsMap, type SqlType } from '../../common/types.js';
+import { Decimal } from '../common/decimal.js';
+import { containsMap, type SqlType } from '../common/types.js';
 import { avroSchemaForColumns, avroType, DEFAULT_AVRO_FULL_NAME } from './avro-schema.js';
 import { ensureDecimalFit, javaDoubleToString, javaLongToString } from './java-text.js';
 import { isWrapped, SR_PREFIX_LENGTH } from './json.js';

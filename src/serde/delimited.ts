@@ -3,8 +3,8 @@
  * Apache commons-csv (`CSVFormat.DEFAULT.withDelimiter(d)`, minimal quoting).
  * Only primitive columns; an empty field reads as NULL.
  */
-import { Decimal } from '../../common/decimal.js';
-import type { SqlType } from '../../common/types.js';
+import { Decimal } from '../common/decimal.js';
+import type { SqlType } from '../common/types.js';
 import {
   decodeBase64,
   doubleLosesInformation,

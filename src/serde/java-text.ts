@@ -4,7 +4,7 @@
  * `Long.parseLong`, `Double.parseDouble`, strict Base64 and ksqlDB's
  * `DecimalUtil.ensureFit`.
  */
-import { Decimal } from '../../common/decimal.js';
+import { Decimal } from '../common/decimal.js';
 
 /** Java's `Double.toString(d)`: `1.0`, `1.0E10`, `1.234E-5`, `NaN`, `Infinity`. */
 export function javaDoubleToString(d: number): string {

@@ -3,8 +3,8 @@
  * `KsqlJsonDeserializer` / `JsonSerdeUtils` coercions on read and its Jackson
  * output on write. Converters are built once per type; per record they only run.
  */
-import { Decimal } from '../../common/decimal.js';
-import { formatType, type SqlType } from '../../common/types.js';
+import { Decimal } from '../common/decimal.js';
+import { formatType, type SqlType } from '../common/types.js';
 import {
   decodeBase64,
   doubleLosesInformation,

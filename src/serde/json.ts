@@ -4,7 +4,7 @@
  * the single column when unwrapped. Reading follows ksqlDB's coercions
  * (json-coerce.ts); writing follows its Jackson output.
  */
-import type { SqlType } from '../../common/types.js';
+import type { SqlType } from '../common/types.js';
 import { containsDecimal, needsExactNumbers, CoercionError, jsonReader, jsonWriter, structReader, type JsonReader, type JsonWriter } from './json-coerce.js';
 import { parseJsonLossless } from './json-parse.js';
 import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';

@@ -4,7 +4,7 @@
  * DoubleSerializer: 8-byte IEEE 754, StringSerializer: UTF-8, ByteBufferSerializer:
  * raw). A NULL column value is written as null bytes, as Kafka's serializers do.
  */
-import { formatType, type SqlType } from '../../common/types.js';
+import { formatType, type SqlType } from '../common/types.js';
 import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
 
 type Encode = (v: unknown) => Buffer;

@@ -10,8 +10,8 @@
  * ↔ their primitive.
  */
 import protobuf from 'protobufjs';
-import { Decimal } from '../../common/decimal.js';
-import type { SqlType } from '../../common/types.js';
+import { Decimal } from '../common/decimal.js';
+import type { SqlType } from '../common/types.js';
 import { bigIntToBytes, bytesToBigInt } from './avro-schema.js';
 import { javaDoubleToString, javaLongToString } from './java-text.js';
 import { sqlTypeOfField, sqlTypeOfKind, type PbField, type PbKind, type PbMessage, type PbScalar } from './protobuf-schema.js';

@@ -8,7 +8,7 @@
  * the SQL type of each protobuf type (as Confluent's ProtobufData maps them).
  */
 import protobuf from 'protobufjs';
-import type { SqlType } from '../../common/types.js';
+import type { SqlType } from '../common/types.js';
 import type { SchemaReference, SerdeColumn } from './serde-types.js';
 
 /** Protobuf scalar type names. */

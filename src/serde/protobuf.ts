@@ -9,8 +9,8 @@
  * PROTOBUF reads each record with the schema registered under its id and the
  * message its indexes name, falling back to the writer schema.
  */
-import { Decimal } from '../../common/decimal.js';
-import type { SqlType } from '../../common/types.js';
+import { Decimal } from '../common/decimal.js';
+import type { SqlType } from '../common/types.js';
 import { decodeBase64 } from './java-text.js';
 import { compileMessage, decodeMessage, encodeMessage, naturalColumns, type MessageCodec } from './protobuf-codec.js';
 import { generatedProtobufSchema, parseProtobufSchema, type PbSchema } from './protobuf-schema.js';

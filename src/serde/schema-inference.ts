@@ -8,8 +8,8 @@
  * (WRAP_SINGLE_VALUE=false) and non-record schemas, a single `ROWKEY` / `ROWVAL`
  * column of the whole type. PROTOBUF keys and values are always messages.
  */
-import type { FormatName } from '../../common/formats.js';
-import type { SqlType } from '../../common/types.js';
+import type { FormatName } from '../common/formats.js';
+import type { SqlType } from '../common/types.js';
 import { messageColumns, parseProtobufSchema } from './protobuf-schema.js';
 import type { SchemaReference, SchemaRegistry, SerdeColumn } from './serde-types.js';
 

@@ -1,4 +1,4 @@
-import type { FormatSpec } from '../../common/formats.js';
+import type { FormatSpec } from '../common/formats.js';
 import { createSerde } from './index.js';
 import type { SchemaRegistry, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
 

@@ -1,7 +1,7 @@
-import type { FormatName } from '../../common/formats.js';
-import type { SqlType } from '../../common/types.js';
+import type { FormatName } from '../common/formats.js';
+import type { SqlType } from '../common/types.js';
 
-export type { FormatName } from '../../common/formats.js';
+export type { FormatName } from '../common/formats.js';
 
 /**
  * The property (`SET 'sluice.serde.strict.numbers'='true';`, default false) that

@@ -1,4 +1,4 @@
-import type { WindowBounds } from '../operators/record.js';
+import type { WindowBounds } from '../common/windows.js';
 
 const TWO_32 = 0x1_0000_0000;
 /** |high half| below this means the 64-bit value is a safe integer (|v| < 2^53). */

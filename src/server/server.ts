@@ -4,7 +4,7 @@ import type { ServerEngine } from './engine-port.js';
 import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, Listener, type TlsOptions } from './listener.js';
 import { HostPolicy } from './request-guard.js';
 import { DEFAULT_PUSH_BUFFER_BYTES } from '../runtime/query/transient.js';
-import { InMemorySchemaRegistry } from '../runtime/serde/schema-registry.js';
+import { InMemorySchemaRegistry } from '../serde/schema-registry.js';
 import { startSchemaRegistryServer, type RunningSchemaRegistry } from './schema-registry/index.js';
 
 /**

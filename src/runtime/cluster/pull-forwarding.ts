@@ -1,6 +1,6 @@
 import { ExecutionError } from '../../common/errors.js';
 import { TransientHandle } from '../query/transient.js';
-import { jsonReader } from '../serde/json-coerce.js';
+import { jsonReader } from '../../serde/json-coerce.js';
 import type { ResultColumn, TransientQuery } from '../transient-query.js';
 
 /** Request property marking a pull query one server forwarded to another (answered where it lands, never forwarded again). */

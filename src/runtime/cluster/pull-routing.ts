@@ -1,7 +1,7 @@
 import { partitionFor } from '../log/murmur2.js';
 import type { RunningQuery } from '../query/running-query.js';
-import { serdeFor } from '../serde/serde-for.js';
-import type { SchemaRegistry } from '../serde/serde-types.js';
+import { serdeFor } from '../../serde/serde-for.js';
+import type { SchemaRegistry } from '../../serde/serde-types.js';
 import { encodeValue } from '../state/level-store.js';
 
 /** Where a pull query on a table runs: the partitions this server answers and those other servers do. */

@@ -1,10 +1,8 @@
 import type { RecordHeader } from '../log/log.js';
 
-/** Window bounds carried by a windowed record; `end` is exclusive for time windows, inclusive for sessions. */
-export interface WindowBounds {
-  readonly start: number;
-  readonly end: number;
-}
+import type { WindowBounds } from '../../common/windows.js';
+
+export type { WindowBounds };
 
 /**
  * The unit operators pass to each other. `row` follows the emitting node's

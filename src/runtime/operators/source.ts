@@ -1,9 +1,9 @@
 import type { DataSource } from '../../planner/data-source.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import type { LogRecord } from '../log/log.js';
-import { serdeFor } from '../serde/serde-for.js';
-import type { SchemaRegistry, Serde } from '../serde/serde-types.js';
-import { decodeWindowedKey } from '../serde/windowed.js';
+import { serdeFor } from '../../serde/serde-for.js';
+import type { SchemaRegistry, Serde } from '../../serde/serde-types.js';
+import { decodeWindowedKey } from '../../serde/windowed.js';
 import { keyString } from '../state/key-codec.js';
 import type { Operator, ProcessingLogger, Rec, WindowBounds } from './record.js';
 import type { TimestampExtractor } from './timestamp.js';

@@ -14,7 +14,7 @@ import { FilterOperator, FlatMapOperator, ProjectOperator, SelectKeyOperator } f
 import { SuppressOperator } from '../operators/suppress.js';
 import { timestampExtractor } from '../operators/timestamp.js';
 import { SessionAggregateOperator, TimeWindowAggregateOperator } from '../operators/windowed-aggregate.js';
-import type { SchemaRegistry } from '../serde/serde-types.js';
+import type { SchemaRegistry } from '../../serde/serde-types.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { MaterializedTable } from './materialized-table.js';
 import { windowFrame } from '../../common/windows.js';

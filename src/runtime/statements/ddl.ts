@@ -10,9 +10,9 @@ import { inferenceNeeds, planCreateSource, type InferenceRequest, type InferredC
 import { checkSourceUpgrade } from '../../planner/source-upgrade.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import { WithProperties } from '../../planner/with-properties.js';
-import { serdeFor } from '../serde/serde-for.js';
-import { InMemorySchemaRegistry } from '../serde/schema-registry.js';
-import { inferColumnsFromRegistry } from '../serde/schema-inference.js';
+import { serdeFor } from '../../serde/serde-for.js';
+import { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
+import { inferColumnsFromRegistry } from '../../serde/schema-inference.js';
 import type { StatementResult } from '../statement-result.js';
 import type { Engine } from '../engine.js';
 

@@ -3,11 +3,11 @@ import { parseStatement, splitStatements } from '../../parser/index.js';
 import type { DataSource } from '../../planner/data-source.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import { Engine } from '../engine.js';
-import { testFormFromBytes, toBytesFromTestForm } from '../serde/test-form.js';
-import { decodeWindowedKey, encodeWindowedKey } from '../serde/windowed.js';
-import { serdeOptionsFor } from '../serde/serde-for.js';
-import { InMemorySchemaRegistry, javaHashMapOrder } from '../serde/schema-registry.js';
-import type { FormatName, SchemaReference, SchemaRegistry } from '../serde/serde-types.js';
+import { testFormFromBytes, toBytesFromTestForm } from '../../serde/test-form.js';
+import { decodeWindowedKey, encodeWindowedKey } from '../../serde/windowed.js';
+import { serdeOptionsFor } from '../../serde/serde-for.js';
+import { InMemorySchemaRegistry, javaHashMapOrder } from '../../serde/schema-registry.js';
+import type { FormatName, SchemaReference, SchemaRegistry } from '../../serde/serde-types.js';
 import { JournalingLog } from './journal-log.js';
 import { isSessionWindow } from '../../common/windows.js';
 

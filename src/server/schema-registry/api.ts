@@ -3,8 +3,8 @@
  * {@link InMemorySchemaRegistry}: a pure function from (method, path, query,
  * body) to a response, so the HTTP layer (server.ts) stays small.
  */
-import type { FormatName, SchemaReference } from '../../runtime/serde/serde-types.js';
-import { COMPATIBILITY_LEVELS, type CompatibilityLevel, type InMemorySchemaRegistry, type SubjectVersion } from '../../runtime/serde/schema-registry.js';
+import type { FormatName, SchemaReference } from '../../serde/serde-types.js';
+import { COMPATIBILITY_LEVELS, type CompatibilityLevel, type InMemorySchemaRegistry, type SubjectVersion } from '../../serde/schema-registry.js';
 import { compatibilityProblems, type ComparableSchema } from './compatibility.js';
 import * as err from './errors.js';
 import { formatOfSchemaType, parseSchemaText, SCHEMA_TYPES, schemaString, schemaTypeOfFormat } from './schema-text.js';

@@ -8,8 +8,8 @@
  * a best-effort structural check (see {@link jsonSchemaProblems},
  * {@link protobufProblems}).
  */
-import type { FormatName } from '../../runtime/serde/serde-types.js';
-import type { CompatibilityLevel } from '../../runtime/serde/schema-registry.js';
+import type { FormatName } from '../../serde/serde-types.js';
+import type { CompatibilityLevel } from '../../serde/schema-registry.js';
 import { avroTypeOf } from './schema-text.js';
 
 /** A schema to compare: format, stored form (Avro/JSON object or protobuf text) and references. */

@@ -5,8 +5,8 @@
  * stored ones.
  */
 import avro from 'avsc';
-import type { FormatName, SchemaReference } from '../../runtime/serde/serde-types.js';
-import { parseProtobufSchema } from '../../runtime/serde/protobuf-schema.js';
+import type { FormatName, SchemaReference } from '../../serde/serde-types.js';
+import { parseProtobufSchema } from '../../serde/protobuf-schema.js';
 
 /** Confluent's `schemaType` names (AVRO is the default and omitted in responses). */
 export const SCHEMA_TYPES = ['JSON', 'PROTOBUF', 'AVRO'] as const;

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import type { InMemorySchemaRegistry } from '../../runtime/serde/schema-registry.js';
+import type { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
 import { checkBasicAuth } from '../auth.js';
 import type { TlsOptions } from '../listener.js';
 import { refusedContentType, type HostPolicy } from '../request-guard.js';
