@@ -113,9 +113,16 @@ describe.skipIf(!HAVE_SCRIPT)('the sluice REPL on a terminal', () => {
     const s = open();
     await s.expect('sluice> ');
     s.type('DESCRIBE MONITORING_S');
-    await new Promise((r) => setTimeout(r, 300)); // names load in the background
-    s.type('\t');
-    await s.expect('DESCRIBE MONITORING_STREAM');
+    // Names load in the background: press Tab until the completion shows (each try waits for output, no fixed sleep).
+    for (let attempt = 1; ; attempt++) {
+      s.type('\t');
+      try {
+        await s.expect('DESCRIBE MONITORING_STREAM', 1000);
+        break;
+      } catch (e) {
+        if (attempt >= 30) throw e;
+      }
+    }
     s.type(';\r');
     await s.expect(/ ERROR_CODE +\| INTEGER/);
     // Lower-case input completes in lower case, to the longest common prefix (STREAM, STREAMS).
