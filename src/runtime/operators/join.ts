@@ -179,6 +179,20 @@ const stored = (t: number): number | null => (Number.isFinite(t) ? t : null);
  */
 export class StreamStreamJoinOperator extends JoinBase {
   private readonly clocks = new Map<number, TaskClock>();
+  /**
+   * Per side, the buffered keys in the order their records arrived (with the
+   * record's time and task): expiry walks it from the front while the front is
+   * older than its task's horizon, instead of scanning every key per record.
+   * Records that arrive out of order only wait longer to be dropped, which no
+   * one sees (matching ignores records past the horizon anyway).
+   */
+  private readonly expiry: ExpiryQueue[] = [new ExpiryQueue(), new ExpiryQueue()];
+  /**
+   * The earliest time an unjoined outer record falls due (ts + window after +
+   * grace), a lower bound that lets most records skip the scan for due records;
+   * -Infinity until the first scan computes it (after a restart too).
+   */
+  private minDue = -Infinity;
   /** Clock of a task not in `clocks` (what a store written before per-task clocks holds). */
   private readonly legacy: TaskClock = [-Infinity, -Infinity, -Infinity];
   private readonly retentionMs: number;
@@ -204,6 +218,15 @@ export class StreamStreamJoinOperator extends JoinBase {
       this.legacy[2] = time(clock.sideTime?.[1]);
       for (const [task, c] of Object.entries(clock.tasks ?? {})) this.clocks.set(Number(task), [time(c[0]), time(c[1]), time(c[2])]);
     }
+    // Records kept from before a restart: queued for expiry oldest first.
+    const kept: [number, ExpiryEntry][] = [];
+    for (const [side, k, list] of this.allBuffered()) {
+      let ts = Infinity;
+      for (const b of list) ts = Math.min(ts, b.ts);
+      if (list.length > 0) kept.push([side, { ts, k, task: this.taskOf(list[0]!.rec) }]);
+    }
+    kept.sort((x, y) => x[1].ts - y[1].ts);
+    for (const [side, e] of kept) this.expiry[side]!.push(e);
   }
 
   /** The task a record belongs to (see the class comment). */
@@ -285,7 +308,10 @@ export class StreamStreamJoinOperator extends JoinBase {
     const kept = ts >= clock[1 + me]! - this.retentionMs;
     if (kept) {
       const list = this.buffered(me, k) ?? [];
-      list.push({ key, ts, row, joined: matched || !outer || grace === undefined || to < streamTime, rec });
+      const joined = matched || !outer || grace === undefined || to < streamTime;
+      list.push({ key, ts, row, joined, rec });
+      this.expiry[me]!.push({ ts, k, task });
+      if (!joined) this.minDue = Math.min(this.minDue, ts + (isLeft ? this.afterMs : this.beforeMs) + grace!);
       this.store.put(`${me}${k}`, list);
     }
     if (!matched && outer && (grace === undefined || to < streamTime)) this.emit(key, isLeft ? row : null, isLeft ? null : row, ts, rec);
@@ -297,20 +323,24 @@ export class StreamStreamJoinOperator extends JoinBase {
    * are emitted now, oldest first across both sides (Kafka Streams' outer-join store order).
    */
   private emitExpired(task: number, streamTime: number): void {
+    if (streamTime <= this.minDue) return; // nothing falls due yet: no scan
     const grace = this.graceMs!;
     const due: { side: number; b: Buffered }[] = [];
     const touched = new Map<string, Buffered[]>();
+    let minDue = Infinity;
     for (const [side, k, list] of this.allBuffered()) {
       const outer = side === 0 ? this.leftOuter : this.rightOuter;
       if (!outer) continue;
       const after = side === 0 ? this.afterMs : this.beforeMs;
       for (const b of list) {
-        if (!b.joined && this.taskOf(b.rec) === task && b.ts + after + grace < streamTime) {
+        if (b.joined) continue;
+        if (this.taskOf(b.rec) === task && b.ts + after + grace < streamTime) {
           due.push({ side, b });
           touched.set(`${side}${k}`, list);
-        }
+        } else minDue = Math.min(minDue, b.ts + after + grace);
       }
     }
+    this.minDue = minDue;
     due.sort((x, y) => x.b.ts - y.b.ts);
     for (const { side, b } of due) {
       b.joined = true;
@@ -319,17 +349,32 @@ export class StreamStreamJoinOperator extends JoinBase {
     for (const [sk, list] of touched) this.store.put(sk, list);
   }
 
-  /** Drops buffered records no future record can join (and, with grace, already reported). */
+  /**
+   * Drops buffered records no future record can join (and, with grace, already
+   * reported), walking each side's arrival queue while its front is past its
+   * task's horizon. A key whose old records still wait to be reported as
+   * unmatched goes to the back of the queue, to be dropped once reported.
+   */
   private expire(): void {
-    for (const [side, k, list] of this.allBuffered()) {
-      if (list.length === 0) continue;
-      // A key's records share a task (a task is a partition, and a key has one).
-      const horizon = this.clock(this.taskOf(list[0]!.rec))[1 + side]! - this.retentionMs;
-      if (list[0]!.ts >= horizon) continue;
-      const kept = list.filter((b) => b.ts >= horizon || !b.joined);
-      if (kept.length === list.length) continue;
-      if (kept.length === 0) this.store.delete(`${side}${k}`);
-      else this.store.put(`${side}${k}`, kept);
+    for (let side = 0; side < 2; side++) {
+      const q = this.expiry[side]!;
+      // Entries queued again during this walk wait for a later one.
+      for (let n = q.size; n > 0; n--) {
+        const e = q.front()!;
+        const horizon = this.clock(e.task)[1 + side]! - this.retentionMs;
+        if (e.ts >= horizon) break;
+        q.pop();
+        const list = this.buffered(side, e.k);
+        if (list === undefined) continue;
+        const kept = list.filter((b) => b.ts >= horizon || !b.joined);
+        if (kept.length !== list.length) {
+          if (kept.length === 0) this.store.delete(`${side}${e.k}`);
+          else this.store.put(`${side}${e.k}`, kept);
+        }
+        let pending = Infinity;
+        for (const b of kept) if (b.ts < horizon) pending = Math.min(pending, b.ts);
+        if (pending !== Infinity) q.push({ ts: pending, k: e.k, task: e.task });
+      }
     }
   }
 }
@@ -486,4 +531,40 @@ function compareKeys(a: readonly unknown[], b: readonly unknown[]): number {
 function compareKeyValues(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}
+
+/** A key of a stream-stream join's buffer queued for expiry: the time of its record, its key string, its task. */
+interface ExpiryEntry {
+  readonly ts: number;
+  readonly k: string;
+  readonly task: number;
+}
+
+/** A FIFO of expiry entries: an array with a moving head, compacted as it drains. */
+class ExpiryQueue {
+  private items: ExpiryEntry[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(e: ExpiryEntry): void {
+    this.items.push(e);
+  }
+
+  front(): ExpiryEntry | undefined {
+    return this.items[this.head];
+  }
+
+  pop(): void {
+    this.head++;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
 }
