@@ -97,7 +97,10 @@ export class RunningQuery {
   private readonly maxTaskIdleMs: MaxTaskIdleMs;
   private readonly wake: (() => void) | undefined;
   private readonly batch: number;
-  /** Per task (partition) of a query with several sources: their records read ahead, merged by time. */
+  /**
+   * A query with several sources: their records read ahead, merged by time, per task. Kafka
+   * mode indexes it by partition (a task each); embedded mode uses entry 0, its one task.
+   */
   private merged: (TaskInputs | undefined)[] = [];
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
