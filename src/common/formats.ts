@@ -1,7 +1,14 @@
-/** Serialisation formats Sluice reads and writes (ksqlDB's names). */
-export type FormatName = 'JSON' | 'DELIMITED' | 'KAFKA' | 'AVRO' | 'JSON_SR' | 'PROTOBUF' | 'PROTOBUF_NOSR' | 'NONE';
+/**
+ * The serialisation formats Sluice reads and writes (ksqlDB's names), by name.
+ *
+ * The names are the keys of the `FORMATS` table in `src/serde/formats.ts`, which
+ * adds them to {@link FormatNames} by declaration merging: that table is the one
+ * list of formats, and common (which may not import serde) still names the type.
+ */
+export interface FormatNames {}
 
-export const FORMAT_NAMES: readonly FormatName[] = ['JSON', 'DELIMITED', 'KAFKA', 'AVRO', 'JSON_SR', 'PROTOBUF', 'PROTOBUF_NOSR', 'NONE'];
+/** A serialisation format's name, e.g. `JSON`, `DELIMITED`, `AVRO`: a key of serde's `FORMATS`. */
+export type FormatName = keyof FormatNames & string;
 
 /**
  * How one side (key or value) of a source's records is laid out: the format and
@@ -20,6 +27,3 @@ export interface FormatSpec {
   /** KEY_/VALUE_PROTOBUF_NULLABLE_REPRESENTATION. */
   readonly nullableRepresentation?: 'OPTIONAL' | 'WRAPPER';
 }
-
-/** Formats whose schemas live in a schema registry (and can be inferred from it). */
-export const SCHEMA_REGISTRY_FORMATS: ReadonlySet<FormatName> = new Set(['AVRO', 'JSON_SR', 'PROTOBUF']);

@@ -1,5 +1,6 @@
 import { PlanError } from '../common/errors.js';
-import { SCHEMA_REGISTRY_FORMATS, type FormatName, type FormatSpec } from '../common/formats.js';
+import type { FormatName, FormatSpec } from '../common/formats.js';
+import { FORMATS } from '../serde/formats.js';
 import { T, formatType, typeEquals, type SqlType } from '../common/types.js';
 import type { CreateSource } from '../parser/ast/index.js';
 import type { Catalog } from './catalog.js';
@@ -63,17 +64,17 @@ export function inferenceNeeds(s: CreateSource, cfg: DdlConfig): { key?: Inferen
   const valueId = props.int('VALUE_SCHEMA_ID');
   const out: { key?: InferenceRequest; value?: InferenceRequest } = {};
   if (keyId !== undefined) {
-    if (!SCHEMA_REGISTRY_FORMATS.has(keyFormat)) throw new PlanError(`KEY_FORMAT should support schema inference when KEY_SCHEMA_ID is provided. Current format is ${keyFormat}.`, s.pos);
+    if (!FORMATS[keyFormat].usesSchemaRegistry) throw new PlanError(`KEY_FORMAT should support schema inference when KEY_SCHEMA_ID is provided. Current format is ${keyFormat}.`, s.pos);
     if (declaredKey) throw new PlanError('Table elements and KEY_SCHEMA_ID cannot both exist for create statement.', s.pos);
   }
   if (valueId !== undefined) {
-    if (!valueFormat || !SCHEMA_REGISTRY_FORMATS.has(valueFormat)) throw new PlanError(`VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is ${valueFormat ?? 'none'}.`, s.pos);
+    if (!valueFormat || !FORMATS[valueFormat].usesSchemaRegistry) throw new PlanError(`VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is ${valueFormat ?? 'none'}.`, s.pos);
     if (declaredValue) throw new PlanError('Table elements and VALUE_SCHEMA_ID cannot both exist for create statement.', s.pos);
   }
-  if (!declaredKey && SCHEMA_REGISTRY_FORMATS.has(keyFormat) && (keyId !== undefined || props.has('KEY_FORMAT') || format !== undefined)) {
+  if (!declaredKey && FORMATS[keyFormat].usesSchemaRegistry && (keyId !== undefined || props.has('KEY_FORMAT') || format !== undefined)) {
     out.key = { format: keyFormat, schemaId: keyId, schemaFullName: props.string('KEY_SCHEMA_FULL_NAME'), required: keyId !== undefined };
   }
-  if (!declaredValue && valueFormat && SCHEMA_REGISTRY_FORMATS.has(valueFormat)) {
+  if (!declaredValue && valueFormat && FORMATS[valueFormat].usesSchemaRegistry) {
     out.value = {
       format: valueFormat,
       schemaId: valueId,
@@ -99,7 +100,7 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
   for (const side of ['KEY', 'VALUE'] as const) {
     const prop = `${side}_PROTOBUF_NULLABLE_REPRESENTATION`;
     const f = props.format(`${side}_FORMAT`) ?? props.format('FORMAT');
-    if (props.has(prop) && f !== 'PROTOBUF' && f !== 'PROTOBUF_NOSR') {
+    if (props.has(prop) && (f === undefined || !FORMATS[f].nullableRepresentation)) {
       throw new PlanError(`Property ${prop} can only be enabled with protobuf format`, s.pos);
     }
   }

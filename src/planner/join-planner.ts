@@ -1,5 +1,5 @@
 import { PlanError } from '../common/errors.js';
-import { SCHEMA_REGISTRY_FORMATS } from '../common/formats.js';
+import { FORMATS } from '../serde/formats.js';
 import { formatType, typeEquals } from '../common/types.js';
 import type { Expression, Join, Relation } from '../parser/ast/index.js';
 import { walk } from './ast-walk.js';
@@ -317,7 +317,7 @@ function checkNoWindowedRepartition(left: FromPlan, right: FromPlan, leftKey: Ty
   const r = right.sources[0]!.source;
   const sameKeyFormat =
     l.keyFormat.format === r.keyFormat.format && l.window?.type === r.window?.type && l.window?.sizeMs === r.window?.sizeMs;
-  const forced = SCHEMA_REGISTRY_FORMATS.has(r.keyFormat.format);
+  const forced = FORMATS[r.keyFormat.format].usesSchemaRegistry;
   if (!onKey(left, leftKey) || !onKey(right, rightKey) || (!sameKeyFormat && !forced)) {
     throw new PlanError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', j.pos);
   }

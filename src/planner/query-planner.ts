@@ -15,6 +15,8 @@ import { checkKeyType } from './key-checks.js';
 import { ColumnAliasGenerator } from './column-names.js';
 import type { TypedExpression } from './typed-expression.js';
 import type { WindowType } from '../common/windows.js';
+import type { FormatName } from '../common/formats.js';
+import { FORMATS } from '../serde/formats.js';
 
 /** What the statement around a query needs from the planner. */
 export interface QueryContext {
@@ -31,7 +33,7 @@ export interface QueryContext {
   /** Session properties (function settings such as ksql.functions.collect_list.limit). */
   readonly properties?: Readonly<Record<string, string>>;
   /** Value format of the sink, to reject aggregates whose intermediate state it cannot hold. */
-  readonly sinkValueFormat?: string;
+  readonly sinkValueFormat?: FormatName;
 }
 
 /** A planned query: the plan up to (excluding) the sink, and the schema it produces. */
@@ -670,7 +672,7 @@ class QueryPlanner {
           const r = fn.resolve(shapes, this.ctx.properties);
           if (typeof r === 'string') throw new PlanError(r, x.pos);
           const it = r.intermediateType;
-          if (it && ['STRUCT', 'ARRAY', 'MAP'].includes(it.kind) && (this.ctx.sinkValueFormat ?? sourcesOf(input)[0]!.valueFormat.format) === 'DELIMITED') {
+          if (it && ['STRUCT', 'ARRAY', 'MAP'].includes(it.kind) && !FORMATS[this.ctx.sinkValueFormat ?? sourcesOf(input)[0]!.valueFormat.format].holdsNestedAggregateState) {
             throw new PlanError('One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.', x.pos);
           }
           if (input.schema.isTable && !r.undo) {

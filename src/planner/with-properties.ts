@@ -1,5 +1,7 @@
 import { PlanError } from '../common/errors.js';
-import { FORMAT_NAMES, type FormatName } from '../common/formats.js';
+import type { FormatName } from '../common/formats.js';
+import type { FormatConfig } from '../serde/format.js';
+import { FORMATS, isFormatName } from '../serde/formats.js';
 import type { Position } from '../common/position.js';
 import type { Property } from '../parser/ast/index.js';
 
@@ -100,8 +102,8 @@ export class WithProperties {
     const s = this.string(name);
     if (s === undefined) return undefined;
     const f = s.toUpperCase();
-    if (!FORMAT_NAMES.includes(f as FormatName)) throw new PlanError(`Unknown format: ${f}`, this.map.get(name)!.pos);
-    return f as FormatName;
+    if (!isFormatName(f)) throw new PlanError(`Unknown format: ${f}`, this.map.get(name)!.pos);
+    return f;
   }
 }
 
@@ -123,28 +125,16 @@ export function nullableRep(v: string | undefined): 'OPTIONAL' | 'WRAPPER' | und
   return u === 'OPTIONAL' || u === 'WRAPPER' ? u : undefined;
 }
 
-/** Format configs each format accepts (its Format.getSupportedProperties in ksqlDB). */
-const FORMAT_CONFIGS: Readonly<Record<FormatName, ReadonlySet<string>>> = {
-  JSON: new Set(),
-  KAFKA: new Set(),
-  NONE: new Set(),
-  DELIMITED: new Set(['delimiter']),
-  AVRO: new Set(['fullSchemaName']),
-  JSON_SR: new Set(['fullSchemaName']),
-  PROTOBUF: new Set(['fullSchemaName']),
-  PROTOBUF_NOSR: new Set(['fullSchemaName']),
-};
-
 /**
  * Rejects a KEY_/VALUE_ delimiter or schema full name the side's format has no use
  * for, and an empty schema full name, with FormatInfo's messages.
  */
 export function checkFormatConfigs(props: WithProperties, side: 'KEY' | 'VALUE', format: FormatName, pos: Position): void {
-  const given: [string, string | undefined][] = [
+  const given: [FormatConfig, string | undefined][] = [
     ['delimiter', props.string(`${side}_DELIMITER`)],
     ['fullSchemaName', side === 'KEY' ? props.string('KEY_SCHEMA_FULL_NAME') : props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME')],
   ];
-  const unsupported = given.filter(([name, v]) => v !== undefined && !FORMAT_CONFIGS[format].has(name)).map(([name]) => name);
+  const unsupported = given.filter(([name, v]) => v !== undefined && !FORMATS[format].configs.has(name)).map(([name]) => name);
   if (unsupported.length > 0) throw new PlanError(`${format} does not support the following configs: [${unsupported.join(', ')}]`, pos);
   for (const [name, v] of given) {
     if (name === 'fullSchemaName' && v !== undefined && v.trim() === '') throw new PlanError(`fullSchemaName cannot be empty. Format configuration: {fullSchemaName=${v}}`, pos);

@@ -10,6 +10,9 @@ import type avro from 'avsc';
 import { Decimal } from '../common/decimal.js';
 import { containsMap, type SqlType } from '../common/types.js';
 import { avroSchemaForColumns, avroType, DEFAULT_AVRO_FULL_NAME } from './avro-schema.js';
+import { avroBytesFromTestForm, avroTestFormFromBytes } from './avro-test-form.js';
+import type { Format } from './format.js';
+import { createVoidSerde } from './none.js';
 import { ensureDecimalFit, javaDoubleToString, javaLongToString } from './java-text.js';
 import { isWrapped, SR_PREFIX_LENGTH } from './json.js';
 import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
@@ -429,3 +432,15 @@ export function createAvroSerde(columns: readonly SerdeColumn[], options: SerdeO
   return new AvroSerde(columns, options);
 }
 
+
+/** AVRO: Confluent's Avro wire format; its schema lives in the registry. */
+export const AVRO_FORMAT: Format = {
+  name: 'AVRO',
+  usesSchemaRegistry: true,
+  configs: new Set(['fullSchemaName']),
+  nullableRepresentation: false,
+  holdsNestedAggregateState: true,
+  holdsColumns: true,
+  create: (columns, options) => (columns.length === 0 ? createVoidSerde() : createAvroSerde(columns, options)),
+  testForm: { toBytes: avroBytesFromTestForm, fromBytes: avroTestFormFromBytes },
+};

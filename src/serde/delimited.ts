@@ -15,6 +15,8 @@ import {
   parseJavaLong,
   readDecimalText,
 } from './java-text.js';
+import type { Format } from './format.js';
+import { createVoidSerde } from './none.js';
 import { numberDoesNotFit, SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
 
 type FieldParser = (s: string) => unknown;
@@ -299,3 +301,18 @@ export function createDelimitedSerde(columns: readonly SerdeColumn[], options: S
   }
   return new DelimitedSerde(columns, options);
 }
+
+/** DELIMITED: primitive columns as one CSV record; test form is the raw text. */
+export const DELIMITED_FORMAT: Format = {
+  name: 'DELIMITED',
+  usesSchemaRegistry: false,
+  configs: new Set(['delimiter']),
+  nullableRepresentation: false,
+  holdsNestedAggregateState: false,
+  holdsColumns: true,
+  create: (columns, options) => (columns.length === 0 ? createVoidSerde() : createDelimitedSerde(columns, options)),
+  testForm: {
+    toBytes: (json) => Buffer.from(typeof json === 'string' ? json : JSON.stringify(json), 'utf8'),
+    fromBytes: (bytes) => bytes.toString('utf8'),
+  },
+};

@@ -1,18 +1,15 @@
 /**
- * Serde factory: picks the implementation for a format and validates that the
- * format can hold the columns (the planner may call {@link createSerde} at plan
- * time just to get ksqlDB's error message).
+ * Serde factory: picks the implementation for a format from the {@link FORMATS}
+ * table and validates that the format can hold the columns (the planner may call
+ * {@link createSerde} at plan time just to get ksqlDB's error message).
  */
-import { createAvroSerde } from './avro.js';
-import { createDelimitedSerde } from './delimited.js';
-import { createJsonSerde } from './json.js';
-import { createKafkaSerde } from './kafka.js';
-import { createNoneSerde, createVoidSerde } from './none.js';
-import { createProtobufSerde, validateProtobufColumns } from './protobuf.js';
+import { FORMATS } from './formats.js';
 import type { FormatName, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
 
 export { SerdeError, STRICT_NUMBERS_PROPERTY } from './serde-types.js';
 export type { FormatName, RegisteredSchema, SchemaReference, SchemaRegistry, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
+export type { Format, FormatConfig, TestFormCodec } from './format.js';
+export { FORMATS, FORMAT_NAMES, formatOf, isFormatName } from './formats.js';
 export { InMemorySchemaRegistry, type RegisterOptions } from './schema-registry.js';
 export { inferColumns, inferColumnsFromRegistry, type InferOptions } from './schema-inference.js';
 export { parseDelimiter } from './delimited.js';
@@ -24,30 +21,9 @@ export { parseDelimiter } from './delimited.js';
  * non-STRING map key, NONE with any column.
  */
 export function createSerde(format: FormatName, columns: readonly SerdeColumn[], options: SerdeOptions): Serde {
-  if (
-    options.wrapSingleValue !== undefined &&
-    !options.isKey &&
-    columns.length !== 1 &&
-    format !== 'NONE'
-  ) {
+  const f = FORMATS[format];
+  if (options.wrapSingleValue !== undefined && !options.isKey && columns.length !== 1 && f.holdsColumns) {
     throw new Error("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
   }
-  switch (format) {
-    case 'NONE':
-      return createNoneSerde(columns, options);
-    case 'JSON':
-      return columns.length === 0 ? createVoidSerde() : createJsonSerde(columns, options, false);
-    case 'JSON_SR':
-      return columns.length === 0 ? createVoidSerde() : createJsonSerde(columns, options, true);
-    case 'DELIMITED':
-      return columns.length === 0 ? createVoidSerde() : createDelimitedSerde(columns, options);
-    case 'KAFKA':
-      return columns.length === 0 ? createVoidSerde() : createKafkaSerde(columns, options);
-    case 'AVRO':
-      return columns.length === 0 ? createVoidSerde() : createAvroSerde(columns, options);
-    case 'PROTOBUF':
-    case 'PROTOBUF_NOSR':
-      validateProtobufColumns(format, columns, options);
-      return columns.length === 0 ? createVoidSerde() : createProtobufSerde(columns, options, format === 'PROTOBUF');
-  }
+  return f.create(columns, options);
 }

@@ -7,6 +7,8 @@
 import type { SqlType } from '../common/types.js';
 import { containsDecimal, needsExactNumbers, CoercionError, jsonReader, jsonWriter, structReader, type JsonReader, type JsonWriter } from './json-coerce.js';
 import { parseJsonLossless } from './json-parse.js';
+import type { Format } from './format.js';
+import { createVoidSerde } from './none.js';
 import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
 
 /** Confluent wire-format prefix length: magic byte 0 + 4-byte schema id. */
@@ -224,3 +226,72 @@ export function createJsonSerde(
 ): Serde {
   return new JsonSerde(columns, options, schemaRegistry, options.schemaId ?? 1);
 }
+
+const TWO_63 = 2 ** 63;
+
+/**
+ * A test-form JSON document as text. Test files read by JavaScript hold ksqlDB's
+ * Long.MAX_VALUE / MIN_VALUE as the nearest double, ±2^63 (printed
+ * 9223372036854776000); they are written back as the longs they stand for, since
+ * JSON is now read with every digit (2^63 itself would wrap to Long.MIN_VALUE).
+ */
+function testJsonText(v: unknown): string {
+  if (typeof v === 'number') {
+    if (v === TWO_63) return '9223372036854775807';
+    if (v === -TWO_63) return '-9223372036854775808';
+    return JSON.stringify(v);
+  }
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < v.length; i++) s += (i > 0 ? ',' : '') + testJsonText(v[i] === undefined ? null : v[i]);
+    return s + ']';
+  }
+  let s = '{';
+  let first = true;
+  for (const k in v as Record<string, unknown>) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x === undefined) continue;
+    s += (first ? '' : ',') + JSON.stringify(k) + ':' + testJsonText(x);
+    first = false;
+  }
+  return s + '}';
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** JSON: an object keyed by column name (or the bare single value); test form is the document itself. */
+export const JSON_FORMAT: Format = {
+  name: 'JSON',
+  usesSchemaRegistry: false,
+  configs: new Set(),
+  nullableRepresentation: false,
+  holdsNestedAggregateState: true,
+  holdsColumns: true,
+  create: (columns, options) => (columns.length === 0 ? createVoidSerde() : createJsonSerde(columns, options, false)),
+  testForm: {
+    toBytes: (json) => Buffer.from(testJsonText(json), 'utf8'),
+    fromBytes: (bytes) => parseOrText(bytes.toString('utf8')),
+  },
+};
+
+/** JSON_SR: JSON after the 5-byte schema-registry prefix; its schema lives in the registry. */
+export const JSON_SR_FORMAT: Format = {
+  name: 'JSON_SR',
+  usesSchemaRegistry: true,
+  configs: new Set(['fullSchemaName']),
+  nullableRepresentation: false,
+  holdsNestedAggregateState: true,
+  holdsColumns: true,
+  create: (columns, options) => (columns.length === 0 ? createVoidSerde() : createJsonSerde(columns, options, true)),
+  testForm: {
+    toBytes: (json, _columns, options) => withSrPrefix(options.schemaId ?? 1, Buffer.from(testJsonText(json), 'utf8')),
+    fromBytes: (bytes) => parseOrText(bytes.toString('utf8', bytes[0] === 0 && bytes.length >= SR_PREFIX_LENGTH ? SR_PREFIX_LENGTH : 0)),
+  },
+};

@@ -4,16 +4,13 @@
  * DoubleSerializer: 8-byte IEEE 754, StringSerializer: UTF-8, ByteBufferSerializer:
  * raw). A NULL column value is written as null bytes, as Kafka's serializers do.
  */
-import { formatType, type SqlType } from '../common/types.js';
-import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
+import type { SqlType } from '../common/types.js';
+import type { Format } from './format.js';
+import { createVoidSerde } from './none.js';
+import { describeColumns, SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
 
 type Encode = (v: unknown) => Buffer;
 type Decode = (b: Buffer) => unknown;
-
-/** Formats columns as ksqlDB lists them in errors: [`A` INTEGER, `B` STRING KEY]. */
-export function describeColumns(columns: readonly SerdeColumn[], isKey: boolean): string {
-  return `[${columns.map((c) => `\`${c.name}\` ${formatType(c.type)}${isKey ? ' KEY' : ''}`).join(', ')}]`;
-}
 
 function sizeError(name: string, size: number): SerdeError {
   return new SerdeError(`Size of data received by ${name} is not ${size}`);
@@ -96,3 +93,59 @@ export function createKafkaSerde(columns: readonly SerdeColumn[], options: Serde
   const { encode, decode } = codecFor(columns[0]!.type);
   return new KafkaSerde(encode, decode);
 }
+
+/** The test form of a KAFKA value: a bare number or string typed by the single column (BYTES as Base64). */
+function kafkaBytes(json: unknown, column: SerdeColumn | undefined): Buffer {
+  const kind = column?.type.kind;
+  switch (kind) {
+    case 'INTEGER': {
+      const b = Buffer.allocUnsafe(4);
+      b.writeInt32BE(Number(json) | 0, 0);
+      return b;
+    }
+    case 'BIGINT': {
+      const b = Buffer.allocUnsafe(8);
+      b.writeBigInt64BE(BigInt(Math.trunc(Number(json))), 0);
+      return b;
+    }
+    case 'DOUBLE': {
+      const b = Buffer.allocUnsafe(8);
+      b.writeDoubleBE(Number(json), 0);
+      return b;
+    }
+    case 'BYTES':
+      return typeof json === 'string' ? Buffer.from(json, 'base64') : Buffer.from(JSON.stringify(json), 'utf8');
+    default:
+      return Buffer.from(typeof json === 'string' ? json : JSON.stringify(json), 'utf8');
+  }
+}
+
+function kafkaTestForm(bytes: Buffer, column: SerdeColumn | undefined): unknown {
+  switch (column?.type.kind) {
+    case 'INTEGER':
+      return bytes.length === 4 ? bytes.readInt32BE(0) : bytes.toString('utf8');
+    case 'BIGINT':
+      return bytes.length === 8 ? Number(bytes.readBigInt64BE(0)) : bytes.toString('utf8');
+    case 'DOUBLE':
+      return bytes.length === 8 ? bytes.readDoubleBE(0) : bytes.toString('utf8');
+    case 'BYTES':
+      return bytes.toString('base64');
+    default:
+      return bytes.toString('utf8');
+  }
+}
+
+/** KAFKA: one primitive column in the layout of Kafka's own serializers; no configs. */
+export const KAFKA_FORMAT: Format = {
+  name: 'KAFKA',
+  usesSchemaRegistry: false,
+  configs: new Set(),
+  nullableRepresentation: false,
+  holdsNestedAggregateState: true,
+  holdsColumns: true,
+  create: (columns, options) => (columns.length === 0 ? createVoidSerde() : createKafkaSerde(columns, options)),
+  testForm: {
+    toBytes: (json, columns) => kafkaBytes(json, columns[0]),
+    fromBytes: (bytes, columns) => kafkaTestForm(bytes, columns[0]),
+  },
+};

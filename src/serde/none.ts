@@ -2,8 +2,8 @@
  * The NONE format: a side with no columns (e.g. a key-less stream). Bytes are
  * ignored on read; nothing is written.
  */
-import { describeColumns } from './kafka.js';
-import type { Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
+import type { Format } from './format.js';
+import { describeColumns, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
 
 class NoneSerde implements Serde {
   serialize(): Buffer | null {
@@ -28,3 +28,18 @@ export function createNoneSerde(columns: readonly SerdeColumn[], options: SerdeO
 export function createVoidSerde(): Serde {
   return new NoneSerde();
 }
+
+/** NONE: the format of a side without columns; its test form is always null. */
+export const NONE_FORMAT: Format = {
+  name: 'NONE',
+  usesSchemaRegistry: false,
+  configs: new Set(),
+  nullableRepresentation: false,
+  holdsNestedAggregateState: true,
+  holdsColumns: false,
+  create: createNoneSerde,
+  testForm: {
+    toBytes: () => null,
+    fromBytes: () => null,
+  },
+};

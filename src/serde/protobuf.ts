@@ -11,6 +11,8 @@
  */
 import { Decimal } from '../common/decimal.js';
 import type { SqlType } from '../common/types.js';
+import type { Format } from './format.js';
+import { createVoidSerde } from './none.js';
 import { decodeBase64 } from './java-text.js';
 import { compileMessage, decodeMessage, encodeMessage, naturalColumns, type MessageCodec } from './protobuf-codec.js';
 import { generatedProtobufSchema, parseProtobufSchema, type PbSchema } from './protobuf-schema.js';
@@ -256,3 +258,39 @@ export function protobufTestFormFromBytes(bytes: Buffer, columns: readonly Serde
   });
   return out;
 }
+
+/** PROTOBUF: proto3 messages after the schema-registry prefix (with message indexes). */
+export const PROTOBUF_FORMAT: Format = {
+  name: 'PROTOBUF',
+  usesSchemaRegistry: true,
+  configs: new Set(['fullSchemaName']),
+  nullableRepresentation: true,
+  holdsNestedAggregateState: true,
+  holdsColumns: true,
+  create: (columns, options) => {
+    validateProtobufColumns('PROTOBUF', columns, options);
+    return columns.length === 0 ? createVoidSerde() : createProtobufSerde(columns, options, true);
+  },
+  testForm: {
+    toBytes: (json, columns, options) => protobufBytesFromTestForm(json, columns, options, true),
+    fromBytes: (bytes, columns, options) => protobufTestFormFromBytes(bytes, columns, options, true),
+  },
+};
+
+/** PROTOBUF_NOSR: proto3 messages without the registry prefix. */
+export const PROTOBUF_NOSR_FORMAT: Format = {
+  name: 'PROTOBUF_NOSR',
+  usesSchemaRegistry: false,
+  configs: new Set(['fullSchemaName']),
+  nullableRepresentation: true,
+  holdsNestedAggregateState: true,
+  holdsColumns: true,
+  create: (columns, options) => {
+    validateProtobufColumns('PROTOBUF_NOSR', columns, options);
+    return columns.length === 0 ? createVoidSerde() : createProtobufSerde(columns, options, false);
+  },
+  testForm: {
+    toBytes: (json, columns, options) => protobufBytesFromTestForm(json, columns, options, false),
+    fromBytes: (bytes, columns, options) => protobufTestFormFromBytes(bytes, columns, options, false),
+  },
+};

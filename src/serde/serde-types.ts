@@ -1,5 +1,5 @@
 import type { FormatName } from '../common/formats.js';
-import type { SqlType } from '../common/types.js';
+import { formatType, type SqlType } from '../common/types.js';
 
 export type { FormatName } from '../common/formats.js';
 
@@ -12,6 +12,11 @@ export const STRICT_NUMBERS_PROPERTY = 'sluice.serde.strict.numbers';
 /** The error for a number (as written) that does not fit type `kind` under {@link STRICT_NUMBERS_PROPERTY}. */
 export function numberDoesNotFit(text: string, kind: string): Error {
   return new Error(`Number ${text} does not fit type ${kind} without losing information (${STRICT_NUMBERS_PROPERTY}=true)`);
+}
+
+/** Formats columns as ksqlDB lists them in errors: [`A` INTEGER, `B` STRING KEY]. */
+export function describeColumns(columns: readonly SerdeColumn[], isKey: boolean): string {
+  return `[${columns.map((c) => `\`${c.name}\` ${formatType(c.type)}${isKey ? ' KEY' : ''}`).join(', ')}]`;
 }
 
 /** A column as a serde sees it: the name as in the schema and its SQL type. */

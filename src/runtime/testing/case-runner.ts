@@ -4,6 +4,7 @@ import type { DataSource } from '../../planner/data-source.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import { Engine } from '../engine.js';
 import { testFormFromBytes, toBytesFromTestForm } from '../../serde/test-form.js';
+import { FORMATS, isFormatName } from '../../serde/formats.js';
 import { decodeWindowedKey, encodeWindowedKey } from '../../serde/windowed.js';
 import { serdeOptionsFor } from '../../serde/serde-for.js';
 import { InMemorySchemaRegistry, javaHashMapOrder } from '../../serde/schema-registry.js';
@@ -120,7 +121,10 @@ interface DeclaredTopic {
   readonly valueSchema: boolean;
 }
 
-const SR_FORMATS = new Set(['AVRO', 'JSON_SR', 'PROTOBUF']);
+/** Whether a test's FORMAT text names a format whose schemas live in the registry. */
+function usesSchemaRegistry(format: string): boolean {
+  return isFormatName(format) && FORMATS[format].usesSchemaRegistry;
+}
 
 /** Topics the script's CREATE STREAM/TABLE statements declare: the first PARTITIONS, the first declaration's schemas. */
 function declaredTopics(sql: string): Map<string, DeclaredTopic> {
@@ -150,8 +154,8 @@ function declaredTopics(sql: string): Map<string, DeclaredTopic> {
       const valueCols = stmt.columns.filter((c) => c.constraint === undefined);
       out.set(topic, {
         partitions,
-        keySchema: keyCols.length > 0 && SR_FORMATS.has(fmt('KEY', 'KAFKA')),
-        valueSchema: valueCols.length > 0 && SR_FORMATS.has(fmt('VALUE', '')),
+        keySchema: keyCols.length > 0 && usesSchemaRegistry(fmt('KEY', 'KAFKA')),
+        valueSchema: valueCols.length > 0 && usesSchemaRegistry(fmt('VALUE', '')),
       });
     } catch {
       // statements that do not parse are reported when they run
