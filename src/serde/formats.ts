@@ -12,7 +12,6 @@ import type { Format } from './format.js';
 import { JSON_FORMAT, JSON_SR_FORMAT } from './json.js';
 import { KAFKA_FORMAT } from './kafka.js';
 import { NONE_FORMAT } from './none.js';
-import { LINE_FORMAT } from './line.js';
 import { PROTOBUF_FORMAT, PROTOBUF_NOSR_FORMAT } from './protobuf.js';
 
 /** Every format by name; `FORMATS[n].name === n`. */
@@ -25,7 +24,6 @@ export const FORMATS = {
   PROTOBUF: PROTOBUF_FORMAT,
   PROTOBUF_NOSR: PROTOBUF_NOSR_FORMAT,
   NONE: NONE_FORMAT,
-  LINE: LINE_FORMAT,
 };
 
 declare module '../common/formats.js' {
