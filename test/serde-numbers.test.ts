@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { T, type SqlType } from '../src/common/types.js';
 import { createSerde, SerdeError } from '../src/serde/index.js';
-import { javaBigDecimalToString, narrowNumberText } from '../src/serde/java-text.js';
+import { javaBigDecimalToString, narrowNumberText } from '../src/common/java-text.js';
 import { hasInexactNumber } from '../src/serde/json.js';
 
 /**

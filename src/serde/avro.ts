@@ -13,7 +13,7 @@ import { avroSchemaForColumns, avroType, DEFAULT_AVRO_FULL_NAME } from './avro-s
 import { avroBytesFromTestForm, avroTestFormFromBytes } from './avro-test-form.js';
 import type { Format } from './format.js';
 import { createVoidSerde } from './none.js';
-import { ensureDecimalFit, javaDoubleToString, javaLongToString } from './java-text.js';
+import { ensureDecimalFit, javaDoubleToString, javaLongToString } from '../common/java-text.js';
 import { isWrapped, SR_PREFIX_LENGTH } from './json.js';
 import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
 

@@ -14,7 +14,7 @@ import {
   parseJavaInt,
   parseJavaLong,
   readDecimalText,
-} from './java-text.js';
+} from '../common/java-text.js';
 import type { Format } from './format.js';
 import { createVoidSerde } from './none.js';
 import { numberDoesNotFit, SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';

@@ -17,7 +17,7 @@ import {
   parseJavaInt,
   parseJavaLong,
   readDecimalText,
-} from './java-text.js';
+} from '../common/java-text.js';
 import { JsonNum } from './json-parse.js';
 import { numberDoesNotFit } from './serde-types.js';
 

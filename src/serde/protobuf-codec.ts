@@ -13,7 +13,7 @@ import protobuf from 'protobufjs';
 import { Decimal } from '../common/decimal.js';
 import type { SqlType } from '../common/types.js';
 import { bigIntToBytes, bytesToBigInt } from './avro-schema.js';
-import { javaDoubleToString, javaLongToString } from './java-text.js';
+import { javaDoubleToString, javaLongToString } from '../common/java-text.js';
 import { sqlTypeOfField, sqlTypeOfKind, type PbField, type PbKind, type PbMessage, type PbScalar } from './protobuf-schema.js';
 import { SerdeError, type SerdeColumn } from './serde-types.js';
 

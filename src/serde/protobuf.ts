@@ -13,7 +13,7 @@ import { Decimal } from '../common/decimal.js';
 import type { SqlType } from '../common/types.js';
 import type { Format } from './format.js';
 import { createVoidSerde } from './none.js';
-import { decodeBase64 } from './java-text.js';
+import { decodeBase64 } from '../common/java-text.js';
 import { compileMessage, decodeMessage, encodeMessage, naturalColumns, type MessageCodec } from './protobuf-codec.js';
 import { generatedProtobufSchema, parseProtobufSchema, type PbSchema } from './protobuf-schema.js';
 import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';

@@ -1,5 +1,5 @@
 import { Decimal } from '../common/decimal.js';
-import { formatDate, formatTime, formatTimestamp } from '../common/java-format.js';
+import { formatDate, formatTime, formatTimestamp } from '../common/java-text.js';
 import { formatType, type SqlType } from '../common/types.js';
 import type { ResultColumn } from '../runtime/transient-query.js';
 

@@ -1,7 +1,7 @@
 import type { Decimal } from '../../common/decimal.js';
 import type { SqlType } from '../../common/types.js';
 import { formatInstant, formatDays, formatTimeOfDay } from './java-datetime.js';
-import { javaDouble } from './java-text.js';
+import { javaDoubleToString } from '../../common/java-text.js';
 import { zoneOf } from './time-zones.js';
 
 /**
@@ -28,7 +28,7 @@ export function sqlToJson(v: unknown, t: SqlType): string {
     case 'BIGINT':
       return String(v);
     case 'DOUBLE':
-      return Number.isFinite(v as number) ? javaDouble(v as number) : JSON.stringify(javaDouble(v as number));
+      return Number.isFinite(v as number) ? javaDoubleToString(v as number) : JSON.stringify(javaDoubleToString(v as number));
     case 'DECIMAL':
       return (v as Decimal).toString();
     case 'STRING':

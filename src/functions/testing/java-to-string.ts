@@ -1,13 +1,13 @@
 import type { Decimal } from '../../common/decimal.js';
 import type { SqlType } from '../../common/types.js';
-import { javaDouble } from '../support/java-text.js';
+import { javaDoubleToString } from '../../common/java-text.js';
 
 /** Java's String.valueOf for a SQL value of type `t` (Kafka Connect `Struct{A=x}` for structs). */
 export function javaValueOf(v: unknown, t: SqlType): string {
   if (v === null || v === undefined) return 'null';
   switch (t.kind) {
     case 'DOUBLE':
-      return javaDouble(v as number);
+      return javaDoubleToString(v as number);
     case 'DECIMAL':
       return (v as Decimal).toString();
     case 'STRUCT': {

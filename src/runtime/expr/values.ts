@@ -8,7 +8,7 @@ import {
   parseDate,
   parseTime,
   parseTimestamp,
-} from '../../common/java-format.js';
+} from '../../common/java-text.js';
 import { formatType, type SqlType } from '../../common/types.js';
 
 const DAY_MS = 86_400_000;

@@ -1,7 +1,7 @@
 import { T } from '../../common/types.js';
 import { getScalar } from '../../functions/registry.js';
 import type { DataSource } from '../../planner/data-source.js';
-import { parseTimestamp } from '../../common/java-format.js';
+import { parseTimestamp } from '../../common/java-text.js';
 
 /**
  * Gives a source row's event time in epoch ms, or a message saying why it has

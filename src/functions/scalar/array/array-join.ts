@@ -2,12 +2,12 @@ import type { Decimal } from '../../../common/decimal.js';
 import type { SqlType } from '../../../common/types.js';
 import { Category, defineScalar } from '../../define/define-scalar.js';
 import type { ResolveContext } from '../../define/overload-resolution.js';
-import { javaDouble } from '../../support/java-text.js';
+import { javaDoubleToString } from '../../../common/java-text.js';
 
 const PRIMITIVES = new Set(['BOOLEAN', 'INTEGER', 'BIGINT', 'DOUBLE', 'DECIMAL', 'STRING']);
 
 function elementText(t: SqlType): (v: unknown) => string {
-  if (t.kind === 'DOUBLE') return (v) => (v === null ? 'null' : javaDouble(v as number));
+  if (t.kind === 'DOUBLE') return (v) => (v === null ? 'null' : javaDoubleToString(v as number));
   if (t.kind === 'DECIMAL') return (v) => (v === null ? 'null' : (v as Decimal).toString());
   return (v) => (v === null || v === undefined ? 'null' : String(v));
 }

@@ -1,4 +1,4 @@
-import { unescapeJava } from '../../support/java-text.js';
+import { unescapeJava } from '../../support/unescape-java.js';
 import { Category, defineScalar } from '../../define/define-scalar.js';
 
 /** ksqlDB's Chr(INT): Character.isValidCodePoint, else null. */

@@ -1,12 +1,14 @@
 /**
- * Text conversions that reproduce what the JVM does, so bytes written by Sluice
- * match ksqlDB's byte for byte: `Double.toString`, `Integer.parseInt`,
- * `Long.parseLong`, `Double.parseDouble`, strict Base64 and ksqlDB's
- * `DecimalUtil.ensureFit`.
+ * Text conversions that reproduce what the JVM does, so text and bytes written
+ * by Sluice match ksqlDB's byte for byte: `Double.toString`, `Integer.parseInt`,
+ * `Long.parseLong`, `Double.parseDouble`, strict Base64, ksqlDB's
+ * `DecimalUtil.ensureFit`, `BigDecimal.toString`, and the ISO forms of dates and
+ * times. The one home of Java-compatible text: serde, functions and the runtime
+ * all use these.
  */
-import { Decimal } from '../common/decimal.js';
+import { Decimal } from './decimal.js';
 
-/** Java's `Double.toString(d)`: `1.0`, `1.0E10`, `1.234E-5`, `NaN`, `Infinity`. */
+/** Java's `Double.toString(d)`: `1.0`, `0.001`, `1.0E-4`, `1.2345678E7`, `NaN`, `Infinity`. */
 export function javaDoubleToString(d: number): string {
   if (d !== d) return 'NaN';
   if (d === Infinity) return 'Infinity';
@@ -190,7 +192,6 @@ export function narrowNumberText(text: string, bits: 32 | 64): Narrowed | undefi
   return { value, exact: !dropped && value === n };
 }
 
-
 /**
  * Whether reading a number literal as a DOUBLE loses information beyond the
  * binary rounding every decimal fraction needs: a finite literal that overflows
@@ -227,4 +228,66 @@ export function javaBigDecimalToString(text: string): string {
   }
   const coeff = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
   return `${sign}${coeff}${adjusted === 0 ? '' : `E${adjusted > 0 ? '+' : ''}${adjusted}`}`;
+}
+
+// ---------------------------------------------------------------- dates and times
+
+const DAY_MS = 86_400_000;
+
+function pad(n: number, w: number): string {
+  return String(n).padStart(w, '0');
+}
+
+/** `yyyy-MM-dd` of a DATE (days since epoch). */
+export function formatDate(days: number): string {
+  const d = new Date(days * DAY_MS);
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
+}
+
+/** `HH:mm[:ss[.SSS]]` of a TIME (ms of day), as java.time.LocalTime.toString(). */
+export function formatTime(ms: number): string {
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = Math.floor((ms % 60_000) / 1000);
+  const milli = ms % 1000;
+  let out = `${pad(h, 2)}:${pad(m, 2)}`;
+  if (s !== 0 || milli !== 0) out += `:${pad(s, 2)}`;
+  if (milli !== 0) out += `.${pad(milli, 3)}`;
+  return out;
+}
+
+/** `yyyy-MM-ddTHH:mm:ss.SSS` in UTC, as ksqlDB prints TIMESTAMP values cast to STRING. */
+export function formatTimestamp(ms: number): string {
+  const d = new Date(ms);
+  return (
+    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T` +
+    `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(d.getUTCMilliseconds(), 3)}`
+  );
+}
+
+/** Parses `yyyy-MM-dd['T'HH:mm[:ss[.fff]]][zone]` as ksqlDB does for STRING → TIMESTAMP. */
+export function parseTimestamp(text: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(text.trim());
+  if (!m) throw new RangeError(`Cannot parse '${text}' as TIMESTAMP (expected yyyy-MM-ddTHH:mm:ss.SSS)`);
+  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0', zone] = m;
+  let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(frac.padEnd(3, '0').slice(0, 3)));
+  if (zone && zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  return t;
+}
+
+/** Parses `yyyy-MM-dd`, or a prefix of it (`yyyy-MM`, `yyyy`) meaning the first day, as ksqlDB does. */
+export function parseDate(text: string): number {
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(text.trim());
+  if (!m) throw new RangeError(`Cannot parse '${text}' as DATE (expected yyyy-MM-dd)`);
+  return Math.floor(Date.UTC(Number(m[1]), Number(m[2] ?? 1) - 1, Number(m[3] ?? 1)) / DAY_MS);
+}
+
+export function parseTime(text: string): number {
+  const m = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/.exec(text.trim());
+  if (!m) throw new RangeError(`Cannot parse '${text}' as TIME (expected HH:mm:ss)`);
+  return Number(m[1]) * 3_600_000 + Number(m[2]) * 60_000 + Number(m[3] ?? 0) * 1000 + Number((m[4] ?? '0').padEnd(3, '0').slice(0, 3));
 }
