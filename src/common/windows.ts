@@ -6,11 +6,11 @@ export interface WindowBounds {
   readonly end: number;
 }
 
-/** The kinds of window a windowed aggregation (and so a windowed source) has. */
-export type WindowType = 'TUMBLING' | 'HOPPING' | 'SESSION';
+/** Every window kind, in the order ksqlDB's messages list them: the one list of them. */
+export const WINDOW_TYPES = ['SESSION', 'HOPPING', 'TUMBLING'] as const;
 
-/** Every window kind, in the order ksqlDB's messages list them. */
-export const WINDOW_TYPES: readonly WindowType[] = ['SESSION', 'HOPPING', 'TUMBLING'];
+/** The kinds of window a windowed aggregation (and so a windowed source) has. */
+export type WindowType = (typeof WINDOW_TYPES)[number];
 
 /**
  * How a window kind frames its rows, the one question most code asks of a

@@ -10,7 +10,7 @@ import { checkKeyType } from './key-checks.js';
 import { resolveType } from './type-resolver.js';
 import { WithProperties, checkFormatConfigs, nullableRep, parseDelimiter } from './with-properties.js';
 import { compilePattern } from '../functions/support/java-datetime.js';
-import { parseWindowType, windowNeedsSize } from '../common/windows.js';
+import { parseWindowType, WINDOW_TYPES, windowNeedsSize } from '../common/windows.js';
 
 /** Session settings that change how DDL is planned. */
 export interface DdlConfig {
@@ -261,7 +261,7 @@ function windowInfoOf(props: WithProperties, s: CreateSource): WindowInfo | unde
   const size = props.string('WINDOW_SIZE');
   const type = wt === undefined ? undefined : parseWindowType(wt);
   if (wt !== undefined && type === undefined) {
-    throw new PlanError(`Invalid value ${wt} for property WINDOW_TYPE: String must be one of: SESSION, HOPPING, TUMBLING, null`, s.pos);
+    throw new PlanError(`Invalid value ${wt} for property WINDOW_TYPE: String must be one of: ${WINDOW_TYPES.join(', ')}, null`, s.pos);
   }
   let sizeMs: number | undefined;
   if (size !== undefined) {

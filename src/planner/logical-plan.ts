@@ -25,11 +25,19 @@ export interface RowColumn {
   readonly qualifiers: readonly string[];
 }
 
-/** A window clause with all durations in milliseconds (grace and retention defaulted). */
-export type WindowSpec =
-  | { readonly kind: 'TUMBLING'; readonly sizeMs: number; readonly graceMs: number; readonly retentionMs: number }
-  | { readonly kind: 'HOPPING'; readonly sizeMs: number; readonly advanceMs: number; readonly graceMs: number; readonly retentionMs: number }
-  | { readonly kind: 'SESSION'; readonly gapMs: number; readonly graceMs: number; readonly retentionMs: number };
+/**
+ * The fields of each kind of window clause, by {@link WindowType}. Indexed by
+ * every WindowType below, so a new window kind does not compile until it has
+ * an entry here.
+ */
+interface WindowSpecFields {
+  readonly TUMBLING: { readonly sizeMs: number; readonly graceMs: number; readonly retentionMs: number };
+  readonly HOPPING: { readonly sizeMs: number; readonly advanceMs: number; readonly graceMs: number; readonly retentionMs: number };
+  readonly SESSION: { readonly gapMs: number; readonly graceMs: number; readonly retentionMs: number };
+}
+
+/** A window clause with all durations in milliseconds (grace and retention defaulted); `kind` is its WindowType. */
+export type WindowSpec = { readonly [K in WindowType]: { readonly kind: K } & WindowSpecFields[K] }[WindowType];
 
 /** One aggregate call: its resolved implementation and typed arguments over the input row. */
 export interface AggregateCall {

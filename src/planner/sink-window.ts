@@ -1,3 +1,4 @@
+import { assertNever } from '../common/assert.js';
 import type { WindowInfo } from './data-source.js';
 import type { PlannedQuery } from './query-planner.js';
 
@@ -5,7 +6,15 @@ import type { PlannedQuery } from './query-planner.js';
 export function windowInfo(p: PlannedQuery): WindowInfo | undefined {
   const w = p.window;
   if (!w) return undefined;
-  if (w.kind === 'SOURCE') return { type: w.type, sizeMs: w.sizeMs };
-  if (w.kind === 'SESSION') return { type: 'SESSION' };
-  return { type: w.kind, sizeMs: w.sizeMs };
+  switch (w.kind) {
+    case 'SOURCE':
+      return { type: w.type, sizeMs: w.sizeMs };
+    case 'TUMBLING':
+    case 'HOPPING':
+      return { type: w.kind, sizeMs: w.sizeMs };
+    case 'SESSION':
+      return { type: 'SESSION' };
+    default:
+      return assertNever(w, 'window');
+  }
 }

@@ -1,3 +1,4 @@
+import { assertNever } from '../../common/assert.js';
 import type { WindowSpec } from '../../planner/logical-plan.js';
 import { compareValues } from '../expr/values.js';
 import { keyString } from '../state/key-codec.js';
@@ -50,8 +51,19 @@ export class SuppressOperator implements Operator {
     private readonly next: Operator,
     store: KeyValueStore<Rec | Clock>,
   ) {
-    this.session = window.kind === 'SESSION';
-    this.sizeMs = window.kind === 'SESSION' ? 0 : window.sizeMs;
+    switch (window.kind) {
+      case 'TUMBLING':
+      case 'HOPPING':
+        this.session = false;
+        this.sizeMs = window.sizeMs;
+        break;
+      case 'SESSION':
+        this.session = true;
+        this.sizeMs = 0;
+        break;
+      default:
+        throw assertNever(window, 'window spec');
+    }
     this.graceMs = window.graceMs;
     this.retentionMs = window.retentionMs;
     this.buffer = store;

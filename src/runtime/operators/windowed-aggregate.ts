@@ -1,3 +1,4 @@
+import { assertNever } from '../../common/assert.js';
 import type { WindowSpec } from '../../planner/logical-plan.js';
 import type { Evaluator } from '../expr/compile.js';
 import { keyString } from '../state/key-codec.js';
@@ -35,6 +36,18 @@ interface WindowKeys {
   other: Map<string, WindowEntry> | undefined;
 }
 
+/** How far apart consecutive windows start: a hopping window's advance, a tumbling window's size. */
+function advanceOf(window: Extract<WindowSpec, { kind: 'TUMBLING' | 'HOPPING' }>): number {
+  switch (window.kind) {
+    case 'TUMBLING':
+      return window.sizeMs;
+    case 'HOPPING':
+      return window.advanceMs;
+    default:
+      return assertNever(window, 'time window');
+  }
+}
+
 /**
  * TUMBLING and HOPPING aggregation (Kafka Streams' windowed aggregate): a record
  * updates every window containing it that has not closed (window end + grace
@@ -63,7 +76,7 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
   ) {
     super(groupBy, aggs, store, next, log, queryId);
     this.sizeMs = window.sizeMs;
-    this.advanceMs = window.kind === 'HOPPING' ? window.advanceMs : window.sizeMs;
+    this.advanceMs = advanceOf(window);
     this.graceMs = window.graceMs;
     this.retentionMs = Math.max(window.retentionMs, window.sizeMs);
   }

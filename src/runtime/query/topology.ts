@@ -164,11 +164,15 @@ function buildStep(
     case 'StreamWindowedAggregate': {
       const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map((x) => c(x)) }));
       const w = step.window;
-      return {
-        op: w.kind === 'SESSION'
-          ? new SessionAggregateOperator(w, step.groupBy.map((x) => c(x)), aggs, ctx.store(`${id}-session`), next(), ctx.log, ctx.queryId)
-          : new TimeWindowAggregateOperator(w, step.groupBy.map((x) => c(x)), aggs, ctx.store(`${id}-window`), next(), ctx.log, ctx.queryId),
-      };
+      switch (w.kind) {
+        case 'TUMBLING':
+        case 'HOPPING':
+          return { op: new TimeWindowAggregateOperator(w, step.groupBy.map((x) => c(x)), aggs, ctx.store(`${id}-window`), next(), ctx.log, ctx.queryId) };
+        case 'SESSION':
+          return { op: new SessionAggregateOperator(w, step.groupBy.map((x) => c(x)), aggs, ctx.store(`${id}-session`), next(), ctx.log, ctx.queryId) };
+        default:
+          return assertNever(w, 'window spec');
+      }
     }
     case 'StreamSelect':
     case 'TableSelect':
