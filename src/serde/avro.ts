@@ -12,6 +12,7 @@ import { containsMap, type SqlType } from '../common/types.js';
 import { avroSchemaForColumns, avroType, DEFAULT_AVRO_FULL_NAME } from './avro-schema.js';
 import { avroBytesFromTestForm, avroTestFormFromBytes } from './avro-test-form.js';
 import type { Format } from './format.js';
+import { avroSchemaColumns } from './schema-translators.js';
 import { createVoidSerde } from './none.js';
 import { ensureDecimalFit, javaDoubleToString, javaLongToString } from '../common/java-text.js';
 import { isWrapped, SR_PREFIX_LENGTH } from './json.js';
@@ -442,5 +443,6 @@ export const AVRO_FORMAT: Format = {
   holdsNestedAggregateState: true,
   holdsColumns: true,
   create: (columns, options) => (columns.length === 0 ? createVoidSerde() : createAvroSerde(columns, options)),
+  schemaTranslator: avroSchemaColumns,
   testForm: { toBytes: avroBytesFromTestForm, fromBytes: avroTestFormFromBytes },
 };

@@ -311,6 +311,7 @@ export const DELIMITED_FORMAT: Format = {
   holdsNestedAggregateState: false,
   holdsColumns: true,
   create: (columns, options) => (columns.length === 0 ? createVoidSerde() : createDelimitedSerde(columns, options)),
+  schemaTranslator: undefined,
   testForm: {
     toBytes: (json) => Buffer.from(typeof json === 'string' ? json : JSON.stringify(json), 'utf8'),
     fromBytes: (bytes) => bytes.toString('utf8'),

@@ -5,7 +5,7 @@
  * to the format's serde and listed once in `formats.ts`'s `FORMATS` table.
  */
 import type { FormatName } from '../common/formats.js';
-import type { Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
+import type { SchemaReference, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
 
 /**
  * A format config the WITH clause can set for one side, by ksqlDB's FormatInfo
@@ -23,6 +23,27 @@ export interface TestFormCodec {
   toBytes(json: unknown, columns: readonly SerdeColumn[], options: SerdeOptions): Buffer | null;
   fromBytes(bytes: Buffer, columns: readonly SerdeColumn[], options: SerdeOptions): unknown;
 }
+
+/** Options of schema inference (`inferColumns` in schema-inference.ts). */
+export interface InferOptions {
+  readonly isKey: boolean;
+  /** KEY_/VALUE_SCHEMA_FULL_NAME: the protobuf message (or Avro record) to use. */
+  readonly schemaFullName?: string;
+  /** True when the schema was chosen by KEY_/VALUE_SCHEMA_ID: names are kept, else upper-cased. */
+  readonly fromSchemaId?: boolean;
+  /** WRAP_SINGLE_VALUE for values (false: one ROWVAL column of the whole schema). */
+  readonly wrapSingleValue?: boolean;
+  /** Protobuf imports by name (the registry's references). */
+  readonly references?: readonly SchemaReference[];
+}
+
+
+/**
+ * A schema translator (ksqlDB's SCHEMA_INFERENCE feature): the columns of a
+ * schema as a registry holds it (Avro / JSON Schema as object or text, protobuf
+ * text), with names as in the schema. Throws an Error naming the problem.
+ */
+export type SchemaTranslator = (schema: string | object, options: InferOptions) => SerdeColumn[];
 
 /**
  * One serialization format. Every rule that depends on the format is a field
@@ -59,6 +80,8 @@ export interface Format {
    * may call it at plan time just for that check.
    */
   create(columns: readonly SerdeColumn[], options: SerdeOptions): Serde;
+  /** Columns from a schema in this format; undefined when the format cannot infer columns. */
+  readonly schemaTranslator: SchemaTranslator | undefined;
   /** The test-form codec used by `sluice test`. */
   readonly testForm: TestFormCodec;
 }

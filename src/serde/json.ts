@@ -8,6 +8,7 @@ import type { SqlType } from '../common/types.js';
 import { containsDecimal, needsExactNumbers, CoercionError, jsonReader, jsonWriter, structReader, type JsonReader, type JsonWriter } from './json-coerce.js';
 import { parseJsonLossless } from './json-parse.js';
 import type { Format } from './format.js';
+import { jsonSchemaColumns } from './schema-translators.js';
 import { createVoidSerde } from './none.js';
 import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
 
@@ -275,6 +276,7 @@ export const JSON_FORMAT: Format = {
   holdsNestedAggregateState: true,
   holdsColumns: true,
   create: (columns, options) => (columns.length === 0 ? createVoidSerde() : createJsonSerde(columns, options, false)),
+  schemaTranslator: jsonSchemaColumns,
   testForm: {
     toBytes: (json) => Buffer.from(testJsonText(json), 'utf8'),
     fromBytes: (bytes) => parseOrText(bytes.toString('utf8')),
@@ -290,6 +292,7 @@ export const JSON_SR_FORMAT: Format = {
   holdsNestedAggregateState: true,
   holdsColumns: true,
   create: (columns, options) => (columns.length === 0 ? createVoidSerde() : createJsonSerde(columns, options, true)),
+  schemaTranslator: jsonSchemaColumns,
   testForm: {
     toBytes: (json, _columns, options) => withSrPrefix(options.schemaId ?? 1, Buffer.from(testJsonText(json), 'utf8')),
     fromBytes: (bytes) => parseOrText(bytes.toString('utf8', bytes[0] === 0 && bytes.length >= SR_PREFIX_LENGTH ? SR_PREFIX_LENGTH : 0)),

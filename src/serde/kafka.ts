@@ -144,6 +144,7 @@ export const KAFKA_FORMAT: Format = {
   holdsNestedAggregateState: true,
   holdsColumns: true,
   create: (columns, options) => (columns.length === 0 ? createVoidSerde() : createKafkaSerde(columns, options)),
+  schemaTranslator: undefined,
   testForm: {
     toBytes: (json, columns) => kafkaBytes(json, columns[0]),
     fromBytes: (bytes, columns) => kafkaTestForm(bytes, columns[0]),

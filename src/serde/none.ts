@@ -38,6 +38,7 @@ export const NONE_FORMAT: Format = {
   holdsNestedAggregateState: true,
   holdsColumns: false,
   create: createNoneSerde,
+  schemaTranslator: undefined,
   testForm: {
     toBytes: () => null,
     fromBytes: () => null,

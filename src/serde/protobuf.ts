@@ -12,6 +12,7 @@
 import { Decimal } from '../common/decimal.js';
 import type { SqlType } from '../common/types.js';
 import type { Format } from './format.js';
+import { protobufSchemaColumns } from './schema-translators.js';
 import { createVoidSerde } from './none.js';
 import { decodeBase64 } from '../common/java-text.js';
 import { compileMessage, decodeMessage, encodeMessage, naturalColumns, type MessageCodec } from './protobuf-codec.js';
@@ -271,6 +272,7 @@ export const PROTOBUF_FORMAT: Format = {
     validateProtobufColumns('PROTOBUF', columns, options);
     return columns.length === 0 ? createVoidSerde() : createProtobufSerde(columns, options, true);
   },
+  schemaTranslator: (schema, options) => protobufSchemaColumns('PROTOBUF', schema, options),
   testForm: {
     toBytes: (json, columns, options) => protobufBytesFromTestForm(json, columns, options, true),
     fromBytes: (bytes, columns, options) => protobufTestFormFromBytes(bytes, columns, options, true),
@@ -289,6 +291,7 @@ export const PROTOBUF_NOSR_FORMAT: Format = {
     validateProtobufColumns('PROTOBUF_NOSR', columns, options);
     return columns.length === 0 ? createVoidSerde() : createProtobufSerde(columns, options, false);
   },
+  schemaTranslator: (schema, options) => protobufSchemaColumns('PROTOBUF_NOSR', schema, options),
   testForm: {
     toBytes: (json, columns, options) => protobufBytesFromTestForm(json, columns, options, false),
     fromBytes: (bytes, columns, options) => protobufTestFormFromBytes(bytes, columns, options, false),

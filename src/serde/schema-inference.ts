@@ -1,161 +1,18 @@
 /**
  * Schema inference: the columns ksqlDB derives from a registered AVRO, JSON_SR
  * (JSON Schema) or PROTOBUF schema for a CREATE without columns or with
- * KEY_/VALUE_SCHEMA_ID. Names: as in the schema when the schema came from a
- * schema id (ksqlDB then writes with that exact schema), upper-cased otherwise
- * (including nested struct fields), as ksqlDB does. Shapes: a record / object /
- * message gives one column per field; for AVRO and JSON_SR keys, unwrapped values
- * (WRAP_SINGLE_VALUE=false) and non-record schemas, a single `ROWKEY` / `ROWVAL`
- * column of the whole type. PROTOBUF keys and values are always messages.
+ * KEY_/VALUE_SCHEMA_ID, by the format's schema translator (schema-translators.ts).
+ * Names: as in the schema when the schema came from a schema id (ksqlDB then
+ * writes with that exact schema), upper-cased otherwise (including nested struct
+ * fields), as ksqlDB does.
  */
 import type { FormatName } from '../common/formats.js';
 import type { SqlType } from '../common/types.js';
-import { messageColumns, parseProtobufSchema } from './protobuf-schema.js';
-import type { SchemaReference, SchemaRegistry, SerdeColumn } from './serde-types.js';
+import type { InferOptions } from './format.js';
+import { FORMATS, isFormatName } from './formats.js';
+import type { SchemaRegistry, SerdeColumn } from './serde-types.js';
 
-/** Options of {@link inferColumns}. */
-export interface InferOptions {
-  readonly isKey: boolean;
-  /** KEY_/VALUE_SCHEMA_FULL_NAME: the protobuf message (or Avro record) to use. */
-  readonly schemaFullName?: string;
-  /** True when the schema was chosen by KEY_/VALUE_SCHEMA_ID: names are kept, else upper-cased. */
-  readonly fromSchemaId?: boolean;
-  /** WRAP_SINGLE_VALUE for values (false: one ROWVAL column of the whole schema). */
-  readonly wrapSingleValue?: boolean;
-  /** Protobuf imports by name (the registry's references). */
-  readonly references?: readonly SchemaReference[];
-}
-
-function fail(format: string, detail: string): Error {
-  return new Error(`Unable to infer ${format} schema: ${detail}`);
-}
-
-// ---------------------------------------------------------------- Avro
-
-function avroType(s: unknown, named: Map<string, unknown>): SqlType {
-  if (typeof s === 'string') {
-    switch (s) {
-      case 'boolean': return { kind: 'BOOLEAN' };
-      case 'int': return { kind: 'INTEGER' };
-      case 'long': return { kind: 'BIGINT' };
-      case 'float':
-      case 'double': return { kind: 'DOUBLE' };
-      case 'string': return { kind: 'STRING' };
-      case 'bytes': return { kind: 'BYTES' };
-      default: {
-        const ref = named.get(s) ?? [...named.entries()].find(([k]) => k.endsWith(`.${s}`))?.[1];
-        if (ref === undefined) throw fail('AVRO', `unknown type '${s}'`);
-        return avroType(ref, named);
-      }
-    }
-  }
-  if (Array.isArray(s)) {
-    const branches = s.filter((b) => b !== 'null');
-    if (branches.length === 1) return avroType(branches[0], named);
-    throw fail('AVRO', 'unions other than [null, T] are not supported');
-  }
-  if (typeof s !== 'object' || s === null) throw fail('AVRO', `bad schema ${JSON.stringify(s)}`);
-  const o = s as Record<string, unknown>;
-  const logical = o['logicalType'];
-  const type = o['type'];
-  if (typeof o['name'] === 'string' && (type === 'record' || type === 'enum' || type === 'fixed')) {
-    const ns = typeof o['namespace'] === 'string' ? `${o['namespace']}.` : '';
-    named.set(o['name'].includes('.') ? o['name'] : `${ns}${o['name']}`, s);
-  }
-  if (logical === 'decimal') return { kind: 'DECIMAL', precision: Number(o['precision'] ?? 64), scale: Number(o['scale'] ?? 0) };
-  if (logical === 'date' && type === 'int') return { kind: 'DATE' };
-  if (logical === 'time-millis' && type === 'int') return { kind: 'TIME' };
-  if (logical === 'timestamp-millis' && type === 'long') return { kind: 'TIMESTAMP' };
-  switch (type) {
-    case 'record': {
-      const fields = (o['fields'] as { name: string; type: unknown }[] | undefined) ?? [];
-      return { kind: 'STRUCT', fields: fields.map((f) => ({ name: f.name, type: avroType(f.type, named) })) };
-    }
-    case 'array':
-      return { kind: 'ARRAY', item: avroType(o['items'], named) };
-    case 'map':
-      return { kind: 'MAP', key: { kind: 'STRING' }, value: avroType(o['values'], named) };
-    case 'enum':
-      return { kind: 'STRING' };
-    case 'fixed':
-      return { kind: 'BYTES' };
-    default:
-      return avroType(type, named);
-  }
-}
-
-// ---------------------------------------------------------------- JSON Schema
-
-const CONNECT_LOGICAL: Readonly<Record<string, SqlType>> = {
-  'org.apache.kafka.connect.data.Date': { kind: 'DATE' },
-  'org.apache.kafka.connect.data.Time': { kind: 'TIME' },
-  'org.apache.kafka.connect.data.Timestamp': { kind: 'TIMESTAMP' },
-};
-
-function jsonType(s: unknown, root: unknown): SqlType {
-  if (typeof s !== 'object' || s === null) throw fail('JSON_SR', `bad schema ${JSON.stringify(s)}`);
-  const o = s as Record<string, unknown>;
-  if (typeof o['$ref'] === 'string') {
-    const path = o['$ref'].replace(/^#\/?/, '').split('/').filter((p) => p !== '');
-    let target: unknown = root;
-    for (const p of path) target = (target as Record<string, unknown> | undefined)?.[p];
-    if (target === undefined) throw fail('JSON_SR', `unresolved $ref ${o['$ref']}`);
-    return jsonType(target, root);
-  }
-  const union = (o['oneOf'] ?? o['anyOf']) as unknown[] | undefined;
-  if (Array.isArray(union)) {
-    const branches = union.filter((b) => (b as Record<string, unknown>)['type'] !== 'null');
-    if (branches.length === 1) return jsonType(branches[0], root);
-    throw fail('JSON_SR', 'oneOf/anyOf other than [null, T] are not supported');
-  }
-  let type = o['type'];
-  if (Array.isArray(type)) {
-    const t = type.filter((x) => x !== 'null');
-    if (t.length !== 1) throw fail('JSON_SR', `unsupported type ${JSON.stringify(type)}`);
-    type = t[0];
-  }
-  const connectType = o['connect.type'];
-  const title = typeof o['title'] === 'string' ? o['title'] : undefined;
-  if (title === 'org.apache.kafka.connect.data.Decimal') {
-    const params = (o['connect.parameters'] ?? {}) as Record<string, string>;
-    return { kind: 'DECIMAL', precision: Number(params['connect.decimal.precision'] ?? 64), scale: Number(params['scale'] ?? 0) };
-  }
-  if (title !== undefined && CONNECT_LOGICAL[title]) return CONNECT_LOGICAL[title];
-  switch (type) {
-    case 'boolean':
-      return { kind: 'BOOLEAN' };
-    case 'integer':
-      return connectType === 'int32' || connectType === 'int16' || connectType === 'int8' ? { kind: 'INTEGER' } : { kind: 'BIGINT' };
-    case 'number':
-      return { kind: 'DOUBLE' };
-    case 'string':
-      return connectType === 'bytes' ? { kind: 'BYTES' } : { kind: 'STRING' };
-    case 'array': {
-      if (connectType === 'map') {
-        const entry = (o['items'] ?? {}) as Record<string, unknown>;
-        const props = (entry['properties'] ?? {}) as Record<string, unknown>;
-        return { kind: 'MAP', key: jsonType(props['key'], root), value: jsonType(props['value'], root) };
-      }
-      return { kind: 'ARRAY', item: jsonType(o['items'] ?? {}, root) };
-    }
-    case 'object':
-    case undefined: {
-      const props = o['properties'] as Record<string, unknown> | undefined;
-      if (props === undefined && typeof o['additionalProperties'] === 'object') {
-        return { kind: 'MAP', key: { kind: 'STRING' }, value: jsonType(o['additionalProperties'], root) };
-      }
-      if (props === undefined && type === undefined) throw fail('JSON_SR', 'schema without a type');
-      const entries = Object.entries(props ?? {});
-      const index = (v: unknown): number => Number((v as Record<string, unknown>)['connect.index'] ?? Number.MAX_SAFE_INTEGER);
-      const ordered = entries.map((e, i) => ({ e, i })).sort((a, b) => index(a.e[1]) - index(b.e[1]) || a.i - b.i);
-      return { kind: 'STRUCT', fields: ordered.map(({ e: [name, v] }) => ({ name, type: jsonType(v, root) })) };
-    }
-    default:
-      throw fail('JSON_SR', `unsupported type ${JSON.stringify(type)}`);
-  }
-}
-
-// ---------------------------------------------------------------- common
+export type { InferOptions } from './format.js';
 
 function upperCased(t: SqlType): SqlType {
   switch (t.kind) {
@@ -170,47 +27,21 @@ function upperCased(t: SqlType): SqlType {
   }
 }
 
-function parseJsonText(schema: string | object): unknown {
-  if (typeof schema !== 'string') return schema;
-  try {
-    return JSON.parse(schema) as unknown;
-  } catch {
-    return schema; // an Avro primitive name, e.g. `int`
-  }
-}
-
 /**
  * The columns of one side (key or value) of a source whose schema is `schema`
- * (Avro JSON / JSON Schema, as object or text; protobuf text) in `format`.
- * Throws an Error naming the problem when the schema cannot be turned into columns.
+ * (Avro JSON / JSON Schema, as object or text; protobuf text) in `format`, by
+ * the format's schema translator. Throws an Error naming the problem when the
+ * schema cannot be turned into columns, and ksqlDB's error for a format that
+ * has no translator.
  */
 export function inferColumns(format: FormatName, schema: string | object, options: InferOptions): SerdeColumn[] {
-  let columns: SerdeColumn[];
-  const single = options.isKey ? 'ROWKEY' : 'ROWVAL';
-  switch (format) {
-    case 'PROTOBUF':
-    case 'PROTOBUF_NOSR': {
-      if (typeof schema !== 'string') throw fail(format, 'a protobuf schema is text');
-      const parsed = parseProtobufSchema(schema, {
-        ...(options.schemaFullName !== undefined ? { fullName: options.schemaFullName } : {}),
-        references: options.references ?? [],
-      });
-      columns = messageColumns(parsed.message);
-      break;
-    }
-    case 'AVRO':
-    case 'JSON_SR':
-    case 'JSON': {
-      const json = parseJsonText(schema);
-      const t = format === 'AVRO' ? avroType(json, new Map()) : jsonType(json, json);
-      const unwrapped = options.isKey || options.wrapSingleValue === false || t.kind !== 'STRUCT';
-      columns = unwrapped ? [{ name: single, type: t }] : t.fields.map((f) => ({ name: f.name, type: f.type }));
-      break;
-    }
-    default:
-      throw new Error(`${options.isKey ? 'KEY' : 'VALUE'}_FORMAT should support schema inference. Current format is ${format}.`);
+  const translate = isFormatName(format) ? FORMATS[format].schemaTranslator : undefined;
+  if (translate === undefined) {
+    throw new Error(`${options.isKey ? 'KEY' : 'VALUE'}_FORMAT should support schema inference. Current format is ${format}.`);
   }
+  const columns = translate(schema, options);
   if (options.fromSchemaId) return columns;
+  const single = options.isKey ? 'ROWKEY' : 'ROWVAL';
   return columns.map((c) => ({ name: c.name === single ? c.name : c.name.toUpperCase(), type: upperCased(c.type) }));
 }
 
