@@ -38,8 +38,3 @@ export const FORMAT_NAMES: readonly FormatName[] = Object.keys(FORMATS) as Forma
 export function isFormatName(name: string): name is FormatName {
   return Object.hasOwn(FORMATS, name);
 }
-
-/** The descriptor of format `name`. */
-export function formatOf(name: FormatName): Format {
-  return FORMATS[name];
-}

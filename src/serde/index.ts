@@ -9,7 +9,7 @@ import type { FormatName, Serde, SerdeColumn, SerdeOptions } from './serde-types
 export { SerdeError, STRICT_NUMBERS_PROPERTY } from './serde-types.js';
 export type { FormatName, RegisteredSchema, SchemaReference, SchemaRegistry, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
 export type { Format, FormatConfig, TestFormCodec } from './format.js';
-export { FORMATS, FORMAT_NAMES, formatOf, isFormatName } from './formats.js';
+export { FORMATS, FORMAT_NAMES, isFormatName } from './formats.js';
 export { InMemorySchemaRegistry, type RegisterOptions } from './schema-registry.js';
 export { inferColumns, inferColumnsFromRegistry, type InferOptions } from './schema-inference.js';
 export { parseDelimiter } from './delimited.js';
