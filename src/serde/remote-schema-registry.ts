@@ -31,7 +31,7 @@
 import { createHash } from 'node:crypto';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { FormatName, RegisteredSchema, SchemaReference, SchemaRegistry } from './serde-types.js';
-import { guessSchemaFormat } from './schema-registry.js';
+import { guessSchemaFormat, schemaString, schemaTypeOfFormat } from './schema-registry.js';
 
 /** Options of {@link RemoteSchemaRegistry}. */
 export interface RemoteSchemaRegistryOptions {
@@ -73,18 +73,8 @@ export class RemoteSchemaRegistryError extends Error {
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
-function schemaTypeOf(format: FormatName): string | undefined {
-  if (format === 'JSON_SR' || format === 'JSON') return 'JSON';
-  if (format === 'PROTOBUF' || format === 'PROTOBUF_NOSR') return 'PROTOBUF';
-  return undefined;
-}
-
 function formatOf(schemaType: unknown): FormatName {
   return schemaType === 'JSON' ? 'JSON_SR' : schemaType === 'PROTOBUF' ? 'PROTOBUF' : 'AVRO';
-}
-
-function schemaText(format: FormatName, schema: unknown): string {
-  return typeof schema === 'string' && schemaTypeOf(format) === 'PROTOBUF' ? schema : JSON.stringify(schema);
 }
 
 function failure(req: Req, res: Res): RemoteSchemaRegistryError {
@@ -228,7 +218,7 @@ export class RemoteSchemaRegistry implements SchemaRegistry {
 
   private *registerFlow(schema: unknown, options: { readonly format?: FormatName; readonly subject?: string; readonly references?: readonly SchemaReference[] }): Flow<number> {
     const format = options.format === 'JSON' ? 'JSON_SR' : (options.format ?? guessSchemaFormat(schema));
-    const text = schemaText(format, schema);
+    const text = schemaString(format, schema);
     const refs = options.references ?? [];
     const subject = options.subject ?? `sluice-${createHash('sha256').update(`${format}\0${text}`).digest('hex').slice(0, 16)}`;
     const key = `${subject}\0${format}\0${text}\0${JSON.stringify(refs.map((r) => [r.name, r.subject, r.version]))}`;
@@ -237,7 +227,7 @@ export class RemoteSchemaRegistry implements SchemaRegistry {
     const req: Req = {
       method: 'POST',
       path: `/subjects/${encodeURIComponent(subject)}/versions`,
-      body: { schema: text, schemaType: schemaTypeOf(format), references: refs.length === 0 ? undefined : refs.map((r) => ({ name: r.name, subject: r.subject, version: r.version })) },
+      body: { schema: text, schemaType: schemaTypeOfFormat(format), references: refs.length === 0 ? undefined : refs.map((r) => ({ name: r.name, subject: r.subject, version: r.version })) },
     };
     const res = yield req;
     const id = (res.body as { id?: unknown } | undefined)?.id;

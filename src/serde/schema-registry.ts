@@ -32,6 +32,18 @@ export function guessSchemaFormat(schema: unknown): FormatName {
   return o['type'] === 'object' || o['type'] === 'integer' || o['type'] === 'number' ? 'JSON_SR' : 'AVRO';
 }
 
+/** The `schemaType` Confluent's registry gives a stored format; undefined for AVRO (its default, omitted). */
+export function schemaTypeOfFormat(format: FormatName): string | undefined {
+  if (format === 'JSON_SR' || format === 'JSON') return 'JSON';
+  if (format === 'PROTOBUF' || format === 'PROTOBUF_NOSR') return 'PROTOBUF';
+  return undefined;
+}
+
+/** A stored schema as the string Confluent's registry holds: protobuf text as is, others as JSON. */
+export function schemaString(format: FormatName, schema: unknown): string {
+  return typeof schema === 'string' && schemaTypeOfFormat(format) === 'PROTOBUF' ? schema : JSON.stringify(schema);
+}
+
 /** Confluent's compatibility levels (`NONE`: anything goes). */
 export const COMPATIBILITY_LEVELS = ['NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE'] as const;
 /** One of {@link COMPATIBILITY_LEVELS}. */

@@ -4,10 +4,10 @@
  * body) to a response, so the HTTP layer (server.ts) stays small.
  */
 import type { FormatName, SchemaReference } from '../../serde/serde-types.js';
-import { COMPATIBILITY_LEVELS, type CompatibilityLevel, type InMemorySchemaRegistry, type SubjectVersion } from '../../serde/schema-registry.js';
+import { COMPATIBILITY_LEVELS, schemaString, schemaTypeOfFormat, type CompatibilityLevel, type InMemorySchemaRegistry, type SubjectVersion } from '../../serde/schema-registry.js';
 import { compatibilityProblems, type ComparableSchema } from './compatibility.js';
 import * as err from './errors.js';
-import { formatOfSchemaType, parseSchemaText, SCHEMA_TYPES, schemaString, schemaTypeOfFormat } from './schema-text.js';
+import { formatOfSchemaType, parseSchemaText, SCHEMA_TYPES } from './schema-text.js';
 import { logServerError } from '../errors.js';
 
 /** A request as the API sees it; `body` is parsed JSON (undefined when empty). */

@@ -27,18 +27,6 @@ export function formatOfSchemaType(schemaType: unknown): FormatName | undefined 
   }
 }
 
-/** The `schemaType` of a stored format; undefined for AVRO (as Confluent omits it). */
-export function schemaTypeOfFormat(format: FormatName): string | undefined {
-  if (format === 'JSON_SR' || format === 'JSON') return 'JSON';
-  if (format === 'PROTOBUF' || format === 'PROTOBUF_NOSR') return 'PROTOBUF';
-  return undefined;
-}
-
-/** A stored schema as the string Confluent returns. */
-export function schemaString(format: FormatName, schema: unknown): string {
-  return typeof schema === 'string' && schemaTypeOfFormat(format) === 'PROTOBUF' ? schema : JSON.stringify(schema);
-}
-
 /** avsc type of an Avro schema whose named types may come from `references` (validation and compatibility only). */
 export function avroTypeOf(schema: unknown, references: readonly { readonly schema: string }[] = []): avro.Type {
   const registry: Record<string, avro.Type> = {};
