@@ -1,6 +1,6 @@
 import { PlanError } from '../common/errors.js';
 import type { FormatName, FormatSpec } from '../common/formats.js';
-import { FORMATS } from '../serde/formats.js';
+import { FORMATS, formatNamed } from '../serde/formats.js';
 import { T, formatType, typeEquals, type SqlType } from '../common/types.js';
 import type { CreateSource } from '../parser/ast/index.js';
 import type { Catalog } from './catalog.js';
@@ -64,17 +64,17 @@ export function inferenceNeeds(s: CreateSource, cfg: DdlConfig): { key?: Inferen
   const valueId = props.int('VALUE_SCHEMA_ID');
   const out: { key?: InferenceRequest; value?: InferenceRequest } = {};
   if (keyId !== undefined) {
-    if (!FORMATS[keyFormat].usesSchemaRegistry) throw new PlanError(`KEY_FORMAT should support schema inference when KEY_SCHEMA_ID is provided. Current format is ${keyFormat}.`, s.pos);
+    if (formatNamed(keyFormat)?.usesSchemaRegistry !== true) throw new PlanError(`KEY_FORMAT should support schema inference when KEY_SCHEMA_ID is provided. Current format is ${keyFormat}.`, s.pos);
     if (declaredKey) throw new PlanError('Table elements and KEY_SCHEMA_ID cannot both exist for create statement.', s.pos);
   }
   if (valueId !== undefined) {
-    if (!valueFormat || !FORMATS[valueFormat].usesSchemaRegistry) throw new PlanError(`VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is ${valueFormat ?? 'none'}.`, s.pos);
+    if (!valueFormat || formatNamed(valueFormat)?.usesSchemaRegistry !== true) throw new PlanError(`VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is ${valueFormat ?? 'none'}.`, s.pos);
     if (declaredValue) throw new PlanError('Table elements and VALUE_SCHEMA_ID cannot both exist for create statement.', s.pos);
   }
-  if (!declaredKey && FORMATS[keyFormat].usesSchemaRegistry && (keyId !== undefined || props.has('KEY_FORMAT') || format !== undefined)) {
+  if (!declaredKey && formatNamed(keyFormat)?.usesSchemaRegistry === true && (keyId !== undefined || props.has('KEY_FORMAT') || format !== undefined)) {
     out.key = { format: keyFormat, schemaId: keyId, schemaFullName: props.string('KEY_SCHEMA_FULL_NAME'), required: keyId !== undefined };
   }
-  if (!declaredValue && valueFormat && FORMATS[valueFormat].usesSchemaRegistry) {
+  if (!declaredValue && valueFormat && formatNamed(valueFormat)?.usesSchemaRegistry === true) {
     out.value = {
       format: valueFormat,
       schemaId: valueId,

@@ -1,5 +1,5 @@
 import { PlanError } from '../common/errors.js';
-import { FORMATS } from '../serde/formats.js';
+import { formatNamed } from '../serde/formats.js';
 import { formatType, typeEquals } from '../common/types.js';
 import type { Expression, Join, Relation } from '../parser/ast/index.js';
 import { walk } from './ast-walk.js';
@@ -317,7 +317,7 @@ function checkNoWindowedRepartition(left: FromPlan, right: FromPlan, leftKey: Ty
   const r = right.sources[0]!.source;
   const sameKeyFormat =
     l.keyFormat.format === r.keyFormat.format && l.window?.type === r.window?.type && l.window?.sizeMs === r.window?.sizeMs;
-  const forced = FORMATS[r.keyFormat.format].usesSchemaRegistry;
+  const forced = formatNamed(r.keyFormat.format)?.usesSchemaRegistry === true;
   if (!onKey(left, leftKey) || !onKey(right, rightKey) || (!sameKeyFormat && !forced)) {
     throw new PlanError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', j.pos);
   }

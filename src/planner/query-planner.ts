@@ -16,7 +16,7 @@ import { ColumnAliasGenerator } from './column-names.js';
 import type { TypedExpression } from './typed-expression.js';
 import type { WindowType } from '../common/windows.js';
 import type { FormatName } from '../common/formats.js';
-import { FORMATS } from '../serde/formats.js';
+import { formatNamed } from '../serde/formats.js';
 
 /** What the statement around a query needs from the planner. */
 export interface QueryContext {
@@ -672,7 +672,7 @@ class QueryPlanner {
           const r = fn.resolve(shapes, this.ctx.properties);
           if (typeof r === 'string') throw new PlanError(r, x.pos);
           const it = r.intermediateType;
-          if (it && ['STRUCT', 'ARRAY', 'MAP'].includes(it.kind) && !FORMATS[this.ctx.sinkValueFormat ?? sourcesOf(input)[0]!.valueFormat.format].holdsNestedAggregateState) {
+          if (it && ['STRUCT', 'ARRAY', 'MAP'].includes(it.kind) && formatNamed(this.ctx.sinkValueFormat ?? sourcesOf(input)[0]!.valueFormat.format)?.holdsNestedAggregateState === false) {
             throw new PlanError('One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.', x.pos);
           }
           if (input.schema.isTable && !r.undo) {

@@ -1,7 +1,7 @@
 import { PlanError } from '../common/errors.js';
 import type { FormatName } from '../common/formats.js';
 import type { FormatConfig } from '../serde/format.js';
-import { FORMATS, isFormatName } from '../serde/formats.js';
+import { formatNamed, isFormatName } from '../serde/formats.js';
 import type { Position } from '../common/position.js';
 import type { Property } from '../parser/ast/index.js';
 
@@ -134,7 +134,7 @@ export function checkFormatConfigs(props: WithProperties, side: 'KEY' | 'VALUE',
     ['delimiter', props.string(`${side}_DELIMITER`)],
     ['fullSchemaName', side === 'KEY' ? props.string('KEY_SCHEMA_FULL_NAME') : props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME')],
   ];
-  const unsupported = given.filter(([name, v]) => v !== undefined && !FORMATS[format].configs.has(name)).map(([name]) => name);
+  const unsupported = given.filter(([name, v]) => v !== undefined && formatNamed(format)?.configs.has(name) !== true).map(([name]) => name);
   if (unsupported.length > 0) throw new PlanError(`${format} does not support the following configs: [${unsupported.join(', ')}]`, pos);
   for (const [name, v] of given) {
     if (name === 'fullSchemaName' && v !== undefined && v.trim() === '') throw new PlanError(`fullSchemaName cannot be empty. Format configuration: {fullSchemaName=${v}}`, pos);

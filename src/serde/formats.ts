@@ -38,3 +38,13 @@ export const FORMAT_NAMES: readonly FormatName[] = Object.keys(FORMATS) as Forma
 export function isFormatName(name: string): name is FormatName {
   return Object.hasOwn(FORMATS, name);
 }
+
+/**
+ * The descriptor of `name`, or undefined when it names no format. Names from a
+ * WITH clause are checked when parsed, but the ksql.persistence.default.format.*
+ * properties are not checked when set, so a plan may carry any text: such a
+ * name has no rules (not a registry format, no configs) and no serde.
+ */
+export function formatNamed(name: string): Format | undefined {
+  return isFormatName(name) ? FORMATS[name] : undefined;
+}

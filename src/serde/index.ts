@@ -3,7 +3,7 @@
  * table and validates that the format can hold the columns (the planner may call
  * {@link createSerde} at plan time just to get ksqlDB's error message).
  */
-import { FORMATS } from './formats.js';
+import { formatNamed } from './formats.js';
 import type { FormatName, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
 
 export { SerdeError, STRICT_NUMBERS_PROPERTY } from './serde-types.js';
@@ -21,7 +21,8 @@ export { parseDelimiter } from './delimited.js';
  * non-STRING map key, NONE with any column.
  */
 export function createSerde(format: FormatName, columns: readonly SerdeColumn[], options: SerdeOptions): Serde {
-  const f = FORMATS[format];
+  const f = formatNamed(format);
+  if (f === undefined) throw new Error(`Unknown format: ${format}`);
   if (options.wrapSingleValue !== undefined && !options.isKey && columns.length !== 1 && f.holdsColumns) {
     throw new Error("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
   }

@@ -9,7 +9,7 @@
 import type { FormatName } from '../common/formats.js';
 import type { SqlType } from '../common/types.js';
 import type { InferOptions } from './format.js';
-import { FORMATS, isFormatName } from './formats.js';
+import { formatNamed } from './formats.js';
 import type { SchemaRegistry, SerdeColumn } from './serde-types.js';
 
 export type { InferOptions } from './format.js';
@@ -35,7 +35,7 @@ function upperCased(t: SqlType): SqlType {
  * has no translator.
  */
 export function inferColumns(format: FormatName, schema: string | object, options: InferOptions): SerdeColumn[] {
-  const translate = isFormatName(format) ? FORMATS[format].schemaTranslator : undefined;
+  const translate = formatNamed(format)?.schemaTranslator;
   if (translate === undefined) {
     throw new Error(`${options.isKey ? 'KEY' : 'VALUE'}_FORMAT should support schema inference. Current format is ${format}.`);
   }

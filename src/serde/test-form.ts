@@ -11,13 +11,14 @@
  * - null: a tombstone / null key.
  */
 import type { TestFormCodec } from './format.js';
-import { FORMATS, isFormatName } from './formats.js';
+import { formatNamed } from './formats.js';
 import type { FormatName, SerdeColumn, SerdeOptions } from './serde-types.js';
 
 /** The codec of `format`; throws for a name that is no format. */
 function codecOf(format: FormatName): TestFormCodec {
-  if (!isFormatName(format)) throw new Error(`Test form not supported for format ${String(format)}`);
-  return FORMATS[format].testForm;
+  const f = formatNamed(format);
+  if (f === undefined) throw new Error(`Test form not supported for format ${format}`);
+  return f.testForm;
 }
 
 /** Bytes for a test-form key or value; null (or undefined) gives null bytes. */

@@ -6,7 +6,7 @@ import { checkFormats } from './ddl.js';
 import { queriesWriting } from './inspect.js';
 import { PlanError } from '../../common/errors.js';
 import type { FormatName } from '../../common/formats.js';
-import { FORMATS } from '../../serde/formats.js';
+import { formatNamed } from '../../serde/formats.js';
 import { T, canImplicitlyCast, formatType, isNumeric, typeEquals, type SqlType } from '../../common/types.js';
 import { inferColumnsFromRegistry } from '../../serde/schema-inference.js';
 import type { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
@@ -154,7 +154,7 @@ export async function insertInto(e: Engine, s: InsertInto): Promise<StatementRes
  */
 function checkSchemaIdColumns(e: Engine, sink: DataSource, pos: Statement['pos']): void {
   const spec = sink.valueFormat;
-  if (spec.schemaId === undefined || !FORMATS[spec.format].usesSchemaRegistry) return;
+  if (spec.schemaId === undefined || formatNamed(spec.format)?.usesSchemaRegistry !== true) return;
   const cols = serializedValueColumns(sink.schema);
   let registered: readonly { name: string; type: SqlType }[];
   try {

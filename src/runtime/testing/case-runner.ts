@@ -4,7 +4,7 @@ import type { DataSource } from '../../planner/data-source.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import { Engine } from '../engine.js';
 import { testFormFromBytes, toBytesFromTestForm } from '../../serde/test-form.js';
-import { FORMATS, isFormatName } from '../../serde/formats.js';
+import { formatNamed } from '../../serde/formats.js';
 import { decodeWindowedKey, encodeWindowedKey } from '../../serde/windowed.js';
 import { serdeOptionsFor } from '../../serde/serde-for.js';
 import { InMemorySchemaRegistry, javaHashMapOrder } from '../../serde/schema-registry.js';
@@ -123,7 +123,7 @@ interface DeclaredTopic {
 
 /** Whether a test's FORMAT text names a format whose schemas live in the registry. */
 function usesSchemaRegistry(format: string): boolean {
-  return isFormatName(format) && FORMATS[format].usesSchemaRegistry;
+  return formatNamed(format)?.usesSchemaRegistry === true;
 }
 
 /** Topics the script's CREATE STREAM/TABLE statements declare: the first PARTITIONS, the first declaration's schemas. */
