@@ -6,7 +6,6 @@ import { warn } from '../../common/warn.js';
 import type { Log } from '../log/log.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { QueryExecution } from './execution.js';
-import { JsonLinesSinkWriter } from './json-lines-sink-writer.js';
 import { LocalExecution } from './local-execution.js';
 import type { PartitionTasks } from './partition-tasks.js';
 import { PartitionedExecution } from './partitioned-execution.js';
@@ -54,7 +53,7 @@ export class RunningQuery {
     // The one place embedded and Kafka mode part; a transient query (no sink) writes nothing.
     this.execution = setup.tasks
       ? new PartitionedExecution(this.runner, setup.tasks, () => this.state === 'RUNNING')
-      : new LocalExecution(this.runner, setup.sink === undefined ? undefined : process.env['SLUICE_SKETCH_JSONL_DIR'] ? new JsonLinesSinkWriter(`${process.env['SLUICE_SKETCH_JSONL_DIR']}/${setup.sink.topic}.jsonl`) : new LogSinkWriter());
+      : new LocalExecution(this.runner, setup.sink === undefined ? undefined : new LogSinkWriter());
   }
 
   /** Kafka mode: partitions this server is processing now (acquired and not released). */
