@@ -21,7 +21,7 @@ const count: ResolvedAggregate = {
 function harness(window: { kind: 'TUMBLING'; sizeMs: number; graceMs: number; retentionMs: number } | { kind: 'HOPPING'; sizeMs: number; advanceMs: number; graceMs: number; retentionMs: number }, store = new MemoryStore<AggState>()) {
   const out: Rec[] = [];
   const log: ProcessingLogEntry[] = [];
-  const op = new TimeWindowAggregateOperator(window, [(row) => row[0]], [{ fn: count, args: [] }], store, { process: (r) => out.push(r) }, { error: (e) => log.push(e) }, 'Q');
+  const op = new TimeWindowAggregateOperator({ groupBy: [(row) => row[0]], aggs: [{ fn: count, args: [] }], window }, store, { process: (r) => out.push(r) }, { queryId: 'Q', log: { error: (e) => log.push(e) } });
   const send = (key: unknown, ts: number, partition = 0) => op.process({ key: null, row: [key], ts, window: null, partition, offset: 0, headers: [] });
   return { op, out, log, store, send };
 }

@@ -2,12 +2,18 @@ import type { ResolvedAggregate } from '../../functions/function-types.js';
 import type { Evaluator } from '../expr/compile.js';
 import { keyString } from '../state/key-codec.js';
 import type { KeyValueStore } from '../state/store.js';
-import type { Operator, ProcessingLogger, Rec } from './record.js';
+import type { Operator, OperatorContext, ProcessingLogger, Rec } from './record.js';
 
 /** One aggregate call compiled: the function and its argument evaluators. */
 export interface CompiledAggregate {
   readonly fn: ResolvedAggregate;
   readonly args: readonly Evaluator[];
+}
+
+/** What an aggregation computes: the group key expressions and the aggregate calls. */
+export interface AggregateSpec {
+  readonly groupBy: readonly Evaluator[];
+  readonly aggs: readonly CompiledAggregate[];
 }
 
 /** The argument list of every aggregate call without arguments. */
@@ -25,13 +31,20 @@ export interface AggState {
  */
 export abstract class AggregatorBase implements Operator {
   protected readonly vars: unknown[] = [];
+  protected readonly groupBy: readonly Evaluator[];
+  protected readonly aggs: readonly CompiledAggregate[];
+  protected readonly log: ProcessingLogger;
+  protected readonly queryId: string;
   constructor(
-    protected readonly groupBy: readonly Evaluator[],
-    protected readonly aggs: readonly CompiledAggregate[],
+    spec: AggregateSpec,
     protected readonly next: Operator,
-    protected readonly log: ProcessingLogger,
-    protected readonly queryId: string,
-  ) {}
+    ctx: OperatorContext,
+  ) {
+    this.groupBy = spec.groupBy;
+    this.aggs = spec.aggs;
+    this.log = ctx.log;
+    this.queryId = ctx.queryId;
+  }
 
   abstract process(rec: Rec): void;
 
@@ -137,14 +150,12 @@ export abstract class AggregatorBase implements Operator {
 /** An aggregation keeping one {@link AggState} per group (or group and window) in a store. */
 export abstract class StoredAggregator extends AggregatorBase {
   constructor(
-    groupBy: readonly Evaluator[],
-    aggs: readonly CompiledAggregate[],
+    spec: AggregateSpec,
     protected readonly store: KeyValueStore<AggState>,
     next: Operator,
-    log: ProcessingLogger,
-    queryId: string,
+    ctx: OperatorContext,
   ) {
-    super(groupBy, aggs, next, log, queryId);
+    super(spec, next, ctx);
   }
 }
 

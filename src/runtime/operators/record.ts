@@ -40,3 +40,15 @@ export interface ProcessingLogEntry {
 export interface ProcessingLogger {
   error(entry: ProcessingLogEntry): void;
 }
+
+/**
+ * What every operator of one query is built with, passed whole (last) rather
+ * than as loose trailing parameters: the query's id, which each processing-log
+ * entry names, and the processing log. State stores are not in it: the
+ * topology opens each by a name that carries the step's index, and hands it to
+ * the one operator that owns it.
+ */
+export interface OperatorContext {
+  readonly queryId: string;
+  readonly log: ProcessingLogger;
+}

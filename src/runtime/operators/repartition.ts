@@ -5,7 +5,7 @@ import { NO_HEADERS } from '../log/segment.js';
 import { decodeValue, encodeValue } from '../state/level-store.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { PendingRecord } from './sink.js';
-import type { Operator, ProcessingLogger, Rec } from './record.js';
+import type { Operator, OperatorContext, Rec } from './record.js';
 
 /**
  * Kafka mode, the write half of a repartition (ksqlDB's `…-GroupBy-repartition`
@@ -71,8 +71,7 @@ export class RepartitionSourceOperator {
     readonly topic: string,
     private readonly next: Operator,
     private readonly seen: KeyValueStore<[number, number]>,
-    private readonly log: ProcessingLogger,
-    private readonly queryId: string,
+    private readonly ctx: OperatorContext,
   ) {}
 
   processBatch(records: readonly LogRecord[], partition: number): void {
@@ -82,7 +81,7 @@ export class RepartitionSourceOperator {
       try {
         moved = decodeValue(r.value!.toString('utf8')) as Moved;
       } catch (e) {
-        this.log.error({ queryId: this.queryId, message: `Failed to read a record of the repartition topic: ${(e as Error).message}`, topic: this.topic, partition, offset: r.offset });
+        this.ctx.log.error({ queryId: this.ctx.queryId, message: `Failed to read a record of the repartition topic: ${(e as Error).message}`, topic: this.topic, partition, offset: r.offset });
         continue;
       }
       const [key, row, from, offset, index] = moved;

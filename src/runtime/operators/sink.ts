@@ -5,13 +5,23 @@ import { partitionFor } from '../log/murmur2.js';
 import { serdeFor } from '../../serde/serde-for.js';
 import type { SchemaRegistry, Serde } from '../../serde/serde-types.js';
 import { encodeWindowedKey } from '../../serde/windowed.js';
-import type { Operator, ProcessingLogger, Rec } from './record.js';
+import type { Operator, OperatorContext, Rec } from './record.js';
 import { stringTimestampParser } from './timestamp.js';
 import type { MaterializedTable } from '../query/materialized-table.js';
 import { isSessionWindow } from '../../common/windows.js';
 
 /** A record a sink produced, waiting to be appended to its topic partition. */
 export type PendingRecord = TopicRecord;
+
+/** Where a {@link SinkOperator} writes besides its target's topic and formats. */
+export interface SinkOptions {
+  /** Partition count of the sink topic (records go where Kafka's default partitioner puts them). */
+  readonly partitions: number;
+  /** Where AVRO/JSON_SR/PROTOBUF schemas are registered. */
+  readonly registry?: SchemaRegistry;
+  /** Table sinks: the materialized view to keep current. */
+  readonly view?: MaterializedTable;
+}
 
 /**
  * Serialises key and value with the target's formats and queues the record for
@@ -22,16 +32,18 @@ export class SinkOperator implements Operator {
   private readonly keySerde: Serde;
   private readonly valueSerde: Serde;
   private readonly session: boolean;
+  private readonly partitions: number;
+  /** Table sinks: keeps the table's materialized view current. */
+  private readonly view: MaterializedTable | undefined;
   constructor(
     private readonly target: DataSource,
-    private readonly partitions: number,
     private readonly out: PendingRecord[],
-    private readonly log: ProcessingLogger,
-    private readonly queryId: string,
-    registry?: SchemaRegistry,
-    /** Table sinks: keeps the table's materialized view current. */
-    private readonly view?: MaterializedTable,
+    private readonly ctx: OperatorContext,
+    options: SinkOptions,
   ) {
+    this.partitions = options.partitions;
+    this.view = options.view;
+    const registry = options.registry;
     this.keySerde = serdeFor(target.keyFormat, target.schema.key, true, registry, target.topic);
     this.valueSerde = serdeFor(target.valueFormat, serializedValueColumns(target.schema), false, registry, target.topic);
     this.session = target.window !== undefined && isSessionWindow(target.window.type);
@@ -62,7 +74,7 @@ export class SinkOperator implements Operator {
         }
       }
       if (typeof t !== 'number' || Number.isNaN(t) || t < 0) {
-        this.log.error({ queryId: this.queryId, message: `Invalid timestamp in column ${this.target.timestampColumn}: ${String(v)}. Record dropped.`, partition: rec.partition, offset: rec.offset });
+        this.ctx.log.error({ queryId: this.ctx.queryId, message: `Invalid timestamp in column ${this.target.timestampColumn}: ${String(v)}. Record dropped.`, partition: rec.partition, offset: rec.offset });
         return;
       }
       ts = t;
@@ -74,7 +86,7 @@ export class SinkOperator implements Operator {
       if (rec.window && this.target.window) key = encodeWindowedKey(key, rec.window, this.session);
       value = this.valueSerde.serialize(rec.row);
     } catch (e) {
-      this.log.error({ queryId: this.queryId, message: `Failed to serialize record for topic ${this.target.topic}: ${(e as Error).message}`, partition: rec.partition, offset: rec.offset });
+      this.ctx.log.error({ queryId: this.ctx.queryId, message: `Failed to serialize record for topic ${this.target.topic}: ${(e as Error).message}`, partition: rec.partition, offset: rec.offset });
       return;
     }
     this.view?.apply(ts === rec.ts ? rec : { ...rec, ts });

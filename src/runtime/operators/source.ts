@@ -5,12 +5,24 @@ import { serdeFor } from '../../serde/serde-for.js';
 import type { SchemaRegistry, Serde } from '../../serde/serde-types.js';
 import { decodeWindowedKey } from '../../serde/windowed.js';
 import { keyString } from '../state/key-codec.js';
-import type { Operator, ProcessingLogger, Rec, WindowBounds } from './record.js';
+import type { Operator, OperatorContext, Rec, WindowBounds } from './record.js';
 import type { TimestampExtractor } from './timestamp.js';
 import { isSessionWindow } from '../../common/windows.js';
 
 /** How each value-side column of the row is filled. */
 type ValueSlot = { kind: 'serde'; index: number } | { kind: 'headers' } | { kind: 'header'; key: string };
+
+/** How a {@link SourceOperator} reads its source besides the source's own formats. */
+export interface SourceOptions {
+  /** Event time of a decoded row. */
+  readonly timestamp: TimestampExtractor;
+  /** Tables: keep the latest row per key, so downstream aggregations can retract it. */
+  readonly trackOld: boolean;
+  /** Where AVRO/JSON_SR/PROTOBUF schemas are looked up. */
+  readonly registry?: SchemaRegistry;
+  /** `sluice.serde.strict.numbers`: reject numbers the columns cannot hold exactly. */
+  readonly strictNumbers?: boolean;
+}
 
 /**
  * Reads log records of one source: deserialises key and value, extracts event
@@ -25,16 +37,18 @@ export class SourceOperator {
   private readonly latest = new Map<string, unknown[]>();
   private readonly session: boolean;
 
+  private readonly timestamp: TimestampExtractor;
+  private readonly trackOld: boolean;
+
   constructor(
-    private readonly queryId: string,
     private readonly source: DataSource,
     private readonly next: Operator,
-    private readonly log: ProcessingLogger,
-    private readonly timestamp: TimestampExtractor,
-    private readonly trackOld: boolean,
-    registry?: SchemaRegistry,
-    strictNumbers = false,
+    private readonly ctx: OperatorContext,
+    options: SourceOptions,
   ) {
+    this.timestamp = options.timestamp;
+    this.trackOld = options.trackOld;
+    const { registry, strictNumbers = false } = options;
     this.keySerde = serdeFor(source.keyFormat, source.schema.key, true, registry, undefined, strictNumbers);
     const valueCols = serializedValueColumns(source.schema);
     this.valueSerde = serdeFor(source.valueFormat, valueCols, false, registry, undefined, strictNumbers);
@@ -160,7 +174,7 @@ export class SourceOperator {
   }
 
   private fail(r: LogRecord, partition: number, message: string): void {
-    this.log.error({ queryId: this.queryId, message, topic: this.source.topic, partition, offset: r.offset });
+    this.ctx.log.error({ queryId: this.ctx.queryId, message, topic: this.source.topic, partition, offset: r.offset });
   }
 }
 

@@ -1,10 +1,10 @@
 import type { Evaluator } from '../expr/compile.js';
 import { keyString } from '../state/key-codec.js';
-import type { Operator, ProcessingLogger, Rec } from './record.js';
+import type { Operator, OperatorContext, Rec } from './record.js';
 
 /** Reports an expression failure for `rec` to the processing log. */
-function report(log: ProcessingLogger, queryId: string, rec: Rec, what: string, e: unknown): void {
-  log.error({ queryId, message: `Error computing ${what}: ${(e as Error).message}`, partition: rec.partition, offset: rec.offset });
+function report(ctx: OperatorContext, rec: Rec, what: string, e: unknown): void {
+  ctx.log.error({ queryId: ctx.queryId, message: `Error computing ${what}: ${(e as Error).message}`, partition: rec.partition, offset: rec.offset });
 }
 
 /**
@@ -20,8 +20,7 @@ export class FilterOperator implements Operator {
     private readonly predicate: Evaluator,
     private readonly isTable: boolean,
     private readonly next: Operator,
-    private readonly log: ProcessingLogger,
-    private readonly queryId: string,
+    private readonly ctx: OperatorContext,
   ) {}
 
   process(rec: Rec): void {
@@ -45,7 +44,7 @@ export class FilterOperator implements Operator {
     try {
       return this.predicate(row, this.vars) === true;
     } catch (e) {
-      if (rec) report(this.log, this.queryId, rec, 'predicate', e);
+      if (rec) report(this.ctx, rec, 'predicate', e);
       return false;
     }
   }
@@ -61,8 +60,7 @@ export class FlatMapOperator implements Operator {
   constructor(
     private readonly fns: readonly { readonly invoke: (args: unknown[]) => unknown[]; readonly args: readonly Evaluator[] }[],
     private readonly next: Operator,
-    private readonly log: ProcessingLogger,
-    private readonly queryId: string,
+    private readonly ctx: OperatorContext,
   ) {}
 
   process(rec: Rec): void {
@@ -77,7 +75,7 @@ export class FlatMapOperator implements Operator {
         out = f.invoke(args) ?? [];
       } catch (e) {
         // ksqlDB drops the whole record when a table function or its arguments fail.
-        report(this.log, this.queryId, rec, 'table function', e);
+        report(this.ctx, rec, 'table function', e);
         return;
       }
       results.push(out);
@@ -91,6 +89,17 @@ export class FlatMapOperator implements Operator {
   }
 }
 
+/** What PARTITION BY computes: the new key, and which input columns the row keeps. */
+export interface SelectKeySpec {
+  readonly keyExprs: readonly Evaluator[];
+  /** Input column of each value column after the new key columns. */
+  readonly rowMap: readonly number[];
+  /** Columns of the input row. */
+  readonly inputWidth: number;
+  /** Per key expression: whether it reads only the input key columns. */
+  readonly fromKey: readonly boolean[];
+}
+
 /**
  * PARTITION BY: computes the new key from the row and lays the row out as
  * [new key columns, the input columns listed in `rowMap`]. A null row (a stream
@@ -98,16 +107,20 @@ export class FlatMapOperator implements Operator {
  */
 export class SelectKeyOperator implements Operator {
   private readonly vars: unknown[] = [];
+  private readonly keyExprs: readonly Evaluator[];
+  private readonly rowMap: readonly number[];
+  private readonly inputWidth: number;
+  private readonly fromKey: readonly boolean[];
   constructor(
-    private readonly keyExprs: readonly Evaluator[],
-    private readonly rowMap: readonly number[],
-    private readonly inputWidth: number,
-    /** Per key expression: whether it reads only the input key columns. */
-    private readonly fromKey: readonly boolean[],
+    spec: SelectKeySpec,
     private readonly next: Operator,
-    private readonly log: ProcessingLogger,
-    private readonly queryId: string,
-  ) {}
+    private readonly ctx: OperatorContext,
+  ) {
+    this.keyExprs = spec.keyExprs;
+    this.rowMap = spec.rowMap;
+    this.inputWidth = spec.inputWidth;
+    this.fromKey = spec.fromKey;
+  }
 
   process(rec: Rec): void {
     const n = this.keyExprs.length;
@@ -122,7 +135,7 @@ export class SelectKeyOperator implements Operator {
       try {
         key[i] = this.keyExprs[i]!(row, this.vars);
       } catch (e) {
-        report(this.log, this.queryId, rec, 'PARTITION BY expression', e);
+        report(this.ctx, rec, 'PARTITION BY expression', e);
         key[i] = null;
       }
     }
@@ -154,8 +167,7 @@ export class ProjectOperator implements Operator {
     private readonly keyExprs: readonly Evaluator[],
     private readonly valueExprs: readonly Evaluator[],
     private readonly next: Operator,
-    private readonly log: ProcessingLogger,
-    private readonly queryId: string,
+    private readonly ctx: OperatorContext,
   ) {}
 
   process(rec: Rec): void {
@@ -176,7 +188,7 @@ export class ProjectOperator implements Operator {
       try {
         out[i] = exprs[i]!(row, this.vars);
       } catch (e) {
-        report(this.log, this.queryId, rec, 'select expression', e);
+        report(this.ctx, rec, 'select expression', e);
         out[i] = null;
       }
     }

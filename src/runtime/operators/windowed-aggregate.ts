@@ -1,10 +1,14 @@
 import { assertNever } from '../../common/assert.js';
 import type { WindowSpec } from '../../planner/logical-plan.js';
-import type { Evaluator } from '../expr/compile.js';
 import { keyString } from '../state/key-codec.js';
 import type { KeyValueStore } from '../state/store.js';
-import { AggregatorBase, StoredAggregator, type AggState, type CompiledAggregate } from './aggregate.js';
-import type { Operator, ProcessingLogger, Rec } from './record.js';
+import { AggregatorBase, StoredAggregator, type AggregateSpec, type AggState } from './aggregate.js';
+import type { Operator, OperatorContext, Rec } from './record.js';
+
+/** A windowed aggregation: its group keys and aggregate calls, and the window they are over. */
+export interface WindowedAggregateSpec<W extends WindowSpec> extends AggregateSpec {
+  readonly window: W;
+}
 
 /** Stream time per input partition: the largest timestamp seen so far. */
 class StreamTime {
@@ -65,16 +69,9 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
   private oldestStart = Infinity;
   private indexed = false;
 
-  constructor(
-    window: Extract<WindowSpec, { kind: 'TUMBLING' | 'HOPPING' }>,
-    groupBy: readonly Evaluator[],
-    aggs: readonly CompiledAggregate[],
-    store: KeyValueStore<AggState>,
-    next: Operator,
-    log: ProcessingLogger,
-    queryId: string,
-  ) {
-    super(groupBy, aggs, store, next, log, queryId);
+  constructor(spec: WindowedAggregateSpec<Extract<WindowSpec, { kind: 'TUMBLING' | 'HOPPING' }>>, store: KeyValueStore<AggState>, next: Operator, ctx: OperatorContext) {
+    super(spec, store, next, ctx);
+    const window = spec.window;
     this.sizeMs = window.sizeMs;
     this.advanceMs = advanceOf(window);
     this.graceMs = window.graceMs;
@@ -202,16 +199,15 @@ interface Session {
  */
 export class SessionAggregateOperator extends AggregatorBase {
   private readonly streamTime = new StreamTime();
+  private readonly window: Extract<WindowSpec, { kind: 'SESSION' }>;
   constructor(
-    private readonly window: Extract<WindowSpec, { kind: 'SESSION' }>,
-    groupBy: readonly Evaluator[],
-    aggs: readonly CompiledAggregate[],
+    spec: WindowedAggregateSpec<Extract<WindowSpec, { kind: 'SESSION' }>>,
     private readonly store: KeyValueStore<Session[]>,
     next: Operator,
-    log: ProcessingLogger,
-    queryId: string,
+    ctx: OperatorContext,
   ) {
-    super(groupBy, aggs, next, log, queryId);
+    super(spec, next, ctx);
+    this.window = spec.window;
   }
 
   process(rec: Rec): void {

@@ -6,7 +6,7 @@ import { compile, type CompileOptions, type Evaluator } from '../expr/compile.js
 import type { TypedExpression } from '../../planner/typed-expression.js';
 import { StreamAggregateOperator, TableAggregateOperator, type AggState } from '../operators/aggregate.js';
 import { ForeignKeyJoinOperator, StreamStreamJoinOperator, StreamTableJoinOperator, TableTableJoinOperator, type JoinKeyWindow, type JoinSetup } from '../operators/join.js';
-import type { Operator, ProcessingLogger } from '../operators/record.js';
+import type { Operator, OperatorContext } from '../operators/record.js';
 import { RepartitionSinkOperator, RepartitionSourceOperator } from '../operators/repartition.js';
 import { SinkOperator, type PendingRecord } from '../operators/sink.js';
 import { SourceOperator } from '../operators/source.js';
@@ -19,10 +19,8 @@ import type { KeyValueStore } from '../state/store.js';
 import type { MaterializedTable } from './materialized-table.js';
 import { windowFrame } from '../../common/windows.js';
 
-/** Everything a topology needs from its query and engine. */
-export interface TopologyContext {
-  readonly queryId: string;
-  readonly log: ProcessingLogger;
+/** Everything a topology needs from its query and engine; its operators get the {@link OperatorContext} part. */
+export interface TopologyContext extends OperatorContext {
   /** Opens (or creates) the named state store of this query. */
   store<V>(name: string): KeyValueStore<V>;
   /** Partition count of the sink topic. */
@@ -93,7 +91,7 @@ export function buildTopology(plan: PhysicalPlan, ctx: TopologyContext, terminal
     const r = ctx.repartition;
     if (r?.step === i) {
       if (!b.op || !('process' in b.op) || !('groupBy' in step)) throw new InternalError(`physical step ${i} (${step.kind}) cannot be repartitioned`);
-      internal.push(new RepartitionSourceOperator(r.topic, tracking(b.op, calls), ctx.store<[number, number]>(`${ctx.queryId}-${i}-repartition-seen`), ctx.log, ctx.queryId));
+      internal.push(new RepartitionSourceOperator(r.topic, tracking(b.op, calls), ctx.store<[number, number]>(`${ctx.queryId}-${i}-repartition-seen`), ctx));
       inputOverride.set(i, new RepartitionSinkOperator(step.groupBy.map((x) => c(x)), r.topic, r.partitions, pending));
     }
   }
@@ -132,51 +130,49 @@ function buildStep(
   switch (step.kind) {
     case 'StreamSink':
     case 'TableSink':
-      return { op: new SinkOperator(step.target, ctx.sinkPartitions, pending, ctx.log, ctx.queryId, ctx.registry, step.kind === 'TableSink' ? ctx.view : undefined) };
+      return { op: new SinkOperator(step.target, pending, ctx, { partitions: ctx.sinkPartitions, registry: ctx.registry, view: step.kind === 'TableSink' ? ctx.view : undefined }) };
     case 'StreamSource':
     case 'TableSource': {
       const s = step.source;
       const rowtimeIndex = s.schema.key.length + s.schema.value.length;
-      const source = new SourceOperator(ctx.queryId, s, tracking(next(), calls), ctx.log, timestampExtractor(s, rowtimeIndex), step.trackOld, ctx.registry, ctx.strictNumbers);
+      const source = new SourceOperator(s, tracking(next(), calls), ctx, { timestamp: timestampExtractor(s, rowtimeIndex), trackOld: step.trackOld, registry: ctx.registry, strictNumbers: ctx.strictNumbers });
       return { op: undefined, source };
     }
     case 'StreamFilter':
     case 'TableFilter':
-      return { op: new FilterOperator(c(step.predicate), step.kind === 'TableFilter', next(), ctx.log, ctx.queryId) };
+      return { op: new FilterOperator(c(step.predicate), step.kind === 'TableFilter', next(), ctx) };
     case 'StreamFlatMap':
-      return { op: new FlatMapOperator(step.functions.map((f) => ({ invoke: f.invoke, args: f.args.map((a) => c(a, { strictCalls: true })) })), next(), ctx.log, ctx.queryId) };
+      return { op: new FlatMapOperator(step.functions.map((f) => ({ invoke: f.invoke, args: f.args.map((a) => c(a, { strictCalls: true })) })), next(), ctx) };
     case 'StreamSelectKey': {
       const input = inputSchema(0);
       const keyCount = input.key.length;
       const fromKey = step.keyExprs.map((k) => columnIndexes(k).every((c) => c < keyCount));
-      return { op: new SelectKeyOperator(step.keyExprs.map((x) => c(x)), step.rowMap, input.columns.length, fromKey, next(), ctx.log, ctx.queryId) };
+      return { op: new SelectKeyOperator({ keyExprs: step.keyExprs.map((x) => c(x)), rowMap: step.rowMap, inputWidth: input.columns.length, fromKey }, next(), ctx) };
     }
     case 'StreamAggregate':
     case 'TableAggregate': {
       const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map((x) => c(x)) }));
+      const spec = { groupBy: step.groupBy.map((x) => c(x)), aggs };
       const store = ctx.store<AggState>(`${id}-agg`);
-      return {
-        op: step.kind === 'StreamAggregate'
-          ? new StreamAggregateOperator(step.groupBy.map((x) => c(x)), aggs, store, next(), ctx.log, ctx.queryId)
-          : new TableAggregateOperator(step.groupBy.map((x) => c(x)), aggs, store, next(), ctx.log, ctx.queryId),
-      };
+      return { op: step.kind === 'StreamAggregate' ? new StreamAggregateOperator(spec, store, next(), ctx) : new TableAggregateOperator(spec, store, next(), ctx) };
     }
     case 'StreamWindowedAggregate': {
       const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map((x) => c(x)) }));
+      const groupBy = step.groupBy.map((x) => c(x));
       const w = step.window;
       switch (w.kind) {
         case 'TUMBLING':
         case 'HOPPING':
-          return { op: new TimeWindowAggregateOperator(w, step.groupBy.map((x) => c(x)), aggs, ctx.store(`${id}-window`), next(), ctx.log, ctx.queryId) };
+          return { op: new TimeWindowAggregateOperator({ groupBy, aggs, window: w }, ctx.store(`${id}-window`), next(), ctx) };
         case 'SESSION':
-          return { op: new SessionAggregateOperator(w, step.groupBy.map((x) => c(x)), aggs, ctx.store(`${id}-session`), next(), ctx.log, ctx.queryId) };
+          return { op: new SessionAggregateOperator({ groupBy, aggs, window: w }, ctx.store(`${id}-session`), next(), ctx) };
         default:
           return assertNever(w, 'window spec');
       }
     }
     case 'StreamSelect':
     case 'TableSelect':
-      return { op: new ProjectOperator(step.keyExprs.map((x) => c(x)), step.valueExprs.map((x) => c(x)), next(), ctx.log, ctx.queryId) };
+      return { op: new ProjectOperator(step.keyExprs.map((x) => c(x)), step.valueExprs.map((x) => c(x)), next(), ctx) };
     case 'TableSuppress':
       return { op: new SuppressOperator(step.window, next(), ctx.store(`${id}-suppress`)) };
     case 'StreamStreamJoin':

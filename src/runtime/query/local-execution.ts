@@ -1,0 +1,88 @@
+import type { Log } from '../log/log.js';
+import type { QueryExecution } from './execution.js';
+import type { Checkpoint, CheckpointMarks } from './query-setup.js';
+import type { SinkWriter } from './sink-writer.js';
+import type { TopologyRunner } from './topology-runner.js';
+
+/**
+ * Embedded mode: this process reads every partition of every input. A query
+ * with one source steps its partitions one after the other, each batch
+ * written, checkpointed and committed on its own; one with several reads them
+ * all as one task merged by event time. The saved local state is the only
+ * copy, so it is checked against the committed positions on start.
+ *
+ * Without a writer (a transient query, rows go to the client) positions stay
+ * in memory only: nothing is checkpointed or committed.
+ */
+export class LocalExecution implements QueryExecution {
+  /** Every partition is this process's: none is acquired or released. */
+  readonly active: ReadonlySet<number> = new Set();
+
+  constructor(
+    private readonly runner: TopologyRunner,
+    private readonly writer: SinkWriter | undefined,
+  ) {}
+
+  /**
+   * Why the query's saved state cannot be trusted, or undefined when it can: its
+   * checkpoint is gone (state/ deleted or cut) although positions were committed
+   * (a commit always follows a checkpoint), or it is behind a committed position
+   * (the state store lost its later writes).
+   */
+  async stateLost(log: Log, cp: Checkpoint | undefined): Promise<string | undefined> {
+    const r = this.runner;
+    for (let i = 0; i < r.inputCount; i++) {
+      const topic = r.inputTopic(i);
+      const n = (await log.topic(topic))?.partitions ?? 0;
+      for (let p = 0; p < n; p++) {
+        const committed = await log.committed(r.group(i), topic, p);
+        if (committed === undefined) continue;
+        if (!cp) return `its state checkpoint is missing but it had committed position ${committed} in topic '${topic}' partition ${p}`;
+        if (cp.positions.length !== r.inputCount) return undefined; // an upgraded plan: positions come from the commits
+        const at = cp.positions[i]?.[p] ?? 0;
+        if (at < committed) return `its state checkpoint is at position ${at} in topic '${topic}' partition ${p} but it had committed ${committed}`;
+      }
+    }
+    return undefined;
+  }
+
+  async recover(log: Log, cp: Checkpoint): Promise<void> {
+    await this.writer?.recover(log, cp.sinkEnds);
+  }
+
+  /** Persistent queries see their tables again (a transient query reads from where auto.offset.reset says, as ksqlDB's do). */
+  async resumed(log: Log): Promise<void> {
+    if (this.runner.durability) await this.runner.replayTables(log, undefined);
+  }
+
+  marks(): CheckpointMarks {
+    return { sinkEnds: this.writer?.ends() ?? {} };
+  }
+
+  async step(log: Log): Promise<boolean> {
+    const r = this.runner;
+    if (r.sources.length > 1) {
+      const merged = (r.merged[0] ??= r.mergedTask(undefined));
+      if (!(await r.runMerged(log, merged))) return false;
+      if (this.writer === undefined) return true;
+      await this.writer.write(log, r.topology.pending, 0);
+      await r.checkpoint(this);
+      for (let i = 0; i < r.sources.length; i++) {
+        const pos = r.positions[i]!;
+        for (let p = 0; p < pos.length; p++) await log.commit(r.group(i), r.sources[i]!.topic, p, pos[p]!);
+      }
+      return true;
+    }
+    let progressed = false;
+    const pos = r.positions[0]!;
+    for (let p = 0; p < pos.length; p++) {
+      if (!(await r.readInput(log, 0, p))) continue;
+      progressed = true;
+      if (this.writer === undefined) continue;
+      await this.writer.write(log, r.topology.pending, p);
+      await r.checkpoint(this);
+      await log.commit(r.group(0), r.sources[0]!.topic, p, pos[p]!);
+    }
+    return progressed;
+  }
+}
