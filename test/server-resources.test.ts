@@ -7,7 +7,8 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
-import { LineReader, eventually, h2Request, ksql } from './server-helpers.js';
+import { eventually } from './helpers/eventually.js';
+import { LineReader, h2Request, ksql } from './server-helpers.js';
 import { DIST, describeIf } from './helpers/describe-if.js';
 
 /**
@@ -54,7 +55,7 @@ describeIf(BUNDLE_BUILT, DIST)('HTTP/2 push queries give their slot back (issue 
     it(`frees the slot of push queries ended by ${how}`, async () => {
       // More push queries than the limit, one after the other, each ended the same way.
       for (let i = 0; i < LIMIT + 2; i++) {
-        const q = await eventually(async () => {
+        const q = await eventually(`push query ${i} to be accepted`, async () => {
           const c = await openPush(server.url);
           if (c.status === 200) return c;
           c.session.destroy();
@@ -64,7 +65,7 @@ describeIf(BUNDLE_BUILT, DIST)('HTTP/2 push queries give their slot back (issue 
         cancel(q);
       }
       // All slots come back: LIMIT new push queries run at once, and one more is refused.
-      const open = await eventually(async () => {
+      const open = await eventually(`${LIMIT} push queries accepted at once`, async () => {
         const cs = await Promise.all(Array.from({ length: LIMIT }, () => openPush(server.url)));
         if (cs.every((c) => c.status === 200)) return cs;
         for (const c of cs) c.session.destroy();
@@ -89,12 +90,12 @@ async function insertRows(url: string, count: number, v: string): Promise<{ stat
 
 /** Resolves once a new push query is accepted (a slot is free); the query is then cancelled. */
 async function slotFree(url: string): Promise<void> {
-  await eventually(async () => {
+  await eventually('a free push-query slot', async () => {
     const ctl = new AbortController();
     const r = await fetch(`${url}/query-stream`, { method: 'POST', headers: JSON_TYPE, body: PUSH, signal: ctl.signal });
     ctl.abort();
     return r.status === 200;
-  }, 20_000);
+  });
 }
 
 /** An HTTP/1.1 request on a raw socket, so the test decides when (if ever) the response is read. */
@@ -156,7 +157,7 @@ describeIf(BUNDLE_BUILT, DIST)('a push query client that never reads (issue 13 #
     const q = h2Request(session, '/query-stream');
     q.stream.end(PUSH);
     expect((await q.response).status).toBe(200);
-    await eventually(async () => {
+    await eventually('a second push query to be refused (the one slot taken)', async () => {
       const r = await fetch(`${server.url}/query-stream`, { method: 'POST', headers: JSON_TYPE, body: PUSH, signal: AbortSignal.timeout(100) }).catch(() => undefined);
       return r?.status === 400; // the one slot is taken
     });
@@ -293,13 +294,13 @@ describeIf(BUNDLE_BUILT, DIST)('a bound on concurrent connections (issue 13 #7)'
       held.push(s);
     }
     // The server counts a connection once it accepted it: wait until a fourth is refused.
-    await eventually(async () => {
+    await eventually('a fourth connection to be refused', async () => {
       const extra = net.connect(Number(port), hostname);
       await closed(extra);
       return true;
     });
     for (const s of held) s.destroy();
-    await eventually(async () => {
+    await eventually('/info to answer again', async () => {
       try {
         return (await fetch(`${server.url}/info`)).status === 200;
       } catch {

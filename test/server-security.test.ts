@@ -6,7 +6,7 @@ import https from 'node:https';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { eventually } from './server-helpers.js';
+import { eventually } from './helpers/eventually.js';
 import { DIST, describeIf } from './helpers/describe-if.js';
 
 /**
@@ -279,7 +279,7 @@ describeIf(BUILT, DIST)('security defaults (real server process)', () => {
     await new Promise((r) => server.child.once('exit', r));
     server = await startServer(['--data-dir', dataDir]);
     const url = server.url;
-    const queries = await eventually(async () => {
+    const queries = await eventually('the restored persistent query to be RUNNING', async () => {
       const q = (await ksql(url, 'SHOW QUERIES;'))[0].queries as { queryString: string; state: string }[];
       return q.length === 1 && q[0]!.state === 'RUNNING' ? q : undefined;
     });
