@@ -2,6 +2,7 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/runtime/engine.js';
 import type { RunningServer } from '../src/server/index.js';
+import { eventually } from './helpers/eventually.js';
 import { ksql, postJson, startTestServer } from './server-helpers.js';
 
 // Avro round trips through the embedded registry with a third-party Confluent client.
@@ -23,13 +24,11 @@ const ORDER = {
   ],
 };
 
-async function waitForRecords(topic: string, n: number): Promise<readonly { value: Buffer | null }[]> {
-  for (let i = 0; i < 200; i++) {
+function waitForRecords(topic: string, n: number): Promise<readonly { value: Buffer | null }[]> {
+  return eventually(`${n} records on ${topic}`, async () => {
     const got = await engine.log.read(topic, 0, 0, 1000);
-    if (got.length >= n) return got;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`fewer than ${n} records on ${topic}`);
+    return got.length >= n && got;
+  });
 }
 
 beforeAll(async () => {

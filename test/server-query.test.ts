@@ -93,6 +93,8 @@ describe('push and pull queries', () => {
     await ksql(url, "CREATE STREAM clicks (user_id STRING KEY, page STRING) WITH (kafka_topic='clicks', partitions=1, value_format='json');");
     await ksql(url, "INSERT INTO clicks (user_id, page) VALUES ('u1', 'home');");
     // The table is created well after its input arrived; reading from the earliest offset must still count it.
+    // Not a sync (the row is on the topic once /ksql answers): time passes so the append's wake-up is long
+    // gone, and only the new query starting on input already waiting can count the row.
     await new Promise((r) => setTimeout(r, 80));
     await ksql(url, 'CREATE TABLE clicks_per_page AS SELECT page, COUNT(*) AS n FROM clicks GROUP BY page;', { streamsProperties: EARLIEST });
     const rows = await eventually('a row in clicks_per_page', async () => {
