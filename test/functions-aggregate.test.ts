@@ -66,7 +66,7 @@ describe('MIN / MAX', () => {
     expect(out.map(String)).toEqual(['1.5', '-0.5']);
   });
   it('rejects non-comparable types', () => {
-    expect(resolveError('MAX', [arg(T.BOOLEAN)])).toBeDefined();
+    expect(resolveError('MAX', [arg(T.BOOLEAN)])).toBe("Function 'MAX' does not accept parameters (BOOLEAN).");
   });
 });
 

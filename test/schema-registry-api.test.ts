@@ -270,6 +270,6 @@ describe('served by startServer with the engine', () => {
       await server.close();
     }
     // the registry port is released with the server
-    await expect(fetch(`${server.schemaRegistry!.url}/subjects`)).rejects.toThrow();
+    await expect(fetch(`${server.schemaRegistry!.url}/subjects`)).rejects.toThrow('fetch failed');
   });
 });
