@@ -12,6 +12,9 @@ import { eventually } from './helpers/eventually.js';
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const BIN = path.join(ROOT, 'bin', 'sluice.js');
 
+/** What the terminal tests need: util-linux `script` (on Debian in bsdutils, which is Essential). */
+export const SCRIPT = 'util-linux script on the PATH (Debian: bsdutils)';
+
 /** Whether util-linux `script` is there to host a pty. */
 export const HAVE_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 
