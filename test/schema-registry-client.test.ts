@@ -46,7 +46,7 @@ describe('@kafkajs/confluent-schema-registry against the embedded registry', () 
     expect(await client.getRegistryIdBySchema('orders-topic-value', { type: SchemaType.AVRO, schema: JSON.stringify(ORDER) })).toBe(id);
     // a fresh client (empty cache) fetches the schema by id
     const fresh = new SchemaRegistry({ host: server.schemaRegistry!.url });
-    expect(((await fresh.getSchema(id)) as unknown as { name: string }).name).toBe('com.example.Order');
+    expect(await fresh.getSchema(id)).toMatchObject({ name: 'com.example.Order' });
     // the client set the subject's level on first registration (PUT /config/{subject})
     expect(await (await fetch(`${server.schemaRegistry!.url}/config/orders-topic-value`)).json()).toEqual({ compatibilityLevel: 'BACKWARD' });
     // an incompatible schema is refused with 409
@@ -94,7 +94,7 @@ describe('@kafkajs/confluent-schema-registry against the embedded registry', () 
       { ID: 3, ITEM: 'fig', DOUBLED: 80 },
     ]);
     const sinkId = sunk[0]!.value!.readInt32BE(1);
-    expect(((await client.getSchema(sinkId)) as unknown as { typeName: string }).typeName).toBe('record');
+    expect(await client.getSchema(sinkId)).toMatchObject({ typeName: 'record' });
   });
 
   // A source whose columns were inferred from schema id N writes rows with schema N itself
