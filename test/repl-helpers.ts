@@ -75,6 +75,7 @@ export class PtySession {
   /** Kills the session if it still runs, and waits for it (bounded). */
   async close(): Promise<void> {
     if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    // A bound, not a sync: a session that will not die does not hold up the next test.
     await Promise.race([this.exited, new Promise((r) => setTimeout(r, 2000))]);
   }
 }

@@ -237,7 +237,7 @@ describeKafka('servers of one service on Kafka', () => {
         return rows;
       });
       expect(await pull(a.url, `SELECT * FROM per_key WHERE k = '${onA}';`)).toEqual([[onA, expected[onA]]]);
-      // The behaviour under test is that nothing answers while b is frozen: time has to pass to show it.
+      // Not a sync: the behaviour under test is that nothing answers while b is frozen, and time has to pass to show it.
       await new Promise((r) => setTimeout(r, 1_000));
       expect(answered).toBe(0);
       b.child.kill('SIGCONT');
