@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../src/runtime/engine.js';
 import type { RunningServer } from '../src/server/index.js';
 import { ROOT, runSluiceAsync, tempDir } from './repl-helpers.js';
-import { eventually, ksql, startTestServer } from './server-helpers.js';
+import { eventually } from './helpers/eventually.js';
+import { ksql, startTestServer } from './server-helpers.js';
 
 const QUICKSTARTS = ['orders', 'users', 'pageviews', 'clickstream', 'transactions', 'monitoring'];
 
@@ -72,7 +73,7 @@ describe('sluice datagen', () => {
     await ksql(url, fs.readFileSync(path.join(ROOT, 'examples', 'possible-fraud', 'statements.sql'), 'utf8'));
     const r = await runSluiceAsync(['datagen', '--quickstart', 'transactions', '--iterations', '150', '--rate', '0', '--seed', '3', '--server', url, '--quiet']);
     expect(r.code).toBe(0);
-    const fraud = await eventually(async () => {
+    const fraud = await eventually('a row in possible_fraud', async () => {
       const res = await fetch(`${url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'SELECT * FROM possible_fraud;' }) });
       const lines = (await res.text()).trim().split('\n').slice(1);
       return lines.length > 0 ? lines : undefined;
@@ -85,7 +86,7 @@ describe('sluice datagen', () => {
     await ksql(url, "CREATE TABLE csv_errors AS SELECT error_code, COUNT(*) AS n FROM mon_csv WINDOW TUMBLING (SIZE 1 MINUTE) WHERE type = 'ERROR' GROUP BY error_code;");
     const r = await runSluiceAsync(['datagen', '--quickstart', 'monitoring', '--topic', 'mon_csv', '--format', 'delimited', '--iterations', '40', '--rate', '0', '--seed', '5', '--server', url, '--quiet']);
     expect(r.code).toBe(0);
-    const counts = await eventually(async () => {
+    const counts = await eventually('a row in csv_errors', async () => {
       const res = await fetch(`${url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'SELECT * FROM csv_errors;' }) });
       const lines = (await res.text()).trim().split('\n').slice(1).map((l) => JSON.parse(l) as number[]);
       return lines.length > 0 ? lines : undefined;

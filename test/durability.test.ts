@@ -196,6 +196,7 @@ describe('durable engine', () => {
         const timer = setTimeout(() => reject(new Error(`writer made no progress in 20 s: ${stderr}`)), 20_000);
         child.stdout.once('data', () => {
           clearTimeout(timer);
+          // Not a sync: a random moment after it started writing to kill it at, different in each run.
           setTimeout(() => {
             child.kill('SIGKILL');
             resolve();

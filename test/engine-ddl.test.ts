@@ -113,7 +113,7 @@ describe('DROP and TERMINATE', () => {
     await h.engine.execute(`TERMINATE ${queryId};`);
     await h.write({ topic: 's', key: 'b', value: '{"AMT":2}' });
     expect((await h.read('OUT')).map((r) => r.key)).toEqual(['a']);
-    await expect(h.engine.execute('TERMINATE NO_SUCH_QUERY;')).rejects.toThrow(/NO_SUCH_QUERY/);
+    await expect(h.engine.execute('TERMINATE NO_SUCH_QUERY;')).rejects.toMatchObject({ errorCode: 40001, message: 'Unknown queryId: NO_SUCH_QUERY' });
     // with its writer gone, the sink can be dropped
     await h.engine.execute('DROP STREAM OUT;');
     expect(h.engine.catalog.getSource('OUT')).toBeUndefined();
@@ -292,7 +292,10 @@ describe('EXPLAIN', () => {
     expect(text).toContain('StreamSource');
     expect(text).toContain('StreamWindowedAggregate');
     expect(text).toContain('TableSink');
-    await expect(h.engine.execute('EXPLAIN NO_SUCH_QUERY;')).rejects.toThrow(/NO_SUCH_QUERY/);
+    await expect(h.engine.execute('EXPLAIN NO_SUCH_QUERY;')).rejects.toMatchObject({
+      errorCode: 40001,
+      message: 'Query with id:NO_SUCH_QUERY does not exist, use SHOW QUERIES to view the full set of running queries.',
+    });
   });
 
   it('shows a StreamSelectKey step for PARTITION BY', async () => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startEngine, type Harness } from './helpers/engine-harness.js';
-import { eventually } from './server-helpers.js';
+import { eventually } from './helpers/eventually.js';
 // The benchmark's seedable PRNG (mulberry32): a failure replays from its seed.
 import { rng } from '../bench/gen.mjs';
 
@@ -265,10 +265,10 @@ describe('max.task.idle.ms', () => {
     // The table's row (earlier by time) goes first; then the task waits again for the table, up to 5 s.
     await h.engine.execute(`INSERT INTO T (ID, NAME, ROWTIME) VALUES ('a', 'Ann', 500);`);
     await h.engine.pumpAll();
-    const out = await eventually(async () => {
+    const out = await eventually('the joined row on SYT', async () => {
       const recs = await sinkRecords(h, 'SYT');
       return recs.length > 0 && recs;
-    }, 60_000);
+    });
     expect(out).toEqual(['0|a|{"N":1,"NAME":"Ann"}|1000']);
     await h.engine.close();
   });

@@ -466,7 +466,7 @@ describe('FileLog', () => {
     // A batch whose second record cannot be encoded (a header key that is not a string), after the first
     // already went into a new chunk: nothing of it may reach the file or the store.
     const bad = { key: Buffer.from('b'), value: Buffer.from('x'.repeat(300)), timestamp: 2, headers: [{ key: 42 as unknown as string, value: null }] };
-    await expect(log.append('t', 0, [rec('ok', 'x'.repeat(200), 2), bad])).rejects.toThrow();
+    await expect(log.append('t', 0, [rec('ok', 'x'.repeat(200), 2), bad])).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
     expect(await log.endOffset('t', 0)).toBe(1);
     expect(statSync(path).size).toBe(size);
     expect(await log.append('t', 0, [rec('c', '3', 3)])).toBe(1);

@@ -17,7 +17,7 @@ describe('timestamp formatting', () => {
     expect(call('STRINGTOTIMESTAMP', [S, S], ['2019-08-27T13:31:09.2+0000', "yyyy-MM-dd'T'HH:mm:ss.SX"])).toBe(1566912669200);
     expect(call('PARSE_TIMESTAMP', [S, S], ['2018-05-11T21:58:33 PST', "yyyy-MM-dd'T'HH:mm:ss zzz"])).toBe(1526101113000);
     expect(call('PARSE_TIMESTAMP', [S, S, S], ['2018-05-11 14:58:33', 'yyyy-MM-dd HH:mm:ss', 'America/Los_Angeles'])).toBe(1526075913000);
-    expect(() => call('PARSE_TIMESTAMP', [S, S], ['nope', 'yyyy'])).toThrow();
+    expect(() => call('PARSE_TIMESTAMP', [S, S], ['nope', 'yyyy'])).toThrow("Text 'nope' could not be parsed at index 0");
   });
   it('converts between zones', () => {
     expect(call('CONVERT_TZ', [TS, S, S], [100, 'America/Los_Angeles', 'America/New_York'])).toBe(10800100);

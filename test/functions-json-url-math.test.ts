@@ -212,8 +212,22 @@ describe('math functions', () => {
     expect(r.invoke([1, null, 7])).toBe(7);
     expect(call('LEAST', [S, S], ['b', 'a'])).toBe('a');
     expect(resolveError('GREATEST', [S, I])).toMatch(/does not accept parameters \(STRING, INTEGER\)/);
-    expect(resolveError('LEAST', [])).toBeDefined();
-    expect(resolveError('GREATEST', [NULL_ARG, NULL_ARG])).toMatch(/ambiguous/);
+    expect(resolveError('LEAST', [])).toBe(
+      [
+        "Function 'LEAST' does not accept parameters ().",
+        'Valid alternatives are:',
+        'LEAST(INTEGER, INTEGER...) => INTEGER',
+        'LEAST(BIGINT, BIGINT...) => BIGINT',
+        'LEAST(DOUBLE, DOUBLE...) => DOUBLE',
+        'LEAST(VARCHAR, VARCHAR...) => VARCHAR',
+        'LEAST(BYTES, BYTES...) => BYTES',
+        'LEAST(DATE, DATE...) => DATE',
+        'LEAST(TIME, TIME...) => TIME',
+        'LEAST(TIMESTAMP, TIMESTAMP...) => TIMESTAMP',
+        'LEAST(DECIMAL, DECIMAL...)',
+      ].join('\n'),
+    );
+    expect(resolveError('GREATEST', [NULL_ARG, NULL_ARG])).toBe("Function 'GREATEST' cannot be resolved due to ambiguous method parameters (null, null).");
     const dec = resolveScalar('GREATEST', [arg(T.decimal(3, 1)), arg(T.decimal(5, 3))]);
     expect(dec.returnType).toEqual(T.decimal(5, 3));
   });

@@ -72,13 +72,13 @@ describe('ksqlDB test UDFs', () => {
     expect(explodeCall('TEST_UDTF', args, [1, 2, 3.1, true, 'foo', Decimal.parse('123.456').setScale(10), { A: 'bar' }])).toEqual([
       '1', '2', '3.1', 'true', 'foo', '123.4560000000', 'Struct{A=bar}',
     ]);
-    expect(() => explodeCall('THROWING_UDTF', [arg(T.BOOLEAN)], [true])).toThrow();
+    expect(() => explodeCall('THROWING_UDTF', [arg(T.BOOLEAN)], [true])).toThrow('You asked me to throw...');
   });
   it('WHENCONDITION / WHENRESULT / TOSTRUCT / BAD_UDF', () => {
     expect(call('WHENCONDITION', [arg(T.BOOLEAN), arg(T.BOOLEAN)], [true, true])).toBe(true);
-    expect(() => call('WHENRESULT', [arg(T.INTEGER), arg(T.BOOLEAN)], [1, false])).toThrow();
+    expect(() => call('WHENRESULT', [arg(T.INTEGER), arg(T.BOOLEAN)], [1, false])).toThrow('This result should not have been evaluated');
     expect(call('TOSTRUCT', [arg(T.STRING)], ['a'])).toEqual({ A: 'a' });
     expect(call('BAD_UDF', [arg(T.BOOLEAN)], [false])).toBe(0);
-    expect(() => call('BAD_UDF', [arg(T.INTEGER)], [1])).toThrow();
+    expect(() => call('BAD_UDF', [arg(T.INTEGER)], [1])).toThrow('boom!');
   });
 });

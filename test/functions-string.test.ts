@@ -38,8 +38,17 @@ describe('LEN and SUBSTRING', () => {
     expect(call('SUBSTRING', [S, I, I], ['hello', 2, -1])).toBe('');
     expect(call('SUBSTRING', [B, I, I], [Buffer.from('abcd'), 2, 2])).toEqual(Buffer.from('bc'));
   });
-  it('widens BIGINT positions? no: INT only', () => {
-    expect(resolveError('SUBSTRING', [S, arg(T.BIGINT)])).toBeDefined();
+  it('takes INT positions only, not BIGINT', () => {
+    expect(resolveError('SUBSTRING', [S, arg(T.BIGINT)])).toBe(
+      [
+        "Function 'SUBSTRING' does not accept parameters (STRING, BIGINT).",
+        'Valid alternatives are:',
+        'SUBSTRING(VARCHAR, INTEGER) => VARCHAR',
+        'SUBSTRING(VARCHAR, INTEGER, INTEGER) => VARCHAR',
+        'SUBSTRING(BYTES, INTEGER) => BYTES',
+        'SUBSTRING(BYTES, INTEGER, INTEGER) => BYTES',
+      ].join('\n'),
+    );
   });
 });
 

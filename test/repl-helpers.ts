@@ -7,9 +7,13 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { eventually } from './helpers/eventually.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const BIN = path.join(ROOT, 'bin', 'sluice.js');
+
+/** What the terminal tests need: util-linux `script` (on Debian in bsdutils, which is Essential). */
+export const SCRIPT = 'util-linux script on the PATH (Debian: bsdutils)';
 
 /** Whether util-linux `script` is there to host a pty. */
 export const HAVE_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
@@ -54,23 +58,24 @@ export class PtySession {
   }
 
   /** Waits until the output since the last match matches `pattern`; returns that output. */
-  async expect(pattern: RegExp | string, timeoutMs = 8000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const text = this.screen.slice(this.mark);
-      const m = typeof pattern === 'string' ? (text.includes(pattern) ? { index: text.indexOf(pattern), len: pattern.length } : undefined) : ((r) => (r ? { index: r.index, len: r[0].length } : undefined))(pattern.exec(text));
-      if (m) {
+  expect(pattern: RegExp | string, timeoutMs = 8000): Promise<string> {
+    return eventually(
+      `${String(pattern)} on the screen`,
+      () => {
+        const text = this.screen.slice(this.mark);
+        const m = typeof pattern === 'string' ? (text.includes(pattern) ? { index: text.indexOf(pattern), len: pattern.length } : undefined) : ((r) => (r ? { index: r.index, len: r[0].length } : undefined))(pattern.exec(text));
+        if (!m) throw new Error(`output since the last match:\n${text}`);
         this.mark += m.index + m.len;
         return text.slice(0, m.index + m.len);
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(pattern)}; output since last match:\n${text}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+      },
+      { timeoutMs, everyMs: 20 },
+    );
   }
 
   /** Kills the session if it still runs, and waits for it (bounded). */
   async close(): Promise<void> {
     if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    // A bound, not a sync: a session that will not die does not hold up the next test.
     await Promise.race([this.exited, new Promise((r) => setTimeout(r, 2000))]);
   }
 }

@@ -6,9 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server/index.js';
-import { HAVE_SCRIPT, PtySession, tempDir } from './repl-helpers.js';
+import { describeIf } from './helpers/describe-if.js';
+import { HAVE_SCRIPT, PtySession, SCRIPT, tempDir } from './repl-helpers.js';
 import { ksql, postJson, startTestServer } from './server-helpers.js';
 
 let server: RunningServer;
@@ -33,7 +34,7 @@ afterAll(async () => {
   if (home) fs.rmSync(home, { recursive: true, force: true });
 });
 
-describe.skipIf(!HAVE_SCRIPT)('the sluice REPL on a terminal', () => {
+describeIf(HAVE_SCRIPT, SCRIPT)('the sluice REPL on a terminal', () => {
   it('shows the banner, runs a multi-line CREATE, and prints the status table', async () => {
     const s = open();
     const banner = await s.expect('sluice> ');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemorySchemaRegistry } from '../src/serde/schema-registry.js';
 import { startSchemaRegistryServer, type RunningSchemaRegistry } from '../src/server/schema-registry/index.js';
+import { eventually } from './helpers/eventually.js';
 import { ksql, startTestServer } from './server-helpers.js';
 
 const CT = 'application/vnd.schemaregistry.v1+json';
@@ -257,11 +258,10 @@ describe('served by startServer with the engine', () => {
       expect(described[0].sourceDescription.fields.map((f: { name: string }) => f.name)).toEqual(['USER', 'N']);
       await ksql(url, "CREATE STREAM clicks_json (user STRING, n INT) WITH (kafka_topic='cj', value_format='JSON', partitions=1); CREATE STREAM cj_avro WITH (value_format='AVRO') AS SELECT * FROM clicks_json;");
       await engine.insert('CLICKS_JSON', { USER: 'u', N: 1 });
-      let sunk: readonly { value: Buffer | null }[] = [];
-      for (let i = 0; i < 100 && sunk.length === 0; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        sunk = (await engine.log.read('CJ_AVRO', 0, 0, 10)) as typeof sunk;
-      }
+      const sunk = await eventually('a record on CJ_AVRO', async () => {
+        const got = await engine.log.read('CJ_AVRO', 0, 0, 10);
+        return got.length > 0 && got;
+      });
       // the sink's schema was registered by its serde in the engine registry, served by the id in its records
       const id = sunk[0]!.value!.readInt32BE(1);
       const byId = (await (await fetch(`${reg.url}/schemas/ids/${id}`)).json()) as { schema: string };
@@ -270,6 +270,6 @@ describe('served by startServer with the engine', () => {
       await server.close();
     }
     // the registry port is released with the server
-    await expect(fetch(`${server.schemaRegistry!.url}/subjects`)).rejects.toThrow();
+    await expect(fetch(`${server.schemaRegistry!.url}/subjects`)).rejects.toThrow('fetch failed');
   });
 });

@@ -2,6 +2,7 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/runtime/engine.js';
 import type { RunningServer } from '../src/server/index.js';
+import { eventually } from './helpers/eventually.js';
 import { ksql, postJson, startTestServer } from './server-helpers.js';
 
 // Avro round trips through the embedded registry with a third-party Confluent client.
@@ -23,13 +24,11 @@ const ORDER = {
   ],
 };
 
-async function waitForRecords(topic: string, n: number): Promise<readonly { value: Buffer | null }[]> {
-  for (let i = 0; i < 200; i++) {
+function waitForRecords(topic: string, n: number): Promise<readonly { value: Buffer | null }[]> {
+  return eventually(`${n} records on ${topic}`, async () => {
     const got = await engine.log.read(topic, 0, 0, 1000);
-    if (got.length >= n) return got;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`fewer than ${n} records on ${topic}`);
+    return got.length >= n && got;
+  });
 }
 
 beforeAll(async () => {
@@ -47,7 +46,7 @@ describe('@kafkajs/confluent-schema-registry against the embedded registry', () 
     expect(await client.getRegistryIdBySchema('orders-topic-value', { type: SchemaType.AVRO, schema: JSON.stringify(ORDER) })).toBe(id);
     // a fresh client (empty cache) fetches the schema by id
     const fresh = new SchemaRegistry({ host: server.schemaRegistry!.url });
-    expect(((await fresh.getSchema(id)) as unknown as { name: string }).name).toBe('com.example.Order');
+    expect(await fresh.getSchema(id)).toMatchObject({ name: 'com.example.Order' });
     // the client set the subject's level on first registration (PUT /config/{subject})
     expect(await (await fetch(`${server.schemaRegistry!.url}/config/orders-topic-value`)).json()).toEqual({ compatibilityLevel: 'BACKWARD' });
     // an incompatible schema is refused with 409
@@ -95,7 +94,7 @@ describe('@kafkajs/confluent-schema-registry against the embedded registry', () 
       { ID: 3, ITEM: 'fig', DOUBLED: 80 },
     ]);
     const sinkId = sunk[0]!.value!.readInt32BE(1);
-    expect(((await client.getSchema(sinkId)) as unknown as { typeName: string }).typeName).toBe('record');
+    expect(await client.getSchema(sinkId)).toMatchObject({ typeName: 'record' });
   });
 
   // A source whose columns were inferred from schema id N writes rows with schema N itself

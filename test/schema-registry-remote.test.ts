@@ -58,30 +58,27 @@ describe('RemoteSchemaRegistry, awaited calls (registry in this process)', () =>
 const BIN = join(__dirname, '..', 'bin', 'sluice.js');
 const BUILT = existsSync(join(__dirname, '..', 'dist', 'sluice.mjs'));
 
-function startCli(args: string[]): Promise<{ child: ChildProcess; out: () => string }> {
+/** Starts `sluice server ARGS`; resolves once its output matches `ready`, rejects with the output if it exits first. */
+function startCli(args: string[], ready: RegExp): Promise<{ child: ChildProcess; out: () => string }> {
   const child = spawn(process.execPath, [BIN, 'server', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (/Sluice server listening on/.test(out)) {
-        clearInterval(timer);
-        setTimeout(() => resolve({ child, out: () => out }), 50);
-      }
-    }, 20);
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`exited ${code}: ${out}`));
-    });
+    const onData = (c: Buffer) => {
+      out += c.toString();
+      if (ready.test(out)) resolve({ child, out: () => out });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
 }
 
+/** SIGTERMs the server and waits until it exited and its output is all read. */
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.on('exit', r));
+  const closed = new Promise((r) => child.on('close', r));
   child.kill('SIGTERM');
-  await exited;
+  await closed;
 }
 
 describeIf(BUILT, DIST)('sluice server --schema-registry-port, and blocking RemoteSchemaRegistry calls against it', () => {
@@ -90,7 +87,7 @@ describeIf(BUILT, DIST)('sluice server --schema-registry-port, and blocking Remo
   let registryUrl: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sluice-sr-'));
-    const started = await startCli(['--port', '0', '--schema-registry-port', '0', '--data-dir', join(dir, 'data')]);
+    const started = await startCli(['--port', '0', '--schema-registry-port', '0', '--data-dir', join(dir, 'data')], /Schema Registry listening on \S+\n/);
     child = started.child;
     registryUrl = /Schema Registry listening on (\S+)/.exec(started.out())![1]!;
   });
@@ -131,11 +128,10 @@ describeIf(BUILT, DIST)('sluice server --schema-registry-port, and blocking Remo
   });
 
   it('--no-schema-registry serves none', async () => {
-    const other = await startCli(['--port', '0', '--no-schema-registry', '--data-dir', join(dir, 'data2')]);
-    try {
-      expect(other.out()).not.toMatch(/Schema Registry listening/);
-    } finally {
-      await stop(other.child);
-    }
+    const other = await startCli(['--port', '0', '--no-schema-registry', '--data-dir', join(dir, 'data2')], /Sluice server listening on/);
+    // Once it has exited, everything it printed on start-up has been read.
+    await stop(other.child);
+    expect(other.out()).toMatch(/Sluice server listening on/);
+    expect(other.out()).not.toMatch(/Schema Registry listening/);
   });
 });

@@ -43,6 +43,7 @@ describe('DELIMITED serde', () => {
     const s = createSerde('DELIMITED', cols3, val);
     expect(s.deserialize(t('"7","x,""y""",1e3'))).toEqual([7, 'x,"y"', 1000]);
     expect(() => s.deserialize(t('"7"x,a,1'))).toThrow(SerdeError);
+    expect(() => s.deserialize(t('"7"x,a,1'))).toThrow('Error deserializing delimited value: invalid char between encapsulated token and delimiter');
   });
 
   it('checks the field count', () => {
@@ -85,7 +86,9 @@ describe('DELIMITED serde', () => {
   it('rejects bad numbers and unsupported types', () => {
     const s = createSerde('DELIMITED', [{ name: 'I', type: T.INTEGER }], val);
     expect(() => s.deserialize(t('12x'))).toThrow(SerdeError);
+    expect(() => s.deserialize(t('12x'))).toThrow('Error deserializing delimited value: For input string: "12x"');
     expect(() => s.deserialize(t('3000000000'))).toThrow(SerdeError);
+    expect(() => s.deserialize(t('3000000000'))).toThrow('Error deserializing delimited value: For input string: "3000000000"');
     expect(() => createSerde('DELIMITED', [{ name: 'A', type: T.array(T.INTEGER) }], val)).toThrow(
       "The 'DELIMITED' format does not support type 'ARRAY'",
     );

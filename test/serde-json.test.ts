@@ -108,7 +108,9 @@ describe('JSON serde: coercion on read', () => {
     const s = createSerde('JSON', [{ name: 'A', type: T.INTEGER }], val);
     expect(() => s.deserialize(j('{"A":"x"}'))).toThrow('path: $.A');
     expect(() => s.deserialize(j('{not json'))).toThrow(SerdeError);
+    expect(() => s.deserialize(j('{not json'))).toThrow("Failed to deserialize value. Expected property name or '}' in JSON at position 1");
     expect(() => s.deserialize(j('[1]'))).toThrow(SerdeError);
+    expect(() => s.deserialize(j('[1]'))).toThrow("Failed to deserialize value. Can't convert type. sourceType: ArrayNode, requiredType: STRUCT, path: $");
   });
 });
 

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import https from 'node:https';
@@ -6,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAuthFile, type RunningServer } from '../src/server/index.js';
+import { describeIf } from './helpers/describe-if.js';
+import { HAVE_OPENSSL, OPENSSL, selfSignedCert } from './helpers/tls.js';
 import { startTestServer } from './server-helpers.js';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -69,19 +70,12 @@ describe('HTTP Basic authentication', () => {
   });
 });
 
-let hasOpenssl = true;
-try {
-  execFileSync('openssl', ['version'], { stdio: 'ignore' });
-} catch {
-  hasOpenssl = false;
-}
-
-describe.skipIf(!hasOpenssl)('TLS', () => {
+describeIf(HAVE_OPENSSL, OPENSSL)('TLS', () => {
   it('serves HTTPS over HTTP/1.1 and HTTP/2 (ALPN)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-    const cert = readFileSync(join(dir, 'cert.pem'));
-    const { server } = await startTestServer({ tls: { cert, key: readFileSync(join(dir, 'key.pem')) } });
+    const files = selfSignedCert(dir);
+    const cert = readFileSync(files.cert);
+    const { server } = await startTestServer({ tls: { cert, key: readFileSync(files.key) } });
     try {
       expect(server.url).toMatch(/^https:/);
       const h1 = await new Promise<{ status: number; body: string }>((resolve, reject) => {

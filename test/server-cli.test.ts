@@ -28,7 +28,7 @@ describeIf(BUILT, DIST)('sluice server (built CLI)', () => {
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
-      await expect(fetch(`${url}/info`)).rejects.toThrow();
+      await expect(fetch(`${url}/info`)).rejects.toThrow('fetch failed');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });

@@ -57,6 +57,7 @@ describeIf(built, DIST)('sluice server durability', () => {
       const lines = [JSON.stringify({ target: 'TXNS' })];
       for (let i = 0; i < 3000; i++, seq++) lines.push(JSON.stringify({ ID: `t${seq}`, CARD: `card-${(seq * 7) % 23}`, AMOUNT: (seq % 9) + 1 }));
       const sent = fetch(`${url}/inserts-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: lines.join('\n') }).then((r) => r.text()).catch(() => '');
+      // Not a sync: a random moment to kill at, so the runs land at different points of a batch.
       await new Promise((r) => setTimeout(r, 40 + Math.floor(Math.random() * 120)));
       child.kill('SIGKILL');
       await new Promise((r) => child.on('exit', r));

@@ -109,15 +109,4 @@ export function h2Request(
   return { stream, response, lines };
 }
 
-/** Polls `f` until it returns a truthy value. */
-export async function eventually<T>(f: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 export const PAGEVIEWS = "CREATE STREAM pageviews (id INT KEY, page STRING, ts BIGINT) WITH (kafka_topic='pageviews', partitions=1, value_format='json');";

@@ -1,7 +1,8 @@
 import http2 from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server/index.js';
-import { PAGEVIEWS, eventually, h2Request, ksql, startTestServer } from './server-helpers.js';
+import { eventually } from './helpers/eventually.js';
+import { PAGEVIEWS, h2Request, ksql, startTestServer } from './server-helpers.js';
 
 describe('HTTP/2 cleartext (prior knowledge) on the HTTP/1.1 port', () => {
   let server: RunningServer;
@@ -81,12 +82,12 @@ describe('HTTP/2 cleartext (prior knowledge) on the HTTP/1.1 port', () => {
     const meta = JSON.parse((await q.lines.next())!);
     q.stream.close(http2.constants.NGHTTP2_CANCEL);
     // Once the server has closed it, /close-query no longer knows the query: 400 with ksqlDB's error.
-    const body = await eventually(async () => {
+    const body = await eventually(`the server to forget ${meta.queryId} after the stream reset`, async () => {
       const c = h2Request(session, '/close-query');
       c.stream.end(JSON.stringify({ queryId: meta.queryId }));
       if ((await c.response).status !== 400) return undefined;
       return JSON.parse(await c.lines.rest()) as { error_code: number; message: string };
-    }, 30_000);
+    });
     expect(body.error_code).toBe(40000);
     expect(body.message).toContain(meta.queryId);
   });

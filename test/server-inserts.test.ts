@@ -1,7 +1,8 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server/index.js';
-import { LineReader, PAGEVIEWS, eventually, ksql, postJson, startTestServer } from './server-helpers.js';
+import { eventually } from './helpers/eventually.js';
+import { LineReader, PAGEVIEWS, ksql, postJson, startTestServer } from './server-helpers.js';
 
 function insertsBody(target: string, rows: readonly unknown[]): string {
   return [JSON.stringify({ target }), ...rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r)))].join('\n') + '\n';
@@ -107,7 +108,7 @@ describe('mission flow: error counts per minute', () => {
       expect((seen[0]![2] as number) - (seen[0]![1] as number)).toBe(60_000);
       await postJson(`${url}/close-query`, { queryId: meta.queryId });
 
-      const pull = await eventually(async () => {
+      const pull = await eventually('the pull query to see both error codes', async () => {
         const r = await postJson(`${url}/query-stream`, { sql: 'SELECT error_code, KSQL_COL_0 FROM error_counts WHERE error_code = 500;' }, { accept: 'application/json' });
         return r.status === 200 && r.body.length === 2 ? r : undefined;
       });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server/index.js';
-import { LineReader, PAGEVIEWS, eventually, ksql, postJson, startTestServer } from './server-helpers.js';
+import { eventually } from './helpers/eventually.js';
+import { LineReader, PAGEVIEWS, ksql, postJson, startTestServer } from './server-helpers.js';
 
 const EARLIEST = { 'auto.offset.reset': 'earliest' };
 
@@ -53,10 +54,10 @@ describe('push and pull queries', () => {
     const meta = JSON.parse((await LineReader.of(res).next())!);
     ac.abort();
     // Once the server has closed it, /close-query no longer knows the query: 400 with ksqlDB's error.
-    const closed = await eventually(async () => {
+    const closed = await eventually(`the server to forget ${meta.queryId} after the disconnect`, async () => {
       const r = await postJson(`${url}/close-query`, { queryId: meta.queryId });
       return r.status === 400 && (r.body as { error_code: number; message: string });
-    }, 30_000);
+    });
     expect(closed.error_code).toBe(40000);
     expect(closed.message).toContain(meta.queryId);
   });
@@ -92,13 +93,15 @@ describe('push and pull queries', () => {
     await ksql(url, "CREATE STREAM clicks (user_id STRING KEY, page STRING) WITH (kafka_topic='clicks', partitions=1, value_format='json');");
     await ksql(url, "INSERT INTO clicks (user_id, page) VALUES ('u1', 'home');");
     // The table is created well after its input arrived; reading from the earliest offset must still count it.
+    // Not a sync (the row is on the topic once /ksql answers): time passes so the append's wake-up is long
+    // gone, and only the new query starting on input already waiting can count the row.
     await new Promise((r) => setTimeout(r, 80));
     await ksql(url, 'CREATE TABLE clicks_per_page AS SELECT page, COUNT(*) AS n FROM clicks GROUP BY page;', { streamsProperties: EARLIEST });
-    const rows = await eventually(async () => {
+    const rows = await eventually('a row in clicks_per_page', async () => {
       const r = await postJson(`${url}/query-stream`, { sql: 'SELECT * FROM clicks_per_page;' }, { accept: 'application/json' });
       const got = (r.body as unknown[]).slice(1);
       return got.length > 0 && got;
-    }, 30_000);
+    });
     expect(rows).toEqual([['home', 1]]);
   });
 

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -6,8 +6,9 @@ import https from 'node:https';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { eventually } from './server-helpers.js';
-import { DIST, describeIf } from './helpers/describe-if.js';
+import { eventually } from './helpers/eventually.js';
+import { DIST, describeIf, itIf } from './helpers/describe-if.js';
+import { HAVE_OPENSSL, OPENSSL, selfSignedCert } from './helpers/tls.js';
 
 /**
  * Issue 13, reproducers 8-11, against the real `sluice server` process: an
@@ -216,19 +217,12 @@ describeIf(BUILT, DIST)('security defaults (real server process)', () => {
     expect((await request(at, { path: '/info', headers: { origin: `http://localhost:${port}` } })).status).toBe(200);
   }, 15_000);
 
-  let hasOpenssl = true;
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-  } catch {
-    hasOpenssl = false;
-  }
-
-  it.runIf(hasOpenssl)('10: serves the embedded Schema Registry over TLS with the server certificate and credentials', async () => {
+  itIf(HAVE_OPENSSL, OPENSSL)('10: serves the embedded Schema Registry over TLS with the server certificate and credentials', async () => {
     const dir = tempDir();
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    const files = selfSignedCert(dir);
     writeFileSync(join(dir, 'users'), 'alice:wonder\n');
-    const cert = readFileSync(join(dir, 'cert.pem'));
-    const { registryUrl } = await startServer(['--data-dir', join(dir, 'data'), '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem'), '--auth-file', join(dir, 'users')], { registry: true });
+    const cert = readFileSync(files.cert);
+    const { registryUrl } = await startServer(['--data-dir', join(dir, 'data'), '--tls-cert', files.cert, '--tls-key', files.key, '--auth-file', join(dir, 'users')], { registry: true });
     expect(registryUrl).toMatch(/^https:\/\//);
     const get = (auth?: string) =>
       new Promise<number>((resolve, reject) => {
@@ -279,7 +273,7 @@ describeIf(BUILT, DIST)('security defaults (real server process)', () => {
     await new Promise((r) => server.child.once('exit', r));
     server = await startServer(['--data-dir', dataDir]);
     const url = server.url;
-    const queries = await eventually(async () => {
+    const queries = await eventually('the restored persistent query to be RUNNING', async () => {
       const q = (await ksql(url, 'SHOW QUERIES;'))[0].queries as { queryString: string; state: string }[];
       return q.length === 1 && q[0]!.state === 'RUNNING' ? q : undefined;
     });

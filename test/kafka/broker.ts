@@ -27,6 +27,7 @@ import {
   type RecordMetadata,
 } from 'kafkajs';
 import { describe } from 'vitest';
+import { eventually } from '../helpers/eventually.js';
 
 export const KAFKA_HOST = '127.0.0.1';
 export const KAFKA_PORT = Number(process.env.SLUICE_KAFKA_PORT ?? 9092);
@@ -258,23 +259,21 @@ export async function consumeAll(topic: string, expectedCount: number, timeoutMs
 
 /** Waits until the broker answers admin requests again (after a restart). */
 export async function waitForBroker(timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    const admin = kafkaClient('sluice-test-wait', { logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
-    try {
-      await admin.connect();
-      await admin.describeCluster();
-      await admin.listTopics();
-      return;
-    } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
-    } finally {
-      await admin.disconnect().catch(() => {});
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`Kafka broker at ${KAFKA_BROKER} did not come back within ${timeoutMs} ms: ${last}`);
+  await eventually(
+    `the Kafka broker at ${KAFKA_BROKER} to answer admin requests again`,
+    async () => {
+      const admin = kafkaClient('sluice-test-wait', { logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+      try {
+        await admin.connect();
+        await admin.describeCluster();
+        await admin.listTopics();
+        return true;
+      } finally {
+        await admin.disconnect().catch(() => {});
+      }
+    },
+    { timeoutMs, everyMs: 250 },
+  );
 }
 
 /**

@@ -4,7 +4,8 @@
 // server that owns the key; exactly-once processing across a kill mid-transaction.
 import { afterEach, expect, it } from 'vitest';
 import { createTopic, describeKafka, kafkaClient, produce, readToEnd, uniqueTopic, type ConsumedMessage } from './broker.js';
-import { eventually, ksql, processesAll, pull, splitBetweenTwo, startSluice, stopAll, uniqueService } from './servers.js';
+import { eventually } from '../helpers/eventually.js';
+import { ksql, processesAll, pull, splitBetweenTwo, startSluice, stopAll, uniqueService } from './servers.js';
 
 afterEach(stopAll);
 
@@ -45,8 +46,7 @@ async function waitForCounts(topic: string, expected: Record<string, number>, wi
       const latest = Object.fromEntries([...byKey].map(([k, ns]) => [k, ns[ns.length - 1]]));
       return JSON.stringify(latest, Object.keys(expected).sort()) === JSON.stringify(expected, Object.keys(expected).sort()) && Object.keys(latest).length === Object.keys(expected).length ? byKey : undefined;
     },
-    timeoutMs,
-    500,
+    { timeoutMs, everyMs: 500 },
   );
 }
 
@@ -64,6 +64,8 @@ async function readUntilIdle(topic: string, readUncommitted: boolean): Promise<{
         last = Date.now();
       },
     });
+    // No end marker tells a read_uncommitted consumer it saw everything, so quiet is the measure:
+    // a second without a record (and at least 1.5 s in all). This poll is the definition, not a sync.
     const started = Date.now();
     while (Date.now() - last < 1_000 || Date.now() - started < 1_500) await new Promise((r) => setTimeout(r, 100));
     return got;
@@ -117,6 +119,7 @@ describeKafka('servers of one service on Kafka', () => {
         await b.kill('SIGKILL');
         killedAt = Date.now();
       }
+      // Pacing, not a sync: the input keeps arriving while the kill happens and the survivor takes over.
       await new Promise((r) => setTimeout(r, 50));
     }
     // The survivor notices the silence, restores the dead server's partitions from their changelogs and goes on.
@@ -173,6 +176,7 @@ describeKafka('servers of one service on Kafka', () => {
     for (let chunk = 0; chunk < 20; chunk++) {
       await produce(input, Array.from({ length: 100 }, (_, i) => sale(chunk * 100 + i)));
       if (chunk === 8) await b.kill('SIGKILL');
+      // Pacing, not a sync: the input keeps arriving while the kill happens and the survivor takes over.
       await new Promise((r) => setTimeout(r, 50));
     }
     const expected: Record<string, number> = {};
@@ -233,6 +237,7 @@ describeKafka('servers of one service on Kafka', () => {
         return rows;
       });
       expect(await pull(a.url, `SELECT * FROM per_key WHERE k = '${onA}';`)).toEqual([[onA, expected[onA]]]);
+      // Not a sync: the behaviour under test is that nothing answers while b is frozen, and time has to pass to show it.
       await new Promise((r) => setTimeout(r, 1_000));
       expect(answered).toBe(0);
       b.child.kill('SIGCONT');
@@ -262,6 +267,7 @@ describeKafka('servers of one service on Kafka', () => {
     // topic then holds records a read_uncommitted consumer sees and a read_committed one does not.
     let killed = false;
     for (let attempt = 0; attempt < 20 && !killed; attempt++) {
+      // Not a sync: a varying moment to freeze the server at, so some attempt lands inside a transaction.
       await new Promise((r) => setTimeout(r, 20 + attempt * 5));
       a.child.kill('SIGSTOP');
       const seen = (await readUntilIdle(copy, true)).length;
@@ -280,7 +286,7 @@ describeKafka('servers of one service on Kafka', () => {
     const out = await eventually(`${total} records in ${copy}`, async () => {
       const msgs = await readToEnd(copy);
       return msgs.length >= total ? msgs : undefined;
-    }, 90_000, 500);
+    }, { timeoutMs: 90_000, everyMs: 500 });
     const ids = out.map((m) => JSON.parse(m.value!).V as number);
     expect(ids).toHaveLength(total);
     expect(new Set(ids).size).toBe(total);

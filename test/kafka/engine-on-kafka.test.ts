@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Engine } from '../../src/runtime/engine.js';
 import { KafkaCommandLog } from '../../src/runtime/kafka-command-log.js';
+import { eventually } from '../helpers/eventually.js';
 import { consumeAll, createTopic, describeKafka, KAFKA_BROKER, produce, uniqueTopic, type ConsumedMessage } from './broker.js';
 
 let dataDir: string;
@@ -18,16 +19,6 @@ afterEach(() => {
 });
 
 const open = (serviceId: string, dir = dataDir) => Engine.open({ dataDir: dir, kafka: { brokers: [KAFKA_BROKER], serviceId }, autoPump: true });
-
-/** Waits until `check` passes (the engine pumps in the background). */
-async function eventually(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The latest value per key of a table's topic, as a consumer of the changelog sees it. */
 function latestByKey(msgs: readonly ConsumedMessage[]): Map<string, string | null> {
@@ -113,7 +104,7 @@ describeKafka('engine on Kafka', () => {
       await produce(check, Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: 'x' })));
       const fromPlain = await consumeAll(check, 20);
       for (const m of fromPlain) expect(byKey.get(m.key!)!.partition).toBe(m.partition);
-      await eventually(async () => (await engine.log.endOffset(output, 0)) + (await engine.log.endOffset(output, 1)) + (await engine.log.endOffset(output, 2)) + (await engine.log.endOffset(output, 3)) === 20);
+      await eventually(`20 records on ${output} (the engine pumps in the background)`, async () => (await engine.log.endOffset(output, 0)) + (await engine.log.endOffset(output, 1)) + (await engine.log.endOffset(output, 2)) + (await engine.log.endOffset(output, 3)) === 20, { timeoutMs: 30_000, everyMs: 100 });
     } finally {
       await engine.close();
     }

@@ -4,7 +4,8 @@
 // restarted under a running query, which resumes without losing a record.
 import { afterEach, expect, it } from 'vitest';
 import { consumeAll, createTopic, describeKafka, kafkaClient, pauseBroker, produce, restartBroker, resumeBroker, topicPartitions, uniqueTopic } from './broker.js';
-import { ksql, pull, startSluice, stopAll, uniqueService, type SluiceProcess } from './servers.js';
+import { eventually } from '../helpers/eventually.js';
+import { ksql, pull, spawnSluice, startSluice, stopAll, uniqueService, type StartingSluice } from './servers.js';
 
 afterEach(stopAll);
 
@@ -67,14 +68,14 @@ describeKafka('sluice server on Kafka', () => {
     expect(await clusterTopics()).toEqual(expect.arrayContaining([`${created}-t`, changelog]));
     await ksql(url, `DROP TABLE t2 DELETE TOPIC;`);
     await ksql(url, `DROP STREAM s2 DELETE TOPIC;`);
-    const deadline = Date.now() + 30_000;
-    let left: string[] = [];
-    do {
-      const names = await clusterTopics();
-      left = [created, `${created}-t`, changelog].filter((t) => names.includes(t));
-      if (left.length > 0) await new Promise((r) => setTimeout(r, 200));
-    } while (left.length > 0 && Date.now() < deadline);
-    expect(left).toEqual([]);
+    await eventually(
+      'the dropped topics to leave the cluster',
+      async () => {
+        expect((await clusterTopics()).filter((t) => [created, `${created}-t`, changelog].includes(t))).toEqual([]);
+        return true;
+      },
+      { timeoutMs: 30_000, everyMs: 200 },
+    );
   }, 120_000);
 
   it('waits for a broker that is down when the server starts, and runs once it is up', async () => {
@@ -82,16 +83,19 @@ describeKafka('sluice server on Kafka', () => {
     const input = uniqueTopic('late');
     await createTopic(input, 1);
     await pauseBroker();
-    let server: Promise<SluiceProcess>;
+    let server: StartingSluice;
     try {
-      server = startSluice(service);
-      // The server retries meanwhile (it has not started listening).
-      await new Promise((r) => setTimeout(r, 3_000));
+      server = spawnSluice(service);
+      // The broker stays down until the server has tried it and said why it waits, naming the broker
+      // (it retries meanwhile and has not started listening).
+      await eventually('the server to report the broker unreachable', () => {
+        if (server.child.exitCode !== null) throw new Error(`server exited with ${server.child.exitCode}: ${server.output()}`);
+        return /connect ECONNREFUSED 127\.0\.0\.1:\d+/.test(server.output());
+      }, { timeoutMs: 60_000 });
     } finally {
       await resumeBroker();
     }
-    const s = await server;
-    // It said why it was waiting, naming the broker.
+    const s = await server.listening;
     expect(s.output()).toMatch(/connect ECONNREFUSED 127\.0\.0\.1:\d+/);
     await ksql(s.url, `CREATE STREAM late (id INT) WITH (kafka_topic='${input}', value_format='JSON');`);
     await ksql(s.url, `CREATE STREAM late_copy WITH (kafka_topic='${input}-copy') AS SELECT id FROM late;`, { 'auto.offset.reset': 'earliest' });

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eventually } from '../helpers/eventually.js';
 import { KAFKA_BROKER, uniqueTopic } from './broker.js';
 
 const BIN = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
@@ -23,7 +24,8 @@ export interface SluiceProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-const running: SluiceProcess[] = [];
+/** Every server spawned and not yet stopped, listening or not. */
+const running: Pick<SluiceProcess, 'child' | 'output'>[] = [];
 const dirs: string[] = [];
 
 /** A fresh, empty data directory (removed by {@link stopAll}). */
@@ -33,8 +35,17 @@ export function freshDataDir(): string {
   return dir;
 }
 
-/** Starts a server of `service` on a free port; resolves once it listens. */
-export async function startSluice(service: string, opts: { dataDir?: string; config?: Record<string, string> } = {}): Promise<SluiceProcess> {
+/** A server process just spawned: what it printed so far, and its start-up. */
+export interface StartingSluice {
+  readonly child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves once it listens; rejects with its output if it exits first. */
+  readonly listening: Promise<SluiceProcess>;
+}
+
+/** Spawns a server of `service` on a free port, without waiting for it to listen (see {@link startSluice}). */
+export function spawnSluice(service: string, opts: { dataDir?: string; config?: Record<string, string> } = {}): StartingSluice {
   const dataDir = opts.dataDir ?? freshDataDir();
   const args = [BIN, 'server', '--port', '0', '--no-schema-registry', '--data-dir', dataDir, '--bootstrap-servers', KAFKA_BROKER, '--service-id', service];
   if (opts.config) {
@@ -46,8 +57,9 @@ export async function startSluice(service: string, opts: { dataDir?: string; con
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
+  running.push({ child, output: () => out });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
+  const listening = new Promise<string>((resolve, reject) => {
     const onData = () => {
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) {
@@ -57,19 +69,26 @@ export async function startSluice(service: string, opts: { dataDir?: string; con
     };
     child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  const p: SluiceProcess = {
-    url,
-    child,
-    dataDir,
-    output: () => out,
-    async kill(signal) {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
-    },
-  };
-  running.push(p);
-  return p;
+  }).then(
+    (url): SluiceProcess => ({
+      url,
+      child,
+      dataDir,
+      output: () => out,
+      async kill(signal) {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        await exited;
+      },
+    }),
+  );
+  // A caller still waiting on something else when the child dies sees the rejection when it awaits `listening`.
+  listening.catch(() => undefined);
+  return { child, output: () => out, listening };
+}
+
+/** Starts a server of `service` on a free port; resolves once it listens. */
+export function startSluice(service: string, opts: { dataDir?: string; config?: Record<string, string> } = {}): Promise<SluiceProcess> {
+  return spawnSluice(service, opts).listening;
 }
 
 /** Stops every server still running (SIGTERM, SIGKILL after 15 s) and removes the data directories. */
@@ -154,28 +173,12 @@ export function splitBetweenTwo(url: string, queryId: string, partitions = 4, ti
       const lists = Object.values(parts);
       return lists.length === 2 && lists.every((l) => l.length > 0) && lists.flat().sort((x, y) => x - y).join() === all ? parts : undefined;
     },
-    timeoutMs,
+    { timeoutMs, everyMs: 200 },
   );
 }
 
 /** Waits until the server at `url` alone processes a query's partitions 0…n-1. */
 export function processesAll(url: string, queryId: string, partitions = 4, timeoutMs = 60_000): Promise<true> {
   const all = Array.from({ length: partitions }, (_, p) => p).join();
-  return eventually(`${url} processing every partition of ${queryId}`, async () => ((await activePartitions(url, queryId))[new URL(url).host]?.join() === all ? true : undefined), timeoutMs, 100);
-}
-
-/** Polls `f` until it returns a value other than undefined; rejects with `what` and the last error after `timeoutMs`. */
-export async function eventually<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+  return eventually(`${url} processing every partition of ${queryId}`, async () => ((await activePartitions(url, queryId))[new URL(url).host]?.join() === all ? true : undefined), { timeoutMs, everyMs: 100 });
 }
