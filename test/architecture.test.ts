@@ -20,7 +20,7 @@ const RANK: Readonly<Record<string, number>> = { common: 0, serde: 1, functions:
  * Engine facade of the architecture issue (a narrow handler context) removes it.
  */
 const ALLOWED_FILE_CYCLES: readonly (readonly string[])[] = [
-  ['src/runtime/engine.ts', 'src/runtime/statements/ddl.ts', 'src/runtime/statements/inspect.ts', 'src/runtime/statements/persistent.ts'],
+  ['src/runtime/engine/engine.ts', 'src/runtime/statements/ddl.ts', 'src/runtime/statements/inspect.ts', 'src/runtime/statements/persistent.ts'],
 ];
 
 /** Folder-level cycles that exist today (folders whose files import each other both ways); may only shrink. */
@@ -44,7 +44,8 @@ const ALLOWED_FOLDER_CYCLES: readonly (readonly string[])[] = [
     'src/functions/table',
     'src/functions/testing',
   ],
-  ['src/runtime', 'src/runtime/cluster', 'src/runtime/expr', 'src/runtime/operators', 'src/runtime/query', 'src/runtime/statements'],
+  ['src/runtime/cluster', 'src/runtime/operators', 'src/runtime/query'],
+  ['src/runtime/engine', 'src/runtime/statements'],
   ['src/server', 'src/server/routes', 'src/server/schema-registry'],
 ];
 

@@ -1,7 +1,7 @@
 import type { Log } from '../runtime/log/log.js';
-import type { ProcessingLogEntry } from '../runtime/operators/record.js';
-import type { StatementResult } from '../runtime/statement-result.js';
-import type { RequestOptions, TransientQuery } from '../runtime/transient-query.js';
+import type { ProcessingLogEntry } from '../common/processing-log.js';
+import type { StatementResult } from '../runtime/statements/statement-result.js';
+import type { RequestOptions, TransientQuery } from '../runtime/query/transient-query.js';
 
 /** A persistent query as the server needs to see it (SHOW QUERIES, /clusterStatus). */
 export interface PersistentQueryView {

@@ -27,16 +27,5 @@ export interface Operator {
   process(rec: Rec): void;
 }
 
-/** An entry of the processing log: a record that could not be processed, and why. */
-export interface ProcessingLogEntry {
-  readonly queryId: string;
-  readonly message: string;
-  readonly topic?: string;
-  readonly partition?: number;
-  readonly offset?: number;
-}
-
-/** Where operators report records they skip or values they could not compute. */
-export interface ProcessingLogger {
-  error(entry: ProcessingLogEntry): void;
-}
+// The processing-log types are shared with the engine and the server; operators name them from here.
+export type { ProcessingLogEntry, ProcessingLogger } from '../../common/processing-log.js';

@@ -12,18 +12,18 @@ import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery } from '../../planner/query-planner.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import type { Log, LogRecord } from '../log/log.js';
-import type { ProcessingLogger } from '../operators/record.js';
+import type { ProcessingLogger } from '../../common/processing-log.js';
 import { serdeOptionsFor } from '../../serde/serde-for.js';
 import type { SchemaRegistry } from '../../serde/serde-types.js';
 import { testFormFromBytes } from '../../serde/test-form.js';
 import { MemoryStore } from '../state/store.js';
-import type { TransientQuery } from '../transient-query.js';
+import type { TransientQuery } from './transient-query.js';
 import { RunningQuery } from './running-query.js';
 import { maxTaskIdleMs } from './task-inputs.js';
 import { buildTopology } from './topology.js';
 import { FORWARDED_PROPERTY, PARTITIONS_PROPERTY, forwardPull } from '../cluster/pull-forwarding.js';
 import type { PullPlan } from '../cluster/pull-routing.js';
-import { PullCollector, PushTerminal, TransientHandle } from './transient.js';
+import { PullCollector, PushTerminal, TransientHandle } from './row-queue.js';
 import { isSessionWindow } from '../../common/windows.js';
 
 /** Something the engine's pump can advance: a running query or a PRINT. */

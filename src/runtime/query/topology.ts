@@ -6,7 +6,8 @@ import { compile, type CompileOptions, type Evaluator } from '../expr/compile.js
 import type { TypedExpression } from '../../planner/typed-expression.js';
 import { StreamAggregateOperator, TableAggregateOperator, type AggState } from '../operators/aggregate.js';
 import { ForeignKeyJoinOperator, StreamStreamJoinOperator, StreamTableJoinOperator, TableTableJoinOperator, type JoinKeyWindow, type JoinSetup } from '../operators/join.js';
-import type { Operator, ProcessingLogger } from '../operators/record.js';
+import type { ProcessingLogger } from '../../common/processing-log.js';
+import type { Operator } from '../operators/record.js';
 import { RepartitionSinkOperator, RepartitionSourceOperator } from '../operators/repartition.js';
 import { SinkOperator, type PendingRecord } from '../operators/sink.js';
 import { SourceOperator } from '../operators/source.js';

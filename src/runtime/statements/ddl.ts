@@ -13,8 +13,8 @@ import { WithProperties } from '../../planner/with-properties.js';
 import { serdeFor } from '../../serde/serde-for.js';
 import { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
 import { inferColumnsFromRegistry } from '../../serde/schema-inference.js';
-import type { StatementResult } from '../statement-result.js';
-import type { Engine } from '../engine.js';
+import type { StatementResult } from './statement-result.js';
+import type { Engine } from '../engine/engine.js';
 
 /** Rejects a source whose formats cannot hold its schema (e.g. KAFKA with a STRUCT). */
 export function checkFormats(e: Engine, source: DataSource, pos: Statement['pos']): void {

@@ -13,8 +13,8 @@ import type { LogicalPlan } from '../../planner/logical-plan.js';
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery } from '../../planner/query-planner.js';
 import type { RunningQuery } from '../query/running-query.js';
-import type { QueryInfo, StatementResult } from '../statement-result.js';
-import type { Engine } from '../engine.js';
+import type { QueryInfo, StatementResult } from './statement-result.js';
+import type { Engine } from '../engine/engine.js';
 
 export function queriesReading(e: Engine, name: string): QueryInfo[] {
   return [...e.queries.values()].filter((q) => q.sources.some((x) => x.name === name)).map(queryInfo);

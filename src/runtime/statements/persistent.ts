@@ -24,14 +24,14 @@ import { checkSourceUpgrade } from '../../planner/source-upgrade.js';
 import { compile } from '../expr/compile.js';
 import { RunningQuery, type Checkpoint } from '../query/running-query.js';
 import { maxTaskIdleMs } from '../query/task-inputs.js';
-import { writeRow } from '../json-writes.js';
+import { writeRow } from './json-writes.js';
 import { buildTopology, type TopologyContext } from '../query/topology.js';
 import type { PartitionTasks } from '../query/partition-tasks.js';
 import { repartitionStep } from '../cluster/splittable.js';
 import { MemoryStore, type KeyValueStore } from '../state/store.js';
 import { STRICT_NUMBERS_PROPERTY } from '../../serde/serde-types.js';
-import type { StatementResult } from '../statement-result.js';
-import type { Engine } from '../engine.js';
+import type { StatementResult } from './statement-result.js';
+import type { Engine } from '../engine/engine.js';
 import { MaterializedTable } from '../query/materialized-table.js';
 
 export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<StatementResult> {

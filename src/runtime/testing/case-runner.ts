@@ -2,7 +2,7 @@ import { SluiceError } from '../../common/errors.js';
 import { parseStatement, splitStatements } from '../../parser/index.js';
 import type { DataSource } from '../../planner/data-source.js';
 import { serializedValueColumns } from '../../planner/schema.js';
-import { Engine } from '../engine.js';
+import { Engine } from '../engine/engine.js';
 import { testFormFromBytes, toBytesFromTestForm } from '../../serde/test-form.js';
 import { decodeWindowedKey, encodeWindowedKey } from '../../serde/windowed.js';
 import { serdeOptionsFor } from '../../serde/serde-for.js';

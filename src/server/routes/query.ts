@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../../common/errors.js';
 import { formatType } from '../../common/types.js';
 import { parseStatement, splitStatements, substituteVariables, type Statement } from '../../parser/index.js';
-import type { RequestOptions, TransientQuery } from '../../runtime/transient-query.js';
+import type { RequestOptions, TransientQuery } from '../../runtime/query/transient-query.js';
 import { sendJson } from '../reply.js';
 import { requireObject, stringField, stringMapField, withSemicolon, type JsonObject, type ServerContext } from '../context.js';
 import { HttpError, badRequest, errorCode, errorMessage, genericError, statementError, toStatementError } from '../errors.js';

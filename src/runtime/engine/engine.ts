@@ -1,40 +1,40 @@
-import { assertNever } from '../common/assert.js';
-import { NotImplementedError, PlanError, SluiceError } from '../common/errors.js';
-import type { FormatName } from '../common/formats.js';
-import { T, formatType } from '../common/types.js';
-import { listFunctions, getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
-import { parseStatement, splitStatements, substituteVariables } from '../parser/index.js';
-import type { Statement } from '../parser/ast/index.js';
-import { Catalog } from '../planner/catalog.js';
-import type { DataSource } from '../planner/data-source.js';
-import type { DdlConfig } from '../planner/ddl-planner.js';
-import { resolveType } from '../planner/type-resolver.js';
-import type { Log } from './log/log.js';
-import type { ProcessingLogEntry, ProcessingLogger } from './operators/record.js';
-import { RunningQuery } from './query/running-query.js';
-import type { MaterializedTable } from './query/materialized-table.js';
-import { createSource, dropSource } from './statements/ddl.js';
-import { createAsSelect, insertInto, insertValues } from './statements/persistent.js';
-import { explain, queriesReading, queriesWriting, show, terminate } from './statements/inspect.js';
-import { TransientHandle } from './query/transient.js';
-import { startPrint, startSelect, type Steppable, type TransientContext } from './query/start-transient.js';
-import { insertJsonRow, produceJson } from './json-writes.js';
-import type { RequestOptions, TransientQuery } from './transient-query.js';
-import { CommandLog, type Command, type CommandStore } from './command-log.js';
-import { FileLog } from './log/file-log.js';
-import { DEFAULT_MAX_PARTITIONS } from './log/memory-log.js';
-import { LevelStoreFactory } from './state/level-store.js';
+import { assertNever } from '../../common/assert.js';
+import { NotImplementedError, PlanError, SluiceError } from '../../common/errors.js';
+import type { FormatName } from '../../common/formats.js';
+import { T, formatType } from '../../common/types.js';
+import { listFunctions, getAggregate, getScalar, getTableFunction } from '../../functions/registry.js';
+import { parseStatement, splitStatements, substituteVariables } from '../../parser/index.js';
+import type { Statement } from '../../parser/ast/index.js';
+import { Catalog } from '../../planner/catalog.js';
+import type { DataSource } from '../../planner/data-source.js';
+import type { DdlConfig } from '../../planner/ddl-planner.js';
+import { resolveType } from '../../planner/type-resolver.js';
+import type { Log } from '../log/log.js';
+import type { ProcessingLogEntry, ProcessingLogger } from '../../common/processing-log.js';
+import { RunningQuery } from '../query/running-query.js';
+import type { MaterializedTable } from '../query/materialized-table.js';
+import { createSource, dropSource } from '../statements/ddl.js';
+import { createAsSelect, insertInto, insertValues } from '../statements/persistent.js';
+import { explain, queriesReading, queriesWriting, show, terminate } from '../statements/inspect.js';
+import { TransientHandle } from '../query/row-queue.js';
+import { startPrint, startSelect, type Steppable, type TransientContext } from '../query/start-transient.js';
+import { insertJsonRow, produceJson } from '../statements/json-writes.js';
+import type { RequestOptions, TransientQuery } from '../query/transient-query.js';
+import { CommandLog, type Command, type CommandStore } from '../commands/command-log.js';
+import { FileLog } from '../log/file-log.js';
+import { DEFAULT_MAX_PARTITIONS } from '../log/memory-log.js';
+import { LevelStoreFactory } from '../state/level-store.js';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { withoutSecrets } from '../common/secrets.js';
+import { withoutSecrets } from '../../common/secrets.js';
 import { join } from 'node:path';
-import type { SchemaRegistry } from '../serde/serde-types.js';
-import { InMemorySchemaRegistry, type RegistrySnapshot } from '../serde/schema-registry.js';
-import type { KeyValueStore } from './state/store.js';
-import type { StatementResult } from './statement-result.js';
-import { scanPlan, taskOfKey } from './cluster/pull-routing.js';
-import type { MemberReport } from './cluster/membership.js';
-import type { Cluster } from './cluster/cluster.js';
-import { MemberReporter, clusterStatusJson } from './cluster/cluster-status.js';
+import type { SchemaRegistry } from '../../serde/serde-types.js';
+import { InMemorySchemaRegistry, type RegistrySnapshot } from '../../serde/schema-registry.js';
+import type { KeyValueStore } from '../state/store.js';
+import type { StatementResult } from '../statements/statement-result.js';
+import { scanPlan, taskOfKey } from '../cluster/pull-routing.js';
+import type { MemberReport } from '../cluster/membership.js';
+import type { Cluster } from '../cluster/cluster.js';
+import { MemberReporter, clusterStatusJson } from '../cluster/cluster-status.js';
 
 export interface EngineOptions {
   readonly log: Log;
@@ -260,8 +260,8 @@ export class Engine {
     let commandLog: CommandStore;
     if (options.kafka) {
       // Loaded only in Kafka mode: kafkajs costs the embedded default start-up time and memory.
-      const { KafkaLog } = await import('./log/kafka-log.js');
-      const { KafkaCommandLog } = await import('./kafka-command-log.js');
+      const { KafkaLog } = await import('../log/kafka-log.js');
+      const { KafkaCommandLog } = await import('../commands/kafka-command-log.js');
       const kafkaLog = await KafkaLog.connect(options.kafka);
       log = kafkaLog;
       try {
@@ -294,7 +294,7 @@ export class Engine {
     let cluster: Cluster | undefined;
     let engineRef: Engine | undefined;
     if (options.kafka) {
-      const { joinCluster } = await import('./cluster/kafka-cluster.js');
+      const { joinCluster } = await import('../cluster/kafka-cluster.js');
       cluster = await joinCluster(log, options.kafka.serviceId, stores, () => engineRef?.memberReport() ?? { active: {}, lags: {} }, options.properties ?? {});
     }
     const engine = new Engine({
