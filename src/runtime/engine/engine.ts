@@ -68,7 +68,7 @@ export class Engine {
   readonly variables = new Map<string, string>();
   /** The schema registry serdes use. */
   readonly registry: SchemaRegistry;
-  readonly backend: ExecutionBackend;
+  private readonly backend: ExecutionBackend;
 
   private readonly processing: ProcessingLog;
   private readonly pump: Pump;
