@@ -37,19 +37,32 @@ export interface KafkaBackendOptions {
   readonly queries: () => ReadonlyMap<string, RunningQuery>;
 }
 
+/** What {@link KafkaBackend.open} opened, in the order it opened them. */
+interface Opened {
+  readonly log: KafkaLog;
+  readonly commands: KafkaCommandLog;
+  readonly stores: LevelStoreFactory;
+  readonly cluster: Cluster;
+}
+
 export class KafkaBackend implements ExecutionBackend {
   readonly partitionedTime = true;
+  readonly log: KafkaLog;
+  readonly commands: KafkaCommandLog;
   readonly stores: EngineStores;
   readonly pull: PullRouting;
+  private readonly levelStores: LevelStoreFactory;
+  private readonly cluster: Cluster;
 
   private constructor(
-    readonly log: KafkaLog,
-    readonly commands: KafkaCommandLog,
-    private readonly levelStores: LevelStoreFactory,
-    private readonly cluster: Cluster,
+    opened: Opened,
     private readonly opts: KafkaBackendOptions,
   ) {
-    this.stores = durableStores(levelStores);
+    this.log = opened.log;
+    this.commands = opened.commands;
+    this.levelStores = opened.stores;
+    this.cluster = opened.cluster;
+    this.stores = durableStores(opened.stores);
     this.pull = pullRouting(opts.queries, opts.registry);
   }
 
@@ -73,7 +86,7 @@ export class KafkaBackend implements ExecutionBackend {
     }
     const reporter = new MemberReporter(() => opts.queries().values(), log);
     const cluster = await joinCluster(log, opts.serviceId, stores, () => reporter.report(), opts.properties);
-    return new KafkaBackend(log, commands, stores, cluster, opts);
+    return new KafkaBackend({ log, commands, stores, cluster }, opts);
   }
 
   async layout(queryId: string, physical: PhysicalPlan, sources: readonly DataSource[]): Promise<TaskLayout> {
