@@ -280,7 +280,7 @@ export class Engine {
       registry: this.registry,
       views: this.views,
       properties: Object.fromEntries(this.properties),
-      ...(pull ? { route: pull.route, scatter: pull.scatter, partitionOf: pull.partitionOf } : {}),
+      ...(pull ? { pull } : {}),
       register: (query, handle) => this.pump.addTransient(query, handle),
       unregister: (id) => this.pump.removeTransient(id),
       wake: () => this.pump.schedule(),
