@@ -12,7 +12,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Engine } from '../dist/src/runtime/engine.js';
+import { Engine } from '../dist/src/runtime/engine/engine.js';
 import { bids, fill, monitoring, transactions } from './gen.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine } from '../dist/src/runtime/engine.js';
+import { Engine } from '../dist/src/runtime/engine/engine.js';
 import { fill, timed } from './gen.mjs';
 import { SCENARIOS } from './scenarios.mjs';
 

@@ -138,7 +138,7 @@ export async function cliCommand(argv: readonly string[], opts: { readonly embed
       process.stderr.write(`sluice: ${(e as Error).message}\n`);
       return 1;
     }
-    const [{ Engine }, { startServer }] = await Promise.all([import('../src/runtime/engine.js'), import('../src/server/index.js')]);
+    const [{ Engine }, { startServer }] = await Promise.all([import('../src/runtime/engine/engine.js'), import('../src/server/index.js')]);
     // The data directory's files are private to the user, as with `sluice server`.
     process.umask(0o077);
     const engine = await Engine.open({ dataDir: args.dataDir });

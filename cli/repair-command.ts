@@ -2,7 +2,7 @@ import { existsSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DamagedDataError } from '../src/common/errors.js';
-import { CommandLog } from '../src/runtime/command-log.js';
+import { CommandLog } from '../src/runtime/commands/command-log.js';
 import { damagedSuffix, FileLog } from '../src/runtime/log/file-log.js';
 import { LevelStoreFactory } from '../src/runtime/state/level-store.js';
 

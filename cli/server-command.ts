@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Engine } from '../src/runtime/engine.js';
+import { Engine } from '../src/runtime/engine/engine.js';
 import { loadExtensions } from '../src/functions/extensions.js';
 import { RemoteSchemaRegistry } from '../src/serde/remote-schema-registry.js';
 import { readAuthFile, startServer } from '../src/server/index.js';

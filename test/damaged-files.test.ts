@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { repairDataDir } from '../cli/repair-command.js';
 import { DamagedDataError } from '../src/common/errors.js';
-import { Engine } from '../src/runtime/engine.js';
+import { Engine } from '../src/runtime/engine/engine.js';
 import { DIST, describeIf } from './helpers/describe-if.js';
 
 /**

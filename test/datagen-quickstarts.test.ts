@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../src/runtime/engine.js';
+import { Engine } from '../src/runtime/engine/engine.js';
 import type { RunningServer } from '../src/server/index.js';
 import { ROOT, runSluiceAsync, tempDir } from './repl-helpers.js';
 import { eventually } from './helpers/eventually.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine } from '../src/runtime/engine.js';
+import { Engine } from '../src/runtime/engine/engine.js';
 import type { InMemorySchemaRegistry } from '../src/serde/schema-registry.js';
 
 /**

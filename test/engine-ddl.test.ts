@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { on, run, runError, startEngine } from './helpers/engine-harness.js';
 import { runCase } from '../src/runtime/testing/case-runner.js';
 import { LimitError } from '../src/common/errors.js';
-import { Engine } from '../src/runtime/engine.js';
+import { Engine } from '../src/runtime/engine/engine.js';
 import { MemoryLog } from '../src/runtime/log/memory-log.js';
 
 const S = `CREATE STREAM S (ID STRING KEY, NAME STRING, AMT INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);`;

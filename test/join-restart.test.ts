@@ -9,14 +9,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { Engine } from '../src/runtime/engine.js';
+import { Engine } from '../src/runtime/engine/engine.js';
 import { MemoryLog } from '../src/runtime/log/memory-log.js';
 // Plain JavaScript, shared with the child process.
 import { inputsOf, preload, scenarios } from './fixtures/join-inputs.mjs';
 import { DIST, describeIf } from './helpers/describe-if.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const built = fs.existsSync(path.join(here, '..', 'dist', 'src', 'runtime', 'engine.js'));
+const built = fs.existsSync(path.join(here, '..', 'dist', 'src', 'runtime', 'engine', 'engine.js'));
 const RECORDS = 45_000; // more than two batches of 20,000: the kill lands between checkpoints
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../src/runtime/engine.js';
+import { Engine } from '../src/runtime/engine/engine.js';
 import { MemoryLog } from '../src/runtime/log/memory-log.js';
-import type { TransientQuery } from '../src/runtime/transient-query.js';
+import type { TransientQuery } from '../src/runtime/query/transient-query.js';
 
 /**
  * Pull queries: the current rows of a table (from the materialized view the

@@ -1,6 +1,6 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../src/runtime/engine.js';
+import type { Engine } from '../src/runtime/engine/engine.js';
 import type { RunningServer } from '../src/server/index.js';
 import { eventually } from './helpers/eventually.js';
 import { ksql, postJson, startTestServer } from './server-helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { T } from '../src/common/types.js';
-import { PUSH_BUFFER_PROPERTY, RowQueue, TransientHandle, valueBytes } from '../src/runtime/query/transient.js';
+import { PUSH_BUFFER_PROPERTY, RowQueue, TransientHandle, valueBytes } from '../src/runtime/query/row-queue.js';
 
 /** Takes every row the queue holds now (the queue must have ended, or hold them all). */
 async function drain(q: RowQueue): Promise<(readonly unknown[])[]> {

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { T } from '../src/common/types.js';
 import type { ResolvedAggregate } from '../src/functions/function-types.js';
-import type { ProcessingLogEntry, Rec } from '../src/runtime/operators/record.js';
+import type { ProcessingLogEntry } from '../src/common/processing-log.js';
+import type { Rec } from '../src/runtime/operators/record.js';
 import { TimeWindowAggregateOperator } from '../src/runtime/operators/windowed-aggregate.js';
 import type { AggState } from '../src/runtime/operators/aggregate.js';
 import { createSerde, SerdeError } from '../src/serde/index.js';

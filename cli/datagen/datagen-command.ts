@@ -72,7 +72,7 @@ function restSink(client: SluiceClient): Sink {
 }
 
 async function dataDirSink(dir: string): Promise<Sink> {
-  const { Engine } = await import('../../src/runtime/engine.js');
+  const { Engine } = await import('../../src/runtime/engine/engine.js');
   const engine = await Engine.open({ dataDir: resolve(dir), autoPump: false });
   return {
     async formatOf(topic) {

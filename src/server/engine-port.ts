@@ -1,7 +1,8 @@
 import type { Log } from '../runtime/log/log.js';
-import type { ProcessingLogEntry } from '../runtime/operators/record.js';
-import type { StatementResult } from '../runtime/statement-result.js';
-import type { RequestOptions, TransientQuery } from '../runtime/transient-query.js';
+import type { ProcessingLogEntry } from '../common/processing-log.js';
+import type { StatementResult } from '../runtime/statements/statement-result.js';
+import type { RequestOptions, TransientQuery } from '../runtime/query/transient-query.js';
+import type { PreparedStatement } from '../runtime/engine/prepare.js';
 
 /** A persistent query as the server needs to see it (SHOW QUERIES, /clusterStatus). */
 export interface PersistentQueryView {
@@ -19,13 +20,16 @@ export interface ProduceRecord {
 
 /**
  * What the REST server needs from the engine: the contract of
- * `src/runtime/engine.ts`'s `Engine`. The server is written against this port
+ * `src/runtime/engine/engine.ts`'s `Engine`. The server is written against this port
  * so that it can be tested and started independently of how the engine is
  * built.
  */
 export interface ServerEngine {
   execute(sql: string, opts?: RequestOptions): Promise<StatementResult[]>;
-  startQuery(sql: string, opts?: RequestOptions): Promise<TransientQuery>;
+  /** Executes one statement the server prepared (split, substituted, parsed) already. */
+  executePrepared(statement: PreparedStatement, opts?: RequestOptions): Promise<StatementResult>;
+  /** Starts a transient query (SELECT or PRINT) the server prepared already. */
+  startPrepared(statement: PreparedStatement, opts?: RequestOptions): Promise<TransientQuery>;
   insert(target: string, row: Record<string, unknown>): Promise<void>;
   produce(topic: string, records: readonly ProduceRecord[]): Promise<readonly { partition: number; offset: number }[]>;
   close(): Promise<void>;

@@ -3,7 +3,7 @@ import { PushQueryRegistry, type ServerContext, type ServerSettings } from './co
 import type { ServerEngine } from './engine-port.js';
 import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, Listener, type TlsOptions } from './listener.js';
 import { HostPolicy } from './request-guard.js';
-import { DEFAULT_PUSH_BUFFER_BYTES } from '../runtime/query/transient.js';
+import { DEFAULT_PUSH_BUFFER_BYTES } from '../runtime/query/row-queue.js';
 import { InMemorySchemaRegistry } from '../serde/schema-registry.js';
 import { startSchemaRegistryServer, type RunningSchemaRegistry } from './schema-registry/index.js';
 

@@ -6,7 +6,7 @@
  * journaling in-memory log for tests that need the processing log, EXPLAIN or
  * raw bytes on a topic.
  */
-import { Engine } from '../../src/runtime/engine.js';
+import { Engine } from '../../src/runtime/engine/engine.js';
 import { JournalingLog } from '../../src/runtime/testing/journal-log.js';
 import { runCase, type TestRecord, type TestTopic } from '../../src/runtime/testing/case-runner.js';
 

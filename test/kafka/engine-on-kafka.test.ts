@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Engine } from '../../src/runtime/engine.js';
-import { KafkaCommandLog } from '../../src/runtime/kafka-command-log.js';
+import { Engine } from '../../src/runtime/engine/engine.js';
+import { KafkaCommandLog } from '../../src/runtime/commands/kafka-command-log.js';
 import { eventually } from '../helpers/eventually.js';
 import { consumeAll, createTopic, describeKafka, KAFKA_BROKER, produce, uniqueTopic, type ConsumedMessage } from './broker.js';
 

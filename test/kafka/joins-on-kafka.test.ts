@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Engine } from '../../src/runtime/engine.js';
+import { Engine } from '../../src/runtime/engine/engine.js';
 import { consumeAll, createTopic, describeKafka, KAFKA_BROKER, produce, uniqueTopic } from './broker.js';
 
 let dataDir: string;

@@ -1,3 +1,4 @@
+import type { DataSource } from '../../planner/data-source.js';
 import { partitionFor } from '../log/murmur2.js';
 import type { RunningQuery } from '../query/running-query.js';
 import { serdeFor } from '../../serde/serde-for.js';
@@ -43,4 +44,42 @@ export function scanPlan(q: RunningQuery): PullPlan | undefined {
   }
   if (byUrl.size === 0) return undefined;
   return { local, remotes: [...byUrl].map(([url, partitions]) => ({ url, partitions })) };
+}
+
+/**
+ * Kafka mode's pull-query routing over the tables a service's queries write:
+ * which server owns a key, which answers each partition of a scan, and the
+ * task partition of a key. Each answers undefined for a table no running query
+ * of this server shares with others (then every row is here).
+ */
+export interface PullRouting {
+  /** The REST endpoint of the server owning `key` of `table`, when it is not this one. */
+  route(table: DataSource, key: unknown): Promise<string | undefined>;
+  scatter(table: DataSource): Promise<PullPlan | undefined>;
+  partitionOf(table: DataSource, key: readonly unknown[]): number | undefined;
+}
+
+/** {@link PullRouting} over the persistent queries `queries` gives at each call. */
+export function pullRouting(queries: () => ReadonlyMap<string, RunningQuery>, registry: SchemaRegistry): PullRouting {
+  /** The running query writing a table, when its partitions are shared with other servers. */
+  const writerOf = (table: DataSource): RunningQuery | undefined => {
+    const q = table.writerQueryId === undefined ? undefined : queries().get(table.writerQueryId);
+    return q?.tasks && q.state === 'RUNNING' ? q : undefined;
+  };
+  return {
+    route: async (table, key) => {
+      const q = writerOf(table);
+      const p = q && taskOfKey(q, [key], registry);
+      const owner = p === undefined ? undefined : q!.tasks!.owner(p);
+      return owner && !owner.self ? owner.url : undefined;
+    },
+    scatter: async (table) => {
+      const q = writerOf(table);
+      return q && scanPlan(q);
+    },
+    partitionOf: (table, key) => {
+      const q = writerOf(table);
+      return q && taskOfKey(q, key, registry);
+    },
+  };
 }

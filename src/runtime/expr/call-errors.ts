@@ -1,4 +1,4 @@
-import type { ProcessingLogger } from '../operators/record.js';
+import type { ProcessingLogger } from '../../common/processing-log.js';
 
 /** Where the record being processed came from: what a processing-log entry names. */
 export interface RecordOrigin {

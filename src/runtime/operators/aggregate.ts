@@ -2,7 +2,8 @@ import type { ResolvedAggregate } from '../../functions/function-types.js';
 import type { Evaluator } from '../expr/compile.js';
 import { keyString } from '../state/key-codec.js';
 import type { KeyValueStore } from '../state/store.js';
-import type { Operator, OperatorContext, ProcessingLogger, Rec } from './record.js';
+import type { ProcessingLogger } from '../../common/processing-log.js';
+import type { Operator, OperatorContext, Rec } from './record.js';
 
 /** One aggregate call compiled: the function and its argument evaluators. */
 export interface CompiledAggregate {

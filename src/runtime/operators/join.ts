@@ -3,7 +3,8 @@ import type { JoinSpec } from '../../planner/logical-plan.js';
 import type { Evaluator } from '../expr/compile.js';
 import { keyString } from '../state/key-codec.js';
 import type { KeyValueStore } from '../state/store.js';
-import type { Operator, ProcessingLogger, Rec, WindowBounds } from './record.js';
+import type { ProcessingLogger } from '../../common/processing-log.js';
+import type { Operator, Rec, WindowBounds } from './record.js';
 import type { WindowFrame } from '../../common/windows.js';
 
 type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';

@@ -1,3 +1,4 @@
+import type { ProcessingLogger } from '../../common/processing-log.js';
 import type { RecordHeader } from '../log/log.js';
 
 import type { WindowBounds } from '../../common/windows.js';
@@ -25,20 +26,6 @@ export interface Rec {
 /** A push-based operator: records flow in through `process`, synchronously. */
 export interface Operator {
   process(rec: Rec): void;
-}
-
-/** An entry of the processing log: a record that could not be processed, and why. */
-export interface ProcessingLogEntry {
-  readonly queryId: string;
-  readonly message: string;
-  readonly topic?: string;
-  readonly partition?: number;
-  readonly offset?: number;
-}
-
-/** Where operators report records they skip or values they could not compute. */
-export interface ProcessingLogger {
-  error(entry: ProcessingLogEntry): void;
 }
 
 /**

@@ -12,18 +12,18 @@ import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery } from '../../planner/query-planner.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import type { Log, LogRecord } from '../log/log.js';
-import type { ProcessingLogger } from '../operators/record.js';
+import type { ProcessingLogger } from '../../common/processing-log.js';
 import { serdeOptionsFor } from '../../serde/serde-for.js';
 import type { SchemaRegistry } from '../../serde/serde-types.js';
 import { testFormFromBytes } from '../../serde/test-form.js';
 import { MemoryStore } from '../state/store.js';
-import type { TransientQuery } from '../transient-query.js';
+import type { TransientQuery } from './transient-query.js';
 import { RunningQuery } from './running-query.js';
 import { maxTaskIdleMs } from './task-inputs.js';
 import { buildTopology } from './topology.js';
 import { FORWARDED_PROPERTY, PARTITIONS_PROPERTY, forwardPull } from '../cluster/pull-forwarding.js';
-import type { PullPlan } from '../cluster/pull-routing.js';
-import { PullCollector, PushTerminal, TransientHandle } from './transient.js';
+import type { PullRouting } from '../cluster/pull-routing.js';
+import { PullCollector, PushTerminal, TransientHandle } from './row-queue.js';
 import { isSessionWindow } from '../../common/windows.js';
 
 /** Something the engine's pump can advance: a running query or a PRINT. */
@@ -44,14 +44,10 @@ export interface TransientContext {
   readonly views: ReadonlyMap<string, MaterializedTable>;
   readonly properties: Readonly<Record<string, string>>;
   /**
-   * Kafka mode: the REST endpoint of the server that owns a table's key, when it is
-   * not this one (pull queries by key are forwarded there); undefined = answer here.
+   * Kafka mode: where pull queries on tables run (a key on its owner, a scan on
+   * every server for its partitions); undefined = every row is answered here.
    */
-  readonly route?: (table: DataSource, key: unknown) => Promise<string | undefined>;
-  /** Kafka mode: which server answers which partitions of a scan of a table (undefined = all here). */
-  readonly scatter?: (table: DataSource) => Promise<PullPlan | undefined>;
-  /** Kafka mode: the task partition of a table key (undefined = unknown). */
-  readonly partitionOf?: (table: DataSource, key: readonly unknown[]) => number | undefined;
+  readonly pull?: PullRouting;
   /** Adds a push query to the engine's pump until its handle closes. */
   register(query: Steppable, handle: TransientHandle): void;
   unregister(id: string): void;
@@ -89,16 +85,16 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
   // Kafka mode: a pull query by key runs on the key's owner; a scan on every server, each answering its partitions.
   let only: ReadonlySet<number> | undefined;
   let remote: Promise<TransientQuery>[] = [];
-  if (!isPush && ctx.route && planned.sources.length === 1 && !first.window) {
+  if (!isPush && ctx.pull && planned.sources.length === 1 && !first.window) {
     const asked = ctx.properties[PARTITIONS_PROPERTY];
     if (asked !== undefined) only = new Set(JSON.parse(asked) as number[]);
     else if (ctx.properties[FORWARDED_PROPERTY] === undefined) {
       const keyed = keyLookup(q.where, first);
       if (keyed?.length === 1) {
-        const owner = await ctx.route(first, keyed[0]);
+        const owner = await ctx.pull.route(first, keyed[0]);
         if (owner !== undefined) return forwardPull(owner, stmt.text, ctx.properties, id, columns, keyColumns);
-      } else if (keyed === undefined && ctx.scatter) {
-        const plan = await ctx.scatter(first);
+      } else if (keyed === undefined) {
+        const plan = await ctx.pull.scatter(first);
         if (plan) {
           only = plan.local;
           remote = plan.remotes.map((r) => forwardPull(r.url, stmt.text, { ...ctx.properties, [PARTITIONS_PROPERTY]: JSON.stringify(r.partitions) }, id, columns, keyColumns));
@@ -137,7 +133,7 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
         if (r) source.injectRow(r.key, r.value, r.window, r.ts);
       }
     } else {
-      const partitionOf = only && ctx.partitionOf;
+      const partitionOf = only && ctx.pull?.partitionOf;
       for (const r of view.values()) {
         if (partitionOf) {
           const p = partitionOf(first, r.key);

@@ -13,11 +13,12 @@ import { WithProperties } from '../../planner/with-properties.js';
 import { serdeFor } from '../../serde/serde-for.js';
 import { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
 import { inferColumnsFromRegistry } from '../../serde/schema-inference.js';
-import type { StatementResult } from '../statement-result.js';
-import type { Engine } from '../engine.js';
+import type { StatementResult } from './statement-result.js';
+import type { StatementContext } from './context.js';
+import { ddlConfig } from './session.js';
 
 /** Rejects a source whose formats cannot hold its schema (e.g. KAFKA with a STRUCT). */
-export function checkFormats(e: Engine, source: DataSource, pos: Statement['pos']): void {
+export function checkFormats(e: StatementContext, source: DataSource, pos: Statement['pos']): void {
   const check = (spec: FormatSpec, cols: DataSource['schema']['key'], isKey: boolean) => {
     try {
       serdeFor(spec, cols, isKey, e.registry);
@@ -29,7 +30,7 @@ export function checkFormats(e: Engine, source: DataSource, pos: Statement['pos'
   check(source.valueFormat, serializedValueColumns(source.schema), false);
 }
 
-export async function createSource(e: Engine, s: Extract<Statement, { kind: 'CreateSource' }>): Promise<StatementResult> {
+export async function createSource(e: StatementContext, s: Extract<Statement, { kind: 'CreateSource' }>): Promise<StatementResult> {
   const existing = e.catalog.getSource(s.name);
   const what = s.sourceType === 'STREAM' ? 'stream' : 'table';
   if (existing) {
@@ -39,12 +40,12 @@ export async function createSource(e: Engine, s: Extract<Statement, { kind: 'Cre
     }
     if (existing.isSource) throw new PlanError(`Cannot add ${what} '${s.name}': CREATE OR REPLACE is not supported on source ${what}s.`, s.pos);
   }
-  const planned = planCreateSource(s, e.catalog, e.ddlConfig(), inferColumns(e, s));
+  const planned = planCreateSource(s, e.catalog, ddlConfig(e.properties), inferColumns(e, s));
   checkFormats(e, planned.source, s.pos);
   if (existing) checkSourceUpgrade(existing, planned.source, s.pos);
   const info = await e.log.topic(planned.source.topic);
   if (!info) {
-    if (planned.partitions === undefined && !e.opts.autoCreateTopics) {
+    if (planned.partitions === undefined && !e.autoCreateTopics) {
       throw new PlanError(`Topic '${planned.source.topic}' does not exist. If you want to create a new topic for the ${what} please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE ${s.sourceType} ${s.name} (...) WITH (KAFKA_TOPIC='${planned.source.topic}', PARTITIONS=2, ...);`, s.pos);
     }
     await e.log.createTopic(planned.source.topic, planned.partitions ?? 1, planned.replicas !== undefined ? { replicas: planned.replicas } : undefined);
@@ -56,8 +57,8 @@ export async function createSource(e: Engine, s: Extract<Statement, { kind: 'Cre
 }
 
 /** Columns for the sides of a CREATE that take them from the schema registry. */
-export function inferColumns(e: Engine, s: Extract<Statement, { kind: 'CreateSource' }>): InferredColumns {
-  const needs = inferenceNeeds(s, e.ddlConfig());
+export function inferColumns(e: StatementContext, s: Extract<Statement, { kind: 'CreateSource' }>): InferredColumns {
+  const needs = inferenceNeeds(s, ddlConfig(e.properties));
   const topic = new WithProperties(s.properties, s.pos).string('KAFKA_TOPIC') ?? '';
   const side = (req: InferenceRequest | undefined, isKey: boolean) => {
     if (!req) return undefined;
@@ -78,7 +79,7 @@ export function inferColumns(e: Engine, s: Extract<Statement, { kind: 'CreateSou
   return { key: key?.columns, value: value?.columns, keySchemaId: key?.schemaId, valueSchemaId: value?.schemaId };
 }
 
-export async function dropSource(e: Engine, s: Extract<Statement, { kind: 'DropSource' }>): Promise<StatementResult> {
+export async function dropSource(e: StatementContext, s: Extract<Statement, { kind: 'DropSource' }>): Promise<StatementResult> {
   const source = e.catalog.getSource(s.name);
   if (!source) {
     if (s.ifExists) return { kind: 'Message', statementText: s.text, message: `Source \`${s.name}\` does not exist.` };
@@ -98,7 +99,7 @@ export async function dropSource(e: Engine, s: Extract<Statement, { kind: 'DropS
     const ids = (qs: readonly { id: string }[]) => qs.map((q) => q.id).sort().join(', ');
     throw new PlanError(`Cannot drop ${source.name}.\nThe following queries read from this source: [${ids(readers)}].\nThe following queries write into this source: [${ids(inserters)}].\nYou need to terminate them before dropping ${source.name}.`, s.pos);
   }
-  for (const q of queriesWriting(e, source.name)) e.removeQuery(q.id);
+  for (const q of queriesWriting(e, source.name)) e.queries.remove(q.id);
   e.catalog.dropSource(source.name);
   e.views.delete(source.name);
   if (s.deleteTopic) await e.log.deleteTopic(source.topic);

@@ -1,42 +1,57 @@
 /**
- * Statements that inspect or stop running queries: SHOW, EXPLAIN, TERMINATE.
+ * Statements that inspect sources, functions and queries or stop queries:
+ * SHOW, DESCRIBE, EXPLAIN, TERMINATE.
  */
 import { redactProperties } from '../../common/secrets.js';
 import { windowInfo } from '../../planner/sink-window.js';
 import { assertNever } from '../../common/assert.js';
 import { PlanError } from '../../common/errors.js';
 import { listFunctions } from '../../functions/registry.js';
-import type { Statement } from '../../parser/ast/index.js';
+import type { Describe, DescribeFunction, Statement } from '../../parser/ast/index.js';
 import type { DataSource } from '../../planner/data-source.js';
 import { explainQuery } from '../../planner/explain.js';
 import type { LogicalPlan } from '../../planner/logical-plan.js';
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery } from '../../planner/query-planner.js';
 import type { RunningQuery } from '../query/running-query.js';
-import type { QueryInfo, StatementResult } from '../statement-result.js';
-import type { Engine } from '../engine.js';
+import type { QueryInfo, StatementResult } from './statement-result.js';
+import type { StatementContext } from './context.js';
 
-export function queriesReading(e: Engine, name: string): QueryInfo[] {
+/** DESCRIBE: a source with the queries reading and writing it. */
+export function describe(e: StatementContext, s: Describe): StatementResult {
+  const source = e.catalog.getSource(s.name);
+  if (!source) throw new PlanError(`Source ${s.name} does not exist.`, s.pos);
+  return { kind: 'SourceDescription', statementText: s.text, source, extended: s.extended, readQueries: queriesReading(e, source.name), writeQueries: queriesWriting(e, source.name) };
+}
+
+/** DESCRIBE FUNCTION. */
+export function describeFunction(s: DescribeFunction): StatementResult {
+  const info = listFunctions().find((f) => f.name.toUpperCase() === s.name.toUpperCase());
+  if (!info) throw new PlanError(`Can't find any functions with the name '${s.name}'`, s.pos);
+  return { kind: 'FunctionDescription', statementText: s.text, name: info.name, type: info.type, description: info.description, signatures: info.signatures };
+}
+
+export function queriesReading(e: StatementContext, name: string): QueryInfo[] {
   return [...e.queries.values()].filter((q) => q.sources.some((x) => x.name === name)).map(queryInfo);
 }
 
-export function queriesWriting(e: Engine, name: string): QueryInfo[] {
+export function queriesWriting(e: StatementContext, name: string): QueryInfo[] {
   return [...e.queries.values()].filter((q) => q.sink?.name === name).map(queryInfo);
 }
 
-export function terminate(e: Engine, s: Extract<Statement, { kind: 'Terminate' }>): StatementResult {
+export function terminate(e: StatementContext, s: Extract<Statement, { kind: 'Terminate' }>): StatementResult {
   if (s.queryId === undefined) {
-    for (const q of [...e.queries.values()]) e.removeQuery(q.id);
+    for (const q of [...e.queries.values()]) e.queries.remove(q.id);
     return { kind: 'Message', statementText: s.text, message: 'All queries terminated.' };
   }
   const id = s.queryId.toUpperCase();
   const q = e.queries.get(id) ?? e.queries.get(s.queryId);
   if (!q) throw new PlanError(`Unknown queryId: ${s.queryId}`, s.pos);
-  e.removeQuery(q.id);
+  e.queries.remove(q.id);
   return { kind: 'Message', statementText: s.text, message: 'Query terminated.' };
 }
 
-export async function show(e: Engine, s: Extract<Statement, { kind: 'Show' }>): Promise<StatementResult> {
+export async function show(e: StatementContext, s: Extract<Statement, { kind: 'Show' }>): Promise<StatementResult> {
   switch (s.what) {
     case 'STREAMS':
     case 'TABLES': {
@@ -62,7 +77,7 @@ export async function show(e: Engine, s: Extract<Statement, { kind: 'Show' }>): 
   }
 }
 
-export function explain(e: Engine, s: Extract<Statement, { kind: 'Explain' }>): StatementResult {
+export function explain(e: StatementContext, s: Extract<Statement, { kind: 'Explain' }>): StatementResult {
   if (s.queryId !== undefined) {
     const q = e.queries.get(s.queryId.toUpperCase()) ?? e.queries.get(s.queryId);
     if (!q) throw new PlanError(`Query with id:${s.queryId} does not exist, use SHOW QUERIES to view the full set of running queries.`, s.pos);

@@ -23,26 +23,25 @@ import { WithProperties, checkFormatConfigs, nullableRep, parseDelimiter } from 
 import { timestampColumnOf } from '../../planner/ddl-planner.js';
 import { checkSourceUpgrade } from '../../planner/source-upgrade.js';
 import { compile } from '../expr/compile.js';
-import { RunningQuery, type Checkpoint } from '../query/running-query.js';
+import { RunningQuery } from '../query/running-query.js';
 import { maxTaskIdleMs } from '../query/task-inputs.js';
-import { writeRow } from '../json-writes.js';
+import { writeRow } from './json-writes.js';
 import { buildTopology, type TopologyContext } from '../query/topology.js';
-import type { PartitionTasks } from '../query/partition-tasks.js';
-import { repartitionStep } from '../cluster/splittable.js';
-import { MemoryStore, type KeyValueStore } from '../state/store.js';
+import type { KeyValueStore } from '../state/store.js';
 import { STRICT_NUMBERS_PROPERTY } from '../../serde/serde-types.js';
-import type { StatementResult } from '../statement-result.js';
-import type { Engine } from '../engine.js';
+import type { StatementResult } from './statement-result.js';
+import type { StatementContext } from './context.js';
+import { ddlConfig, newPlanner } from './session.js';
 import { MaterializedTable } from '../query/materialized-table.js';
 
-export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<StatementResult> {
+export async function createAsSelect(e: StatementContext, s: CreateAsSelect): Promise<StatementResult> {
   const existing = e.catalog.getSource(s.name);
   if (existing && !s.orReplace) {
     if (s.ifNotExists) return { kind: 'Message', statementText: s.text, message: `Cannot add ${s.sourceType.toLowerCase()} ${s.name}: already exists.` };
     throw new PlanError(`Cannot add ${s.sourceType.toLowerCase()} '${s.name}': A ${existing.sourceType.toLowerCase()} with the same name already exists`, s.pos);
   }
   const props = new WithProperties(s.properties, s.pos, 'CREATE_AS');
-  const planned = planQuery(s.query, { catalog: e.catalog, sinkName: s.name, persistent: true, allowKeylessProjection: e.newPlanner(), properties: Object.fromEntries(e.properties), sinkValueFormat: props.format('VALUE_FORMAT') ?? props.format('FORMAT') });
+  const planned = planQuery(s.query, { catalog: e.catalog, sinkName: s.name, persistent: true, allowKeylessProjection: newPlanner(e.properties), properties: Object.fromEntries(e.properties), sinkValueFormat: props.format('VALUE_FORMAT') ?? props.format('FORMAT') });
   if (s.sourceType === 'STREAM' && planned.isTable) {
     throw new PlanError('Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.', s.pos);
   }
@@ -57,7 +56,7 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
   }
   let keyFormat: FormatName = explicitKey ?? from.keyFormat.format;
   if (planned.output.key.length === 0) keyFormat = 'NONE';
-  else if (keyFormat === 'NONE' && explicitKey === undefined) keyFormat = e.ddlConfig().defaultKeyFormat;
+  else if (keyFormat === 'NONE' && explicitKey === undefined) keyFormat = ddlConfig(e.properties).defaultKeyFormat;
   const valueFormat = props.format('VALUE_FORMAT') ?? format ?? from.valueFormat.format;
   const valueCols = planned.output.value;
   const wrapProp = props.boolean('WRAP_SINGLE_VALUE');
@@ -78,7 +77,7 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
     },
     valueFormat: {
       format: valueFormat,
-      wrapSingleValue: valueCols.length === 1 ? (wrapProp ?? e.ddlConfig().wrapSingleValues) : undefined,
+      wrapSingleValue: valueCols.length === 1 ? (wrapProp ?? ddlConfig(e.properties).wrapSingleValues) : undefined,
       delimiter: parseDelimiter(props.string('VALUE_DELIMITER'), s.pos) ?? (sameValueFormat ? from.valueFormat.delimiter : undefined),
       schemaFullName: props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME'),
       schemaId: props.int('VALUE_SCHEMA_ID'),
@@ -100,7 +99,7 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
     if (writers.length > 1) {
       throw new PlanError(`REPLACE for sink ${existing.name} is not supported because there are multiple queries writing into it: [${writers.map((q) => q.id).sort().join(', ')}]`, s.pos);
     }
-    for (const q of writers) e.removeQuery(q.id);
+    for (const q of writers) e.queries.remove(q.id);
   }
   const fromInfo = await e.log.topic(from.topic);
   const partitions = props.partitions() ?? fromInfo?.partitions ?? 1;
@@ -108,7 +107,7 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
   if (sinkInfo && props.partitions() !== undefined && sinkInfo.partitions !== partitions) {
     throw new PlanError(`A Kafka topic with the name '${sink.topic}' already exists, with different partition/replica configuration than required. KSQL expects ${partitions} partitions (topic has ${sinkInfo.partitions}).`, s.pos);
   }
-  const queryId = e.nextQueryId(s.sourceType === 'STREAM' ? 'CSAS' : 'CTAS', s.name);
+  const queryId = e.queries.nextId(s.sourceType === 'STREAM' ? 'CSAS' : 'CTAS', s.name);
   await checkCopartitioned(e, planned.plan, s.pos);
   const withWriter: DataSource = { ...sink, writerQueryId: queryId };
   await launchQuery(e, queryId, s.text, planned, withWriter, partitions, props.int('REPLICAS'));
@@ -116,7 +115,7 @@ export async function createAsSelect(e: Engine, s: CreateAsSelect): Promise<Stat
   return { kind: 'Message', statementText: s.text, message: `Created query with ID ${queryId}`, queryId };
 }
 
-export async function insertInto(e: Engine, s: InsertInto): Promise<StatementResult> {
+export async function insertInto(e: StatementContext, s: InsertInto): Promise<StatementResult> {
   const withQueryId = queryIdOf(e, new WithProperties(s.properties, s.pos, 'INSERT'), s.pos);
   const target = e.catalog.getSource(s.target);
   if (!target) throw new PlanError(`Source \`${s.target}\` does not exist.`, s.pos);
@@ -127,7 +126,7 @@ export async function insertInto(e: Engine, s: InsertInto): Promise<StatementRes
   if (target.schema.value.some((c) => c.namespace === 'HEADER')) {
     throw new PlanError(`Cannot insert into ${target.name} because it has header columns`, s.pos);
   }
-  const planned = planQuery(s.query, { catalog: e.catalog, sinkName: target.name, persistent: true, allowKeylessProjection: e.newPlanner(), properties: Object.fromEntries(e.properties), sinkValueFormat: target.valueFormat.format });
+  const planned = planQuery(s.query, { catalog: e.catalog, sinkName: target.name, persistent: true, allowKeylessProjection: newPlanner(e.properties), properties: Object.fromEntries(e.properties), sinkValueFormat: target.valueFormat.format });
   if (planned.isTable) throw new PlanError(`INSERT INTO can only be used to insert from a stream. The query produces a table.`, s.pos);
   const same = (a: DataSource['schema']['key'], b: DataSource['schema']['key']) =>
     a.length === b.length && a.every((c, i) => c.name === b[i]!.name && (typeEquals(c.type, b[i]!.type) || canImplicitlyCast(c.type, b[i]!.type) || (isNumeric(c.type) && b[i]!.type.kind === 'DECIMAL')));
@@ -142,7 +141,7 @@ export async function insertInto(e: Engine, s: InsertInto): Promise<StatementRes
   await checkCopartitioned(e, planned.plan, s.pos);
   const coerced = castToSink(planned, target);
   const info = await e.log.topic(target.topic);
-  const queryId = withQueryId ?? e.nextQueryId('INSERTQUERY');
+  const queryId = withQueryId ?? e.queries.nextId('INSERTQUERY');
   await launchQuery(e, queryId, s.text, coerced, target, info?.partitions ?? 1);
   return { kind: 'Message', statementText: s.text, message: `Created query with ID ${queryId}`, queryId };
 }
@@ -152,7 +151,7 @@ export async function insertInto(e: Engine, s: InsertInto): Promise<StatementRes
  * query produces, with its type, at its position; the schema may add fields
  * (written as their defaults or null). ksqlDB's DefaultSchemaInjector rule.
  */
-function checkSchemaIdColumns(e: Engine, sink: DataSource, pos: Statement['pos']): void {
+function checkSchemaIdColumns(e: StatementContext, sink: DataSource, pos: Statement['pos']): void {
   const spec = sink.valueFormat;
   if (spec.schemaId === undefined || formatNamed(spec.format)?.usesSchemaRegistry !== true) return;
   const cols = serializedValueColumns(sink.schema);
@@ -186,7 +185,7 @@ function checkSchemaIdColumns(e: Engine, sink: DataSource, pos: Statement['pos']
 const RESERVED_QUERY_ID_PREFIXES = ['INSERTQUERY_', 'CTAS_', 'CSAS_', 'CST_'];
 
 /** WITH (QUERY_ID=…) of INSERT INTO, upper-cased and checked as ksqlDB's QueryIdUtil does. */
-function queryIdOf(e: Engine, props: WithProperties, pos: Statement['pos']): string | undefined {
+function queryIdOf(e: StatementContext, props: WithProperties, pos: Statement['pos']): string | undefined {
   const raw = props.string('QUERY_ID');
   if (raw === undefined) return undefined;
   const id = raw.toUpperCase();
@@ -194,12 +193,12 @@ function queryIdOf(e: Engine, props: WithProperties, pos: Statement['pos']): str
     throw new PlanError(`Query IDs must not start with a reserved query ID prefix (${RESERVED_QUERY_ID_PREFIXES.join(', ')}). Got '${id}'.`, pos);
   }
   if (!/^[A-Za-z0-9_]+$/.test(id)) throw new PlanError(`Query IDs may contain only alphanumeric characters and '_'. Got: '${id}'`, pos);
-  if (e.queries.has(id)) throw new PlanError(`Query ID '${id}' already exists.`, pos);
+  if (e.queries.get(id)) throw new PlanError(`Query ID '${id}' already exists.`, pos);
   return id;
 }
 
 /** Tables cannot be repartitioned: a join with a table needs both sides on as many partitions. */
-export async function checkCopartitioned(e: Engine, plan: LogicalPlan, pos: Statement['pos']): Promise<void> {
+export async function checkCopartitioned(e: StatementContext, plan: LogicalPlan, pos: Statement['pos']): Promise<void> {
   if (plan.kind === 'Join' && plan.spec.kind !== 'STREAM_STREAM') {
     const left = sourcesOf(plan.left)[0]!;
     const right = sourcesOf(plan.right)[0]!;
@@ -215,7 +214,7 @@ export async function checkCopartitioned(e: Engine, plan: LogicalPlan, pos: Stat
 /** Command property holding a new query's start positions (per source, per partition). */
 const START_POSITIONS = 'sluice.internal.start.positions';
 
-export async function launchQuery(e: Engine, queryId: string, text: string, planned: PlannedQuery, sink: DataSource, partitions: number, replicas?: number): Promise<void> {
+export async function launchQuery(e: StatementContext, queryId: string, text: string, planned: PlannedQuery, sink: DataSource, partitions: number, replicas?: number): Promise<void> {
   const logical: LogicalPlan = { kind: 'Sink', input: planned.plan, target: sink, schema: planned.plan.schema };
   const physical = toPhysical(logical);
   if (!(await e.log.topic(sink.topic))) await e.log.createTopic(sink.topic, partitions, replicas !== undefined ? { replicas } : undefined);
@@ -230,24 +229,13 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
   const byName = new Map<string, KeyValueStore<unknown>>();
   // Kafka mode: partition p of every source is task p; an aggregation by other columns than the
   // source's key reads its input from a repartition topic of as many partitions.
-  let taskCount = 1;
-  let repartition: TopologyContext['repartition'];
-  if (e.opts.cluster) {
-    for (const src of planned.sources) taskCount = Math.max(taskCount, (await e.log.topic(src.topic))?.partitions ?? 1);
-    // One partition is one task: every group is in it already, so nothing to move.
-    const step = taskCount > 1 ? repartitionStep(physical) : undefined;
-    if (step !== undefined) {
-      const topic = e.opts.cluster.internalTopic(queryId, 'Aggregate-GroupBy-repartition');
-      await e.log.createTopic(topic, taskCount);
-      repartition = { step, topic, partitions: taskCount };
-    }
-  }
+  const { taskCount, repartition } = await e.backend.layout(queryId, physical, planned.sources);
   const context: TopologyContext = {
     ...(repartition ? { repartition } : {}),
     queryId,
     log: e.logger,
-    sinkPartitions: e.opts.sinkToPartitionZero ? 1 : (info?.partitions ?? partitions),
-    partitionedTime: e.opts.cluster !== undefined,
+    sinkPartitions: e.sinkToPartitionZero ? 1 : (info?.partitions ?? partitions),
+    partitionedTime: e.backend.partitionedTime,
     registry: e.registry,
     strictNumbers: e.properties.get(STRICT_NUMBERS_PROPERTY) === 'true',
     view,
@@ -255,7 +243,7 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
     store: <V>(name: string) => {
       let st = byName.get(name);
       if (!st) {
-        st = e.opts.storeFactory?.(queryId, name) ?? new MemoryStore<unknown>();
+        st = e.backend.stores.open(queryId, name);
         byName.set(name, st);
         stores.push(st);
       }
@@ -263,22 +251,18 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
     },
   };
   const topology = buildTopology(physical, context);
-  const checkpoints = e.opts.flushStores && e.opts.storeFactory ? (e.opts.storeFactory(queryId, '__checkpoint') as KeyValueStore<Checkpoint>) : undefined;
-  const durability = checkpoints && e.opts.flushStores ? { checkpoints, flush: e.opts.flushStores } : undefined;
-  let tasks: PartitionTasks | undefined;
-  if (e.opts.cluster) {
-    const guarantee = (e.properties.get('processing.guarantee') ?? e.properties.get('ksql.streams.processing.guarantee') ?? 'at_least_once').toLowerCase();
-    tasks = await e.opts.cluster.tasksFor({
-      queryId,
-      physical,
-      sources: [...planned.sources.map((src) => src.topic), ...topology.internal.map((x) => x.topic)].map((topic, i) => ({ topic, group: RunningQuery.groupName(queryId, i) })),
-      stores,
-      partitions: taskCount,
-      ...(repartition ? { repartitioned: repartition.step } : {}),
-      exactlyOnce: guarantee === 'exactly_once_v2' || guarantee === 'exactly_once',
-      changelogEnds: checkpoints?.get('checkpoint')?.changelogEnds,
-    });
-  }
+  const durability = e.backend.stores.durability(queryId);
+  const guarantee = (e.properties.get('processing.guarantee') ?? e.properties.get('ksql.streams.processing.guarantee') ?? 'at_least_once').toLowerCase();
+  const tasks = await e.backend.tasksFor({
+    queryId,
+    physical,
+    sources: [...planned.sources.map((src) => src.topic), ...topology.internal.map((x) => x.topic)].map((topic, i) => ({ topic, group: RunningQuery.groupName(queryId, i) })),
+    stores,
+    partitions: taskCount,
+    ...(repartition ? { repartitioned: repartition.step } : {}),
+    exactlyOnce: guarantee === 'exactly_once_v2' || guarantee === 'exactly_once',
+    changelogEnds: durability?.checkpoints.get('checkpoint')?.changelogEnds,
+  });
   const q = new RunningQuery({
     id: queryId,
     statementText: text,
@@ -293,7 +277,7 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
     rebuildTopology: () => buildTopology(physical, context),
     onRestored: () => view?.invalidate(),
     maxTaskIdleMs: maxTaskIdleMs(Object.fromEntries(e.properties)),
-    wake: () => e.schedulePump(),
+    wake: () => e.wake(),
   });
   const reset = (e.properties.get('auto.offset.reset') ?? e.properties.get('ksql.streams.auto.offset.reset') ?? 'latest').toLowerCase();
   // A query reading from the end starts where the sources ended when it was created, on every
@@ -301,12 +285,11 @@ export async function launchQuery(e: Engine, queryId: string, text: string, plan
   const recorded = e.properties.get(START_POSITIONS);
   await q.init(e.log, reset === 'earliest', recorded !== undefined ? (JSON.parse(recorded) as number[][]) : undefined);
   if (recorded === undefined && reset !== 'earliest') e.recordWithCommand(START_POSITIONS, JSON.stringify(q.sourcePositions()));
-  e.queries.set(queryId, q);
-  // A new query may have input waiting already (e.g. auto.offset.reset=earliest).
-  if (e.opts.autoPump) e.schedulePump();
+  // A new query may have input waiting already (e.g. auto.offset.reset=earliest): the registry has it run soon.
+  e.queries.add(q);
 }
 
-export async function insertValues(e: Engine, s: InsertValues): Promise<StatementResult> {
+export async function insertValues(e: StatementContext, s: InsertValues): Promise<StatementResult> {
   const target = e.catalog.getSource(s.target);
   if (!target) {
     // InsertValuesExecutor's wording, with its hint when only the quoting is wrong.

@@ -1,8 +1,9 @@
 import { SluiceError } from '../../common/errors.js';
-import { parseStatement, splitStatements } from '../../parser/index.js';
+import { splitStatements } from '../../parser/index.js';
+import { prepareEach, type PreparedStatement } from '../engine/prepare.js';
 import type { DataSource } from '../../planner/data-source.js';
 import { serializedValueColumns } from '../../planner/schema.js';
-import { Engine } from '../engine.js';
+import { Engine } from '../engine/engine.js';
 import { testFormFromBytes, toBytesFromTestForm } from '../../serde/test-form.js';
 import { formatNamed } from '../../serde/formats.js';
 import { decodeWindowedKey, encodeWindowedKey } from '../../serde/windowed.js';
@@ -46,7 +47,15 @@ export type CaseResult = { readonly outputs: TestRecord[] } | { readonly error: 
  */
 export async function runCase(sql: string, inputs: readonly TestRecord[], topics: readonly TestTopic[] = []): Promise<CaseResult> {
   const log = new JournalingLog();
-  const declared = declaredTopics(sql);
+  // Each statement is prepared once; one that does not parse fails the case when its turn comes.
+  const prepared: PreparedStatement[] = [];
+  let unparsed: unknown;
+  try {
+    for (const p of prepareEach(splitStatements(sql), new Map())) prepared.push(p);
+  } catch (e) {
+    unparsed = e;
+  }
+  const declared = declaredTopics(prepared);
   const registry = registerTopicSchemas(topics, declared);
   const engine = new Engine({ log, properties: { 'auto.offset.reset': 'earliest' }, autoCreateTopics: true, schemaRegistry: registry, sinkToPartitionZero: true });
   const inputTopics = new Set(inputs.map((i) => i.topic));
@@ -56,7 +65,8 @@ export async function runCase(sql: string, inputs: readonly TestRecord[], topics
   for (const [name, d] of declared) await log.createTopic(name, d.partitions ?? 4);
   for (const t of topics) if (!(await log.topic(t.name))) await log.createTopic(t.name, t.partitions ?? 4);
   try {
-    await engine.execute(sql);
+    for (const p of prepared) await engine.executePrepared(p);
+    if (unparsed !== undefined) throw unparsed;
     await engine.pumpAll();
     for (const t of inputTopics) if (!(await log.topic(t))) await log.createTopic(t, 4);
     for (const input of inputs) {
@@ -127,39 +137,28 @@ function usesSchemaRegistry(format: string): boolean {
 }
 
 /** Topics the script's CREATE STREAM/TABLE statements declare: the first PARTITIONS, the first declaration's schemas. */
-function declaredTopics(sql: string): Map<string, DeclaredTopic> {
+function declaredTopics(statements: readonly PreparedStatement[]): Map<string, DeclaredTopic> {
   const out = new Map<string, DeclaredTopic>();
-  let parts: ReturnType<typeof splitStatements> = [];
-  try {
-    parts = splitStatements(sql);
-  } catch {
-    return out;
-  }
-  for (const part of parts) {
-    try {
-      const stmt = parseStatement(part.text, part.pos);
-      if (stmt.kind !== 'CreateSource') continue;
-      const prop = (name: string) => stmt.properties.find((p) => p.name === name)?.value.value;
-      const topic = prop('KAFKA_TOPIC');
-      if (typeof topic !== 'string') continue;
-      const n = Number(prop('PARTITIONS'));
-      const partitions = Number.isInteger(n) && n > 0 ? n : undefined;
-      const seen = out.get(topic);
-      if (seen) {
-        if (seen.partitions === undefined && partitions !== undefined) out.set(topic, { ...seen, partitions });
-        continue;
-      }
-      const fmt = (side: string, dflt: string) => String(prop(`${side}_FORMAT`) ?? prop('FORMAT') ?? dflt).toUpperCase();
-      const keyCols = stmt.columns.filter((c) => c.constraint?.kind === 'Key' || c.constraint?.kind === 'PrimaryKey');
-      const valueCols = stmt.columns.filter((c) => c.constraint === undefined);
-      out.set(topic, {
-        partitions,
-        keySchema: keyCols.length > 0 && usesSchemaRegistry(fmt('KEY', 'KAFKA')),
-        valueSchema: valueCols.length > 0 && usesSchemaRegistry(fmt('VALUE', '')),
-      });
-    } catch {
-      // statements that do not parse are reported when they run
+  for (const { stmt } of statements) {
+    if (stmt.kind !== 'CreateSource') continue;
+    const prop = (name: string) => stmt.properties.find((p) => p.name === name)?.value.value;
+    const topic = prop('KAFKA_TOPIC');
+    if (typeof topic !== 'string') continue;
+    const n = Number(prop('PARTITIONS'));
+    const partitions = Number.isInteger(n) && n > 0 ? n : undefined;
+    const seen = out.get(topic);
+    if (seen) {
+      if (seen.partitions === undefined && partitions !== undefined) out.set(topic, { ...seen, partitions });
+      continue;
     }
+    const fmt = (side: string, dflt: string) => String(prop(`${side}_FORMAT`) ?? prop('FORMAT') ?? dflt).toUpperCase();
+    const keyCols = stmt.columns.filter((c) => c.constraint?.kind === 'Key' || c.constraint?.kind === 'PrimaryKey');
+    const valueCols = stmt.columns.filter((c) => c.constraint === undefined);
+    out.set(topic, {
+      partitions,
+      keySchema: keyCols.length > 0 && usesSchemaRegistry(fmt('KEY', 'KAFKA')),
+      valueSchema: valueCols.length > 0 && usesSchemaRegistry(fmt('VALUE', '')),
+    });
   }
   return out;
 }

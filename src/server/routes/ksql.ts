@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode } from '../../common/errors.js';
-import { parseStatement, splitStatements, substituteVariables, type Statement } from '../../parser/index.js';
+import { splitStatements } from '../../parser/index.js';
+import { prepareEach, type PreparedStatement } from '../../runtime/engine/prepare.js';
 import { sendJson } from '../reply.js';
 import { requireObject, stringField, stringMapField, withSemicolon, withTimeout, type JsonObject, type ServerContext } from '../context.js';
 import { commandId, toEntity, type KsqlEntity } from '../entities.js';
@@ -8,40 +9,29 @@ import { HttpError, QUERY_ENDPOINT_MESSAGE, badRequest, genericError, notFound, 
 import { ResponseBudget, checkStatementCount, requestLimits, type RequestLimits } from '../request-limits.js';
 import { stringifyJson } from '../values.js';
 
-/** One statement of a `/ksql` request, after variable substitution and parsing. */
-interface PreparedStatement {
-  readonly text: string;
-  readonly stmt: Statement;
-  /** The statement as ksqlDB echoes it in `statementText`: trimmed, ending with `;`. */
+/** One statement of a `/ksql` request, prepared, with its text as ksqlDB echoes it in `statementText`. */
+interface RequestStatement extends PreparedStatement {
+  /** Trimmed, ending with `;`. */
   readonly shown: string;
 }
 
-
 /**
- * Splits and parses every statement first, as ksqlDB validates a whole request
- * before executing any of it: a syntax error or a SELECT/PRINT fails the
- * request with nothing executed. DEFINE/UNDEFINE take effect in order.
+ * Prepares every statement first, as ksqlDB validates a whole request before
+ * executing any of it: a syntax error or a SELECT/PRINT fails the request with
+ * nothing executed. DEFINE/UNDEFINE take effect in order.
  */
-async function prepare(sql: string, variables: Map<string, string>, limits: RequestLimits): Promise<PreparedStatement[]> {
-  const vars = new Map(variables);
-  const out: PreparedStatement[] = [];
+async function prepareRequest(sql: string, variables: Map<string, string>, limits: RequestLimits): Promise<RequestStatement[]> {
+  const out: RequestStatement[] = [];
   const slices = splitStatements(sql);
   checkStatementCount(slices, limits);
-  for (const slice of slices) {
+  const onParseError = (e: unknown, text: string) => toStatementError(e, withSemicolon(text), [], text);
+  for (const prepared of prepareEach(slices, variables, { positions: 'statement', onParseError })) {
     await nextTurn();
-    const text = vars.size > 0 ? substituteVariables(slice.text, vars) : slice.text;
-    let stmt: Statement;
-    try {
-      stmt = parseStatement(text);
-    } catch (e) {
-      throw toStatementError(e, withSemicolon(text), [], text);
-    }
+    const { text, stmt } = prepared;
     if (stmt.kind === 'QueryStatement' || stmt.kind === 'Print') {
       throw new HttpError(statementError(ErrorCode.QUERY_ENDPOINT, QUERY_ENDPOINT_MESSAGE, withSemicolon(text)));
     }
-    if (stmt.kind === 'Define') vars.set(stmt.name, stmt.value);
-    if (stmt.kind === 'Undefine') vars.delete(stmt.name);
-    out.push({ text, stmt, shown: withSemicolon(text) });
+    out.push({ ...prepared, shown: withSemicolon(text) });
   }
   return out;
 }
@@ -84,7 +74,8 @@ export async function runKsql(ctx: ServerContext, body: JsonObject): Promise<Ksq
   const limits = requestLimits(ctx.settings);
   const budget = new ResponseBudget(limits);
   let executed = 0;
-  for (const { text, stmt, shown } of await prepare(sql, variables, limits)) {
+  for (const prepared of await prepareRequest(sql, variables, limits)) {
+    const { text, stmt, shown } = prepared;
     await nextTurn();
     switch (stmt.kind) {
       case 'SetProperty':
@@ -111,13 +102,12 @@ export async function runKsql(ctx: ServerContext, body: JsonObject): Promise<Ksq
     }
     try {
       const opts = { properties: { ...properties }, variables: Object.fromEntries(variables) };
-      const results = await withTimeout(ctx.engine.execute(text, opts), ctx.settings.requestTimeoutMs, 'Statement execution');
-      for (const r of results) {
-        const e = await toEntity(r, stmt, {
-          commandSequenceNumber: ctx.engine.commandSequenceNumber,
-          partitions: async (topic) => (await ctx.engine.log.topic(topic))?.partitions,
-        });
-        if (!e) continue;
+      const result = await withTimeout(ctx.engine.executePrepared(prepared, opts), ctx.settings.requestTimeoutMs, 'Statement execution');
+      const e = await toEntity(result, stmt, {
+        commandSequenceNumber: ctx.engine.commandSequenceNumber,
+        partitions: async (topic) => (await ctx.engine.log.topic(topic))?.partitions,
+      });
+      if (e) {
         const entity = { ...e, statementText: shown };
         budget.add(stringifyJson(entity).length, shown, executed);
         entities.push(entity);

@@ -2,8 +2,9 @@ import type { Http2Stream } from 'node:http2';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../../common/errors.js';
 import { formatType } from '../../common/types.js';
-import { parseStatement, splitStatements, substituteVariables, type Statement } from '../../parser/index.js';
-import type { RequestOptions, TransientQuery } from '../../runtime/transient-query.js';
+import { splitStatements, type Statement } from '../../parser/index.js';
+import { prepareEach, type PreparedStatement } from '../../runtime/engine/prepare.js';
+import type { RequestOptions, TransientQuery } from '../../runtime/query/transient-query.js';
 import { sendJson } from '../reply.js';
 import { requireObject, stringField, stringMapField, withSemicolon, type JsonObject, type ServerContext } from '../context.js';
 import { HttpError, badRequest, errorCode, errorMessage, genericError, statementError, toStatementError } from '../errors.js';
@@ -15,10 +16,11 @@ const QUERY_FIELDS = ['ksql', 'sql', 'streamsProperties', 'properties', 'session
 /** The media type `/query-stream` answers with by default: one JSON document per line. */
 export const DELIMITED = 'application/vnd.ksqlapi.delimited.v1';
 
-/** A query request's SQL (`ksql` or `sql`) and options. */
+/** A query request's statement, prepared, and options. */
 interface QueryRequest {
+  /** The statement's text after variable substitution. */
   readonly sql: string;
-  readonly stmt: Statement;
+  readonly prepared: PreparedStatement;
   readonly opts: RequestOptions;
 }
 
@@ -29,17 +31,13 @@ function readQueryRequest(body: unknown): QueryRequest {
   const variables = stringMapField(o, 'sessionVariables');
   const slices = splitStatements(sql);
   if (slices.length !== 1) throw new HttpError(statementError(ErrorCode.BAD_STATEMENT, `Expected exactly one KSQL statement; found ${slices.length} instead`, sql));
-  const text = variables ? substituteVariables(slices[0]!.text, new Map(Object.entries(variables))) : slices[0]!.text;
-  let stmt: Statement;
-  try {
-    stmt = parseStatement(text);
-  } catch (e) {
-    throw toStatementError(e, withSemicolon(text), [], text);
-  }
+  const onParseError = (e: unknown, text: string) => toStatementError(e, withSemicolon(text), [], text);
+  const [prepared] = prepareEach(slices, new Map(Object.entries(variables ?? {})), { positions: 'statement', onParseError });
+  const { text, stmt } = prepared!;
   if (stmt.kind !== 'QueryStatement' && stmt.kind !== 'Print') {
     throw new HttpError(statementError(ErrorCode.BAD_STATEMENT, `Statement type \`${stmt.kind}' not supported for this resource`, withSemicolon(text)));
   }
-  return { sql: text, stmt, opts: { properties, variables } };
+  return { sql: text, prepared: prepared!, opts: { properties, variables } };
 }
 
 /** Push queries (EMIT CHANGES) and PRINT stream until stopped; they count against the push query limit. */
@@ -88,11 +86,11 @@ class Exchange {
 
 /** Starts a transient query; a push query claims a slot first, given back when it ends (see {@link PushQueryRegistry}). */
 async function start(ctx: ServerContext, r: QueryRequest, ex: Exchange): Promise<TransientQuery> {
-  const streaming = isStreaming(r.stmt);
+  const streaming = isStreaming(r.prepared.stmt);
   if (streaming) ctx.pushQueries.claim();
   let q: TransientQuery;
   try {
-    q = await ctx.engine.startQuery(r.sql, r.opts);
+    q = await ctx.engine.startPrepared(r.prepared, r.opts);
   } catch (e) {
     if (streaming) ctx.pushQueries.unclaim();
     throw toStatementError(e, withSemicolon(r.sql), [], r.sql);

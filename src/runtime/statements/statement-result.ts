@@ -1,6 +1,6 @@
-import type { SqlType } from '../common/types.js';
-import type { DataSource } from '../planner/data-source.js';
-import type { TopicInfo } from './log/log.js';
+import type { SqlType } from '../../common/types.js';
+import type { DataSource } from '../../planner/data-source.js';
+import type { TopicInfo } from '../log/log.js';
 
 /** A query as SHOW QUERIES / DESCRIBE list it. */
 export interface QueryInfo {

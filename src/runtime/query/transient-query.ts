@@ -1,4 +1,4 @@
-import type { SqlType } from '../common/types.js';
+import type { SqlType } from '../../common/types.js';
 
 /** A column of a transient query's result. */
 export interface ResultColumn {

@@ -1,6 +1,6 @@
-import { ExecutionError } from '../common/errors.js';
+import { ExecutionError } from '../../common/errors.js';
 import type { Command, CommandStore } from './command-log.js';
-import type { Log } from './log/log.js';
+import type { Log } from '../log/log.js';
 
 /** How long opening waits for the command topic's records to arrive. */
 const REPLAY_TIMEOUT_MS = 60_000;

@@ -1,8 +1,8 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DamagedDataError } from '../common/errors.js';
-import { warn as warnToStderr } from '../common/warn.js';
-import { damagedSuffix } from './log/file-log.js';
+import { DamagedDataError } from '../../common/errors.js';
+import { warn as warnToStderr } from '../../common/warn.js';
+import { damagedSuffix } from '../log/file-log.js';
 
 /** One accepted statement, with the session properties it ran under. */
 export interface Command {

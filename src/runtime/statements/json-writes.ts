@@ -1,11 +1,11 @@
-import { ExecutionError, PlanError } from '../common/errors.js';
-import type { DataSource } from '../planner/data-source.js';
-import { serializedValueColumns } from '../planner/schema.js';
-import type { Log } from './log/log.js';
-import { partitionFor } from './log/murmur2.js';
-import { createSerde } from '../serde/index.js';
-import { serdeFor } from '../serde/serde-for.js';
-import type { SchemaRegistry } from '../serde/serde-types.js';
+import { ExecutionError, PlanError } from '../../common/errors.js';
+import type { DataSource } from '../../planner/data-source.js';
+import { serializedValueColumns } from '../../planner/schema.js';
+import type { Log } from '../log/log.js';
+import { partitionFor } from '../log/murmur2.js';
+import { createSerde } from '../../serde/index.js';
+import { serdeFor } from '../../serde/serde-for.js';
+import type { SchemaRegistry } from '../../serde/serde-types.js';
 
 /**
  * Serialises one row of a source with its key and value formats and appends it

@@ -1,4 +1,4 @@
-import type { ResultColumn, TransientQuery } from '../transient-query.js';
+import type { ResultColumn, TransientQuery } from './transient-query.js';
 import type { Operator, Rec } from '../operators/record.js';
 import { keyString } from '../state/key-codec.js';
 

@@ -1,0 +1,307 @@
+import { PlanError } from '../../common/errors.js';
+import type { ProcessingLogEntry, ProcessingLogger } from '../../common/processing-log.js';
+import { getAggregate, getScalar, getTableFunction } from '../../functions/registry.js';
+import { splitStatements } from '../../parser/index.js';
+import { Catalog } from '../../planner/catalog.js';
+import type { SchemaRegistry } from '../../serde/serde-types.js';
+import { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
+import type { Log } from '../log/log.js';
+import type { MaterializedTable } from '../query/materialized-table.js';
+import type { RunningQuery } from '../query/running-query.js';
+import { startPrint, startSelect, type TransientContext } from '../query/start-transient.js';
+import type { RequestOptions, TransientQuery } from '../query/transient-query.js';
+import type { StatementContext } from '../statements/context.js';
+import { isLogged, runStatement } from '../statements/handlers.js';
+import { insertJsonRow, produceJson } from '../statements/json-writes.js';
+import type { StatementResult } from '../statements/statement-result.js';
+import { EmbeddedBackend, type ExecutionBackend } from './backend.js';
+import { Commands } from './commands.js';
+import { openBackend, type OpenOptions } from './open.js';
+import { prepareEach, type PreparedStatement } from './prepare.js';
+import { ProcessingLog } from './processing-log.js';
+import { Pump } from './pump.js';
+import { PersistentQueries } from './queries.js';
+
+/** How an engine behaves, whatever it runs on. */
+export interface EngineSettings {
+  /** Where skipped records and expression failures go (besides `engine.processingLog`). */
+  readonly processingLogger?: ProcessingLogger;
+  /** Initial session/server properties (e.g. auto.offset.reset). */
+  readonly properties?: Readonly<Record<string, string>>;
+  /**
+   * Create a source's missing topic (1 partition) instead of rejecting the
+   * statement — what ksqlDB's test runner does; never for a real server.
+   */
+  readonly autoCreateTopics?: boolean;
+  /** Schema registry for AVRO / JSON_SR / PROTOBUF (an in-memory one when absent). */
+  readonly schemaRegistry?: SchemaRegistry;
+  /** Run queries whenever records are appended (a server); tests call pumpAll() themselves. */
+  readonly autoPump?: boolean;
+  /** Also write processing-log entries to the KSQL_PROCESSING_LOG stream (servers). */
+  readonly processingLogStream?: boolean;
+  /**
+   * `sluice test`: every query writes every record to partition 0 of its sink, as
+   * under ksqlDB's TopologyTestDriver, whose test expectations assume it (a query
+   * reading another's output sees one partition, so one stream time).
+   */
+  readonly sinkToPartitionZero?: boolean;
+}
+
+/**
+ * What an engine is built on: a log (an embedded backend with memory stores
+ * over it, nothing durable), or a backend (`Engine.open` opens one).
+ */
+export type EngineOptions = EngineSettings & ({ readonly log: Log; readonly backend?: undefined } | { readonly backend: ExecutionBackend; readonly log?: undefined });
+
+/**
+ * Executes statements against a catalog and a log, and runs persistent queries.
+ * One engine is one ksqlDB "server" worth of state: streams, tables, types,
+ * queries, session properties and variables. A facade: statements run through
+ * their handlers (statements/handlers.ts) with a {@link StatementContext}; the
+ * backend says where and how queries run.
+ */
+export class Engine {
+  readonly catalog = new Catalog();
+  /** Materialized views of tables written by persistent queries, by table name (pull queries read them). */
+  readonly views = new Map<string, MaterializedTable>();
+  readonly properties = new Map<string, string>();
+  readonly variables = new Map<string, string>();
+  /** The schema registry serdes use. */
+  readonly registry: SchemaRegistry;
+  private readonly backend: ExecutionBackend;
+
+  private readonly processing: ProcessingLog;
+  private readonly pump: Pump;
+  private readonly persistent: PersistentQueries;
+  private readonly commands: Commands;
+  private readonly context: StatementContext;
+  private closed = false;
+  private lock: Promise<unknown> = Promise.resolve();
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(opts: EngineOptions) {
+    const backend = opts.backend ?? new EmbeddedBackend({ log: opts.log });
+    this.backend = backend;
+    this.registry = opts.schemaRegistry ?? new InMemorySchemaRegistry();
+    for (const [k, v] of Object.entries(opts.properties ?? {})) this.properties.set(k, v);
+    this.processing = new ProcessingLog({ stream: opts.processingLogStream ?? false, ...(opts.processingLogger ? { forward: opts.processingLogger } : {}) });
+    const logger = this.processing;
+    this.pump = new Pump({ log: backend.log, logger, persistent: () => this.persistent.values(), afterRound: () => this.processing.flush(this.catalog, backend.log) });
+    this.persistent = new PersistentQueries({ backend, pump: this.pump, logger, autoPump: opts.autoPump ?? false });
+    this.commands = new Commands({
+      store: backend.commands,
+      properties: this.properties,
+      logger,
+      execute: (sql) => this.executeUnserialized(sql),
+      serialized: (f) => this.serialized(f),
+    });
+    this.context = {
+      catalog: this.catalog,
+      log: backend.log,
+      registry: this.registry,
+      properties: this.properties,
+      variables: this.variables,
+      views: this.views,
+      logger,
+      queries: this.persistent,
+      backend,
+      autoCreateTopics: opts.autoCreateTopics ?? false,
+      sinkToPartitionZero: opts.sinkToPartitionZero ?? false,
+      recordWithCommand: (name, value) => this.commands.recordWith(name, value),
+      wake: () => this.pump.schedule(),
+    };
+    if (opts.autoPump) {
+      const offAppend = backend.log.onAppend(() => this.pump.schedule());
+      // Another server joined, left or released a partition: ownership may have changed.
+      const offOwners = backend.onOwnershipChange(() => this.pump.schedule());
+      this.unsubscribe = () => {
+        offAppend();
+        offOwners();
+      };
+    }
+  }
+
+  /**
+   * Opens (or creates) a durable engine on a data directory: the file-backed log,
+   * the state stores and the command log, replaying every recorded statement so
+   * streams, tables and queries are back, resuming from their checkpoints. With
+   * `kafka`, topics live on that Kafka cluster and statements in the service's
+   * command topic; state stores and checkpoints stay in the data directory.
+   */
+  static async open(options: OpenOptions): Promise<Engine> {
+    let engine: Engine | undefined;
+    const { backend, registry } = await openBackend(options, () => engine?.queries ?? new Map());
+    engine = new Engine({ backend, properties: options.properties, autoPump: options.autoPump ?? true, processingLogStream: true, schemaRegistry: registry });
+    await engine.processing.createStream(engine.catalog, backend.log);
+    await engine.commands.replay(backend.commands?.commands ?? []);
+    engine.commands.follow();
+    if (options.autoPump ?? true) engine.pump.schedule();
+    return engine;
+  }
+
+  get log(): Log {
+    return this.backend.log;
+  }
+
+  /** The running persistent queries by id. */
+  get queries(): ReadonlyMap<string, RunningQuery> {
+    return this.persistent.byId;
+  }
+
+  /** The latest processing-log entries, oldest first. */
+  get processingLog(): readonly ProcessingLogEntry[] {
+    return this.processing.entries;
+  }
+
+  /** The number of commands accepted so far, less one (ksqlDB's commandSequenceNumber). */
+  get commandSequenceNumber(): number {
+    return this.commands.sequenceNumber;
+  }
+
+  /**
+   * Splits, substitutes variables, parses and executes each statement in order.
+   * Stops at the first error (thrown). Requests run one at a time; `opts` apply to
+   * this request only. Accepted DDL and persistent queries are recorded in the
+   * command log (durable engines) before the call returns.
+   */
+  async execute(sql: string, opts: RequestOptions = {}): Promise<StatementResult[]> {
+    return this.serialized(() => this.executeUnserialized(sql, opts));
+  }
+
+  /** Executes a statement prepared already (see prepare.ts), as {@link execute} does each of its statements. */
+  async executePrepared(statement: PreparedStatement, opts: RequestOptions = {}): Promise<StatementResult> {
+    return this.serialized(() => this.withRequest(opts, () => this.executeOne(statement)));
+  }
+
+  /** {@link execute} for callers that hold the request lock already. */
+  private async executeUnserialized(sql: string, opts: RequestOptions = {}): Promise<StatementResult[]> {
+    const results: StatementResult[] = [];
+    await this.withRequest(opts, async () => {
+      for (const statement of prepareEach(splitStatements(sql), this.variables)) results.push(await this.executeOne(statement));
+    });
+    return results;
+  }
+
+  private async executeOne({ stmt }: PreparedStatement): Promise<StatementResult> {
+    this.commands.begin();
+    const result = await runStatement(this.context, stmt);
+    if (isLogged(stmt)) await this.commands.accepted(stmt.text);
+    return result;
+  }
+
+  private serialized<R>(f: () => Promise<R>): Promise<R> {
+    const run = this.lock.then(f, f);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Applies per-request properties and variables for the duration of `f`. */
+  private async withRequest<R>(opts: RequestOptions, f: () => Promise<R>): Promise<R> {
+    const props = opts.properties ? Object.entries(opts.properties) : [];
+    const vars = opts.variables ? Object.entries(opts.variables) : [];
+    if (props.length === 0 && vars.length === 0) return f();
+    const savedProps = new Map(this.properties);
+    const savedVars = new Map(this.variables);
+    for (const [k, v] of props) this.properties.set(k, String(v));
+    for (const [k, v] of vars) this.variables.set(k, String(v));
+    try {
+      return await f();
+    } finally {
+      this.properties.clear();
+      for (const [k, v] of savedProps) this.properties.set(k, v);
+      this.variables.clear();
+      for (const [k, v] of savedVars) this.variables.set(k, v);
+    }
+  }
+
+  /** Stops queries, writes state, and releases files. The engine is unusable afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.commands.stop();
+    this.unsubscribe?.();
+    await this.pump.close();
+    for (const q of this.persistent.values()) await q.tasks?.close();
+    // Announce leaving only now that nothing runs: the others take the partitions over at once.
+    await this.backend.leave();
+    await this.backend.stores.flushAll();
+    for (const q of this.persistent.values()) q.state = 'TERMINATED';
+    await this.backend.close();
+  }
+
+  /** Kafka mode: `/clusterStatus`'s `clusterStatus` object (every server of the service heard from); undefined embedded. */
+  clusterStatus(): Record<string, unknown> | undefined {
+    return this.backend.clusterStatus();
+  }
+
+  /** Kafka mode: the REST endpoint other servers forward pull queries to. */
+  advertise(url: string): void {
+    this.backend.advertise(url);
+  }
+
+  /** Runs every query until none has unread input. Concurrent calls share one run. */
+  pumpAll(): Promise<void> {
+    return this.pump.all();
+  }
+
+  /**
+   * Starts a transient query: `SELECT …` (push with EMIT CHANGES, else pull) or
+   * `PRINT topic`. Push queries run until LIMIT, close() or engine close; pull
+   * queries read the current state and finish.
+   */
+  async startQuery(sql: string, opts: RequestOptions = {}): Promise<TransientQuery> {
+    const parts = splitStatements(sql);
+    if (parts.length !== 1) throw new PlanError(`Expected exactly one query, got ${parts.length} statements.`, parts[1]?.pos);
+    return this.withRequest(opts, () => {
+      const [statement] = prepareEach(parts, this.variables);
+      return this.startUnderRequest(statement!);
+    });
+  }
+
+  /** Starts a transient query prepared already (see prepare.ts), as {@link startQuery} does. */
+  async startPrepared(statement: PreparedStatement, opts: RequestOptions = {}): Promise<TransientQuery> {
+    return this.withRequest(opts, () => this.startUnderRequest(statement));
+  }
+
+  private async startUnderRequest({ stmt }: PreparedStatement): Promise<TransientQuery> {
+    if (stmt.kind === 'Print') return startPrint(this.transientContext(), stmt);
+    if (stmt.kind !== 'QueryStatement') {
+      throw new PlanError('Only SELECT and PRINT statements can be run as queries; use /ksql for other statements.', stmt.pos);
+    }
+    return startSelect(this.transientContext(), stmt);
+  }
+
+  private transientContext(): TransientContext {
+    const pull = this.backend.pull;
+    return {
+      catalog: this.catalog,
+      log: this.log,
+      logger: this.processing,
+      registry: this.registry,
+      views: this.views,
+      properties: Object.fromEntries(this.properties),
+      ...(pull ? { pull } : {}),
+      register: (query, handle) => this.pump.addTransient(query, handle),
+      unregister: (id) => this.pump.removeTransient(id),
+      wake: () => this.pump.schedule(),
+    };
+  }
+
+  /** Writes one JSON row (column names case-insensitive) to a stream or table, as /inserts-stream does. */
+  async insert(target: string, row: Readonly<Record<string, unknown>>): Promise<void> {
+    const source = this.catalog.getSource(target.toUpperCase()) ?? this.catalog.getSource(target);
+    if (!source) throw new PlanError(`Cannot insert values into an unknown stream/table: ${target}`);
+    await insertJsonRow(source, row, this.log, this.registry);
+  }
+
+  /** Appends records given as JSON to a topic (REST-proxy style); returns where they landed. */
+  async produce(topic: string, records: readonly { key?: unknown; value: unknown; partition?: number }[]): Promise<{ partition: number; offset: number }[]> {
+    const source = this.catalog.allSources().find((x) => x.topic === topic);
+    return produceJson(topic, source, records, this.log, this.registry);
+  }
+
+  /** Is any name a function (used by completion and the REPL)? */
+  static isFunction(name: string): boolean {
+    return !!(getScalar(name) ?? getAggregate(name) ?? getTableFunction(name));
+  }
+}

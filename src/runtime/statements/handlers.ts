@@ -1,0 +1,60 @@
+/**
+ * The statement handlers by kind. The compiler checks the map is complete: a new
+ * statement kind does not build until it has a handler here, and says whether
+ * it is recorded in the command log.
+ */
+import { NotImplementedError } from '../../common/errors.js';
+import type { Statement } from '../../parser/ast/index.js';
+import type { Handler, StatementContext } from './context.js';
+import { createSource, dropSource } from './ddl.js';
+import { describe, describeFunction, explain, show, terminate } from './inspect.js';
+import { createAsSelect, insertInto, insertValues } from './persistent.js';
+import { define, setProperty, undefine, unsetProperty } from './session.js';
+import type { StatementResult } from './statement-result.js';
+import { createType, dropType } from './types.js';
+
+const HANDLERS = {
+  CreateSource: { logged: true, run: createSource },
+  CreateAsSelect: { logged: true, run: createAsSelect },
+  InsertInto: { logged: true, run: insertInto },
+  InsertValues: { logged: false, run: insertValues },
+  QueryStatement: {
+    logged: false,
+    run: (_ctx, s) => {
+      throw new NotImplementedError('Transient queries are served by the server (/query); they cannot run as statements here.', s.pos);
+    },
+  },
+  DropSource: { logged: true, run: dropSource },
+  Terminate: { logged: true, run: terminate },
+  Show: { logged: false, run: show },
+  Describe: { logged: false, run: describe },
+  DescribeFunction: { logged: false, run: (_ctx, s) => describeFunction(s) },
+  Explain: { logged: false, run: explain },
+  SetProperty: { logged: false, run: setProperty },
+  UnsetProperty: { logged: false, run: unsetProperty },
+  CreateType: { logged: true, run: createType },
+  DropType: { logged: true, run: dropType },
+  Print: {
+    logged: false,
+    run: (_ctx, s) => {
+      throw new NotImplementedError('PRINT is served by the server (/query); it cannot run as a statement here.', s.pos);
+    },
+  },
+  Define: { logged: false, run: define },
+  Undefine: { logged: false, run: undefine },
+} satisfies { readonly [K in Statement['kind']]: Handler<K> };
+
+/** The handler of a statement's kind. */
+function handlerOf<K extends Statement['kind']>(kind: K): Handler<K> {
+  return HANDLERS[kind] as Handler<K>;
+}
+
+/** Executes one statement. */
+export function runStatement(ctx: StatementContext, s: Statement): StatementResult | Promise<StatementResult> {
+  return handlerOf(s.kind).run(ctx, s);
+}
+
+/** Whether accepted statements of this kind are recorded in the command log and replayed on start. */
+export function isLogged(s: Statement): boolean {
+  return handlerOf(s.kind).logged;
+}

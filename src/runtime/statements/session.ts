@@ -1,0 +1,42 @@
+/**
+ * Session statements (SET/UNSET, DEFINE/UNDEFINE) and what the session's
+ * properties configure for the statements after them.
+ */
+import type { FormatName } from '../../common/formats.js';
+import type { Define, SetProperty, Undefine, UnsetProperty } from '../../parser/ast/index.js';
+import type { DdlConfig } from '../../planner/ddl-planner.js';
+import type { StatementContext } from './context.js';
+import type { StatementResult } from './statement-result.js';
+
+export function setProperty(ctx: StatementContext, s: SetProperty): StatementResult {
+  ctx.properties.set(s.name, s.value);
+  return { kind: 'Message', statementText: s.text, message: `Successfully changed local property '${s.name}' to '${s.value}'.` };
+}
+
+export function unsetProperty(ctx: StatementContext, s: UnsetProperty): StatementResult {
+  ctx.properties.delete(s.name);
+  return { kind: 'Message', statementText: s.text, message: `Successfully unset local property '${s.name}'.` };
+}
+
+export function define(ctx: StatementContext, s: Define): StatementResult {
+  ctx.variables.set(s.name, s.value);
+  return { kind: 'Message', statementText: s.text, message: `Defined variable ${s.name}` };
+}
+
+export function undefine(ctx: StatementContext, s: Undefine): StatementResult {
+  ctx.variables.delete(s.name);
+  return { kind: 'Message', statementText: s.text, message: `Undefined variable ${s.name}` };
+}
+
+/** `ksql.new.query.planner.enabled`: keyless projections are allowed. */
+export function newPlanner(properties: ReadonlyMap<string, string>): boolean {
+  return properties.get('ksql.new.query.planner.enabled') === 'true';
+}
+
+/** The default formats and wrapping that `ksql.persistence.*` properties give new sources. */
+export function ddlConfig(properties: ReadonlyMap<string, string>): DdlConfig {
+  const key = properties.get('ksql.persistence.default.format.key')?.toUpperCase() as FormatName | undefined;
+  const value = properties.get('ksql.persistence.default.format.value')?.toUpperCase() as FormatName | undefined;
+  const wrap = properties.get('ksql.persistence.wrap.single.values');
+  return { defaultKeyFormat: key ?? 'KAFKA', defaultValueFormat: value, wrapSingleValues: wrap === undefined ? undefined : wrap === 'true' };
+}
