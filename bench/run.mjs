@@ -110,7 +110,6 @@ for (const [label, scenario, n, keys] of SCALING) {
   r.label = label;
   results.scaling.push(r);
 }
-const sc = (l) => results.scaling.find((r) => r.label === l);
 if (results.scaling.length === 4) {
   const [a, b, c, d] = results.scaling;
   results.scalingSummary = {

@@ -452,7 +452,7 @@ describe('FileLog', () => {
     const aside = readdirSync(dir).filter((n) => n.startsWith('offsets.json.damaged-'));
     expect(aside).toHaveLength(1);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(new RegExp(`^Committed positions file ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is damaged \(.*JSON.*\); moved it to .*offsets\.json\.damaged-.*: queries resume from the checkpoints saved with their state$`));
+    expect(warnings[0]).toMatch(new RegExp(`^Committed positions file ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is damaged (.*JSON.*); moved it to .*offsets.json.damaged-.*: queries resume from the checkpoints saved with their state$`));
     await again.commit('Q', 't', 0, 0);
     await again.close();
   });

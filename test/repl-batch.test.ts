@@ -35,7 +35,7 @@ describe('sluice cli -e / -f', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/ Stream Name +\| Kafka Topic +\| Key Format \| Value Format \| Windowed\n-+\n/);
     expect(r.out).toMatch(/ ORDERS +\| orders +\| KAFKA +\| JSON +\| false/);
-    expect(r.out).toMatch(/Name +: ORDERS\n Field +\| Type\n-+\n ID +\| INTEGER  \(key\)\n ITEM +\| VARCHAR\(STRING\)\n UNITS +\| INTEGER\n/);
+    expect(r.out).toMatch(/Name +: ORDERS\n Field +\| Type\n-+\n ID +\| INTEGER {2}\(key\)\n ITEM +\| VARCHAR\(STRING\)\n UNITS +\| INTEGER\n/);
   });
 
   it('-e with SET sends the property with later queries; a push query stops at --query-row-limit', async () => {

@@ -20,7 +20,6 @@ export const HAVE_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8'
 
 /** Removes terminal escape sequences and carriage returns. */
 export function plain(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\x1b[=>]/g, '').replace(/\r/g, '');
 }
 

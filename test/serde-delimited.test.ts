@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Decimal } from '../src/common/decimal.js';
+import type { Decimal } from '../src/common/decimal.js';
 import { T } from '../src/common/types.js';
 import { createSerde, parseDelimiter, SerdeError } from '../src/serde/index.js';
 

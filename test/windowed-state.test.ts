@@ -101,7 +101,7 @@ describe('windowed key encoding', () => {
   const viaBigInt = (inner: Buffer, values: number[]): Buffer => {
     const out = Buffer.alloc(inner.length + 8 * values.length);
     inner.copy(out);
-    values.forEach((v, i) => out.writeBigInt64BE(BigInt(v), inner.length + 8 * i));
+    values.forEach((v, i) => void out.writeBigInt64BE(BigInt(v), inner.length + 8 * i));
     return out;
   };
   const samples = [0, 1, -1, 255, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 1_700_000_000_123, -1_700_000_000_123, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 60, -(2 ** 62)];

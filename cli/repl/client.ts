@@ -207,7 +207,10 @@ export class SluiceClient {
         const handle = (line: string): void => {
           if (line.trim() === '') return;
           const doc = JSON.parse(line) as unknown;
-          if (Array.isArray(doc)) return onRow(doc);
+          if (Array.isArray(doc)) {
+            onRow(doc);
+            return;
+          }
           const o = doc as Record<string, unknown>;
           if (typeof o['queryId'] === 'string' && Array.isArray(o['columnNames'])) {
             queryId = o['queryId'];

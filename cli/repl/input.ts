@@ -155,7 +155,7 @@ export function routeStatement(sql: string): StatementRoute {
       m = new RegExp(`^UNSET\\s+${QUOTED}$`, 'is').exec(s);
       return m ? { kind: 'unset', name: unquote(m[1]!) } : { kind: 'ksql' };
     case 'DEFINE':
-      m = new RegExp(`^DEFINE\\s+([A-Za-z_][\\w]*)\\s*=\\s*('(?:[^']|'')*')$`, 'is').exec(s);
+      m = /^DEFINE\s+([A-Za-z_][\w]*)\s*=\s*('(?:[^']|'')*')$/is.exec(s);
       return m ? { kind: 'define', name: m[1]!, value: unquote(m[2]!) } : { kind: 'ksql' };
     case 'UNDEFINE':
       m = /^UNDEFINE\s+([A-Za-z_]\w*)$/is.exec(s);

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import readline from 'node:readline';
-import { Completer } from './completer.js';
+import type { Completer } from './completer.js';
 import { InputBuffer, type InputItem } from './input.js';
 import type { Session } from './session.js';
 

@@ -178,7 +178,7 @@ export class Session {
       case 'exit':
         return true;
       case 'history':
-        this.historyLines().forEach((h, i) => this.print(`${String(i + 1).padStart(5)}  ${h}`));
+        for (const [i, h] of this.historyLines().entries()) this.print(`${String(i + 1).padStart(5)}  ${h}`);
         return true;
       case 'server': {
         if (c.url === undefined) {

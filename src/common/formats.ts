@@ -5,6 +5,7 @@
  * adds them to {@link FormatNames} by declaration merging: that table is the one
  * list of formats, and common (which may not import serde) still names the type.
  */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in src/serde/formats.ts
 export interface FormatNames {}
 
 /** A serialisation format's name, e.g. `JSON`, `DELIMITED`, `AVRO`: a key of serde's `FORMATS`. */

@@ -10,7 +10,7 @@ import { Decimal } from './decimal.js';
 
 /** Java's `Double.toString(d)`: `1.0`, `0.001`, `1.0E-4`, `1.2345678E7`, `NaN`, `Infinity`. */
 export function javaDoubleToString(d: number): string {
-  if (d !== d) return 'NaN';
+  if (Number.isNaN(d)) return 'NaN';
   if (d === Infinity) return 'Infinity';
   if (d === -Infinity) return '-Infinity';
   if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';

@@ -126,11 +126,11 @@ export class ExpressionBuilder {
       const pattern = this.valueExpression(child(p, 'pattern'));
       const esc = optToken(p, 'escape');
       if (!esc) return { kind: 'Like', operand, pattern, negated, pos };
-      const escape = unquoteString(esc.image);
-      if ([...escape].length !== 1) {
-        throw syntaxError(`ESCAPE must be a single character, got '${escape}'`, this.posOfToken(esc));
+      const escapeChar = unquoteString(esc.image);
+      if ([...escapeChar].length !== 1) {
+        throw syntaxError(`ESCAPE must be a single character, got '${escapeChar}'`, this.posOfToken(esc));
       }
-      return { kind: 'Like', operand, pattern, escape, negated, pos };
+      return { kind: 'Like', operand, pattern, escape: escapeChar, negated, pos };
     }
     if (has(p, 'NULL')) return { kind: 'IsNull', operand, negated, pos };
     const right = this.valueExpression(child(p, 'distinctFrom'));

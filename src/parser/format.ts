@@ -27,7 +27,7 @@ function quoteString(s: string): string {
 // ---------- expressions ----------
 
 /** Binding strength, loosest first; mirrors the grammar's rule chain. */
-const enum Prec {
+enum Prec {
   Or = 1,
   And = 2,
   Not = 3,

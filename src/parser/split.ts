@@ -87,8 +87,8 @@ export function substituteVariables(text: string, vars: ReadonlyMap<string, stri
   if (!text.includes('${')) return text;
   const lower = new Map<string, string>();
   for (const [k, v] of vars) lower.set(k.toLowerCase(), v);
-  return text.replace(/(\$?)\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, escape: string, name: string) => {
-    if (escape) return whole.slice(1);
+  return text.replace(/(\$?)\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, escaped: string, name: string) => {
+    if (escaped) return whole.slice(1);
     return lower.get(name.toLowerCase()) ?? whole;
   });
 }

@@ -48,6 +48,7 @@ export function childrenOf(e: Expression): readonly Expression[] {
 }
 
 /** Pre-order walk; `visit` returning false skips the node's children. */
+// biome-ignore lint/suspicious/noConfusingVoidType: visitors that never skip return nothing
 export function walk(e: Expression, visit: (e: Expression) => boolean | void): void {
   if (visit(e) === false) return;
   for (const c of childrenOf(e)) walk(c, visit);

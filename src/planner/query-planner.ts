@@ -132,7 +132,7 @@ class QueryPlanner {
         return true;
       });
     }
-    let flatMapped = new Map<string, number>();
+    const flatMapped = new Map<string, number>();
     if (tableFns.length > 0) {
       if (node.schema.isTable) throw new PlanError('Table source is not supported with table functions', q.pos);
       const typer = this.typer(node.schema);
@@ -486,7 +486,7 @@ class QueryPlanner {
         throw err;
       }
     });
-    keyExprs.forEach((k, i) => checkKeyType(pb[i]!.kind === 'ColumnRef' ? (pb[i] as { name: string }).name : `KSQL_COL_${i}`, k.type, pb[i]!.pos));
+    keyExprs.forEach((k, i) => void checkKeyType(pb[i]!.kind === 'ColumnRef' ? (pb[i] as { name: string }).name : `KSQL_COL_${i}`, k.type, pb[i]!.pos));
     const cols = input.schema.columns;
     const movedIdx = new Set<number>();
     // Unaliased expressions are named like ksqlDB's: never a name the input already has.
@@ -652,7 +652,7 @@ class QueryPlanner {
       this.rejectWindowBounds(g, input.schema, 'GROUP BY');
     }
     const groupTyped = this.inClause('GROUP BY', () => groupBy.map((g) => inTyper.type(g)));
-    groupTyped.forEach((g, i) => checkKeyType(groupKeyName(groupBy[i]!, i), g.type, groupBy[i]!.pos));
+    groupTyped.forEach((g, i) => void checkKeyType(groupKeyName(groupBy[i]!, i), g.type, groupBy[i]!.pos));
 
     // Aggregate calls in SELECT and HAVING, each computed once.
     const aggIndex = new Map<string, number>();
@@ -687,7 +687,7 @@ class QueryPlanner {
         }
         return false;
       });
-    this.inClause('SELECT', () => items.forEach((it) => collect(it.expr)));
+    this.inClause('SELECT', () => items.forEach((it) => void collect(it.expr)));
     if (q.having) {
       const having = q.having;
       this.inClause('HAVING', () => collect(having));

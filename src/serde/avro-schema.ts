@@ -192,7 +192,7 @@ interface TapLike {
 /** Zig-zag varint of a 64-bit integer held in a double, exactly (avsc's own loses |v| ≥ 2^53). */
 function writeWideLong(tap: TapLike, v: number | bigint): void {
   // A double of ±2^63 stands for Long.MIN/MAX_VALUE; clamp instead of wrapping.
-  const n = typeof v === 'bigint' ? BigInt.asIntN(64, v) : v >= 9223372036854775807 ? 9223372036854775807n : v <= -9223372036854775808 ? -9223372036854775808n : BigInt(v);
+  const n = typeof v === 'bigint' ? BigInt.asIntN(64, v) : v >= 2 ** 63 ? 9223372036854775807n : v <= -(2 ** 63) ? -9223372036854775808n : BigInt(v);
   let zz = BigInt.asUintN(64, (n << 1n) ^ (n >> 63n));
   while (zz >= 0x80n) {
     tap.buf[tap.pos++] = Number(zz & 0x7fn) | 0x80;

@@ -45,7 +45,7 @@ export function jsonNodeType(v: unknown): string {
     const isInt = typeof v === 'number' ? Number.isInteger(v) : !/[.eE]/.test(v.text);
     if (!isInt) return 'DecimalNode';
     if (n >= -2147483648 && n <= 2147483647) return 'IntNode';
-    return Math.abs(n) <= 9223372036854775807 ? 'LongNode' : 'BigIntegerNode';
+    return Math.abs(n) <= 2 ** 63 ? 'LongNode' : 'BigIntegerNode';
   }
   if (Array.isArray(v)) return 'ArrayNode';
   if (v === null) return 'NullNode';

@@ -126,6 +126,7 @@ class Parser {
     let escaped = false;
     for (;;) {
       const c = s.charCodeAt(i);
+      // biome-ignore lint/suspicious/noSelfCompare: NaN is past the end of the text; the cheapest test in this hot loop
       if (c !== c) {
         this.i = i;
         this.fail();

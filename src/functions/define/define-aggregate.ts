@@ -19,7 +19,7 @@ export interface AggregateImpl<A> {
 export interface AggregateOverload extends OverloadBase {
   /** ksqlDB's accumulator type for this overload, when not the return type. */
   readonly intermediate?: (ctx: ResolveContext, returnType: SqlType) => SqlType;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: each overload's accumulator type differs; the registry erases it
   readonly make: (ctx: ResolveContext) => AggregateImpl<any>;
 }
 

@@ -3,7 +3,7 @@ import { type OverloadBase, chooseOverload, prepare, signaturesOf } from './choo
 import type { ResolveContext } from './overload-resolution.js';
 
 /** A function body: receives the evaluated arguments in order (varargs spread). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: bodies take their overload's argument types, checked at resolve time
 export type Body = (...args: any[]) => unknown;
 
 /** One overload of a scalar function. Give `fn`, or `make` when the body depends on types. */

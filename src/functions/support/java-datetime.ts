@@ -537,13 +537,11 @@ function parseField(letter: string, n: number, s: string, pos: number, p: Parsed
       if (!m) throw new ParseFailure(String(pos));
       const id = m[0];
       const abbr = letter !== 'V' ? ZONE_ABBREVIATIONS[id.toUpperCase()] : undefined;
-      {
         try {
           p.zone = zoneOf(abbr ?? id);
         } catch {
           throw new ParseFailure(String(pos));
         }
-      }
       return pos + id.length;
     }
     default:

@@ -1,5 +1,6 @@
 /** Long.MAX_VALUE as the nearest double (2^63), the bound of Java's double → long conversion. */
-const LONG_BOUND = 9223372036854775807;
+/** Long.MAX_VALUE as a double: 2^63, the nearest double (so the bound is exclusive). */
+const LONG_BOUND = 2 ** 63;
 
 /**
  * Java's `(long) d` / Double.longValue(): towards zero, NaN is 0, values beyond

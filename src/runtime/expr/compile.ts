@@ -1,5 +1,5 @@
 import { assertNever } from '../../common/assert.js';
-import { Decimal } from '../../common/decimal.js';
+import type { Decimal } from '../../common/decimal.js';
 import { ExecutionError } from '../../common/errors.js';
 import type { SqlType } from '../../common/types.js';
 import type { TypedExpression } from '../../planner/typed-expression.js';
@@ -393,14 +393,14 @@ function num2(l: Evaluator, r: Evaluator, f: (a: number, b: number) => number): 
 const likeCache = new Map<string, RegExp>();
 
 /** SQL LIKE pattern to an anchored RegExp: `%` any run, `_` one character. */
-export function likeRegex(pattern: string, escape?: string): RegExp {
-  const key = `${escape ?? ''}\u0000${pattern}`;
+export function likeRegex(pattern: string, escapeChar?: string): RegExp {
+  const key = `${escapeChar ?? ''}\u0000${pattern}`;
   let re = likeCache.get(key);
   if (re) return re;
   let src = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
-    if (escape !== undefined && c === escape && i + 1 < pattern.length) {
+    if (escapeChar !== undefined && c === escapeChar && i + 1 < pattern.length) {
       src += escapeRe(pattern[++i]!);
     } else if (c === '%') src += '[\\s\\S]*';
     else if (c === '_') src += '[\\s\\S]';

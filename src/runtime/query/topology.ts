@@ -64,7 +64,7 @@ export function buildTopology(plan: PhysicalPlan, ctx: TopologyContext, terminal
   const calls = new CallErrors(ctx.log, ctx.queryId);
   const c = (x: TypedExpression, o: CompileOptions = {}): Evaluator => compile(x, { ...o, calls });
   const consumer: ({ step: number; port: number } | undefined)[] = steps.map(() => undefined);
-  steps.forEach((s, i) => s.inputs.forEach((input, port) => (consumer[input] = { step: i, port })));
+  for (const [i, s] of steps.entries()) for (const [port, input] of s.inputs.entries()) consumer[input] = { step: i, port };
   const built: (Built | undefined)[] = steps.map(() => undefined);
   const sources: SourceOperator[] = [];
   const internal: RepartitionSourceOperator[] = [];

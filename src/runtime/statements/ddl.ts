@@ -11,7 +11,7 @@ import { checkSourceUpgrade } from '../../planner/source-upgrade.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import { WithProperties } from '../../planner/with-properties.js';
 import { serdeFor } from '../../serde/serde-for.js';
-import { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
+import type { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
 import { inferColumnsFromRegistry } from '../../serde/schema-inference.js';
 import type { StatementResult } from './statement-result.js';
 import type { StatementContext } from './context.js';

@@ -11,6 +11,7 @@ export const arrayContains = defineScalar({
       params: ['ARRAY<T>', 'T'],
       returns: 'BOOLEAN',
       nullTolerant: true,
+      // biome-ignore lint/complexity/useOptionalChain: a NULL array gives false, not NULL (ksqlDB's ArrayContains)
       fn: (a: unknown[] | null, v: unknown) => a !== null && a.some((x) => valuesEqual(x ?? null, v ?? null)),
     },
   ],

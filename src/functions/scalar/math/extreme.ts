@@ -1,7 +1,7 @@
 import { Decimal } from '../../../common/decimal.js';
 import { widerNumeric, type SqlType } from '../../../common/types.js';
 import type { ResolveContext } from '../../define/overload-resolution.js';
-import { type ScalarOverload } from '../../define/define-scalar.js';
+import type { ScalarOverload } from '../../define/define-scalar.js';
 import { compareValues } from '../../support/sql-values.js';
 
 /** The widest DECIMAL among the arguments (ksqlDB's decimal schema provider). */
