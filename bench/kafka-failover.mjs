@@ -25,7 +25,11 @@ const children = [];
 function startServer() {
   const dir = mkdtempSync(join(process.env.BENCH_TMP ?? tmpdir(), 'sluice-failover-'));
   dirs.push(dir);
-  const child = spawn(process.execPath, [BIN, 'server', '--port', '0', '--no-schema-registry', '--data-dir', dir, '--bootstrap-servers', broker, '--service-id', run], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'server', '--port', '0', '--no-schema-registry', '--data-dir', dir, '--bootstrap-servers', broker, '--service-id', run],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   children.push(child);
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -43,7 +47,11 @@ function startServer() {
 }
 
 async function ksql(url, sql, streamsProperties = {}) {
-  const res = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: sql, streamsProperties }) });
+  const res = await fetch(`${url}/ksql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ksql: sql, streamsProperties }),
+  });
   if (res.status !== 200) throw new Error(`/ksql ${res.status}: ${await res.text()}`);
 }
 
@@ -51,7 +59,8 @@ async function partitionsOf(url) {
   const res = await fetch(`${url}/clusterStatus`);
   const hosts = (await res.json()).clusterStatus;
   const out = {};
-  for (const [host, s] of Object.entries(hosts)) if (s.hostAlive) out[host] = (s.activeStandbyPerQuery.CTAS_COUNTS_0?.activePartitions ?? []).map((p) => p.partition);
+  for (const [host, s] of Object.entries(hosts))
+    if (s.hostAlive) out[host] = (s.activeStandbyPerQuery.CTAS_COUNTS_0?.activePartitions ?? []).map((p) => p.partition);
   return out;
 }
 
@@ -82,7 +91,9 @@ try {
   const a = await startServer();
   const b = await startServer();
   await ksql(a.url, `CREATE STREAM events (k STRING KEY, v INT) WITH (kafka_topic='${input}', value_format='JSON');`);
-  await ksql(a.url, `CREATE TABLE counts WITH (kafka_topic='${run}-counts') AS SELECT k, COUNT(*) AS n FROM events GROUP BY k;`, { 'auto.offset.reset': 'earliest' });
+  await ksql(a.url, `CREATE TABLE counts WITH (kafka_topic='${run}-counts') AS SELECT k, COUNT(*) AS n FROM events GROUP BY k;`, {
+    'auto.offset.reset': 'earliest',
+  });
   await until(async () => {
     const lists = Object.values(await partitionsOf(a.url));
     return lists.length === 2 && lists.every((l) => l.length > 0);
@@ -99,19 +110,31 @@ try {
   const takeoverMs = performance.now() - killedAt;
   await rest;
   const expected = Math.floor(n / KEYS); // n is a multiple of KEYS
-  await until(async () => {
-    for (const k of ['k0', `k${KEYS - 1}`, `k${KEYS >> 1}`]) {
-      const res = await fetch(`${a.url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: `SELECT n FROM counts WHERE k = '${k}';` }) });
-      const rows = (await res.text()).split('\n').filter((l) => l.startsWith('['));
-      if (rows.length !== 1 || JSON.parse(rows[0])[0] !== expected) return false;
-    }
-    return true;
-  }, 300_000, 100);
+  await until(
+    async () => {
+      for (const k of ['k0', `k${KEYS - 1}`, `k${KEYS >> 1}`]) {
+        const res = await fetch(`${a.url}/query-stream`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ sql: `SELECT n FROM counts WHERE k = '${k}';` }),
+        });
+        const rows = (await res.text()).split('\n').filter((l) => l.startsWith('['));
+        if (rows.length !== 1 || JSON.parse(rows[0])[0] !== expected) return false;
+      }
+      return true;
+    },
+    300_000,
+    100,
+  );
   const completeMs = performance.now() - killedAt;
   // Every key checked once the sample is complete.
   let wrong = 0;
   for (let k = 0; k < KEYS; k++) {
-    const res = await fetch(`${a.url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: `SELECT n FROM counts WHERE k = 'k${k}';` }) });
+    const res = await fetch(`${a.url}/query-stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sql: `SELECT n FROM counts WHERE k = 'k${k}';` }),
+    });
     const rows = (await res.text()).split('\n').filter((l) => l.startsWith('['));
     if (rows.length !== 1 || JSON.parse(rows[0])[0] !== expected) wrong++;
   }

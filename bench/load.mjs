@@ -38,17 +38,27 @@ async function pull() {
       const card = `4000${String((r() * keys) | 0).padStart(12, '0')}`;
       const body = JSON.stringify({ sql: `SELECT * FROM ${table} WHERE ${keyColumn} = '${card}';` });
       const t0 = performance.now();
-      const req = http.request({ host: HOST, port, path: '/query-stream', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (text += c));
-        res.on('end', () => {
-          lat.push(performance.now() - t0);
-          if (res.statusCode !== 200) errors++;
-          else rows += text.split('\n').filter((l) => l.startsWith('[')).length;
-          resolve();
-        });
-      });
+      const req = http.request(
+        {
+          host: HOST,
+          port,
+          path: '/query-stream',
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c) => (text += c));
+          res.on('end', () => {
+            lat.push(performance.now() - t0);
+            if (res.statusCode !== 200) errors++;
+            else rows += text.split('\n').filter((l) => l.startsWith('[')).length;
+            resolve();
+          });
+        },
+      );
       req.on('error', () => {
         errors++;
         resolve();

@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 
 const M = 1_000_000;
 const K = 1_000;
@@ -116,7 +119,12 @@ if (results.scaling.length === 4) {
     recordsSlowdown: a.recordsPerSec / b.recordsPerSec - 1,
     keysSlowdown: c.recordsPerSec / d.recordsPerSec - 1,
   };
-  target(`${b.label} vs ${a.label}: slower per record`, Number((results.scalingSummary.recordsSlowdown * 100).toFixed(1)) + '%', '<= 20%', quick ? undefined : results.scalingSummary.recordsSlowdown <= 0.2);
+  target(
+    `${b.label} vs ${a.label}: slower per record`,
+    Number((results.scalingSummary.recordsSlowdown * 100).toFixed(1)) + '%',
+    '<= 20%',
+    quick ? undefined : results.scalingSummary.recordsSlowdown <= 0.2,
+  );
 }
 
 /** Whether something accepts connections at `host:port`. */
@@ -161,7 +169,12 @@ if (!only || only.includes('server')) {
   const q = quick ? undefined : true;
   target('server ready (empty data dir) ms', Math.round(s.ready.ms), '< 500', q && s.ready.ms < 500);
   target('idle RSS MB', Math.round(s.ready.idleRssMb), '< 80', q && s.ready.idleRssMb < 80);
-  target(`restart, 10 queries, ${fmtK(SERVER[0])} keys: queries running ms`, Math.round(s.restart.queriesRunningMs), '< 3000', q && s.restart.queriesRunningMs < 3000);
+  target(
+    `restart, 10 queries, ${fmtK(SERVER[0])} keys: queries running ms`,
+    Math.round(s.restart.queriesRunningMs),
+    '< 3000',
+    q && s.restart.queriesRunningMs < 3000,
+  );
   target(`RSS with ${fmtK(SERVER[0])} keys of state MB`, Math.round(s.restart.rssAfterPullMb), '< 600', q && s.restart.rssAfterPullMb < 600);
   target('pull QPS', Math.round(s.pull.qps), '>= 20000', q && s.pull.qps >= 20000);
   target('pull p99 ms', Number(s.pull.p99?.toFixed(2)), '< 5', q && s.pull.p99 < 5);
@@ -178,7 +191,9 @@ lines.push('');
 lines.push('| scenario | records | keys | engine rec/s | MB/s | baseline rec/s | ratio | outputs | peak RSS MB |');
 lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results.throughput) {
-  lines.push(`| ${r.label} | ${fmtK(r.records)} | ${fmtK(r.keys)} | ${fmtK(r.recordsPerSec)} | ${r.mbPerSec.toFixed(1)} | ${fmtK(r.baseline?.recordsPerSec)} | ${r.ratio?.toFixed(2) ?? '-'} | ${fmtK(r.outputs)} | ${r.peakRssMb.toFixed(0)} |`);
+  lines.push(
+    `| ${r.label} | ${fmtK(r.records)} | ${fmtK(r.keys)} | ${fmtK(r.recordsPerSec)} | ${r.mbPerSec.toFixed(1)} | ${fmtK(r.baseline?.recordsPerSec)} | ${r.ratio?.toFixed(2) ?? '-'} | ${fmtK(r.outputs)} | ${r.peakRssMb.toFixed(0)} |`,
+  );
 }
 if (results.scaling.length) {
   lines.push('');
@@ -190,12 +205,17 @@ if (results.kafka.length || results.kafkaSkipped) {
   lines.push('');
   lines.push('| Kafka mode | records | keys | engine rec/s | MB/s | outputs | peak RSS MB |');
   lines.push('|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of results.kafka) lines.push(`| ${r.label} | ${fmtK(r.records)} | ${fmtK(r.keys)} | ${fmtK(r.recordsPerSec)} | ${r.mbPerSec.toFixed(1)} | ${fmtK(r.outputs)} | ${r.peakRssMb.toFixed(0)} |`);
+  for (const r of results.kafka)
+    lines.push(
+      `| ${r.label} | ${fmtK(r.records)} | ${fmtK(r.keys)} | ${fmtK(r.recordsPerSec)} | ${r.mbPerSec.toFixed(1)} | ${fmtK(r.outputs)} | ${r.peakRssMb.toFixed(0)} |`,
+    );
   if (results.kafkaSkipped) lines.push(`| skipped: ${results.kafkaSkipped} | | | | | | |`);
   const f = results.failover;
   if (f) {
     lines.push('');
-    lines.push(`Fail-over (2 servers, ${f.partitions} partitions, ${fmtK(f.records)} records over ${fmtK(f.keys)} keys, one killed with SIGKILL after half): survivor processing every partition ${fmtMs(f.takeoverMs)} ms after the kill, counts complete ${fmtMs(f.completeMs)} ms after it, ${f.wrongKeys} wrong keys.`);
+    lines.push(
+      `Fail-over (2 servers, ${f.partitions} partitions, ${fmtK(f.records)} records over ${fmtK(f.keys)} keys, one killed with SIGKILL after half): survivor processing every partition ${fmtMs(f.takeoverMs)} ms after the kill, counts complete ${fmtMs(f.completeMs)} ms after it, ${f.wrongKeys} wrong keys.`,
+    );
   }
 }
 if (results.server) {
@@ -204,9 +224,15 @@ if (results.server) {
   lines.push('| server | figure |');
   lines.push('|---|---|');
   lines.push(`| ready, empty data dir | ${fmtMs(s.ready.ms)} ms (idle RSS ${s.ready.idleRssMb?.toFixed(0)} MB) |`);
-  lines.push(`| restart, 10 queries, ${fmtK(s.restart.stateKeys)} keys | listening ${fmtMs(s.restart.listeningMs)} ms, queries running ${fmtMs(s.restart.queriesRunningMs)} ms, RSS ${s.restart.rssAfterPullMb?.toFixed(0)} MB |`);
-  lines.push(`| pull by key (32 conns, keep-alive) | ${fmtK(s.pull.qps)} QPS, p50 ${fmtMs(s.pull.p50)} ms, p99 ${fmtMs(s.pull.p99)} ms, ${s.pull.requests} requests, ${s.pull.errors} errors |`);
-  lines.push(`| push delivery at ${fmtK(s.push.rate)} ev/s | p50 ${fmtMs(s.push.p50)} ms, p99 ${fmtMs(s.push.p99)} ms, ${s.push.received}/${s.push.events} delivered |`);
+  lines.push(
+    `| restart, 10 queries, ${fmtK(s.restart.stateKeys)} keys | listening ${fmtMs(s.restart.listeningMs)} ms, queries running ${fmtMs(s.restart.queriesRunningMs)} ms, RSS ${s.restart.rssAfterPullMb?.toFixed(0)} MB |`,
+  );
+  lines.push(
+    `| pull by key (32 conns, keep-alive) | ${fmtK(s.pull.qps)} QPS, p50 ${fmtMs(s.pull.p50)} ms, p99 ${fmtMs(s.pull.p99)} ms, ${s.pull.requests} requests, ${s.pull.errors} errors |`,
+  );
+  lines.push(
+    `| push delivery at ${fmtK(s.push.rate)} ev/s | p50 ${fmtMs(s.push.p50)} ms, p99 ${fmtMs(s.push.p99)} ms, ${s.push.received}/${s.push.events} delivered |`,
+  );
 }
 lines.push('');
 lines.push('| target | measured | goal | |');

@@ -134,7 +134,13 @@ export const SCENARIOS = {
       for (const r of records) {
         const v = JSON.parse(r.value.toString('utf8'));
         const a = table.get(String(v.auction));
-        out(JSON.stringify(v.auction), { BIDDER: v.bidder, PRICE: v.price, ITEMNAME: a?.itemName ?? null, SELLER: a?.seller ?? null, CATEGORY: a?.category ?? null });
+        out(JSON.stringify(v.auction), {
+          BIDDER: v.bidder,
+          PRICE: v.price,
+          ITEMNAME: a?.itemName ?? null,
+          SELLER: a?.seller ?? null,
+          CATEGORY: a?.category ?? null,
+        });
         n++;
       }
       return n;

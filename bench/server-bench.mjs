@@ -35,7 +35,9 @@ let nextPort = 18000 + (process.pid % 1000) * 10;
 function startServer(dataDir) {
   const port = nextPort++;
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, join(root, 'bin/sluice.js'), 'server', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'bin/sluice.js'), 'server', '--port', String(port), '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   return new Promise((resolve, reject) => {

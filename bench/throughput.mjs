@@ -70,7 +70,7 @@ try {
     processingLogEntries: errors,
     peakRssMb,
     baseline,
-    ratio: baseline ? (records / ms) * 1000 / baseline.recordsPerSec : undefined,
+    ratio: baseline ? ((records / ms) * 1000) / baseline.recordsPerSec : undefined,
   };
   process.stdout.write(JSON.stringify(result) + '\n');
 } finally {

@@ -69,7 +69,8 @@ function parse(argv: readonly string[], embedded: boolean): CliArgs | 'help' {
   const output = (values.output ?? 'tabular').toUpperCase();
   if (output !== 'JSON' && output !== 'TABULAR') throw new Error(`--output must be json or tabular, got '${values.output}'`);
   if (values.execute !== undefined && values.file !== undefined) throw new Error('use either --execute or --file, not both');
-  if (!embedded && (values['data-dir'] !== undefined || values.port !== undefined)) throw new Error('--data-dir and --port are for the embedded server (plain `sluice`)');
+  if (!embedded && (values['data-dir'] !== undefined || values.port !== undefined))
+    throw new Error('--data-dir and --port are for the embedded server (plain `sluice`)');
   if ((values.user === undefined) !== (values.password === undefined)) throw new Error('--user and --password go together');
   let url = positionals[0];
   if (url !== undefined && !/^https?:\/\//.test(url)) url = `http://${url}`;

@@ -134,7 +134,10 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     console.error(`sluice server: ${(e as Error).message}`);
     return 2;
   }
-  const allowedHosts = (args['allowed-hosts'] ?? properties['sluice.server.allowed.hosts'] ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const allowedHosts = (args['allowed-hosts'] ?? properties['sluice.server.allowed.hosts'] ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   // Files and directories the server creates (data, state, logs) are private to its user.
   process.umask(0o077);
   const tls = args['tls-cert'] && args['tls-key'] ? { cert: readFileSync(args['tls-cert']), key: readFileSync(args['tls-key']) } : undefined;
@@ -149,7 +152,16 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
   const bootstrap = args['bootstrap-servers'] ?? properties['bootstrap.servers'];
   const serviceId = args['service-id'] ?? properties['ksql.service.id'] ?? 'default_';
   if (args['service-id'] !== undefined) properties['ksql.service.id'] = serviceId;
-  const kafka = bootstrap === undefined ? undefined : { brokers: bootstrap.split(',').map((b) => b.trim()).filter(Boolean), serviceId };
+  const kafka =
+    bootstrap === undefined
+      ? undefined
+      : {
+          brokers: bootstrap
+            .split(',')
+            .map((b) => b.trim())
+            .filter(Boolean),
+          serviceId,
+        };
   if (kafka) console.log(`Kafka mode: brokers ${kafka.brokers.join(',')}, service id ${serviceId}`);
   const engine = await Engine.open({
     dataDir: resolve(args['data-dir'] ?? './sluice-data'),

@@ -50,11 +50,71 @@ export function corpusFromTests(testDir) {
 }
 
 const TOKENS = [
-  '(', ')', '[', ']', ',', ';', '.', '*', '+', '-', '/', '%', '||', '=', '<>', '<', '>=', '->', '=>', "'", '"', '`',
-  'SELECT', 'FROM', 'WHERE', 'GROUP BY', 'HAVING', 'EMIT CHANGES', 'WINDOW TUMBLING (SIZE 1 SECOND)', 'JOIN', 'ON',
-  'AS', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'NULL', 'TRUE', 'NOT', 'AND', 'OR', 'IN', 'LIKE', 'BETWEEN', 'CAST(',
-  'STRUCT<A INT>', 'ARRAY[1]', 'MAP(1:=2)', 'PARTITION BY', 'LIMIT 1', 'KEY', 'PRIMARY KEY', 'WITH (', 'PARTITIONS=',
-  '${x}', '/*', '--', '\u0000', '\u00e9', '\ud83d\ude00', '1e400', '-0', '9223372036854775808', '0.0000000000000000001',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  ';',
+  '.',
+  '*',
+  '+',
+  '-',
+  '/',
+  '%',
+  '||',
+  '=',
+  '<>',
+  '<',
+  '>=',
+  '->',
+  '=>',
+  "'",
+  '"',
+  '`',
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'GROUP BY',
+  'HAVING',
+  'EMIT CHANGES',
+  'WINDOW TUMBLING (SIZE 1 SECOND)',
+  'JOIN',
+  'ON',
+  'AS',
+  'CASE',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'END',
+  'NULL',
+  'TRUE',
+  'NOT',
+  'AND',
+  'OR',
+  'IN',
+  'LIKE',
+  'BETWEEN',
+  'CAST(',
+  'STRUCT<A INT>',
+  'ARRAY[1]',
+  'MAP(1:=2)',
+  'PARTITION BY',
+  'LIMIT 1',
+  'KEY',
+  'PRIMARY KEY',
+  'WITH (',
+  'PARTITIONS=',
+  '${x}',
+  '/*',
+  '--',
+  '\u0000',
+  '\u00e9',
+  '\ud83d\ude00',
+  '1e400',
+  '-0',
+  '9223372036854775808',
+  '0.0000000000000000001',
 ];
 const NUMBERS = ['0', '-1', '2147483648', '-2147483649', '9223372036854775807', '9223372036854775808', '1e308', '1e-400', '100000000', '0.5', "'x'"];
 
@@ -118,8 +178,10 @@ export function pathological(rng) {
     () => `INSERT INTO ${name} (ID, A) VALUES (1, ${'9'.repeat(n)});`,
     () => `CREATE STREAM ${'N'.repeat(n)} (ID INT KEY, A INT) WITH (kafka_topic='t${rng.int(1e6)}', value_format='JSON', partitions=1);`,
     () => `CREATE STREAM \`${'q'.repeat(n)}\` (ID INT KEY) WITH (kafka_topic='q${rng.int(1e6)}', value_format='JSON', partitions=1);`,
-    () => `CREATE STREAM P${rng.int(1e6)} (ID INT KEY, A INT) WITH (kafka_topic='p${rng.int(1e6)}', value_format='JSON', partitions=${rng.pick(['0', '-1', '1001', '100000000', '1.5', "'x'", '9223372036854775808'])});`,
-    () => `CREATE STREAM D${rng.int(1e6)} (ID INT KEY, A ${'STRUCT<F '.repeat(Math.min(n, 5000))}INT${'>'.repeat(Math.min(n, 5000))}) WITH (kafka_topic='d${rng.int(1e6)}', value_format='JSON', partitions=1);`,
+    () =>
+      `CREATE STREAM P${rng.int(1e6)} (ID INT KEY, A INT) WITH (kafka_topic='p${rng.int(1e6)}', value_format='JSON', partitions=${rng.pick(['0', '-1', '1001', '100000000', '1.5', "'x'", '9223372036854775808'])});`,
+    () =>
+      `CREATE STREAM D${rng.int(1e6)} (ID INT KEY, A ${'STRUCT<F '.repeat(Math.min(n, 5000))}INT${'>'.repeat(Math.min(n, 5000))}) WITH (kafka_topic='d${rng.int(1e6)}', value_format='JSON', partitions=1);`,
     () => 'SHOW STREAMS;'.repeat(Math.min(n, 3000)),
     () => `${'/*'.repeat(n)}SELECT 1 FROM ${name};`,
     () => `SELECT '${"''".repeat(n)} FROM ${name};`,
@@ -156,7 +218,9 @@ export function generate(seed, count, corpus) {
 }
 
 function isKsqlError(body) {
-  return body !== null && typeof body === 'object' && typeof body['@type'] === 'string' && Number.isInteger(body.error_code) && typeof body.message === 'string';
+  return (
+    body !== null && typeof body === 'object' && typeof body['@type'] === 'string' && Number.isInteger(body.error_code) && typeof body.message === 'string'
+  );
 }
 
 /**
@@ -172,7 +236,12 @@ export async function runFuzz(url, statements, { timeoutMs = 30_000, onFinding }
     let status;
     let text;
     try {
-      const res = await fetch(`${url}${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetch(`${url}${endpoint}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       status = res.status;
       text = await res.text();
     } catch (e) {

@@ -14,7 +14,14 @@ import { parseArgs } from 'node:util';
 import { SETUP, corpusFromTests, generate, runFuzz } from './fuzz-statements.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const { values } = parseArgs({ options: { seed: { type: 'string', default: '13' }, count: { type: 'string', default: '2000' }, url: { type: 'string' }, timeout: { type: 'string', default: '30000' } } });
+const { values } = parseArgs({
+  options: {
+    seed: { type: 'string', default: '13' },
+    count: { type: 'string', default: '2000' },
+    url: { type: 'string' },
+    timeout: { type: 'string', default: '30000' },
+  },
+});
 const seed = Number(values.seed);
 const count = Number(values.count);
 
@@ -24,7 +31,11 @@ let dir;
 let stderr = '';
 if (!url) {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-fuzz-'));
-  child = spawn(process.execPath, [path.join(root, 'bin', 'sluice.js'), 'server', '--port', '0', '--data-dir', path.join(dir, 'data'), '--no-schema-registry'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(
+    process.execPath,
+    [path.join(root, 'bin', 'sluice.js'), 'server', '--port', '0', '--data-dir', path.join(dir, 'data'), '--no-schema-registry'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   child.stderr.on('data', (c) => (stderr += c.toString()));
   url = await new Promise((resolve, reject) => {
     let out = '';
@@ -40,9 +51,12 @@ const started = Date.now();
 const statements = [...SETUP, ...generate(seed, count, corpusFromTests(path.join(root, 'test')))];
 const { figures, findings } = await runFuzz(url, statements, {
   timeoutMs: Number(values.timeout),
-  onFinding: (f) => console.log(`${f.kind} ${f.endpoint}: ${f.detail}\n  statement: ${f.sql.length > 300 ? `${f.sql.slice(0, 300)}... (${f.sql.length} chars)` : f.sql}`),
+  onFinding: (f) =>
+    console.log(`${f.kind} ${f.endpoint}: ${f.detail}\n  statement: ${f.sql.length > 300 ? `${f.sql.slice(0, 300)}... (${f.sql.length} chars)` : f.sql}`),
 });
-console.log(`seed ${seed}, ${statements.length} statements, ${figures.tried} requests in ${((Date.now() - started) / 1000).toFixed(1)} s: ${figures.ok} ok, ${figures.cleanErrors} clean errors, ${figures.serverErrors} 5xx, ${figures.badShape} bad error shapes, ${figures.hangs} hangs`);
+console.log(
+  `seed ${seed}, ${statements.length} statements, ${figures.tried} requests in ${((Date.now() - started) / 1000).toFixed(1)} s: ${figures.ok} ok, ${figures.cleanErrors} clean errors, ${figures.serverErrors} 5xx, ${figures.badShape} bad error shapes, ${figures.hangs} hangs`,
+);
 if (child) {
   child.kill('SIGKILL');
   fs.rmSync(dir, { recursive: true, force: true });

@@ -170,7 +170,10 @@ describe('architecture', () => {
 
   it("the README's architecture map names every layer folder", () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-    const folders = fs.readdirSync(path.join(root, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/${d.name}`);
+    const folders = fs
+      .readdirSync(path.join(root, 'src'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => `src/${d.name}`);
     expect(folders.filter((f) => !readme.includes(`\`${f}\``))).toEqual([]);
   });
 

@@ -101,7 +101,10 @@ describe('membership', () => {
     let aActive: number[] = [0, 1, 2, 3];
     const a = await member(log, () => ({ active: { Q: aActive }, lags: {} }));
     const b = await member(log);
-    await eventually('b to see a and its active partitions', () => a.liveMembers().length === 2 && b.liveMembers().length === 2 && b.liveMembers().some((m) => m.id === a.id && m.active['Q'] !== undefined));
+    await eventually(
+      'b to see a and its active partitions',
+      () => a.liveMembers().length === 2 && b.liveMembers().length === 2 && b.liveMembers().some((m) => m.id === a.id && m.active['Q'] !== undefined),
+    );
     const toB = [0, 1, 2, 3].filter((p) => a.ownerOf('Q', p, true)!.id === b.id);
     expect(toB.length).toBeGreaterThan(0);
     // Assigned to b, but a still reports them: b waits.
@@ -271,7 +274,12 @@ describe('splitting a query across servers', () => {
   it.each([
     ['a projection', `CREATE STREAM s AS SELECT user_id, page FROM clicks WHERE ms > 10;`, true, undefined],
     ['a count by the source key', `CREATE TABLE t AS SELECT user_id, COUNT(*) AS n FROM clicks GROUP BY user_id;`, true, undefined],
-    ['a windowed count by the key and more', `CREATE TABLE t AS SELECT user_id, page, COUNT(*) AS n FROM clicks WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY user_id, page;`, true, undefined],
+    [
+      'a windowed count by the key and more',
+      `CREATE TABLE t AS SELECT user_id, page, COUNT(*) AS n FROM clicks WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY user_id, page;`,
+      true,
+      undefined,
+    ],
     ['a count by another column', `CREATE TABLE t AS SELECT page, COUNT(*) AS n FROM clicks GROUP BY page;`, false, 'repartition'],
     ['a stream-table join', `CREATE STREAM s AS SELECT c.user_id, u.name FROM clicks c JOIN users u ON c.user_id = u.id;`, false, undefined],
   ])('%s', (_, sql, independent, repartition) => {

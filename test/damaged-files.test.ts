@@ -87,7 +87,11 @@ describe('damaged data directory (issue 13)', () => {
     const err = await openError(dataDir);
     expect(err.errorCode).toBe(50000);
     expect(err.path).toBe(seg);
-    expect(err.message).toMatch(new RegExp(`^Log segment ${seg} is damaged at byte \\d+: topic 'clicks' partition 0 has (\\d+) intact records .*intact records follow at byte \\d+ of ${size}, so this is not a torn write\\. `));
+    expect(err.message).toMatch(
+      new RegExp(
+        `^Log segment ${seg} is damaged at byte \\d+: topic 'clicks' partition 0 has (\\d+) intact records .*intact records follow at byte \\d+ of ${size}, so this is not a torn write\\. `,
+      ),
+    );
     expect(err.message).toContain(`committed positions past it: CTAS_PER_PAGE_`);
     expect(err.message).toContain(`Run 'sluice repair --data-dir ${dataDir}'`);
     expect(fs.statSync(seg).size).toBe(size); // nothing was cut
@@ -122,7 +126,9 @@ describe('damaged data directory (issue 13)', () => {
     const err = await openError(dataDir);
     expect(err.path).toBe(file);
     expect(err.message).toMatch(
-      new RegExp(`^Command log ${file} is damaged at line 2 \\(.*JSON.*\\), with statements after it: start-up stops rather than drop them\\. Run 'sluice repair --data-dir ${dataDir}' to move the bad lines aside and keep the rest\\.$`),
+      new RegExp(
+        `^Command log ${file} is damaged at line 2 \\(.*JSON.*\\), with statements after it: start-up stops rather than drop them\\. Run 'sluice repair --data-dir ${dataDir}' to move the bad lines aside and keep the rest\\.$`,
+      ),
     );
     const done = await repairDataDir(dataDir);
     expect(done).toHaveLength(1);
@@ -135,7 +141,11 @@ describe('damaged data directory (issue 13)', () => {
     // The next statement gets a sequence number past every one recorded.
     await second.execute(`CREATE STREAM d (id STRING KEY, v INT) WITH (kafka_topic='d', value_format='JSON', partitions=1);`);
     await second.close();
-    const seqs = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq);
+    const seqs = fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { seq: number }).seq);
     expect(new Set(seqs).size).toBe(seqs.length);
   });
 
@@ -194,10 +204,18 @@ describe('damaged data directory (issue 13)', () => {
     fs.writeFileSync(path.join(state, 'CURRENT'), 'MANIFEST-999999\n');
     const err = await openError(dataDir);
     expect(err.path).toBe(state);
-    expect(err.message).toMatch(new RegExp(`^State directory ${state} cannot be read \\(.+\\)\\. Run 'sluice repair --data-dir ${dataDir}' to move it aside; queries then rebuild their state from the log\\.$`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `^State directory ${state} cannot be read \\(.+\\)\\. Run 'sluice repair --data-dir ${dataDir}' to move it aside; queries then rebuild their state from the log\\.$`,
+      ),
+    );
     const done = await repairDataDir(dataDir);
     expect(done).toHaveLength(1);
-    expect(done[0]).toMatch(new RegExp(`^State directory ${state} cannot be read .* Moved it to ${state}\\.damaged-.*: stateful queries rebuild their state from the log at the next start\\.$`));
+    expect(done[0]).toMatch(
+      new RegExp(
+        `^State directory ${state} cannot be read .* Moved it to ${state}\\.damaged-.*: stateful queries rebuild their state from the log at the next start\\.$`,
+      ),
+    );
     const engine = await Engine.open({ dataDir, autoPump: false });
     await insertClicks(engine, 1000, 10);
     expect(await views(engine)).toBe(50);
@@ -246,7 +264,12 @@ describeIf(built, DIST)('sluice server on a damaged data directory (issue 13 #3)
 
     const repaired = await run(['repair', '--data-dir', dataDir]);
     expect(repaired.code).toBe(0);
-    expect(repaired.stdout).toMatch(new RegExp(`^repaired: topic 'clicks' partition 0, segment ${seg}: kept \\d+ intact records; moved the damaged bytes \\d+ to \\d+ to ${seg}\\.damaged-`, 'm'));
+    expect(repaired.stdout).toMatch(
+      new RegExp(
+        `^repaired: topic 'clicks' partition 0, segment ${seg}: kept \\d+ intact records; moved the damaged bytes \\d+ to \\d+ to ${seg}\\.damaged-`,
+        'm',
+      ),
+    );
 
     const again = await run(['repair', '--data-dir', dataDir]);
     expect(again.stdout).toBe(`sluice repair: nothing damaged in ${dataDir}\n`);

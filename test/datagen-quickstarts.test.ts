@@ -52,14 +52,31 @@ describe('sluice datagen', () => {
     expect(a.out.trim().split('\n')).toHaveLength(30);
     expect(a.out).toBe(b.out);
     expect(c.out).not.toBe(a.out);
-    expect(a.out).toMatch(/^4\d{3}-\d{4}-\d{4}-\d{4} --> \{"card_number":"4\d{3}-\d{4}-\d{4}-\d{4}","merchant":"[^"]+","amount":\d+(\.\d+)?,"currency":"USD","transaction_id":"tx-0000001"\}$/m);
+    expect(a.out).toMatch(
+      /^4\d{3}-\d{4}-\d{4}-\d{4} --> \{"card_number":"4\d{3}-\d{4}-\d{4}-\d{4}","merchant":"[^"]+","amount":\d+(\.\d+)?,"currency":"USD","transaction_id":"tx-0000001"\}$/m,
+    );
   });
 
   it.each(QUICKSTARTS)('%s: the records fit the suggested DDL when written through the server', async (name) => {
     const ddl = await runSluiceAsync(['datagen', '--quickstart', name, '--topic', `dg_${name}`, '--print-ddl']);
     expect(ddl.code).toBe(0);
     await ksql(url, ddl.out.replace(/^CREATE (STREAM|TABLE) (\w+)/, `CREATE $1 dg_$2`));
-    const r = await runSluiceAsync(['datagen', '--quickstart', name, '--topic', `dg_${name}`, '--iterations', '20', '--rate', '0', '--seed', '1', '--server', url, '--quiet']);
+    const r = await runSluiceAsync([
+      'datagen',
+      '--quickstart',
+      name,
+      '--topic',
+      `dg_${name}`,
+      '--iterations',
+      '20',
+      '--rate',
+      '0',
+      '--seed',
+      '1',
+      '--server',
+      url,
+      '--quiet',
+    ]);
     expect(r.err).toBe(`Wrote 20 records to topic 'dg_${name}'.\n`);
     expect(r.code).toBe(0);
     const source = /^CREATE (?:STREAM|TABLE) (\w+)/.exec(ddl.out)![1]!;
@@ -71,10 +88,27 @@ describe('sluice datagen', () => {
 
   it('transactions feed the possible-fraud example: some card passes HAVING count() > 3', async () => {
     await ksql(url, fs.readFileSync(path.join(ROOT, 'examples', 'possible-fraud', 'statements.sql'), 'utf8'));
-    const r = await runSluiceAsync(['datagen', '--quickstart', 'transactions', '--iterations', '150', '--rate', '0', '--seed', '3', '--server', url, '--quiet']);
+    const r = await runSluiceAsync([
+      'datagen',
+      '--quickstart',
+      'transactions',
+      '--iterations',
+      '150',
+      '--rate',
+      '0',
+      '--seed',
+      '3',
+      '--server',
+      url,
+      '--quiet',
+    ]);
     expect(r.code).toBe(0);
     const fraud = await eventually('a row in possible_fraud', async () => {
-      const res = await fetch(`${url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'SELECT * FROM possible_fraud;' }) });
+      const res = await fetch(`${url}/query-stream`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sql: 'SELECT * FROM possible_fraud;' }),
+      });
       const lines = (await res.text()).trim().split('\n').slice(1);
       return lines.length > 0 ? lines : undefined;
     });
@@ -82,13 +116,44 @@ describe('sluice datagen', () => {
   });
 
   it('monitoring feeds the error-counts example, in DELIMITED too', async () => {
-    await ksql(url, "CREATE STREAM mon_csv (host STRING KEY, type STRING, error_code INT, message STRING) WITH (kafka_topic='mon_csv', value_format='DELIMITED', partitions=1);");
-    await ksql(url, "CREATE TABLE csv_errors AS SELECT error_code, COUNT(*) AS n FROM mon_csv WINDOW TUMBLING (SIZE 1 MINUTE) WHERE type = 'ERROR' GROUP BY error_code;");
-    const r = await runSluiceAsync(['datagen', '--quickstart', 'monitoring', '--topic', 'mon_csv', '--format', 'delimited', '--iterations', '40', '--rate', '0', '--seed', '5', '--server', url, '--quiet']);
+    await ksql(
+      url,
+      "CREATE STREAM mon_csv (host STRING KEY, type STRING, error_code INT, message STRING) WITH (kafka_topic='mon_csv', value_format='DELIMITED', partitions=1);",
+    );
+    await ksql(
+      url,
+      "CREATE TABLE csv_errors AS SELECT error_code, COUNT(*) AS n FROM mon_csv WINDOW TUMBLING (SIZE 1 MINUTE) WHERE type = 'ERROR' GROUP BY error_code;",
+    );
+    const r = await runSluiceAsync([
+      'datagen',
+      '--quickstart',
+      'monitoring',
+      '--topic',
+      'mon_csv',
+      '--format',
+      'delimited',
+      '--iterations',
+      '40',
+      '--rate',
+      '0',
+      '--seed',
+      '5',
+      '--server',
+      url,
+      '--quiet',
+    ]);
     expect(r.code).toBe(0);
     const counts = await eventually('a row in csv_errors', async () => {
-      const res = await fetch(`${url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'SELECT * FROM csv_errors;' }) });
-      const lines = (await res.text()).trim().split('\n').slice(1).map((l) => JSON.parse(l) as number[]);
+      const res = await fetch(`${url}/query-stream`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sql: 'SELECT * FROM csv_errors;' }),
+      });
+      const lines = (await res.text())
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => JSON.parse(l) as number[]);
       return lines.length > 0 ? lines : undefined;
     });
     for (const [code] of counts) expect([500, 502, 503, 504, 404]).toContain(code);
@@ -99,8 +164,22 @@ describe('sluice datagen', () => {
   it('explains what to do when the topic does not exist, or the format does not match', async () => {
     const missing = await runSluiceAsync(['datagen', '--quickstart', 'users', '--topic', 'nowhere', '--iterations', '1', '--server', url]);
     expect(missing.code).toBe(1);
-    expect(missing.err).toContain(`sluice datagen: topic 'nowhere' does not exist at ${url}. Create a stream or table on it first, e.g.:\n  CREATE TABLE users (user_id INT PRIMARY KEY,`);
-    const format = await runSluiceAsync(['datagen', '--quickstart', 'monitoring', '--topic', 'mon_csv', '--format', 'avro', '--iterations', '1', '--server', url]);
+    expect(missing.err).toContain(
+      `sluice datagen: topic 'nowhere' does not exist at ${url}. Create a stream or table on it first, e.g.:\n  CREATE TABLE users (user_id INT PRIMARY KEY,`,
+    );
+    const format = await runSluiceAsync([
+      'datagen',
+      '--quickstart',
+      'monitoring',
+      '--topic',
+      'mon_csv',
+      '--format',
+      'avro',
+      '--iterations',
+      '1',
+      '--server',
+      url,
+    ]);
     expect(format.code).toBe(1);
     expect(format.err).toContain("topic 'mon_csv' is read with VALUE_FORMAT 'DELIMITED', not 'AVRO'");
     const bad = await runSluiceAsync(['datagen', '--quickstart', 'weather']);
@@ -110,7 +189,20 @@ describe('sluice datagen', () => {
 
   it('--data-dir writes straight into a data directory, which a server then reads', async () => {
     const data = path.join(dir, 'data');
-    const r = await runSluiceAsync(['datagen', '--quickstart', 'clickstream', '--iterations', '10', '--rate', '0', '--seed', '9', '--data-dir', data, '--quiet']);
+    const r = await runSluiceAsync([
+      'datagen',
+      '--quickstart',
+      'clickstream',
+      '--iterations',
+      '10',
+      '--rate',
+      '0',
+      '--seed',
+      '9',
+      '--data-dir',
+      data,
+      '--quiet',
+    ]);
     expect(r.err).toBe("Wrote 10 records to topic 'clickstream'.\n");
     const e = await Engine.open({ dataDir: data });
     try {

@@ -28,7 +28,11 @@ async function topicJson(engine: Engine, topic: string): Promise<{ key: unknown;
   const out: { key: unknown; value: Record<string, unknown> | null; partition: number }[] = [];
   for (let p = 0; p < (info?.partitions ?? 0); p++) {
     for (const r of await engine.log.read(topic, p, 0, 1_000_000)) {
-      out.push({ key: r.key?.toString('utf8') ?? null, value: r.value ? (JSON.parse(r.value.toString('utf8')) as Record<string, unknown>) : null, partition: p });
+      out.push({
+        key: r.key?.toString('utf8') ?? null,
+        value: r.value ? (JSON.parse(r.value.toString('utf8')) as Record<string, unknown>) : null,
+        partition: p,
+      });
     }
   }
   return out;
@@ -80,7 +84,12 @@ describe('durable engine', () => {
     await first.execute(`
       CREATE STREAM s (id STRING KEY, k STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1);
       CREATE TABLE w AS SELECT k, COUNT(*) AS n FROM s WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 1 SECOND) GROUP BY k EMIT FINAL;`);
-    for (const [k, t] of [['x', 1_000], ['x', 2_000], ['y', 3_000]] as const) await first.insert('S', { ID: 'a', K: k, ROWTIME: t });
+    for (const [k, t] of [
+      ['x', 1_000],
+      ['x', 2_000],
+      ['y', 3_000],
+    ] as const)
+      await first.insert('S', { ID: 'a', K: k, ROWTIME: t });
     await first.pumpAll();
     expect(await topicJson(first, 'W')).toEqual([]); // held back: the window is open
     await first.close();
@@ -166,7 +175,14 @@ describe('durable engine', () => {
   it('keeps the embedded schema registry: ids, subjects and inferred columns survive a restart', async () => {
     const dataDir = tempDir();
     const first = await Engine.open({ dataDir, autoPump: false });
-    const schema = { type: 'record', name: 'Reading', fields: [{ name: 'sensor', type: 'string' }, { name: 'celsius', type: 'double' }] };
+    const schema = {
+      type: 'record',
+      name: 'Reading',
+      fields: [
+        { name: 'sensor', type: 'string' },
+        { name: 'celsius', type: 'double' },
+      ],
+    };
     const id = (first.registry as InstanceType<typeof InMemorySchemaRegistry>).register(schema, { subject: 'readings-value', format: 'AVRO' });
     await first.execute("CREATE STREAM readings WITH (kafka_topic='readings', value_format='AVRO', partitions=1);");
     await first.execute('CREATE STREAM hot AS SELECT sensor, celsius FROM readings WHERE celsius > 30;');
@@ -188,7 +204,9 @@ describe('durable engine', () => {
     const keys = 17;
     // Several runs, each killed at a random moment while it appends and aggregates.
     for (let run = 0; run < 4; run++) {
-      const child = spawn(process.execPath, [path.join(here, 'fixtures', 'durable-writer.mjs'), dataDir, String(keys), '1000', String(run)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [path.join(here, 'fixtures', 'durable-writer.mjs'), dataDir, String(keys), '1000', String(run)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -197,10 +215,13 @@ describe('durable engine', () => {
         child.stdout.once('data', () => {
           clearTimeout(timer);
           // Not a sync: a random moment after it started writing to kill it at, different in each run.
-          setTimeout(() => {
-            child.kill('SIGKILL');
-            resolve();
-          }, 20 + Math.floor(Math.random() * 200));
+          setTimeout(
+            () => {
+              child.kill('SIGKILL');
+              resolve();
+            },
+            20 + Math.floor(Math.random() * 200),
+          );
         });
       });
       const code = await exited;

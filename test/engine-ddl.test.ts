@@ -63,24 +63,30 @@ describe('CREATE STREAM / TABLE validation', () => {
     await expect(run(`${S} ${S.replace('CREATE STREAM', 'CREATE STREAM IF NOT EXISTS')}`, [])).resolves.toEqual([]);
   });
 
-  it('refuses PARTITIONS <= 0 at the property with Kafka\'s message (issue 13)', async () => {
+  it("refuses PARTITIONS <= 0 at the property with Kafka's message (issue 13)", async () => {
     for (const n of ['0', '-1']) {
       expect(await runError(`CREATE STREAM X (ID INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', partitions=${n});`)).toMatch(
         /line 1:81: Number of partitions must be larger than 0\./,
       );
     }
-    expect(await runError(`CREATE STREAM X (ID INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', partitions=1); CREATE STREAM Y WITH (partitions=0) AS SELECT * FROM X;`)).toMatch(
-      /Number of partitions must be larger than 0\./,
-    );
+    expect(
+      await runError(
+        `CREATE STREAM X (ID INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', partitions=1); CREATE STREAM Y WITH (partitions=0) AS SELECT * FROM X;`,
+      ),
+    ).toMatch(/Number of partitions must be larger than 0\./);
   });
 
   it('refuses a topic of more partitions than the embedded log allows (default 1000)', async () => {
     const engine = new Engine({ log: new MemoryLog() });
     const refused = engine.execute(`CREATE STREAM X (ID INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', partitions=1001);`);
     await expect(refused).rejects.toThrow(LimitError);
-    await expect(refused).rejects.toThrow("Cannot create topic 'x' with 1001 partitions: the embedded log allows at most 1000 (server property sluice.embedded.max.partitions).");
+    await expect(refused).rejects.toThrow(
+      "Cannot create topic 'x' with 1001 partitions: the embedded log allows at most 1000 (server property sluice.embedded.max.partitions).",
+    );
     await engine.execute(`CREATE STREAM X (ID INT KEY, A INT) WITH (kafka_topic='x', value_format='JSON', partitions=1000);`);
-    await expect(engine.execute('CREATE STREAM Y WITH (partitions=100000000) AS SELECT * FROM X;')).rejects.toThrow("Cannot create topic 'Y' with 100000000 partitions");
+    await expect(engine.execute('CREATE STREAM Y WITH (partitions=100000000) AS SELECT * FROM X;')).rejects.toThrow(
+      "Cannot create topic 'Y' with 100000000 partitions",
+    );
     await engine.close();
   });
 });
@@ -247,7 +253,9 @@ describe('CREATE TYPE and variables', () => {
 
   it('CREATE TYPE twice is an error; an unknown type name is an error', async () => {
     expect(await runError(`CREATE TYPE T1 AS INT; CREATE TYPE T1 AS STRING;`)).toMatch(/T1/);
-    expect(await runError(`CREATE STREAM P (ID STRING KEY, X NO_SUCH_TYPE) WITH (kafka_topic='p', value_format='JSON', partitions=1);`)).toMatch(/NO_SUCH_TYPE/i);
+    expect(await runError(`CREATE STREAM P (ID STRING KEY, X NO_SUCH_TYPE) WITH (kafka_topic='p', value_format='JSON', partitions=1);`)).toMatch(
+      /NO_SUCH_TYPE/i,
+    );
   });
 
   it('DEFINE sets variables that ${name} substitutes into later statements', async () => {
@@ -308,19 +316,40 @@ describe('CREATE … AS SELECT with VALUE_SCHEMA_ID', () => {
   // The case runner numbers schemas as ksqlDB's test runner does: INPUT's generated
   // schema (declared by its CREATE) is id 1, OUTPUT's registered schema id 2.
   const input = "CREATE STREAM INPUT (`id` INT KEY, `c1` INT) WITH (kafka_topic='input', value_format='avro', partitions=1);";
-  const csas = "CREATE STREAM OUTPUT WITH (value_schema_id=2) AS SELECT * FROM INPUT;";
+  const csas = 'CREATE STREAM OUTPUT WITH (value_schema_id=2) AS SELECT * FROM INPUT;';
   const output = (fields: unknown[]) => [{ name: 'OUTPUT', valueFormat: 'AVRO', valueSchema: { name: 'blah', type: 'record', fields } }];
   const rec = { topic: 'input', key: 42, value: { c1: 4 }, timestamp: 0 };
 
   it('writes extra registered fields as their default, or null', async () => {
-    const withNull = await run(`${input} ${csas}`, [rec], output([{ name: 'c1', type: 'int' }, { name: 'c2', type: ['null', 'int'], default: null }]));
+    const withNull = await run(
+      `${input} ${csas}`,
+      [rec],
+      output([
+        { name: 'c1', type: 'int' },
+        { name: 'c2', type: ['null', 'int'], default: null },
+      ]),
+    );
     expect(on('OUTPUT', withNull)).toEqual([{ key: 42, value: { c1: 4, c2: null }, timestamp: 0 }]);
-    const withDefault = await run(`${input} ${csas}`, [rec], output([{ name: 'c1', type: 'int' }, { name: 'c2', type: 'int', default: 100 }]));
+    const withDefault = await run(
+      `${input} ${csas}`,
+      [rec],
+      output([
+        { name: 'c1', type: 'int' },
+        { name: 'c2', type: 'int', default: 100 },
+      ]),
+    );
     expect(on('OUTPUT', withDefault)).toEqual([{ key: 42, value: { c1: 4, c2: 100 }, timestamp: 0 }]);
   });
 
   it('rejects a registered schema whose fields are reordered (ksqlDB DefaultSchemaInjector message)', async () => {
-    const r = await runCase(`${input} ${csas}`, [], output([{ name: 'c2', type: 'double' }, { name: 'c1', type: 'int' }]));
+    const r = await runCase(
+      `${input} ${csas}`,
+      [],
+      output([
+        { name: 'c2', type: 'double' },
+        { name: 'c1', type: 'int' },
+      ]),
+    );
     expect('error' in r && r.error).toContain(
       'The following value columns are changed, missing or reordered: [`c1` INTEGER]. Schema from schema registry is [`c2` DOUBLE, `c1` INTEGER]',
     );

@@ -87,7 +87,9 @@ describe('planner errors', () => {
     expect(inWhere.message).toBe('Aggregate functions are not allowed in WHERE.');
     const err = await failure('CREATE TABLE T AS SELECT ID, NAME, COUNT(*) AS N FROM S GROUP BY ID;');
     expect(err).toBeInstanceOf(PlanError);
-    expect(err.message).toBe('Non-aggregate SELECT expression(s) not part of GROUP BY: S.NAME\nEither add the column(s) to the GROUP BY or remove them from the SELECT.');
+    expect(err.message).toBe(
+      'Non-aggregate SELECT expression(s) not part of GROUP BY: S.NAME\nEither add the column(s) to the GROUP BY or remove them from the SELECT.',
+    );
   });
 
   it('carries ksqlDB REST error code 40001 (bad statement)', async () => {
@@ -101,13 +103,15 @@ describe('parse errors', () => {
   it('a misspelt keyword is a ParseError at line 1 column 1', async () => {
     const err = await failure('SELEC * FROM S;');
     expect(err).toBeInstanceOf(ParseError);
-    expect(err.message).toBe("Syntax error at line 1:1: mismatched input 'SELEC' expecting {'SELECT', 'CREATE', 'INSERT', 'DROP', 'TERMINATE', 'SHOW', 'LIST', 'DESCRIBE', …}");
+    expect(err.message).toBe(
+      "Syntax error at line 1:1: mismatched input 'SELEC' expecting {'SELECT', 'CREATE', 'INSERT', 'DROP', 'TERMINATE', 'SHOW', 'LIST', 'DESCRIBE', …}",
+    );
     expect(err.position).toMatchObject({ line: 1, column: 1 });
     expect(err.errorCode).toBe(40001);
   });
 
   it('a dangling comma is a ParseError at the token after it, on the right line', async () => {
-    const sql = 'CREATE STREAM X (\n  ID STRING KEY,\n) WITH (kafka_topic=\'x\', value_format=\'JSON\', partitions=1);';
+    const sql = "CREATE STREAM X (\n  ID STRING KEY,\n) WITH (kafka_topic='x', value_format='JSON', partitions=1);";
     const err = await failure(sql);
     expect(err).toBeInstanceOf(ParseError);
     expect(err.message).toBe("Syntax error at line 3:1: mismatched input ')' expecting identifier");
@@ -119,7 +123,9 @@ describe('parse errors', () => {
     const h = await startEngine(['s']);
     const bad = h.engine.execute(`${S}\nCREATE STREAM OK1 AS SELECT * FROM S;\nCREATE STREAM BAD AS SELECT * FROM S WHERE;`);
     await expect(bad).rejects.toBeInstanceOf(ParseError);
-    await expect(bad).rejects.toThrow("Syntax error at line 3:43: mismatched input '<EOF>' expecting {'NOT', 'NULL', 'TRUE', 'FALSE', string, '-', integer, number, …}");
+    await expect(bad).rejects.toThrow(
+      "Syntax error at line 3:43: mismatched input '<EOF>' expecting {'NOT', 'NULL', 'TRUE', 'FALSE', string, '-', integer, number, …}",
+    );
     expect(h.engine.catalog.getSource('OK1')).toBeDefined();
     expect(h.engine.catalog.getSource('BAD')).toBeUndefined();
   });
@@ -157,7 +163,7 @@ describe('bad records at run time', () => {
     expect(h.engine.processingLog[0]!.message).toMatch(/^Error processing LPAD: LPAD target length \(2000000\) exceeds the maximum of 1048576\.$/);
   });
 
-  it('a size argument past the bound drops the row and logs the function\'s message', async () => {
+  it("a size argument past the bound drops the row and logs the function's message", async () => {
     const h = await startEngine(['s']);
     await h.engine.execute(`${S} CREATE STREAM OUT AS SELECT ID, EXPLODE(GENERATE_SERIES(1, AMT)) AS N FROM S;`);
     await h.write({ topic: 's', key: 'a', value: '{"AMT": 2000000}' }, { topic: 's', key: 'b', value: '{"AMT": 2}' });

@@ -26,14 +26,17 @@ const customer = (id: number, name: string | null, timestamp: number): TestRecor
 
 describe('foreign-key table-table joins', () => {
   it('inner join: left changes and right changes re-join; losing the match retracts', async () => {
-    const out = await run(`${DDL} CREATE TABLE enriched AS SELECT o.order_id, o.amount, c.name FROM orders o JOIN customers c ON o.customer_id = c.customer_id;`, [
-      customer(7, 'ada', 100),
-      order(1, 7, 30, 200), // joins ada
-      order(2, 8, 40, 300), // no customer 8: nothing
-      order(3, 7, 50, 400), // joins ada
-      customer(7, 'ada l.', 500), // re-joins orders 1 and 3, in key order
-      customer(7, null, 600), // customer deleted: both retracted
-    ]);
+    const out = await run(
+      `${DDL} CREATE TABLE enriched AS SELECT o.order_id, o.amount, c.name FROM orders o JOIN customers c ON o.customer_id = c.customer_id;`,
+      [
+        customer(7, 'ada', 100),
+        order(1, 7, 30, 200), // joins ada
+        order(2, 8, 40, 300), // no customer 8: nothing
+        order(3, 7, 50, 400), // joins ada
+        customer(7, 'ada l.', 500), // re-joins orders 1 and 3, in key order
+        customer(7, null, 600), // customer deleted: both retracted
+      ],
+    );
     expect(on('ENRICHED', out).map((r) => [r.key, r.value, r.timestamp])).toEqual([
       [1, { AMOUNT: 30, NAME: 'ada' }, 200],
       [3, { AMOUNT: 50, NAME: 'ada' }, 400],
@@ -62,9 +65,15 @@ describe('foreign-key table-table joins', () => {
   });
 
   it('rejects RIGHT and FULL joins on a foreign key, and a missing left key in the projection', async () => {
-    await expect(runError(`${DDL} CREATE TABLE x AS SELECT o.order_id, c.name FROM orders o RIGHT JOIN customers c ON o.customer_id = c.customer_id;`)).resolves.toMatch(/RIGHT OUTER JOIN on a foreign key is not supported/);
-    await expect(runError(`${DDL} CREATE TABLE x AS SELECT o.order_id, c.name FROM orders o FULL JOIN customers c ON o.customer_id = c.customer_id;`)).resolves.toMatch(/FULL OUTER JOIN on a foreign key is not supported/);
-    await expect(runError(`${DDL} CREATE TABLE x AS SELECT o.amount, c.name FROM orders o JOIN customers c ON o.customer_id = c.customer_id;`)).resolves.toMatch(/ORDER_ID/);
+    await expect(
+      runError(`${DDL} CREATE TABLE x AS SELECT o.order_id, c.name FROM orders o RIGHT JOIN customers c ON o.customer_id = c.customer_id;`),
+    ).resolves.toMatch(/RIGHT OUTER JOIN on a foreign key is not supported/);
+    await expect(
+      runError(`${DDL} CREATE TABLE x AS SELECT o.order_id, c.name FROM orders o FULL JOIN customers c ON o.customer_id = c.customer_id;`),
+    ).resolves.toMatch(/FULL OUTER JOIN on a foreign key is not supported/);
+    await expect(
+      runError(`${DDL} CREATE TABLE x AS SELECT o.amount, c.name FROM orders o JOIN customers c ON o.customer_id = c.customer_id;`),
+    ).resolves.toMatch(/ORDER_ID/);
   });
 });
 
@@ -72,7 +81,12 @@ describe('foreign-key joins from a multi-column left key', () => {
   const DDL =
     "CREATE TABLE L (L_ID BIGINT PRIMARY KEY, FK BIGINT PRIMARY KEY, NAME STRING) WITH (kafka_topic='l', format='JSON', partitions=1);" +
     "CREATE TABLE R (R_ID BIGINT PRIMARY KEY, F1 STRING) WITH (kafka_topic='r', format='JSON', partitions=1);";
-  const l = (id: number, fk: number, name: string | null, timestamp: number): TestRecord => ({ topic: 'l', key: { L_ID: id, FK: fk }, value: name === null ? null : { NAME: name }, timestamp });
+  const l = (id: number, fk: number, name: string | null, timestamp: number): TestRecord => ({
+    topic: 'l',
+    key: { L_ID: id, FK: fk },
+    value: name === null ? null : { NAME: name },
+    timestamp,
+  });
   const r = (id: number, f1: string | null, timestamp: number): TestRecord => ({ topic: 'r', key: id, value: f1 === null ? null : { F1: f1 }, timestamp });
 
   it('joining on one key column is a foreign-key join, keyed by the whole left key', async () => {

@@ -63,13 +63,7 @@ describe('stream-stream joins, legacy WITHIN (no grace period)', () => {
 
   it('INNER emits each matching pair once, stamped with the later timestamp', async () => {
     const out = await run(join('INNER'), inputs);
-    expect(on('OUT', out)).toEqual([
-      row(1, 'a', 'x', 5000),
-      row(1, 'a', 'y', 11000),
-      row(1, 'c', 'x', 5000),
-      row(1, 'c', 'y', 11000),
-      row(1, 'c', 'z', 11001),
-    ]);
+    expect(on('OUT', out)).toEqual([row(1, 'a', 'x', 5000), row(1, 'a', 'y', 11000), row(1, 'c', 'x', 5000), row(1, 'c', 'y', 11000), row(1, 'c', 'z', 11001)]);
   });
 
   it('LEFT emits an unmatched left record at once, and its joins when matches arrive', async () => {
@@ -270,9 +264,20 @@ describe('stream-stream joins with GRACE PERIOD', () => {
 describe('stream-table joins', () => {
   const ORDERS = `CREATE STREAM ORDERS (OID INT KEY, CUST STRING, AMOUNT INT) WITH (kafka_topic='orders', value_format='JSON', partitions=1);`;
   const CUSTOMERS = `CREATE TABLE CUSTOMERS (CID STRING PRIMARY KEY, NAME STRING) WITH (kafka_topic='customers', value_format='JSON', partitions=1);`;
-  const sql = (type: string) => `${ORDERS} ${CUSTOMERS} CREATE STREAM ENRICHED AS SELECT O.CUST, OID, AMOUNT, NAME FROM ORDERS O ${type} JOIN CUSTOMERS C ON O.CUST = C.CID;`;
-  const order = (oid: number, cust: string, amount: number, timestamp: number): TestRecord => ({ topic: 'orders', key: oid, value: { CUST: cust, AMOUNT: amount }, timestamp });
-  const customer = (cid: string, name: string | null, timestamp: number): TestRecord => ({ topic: 'customers', key: cid, value: name === null ? null : { NAME: name }, timestamp });
+  const sql = (type: string) =>
+    `${ORDERS} ${CUSTOMERS} CREATE STREAM ENRICHED AS SELECT O.CUST, OID, AMOUNT, NAME FROM ORDERS O ${type} JOIN CUSTOMERS C ON O.CUST = C.CID;`;
+  const order = (oid: number, cust: string, amount: number, timestamp: number): TestRecord => ({
+    topic: 'orders',
+    key: oid,
+    value: { CUST: cust, AMOUNT: amount },
+    timestamp,
+  });
+  const customer = (cid: string, name: string | null, timestamp: number): TestRecord => ({
+    topic: 'customers',
+    key: cid,
+    value: name === null ? null : { NAME: name },
+    timestamp,
+  });
   const inputs = [
     order(1, 'c1', 10, 1000), //   no customer yet
     customer('c1', 'Ann', 2000), // table change: no output
@@ -284,7 +289,11 @@ describe('stream-table joins', () => {
     customer('c1', null, 6000), //  tombstone: c1 removed
     order(5, 'c1', 50, 7000),
   ];
-  const enriched = (cust: string, oid: number, amount: number, name: string | null, timestamp: number) => ({ key: cust, value: { OID: oid, AMOUNT: amount, NAME: name }, timestamp });
+  const enriched = (cust: string, oid: number, amount: number, name: string | null, timestamp: number) => ({
+    key: cust,
+    value: { OID: oid, AMOUNT: amount, NAME: name },
+    timestamp,
+  });
 
   it('INNER looks up the current table row; table updates emit nothing; a tombstone removes the row', async () => {
     const out = await run(sql('INNER'), inputs);
@@ -317,7 +326,11 @@ describe('stream-table joins', () => {
       `CREATE STREAM VISITS (CID STRING KEY, PAGE STRING) WITH (kafka_topic='visits', value_format='JSON', partitions=1);
        ${CUSTOMERS}
        CREATE STREAM V AS SELECT V.CID, PAGE, NAME FROM VISITS V JOIN CUSTOMERS C ON V.CID = C.CID;`,
-      [customer('c1', 'Ann', 1), { topic: 'visits', key: 'c1', value: { PAGE: 'home' }, timestamp: 2 }, { topic: 'visits', key: 'c9', value: { PAGE: 'x' }, timestamp: 3 }],
+      [
+        customer('c1', 'Ann', 1),
+        { topic: 'visits', key: 'c1', value: { PAGE: 'home' }, timestamp: 2 },
+        { topic: 'visits', key: 'c9', value: { PAGE: 'x' }, timestamp: 3 },
+      ],
     );
     expect(on('V', out)).toEqual([{ key: 'c1', value: { PAGE: 'home', NAME: 'Ann' }, timestamp: 2 }]);
   });
@@ -327,7 +340,12 @@ describe('stream-table joins', () => {
       CREATE STREAM clickstream (userid STRING, page STRING, action STRING) WITH (kafka_topic='clickstream', value_format='JSON', partitions=1);
       CREATE TABLE users (user_id STRING PRIMARY KEY, level STRING) WITH (kafka_topic='users', value_format='JSON', partitions=1);
       CREATE STREAM vip_users AS SELECT userid, page, action FROM clickstream c LEFT JOIN users u ON c.userid = u.user_id WHERE u.level = 'Platinum';`;
-    const user = (id: string, level: string | null, timestamp: number): TestRecord => ({ topic: 'users', key: id, value: level === null ? null : { LEVEL: level }, timestamp });
+    const user = (id: string, level: string | null, timestamp: number): TestRecord => ({
+      topic: 'users',
+      key: id,
+      value: level === null ? null : { LEVEL: level },
+      timestamp,
+    });
     const click = (userid: string, page: string, action: string, timestamp: number): TestRecord => ({
       topic: 'clickstream',
       key: null,
@@ -382,12 +400,16 @@ describe('joins of windowed sources', () => {
   });
 
   it('rejects a windowed source joined to a non-windowed one', async () => {
-    const err = await runError(`${src('S1', 'l', "WINDOW_TYPE='SESSION'")} ${src('S2', 'r', '')} CREATE STREAM J AS SELECT * FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`);
+    const err = await runError(
+      `${src('S1', 'l', "WINDOW_TYPE='SESSION'")} ${src('S2', 'r', '')} CREATE STREAM J AS SELECT * FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`,
+    );
     expect(err).toContain('Can not join windowed source to non-windowed source.\n`S1` is SESSION windowed\n`S2` is not windowed');
   });
 
   it('rejects a session-windowed source joined to a time-windowed one', async () => {
-    const err = await runError(`${src('S1', 'l', "WINDOW_TYPE='SESSION'")} ${src('S2', 'r', "WINDOW_TYPE='TUMBLING', WINDOW_SIZE='1 SECOND'")} CREATE STREAM J AS SELECT * FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`);
+    const err = await runError(
+      `${src('S1', 'l', "WINDOW_TYPE='SESSION'")} ${src('S2', 'r', "WINDOW_TYPE='TUMBLING', WINDOW_SIZE='1 SECOND'")} CREATE STREAM J AS SELECT * FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`,
+    );
     expect(err).toContain('Incompatible windowed sources.\nLeft source: SESSION\nRight source: TUMBLING\nSession windowed sources can only be joined');
   });
 
@@ -395,8 +417,12 @@ describe('joins of windowed sources', () => {
     const hop = "WINDOW_TYPE='HOPPING', WINDOW_SIZE='5 SECONDS'";
     const tum = "WINDOW_TYPE='TUMBLING', WINDOW_SIZE='2 SECONDS'";
     const msg = 'Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.';
-    expect(await runError(`${src('S1', 'l', hop)} ${src('S2', 'r', hop)} CREATE STREAM J AS SELECT * FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = ABS(S2.ID);`)).toContain(msg);
-    expect(await runError(`${src('S1', 'l', hop)} ${src('S2', 'r', tum)} CREATE STREAM J AS SELECT * FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`)).toContain(msg);
+    expect(
+      await runError(`${src('S1', 'l', hop)} ${src('S2', 'r', hop)} CREATE STREAM J AS SELECT * FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = ABS(S2.ID);`),
+    ).toContain(msg);
+    expect(
+      await runError(`${src('S1', 'l', hop)} ${src('S2', 'r', tum)} CREATE STREAM J AS SELECT * FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`),
+    ).toContain(msg);
   });
 });
 
@@ -504,7 +530,13 @@ describe('table-table joins on primary keys', () => {
       b(2, null, 400), //  both gone: tombstone
       a(3, 'a3', 500),
     ]);
-    expect(on('J', out)).toEqual([joined(2, null, 'b2', 100), joined(2, 'a2', 'b2', 200), joined(2, null, 'b2', 300), tombstone(2, 400), joined(3, 'a3', null, 500)]);
+    expect(on('J', out)).toEqual([
+      joined(2, null, 'b2', 100),
+      joined(2, 'a2', 'b2', 200),
+      joined(2, null, 'b2', 300),
+      tombstone(2, 400),
+      joined(3, 'a3', null, 500),
+    ]);
   });
 
   it('the output is a table', async () => {
@@ -524,7 +556,12 @@ describe('n-way joins', () => {
   const sql = (type: string) => `${ORDERS} ${CUSTOMERS} ${ITEMS}
     CREATE STREAM OUT AS SELECT O.ITEM, O.OID, C.NAME, I.PRICE
       FROM ORDERS O ${type} JOIN CUSTOMERS C ON O.CUST = C.CID ${type} JOIN ITEMS I ON O.ITEM = I.IID;`;
-  const order = (oid: number, cust: string, item: string, timestamp: number): TestRecord => ({ topic: 'orders', key: oid, value: { CUST: cust, ITEM: item }, timestamp });
+  const order = (oid: number, cust: string, item: string, timestamp: number): TestRecord => ({
+    topic: 'orders',
+    key: oid,
+    value: { CUST: cust, ITEM: item },
+    timestamp,
+  });
   const inputs: TestRecord[] = [
     { topic: 'customers', key: 'c1', value: { NAME: 'Ann' }, timestamp: 0 },
     { topic: 'items', key: 'i1', value: { PRICE: 5 }, timestamp: 0 },
@@ -534,7 +571,11 @@ describe('n-way joins', () => {
     { topic: 'items', key: 'i1', value: { PRICE: 6 }, timestamp: 400 },
     order(4, 'c1', 'i1', 500),
   ];
-  const o = (item: string, oid: number, name: string | null, price: number | null, timestamp: number) => ({ key: item, value: { OID: oid, NAME: name, PRICE: price }, timestamp });
+  const o = (item: string, oid: number, name: string | null, price: number | null, timestamp: number) => ({
+    key: item,
+    value: { OID: oid, NAME: name, PRICE: price },
+    timestamp,
+  });
 
   it('stream-table-table INNER: each stream record looks up both tables, keyed by the last join', async () => {
     const out = await run(sql('INNER'), inputs);
@@ -727,6 +768,8 @@ describe('planner errors', () => {
   // (its Analyzer resolves ON columns against the joined sources; the message is the one
   // ksqlDB's query-validation tests expect for a misspelled ON column).
   it('rejects an ON column that does not exist with "JOIN ON column … cannot be resolved"', async () => {
-    expect(await runError(`${L} ${R} CREATE STREAM OUT AS SELECT L.ID, LV FROM L JOIN R WITHIN 10 SECONDS ON L.ID = R.NOPE;`)).toMatch(/JOIN ON column 'R.NOPE' cannot be resolved./);
+    expect(await runError(`${L} ${R} CREATE STREAM OUT AS SELECT L.ID, LV FROM L JOIN R WITHIN 10 SECONDS ON L.ID = R.NOPE;`)).toMatch(
+      /JOIN ON column 'R.NOPE' cannot be resolved./,
+    );
   });
 });

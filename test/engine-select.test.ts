@@ -79,12 +79,7 @@ describe('projection', () => {
 });
 
 describe('WHERE with NULLs (ksqlDB: comparisons with NULL are FALSE)', () => {
-  const inputs = [
-    rec('a', { A: 5, B: 1 }),
-    rec('b', { A: null, B: 2 }),
-    rec('c', { A: 0, B: null }),
-    rec('d', { A: null, B: null }),
-  ];
+  const inputs = [rec('a', { A: 5, B: 1 }), rec('b', { A: null, B: 2 }), rec('c', { A: 0, B: null }), rec('d', { A: null, B: null })];
   const keysFor = async (where: string) => {
     const out = await run(`${S} CREATE STREAM OUT AS SELECT ID, A FROM S WHERE ${where};`, inputs);
     return out.map((o) => o.key);
@@ -118,25 +113,24 @@ describe('WHERE with NULLs (ksqlDB: comparisons with NULL are FALSE)', () => {
     expect(await keysFor('B IS NOT NULL')).toEqual(['a', 'b']);
   });
 
-  it('A = NULL is rejected, as ksqlDB\'s ComparisonUtil does (use IS NULL)', async () => {
+  it("A = NULL is rejected, as ksqlDB's ComparisonUtil does (use IS NULL)", async () => {
     expect(await runError(`${S} CREATE STREAM OUT AS SELECT ID, A FROM S WHERE A = NULL;`)).toMatch(/Comparison with NULL not supported: INTEGER = NULL/);
   });
 });
 
 describe('CASE', () => {
   it('takes the first TRUE branch, treats a NULL condition as not taken, ELSE otherwise', async () => {
-    const out = await run(
-      `${S} CREATE STREAM OUT AS SELECT ID, CASE WHEN A < 0 THEN 'neg' WHEN A = 0 THEN 'zero' ELSE 'pos' END AS SIGN FROM S;`,
-      [rec('a', { A: -3 }), rec('b', { A: 0 }), rec('c', { A: 9 }), rec('d', { A: null })],
-    );
+    const out = await run(`${S} CREATE STREAM OUT AS SELECT ID, CASE WHEN A < 0 THEN 'neg' WHEN A = 0 THEN 'zero' ELSE 'pos' END AS SIGN FROM S;`, [
+      rec('a', { A: -3 }),
+      rec('b', { A: 0 }),
+      rec('c', { A: 9 }),
+      rec('d', { A: null }),
+    ]);
     expect(values('OUT', out)).toEqual([{ SIGN: 'neg' }, { SIGN: 'zero' }, { SIGN: 'pos' }, { SIGN: 'pos' }]);
   });
 
   it('without ELSE yields NULL when no branch matches', async () => {
-    const out = await run(`${S} CREATE STREAM OUT AS SELECT ID, CASE WHEN A > 10 THEN A * 2 END AS BIG FROM S;`, [
-      rec('a', { A: 11 }),
-      rec('b', { A: 1 }),
-    ]);
+    const out = await run(`${S} CREATE STREAM OUT AS SELECT ID, CASE WHEN A > 10 THEN A * 2 END AS BIG FROM S;`, [rec('a', { A: 11 }), rec('b', { A: 1 })]);
     expect(values('OUT', out)).toEqual([{ BIG: 22 }, { BIG: null }]);
   });
 });
@@ -156,10 +150,10 @@ describe('CAST', () => {
   });
 
   it('casts booleans to and from strings', async () => {
-    const out = await run(
-      `${S} CREATE STREAM OUT AS SELECT ID, CAST(NAME AS BOOLEAN) AS BL, CAST(A > 1 AS STRING) AS BS FROM S;`,
-      [rec('a', { A: 5, NAME: 'true' }), rec('b', { A: 0, NAME: 'no' })],
-    );
+    const out = await run(`${S} CREATE STREAM OUT AS SELECT ID, CAST(NAME AS BOOLEAN) AS BL, CAST(A > 1 AS STRING) AS BS FROM S;`, [
+      rec('a', { A: 5, NAME: 'true' }),
+      rec('b', { A: 0, NAME: 'no' }),
+    ]);
     // ksqlDB: a string casts to BOOLEAN as true only for 'true' (case-insensitive), else false.
     expect(values('OUT', out)).toEqual([
       { BL: true, BS: 'true' },
@@ -196,19 +190,14 @@ describe('arithmetic', () => {
   });
 
   it('widens INT with BIGINT to BIGINT and with DOUBLE to DOUBLE', async () => {
-    const out = await run(`${S} CREATE STREAM OUT AS SELECT ID, A + 10000000000 AS L, A / 2.0e0 AS H, A * D AS X FROM S;`, [
-      rec('a', { A: 3, D: 0.5 }),
-    ]);
+    const out = await run(`${S} CREATE STREAM OUT AS SELECT ID, A + 10000000000 AS L, A / 2.0e0 AS H, A * D AS X FROM S;`, [rec('a', { A: 3, D: 0.5 })]);
     expect(values('OUT', out)).toEqual([{ L: 10000000003, H: 1.5, X: 1.5 }]);
   });
 
   it('integer division by zero gives a NULL column, logs to the processing log, and the row still flows', async () => {
     const h = await startEngine(['s']);
     await h.engine.execute(`${S} CREATE STREAM OUT AS SELECT ID, A / B AS Q, A AS A FROM S;`);
-    await h.write(
-      { topic: 's', key: 'z', value: JSON.stringify({ A: 10, B: 0 }) },
-      { topic: 's', key: 'ok', value: JSON.stringify({ A: 10, B: 5 }) },
-    );
+    await h.write({ topic: 's', key: 'z', value: JSON.stringify({ A: 10, B: 0 }) }, { topic: 's', key: 'ok', value: JSON.stringify({ A: 10, B: 5 }) });
     const out = await h.read('OUT');
     expect(out.map((o) => [o.key, JSON.parse(o.value!)])).toEqual([
       ['z', { Q: null, A: 10 }],
@@ -249,7 +238,13 @@ describe('table functions', () => {
 });
 
 describe('LIKE, IN, BETWEEN', () => {
-  const names = [rec('1', { NAME: 'apple', A: 1 }), rec('2', { NAME: 'banana', A: 2 }), rec('3', { NAME: 'grape', A: 3 }), rec('4', { NAME: null, A: null }), rec('5', { NAME: 'a_b', A: 7 })];
+  const names = [
+    rec('1', { NAME: 'apple', A: 1 }),
+    rec('2', { NAME: 'banana', A: 2 }),
+    rec('3', { NAME: 'grape', A: 3 }),
+    rec('4', { NAME: null, A: null }),
+    rec('5', { NAME: 'a_b', A: 7 }),
+  ];
   const keysFor = async (where: string) => (await run(`${S} CREATE STREAM OUT AS SELECT ID, A FROM S WHERE ${where};`, names)).map((o) => o.key);
 
   it('LIKE: % matches any run, _ exactly one character, match is on the whole string', async () => {
@@ -286,7 +281,10 @@ describe('struct, array and map access', () => {
       { topic: 'n', key: 'k', value: { ST: { F1: 4, NESTED: { G: 'deep' } } } },
       { topic: 'n', key: 'k2', value: { ST: null } },
     ]);
-    expect(values('OUT', out)).toEqual([{ F1: 4, G: 'deep' }, { F1: null, G: null }]);
+    expect(values('OUT', out)).toEqual([
+      { F1: 4, G: 'deep' },
+      { F1: null, G: null },
+    ]);
   });
 
   it('indexes arrays from 1, negative from the end, out of range is NULL', async () => {

@@ -57,10 +57,10 @@ describe('TUMBLING', () => {
 
 describe('HOPPING', () => {
   it('puts a record in every window that contains it', async () => {
-    const out = await run(
-      `${S} CREATE TABLE W AS SELECT K, COUNT(*) AS N FROM S WINDOW HOPPING (SIZE 10 SECONDS, ADVANCE BY 5 SECONDS) GROUP BY K;`,
-      [rec('x', 7000), rec('x', 12000)],
-    );
+    const out = await run(`${S} CREATE TABLE W AS SELECT K, COUNT(*) AS N FROM S WINDOW HOPPING (SIZE 10 SECONDS, ADVANCE BY 5 SECONDS) GROUP BY K;`, [
+      rec('x', 7000),
+      rec('x', 12000),
+    ]);
     expect(on('W', out)).toEqual([
       // 7000 is in [0,10000) and [5000,15000)
       { key: 'x', value: { N: 1 }, timestamp: 7000, window: time(0, 10000) },
@@ -72,10 +72,9 @@ describe('HOPPING', () => {
   });
 
   it('with ADVANCE BY not dividing SIZE, windows still start at multiples of the advance', async () => {
-    const out = await run(
-      `${S} CREATE TABLE W AS SELECT K, COUNT(*) AS N FROM S WINDOW HOPPING (SIZE 3 SECONDS, ADVANCE BY 2 SECONDS) GROUP BY K;`,
-      [rec('x', 4500)],
-    );
+    const out = await run(`${S} CREATE TABLE W AS SELECT K, COUNT(*) AS N FROM S WINDOW HOPPING (SIZE 3 SECONDS, ADVANCE BY 2 SECONDS) GROUP BY K;`, [
+      rec('x', 4500),
+    ]);
     // windows [2000,5000) and [4000,7000) contain 4500; [0,3000) and [6000,9000) do not
     expect(on('W', out).map((o) => o.window)).toEqual([time(2000, 5000), time(4000, 7000)]);
   });
@@ -119,14 +118,11 @@ describe('SESSION', () => {
 
 describe('GRACE PERIOD', () => {
   it('drops a record whose session closed long before stream time (grace 0)', async () => {
-    const out = await run(
-      `${S} CREATE TABLE W AS SELECT K, COUNT(*) AS N FROM S WINDOW SESSION (10 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY K;`,
-      [
-        rec('x', 0),
-        rec('y', 30000), // stream time 30000
-        rec('x', 5000), //  would make x's session [0,5000], which ended 25s (> gap + grace) ago: late, dropped
-      ],
-    );
+    const out = await run(`${S} CREATE TABLE W AS SELECT K, COUNT(*) AS N FROM S WINDOW SESSION (10 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY K;`, [
+      rec('x', 0),
+      rec('y', 30000), // stream time 30000
+      rec('x', 5000), //  would make x's session [0,5000], which ended 25s (> gap + grace) ago: late, dropped
+    ]);
     expect(on('W', out)).toEqual([
       { key: 'x', value: { N: 1 }, timestamp: 0, window: session(0, 0) },
       { key: 'y', value: { N: 1 }, timestamp: 30000, window: session(30000, 30000) },

@@ -42,7 +42,12 @@ async function outputOf(ddl: string, csas: string, sink: string, inputs: readonl
     await h.engine.execute(csas);
     await h.engine.pumpAll();
     for (let i = 0; i < inputs.length; i += arrival.size) {
-      await h.engine.execute(inputs.slice(i, i + arrival.size).map(insertSql).join('\n'));
+      await h.engine.execute(
+        inputs
+          .slice(i, i + arrival.size)
+          .map(insertSql)
+          .join('\n'),
+      );
       await h.engine.pumpAll();
     }
   }
@@ -99,7 +104,12 @@ describe('joins over data already in their topics', () => {
  * before them in their own topic (only where order within a topic alone decides
  * the answer, e.g. an aggregation's grace period).
  */
-function records(seed: number, sources: readonly { name: string; cols: string; table: boolean; value: (r: () => number) => string }[], n: number, outOfOrder = false): Ins[] {
+function records(
+  seed: number,
+  sources: readonly { name: string; cols: string; table: boolean; value: (r: () => number) => string }[],
+  n: number,
+  outOfOrder = false,
+): Ins[] {
   const r = rng(seed);
   const keys = ['a', 'b', 'c', 'd', 'e'];
   const out: (Ins & { rank: number })[] = [];
@@ -137,12 +147,17 @@ interface Scenario {
 function canonical(out: readonly string[], perKey: boolean | undefined): readonly string[] {
   if (!perKey) return out;
   const at = (r: string) => r.slice(0, r.indexOf('|', r.indexOf('|') + 1));
-  return out.map((r, i) => ({ r, i })).sort((x, y) => (at(x.r) < at(y.r) ? -1 : at(x.r) > at(y.r) ? 1 : x.i - y.i)).map((x) => x.r);
+  return out
+    .map((r, i) => ({ r, i }))
+    .sort((x, y) => (at(x.r) < at(y.r) ? -1 : at(x.r) > at(y.r) ? 1 : x.i - y.i))
+    .map((x) => x.r);
 }
 
 function scenarios(partitions: number): Scenario[] {
-  const stream = (name: string, col: string, type: string) => `CREATE STREAM ${name} (ID STRING KEY, ${col} ${type}) WITH (kafka_topic='${name.toLowerCase()}', value_format='JSON', partitions=${partitions});`;
-  const table = (name: string, col: string, type: string) => `CREATE TABLE ${name} (ID STRING PRIMARY KEY, ${col} ${type}) WITH (kafka_topic='${name.toLowerCase()}', value_format='JSON', partitions=${partitions});`;
+  const stream = (name: string, col: string, type: string) =>
+    `CREATE STREAM ${name} (ID STRING KEY, ${col} ${type}) WITH (kafka_topic='${name.toLowerCase()}', value_format='JSON', partitions=${partitions});`;
+  const table = (name: string, col: string, type: string) =>
+    `CREATE TABLE ${name} (ID STRING PRIMARY KEY, ${col} ${type}) WITH (kafka_topic='${name.toLowerCase()}', value_format='JSON', partitions=${partitions});`;
   const L = { name: 'L', cols: 'ID, A', table: false, value: num };
   const R = { name: 'R', cols: 'ID, B', table: false, value: num };
   const T = { name: 'T', cols: 'ID, NAME', table: true, value: str };
@@ -226,7 +241,11 @@ function scenarios(partitions: number): Scenario[] {
 }
 
 describe("a query's output does not depend on how its input arrives", () => {
-  const arrivals: Arrival[] = [{ kind: 'batches', size: 1 }, { kind: 'batches', size: 7 }, { kind: 'batches', size: 20_000 }];
+  const arrivals: Arrival[] = [
+    { kind: 'batches', size: 1 },
+    { kind: 'batches', size: 7 },
+    { kind: 'batches', size: 20_000 },
+  ];
   for (const partitions of [1, 2]) {
     for (const s of scenarios(partitions)) {
       it(`${s.name} (${partitions} partition${partitions > 1 ? 's' : ''}): preloaded = live one by one = batches of 7 = batches of 20000`, async () => {

@@ -38,7 +38,14 @@ describe('FileLog', () => {
     await log.createTopic('orders', 2);
     await log.createTopic('users', 1, { compacted: true });
     expect(await log.append('orders', 0, [rec('a', '1', 10), rec(null, null, 20)])).toBe(0);
-    expect(await log.append('orders', 0, [rec('b', '2', 30, [{ key: 'h', value: Buffer.from('x') }, { key: 'ü', value: null }])])).toBe(2);
+    expect(
+      await log.append('orders', 0, [
+        rec('b', '2', 30, [
+          { key: 'h', value: Buffer.from('x') },
+          { key: 'ü', value: null },
+        ]),
+      ]),
+    ).toBe(2);
     await log.append('orders', 1, [rec('c', '', -5.5)]);
     await log.commit('q1', 'orders', 0, 2);
     await log.commit('q1', 'orders', 1, 1);
@@ -84,7 +91,11 @@ describe('FileLog', () => {
     await log.createTopic('t', 1);
     const seen: string[] = [];
     const off = log.onAppend((t) => seen.push(t));
-    await log.append('t', 0, Array.from({ length: 5000 }, (_, i) => rec(`k${i}`, `v${i}`, i)));
+    await log.append(
+      't',
+      0,
+      Array.from({ length: 5000 }, (_, i) => rec(`k${i}`, `v${i}`, i)),
+    );
     off();
     await log.append('t', 0, [rec('x', 'y', 0)]);
     expect(seen).toEqual(['t']);
@@ -266,7 +277,9 @@ describe('FileLog', () => {
     await check(again);
     // The file holds exactly the frames, in order.
     expect(readFileSync(segmentPath('t', 0)).subarray(4)).toEqual(
-      encodeRecords(expected.map((e, i) => ({ ...rec(e.k, e.v, e.ts), headers: (i % 4 === 0 ? [{ key: `h${i}`, value: i % 8 === 0 ? null : Buffer.from('hv') }] : []) }))),
+      encodeRecords(
+        expected.map((e, i) => ({ ...rec(e.k, e.v, e.ts), headers: i % 4 === 0 ? [{ key: `h${i}`, value: i % 8 === 0 ? null : Buffer.from('hv') }] : [] })),
+      ),
     );
     await again.close();
     // Reopened with the default chunk size the same bytes load into one chunk.
@@ -279,7 +292,11 @@ describe('FileLog', () => {
     const opts = { maxChunkBytes: 120 };
     const log = await FileLog.open(dir, opts);
     await log.createTopic('t', 1);
-    await log.append('t', 0, Array.from({ length: 30 }, (_, i) => rec(`k${i}`, `value-${i}`, i)));
+    await log.append(
+      't',
+      0,
+      Array.from({ length: 30 }, (_, i) => rec(`k${i}`, `value-${i}`, i)),
+    );
     const path = segmentPath('t', 0);
     const read = async (l: FileLog) => plain(await l.read('t', 0, 0, 100)).map((r) => r.k);
     const keys = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `k${from + i}`);
@@ -300,7 +317,11 @@ describe('FileLog', () => {
     await log.truncate('t', 0, 3);
     expect(await read(log)).toEqual(keys(0, 3));
     expect(statSync(path).size).toBe(sizeWith(3));
-    await log.append('t', 0, Array.from({ length: 10 }, (_, i) => rec(`k${3 + i}`, `value-${3 + i}`, 3 + i)));
+    await log.append(
+      't',
+      0,
+      Array.from({ length: 10 }, (_, i) => rec(`k${3 + i}`, `value-${3 + i}`, 3 + i)),
+    );
     expect(await read(log)).toEqual(keys(0, 13));
     await log.close();
 
@@ -323,11 +344,19 @@ describe('FileLog', () => {
     await log.createTopic('a', 2);
     await log.createTopic('b', 1);
     const value = (t: string, p: number, i: number) => `${t}${p}-value-${i}-${'x'.repeat(i % 17)}`;
-    const parts = [['a', 0], ['a', 1], ['b', 0]] as const;
+    const parts = [
+      ['a', 0],
+      ['a', 1],
+      ['b', 0],
+    ] as const;
     for (let round = 0; round < 20; round++) {
       for (const [t, p] of parts) {
         const first = round * 10;
-        await log.append(t, p, Array.from({ length: 10 }, (_, i) => rec(`k${first + i}`, value(t, p, first + i), first + i)));
+        await log.append(
+          t,
+          p,
+          Array.from({ length: 10 }, (_, i) => rec(`k${first + i}`, value(t, p, first + i), first + i)),
+        );
       }
     }
     // 3 partitions x 200 records x ~35 bytes is far beyond the 1000-byte budget; only the tails may exceed it.
@@ -364,7 +393,12 @@ describe('FileLog', () => {
     await log.createTopic('t', 1);
     await log.append('t', 0, [rec('a', 'first', 1)]);
     const [a] = await log.read('t', 0, 0, 1);
-    for (let i = 0; i < 50; i++) await log.append('t', 0, Array.from({ length: 100 }, (_, j) => rec(`k${i}-${j}`, 'y'.repeat(100), j)));
+    for (let i = 0; i < 50; i++)
+      await log.append(
+        't',
+        0,
+        Array.from({ length: 100 }, (_, j) => rec(`k${i}-${j}`, 'y'.repeat(100), j)),
+      );
     expect([a!.key!.toString(), a!.value!.toString()]).toEqual(['a', 'first']);
     expect(await log.endOffset('t', 0)).toBe(5001);
     await log.close();
@@ -436,7 +470,9 @@ describe('FileLog', () => {
     bytes[bytes.indexOf('bbbb')] = 'x'.charCodeAt(0);
     writeFileSync(p, bytes);
     const at = 4 + encodeRecords([rec('a', 'aaaa', 1)]).length;
-    await expect(FileLog.open(dir)).rejects.toThrow(`Log segment ${p} is damaged at byte ${at}: topic 't' partition 0 has 1 intact records (offsets 0 to 0), then a corrupt record`);
+    await expect(FileLog.open(dir)).rejects.toThrow(
+      `Log segment ${p} is damaged at byte ${at}: topic 't' partition 0 has 1 intact records (offsets 0 to 0), then a corrupt record`,
+    );
   });
 
   it('moves a damaged offsets.json aside with a warning instead of failing with a JSON error', async () => {
@@ -452,7 +488,11 @@ describe('FileLog', () => {
     const aside = readdirSync(dir).filter((n) => n.startsWith('offsets.json.damaged-'));
     expect(aside).toHaveLength(1);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(new RegExp(`^Committed positions file ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is damaged (.*JSON.*); moved it to .*offsets.json.damaged-.*: queries resume from the checkpoints saved with their state$`));
+    expect(warnings[0]).toMatch(
+      new RegExp(
+        `^Committed positions file ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is damaged (.*JSON.*); moved it to .*offsets.json.damaged-.*: queries resume from the checkpoints saved with their state$`,
+      ),
+    );
     await again.commit('Q', 't', 0, 0);
     await again.close();
   });

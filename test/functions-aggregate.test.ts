@@ -91,7 +91,9 @@ describe('LATEST_BY_OFFSET / EARLIEST_BY_OFFSET', () => {
     expect(aggregateRows(e, [['a'], [null], ['b'], ['c']])).toEqual([['a'], ['a'], ['a', 'b'], ['a', 'b']]);
   });
   it('requires literal N', () => {
-    expect(resolveError('EARLIEST_BY_OFFSET', [arg(T.STRING), arg(T.INTEGER)])).toBe('Parameter 2 passed to function EARLIEST_BY_OFFSET must be a literal constant.');
+    expect(resolveError('EARLIEST_BY_OFFSET', [arg(T.STRING), arg(T.INTEGER)])).toBe(
+      'Parameter 2 passed to function EARLIEST_BY_OFFSET must be a literal constant.',
+    );
   });
   it('merges session windows by arrival order', () => {
     const l = resolveAggregate('LATEST_BY_OFFSET', [arg(T.INTEGER)]);
@@ -140,8 +142,21 @@ describe('TOPK / TOPKDISTINCT', () => {
   });
   it('returns structs with extra columns, ties in arrival order', () => {
     const t = resolveAggregate('TOPK', [arg(T.BIGINT), arg(T.STRING), arg(T.INTEGER, 2)]);
-    expect(t.returnType).toEqual(T.array(T.struct([{ name: 'sort_col', type: T.BIGINT }, { name: 'col0', type: T.STRING }])));
-    expect(aggregateRows(t, [[4, 'x'], [4, 'y'], [4, 'z']]).at(-1)).toEqual([
+    expect(t.returnType).toEqual(
+      T.array(
+        T.struct([
+          { name: 'sort_col', type: T.BIGINT },
+          { name: 'col0', type: T.STRING },
+        ]),
+      ),
+    );
+    expect(
+      aggregateRows(t, [
+        [4, 'x'],
+        [4, 'y'],
+        [4, 'z'],
+      ]).at(-1),
+    ).toEqual([
       { sort_col: 4, col0: 'x' },
       { sort_col: 4, col0: 'y' },
     ]);
@@ -152,7 +167,12 @@ describe('HISTOGRAM, ATTR, COUNT_DISTINCT', () => {
   it('counts strings', () => {
     const h = resolveAggregate('HISTOGRAM', [arg(T.STRING)]);
     const out = aggregateRows(h, [['a'], ['b'], ['a'], [null]]);
-    expect(out.at(-1)).toEqual(new Map([['a', 2], ['b', 1]]));
+    expect(out.at(-1)).toEqual(
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    );
     expect(h.result(h.undo!(h.add(h.init(), ['a']), ['a']))).toEqual(new Map());
   });
   it('ATTR gives the single value or null', () => {
@@ -168,7 +188,7 @@ describe('HISTOGRAM, ATTR, COUNT_DISTINCT', () => {
 });
 
 describe('STDDEV_SAMP / CORRELATION', () => {
-  it('computes ksqlDB\'s (variance-valued) sample deviation', () => {
+  it("computes ksqlDB's (variance-valued) sample deviation", () => {
     const s = resolveAggregate('STDDEV_SAMP', [arg(T.DOUBLE)]);
     expect(aggregateRows(s, [[2], [4], [6]])).toEqual([0, 2, 4]);
     const acc = s.undo!(s.add(s.add(s.add(s.init(), [2]), [4]), [6]), [6]);
@@ -195,12 +215,24 @@ describe('STDDEV_SAMP / CORRELATION', () => {
     const b = s.add(s.add(s.init(), [3]), [6]);
     expect(s.result(s.merge!(a, b))).toBeCloseTo(Math.sqrt(14 / 3), 12);
     expect(s.result(s.undo!(s.add(a, [10]), [10]))).toBeCloseTo(Math.sqrt(0.5), 12);
-    expect(s.intermediateType).toEqual(T.struct([{ name: 'SUM', type: T.INTEGER }, { name: 'COUNT', type: T.BIGINT }, { name: 'M2', type: T.DOUBLE }]));
+    expect(s.intermediateType).toEqual(
+      T.struct([
+        { name: 'SUM', type: T.INTEGER },
+        { name: 'COUNT', type: T.BIGINT },
+        { name: 'M2', type: T.DOUBLE },
+      ]),
+    );
   });
   it('STDDEV_SAMP merges INTEGER/BIGINT means by integer division and multiplies in long', () => {
     for (const type of [T.INTEGER, T.BIGINT]) {
       const s = resolveAggregate('STDDEV_SAMP', [arg(type)]);
-      expect(s.intermediateType).toEqual(T.struct([{ name: 'SUM', type }, { name: 'COUNT', type: T.BIGINT }, { name: 'M2', type: T.DOUBLE }]));
+      expect(s.intermediateType).toEqual(
+        T.struct([
+          { name: 'SUM', type },
+          { name: 'COUNT', type: T.BIGINT },
+          { name: 'M2', type: T.DOUBLE },
+        ]),
+      );
       const a = s.add(s.add(s.init(), [1]), [2]); // mean 3 / 2 = 1
       const b = s.add(s.add(s.init(), [3]), [6]); // mean 9 / 2 = 4
       expect(s.result(s.merge!(a, b))).toBeCloseTo((0.5 + 4.5 + (2 * 2 * 9) / 4) / 3, 12);
@@ -214,7 +246,11 @@ describe('STDDEV_SAMP / CORRELATION', () => {
   it('correlates pairs, NaN when undefined', () => {
     const c = resolveAggregate('CORRELATION', [arg(T.INTEGER), arg(T.INTEGER)]);
     expect(c.argTypes).toEqual([T.DOUBLE, T.DOUBLE]);
-    const out = aggregateRows(c, [[1, 2], [2, 4], [3, 7]]) as number[];
+    const out = aggregateRows(c, [
+      [1, 2],
+      [2, 4],
+      [3, 7],
+    ]) as number[];
     expect(out[0]).toBeNaN();
     expect(out[1]).toBeCloseTo(1);
     expect(out[2]).toBeCloseTo(0.9933992677987828);

@@ -18,9 +18,36 @@ describe('array functions', () => {
   });
   it('set operations keep first-seen order and distinctness', () => {
     expect(call('ARRAY_DISTINCT', [SA], [['foo', 'bar', 'foo', null, null]])).toEqual(['foo', 'bar', null]);
-    expect(call('ARRAY_EXCEPT', [IA, IA], [[0, 0, 1, 0, -1], [1, -2]])).toEqual([0, -1]);
-    expect(call('ARRAY_INTERSECT', [IA, IA], [[0, 0, 1, 0, -1], [1, -2, 0]])).toEqual([0, 1]);
-    expect(call('ARRAY_UNION', [IA, IA], [[0, 0, 1], [1, -2]])).toEqual([0, 1, -2]);
+    expect(
+      call(
+        'ARRAY_EXCEPT',
+        [IA, IA],
+        [
+          [0, 0, 1, 0, -1],
+          [1, -2],
+        ],
+      ),
+    ).toEqual([0, -1]);
+    expect(
+      call(
+        'ARRAY_INTERSECT',
+        [IA, IA],
+        [
+          [0, 0, 1, 0, -1],
+          [1, -2, 0],
+        ],
+      ),
+    ).toEqual([0, 1]);
+    expect(
+      call(
+        'ARRAY_UNION',
+        [IA, IA],
+        [
+          [0, 0, 1],
+          [1, -2],
+        ],
+      ),
+    ).toEqual([0, 1, -2]);
     expect(call('ARRAY_EXCEPT', [IA, IA], [null, [1]])).toBeNull();
   });
   it('ARRAY_DISTINCT compares nested arrays and maps by value', () => {
@@ -70,12 +97,32 @@ describe('array functions', () => {
   // ksqlDB GenerateSeries: Java int arithmetic for INT, KsqlFunctionException for bad steps.
   it.each([
     [[I, I], [5, 5], [5]],
-    [[I, I], [3, 1], [3, 2, 1]],
-    [[I, I, I], [1, 6, 2], [1, 3, 5]],
+    [
+      [I, I],
+      [3, 1],
+      [3, 2, 1],
+    ],
+    [
+      [I, I, I],
+      [1, 6, 2],
+      [1, 3, 5],
+    ],
     [[I, I, I], [2147483646, 2147483647, 5], [2147483646]],
-    [[I, I, I], [0, 2147483647, 1000000000], [0, 1000000000, 2000000000 | 0]],
-    [[I, I], [-2147483648, 2147483647], [-2147483648, 2147483647]],
-    [[L, L], [9007199254740990, 9007199254740992], [9007199254740990, 9007199254740991, 9007199254740992]],
+    [
+      [I, I, I],
+      [0, 2147483647, 1000000000],
+      [0, 1000000000, 2000000000 | 0],
+    ],
+    [
+      [I, I],
+      [-2147483648, 2147483647],
+      [-2147483648, 2147483647],
+    ],
+    [
+      [L, L],
+      [9007199254740990, 9007199254740992],
+      [9007199254740990, 9007199254740991, 9007199254740992],
+    ],
   ] as const)('GENERATE_SERIES(%j) of %j is %j', (types, values, expected) => {
     expect(call('GENERATE_SERIES', types, [...values])).toEqual(expected);
   });
@@ -108,18 +155,49 @@ describe('array functions', () => {
 });
 
 describe('map functions', () => {
-  const m = new Map([['a', 1], ['b', 2]]);
+  const m = new Map([
+    ['a', 1],
+    ['b', 2],
+  ]);
   it('keys, values, union, entries', () => {
     expect(call('MAP_KEYS', [M], [m])).toEqual(['a', 'b']);
     expect(call('MAP_VALUES', [M], [m])).toEqual([1, 2]);
-    expect(call('MAP_UNION', [M, M], [m, new Map([['b', 3]])])).toEqual(new Map([['a', 1], ['b', 3]]));
+    expect(call('MAP_UNION', [M, M], [m, new Map([['b', 3]])])).toEqual(
+      new Map([
+        ['a', 1],
+        ['b', 3],
+      ]),
+    );
     expect(call('MAP_UNION', [M, M], [null, m])).toEqual(m);
     const r = resolveScalar('ENTRIES', [M, arg(T.BOOLEAN)]);
-    expect(r.returnType).toEqual(T.array(T.struct([{ name: 'K', type: T.STRING }, { name: 'V', type: T.INTEGER }])));
-    expect(invoke(r, [new Map([['b', 1], ['a', 2]]), true])).toEqual([{ K: 'a', V: 2 }, { K: 'b', V: 1 }]);
+    expect(r.returnType).toEqual(
+      T.array(
+        T.struct([
+          { name: 'K', type: T.STRING },
+          { name: 'V', type: T.INTEGER },
+        ]),
+      ),
+    );
+    expect(
+      invoke(r, [
+        new Map([
+          ['b', 1],
+          ['a', 2],
+        ]),
+        true,
+      ]),
+    ).toEqual([
+      { K: 'a', V: 2 },
+      { K: 'b', V: 1 },
+    ]);
   });
   it('AS_MAP pairs keys with values', () => {
-    expect(call('AS_MAP', [SA, IA], [['a', 'b'], [1]])).toEqual(new Map([['a', 1], ['b', null]]));
+    expect(call('AS_MAP', [SA, IA], [['a', 'b'], [1]])).toEqual(
+      new Map([
+        ['a', 1],
+        ['b', null],
+      ]),
+    );
   });
 });
 
@@ -138,7 +216,15 @@ describe('lambda functions', () => {
     const r = resolveScalar('FILTER', [IA, lambda(1, () => T.BOOLEAN)]);
     expect(invoke(r, [[3, 6, null, 10], (x: number | null) => x !== null && x > 5])).toEqual([6, 10]);
     const rm = resolveScalar('FILTER', [M, lambda(2, () => T.BOOLEAN)]);
-    expect(invoke(rm, [new Map([['a', 1], ['b', 2]]), (_k: string, v: number) => v > 1])).toEqual(new Map([['b', 2]]));
+    expect(
+      invoke(rm, [
+        new Map([
+          ['a', 1],
+          ['b', 2],
+        ]),
+        (_k: string, v: number) => v > 1,
+      ]),
+    ).toEqual(new Map([['b', 2]]));
   });
   // ksqlDB Filter: stream().filter(function::apply) unboxes the verdict, and Collectors.toMap refuses NULL values.
   it('FILTER fails on a NULL verdict and on keeping a NULL map value', () => {
@@ -148,8 +234,24 @@ describe('lambda functions', () => {
       message: 'FILTER function returned NULL',
     });
     const rm = resolveScalar('FILTER', [M, lambda(2, () => T.BOOLEAN)]);
-    expect(invoke(rm, [new Map<string, number | null>([['a', null], ['b', 2]]), () => true])).toBeNull();
-    expect(invoke(rm, [new Map<string, number | null>([['a', null], ['b', 2]]), (k: string) => k === 'b'])).toEqual(new Map([['b', 2]]));
+    expect(
+      invoke(rm, [
+        new Map<string, number | null>([
+          ['a', null],
+          ['b', 2],
+        ]),
+        () => true,
+      ]),
+    ).toBeNull();
+    expect(
+      invoke(rm, [
+        new Map<string, number | null>([
+          ['a', null],
+          ['b', 2],
+        ]),
+        (k: string) => k === 'b',
+      ]),
+    ).toEqual(new Map([['b', 2]]));
   });
   it('REDUCE folds; null collection gives the initial state, null state gives null', () => {
     const r = resolveScalar('REDUCE', [IA, I, lambda(2, same)]);
@@ -159,7 +261,16 @@ describe('lambda functions', () => {
     expect(r.invoke([null, 2, add])).toBe(2);
     expect(r.invoke([[1], null, add])).toBeNull();
     const rm = resolveScalar('REDUCE', [M, arg(T.BIGINT), lambda(3, () => T.BIGINT)]);
-    expect(rm.invoke([new Map([['a', 1], ['b', 2]]), 0, (s: number, _k: string, v: number) => s + v])).toBe(3);
+    expect(
+      rm.invoke([
+        new Map([
+          ['a', 1],
+          ['b', 2],
+        ]),
+        0,
+        (s: number, _k: string, v: number) => s + v,
+      ]),
+    ).toBe(3);
   });
   it('rejects a lambda with the wrong arity', () => {
     expect(resolveError('TRANSFORM', [IA, lambda(2, same)])).toBe(
@@ -178,7 +289,9 @@ describe('conditional functions', () => {
     expect(call('COALESCE', [I, I, I], [null, 2, 3])).toBe(2);
     expect(resolveScalar('COALESCE', [I, arg(T.BIGINT)]).returnType).toEqual(T.BIGINT);
     expect(resolveError('COALESCE', [])).toMatch(/does not accept parameters \(\)/);
-    expect(resolveError('COALESCE', [I, S])).toBe("Function 'COALESCE' does not accept parameters (INTEGER, STRING).\nValid alternatives are:\nCOALESCE(T, T...) => T");
+    expect(resolveError('COALESCE', [I, S])).toBe(
+      "Function 'COALESCE' does not accept parameters (INTEGER, STRING).\nValid alternatives are:\nCOALESCE(T, T...) => T",
+    );
     expect(call('IFNULL', [S, S], [null, 'x'])).toBe('x');
     expect(call('NULLIF', [I, I], [1, 1])).toBeNull();
     expect(call('NULLIF', [I, I], [1, 2])).toBe(1);

@@ -31,7 +31,7 @@ describe('timestamp formatting', () => {
 
 describe('dates and times', () => {
   it('parses and formats dates', () => {
-    expect(call('STRINGTODATE', [S, S], ["2018-05-11Lit", "yyyy-MM-dd'Lit'"])).toBe(17662);
+    expect(call('STRINGTODATE', [S, S], ['2018-05-11Lit', "yyyy-MM-dd'Lit'"])).toBe(17662);
     expect(call('STRINGTODATE', [S, S], ['01-Jan-2022', 'dd-MMM-yyyy'])).toBe(18993);
     expect(call('PARSE_DATE', [S, S], ['11/05/2019', 'dd/MM/yyyy'])).toBe(18027);
     expect(call('FORMAT_DATE', [arg(T.DATE), S], [-1, 'yyyy-MM-dd'])).toBe('1969-12-31');
@@ -178,7 +178,13 @@ describe('parsing resolves fields as java.time SMART does', () => {
     ['STRINGTOTIMESTAMP', ['2019-02-29', 'yyyy-MM-dd'], Date.UTC(2019, 1, 28)],
     ['PARSE_TIME', ['12:59', 'hh:mm'], 59 * 60_000],
   ] as const)('%s(%j) is %d', (name, values, expected) => {
-    expect(call(name, values.map(() => S), [...values])).toBe(expected);
+    expect(
+      call(
+        name,
+        values.map(() => S),
+        [...values],
+      ),
+    ).toBe(expected);
   });
   it.each([
     ['PARSE_TIMESTAMP', ['2021-13-01', 'yyyy-MM-dd'], 'Invalid value for MonthOfYear (valid values 1 - 12): 13'],
@@ -189,6 +195,12 @@ describe('parsing resolves fields as java.time SMART does', () => {
     ['PARSE_TIME', ['10:00:61', 'HH:mm:ss'], 'Invalid value for SecondOfMinute (valid values 0 - 59): 61'],
     ['PARSE_TIME', ['13:00 PM', 'hh:mm a'], 'Invalid value for ClockHourOfAmPm (valid values 1 - 12): 13'],
   ] as const)('%s(%j) fails: %s', (name, values, reason) => {
-    expect(() => call(name, values.map(() => S), [...values])).toThrow(`Text '${values[0]}' could not be parsed: ${reason}`);
+    expect(() =>
+      call(
+        name,
+        values.map(() => S),
+        [...values],
+      ),
+    ).toThrow(`Text '${values[0]}' could not be parsed: ${reason}`);
   });
 });

@@ -23,7 +23,20 @@ describe('conformance-driven details', () => {
   });
   it('COLLECT_SET treats maps with the same entries as equal', () => {
     const c = resolveAggregate('COLLECT_SET', [arg(T.map(T.STRING, T.INTEGER))]);
-    const out = aggregateRows(c, [[new Map([['a', 1], ['b', 2]])], [new Map([['b', 2], ['a', 1]])]]);
+    const out = aggregateRows(c, [
+      [
+        new Map([
+          ['a', 1],
+          ['b', 2],
+        ]),
+      ],
+      [
+        new Map([
+          ['b', 2],
+          ['a', 1],
+        ]),
+      ],
+    ]);
     expect((out[1] as unknown[]).length).toBe(1);
   });
   it('TOPKDISTINCT orders bytes', () => {

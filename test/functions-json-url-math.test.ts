@@ -70,7 +70,12 @@ describe('JSON functions', () => {
     expect(call('JSON_ITEMS', [S], ['[{"a": 1}, 2]'])).toEqual(['{"a":1}', '2']);
     expect(call('JSON_KEYS', [S], ['{"x": 1, "y": 2}'])).toEqual(['x', 'y']);
     expect(call('JSON_KEYS', [S], [''])).toBeNull();
-    expect(call('JSON_RECORDS', [S], ['{"x": 1, "y": "s"}'])).toEqual(new Map([['x', '1'], ['y', 's']]));
+    expect(call('JSON_RECORDS', [S], ['{"x": 1, "y": "s"}'])).toEqual(
+      new Map([
+        ['x', '1'],
+        ['y', 's'],
+      ]),
+    );
   });
   it('TO_JSON_STRING writes typed JSON', () => {
     expect(call('TO_JSON_STRING', [I], [null])).toBe('null');
@@ -80,14 +85,26 @@ describe('JSON functions', () => {
     expect(call('TO_JSON_STRING', [arg(T.DATE)], [1000])).toBe('"1972-09-27"');
     expect(call('TO_JSON_STRING', [arg(T.TIME)], [60220000])).toBe('"16:43:40"');
     expect(call('TO_JSON_STRING', [arg(T.BYTES)], [Buffer.from('!')])).toBe('"IQ=="');
-    const st = T.struct([{ name: 'ID', type: T.INTEGER }, { name: 'TAGS', type: T.map(T.STRING, T.array(T.INTEGER)) }]);
+    const st = T.struct([
+      { name: 'ID', type: T.INTEGER },
+      { name: 'TAGS', type: T.map(T.STRING, T.array(T.INTEGER)) },
+    ]);
     expect(call('TO_JSON_STRING', [arg(st)], [{ ID: 1, TAGS: new Map([['k', [1, null]]]) }])).toBe('{"ID":1,"TAGS":{"k":[1,null]}}');
   });
   // ksqlDB ToJsonString copies maps and structs into a TreeMap: keys in String.compareTo order.
   it('TO_JSON_STRING sorts map and struct keys', () => {
-    const st = T.struct([{ name: 'b', type: T.INTEGER }, { name: 'A', type: T.INTEGER }, { name: 'a', type: T.INTEGER }]);
+    const st = T.struct([
+      { name: 'b', type: T.INTEGER },
+      { name: 'A', type: T.INTEGER },
+      { name: 'a', type: T.INTEGER },
+    ]);
     expect(call('TO_JSON_STRING', [arg(st)], [{ b: 1, A: 2, a: null }])).toBe('{"A":2,"a":null,"b":1}');
-    const m = new Map<string, number>([['z', 1], ['é', 2], ['Z', 3], ['a', 4]]);
+    const m = new Map<string, number>([
+      ['z', 1],
+      ['é', 2],
+      ['Z', 3],
+      ['a', 4],
+    ]);
     expect(call('TO_JSON_STRING', [arg(T.map(T.STRING, T.INTEGER))], [m])).toBe('{"Z":3,"a":4,"z":1,"é":2}');
   });
 });

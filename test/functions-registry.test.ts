@@ -37,10 +37,18 @@ describe('table functions', () => {
     expect(resolveError('EXPLODE', [arg(T.map(T.STRING, T.INTEGER))])).toMatch(/does not accept parameters \(MAP<STRING, INTEGER>\)/);
   });
   it('CUBE_EXPLODE yields every null/value combination, first column slowest', () => {
-    expect(explodeCall('CUBE_EXPLODE', [arg(T.array(T.INTEGER))], [[1, 2]])).toEqual([[null, null], [null, 2], [1, null], [1, 2]]);
-    expect(explodeCall('CUBE_EXPLODE', [arg(T.array(T.INTEGER))], [[1, null]])).toEqual([[null, null], [1, null]]);
+    expect(explodeCall('CUBE_EXPLODE', [arg(T.array(T.INTEGER))], [[1, 2]])).toEqual([
+      [null, null],
+      [null, 2],
+      [1, null],
+      [1, 2],
+    ]);
+    expect(explodeCall('CUBE_EXPLODE', [arg(T.array(T.INTEGER))], [[1, null]])).toEqual([
+      [null, null],
+      [1, null],
+    ]);
   });
-  it('CUBE_EXPLODE takes at most 20 columns, as ksqlDB\'s Cube.MAX_COLUMNS', () => {
+  it("CUBE_EXPLODE takes at most 20 columns, as ksqlDB's Cube.MAX_COLUMNS", () => {
     const a = arg(T.array(T.INTEGER));
     expect(explodeCall('CUBE_EXPLODE', [a], [Array.from({ length: 20 }, () => null)])).toHaveLength(1);
     expect(callError(() => explodeCall('CUBE_EXPLODE', [a], [Array.from({ length: 21 }, (_, i) => i)]))).toEqual({
@@ -70,7 +78,13 @@ describe('ksqlDB test UDFs', () => {
     const st = T.struct([{ name: 'A', type: T.STRING }]);
     const args = [T.INTEGER, T.BIGINT, T.DOUBLE, T.BOOLEAN, T.STRING, T.decimal(30, 10), st].map((t) => arg(t));
     expect(explodeCall('TEST_UDTF', args, [1, 2, 3.1, true, 'foo', Decimal.parse('123.456').setScale(10), { A: 'bar' }])).toEqual([
-      '1', '2', '3.1', 'true', 'foo', '123.4560000000', 'Struct{A=bar}',
+      '1',
+      '2',
+      '3.1',
+      'true',
+      'foo',
+      '123.4560000000',
+      'Struct{A=bar}',
     ]);
     expect(() => explodeCall('THROWING_UDTF', [arg(T.BOOLEAN)], [true])).toThrow('You asked me to throw...');
   });

@@ -11,7 +11,7 @@ describe('case and trim', () => {
     expect(call('LCase', [S], ['AbC'])).toBe('abc');
     expect(call('UCASE', [S], [null])).toBeNull();
   });
-  it('rejects wrong types with ksqlDB\'s message', () => {
+  it("rejects wrong types with ksqlDB's message", () => {
     expect(resolveError('UCASE', [I])).toMatch(/^Function 'UCASE' does not accept parameters \(INTEGER\)\./);
   });
   it('TRIM family uses Java whitespace rules', () => {
@@ -87,7 +87,12 @@ describe('search and replace', () => {
     expect(call('SPLIT', [B, B], [Buffer.from('a|b'), Buffer.from('|')])).toEqual([Buffer.from('a'), Buffer.from('b')]);
   });
   it('SPLIT_TO_MAP', () => {
-    expect(call('SPLIT_TO_MAP', [S, S, S], ['a=1;b=2;;c;a=3', ';', '='])).toEqual(new Map([['a', '3'], ['b', '2']]));
+    expect(call('SPLIT_TO_MAP', [S, S, S], ['a=1;b=2;;c;a=3', ';', '='])).toEqual(
+      new Map([
+        ['a', '3'],
+        ['b', '2'],
+      ]),
+    );
     expect(call('SPLIT_TO_MAP', [S, S, S], ['a=1', '=', '='])).toBeNull();
   });
 });
@@ -303,7 +308,13 @@ describe('MASK over surrogate pairs', () => {
     [['a😀B', null, null, null, null], 'a😀\ude00B'],
     [['Ab1 ä', '*', null, '#', '.'], '*b#.ä'],
   ] as const)('MASK(%j) is %j', (values, expected) => {
-    expect(call('MASK', values.map(() => S), [...values])).toBe(expected);
+    expect(
+      call(
+        'MASK',
+        values.map(() => S),
+        [...values],
+      ),
+    ).toBe(expected);
   });
   it('refuses a mask of two code units', () => {
     expect(() => call('MASK', [S, S, S, S, S], ['a', '😀', null, null, null])).toThrow("Invalid mask character. Must be only single character, but was '😀'");

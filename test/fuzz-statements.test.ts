@@ -24,7 +24,9 @@ describeIf(BUNDLE_BUILT, DIST)('statement fuzz (real server)', () => {
     server = await startServerProcess();
     const statements = [...SETUP, ...generate(SEED, COUNT, corpusFromTests(path.dirname(new URL(import.meta.url).pathname)))];
     const { figures, findings } = await runFuzz(server.url, statements, { timeoutMs: 20_000 });
-    console.log(`fuzz seed ${SEED}: ${figures.tried} requests, ${figures.ok} ok, ${figures.cleanErrors} clean errors, ${figures.serverErrors} 5xx, ${figures.badShape} bad shapes, ${figures.hangs} hangs`);
+    console.log(
+      `fuzz seed ${SEED}: ${figures.tried} requests, ${figures.ok} ok, ${figures.cleanErrors} clean errors, ${figures.serverErrors} 5xx, ${figures.badShape} bad shapes, ${figures.hangs} hangs`,
+    );
     const shown = findings.map((f) => `${f.kind} ${f.endpoint} ${f.detail}\n  ${f.sql.slice(0, 200)}`);
     expect(shown).toEqual([]);
     expect(figures.tried).toBeGreaterThanOrEqual(COUNT);

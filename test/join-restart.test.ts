@@ -49,7 +49,9 @@ async function reference(name: string): Promise<string[]> {
 
 /** Runs the replayer on `dataDir` until it prints its first checkpointed step, then kills it. */
 async function runAndKill(dataDir: string, name: string): Promise<void> {
-  const child = spawn(process.execPath, [path.join(here, 'fixtures', 'join-replayer.mjs'), dataDir, name, String(RECORDS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(here, 'fixtures', 'join-replayer.mjs'), dataDir, name, String(RECORDS)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   let stdout = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -203,7 +203,7 @@ describe('LevelStoreFactory', () => {
     await f.close();
   });
 
-  it('loads 100k entries across stores (how fast is the restart benchmark\'s business)', async () => {
+  it("loads 100k entries across stores (how fast is the restart benchmark's business)", async () => {
     const f = await LevelStoreFactory.open(dir);
     for (let n = 0; n < 4; n++) {
       const s = f.store<unknown>(`q/${n}`);

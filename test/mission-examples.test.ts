@@ -97,7 +97,15 @@ describe('mission examples', () => {
     fs.cpSync(path.join(tmp, 'examples', 'possible-fraud'), bad, { recursive: true });
     const wrong = { outputs: [...expected['possible-fraud']!.slice(0, 1), { ...(expected['possible-fraud']![1] as object), value: { KSQL_COL_0: 6 } }] };
     fs.writeFileSync(path.join(bad, 'output.json'), JSON.stringify(wrong));
-    const single = sluice(['test', '--sql-file', path.join(bad, 'statements.sql'), '--input-file', path.join(bad, 'input.json'), '--output-file', path.join(bad, 'output.json')]);
+    const single = sluice([
+      'test',
+      '--sql-file',
+      path.join(bad, 'statements.sql'),
+      '--input-file',
+      path.join(bad, 'input.json'),
+      '--output-file',
+      path.join(bad, 'output.json'),
+    ]);
     expect(single.code).toBe(1);
     expect(single.out).not.toContain('>>> Test passed!');
     expect(single.out).toMatch(/Test failed/);

@@ -159,7 +159,9 @@ describe('statement limits (issue 13)', () => {
   });
 
   it('refuses statements over 262,144 characters or 10,000 tokens before parsing', () => {
-    expect(error(() => parseStatement(`SELECT '${'x'.repeat(262_144)}' FROM s`)).message).toBe('Statement is too large: 262160 characters, the limit is 262144.');
+    expect(error(() => parseStatement(`SELECT '${'x'.repeat(262_144)}' FROM s`)).message).toBe(
+      'Statement is too large: 262160 characters, the limit is 262144.',
+    );
     expect(error(() => parseStatement(`SELECT ${nums(6000, ',')} FROM s`)).message).toMatch(/^Statement is too large: 1200\d tokens, the limit is 10000\.$/);
   });
 

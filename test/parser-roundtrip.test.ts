@@ -31,7 +31,7 @@ const statements = [
   "UNSET 'x'",
   'CREATE TYPE IF NOT EXISTS addr AS STRUCT<street STRING, `zip` INT>',
   'CREATE TYPE `INT` AS STRING',
-  'CREATE STREAM s (a `INT`, b `Custom`) WITH (kafka_topic=\'t\')',
+  "CREATE STREAM s (a `INT`, b `Custom`) WITH (kafka_topic='t')",
   'DROP TYPE IF EXISTS addr',
   "PRINT 'Topic-1' FROM BEGINNING INTERVAL 2 LIMIT 3",
   'PRINT topic',
@@ -69,7 +69,7 @@ const expressions = [
   "a NOT LIKE 'x' ESCAPE ''''",
   "a NOT IN (1, 2, 'x')",
   'a IS NOT DISTINCT FROM (b IS NULL)',
-  "CASE WHEN a THEN 1 WHEN b THEN 2 ELSE NULL END",
+  'CASE WHEN a THEN 1 WHEN b THEN 2 ELSE NULL END',
   "CASE a + 1 WHEN 1 THEN 'x' END",
   'CAST(a AS MAP<STRING, STRUCT<x ARRAY<INT>>>)',
   'COUNT(*)',
@@ -111,9 +111,7 @@ describe('round-trip: parse → format → parse', () => {
   it('prints readable SQL', () => {
     expect(formatExpression(parseExpression('a+b*c'))).toBe('A + B * C');
     expect(formatExpression(parseExpression('(a+b)*c'))).toBe('(A + B) * C');
-    expect(formatStatement(parseStatement("select a as x from s where b = 'q' emit changes"))).toBe(
-      "SELECT A AS X FROM S WHERE B = 'q' EMIT CHANGES",
-    );
+    expect(formatStatement(parseStatement("select a as x from s where b = 'q' emit changes"))).toBe("SELECT A AS X FROM S WHERE B = 'q' EMIT CHANGES");
   });
 
   it('formats hand-built ASTs that have no direct syntax', () => {

@@ -23,7 +23,13 @@ describe('CREATE STREAM / TABLE', () => {
           name: 'HS',
           type: {
             kind: 'Array',
-            item: { kind: 'Struct', fields: [{ name: 'KEY', type: prim('STRING') }, { name: 'VALUE', type: prim('BYTES') }] },
+            item: {
+              kind: 'Struct',
+              fields: [
+                { name: 'KEY', type: prim('STRING') },
+                { name: 'VALUE', type: prim('BYTES') },
+              ],
+            },
           },
           constraint: { kind: 'Headers' },
         },
@@ -38,7 +44,7 @@ describe('CREATE STREAM / TABLE', () => {
 
   it('parses OR REPLACE, SOURCE, IF NOT EXISTS, PRIMARY KEY and all types', () => {
     const s = stmt(
-      'create or replace source table if not exists users (id int primary key, b boolean, d double, dec decimal(10, 2), dt date, tm time, ts timestamp, m map<string, int>, addr address, `Quoted` integer) with (kafka_topic=\'u\', "format"=\'AVRO\', \'x.y\'=-1.5)',
+      "create or replace source table if not exists users (id int primary key, b boolean, d double, dec decimal(10, 2), dt date, tm time, ts timestamp, m map<string, int>, addr address, `Quoted` integer) with (kafka_topic='u', \"format\"='AVRO', 'x.y'=-1.5)",
     );
     expect(s.kind).toBe('CreateSource');
     expect(s).toMatchObject({ sourceType: 'TABLE', name: 'USERS', orReplace: true, ifNotExists: true, isSource: true });
@@ -91,7 +97,9 @@ describe('CREATE STREAM / TABLE', () => {
 
   it('rejects SOURCE or a column list with AS SELECT', () => {
     expect(() => parseStatement('CREATE SOURCE STREAM s AS SELECT * FROM t')).toThrow('Syntax error at line 1:8: CREATE SOURCE cannot be used with AS SELECT');
-    expect(() => parseStatement('CREATE STREAM s (a INT) AS SELECT * FROM t')).toThrow("Syntax error at line 1:25: mismatched input 'AS': a column list cannot be combined with AS SELECT");
+    expect(() => parseStatement('CREATE STREAM s (a INT) AS SELECT * FROM t')).toThrow(
+      "Syntax error at line 1:25: mismatched input 'AS': a column list cannot be combined with AS SELECT",
+    );
   });
 });
 
@@ -215,7 +223,10 @@ describe('other statements', () => {
     ['EXPLAIN CTAS_T_1', { kind: 'Explain', queryId: 'CTAS_T_1' }],
     ["SET 'auto.offset.reset' = 'earliest'", { kind: 'SetProperty', name: 'auto.offset.reset', value: 'earliest' }],
     ["UNSET 'auto.offset.reset'", { kind: 'UnsetProperty', name: 'auto.offset.reset' }],
-    ['CREATE TYPE addr AS STRUCT<city STRING>', { kind: 'CreateType', name: 'ADDR', ifNotExists: false, type: { kind: 'Struct', fields: [{ name: 'CITY', type: prim('STRING') }] } }],
+    [
+      'CREATE TYPE addr AS STRUCT<city STRING>',
+      { kind: 'CreateType', name: 'ADDR', ifNotExists: false, type: { kind: 'Struct', fields: [{ name: 'CITY', type: prim('STRING') }] } },
+    ],
     ['CREATE TYPE IF NOT EXISTS ids AS ARRAY<BIGINT>', { kind: 'CreateType', name: 'IDS', ifNotExists: true, type: { kind: 'Array', item: prim('BIGINT') } }],
     ['DROP TYPE addr', { kind: 'DropType', name: 'ADDR', ifExists: false }],
     ['CREATE TYPE if AS INT', { kind: 'CreateType', name: 'IF', ifNotExists: false, type: prim('INTEGER') }],
@@ -245,13 +256,25 @@ describe('identifiers and lexical structure', () => {
   });
 
   it('accepts non-reserved keywords as identifiers', () => {
-    const sel = stmt(
-      'SELECT key, value, size, timestamp, date, time, type, topic, format, start, headers, partitions, source, replace, id FROM s',
-    ).query;
+    const sel = stmt('SELECT key, value, size, timestamp, date, time, type, topic, format, start, headers, partitions, source, replace, id FROM s').query;
     expect(sel.select.map((i: any) => i.expr.name)).toEqual([
-      'KEY', 'VALUE', 'SIZE', 'TIMESTAMP', 'DATE', 'TIME', 'TYPE', 'TOPIC', 'FORMAT', 'START', 'HEADERS', 'PARTITIONS', 'SOURCE', 'REPLACE', 'ID',
+      'KEY',
+      'VALUE',
+      'SIZE',
+      'TIMESTAMP',
+      'DATE',
+      'TIME',
+      'TYPE',
+      'TOPIC',
+      'FORMAT',
+      'START',
+      'HEADERS',
+      'PARTITIONS',
+      'SOURCE',
+      'REPLACE',
+      'ID',
     ]);
-    expect(stmt('CREATE STREAM key (key STRING KEY, value INT, session INT) WITH (kafka_topic=\'k\')')).toMatchObject({
+    expect(stmt("CREATE STREAM key (key STRING KEY, value INT, session INT) WITH (kafka_topic='k')")).toMatchObject({
       name: 'KEY',
       columns: [{ name: 'KEY' }, { name: 'VALUE' }, { name: 'SESSION' }],
     });

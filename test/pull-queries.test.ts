@@ -40,7 +40,10 @@ describe('pull queries', () => {
   it('scan a table with a WHERE on values, and a stream to its current end', async () => {
     const engine = await engineWithTable();
     const scan = await rows(await engine.startQuery('SELECT customer, n FROM spend WHERE total > 15;'));
-    expect(scan.sort()).toEqual([['ann', 2], ['bob', 1]]);
+    expect(scan.sort()).toEqual([
+      ['ann', 2],
+      ['bob', 1],
+    ]);
     const stream = await rows(await engine.startQuery("SELECT id FROM purchases WHERE customer = 'cy';"));
     expect(stream.sort()).toEqual([['p4'], ['p5']]);
     await engine.close();
@@ -73,10 +76,13 @@ describe('pull queries after a restart', () => {
       await first.close();
 
       const second = await Engine.open({ dataDir, autoPump: false });
-      expect((await rows(await second.startQuery("SELECT * FROM per_page WHERE page = 'home';")))).toEqual([['home', 2]]);
+      expect(await rows(await second.startQuery("SELECT * FROM per_page WHERE page = 'home';"))).toEqual([['home', 2]]);
       await second.insert('VISITS', { ID: 'v4', PAGE: 'cart' });
       await second.pumpAll();
-      expect((await rows(await second.startQuery('SELECT * FROM per_page;'))).sort()).toEqual([['cart', 2], ['home', 2]]);
+      expect((await rows(await second.startQuery('SELECT * FROM per_page;'))).sort()).toEqual([
+        ['cart', 2],
+        ['home', 2],
+      ]);
       await second.close();
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -39,16 +39,30 @@ describe('sluice cli -e / -f', () => {
   });
 
   it('-e with SET sends the property with later queries; a push query stops at --query-row-limit', async () => {
-    const r = await runSluiceAsync(['cli', url, '--query-row-limit', '2', '-e', "SET 'auto.offset.reset'='earliest'; SELECT item, units FROM orders EMIT CHANGES;"]);
+    const r = await runSluiceAsync([
+      'cli',
+      url,
+      '--query-row-limit',
+      '2',
+      '-e',
+      "SET 'auto.offset.reset'='earliest'; SELECT item, units FROM orders EMIT CHANGES;",
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("Successfully changed local property 'auto.offset.reset' to 'earliest'. Use the UNSET command to revert your change.");
     expect(r.out).toMatch(/\|ITEM +\|UNITS +\|\n\+-+\+-+\+\n\|apple +\|3 +\|\n\|pear +\|5 +\|\n\+-+\+-+\+\nLimit Reached\nQuery terminated\n/);
   });
 
   it('SET and UNSET of a secret-looking property echo [hidden], not the value', async () => {
-    const r = await runSluiceAsync(['cli', url, '-e', "SET 'ksql.streams.ssl.keystore.password'='hunter2'; SET 'ksql.streams.ssl.keystore.password'='hunter3'; UNSET 'ksql.streams.ssl.keystore.password';"]);
+    const r = await runSluiceAsync([
+      'cli',
+      url,
+      '-e',
+      "SET 'ksql.streams.ssl.keystore.password'='hunter2'; SET 'ksql.streams.ssl.keystore.password'='hunter3'; UNSET 'ksql.streams.ssl.keystore.password';",
+    ]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain("Successfully changed local property 'ksql.streams.ssl.keystore.password' to '[hidden]'. Use the UNSET command to revert your change.");
+    expect(r.out).toContain(
+      "Successfully changed local property 'ksql.streams.ssl.keystore.password' to '[hidden]'. Use the UNSET command to revert your change.",
+    );
     expect(r.out).toContain("Successfully changed local property 'ksql.streams.ssl.keystore.password' from '[hidden]' to '[hidden]'.");
     expect(r.out).toContain("Successfully unset local property 'ksql.streams.ssl.keystore.password' (value was '[hidden]').");
     expect(r.out).not.toMatch(/hunter/);
@@ -66,7 +80,7 @@ describe('sluice cli -e / -f', () => {
     fs.writeFileSync(
       file,
       [
-        "-- a script",
+        '-- a script',
         "DEFINE tbl = 'ORDERS';",
         "SET 'auto.offset.reset' = 'earliest';",
         "SET 'auto.offset.reset' = 'latest';",
@@ -92,7 +106,7 @@ describe('sluice cli -e / -f', () => {
   });
 
   it('a failing statement prints the server message with line:column and caret, stops, and exits 1', async () => {
-    const r = await runSluiceAsync(['cli', url, '-e', "SELECT nope FROM orders EMIT CHANGES; SHOW STREAMS;"]);
+    const r = await runSluiceAsync(['cli', url, '-e', 'SELECT nope FROM orders EMIT CHANGES; SHOW STREAMS;']);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^line 1:8: .*NOPE.*\nSELECT nope FROM orders EMIT CHANGES\n {7}\^\n$/);
     expect(r.out).not.toContain('Stream Name');
@@ -113,7 +127,18 @@ describe('sluice cli -e / -f', () => {
     const spool = path.join(dir, 'spool.txt');
     const script = path.join(dir, 'run.sql');
     fs.writeFileSync(script, 'SHOW TOPICS;\n');
-    const input = [`spool '${spool}'`, 'SHOW STREAMS;', 'spool OFF', `server ${url}`, 'server', `run script '${script}'`, 'output json', 'output', 'SHOW TABLES;', 'help'].join('\n');
+    const input = [
+      `spool '${spool}'`,
+      'SHOW STREAMS;',
+      'spool OFF',
+      `server ${url}`,
+      'server',
+      `run script '${script}'`,
+      'output json',
+      'output',
+      'SHOW TABLES;',
+      'help',
+    ].join('\n');
     const r = await runSluiceAsync(['cli', url], { input });
     expect(r.err).toBe('');
     expect(r.code).toBe(0);

@@ -20,7 +20,10 @@ export const HAVE_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8'
 
 /** Removes terminal escape sequences and carriage returns. */
 export function plain(text: string): string {
-  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\x1b[=>]/g, '').replace(/\r/g, '');
+  return text
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+    .replace(/\x1b[=>]/g, '')
+    .replace(/\r/g, '');
 }
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -62,7 +65,12 @@ export class PtySession {
       `${String(pattern)} on the screen`,
       () => {
         const text = this.screen.slice(this.mark);
-        const m = typeof pattern === 'string' ? (text.includes(pattern) ? { index: text.indexOf(pattern), len: pattern.length } : undefined) : ((r) => (r ? { index: r.index, len: r[0].length } : undefined))(pattern.exec(text));
+        const m =
+          typeof pattern === 'string'
+            ? text.includes(pattern)
+              ? { index: text.indexOf(pattern), len: pattern.length }
+              : undefined
+            : ((r) => (r ? { index: r.index, len: r[0].length } : undefined))(pattern.exec(text));
         if (!m) throw new Error(`output since the last match:\n${text}`);
         this.mark += m.index + m.len;
         return text.slice(0, m.index + m.len);
@@ -85,7 +93,10 @@ export function tempDir(prefix: string): string {
 }
 
 /** Runs `sluice ARGS` to completion without a terminal. */
-export function runSluice(args: readonly string[], opts: { cwd?: string; input?: string; timeoutMs?: number; home?: string } = {}): { code: number | null; out: string; err: string } {
+export function runSluice(
+  args: readonly string[],
+  opts: { cwd?: string; input?: string; timeoutMs?: number; home?: string } = {},
+): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     input: opts.input ?? '',
@@ -97,7 +108,10 @@ export function runSluice(args: readonly string[], opts: { cwd?: string; input?:
 }
 
 /** Like {@link runSluice}, but asynchronous, so the test's in-process server keeps serving meanwhile. */
-export function runSluiceAsync(args: readonly string[], opts: { cwd?: string; input?: string; timeoutMs?: number; home?: string } = {}): Promise<{ code: number | null; out: string; err: string }> {
+export function runSluiceAsync(
+  args: readonly string[],
+  opts: { cwd?: string; input?: string; timeoutMs?: number; home?: string } = {},
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, HOME: opts.home ?? os.tmpdir() } });
     let out = '';

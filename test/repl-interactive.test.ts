@@ -40,7 +40,7 @@ describeIf(HAVE_SCRIPT, SCRIPT)('the sluice REPL on a terminal', () => {
     const banner = await s.expect('sluice> ');
     expect(banner).toContain(`CLI v0.1.0, Server v0.1.0 located at ${url}`);
     expect(banner).toContain('Server Status: RUNNING');
-    s.type("CREATE STREAM pageviews (id INT KEY, page STRING)\r");
+    s.type('CREATE STREAM pageviews (id INT KEY, page STRING)\r');
     await s.expect('     > ');
     s.type("  WITH (kafka_topic='pageviews', partitions=1,\r");
     await s.expect('     > ');
@@ -64,7 +64,10 @@ describeIf(HAVE_SCRIPT, SCRIPT)('the sluice REPL on a terminal', () => {
     s.type('SELECT userid, page FROM clicks EMIT CHANGES;\r');
     await s.expect(/\|USERID\s+\|PAGE\s+\|\n\+-+\+-+\+\n/);
     // The query is registered only once its header is out; insert after that.
-    for (const [userid, page] of [[7, '/home'], [8, '/cart']] as const) {
+    for (const [userid, page] of [
+      [7, '/home'],
+      [8, '/cart'],
+    ] as const) {
       const r = await postJson(`${url}/inserts-stream`, `{"target":"CLICKS"}\n{"USERID":${userid},"PAGE":"${page}"}\n`);
       expect(r.status).toBe(200);
     }
@@ -110,7 +113,10 @@ describeIf(HAVE_SCRIPT, SCRIPT)('the sluice REPL on a terminal', () => {
   });
 
   it('completes keywords, stream names and column names with Tab', async () => {
-    await ksql(url, "CREATE STREAM monitoring_stream (host STRING KEY, type STRING, error_code INT) WITH (kafka_topic='monitoring', partitions=1, value_format='json');");
+    await ksql(
+      url,
+      "CREATE STREAM monitoring_stream (host STRING KEY, type STRING, error_code INT) WITH (kafka_topic='monitoring', partitions=1, value_format='json');",
+    );
     const s = open();
     await s.expect('sluice> ');
     s.type('DESCRIBE MONITORING_S');

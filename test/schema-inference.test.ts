@@ -40,9 +40,7 @@ describe('inferColumns: PROTOBUF', () => {
   it('resolves imports from references', () => {
     const main = 'syntax = "proto3"; import "part.proto"; message Box { Part part = 1; }';
     const references = [{ name: 'part.proto', schema: 'syntax = "proto3"; message Part { int64 weight = 1; }' }];
-    expect(inferColumns('PROTOBUF', main, { ...value, references })).toEqual([
-      { name: 'PART', type: T.struct([{ name: 'WEIGHT', type: T.BIGINT }]) },
-    ]);
+    expect(inferColumns('PROTOBUF', main, { ...value, references })).toEqual([{ name: 'PART', type: T.struct([{ name: 'WEIGHT', type: T.BIGINT }]) }]);
   });
 
   it('refuses recursive messages', () => {
@@ -102,7 +100,10 @@ describe('inferColumnsFromRegistry', () => {
     const v1 = reg.register('syntax = "proto3"; message M { int32 a = 1; }', { subject: 'orders-value' });
     const v2 = reg.register('syntax = "proto3"; message M { int32 a = 1; string b = 2; }', { subject: 'orders-value' });
     expect(inferColumnsFromRegistry(reg, 'orders', 'PROTOBUF', value)).toEqual({
-      columns: [{ name: 'A', type: T.INTEGER }, { name: 'B', type: T.STRING }],
+      columns: [
+        { name: 'A', type: T.INTEGER },
+        { name: 'B', type: T.STRING },
+      ],
       schemaId: v2,
     });
     expect(inferColumnsFromRegistry(reg, 'orders', 'PROTOBUF', { ...value, schemaId: v1 }).columns).toEqual([{ name: 'a', type: T.INTEGER }]);

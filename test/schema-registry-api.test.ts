@@ -10,7 +10,11 @@ let sr: RunningSchemaRegistry;
 let registry: InMemorySchemaRegistry;
 
 async function call(method: string, path: string, body?: unknown, contentType = CT): Promise<{ status: number; body: any; text: string; type: string | null }> {
-  const res = await fetch(sr.url + path, { method, headers: { 'content-type': contentType }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(sr.url + path, {
+    method,
+    headers: { 'content-type': contentType },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   let parsed: unknown;
   try {
@@ -22,11 +26,28 @@ async function call(method: string, path: string, body?: unknown, contentType = 
 }
 
 const record = (name: string, fields: unknown[]) => JSON.stringify({ type: 'record', name, namespace: 'com.example', fields });
-const V1 = record('Order', [{ name: 'id', type: 'long' }, { name: 'item', type: 'string' }]);
-const V2_DEFAULT = record('Order', [{ name: 'id', type: 'long' }, { name: 'item', type: 'string' }, { name: 'qty', type: 'int', default: 1 }]);
-const V2_NO_DEFAULT = record('Order', [{ name: 'id', type: 'long' }, { name: 'item', type: 'string' }, { name: 'qty', type: 'int' }]);
-const V2_TYPE_CHANGE = record('Order', [{ name: 'id', type: 'string' }, { name: 'item', type: 'string' }]);
-const V2_PROMOTED = record('Order', [{ name: 'id', type: 'double' }, { name: 'item', type: 'string' }]);
+const V1 = record('Order', [
+  { name: 'id', type: 'long' },
+  { name: 'item', type: 'string' },
+]);
+const V2_DEFAULT = record('Order', [
+  { name: 'id', type: 'long' },
+  { name: 'item', type: 'string' },
+  { name: 'qty', type: 'int', default: 1 },
+]);
+const V2_NO_DEFAULT = record('Order', [
+  { name: 'id', type: 'long' },
+  { name: 'item', type: 'string' },
+  { name: 'qty', type: 'int' },
+]);
+const V2_TYPE_CHANGE = record('Order', [
+  { name: 'id', type: 'string' },
+  { name: 'item', type: 'string' },
+]);
+const V2_PROMOTED = record('Order', [
+  { name: 'id', type: 'double' },
+  { name: 'item', type: 'string' },
+]);
 const V2_DROPPED = record('Order', [{ name: 'id', type: 'long' }]);
 
 beforeAll(async () => {
@@ -156,7 +177,8 @@ describe('compatibility', () => {
 
   it('checks AVRO BACKWARD compatibility', async () => {
     await call('POST', '/subjects/bw-value/versions', { schema: V1 });
-    const check = async (schema: string, version = 'latest') => (await call('POST', `/compatibility/subjects/bw-value/versions/${version}?verbose=true`, { schema })).body;
+    const check = async (schema: string, version = 'latest') =>
+      (await call('POST', `/compatibility/subjects/bw-value/versions/${version}?verbose=true`, { schema })).body;
     expect(await check(V2_DEFAULT)).toEqual({ is_compatible: true, messages: [] });
     expect(await check(V2_DROPPED)).toMatchObject({ is_compatible: true }); // a reader may ignore writer fields
     expect(await check(V2_PROMOTED)).toMatchObject({ is_compatible: true }); // long → double is a promotion
@@ -164,7 +186,16 @@ describe('compatibility', () => {
     expect(noDefault.is_compatible).toBe(false);
     expect(noDefault.messages.join()).toMatch(/qty/);
     expect((await check(V2_TYPE_CHANGE)).is_compatible).toBe(false);
-    expect((await check(record('Renamed', [{ name: 'id', type: 'long' }, { name: 'item', type: 'string' }]))).is_compatible).toBe(false);
+    expect(
+      (
+        await check(
+          record('Renamed', [
+            { name: 'id', type: 'long' },
+            { name: 'item', type: 'string' },
+          ]),
+        )
+      ).is_compatible,
+    ).toBe(false);
     expect((await call('POST', '/compatibility/subjects/bw-value/versions/latest', { schema: V2_DEFAULT })).body).toEqual({ is_compatible: true });
     expect((await call('POST', '/compatibility/subjects/bw-value/versions/1', { schema: V2_NO_DEFAULT })).body).toEqual({ is_compatible: false });
     expect((await call('POST', '/compatibility/subjects/bw-value/versions/7', { schema: V1 })).body.error_code).toBe(40402);
@@ -195,7 +226,10 @@ describe('compatibility', () => {
 
     // transitive: v3 is compatible with v2 but not with v1
     const T1 = record('T', [{ name: 'a', type: 'int' }]);
-    const T2 = record('T', [{ name: 'a', type: 'int' }, { name: 'b', type: 'int', default: 0 }]);
+    const T2 = record('T', [
+      { name: 'a', type: 'int' },
+      { name: 'b', type: 'int', default: 0 },
+    ]);
     const T3 = record('T', [{ name: 'b', type: 'int' }]);
     await call('PUT', '/config/tr-value', { compatibility: 'NONE' });
     await call('POST', '/subjects/tr-value/versions', { schema: T1 });
@@ -232,7 +266,10 @@ describe('compatibility', () => {
     const inner = JSON.stringify({ type: 'record', name: 'Address', namespace: 'com.example', fields: [{ name: 'city', type: 'string' }] });
     await call('POST', '/subjects/address/versions', { schema: inner });
     const outer = JSON.stringify({ type: 'record', name: 'Customer', namespace: 'com.example', fields: [{ name: 'address', type: 'com.example.Address' }] });
-    const r = await call('POST', '/subjects/customer-value/versions', { schema: outer, references: [{ name: 'com.example.Address', subject: 'address', version: 1 }] });
+    const r = await call('POST', '/subjects/customer-value/versions', {
+      schema: outer,
+      references: [{ name: 'com.example.Address', subject: 'address', version: 1 }],
+    });
     expect(r.status).toBe(200);
     expect((await call('GET', `/schemas/ids/${r.body.id}`)).body.references).toEqual([{ name: 'com.example.Address', subject: 'address', version: 1 }]);
     expect((await call('GET', '/subjects/address/versions/1/referencedby')).body).toEqual([r.body.id]);
@@ -250,13 +287,21 @@ describe('served by startServer with the engine', () => {
       const post = await fetch(`${reg.url}/subjects/clicks-value/versions`, {
         method: 'POST',
         headers: { 'content-type': CT },
-        body: JSON.stringify({ schema: record('Click', [{ name: 'user', type: 'string' }, { name: 'n', type: 'int' }]) }),
+        body: JSON.stringify({
+          schema: record('Click', [
+            { name: 'user', type: 'string' },
+            { name: 'n', type: 'int' },
+          ]),
+        }),
       });
       expect(post.status).toBe(200);
       await ksql(url, "CREATE STREAM clicks WITH (kafka_topic='clicks', value_format='AVRO', partitions=1);");
       const described = await ksql(url, 'DESCRIBE clicks;');
       expect(described[0].sourceDescription.fields.map((f: { name: string }) => f.name)).toEqual(['USER', 'N']);
-      await ksql(url, "CREATE STREAM clicks_json (user STRING, n INT) WITH (kafka_topic='cj', value_format='JSON', partitions=1); CREATE STREAM cj_avro WITH (value_format='AVRO') AS SELECT * FROM clicks_json;");
+      await ksql(
+        url,
+        "CREATE STREAM clicks_json (user STRING, n INT) WITH (kafka_topic='cj', value_format='JSON', partitions=1); CREATE STREAM cj_avro WITH (value_format='AVRO') AS SELECT * FROM clicks_json;",
+      );
       await engine.insert('CLICKS_JSON', { USER: 'u', N: 1 });
       const sunk = await eventually('a record on CJ_AVRO', async () => {
         const got = await engine.log.read('CJ_AVRO', 0, 0, 10);

@@ -64,7 +64,10 @@ describe('@kafkajs/confluent-schema-registry against the embedded registry', () 
       ['AMOUNT', 'DOUBLE'],
       ['NOTE', 'STRING'],
     ]);
-    await ksql(url, "CREATE STREAM big_orders WITH (kafka_topic='big-orders', value_format='AVRO') AS SELECT id, item, amount * 2 AS doubled FROM orders WHERE amount > 10;");
+    await ksql(
+      url,
+      "CREATE STREAM big_orders WITH (kafka_topic='big-orders', value_format='AVRO') AS SELECT id, item, amount * 2 AS doubled FROM orders WHERE amount > 10;",
+    );
 
     const orders = [
       { id: 1, item: 'apple', amount: 5.5, note: null },
@@ -74,12 +77,22 @@ describe('@kafkajs/confluent-schema-registry against the embedded registry', () 
     const encoded = await Promise.all(orders.map((o) => client.encode(id, o)));
     expect(encoded[0]![0]).toBe(0); // Confluent wire format: magic byte, then the id
     expect(encoded[0]!.readInt32BE(1)).toBe(id);
-    await engine.log.append('orders-topic', 0, encoded.map((value, i) => ({ key: null, value, timestamp: 1_700_000_000_000 + i, headers: [] })));
+    await engine.log.append(
+      'orders-topic',
+      0,
+      encoded.map((value, i) => ({ key: null, value, timestamp: 1_700_000_000_000 + i, headers: [] })),
+    );
 
     // read back through a query
-    const res = await postJson(`${url}/query-stream`, { sql: 'SELECT id, item, amount, note FROM orders EMIT CHANGES LIMIT 3;', properties: { 'auto.offset.reset': 'earliest' } });
+    const res = await postJson(`${url}/query-stream`, {
+      sql: 'SELECT id, item, amount, note FROM orders EMIT CHANGES LIMIT 3;',
+      properties: { 'auto.offset.reset': 'earliest' },
+    });
     expect(res.status).toBe(200);
-    const lines = String(res.body).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = String(res.body)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.slice(1)).toEqual([
       [1, 'apple', 5.5, null],
       [2, 'pear', 12.25, 'ripe'],

@@ -10,7 +10,14 @@ import { startSchemaRegistryServer, type RunningSchemaRegistry } from '../src/se
 import { DIST, describeIf } from './helpers/describe-if.js';
 
 const SCHEMA = { type: 'record', name: 'Ev', fields: [{ name: 'a', type: 'int' }] };
-const SCHEMA2 = { type: 'record', name: 'Ev', fields: [{ name: 'a', type: 'int' }, { name: 'b', type: ['null', 'string'], default: null }] };
+const SCHEMA2 = {
+  type: 'record',
+  name: 'Ev',
+  fields: [
+    { name: 'a', type: 'int' },
+    { name: 'b', type: ['null', 'string'], default: null },
+  ],
+};
 
 describe('RemoteSchemaRegistry, awaited calls (registry in this process)', () => {
   let sr: RunningSchemaRegistry;

@@ -33,12 +33,8 @@ describe('AVRO schema generation', () => {
   });
 
   it('rejects non-STRING map keys and bad names', () => {
-    expect(() => createSerde('AVRO', [{ name: 'M', type: T.map(T.INTEGER, T.INTEGER) }], val)).toThrow(
-      'Avro only supports MAPs with STRING keys',
-    );
-    expect(() => createSerde('AVRO', [{ name: '1A', type: T.INTEGER }], val)).toThrow(
-      'Schema is not compatible with Avro: Illegal initial character: 1A',
-    );
+    expect(() => createSerde('AVRO', [{ name: 'M', type: T.map(T.INTEGER, T.INTEGER) }], val)).toThrow('Avro only supports MAPs with STRING keys');
+    expect(() => createSerde('AVRO', [{ name: '1A', type: T.INTEGER }], val)).toThrow('Schema is not compatible with Avro: Illegal initial character: 1A');
   });
 
   it('encodes two-complement decimals like BigInteger.toByteArray', () => {
@@ -93,10 +89,17 @@ describe('AVRO serde', () => {
 
   it('registers its schema and reads records written with another registered schema', () => {
     const reg = new InMemorySchemaRegistry();
-    const s = createSerde('AVRO', [{ name: 'C1', type: T.STRING }, { name: 'C2', type: T.BIGINT }], {
-      isKey: false,
-      schemaRegistry: reg,
-    });
+    const s = createSerde(
+      'AVRO',
+      [
+        { name: 'C1', type: T.STRING },
+        { name: 'C2', type: T.BIGINT },
+      ],
+      {
+        isKey: false,
+        schemaRegistry: reg,
+      },
+    );
     const writer = {
       type: 'record',
       name: 'other',
@@ -118,13 +121,29 @@ describe('AVRO serde', () => {
       name: 'w',
       fields: [
         { name: 'N', type: 'int', default: 7 },
-        { name: 'S', type: { type: 'record', name: 's', fields: [{ name: 'a', type: 'int', default: 0 }, { name: 'b', type: ['null', 'int'], default: null }] } },
+        {
+          name: 'S',
+          type: {
+            type: 'record',
+            name: 's',
+            fields: [
+              { name: 'a', type: 'int', default: 0 },
+              { name: 'b', type: ['null', 'int'], default: null },
+            ],
+          },
+        },
       ],
     };
     const id = reg.register(writer);
     const cols = [
       { name: 'N', type: T.INTEGER },
-      { name: 'S', type: T.struct([{ name: 'a', type: T.INTEGER }, { name: 'b', type: T.INTEGER }]) },
+      {
+        name: 'S',
+        type: T.struct([
+          { name: 'a', type: T.INTEGER },
+          { name: 'b', type: T.INTEGER },
+        ]),
+      },
     ];
     const s = createSerde('AVRO', cols, { isKey: false, schemaRegistry: reg, schemaId: id });
     const bytes = s.serialize([null, { a: null, b: null }])!;

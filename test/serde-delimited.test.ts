@@ -89,9 +89,7 @@ describe('DELIMITED serde', () => {
     expect(() => s.deserialize(t('12x'))).toThrow('Error deserializing delimited value: For input string: "12x"');
     expect(() => s.deserialize(t('3000000000'))).toThrow(SerdeError);
     expect(() => s.deserialize(t('3000000000'))).toThrow('Error deserializing delimited value: For input string: "3000000000"');
-    expect(() => createSerde('DELIMITED', [{ name: 'A', type: T.array(T.INTEGER) }], val)).toThrow(
-      "The 'DELIMITED' format does not support type 'ARRAY'",
-    );
+    expect(() => createSerde('DELIMITED', [{ name: 'A', type: T.array(T.INTEGER) }], val)).toThrow("The 'DELIMITED' format does not support type 'ARRAY'");
     expect(() => createSerde('DELIMITED', [{ name: 'A', type: T.INTEGER }], { isKey: false, wrapSingleValue: true })).toThrow(
       "Format 'DELIMITED' does not support 'WRAP_SINGLE_VALUE' set to 'true'.",
     );

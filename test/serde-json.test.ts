@@ -10,13 +10,27 @@ const text = (b: Buffer | null): string | null => (b === null ? null : b.toStrin
 
 describe('JSON serde: layout', () => {
   it('wraps values in an object keyed by column name', () => {
-    const s = createSerde('JSON', [{ name: 'ID', type: T.BIGINT }, { name: 'name', type: T.STRING }], val);
+    const s = createSerde(
+      'JSON',
+      [
+        { name: 'ID', type: T.BIGINT },
+        { name: 'name', type: T.STRING },
+      ],
+      val,
+    );
     expect(text(s.serialize([7, 'x"y']))).toBe('{"ID":7,"name":"x\\"y"}');
     expect(s.deserialize(j('{"ID":7,"name":"q"}'))).toEqual([7, 'q']);
   });
 
   it('matches field names case-insensitively and treats missing as null', () => {
-    const s = createSerde('JSON', [{ name: 'ID', type: T.INTEGER }, { name: 'NAME', type: T.STRING }], val);
+    const s = createSerde(
+      'JSON',
+      [
+        { name: 'ID', type: T.INTEGER },
+        { name: 'NAME', type: T.STRING },
+      ],
+      val,
+    );
     expect(s.deserialize(j('{"id":3}'))).toEqual([3, null]);
     expect(s.deserialize(j('{"Name":"n","ID":1,"extra":true}'))).toEqual([1, 'n']);
     // a quoted lower-case column matches exactly only
@@ -35,7 +49,14 @@ describe('JSON serde: layout', () => {
     expect(text(u.serialize(['a']))).toBe('"a"');
     expect(text(u.serialize([null]))).toBe('null');
     expect(u.deserialize(j('null'))).toEqual([null]);
-    const mk = createSerde('JSON', [{ name: 'K1', type: T.INTEGER }, { name: 'K2', type: T.STRING }], key);
+    const mk = createSerde(
+      'JSON',
+      [
+        { name: 'K1', type: T.INTEGER },
+        { name: 'K2', type: T.STRING },
+      ],
+      key,
+    );
     expect(text(mk.serialize([1, 'z']))).toBe('{"K1":1,"K2":"z"}');
   });
 
@@ -48,8 +69,7 @@ describe('JSON serde: layout', () => {
 });
 
 describe('JSON serde: coercion on read', () => {
-  const one = (t: Parameters<typeof T.array>[0]) =>
-    createSerde('JSON', [{ name: 'V', type: t }], { isKey: false, wrapSingleValue: false });
+  const one = (t: Parameters<typeof T.array>[0]) => createSerde('JSON', [{ name: 'V', type: t }], { isKey: false, wrapSingleValue: false });
 
   it('coerces numbers and strings', () => {
     expect(one(T.INTEGER).deserialize(j('"42"'))).toEqual([42]);
@@ -100,9 +120,7 @@ describe('JSON serde: coercion on read', () => {
   it('throws SerdeError with ksqlDB-like messages', () => {
     expect(() => one(T.INTEGER).deserialize(j('"abc"'))).toThrow(SerdeError);
     expect(() => one(T.INTEGER).deserialize(j('"abc"'))).toThrow("Can't coerce string to type. targetType: INTEGER");
-    expect(() => one(T.INTEGER).deserialize(j('true'))).toThrow(
-      "Can't convert type. sourceType: BooleanNode, requiredType: INTEGER",
-    );
+    expect(() => one(T.INTEGER).deserialize(j('true'))).toThrow("Can't convert type. sourceType: BooleanNode, requiredType: INTEGER");
     expect(() => one(T.BOOLEAN).deserialize(j('"true"'))).toThrow('sourceType: TextNode, requiredType: BOOLEAN');
     expect(() => one(T.array(T.INTEGER)).deserialize(j('[1,{}]'))).toThrow('path: $[1]');
     const s = createSerde('JSON', [{ name: 'A', type: T.INTEGER }], val);
@@ -127,36 +145,30 @@ describe('JSON serde: writing', () => {
       { name: 'S', type: T.struct([{ name: 'x', type: T.array(T.STRING) }]) },
     ];
     const s = createSerde('JSON', cols, val);
-    const out = s.serialize([
-      true,
-      2,
-      1e10,
-      new Decimal(10n, 0),
-      Buffer.from([255]),
-      1234,
-      new Map([['k', 1]]),
-      { x: ['a', null] },
-    ]);
-    expect(text(out)).toBe(
-      '{"B":true,"D":2.0,"E":1.0E10,"DEC":10.0000,"BY":"/w==","TS":1234,"M":{"k":1},"S":{"x":["a",null]}}',
-    );
+    const out = s.serialize([true, 2, 1e10, new Decimal(10n, 0), Buffer.from([255]), 1234, new Map([['k', 1]]), { x: ['a', null] }]);
+    expect(text(out)).toBe('{"B":true,"D":2.0,"E":1.0E10,"DEC":10.0000,"BY":"/w==","TS":1234,"M":{"k":1},"S":{"x":["a",null]}}');
     const back = s.deserialize(out)!;
     expect((back[3] as Decimal).toString()).toBe('10.0000');
     expect(back[6]).toEqual(new Map([['k', 1]]));
   });
 
   it('rejects MAP keys other than STRING', () => {
-    expect(() => createSerde('JSON', [{ name: 'M', type: T.map(T.INTEGER, T.DOUBLE) }], val)).toThrow(
-      'JSON only supports MAP types with STRING keys',
-    );
+    expect(() => createSerde('JSON', [{ name: 'M', type: T.map(T.INTEGER, T.DOUBLE) }], val)).toThrow('JSON only supports MAP types with STRING keys');
   });
 
   it('rejects WRAP_SINGLE_VALUE on multi-column values', () => {
     expect(() =>
-      createSerde('JSON', [{ name: 'A', type: T.INTEGER }, { name: 'B', type: T.INTEGER }], {
-        isKey: false,
-        wrapSingleValue: false,
-      }),
+      createSerde(
+        'JSON',
+        [
+          { name: 'A', type: T.INTEGER },
+          { name: 'B', type: T.INTEGER },
+        ],
+        {
+          isKey: false,
+          wrapSingleValue: false,
+        },
+      ),
     ).toThrow("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
   });
 });

@@ -47,13 +47,18 @@ describe('KAFKA serde', () => {
   });
 
   it('rejects schemas it cannot hold', () => {
-    expect(() => createSerde('KAFKA', [{ name: 'B', type: T.BOOLEAN }], val)).toThrow(
-      "The 'KAFKA' format does not support type 'BOOLEAN'",
-    );
+    expect(() => createSerde('KAFKA', [{ name: 'B', type: T.BOOLEAN }], val)).toThrow("The 'KAFKA' format does not support type 'BOOLEAN'");
     expect(() => createSerde('KAFKA', [{ name: 'A', type: T.array(T.INTEGER) }], val)).toThrow("type 'ARRAY'");
     expect(() => createSerde('KAFKA', [{ name: 'D', type: T.decimal(4, 2) }], key)).toThrow("type 'DECIMAL'");
     expect(() =>
-      createSerde('KAFKA', [{ name: 'K1', type: T.INTEGER }, { name: 'K2', type: T.INTEGER }], key),
+      createSerde(
+        'KAFKA',
+        [
+          { name: 'K1', type: T.INTEGER },
+          { name: 'K2', type: T.INTEGER },
+        ],
+        key,
+      ),
     ).toThrow("The 'KAFKA' format only supports a single field. Got: [`K1` INTEGER KEY, `K2` INTEGER KEY]");
     expect(() => createSerde('KAFKA', [{ name: 'V', type: T.INTEGER }], { isKey: false, wrapSingleValue: true })).toThrow(
       "Format 'KAFKA' does not support 'WRAP_SINGLE_VALUE' set to 'true'.",

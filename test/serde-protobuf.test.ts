@@ -20,8 +20,7 @@ const cols: SerdeColumn[] = [
 describe('PROTOBUF schema generation', () => {
   it('names the message ConnectDefault1 and numbers fields from 1', () => {
     expect(protobufSchemaText(cols, undefined, undefined)).toBe(
-      'syntax = "proto3";\n\nmessage ConnectDefault1 {\n  int32 ID = 1;\n  int64 AMOUNT = 2;\n  double RATE = 3;\n' +
-        '  bool OK = 4;\n  string NAME = 5;\n}\n',
+      'syntax = "proto3";\n\nmessage ConnectDefault1 {\n  int32 ID = 1;\n  int64 AMOUNT = 2;\n  double RATE = 3;\n' + '  bool OK = 4;\n  string NAME = 5;\n}\n',
     );
   });
 
@@ -90,7 +89,11 @@ describe('PROTOBUF wire format', () => {
   });
 
   it('reads absent proto3 fields as defaults and nulls as absent', () => {
-    const serde = createSerde('PROTOBUF_NOSR', [...cols, { name: 'L', type: T.array(T.BIGINT) }, { name: 'S', type: T.struct([{ name: 'F', type: T.INTEGER }]) }], val);
+    const serde = createSerde(
+      'PROTOBUF_NOSR',
+      [...cols, { name: 'L', type: T.array(T.BIGINT) }, { name: 'S', type: T.struct([{ name: 'F', type: T.INTEGER }]) }],
+      val,
+    );
     const bytes = serde.serialize([null, null, null, null, null, null, null])!;
     expect(bytes.length).toBe(0);
     expect(serde.deserialize(bytes)).toEqual([0, 0, 0, false, '', [], null]);
@@ -123,7 +126,10 @@ describe('PROTOBUF wire format', () => {
       45_296_789,
       1_700_000_000_123,
       Buffer.from([1, 2, 3]),
-      new Map([['a', 1], ['b', 0]]),
+      new Map([
+        ['a', 1],
+        ['b', 0],
+      ]),
       [{ X: 'p' }, { X: 'q' }],
       998877665544332200,
     ];
@@ -135,16 +141,32 @@ describe('PROTOBUF wire format', () => {
   it('reads records written with another registered schema by field name', () => {
     const registry = new InMemorySchemaRegistry();
     const id = registry.register('syntax = "proto3"; message Other { string name = 2; uint32 id = 1; float rate = 7; }', { format: 'PROTOBUF' });
-    const writer = createSerde('PROTOBUF', [{ name: 'id', type: T.BIGINT }, { name: 'name', type: T.STRING }, { name: 'rate', type: T.DOUBLE }], {
-      ...val,
-      schemaId: id,
-      schemaRegistry: registry,
-    });
+    const writer = createSerde(
+      'PROTOBUF',
+      [
+        { name: 'id', type: T.BIGINT },
+        { name: 'name', type: T.STRING },
+        { name: 'rate', type: T.DOUBLE },
+      ],
+      {
+        ...val,
+        schemaId: id,
+        schemaRegistry: registry,
+      },
+    );
     const bytes = writer.serialize([4000000000, 'n', 1.5])!;
-    const reader = createSerde('PROTOBUF', [{ name: 'ID', type: T.BIGINT }, { name: 'NAME', type: T.STRING }, { name: 'RATE', type: T.DOUBLE }], {
-      ...val,
-      schemaRegistry: registry,
-    });
+    const reader = createSerde(
+      'PROTOBUF',
+      [
+        { name: 'ID', type: T.BIGINT },
+        { name: 'NAME', type: T.STRING },
+        { name: 'RATE', type: T.DOUBLE },
+      ],
+      {
+        ...val,
+        schemaRegistry: registry,
+      },
+    );
     expect(reader.deserialize(bytes)).toEqual([4000000000, 'n', 1.5]);
   });
 
@@ -174,7 +196,10 @@ describe('PROTOBUF test form', () => {
     const registry = new InMemorySchemaRegistry();
     const id = registry.register('syntax = "proto3"; message V { float c1 = 1; bytes c2 = 2; }', { subject: 't-value' });
     const options = { ...val, schemaId: id, schemaRegistry: registry };
-    const c = [{ name: 'C1', type: T.DOUBLE }, { name: 'C2', type: T.BYTES }];
+    const c = [
+      { name: 'C1', type: T.DOUBLE },
+      { name: 'C2', type: T.BYTES },
+    ];
     const bytes = toBytesFromTestForm({ c1: 1.25, c2: 'AQI=' }, 'PROTOBUF', c, options)!;
     expect(testFormFromBytes(bytes, 'PROTOBUF', c, { ...val, schemaRegistry: registry })).toEqual({ c1: 1.25, c2: 'AQI=' });
     const empty = toBytesFromTestForm({ c1: 0 }, 'PROTOBUF', c, options)!;
@@ -182,7 +207,10 @@ describe('PROTOBUF test form', () => {
   });
 
   it('renders decimals as numbers and maps as objects', () => {
-    const c = [{ name: 'D', type: T.decimal(4, 2) }, { name: 'M', type: T.map(T.STRING, T.STRING) }];
+    const c = [
+      { name: 'D', type: T.decimal(4, 2) },
+      { name: 'M', type: T.map(T.STRING, T.STRING) },
+    ];
     const bytes = toBytesFromTestForm({ D: 10.5, M: { a: 'b' } }, 'PROTOBUF_NOSR', c, val)!;
     expect(testFormFromBytes(bytes, 'PROTOBUF_NOSR', c, val)).toEqual({ D: 10.5, M: { a: 'b' } });
   });
@@ -198,7 +226,10 @@ describe('PROTOBUF sinks of CREATE … AS SELECT', () => {
         { topic: 'i', key: 'a', value: { N: null, S: '' }, timestamp: 0 },
         { topic: 'i', key: 'b', value: { N: 0, S: null }, timestamp: 1 },
       ]);
-      expect(values('O', out)).toEqual([{ N: null, S: '' }, { N: 0, S: null }]);
+      expect(values('O', out)).toEqual([
+        { N: null, S: '' },
+        { N: 0, S: null },
+      ]);
     }
   });
 });

@@ -33,20 +33,33 @@ describe('HTTP Basic authentication', () => {
   });
 
   it('refuses requests without or with wrong credentials: 401 / 40100 and a challenge', async () => {
-    for (const headers of [{} as Record<string, string>, { authorization: basic('alice', 'wrong') }, { authorization: basic('mallory', 'x') }, { authorization: 'Bearer abc' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: basic('alice', 'wrong') },
+      { authorization: basic('mallory', 'x') },
+      { authorization: 'Bearer abc' },
+    ]) {
       const r = await fetch(`${url}/info`, { headers });
       expect(r.status).toBe(401);
       expect(r.headers.get('www-authenticate')).toMatch(/^Basic realm="/);
       expect(await r.json()).toMatchObject({ '@type': 'generic_error', error_code: 40100 });
     }
-    const post = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: 'SHOW STREAMS;' }) });
+    const post = await fetch(`${url}/ksql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ksql: 'SHOW STREAMS;' }),
+    });
     expect(post.status).toBe(401);
   });
 
   it('accepts valid credentials', async () => {
     const r = await fetch(`${url}/info`, { headers: { authorization: basic('alice', 's3cret:with:colons') } });
     expect(r.status).toBe(200);
-    const k = await fetch(`${url}/ksql`, { method: 'POST', headers: { authorization: basic('bob', 'hunter2'), 'content-type': 'application/json' }, body: JSON.stringify({ ksql: 'SHOW STREAMS;' }) });
+    const k = await fetch(`${url}/ksql`, {
+      method: 'POST',
+      headers: { authorization: basic('bob', 'hunter2'), 'content-type': 'application/json' },
+      body: JSON.stringify({ ksql: 'SHOW STREAMS;' }),
+    });
     expect(k.status).toBe(200);
   });
 

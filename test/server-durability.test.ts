@@ -39,7 +39,11 @@ async function startServer(dataDir: string): Promise<{ child: ChildProcess; url:
 }
 
 async function ksql(url: string, sql: string): Promise<void> {
-  const r = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: sql, streamsProperties: { 'auto.offset.reset': 'earliest' } }) });
+  const r = await fetch(`${url}/ksql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ksql: sql, streamsProperties: { 'auto.offset.reset': 'earliest' } }),
+  });
   if (r.status !== 200) throw new Error(`/ksql ${r.status}: ${await r.text()}`);
 }
 
@@ -56,7 +60,9 @@ describeIf(built, DIST)('sluice server durability', () => {
     for (let round = 0; round < 8; round++) {
       const lines = [JSON.stringify({ target: 'TXNS' })];
       for (let i = 0; i < 3000; i++, seq++) lines.push(JSON.stringify({ ID: `t${seq}`, CARD: `card-${(seq * 7) % 23}`, AMOUNT: (seq % 9) + 1 }));
-      const sent = fetch(`${url}/inserts-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: lines.join('\n') }).then((r) => r.text()).catch(() => '');
+      const sent = fetch(`${url}/inserts-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: lines.join('\n') })
+        .then((r) => r.text())
+        .catch(() => '');
       // Not a sync: a random moment to kill at, so the runs land at different points of a batch.
       await new Promise((r) => setTimeout(r, 40 + Math.floor(Math.random() * 120)));
       child.kill('SIGKILL');
@@ -73,7 +79,8 @@ describeIf(built, DIST)('sluice server durability', () => {
     const read = async (topic: string) => {
       const out: { key: string | null; value: Record<string, unknown> | null }[] = [];
       for (let p = 0; p < ((await engine.log.topic(topic))?.partitions ?? 0); p++) {
-        for (const r of await engine.log.read(topic, p, 0, 10_000_000)) out.push({ key: r.key?.toString() ?? null, value: r.value ? JSON.parse(r.value.toString()) : null });
+        for (const r of await engine.log.read(topic, p, 0, 10_000_000))
+          out.push({ key: r.key?.toString() ?? null, value: r.value ? JSON.parse(r.value.toString()) : null });
       }
       return out;
     };

@@ -65,7 +65,7 @@ describe('errors', () => {
     expectNoStack(r.body);
   });
 
-  it('SELECT and PRINT on /ksql: 400 / 40002 with ksqlDB\'s message, nothing executed', async () => {
+  it("SELECT and PRINT on /ksql: 400 / 40002 with ksqlDB's message, nothing executed", async () => {
     for (const sql of ['SELECT * FROM pageviews EMIT CHANGES;', 'PRINT pageviews;']) {
       const r = await postJson(`${url}/ksql`, { ksql: `CREATE STREAM never (v INT) WITH (kafka_topic='never', partitions=1, value_format='json'); ${sql}` });
       expect(r.status).toBe(400);
@@ -110,7 +110,9 @@ describe('server endpoints', () => {
 
   it('/info', async () => {
     const r = await fetch(`${url}/info`);
-    expect(await r.json()).toEqual({ KsqlServerInfo: { version: expect.any(String), kafkaClusterId: expect.any(String), ksqlServiceId: 'default_', serverStatus: 'RUNNING' } });
+    expect(await r.json()).toEqual({
+      KsqlServerInfo: { version: expect.any(String), kafkaClusterId: expect.any(String), ksqlServiceId: 'default_', serverStatus: 'RUNNING' },
+    });
   });
 
   it('/healthcheck', async () => {
@@ -128,7 +130,16 @@ describe('server endpoints', () => {
   });
 
   it('POST /topics/{topic} produces REST-proxy style, and queries see the records', async () => {
-    const r = await postJson(`${url}/topics/pageviews`, { records: [{ key: 5, value: { PAGE: 'p', TS: 1 } }, { key: 6, value: { PAGE: 'q', TS: 2 }, partition: 0 }] }, { 'content-type': 'application/vnd.kafka.json.v2+json' });
+    const r = await postJson(
+      `${url}/topics/pageviews`,
+      {
+        records: [
+          { key: 5, value: { PAGE: 'p', TS: 1 } },
+          { key: 6, value: { PAGE: 'q', TS: 2 }, partition: 0 },
+        ],
+      },
+      { 'content-type': 'application/vnd.kafka.json.v2+json' },
+    );
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('application/vnd.kafka.v2+json');
     expect(r.body).toEqual({

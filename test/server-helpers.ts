@@ -12,7 +12,11 @@ export async function startTestServer(opts: Partial<ServerOptions> = {}): Promis
 
 /** POSTs JSON; returns status and parsed body. */
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -53,7 +57,10 @@ export class LineReader {
       }
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no line within ${timeoutMs} ms (have ${JSON.stringify(this.buf)})`);
-      const r = await Promise.race([this.reader.read(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`no line within ${timeoutMs} ms (have ${JSON.stringify(this.buf)})`)), left))]);
+      const r = await Promise.race([
+        this.reader.read(),
+        new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`no line within ${timeoutMs} ms (have ${JSON.stringify(this.buf)})`)), left)),
+      ]);
       if (r.done) {
         const rest = this.buf;
         this.buf = '';

@@ -61,7 +61,11 @@ describe('HTTP/2 cleartext (prior knowledge) on the HTTP/1.1 port', () => {
     const header = await q.lines.next();
     expect(header).toContain('"header"');
     await ksql(url, "INSERT INTO pageviews (id, page, ts) VALUES (2, 'x', 2);");
-    expect(JSON.parse(`${header}\n${await q.lines.rest()}`)).toEqual([{ header: { queryId: expect.any(String), schema: '`ID` INTEGER' } }, { row: { columns: [2] } }, { finalMessage: 'Limit Reached' }]);
+    expect(JSON.parse(`${header}\n${await q.lines.rest()}`)).toEqual([
+      { header: { queryId: expect.any(String), schema: '`ID` INTEGER' } },
+      { row: { columns: [2] } },
+      { finalMessage: 'Limit Reached' },
+    ]);
   });
 
   it('/inserts-stream over HTTP/2: acks arrive while the request stream is open', async () => {

@@ -11,7 +11,16 @@ function insertsBody(target: string, rows: readonly unknown[]): string {
 async function postInserts(url: string, body: string): Promise<{ status: number; lines: any[] }> {
   const res = await fetch(`${url}/inserts-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const text = await res.text();
-  return { status: res.status, lines: text.trim() === '' ? [] : text.trim().split('\n').map((l) => JSON.parse(l)) };
+  return {
+    status: res.status,
+    lines:
+      text.trim() === ''
+        ? []
+        : text
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l)),
+  };
 }
 
 describe('POST /inserts-stream', () => {
@@ -24,7 +33,16 @@ describe('POST /inserts-stream', () => {
   afterAll(() => server.close());
 
   it('acks every row, with errors for bad rows, and the rows land in the stream', async () => {
-    const r = await postInserts(url, insertsBody('pageviews', [{ ID: 1, PAGE: 'home', TS: 1 }, '{not json', { id: 2, page: 'about', ts: 'not a number' }, { id: 3, page: 'faq', ts: 3 }, [1, 2]]));
+    const r = await postInserts(
+      url,
+      insertsBody('pageviews', [
+        { ID: 1, PAGE: 'home', TS: 1 },
+        '{not json',
+        { id: 2, page: 'about', ts: 'not a number' },
+        { id: 3, page: 'faq', ts: 3 },
+        [1, 2],
+      ]),
+    );
     expect(r.status).toBe(200);
     expect(r.lines).toEqual([
       { status: 'ok', seq: 0 },
@@ -51,7 +69,12 @@ describe('POST /inserts-stream', () => {
     const res = await response;
     expect(res.statusCode).toBe(200);
     const it = res[Symbol.asyncIterator]();
-    const lines = new LineReader({ read: async () => { const n = await it.next(); return n.done ? { done: true } : { done: false, value: n.value as Buffer }; } });
+    const lines = new LineReader({
+      read: async () => {
+        const n = await it.next();
+        return n.done ? { done: true } : { done: false, value: n.value as Buffer };
+      },
+    });
     expect(JSON.parse((await lines.next())!)).toEqual({ status: 'ok', seq: 0 });
     req.write(`${JSON.stringify({ id: 11, page: 'b', ts: 2 })}\n`);
     expect(JSON.parse((await lines.next())!)).toEqual({ status: 'ok', seq: 1 });
@@ -82,9 +105,13 @@ describe('mission flow: error counts per minute', () => {
       await ksql(
         url,
         "CREATE STREAM monitoring_stream (id STRING KEY, type STRING, error_code INT, message STRING) WITH (kafka_topic='monitoring', partitions=1, value_format='json');" +
-          'CREATE TABLE error_counts AS SELECT error_code, COUNT(*) FROM monitoring_stream WINDOW TUMBLING (SIZE 1 MINUTE) WHERE type = \'ERROR\' GROUP BY error_code;',
+          "CREATE TABLE error_counts AS SELECT error_code, COUNT(*) FROM monitoring_stream WINDOW TUMBLING (SIZE 1 MINUTE) WHERE type = 'ERROR' GROUP BY error_code;",
       );
-      const push = await fetch(`${url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'SELECT * FROM error_counts EMIT CHANGES;' }) });
+      const push = await fetch(`${url}/query-stream`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sql: 'SELECT * FROM error_counts EMIT CHANGES;' }),
+      });
       const changes = LineReader.of(push);
       const meta = JSON.parse((await changes.next())!);
       expect(meta.columnNames).toEqual(['ERROR_CODE', 'WINDOWSTART', 'WINDOWEND', 'KSQL_COL_0']);
@@ -109,7 +136,11 @@ describe('mission flow: error counts per minute', () => {
       await postJson(`${url}/close-query`, { queryId: meta.queryId });
 
       const pull = await eventually('the pull query to see both error codes', async () => {
-        const r = await postJson(`${url}/query-stream`, { sql: 'SELECT error_code, KSQL_COL_0 FROM error_counts WHERE error_code = 500;' }, { accept: 'application/json' });
+        const r = await postJson(
+          `${url}/query-stream`,
+          { sql: 'SELECT error_code, KSQL_COL_0 FROM error_counts WHERE error_code = 500;' },
+          { accept: 'application/json' },
+        );
         return r.status === 200 && r.body.length === 2 ? r : undefined;
       });
       expect(pull.body[1]).toEqual([500, 2]);

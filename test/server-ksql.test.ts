@@ -46,7 +46,14 @@ describe('POST /ksql', () => {
   it('SHOW STREAMS / TABLES / TOPICS', async () => {
     const [streams, tables, topics] = await ksql(url, 'SHOW STREAMS; LIST TABLES; SHOW TOPICS;');
     expect(streams).toMatchObject({ '@type': 'streams', statementText: 'SHOW STREAMS;', warnings: [] });
-    expect(streams.streams).toContainEqual({ type: 'STREAM', name: 'PAGEVIEWS', topic: 'pageviews', keyFormat: 'KAFKA', valueFormat: 'JSON', isWindowed: false });
+    expect(streams.streams).toContainEqual({
+      type: 'STREAM',
+      name: 'PAGEVIEWS',
+      topic: 'pageviews',
+      keyFormat: 'KAFKA',
+      valueFormat: 'JSON',
+      isWindowed: false,
+    });
     expect(tables['@type']).toBe('tables');
     expect(tables.tables).toContainEqual(expect.objectContaining({ type: 'TABLE', name: 'PAGE_COUNTS', isWindowed: false }));
     expect(topics['@type']).toBe('kafka_topics');
@@ -57,7 +64,18 @@ describe('POST /ksql', () => {
     const [d] = await ksql(url, 'DESCRIBE page_counts EXTENDED;');
     expect(d['@type']).toBe('sourceDescription');
     const s = d.sourceDescription;
-    expect(s).toMatchObject({ name: 'PAGE_COUNTS', type: 'TABLE', keyFormat: 'KAFKA', valueFormat: 'JSON', topic: 'PAGE_COUNTS', extended: true, partitions: 1, replication: 1, windowType: null, timestamp: '' });
+    expect(s).toMatchObject({
+      name: 'PAGE_COUNTS',
+      type: 'TABLE',
+      keyFormat: 'KAFKA',
+      valueFormat: 'JSON',
+      topic: 'PAGE_COUNTS',
+      extended: true,
+      partitions: 1,
+      replication: 1,
+      windowType: null,
+      timestamp: '',
+    });
     expect(s.fields).toEqual([
       { name: 'PAGE', schema: { type: 'STRING', fields: null, memberSchema: null }, type: 'KEY' },
       { name: 'N', schema: { type: 'BIGINT', fields: null, memberSchema: null } },
@@ -68,7 +86,10 @@ describe('POST /ksql', () => {
   });
 
   it('complex types map to SchemaInfo', async () => {
-    await ksql(url, "CREATE STREAM typed (k STRING KEY, a ARRAY<INT>, m MAP<STRING, DOUBLE>, s STRUCT<x INT, y STRING>, d DECIMAL(4, 2)) WITH (kafka_topic='typed', partitions=1, value_format='json');");
+    await ksql(
+      url,
+      "CREATE STREAM typed (k STRING KEY, a ARRAY<INT>, m MAP<STRING, DOUBLE>, s STRUCT<x INT, y STRING>, d DECIMAL(4, 2)) WITH (kafka_topic='typed', partitions=1, value_format='json');",
+    );
     const [d] = await ksql(url, 'DESCRIBE typed;');
     const byName = Object.fromEntries(d.sourceDescription.fields.map((f: { name: string; schema: unknown }) => [f.name, f.schema]));
     expect(byName.A).toEqual({ type: 'ARRAY', fields: null, memberSchema: { type: 'INTEGER', fields: null, memberSchema: null } });
@@ -80,7 +101,10 @@ describe('POST /ksql', () => {
 
   it('SHOW FUNCTIONS, DESCRIBE FUNCTION, SHOW TYPES, SHOW PROPERTIES, EXPLAIN', async () => {
     await ksql(url, 'CREATE TYPE address AS STRUCT<street STRING, zip INT>;');
-    const [fns, fn, types, props, explain] = await ksql(url, 'SHOW FUNCTIONS; DESCRIBE FUNCTION ABS; SHOW TYPES; SHOW PROPERTIES; EXPLAIN SELECT * FROM pageviews EMIT CHANGES;');
+    const [fns, fn, types, props, explain] = await ksql(
+      url,
+      'SHOW FUNCTIONS; DESCRIBE FUNCTION ABS; SHOW TYPES; SHOW PROPERTIES; EXPLAIN SELECT * FROM pageviews EMIT CHANGES;',
+    );
     expect(fns['@type']).toBe('function_names');
     expect(fns.functions).toContainEqual(expect.objectContaining({ name: 'ABS', type: 'SCALAR' }));
     expect(fn).toMatchObject({ '@type': 'describe_function', name: 'ABS', type: 'SCALAR' });
@@ -110,7 +134,9 @@ describe('POST /ksql', () => {
   });
 
   it('a failing statement reports the entities of those before it', async () => {
-    const r = await postJson(`${url}/ksql`, { ksql: "CREATE STREAM ok1 (v INT) WITH (kafka_topic='ok1', partitions=1, value_format='json'); DROP STREAM no_such_stream;" });
+    const r = await postJson(`${url}/ksql`, {
+      ksql: "CREATE STREAM ok1 (v INT) WITH (kafka_topic='ok1', partitions=1, value_format='json'); DROP STREAM no_such_stream;",
+    });
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({ '@type': 'statement_error', error_code: 40001, statementText: 'DROP STREAM no_such_stream;' });
     expect(r.body.message).toContain('NO_SUCH_STREAM');
@@ -143,7 +169,11 @@ describe('POST /ksql', () => {
   });
 
   it('answers with the ksqlDB media type when asked for it', async () => {
-    const res = await fetch(`${url}/ksql`, { method: 'POST', headers: { accept: 'application/vnd.ksql.v1+json', 'content-type': 'application/vnd.ksql.v1+json' }, body: JSON.stringify({ ksql: 'SHOW STREAMS;' }) });
+    const res = await fetch(`${url}/ksql`, {
+      method: 'POST',
+      headers: { accept: 'application/vnd.ksql.v1+json', 'content-type': 'application/vnd.ksql.v1+json' },
+      body: JSON.stringify({ ksql: 'SHOW STREAMS;' }),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/vnd.ksql.v1+json');
   });

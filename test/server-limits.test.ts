@@ -23,7 +23,12 @@ async function start(properties: Record<string, string> = {}, opts: { schemaRegi
 
 /** POSTs `{ksql}` to /ksql; a request that does not answer within 30 s fails the test (a hang). */
 async function ksql(url: string, sql: string): Promise<{ status: number; body: any; text: string }> {
-  const res = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: sql }), signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(`${url}/ksql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ksql: sql }),
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await res.text();
   let body: unknown;
   try {
@@ -34,7 +39,8 @@ async function ksql(url: string, sql: string): Promise<{ status: number; body: a
   return { status: res.status, body, text };
 }
 
-const create = (name: string, partitions: string) => `CREATE STREAM ${name} (ID INT KEY, A INT) WITH (kafka_topic='${name.toLowerCase()}', value_format='JSON', partitions=${partitions});`;
+const create = (name: string, partitions: string) =>
+  `CREATE STREAM ${name} (ID INT KEY, A INT) WITH (kafka_topic='${name.toLowerCase()}', value_format='JSON', partitions=${partitions});`;
 const numbers = (n: number, sep: string) => Array.from({ length: n }, (_, i) => i).join(sep);
 
 describeIf(BUNDLE_BUILT, DIST)('statement limits (issue 13 reproducer 2, real server)', () => {
@@ -43,7 +49,9 @@ describeIf(BUNDLE_BUILT, DIST)('statement limits (issue 13 reproducer 2, real se
     const r = await ksql(s.url, create('X', '100000000'));
     expect(r.status).toBe(400);
     expect(r.body.error_code).toBe(40001);
-    expect(r.body.message).toBe("Cannot create topic 'x' with 100000000 partitions: the embedded log allows at most 1000 (server property sluice.embedded.max.partitions).");
+    expect(r.body.message).toBe(
+      "Cannot create topic 'x' with 100000000 partitions: the embedded log allows at most 1000 (server property sluice.embedded.max.partitions).",
+    );
     expect(fs.existsSync(path.join(s.dataDir, 'log', 'topics', 'x'))).toBe(false);
     expect((await fetch(`${s.url}/info`)).status).toBe(200);
   });
@@ -53,7 +61,9 @@ describeIf(BUNDLE_BUILT, DIST)('statement limits (issue 13 reproducer 2, real se
     expect((await ksql(s.url, create('OK4', '4'))).status).toBe(200);
     const r = await ksql(s.url, create('NO5', '5'));
     expect(r.status).toBe(400);
-    expect(r.body.message).toBe("Cannot create topic 'no5' with 5 partitions: the embedded log allows at most 4 (server property sluice.embedded.max.partitions).");
+    expect(r.body.message).toBe(
+      "Cannot create topic 'no5' with 5 partitions: the embedded log allows at most 4 (server property sluice.embedded.max.partitions).",
+    );
   });
 
   it('answers partitions=0 and -1 with 40001 at the property, not 500', async () => {
@@ -106,7 +116,9 @@ describeIf(BUNDLE_BUILT, DIST)('statement limits (issue 13 reproducer 2, real se
     const r = await ksql(s.url, `${create('S', '1')}${'SHOW STREAMS;'.repeat(2000)}`);
     expect(r.status).toBe(400);
     expect(r.body.error_code).toBe(40001);
-    expect(r.body.message).toMatch(/^line 1:\d+: Too many statements in one request: 2001, the limit is 1000 \(server property sluice\.server\.max\.statements\.per\.request\)\. Nothing was executed\./);
+    expect(r.body.message).toMatch(
+      /^line 1:\d+: Too many statements in one request: 2001, the limit is 1000 \(server property sluice\.server\.max\.statements\.per\.request\)\. Nothing was executed\./,
+    );
     const listed = await ksql(s.url, 'SHOW STREAMS;');
     expect(listed.body[0].streams.map((x: { name: string }) => x.name)).not.toContain('S');
   });
@@ -116,7 +128,9 @@ describeIf(BUNDLE_BUILT, DIST)('statement limits (issue 13 reproducer 2, real se
     const r = await ksql(s.url, 'SHOW STREAMS;'.repeat(100));
     expect(r.status).toBe(400);
     expect(r.body.error_code).toBe(40001);
-    expect(r.body.message).toMatch(/^The response would exceed 4000 bytes \(server property sluice\.server\.response\.limit\.bytes\); send fewer statements per request\. The \d+ statement\(s\) before this one were executed\.$/);
+    expect(r.body.message).toMatch(
+      /^The response would exceed 4000 bytes \(server property sluice\.server\.response\.limit\.bytes\); send fewer statements per request\. The \d+ statement\(s\) before this one were executed\.$/,
+    );
     expect(r.text.length).toBeLessThan(4000);
   });
 

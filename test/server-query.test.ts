@@ -15,7 +15,11 @@ describe('push and pull queries', () => {
   afterAll(() => server.close());
 
   it('/query-stream (delimited) streams rows inserted after the query started, until /close-query', async () => {
-    const res = await fetch(`${url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'SELECT id, page FROM pageviews EMIT CHANGES;' }) });
+    const res = await fetch(`${url}/query-stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sql: 'SELECT id, page FROM pageviews EMIT CHANGES;' }),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/vnd.ksqlapi.delimited.v1');
     const lines = LineReader.of(res);
@@ -33,12 +37,19 @@ describe('push and pull queries', () => {
   });
 
   it('/query streams a chunked JSON array and ends with finalMessage at LIMIT', async () => {
-    const res = await fetch(`${url}/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: 'SELECT * FROM pageviews EMIT CHANGES LIMIT 2;' }) });
+    const res = await fetch(`${url}/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ksql: 'SELECT * FROM pageviews EMIT CHANGES LIMIT 2;' }),
+    });
     expect(res.status).toBe(200);
     const lines = LineReader.of(res);
     const header = await lines.next();
     expect(JSON.parse(`${header}]`)).toEqual([{ header: { queryId: expect.any(String), schema: '`ID` INTEGER, `PAGE` STRING, `TS` BIGINT' } }]);
-    await ksql(url, "INSERT INTO pageviews (id, page, ts) VALUES (3, 'x', 1); INSERT INTO pageviews (id, page, ts) VALUES (4, 'y', 2); INSERT INTO pageviews (id, page, ts) VALUES (5, 'z', 3);");
+    await ksql(
+      url,
+      "INSERT INTO pageviews (id, page, ts) VALUES (3, 'x', 1); INSERT INTO pageviews (id, page, ts) VALUES (4, 'y', 2); INSERT INTO pageviews (id, page, ts) VALUES (5, 'z', 3);",
+    );
     const body = `${header}\n${await lines.rest()}`;
     expect(JSON.parse(body)).toEqual([
       { header: { queryId: expect.any(String), schema: '`ID` INTEGER, `PAGE` STRING, `TS` BIGINT' } },
@@ -50,7 +61,12 @@ describe('push and pull queries', () => {
 
   it('a client disconnect closes the push query', async () => {
     const ac = new AbortController();
-    const res = await fetch(`${url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'SELECT * FROM pageviews EMIT CHANGES;' }), signal: ac.signal });
+    const res = await fetch(`${url}/query-stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sql: 'SELECT * FROM pageviews EMIT CHANGES;' }),
+      signal: ac.signal,
+    });
     const meta = JSON.parse((await LineReader.of(res).next())!);
     ac.abort();
     // Once the server has closed it, /close-query no longer knows the query: 400 with ksqlDB's error.
@@ -68,7 +84,12 @@ describe('push and pull queries', () => {
       for (let i = 0; i < 3; i++) {
         const ac = new AbortController();
         open.push(ac);
-        const res = await fetch(`${url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'SELECT * FROM pageviews EMIT CHANGES;' }), signal: ac.signal });
+        const res = await fetch(`${url}/query-stream`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ sql: 'SELECT * FROM pageviews EMIT CHANGES;' }),
+          signal: ac.signal,
+        });
         await LineReader.of(res).next();
       }
       const r = await postJson(`${url}/query-stream`, { sql: 'SELECT * FROM pageviews EMIT CHANGES;' });
@@ -106,7 +127,11 @@ describe('push and pull queries', () => {
   });
 
   it('push queries from the beginning with streamsProperties / properties', async () => {
-    const r = await postJson(`${url}/query-stream`, { sql: 'SELECT id FROM pageviews EMIT CHANGES LIMIT 2;', properties: EARLIEST }, { accept: 'application/json' });
+    const r = await postJson(
+      `${url}/query-stream`,
+      { sql: 'SELECT id FROM pageviews EMIT CHANGES LIMIT 2;', properties: EARLIEST },
+      { accept: 'application/json' },
+    );
     expect(r.body.slice(1)).toEqual([[1], [2]]);
   });
 
@@ -116,16 +141,44 @@ describe('push and pull queries', () => {
       "CREATE STREAM vals (k STRING KEY, d DECIMAL(5, 2), b BYTES, m MAP<STRING, INT>, s STRUCT<x INT, y ARRAY<STRING>>, dt DATE, tm TIME, ts TIMESTAMP, dbl DOUBLE) WITH (kafka_topic='vals', partitions=1, value_format='json');" +
         "INSERT INTO vals (k, d, b, m, s, dt, tm, ts, dbl) VALUES ('a', 1.50, TO_BYTES('hi', 'utf8'), MAP('one' := 1), STRUCT(x := 1, y := ARRAY['p']), FROM_DAYS(19000), PARSE_TIME('10:11:12', 'HH:mm:ss'), FROM_UNIXTIME(1700000000123), 2.5);",
     );
-    const res = await fetch(`${url}/query-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'SELECT * FROM vals EMIT CHANGES LIMIT 1;', properties: EARLIEST }) });
+    const res = await fetch(`${url}/query-stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sql: 'SELECT * FROM vals EMIT CHANGES LIMIT 1;', properties: EARLIEST }),
+    });
     const text = await res.text();
     const [metaLine, rowLine] = text.trim().split('\n');
-    expect(JSON.parse(metaLine!).columnTypes).toEqual(['STRING', 'DECIMAL(5, 2)', 'BYTES', 'MAP<STRING, INTEGER>', 'STRUCT<`X` INTEGER, `Y` ARRAY<STRING>>', 'DATE', 'TIME', 'TIMESTAMP', 'DOUBLE']);
+    expect(JSON.parse(metaLine!).columnTypes).toEqual([
+      'STRING',
+      'DECIMAL(5, 2)',
+      'BYTES',
+      'MAP<STRING, INTEGER>',
+      'STRUCT<`X` INTEGER, `Y` ARRAY<STRING>>',
+      'DATE',
+      'TIME',
+      'TIMESTAMP',
+      'DOUBLE',
+    ]);
     expect(rowLine).toContain('1.50');
-    expect(JSON.parse(rowLine!)).toEqual(['a', 1.5, Buffer.from('hi').toString('base64'), { one: 1 }, { X: 1, Y: ['p'] }, '2022-01-08', '10:11:12', '2023-11-14T22:13:20.123', 2.5]);
+    expect(JSON.parse(rowLine!)).toEqual([
+      'a',
+      1.5,
+      Buffer.from('hi').toString('base64'),
+      { one: 1 },
+      { X: 1, Y: ['p'] },
+      '2022-01-08',
+      '10:11:12',
+      '2023-11-14T22:13:20.123',
+      2.5,
+    ]);
   });
 
   it('PRINT over /query streams the topic as text', async () => {
-    const res = await fetch(`${url}/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: 'PRINT pageviews FROM BEGINNING LIMIT 1;' }) });
+    const res = await fetch(`${url}/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ksql: 'PRINT pageviews FROM BEGINNING LIMIT 1;' }),
+    });
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(/rowtime: .*key: 1.*value: .*home/i);

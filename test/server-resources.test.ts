@@ -24,7 +24,9 @@ const PUSH = JSON.stringify({ sql: 'SELECT * FROM s EMIT CHANGES;' });
 const JSON_TYPE = { 'content-type': 'application/json' };
 
 /** Starts a push query over a new h2c session; resolves once its header line arrived. */
-async function openPush(url: string): Promise<{ session: http2.ClientHttp2Session; socket: net.Socket; stream: http2.ClientHttp2Stream; status: number; first: string | undefined }> {
+async function openPush(
+  url: string,
+): Promise<{ session: http2.ClientHttp2Session; socket: net.Socket; stream: http2.ClientHttp2Stream; status: number; first: string | undefined }> {
   const { hostname, port } = new URL(url);
   const socket = net.connect(Number(port), hostname);
   const session = http2.connect(url, { createConnection: () => socket });
@@ -47,7 +49,7 @@ describeIf(BUNDLE_BUILT, DIST)('HTTP/2 push queries give their slot back (issue 
 
   const cancels: Record<string, (c: { session: http2.ClientHttp2Session; socket: net.Socket; stream: http2.ClientHttp2Stream }) => void> = {
     'RST_STREAM (cancel)': ({ stream }) => stream.close(http2.constants.NGHTTP2_CANCEL),
-    'GOAWAY': ({ session }) => session.goaway(http2.constants.NGHTTP2_CANCEL),
+    GOAWAY: ({ session }) => session.goaway(http2.constants.NGHTTP2_CANCEL),
     'connection drop': ({ socket }) => socket.destroy(),
   };
 
@@ -73,7 +75,10 @@ describeIf(BUNDLE_BUILT, DIST)('HTTP/2 push queries give their slot back (issue 
       });
       const extra = await openPush(server.url);
       expect(extra.status).toBe(400);
-      expect(JSON.parse(extra.first!)).toMatchObject({ error_code: 40003, message: `Not executing query as maximum number of push queries has been reached: ${LIMIT}` });
+      expect(JSON.parse(extra.first!)).toMatchObject({
+        error_code: 40003,
+        message: `Not executing query as maximum number of push queries has been reached: ${LIMIT}`,
+      });
       extra.session.destroy();
       for (const c of open) c.session.destroy();
     });
@@ -102,7 +107,9 @@ async function slotFree(url: string): Promise<void> {
 function rawRequest(url: string, path: string, body: string): net.Socket {
   const { hostname, port } = new URL(url);
   const socket = net.connect(Number(port), hostname);
-  socket.write(`POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  socket.write(
+    `POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
   return socket;
 }
 
@@ -147,7 +154,11 @@ describeIf(BUNDLE_BUILT, DIST)('a push query client that never reads (issue 13 #
     const text = await receive(slow.resume(), /"error_code":50000.*\n/);
     const err = JSON.parse(/\{"@type":"generic_error".*\}/.exec(text)![0]);
     expect(err).toMatchObject({ '@type': 'generic_error', error_code: 50000 });
-    expect(err.message).toMatch(new RegExp(`^Push query transient_S_\\w+ was closed because its client is not reading its results: \\d+ bytes of rows were waiting to be sent, more than the limit of ${LIMIT} bytes \\(server property sluice.push.query.buffer.bytes\\)\\.$`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `^Push query transient_S_\\w+ was closed because its client is not reading its results: \\d+ bytes of rows were waiting to be sent, more than the limit of ${LIMIT} bytes \\(server property sluice.push.query.buffer.bytes\\)\\.$`,
+      ),
+    );
     slow.destroy();
   }, 60_000);
 
@@ -158,7 +169,9 @@ describeIf(BUNDLE_BUILT, DIST)('a push query client that never reads (issue 13 #
     q.stream.end(PUSH);
     expect((await q.response).status).toBe(200);
     await eventually('a second push query to be refused (the one slot taken)', async () => {
-      const r = await fetch(`${server.url}/query-stream`, { method: 'POST', headers: JSON_TYPE, body: PUSH, signal: AbortSignal.timeout(100) }).catch(() => undefined);
+      const r = await fetch(`${server.url}/query-stream`, { method: 'POST', headers: JSON_TYPE, body: PUSH, signal: AbortSignal.timeout(100) }).catch(
+        () => undefined,
+      );
       return r?.status === 400; // the one slot is taken
     });
     q.stream.pause(); // not read: HTTP/2 flow control stops the server's writes
@@ -167,7 +180,11 @@ describeIf(BUNDLE_BUILT, DIST)('a push query client that never reads (issue 13 #
     await slotFree(server.url);
     q.stream.resume();
     const text = await q.lines.rest(10_000);
-    expect(JSON.parse(text.split('\n').pop()!)).toMatchObject({ '@type': 'generic_error', error_code: 50000, message: expect.stringContaining('is not reading its results') });
+    expect(JSON.parse(text.split('\n').pop()!)).toMatchObject({
+      '@type': 'generic_error',
+      error_code: 50000,
+      message: expect.stringContaining('is not reading its results'),
+    });
     session.destroy();
   }, 60_000);
 });
@@ -237,7 +254,9 @@ describeIf(BUNDLE_BUILT, DIST)('connection timeouts (issue 13 #7)', () => {
   it('closes a connection that sends half a request header', async () => {
     const s = connect();
     s.write('POST /ksql HTTP/1.1\r\nHost: localhost\r\nContent-Type: appl');
-    expect(await closed(s)).toBe('HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: 94\r\nConnection: close\r\n\r\n{"@type":"generic_error","error_code":40800,"message":"The request was not received in time."}');
+    expect(await closed(s)).toBe(
+      'HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: 94\r\nConnection: close\r\n\r\n{"@type":"generic_error","error_code":40800,"message":"The request was not received in time."}',
+    );
   });
 
   it('closes a connection that sends half the HTTP/2 preface', async () => {
@@ -317,7 +336,10 @@ describeIf(BUNDLE_BUILT && HAVE_OPENSSL, BUNDLE_BUILT ? OPENSSL : DIST)('connect
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-tls-timeouts-'));
     const files = selfSignedCert(dir);
-    server = await startServerProcess({ 'sluice.server.headers.timeout.ms': '300', 'sluice.server.idle.timeout.ms': '300' }, { args: ['--tls-cert', files.cert, '--tls-key', files.key] });
+    server = await startServerProcess(
+      { 'sluice.server.headers.timeout.ms': '300', 'sluice.server.idle.timeout.ms': '300' },
+      { args: ['--tls-cert', files.cert, '--tls-key', files.key] },
+    );
   });
   afterAll(async () => {
     await server?.stop();

@@ -43,7 +43,11 @@ function tempDir(): string {
 
 /** Starts `sluice server` on free ports; resolves once it (and its registry, when asked) listens. */
 function startServer(args: readonly string[], opts: { registry?: boolean } = {}): Promise<Spawned> {
-  const child = spawn(process.execPath, [BIN, 'server', '--port', '0', ...(opts.registry ? ['--schema-registry-port', '0'] : ['--no-schema-registry']), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'server', '--port', '0', ...(opts.registry ? ['--schema-registry-port', '0'] : ['--no-schema-registry']), ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   children.push(child);
   let out = '';
   let err = '';
@@ -80,32 +84,43 @@ function exitOf(args: readonly string[]): Promise<{ code: number | null; stderr:
 }
 
 /** A raw HTTP/1.1 request, so `Host` can be anything. */
-function request(url: string, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: any }> {
+function request(
+  url: string,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; body: any }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     // A connection of its own (no keep-alive pool): a pooled socket reset by a server the test
     // killed would surface as an unhandled ECONNRESET in a later test.
-    const req = http.request({ host: u.hostname, port: u.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers ?? {}, agent: false }, (res) => {
-      res.on('error', reject);
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => {
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          /* not JSON */
-        }
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
+    const req = http.request(
+      { host: u.hostname, port: u.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers ?? {}, agent: false },
+      (res) => {
+        res.on('error', reject);
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => {
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            /* not JSON */
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
 }
 
 async function ksql(url: string, sql: string, streamsProperties: Record<string, string> = {}): Promise<any> {
-  const r = await request(url, { method: 'POST', path: '/ksql', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: sql, streamsProperties }) });
+  const r = await request(url, {
+    method: 'POST',
+    path: '/ksql',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ksql: sql, streamsProperties }),
+  });
   if (r.status !== 200) throw new Error(`/ksql ${r.status}: ${JSON.stringify(r.body)}`);
   return r.body;
 }
@@ -127,7 +142,12 @@ describeIf(BUILT, DIST)('security defaults (real server process)', () => {
     const dir = tempDir();
     const { url } = await startServer(['--data-dir', join(dir, 'data')]);
     const message = (type: string) => `Unsupported Content-Type ${type}: send the request body as application/json or application/vnd.ksql.v1+json.`;
-    const plain = await request(url, { method: 'POST', path: '/ksql', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: JSON.stringify({ ksql: STREAM }) });
+    const plain = await request(url, {
+      method: 'POST',
+      path: '/ksql',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      body: JSON.stringify({ ksql: STREAM }),
+    });
     expect(plain.status).toBe(415);
     expect(plain.body).toEqual({ '@type': 'generic_error', error_code: 41500, message: message('text/plain;charset=UTF-8') });
     const form = await request(url, { method: 'POST', path: '/ksql/terminate', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '{}' });
@@ -141,9 +161,19 @@ describeIf(BUILT, DIST)('security defaults (real server process)', () => {
     expect((await ksql(url, 'SHOW STREAMS;'))[0].streams.map((x: { name: string }) => x.name)).toEqual(['KSQL_PROCESSING_LOG']);
     // What clients send keeps working: JSON, ksqlDB's versioned type, and the delimited type of ksqlDB's JS client.
     expect((await ksql(url, STREAM))[0].commandStatus.status).toBe('SUCCESS');
-    const versioned = await request(url, { method: 'POST', path: '/ksql', headers: { 'content-type': 'application/vnd.ksql.v1+json; charset=utf-8' }, body: JSON.stringify({ ksql: 'SHOW STREAMS;' }) });
+    const versioned = await request(url, {
+      method: 'POST',
+      path: '/ksql',
+      headers: { 'content-type': 'application/vnd.ksql.v1+json; charset=utf-8' },
+      body: JSON.stringify({ ksql: 'SHOW STREAMS;' }),
+    });
     expect(versioned.status).toBe(200);
-    const delimited = await request(url, { method: 'POST', path: '/ksql', headers: { 'content-type': 'application/vnd.ksqlapi.delimited.v1' }, body: JSON.stringify({ ksql: 'SHOW STREAMS;' }) });
+    const delimited = await request(url, {
+      method: 'POST',
+      path: '/ksql',
+      headers: { 'content-type': 'application/vnd.ksqlapi.delimited.v1' },
+      body: JSON.stringify({ ksql: 'SHOW STREAMS;' }),
+    });
     expect(delimited.status).toBe(200);
   }, 15_000);
 
@@ -158,14 +188,25 @@ describeIf(BUILT, DIST)('security defaults (real server process)', () => {
       error_code: 40300,
       message: `Host 'attacker.example:${port}' is not allowed: the server answers only to its own names. Add it to --allowed-hosts (sluice.server.allowed.hosts) to serve it.`,
     });
-    const terminate = await request(url, { method: 'POST', path: '/ksql/terminate', headers: { host: 'attacker.example', 'content-type': 'application/json' }, body: '{}' });
+    const terminate = await request(url, {
+      method: 'POST',
+      path: '/ksql/terminate',
+      headers: { host: 'attacker.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(terminate.status).toBe(403);
-    const crossSite = await request(url, { method: 'POST', path: '/ksql', headers: { origin: 'http://attacker.example', 'content-type': 'application/json' }, body: JSON.stringify({ ksql: STREAM }) });
+    const crossSite = await request(url, {
+      method: 'POST',
+      path: '/ksql',
+      headers: { origin: 'http://attacker.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ ksql: STREAM }),
+    });
     expect(crossSite.status).toBe(403);
     expect(crossSite.body).toEqual({
       '@type': 'generic_error',
       error_code: 40300,
-      message: "Origin 'http://attacker.example' is not allowed: cross-site requests are refused. Add its host to --allowed-hosts (sluice.server.allowed.hosts) to serve it.",
+      message:
+        "Origin 'http://attacker.example' is not allowed: cross-site requests are refused. Add its host to --allowed-hosts (sluice.server.allowed.hosts) to serve it.",
     });
     expect((await request(url, { path: '/info', headers: { origin: 'null' } })).status).toBe(403);
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) {
@@ -217,40 +258,58 @@ describeIf(BUILT, DIST)('security defaults (real server process)', () => {
     expect((await request(at, { path: '/info', headers: { origin: `http://localhost:${port}` } })).status).toBe(200);
   }, 15_000);
 
-  itIf(HAVE_OPENSSL, OPENSSL)('10: serves the embedded Schema Registry over TLS with the server certificate and credentials', async () => {
-    const dir = tempDir();
-    const files = selfSignedCert(dir);
-    writeFileSync(join(dir, 'users'), 'alice:wonder\n');
-    const cert = readFileSync(files.cert);
-    const { registryUrl } = await startServer(['--data-dir', join(dir, 'data'), '--tls-cert', files.cert, '--tls-key', files.key, '--auth-file', join(dir, 'users')], { registry: true });
-    expect(registryUrl).toMatch(/^https:\/\//);
-    const get = (auth?: string) =>
-      new Promise<number>((resolve, reject) => {
-        https
-          .get(`${registryUrl}/subjects`, { ca: cert, checkServerIdentity: () => undefined, headers: auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {} }, (res) => {
+  itIf(HAVE_OPENSSL, OPENSSL)(
+    '10: serves the embedded Schema Registry over TLS with the server certificate and credentials',
+    async () => {
+      const dir = tempDir();
+      const files = selfSignedCert(dir);
+      writeFileSync(join(dir, 'users'), 'alice:wonder\n');
+      const cert = readFileSync(files.cert);
+      const { registryUrl } = await startServer(
+        ['--data-dir', join(dir, 'data'), '--tls-cert', files.cert, '--tls-key', files.key, '--auth-file', join(dir, 'users')],
+        { registry: true },
+      );
+      expect(registryUrl).toMatch(/^https:\/\//);
+      const get = (auth?: string) =>
+        new Promise<number>((resolve, reject) => {
+          https
+            .get(
+              `${registryUrl}/subjects`,
+              { ca: cert, checkServerIdentity: () => undefined, headers: auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {} },
+              (res) => {
+                res.resume();
+                resolve(res.statusCode ?? 0);
+              },
+            )
+            .on('error', reject);
+        });
+      expect(await get('alice:wonder')).toBe(200);
+      expect(await get()).toBe(401);
+      // Credentials are never accepted in clear: plain HTTP to the registry port gets no answer.
+      const u = new URL(registryUrl!);
+      const plain = await new Promise<string>((resolve) => {
+        const req = http.get(
+          { host: u.hostname, port: u.port, path: '/subjects', headers: { authorization: `Basic ${Buffer.from('alice:wonder').toString('base64')}` } },
+          (res) => {
             res.resume();
-            resolve(res.statusCode ?? 0);
-          })
-          .on('error', reject);
+            resolve(`status ${res.statusCode}`);
+          },
+        );
+        req.on('error', (e) => resolve(`error ${(e as NodeJS.ErrnoException).code ?? e.message}`));
       });
-    expect(await get('alice:wonder')).toBe(200);
-    expect(await get()).toBe(401);
-    // Credentials are never accepted in clear: plain HTTP to the registry port gets no answer.
-    const u = new URL(registryUrl!);
-    const plain = await new Promise<string>((resolve) => {
-      const req = http.get({ host: u.hostname, port: u.port, path: '/subjects', headers: { authorization: `Basic ${Buffer.from('alice:wonder').toString('base64')}` } }, (res) => {
-        res.resume();
-        resolve(`status ${res.statusCode}`);
-      });
-      req.on('error', (e) => resolve(`error ${(e as NodeJS.ErrnoException).code ?? e.message}`));
-    });
-    expect(plain).not.toBe('status 200');
-  }, 20_000);
+      expect(plain).not.toBe('status 200');
+    },
+    20_000,
+  );
 
   it('11: keeps secrets out of commands.jsonl and SHOW PROPERTIES; data files 0600, directories 0700; replay still works', async () => {
     const dir = tempDir();
     const dataDir = join(dir, 'data');
-    const secrets = { 'ssl.keystore.password': 'hunter2-keystore', 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="hunter2-jaas";', 'auto.offset.reset': 'earliest' };
+    const secrets = {
+      'ssl.keystore.password': 'hunter2-keystore',
+      'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="hunter2-jaas";',
+      'auto.offset.reset': 'earliest',
+    };
     let server = await startServer(['--data-dir', dataDir]);
     await ksql(server.url, STREAM, secrets);
     await ksql(server.url, 'CREATE STREAM t AS SELECT * FROM s;', secrets);

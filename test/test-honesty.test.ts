@@ -113,7 +113,11 @@ describe('the tests themselves', () => {
     for (const f of parsed) {
       if (f.name === 'test/helpers/eventually.ts') continue;
       for (const n of nodes(f.source)) {
-        const name = ts.isFunctionDeclaration(n) ? n.name?.text : ts.isVariableDeclaration(n) && n.initializer && (ts.isArrowFunction(n.initializer) || ts.isFunctionExpression(n.initializer)) ? n.name.getText() : undefined;
+        const name = ts.isFunctionDeclaration(n)
+          ? n.name?.text
+          : ts.isVariableDeclaration(n) && n.initializer && (ts.isArrowFunction(n.initializer) || ts.isFunctionExpression(n.initializer))
+            ? n.name.getText()
+            : undefined;
         if (name !== undefined && /^(eventually|until|sleep)$/.test(name)) copies.push(`${where(f, n)} ${name}`);
       }
     }

@@ -17,7 +17,10 @@ describe('RowQueue bounds the rows a push query holds for its client', () => {
     q.push([null, [1, 2], new Map([['k', 'v']])]);
     expect(q.bufferedBytes).toBe(16 + valueBytes(1) + valueBytes('ab') + 16 + valueBytes(null) + valueBytes([1, 2]) + valueBytes(new Map([['k', 'v']])));
     q.end();
-    expect(await drain(q)).toEqual([[1, 'ab'], [null, [1, 2], new Map([['k', 'v']])]]);
+    expect(await drain(q)).toEqual([
+      [1, 'ab'],
+      [null, [1, 2], new Map([['k', 'v']])],
+    ]);
     expect(q.bufferedBytes).toBe(0);
   });
 
@@ -65,7 +68,9 @@ describe('RowQueue bounds the rows a push query holds for its client', () => {
     h.queue.push(['y'.repeat(100)]);
     await h.done;
     expect(h.isClosed).toBe(true);
-    expect(h.error).toBe(`Push query transient_S_1 was closed because its client is not reading its results: 232 bytes of rows were waiting to be sent, more than the limit of 100 bytes (server property ${PUSH_BUFFER_PROPERTY}).`);
+    expect(h.error).toBe(
+      `Push query transient_S_1 was closed because its client is not reading its results: 232 bytes of rows were waiting to be sent, more than the limit of 100 bytes (server property ${PUSH_BUFFER_PROPERTY}).`,
+    );
   });
 
   it('pull query handles are not bounded: their rows are all there is', async () => {

@@ -32,7 +32,10 @@ beforeAll(async () => {
        { name: 'chars', params: ['STRING'], returns: 'STRING', fn: (s) => [...s] },
      ];`,
   );
-  fs.writeFileSync(path.join(dir, 'broken.mjs'), 'export const scalars = [ { name: "oops", params: ["NOT_A_TYPE<"], returns: "INT", fn: () => 1 } ];\nthrow new Error("boom");');
+  fs.writeFileSync(
+    path.join(dir, 'broken.mjs'),
+    'export const scalars = [ { name: "oops", params: ["NOT_A_TYPE<"], returns: "INT", fn: () => 1 } ];\nthrow new Error("boom");',
+  );
   fs.writeFileSync(path.join(dir, 'clash.mjs'), 'export default { scalars: [ { name: "ucase", params: ["STRING"], returns: "STRING", fn: (s) => s } ] };');
   fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a module');
   report = await loadExtensions(dir);
@@ -40,7 +43,12 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const DDL = `CREATE STREAM people (id INT KEY, first STRING, last STRING, salary DOUBLE) WITH (kafka_topic='people', value_format='JSON', partitions=1);`;
-const person = (id: number, first: string, last: string, salary: number) => ({ topic: 'people', key: id, value: { FIRST: first, LAST: last, SALARY: salary }, timestamp: id });
+const person = (id: number, first: string, last: string, salary: number) => ({
+  topic: 'people',
+  key: id,
+  value: { FIRST: first, LAST: last, SALARY: salary },
+  timestamp: id,
+});
 
 describe('user-defined functions from an extensions directory', () => {
   it('registers every function of a good module and reports the bad ones without failing', () => {
@@ -52,13 +60,19 @@ describe('user-defined functions from an extensions directory', () => {
   });
 
   it('SQL calls scalar UDFs with overloads and type checking', async () => {
-    const out = await run(`${DDL} CREATE STREAM out AS SELECT id, VAT(salary) AS gross, INITIALS(first, last) AS i2, initials(first) AS i1 FROM people;`, [person(1, 'Ada', 'Lovelace', 100)]);
+    const out = await run(`${DDL} CREATE STREAM out AS SELECT id, VAT(salary) AS gross, INITIALS(first, last) AS i2, initials(first) AS i1 FROM people;`, [
+      person(1, 'Ada', 'Lovelace', 100),
+    ]);
     expect(on('OUT', out).map((r) => r.value)).toEqual([{ GROSS: 120, I2: 'AL', I1: 'A' }]);
     await expect(runError(`${DDL} CREATE STREAM out AS SELECT id, VAT(first) AS g FROM people;`)).resolves.toMatch(/VAT/);
   });
 
   it('SQL calls aggregate and table UDFs', async () => {
-    const agg = await run(`${DDL} CREATE TABLE t AS SELECT last, LONGEST(first) AS l FROM people GROUP BY last;`, [person(1, 'Al', 'X', 1), person(2, 'Alice', 'X', 1), person(3, 'Bo', 'X', 1)]);
+    const agg = await run(`${DDL} CREATE TABLE t AS SELECT last, LONGEST(first) AS l FROM people GROUP BY last;`, [
+      person(1, 'Al', 'X', 1),
+      person(2, 'Alice', 'X', 1),
+      person(3, 'Bo', 'X', 1),
+    ]);
     expect(on('T', agg).map((r) => r.value)).toEqual([{ L: 'Al' }, { L: 'Alice' }, { L: 'Alice' }]);
     const exploded = await run(`${DDL} CREATE STREAM c AS SELECT id, CHARS(first) AS ch FROM people;`, [person(1, 'Abc', 'X', 1)]);
     expect(on('C', exploded).map((r) => r.value)).toEqual([{ CH: 'A' }, { CH: 'b' }, { CH: 'c' }]);

@@ -19,10 +19,20 @@ const count: ResolvedAggregate = {
   result: (acc) => acc,
 };
 
-function harness(window: { kind: 'TUMBLING'; sizeMs: number; graceMs: number; retentionMs: number } | { kind: 'HOPPING'; sizeMs: number; advanceMs: number; graceMs: number; retentionMs: number }, store = new MemoryStore<AggState>()) {
+function harness(
+  window:
+    | { kind: 'TUMBLING'; sizeMs: number; graceMs: number; retentionMs: number }
+    | { kind: 'HOPPING'; sizeMs: number; advanceMs: number; graceMs: number; retentionMs: number },
+  store = new MemoryStore<AggState>(),
+) {
   const out: Rec[] = [];
   const log: ProcessingLogEntry[] = [];
-  const op = new TimeWindowAggregateOperator({ groupBy: [(row) => row[0]], aggs: [{ fn: count, args: [] }], window }, store, { process: (r) => out.push(r) }, { queryId: 'Q', log: { error: (e) => log.push(e) } });
+  const op = new TimeWindowAggregateOperator(
+    { groupBy: [(row) => row[0]], aggs: [{ fn: count, args: [] }], window },
+    store,
+    { process: (r) => out.push(r) },
+    { queryId: 'Q', log: { error: (e) => log.push(e) } },
+  );
   const send = (key: unknown, ts: number, partition = 0) => op.process({ key: null, row: [key], ts, window: null, partition, offset: 0, headers: [] });
   return { op, out, log, store, send };
 }
@@ -104,7 +114,23 @@ describe('windowed key encoding', () => {
     values.forEach((v, i) => void out.writeBigInt64BE(BigInt(v), inner.length + 8 * i));
     return out;
   };
-  const samples = [0, 1, -1, 255, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 1_700_000_000_123, -1_700_000_000_123, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 60, -(2 ** 62)];
+  const samples = [
+    0,
+    1,
+    -1,
+    255,
+    2 ** 31 - 1,
+    2 ** 31,
+    2 ** 32 - 1,
+    2 ** 32,
+    2 ** 32 + 1,
+    1_700_000_000_123,
+    -1_700_000_000_123,
+    2 ** 53 - 1,
+    -(2 ** 53 - 1),
+    2 ** 60,
+    -(2 ** 62),
+  ];
 
   it('writes the same bytes as BigInt and reads them back exactly', () => {
     const inner = Buffer.from('key');
@@ -123,15 +149,19 @@ describe('windowed key encoding', () => {
 });
 
 describe('JSON row reader', () => {
-  const serde = createSerde('JSON', [
-    { name: 'S', type: T.STRING },
-    { name: 'I', type: T.INTEGER },
-    { name: 'B', type: T.BIGINT },
-    { name: 'D', type: T.DOUBLE },
-    { name: 'F', type: T.BOOLEAN },
-    { name: 'constructor', type: T.STRING },
-    { name: 'TOSTRING', type: T.STRING },
-  ], { isKey: false });
+  const serde = createSerde(
+    'JSON',
+    [
+      { name: 'S', type: T.STRING },
+      { name: 'I', type: T.INTEGER },
+      { name: 'B', type: T.BIGINT },
+      { name: 'D', type: T.DOUBLE },
+      { name: 'F', type: T.BOOLEAN },
+      { name: 'constructor', type: T.STRING },
+      { name: 'TOSTRING', type: T.STRING },
+    ],
+    { isKey: false },
+  );
   const read = (o: unknown) => serde.deserialize(Buffer.from(JSON.stringify(o)));
 
   it('reads values of the right type, coerces others, and misses inherited names', () => {
@@ -142,7 +172,14 @@ describe('JSON row reader', () => {
   });
 
   it('matches case-insensitively by the last key of each upper-cased name, whatever the key order of each record', () => {
-    const s = createSerde('JSON', [{ name: 'HOST', type: T.STRING }, { name: 'N', type: T.INTEGER }], { isKey: false });
+    const s = createSerde(
+      'JSON',
+      [
+        { name: 'HOST', type: T.STRING },
+        { name: 'N', type: T.INTEGER },
+      ],
+      { isKey: false },
+    );
     const r = (text: string) => s.deserialize(Buffer.from(text));
     expect(r('{"host":"a","n":1}')).toEqual(['a', 1]);
     expect(r('{"host":"b","n":2}')).toEqual(['b', 2]);
@@ -154,8 +191,12 @@ describe('JSON row reader', () => {
   });
 
   it('names the field in coercion errors', () => {
-    expect(() => read({ S: 'x', I: 'nope' })).toThrow(new SerdeError("Failed to deserialize value. Can't coerce string to type. targetType: INTEGER, path: $.I"));
-    expect(() => read({ F: 1 })).toThrow(new SerdeError("Failed to deserialize value. Can't convert type. sourceType: IntNode, requiredType: BOOLEAN, path: $.F"));
+    expect(() => read({ S: 'x', I: 'nope' })).toThrow(
+      new SerdeError("Failed to deserialize value. Can't coerce string to type. targetType: INTEGER, path: $.I"),
+    );
+    expect(() => read({ F: 1 })).toThrow(
+      new SerdeError("Failed to deserialize value. Can't convert type. sourceType: IntNode, requiredType: BOOLEAN, path: $.F"),
+    );
     expect(() => read({ D: [1] })).toThrow("Can't convert type. sourceType: ArrayNode, requiredType: DOUBLE, path: $.D");
   });
 });

@@ -138,7 +138,12 @@ export async function datagenCommand(argv: readonly string[]): Promise<number> {
     return 2;
   };
   const q: Quickstart | undefined = values.quickstart ? QUICKSTARTS[values.quickstart.toLowerCase()] : undefined;
-  if (!q) return fail(values.quickstart ? `unknown quickstart '${values.quickstart}': use one of ${Object.keys(QUICKSTARTS).join(', ')}` : '--quickstart NAME is required (sluice datagen --help)');
+  if (!q)
+    return fail(
+      values.quickstart
+        ? `unknown quickstart '${values.quickstart}': use one of ${Object.keys(QUICKSTARTS).join(', ')}`
+        : '--quickstart NAME is required (sluice datagen --help)',
+    );
   const format = values.format?.toLowerCase();
   if (format !== undefined && !FORMATS.includes(format)) return fail(`--format must be one of json, avro, delimited; got '${values.format}'`);
   if (format === 'delimited' && q.nested) return fail(`${q.name} has nested fields, which the DELIMITED format cannot hold; use json or avro`);
@@ -173,7 +178,9 @@ export async function datagenCommand(argv: readonly string[]): Promise<number> {
   const url = values.server ?? 'http://localhost:8088';
   let sink: Sink;
   try {
-    sink = values['data-dir'] ? await dataDirSink(values['data-dir']) : restSink(new SluiceClient(url, values.user !== undefined ? { user: values.user, password: values.password ?? '' } : undefined));
+    sink = values['data-dir']
+      ? await dataDirSink(values['data-dir'])
+      : restSink(new SluiceClient(url, values.user !== undefined ? { user: values.user, password: values.password ?? '' } : undefined));
   } catch (e) {
     process.stderr.write(`sluice datagen: cannot open ${values['data-dir']}: ${(e as Error).message}\n`);
     return 1;
@@ -199,7 +206,8 @@ export async function datagenCommand(argv: readonly string[]): Promise<number> {
       // Everything due by now goes in one request (at most 500), then wait for the next one.
       const batch: GeneratedRecord[] = [];
       const now = Date.now();
-      while (written + batch.length < iterations && batch.length < 500 && (intervalMs === 0 || start + (written + batch.length) * intervalMs <= now)) batch.push(next(now));
+      while (written + batch.length < iterations && batch.length < 500 && (intervalMs === 0 || start + (written + batch.length) * intervalMs <= now))
+        batch.push(next(now));
       if (batch.length > 0) {
         await sink.write(topic, batch);
         written += batch.length;

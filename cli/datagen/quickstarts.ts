@@ -32,7 +32,33 @@ export interface Quickstart {
   generator(rng: Random): Generator;
 }
 
-const FIRST = ['Alice', 'Bob', 'Carmen', 'Deepak', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kemi', 'Lars', 'Maya', 'Nikolai', 'Olga', 'Pedro', 'Quinn', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Victor', 'Wen', 'Ximena', 'Yusuf'];
+const FIRST = [
+  'Alice',
+  'Bob',
+  'Carmen',
+  'Deepak',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kemi',
+  'Lars',
+  'Maya',
+  'Nikolai',
+  'Olga',
+  'Pedro',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tariq',
+  'Uma',
+  'Victor',
+  'Wen',
+  'Ximena',
+  'Yusuf',
+];
 const LAST = ['Smith', 'Garcia', 'Chen', 'Okafor', 'Muller', 'Rossi', 'Kowalski', 'Tanaka', 'Silva', 'Novak', 'Haddad', 'Larsen'];
 const CITIES: readonly (readonly [string, string, number])[] = [
   ['Palo Alto', 'CA', 94301],
@@ -51,7 +77,20 @@ const AGENTS = [
   'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0',
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Mobile/15E148',
 ];
-const MERCHANTS = ['Blue Bottle Coffee', 'Trader Joes', 'Shell Gas', 'Amazon', 'Uber', 'Best Buy', 'Whole Foods', 'Apple Store', 'Target', 'Airbnb', 'Netflix', 'Corner Deli'];
+const MERCHANTS = [
+  'Blue Bottle Coffee',
+  'Trader Joes',
+  'Shell Gas',
+  'Amazon',
+  'Uber',
+  'Best Buy',
+  'Whole Foods',
+  'Apple Store',
+  'Target',
+  'Airbnb',
+  'Netflix',
+  'Corner Deli',
+];
 const HOSTS = ['web-1', 'web-2', 'web-3', 'api-1', 'api-2', 'db-1'];
 const MESSAGES: Readonly<Record<number, string>> = {
   0: 'ok',
@@ -68,7 +107,8 @@ const MESSAGES: Readonly<Record<number, string>> = {
 const USER_IDS = 25;
 /** The level of user `id`: a few Platinum users, more Gold, most Silver (stable across runs). */
 const levelOf = (id: number): string => (id % 5 === 0 ? 'Platinum' : id % 3 === 0 ? 'Gold' : 'Silver');
-const cardNumber = (i: number): string => `4${String(100 + i).padStart(3, '0')}-${String(1000 + ((i * 7919) % 9000)).padStart(4, '0')}-${String(1000 + ((i * 104729) % 9000)).padStart(4, '0')}-${String(1000 + ((i * 31) % 9000)).padStart(4, '0')}`;
+const cardNumber = (i: number): string =>
+  `4${String(100 + i).padStart(3, '0')}-${String(1000 + ((i * 7919) % 9000)).padStart(4, '0')}-${String(1000 + ((i * 104729) % 9000)).padStart(4, '0')}-${String(1000 + ((i * 31) % 9000)).padStart(4, '0')}`;
 
 /** Every quickstart, by name. */
 export const QUICKSTARTS: Readonly<Record<string, Quickstart>> = {
@@ -84,7 +124,13 @@ export const QUICKSTARTS: Readonly<Record<string, Quickstart>> = {
       let orderid = 0;
       return (now) => {
         const [city, state, zipcode] = rng.pick(CITIES);
-        const value = { orderid: ++orderid, ordertime: now, itemid: `Item_${rng.int(1, 999)}`, orderunits: rng.amount(0.1, 10), address: { city, state, zipcode } };
+        const value = {
+          orderid: ++orderid,
+          ordertime: now,
+          itemid: `Item_${rng.int(1, 999)}`,
+          orderunits: rng.amount(0.1, 10),
+          address: { city, state, zipcode },
+        };
         return { key: orderid, value };
       };
     },
@@ -185,7 +231,13 @@ export const QUICKSTARTS: Readonly<Record<string, Quickstart>> = {
           burstCard = card;
           burstLeft = rng.int(3, 5);
         } else card = cardNumber(rng.int(0, 19));
-        const value = { card_number: card, merchant: rng.pick(MERCHANTS), amount: rng.amount(1, 400), currency: 'USD', transaction_id: `tx-${String(++n).padStart(7, '0')}` };
+        const value = {
+          card_number: card,
+          merchant: rng.pick(MERCHANTS),
+          amount: rng.amount(1, 400),
+          currency: 'USD',
+          transaction_id: `tx-${String(++n).padStart(7, '0')}`,
+        };
         return { key: card, value };
       };
     },

@@ -143,7 +143,8 @@ export class SluiceClient {
   /** `GET /info`. */
   async info(timeoutMs = 5000): Promise<ServerInfo> {
     const body = (await this.request('GET', '/info', undefined, timeoutMs)) as { KsqlServerInfo?: ServerInfo } | undefined;
-    if (!body?.KsqlServerInfo) throw new ServerError(200, 50000, `The server at ${this.url} does not look like a Sluice or ksqlDB server (no KsqlServerInfo in /info).`);
+    if (!body?.KsqlServerInfo)
+      throw new ServerError(200, 50000, `The server at ${this.url} does not look like a Sluice or ksqlDB server (no KsqlServerInfo in /info).`);
     return body.KsqlServerInfo;
   }
 
@@ -190,7 +191,11 @@ export class SluiceClient {
       const body = JSON.stringify({ sql, streamsProperties: scope.properties, sessionVariables: scope.variables });
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
       // node:http rather than fetch: a push query may stay silent for longer than fetch's body timeout.
-      const req = send(target, { method: 'POST', headers: { ...this.headers({ accept: 'application/vnd.ksqlapi.delimited.v1' }), 'content-length': Buffer.byteLength(body) }, signal: abort.signal });
+      const req = send(target, {
+        method: 'POST',
+        headers: { ...this.headers({ accept: 'application/vnd.ksqlapi.delimited.v1' }), 'content-length': Buffer.byteLength(body) },
+        signal: abort.signal,
+      });
       req.on('error', (e: Error) => {
         if (closing) resolveDone();
         else rejectDone(new ServerUnreachableError(this.url, reasonOf({ cause: e })));

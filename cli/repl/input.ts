@@ -21,7 +21,11 @@ export type CliCommand =
 /** One unit of work from the input. */
 export type InputItem = { readonly kind: 'command'; readonly command: CliCommand } | { readonly kind: 'sql'; readonly text: string };
 
-const unquote = (s: string): string => s.replace(/^'(.*)'$/s, '$1').replace(/^"(.*)"$/s, '$1').replace(/''/g, "'");
+const unquote = (s: string): string =>
+  s
+    .replace(/^'(.*)'$/s, '$1')
+    .replace(/^"(.*)"$/s, '$1')
+    .replace(/''/g, "'");
 
 /** Recognises a CLI command on a line of its own (a trailing `;` is allowed), or returns undefined. */
 export function parseCliCommand(line: string): CliCommand | undefined {

@@ -153,7 +153,13 @@ export function renderEntity(e: Entity, width?: number): string {
     case 'kafka_topics_extended':
       return listing(
         ['Kafka Topic', 'Partitions', 'Partition Replicas', 'Consumers', 'ConsumerGroups'],
-        arr(e['topics']).map((t) => [str(t['name']), String(arr(t['replicaInfo']).length), arr(t['replicaInfo']).join(' '), str(t['consumerCount']), str(t['consumerGroupCount'])]),
+        arr(e['topics']).map((t) => [
+          str(t['name']),
+          String(arr(t['replicaInfo']).length),
+          arr(t['replicaInfo']).join(' '),
+          str(t['consumerCount']),
+          str(t['consumerGroupCount']),
+        ]),
         width,
       );
     case 'properties': {

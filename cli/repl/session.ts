@@ -320,7 +320,7 @@ export class Session {
       if (grid) this.print(grid.footer());
       const end = [...(limitReached ? ['Limit Reached'] : []), 'Query terminated'];
       // JSON output stays machine-readable: the end of a query goes to the error stream.
-      for (const line of end) (json ? this.printError(line) : this.print(line));
+      for (const line of end) json ? this.printError(line) : this.print(line);
       return true;
     } finally {
       if (timer) clearTimeout(timer);

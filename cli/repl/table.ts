@@ -68,7 +68,16 @@ export function listing(headers: readonly string[], rows: readonly (readonly str
   const ruleWidth = widths.reduce((a, b) => a + b + 3, -1);
   const rule = '-'.repeat(ruleWidth);
   const lines = [...rowLines(headers, widths, ' ', ' | ', ' '), rule];
-  for (const r of rows) lines.push(...rowLines(headers.map((_, i) => r[i] ?? ''), widths, ' ', ' | ', ' '));
+  for (const r of rows)
+    lines.push(
+      ...rowLines(
+        headers.map((_, i) => r[i] ?? ''),
+        widths,
+        ' ',
+        ' | ',
+        ' ',
+      ),
+    );
   lines.push(rule);
   return lines.map((l) => l.trimEnd()).join('\n');
 }

@@ -109,10 +109,7 @@ export function ensureDecimalFit(value: Decimal, precision: number, scale: numbe
   const div = drop > value.precision ? 0n : 10n ** BigInt(drop);
   if (div === 0n || value.unscaled % div !== 0n) {
     const shown = value.scale > MAX_PLAIN_SCALE ? `${value.unscaled}E-${value.scale}` : value.toString();
-    throw new Error(
-      `Cannot fit decimal '${shown}' into DECIMAL(${precision}, ${scale}) without rounding. ` +
-        `(Requires ${value.precision},${value.scale})`,
-    );
+    throw new Error(`Cannot fit decimal '${shown}' into DECIMAL(${precision}, ${scale}) without rounding. ` + `(Requires ${value.precision},${value.scale})`);
   }
   return new Decimal(value.unscaled / div, scale);
 }

@@ -11,7 +11,8 @@
 /** What a secret property's value is replaced with in responses and logs. */
 export const HIDDEN = '[hidden]';
 
-const SECRET_NAME = /password|passwd|secret|jaas|credential|token|user\.info|api\.key|private\.key|ssl\.keystore\.key|ssl\.keystore\.certificate\.chain|ssl\.truststore\.certificates/i;
+const SECRET_NAME =
+  /password|passwd|secret|jaas|credential|token|user\.info|api\.key|private\.key|ssl\.keystore\.key|ssl\.keystore\.certificate\.chain|ssl\.truststore\.certificates/i;
 
 /** Whether a property's value must not be shown or stored in clear. */
 export function isSecretProperty(name: string): boolean {

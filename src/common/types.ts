@@ -66,10 +66,7 @@ export function typeEquals(a: SqlType, b: SqlType): boolean {
     }
     case 'STRUCT': {
       const o = b as typeof a;
-      return (
-        a.fields.length === o.fields.length &&
-        a.fields.every((f, i) => f.name === o.fields[i]!.name && typeEquals(f.type, o.fields[i]!.type))
-      );
+      return a.fields.length === o.fields.length && a.fields.every((f, i) => f.name === o.fields[i]!.name && typeEquals(f.type, o.fields[i]!.type));
     }
     default:
       return true;

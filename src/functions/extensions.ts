@@ -65,7 +65,9 @@ export async function loadExtensions(dir: string): Promise<ExtensionReport> {
   const errors: { file: string; message: string }[] = [];
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => MODULE.test(f) && statSync(join(dir, f)).isFile()).sort();
+    files = readdirSync(dir)
+      .filter((f) => MODULE.test(f) && statSync(join(dir, f)).isFile())
+      .sort();
   } catch (e) {
     return { loaded, errors: [{ file: dir, message: `cannot read extensions directory: ${(e as Error).message}` }] };
   }
@@ -92,7 +94,12 @@ export async function loadExtensions(dir: string): Promise<ExtensionReport> {
           const overloads = overloadsOf(d);
           let error: string | undefined;
           if (kind === 'scalar') {
-            const fn = defineScalar({ name, category: 'USER-DEFINED', description, overloads: overloads.map((o) => ({ params: o.params, returns: o.returns, fn: o.fn, nullTolerant: o.nullTolerant })) });
+            const fn = defineScalar({
+              name,
+              category: 'USER-DEFINED',
+              description,
+              overloads: overloads.map((o) => ({ params: o.params, returns: o.returns, fn: o.fn, nullTolerant: o.nullTolerant })),
+            });
             error = registerFunction({ kind, fn });
           } else if (kind === 'aggregate') {
             const fn = defineAggregate({

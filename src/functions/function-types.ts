@@ -109,8 +109,5 @@ export interface TableFunction {
   readonly name: string;
   readonly description: string;
   readonly signatures: readonly string[];
-  resolve(
-    args: readonly ArgShape[],
-    config?: FunctionConfig,
-  ): { readonly returnType: SqlType; readonly invoke: (args: unknown[]) => unknown[] } | string;
+  resolve(args: readonly ArgShape[], config?: FunctionConfig): { readonly returnType: SqlType; readonly invoke: (args: unknown[]) => unknown[] } | string;
 }

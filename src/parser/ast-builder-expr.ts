@@ -84,12 +84,7 @@ export class ExpressionBuilder {
     return this.leftAssoc(node, nodes(node, 'operands'), (n) => this.notExpression(n), 'AND');
   }
 
-  private leftAssoc(
-    node: CstNode,
-    operands: CstNode[],
-    build: (n: CstNode) => Expression,
-    op: 'AND' | 'OR',
-  ): Expression {
+  private leftAssoc(node: CstNode, operands: CstNode[], build: (n: CstNode) => Expression, op: 'AND' | 'OR'): Expression {
     const [first, ...rest] = operands;
     if (!first) throw new InternalError(`CST ${node.name}: no operands`);
     let acc = build(first);

@@ -319,4 +319,3 @@ function constraint(node: CstNode): ColumnConstraint {
 function variableName(tok: IToken): string {
   return tokenMatcher(tok, T.QuotedIdentifier) || tokenMatcher(tok, T.BackQuotedIdentifier) ? identifierText(tok) : tok.image;
 }
-

@@ -9,13 +9,7 @@ import { CstParser, tokenMatcher, type IToken, type TokenType } from 'chevrotain
 import * as T from './lexer.js';
 import { errorMessageProvider } from './parse-errors.js';
 
-const IDENTIFIER_TOKENS: readonly TokenType[] = [
-  T.Identifier,
-  T.QuotedIdentifier,
-  T.BackQuotedIdentifier,
-  T.DigitIdentifier,
-  T.NonReserved,
-];
+const IDENTIFIER_TOKENS: readonly TokenType[] = [T.Identifier, T.QuotedIdentifier, T.BackQuotedIdentifier, T.DigitIdentifier, T.NonReserved];
 
 /** True when `tok` can start (and be) an identifier. */
 export function isIdentifierToken(tok: IToken): boolean {
@@ -52,7 +46,6 @@ export class ExpressionParser extends CstParser {
       return tokenMatcher(t, T.RParen) && tokenMatcher(this.la(i + 1), T.LambdaArrow);
     }
   }
-
 
   // ---------- expressions ----------
 
@@ -171,10 +164,7 @@ export class ExpressionParser extends CstParser {
   private additiveExpression = this.RULE('additiveExpression', () => {
     this.SUBRULE(this.multiplicativeExpression, { LABEL: 'operands' });
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Plus, { LABEL: 'ops' }) },
-        { ALT: () => this.CONSUME(T.Minus, { LABEL: 'ops' }) },
-      ]);
+      this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: 'ops' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'ops' }) }]);
       this.SUBRULE2(this.multiplicativeExpression, { LABEL: 'operands' });
     });
   });
@@ -199,10 +189,7 @@ export class ExpressionParser extends CstParser {
         { ALT: () => this.SUBRULE(this.postfixExpression) },
         {
           ALT: () => {
-            this.OR2([
-              { ALT: () => this.CONSUME(T.Minus, { LABEL: 'op' }) },
-              { ALT: () => this.CONSUME(T.Plus, { LABEL: 'op' }) },
-            ]);
+            this.OR2([{ ALT: () => this.CONSUME(T.Minus, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.Plus, { LABEL: 'op' }) }]);
             this.SUBRULE(this.unaryExpression);
           },
         },
@@ -215,21 +202,22 @@ export class ExpressionParser extends CstParser {
     this.MANY({
       // `->*` belongs to the select item, not to the expression.
       GATE: () => !(tokenMatcher(this.la(1), T.Arrow) && tokenMatcher(this.la(2), T.Star)),
-      DEF: () => this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(T.LBracket, { LABEL: 'subscript' });
-            this.SUBRULE(this.valueExpression, { LABEL: 'suffix' });
-            this.CONSUME(T.RBracket);
+      DEF: () =>
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(T.LBracket, { LABEL: 'subscript' });
+              this.SUBRULE(this.valueExpression, { LABEL: 'suffix' });
+              this.CONSUME(T.RBracket);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.Arrow, { LABEL: 'deref' });
-            this.SUBRULE(this.identifier, { LABEL: 'suffix' });
+          {
+            ALT: () => {
+              this.CONSUME(T.Arrow, { LABEL: 'deref' });
+              this.SUBRULE(this.identifier, { LABEL: 'suffix' });
+            },
           },
-        },
-      ]),
+        ]),
     });
   });
 
@@ -344,10 +332,7 @@ export class ExpressionParser extends CstParser {
   private functionArgument = this.RULE('functionArgument', () => {
     this.OR({
       IGNORE_AMBIGUITIES: true,
-      DEF: [
-        { GATE: () => this.lambdaAhead(), ALT: () => this.SUBRULE(this.lambda) },
-        { ALT: () => this.SUBRULE(this.expression) },
-      ],
+      DEF: [{ GATE: () => this.lambdaAhead(), ALT: () => this.SUBRULE(this.lambda) }, { ALT: () => this.SUBRULE(this.expression) }],
     });
   });
 

@@ -96,10 +96,7 @@ export class SqlParser extends ExpressionParser {
       this.CONSUME(T.REPLACE);
     });
     this.OPTION2(() => this.CONSUME(T.SOURCE, { LABEL: 'isSource' }));
-    this.OR([
-      { ALT: () => this.CONSUME(T.STREAM, { LABEL: 'sourceType' }) },
-      { ALT: () => this.CONSUME(T.TABLE, { LABEL: 'sourceType' }) },
-    ]);
+    this.OR([{ ALT: () => this.CONSUME(T.STREAM, { LABEL: 'sourceType' }) }, { ALT: () => this.CONSUME(T.TABLE, { LABEL: 'sourceType' }) }]);
     this.OPTION3({
       GATE: () => tokenMatcher(this.la(2), T.NOT),
       DEF: () => {
@@ -159,10 +156,7 @@ export class SqlParser extends ExpressionParser {
   });
 
   private tableProperty = this.RULE('tableProperty', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.identifier) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-    ]);
+    this.OR([{ ALT: () => this.SUBRULE(this.identifier) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
     this.CONSUME(T.Eq);
     this.SUBRULE(this.literal);
   });
@@ -212,10 +206,7 @@ export class SqlParser extends ExpressionParser {
 
   private dropSource = this.RULE('dropSource', () => {
     this.CONSUME(T.DROP);
-    this.OR([
-      { ALT: () => this.CONSUME(T.STREAM, { LABEL: 'sourceType' }) },
-      { ALT: () => this.CONSUME(T.TABLE, { LABEL: 'sourceType' }) },
-    ]);
+    this.OR([{ ALT: () => this.CONSUME(T.STREAM, { LABEL: 'sourceType' }) }, { ALT: () => this.CONSUME(T.TABLE, { LABEL: 'sourceType' }) }]);
     this.OPTION({
       GATE: () => tokenMatcher(this.la(2), T.EXISTS),
       DEF: () => {
@@ -290,7 +281,7 @@ export class SqlParser extends ExpressionParser {
       IGNORE_AMBIGUITIES: true,
       DEF: [
         {
-          GATE: () => !isIdentifierToken(this.la(1)) || !tokenMatcher(this.la(2), EOF) && !tokenMatcher(this.la(2), T.Semicolon),
+          GATE: () => !isIdentifierToken(this.la(1)) || (!tokenMatcher(this.la(2), EOF) && !tokenMatcher(this.la(2), T.Semicolon)),
           ALT: () => this.SUBRULE(this.statement),
         },
         { ALT: () => this.SUBRULE(this.identifier) },
@@ -324,10 +315,7 @@ export class SqlParser extends ExpressionParser {
 
   private print = this.RULE('print', () => {
     this.CONSUME(T.PRINT);
-    this.OR([
-      { ALT: () => this.SUBRULE(this.identifier) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-    ]);
+    this.OR([{ ALT: () => this.SUBRULE(this.identifier) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
     this.OPTION(() => {
       this.CONSUME(T.FROM, { LABEL: 'fromBeginning' });
       this.CONSUME(T.BEGINNING);
@@ -373,10 +361,7 @@ export class SqlParser extends ExpressionParser {
     });
     this.OPTION6(() => {
       this.CONSUME(T.EMIT);
-      this.OR([
-        { ALT: () => this.CONSUME(T.CHANGES, { LABEL: 'emit' }) },
-        { ALT: () => this.CONSUME(T.FINAL, { LABEL: 'emit' }) },
-      ]);
+      this.OR([{ ALT: () => this.CONSUME(T.CHANGES, { LABEL: 'emit' }) }, { ALT: () => this.CONSUME(T.FINAL, { LABEL: 'emit' }) }]);
     });
     this.OPTION7(() => {
       this.CONSUME(T.LIMIT);

@@ -3,15 +3,7 @@
  * the chevrotain parser, and the conversion of chevrotain/lexer errors into
  * {@link ParseError}.
  */
-import {
-  EOF,
-  tokenLabel,
-  type IParserErrorMessageProvider,
-  type IRecognitionException,
-  type ILexingError,
-  type IToken,
-  type TokenType,
-} from 'chevrotain';
+import { EOF, tokenLabel, type IParserErrorMessageProvider, type IRecognitionException, type ILexingError, type IToken, type TokenType } from 'chevrotain';
 import { ParseError } from '../common/errors.js';
 import { caretSnippet, type Position } from '../common/position.js';
 
@@ -59,7 +51,10 @@ export const errorMessageProvider: IParserErrorMessageProvider = {
     return `extraneous input '${image(firstRedundant)}' expecting <EOF>`;
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual }) {
-    const firsts = expectedPathsPerAlt.flat().map((path) => path[0]).filter((t): t is TokenType => t !== undefined);
+    const firsts = expectedPathsPerAlt
+      .flat()
+      .map((path) => path[0])
+      .filter((t): t is TokenType => t !== undefined);
     return `mismatched input '${image(actual[0])}' expecting ${expectedList(firsts)}`;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual }) {

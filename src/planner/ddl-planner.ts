@@ -19,7 +19,12 @@ export interface DdlConfig {
   readonly wrapSingleValues?: boolean;
 }
 
-const HEADERS_TYPE = T.array(T.struct([{ name: 'KEY', type: T.STRING }, { name: 'VALUE', type: T.BYTES }]));
+const HEADERS_TYPE = T.array(
+  T.struct([
+    { name: 'KEY', type: T.STRING },
+    { name: 'VALUE', type: T.BYTES },
+  ]),
+);
 
 /** The result of planning CREATE STREAM/TABLE: the source, and the topic it needs. */
 export interface PlannedSource {
@@ -64,11 +69,13 @@ export function inferenceNeeds(s: CreateSource, cfg: DdlConfig): { key?: Inferen
   const valueId = props.int('VALUE_SCHEMA_ID');
   const out: { key?: InferenceRequest; value?: InferenceRequest } = {};
   if (keyId !== undefined) {
-    if (formatNamed(keyFormat)?.usesSchemaRegistry !== true) throw new PlanError(`KEY_FORMAT should support schema inference when KEY_SCHEMA_ID is provided. Current format is ${keyFormat}.`, s.pos);
+    if (formatNamed(keyFormat)?.usesSchemaRegistry !== true)
+      throw new PlanError(`KEY_FORMAT should support schema inference when KEY_SCHEMA_ID is provided. Current format is ${keyFormat}.`, s.pos);
     if (declaredKey) throw new PlanError('Table elements and KEY_SCHEMA_ID cannot both exist for create statement.', s.pos);
   }
   if (valueId !== undefined) {
-    if (!valueFormat || formatNamed(valueFormat)?.usesSchemaRegistry !== true) throw new PlanError(`VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is ${valueFormat ?? 'none'}.`, s.pos);
+    if (!valueFormat || formatNamed(valueFormat)?.usesSchemaRegistry !== true)
+      throw new PlanError(`VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is ${valueFormat ?? 'none'}.`, s.pos);
     if (declaredValue) throw new PlanError('Table elements and VALUE_SCHEMA_ID cannot both exist for create statement.', s.pos);
   }
   if (!declaredKey && formatNamed(keyFormat)?.usesSchemaRegistry === true && (keyId !== undefined || props.has('KEY_FORMAT') || format !== undefined)) {
@@ -120,15 +127,22 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
     const k = c.constraint?.kind;
     if (k === 'Key' || k === 'PrimaryKey') {
       if (k === 'PrimaryKey' && s.sourceType === 'STREAM') {
-        throw new PlanError(`Column \`${c.name}\` is a 'PRIMARY KEY' column: please use 'KEY' for streams.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`, c.pos);
+        throw new PlanError(
+          `Column \`${c.name}\` is a 'PRIMARY KEY' column: please use 'KEY' for streams.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`,
+          c.pos,
+        );
       }
       if (k === 'Key' && s.sourceType === 'TABLE') {
-        throw new PlanError(`Column \`${c.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`, c.pos);
+        throw new PlanError(
+          `Column \`${c.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`,
+          c.pos,
+        );
       }
       checkKeyType(c.name, type, c.pos);
       key.push({ name: c.name, type, namespace: 'KEY' });
     } else if (k === 'Headers') {
-      if (!typeEquals(type, HEADERS_TYPE)) throw new PlanError(`Invalid type for HEADERS column: expected ${formatType(HEADERS_TYPE)}, got ${formatType(type)}`, c.pos);
+      if (!typeEquals(type, HEADERS_TYPE))
+        throw new PlanError(`Invalid type for HEADERS column: expected ${formatType(HEADERS_TYPE)}, got ${formatType(type)}`, c.pos);
       addHeaderKey(headerKeys, null, c.pos);
       value.push({ name: c.name, type, namespace: 'HEADER' });
     } else if (k === 'Header') {
@@ -152,7 +166,10 @@ export function planCreateSource(s: CreateSource, catalog: Catalog, cfg: DdlConf
   let keyFormatName: FormatName = explicitKeyFormat ?? format ?? cfg.defaultKeyFormat;
   const valueFormatName = props.format('VALUE_FORMAT') ?? format ?? cfg.defaultValueFormat;
   if (!valueFormatName) {
-    throw new PlanError("Statement is missing the 'VALUE_FORMAT' property from the WITH clause. Either provide one or set a default via the 'ksql.persistence.default.format.value' config.", s.pos);
+    throw new PlanError(
+      "Statement is missing the 'VALUE_FORMAT' property from the WITH clause. Either provide one or set a default via the 'ksql.persistence.default.format.value' config.",
+      s.pos,
+    );
   }
   // A stream without key columns keeps an explicitly given key format (queries that
   // re-key it inherit that format); otherwise it has none.
@@ -282,8 +299,16 @@ function windowInfoOf(props: WithProperties, s: CreateSource): WindowInfo | unde
 }
 
 const UNIT_MS: Record<string, number> = {
-  MILLISECOND: 1, MILLISECONDS: 1, SECOND: 1000, SECONDS: 1000, MINUTE: 60_000, MINUTES: 60_000,
-  HOUR: 3_600_000, HOURS: 3_600_000, DAY: 86_400_000, DAYS: 86_400_000,
+  MILLISECOND: 1,
+  MILLISECONDS: 1,
+  SECOND: 1000,
+  SECONDS: 1000,
+  MINUTE: 60_000,
+  MINUTES: 60_000,
+  HOUR: 3_600_000,
+  HOURS: 3_600_000,
+  DAY: 86_400_000,
+  DAYS: 86_400_000,
 };
 
 /** Parses `'5 SECONDS'`-style durations from WITH properties. */

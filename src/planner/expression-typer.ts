@@ -2,15 +2,7 @@ import { PlanError } from '../common/errors.js';
 import { assertNever } from '../common/assert.js';
 import type { Position } from '../common/position.js';
 import { Decimal } from '../common/decimal.js';
-import {
-  T,
-  canImplicitlyCast,
-  formatType,
-  isNumeric,
-  typeEquals,
-  widerNumeric,
-  type SqlType,
-} from '../common/types.js';
+import { T, canImplicitlyCast, formatType, isNumeric, typeEquals, widerNumeric, type SqlType } from '../common/types.js';
 import type { Expression } from '../parser/ast/index.js';
 import { formatExpression } from '../parser/format.js';
 import type { ArgShape } from '../functions/function-types.js';
@@ -44,8 +36,22 @@ export interface Scope {
 }
 
 const TIME_UNITS = new Set([
-  'MILLISECOND', 'MILLISECONDS', 'SECOND', 'SECONDS', 'MINUTE', 'MINUTES', 'HOUR', 'HOURS',
-  'DAY', 'DAYS', 'WEEK', 'WEEKS', 'MONTH', 'MONTHS', 'YEAR', 'YEARS',
+  'MILLISECOND',
+  'MILLISECONDS',
+  'SECOND',
+  'SECONDS',
+  'MINUTE',
+  'MINUTES',
+  'HOUR',
+  'HOURS',
+  'DAY',
+  'DAYS',
+  'WEEK',
+  'WEEKS',
+  'MONTH',
+  'MONTHS',
+  'YEAR',
+  'YEARS',
 ]);
 
 /** ksqlDB's names of the comparison operators (ComparisonExpression.Type), used in its messages. */
@@ -216,18 +222,32 @@ export class ExpressionTyper {
         const fields = e.fields.map((f) => ({ name: f.name, value: this.type(f.value) }));
         return {
           kind: 'CreateStruct',
-          type: structOf(fields.map((f) => ({ name: f.name, type: f.value.type })), e.pos),
+          type: structOf(
+            fields.map((f) => ({ name: f.name, type: f.value.type })),
+            e.pos,
+          ),
           fields,
         };
       }
       case 'CreateArray': {
-        if (e.items.length === 0) throw new PlanError('Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
+        if (e.items.length === 0)
+          throw new PlanError(
+            'Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).',
+            e.pos,
+          );
         const items = e.items.map((x) => this.type(x));
-        if (items.every(isNullLiteral)) throw new PlanError('Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.', e.pos);
+        if (items.every(isNullLiteral))
+          throw new PlanError(
+            'Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.',
+            e.pos,
+          );
         // The element type comes from the non-literal-string elements; string literals are
         // converted to it ('2e1' in a numeric array), and structs merge into one type.
         const typed = items.filter((x) => !isNullLiteral(x) && !(x.kind === 'Literal' && x.type.kind === 'STRING'));
-        const t = typed.length > 0 && typed.every((x) => x.type.kind === 'STRUCT') ? mergeStructs(typed.map((x) => x.type)) : this.unify(typed.length > 0 ? typed : items, e.pos, 'ARRAY');
+        const t =
+          typed.length > 0 && typed.every((x) => x.type.kind === 'STRUCT')
+            ? mergeStructs(typed.map((x) => x.type))
+            : this.unify(typed.length > 0 ? typed : items, e.pos, 'ARRAY');
         const converted = items.map((x) => {
           if (isNullLiteral(x) || typeEquals(x.type, t)) return this.coerce(x, t, e.pos);
           if (x.kind === 'Literal' && x.type.kind === 'STRING' && t.kind !== 'STRING') {
@@ -240,11 +260,23 @@ export class ExpressionTyper {
         return { kind: 'CreateArray', type: T.array(t), items: converted };
       }
       case 'CreateMap': {
-        if (e.entries.length === 0) throw new PlanError('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
+        if (e.entries.length === 0)
+          throw new PlanError(
+            'Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).',
+            e.pos,
+          );
         const keys = e.entries.map((x) => this.type(x.key));
-        if (keys.every(isNullLiteral)) throw new PlanError('Cannot construct a map with all NULL keys (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key to the desired type.', e.pos);
+        if (keys.every(isNullLiteral))
+          throw new PlanError(
+            'Cannot construct a map with all NULL keys (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key to the desired type.',
+            e.pos,
+          );
         const values = e.entries.map((x) => this.type(x.value));
-        if (values.every(isNullLiteral)) throw new PlanError('Cannot construct a map with all NULL values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.', e.pos);
+        if (values.every(isNullLiteral))
+          throw new PlanError(
+            'Cannot construct a map with all NULL values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.',
+            e.pos,
+          );
         const kt = this.unify(keys, e.pos, 'MAP key');
         const vt = this.unify(values, e.pos, 'MAP value');
         return {
@@ -273,7 +305,10 @@ export class ExpressionTyper {
       throw new PlanError(`Comparison with NULL not supported: ${name(l)} ${e.op} ${name(r)}\nUse 'IS NULL' or 'IS NOT NULL' instead.`, e.pos);
     }
     const mismatch = (): PlanError =>
-      new PlanError(`Cannot compare ${formatExpression(e.left)} (${formatType(l.type)}) to ${formatExpression(e.right)} (${formatType(r.type)}) with ${COMPARISON_NAMES[e.op]}.`, e.pos);
+      new PlanError(
+        `Cannot compare ${formatExpression(e.left)} (${formatType(l.type)}) to ${formatExpression(e.right)} (${formatType(r.type)}) with ${COMPARISON_NAMES[e.op]}.`,
+        e.pos,
+      );
     let unified: [TypedExpression, TypedExpression, SqlType];
     try {
       unified = this.unifyPair(l, r, e.pos, `comparison ${e.op}`);
@@ -282,7 +317,8 @@ export class ExpressionTyper {
       throw err;
     }
     const [left, right, operandType] = unified;
-    if (['BOOLEAN', 'ARRAY', 'MAP', 'STRUCT'].includes(operandType.kind) && !['=', '<>', 'IS DISTINCT FROM', 'IS NOT DISTINCT FROM'].includes(e.op)) throw mismatch();
+    if (['BOOLEAN', 'ARRAY', 'MAP', 'STRUCT'].includes(operandType.kind) && !['=', '<>', 'IS DISTINCT FROM', 'IS NOT DISTINCT FROM'].includes(e.op))
+      throw mismatch();
     return { kind: 'Compare', type: T.BOOLEAN, op: e.op, operandType, left, right };
   }
 
@@ -313,7 +349,10 @@ export class ExpressionTyper {
     const elseExpr = e.else ? this.type(e.else) : undefined;
     if (elseExpr && !isNullLiteral(elseExpr)) {
       if (t !== undefined && !typeEquals(t, elseExpr.type)) {
-        throw new PlanError(`Invalid Case expression. Type for the default clause should be the same as for 'THEN' clauses.\nTHEN type: ${formatType(t)}.\nDEFAULT type: ${formatType(elseExpr.type)}.`, e.else!.pos);
+        throw new PlanError(
+          `Invalid Case expression. Type for the default clause should be the same as for 'THEN' clauses.\nTHEN type: ${formatType(t)}.\nDEFAULT type: ${formatType(elseExpr.type)}.`,
+          e.else!.pos,
+        );
       }
       t ??= elseExpr.type;
     }
@@ -342,7 +381,8 @@ export class ExpressionTyper {
       if (isNullLiteral(lit)) return { kind: 'Literal', type: t, value: null };
       const wide = isNumeric(lit.type) && isNumeric(t) ? t : undefined;
       if (typeEquals(lit.type, t)) return lit;
-      if (wide || canImplicitlyCast(lit.type, t) || (lit.kind === 'Literal' && isNumeric(lit.type) && isNumeric(t))) return { kind: 'Cast', type: t, operand: lit };
+      if (wide || canImplicitlyCast(lit.type, t) || (lit.kind === 'Literal' && isNumeric(lit.type) && isNumeric(t)))
+        return { kind: 'Cast', type: t, operand: lit };
       throw new PlanError(`operator does not exist: ${formatType(t)} = ${formatType(lit.type)}`, item.pos);
     };
     if (x.kind === 'CreateArray' && target.kind === 'ARRAY') {
@@ -371,7 +411,9 @@ export class ExpressionTyper {
     if (isNullLiteral(t)) return { kind: 'Literal', type: T.BOOLEAN, value: null };
     if (t.type.kind !== 'BOOLEAN') {
       // WHERE and HAVING use ksqlDB's FilterTypeValidator wording.
-      const detail = where.endsWith(' expression') ? `Should evaluate to boolean but is ${formatExpression(e)} (${formatType(t.type)}) instead.` : `expected BOOLEAN, got ${formatType(t.type)}`;
+      const detail = where.endsWith(' expression')
+        ? `Should evaluate to boolean but is ${formatExpression(e)} (${formatType(t.type)}) instead.`
+        : `expected BOOLEAN, got ${formatType(t.type)}`;
       throw new PlanError(`Type error in ${where}: ${detail}`, e.pos);
     }
     return t;
@@ -417,9 +459,7 @@ export class ExpressionTyper {
         if (v) return { kind: 'LambdaVar', type: v.type, slot: v.slot, name };
       }
     }
-    const matches = this.scope.columns.filter(
-      (c) => c.name === name && (source === undefined || c.qualifiers.includes(source)),
-    );
+    const matches = this.scope.columns.filter((c) => c.name === name && (source === undefined || c.qualifiers.includes(source)));
     if (matches.length === 0) {
       if (source !== undefined && this.scope.columns.length > 0 && !this.scope.columns.some((c) => c.qualifiers.includes(source))) {
         throw new PlanError(`'${source}' is not a valid stream/table name or alias.`, pos);
@@ -486,10 +526,7 @@ export class ExpressionTyper {
       return [ts(left), ts(right), T.TIMESTAMP];
     }
     if (lt.kind === rt.kind && (lt.kind === 'ARRAY' || lt.kind === 'MAP' || lt.kind === 'STRUCT')) return [left, right, lt];
-    throw new PlanError(
-      `Cannot compare ${formatType(lt)} to ${formatType(rt)} in ${what}.`,
-      pos,
-    );
+    throw new PlanError(`Cannot compare ${formatType(lt)} to ${formatType(rt)} in ${what}.`, pos);
   }
 
   /** The common type of several expressions (numeric widening; NULL literals fit anything). */
@@ -629,7 +666,15 @@ function rowtimeLiteral(e: TypedExpression, other: TypedExpression): TypedExpres
   if (other.name !== 'ROWTIME' && other.name !== 'WINDOWSTART' && other.name !== 'WINDOWEND') return e;
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(e.value.trim());
   if (!m) return e;
-  let t = Date.UTC(Number(m[1]), Number(m[2] ?? 1) - 1, Number(m[3] ?? 1), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), Number((m[7] ?? '0').padEnd(3, '0')));
+  let t = Date.UTC(
+    Number(m[1]),
+    Number(m[2] ?? 1) - 1,
+    Number(m[3] ?? 1),
+    Number(m[4] ?? 0),
+    Number(m[5] ?? 0),
+    Number(m[6] ?? 0),
+    Number((m[7] ?? '0').padEnd(3, '0')),
+  );
   const zone = m[8];
   if (zone && zone !== 'Z') {
     const d = zone.slice(1).replace(':', '');

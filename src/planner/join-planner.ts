@@ -45,12 +45,7 @@ export interface FromPlan {
 export const ROWKEY = 'ROWKEY';
 
 /** Plans FROM: one source, or a (possibly n-way) join. */
-export function planFrom(
-  rel: Relation,
-  catalog: Catalog,
-  typer: (schema: RowSchema) => ExpressionTyper,
-  describe: (e: Expression) => string,
-): FromPlan {
+export function planFrom(rel: Relation, catalog: Catalog, typer: (schema: RowSchema) => ExpressionTyper, describe: (e: Expression) => string): FromPlan {
   if (rel.kind === 'AliasedSource') {
     const source = catalog.getSource(rel.name);
     if (!source) throw new PlanError(`${rel.name} does not exist.`, rel.pos);
@@ -60,12 +55,7 @@ export function planFrom(
   return planJoin(rel, catalog, typer, describe);
 }
 
-function planJoin(
-  j: Join,
-  catalog: Catalog,
-  typer: (schema: RowSchema) => ExpressionTyper,
-  describe: (e: Expression) => string,
-): FromPlan {
+function planJoin(j: Join, catalog: Catalog, typer: (schema: RowSchema) => ExpressionTyper, describe: (e: Expression) => string): FromPlan {
   const left = planFrom(j.left, catalog, typer, describe);
   const right = planFrom(j.right, catalog, typer, describe);
   const rightSrc = right.sources[0]!;
@@ -87,7 +77,10 @@ function planJoin(
   const leftIsTable = left.node.schema.isTable;
   const rightIsTable = right.node.schema.isTable;
   if (leftIsTable && !rightIsTable) {
-    throw new PlanError(`Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${describe({ kind: 'ColumnRef', name: left.sources[0]!.alias, pos: j.pos })} [${j.joinType}] JOIN ${rightSrc.alias}.`, j.pos);
+    throw new PlanError(
+      `Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${describe({ kind: 'ColumnRef', name: left.sources[0]!.alias, pos: j.pos })} [${j.joinType}] JOIN ${rightSrc.alias}.`,
+      j.pos,
+    );
   }
   checkWindowsCompatible(left, right, j);
 
@@ -118,7 +111,10 @@ function planJoin(
     });
     if (sides.size !== 1) {
       const bad = sides.size === 0 ? e : e;
-      throw new PlanError(`Invalid comparison expression '${describe(bad)}' in join '${describe(on)}'. Each side of the join comparision must contain references from exactly one source.`, e.pos);
+      throw new PlanError(
+        `Invalid comparison expression '${describe(bad)}' in join '${describe(on)}'. Each side of the join comparision must contain references from exactly one source.`,
+        e.pos,
+      );
     }
     return [...sides][0]!;
   };
@@ -130,7 +126,10 @@ function planJoin(
   const leftKey = typer(left.node.schema).type(leftExpr);
   const rightKey = typer(right.node.schema).type(rightExpr);
   if (!typeEquals(leftKey.type, rightKey.type)) {
-    throw new PlanError(`Invalid join condition: types don't match. Got ${describe(leftExpr)}{${formatType(leftKey.type)}} = ${describe(rightExpr)}{${formatType(rightKey.type)}}.`, on.pos);
+    throw new PlanError(
+      `Invalid join condition: types don't match. Got ${describe(leftExpr)}{${formatType(leftKey.type)}} = ${describe(rightExpr)}{${formatType(rightKey.type)}}.`,
+      on.pos,
+    );
   }
   checkKeyType(ROWKEY, leftKey.type, on.pos);
   if (left.node.schema.window) checkNoWindowedRepartition(left, right, leftKey, rightKey, j);
@@ -138,21 +137,42 @@ function planJoin(
   const isRightKeyColumn = rightKey.kind === 'Column' && rightKey.index < right.node.schema.key.length;
   let spec: JoinSpec;
   if (!leftIsTable && !rightIsTable) {
-    if (!j.within) throw new PlanError('Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select', j.pos);
+    if (!j.within)
+      throw new PlanError(
+        'Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select',
+        j.pos,
+      );
     spec = { kind: 'STREAM_STREAM', beforeMs: j.within.before.ms, afterMs: j.within.after.ms, graceMs: j.within.grace?.ms };
   } else if (!leftIsTable) {
-    if (j.within) throw new PlanError('A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your Stream-Table join again.', j.pos);
+    if (j.within)
+      throw new PlanError(
+        'A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your Stream-Table join again.',
+        j.pos,
+      );
     if (j.joinType === 'FULL' || j.joinType === 'RIGHT') {
-      throw new PlanError(`Invalid join type: ${j.joinType === 'FULL' ? 'full-outer' : 'right'} join not supported for stream-table join. Got ${left.sources[0]!.alias} [${j.joinType}] OUTER JOIN ${rightSrc.alias}.`, j.pos);
+      throw new PlanError(
+        `Invalid join type: ${j.joinType === 'FULL' ? 'full-outer' : 'right'} join not supported for stream-table join. Got ${left.sources[0]!.alias} [${j.joinType}] OUTER JOIN ${rightSrc.alias}.`,
+        j.pos,
+      );
     }
     if (!isRightKeyColumn) {
-      throw new PlanError(`Invalid join condition: stream-table joins require to join on the table's primary key. Got ${describe(leftExpr)} = ${describe(rightExpr)}.`, on.pos);
+      throw new PlanError(
+        `Invalid join condition: stream-table joins require to join on the table's primary key. Got ${describe(leftExpr)} = ${describe(rightExpr)}.`,
+        on.pos,
+      );
     }
     spec = { kind: 'STREAM_TABLE' };
   } else {
-    if (j.within) throw new PlanError('A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.', j.pos);
+    if (j.within)
+      throw new PlanError(
+        'A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.',
+        j.pos,
+      );
     if (!isRightKeyColumn) {
-      throw new PlanError(`Invalid join condition: table-table joins require to join on the primary key of the right input table. Got ${describe(leftExpr)} = ${describe(rightExpr)}.`, on.pos);
+      throw new PlanError(
+        `Invalid join condition: table-table joins require to join on the primary key of the right input table. Got ${describe(leftExpr)} = ${describe(rightExpr)}.`,
+        on.pos,
+      );
     }
     // A primary-key join needs the left's whole key: one column of a multi-column key is a foreign key.
     const leftKeyCount = left.node.schema.key.length;
@@ -161,7 +181,10 @@ function planJoin(
     else {
       // A foreign-key join: the left side's value (or expression) points at the right table's key.
       if (left.sources.length > 1) {
-        throw new PlanError(`Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got ${describe(leftExpr)} = ${describe(rightExpr)}.`, on.pos);
+        throw new PlanError(
+          `Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got ${describe(leftExpr)} = ${describe(rightExpr)}.`,
+          on.pos,
+        );
       }
       if (j.joinType === 'RIGHT' || j.joinType === 'FULL') {
         throw new PlanError(`${j.joinType === 'RIGHT' ? 'RIGHT' : 'FULL'} OUTER JOIN on a foreign key is not supported`, j.pos);
@@ -312,11 +335,11 @@ function checkWindowsCompatible(left: FromPlan, right: FromPlan, j: Join): void 
  * Schema-Registry format, whose sides ksqlDB always repartitions without re-keying.
  */
 function checkNoWindowedRepartition(left: FromPlan, right: FromPlan, leftKey: TypedExpression, rightKey: TypedExpression, j: Join): void {
-  const onKey = (p: FromPlan, k: TypedExpression): boolean => k.kind === 'Column' && p.node.schema.key.length === 1 && k.index === p.node.schema.columns.findIndex((c) => c.name === p.node.schema.key[0]!.name);
+  const onKey = (p: FromPlan, k: TypedExpression): boolean =>
+    k.kind === 'Column' && p.node.schema.key.length === 1 && k.index === p.node.schema.columns.findIndex((c) => c.name === p.node.schema.key[0]!.name);
   const l = left.sources[0]!.source;
   const r = right.sources[0]!.source;
-  const sameKeyFormat =
-    l.keyFormat.format === r.keyFormat.format && l.window?.type === r.window?.type && l.window?.sizeMs === r.window?.sizeMs;
+  const sameKeyFormat = l.keyFormat.format === r.keyFormat.format && l.window?.type === r.window?.type && l.window?.sizeMs === r.window?.sizeMs;
   const forced = formatNamed(r.keyFormat.format)?.usesSchemaRegistry === true;
   if (!onKey(left, leftKey) || !onKey(right, rightKey) || (!sameKeyFormat && !forced)) {
     throw new PlanError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', j.pos);

@@ -68,7 +68,14 @@ export type JoinSpec =
  */
 export type LogicalPlan =
   | { readonly kind: 'Source'; readonly source: DataSource; readonly alias: string; readonly schema: RowSchema }
-  | { readonly kind: 'Filter'; readonly input: LogicalPlan; readonly predicate: TypedExpression; readonly slots: number; readonly schema: RowSchema; readonly clause: 'WHERE' | 'HAVING' }
+  | {
+      readonly kind: 'Filter';
+      readonly input: LogicalPlan;
+      readonly predicate: TypedExpression;
+      readonly slots: number;
+      readonly schema: RowSchema;
+      readonly clause: 'WHERE' | 'HAVING';
+    }
   | {
       readonly kind: 'FlatMap';
       readonly input: LogicalPlan;

@@ -65,7 +65,14 @@ export function toPhysical(plan: LogicalPlan): PhysicalPlan {
       case 'Aggregate': {
         const input = visit(p.input, p.input.schema.isTable);
         if (p.window) steps.push({ kind: 'StreamWindowedAggregate', window: p.window, groupBy: p.groupBy, aggregates: p.aggregates, schema, inputs: [input] });
-        else steps.push({ kind: p.input.schema.isTable ? 'TableAggregate' : 'StreamAggregate', groupBy: p.groupBy, aggregates: p.aggregates, schema, inputs: [input] });
+        else
+          steps.push({
+            kind: p.input.schema.isTable ? 'TableAggregate' : 'StreamAggregate',
+            groupBy: p.groupBy,
+            aggregates: p.aggregates,
+            schema,
+            inputs: [input],
+          });
         break;
       }
       case 'Project': {
@@ -82,7 +89,12 @@ export function toPhysical(plan: LogicalPlan): PhysicalPlan {
         const left = visit(p.left, false);
         const right = visit(p.right, false);
         const kind = (
-          { STREAM_STREAM: 'StreamStreamJoin', STREAM_TABLE: 'StreamTableJoin', TABLE_TABLE: 'TableTableJoin', TABLE_TABLE_FK: 'ForeignKeyTableTableJoin' } as const
+          {
+            STREAM_STREAM: 'StreamStreamJoin',
+            STREAM_TABLE: 'StreamTableJoin',
+            TABLE_TABLE: 'TableTableJoin',
+            TABLE_TABLE_FK: 'ForeignKeyTableTableJoin',
+          } as const
         )[p.spec.kind];
         steps.push({ kind, joinType: p.joinType, spec: p.spec, leftKey: p.leftKey, rightKey: p.rightKey, schema, inputs: [left, right] });
         break;

@@ -97,7 +97,12 @@ class QueryPlanner {
 
   plan(): PlannedQuery {
     const q = this.q;
-    const from = planFrom(q.from, this.ctx.catalog, (schema) => this.typer(schema), (e) => describe(e, ''));
+    const from = planFrom(
+      q.from,
+      this.ctx.catalog,
+      (schema) => this.typer(schema),
+      (e) => describe(e, ''),
+    );
     this.from = from;
     keepQualifiers = from.keyAliases !== undefined;
     const source = from.sources[0]!.source;
@@ -179,7 +184,10 @@ class QueryPlanner {
     }
     const kafka = from.sources.filter((s) => s.source.valueFormat.format === 'KAFKA').map((s) => s.alias);
     if (kafka.length > 0 && q.groupBy !== undefined && q.groupBy.length > 0) {
-      throw new PlanError(`Source(s) ${kafka.join(', ')} are using the 'KAFKA' value format. This format does not yet support GROUP BY.\n${KAFKA_VALUE_FORMAT_LIMITATION}`, q.groupBy[0]!.pos);
+      throw new PlanError(
+        `Source(s) ${kafka.join(', ')} are using the 'KAFKA' value format. This format does not yet support GROUP BY.\n${KAFKA_VALUE_FORMAT_LIMITATION}`,
+        q.groupBy[0]!.pos,
+      );
     }
   }
 
@@ -193,7 +201,10 @@ class QueryPlanner {
     const reject = (e: Expression): void =>
       walk(e, (x) => {
         if (x.kind === 'ColumnRef' && (x.name === PSEUDO.WINDOWSTART || x.name === PSEUDO.WINDOWEND)) {
-          throw new PlanError(`Window bounds column ${x.name} can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.\nSee https://github.com/confluentinc/ksql/issues/4397`, x.pos);
+          throw new PlanError(
+            `Window bounds column ${x.name} can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.\nSee https://github.com/confluentinc/ksql/issues/4397`,
+            x.pos,
+          );
         }
       });
     const inAggregates = (e: Expression): void =>
@@ -335,7 +346,10 @@ class QueryPlanner {
     if (schema.window) return;
     walk(e, (x) => {
       if (x.kind === 'ColumnRef' && (x.name === PSEUDO.WINDOWSTART || x.name === PSEUDO.WINDOWEND)) {
-        throw new PlanError(`Window bounds column ${x.name} can only be used in the SELECT clause of windowed aggregations and can not be used in ${clause}`, x.pos);
+        throw new PlanError(
+          `Window bounds column ${x.name} can only be used in the SELECT clause of windowed aggregations and can not be used in ${clause}`,
+          x.pos,
+        );
       }
     });
   }
@@ -360,7 +374,9 @@ class QueryPlanner {
   /** A join column's output name: its own name when only one source has it, else SOURCE_NAME. */
   private joinColumnName(e: Extract<Expression, { kind: 'ColumnRef' }>): string {
     const sources = this.from!.sources;
-    const having = RESERVED_COLUMN_NAMES.has(e.name) ? sources : sources.filter((s) => [...s.source.schema.key, ...s.source.schema.value].some((c) => c.name === e.name));
+    const having = RESERVED_COLUMN_NAMES.has(e.name)
+      ? sources
+      : sources.filter((s) => [...s.source.schema.key, ...s.source.schema.value].some((c) => c.name === e.name));
     if (having.length <= 1) return e.name;
     const owner = e.source !== undefined ? sources.find((s) => s.alias === e.source || s.source.name === e.source) : undefined;
     return `${owner?.alias ?? e.source ?? having[0]!.alias}_${e.name}`;
@@ -429,9 +445,17 @@ class QueryPlanner {
       }
       keyIdx.push(at);
       keyCols.push({ name: names[at]!, type: typed[at]!.type, namespace: 'KEY' });
-      const dups = typed.map((_t, i) => i).filter((i) => i !== at && typed[i]!.kind === 'Column' && (typed[i] as { index: number }).index === (typed[at] as { index: number }).index);
+      const dups = typed
+        .map((_t, i) => i)
+        .filter((i) => i !== at && typed[i]!.kind === 'Column' && (typed[i] as { index: number }).index === (typed[at] as { index: number }).index);
       if (dups.length > 0 && this.ctx.persistent) {
-        throw new PlanError(`The projection contains a key column (\`${names[at]}\`) more than once, aliased as: ${[at, ...dups].map((i) => names[i]).sort().join(' and ')}.`, q.pos);
+        throw new PlanError(
+          `The projection contains a key column (\`${names[at]}\`) more than once, aliased as: ${[at, ...dups]
+            .map((i) => names[i])
+            .sort()
+            .join(' and ')}.`,
+          q.pos,
+        );
       }
       // A join's key is always the join key (ROWKEY), whichever side's column names it.
       if (joinKey) typed[at] = { kind: 'Column', type: typed[at]!.type, index: colIndex, name: names[at]! };
@@ -472,36 +496,41 @@ class QueryPlanner {
     const q = this.q;
     const pb = q.partitionBy!;
     if (input.schema.isTable) throw new PlanError('PARTITION BY is not supported on tables.', pb[0]?.pos ?? q.pos);
-    if (input.schema.window) throw new PlanError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', q.pos);
+    if (input.schema.window)
+      throw new PlanError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', q.pos);
     if (pb.length === 0) throw new PlanError('PARTITION BY requires at least one expression', q.pos);
     const typer = this.typer(input.schema, 'Aggregate functions are not allowed in PARTITION BY.', flatSpecial);
     const isNullExpr = (e: Expression) => e.kind === 'Literal' && e.literalType === 'NULL';
     if (pb.length > 1 && pb.some(isNullExpr)) throw new PlanError('Cannot PARTITION BY multiple columns including NULL', pb.find(isNullExpr)!.pos);
     const isNull = pb.length === 1 && isNullExpr(pb[0]!);
-    const keyExprs = isNull ? [] : pb.map((e) => {
-      try {
-        return typer.type(e);
-      } catch (err) {
-        if (err instanceof PlanError && e.kind === 'ColumnRef') throw new PlanError(`PARTITION BY column '${e.name}' cannot be resolved.`, e.pos);
-        throw err;
-      }
-    });
+    const keyExprs = isNull
+      ? []
+      : pb.map((e) => {
+          try {
+            return typer.type(e);
+          } catch (err) {
+            if (err instanceof PlanError && e.kind === 'ColumnRef') throw new PlanError(`PARTITION BY column '${e.name}' cannot be resolved.`, e.pos);
+            throw err;
+          }
+        });
     keyExprs.forEach((k, i) => void checkKeyType(pb[i]!.kind === 'ColumnRef' ? (pb[i] as { name: string }).name : `KSQL_COL_${i}`, k.type, pb[i]!.pos));
     const cols = input.schema.columns;
     const movedIdx = new Set<number>();
     // Unaliased expressions are named like ksqlDB's: never a name the input already has.
     const generator = new ColumnAliasGenerator(cols.map((c) => c.name));
-    const keyNames = isNull ? [] : pb.map((e, i) => {
-      const t = keyExprs[i]!;
-      if (t.kind === 'Column' && e.kind === 'ColumnRef') {
-        if (!RESERVED_COLUMN_NAMES.has(t.name)) movedIdx.add(t.index);
-        return t.name;
-      }
-      const match = items.find((it) => it.alias && normKey(it.expr) === normKey(e));
-      if (match) return match.alias!;
-      if (e.kind === 'Dereference') return generator.forField(e.field);
-      return generator.nextKsqlCol();
-    });
+    const keyNames = isNull
+      ? []
+      : pb.map((e, i) => {
+          const t = keyExprs[i]!;
+          if (t.kind === 'Column' && e.kind === 'ColumnRef') {
+            if (!RESERVED_COLUMN_NAMES.has(t.name)) movedIdx.add(t.index);
+            return t.name;
+          }
+          const match = items.find((it) => it.alias && normKey(it.expr) === normKey(e));
+          if (match) return match.alias!;
+          if (e.kind === 'Dereference') return generator.forField(e.field);
+          return generator.nextKsqlCol();
+        });
     const keyCount = input.schema.key.length;
     const rowMap: number[] = [];
     const outCols: RowColumn[] = keyNames.map((n, i) => ({ name: n, type: keyExprs[i]!.type, qualifiers: cols[0]?.qualifiers ?? [] }));
@@ -543,7 +572,10 @@ class QueryPlanner {
     if (schema.window) return;
     walk(e, (x) => {
       if (x.kind === 'ColumnRef' && (x.name === PSEUDO.WINDOWSTART || x.name === PSEUDO.WINDOWEND)) {
-        throw new PlanError(`Window bounds column ${x.name} can only be used in the SELECT clause of windowed aggregations and can not be used in SELECT`, x.pos);
+        throw new PlanError(
+          `Window bounds column ${x.name} can only be used in the SELECT clause of windowed aggregations and can not be used in SELECT`,
+          x.pos,
+        );
       }
     });
   }
@@ -554,7 +586,10 @@ class QueryPlanner {
       const k = normKey(e);
       const all = items.map((_it, i) => i).filter((i) => normKey(items[i]!.expr) === k);
       if (all.length > 1) {
-        throw new PlanError(`The projection contains a key column (\`${names[all[0]!]}\`) more than once, aliased as: ${all.map((i) => names[i]).join(' and ')}.`, this.q.pos);
+        throw new PlanError(
+          `The projection contains a key column (\`${names[all[0]!]}\`) more than once, aliased as: ${all.map((i) => names[i]).join(' and ')}.`,
+          this.q.pos,
+        );
       }
     }
     void keyIdx;
@@ -572,7 +607,8 @@ class QueryPlanner {
     emitFinal: boolean,
   ): PlannedQuery {
     typed.forEach((t, i) => {
-      if (isNullLiteral(t)) throw new PlanError(`Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).`, items[i]!.pos);
+      if (isNullLiteral(t))
+        throw new PlanError(`Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).`, items[i]!.pos);
     });
     const valueIdx = items.map((_, i) => i).filter((i) => !keyIdx.includes(i));
     const valueCols: Column[] = valueIdx.map((i) => ({ name: names[i]!, type: typed[i]!.type, namespace: 'VALUE' }));
@@ -633,7 +669,10 @@ class QueryPlanner {
         });
       }
       if (loose.length > 0) {
-        throw new PlanError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${[...new Set(loose)].join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`, q.pos);
+        throw new PlanError(
+          `Non-aggregate SELECT expression(s) not part of GROUP BY: ${[...new Set(loose)].join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`,
+          q.pos,
+        );
       }
       throw new NotImplementedError('Aggregations without GROUP BY are not supported yet.', q.pos);
     }
@@ -663,17 +702,25 @@ class QueryPlanner {
         const key = exprKey(x);
         if (!aggIndex.has(key)) {
           const fn = getAggregate(x.name)!;
-          for (const a of x.args) walk(a, (y) => {
-            if (y.kind === 'FunctionCall' && getAggregate(y.name) && !getScalar(y.name)) {
-              throw new PlanError(`Aggregate functions can not be nested: ${x.name}(${y.name}())`, y.pos);
-            }
-          });
+          for (const a of x.args)
+            walk(a, (y) => {
+              if (y.kind === 'FunctionCall' && getAggregate(y.name) && !getScalar(y.name)) {
+                throw new PlanError(`Aggregate functions can not be nested: ${x.name}(${y.name}())`, y.pos);
+              }
+            });
           const { shapes, typed } = inTyper.argShapes(x.args);
           const r = fn.resolve(shapes, this.ctx.properties);
           if (typeof r === 'string') throw new PlanError(r, x.pos);
           const it = r.intermediateType;
-          if (it && ['STRUCT', 'ARRAY', 'MAP'].includes(it.kind) && formatNamed(this.ctx.sinkValueFormat ?? sourcesOf(input)[0]!.valueFormat.format)?.holdsNestedAggregateState === false) {
-            throw new PlanError('One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.', x.pos);
+          if (
+            it &&
+            ['STRUCT', 'ARRAY', 'MAP'].includes(it.kind) &&
+            formatNamed(this.ctx.sinkValueFormat ?? sourcesOf(input)[0]!.valueFormat.format)?.holdsNestedAggregateState === false
+          ) {
+            throw new PlanError(
+              'One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.',
+              x.pos,
+            );
           }
           if (input.schema.isTable && !r.undo) {
             throw new PlanError(`The aggregation function ${x.name} cannot be applied to a table source, only to a stream source.`, x.pos);
@@ -721,7 +768,12 @@ class QueryPlanner {
     const aggCols: RowColumn[] = [
       ...keyCols.map((c) => ({ name: c.name, type: c.type, qualifiers: [] as string[] })),
       ...aggregates.map((a, i) => ({ name: `KSQL_AGG_VARIABLE_${i}`, type: a.type, qualifiers: [] as string[] })),
-      ...(window ? [{ name: PSEUDO.WINDOWSTART, type: T.BIGINT, qualifiers: [] as string[] }, { name: PSEUDO.WINDOWEND, type: T.BIGINT, qualifiers: [] as string[] }] : []),
+      ...(window
+        ? [
+            { name: PSEUDO.WINDOWSTART, type: T.BIGINT, qualifiers: [] as string[] },
+            { name: PSEUDO.WINDOWEND, type: T.BIGINT, qualifiers: [] as string[] },
+          ]
+        : []),
     ];
     const aggSchema: RowSchema = { columns: aggCols, key: keyCols, isTable: true, window };
     let node: LogicalPlan = { kind: 'Aggregate', input, groupBy: groupTyped, window, aggregates, slots: inTyper.slotCount, schema: aggSchema };
@@ -766,7 +818,10 @@ class QueryPlanner {
       const predicate = grouped(
         () => this.inClause('HAVING', () => outTyper.boolean(having, 'HAVING expression')),
         () => {
-          throw new PlanError(`Non-aggregate HAVING expression not part of GROUP BY: ${[...new Set(nonAgg)].join(', ')}\nConsider switching the HAVING clause to a WHERE clause before the GROUP BY.`, having.pos);
+          throw new PlanError(
+            `Non-aggregate HAVING expression not part of GROUP BY: ${[...new Set(nonAgg)].join(', ')}\nConsider switching the HAVING clause to a WHERE clause before the GROUP BY.`,
+            having.pos,
+          );
         },
       );
       node = { kind: 'Filter', input: node, predicate, slots: outTyper.slotCount, schema: aggSchema, clause: 'HAVING' };
@@ -775,14 +830,16 @@ class QueryPlanner {
     const typed = grouped(
       () => this.inClause('SELECT', () => items.map((it) => outTyper.type(it.expr))),
       () => {
-        throw new PlanError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${[...new Set(nonAgg)].join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`, q.pos);
+        throw new PlanError(
+          `Non-aggregate SELECT expression(s) not part of GROUP BY: ${[...new Set(nonAgg)].join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`,
+          q.pos,
+        );
       },
     );
     if (!this.ctx.persistent) return this.project(node, items, names, typed, [], [], outTyper.slotCount, window, q.emit === 'FINAL');
     return this.project(node, items, names, typed, keyIdx, keyCols, outTyper.slotCount, window, q.emit === 'FINAL');
   }
 }
-
 
 function containsAggregate(e: Expression): boolean {
   let found = false;
@@ -806,7 +863,7 @@ function groupKeyName(e: Expression, i: number): string {
 }
 
 function describe(e: Expression, sourceName: string): string {
-  if (e.kind === 'ColumnRef') return e.source ?? sourceName ? `${e.source ?? sourceName}.${e.name}` : e.name;
+  if (e.kind === 'ColumnRef') return (e.source ?? sourceName) ? `${e.source ?? sourceName}.${e.name}` : e.name;
   try {
     return formatExpression(e);
   } catch {
@@ -833,11 +890,17 @@ export function windowSpec(w: WindowExpression, emitFinal = false): WindowSpec {
       if (size <= 0) throw new PlanError('Window size (sizeMs) must be larger than zero.', w.pos);
       const advance = w.kind === 'Hopping' ? w.advance.ms : size;
       if (advance <= 0 || advance > size) {
-        throw new PlanError(`Window advancement interval should be more than zero and less than window duration which is ${size} ms, but given advancement interval is: ${advance} ms`, w.pos);
+        throw new PlanError(
+          `Window advancement interval should be more than zero and less than window duration which is ${size} ms, but given advancement interval is: ${advance} ms`,
+          w.pos,
+        );
       }
       const retention = w.retention?.ms;
       if (retention !== undefined && size + grace > retention) {
-        throw new PlanError(`The retention period of the window store ${AGGREGATE_STORE} must be no smaller than its window size plus the grace period. Got size=[${size}], grace=[${grace}], retention=[${retention}]`, w.retention?.pos ?? w.pos);
+        throw new PlanError(
+          `The retention period of the window store ${AGGREGATE_STORE} must be no smaller than its window size plus the grace period. Got size=[${size}], grace=[${grace}], retention=[${retention}]`,
+          w.retention?.pos ?? w.pos,
+        );
       }
       const retentionMs = retention ?? size + grace;
       return w.kind === 'Tumbling'
@@ -849,7 +912,10 @@ export function windowSpec(w: WindowExpression, emitFinal = false): WindowSpec {
       if (gap <= 0) throw new PlanError('Gap time cannot be zero or negative.', w.pos);
       const retention = w.retention?.ms;
       if (retention !== undefined && gap + grace > retention) {
-        throw new PlanError(`The retention period of the session store ${AGGREGATE_STORE} must be no smaller than the session inactivity gap plus the grace period. Got gap=[${gap}], grace=[${grace}], retention=[${retention}]`, w.retention?.pos ?? w.pos);
+        throw new PlanError(
+          `The retention period of the session store ${AGGREGATE_STORE} must be no smaller than the session inactivity gap plus the grace period. Got gap=[${gap}], grace=[${grace}], retention=[${retention}]`,
+          w.retention?.pos ?? w.pos,
+        );
       }
       return { kind: 'SESSION', gapMs: gap, graceMs: grace, retentionMs: retention ?? gap + grace };
     }

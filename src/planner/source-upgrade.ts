@@ -51,7 +51,8 @@ function missing(was: readonly Column[], now: readonly Column[]): Column[] {
 function schemaProblem(existing: DataSource, next: DataSource): string | undefined {
   // Positions count within each namespace (key, value), as ksqlDB's Column index does.
   const keys = missing(existing.schema.key, next.schema.key);
-  if (keys.length > 0) return `Key columns must be identical. The following key columns are changed, missing or reordered: [${keys.map(columnText).join(', ')}]`;
+  if (keys.length > 0)
+    return `Key columns must be identical. The following key columns are changed, missing or reordered: [${keys.map(columnText).join(', ')}]`;
   const values = missing(existing.schema.value, next.schema.value);
   if (values.length > 0) return `The following columns are changed, missing or reordered: [${values.map(columnText).join(', ')}]`;
   return undefined;

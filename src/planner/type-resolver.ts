@@ -25,7 +25,10 @@ export function resolveType(node: TypeNode, types: TypeRegistry): SqlType {
     case 'Map':
       return T.map(resolveType(node.key, types), resolveType(node.value, types));
     case 'Struct':
-      return structOf(node.fields.map((f) => ({ name: f.name, type: resolveType(f.type, types) })), node.pos);
+      return structOf(
+        node.fields.map((f) => ({ name: f.name, type: resolveType(f.type, types) })),
+        node.pos,
+      );
     case 'Custom': {
       const t = types.get(node.name.toUpperCase());
       if (!t) throw new PlanError(`Unknown type: ${node.name}`, node.pos);

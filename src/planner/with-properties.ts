@@ -7,10 +7,26 @@ import type { Property } from '../parser/ast/index.js';
 
 /** Properties every CREATE and CREATE … AS SELECT accepts (ksqlDB's CommonCreateConfigs). */
 const COMMON = [
-  'KAFKA_TOPIC', 'KEY_FORMAT', 'VALUE_FORMAT', 'FORMAT', 'PARTITIONS', 'REPLICAS', 'TIMESTAMP', 'TIMESTAMP_FORMAT',
-  'WRAP_SINGLE_VALUE', 'VALUE_DELIMITER', 'KEY_DELIMITER', 'VALUE_AVRO_SCHEMA_FULL_NAME',
-  'VALUE_SCHEMA_FULL_NAME', 'KEY_SCHEMA_FULL_NAME', 'KEY_SCHEMA_ID', 'VALUE_SCHEMA_ID', 'RETENTION_MS', 'CLEANUP_POLICY',
-  'KEY_PROTOBUF_NULLABLE_REPRESENTATION', 'VALUE_PROTOBUF_NULLABLE_REPRESENTATION',
+  'KAFKA_TOPIC',
+  'KEY_FORMAT',
+  'VALUE_FORMAT',
+  'FORMAT',
+  'PARTITIONS',
+  'REPLICAS',
+  'TIMESTAMP',
+  'TIMESTAMP_FORMAT',
+  'WRAP_SINGLE_VALUE',
+  'VALUE_DELIMITER',
+  'KEY_DELIMITER',
+  'VALUE_AVRO_SCHEMA_FULL_NAME',
+  'VALUE_SCHEMA_FULL_NAME',
+  'KEY_SCHEMA_FULL_NAME',
+  'KEY_SCHEMA_ID',
+  'VALUE_SCHEMA_ID',
+  'RETENTION_MS',
+  'CLEANUP_POLICY',
+  'KEY_PROTOBUF_NULLABLE_REPRESENTATION',
+  'VALUE_PROTOBUF_NULLABLE_REPRESENTATION',
 ];
 
 /** Which statement a WITH clause belongs to; each accepts its own properties. */
@@ -53,12 +69,18 @@ export class WithProperties {
     if (this.string('FORMAT') !== undefined) {
       for (const side of ['KEY_FORMAT', 'VALUE_FORMAT']) {
         if (this.string(side) !== undefined) {
-          throw new PlanError(`Cannot supply both '${side}' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.`, this.pos);
+          throw new PlanError(
+            `Cannot supply both '${side}' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.`,
+            this.pos,
+          );
         }
       }
     }
     if (this.string('VALUE_AVRO_SCHEMA_FULL_NAME') !== undefined && this.string('VALUE_SCHEMA_FULL_NAME') !== undefined) {
-      throw new PlanError("Cannot supply both 'VALUE_AVRO_SCHEMA_FULL_NAME' and 'VALUE_SCHEMA_FULL_NAME' properties. Please only set 'VALUE_SCHEMA_FULL_NAME'.", this.pos);
+      throw new PlanError(
+        "Cannot supply both 'VALUE_AVRO_SCHEMA_FULL_NAME' and 'VALUE_SCHEMA_FULL_NAME' properties. Please only set 'VALUE_SCHEMA_FULL_NAME'.",
+        this.pos,
+      );
     }
   }
 
@@ -111,7 +133,10 @@ export class WithProperties {
 export function parseDelimiter(value: string | undefined, pos: Position): string | undefined {
   if (value === undefined) return undefined;
   if (value.length === 0) {
-    throw new PlanError("Configuration VALUE_DELIMITER is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'", pos);
+    throw new PlanError(
+      "Configuration VALUE_DELIMITER is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'",
+      pos,
+    );
   }
   const u = value.toUpperCase();
   if (u === 'TAB' || u === 'SPACE') return u;
@@ -132,11 +157,15 @@ export function nullableRep(v: string | undefined): 'OPTIONAL' | 'WRAPPER' | und
 export function checkFormatConfigs(props: WithProperties, side: 'KEY' | 'VALUE', format: FormatName, pos: Position): void {
   const given: [FormatConfig, string | undefined][] = [
     ['delimiter', props.string(`${side}_DELIMITER`)],
-    ['fullSchemaName', side === 'KEY' ? props.string('KEY_SCHEMA_FULL_NAME') : props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME')],
+    [
+      'fullSchemaName',
+      side === 'KEY' ? props.string('KEY_SCHEMA_FULL_NAME') : (props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME')),
+    ],
   ];
   const unsupported = given.filter(([name, v]) => v !== undefined && formatNamed(format)?.configs.has(name) !== true).map(([name]) => name);
   if (unsupported.length > 0) throw new PlanError(`${format} does not support the following configs: [${unsupported.join(', ')}]`, pos);
   for (const [name, v] of given) {
-    if (name === 'fullSchemaName' && v !== undefined && v.trim() === '') throw new PlanError(`fullSchemaName cannot be empty. Format configuration: {fullSchemaName=${v}}`, pos);
+    if (name === 'fullSchemaName' && v !== undefined && v.trim() === '')
+      throw new PlanError(`fullSchemaName cannot be empty. Format configuration: {fullSchemaName=${v}}`, pos);
   }
 }

@@ -106,11 +106,7 @@ function recordSchema(fields: readonly SerdeColumn[], fullName: string): AvroSch
  * The schema ksqlDB registers for one side of a source: a record of the columns
  * when wrapped, else the single column's (non-null) type.
  */
-export function avroSchemaForColumns(
-  columns: readonly SerdeColumn[],
-  wrapped: boolean,
-  fullName: string = DEFAULT_AVRO_FULL_NAME,
-): AvroSchemaJson {
+export function avroSchemaForColumns(columns: readonly SerdeColumn[], wrapped: boolean, fullName: string = DEFAULT_AVRO_FULL_NAME): AvroSchemaJson {
   if (wrapped) return recordSchema(columns, fullName);
   return avroTypeSchema(columns[0]!.type, fullName);
 }

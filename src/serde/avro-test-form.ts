@@ -15,11 +15,7 @@ import type { SerdeColumn, SerdeOptions } from './serde-types.js';
 function writer(columns: readonly SerdeColumn[], options: SerdeOptions, id: number | undefined): { type: avro.Type; id: number } {
   const registered = id !== undefined ? options.schemaRegistry?.getSchema(id) : undefined;
   if (registered !== undefined) return { type: avroType(registered), id: id! };
-  const schema = avroSchemaForColumns(
-    columns,
-    isWrapped(columns, options),
-    options.schemaFullName ?? DEFAULT_AVRO_FULL_NAME,
-  );
+  const schema = avroSchemaForColumns(columns, isWrapped(columns, options), options.schemaFullName ?? DEFAULT_AVRO_FULL_NAME);
   return { type: avroType(schema), id: id ?? options.schemaRegistry?.register(schema) ?? 1 };
 }
 

@@ -170,9 +170,7 @@ function decoderFor(wt: avro.Type | undefined, t: SqlType): Conv {
       const fields = wt?.typeName === 'record' ? (wt as avro.types.RecordType).fields : undefined;
       const names = t.fields.map((f) => f.name);
       const sources = t.fields.map((f) => (fields ? fieldFor(fields, f.name)?.name : f.name));
-      const convs = t.fields.map((f, i) =>
-        decoderFor(fields ? fields.find((x) => x.name === sources[i])?.type : undefined, f.type),
-      );
+      const convs = t.fields.map((f, i) => decoderFor(fields ? fields.find((x) => x.name === sources[i])?.type : undefined, f.type));
       return (v) => {
         if (typeof v !== 'object' || v === null || Array.isArray(v) || Buffer.isBuffer(v)) throw mismatch(v, t);
         const o = v as Record<string, unknown>;
@@ -300,7 +298,8 @@ class AvroSerde implements Serde {
     this.wrapped = isWrapped(columns, options);
     const schema = avroSchemaForColumns(columns, this.wrapped, options.schemaFullName ?? DEFAULT_AVRO_FULL_NAME);
     this.type = avroType(schema);
-    this.schemaId = options.schemaId ?? options.schemaRegistry?.register(schema, options.subject === undefined ? {} : { subject: options.subject, format: 'AVRO' }) ?? 1;
+    this.schemaId =
+      options.schemaId ?? options.schemaRegistry?.register(schema, options.subject === undefined ? {} : { subject: options.subject, format: 'AVRO' }) ?? 1;
     this.names = columns.map((c) => c.name);
     this.encoders = columns.map((c) => encoderFor(c.type));
     this.ownDecoder = { type: this.type, decode: this.rowDecoder(this.type) };
@@ -432,7 +431,6 @@ export function validateAvroColumns(columns: readonly SerdeColumn[], options: Se
 export function createAvroSerde(columns: readonly SerdeColumn[], options: SerdeOptions): Serde {
   return new AvroSerde(columns, options);
 }
-
 
 /** AVRO: Confluent's Avro wire format; its schema lives in the registry. */
 export const AVRO_FORMAT: Format = {

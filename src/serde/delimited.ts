@@ -35,8 +35,7 @@ export function parseDelimiter(text: string | undefined, property = 'VALUE_DELIM
   const example = "\nExample valid value: ';'";
   if (text.trim() === '') {
     throw new Error(
-      `${prefix}Delimiter cannot be empty, if you meant to have a tab or space for delimiter, ` +
-        `please use the special values 'TAB' or 'SPACE'${example}`,
+      `${prefix}Delimiter cannot be empty, if you meant to have a tab or space for delimiter, ` + `please use the special values 'TAB' or 'SPACE'${example}`,
     );
   }
   if ([...text].length !== 1) {
@@ -273,9 +272,7 @@ class DelimitedSerde implements Serde {
       throw new SerdeError(`Error deserializing delimited ${this.target}: No fields in record`);
     }
     if (fields.length !== p.length) {
-      throw new SerdeError(
-        `Error deserializing delimited ${this.target}: Unexpected field count, csvFields:${fields.length} schemaFields:${p.length}`,
-      );
+      throw new SerdeError(`Error deserializing delimited ${this.target}: Unexpected field count, csvFields:${fields.length} schemaFields:${p.length}`);
     }
     const out = new Array<unknown>(p.length);
     for (let i = 0; i < p.length; i++) {

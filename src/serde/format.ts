@@ -37,7 +37,6 @@ export interface InferOptions {
   readonly references?: readonly SchemaReference[];
 }
 
-
 /**
  * A schema translator (ksqlDB's SCHEMA_INFERENCE feature): the columns of a
  * schema as a registry holds it (Avro / JSON Schema as object or text, protobuf

@@ -33,9 +33,7 @@ class Parser {
 
   fail(): never {
     const c = this.s[this.i];
-    throw new JsonSyntaxError(
-      c === undefined ? 'Unexpected end of JSON input' : `Unexpected character ('${c}') at position ${this.i}`,
-    );
+    throw new JsonSyntaxError(c === undefined ? 'Unexpected end of JSON input' : `Unexpected character ('${c}') at position ${this.i}`);
   }
 
   ws(): void {
@@ -53,53 +51,55 @@ class Parser {
     const s = this.s;
     const c = s.charCodeAt(this.i);
     switch (c) {
-      case 123 /* { */: {
-        this.i++;
-        const obj: Record<string, unknown> = {};
-        this.ws();
-        if (s.charCodeAt(this.i) === 125) {
+      case 123 /* { */:
+        {
           this.i++;
-          return obj;
-        }
-        for (;;) {
+          const obj: Record<string, unknown> = {};
           this.ws();
-          if (s.charCodeAt(this.i) !== 34) this.fail();
-          const k = this.string();
-          this.ws();
-          if (s.charCodeAt(this.i) !== 58) this.fail();
-          this.i++;
-          this.ws();
-          const v = this.value();
-          Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
-          this.ws();
-          const d = s.charCodeAt(this.i++);
-          if (d === 125) return obj;
-          if (d !== 44) {
-            this.i--;
-            this.fail();
+          if (s.charCodeAt(this.i) === 125) {
+            this.i++;
+            return obj;
+          }
+          for (;;) {
+            this.ws();
+            if (s.charCodeAt(this.i) !== 34) this.fail();
+            const k = this.string();
+            this.ws();
+            if (s.charCodeAt(this.i) !== 58) this.fail();
+            this.i++;
+            this.ws();
+            const v = this.value();
+            Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+            this.ws();
+            const d = s.charCodeAt(this.i++);
+            if (d === 125) return obj;
+            if (d !== 44) {
+              this.i--;
+              this.fail();
+            }
           }
         }
-      }
-      case 91 /* [ */: {
-        this.i++;
-        const arr: unknown[] = [];
-        this.ws();
-        if (s.charCodeAt(this.i) === 93) {
+      case 91 /* [ */:
+        {
           this.i++;
-          return arr;
-        }
-        for (;;) {
+          const arr: unknown[] = [];
           this.ws();
-          arr.push(this.value());
-          this.ws();
-          const d = s.charCodeAt(this.i++);
-          if (d === 93) return arr;
-          if (d !== 44) {
-            this.i--;
-            this.fail();
+          if (s.charCodeAt(this.i) === 93) {
+            this.i++;
+            return arr;
+          }
+          for (;;) {
+            this.ws();
+            arr.push(this.value());
+            this.ws();
+            const d = s.charCodeAt(this.i++);
+            if (d === 93) return arr;
+            if (d !== 44) {
+              this.i--;
+              this.fail();
+            }
           }
         }
-      }
       case 34 /* " */:
         return this.string();
       case 116 /* t */:

@@ -220,11 +220,7 @@ function registeredFields(options: SerdeOptions, columns: readonly SerdeColumn[]
 }
 
 /** A JSON (or, with `schemaRegistry`, JSON_SR) serde for the columns. */
-export function createJsonSerde(
-  columns: readonly SerdeColumn[],
-  options: SerdeOptions,
-  schemaRegistry = false,
-): Serde {
+export function createJsonSerde(columns: readonly SerdeColumn[], options: SerdeOptions, schemaRegistry = false): Serde {
   return new JsonSerde(columns, options, schemaRegistry, options.schemaId ?? 1);
 }
 

@@ -17,9 +17,7 @@ class NoneSerde implements Serde {
 /** The NONE serde; throws ksqlDB's error when any column is declared. */
 export function createNoneSerde(columns: readonly SerdeColumn[], options: SerdeOptions): Serde {
   if (columns.length > 0) {
-    throw new Error(
-      `The 'NONE' format can only be used when no columns are defined. Got: ${describeColumns(columns, options.isKey)}`,
-    );
+    throw new Error(`The 'NONE' format can only be used when no columns are defined. Got: ${describeColumns(columns, options.isKey)}`);
   }
   return new NoneSerde();
 }

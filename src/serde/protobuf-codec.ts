@@ -169,21 +169,36 @@ function toNum(v: number | protobuf.Long): number {
 /** Reads one scalar of wire form `s`. */
 function readScalar(r: Reader, s: PbScalar): unknown {
   switch (s) {
-    case 'double': return r.double();
-    case 'float': return r.float();
-    case 'int32': return r.int32();
-    case 'uint32': return r.uint32();
-    case 'sint32': return r.sint32();
-    case 'fixed32': return r.fixed32();
-    case 'sfixed32': return r.sfixed32();
-    case 'int64': return toNum(r.int64());
-    case 'uint64': return toNum(r.uint64());
-    case 'sint64': return toNum(r.sint64());
-    case 'fixed64': return toNum(r.fixed64());
-    case 'sfixed64': return toNum(r.sfixed64());
-    case 'bool': return r.bool();
-    case 'string': return r.string();
-    case 'bytes': return Buffer.from(r.bytes());
+    case 'double':
+      return r.double();
+    case 'float':
+      return r.float();
+    case 'int32':
+      return r.int32();
+    case 'uint32':
+      return r.uint32();
+    case 'sint32':
+      return r.sint32();
+    case 'fixed32':
+      return r.fixed32();
+    case 'sfixed32':
+      return r.sfixed32();
+    case 'int64':
+      return toNum(r.int64());
+    case 'uint64':
+      return toNum(r.uint64());
+    case 'sint64':
+      return toNum(r.sint64());
+    case 'fixed64':
+      return toNum(r.fixed64());
+    case 'sfixed64':
+      return toNum(r.sfixed64());
+    case 'bool':
+      return r.bool();
+    case 'string':
+      return r.string();
+    case 'bytes':
+      return Buffer.from(r.bytes());
   }
 }
 
@@ -326,10 +341,19 @@ function wireType(kind: PbKind): number {
   switch (kind.k) {
     case 'scalar':
       switch (kind.scalar) {
-        case 'double': case 'fixed64': case 'sfixed64': return 1;
-        case 'float': case 'fixed32': case 'sfixed32': return 5;
-        case 'string': case 'bytes': return 2;
-        default: return 0;
+        case 'double':
+        case 'fixed64':
+        case 'sfixed64':
+          return 1;
+        case 'float':
+        case 'fixed32':
+        case 'sfixed32':
+          return 5;
+        case 'string':
+        case 'bytes':
+          return 2;
+        default:
+          return 0;
       }
     case 'enum':
       return 0;
@@ -344,21 +368,51 @@ function isDefaultScalar(v: unknown): boolean {
 
 function writeScalar(w: Writer, s: PbScalar, v: unknown): void {
   switch (s) {
-    case 'double': w.double(typeof v === 'number' ? v : Number(v)); return;
-    case 'float': w.float(typeof v === 'number' ? v : Number(v)); return;
-    case 'int32': w.int32(Number(v) | 0); return;
-    case 'uint32': w.uint32(Number(v) >>> 0); return;
-    case 'sint32': w.sint32(Number(v) | 0); return;
-    case 'fixed32': w.fixed32(Number(v) >>> 0); return;
-    case 'sfixed32': w.sfixed32(Number(v) | 0); return;
-    case 'int64': w.int64(Math.trunc(Number(v))); return;
-    case 'uint64': w.uint64(Math.trunc(Number(v))); return;
-    case 'sint64': w.sint64(Math.trunc(Number(v))); return;
-    case 'fixed64': w.fixed64(Math.trunc(Number(v))); return;
-    case 'sfixed64': w.sfixed64(Math.trunc(Number(v))); return;
-    case 'bool': w.bool(v === true); return;
-    case 'string': w.string(typeof v === 'string' ? v : v instanceof Decimal ? v.toString() : String(v)); return;
-    case 'bytes': w.bytes(Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8')); return;
+    case 'double':
+      w.double(typeof v === 'number' ? v : Number(v));
+      return;
+    case 'float':
+      w.float(typeof v === 'number' ? v : Number(v));
+      return;
+    case 'int32':
+      w.int32(Number(v) | 0);
+      return;
+    case 'uint32':
+      w.uint32(Number(v) >>> 0);
+      return;
+    case 'sint32':
+      w.sint32(Number(v) | 0);
+      return;
+    case 'fixed32':
+      w.fixed32(Number(v) >>> 0);
+      return;
+    case 'sfixed32':
+      w.sfixed32(Number(v) | 0);
+      return;
+    case 'int64':
+      w.int64(Math.trunc(Number(v)));
+      return;
+    case 'uint64':
+      w.uint64(Math.trunc(Number(v)));
+      return;
+    case 'sint64':
+      w.sint64(Math.trunc(Number(v)));
+      return;
+    case 'fixed64':
+      w.fixed64(Math.trunc(Number(v)));
+      return;
+    case 'sfixed64':
+      w.sfixed64(Math.trunc(Number(v)));
+      return;
+    case 'bool':
+      w.bool(v === true);
+      return;
+    case 'string':
+      w.string(typeof v === 'string' ? v : v instanceof Decimal ? v.toString() : String(v));
+      return;
+    case 'bytes':
+      w.bytes(Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8'));
+      return;
   }
 }
 
@@ -379,7 +433,7 @@ function writeValue(w: Writer, kind: PbKind, v: unknown, sub: MessageCodec | und
       writeScalar(w, kind.scalar, v);
       return;
     case 'enum':
-      w.int32(typeof v === 'number' ? v : kind.byName.get(String(v)) ?? 0);
+      w.int32(typeof v === 'number' ? v : (kind.byName.get(String(v)) ?? 0));
       return;
     case 'wrapper':
       w.fork();
@@ -407,11 +461,7 @@ function writeValue(w: Writer, kind: PbKind, v: unknown, sub: MessageCodec | und
     case 'time': {
       const ms = Number(v);
       w.fork();
-      writeSmallInts(
-        w,
-        [Math.floor(ms / 3_600_000), Math.floor(ms / 60_000) % 60, Math.floor(ms / 1000) % 60, (ms % 1000) * 1e6],
-        TIME_KINDS,
-      );
+      writeSmallInts(w, [Math.floor(ms / 3_600_000), Math.floor(ms / 60_000) % 60, Math.floor(ms / 1000) % 60, (ms % 1000) * 1e6], TIME_KINDS);
       w.ldelim();
       return;
     }
@@ -471,7 +521,7 @@ export function encodeFields(w: Writer, src: readonly unknown[] | Record<string,
         }
       }
     } else {
-      if (!f.presence && (isDefaultScalar(v) || (f.kind.k === 'enum' && (kindNumber(f.kind, v) === 0)))) continue;
+      if (!f.presence && (isDefaultScalar(v) || (f.kind.k === 'enum' && kindNumber(f.kind, v) === 0))) continue;
       w.uint32((f.id << 3) | wt);
       writeValue(w, f.kind, v, sub);
     }
@@ -479,7 +529,7 @@ export function encodeFields(w: Writer, src: readonly unknown[] | Record<string,
 }
 
 function kindNumber(kind: PbKind & { k: 'enum' }, v: unknown): number {
-  return typeof v === 'number' ? v : kind.byName.get(String(v)) ?? 0;
+  return typeof v === 'number' ? v : (kind.byName.get(String(v)) ?? 0);
 }
 
 /** Encodes a row into a protobuf message body. */

@@ -13,8 +13,21 @@ import type { SchemaReference, SerdeColumn } from './serde-types.js';
 
 /** Protobuf scalar type names. */
 export type PbScalar =
-  | 'double' | 'float' | 'int32' | 'int64' | 'uint32' | 'uint64' | 'sint32' | 'sint64'
-  | 'fixed32' | 'fixed64' | 'sfixed32' | 'sfixed64' | 'bool' | 'string' | 'bytes';
+  | 'double'
+  | 'float'
+  | 'int32'
+  | 'int64'
+  | 'uint32'
+  | 'uint64'
+  | 'sint32'
+  | 'sint64'
+  | 'fixed32'
+  | 'fixed64'
+  | 'sfixed32'
+  | 'sfixed64'
+  | 'bool'
+  | 'string'
+  | 'bytes';
 
 /** What a field holds; the well-known messages are recognised by full name. */
 export type PbKind =
@@ -53,25 +66,40 @@ export interface PbSchema {
 }
 
 const SCALARS = new Set<string>([
-  'double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64',
-  'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'bool', 'string', 'bytes',
+  'double',
+  'float',
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
+  'bool',
+  'string',
+  'bytes',
 ]);
 
 const WRAPPERS: Readonly<Record<string, PbScalar>> = {
-  'google.protobuf.DoubleValue': 'double', 'google.protobuf.FloatValue': 'float',
-  'google.protobuf.Int64Value': 'int64', 'google.protobuf.UInt64Value': 'uint64',
-  'google.protobuf.Int32Value': 'int32', 'google.protobuf.UInt32Value': 'uint32',
-  'google.protobuf.BoolValue': 'bool', 'google.protobuf.StringValue': 'string',
+  'google.protobuf.DoubleValue': 'double',
+  'google.protobuf.FloatValue': 'float',
+  'google.protobuf.Int64Value': 'int64',
+  'google.protobuf.UInt64Value': 'uint64',
+  'google.protobuf.Int32Value': 'int32',
+  'google.protobuf.UInt32Value': 'uint32',
+  'google.protobuf.BoolValue': 'bool',
+  'google.protobuf.StringValue': 'string',
   'google.protobuf.BytesValue': 'bytes',
 };
 
 /** Imports every Confluent/ksqlDB schema may use, beyond protobufjs's google/protobuf set. */
 const BUILTIN_IMPORTS: Readonly<Record<string, string>> = {
   'confluent/meta.proto':
-    'syntax = "proto3"; package confluent; import "google/protobuf/descriptor.proto";' +
-    ' message Meta { string doc = 1; map<string, string> params = 2; }',
-  'confluent/type/decimal.proto':
-    'syntax = "proto3"; package confluent.type; message Decimal { bytes value = 1; uint32 precision = 2; int32 scale = 3; }',
+    'syntax = "proto3"; package confluent; import "google/protobuf/descriptor.proto";' + ' message Meta { string doc = 1; map<string, string> params = 2; }',
+  'confluent/type/decimal.proto': 'syntax = "proto3"; package confluent.type; message Decimal { bytes value = 1; uint32 precision = 2; int32 scale = 3; }',
   'google/type/date.proto': 'syntax = "proto3"; package google.type; message Date { int32 year = 1; int32 month = 2; int32 day = 3; }',
   'google/type/timeofday.proto':
     'syntax = "proto3"; package google.type; message TimeOfDay { int32 hours = 1; int32 minutes = 2; int32 seconds = 3; int32 nanos = 4; }',
@@ -163,7 +191,10 @@ function stripDot(name: string): string {
 
 class ModelBuilder {
   private readonly cache = new Map<protobuf.Type, PbMessage>();
-  constructor(private readonly meta: FieldMeta, private readonly proto2: boolean) {}
+  constructor(
+    private readonly meta: FieldMeta,
+    private readonly proto2: boolean,
+  ) {}
 
   message(t: protobuf.Type): PbMessage {
     const known = this.cache.get(t);
@@ -174,8 +205,7 @@ class ModelBuilder {
       f.resolve();
       const kind = this.kind(f, f.resolvedType);
       const repeated = f.repeated && !f.map;
-      const presence =
-        !repeated && !f.map && (kind.k !== 'scalar' && kind.k !== 'enum' ? true : this.proto2 || f.partOf !== null);
+      const presence = !repeated && !f.map && (kind.k !== 'scalar' && kind.k !== 'enum' ? true : this.proto2 || f.partOf !== null);
       const field: PbField = { name: f.name, id: f.id, kind, repeated, presence };
       msg.fields.push(f.map ? { ...field, mapKey: (f as unknown as protobuf.MapField).keyType as PbScalar } : field);
     }
@@ -338,11 +368,20 @@ export const DEFAULT_PROTOBUF_MESSAGE = 'ConnectDefault1';
 export type NullableRepresentation = 'OPTIONAL' | 'WRAPPER' | undefined;
 
 const WRAPPER_OF: Partial<Record<SqlType['kind'], string>> = {
-  BOOLEAN: 'google.protobuf.BoolValue', INTEGER: 'google.protobuf.Int32Value', BIGINT: 'google.protobuf.Int64Value',
-  DOUBLE: 'google.protobuf.DoubleValue', STRING: 'google.protobuf.StringValue', BYTES: 'google.protobuf.BytesValue',
+  BOOLEAN: 'google.protobuf.BoolValue',
+  INTEGER: 'google.protobuf.Int32Value',
+  BIGINT: 'google.protobuf.Int64Value',
+  DOUBLE: 'google.protobuf.DoubleValue',
+  STRING: 'google.protobuf.StringValue',
+  BYTES: 'google.protobuf.BytesValue',
 };
 const SCALAR_OF: Partial<Record<SqlType['kind'], string>> = {
-  BOOLEAN: 'bool', INTEGER: 'int32', BIGINT: 'int64', DOUBLE: 'double', STRING: 'string', BYTES: 'bytes',
+  BOOLEAN: 'bool',
+  INTEGER: 'int32',
+  BIGINT: 'int64',
+  DOUBLE: 'double',
+  STRING: 'string',
+  BYTES: 'bytes',
 };
 
 class SchemaWriter {
@@ -422,7 +461,10 @@ export function protobufSchemaText(columns: readonly SerdeColumn[], fullName: st
   const w = new SchemaWriter(nullable);
   const body = w.message(dot >= 0 ? full.slice(dot + 1) : full, columns, '');
   const pkg = dot >= 0 ? `package ${full.slice(0, dot)};\n\n` : '';
-  const imports = [...w.imports].sort().map((i) => `import "${i}";\n`).join('');
+  const imports = [...w.imports]
+    .sort()
+    .map((i) => `import "${i}";\n`)
+    .join('');
   return `syntax = "proto3";\n\n${pkg}${imports}${imports ? '\n' : ''}${body}`;
 }
 

@@ -41,7 +41,11 @@ export function protobufWriter(columns: readonly SerdeColumn[], options: SerdeOp
     if (registered) return { schema: registered, id: options.schemaId };
   }
   const schema = generatedProtobufSchema(columns, options.schemaFullName, options.nullableRepresentation);
-  const id = !sr ? 0 : options.schemaId ?? options.schemaRegistry?.register(schema.text, { format: 'PROTOBUF', ...(options.subject === undefined ? {} : { subject: options.subject }) }) ?? 1;
+  const id = !sr
+    ? 0
+    : (options.schemaId ??
+      options.schemaRegistry?.register(schema.text, { format: 'PROTOBUF', ...(options.subject === undefined ? {} : { subject: options.subject }) }) ??
+      1);
   return { schema, id };
 }
 
@@ -179,7 +183,7 @@ function fromJson(t: SqlType, v: unknown): unknown {
     case 'DECIMAL':
       return Decimal.parse(String(v)).setScale(t.scale);
     case 'BYTES':
-      return typeof v === 'string' ? decodeBase64(v) ?? Buffer.from(v, 'utf8') : null;
+      return typeof v === 'string' ? (decodeBase64(v) ?? Buffer.from(v, 'utf8')) : null;
     case 'STRING':
       return typeof v === 'string' ? v : JSON.stringify(v);
     case 'BOOLEAN':

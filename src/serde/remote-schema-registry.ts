@@ -79,7 +79,11 @@ function formatOf(schemaType: unknown): FormatName {
 
 function failure(req: Req, res: Res): RemoteSchemaRegistryError {
   const b = (res.body ?? {}) as { error_code?: number; message?: string };
-  return new RemoteSchemaRegistryError(`Schema Registry ${req.method} ${req.path} failed (${res.status}): ${b.message ?? JSON.stringify(res.body)}`, res.status, b.error_code);
+  return new RemoteSchemaRegistryError(
+    `Schema Registry ${req.method} ${req.path} failed (${res.status}): ${b.message ?? JSON.stringify(res.body)}`,
+    res.status,
+    b.error_code,
+  );
 }
 
 /** Worker that performs one HTTP request per message and wakes the waiting thread. */
@@ -116,7 +120,8 @@ class BlockingHttp {
   request(url: string, init: { method: string; headers: Record<string, string>; body?: string }, timeoutMs: number): { status: number; text: string } {
     Atomics.store(this.flag, 0, 0);
     this.port.postMessage({ url, ...init, timeoutMs });
-    if (Atomics.wait(this.flag, 0, 0, timeoutMs + 5_000) === 'timed-out') throw new RemoteSchemaRegistryError(`Schema Registry ${init.method} ${url}: no answer within ${timeoutMs} ms`);
+    if (Atomics.wait(this.flag, 0, 0, timeoutMs + 5_000) === 'timed-out')
+      throw new RemoteSchemaRegistryError(`Schema Registry ${init.method} ${url}: no answer within ${timeoutMs} ms`);
     const msg = receiveMessageOnPort(this.port)?.message as { status: number; text: string; error?: string } | undefined;
     if (!msg || msg.error !== undefined) throw new RemoteSchemaRegistryError(`Schema Registry ${init.method} ${url}: ${msg?.error ?? 'no answer'}`);
     return msg;
@@ -150,7 +155,10 @@ export class RemoteSchemaRegistry implements SchemaRegistry {
   // ---- SchemaRegistry (synchronous; cache first, blocking fallback) ----
 
   /** Registers under `options.subject` (see the module doc); the remote registry assigns the id. */
-  register(schema: unknown, options: { readonly format?: FormatName; readonly subject?: string; readonly references?: readonly SchemaReference[] } = {}): number {
+  register(
+    schema: unknown,
+    options: { readonly format?: FormatName; readonly subject?: string; readonly references?: readonly SchemaReference[] } = {},
+  ): number {
     return this.runSync(this.registerFlow(schema, options));
   }
 
@@ -175,7 +183,10 @@ export class RemoteSchemaRegistry implements SchemaRegistry {
   // ---- awaited API (no blocking) ----
 
   /** {@link register} without blocking: await it, then `register` with the same arguments is a cache hit. */
-  registerAsync(schema: unknown, options: { readonly format?: FormatName; readonly subject?: string; readonly references?: readonly SchemaReference[] } = {}): Promise<number> {
+  registerAsync(
+    schema: unknown,
+    options: { readonly format?: FormatName; readonly subject?: string; readonly references?: readonly SchemaReference[] } = {},
+  ): Promise<number> {
     return this.runAsync(this.registerFlow(schema, options));
   }
 
@@ -216,7 +227,10 @@ export class RemoteSchemaRegistry implements SchemaRegistry {
 
   // ---- the logic, once, as request flows ----
 
-  private *registerFlow(schema: unknown, options: { readonly format?: FormatName; readonly subject?: string; readonly references?: readonly SchemaReference[] }): Flow<number> {
+  private *registerFlow(
+    schema: unknown,
+    options: { readonly format?: FormatName; readonly subject?: string; readonly references?: readonly SchemaReference[] },
+  ): Flow<number> {
     const format = options.format === 'JSON' ? 'JSON_SR' : (options.format ?? guessSchemaFormat(schema));
     const text = schemaString(format, schema);
     const refs = options.references ?? [];
@@ -227,7 +241,11 @@ export class RemoteSchemaRegistry implements SchemaRegistry {
     const req: Req = {
       method: 'POST',
       path: `/subjects/${encodeURIComponent(subject)}/versions`,
-      body: { schema: text, schemaType: schemaTypeOfFormat(format), references: refs.length === 0 ? undefined : refs.map((r) => ({ name: r.name, subject: r.subject, version: r.version })) },
+      body: {
+        schema: text,
+        schemaType: schemaTypeOfFormat(format),
+        references: refs.length === 0 ? undefined : refs.map((r) => ({ name: r.name, subject: r.subject, version: r.version })),
+      },
     };
     const res = yield req;
     const id = (res.body as { id?: unknown } | undefined)?.id;
@@ -288,7 +306,10 @@ export class RemoteSchemaRegistry implements SchemaRegistry {
   private runSync<T>(flow: Flow<T>): T {
     let step = flow.next();
     while (!step.done) {
-      if (this.options.blockingFallback === false) throw new RemoteSchemaRegistryError(`Schema Registry ${step.value.method} ${step.value.path} needed synchronously and blockingFallback is off: await prefetch()/registerAsync() first`);
+      if (this.options.blockingFallback === false)
+        throw new RemoteSchemaRegistryError(
+          `Schema Registry ${step.value.method} ${step.value.path} needed synchronously and blockingFallback is off: await prefetch()/registerAsync() first`,
+        );
       this.blocking ??= new BlockingHttp();
       const r = this.blocking.request(this.base + step.value.path, this.init(step.value), this.timeoutMs);
       step = flow.next(RemoteSchemaRegistry.parse(r.status, r.text));

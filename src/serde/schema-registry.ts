@@ -90,7 +90,11 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
       const text = JSON.stringify([r.format, r.schema, r.references]);
       if (!this.byText.has(text)) this.byText.set(text, r.id);
     }
-    for (const s of snap.subjects) this.subjects.set(s.name, s.versions.map((v) => ({ ...v })));
+    for (const s of snap.subjects)
+      this.subjects.set(
+        s.name,
+        s.versions.map((v) => ({ ...v })),
+      );
     for (const [name, level] of snap.subjectLevels) this.subjectLevels.set(name, level);
     this.globalLevel = snap.globalLevel;
   }
@@ -250,5 +254,8 @@ export function javaHashMapOrder(names: readonly string[]): string[] {
     for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
     return (h ^ (h >>> 16)) & (capacity - 1);
   };
-  return unique.map((n, i) => ({ n, i, b: bucket(n) })).sort((a, b) => a.b - b.b || a.i - b.i).map((x) => x.n);
+  return unique
+    .map((n, i) => ({ n, i, b: bucket(n) }))
+    .sort((a, b) => a.b - b.b || a.i - b.i)
+    .map((x) => x.n);
 }

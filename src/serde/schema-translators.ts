@@ -21,13 +21,19 @@ function fail(format: string, detail: string): Error {
 function avroType(s: unknown, named: Map<string, unknown>): SqlType {
   if (typeof s === 'string') {
     switch (s) {
-      case 'boolean': return { kind: 'BOOLEAN' };
-      case 'int': return { kind: 'INTEGER' };
-      case 'long': return { kind: 'BIGINT' };
+      case 'boolean':
+        return { kind: 'BOOLEAN' };
+      case 'int':
+        return { kind: 'INTEGER' };
+      case 'long':
+        return { kind: 'BIGINT' };
       case 'float':
-      case 'double': return { kind: 'DOUBLE' };
-      case 'string': return { kind: 'STRING' };
-      case 'bytes': return { kind: 'BYTES' };
+      case 'double':
+        return { kind: 'DOUBLE' };
+      case 'string':
+        return { kind: 'STRING' };
+      case 'bytes':
+        return { kind: 'BYTES' };
       default: {
         const ref = named.get(s) ?? [...named.entries()].find(([k]) => k.endsWith(`.${s}`))?.[1];
         if (ref === undefined) throw fail('AVRO', `unknown type '${s}'`);
@@ -82,7 +88,10 @@ function jsonType(s: unknown, root: unknown): SqlType {
   if (typeof s !== 'object' || s === null) throw fail('JSON_SR', `bad schema ${JSON.stringify(s)}`);
   const o = s as Record<string, unknown>;
   if (typeof o['$ref'] === 'string') {
-    const path = o['$ref'].replace(/^#\/?/, '').split('/').filter((p) => p !== '');
+    const path = o['$ref']
+      .replace(/^#\/?/, '')
+      .split('/')
+      .filter((p) => p !== '');
     let target: unknown = root;
     for (const p of path) target = (target as Record<string, unknown> | undefined)?.[p];
     if (target === undefined) throw fail('JSON_SR', `unresolved $ref ${o['$ref']}`);

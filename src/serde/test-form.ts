@@ -22,23 +22,13 @@ function codecOf(format: FormatName): TestFormCodec {
 }
 
 /** Bytes for a test-form key or value; null (or undefined) gives null bytes. */
-export function toBytesFromTestForm(
-  json: unknown,
-  format: FormatName,
-  columns: readonly SerdeColumn[],
-  options: SerdeOptions,
-): Buffer | null {
+export function toBytesFromTestForm(json: unknown, format: FormatName, columns: readonly SerdeColumn[], options: SerdeOptions): Buffer | null {
   if (json === null || json === undefined) return null;
   return codecOf(format).toBytes(json, columns, options);
 }
 
 /** The test form of key or value bytes; null bytes give null. */
-export function testFormFromBytes(
-  bytes: Buffer | null,
-  format: FormatName,
-  columns: readonly SerdeColumn[],
-  options: SerdeOptions,
-): unknown {
+export function testFormFromBytes(bytes: Buffer | null, format: FormatName, columns: readonly SerdeColumn[], options: SerdeOptions): unknown {
   if (bytes === null) return null;
   return codecOf(format).fromBytes(bytes, columns, options);
 }

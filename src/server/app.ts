@@ -117,14 +117,19 @@ export async function buildApp(ctx: ServerContext): Promise<{ app: FastifyInstan
     if (reply.sent || reply.raw.headersSent) return;
     if (err instanceof HttpError) return sendError(req, reply, err);
     const status = (err as FastifyError).statusCode;
-    if (status === 413) return sendError(req, reply, new HttpError(genericError(41300, `Request body is larger than the limit of ${ctx.settings.bodyLimit} bytes.`)));
+    if (status === 413)
+      return sendError(req, reply, new HttpError(genericError(41300, `Request body is larger than the limit of ${ctx.settings.bodyLimit} bytes.`)));
     if (status !== undefined && status >= 400 && status < 500) return sendError(req, reply, new HttpError(genericError(status * 100, err.message)));
     return sendError(req, reply, toGenericError(err));
   });
 
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
-    sendError(req, reply, new HttpError(genericError(ErrorCode.NOT_FOUND, `No endpoint ${req.method} ${path.length > 200 ? `${path.slice(0, 200)}...` : path}`)));
+    sendError(
+      req,
+      reply,
+      new HttpError(genericError(ErrorCode.NOT_FOUND, `No endpoint ${req.method} ${path.length > 200 ? `${path.slice(0, 200)}...` : path}`)),
+    );
   });
 
   registerKsqlRoutes(app, ctx);

@@ -4,7 +4,10 @@ import type { QueryInfo, StatementResult } from '../runtime/statements/statement
 import { fieldInfo, schemaInfo, type SchemaInfoJson } from './schema-info.js';
 
 /** One element of `/ksql`'s response array: ksqlDB's `KsqlEntity` JSON, discriminated by `@type`. */
-export type KsqlEntity = { readonly '@type': string; readonly statementText: string; readonly warnings: readonly { message: string }[] } & Record<string, unknown>;
+export type KsqlEntity = { readonly '@type': string; readonly statementText: string; readonly warnings: readonly { message: string }[] } & Record<
+  string,
+  unknown
+>;
 
 /** What mapping needs besides the result itself. */
 export interface EntityContext {
@@ -62,7 +65,14 @@ export function runningQuery(q: QueryInfo): Record<string, unknown> {
 }
 
 function sourceInfo(s: DataSource): Record<string, unknown> {
-  return { type: s.sourceType, name: s.name, topic: s.topic, keyFormat: s.keyFormat.format, valueFormat: s.valueFormat.format, isWindowed: s.window !== undefined };
+  return {
+    type: s.sourceType,
+    name: s.name,
+    topic: s.topic,
+    keyFormat: s.keyFormat.format,
+    valueFormat: s.valueFormat.format,
+    isWindowed: s.window !== undefined,
+  };
 }
 
 /** ksqlDB's `SourceDescription` JSON. */
@@ -163,7 +173,12 @@ export async function toEntity(result: StatementResult, stmt: Statement | undefi
     case 'Topics':
       if (result.extended) {
         return entity('kafka_topics_extended', text, {
-          topics: result.topics.map((t) => ({ name: t.name, replicaInfo: Array.from({ length: t.partitions }, () => 1), consumerCount: 0, consumerGroupCount: 0 })),
+          topics: result.topics.map((t) => ({
+            name: t.name,
+            replicaInfo: Array.from({ length: t.partitions }, () => 1),
+            consumerCount: 0,
+            consumerGroupCount: 0,
+          })),
         });
       }
       return entity('kafka_topics', text, { topics: result.topics.map((t) => ({ name: t.name, replicaInfo: Array.from({ length: t.partitions }, () => 1) })) });
@@ -204,7 +219,14 @@ export async function toEntity(result: StatementResult, stmt: Statement | undefi
 }
 
 /** ksqlDB's `QueryDescription` JSON (EXPLAIN, SHOW QUERIES EXTENDED). */
-function queryDescription(id: string, statementText: string, sources: readonly string[], sinks: readonly string[], plan: string, state?: string): Record<string, unknown> {
+function queryDescription(
+  id: string,
+  statementText: string,
+  sources: readonly string[],
+  sinks: readonly string[],
+  plan: string,
+  state?: string,
+): Record<string, unknown> {
   return {
     id,
     statementText,

@@ -58,8 +58,7 @@ export function notFound(message: string): HttpError {
 }
 
 /** ksqlDB's 40002 message for SELECT / PRINT sent to `/ksql`. */
-export const QUERY_ENDPOINT_MESSAGE =
-  "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT";
+export const QUERY_ENDPOINT_MESSAGE = "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT";
 
 /**
  * The message of an error to show a client: SluiceErrors are described with
@@ -98,7 +97,10 @@ export function logServerError(err: unknown, statementText?: string): void {
     logged.add(err);
   }
   const stack = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
-  const stmt = statementText === undefined ? '' : ` while running: ${statementText.length > LOGGED_STATEMENT_MAX ? `${statementText.slice(0, LOGGED_STATEMENT_MAX)}...` : statementText}`;
+  const stmt =
+    statementText === undefined
+      ? ''
+      : ` while running: ${statementText.length > LOGGED_STATEMENT_MAX ? `${statementText.slice(0, LOGGED_STATEMENT_MAX)}...` : statementText}`;
   process.stderr.write(`${new Date().toISOString()} ERROR server error${stmt}\n${stack}\n`);
 }
 

@@ -80,9 +80,17 @@ export class Listener {
       connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor((headersTimeout || 120_000) / 4))),
     };
     if (opts.tls) {
-      const secure = http2.createSecureServer({ cert: opts.tls.cert, key: opts.tls.key, allowHTTP1: true, ...(this.headersTimeoutMs > 0 ? { handshakeTimeout: this.headersTimeoutMs } : {}) }, handler as never);
+      const secure = http2.createSecureServer(
+        { cert: opts.tls.cert, key: opts.tls.key, allowHTTP1: true, ...(this.headersTimeoutMs > 0 ? { handshakeTimeout: this.headersTimeoutMs } : {}) },
+        handler as never,
+      );
       // HTTP/1.1 over TLS is served by the secure server itself, which reads these like an http.Server.
-      Object.assign(secure, { headersTimeout, requestTimeout, keepAliveTimeout: idleTimeoutMs, connectionsCheckingInterval: h1Options.connectionsCheckingInterval });
+      Object.assign(secure, {
+        headersTimeout,
+        requestTimeout,
+        keepAliveTimeout: idleTimeoutMs,
+        connectionsCheckingInterval: h1Options.connectionsCheckingInterval,
+      });
       this.h2 = secure;
       this.front = secure;
       this.h1 = undefined;

@@ -19,4 +19,3 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, err: HttpErr
   for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
   return sendJson(req, reply, err.status, err.body);
 }
-

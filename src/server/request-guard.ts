@@ -76,7 +76,9 @@ export class HostPolicy {
    */
   check(host: string | undefined, origin: string | undefined): HttpError | undefined {
     if (host !== undefined && host !== '' && !this.allows(hostOf(host))) {
-      return forbidden(`Host '${host}' is not allowed: the server answers only to its own names. Add it to --allowed-hosts (sluice.server.allowed.hosts) to serve it.`);
+      return forbidden(
+        `Host '${host}' is not allowed: the server answers only to its own names. Add it to --allowed-hosts (sluice.server.allowed.hosts) to serve it.`,
+      );
     }
     if (origin !== undefined && origin !== '') {
       let name: string | undefined;
@@ -86,7 +88,9 @@ export class HostPolicy {
         name = undefined;
       }
       if (name === undefined || !this.allows(name, true)) {
-        return forbidden(`Origin '${origin}' is not allowed: cross-site requests are refused. Add its host to --allowed-hosts (sluice.server.allowed.hosts) to serve it.`);
+        return forbidden(
+          `Origin '${origin}' is not allowed: cross-site requests are refused. Add its host to --allowed-hosts (sluice.server.allowed.hosts) to serve it.`,
+        );
       }
     }
     return undefined;
@@ -116,7 +120,9 @@ export function refusedContentType(contentType: string | undefined, origin: stri
 }
 
 function unsupported(type: string): HttpError {
-  return new HttpError(genericError(UNSUPPORTED_MEDIA_TYPE, `Unsupported Content-Type ${type}: send the request body as application/json or application/vnd.ksql.v1+json.`));
+  return new HttpError(
+    genericError(UNSUPPORTED_MEDIA_TYPE, `Unsupported Content-Type ${type}: send the request body as application/json or application/vnd.ksql.v1+json.`),
+  );
 }
 
 function forbidden(message: string): HttpError {

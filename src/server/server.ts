@@ -122,7 +122,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (!(registry instanceof InMemorySchemaRegistry)) throw new Error('The embedded Schema Registry needs the engine to use an InMemorySchemaRegistry');
       const srHost = opts.schemaRegistry.host ?? host;
       // Same certificate, credentials and host names as the REST server.
-      schemaRegistry = await startSchemaRegistryServer({ registry, port: opts.schemaRegistry.port, host: srHost, users: opts.users, tls: opts.tls, hosts: new HostPolicy(srHost, allowList) });
+      schemaRegistry = await startSchemaRegistryServer({
+        registry,
+        port: opts.schemaRegistry.port,
+        host: srHost,
+        users: opts.users,
+        tls: opts.tls,
+        hosts: new HostPolicy(srHost, allowList),
+      });
     } catch (e) {
       await listener.close();
       await app.close();

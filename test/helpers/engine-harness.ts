@@ -76,7 +76,10 @@ export async function startEngine(topics: readonly (string | { name: string; par
       const out: { key: string | null; value: string | null; timestamp: number; partition: number; offset: number }[] = [];
       for (let p = 0; p < (info?.partitions ?? 0); p++) {
         const recs = await log.read(topic, p, 0, 1_000_000);
-        recs.forEach((r, i) => void out.push({ key: r.key?.toString('utf8') ?? null, value: r.value?.toString('utf8') ?? null, timestamp: r.timestamp, partition: p, offset: i }));
+        recs.forEach(
+          (r, i) =>
+            void out.push({ key: r.key?.toString('utf8') ?? null, value: r.value?.toString('utf8') ?? null, timestamp: r.timestamp, partition: p, offset: i }),
+        );
       }
       return out;
     },

@@ -39,9 +39,16 @@ export async function startServerProcess(properties: Readonly<Record<string, str
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-proc-'));
   const dataDir = path.join(dir, 'data');
   const config = path.join(dir, 'server.properties');
-  fs.writeFileSync(config, Object.entries(properties).map(([k, v]) => `${k}=${v}\n`).join(''));
+  fs.writeFileSync(
+    config,
+    Object.entries(properties)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  );
   const registry = opts.schemaRegistry ? ['--schema-registry-port', '0'] : ['--no-schema-registry'];
-  const child = spawn(process.execPath, [bin, 'server', '--port', '0', '--data-dir', dataDir, '--config', config, ...registry, ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'server', '--port', '0', '--data-dir', dataDir, '--config', config, ...registry, ...(opts.args ?? [])], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));

@@ -18,6 +18,8 @@ export interface CertFiles {
 /** Writes a self-signed certificate for CN=localhost (RSA 2048, one day) to `cert.pem` and `key.pem` in `dir`. */
 export function selfSignedCert(dir: string): CertFiles {
   const files = { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', files.key, '-out', files.cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', files.key, '-out', files.cert, '-days', '1', '-subj', '/CN=localhost'], {
+    stdio: 'ignore',
+  });
   return files;
 }

@@ -43,8 +43,7 @@ describeKafka('test broker', () => {
     expect(await topicPartitions(topic)).toBe(3);
     const again = await consumeAll(topic, 100);
     expect(again).toHaveLength(100);
-    const byKey = (ms: typeof consumed) =>
-      ms.map((m) => `${m.partition}/${m.offset}/${m.key}/${m.value}`).sort();
+    const byKey = (ms: typeof consumed) => ms.map((m) => `${m.partition}/${m.offset}/${m.key}/${m.value}`).sort();
     expect(byKey(again)).toEqual(byKey(consumed));
 
     // The restarted broker accepts new writes after the old ones.

@@ -40,12 +40,18 @@ const SCRIPT = fileURLToPath(new URL('../../scripts/kafka-local.sh', import.meta
  * failures surface as thrown errors; kafkajs logs retried ones, e.g. the group coordinator still loading). */
 function clientLogLevel(): logLevel {
   switch ((process.env.SLUICE_KAFKA_LOG ?? 'nothing').toLowerCase()) {
-    case 'debug': return logLevel.DEBUG;
-    case 'info': return logLevel.INFO;
-    case 'warn': return logLevel.WARN;
-    case 'nothing': return logLevel.NOTHING;
-    case 'error': return logLevel.ERROR;
-    default: return logLevel.NOTHING;
+    case 'debug':
+      return logLevel.DEBUG;
+    case 'info':
+      return logLevel.INFO;
+    case 'warn':
+      return logLevel.WARN;
+    case 'nothing':
+      return logLevel.NOTHING;
+    case 'error':
+      return logLevel.ERROR;
+    default:
+      return logLevel.NOTHING;
   }
 }
 
@@ -121,11 +127,7 @@ export function uniqueTopic(prefix = 'test'): string {
 }
 
 /** Creates a topic (replication factor 1) and waits until its partitions have leaders. */
-export async function createTopic(
-  name: string,
-  partitions = 1,
-  config: Record<string, string> = {},
-): Promise<void> {
+export async function createTopic(name: string, partitions = 1, config: Record<string, string> = {}): Promise<void> {
   const admin = kafkaClient('sluice-test-admin').admin();
   await admin.connect();
   try {
@@ -326,7 +328,12 @@ export async function readToEnd(topic: string, opts: { readUncommitted?: boolean
   } finally {
     await admin.disconnect();
   }
-  const consumer = kafka.consumer({ groupId: `sluice-test-${uniqueTopic('reader')}`, maxWaitTimeInMs: 100, allowAutoTopicCreation: false, readUncommitted: opts.readUncommitted ?? false });
+  const consumer = kafka.consumer({
+    groupId: `sluice-test-${uniqueTopic('reader')}`,
+    maxWaitTimeInMs: 100,
+    allowAutoTopicCreation: false,
+    readUncommitted: opts.readUncommitted ?? false,
+  });
   const received: ConsumedMessage[] = [];
   const seen = new Map<number, number>();
   let finish!: () => void;
@@ -352,7 +359,10 @@ export async function readToEnd(topic: string, opts: { readUncommitted?: boolean
       },
     });
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`readToEnd(${topic}): not at the end within ${timeoutMs} ms (${JSON.stringify([...seen])} of ${JSON.stringify([...ends])})`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`readToEnd(${topic}): not at the end within ${timeoutMs} ms (${JSON.stringify([...seen])} of ${JSON.stringify([...ends])})`)),
+        timeoutMs,
+      );
     });
     await Promise.race([done, timeout]);
     return received;

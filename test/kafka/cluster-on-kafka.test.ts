@@ -14,7 +14,11 @@ const KEYS = Array.from({ length: 12 }, (_, i) => `k${i}`);
 /** `n` records round-robin over KEYS with ids from `from`, all in one hour (one tumbling window). */
 function records(from: number, n: number): { key: string; value: string; timestamp: string }[] {
   const base = Date.UTC(2026, 10, 22, 10, 0, 0);
-  return Array.from({ length: n }, (_, i) => ({ key: KEYS[(from + i) % KEYS.length]!, value: JSON.stringify({ v: from + i }), timestamp: String(base + from + i) }));
+  return Array.from({ length: n }, (_, i) => ({
+    key: KEYS[(from + i) % KEYS.length]!,
+    value: JSON.stringify({ v: from + i }),
+    timestamp: String(base + from + i),
+  }));
 }
 
 /** Expected COUNT(*) per key after records 0 … n-1. */
@@ -44,7 +48,10 @@ async function waitForCounts(topic: string, expected: Record<string, number>, wi
     async () => {
       const byKey = countsByKey(await readToEnd(topic), windowed);
       const latest = Object.fromEntries([...byKey].map(([k, ns]) => [k, ns[ns.length - 1]]));
-      return JSON.stringify(latest, Object.keys(expected).sort()) === JSON.stringify(expected, Object.keys(expected).sort()) && Object.keys(latest).length === Object.keys(expected).length ? byKey : undefined;
+      return JSON.stringify(latest, Object.keys(expected).sort()) === JSON.stringify(expected, Object.keys(expected).sort()) &&
+        Object.keys(latest).length === Object.keys(expected).length
+        ? byKey
+        : undefined;
     },
     { timeoutMs, everyMs: 500 },
   );
@@ -84,7 +91,9 @@ describeKafka('servers of one service on Kafka', () => {
     await createTopic(input, 4);
     const a = await startSluice(service);
     await ksql(a.url, `CREATE STREAM clicks (k STRING KEY, v INT) WITH (kafka_topic='${input}', value_format='JSON');`);
-    await ksql(a.url, `CREATE TABLE hourly WITH (kafka_topic='${sink}') AS SELECT k, COUNT(*) AS n FROM clicks WINDOW TUMBLING (SIZE 1 HOUR) GROUP BY k;`, { 'auto.offset.reset': 'earliest' });
+    await ksql(a.url, `CREATE TABLE hourly WITH (kafka_topic='${sink}') AS SELECT k, COUNT(*) AS n FROM clicks WINDOW TUMBLING (SIZE 1 HOUR) GROUP BY k;`, {
+      'auto.offset.reset': 'earliest',
+    });
     await produce(input, records(0, 240));
     await waitForCounts(sink, expectedCounts(240), true);
     await a.kill('SIGTERM');
@@ -106,7 +115,9 @@ describeKafka('servers of one service on Kafka', () => {
     const a = await startSluice(service);
     const b = await startSluice(service);
     await ksql(a.url, `CREATE STREAM payments (k STRING KEY, v INT) WITH (kafka_topic='${input}', value_format='JSON');`);
-    await ksql(a.url, `CREATE TABLE totals WITH (kafka_topic='${sink}') AS SELECT k, COUNT(*) AS n FROM payments GROUP BY k;`, { 'auto.offset.reset': 'earliest' });
+    await ksql(a.url, `CREATE TABLE totals WITH (kafka_topic='${sink}') AS SELECT k, COUNT(*) AS n FROM payments GROUP BY k;`, {
+      'auto.offset.reset': 'earliest',
+    });
     // Both servers run the query (b picked the statement up from the command topic), on disjoint partitions.
     const split = await splitBetweenTwo(a.url, 'CTAS_TOTALS_0');
     expect(Object.keys(split)).toHaveLength(2);
@@ -142,7 +153,9 @@ describeKafka('servers of one service on Kafka', () => {
     const a = await startSluice(service);
     const b = await startSluice(service);
     await ksql(a.url, `CREATE STREAM visits (k STRING KEY, v INT) WITH (kafka_topic='${input}', value_format='JSON');`);
-    await ksql(a.url, `CREATE TABLE visit_counts WITH (kafka_topic='${sink}') AS SELECT k, COUNT(*) AS n FROM visits GROUP BY k;`, { 'auto.offset.reset': 'earliest' });
+    await ksql(a.url, `CREATE TABLE visit_counts WITH (kafka_topic='${sink}') AS SELECT k, COUNT(*) AS n FROM visits GROUP BY k;`, {
+      'auto.offset.reset': 'earliest',
+    });
     await splitBetweenTwo(a.url, 'CTAS_VISIT_COUNTS_0');
     await produce(input, records(0, 600));
     // b freezes for longer than the window (3 s): a takes b's partitions over meanwhile.
@@ -168,13 +181,18 @@ describeKafka('servers of one service on Kafka', () => {
     const a = await startSluice(service);
     const b = await startSluice(service);
     await ksql(a.url, `CREATE STREAM sales (k STRING KEY, v INT, region STRING) WITH (kafka_topic='${input}', value_format='JSON');`);
-    await ksql(a.url, `CREATE TABLE by_region WITH (kafka_topic='${sink}') AS SELECT region, COUNT(*) AS n, SUM(v) AS total FROM sales GROUP BY region;`, { 'auto.offset.reset': 'earliest' });
+    await ksql(a.url, `CREATE TABLE by_region WITH (kafka_topic='${sink}') AS SELECT region, COUNT(*) AS n, SUM(v) AS total FROM sales GROUP BY region;`, {
+      'auto.offset.reset': 'earliest',
+    });
     await splitBetweenTwo(a.url, 'CTAS_BY_REGION_0');
     const regions = ['north', 'south', 'east', 'west', 'centre'];
     const sale = (i: number) => ({ key: KEYS[i % KEYS.length]!, value: JSON.stringify({ v: i, region: regions[(i * 7) % regions.length] }) });
     const total = 2000;
     for (let chunk = 0; chunk < 20; chunk++) {
-      await produce(input, Array.from({ length: 100 }, (_, i) => sale(chunk * 100 + i)));
+      await produce(
+        input,
+        Array.from({ length: 100 }, (_, i) => sale(chunk * 100 + i)),
+      );
       if (chunk === 8) await b.kill('SIGKILL');
       // Pacing, not a sync: the input keeps arriving while the kill happens and the survivor takes over.
       await new Promise((r) => setTimeout(r, 50));
@@ -201,7 +219,9 @@ describeKafka('servers of one service on Kafka', () => {
     const a = await startSluice(service);
     const b = await startSluice(service);
     await ksql(a.url, `CREATE STREAM orders (k STRING KEY, v INT) WITH (kafka_topic='${input}', value_format='JSON');`);
-    await ksql(a.url, `CREATE TABLE per_key WITH (kafka_topic='${sink}') AS SELECT k, COUNT(*) AS n FROM orders GROUP BY k;`, { 'auto.offset.reset': 'earliest' });
+    await ksql(a.url, `CREATE TABLE per_key WITH (kafka_topic='${sink}') AS SELECT k, COUNT(*) AS n FROM orders GROUP BY k;`, {
+      'auto.offset.reset': 'earliest',
+    });
     const parts = await splitBetweenTwo(a.url, 'CTAS_PER_KEY_0');
     await produce(input, records(0, 120));
     const expected = expectedCounts(120);
@@ -261,7 +281,9 @@ describeKafka('servers of one service on Kafka', () => {
     const a = await startSluice(service, { config });
     await ksql(a.url, `CREATE STREAM auths (k STRING KEY, v INT) WITH (kafka_topic='${input}', value_format='JSON');`);
     await ksql(a.url, `CREATE STREAM auths_copy WITH (kafka_topic='${copy}') AS SELECT k, v FROM auths;`, { 'auto.offset.reset': 'earliest' });
-    await ksql(a.url, `CREATE TABLE auth_counts WITH (kafka_topic='${counts}') AS SELECT k, COUNT(*) AS n FROM auths GROUP BY k;`, { 'auto.offset.reset': 'earliest' });
+    await ksql(a.url, `CREATE TABLE auth_counts WITH (kafka_topic='${counts}') AS SELECT k, COUNT(*) AS n FROM auths GROUP BY k;`, {
+      'auto.offset.reset': 'earliest',
+    });
 
     // Freeze the server while it works; kill it once it is frozen inside a transaction: its
     // topic then holds records a read_uncommitted consumer sees and a read_committed one does not.
@@ -283,10 +305,14 @@ describeKafka('servers of one service on Kafka', () => {
     expect(killed).toBe(true);
     // The restarted server fences the killed one's producers (aborting their open transactions) and resumes.
     await startSluice(service, { dataDir: a.dataDir, config });
-    const out = await eventually(`${total} records in ${copy}`, async () => {
-      const msgs = await readToEnd(copy);
-      return msgs.length >= total ? msgs : undefined;
-    }, { timeoutMs: 90_000, everyMs: 500 });
+    const out = await eventually(
+      `${total} records in ${copy}`,
+      async () => {
+        const msgs = await readToEnd(copy);
+        return msgs.length >= total ? msgs : undefined;
+      },
+      { timeoutMs: 90_000, everyMs: 500 },
+    );
     const ids = out.map((m) => JSON.parse(m.value!).V as number);
     expect(ids).toHaveLength(total);
     expect(new Set(ids).size).toBe(total);
@@ -296,7 +322,9 @@ describeKafka('servers of one service on Kafka', () => {
     for (const k of KEYS) expect(byKey.get(k)).toEqual(range(expected[k]!));
     // The transaction open at the kill was aborted: its records are in the topic, invisible to read_committed.
     const uncommitted = await readUntilIdle(copy, true);
-    console.log(`exactly-once: ${uncommitted.length - total} aborted records in ${copy} (read_uncommitted ${uncommitted.length}, read_committed ${out.length})`);
+    console.log(
+      `exactly-once: ${uncommitted.length - total} aborted records in ${copy} (read_uncommitted ${uncommitted.length}, read_committed ${out.length})`,
+    );
     expect(uncommitted.length).toBeGreaterThan(total);
   }, 240_000);
 });

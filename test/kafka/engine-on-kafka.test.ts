@@ -36,7 +36,11 @@ describeKafka('engine on Kafka', () => {
     const input = uniqueTopic('monitoring');
     const output = uniqueTopic('error-counts');
     await createTopic(input, 3);
-    const event = (host: string, code: number, ts: number) => ({ key: host, value: JSON.stringify({ type: 'ERROR', error_code: code }), timestamp: String(ts) });
+    const event = (host: string, code: number, ts: number) => ({
+      key: host,
+      value: JSON.stringify({ type: 'ERROR', error_code: code }),
+      timestamp: String(ts),
+    });
     await produce(input, [event('a', 500, T0), event('b', 500, T0 + 1000), event('c', 404, T0 + 2000), event('a', 500, T0 + MINUTE + 5)]);
 
     let engine = await open(service);
@@ -83,7 +87,10 @@ describeKafka('engine on Kafka', () => {
     const input = uniqueTopic('in');
     const output = uniqueTopic('out');
     await createTopic(input, 2);
-    await produce(input, Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ v: i }), timestamp: String(T0 + i) })));
+    await produce(
+      input,
+      Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ v: i }), timestamp: String(T0 + i) })),
+    );
     const engine = await open(service);
     try {
       await engine.execute(`
@@ -101,10 +108,22 @@ describeKafka('engine on Kafka', () => {
       // Same partitioning as Kafka's Java client for the same keys: a plain producer's choice.
       const check = uniqueTopic('check');
       await createTopic(check, 4);
-      await produce(check, Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: 'x' })));
+      await produce(
+        check,
+        Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: 'x' })),
+      );
       const fromPlain = await consumeAll(check, 20);
       for (const m of fromPlain) expect(byKey.get(m.key!)!.partition).toBe(m.partition);
-      await eventually(`20 records on ${output} (the engine pumps in the background)`, async () => (await engine.log.endOffset(output, 0)) + (await engine.log.endOffset(output, 1)) + (await engine.log.endOffset(output, 2)) + (await engine.log.endOffset(output, 3)) === 20, { timeoutMs: 30_000, everyMs: 100 });
+      await eventually(
+        `20 records on ${output} (the engine pumps in the background)`,
+        async () =>
+          (await engine.log.endOffset(output, 0)) +
+            (await engine.log.endOffset(output, 1)) +
+            (await engine.log.endOffset(output, 2)) +
+            (await engine.log.endOffset(output, 3)) ===
+          20,
+        { timeoutMs: 30_000, everyMs: 100 },
+      );
     } finally {
       await engine.close();
     }

@@ -32,8 +32,14 @@ async function joinOverPreloaded(opts: {
   const sink = uniqueTopic('j');
   await createTopic(a, 2);
   await createTopic(b, 2);
-  await produce(a, opts.first.map((m) => ({ ...m, timestamp: String(m.timestamp) })));
-  await produce(b, opts.second.map((m) => ({ ...m, timestamp: String(m.timestamp) })));
+  await produce(
+    a,
+    opts.first.map((m) => ({ ...m, timestamp: String(m.timestamp) })),
+  );
+  await produce(
+    b,
+    opts.second.map((m) => ({ ...m, timestamp: String(m.timestamp) })),
+  );
   const engine = await open(service);
   try {
     await engine.execute(`${opts.ddl(a, b)} SET 'auto.offset.reset'='earliest'; ${opts.query(sink)}`);
@@ -70,7 +76,8 @@ describeKafka('joins on Kafka over preloaded topics', () => {
         ddl: streamStream,
         first: keys.map((i) => ({ key: `k${i}`, value: `{"A":${i}}`, timestamp: 1000 * (i + 1) })),
         second: keys.map((i) => ({ key: `k${i}`, value: `{"B":${i}}`, timestamp: 1000 * (i + 2) })),
-        query: (sink) => `CREATE STREAM J WITH (kafka_topic='${sink}', partitions=2) AS SELECT L.ID, A, B FROM L ${kind} JOIN R WITHIN 5 SECONDS GRACE PERIOD 5 SECONDS ON L.ID = R.ID;`,
+        query: (sink) =>
+          `CREATE STREAM J WITH (kafka_topic='${sink}', partitions=2) AS SELECT L.ID, A, B FROM L ${kind} JOIN R WITHIN 5 SECONDS GRACE PERIOD 5 SECONDS ON L.ID = R.ID;`,
         expected: 12,
       });
       expect((values as { A: number }[]).sort((x, y) => x.A - y.A)).toEqual(keys.map((i) => ({ A: i, B: i })));

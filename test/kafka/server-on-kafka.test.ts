@@ -3,7 +3,18 @@
 // service sees the same streams and tables from the command topic; the broker is
 // restarted under a running query, which resumes without losing a record.
 import { afterEach, expect, it } from 'vitest';
-import { consumeAll, createTopic, describeKafka, kafkaClient, pauseBroker, produce, restartBroker, resumeBroker, topicPartitions, uniqueTopic } from './broker.js';
+import {
+  consumeAll,
+  createTopic,
+  describeKafka,
+  kafkaClient,
+  pauseBroker,
+  produce,
+  restartBroker,
+  resumeBroker,
+  topicPartitions,
+  uniqueTopic,
+} from './broker.js';
 import { eventually } from '../helpers/eventually.js';
 import { ksql, pull, spawnSluice, startSluice, stopAll, uniqueService, type StartingSluice } from './servers.js';
 
@@ -33,7 +44,10 @@ describeKafka('sluice server on Kafka', () => {
     const url = await startServer(service);
     await ksql(url, `CREATE STREAM pageviews (user STRING KEY, page STRING) WITH (kafka_topic='${input}', value_format='JSON');`);
     await ksql(url, `CREATE TABLE views_per_user AS SELECT user, COUNT(*) AS views FROM pageviews GROUP BY user;`, { 'auto.offset.reset': 'earliest' });
-    await produce(input, ['a', 'b', 'a', 'c', 'a'].map((u, i) => ({ key: u, value: JSON.stringify({ page: `p${i}` }) })));
+    await produce(
+      input,
+      ['a', 'b', 'a', 'c', 'a'].map((u, i) => ({ key: u, value: JSON.stringify({ page: `p${i}` }) })),
+    );
     // The table's topic holds the counts (a changelog: read by a plain consumer).
     const out = await consumeAll('VIEWS_PER_USER', 5);
     const latest = new Map(out.map((m) => [m.key, JSON.parse(m.value!).VIEWS as number]));
@@ -52,7 +66,7 @@ describeKafka('sluice server on Kafka', () => {
     expect((streams[0].streams as { name: string }[]).map((t) => t.name)).toContain('PAGEVIEWS');
   });
 
-  it('checks partition counts of existing topics, creates topics with PARTITIONS and REPLICAS, and DROP … DELETE TOPIC deletes them and the query\'s internal topics', async () => {
+  it("checks partition counts of existing topics, creates topics with PARTITIONS and REPLICAS, and DROP … DELETE TOPIC deletes them and the query's internal topics", async () => {
     const service = uniqueService();
     const existing = uniqueTopic('existing');
     const created = uniqueTopic('created');
@@ -88,10 +102,14 @@ describeKafka('sluice server on Kafka', () => {
       server = spawnSluice(service);
       // The broker stays down until the server has tried it and said why it waits, naming the broker
       // (it retries meanwhile and has not started listening).
-      await eventually('the server to report the broker unreachable', () => {
-        if (server.child.exitCode !== null) throw new Error(`server exited with ${server.child.exitCode}: ${server.output()}`);
-        return /connect ECONNREFUSED 127\.0\.0\.1:\d+/.test(server.output());
-      }, { timeoutMs: 60_000 });
+      await eventually(
+        'the server to report the broker unreachable',
+        () => {
+          if (server.child.exitCode !== null) throw new Error(`server exited with ${server.child.exitCode}: ${server.output()}`);
+          return /connect ECONNREFUSED 127\.0\.0\.1:\d+/.test(server.output());
+        },
+        { timeoutMs: 60_000 },
+      );
     } finally {
       await resumeBroker();
     }
@@ -111,10 +129,16 @@ describeKafka('sluice server on Kafka', () => {
     const url = await startServer(service);
     await ksql(url, `CREATE STREAM events (id INT) WITH (kafka_topic='${input}', value_format='JSON');`);
     await ksql(url, `CREATE STREAM copied WITH (kafka_topic='${output}') AS SELECT id FROM events;`, { 'auto.offset.reset': 'earliest' });
-    await produce(input, Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: i })));
+    await produce(
+      input,
+      Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: i })),
+    );
     await consumeAll(output, 50);
     await restartBroker();
-    await produce(input, Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: 50 + i })));
+    await produce(
+      input,
+      Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: 50 + i })),
+    );
     const all = await consumeAll(output, 100, 60_000);
     const ids = all.map((m) => JSON.parse(m.value!).ID as number);
     expect(new Set(ids).size).toBe(100);

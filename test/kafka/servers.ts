@@ -50,7 +50,12 @@ export function spawnSluice(service: string, opts: { dataDir?: string; config?: 
   const args = [BIN, 'server', '--port', '0', '--no-schema-registry', '--data-dir', dataDir, '--bootstrap-servers', KAFKA_BROKER, '--service-id', service];
   if (opts.config) {
     const file = join(dataDir, 'server.properties');
-    writeFileSync(file, Object.entries(opts.config).map(([k, v]) => `${k}=${v}`).join('\n'));
+    writeFileSync(
+      file,
+      Object.entries(opts.config)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n'),
+    );
     args.push('--config', file);
   }
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -111,7 +116,11 @@ export async function stopAll(): Promise<void> {
 
 /** POST /ksql; throws with the body on a non-200 answer. */
 export async function ksql(url: string, sql: string, streamsProperties: Record<string, string> = {}): Promise<any[]> {
-  const res = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: sql, streamsProperties }) });
+  const res = await fetch(`${url}/ksql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ksql: sql, streamsProperties }),
+  });
   const body = await res.json();
   if (res.status !== 200) throw new Error(`/ksql ${res.status}: ${JSON.stringify(body)}`);
   return body as any[];
@@ -171,7 +180,14 @@ export function splitBetweenTwo(url: string, queryId: string, partitions = 4, ti
     async () => {
       const parts = await activePartitions(url, queryId);
       const lists = Object.values(parts);
-      return lists.length === 2 && lists.every((l) => l.length > 0) && lists.flat().sort((x, y) => x - y).join() === all ? parts : undefined;
+      return lists.length === 2 &&
+        lists.every((l) => l.length > 0) &&
+        lists
+          .flat()
+          .sort((x, y) => x - y)
+          .join() === all
+        ? parts
+        : undefined;
     },
     { timeoutMs, everyMs: 200 },
   );
@@ -180,5 +196,9 @@ export function splitBetweenTwo(url: string, queryId: string, partitions = 4, ti
 /** Waits until the server at `url` alone processes a query's partitions 0…n-1. */
 export function processesAll(url: string, queryId: string, partitions = 4, timeoutMs = 60_000): Promise<true> {
   const all = Array.from({ length: partitions }, (_, p) => p).join();
-  return eventually(`${url} processing every partition of ${queryId}`, async () => ((await activePartitions(url, queryId))[new URL(url).host]?.join() === all ? true : undefined), { timeoutMs, everyMs: 100 });
+  return eventually(
+    `${url} processing every partition of ${queryId}`,
+    async () => ((await activePartitions(url, queryId))[new URL(url).host]?.join() === all ? true : undefined),
+    { timeoutMs, everyMs: 100 },
+  );
 }

@@ -33,6 +33,7 @@ function attr(t: SqlType): AggregateImpl<Entries> {
 /** ATTR(col): the group's single value, or null when it holds more than one distinct value. */
 export const attrAgg = defineAggregate({
   name: 'ATTR',
-  description: 'The ATTR() aggregation indicates there are multiple values, but only one was expected. If the aggregation encounters more than a single value for the expected singular column, the entire aggregation will return null.',
+  description:
+    'The ATTR() aggregation indicates there are multiple values, but only one was expected. If the aggregation encounters more than a single value for the expected singular column, the entire aggregation will return null.',
   overloads: [{ params: ['T'], returns: 'T', intermediate: (ctx) => attrIntermediate(ctx.types[0]!), make: (ctx) => attr(ctx.types[0]!) }],
 });

@@ -75,7 +75,12 @@ function checkN(name: string) {
 /** The overloads shared by LATEST_BY_OFFSET and EARLIEST_BY_OFFSET. */
 export function byOffsetOverloads(name: string, latest: boolean) {
   return [
-    { params: ['T'], returns: 'T', intermediate: (ctx: ResolveContext) => byOffsetIntermediate(ctx.types[0]!, false), make: (ctx: ResolveContext) => single(ctx.types[0]!, latest, true) },
+    {
+      params: ['T'],
+      returns: 'T',
+      intermediate: (ctx: ResolveContext) => byOffsetIntermediate(ctx.types[0]!, false),
+      make: (ctx: ResolveContext) => single(ctx.types[0]!, latest, true),
+    },
     {
       params: ['T', 'BOOLEAN'],
       returns: 'T',

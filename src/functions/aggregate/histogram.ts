@@ -8,7 +8,8 @@ const LIMIT = 1000;
  */
 export const histogram = defineAggregate({
   name: 'HISTOGRAM',
-  description: 'Returns a map containing the distinct String values of col1 mapped to the number of times each one occurs for the given window. This version limits the number of distinct values which can be counted to 1000, beyond which any additional entries are ignored.',
+  description:
+    'Returns a map containing the distinct String values of col1 mapped to the number of times each one occurs for the given window. This version limits the number of distinct values which can be counted to 1000, beyond which any additional entries are ignored.',
   overloads: [
     {
       params: ['STRING'],

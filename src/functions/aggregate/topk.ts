@@ -8,9 +8,7 @@ const MAX_EXTRA = 8;
 
 function structResult(ctx: ResolveContext) {
   const types = ctx.types.slice(0, -1).map((t) => t!);
-  return T.array(
-    T.struct([{ name: 'sort_col', type: types[0]! }, ...types.slice(1).map((type, i) => ({ name: `col${i}`, type }))]),
-  );
+  return T.array(T.struct([{ name: 'sort_col', type: types[0]! }, ...types.slice(1).map((type, i) => ({ name: `col${i}`, type }))]));
 }
 
 /** TOPK: the k highest values (or rows, as STRUCT<sort_col, col0, …>), highest first. Streams only. */
@@ -30,7 +28,12 @@ export const topk = defineAggregate({
       returns: structResult,
       literals: [n + 2],
       check: checkTopK('TOPK'),
-      make: (ctx: ResolveContext) => topK(ctx.types.slice(0, -1).map((t) => t!), kOf(ctx), false),
+      make: (ctx: ResolveContext) =>
+        topK(
+          ctx.types.slice(0, -1).map((t) => t!),
+          kOf(ctx),
+          false,
+        ),
     })),
   ],
 });

@@ -43,9 +43,7 @@ export function defineAggregate(def: AggregateDefinition): AggregateFunction {
       const r: ResolvedAggregate = {
         returnType: chosen.returnType,
         argTypes: chosen.match.argTypes,
-        ...(chosen.overload.intermediate
-          ? { intermediateType: chosen.overload.intermediate(chosen.match.ctx, chosen.returnType) }
-          : {}),
+        ...(chosen.overload.intermediate ? { intermediateType: chosen.overload.intermediate(chosen.match.ctx, chosen.returnType) } : {}),
         init: () => impl.init(),
         add: (acc, a) => impl.add(acc, a),
         result: (acc) => impl.result(acc),

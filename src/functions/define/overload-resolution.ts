@@ -183,11 +183,7 @@ const TEMPORAL = new Set(['DATE', 'TIME', 'TIMESTAMP']);
  * ksqlDB lets a string literal stand for a DATE, TIME or TIMESTAMP argument (the
  * planner casts it): `GREATEST(ts, '2022-06-14')`.
  */
-function temporalFromLiteral(
-  spec: TypeSpec,
-  a: ArgShape & { kind: 'value' },
-  b: ReadonlyMap<string, SqlType>,
-): { type: SqlType; cost: number } | undefined {
+function temporalFromLiteral(spec: TypeSpec, a: ArgShape & { kind: 'value' }, b: ReadonlyMap<string, SqlType>): { type: SqlType; cost: number } | undefined {
   if (a.type.kind !== 'STRING' || typeof a.literal !== 'string') return undefined;
   const want = spec.k === 'prim' ? spec.type : spec.k === 'gen' ? b.get(spec.name) : undefined;
   return want && TEMPORAL.has(want.kind) ? { type: want, cost: 1 } : undefined;
@@ -199,12 +195,7 @@ export interface MatchFailure {
 }
 
 /** Matches `args` against one overload; undefined when they do not fit. */
-export function matchParams(
-  p: ParsedParams,
-  args: readonly ArgShape[],
-  failure: MatchFailure,
-  config: FunctionConfig = {},
-): Match | undefined {
+export function matchParams(p: ParsedParams, args: readonly ArgShape[], failure: MatchFailure, config: FunctionConfig = {}): Match | undefined {
   const n = p.specs.length;
   if (p.variadic ? args.length < n - 1 : args.length !== n) return undefined;
   const specAt = (i: number): TypeSpec => p.specs[Math.min(i, n - 1)]!;
@@ -276,7 +267,5 @@ export function matchParams(
 
 /** How ksqlDB prints an argument list in resolution errors: `(STRING, INTEGER)`. */
 export function describeArgs(args: readonly ArgShape[]): string {
-  return `(${args
-    .map((a) => (a.kind === 'lambda' ? 'LAMBDA' : a.kind === 'keyword' ? a.word : a.isNullLiteral ? 'null' : formatType(a.type)))
-    .join(', ')})`;
+  return `(${args.map((a) => (a.kind === 'lambda' ? 'LAMBDA' : a.kind === 'keyword' ? a.word : a.isNullLiteral ? 'null' : formatType(a.type))).join(', ')})`;
 }

@@ -99,18 +99,45 @@ type Temporal = 'instant' | 'date' | 'time';
 
 /** Letters a LocalDate cannot format, with the field name Java reports. */
 const TIME_FIELDS: Readonly<Record<string, string>> = {
-  a: 'AmPmOfDay', h: 'ClockHourOfAmPm', K: 'HourOfAmPm', k: 'ClockHourOfDay', H: 'HourOfDay',
-  m: 'MinuteOfHour', s: 'SecondOfMinute', S: 'NanoOfSecond', A: 'MilliOfDay', n: 'NanoOfSecond', N: 'NanoOfDay',
-  X: 'OffsetSeconds', x: 'OffsetSeconds', Z: 'OffsetSeconds', O: 'OffsetSeconds',
+  a: 'AmPmOfDay',
+  h: 'ClockHourOfAmPm',
+  K: 'HourOfAmPm',
+  k: 'ClockHourOfDay',
+  H: 'HourOfDay',
+  m: 'MinuteOfHour',
+  s: 'SecondOfMinute',
+  S: 'NanoOfSecond',
+  A: 'MilliOfDay',
+  n: 'NanoOfSecond',
+  N: 'NanoOfDay',
+  X: 'OffsetSeconds',
+  x: 'OffsetSeconds',
+  Z: 'OffsetSeconds',
+  O: 'OffsetSeconds',
 };
 
 /** Letters a LocalTime cannot format, with the field name Java reports. */
 const DATE_FIELDS: Readonly<Record<string, string>> = {
-  G: 'Era', y: 'YearOfEra', u: 'Year', Y: 'WeekBasedYear[WeekFields[SUNDAY,1]]', M: 'MonthOfYear', L: 'MonthOfYear',
-  Q: 'QuarterOfYear', q: 'QuarterOfYear', d: 'DayOfMonth', D: 'DayOfYear', E: 'DayOfWeek',
-  e: 'DayOfWeek[WeekFields[SUNDAY,1]]', c: 'DayOfWeek[WeekFields[SUNDAY,1]]', F: 'AlignedDayOfWeekInMonth',
-  w: 'WeekOfWeekBasedYear[WeekFields[SUNDAY,1]]', W: 'WeekOfMonth[WeekFields[SUNDAY,1]]',
-  X: 'OffsetSeconds', x: 'OffsetSeconds', Z: 'OffsetSeconds', O: 'OffsetSeconds',
+  G: 'Era',
+  y: 'YearOfEra',
+  u: 'Year',
+  Y: 'WeekBasedYear[WeekFields[SUNDAY,1]]',
+  M: 'MonthOfYear',
+  L: 'MonthOfYear',
+  Q: 'QuarterOfYear',
+  q: 'QuarterOfYear',
+  d: 'DayOfMonth',
+  D: 'DayOfYear',
+  E: 'DayOfWeek',
+  e: 'DayOfWeek[WeekFields[SUNDAY,1]]',
+  c: 'DayOfWeek[WeekFields[SUNDAY,1]]',
+  F: 'AlignedDayOfWeekInMonth',
+  w: 'WeekOfWeekBasedYear[WeekFields[SUNDAY,1]]',
+  W: 'WeekOfMonth[WeekFields[SUNDAY,1]]',
+  X: 'OffsetSeconds',
+  x: 'OffsetSeconds',
+  Z: 'OffsetSeconds',
+  O: 'OffsetSeconds',
 };
 
 /** Formats epoch ms in `zone` with a Java pattern. */
@@ -128,7 +155,8 @@ function formatTokens(tokens: readonly Token[], d: Date, ms: number, off: number
     else {
       const unsupported = temporal === 'date' ? TIME_FIELDS[t.letter] : temporal === 'time' ? DATE_FIELDS[t.letter] : undefined;
       if (unsupported !== undefined) throw new Error(`Unsupported field: ${unsupported}`);
-      if (temporal !== 'instant' && (t.letter === 'z' || t.letter === 'v' || t.letter === 'V')) throw new Error(`Unable to extract ZoneId from temporal ${temporal === 'date' ? 'LocalDate' : 'LocalTime'}`);
+      if (temporal !== 'instant' && (t.letter === 'z' || t.letter === 'v' || t.letter === 'V'))
+        throw new Error(`Unable to extract ZoneId from temporal ${temporal === 'date' ? 'LocalDate' : 'LocalTime'}`);
       out += formatField(t.letter, t.count, d, ms, off, zone);
     }
   }
@@ -243,7 +271,13 @@ function formatField(letter: string, n: number, d: Date, ms: number, off: number
       return n === 1 ? `GMT${sign}${Math.floor(a / 60)}${a % 60 ? `:${pad(a % 60, 2)}` : ''}` : `GMT${sign}${pad(Math.floor(a / 60), 2)}:${pad(a % 60, 2)}`;
     }
     case 'Z':
-      return n <= 3 ? formatOffset(off, 'HHMM', false) : n === 4 ? (off === 0 ? 'GMT' : `GMT${formatOffset(off, 'HH:MM', false)}`) : formatOffset(off, 'HH:MM', true);
+      return n <= 3
+        ? formatOffset(off, 'HHMM', false)
+        : n === 4
+          ? off === 0
+            ? 'GMT'
+            : `GMT${formatOffset(off, 'HH:MM', false)}`
+          : formatOffset(off, 'HH:MM', true);
     case 'X':
     case 'x': {
       const z = letter === 'X';
@@ -537,11 +571,11 @@ function parseField(letter: string, n: number, s: string, pos: number, p: Parsed
       if (!m) throw new ParseFailure(String(pos));
       const id = m[0];
       const abbr = letter !== 'V' ? ZONE_ABBREVIATIONS[id.toUpperCase()] : undefined;
-        try {
-          p.zone = zoneOf(abbr ?? id);
-        } catch {
-          throw new ParseFailure(String(pos));
-        }
+      try {
+        p.zone = zoneOf(abbr ?? id);
+      } catch {
+        throw new ParseFailure(String(pos));
+      }
       return pos + id.length;
     }
     default:

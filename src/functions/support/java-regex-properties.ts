@@ -46,10 +46,23 @@ const JAVA: Readonly<Record<string, ClassBody>> = {
 
 /** Unicode binary properties Java accepts as `\p{IsX}`. */
 const BINARY: Readonly<Record<string, string>> = {
-  ALPHABETIC: 'Alphabetic', LETTER: 'L', IDEOGRAPHIC: 'Ideographic', LOWERCASE: 'Lowercase', UPPERCASE: 'Uppercase',
-  TITLECASE: 'Lt', PUNCTUATION: 'P', CONTROL: 'Cc', WHITE_SPACE: 'White_Space', WHITESPACE: 'White_Space',
-  DIGIT: 'Nd', HEX_DIGIT: 'Hex_Digit', HEXDIGIT: 'Hex_Digit', NONCHARACTER_CODE_POINT: 'Noncharacter_Code_Point',
-  ASSIGNED: 'Assigned', EMOJI: 'Emoji', JOIN_CONTROL: 'Join_Control',
+  ALPHABETIC: 'Alphabetic',
+  LETTER: 'L',
+  IDEOGRAPHIC: 'Ideographic',
+  LOWERCASE: 'Lowercase',
+  UPPERCASE: 'Uppercase',
+  TITLECASE: 'Lt',
+  PUNCTUATION: 'P',
+  CONTROL: 'Cc',
+  WHITE_SPACE: 'White_Space',
+  WHITESPACE: 'White_Space',
+  DIGIT: 'Nd',
+  HEX_DIGIT: 'Hex_Digit',
+  HEXDIGIT: 'Hex_Digit',
+  NONCHARACTER_CODE_POINT: 'Noncharacter_Code_Point',
+  ASSIGNED: 'Assigned',
+  EMOJI: 'Emoji',
+  JOIN_CONTROL: 'Join_Control',
 };
 
 /** Common Unicode blocks (`\p{InGreek}`); JS has no block properties. */

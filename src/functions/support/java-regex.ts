@@ -81,7 +81,10 @@ function swapCase(c: string): string {
 /** Class ranges adding the other ASCII case of the letters in lo..hi. */
 function foldedRange(lo: number, hi: number): string {
   let out = '';
-  for (const [a, z, shift] of [[97, 122, -32], [65, 90, 32]] as const) {
+  for (const [a, z, shift] of [
+    [97, 122, -32],
+    [65, 90, 32],
+  ] as const) {
     const from = Math.max(lo, a);
     const to = Math.min(hi, z);
     if (from <= to) out += `${String.fromCharCode(from + shift)}-${String.fromCharCode(to + shift)}`;
@@ -374,7 +377,7 @@ export function javaReplacer(rep: string, re: RegExp): (match: string, ...rest: 
       if (rep[i] === '{') {
         const end = rep.indexOf('}', i);
         const name = end < 0 ? '' : rep.slice(i + 1, end);
-        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw new Error('named capturing group is missing trailing \'}\'');
+        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw new Error("named capturing group is missing trailing '}'");
         parts.push(text, { name });
         text = '';
         i = end;

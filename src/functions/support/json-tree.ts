@@ -71,7 +71,11 @@ class Reader {
       this.pos += num[0].length;
       return { t: 'num', raw: num[0] };
     }
-    for (const [word, node] of [['true', { t: 'bool', v: true }], ['false', { t: 'bool', v: false }], ['null', JSON_NULL]] as const) {
+    for (const [word, node] of [
+      ['true', { t: 'bool', v: true }],
+      ['false', { t: 'bool', v: false }],
+      ['null', JSON_NULL],
+    ] as const) {
       if (rest.startsWith(word)) {
         this.pos += word.length;
         return node;

@@ -63,7 +63,9 @@ export function valueKey(v: unknown): string {
     return `{${parts.join(',')}}`;
   }
   if (typeof v === 'object') {
-    return `(${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${JSON.stringify(k)}:${valueKey(x)}`).join(',')})`;
+    return `(${Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${JSON.stringify(k)}:${valueKey(x)}`)
+      .join(',')})`;
   }
   return String(v);
 }

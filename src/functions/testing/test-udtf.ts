@@ -34,7 +34,15 @@ export const testUdtf = defineTable({
       make: stringsOf,
     },
     {
-      params: ['MAP<ANY, INT>', 'MAP<STRING, BIGINT>', 'MAP<STRING, DOUBLE>', 'MAP<STRING, BOOLEAN>', 'MAP<STRING, STRING>', 'MAP<STRING, DECIMAL>', 'MAP<STRING, ANY>'],
+      params: [
+        'MAP<ANY, INT>',
+        'MAP<STRING, BIGINT>',
+        'MAP<STRING, DOUBLE>',
+        'MAP<STRING, BOOLEAN>',
+        'MAP<STRING, STRING>',
+        'MAP<STRING, DECIMAL>',
+        'MAP<STRING, ANY>',
+      ],
       returns: 'STRING',
       make: stringsOf,
     },

@@ -126,7 +126,8 @@ export class ChangelogTasks implements PartitionTasks {
     const writer = this.writers.get(p);
     if (writer) await writer.commit([{ topic: this.topic, partition: p, record }], []);
     else await this.o.log.append(this.topic, p, [record]);
-    if (applied > 0 || positions) this.o.onLog(`Restored partition ${p} of ${this.o.queryId}: ${applied} state entries from ${this.topic} in ${Date.now() - started} ms`);
+    if (applied > 0 || positions)
+      this.o.onLog(`Restored partition ${p} of ${this.o.queryId}: ${applied} state entries from ${this.topic} in ${Date.now() - started} ms`);
     return positions;
   }
 
@@ -154,7 +155,8 @@ export class ChangelogTasks implements PartitionTasks {
         const fetched = log.fetchedUpTo?.(this.topic, p) ?? end;
         if (fetched >= end) break;
         if (fetched > offset) offset = fetched;
-        else if (Date.now() > deadline) throw new ExecutionError(`Restoring ${this.o.queryId} partition ${p}: ${this.topic} stopped at offset ${offset} of ${end}`);
+        else if (Date.now() > deadline)
+          throw new ExecutionError(`Restoring ${this.o.queryId} partition ${p}: ${this.topic} stopped at offset ${offset} of ${end}`);
         else await new Promise((r) => setTimeout(r, 20));
         continue;
       }

@@ -83,7 +83,12 @@ export function clusterStatusJson(membership: Membership, queries: ReadonlyMap<s
       stateStoreLags[queryId] = { lagByPartition, size: partitions.length };
     }
     const host = member.url ? member.url.replace(/^https?:\/\//, '') : `member-${member.id}`;
-    out[host] = { hostAlive: alive, lastStatusUpdateMs: member.lastSeen, activeStandbyPerQuery, hostStoreLags: { stateStoreLags, updateTimeMs: member.lastSeen } };
+    out[host] = {
+      hostAlive: alive,
+      lastStatusUpdateMs: member.lastSeen,
+      activeStandbyPerQuery,
+      hostStoreLags: { stateStoreLags, updateTimeMs: member.lastSeen },
+    };
   }
   return out;
 }

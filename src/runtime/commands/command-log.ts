@@ -94,7 +94,10 @@ export class CommandLog implements CommandStore {
         const drop = new Set([...middle, ...torn].map((b) => b.index));
         const aside = path + damagedSuffix();
         writeFileSync(aside, [...drop].map((i) => `${lines[i]}\n`).join(''));
-        const kept = lines.filter((l, i) => !drop.has(i) && l.trim() !== '').map((l) => `${l}\n`).join('');
+        const kept = lines
+          .filter((l, i) => !drop.has(i) && l.trim() !== '')
+          .map((l) => `${l}\n`)
+          .join('');
         writeFileSync(`${path}.tmp`, kept);
         renameSync(`${path}.tmp`, path);
         for (const b of middle) repairs.push(`${path} line ${b.index + 1} (${b.reason}): moved to ${aside}, later statements kept`);
@@ -138,7 +141,14 @@ function parseCommand(line: string): Command | string {
     return (e as Error).message;
   }
   const c = v as Partial<Command> | null;
-  if (c === null || typeof c !== 'object' || typeof c.sql !== 'string' || typeof c.seq !== 'number' || typeof c.properties !== 'object' || c.properties === null) {
+  if (
+    c === null ||
+    typeof c !== 'object' ||
+    typeof c.sql !== 'string' ||
+    typeof c.seq !== 'number' ||
+    typeof c.properties !== 'object' ||
+    c.properties === null
+  ) {
     return 'not a command: it needs seq, sql and properties';
   }
   return c as Command;

@@ -53,7 +53,10 @@ const MEMORY_STORES: EngineStores = {
 export function durableStores(factory: LevelStoreFactory): EngineStores {
   return {
     open: factory.forQuery,
-    durability: (queryId: string): Durability => ({ checkpoints: factory.forQuery(queryId, '__checkpoint') as KeyValueStore<Checkpoint>, flush: () => factory.flushAll() }),
+    durability: (queryId: string): Durability => ({
+      checkpoints: factory.forQuery(queryId, '__checkpoint') as KeyValueStore<Checkpoint>,
+      flush: () => factory.flushAll(),
+    }),
     flushAll: () => factory.flushAll(),
   };
 }

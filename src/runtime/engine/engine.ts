@@ -51,7 +51,8 @@ export interface EngineSettings {
  * What an engine is built on: a log (an embedded backend with memory stores
  * over it, nothing durable), or a backend (`Engine.open` opens one).
  */
-export type EngineOptions = EngineSettings & ({ readonly log: Log; readonly backend?: undefined } | { readonly backend: ExecutionBackend; readonly log?: undefined });
+export type EngineOptions = EngineSettings &
+  ({ readonly log: Log; readonly backend?: undefined } | { readonly backend: ExecutionBackend; readonly log?: undefined });
 
 /**
  * Executes statements against a catalog and a log, and runs persistent queries.
@@ -86,7 +87,12 @@ export class Engine {
     for (const [k, v] of Object.entries(opts.properties ?? {})) this.properties.set(k, v);
     this.processing = new ProcessingLog({ stream: opts.processingLogStream ?? false, ...(opts.processingLogger ? { forward: opts.processingLogger } : {}) });
     const logger = this.processing;
-    this.pump = new Pump({ log: backend.log, logger, persistent: () => this.persistent.values(), afterRound: () => this.processing.flush(this.catalog, backend.log) });
+    this.pump = new Pump({
+      log: backend.log,
+      logger,
+      persistent: () => this.persistent.values(),
+      afterRound: () => this.processing.flush(this.catalog, backend.log),
+    });
     this.persistent = new PersistentQueries({ backend, pump: this.pump, logger, autoPump: opts.autoPump ?? false });
     this.commands = new Commands({
       store: backend.commands,

@@ -32,7 +32,11 @@ export interface PrepareOptions {
  * variables substituted into the statements after them (in a copy: `variables`
  * itself is not changed).
  */
-export function* prepareEach(slices: readonly StatementSlice[], variables: ReadonlyMap<string, string>, opts: PrepareOptions = {}): Generator<PreparedStatement> {
+export function* prepareEach(
+  slices: readonly StatementSlice[],
+  variables: ReadonlyMap<string, string>,
+  opts: PrepareOptions = {},
+): Generator<PreparedStatement> {
   const vars = new Map(variables);
   for (const slice of slices) {
     const text = vars.size > 0 ? substituteVariables(slice.text, vars) : slice.text;

@@ -76,7 +76,16 @@ export class ProcessingLog implements ProcessingLogger {
       0,
       entries.map((e) => ({
         key: null,
-        value: Buffer.from(JSON.stringify({ QUERY_ID: e.queryId, MESSAGE: e.message, TOPIC: e.topic ?? null, PARTITION: e.partition ?? null, OFFSET: e.offset ?? null, LOGGED_AT: e.loggedAt })),
+        value: Buffer.from(
+          JSON.stringify({
+            QUERY_ID: e.queryId,
+            MESSAGE: e.message,
+            TOPIC: e.topic ?? null,
+            PARTITION: e.partition ?? null,
+            OFFSET: e.offset ?? null,
+            LOGGED_AT: e.loggedAt,
+          }),
+        ),
         timestamp: e.loggedAt,
       })),
     );

@@ -79,10 +79,11 @@ function compileWith(e: TypedExpression, opts: CompileOptions): Evaluator {
     }
     case 'Negate': {
       const o = compile(e.operand);
-      if (e.type.kind === 'DECIMAL') return (row, vars) => {
-        const v = o(row, vars) as Decimal | null;
-        return v === null ? null : v.negate();
-      };
+      if (e.type.kind === 'DECIMAL')
+        return (row, vars) => {
+          const v = o(row, vars) as Decimal | null;
+          return v === null ? null : v.negate();
+        };
       const isInt = e.type.kind === 'INTEGER';
       return (row, vars) => {
         const v = o(row, vars) as number | null;

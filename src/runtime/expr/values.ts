@@ -1,14 +1,6 @@
 import { Decimal } from '../../common/decimal.js';
 import { ExecutionError } from '../../common/errors.js';
-import {
-  formatDate,
-  formatTime,
-  formatTimestamp,
-  javaDoubleToString,
-  parseDate,
-  parseTime,
-  parseTimestamp,
-} from '../../common/java-text.js';
+import { formatDate, formatTime, formatTimestamp, javaDoubleToString, parseDate, parseTime, parseTimestamp } from '../../common/java-text.js';
 import { formatType, type SqlType } from '../../common/types.js';
 
 const DAY_MS = 86_400_000;
@@ -74,7 +66,9 @@ function toDecimal(v: unknown, from: SqlType, to: { precision: number; scale: nu
   } else throw new ExecutionError(`Cannot cast ${formatType(from)} to DECIMAL`);
   const r = d.setScale(to.scale);
   if (r.precision > to.precision && r.unscaled !== 0n) {
-    throw new ExecutionError(`Numeric field overflow: A field with precision ${to.precision} and scale ${to.scale} must round to an absolute value less than 10^${to.precision - to.scale}. Got ${d.toString()}`);
+    throw new ExecutionError(
+      `Numeric field overflow: A field with precision ${to.precision} and scale ${to.scale} must round to an absolute value less than 10^${to.precision - to.scale}. Got ${d.toString()}`,
+    );
   }
   return r;
 }

@@ -294,12 +294,16 @@ export class FileLog extends MemoryLog {
   private readMeta(path: string): TopicMeta | undefined {
     try {
       const meta = JSON.parse(readFileSync(path, 'utf8')) as TopicMeta;
-      if (typeof meta.name !== 'string' || !Number.isInteger(meta.partitions) || meta.partitions < 1) throw new Error('it lacks a topic name or partition count');
+      if (typeof meta.name !== 'string' || !Number.isInteger(meta.partitions) || meta.partitions < 1)
+        throw new Error('it lacks a topic name or partition count');
       return meta;
     } catch (e) {
       const dir = dirname(path);
       if (!this.repair) {
-        throw new DamagedDataError(`Topic file ${path} is damaged (${(e as Error).message}): the topic stored in ${dir} cannot be opened. Run '${this.repairCommand}' to move that topic aside.`, path);
+        throw new DamagedDataError(
+          `Topic file ${path} is damaged (${(e as Error).message}): the topic stored in ${dir} cannot be opened. Run '${this.repairCommand}' to move that topic aside.`,
+          path,
+        );
       }
       const aside = dir + damagedSuffix();
       renameSync(dir, aside);
@@ -369,7 +373,9 @@ export class FileLog extends MemoryLog {
         const next = findFrame(fd, validLength + 1, length);
         const where = `topic '${topic}' partition ${partition}, segment ${path}`;
         if (next < 0) {
-          this.warn(`${where}: cut off a torn last record (${length - validLength} bytes from byte ${validLength}, left by a crash during an append); the partition ends at offset ${into.length}`);
+          this.warn(
+            `${where}: cut off a torn last record (${length - validLength} bytes from byte ${validLength}, left by a crash during an append); the partition ends at offset ${into.length}`,
+          );
         } else if (!this.repair) {
           throw new DamagedDataError(
             `Log segment ${path} is damaged at byte ${validLength}: topic '${topic}' partition ${partition} has ${into.length} intact records (offsets 0 to ${into.length - 1}), ` +

@@ -12,7 +12,6 @@ const UNAVAILABLE_LIMIT_MS = 5 * 60_000;
 /** How often positions are written to the cluster's consumer groups. */
 const COMMIT_INTERVAL_MS = 5_000;
 
-
 /** How to reach the cluster and name Sluice's groups on it. */
 export interface KafkaLogOptions {
   /** `host:port` list, as `--bootstrap-servers` gives it. */
@@ -111,34 +110,52 @@ export class KafkaLog implements Log {
     return `_sluice-${this.options.serviceId}-${group}`;
   }
 
-  async createTopic(name: string, partitions: number, options?: { readonly compacted?: boolean; readonly retentionMs?: number; readonly replicas?: number }): Promise<void> {
+  async createTopic(
+    name: string,
+    partitions: number,
+    options?: { readonly compacted?: boolean; readonly retentionMs?: number; readonly replicas?: number },
+  ): Promise<void> {
     this.deleted.delete(name);
     if (await this.topic(name)) return;
     try {
       // A cluster still starting answers with retriable errors (no controller, leaders not elected yet): wait for it.
-      await this.retrying(`creating topic '${name}'`, () => this.admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          {
-            topic: name,
-            numPartitions: partitions,
-            replicationFactor: options?.replicas ?? this.options.replicationFactor ?? 1,
-            configEntries: [
-              ...(options?.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
-              // Retention applies to closed segments: roll them often enough for it to matter.
-              ...(options?.retentionMs !== undefined ? [{ name: 'retention.ms', value: String(options.retentionMs) }, { name: 'segment.ms', value: String(Math.max(60_000, Math.floor(options.retentionMs / 4))) }] : []),
+      await this.retrying(
+        `creating topic '${name}'`,
+        () =>
+          this.admin.createTopics({
+            waitForLeaders: true,
+            topics: [
+              {
+                topic: name,
+                numPartitions: partitions,
+                replicationFactor: options?.replicas ?? this.options.replicationFactor ?? 1,
+                configEntries: [
+                  ...(options?.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+                  // Retention applies to closed segments: roll them often enough for it to matter.
+                  ...(options?.retentionMs !== undefined
+                    ? [
+                        { name: 'retention.ms', value: String(options.retentionMs) },
+                        { name: 'segment.ms', value: String(Math.max(60_000, Math.floor(options.retentionMs / 4))) },
+                      ]
+                    : []),
+                ],
+              },
             ],
-          },
-        ],
-      }), isRetriable);
+          }),
+        isRetriable,
+      );
     } catch (e) {
       throw new ExecutionError(`Could not create Kafka topic '${name}': ${(e as Error).message}`);
     }
     // A cluster still loading can answer a metadata request without the topic for a while after creating it.
-    await this.retrying(`waiting for the new topic '${name}' to be listed`, async () => {
-      this.infos.delete(name);
-      if (!(await this.topic(name))) throw new ExecutionError(`Kafka topic '${name}' was created but is not visible`);
-    }, () => true);
+    await this.retrying(
+      `waiting for the new topic '${name}' to be listed`,
+      async () => {
+        this.infos.delete(name);
+        if (!(await this.topic(name))) throw new ExecutionError(`Kafka topic '${name}' was created but is not visible`);
+      },
+      () => true,
+    );
   }
 
   async topic(name: string): Promise<TopicInfo | undefined> {
@@ -164,7 +181,9 @@ export class KafkaLog implements Log {
   /** Reads the partition counts of existing topics in one metadata request and remembers them. */
   private async describe(names: readonly string[]): Promise<void> {
     if (names.length === 0) return;
-    const meta = await this.retrying(`reading the metadata of ${names.map((n) => `'${n}'`).join(', ')}`, () => this.admin.fetchTopicMetadata({ topics: [...names] }));
+    const meta = await this.retrying(`reading the metadata of ${names.map((n) => `'${n}'`).join(', ')}`, () =>
+      this.admin.fetchTopicMetadata({ topics: [...names] }),
+    );
     for (const t of meta.topics) this.infos.set(t.name, { name: t.name, partitions: t.partitions.length, compacted: false });
   }
 
@@ -205,7 +224,13 @@ export class KafkaLog implements Log {
     if (this.deleted.has(topic)) return Promise.resolve([]);
     let reader = this.readers.get(topic);
     if (reader === undefined) {
-      reader = new TopicReader(this.kafka, topic, this.groupId(`reader-${this.instance}-${topic}`), (t) => this.notify(t), (p) => this.endOffset(topic, p));
+      reader = new TopicReader(
+        this.kafka,
+        topic,
+        this.groupId(`reader-${this.instance}-${topic}`),
+        (t) => this.notify(t),
+        (p) => this.endOffset(topic, p),
+      );
       this.readers.set(topic, reader);
     }
     return reader.read(partition, offset, max);
@@ -232,7 +257,12 @@ export class KafkaLog implements Log {
       await bounded(producer.disconnect());
       throw new ExecutionError(`Could not start the transactional producer '${transactionalId}': ${(e as Error).message}`);
     }
-    return new TransactionalWriter(producer, transactionalId, (t) => this.notify(t), (g) => this.groupId(g));
+    return new TransactionalWriter(
+      producer,
+      transactionalId,
+      (t) => this.notify(t),
+      (g) => this.groupId(g),
+    );
   }
 
   /** See {@link TopicReader.fetchedUpTo}: how far reads of a partition have got, gaps included (-1: not read). */
@@ -287,7 +317,9 @@ export class KafkaLog implements Log {
   }
 
   async committed(group: string, topic: string, partition: number): Promise<number | undefined> {
-    const res = await this.retrying(`reading committed offsets of ${this.groupId(group)}`, () => this.admin.fetchOffsets({ groupId: this.groupId(group), topics: [topic] }));
+    const res = await this.retrying(`reading committed offsets of ${this.groupId(group)}`, () =>
+      this.admin.fetchOffsets({ groupId: this.groupId(group), topics: [topic] }),
+    );
     const p = res[0]?.partitions.find((x) => x.partition === partition);
     const n = p ? Number(p.offset) : -1;
     return n >= 0 ? n : undefined;
@@ -322,7 +354,8 @@ export class KafkaLog implements Log {
         return await f();
       } catch (e) {
         // By default everything but a missing topic (not an outage: waiting would not bring it back).
-        if (this.closed || !retry(e) || Date.now() - started > UNAVAILABLE_LIMIT_MS) throw new ExecutionError(`Kafka request failed while ${what}: ${(e as Error).message}`);
+        if (this.closed || !retry(e) || Date.now() - started > UNAVAILABLE_LIMIT_MS)
+          throw new ExecutionError(`Kafka request failed while ${what}: ${(e as Error).message}`);
         this.report('warn', `Kafka unavailable while ${what} (attempt ${attempt}): ${(e as Error).message}; retrying in ${delay} ms`);
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, 5_000);

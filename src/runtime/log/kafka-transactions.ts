@@ -53,7 +53,10 @@ export class TransactionalWriter {
       await tx.commit();
     } catch (e) {
       await tx.abort().catch(() => undefined);
-      if (isFenced(e)) throw new ProducerFencedError(`Transactional producer '${this.transactionalId}' was fenced: another server took its partition over (${(e as Error).message})`);
+      if (isFenced(e))
+        throw new ProducerFencedError(
+          `Transactional producer '${this.transactionalId}' was fenced: another server took its partition over (${(e as Error).message})`,
+        );
       throw new ExecutionError(`Kafka transaction of '${this.transactionalId}' failed: ${(e as Error).message}`);
     }
     for (const k of bases.keys()) this.notify(k.slice(0, k.indexOf('\u0000')));

@@ -11,7 +11,15 @@ export const MAX_REQUEST_BYTES = 512 * 1024;
  * replication factor, say) is not.
  */
 export function isRetriable(e: unknown): boolean {
-  const transient = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSLockTimeout', 'KafkaJSTimeout']);
+  const transient = new Set([
+    'KafkaJSConnectionError',
+    'KafkaJSConnectionClosedError',
+    'KafkaJSNumberOfRetriesExceeded',
+    'KafkaJSRequestTimeoutError',
+    'KafkaJSBrokerNotFound',
+    'KafkaJSLockTimeout',
+    'KafkaJSTimeout',
+  ]);
   for (let x = e as { name?: unknown; retriable?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; x && depth < 5; depth++) {
     if (x.retriable === true || (typeof x.name === 'string' && transient.has(x.name))) return true;
     x = (x.cause ?? x.originalError) as typeof x;

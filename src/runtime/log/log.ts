@@ -32,7 +32,8 @@ export function partitionRuns(records: readonly TopicRecord[]): { topic: string;
   const runs: { topic: string; partition: number; records: NewRecord[] }[] = [];
   let last: (typeof runs)[number] | undefined;
   for (const r of records) {
-    if (last === undefined || last.topic !== r.topic || last.partition !== r.partition) runs.push((last = { topic: r.topic, partition: r.partition, records: [] }));
+    if (last === undefined || last.topic !== r.topic || last.partition !== r.partition)
+      runs.push((last = { topic: r.topic, partition: r.partition, records: [] }));
     last.records.push(r.record);
   }
   return runs;
@@ -56,7 +57,11 @@ export interface Log {
    * `retentionMs`: how long records are kept (Kafka's retention.ms); `replicas`:
    * the replication factor. Embedded logs keep everything on one machine.
    */
-  createTopic(name: string, partitions: number, options?: { readonly compacted?: boolean; readonly retentionMs?: number; readonly replicas?: number }): Promise<void>;
+  createTopic(
+    name: string,
+    partitions: number,
+    options?: { readonly compacted?: boolean; readonly retentionMs?: number; readonly replicas?: number },
+  ): Promise<void>;
   topic(name: string): Promise<TopicInfo | undefined>;
   listTopics(): Promise<readonly TopicInfo[]>;
   deleteTopic(name: string): Promise<void>;

@@ -6,7 +6,9 @@ export const DEFAULT_MAX_PARTITIONS = 1000;
 /** Refuses a new topic of more partitions than the embedded log allows: each one costs memory and files. */
 export function checkPartitionCount(name: string, partitions: number, max: number): void {
   if (partitions > max) {
-    throw new LimitError(`Cannot create topic '${name}' with ${partitions} partitions: the embedded log allows at most ${max} (server property sluice.embedded.max.partitions).`);
+    throw new LimitError(
+      `Cannot create topic '${name}' with ${partitions} partitions: the embedded log allows at most ${max} (server property sluice.embedded.max.partitions).`,
+    );
   }
 }
 import { ArrayStore, type PartitionStore } from './chunk-store.js';

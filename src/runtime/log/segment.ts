@@ -34,9 +34,7 @@ export const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
 
 /** CRC-32 (IEEE), zlib's native one where this Node has it. */
 export const crc32: (data: Uint8Array) => number =
-  typeof (zlib as { crc32?: unknown }).crc32 === 'function'
-    ? (data) => (zlib as unknown as { crc32(d: Uint8Array): number }).crc32(data)
-    : tableCrc32;
+  typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (data) => (zlib as unknown as { crc32(d: Uint8Array): number }).crc32(data) : tableCrc32;
 
 let table: Int32Array | undefined;
 function tableCrc32(data: Uint8Array): number {

@@ -57,7 +57,12 @@ export abstract class AggregatorBase implements Operator {
       try {
         v = this.groupBy[i]!(row, this.vars);
       } catch (e) {
-        this.log.error({ queryId: this.queryId, message: `Error computing GROUP BY expression: ${(e as Error).message}`, partition: rec.partition, offset: rec.offset });
+        this.log.error({
+          queryId: this.queryId,
+          message: `Error computing GROUP BY expression: ${(e as Error).message}`,
+          partition: rec.partition,
+          offset: rec.offset,
+        });
         return undefined;
       }
       if (v === null) {
@@ -83,7 +88,12 @@ export abstract class AggregatorBase implements Operator {
         try {
           vals[j] = a.args[j]!(row, this.vars);
         } catch (e) {
-          this.log.error({ queryId: this.queryId, message: `Error computing aggregate argument: ${(e as Error).message}`, partition: rec.partition, offset: rec.offset });
+          this.log.error({
+            queryId: this.queryId,
+            message: `Error computing aggregate argument: ${(e as Error).message}`,
+            partition: rec.partition,
+            offset: rec.offset,
+          });
           return undefined;
         }
       }
@@ -123,7 +133,13 @@ export abstract class AggregatorBase implements Operator {
    * aggregate with the max of its inputs'). Returns the stored state, or undefined
    * when there was nothing to retract from and nothing to add.
    */
-  protected update(store: KeyValueStore<AggState>, k: string, ts: number, addArgs?: (readonly unknown[])[], undoArgs?: (readonly unknown[])[]): AggState | undefined {
+  protected update(
+    store: KeyValueStore<AggState>,
+    k: string,
+    ts: number,
+    addArgs?: (readonly unknown[])[],
+    undoArgs?: (readonly unknown[])[],
+  ): AggState | undefined {
     const prev = store.get(k);
     if (!prev && !addArgs) return undefined;
     const st: AggState = prev ?? { acc: this.init(), ts };

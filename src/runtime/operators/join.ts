@@ -106,12 +106,26 @@ abstract class JoinBase {
    * Emits the joined row; null `left`/`right` are padded with nulls; both null = tombstone.
    * `window`: the joined key's window (windowed inputs), else that of `src`.
    */
-  protected emit(key: unknown, left: readonly unknown[] | null, right: readonly unknown[] | null, ts: number, src: Rec, window: WindowBounds | null = src.window): unknown[] | null {
+  protected emit(
+    key: unknown,
+    left: readonly unknown[] | null,
+    right: readonly unknown[] | null,
+    ts: number,
+    src: Rec,
+    window: WindowBounds | null = src.window,
+  ): unknown[] | null {
     return this.emitKeyed([key], left, right, ts, src, window);
   }
 
   /** {@link emit} with the key as its columns (a foreign-key join's multi-column left key). */
-  protected emitKeyed(keys: readonly unknown[], left: readonly unknown[] | null, right: readonly unknown[] | null, ts: number, src: Rec, window: WindowBounds | null = src.window): unknown[] | null {
+  protected emitKeyed(
+    keys: readonly unknown[],
+    left: readonly unknown[] | null,
+    right: readonly unknown[] | null,
+    ts: number,
+    src: Rec,
+    window: WindowBounds | null = src.window,
+  ): unknown[] | null {
     let row: unknown[] | null = null;
     const kw = this.keyWidth;
     if (left !== null || right !== null) {
@@ -120,7 +134,15 @@ abstract class JoinBase {
       for (let i = 0; i < this.leftWidth; i++) row[kw + i] = left === null ? null : (left[i] ?? null);
       for (let i = 0; i < this.rightWidth; i++) row[kw + this.leftWidth + i] = right === null ? null : (right[i] ?? null);
     }
-    const rec: Rec = { key: keys.slice(), row, ts, window: this.keyWindow === undefined ? null : window, partition: src.partition, offset: src.offset, headers: [] };
+    const rec: Rec = {
+      key: keys.slice(),
+      row,
+      ts,
+      window: this.keyWindow === undefined ? null : window,
+      partition: src.partition,
+      offset: src.offset,
+      headers: [],
+    };
     if (this.trackOld) {
       const k = keys.length === 1 ? this.idOf(keys[0], rec) : keyString(keys as unknown[]);
       rec.old = this.lastEmitted.get(k) ?? null;
@@ -392,7 +414,13 @@ export class StreamTableJoinOperator extends JoinBase {
     if (row === null) return;
     const key = this.keyOf(rec, true);
     if (key === null || key === undefined) {
-      if (this.leftOuter) this.log.error({ queryId: this.queryId, message: 'Stream record with null join key dropped from stream-table join.', partition: rec.partition, offset: rec.offset });
+      if (this.leftOuter)
+        this.log.error({
+          queryId: this.queryId,
+          message: 'Stream record with null join key dropped from stream-table join.',
+          partition: rec.partition,
+          offset: rec.offset,
+        });
       return;
     }
     const match = this.table.get(this.idOf(key, rec)) ?? null;

@@ -81,7 +81,13 @@ export class RepartitionSourceOperator {
       try {
         moved = decodeValue(r.value!.toString('utf8')) as Moved;
       } catch (e) {
-        this.ctx.log.error({ queryId: this.ctx.queryId, message: `Failed to read a record of the repartition topic: ${(e as Error).message}`, topic: this.topic, partition, offset: r.offset });
+        this.ctx.log.error({
+          queryId: this.ctx.queryId,
+          message: `Failed to read a record of the repartition topic: ${(e as Error).message}`,
+          topic: this.topic,
+          partition,
+          offset: r.offset,
+        });
         continue;
       }
       const [key, row, from, offset, index] = moved;

@@ -74,7 +74,12 @@ export class SinkOperator implements Operator {
         }
       }
       if (typeof t !== 'number' || Number.isNaN(t) || t < 0) {
-        this.ctx.log.error({ queryId: this.ctx.queryId, message: `Invalid timestamp in column ${this.target.timestampColumn}: ${String(v)}. Record dropped.`, partition: rec.partition, offset: rec.offset });
+        this.ctx.log.error({
+          queryId: this.ctx.queryId,
+          message: `Invalid timestamp in column ${this.target.timestampColumn}: ${String(v)}. Record dropped.`,
+          partition: rec.partition,
+          offset: rec.offset,
+        });
         return;
       }
       ts = t;
@@ -86,7 +91,12 @@ export class SinkOperator implements Operator {
       if (rec.window && this.target.window) key = encodeWindowedKey(key, rec.window, this.session);
       value = this.valueSerde.serialize(rec.row);
     } catch (e) {
-      this.ctx.log.error({ queryId: this.ctx.queryId, message: `Failed to serialize record for topic ${this.target.topic}: ${(e as Error).message}`, partition: rec.partition, offset: rec.offset });
+      this.ctx.log.error({
+        queryId: this.ctx.queryId,
+        message: `Failed to serialize record for topic ${this.target.topic}: ${(e as Error).message}`,
+        partition: rec.partition,
+        offset: rec.offset,
+      });
       return;
     }
     this.view?.apply(ts === rec.ts ? rec : { ...rec, ts });

@@ -41,7 +41,10 @@ export function timestampExtractor(source: DataSource, rowtimeIndex: number): Ti
 /** Parses STRING timestamps with a Java pattern (PARSE_TIMESTAMP's); throws on text that does not fit. */
 export function stringTimestampParser(format: string): (s: string) => number {
   const fn = getScalar('PARSE_TIMESTAMP');
-  const resolved = fn?.resolve([{ kind: 'value', type: T.STRING }, { kind: 'value', type: T.STRING, literal: format }]);
+  const resolved = fn?.resolve([
+    { kind: 'value', type: T.STRING },
+    { kind: 'value', type: T.STRING, literal: format },
+  ]);
   if (!resolved || typeof resolved === 'string') return parseTimestamp;
   return (s) => resolved.invoke([s, format]) as number;
 }

@@ -69,7 +69,12 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
   private oldestStart = Infinity;
   private indexed = false;
 
-  constructor(spec: WindowedAggregateSpec<Extract<WindowSpec, { kind: 'TUMBLING' | 'HOPPING' }>>, store: KeyValueStore<AggState>, next: Operator, ctx: OperatorContext) {
+  constructor(
+    spec: WindowedAggregateSpec<Extract<WindowSpec, { kind: 'TUMBLING' | 'HOPPING' }>>,
+    store: KeyValueStore<AggState>,
+    next: Operator,
+    ctx: OperatorContext,
+  ) {
     super(spec, store, next, ctx);
     const window = spec.window;
     this.sizeMs = window.sizeMs;
@@ -97,7 +102,12 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
     for (; start <= ts; start += this.advanceMs) {
       const end = start + this.sizeMs;
       if (end <= closeTime || end <= now - this.retentionMs) {
-        this.log.error({ queryId: this.queryId, message: `Skipping record for expired window. key=[${key.join(',')}] window=[${start},${end}) streamTime=${now}`, partition: rec.partition, offset: rec.offset });
+        this.log.error({
+          queryId: this.queryId,
+          message: `Skipping record for expired window. key=[${key.join(',')}] window=[${start},${end}) streamTime=${now}`,
+          partition: rec.partition,
+          offset: rec.offset,
+        });
         continue;
       }
       let wk = this.windows.get(start);
@@ -234,13 +244,26 @@ export class SessionAggregateOperator extends AggregatorBase {
       });
     }
     if (end < closeTime) {
-      this.log.error({ queryId: this.queryId, message: `Skipping record for expired session. key=[${key.join(',')}] streamTime=${now}`, partition: rec.partition, offset: rec.offset });
+      this.log.error({
+        queryId: this.queryId,
+        message: `Skipping record for expired session. key=[${key.join(',')}] streamTime=${now}`,
+        partition: rec.partition,
+        offset: rec.offset,
+      });
       return;
     }
     const merged = overlapping.length > 0 && !(overlapping.length === 1 && overlapping[0]!.start === start && overlapping[0]!.end === end);
     if (merged) {
       for (const s of overlapping) {
-        this.next.process({ key, row: null, ts: s.end, window: { start: s.start, end: s.end }, partition: rec.partition, offset: rec.offset, headers: rec.headers });
+        this.next.process({
+          key,
+          row: null,
+          ts: s.end,
+          window: { start: s.start, end: s.end },
+          partition: rec.partition,
+          offset: rec.offset,
+          headers: rec.headers,
+        });
       }
     }
     this.add(acc, args);

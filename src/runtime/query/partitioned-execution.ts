@@ -109,10 +109,11 @@ export class PartitionedExecution implements QueryExecution {
     const r = this.runner;
     const restored = await this.tasks.acquire(p);
     r.merged[p]?.reset();
-    if (restored) restored.forEach((offset, i) => {
-      const pos = r.positions[i];
-      if (pos && p < pos.length) pos[p] = offset;
-    });
+    if (restored)
+      restored.forEach((offset, i) => {
+        const pos = r.positions[i];
+        if (pos && p < pos.length) pos[p] = offset;
+      });
     this.active.add(p);
     // Operators index their stores when built: give them fresh ones over the restored state.
     // Fresh operators hold no table rows for any partition; otherwise only p's are missing.

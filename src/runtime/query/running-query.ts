@@ -147,7 +147,9 @@ export class RunningQuery {
    */
   private async rebuild(log: Log, why: string, fromBeginning: boolean, startAt: readonly (readonly number[])[] | undefined): Promise<void> {
     if (startAt === undefined && !fromBeginning) {
-      throw new ExecutionError(`The state of query ${this.id} is lost or damaged (${why}) and it started at the end of its sources, so it cannot be rebuilt from the log; drop and re-create it.`);
+      throw new ExecutionError(
+        `The state of query ${this.id} is lost or damaged (${why}) and it started at the end of its sources, so it cannot be rebuilt from the log; drop and re-create it.`,
+      );
     }
     const r = this.runner;
     for (const store of this.stores) {
@@ -179,7 +181,9 @@ export class RunningQuery {
         if (!info || p >= info.partitions) continue;
         const end = await log.endOffset(topic, p);
         if (pos[p]! <= end) continue;
-        warn(`query ${this.id} had checkpointed position ${pos[p]} in topic '${topic}' partition ${p}, which now ends at ${end} (the log was cut or repaired): it continues from ${end}`);
+        warn(
+          `query ${this.id} had checkpointed position ${pos[p]} in topic '${topic}' partition ${p}, which now ends at ${end} (the log was cut or repaired): it continues from ${end}`,
+        );
         pos[p] = end;
       }
     }

@@ -97,7 +97,9 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
         const plan = await ctx.pull.scatter(first);
         if (plan) {
           only = plan.local;
-          remote = plan.remotes.map((r) => forwardPull(r.url, stmt.text, { ...ctx.properties, [PARTITIONS_PROPERTY]: JSON.stringify(r.partitions) }, id, columns, keyColumns));
+          remote = plan.remotes.map((r) =>
+            forwardPull(r.url, stmt.text, { ...ctx.properties, [PARTITIONS_PROPERTY]: JSON.stringify(r.partitions) }, id, columns, keyColumns),
+          );
         }
       }
     }
@@ -106,15 +108,29 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
   const physical = toPhysical(planned.plan);
   const collector = new PullCollector(planned.isTable);
   const terminal = isPush ? new PushTerminal(handle, q.limit) : collector;
-  const topology = buildTopology(physical, {
-    queryId: id,
-    log: ctx.logger,
-    sinkPartitions: 1,
-    registry: ctx.registry,
-    strictNumbers: ctx.properties[STRICT_NUMBERS_PROPERTY] === 'true',
-    store: () => new MemoryStore(),
-  }, terminal);
-  const running = new RunningQuery({ id, statementText: stmt.text, logical: planned.plan, physical, sources: planned.sources, topology, maxTaskIdleMs: maxTaskIdleMs(ctx.properties), wake: ctx.wake, ...(isPush ? { batchSize: PUSH_BATCH } : {}) });
+  const topology = buildTopology(
+    physical,
+    {
+      queryId: id,
+      log: ctx.logger,
+      sinkPartitions: 1,
+      registry: ctx.registry,
+      strictNumbers: ctx.properties[STRICT_NUMBERS_PROPERTY] === 'true',
+      store: () => new MemoryStore(),
+    },
+    terminal,
+  );
+  const running = new RunningQuery({
+    id,
+    statementText: stmt.text,
+    logical: planned.plan,
+    physical,
+    sources: planned.sources,
+    topology,
+    maxTaskIdleMs: maxTaskIdleMs(ctx.properties),
+    wake: ctx.wake,
+    ...(isPush ? { batchSize: PUSH_BATCH } : {}),
+  });
   if (isPush) {
     const reset = (ctx.properties['auto.offset.reset'] ?? ctx.properties['ksql.streams.auto.offset.reset'] ?? 'latest').toLowerCase();
     await running.init(ctx.log, reset === 'earliest');
@@ -199,7 +215,15 @@ async function rebuildView(ctx: TransientContext, source: DataSource, view: Mate
             keyBytes = d.inner;
             window = d.window;
           }
-          yield { key: keySerde.deserialize(keyBytes), row: valueSerde.deserialize(r.value), ts: r.timestamp, window, partition: p, offset: r.offset, headers: [] };
+          yield {
+            key: keySerde.deserialize(keyBytes),
+            row: valueSerde.deserialize(r.value),
+            ts: r.timestamp,
+            window,
+            partition: p,
+            offset: r.offset,
+            headers: [],
+          };
         } catch {
           // an undecodable record was never a row of the table
         }
@@ -242,7 +266,11 @@ function keyLookup(where: Expression | undefined, source: DataSource): unknown[]
  */
 export async function startPrint(ctx: TransientContext, stmt: Print): Promise<TransientQuery> {
   const info = (await ctx.log.topic(stmt.topic)) ?? (await ctx.log.topic(stmt.topic.toUpperCase()));
-  if (!info) throw new PlanError(`Could not find topic '${stmt.topic}', or the KSQL user does not have permissions to list the topic. Topic names are case-sensitive.`, stmt.pos);
+  if (!info)
+    throw new PlanError(
+      `Could not find topic '${stmt.topic}', or the KSQL user does not have permissions to list the topic. Topic names are case-sensitive.`,
+      stmt.pos,
+    );
   const id = `print_${info.name}_${shortId()}`;
   const handle = new TransientHandle(id, 'print', [{ name: 'ROW', type: T.STRING }], [], () => ctx.unregister(id));
   const source = ctx.catalog.allSources().find((s) => s.topic === info.name);

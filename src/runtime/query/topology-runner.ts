@@ -163,7 +163,9 @@ export class TopologyRunner {
 
   /** The query holds table rows in operator memory (joins, tables tracking their previous rows). */
   private get keepsTablesInMemory(): boolean {
-    return this.physical.steps.some((s) => s.kind === 'StreamTableJoin' || s.kind === 'TableTableJoin' || s.kind === 'ForeignKeyTableTableJoin' || (s.kind === 'TableSource' && s.trackOld));
+    return this.physical.steps.some(
+      (s) => s.kind === 'StreamTableJoin' || s.kind === 'TableTableJoin' || s.kind === 'ForeignKeyTableTableJoin' || (s.kind === 'TableSource' && s.trackOld),
+    );
   }
 
   /** Rebuilds the operators over the stores (their in-memory indexes and caches start again). */
@@ -187,7 +189,11 @@ export class TopologyRunner {
   async checkpoint(from: { marks(): CheckpointMarks }): Promise<void> {
     if (this.durability) {
       const { sinkEnds, changelogEnds } = from.marks();
-      this.durability.checkpoints.put('checkpoint', { positions: this.positions.map((p) => [...p]), sinkEnds, ...(changelogEnds ? { changelogEnds: [...changelogEnds] } : {}) });
+      this.durability.checkpoints.put('checkpoint', {
+        positions: this.positions.map((p) => [...p]),
+        sinkEnds,
+        ...(changelogEnds ? { changelogEnds: [...changelogEnds] } : {}),
+      });
       await this.durability.flush();
       return;
     }

@@ -5,7 +5,14 @@ import { CallErrors } from '../expr/call-errors.js';
 import { compile, type CompileOptions, type Evaluator } from '../expr/compile.js';
 import type { TypedExpression } from '../../planner/typed-expression.js';
 import { StreamAggregateOperator, TableAggregateOperator, type AggState } from '../operators/aggregate.js';
-import { ForeignKeyJoinOperator, StreamStreamJoinOperator, StreamTableJoinOperator, TableTableJoinOperator, type JoinKeyWindow, type JoinSetup } from '../operators/join.js';
+import {
+  ForeignKeyJoinOperator,
+  StreamStreamJoinOperator,
+  StreamTableJoinOperator,
+  TableTableJoinOperator,
+  type JoinKeyWindow,
+  type JoinSetup,
+} from '../operators/join.js';
 import type { Operator, OperatorContext } from '../operators/record.js';
 import { RepartitionSinkOperator, RepartitionSourceOperator } from '../operators/repartition.js';
 import { SinkOperator, type PendingRecord } from '../operators/sink.js';
@@ -92,7 +99,15 @@ export function buildTopology(plan: PhysicalPlan, ctx: TopologyContext, terminal
     if (r?.step === i) {
       if (!b.op || !('process' in b.op) || !('groupBy' in step)) throw new InternalError(`physical step ${i} (${step.kind}) cannot be repartitioned`);
       internal.push(new RepartitionSourceOperator(r.topic, tracking(b.op, calls), ctx.store<[number, number]>(`${ctx.queryId}-${i}-repartition-seen`), ctx));
-      inputOverride.set(i, new RepartitionSinkOperator(step.groupBy.map((x) => c(x)), r.topic, r.partitions, pending));
+      inputOverride.set(
+        i,
+        new RepartitionSinkOperator(
+          step.groupBy.map((x) => c(x)),
+          r.topic,
+          r.partitions,
+          pending,
+        ),
+      );
     }
   }
   if (sources.length === 0) throw new InternalError('physical plan has no source step');
@@ -130,31 +145,52 @@ function buildStep(
   switch (step.kind) {
     case 'StreamSink':
     case 'TableSink':
-      return { op: new SinkOperator(step.target, pending, ctx, { partitions: ctx.sinkPartitions, registry: ctx.registry, view: step.kind === 'TableSink' ? ctx.view : undefined }) };
+      return {
+        op: new SinkOperator(step.target, pending, ctx, {
+          partitions: ctx.sinkPartitions,
+          registry: ctx.registry,
+          view: step.kind === 'TableSink' ? ctx.view : undefined,
+        }),
+      };
     case 'StreamSource':
     case 'TableSource': {
       const s = step.source;
       const rowtimeIndex = s.schema.key.length + s.schema.value.length;
-      const source = new SourceOperator(s, tracking(next(), calls), ctx, { timestamp: timestampExtractor(s, rowtimeIndex), trackOld: step.trackOld, registry: ctx.registry, strictNumbers: ctx.strictNumbers });
+      const source = new SourceOperator(s, tracking(next(), calls), ctx, {
+        timestamp: timestampExtractor(s, rowtimeIndex),
+        trackOld: step.trackOld,
+        registry: ctx.registry,
+        strictNumbers: ctx.strictNumbers,
+      });
       return { op: undefined, source };
     }
     case 'StreamFilter':
     case 'TableFilter':
       return { op: new FilterOperator(c(step.predicate), step.kind === 'TableFilter', next(), ctx) };
     case 'StreamFlatMap':
-      return { op: new FlatMapOperator(step.functions.map((f) => ({ invoke: f.invoke, args: f.args.map((a) => c(a, { strictCalls: true })) })), next(), ctx) };
+      return {
+        op: new FlatMapOperator(
+          step.functions.map((f) => ({ invoke: f.invoke, args: f.args.map((a) => c(a, { strictCalls: true })) })),
+          next(),
+          ctx,
+        ),
+      };
     case 'StreamSelectKey': {
       const input = inputSchema(0);
       const keyCount = input.key.length;
       const fromKey = step.keyExprs.map((k) => columnIndexes(k).every((c) => c < keyCount));
-      return { op: new SelectKeyOperator({ keyExprs: step.keyExprs.map((x) => c(x)), rowMap: step.rowMap, inputWidth: input.columns.length, fromKey }, next(), ctx) };
+      return {
+        op: new SelectKeyOperator({ keyExprs: step.keyExprs.map((x) => c(x)), rowMap: step.rowMap, inputWidth: input.columns.length, fromKey }, next(), ctx),
+      };
     }
     case 'StreamAggregate':
     case 'TableAggregate': {
       const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map((x) => c(x)) }));
       const spec = { groupBy: step.groupBy.map((x) => c(x)), aggs };
       const store = ctx.store<AggState>(`${id}-agg`);
-      return { op: step.kind === 'StreamAggregate' ? new StreamAggregateOperator(spec, store, next(), ctx) : new TableAggregateOperator(spec, store, next(), ctx) };
+      return {
+        op: step.kind === 'StreamAggregate' ? new StreamAggregateOperator(spec, store, next(), ctx) : new TableAggregateOperator(spec, store, next(), ctx),
+      };
     }
     case 'StreamWindowedAggregate': {
       const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map((x) => c(x)) }));
@@ -172,7 +208,14 @@ function buildStep(
     }
     case 'StreamSelect':
     case 'TableSelect':
-      return { op: new ProjectOperator(step.keyExprs.map((x) => c(x)), step.valueExprs.map((x) => c(x)), next(), ctx) };
+      return {
+        op: new ProjectOperator(
+          step.keyExprs.map((x) => c(x)),
+          step.valueExprs.map((x) => c(x)),
+          next(),
+          ctx,
+        ),
+      };
     case 'TableSuppress':
       return { op: new SuppressOperator(step.window, next(), ctx.store(`${id}-suppress`)) };
     case 'StreamStreamJoin':
@@ -195,7 +238,8 @@ function buildStep(
         keyWindow,
         keyWidth: step.schema.key.length,
       };
-      if (step.spec.kind === 'STREAM_STREAM') return { op: new StreamStreamJoinOperator(setup, step.spec, ctx.store(`${id}-join-windows`), ctx.partitionedTime ?? false) };
+      if (step.spec.kind === 'STREAM_STREAM')
+        return { op: new StreamStreamJoinOperator(setup, step.spec, ctx.store(`${id}-join-windows`), ctx.partitionedTime ?? false) };
       if (step.kind === 'StreamTableJoin') return { op: new StreamTableJoinOperator(setup) };
       if (step.kind === 'ForeignKeyTableTableJoin') return { op: new ForeignKeyJoinOperator(setup) };
       return { op: new TableTableJoinOperator(setup) };

@@ -46,11 +46,17 @@ export async function createSource(e: StatementContext, s: Extract<Statement, { 
   const info = await e.log.topic(planned.source.topic);
   if (!info) {
     if (planned.partitions === undefined && !e.autoCreateTopics) {
-      throw new PlanError(`Topic '${planned.source.topic}' does not exist. If you want to create a new topic for the ${what} please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE ${s.sourceType} ${s.name} (...) WITH (KAFKA_TOPIC='${planned.source.topic}', PARTITIONS=2, ...);`, s.pos);
+      throw new PlanError(
+        `Topic '${planned.source.topic}' does not exist. If you want to create a new topic for the ${what} please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE ${s.sourceType} ${s.name} (...) WITH (KAFKA_TOPIC='${planned.source.topic}', PARTITIONS=2, ...);`,
+        s.pos,
+      );
     }
     await e.log.createTopic(planned.source.topic, planned.partitions ?? 1, planned.replicas !== undefined ? { replicas: planned.replicas } : undefined);
   } else if (planned.partitions !== undefined && planned.partitions !== info.partitions) {
-    throw new PlanError(`A Kafka topic with the name '${planned.source.topic}' already exists, with different partition/replica configuration than required. KSQL expects ${planned.partitions} partitions (topic has ${info.partitions}).`, s.pos);
+    throw new PlanError(
+      `A Kafka topic with the name '${planned.source.topic}' already exists, with different partition/replica configuration than required. KSQL expects ${planned.partitions} partitions (topic has ${info.partitions}).`,
+      s.pos,
+    );
   }
   e.catalog.putSource(planned.source);
   return { kind: 'Message', statementText: s.text, message: `${s.sourceType === 'STREAM' ? 'Stream' : 'Table'} created` };
@@ -96,8 +102,15 @@ export async function dropSource(e: StatementContext, s: Extract<Statement, { ki
   const readers = queriesReading(e, source.name).filter((q) => q.sink !== source.name);
   const inserters = queriesWriting(e, source.name).filter((q) => q.id !== source.writerQueryId);
   if (readers.length > 0 || inserters.length > 0) {
-    const ids = (qs: readonly { id: string }[]) => qs.map((q) => q.id).sort().join(', ');
-    throw new PlanError(`Cannot drop ${source.name}.\nThe following queries read from this source: [${ids(readers)}].\nThe following queries write into this source: [${ids(inserters)}].\nYou need to terminate them before dropping ${source.name}.`, s.pos);
+    const ids = (qs: readonly { id: string }[]) =>
+      qs
+        .map((q) => q.id)
+        .sort()
+        .join(', ');
+    throw new PlanError(
+      `Cannot drop ${source.name}.\nThe following queries read from this source: [${ids(readers)}].\nThe following queries write into this source: [${ids(inserters)}].\nYou need to terminate them before dropping ${source.name}.`,
+      s.pos,
+    );
   }
   for (const q of queriesWriting(e, source.name)) e.queries.remove(q.id);
   e.catalog.dropSource(source.name);
@@ -105,4 +118,3 @@ export async function dropSource(e: StatementContext, s: Extract<Statement, { ki
   if (s.deleteTopic) await e.log.deleteTopic(source.topic);
   return { kind: 'Message', statementText: s.text, message: `Source \`${source.name}\` (topic: ${source.topic}) was dropped.` };
 }
-

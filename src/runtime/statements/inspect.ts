@@ -21,7 +21,14 @@ import type { StatementContext } from './context.js';
 export function describe(e: StatementContext, s: Describe): StatementResult {
   const source = e.catalog.getSource(s.name);
   if (!source) throw new PlanError(`Source ${s.name} does not exist.`, s.pos);
-  return { kind: 'SourceDescription', statementText: s.text, source, extended: s.extended, readQueries: queriesReading(e, source.name), writeQueries: queriesWriting(e, source.name) };
+  return {
+    kind: 'SourceDescription',
+    statementText: s.text,
+    source,
+    extended: s.extended,
+    readQueries: queriesReading(e, source.name),
+    writeQueries: queriesWriting(e, source.name),
+  };
 }
 
 /** DESCRIBE FUNCTION. */
@@ -56,16 +63,32 @@ export async function show(e: StatementContext, s: Extract<Statement, { kind: 'S
     case 'STREAMS':
     case 'TABLES': {
       const type = s.what === 'STREAMS' ? 'STREAM' : 'TABLE';
-      return { kind: 'Sources', statementText: s.text, sourceType: type, sources: e.catalog.allSources().filter((x) => x.sourceType === type), extended: s.extended };
+      return {
+        kind: 'Sources',
+        statementText: s.text,
+        sourceType: type,
+        sources: e.catalog.allSources().filter((x) => x.sourceType === type),
+        extended: s.extended,
+      };
     }
     case 'QUERIES':
       return { kind: 'Queries', statementText: s.text, queries: [...e.queries.values()].map(queryInfo), extended: s.extended };
     case 'TOPICS':
       // As ksql.hidden.topics: internal topics (names starting with `_`) only with SHOW ALL TOPICS.
-      return { kind: 'Topics', statementText: s.text, topics: (await e.log.listTopics()).filter((t) => s.all || !t.name.startsWith('_')), extended: s.extended };
+      return {
+        kind: 'Topics',
+        statementText: s.text,
+        topics: (await e.log.listTopics()).filter((t) => s.all || !t.name.startsWith('_')),
+        extended: s.extended,
+      };
     case 'PROPERTIES':
       // Secret values (passwords, JAAS configs, tokens) are shown as [hidden], as ksqlDB does.
-      return { kind: 'Properties', statementText: s.text, properties: redactProperties(Object.fromEntries(e.properties)), overwritten: [...e.properties.keys()] };
+      return {
+        kind: 'Properties',
+        statementText: s.text,
+        properties: redactProperties(Object.fromEntries(e.properties)),
+        overwritten: [...e.properties.keys()],
+      };
     case 'FUNCTIONS':
       return { kind: 'Functions', statementText: s.text, functions: listFunctions().map((f) => ({ name: f.name, type: f.type, category: f.category })) };
     case 'TYPES':
@@ -90,9 +113,20 @@ export function explain(e: StatementContext, s: Extract<Statement, { kind: 'Expl
   const name = inner.kind === 'CreateAsSelect' ? inner.name : inner.kind === 'InsertInto' ? inner.target : undefined;
   const planned = planQuery(inner.query, { catalog: e.catalog, sinkName: name, persistent: inner.kind !== 'QueryStatement' });
   const target = inner.kind === 'InsertInto' ? e.catalog.getSource(inner.target) : undefined;
-  const sink: DataSource | undefined = inner.kind === 'CreateAsSelect'
-    ? { ...planned.sources[0]!, name: inner.name, sourceType: inner.sourceType, schema: planned.output, topic: inner.name, sqlText: inner.text, window: windowInfo(planned), isSource: false, timestampColumn: undefined }
-    : target;
+  const sink: DataSource | undefined =
+    inner.kind === 'CreateAsSelect'
+      ? {
+          ...planned.sources[0]!,
+          name: inner.name,
+          sourceType: inner.sourceType,
+          schema: planned.output,
+          topic: inner.name,
+          sqlText: inner.text,
+          window: windowInfo(planned),
+          isSource: false,
+          timestampColumn: undefined,
+        }
+      : target;
   const logical: LogicalPlan = sink ? { kind: 'Sink', input: planned.plan, target: sink, schema: planned.plan.schema } : planned.plan;
   return { kind: 'Explain', statementText: s.text, text: explainQuery(logical, toPhysical(logical)) };
 }

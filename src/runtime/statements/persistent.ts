@@ -38,10 +38,20 @@ export async function createAsSelect(e: StatementContext, s: CreateAsSelect): Pr
   const existing = e.catalog.getSource(s.name);
   if (existing && !s.orReplace) {
     if (s.ifNotExists) return { kind: 'Message', statementText: s.text, message: `Cannot add ${s.sourceType.toLowerCase()} ${s.name}: already exists.` };
-    throw new PlanError(`Cannot add ${s.sourceType.toLowerCase()} '${s.name}': A ${existing.sourceType.toLowerCase()} with the same name already exists`, s.pos);
+    throw new PlanError(
+      `Cannot add ${s.sourceType.toLowerCase()} '${s.name}': A ${existing.sourceType.toLowerCase()} with the same name already exists`,
+      s.pos,
+    );
   }
   const props = new WithProperties(s.properties, s.pos, 'CREATE_AS');
-  const planned = planQuery(s.query, { catalog: e.catalog, sinkName: s.name, persistent: true, allowKeylessProjection: newPlanner(e.properties), properties: Object.fromEntries(e.properties), sinkValueFormat: props.format('VALUE_FORMAT') ?? props.format('FORMAT') });
+  const planned = planQuery(s.query, {
+    catalog: e.catalog,
+    sinkName: s.name,
+    persistent: true,
+    allowKeylessProjection: newPlanner(e.properties),
+    properties: Object.fromEntries(e.properties),
+    sinkValueFormat: props.format('VALUE_FORMAT') ?? props.format('FORMAT'),
+  });
   if (s.sourceType === 'STREAM' && planned.isTable) {
     throw new PlanError('Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.', s.pos);
   }
@@ -97,7 +107,13 @@ export async function createAsSelect(e: StatementContext, s: CreateAsSelect): Pr
     checkSourceUpgrade(existing, sink, s.pos);
     const writers = queriesWriting(e, existing.name);
     if (writers.length > 1) {
-      throw new PlanError(`REPLACE for sink ${existing.name} is not supported because there are multiple queries writing into it: [${writers.map((q) => q.id).sort().join(', ')}]`, s.pos);
+      throw new PlanError(
+        `REPLACE for sink ${existing.name} is not supported because there are multiple queries writing into it: [${writers
+          .map((q) => q.id)
+          .sort()
+          .join(', ')}]`,
+        s.pos,
+      );
     }
     for (const q of writers) e.queries.remove(q.id);
   }
@@ -105,7 +121,10 @@ export async function createAsSelect(e: StatementContext, s: CreateAsSelect): Pr
   const partitions = props.partitions() ?? fromInfo?.partitions ?? 1;
   const sinkInfo = await e.log.topic(sink.topic);
   if (sinkInfo && props.partitions() !== undefined && sinkInfo.partitions !== partitions) {
-    throw new PlanError(`A Kafka topic with the name '${sink.topic}' already exists, with different partition/replica configuration than required. KSQL expects ${partitions} partitions (topic has ${sinkInfo.partitions}).`, s.pos);
+    throw new PlanError(
+      `A Kafka topic with the name '${sink.topic}' already exists, with different partition/replica configuration than required. KSQL expects ${partitions} partitions (topic has ${sinkInfo.partitions}).`,
+      s.pos,
+    );
   }
   const queryId = e.queries.nextId(s.sourceType === 'STREAM' ? 'CSAS' : 'CTAS', s.name);
   await checkCopartitioned(e, planned.plan, s.pos);
@@ -126,13 +145,26 @@ export async function insertInto(e: StatementContext, s: InsertInto): Promise<St
   if (target.schema.value.some((c) => c.namespace === 'HEADER')) {
     throw new PlanError(`Cannot insert into ${target.name} because it has header columns`, s.pos);
   }
-  const planned = planQuery(s.query, { catalog: e.catalog, sinkName: target.name, persistent: true, allowKeylessProjection: newPlanner(e.properties), properties: Object.fromEntries(e.properties), sinkValueFormat: target.valueFormat.format });
+  const planned = planQuery(s.query, {
+    catalog: e.catalog,
+    sinkName: target.name,
+    persistent: true,
+    allowKeylessProjection: newPlanner(e.properties),
+    properties: Object.fromEntries(e.properties),
+    sinkValueFormat: target.valueFormat.format,
+  });
   if (planned.isTable) throw new PlanError(`INSERT INTO can only be used to insert from a stream. The query produces a table.`, s.pos);
   const same = (a: DataSource['schema']['key'], b: DataSource['schema']['key']) =>
-    a.length === b.length && a.every((c, i) => c.name === b[i]!.name && (typeEquals(c.type, b[i]!.type) || canImplicitlyCast(c.type, b[i]!.type) || (isNumeric(c.type) && b[i]!.type.kind === 'DECIMAL')));
+    a.length === b.length &&
+    a.every(
+      (c, i) =>
+        c.name === b[i]!.name &&
+        (typeEquals(c.type, b[i]!.type) || canImplicitlyCast(c.type, b[i]!.type) || (isNumeric(c.type) && b[i]!.type.kind === 'DECIMAL')),
+    );
   const targetValue = serializedValueColumns(target.schema);
   if (!same(planned.output.key, target.schema.key) || !same(planned.output.value, targetValue)) {
-    const fmt = (cols: DataSource['schema']['key'], keyCount: number) => cols.map((c, i) => `\`${c.name}\` ${c.type.kind}${i < keyCount ? ' KEY' : ''}`).join(', ');
+    const fmt = (cols: DataSource['schema']['key'], keyCount: number) =>
+      cols.map((c, i) => `\`${c.name}\` ${c.type.kind}${i < keyCount ? ' KEY' : ''}`).join(', ');
     throw new PlanError(
       `Incompatible schema between results and sink.\nResult schema is ${fmt([...planned.output.key, ...planned.output.value], planned.output.key.length)}\nSink schema is ${fmt([...target.schema.key, ...targetValue], target.schema.key.length)}`,
       s.pos,
@@ -205,7 +237,10 @@ export async function checkCopartitioned(e: StatementContext, plan: LogicalPlan,
     const lp = (await e.log.topic(left.topic))?.partitions ?? 1;
     const rp = (await e.log.topic(right.topic))?.partitions ?? 1;
     if (lp !== rp) {
-      throw new PlanError(`Can't join \`${left.name}\` with \`${right.name}\` since the number of partitions don't match. \`${left.name}\` partitions = ${lp}; \`${right.name}\` partitions = ${rp}. Please repartition either one so that the number of partitions match.`, pos);
+      throw new PlanError(
+        `Can't join \`${left.name}\` with \`${right.name}\` since the number of partitions don't match. \`${left.name}\` partitions = ${lp}; \`${right.name}\` partitions = ${rp}. Please repartition either one so that the number of partitions match.`,
+        pos,
+      );
     }
   }
   for (const i of inputsOf(plan)) await checkCopartitioned(e, i, pos);
@@ -214,7 +249,15 @@ export async function checkCopartitioned(e: StatementContext, plan: LogicalPlan,
 /** Command property holding a new query's start positions (per source, per partition). */
 const START_POSITIONS = 'sluice.internal.start.positions';
 
-export async function launchQuery(e: StatementContext, queryId: string, text: string, planned: PlannedQuery, sink: DataSource, partitions: number, replicas?: number): Promise<void> {
+export async function launchQuery(
+  e: StatementContext,
+  queryId: string,
+  text: string,
+  planned: PlannedQuery,
+  sink: DataSource,
+  partitions: number,
+  replicas?: number,
+): Promise<void> {
   const logical: LogicalPlan = { kind: 'Sink', input: planned.plan, target: sink, schema: planned.plan.schema };
   const physical = toPhysical(logical);
   if (!(await e.log.topic(sink.topic))) await e.log.createTopic(sink.topic, partitions, replicas !== undefined ? { replicas } : undefined);
@@ -256,7 +299,10 @@ export async function launchQuery(e: StatementContext, queryId: string, text: st
   const tasks = await e.backend.tasksFor({
     queryId,
     physical,
-    sources: [...planned.sources.map((src) => src.topic), ...topology.internal.map((x) => x.topic)].map((topic, i) => ({ topic, group: RunningQuery.groupName(queryId, i) })),
+    sources: [...planned.sources.map((src) => src.topic), ...topology.internal.map((x) => x.topic)].map((topic, i) => ({
+      topic,
+      group: RunningQuery.groupName(queryId, i),
+    })),
     stores,
     partitions: taskCount,
     ...(repartition ? { repartitioned: repartition.step } : {}),
@@ -294,7 +340,9 @@ export async function insertValues(e: StatementContext, s: InsertValues): Promis
   if (!target) {
     // InsertValuesExecutor's wording, with its hint when only the quoting is wrong.
     const shown = /^[A-Z_][A-Z0-9_]*$/.test(s.target) ? s.target : `\`${s.target}\``;
-    const hint = e.catalog.getSource(s.target.toUpperCase()) ? `\nDid you mean ${s.target.toUpperCase()}? Hint: try removing double quotes from the source name.` : '';
+    const hint = e.catalog.getSource(s.target.toUpperCase())
+      ? `\nDid you mean ${s.target.toUpperCase()}? Hint: try removing double quotes from the source name.`
+      : '';
     throw new PlanError(`Cannot insert values into an unknown stream/table: ${shown}${hint}`, s.pos);
   }
   if (target.isSource) throw new PlanError(`Cannot insert values into read-only ${target.sourceType.toLowerCase()}: ${target.name}`, s.pos);
@@ -331,7 +379,10 @@ export async function insertValues(e: StatementContext, s: InsertValues): Promis
   });
   const missingKeys = target.schema.key.filter((c) => !byName.has(c.name)).map((c) => c.name);
   if (target.sourceType === 'TABLE' && missingKeys.length > 0) {
-    throw new PlanError(`Failed to insert values into '${target.name}'. Value for primary key column(s) ${missingKeys.join(', ')} is required for tables`, s.pos);
+    throw new PlanError(
+      `Failed to insert values into '${target.name}'. Value for primary key column(s) ${missingKeys.join(', ')} is required for tables`,
+      s.pos,
+    );
   }
   const key = target.schema.key.map((c) => byName.get(c.name) ?? null);
   const value = serializedValueColumns(target.schema).map((c) => byName.get(c.name) ?? null);
@@ -356,4 +407,3 @@ export function castToSink(planned: PlannedQuery, target: DataSource): PlannedQu
   const project: LogicalPlan = { ...plan, keyExprs: cast(plan.keyExprs, target.schema.key), valueExprs: cast(plan.valueExprs, valueCols) };
   return { ...planned, plan: project, output: { key: target.schema.key, value: valueCols } };
 }
-

@@ -18,13 +18,38 @@ export interface QueryInfo {
  */
 export type StatementResult =
   | { readonly kind: 'Message'; readonly statementText: string; readonly message: string; readonly queryId?: string }
-  | { readonly kind: 'Sources'; readonly statementText: string; readonly sourceType: 'STREAM' | 'TABLE'; readonly sources: readonly DataSource[]; readonly extended: boolean }
+  | {
+      readonly kind: 'Sources';
+      readonly statementText: string;
+      readonly sourceType: 'STREAM' | 'TABLE';
+      readonly sources: readonly DataSource[];
+      readonly extended: boolean;
+    }
   | { readonly kind: 'Queries'; readonly statementText: string; readonly queries: readonly QueryInfo[]; readonly extended: boolean }
-  | { readonly kind: 'Properties'; readonly statementText: string; readonly properties: Readonly<Record<string, string>>; readonly overwritten: readonly string[] }
-  | { readonly kind: 'SourceDescription'; readonly statementText: string; readonly source: DataSource; readonly extended: boolean; readonly readQueries: readonly QueryInfo[]; readonly writeQueries: readonly QueryInfo[] }
+  | {
+      readonly kind: 'Properties';
+      readonly statementText: string;
+      readonly properties: Readonly<Record<string, string>>;
+      readonly overwritten: readonly string[];
+    }
+  | {
+      readonly kind: 'SourceDescription';
+      readonly statementText: string;
+      readonly source: DataSource;
+      readonly extended: boolean;
+      readonly readQueries: readonly QueryInfo[];
+      readonly writeQueries: readonly QueryInfo[];
+    }
   | { readonly kind: 'Topics'; readonly statementText: string; readonly topics: readonly TopicInfo[]; readonly extended: boolean }
   | { readonly kind: 'Functions'; readonly statementText: string; readonly functions: readonly { name: string; type: string; category: string }[] }
-  | { readonly kind: 'FunctionDescription'; readonly statementText: string; readonly name: string; readonly type: string; readonly description: string; readonly signatures: readonly string[] }
+  | {
+      readonly kind: 'FunctionDescription';
+      readonly statementText: string;
+      readonly name: string;
+      readonly type: string;
+      readonly description: string;
+      readonly signatures: readonly string[];
+    }
   | { readonly kind: 'Types'; readonly statementText: string; readonly types: ReadonlyMap<string, SqlType> }
   | { readonly kind: 'Variables'; readonly statementText: string; readonly variables: ReadonlyMap<string, string> }
   | { readonly kind: 'Explain'; readonly statementText: string; readonly queryId?: string; readonly text: string };

@@ -57,7 +57,13 @@ export async function runCase(sql: string, inputs: readonly TestRecord[], topics
   }
   const declared = declaredTopics(prepared);
   const registry = registerTopicSchemas(topics, declared);
-  const engine = new Engine({ log, properties: { 'auto.offset.reset': 'earliest' }, autoCreateTopics: true, schemaRegistry: registry, sinkToPartitionZero: true });
+  const engine = new Engine({
+    log,
+    properties: { 'auto.offset.reset': 'earliest' },
+    autoCreateTopics: true,
+    schemaRegistry: registry,
+    sinkToPartitionZero: true,
+  });
   const inputTopics = new Set(inputs.map((i) => i.topic));
   // Like ksqlDB's test runner, create the topics that statements declare, the case lists or
   // inputs name with 4 partitions unless told otherwise (inputs still all go to partition 0,
@@ -176,7 +182,10 @@ async function writeInput(engine: Engine, input: TestRecord, registry: SchemaReg
   let key: Buffer | null;
   let value: Buffer | null;
   if (source) {
-    key = source.schema.key.length === 0 ? rawBytes(input.key) : toBytesFromTestForm(input.key ?? null, source.keyFormat.format, source.schema.key, serdeOptions(source, true, registry));
+    key =
+      source.schema.key.length === 0
+        ? rawBytes(input.key)
+        : toBytesFromTestForm(input.key ?? null, source.keyFormat.format, source.schema.key, serdeOptions(source, true, registry));
     if (source.window && input.window) key = encodeWindowedKey(key, input.window, isSessionWindow(source.window.type));
     value = toBytesFromTestForm(input.value ?? null, source.valueFormat.format, serializedValueColumns(source.schema), serdeOptions(source, false, registry));
   } else {
@@ -197,7 +206,12 @@ function rawBytes(v: unknown): Buffer | null {
   return Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8');
 }
 
-function decodeOutput(topic: string, r: { key: Buffer | null; value: Buffer | null; timestamp: number; headers?: readonly { key: string; value: Buffer | null }[] }, source: DataSource | undefined, registry: SchemaRegistry): TestRecord {
+function decodeOutput(
+  topic: string,
+  r: { key: Buffer | null; value: Buffer | null; timestamp: number; headers?: readonly { key: string; value: Buffer | null }[] },
+  source: DataSource | undefined,
+  registry: SchemaRegistry,
+): TestRecord {
   let window: TestRecord['window'];
   let key: unknown = null;
   let value: unknown = null;

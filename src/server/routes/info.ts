@@ -17,7 +17,19 @@ const IMMUTABLE_PROPERTIES = new Set([
 ]);
 
 /** Prefixes and names ksqlDB recognises as ksql, streams, consumer or producer properties. */
-const KNOWN_PREFIXES = ['ksql.', 'sluice.serde.strict.numbers', 'ksql.streams.', 'auto.offset.reset', 'processing.guarantee', 'cache.max.bytes.buffering', 'commit.interval.ms', 'num.stream.threads', 'consumer.', 'producer.', 'streams.'];
+const KNOWN_PREFIXES = [
+  'ksql.',
+  'sluice.serde.strict.numbers',
+  'ksql.streams.',
+  'auto.offset.reset',
+  'processing.guarantee',
+  'cache.max.bytes.buffering',
+  'commit.interval.ms',
+  'num.stream.threads',
+  'consumer.',
+  'producer.',
+  'streams.',
+];
 
 /** `/info`, `/healthcheck`, `/clusterStatus`, `/is_valid_property/{name}`. */
 export function registerInfoRoutes(app: FastifyInstance, ctx: ServerContext): void {

@@ -51,7 +51,8 @@ async function serveInserts(ctx: ServerContext, req: FastifyRequest, reply: Fast
   } catch {
     throw badRequest('Malformed JSON in the first line of the inserts stream: expected {"target": "<stream>"}.');
   }
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw badRequest('The first line of the inserts stream must be {"target": "<stream>"}.');
+  if (typeof args !== 'object' || args === null || Array.isArray(args))
+    throw badRequest('The first line of the inserts stream must be {"target": "<stream>"}.');
   const extra = Object.keys(args).find((k) => k !== 'target' && k !== 'properties' && k !== 'requestProperties');
   if (extra !== undefined) throw badRequest(`Unrecognized field "${extra}" in the inserts stream arguments.`);
   const target = (args as { target?: unknown }).target;
@@ -73,7 +74,10 @@ async function serveInserts(ctx: ServerContext, req: FastifyRequest, reply: Fast
         continue;
       }
       if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-        await writeChunk(res, `${stringifyJson({ status: 'error', seq: n, error_code: ErrorCode.BAD_REQUEST, message: 'Each row of an inserts stream must be a JSON object' })}\n`);
+        await writeChunk(
+          res,
+          `${stringifyJson({ status: 'error', seq: n, error_code: ErrorCode.BAD_REQUEST, message: 'Each row of an inserts stream must be a JSON object' })}\n`,
+        );
         continue;
       }
       try {

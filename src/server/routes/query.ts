@@ -30,7 +30,8 @@ function readQueryRequest(body: unknown): QueryRequest {
   const properties = { ...stringMapField(o, 'streamsProperties'), ...stringMapField(o, 'properties') };
   const variables = stringMapField(o, 'sessionVariables');
   const slices = splitStatements(sql);
-  if (slices.length !== 1) throw new HttpError(statementError(ErrorCode.BAD_STATEMENT, `Expected exactly one KSQL statement; found ${slices.length} instead`, sql));
+  if (slices.length !== 1)
+    throw new HttpError(statementError(ErrorCode.BAD_STATEMENT, `Expected exactly one KSQL statement; found ${slices.length} instead`, sql));
   const onParseError = (e: unknown, text: string) => toStatementError(e, withSemicolon(text), [], text);
   const [prepared] = prepareEach(slices, new Map(Object.entries(variables ?? {})), { positions: 'statement', onParseError });
   const { text, stmt } = prepared!;

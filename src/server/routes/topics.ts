@@ -38,6 +38,12 @@ export function registerTopicRoutes(app: FastifyInstance, ctx: ServerContext): v
     return reply
       .code(200)
       .type(KAFKA_V2)
-      .send(stringifyJson({ offsets: offsets.map((o) => ({ partition: o.partition, offset: o.offset, error_code: null, error: null })), key_schema_id: null, value_schema_id: null }));
+      .send(
+        stringifyJson({
+          offsets: offsets.map((o) => ({ partition: o.partition, offset: o.offset, error_code: null, error: null })),
+          key_schema_id: null,
+          value_schema_id: null,
+        }),
+      );
   });
 }

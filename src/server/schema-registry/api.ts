@@ -4,7 +4,14 @@
  * body) to a response, so the HTTP layer (server.ts) stays small.
  */
 import type { FormatName, SchemaReference } from '../../serde/serde-types.js';
-import { COMPATIBILITY_LEVELS, schemaString, schemaTypeOfFormat, type CompatibilityLevel, type InMemorySchemaRegistry, type SubjectVersion } from '../../serde/schema-registry.js';
+import {
+  COMPATIBILITY_LEVELS,
+  schemaString,
+  schemaTypeOfFormat,
+  type CompatibilityLevel,
+  type InMemorySchemaRegistry,
+  type SubjectVersion,
+} from '../../serde/schema-registry.js';
 import { compatibilityProblems, type ComparableSchema } from './compatibility.js';
 import * as err from './errors.js';
 import { formatOfSchemaType, parseSchemaText, SCHEMA_TYPES } from './schema-text.js';
@@ -46,8 +53,16 @@ const ROUTES: readonly (readonly [string, string, Handler])[] = [
   ['GET', 'schemas/types', () => ok([...SCHEMA_TYPES])],
   ['GET', 'schemas/ids/*', (r, [id]) => ok(schemaBody(r, schemaId(r, id!)))],
   ['GET', 'schemas/ids/*/schema', (r, [id]) => raw(r, schemaId(r, id!))],
-  ['GET', 'schemas/ids/*/subjects', (r, [id], q) => ok([...new Set(r.versionsOfId(schemaId(r, id!), flag(q, 'deleted')).map((v: SubjectVersion) => v.subject))])],
-  ['GET', 'schemas/ids/*/versions', (r, [id], q) => ok(r.versionsOfId(schemaId(r, id!), flag(q, 'deleted')).map((v: SubjectVersion) => ({ subject: v.subject, version: v.version })))],
+  [
+    'GET',
+    'schemas/ids/*/subjects',
+    (r, [id], q) => ok([...new Set(r.versionsOfId(schemaId(r, id!), flag(q, 'deleted')).map((v: SubjectVersion) => v.subject))]),
+  ],
+  [
+    'GET',
+    'schemas/ids/*/versions',
+    (r, [id], q) => ok(r.versionsOfId(schemaId(r, id!), flag(q, 'deleted')).map((v: SubjectVersion) => ({ subject: v.subject, version: v.version }))),
+  ],
   ['GET', 'config', (r) => ok({ compatibilityLevel: r.getCompatibility() })],
   ['PUT', 'config', (r, _, q) => ok(setLevel(r, undefined, q.body))],
   ['GET', 'config/*', (r, [s], q) => ok({ compatibilityLevel: subjectLevel(r, s!, flag(q, 'defaultToGlobal')) })],
@@ -192,7 +207,11 @@ function register(r: InMemorySchemaRegistry, subject: string, body: unknown): nu
   const live = r.versions(subject);
   const existing = r.findId(candidate.schema, candidate);
   if (existing !== undefined && live.some((v) => v.id === existing)) return existing;
-  const problems = compatibilityProblems(levelOf(r, subject), candidate, live.map((v) => comparable(r, v.id)));
+  const problems = compatibilityProblems(
+    levelOf(r, subject),
+    candidate,
+    live.map((v) => comparable(r, v.id)),
+  );
   if (problems.length > 0) throw err.incompatibleSchema(subject, problems);
   const id = r.register(candidate.schema, { format: candidate.format, references: candidate.references });
   r.addVersion(subject, id);
@@ -279,6 +298,10 @@ function checkCompatibility(r: InMemorySchemaRegistry, subject: string, v: strin
     against = [found];
     level = level.replace('_TRANSITIVE', '') as CompatibilityLevel;
   }
-  const problems = compatibilityProblems(level, candidate, against.map((x) => comparable(r, x.id)));
+  const problems = compatibilityProblems(
+    level,
+    candidate,
+    against.map((x) => comparable(r, x.id)),
+  );
   return flag(req, 'verbose') ? { is_compatible: problems.length === 0, messages: problems } : { is_compatible: problems.length === 0 };
 }

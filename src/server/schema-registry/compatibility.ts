@@ -147,4 +147,3 @@ export function protobufProblems(reader: unknown, writer: unknown): string[] {
   }
   return out;
 }
-

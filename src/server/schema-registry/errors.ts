@@ -28,9 +28,11 @@ export const subjectSoftDeleted = (s: string) => new RegistryError(404, 40404, `
 /** 40405 */
 export const subjectNotSoftDeleted = (s: string) => new RegistryError(404, 40405, `Subject '${s}' was not deleted first before being permanently deleted`);
 /** 40406 */
-export const versionSoftDeleted = (s: string, v: number) => new RegistryError(404, 40406, `Subject '${s}' Version ${v} was soft deleted.Set permanent=true to delete permanently`);
+export const versionSoftDeleted = (s: string, v: number) =>
+  new RegistryError(404, 40406, `Subject '${s}' Version ${v} was soft deleted.Set permanent=true to delete permanently`);
 /** 40407 */
-export const versionNotSoftDeleted = (s: string, v: number) => new RegistryError(404, 40407, `Subject '${s}' Version ${v} was not deleted first before being permanently deleted`);
+export const versionNotSoftDeleted = (s: string, v: number) =>
+  new RegistryError(404, 40407, `Subject '${s}' Version ${v} was not deleted first before being permanently deleted`);
 /** 40408 */
 export const subjectLevelConfigNotFound = (s: string) => new RegistryError(404, 40408, `Subject '${s}' does not have subject-level compatibility configured`);
 /** 42201 */
@@ -40,7 +42,11 @@ export const invalidVersion = (v: string) =>
   new RegistryError(422, 42202, `The specified version '${v}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "latest"`);
 /** 42203 */
 export const invalidCompatibilityLevel = () =>
-  new RegistryError(422, 42203, 'Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive');
+  new RegistryError(
+    422,
+    42203,
+    'Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive',
+  );
 /** 409 */
 export const incompatibleSchema = (subject: string, details: readonly string[]) =>
   new RegistryError(409, 409, `Schema being registered is incompatible with an earlier schema for subject "${subject}", details: [${details.join(', ')}]`);

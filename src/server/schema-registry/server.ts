@@ -89,7 +89,10 @@ async function serve(opts: SchemaRegistryServerOptions, req: http.IncomingMessag
   const url = new URL(req.url ?? '/', 'http://localhost');
   let segments: string[];
   try {
-    segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    segments = url.pathname
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
   } catch {
     return send(res, { status: 404, body: { error_code: 404, message: 'HTTP 404 Not Found' } });
   }

@@ -4,7 +4,8 @@ import { Category, defineScalar } from '../../define/define-scalar.js';
 export const arrayConcat = defineScalar({
   name: 'ARRAY_CONCAT',
   category: Category.ARRAY,
-  description: 'Returns an array representing the concatenation of both input arrays. Returns NULL if both input arrays are NULL; a single NULL input is treated as empty.',
+  description:
+    'Returns an array representing the concatenation of both input arrays. Returns NULL if both input arrays are NULL; a single NULL input is treated as empty.',
   overloads: [
     {
       params: ['ARRAY<T>', 'ARRAY<T>'],

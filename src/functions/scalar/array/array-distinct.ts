@@ -5,6 +5,7 @@ import { distinct } from './distinct-values.js';
 export const arrayDistinct = defineScalar({
   name: 'ARRAY_DISTINCT',
   category: Category.ARRAY,
-  description: 'Returns an array of all the distinct values, including NULL if present, from the input array. The output array elements are in order of their first occurrence in the input.',
+  description:
+    'Returns an array of all the distinct values, including NULL if present, from the input array. The output array elements are in order of their first occurrence in the input.',
   overloads: [{ params: ['ARRAY<T>'], returns: 'ARRAY<T>', fn: distinct }],
 });

@@ -6,7 +6,8 @@ import { distinct, keysOf } from './distinct-values.js';
 export const arrayExcept = defineScalar({
   name: 'ARRAY_EXCEPT',
   category: Category.ARRAY,
-  description: 'Returns an array of all the distinct elements from an array, except for those also present in a second array. The order of entries in the first array is preserved.',
+  description:
+    'Returns an array of all the distinct elements from an array, except for those also present in a second array. The order of entries in the first array is preserved.',
   overloads: [
     {
       params: ['ARRAY<T>', 'ARRAY<T>'],

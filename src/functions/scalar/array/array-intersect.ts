@@ -6,7 +6,8 @@ import { distinct, keysOf } from './distinct-values.js';
 export const arrayIntersect = defineScalar({
   name: 'ARRAY_INTERSECT',
   category: Category.ARRAY,
-  description: 'Returns an array of all the distinct elements from the intersection of both input arrays. The order of entries in the output is the same as in the first input array.',
+  description:
+    'Returns an array of all the distinct elements from the intersection of both input arrays. The order of entries in the output is the same as in the first input array.',
   overloads: [
     {
       params: ['ARRAY<T>', 'ARRAY<T>'],

@@ -14,9 +14,7 @@ function elementText(t: SqlType): (v: unknown) => string {
 
 function check(ctx: ResolveContext): string | undefined {
   const t = ctx.types[0];
-  return t?.kind === 'ARRAY' && !PRIMITIVES.has(t.item.kind)
-    ? `Function 'ARRAY_JOIN' only supports arrays of primitive types, got ${t.item.kind}`
-    : undefined;
+  return t?.kind === 'ARRAY' && !PRIMITIVES.has(t.item.kind) ? `Function 'ARRAY_JOIN' only supports arrays of primitive types, got ${t.item.kind}` : undefined;
 }
 
 function make(ctx: ResolveContext) {
@@ -29,7 +27,8 @@ function make(ctx: ResolveContext) {
 export const arrayJoin = defineScalar({
   name: 'ARRAY_JOIN',
   category: Category.ARRAY,
-  description: 'Creates a flat string representation of all the primitive elements contained in the given array. The elements are delimited by the given delimiter, a comma by default.',
+  description:
+    'Creates a flat string representation of all the primitive elements contained in the given array. The elements are delimited by the given delimiter, a comma by default.',
   overloads: [
     { params: ['ARRAY<T>'], returns: 'STRING', nullTolerant: true, check, make },
     { params: ['ARRAY<T>', 'STRING'], returns: 'STRING', nullTolerant: true, check, make },

@@ -5,6 +5,7 @@ import { arrayExtreme } from './array-extreme.js';
 export const arrayMax = defineScalar({
   name: 'ARRAY_MAX',
   category: Category.ARRAY,
-  description: 'Returns the maximum value from within a given array of primitive elements (not arrays of other arrays, or maps, or structs, or combinations thereof). Array entries are compared according to their natural sort order. Null entries are ignored.',
+  description:
+    'Returns the maximum value from within a given array of primitive elements (not arrays of other arrays, or maps, or structs, or combinations thereof). Array entries are compared according to their natural sort order. Null entries are ignored.',
   overloads: [{ params: ['ARRAY<T>'], returns: 'T', fn: (a: unknown[]) => arrayExtreme(a, 1) }],
 });

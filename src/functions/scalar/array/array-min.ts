@@ -5,6 +5,7 @@ import { arrayExtreme } from './array-extreme.js';
 export const arrayMin = defineScalar({
   name: 'ARRAY_MIN',
   category: Category.ARRAY,
-  description: 'Returns the minimum value from within a given array of primitive elements. Array entries are compared according to their natural sort order. Null entries are ignored.',
+  description:
+    'Returns the minimum value from within a given array of primitive elements. Array entries are compared according to their natural sort order. Null entries are ignored.',
   overloads: [{ params: ['ARRAY<T>'], returns: 'T', fn: (a: unknown[]) => arrayExtreme(a, -1) }],
 });

@@ -16,7 +16,8 @@ function sort(a: unknown[], direction = 'ASC'): unknown[] | null {
 export const arraySort = defineScalar({
   name: 'ARRAY_SORT',
   category: Category.ARRAY,
-  description: 'Sorts an array of primitive values, according to their natural sort order. Any NULLs in the array are placed at the end. The optional direction is ASC (default) or DESC.',
+  description:
+    'Sorts an array of primitive values, according to their natural sort order. Any NULLs in the array are placed at the end. The optional direction is ASC (default) or DESC.',
   overloads: [
     { params: ['ARRAY<T>'], returns: 'ARRAY<T>', fn: sort },
     { params: ['ARRAY<T>', 'STRING'], returns: 'ARRAY<T>', fn: sort },

@@ -18,6 +18,7 @@ function subList(list: unknown[] | null, from: number | null, to: number | null)
 export const slice = defineScalar({
   name: 'SLICE',
   category: Category.ARRAY,
-  description: 'Returns a subset of the array from the start index (1-based, inclusive) to the end index (inclusive). A NULL index means the start or end of the array; indexes outside the array return NULL.',
+  description:
+    'Returns a subset of the array from the start index (1-based, inclusive) to the end index (inclusive). A NULL index means the start or end of the array; indexes outside the array return NULL.',
   overloads: [{ params: ['ARRAY<T>', 'INT', 'INT'], returns: 'ARRAY<T>', nullTolerant: true, fn: subList }],
 });

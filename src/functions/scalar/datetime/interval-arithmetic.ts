@@ -9,7 +9,7 @@ const NANOS_PER_DAY = BigInt(MS_PER_DAY) * 1_000_000n;
  * milliseconds (so subtracting a few nanoseconds from 00:00 gives 23:59:59.999).
  */
 function timePlusNanos(t: number, nanos: bigint): number {
-  const r = ((BigInt(t) * 1_000_000n + (nanos % NANOS_PER_DAY)) % NANOS_PER_DAY + NANOS_PER_DAY) % NANOS_PER_DAY;
+  const r = (((BigInt(t) * 1_000_000n + (nanos % NANOS_PER_DAY)) % NANOS_PER_DAY) + NANOS_PER_DAY) % NANOS_PER_DAY;
   return Number(r / 1_000_000n);
 }
 

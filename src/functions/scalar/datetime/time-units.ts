@@ -1,12 +1,19 @@
 /** Milliseconds per unit for the interval keywords of DATEADD, TIMEADD and TIMESTAMPADD. */
 const UNIT_MS: Readonly<Record<string, number>> = {
-  NANOSECOND: 1e-6, NANOSECONDS: 1e-6,
-  MICROSECOND: 1e-3, MICROSECONDS: 1e-3,
-  MILLISECOND: 1, MILLISECONDS: 1,
-  SECOND: 1000, SECONDS: 1000,
-  MINUTE: 60_000, MINUTES: 60_000,
-  HOUR: 3_600_000, HOURS: 3_600_000,
-  DAY: 86_400_000, DAYS: 86_400_000,
+  NANOSECOND: 1e-6,
+  NANOSECONDS: 1e-6,
+  MICROSECOND: 1e-3,
+  MICROSECONDS: 1e-3,
+  MILLISECOND: 1,
+  MILLISECONDS: 1,
+  SECOND: 1000,
+  SECONDS: 1000,
+  MINUTE: 60_000,
+  MINUTES: 60_000,
+  HOUR: 3_600_000,
+  HOURS: 3_600_000,
+  DAY: 86_400_000,
+  DAYS: 86_400_000,
 };
 
 function unitMs(unit: string): number {

@@ -37,7 +37,8 @@ function matches(n: JsonNode, v: unknown, type: SqlType | undefined): boolean | 
 export const jsonArrayContains = defineScalar({
   name: 'JSON_ARRAY_CONTAINS',
   category: Category.JSON,
-  description: 'Given a STRING containing a JSON array, checks if a search value is contained in the array. Returns false if the first parameter does not contain a JSON array.',
+  description:
+    'Given a STRING containing a JSON array, checks if a search value is contained in the array. Returns false if the first parameter does not contain a JSON array.',
   overloads: [
     {
       params: ['STRING', 'ANY'],

@@ -35,6 +35,7 @@ function concat(...texts: (string | null)[]): string | null {
 export const jsonConcat = defineScalar({
   name: 'JSON_CONCAT',
   category: Category.JSON,
-  description: 'Given N strings, parse them as JSON values and return a string representing their concatenation. Objects are merged; arrays are concatenated, other values are appended as array elements.',
+  description:
+    'Given N strings, parse them as JSON values and return a string representing their concatenation. Objects are merged; arrays are concatenated, other values are appended as array elements.',
   overloads: [{ params: ['STRING', 'STRING...'], returns: 'STRING', nullTolerant: true, fn: concat }],
 });

@@ -5,7 +5,7 @@ import { nodeText, readJson } from '../../support/json-tree.js';
 export const jsonRecords = defineScalar({
   name: 'JSON_RECORDS',
   category: Category.JSON,
-  description: 'Given a string with JSON object, returns a map of the object\'s key-value pairs. Returns NULL if the string is not a JSON object.',
+  description: "Given a string with JSON object, returns a map of the object's key-value pairs. Returns NULL if the string is not a JSON object.",
   overloads: [
     {
       params: ['STRING'],

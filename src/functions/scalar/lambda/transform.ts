@@ -7,7 +7,8 @@ type Fn2 = (k: unknown, v: unknown) => unknown;
 export const transform = defineScalar({
   name: 'TRANSFORM',
   category: Category.LAMBDA,
-  description: 'Apply a function to each element in an array or each entry in a map. For maps, two functions must be provided: one for the key and one for the value.',
+  description:
+    'Apply a function to each element in an array or each entry in a map. For maps, two functions must be provided: one for the key and one for the value.',
   overloads: [
     { params: ['ARRAY<T>', 'FN(T)=>U'], returns: 'ARRAY<U>', fn: (a: unknown[], f: Fn1) => a.map((x) => f(x ?? null) ?? null) },
     {

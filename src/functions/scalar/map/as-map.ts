@@ -12,7 +12,7 @@ export const asMap = defineScalar({
       fn: (keys: (string | null)[], values: unknown[]) => {
         const m = new Map<string, unknown>();
         keys.forEach((k, i) => {
-          if (k !== null) m.set(k, i < values.length ? values[i] ?? null : null);
+          if (k !== null) m.set(k, i < values.length ? (values[i] ?? null) : null);
         });
         return m;
       },

@@ -5,7 +5,8 @@ import { Category, defineScalar } from '../../define/define-scalar.js';
 export const abs = defineScalar({
   name: 'ABS',
   category: Category.MATH,
-  description: 'Returns the absolute value of its argument. If the argument is not negative, the argument is returned. If the argument is negative, the negation of the argument is returned.',
+  description:
+    'Returns the absolute value of its argument. If the argument is not negative, the argument is returned. If the argument is negative, the negation of the argument is returned.',
   overloads: [
     { params: ['INT'], returns: 'INT', fn: (x: number) => Math.abs(x) | 0 },
     { params: ['BIGINT'], returns: 'BIGINT', fn: (x: number) => Math.abs(x) },

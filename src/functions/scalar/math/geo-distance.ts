@@ -13,7 +13,9 @@ function radiusFor(unit: string | null | undefined): number {
 
 function validate(lat: number, lon: number): void {
   if (lat < -90 || lat > 90 || lon < -180 || lon > 180) {
-    throw new Error('valid latitude values for GeoDistance function are in the range of -90 to 90 decimal degrees, and longitude values in the range of -180 to 180');
+    throw new Error(
+      'valid latitude values for GeoDistance function are in the range of -90 to 90 decimal degrees, and longitude values in the range of -180 to 180',
+    );
   }
 }
 
@@ -25,8 +27,7 @@ function geoDistance(lat1: number | null, lon1: number | null, lat2: number | nu
   const r = radiusFor(unit);
   const dLat = ((lat2 - lat1) * Math.PI) / 180;
   const dLon = ((lon2 - lon1) * Math.PI) / 180;
-  const a =
-    Math.sin(dLat / 2) ** 2 + Math.cos((lat1 * Math.PI) / 180) * Math.cos((lat2 * Math.PI) / 180) * Math.sin(dLon / 2) ** 2;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos((lat1 * Math.PI) / 180) * Math.cos((lat2 * Math.PI) / 180) * Math.sin(dLon / 2) ** 2;
   return 2 * r * Math.asin(Math.sqrt(a));
 }
 
@@ -34,7 +35,8 @@ function geoDistance(lat1: number | null, lon1: number | null, lat2: number | nu
 export const geoDistanceFn = defineScalar({
   name: 'GEO_DISTANCE',
   category: Category.MATH,
-  description: 'Compute the distance between two points on the surface of the earth, according to the Haversine formula for "great circle distance". The 5th, optional, parameter specifies the units: KM (default) or MI.',
+  description:
+    'Compute the distance between two points on the surface of the earth, according to the Haversine formula for "great circle distance". The 5th, optional, parameter specifies the units: KM (default) or MI.',
   overloads: [
     { params: ['DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE'], returns: 'DOUBLE', nullTolerant: true, fn: geoDistance },
     { params: ['DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'STRING'], returns: 'DOUBLE', nullTolerant: true, fn: geoDistance },

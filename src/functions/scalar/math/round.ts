@@ -12,7 +12,8 @@ import { javaRound } from '../../support/java-numbers.js';
 export const round = defineScalar({
   name: 'ROUND',
   category: Category.MATH,
-  description: 'Round a value to the number of decimal places as specified by scale to the right of the decimal point. If scale is negative then value is rounded to the right of the decimal point. Numbers equidistant to the nearest value are rounded up (in the positive direction). If the number of decimal places is not provided it defaults to zero.',
+  description:
+    'Round a value to the number of decimal places as specified by scale to the right of the decimal point. If scale is negative then value is rounded to the right of the decimal point. Numbers equidistant to the nearest value are rounded up (in the positive direction). If the number of decimal places is not provided it defaults to zero.',
   overloads: [
     { params: ['INT'], returns: 'BIGINT', fn: (x: number) => x },
     { params: ['BIGINT'], returns: 'BIGINT', fn: (x: number) => x },

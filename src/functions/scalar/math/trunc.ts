@@ -8,7 +8,8 @@ import { javaLongOfDouble } from '../../support/java-numbers.js';
 export const trunc = defineScalar({
   name: 'TRUNC',
   category: Category.MATH,
-  description: 'Truncates a value to the number of decimal places as specified by scale to the right of the decimal point. If scale is negative then value is truncated to the right of the decimal point.',
+  description:
+    'Truncates a value to the number of decimal places as specified by scale to the right of the decimal point. If scale is negative then value is truncated to the right of the decimal point.',
   overloads: [
     { params: ['INT'], returns: 'BIGINT', fn: (x: number) => x },
     { params: ['BIGINT'], returns: 'BIGINT', fn: (x: number) => x },

@@ -22,7 +22,8 @@ function joinBytes(sep: Buffer | null, ...parts: (Buffer | null)[]): Buffer | nu
 export const concatWs = defineScalar({
   name: 'CONCAT_WS',
   category: Category.STRING,
-  description: 'Concatenates two or more string or bytes expressions, inserting a separator between each. Null inputs are skipped; a null separator returns null.',
+  description:
+    'Concatenates two or more string or bytes expressions, inserting a separator between each. Null inputs are skipped; a null separator returns null.',
   overloads: [
     { params: ['STRING', 'STRING...'], returns: 'STRING', nullTolerant: true, fn: joinStrings },
     { params: ['BYTES', 'BYTES...'], returns: 'BYTES', nullTolerant: true, fn: joinBytes },

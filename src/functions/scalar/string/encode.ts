@@ -12,6 +12,7 @@ function encode(s: string, from: string, to: string): string {
 export const encodeFn = defineScalar({
   name: 'ENCODE',
   category: Category.STRING,
-  description: 'Takes an input string s, which is encoded as input_encoding, and encodes it as output_encoding. The accepted input and output encodings are: hex, utf8, ascii and base64. Throws exception if provided encodings are not supported.',
+  description:
+    'Takes an input string s, which is encoded as input_encoding, and encodes it as output_encoding. The accepted input and output encodings are: hex, utf8, ascii and base64. Throws exception if provided encodings are not supported.',
   overloads: [{ params: ['STRING', 'STRING', 'STRING'], returns: 'STRING', fn: encode }],
 });

@@ -5,7 +5,7 @@ import { bytesToText, encodingOf } from '../../support/encodings.js';
 export const fromBytes = defineScalar({
   name: 'FROM_BYTES',
   category: Category.STRING,
-  description: 'Converts a BYTES value to STRING in the specified encoding. The accepted encoders are \'hex\', \'utf8\', \'ascii\', and \'base64\'.',
+  description: "Converts a BYTES value to STRING in the specified encoding. The accepted encoders are 'hex', 'utf8', 'ascii', and 'base64'.",
   overloads: [
     {
       params: ['BYTES', 'STRING'],

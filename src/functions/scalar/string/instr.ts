@@ -47,7 +47,8 @@ function instr(s: string | null, sub: string | null, position: number | null = 1
 export const instrFn = defineScalar({
   name: 'INSTR',
   category: Category.STRING,
-  description: 'Returns the position of substring in the string. Optionally the position to start the search and the occurrence to find can be given; a negative position searches backwards from the end. Returns 0 when not found.',
+  description:
+    'Returns the position of substring in the string. Optionally the position to start the search and the occurrence to find can be given; a negative position searches backwards from the end. Returns 0 when not found.',
   overloads: [
     { params: ['STRING', 'STRING'], returns: 'INT', nullTolerant: true, fn: instr },
     { params: ['STRING', 'STRING', 'INT'], returns: 'INT', nullTolerant: true, fn: instr },

@@ -20,7 +20,5 @@ export const replace = defineScalar({
   name: 'REPLACE',
   category: Category.STRING,
   description: 'Returns a new string with all occurences of the substring in str replaced with newSubstring.',
-  overloads: [
-    { params: ['STRING', 'STRING', 'STRING'], returns: 'STRING', fn: javaReplace },
-  ],
+  overloads: [{ params: ['STRING', 'STRING', 'STRING'], returns: 'STRING', fn: javaReplace }],
 });

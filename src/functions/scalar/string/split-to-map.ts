@@ -15,6 +15,7 @@ function splitToMap(input: string, entryDelim: string, kvDelim: string): Map<str
 export const splitToMapFn = defineScalar({
   name: 'SPLIT_TO_MAP',
   category: Category.STRING,
-  description: 'Splits a string into key-value pairs and creates a map from them. The entryDelimiter splits the string into key-value pairs which are then split by kvDelimiter. If the same key is present multiple times in the input, the latest value for that key is returned.',
+  description:
+    'Splits a string into key-value pairs and creates a map from them. The entryDelimiter splits the string into key-value pairs which are then split by kvDelimiter. If the same key is present multiple times in the input, the latest value for that key is returned.',
   overloads: [{ params: ['STRING', 'STRING', 'STRING'], returns: 'MAP<STRING, STRING>', fn: splitToMap }],
 });

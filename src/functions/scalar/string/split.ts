@@ -22,7 +22,8 @@ function splitChars(s: string): string[] {
 export const split = defineScalar({
   name: 'SPLIT',
   category: Category.STRING,
-  description: 'Splits a string or bytes into an array of substrings or bytes based on a delimiter. Empty parts are kept; an empty delimiter splits every character.',
+  description:
+    'Splits a string or bytes into an array of substrings or bytes based on a delimiter. Empty parts are kept; an empty delimiter splits every character.',
   overloads: [
     { params: ['STRING', 'STRING'], returns: 'ARRAY<STRING>', fn: (s: string, d: string) => (d === '' ? splitChars(s) : s.split(d)) },
     { params: ['BYTES', 'BYTES'], returns: 'ARRAY<BYTES>', fn: splitBytes },

@@ -17,7 +17,8 @@ function endIndex(length: number, start: number, count: number): number {
 export const substring = defineScalar({
   name: 'SUBSTRING',
   category: Category.STRING,
-  description: 'Returns the portion of the string or bytes from the specified position, optionally of the specified length. Positions are 1-based; negative positions count from the end.',
+  description:
+    'Returns the portion of the string or bytes from the specified position, optionally of the specified length. Positions are 1-based; negative positions count from the end.',
   overloads: [
     { params: ['STRING', 'INT'], returns: 'STRING', fn: (s: string, p: number) => s.slice(startIndex(s.length, p)) },
     {

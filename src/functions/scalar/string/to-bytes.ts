@@ -5,7 +5,7 @@ import { encodingOf, textToBytes } from '../../support/encodings.js';
 export const toBytes = defineScalar({
   name: 'TO_BYTES',
   category: Category.STRING,
-  description: 'Converts a STRING value in the specified encoding to BYTES. The accepted encoders are \'hex\', \'utf8\', \'ascii\', and \'base64\'.',
+  description: "Converts a STRING value in the specified encoding to BYTES. The accepted encoders are 'hex', 'utf8', 'ascii', and 'base64'.",
   overloads: [
     {
       params: ['STRING', 'STRING'],

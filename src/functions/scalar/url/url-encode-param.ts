@@ -9,7 +9,10 @@ export const urlEncodeParam = defineScalar({
     {
       params: ['STRING'],
       returns: 'STRING',
-      fn: (s: string) => encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+      fn: (s: string) =>
+        encodeURIComponent(s)
+          .replace(/%20/g, '+')
+          .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
     },
   ],
 });

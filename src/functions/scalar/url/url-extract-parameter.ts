@@ -9,7 +9,8 @@ import { parseUrl, uriDecode } from './url-parts.js';
 export const urlExtractParameter = defineScalar({
   name: 'URL_EXTRACT_PARAMETER',
   category: Category.URL,
-  description: 'Extracts the value of the requested parameter from the query-string of the specified URL. Returns NULL if the parameter is not present or the URL is not a valid URI.',
+  description:
+    'Extracts the value of the requested parameter from the query-string of the specified URL. Returns NULL if the parameter is not present or the URL is not a valid URI.',
   overloads: [
     {
       params: ['STRING', 'STRING'],

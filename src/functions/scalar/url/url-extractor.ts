@@ -13,7 +13,7 @@ export function extractor(name: string, description: string, returns: string, pi
         returns,
         fn: (s: string) => {
           const p = parseUrl(s);
-          return p ? pick(p) ?? null : null;
+          return p ? (pick(p) ?? null) : null;
         },
       },
     ],
