@@ -171,8 +171,3 @@ export function routeStatement(sql: string): StatementRoute {
       return { kind: 'ksql' };
   }
 }
-
-/** Whether a statement changes the catalog (the completer refreshes its names after one). */
-export function changesCatalog(sql: string): boolean {
-  return /^(CREATE|DROP|TERMINATE)\b/i.test(stripLeading(sql));
-}

@@ -89,6 +89,12 @@ interface NamedItem {
 }
 
 class QueryPlanner {
+  /** Set when the query joins: qualifiers then distinguish equally named columns in expression keys. */
+  private keepQualifiers = false;
+
+  /** Structural key with source qualifiers dropped from column references (kept in joins, where they matter). */
+  private readonly normKey = (e: Expression): string => normKey(e, this.keepQualifiers);
+
   private from: FromPlan | undefined;
   constructor(
     private readonly q: Query,
@@ -104,7 +110,7 @@ class QueryPlanner {
       (e) => describe(e, ''),
     );
     this.from = from;
-    keepQualifiers = from.keyAliases !== undefined;
+    this.keepQualifiers = from.keyAliases !== undefined;
     const source = from.sources[0]!.source;
     let node: LogicalPlan = from.node;
 
@@ -526,7 +532,7 @@ class QueryPlanner {
             if (!RESERVED_COLUMN_NAMES.has(t.name)) movedIdx.add(t.index);
             return t.name;
           }
-          const match = items.find((it) => it.alias && normKey(it.expr) === normKey(e));
+          const match = items.find((it) => it.alias && this.normKey(it.expr) === this.normKey(e));
           if (match) return match.alias!;
           if (e.kind === 'Dereference') return generator.forField(e.field);
           return generator.nextKsqlCol();
@@ -548,9 +554,9 @@ class QueryPlanner {
     const keyCols: Column[] = keyNames.map((n, i) => ({ name: n, type: keyExprs[i]!.type, namespace: 'KEY' }));
     const schema: RowSchema = { columns: outCols, key: keyCols, isTable: false };
     const node: LogicalPlan = { kind: 'SelectKey', input, keyExprs, rowMap, slots: typer.slotCount, schema };
-    const pbKeys = pb.map(normKey);
+    const pbKeys = pb.map(this.normKey);
     const special = (e: Expression): TypedExpression | undefined => {
-      const k = pbKeys.indexOf(normKey(e));
+      const k = pbKeys.indexOf(this.normKey(e));
       if (k >= 0 && !isNull) return { kind: 'Column', type: keyCols[k]!.type, index: k, name: keyCols[k]!.name };
       return flatSpecial(e);
     };
@@ -583,8 +589,8 @@ class QueryPlanner {
   private checkDuplicateKeys(items: readonly NamedItem[], names: readonly string[], keyIdx: readonly number[], exprs: readonly Expression[]): void {
     if (!this.ctx.persistent) return;
     for (const e of exprs) {
-      const k = normKey(e);
-      const all = items.map((_it, i) => i).filter((i) => normKey(items[i]!.expr) === k);
+      const k = this.normKey(e);
+      const all = items.map((_it, i) => i).filter((i) => this.normKey(items[i]!.expr) === k);
       if (all.length > 1) {
         throw new PlanError(
           `The projection contains a key column (\`${names[all[0]!]}\`) more than once, aliased as: ${all.map((i) => names[i]).join(' and ')}.`,
@@ -679,8 +685,8 @@ class QueryPlanner {
     const inTyper = this.typer(input.schema, undefined, flatSpecial);
     const seenGroups = new Set<string>();
     for (const g of groupBy) {
-      if (seenGroups.has(normKey(g))) throw new PlanError(`Duplicate GROUP BY expression: ${describe(g, source.name)}`, g.pos);
-      seenGroups.add(normKey(g));
+      if (seenGroups.has(this.normKey(g))) throw new PlanError(`Duplicate GROUP BY expression: ${describe(g, source.name)}`, g.pos);
+      seenGroups.add(this.normKey(g));
     }
     for (const g of groupBy) {
       walk(g, (x) => {
@@ -749,8 +755,8 @@ class QueryPlanner {
     const keyCols: Column[] = [];
     const missing: string[] = [];
     groupBy.forEach((g, i) => {
-      const k = normKey(g);
-      const at = items.findIndex((it) => normKey(it.expr) === k);
+      const k = this.normKey(g);
+      const at = items.findIndex((it) => this.normKey(it.expr) === k);
       if (at < 0) {
         missing.push(describe(g, source.name));
         keyCols.push({ name: groupKeyName(g, i), type: groupTyped[i]!.type, namespace: 'KEY' });
@@ -778,14 +784,14 @@ class QueryPlanner {
     const aggSchema: RowSchema = { columns: aggCols, key: keyCols, isTable: true, window };
     let node: LogicalPlan = { kind: 'Aggregate', input, groupBy: groupTyped, window, aggregates, slots: inTyper.slotCount, schema: aggSchema };
 
-    const groupKeys = groupBy.map(normKey);
+    const groupKeys = groupBy.map(this.normKey);
     const nonAgg: string[] = [];
     const special = (e: Expression): TypedExpression | undefined => {
       if (e.kind === 'FunctionCall') {
         const ai = aggIndex.get(exprKey(e));
         if (ai !== undefined) return { kind: 'Column', type: aggregates[ai]!.type, index: keyCols.length + ai, name: `KSQL_AGG_VARIABLE_${ai}` };
       }
-      const gi = groupKeys.indexOf(normKey(e));
+      const gi = groupKeys.indexOf(this.normKey(e));
       if (gi >= 0) return { kind: 'Column', type: groupTyped[gi]!.type, index: gi, name: keyCols[gi]!.name };
       if (e.kind === 'ColumnRef' && (e.name === PSEUDO.WINDOWSTART || e.name === PSEUDO.WINDOWEND)) {
         if (!window) throw new PlanError(`Window bounds column ${e.name} can only be used in the SELECT clause of windowed aggregations`, e.pos);
@@ -850,13 +856,10 @@ function containsAggregate(e: Expression): boolean {
   return found;
 }
 
-/** Structural key with source qualifiers dropped from column references (kept in joins, where they matter). */
-function normKey(e: Expression): string {
+/** Structural key of an expression, without positions; source qualifiers of column references kept only when `keepQualifiers`. */
+function normKey(e: Expression, keepQualifiers: boolean): string {
   return JSON.stringify(e, (k, v) => (k === 'pos' || (k === 'source' && !keepQualifiers) ? undefined : v));
 }
-
-/** Set while planning a join: qualifiers distinguish equally named columns. */
-let keepQualifiers = false;
 
 function groupKeyName(e: Expression, i: number): string {
   return e.kind === 'ColumnRef' ? e.name : `KSQL_COL_${i}`;

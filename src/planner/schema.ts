@@ -51,7 +51,3 @@ export const RESERVED_COLUMN_NAMES: ReadonlySet<string> = new Set(Object.values(
 export function serializedValueColumns(schema: LogicalSchema): readonly Column[] {
   return schema.value.filter((c) => c.namespace === 'VALUE');
 }
-
-export function findColumn(schema: LogicalSchema, name: string): Column | undefined {
-  return schema.key.find((c) => c.name === name) ?? schema.value.find((c) => c.name === name);
-}

@@ -422,11 +422,6 @@ class AvroSerde implements Serde {
   }
 }
 
-/** Throws when AVRO cannot hold a column of type `t` (maps need STRING keys). */
-export function validateAvroColumns(columns: readonly SerdeColumn[], options: SerdeOptions): void {
-  avroSchemaForColumns(columns, isWrapped(columns, options), options.schemaFullName ?? DEFAULT_AVRO_FULL_NAME);
-}
-
 /** An AVRO serde for the columns (Confluent wire format). */
 export function createAvroSerde(columns: readonly SerdeColumn[], options: SerdeOptions): Serde {
   return new AvroSerde(columns, options);
