@@ -356,7 +356,7 @@ describeIf(BUNDLE_BUILT && HAVE_OPENSSL, BUNDLE_BUILT ? OPENSSL : DIST)('connect
     const s = tls.connect({ host: hostname, port: Number(port), rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
     await new Promise((r) => s.once('secureConnect', r));
     s.write('POST /ksql HTTP/1.1\r\nHost: localhost\r\nContent-Ty');
-    // Over TLS Node's own answer stays (src/server/listener.ts): a bare 408.
+    // Over TLS Node's own answer stays (src/server/http/listener.ts): a bare 408.
     expect(await closed(s)).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
   });
 });

@@ -3,7 +3,7 @@
 // BigInt, and the JSON row reader's inline fast path.
 import { describe, expect, it } from 'vitest';
 import { T } from '../src/common/types.js';
-import type { ResolvedAggregate } from '../src/functions/function-types.js';
+import type { ResolvedAggregate } from '../src/functions/define/function-types.js';
 import type { ProcessingLogEntry } from '../src/common/processing-log.js';
 import type { Rec } from '../src/runtime/operators/record.js';
 import { TimeWindowAggregateOperator } from '../src/runtime/operators/windowed-aggregate.js';

@@ -1,4 +1,4 @@
-import type { AggregateFunction, ScalarFunction, TableFunction } from './function-types.js';
+import type { AggregateFunction, ScalarFunction, TableFunction } from './define/function-types.js';
 import { AGGREGATE_FUNCTIONS } from './aggregate/index.js';
 import { SCALAR_FUNCTIONS } from './scalar/index.js';
 import { TABLE_FUNCTIONS } from './table/index.js';

@@ -5,7 +5,7 @@ import { Decimal } from '../common/decimal.js';
 import { T, canImplicitlyCast, formatType, isNumeric, typeEquals, widerNumeric, type SqlType } from '../common/types.js';
 import type { Expression } from '../parser/ast/index.js';
 import { formatExpression } from '../parser/format.js';
-import type { ArgShape } from '../functions/function-types.js';
+import type { ArgShape } from '../functions/define/function-types.js';
 import { getAggregate, getScalar, getTableFunction } from '../functions/registry.js';
 import { decimalArithmeticType } from './decimal-rules.js';
 import { resolveType, structOf, type TypeRegistry } from './type-resolver.js';

@@ -1,5 +1,5 @@
 import type { SqlType } from '../common/types.js';
-import type { ResolvedAggregate } from '../functions/function-types.js';
+import type { ResolvedAggregate } from '../functions/define/function-types.js';
 import type { DataSource } from './data-source.js';
 import type { Column } from './schema.js';
 import type { TypedExpression } from './typed-expression.js';

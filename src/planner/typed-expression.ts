@@ -1,4 +1,4 @@
-import type { ResolvedScalar } from '../functions/function-types.js';
+import type { ResolvedScalar } from '../functions/define/function-types.js';
 import type { SqlType } from '../common/types.js';
 
 /**

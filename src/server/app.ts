@@ -1,17 +1,17 @@
 import http from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { ErrorCode } from '../common/errors.js';
-import { checkBasicAuth } from './auth.js';
-import type { ServerContext } from './context.js';
-import { HttpError, badRequest, genericError, toGenericError } from './errors.js';
-import type { Handler } from './listener.js';
+import { checkBasicAuth } from './http/auth.js';
+import type { ServerContext } from './http/context.js';
+import { HttpError, badRequest, genericError, toGenericError } from './http/errors.js';
+import type { Handler } from './http/listener.js';
 import { registerInfoRoutes } from './routes/info.js';
 import { registerInsertRoutes } from './routes/inserts.js';
 import { registerKsqlRoutes } from './routes/ksql.js';
 import { registerQueryRoutes } from './routes/query.js';
 import { registerTopicRoutes } from './routes/topics.js';
-import { checkContentType } from './request-guard.js';
-import { sendError } from './reply.js';
+import { checkContentType } from './http/request-guard.js';
+import { sendError } from './http/reply.js';
 
 /** Methods that change state: their body type is checked (see {@link checkContentType}). */
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -4,5 +4,5 @@
  */
 export { startServer, type EmbeddedSchemaRegistryOptions, type RunningServer, type ServerOptions } from './server.js';
 export { startSchemaRegistryServer, type RunningSchemaRegistry } from './schema-registry/index.js';
-export type { ServerEngine } from './engine-port.js';
-export { readAuthFile } from './auth.js';
+export type { ServerEngine } from './http/engine-port.js';
+export { readAuthFile } from './http/auth.js';

@@ -1,8 +1,8 @@
 import { buildApp } from './app.js';
-import { PushQueryRegistry, type ServerContext, type ServerSettings } from './context.js';
-import type { ServerEngine } from './engine-port.js';
-import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, Listener, type TlsOptions } from './listener.js';
-import { HostPolicy } from './request-guard.js';
+import { PushQueryRegistry, type ServerContext, type ServerSettings } from './http/context.js';
+import type { ServerEngine } from './http/engine-port.js';
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, Listener, type TlsOptions } from './http/listener.js';
+import { HostPolicy } from './http/request-guard.js';
 import { DEFAULT_PUSH_BUFFER_BYTES } from '../runtime/query/row-queue.js';
 import { InMemorySchemaRegistry } from '../serde/schema-registry.js';
 import { startSchemaRegistryServer, type RunningSchemaRegistry } from './schema-registry/index.js';

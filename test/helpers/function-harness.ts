@@ -1,6 +1,6 @@
 import type { SqlType } from '../../src/common/types.js';
 import { T } from '../../src/common/types.js';
-import type { ArgShape, ResolvedAggregate, ResolvedScalar } from '../../src/functions/function-types.js';
+import type { ArgShape, ResolvedAggregate, ResolvedScalar } from '../../src/functions/define/function-types.js';
 import { getAggregate, getScalar, getTableFunction } from '../../src/functions/registry.js';
 import { FunctionArgumentError } from '../../src/functions/support/bounds.js';
 

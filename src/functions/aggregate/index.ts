@@ -1,4 +1,4 @@
-import type { AggregateFunction } from '../function-types.js';
+import type { AggregateFunction } from '../define/function-types.js';
 import { attrAgg } from './attr.js';
 import { avg } from './avg.js';
 import { collectListAgg } from './collect-list.js';

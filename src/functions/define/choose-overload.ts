@@ -1,5 +1,5 @@
 import type { SqlType } from '../../common/types.js';
-import type { ArgShape, FunctionConfig } from '../function-types.js';
+import type { ArgShape, FunctionConfig } from './function-types.js';
 import { type Match, type MatchFailure, type ParsedParams, type ResolveContext, describeArgs, matchParams, parseParams } from './overload-resolution.js';
 import { formatSpec, parseSpec, type TypeSpec } from './type-spec.js';
 import { substitute } from './overload-resolution.js';

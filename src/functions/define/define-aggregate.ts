@@ -1,5 +1,5 @@
 import type { SqlType } from '../../common/types.js';
-import type { AggregateFunction, ResolvedAggregate } from '../function-types.js';
+import type { AggregateFunction, ResolvedAggregate } from './function-types.js';
 import { type OverloadBase, chooseOverload, prepare, signaturesOf } from './choose-overload.js';
 import type { ResolveContext } from './overload-resolution.js';
 

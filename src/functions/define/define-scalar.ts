@@ -1,4 +1,4 @@
-import type { ResolvedScalar, ScalarFunction } from '../function-types.js';
+import type { ResolvedScalar, ScalarFunction } from './function-types.js';
 import { type OverloadBase, chooseOverload, prepare, signaturesOf } from './choose-overload.js';
 import type { ResolveContext } from './overload-resolution.js';
 

@@ -1,4 +1,4 @@
-import type { TableFunction } from '../function-types.js';
+import type { TableFunction } from './function-types.js';
 import type { SqlType } from '../../common/types.js';
 import { type OverloadBase, chooseOverload, prepare, signaturesOf } from './choose-overload.js';
 import type { ResolveContext } from './overload-resolution.js';

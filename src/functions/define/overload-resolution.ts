@@ -1,5 +1,5 @@
 import { type SqlType, T, canImplicitlyCast, decimalOf, formatType, typeEquals, widerNumeric } from '../../common/types.js';
-import type { ArgShape, FunctionConfig } from '../function-types.js';
+import type { ArgShape, FunctionConfig } from './function-types.js';
 import { type TypeSpec, formatSpec, isGenericSpec, parseSpec } from './type-spec.js';
 
 /**

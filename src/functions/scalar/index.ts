@@ -1,5 +1,5 @@
 // The list of built-in scalar functions: one import per function file.
-import type { ScalarFunction } from '../function-types.js';
+import type { ScalarFunction } from '../define/function-types.js';
 import { arrayConcat } from './array/array-concat.js';
 import { arrayContains } from './array/array-contains.js';
 import { arrayDistinct } from './array/array-distinct.js';

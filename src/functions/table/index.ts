@@ -1,4 +1,4 @@
-import type { TableFunction } from '../function-types.js';
+import type { TableFunction } from '../define/function-types.js';
 import { cubeExplode } from './cube-explode.js';
 import { explode } from './explode.js';
 

@@ -3,7 +3,7 @@
  * test and example UDF jars). They resolve like built-ins so those tests run, but
  * are left out of SHOW FUNCTIONS.
  */
-import type { ScalarFunction, TableFunction } from '../function-types.js';
+import type { ScalarFunction, TableFunction } from '../define/function-types.js';
 import { badUdf } from './bad-udf.js';
 import { testUdf } from './test-udf.js';
 import { testUdtf, throwingUdtf } from './test-udtf.js';

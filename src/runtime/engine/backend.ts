@@ -6,7 +6,7 @@
  * which mode it is.
  */
 import type { CommandStore } from '../commands/command-log.js';
-import type { PullRouting } from '../cluster/pull-routing.js';
+import type { PullRouting } from '../query/pull-routing.js';
 import type { Log } from '../log/log.js';
 import type { PartitionTasks } from '../query/partition-tasks.js';
 import type { Checkpoint, Durability } from '../query/running-query.js';

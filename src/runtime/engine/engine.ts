@@ -6,7 +6,7 @@ import { Catalog } from '../../planner/catalog.js';
 import type { SchemaRegistry } from '../../serde/serde-types.js';
 import { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
 import type { Log } from '../log/log.js';
-import type { MaterializedTable } from '../query/materialized-table.js';
+import type { MaterializedTable } from '../operators/materialized-table.js';
 import type { RunningQuery } from '../query/running-query.js';
 import { startPrint, startSelect, type TransientContext } from '../query/start-transient.js';
 import type { RequestOptions, TransientQuery } from '../query/transient-query.js';

@@ -10,7 +10,7 @@ import type { SchemaRegistry } from '../../serde/serde-types.js';
 import type { Cluster, ClusteredQuery } from '../cluster/cluster.js';
 import { MemberReporter, clusterStatusJson } from '../cluster/cluster-status.js';
 import { joinCluster } from '../cluster/kafka-cluster.js';
-import { pullRouting, type PullRouting } from '../cluster/pull-routing.js';
+import { pullRouting, type PullRouting } from '../query/pull-routing.js';
 import { repartitionStep } from '../cluster/splittable.js';
 import { KafkaCommandLog } from '../commands/kafka-command-log.js';
 import { KafkaLog } from '../log/kafka-log.js';

@@ -1,4 +1,4 @@
-import type { ResolvedAggregate } from '../../functions/function-types.js';
+import type { ResolvedAggregate } from '../../functions/define/function-types.js';
 import type { Evaluator } from '../expr/compile.js';
 import { keyString } from '../state/key-codec.js';
 import type { KeyValueStore } from '../state/store.js';

@@ -7,7 +7,7 @@ import type { SchemaRegistry, Serde } from '../../serde/serde-types.js';
 import { encodeWindowedKey } from '../../serde/windowed.js';
 import type { Operator, OperatorContext, Rec } from './record.js';
 import { stringTimestampParser } from './timestamp.js';
-import type { MaterializedTable } from '../query/materialized-table.js';
+import type { MaterializedTable } from './materialized-table.js';
 import { isSessionWindow } from '../../common/windows.js';
 
 /** A record a sink produced, waiting to be appended to its topic partition. */

@@ -23,7 +23,7 @@ import { timestampExtractor } from '../operators/timestamp.js';
 import { SessionAggregateOperator, TimeWindowAggregateOperator } from '../operators/windowed-aggregate.js';
 import type { SchemaRegistry } from '../../serde/serde-types.js';
 import type { KeyValueStore } from '../state/store.js';
-import type { MaterializedTable } from './materialized-table.js';
+import type { MaterializedTable } from '../operators/materialized-table.js';
 import { windowFrame } from '../../common/windows.js';
 
 /** Everything a topology needs from its query and engine; its operators get the {@link OperatorContext} part. */

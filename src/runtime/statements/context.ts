@@ -10,7 +10,7 @@ import type { PhysicalPlan } from '../../planner/physical-plan.js';
 import type { SchemaRegistry } from '../../serde/serde-types.js';
 import type { ClusteredQuery } from '../cluster/cluster.js';
 import type { Log } from '../log/log.js';
-import type { MaterializedTable } from '../query/materialized-table.js';
+import type { MaterializedTable } from '../operators/materialized-table.js';
 import type { PartitionTasks } from '../query/partition-tasks.js';
 import type { Durability, RunningQuery } from '../query/running-query.js';
 import type { TopologyContext } from '../query/topology.js';

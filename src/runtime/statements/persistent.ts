@@ -32,7 +32,7 @@ import { STRICT_NUMBERS_PROPERTY } from '../../serde/serde-types.js';
 import type { StatementResult } from './statement-result.js';
 import type { StatementContext } from './context.js';
 import { ddlConfig, newPlanner } from './session.js';
-import { MaterializedTable } from '../query/materialized-table.js';
+import { MaterializedTable } from '../operators/materialized-table.js';
 
 export async function createAsSelect(e: StatementContext, s: CreateAsSelect): Promise<StatementResult> {
   const existing = e.catalog.getSource(s.name);

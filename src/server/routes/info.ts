@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode } from '../../common/errors.js';
-import { sendJson } from '../reply.js';
-import type { ServerContext } from '../context.js';
-import { HttpError, genericError } from '../errors.js';
+import { sendJson } from '../http/reply.js';
+import type { ServerContext } from '../http/context.js';
+import { HttpError, genericError } from '../http/errors.js';
 
 /** Properties a request may never override (ksqlDB's immutable server properties). */
 const IMMUTABLE_PROPERTIES = new Set([

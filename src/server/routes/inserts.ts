@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../../common/errors.js';
-import type { ServerContext } from '../context.js';
-import { HttpError, badRequest, errorCode, errorMessage, genericError } from '../errors.js';
-import { stringifyJson } from '../values.js';
+import type { ServerContext } from '../http/context.js';
+import { HttpError, badRequest, errorCode, errorMessage, genericError } from '../http/errors.js';
+import { stringifyJson } from '../http/values.js';
 import { writeChunk } from './stream-io.js';
 
 /** Splits a byte stream into lines (without the newline); a last unterminated line counts too. */

@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { ErrorCode } from '../../common/errors.js';
 import { splitStatements } from '../../parser/index.js';
 import { prepareEach, type PreparedStatement } from '../../runtime/engine/prepare.js';
-import { sendJson } from '../reply.js';
-import { requireObject, stringField, stringMapField, withSemicolon, withTimeout, type JsonObject, type ServerContext } from '../context.js';
-import { commandId, toEntity, type KsqlEntity } from '../entities.js';
-import { HttpError, QUERY_ENDPOINT_MESSAGE, badRequest, genericError, notFound, statementError, toStatementError } from '../errors.js';
-import { ResponseBudget, checkStatementCount, requestLimits, type RequestLimits } from '../request-limits.js';
-import { stringifyJson } from '../values.js';
+import { sendJson } from '../http/reply.js';
+import { requireObject, stringField, stringMapField, withSemicolon, withTimeout, type JsonObject, type ServerContext } from '../http/context.js';
+import { commandId, toEntity, type KsqlEntity } from '../http/entities.js';
+import { HttpError, QUERY_ENDPOINT_MESSAGE, badRequest, genericError, notFound, statementError, toStatementError } from '../http/errors.js';
+import { ResponseBudget, checkStatementCount, requestLimits, type RequestLimits } from '../http/request-limits.js';
+import { stringifyJson } from '../http/values.js';
 
 /** One statement of a `/ksql` request, prepared, with its text as ksqlDB echoes it in `statementText`. */
 interface RequestStatement extends PreparedStatement {

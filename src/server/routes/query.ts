@@ -5,10 +5,10 @@ import { formatType } from '../../common/types.js';
 import { splitStatements, type Statement } from '../../parser/index.js';
 import { prepareEach, type PreparedStatement } from '../../runtime/engine/prepare.js';
 import type { RequestOptions, TransientQuery } from '../../runtime/query/transient-query.js';
-import { sendJson } from '../reply.js';
-import { requireObject, stringField, stringMapField, withSemicolon, type JsonObject, type ServerContext } from '../context.js';
-import { HttpError, badRequest, errorCode, errorMessage, genericError, statementError, toStatementError } from '../errors.js';
-import { rowToJson, schemaString, stringifyJson } from '../values.js';
+import { sendJson } from '../http/reply.js';
+import { requireObject, stringField, stringMapField, withSemicolon, type JsonObject, type ServerContext } from '../http/context.js';
+import { HttpError, badRequest, errorCode, errorMessage, genericError, statementError, toStatementError } from '../http/errors.js';
+import { rowToJson, schemaString, stringifyJson } from '../http/values.js';
 import { Batcher, writeChunk } from './stream-io.js';
 
 const QUERY_FIELDS = ['ksql', 'sql', 'streamsProperties', 'properties', 'sessionVariables', 'commandSequenceNumber', 'requestProperties'];

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { stringifyJson } from '../values.js';
-import { requireObject, type ServerContext } from '../context.js';
-import { badRequest, toGenericError } from '../errors.js';
-import type { ProduceRecord } from '../engine-port.js';
+import { stringifyJson } from '../http/values.js';
+import { requireObject, type ServerContext } from '../http/context.js';
+import { badRequest, toGenericError } from '../http/errors.js';
+import type { ProduceRecord } from '../http/engine-port.js';
 
 /** Media type of Confluent REST Proxy v2 responses. */
 const KAFKA_V2 = 'application/vnd.kafka.v2+json';

@@ -15,7 +15,7 @@ import {
 import { compatibilityProblems, type ComparableSchema } from './compatibility.js';
 import * as err from './errors.js';
 import { formatOfSchemaType, parseSchemaText, SCHEMA_TYPES } from './schema-text.js';
-import { logServerError } from '../errors.js';
+import { logServerError } from '../http/errors.js';
 
 /** A request as the API sees it; `body` is parsed JSON (undefined when empty). */
 export interface ApiRequest {

@@ -6,9 +6,9 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
-import { checkBasicAuth } from '../auth.js';
-import type { TlsOptions } from '../listener.js';
-import { refusedContentType, type HostPolicy } from '../request-guard.js';
+import { checkBasicAuth } from '../http/auth.js';
+import type { TlsOptions } from '../http/listener.js';
+import { refusedContentType, type HostPolicy } from '../http/request-guard.js';
 import { handleRegistryRequest, type ApiResponse } from './api.js';
 
 /** Options of {@link startSchemaRegistryServer}. */

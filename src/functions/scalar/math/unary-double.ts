@@ -1,4 +1,4 @@
-import type { ScalarFunction } from '../../function-types.js';
+import type { ScalarFunction } from '../../define/function-types.js';
 import { Category, defineScalar } from '../../define/define-scalar.js';
 
 /** A DOUBLE → DOUBLE math function (integers widen to DOUBLE). */

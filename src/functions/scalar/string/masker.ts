@@ -1,5 +1,5 @@
 import { Category, defineScalar } from '../../define/define-scalar.js';
-import type { ScalarFunction } from '../../function-types.js';
+import type { ScalarFunction } from '../../define/function-types.js';
 /** Mask characters for upper, lower, digit and other characters; null leaves that class unmasked. */
 export interface MaskChars {
   readonly upper: string | null;

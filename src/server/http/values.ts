@@ -1,7 +1,7 @@
-import { Decimal } from '../common/decimal.js';
-import { formatDate, formatTime, formatTimestamp } from '../common/java-text.js';
-import { formatType, type SqlType } from '../common/types.js';
-import type { ResultColumn } from '../runtime/query/transient-query.js';
+import { Decimal } from '../../common/decimal.js';
+import { formatDate, formatTime, formatTimestamp } from '../../common/java-text.js';
+import { formatType, type SqlType } from '../../common/types.js';
+import type { ResultColumn } from '../../runtime/query/transient-query.js';
 
 /**
  * A number kept as its exact decimal text, so a DECIMAL is written to JSON as

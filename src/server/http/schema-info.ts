@@ -1,5 +1,5 @@
-import type { SqlType } from '../common/types.js';
-import type { Column } from '../planner/schema.js';
+import type { SqlType } from '../../common/types.js';
+import type { Column } from '../../planner/schema.js';
 
 /** ksqlDB's `SchemaInfo` JSON: a type, its struct fields and its array/map member type. */
 export interface SchemaInfoJson {

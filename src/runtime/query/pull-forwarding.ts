@@ -1,7 +1,7 @@
 import { ExecutionError } from '../../common/errors.js';
-import { TransientHandle } from '../query/row-queue.js';
+import { TransientHandle } from './row-queue.js';
 import { jsonReader } from '../../serde/json-coerce.js';
-import type { ResultColumn, TransientQuery } from '../query/transient-query.js';
+import type { ResultColumn, TransientQuery } from './transient-query.js';
 
 /** Request property marking a pull query one server forwarded to another (answered where it lands, never forwarded again). */
 export const FORWARDED_PROPERTY = 'sluice.internal.forwarded';

@@ -1,4 +1,4 @@
-import { ErrorCode, SluiceError } from '../common/errors.js';
+import { ErrorCode, SluiceError } from '../../common/errors.js';
 
 /** ksqlDB's error code for too many concurrent push queries. */
 export const MAX_PUSH_QUERIES_EXCEEDED = 40003;

@@ -1,6 +1,6 @@
 import type { DataSource } from '../../planner/data-source.js';
 import { partitionFor } from '../log/murmur2.js';
-import type { RunningQuery } from '../query/running-query.js';
+import type { RunningQuery } from './running-query.js';
 import { serdeFor } from '../../serde/serde-for.js';
 import type { SchemaRegistry } from '../../serde/serde-types.js';
 import { encodeValue } from '../state/level-store.js';

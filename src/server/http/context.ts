@@ -1,4 +1,4 @@
-import type { TransientQuery } from '../runtime/query/transient-query.js';
+import type { TransientQuery } from '../../runtime/query/transient-query.js';
 import type { ServerEngine } from './engine-port.js';
 import type { HostPolicy } from './request-guard.js';
 import { HttpError, MAX_PUSH_QUERIES_EXCEEDED, badRequest, genericError } from './errors.js';

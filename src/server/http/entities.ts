@@ -1,6 +1,6 @@
-import type { Statement } from '../parser/index.js';
-import type { DataSource } from '../planner/data-source.js';
-import type { QueryInfo, StatementResult } from '../runtime/statements/statement-result.js';
+import type { Statement } from '../../parser/index.js';
+import type { DataSource } from '../../planner/data-source.js';
+import type { QueryInfo, StatementResult } from '../../runtime/statements/statement-result.js';
 import { fieldInfo, schemaInfo, type SchemaInfoJson } from './schema-info.js';
 
 /** One element of `/ksql`'s response array: ksqlDB's `KsqlEntity` JSON, discriminated by `@type`. */

@@ -1,4 +1,4 @@
-import type { SqlType } from '../common/types.js';
+import type { SqlType } from '../../common/types.js';
 
 /**
  * What the planner knows about one argument when it resolves a call: either a

@@ -2,8 +2,8 @@
  * Bounds on what one `/ksql` request may ask for: how many statements it holds
  * and how large its answer may grow. Both are server properties (`--config`).
  */
-import { ErrorCode } from '../common/errors.js';
-import type { StatementSlice } from '../parser/index.js';
+import { ErrorCode } from '../../common/errors.js';
+import type { StatementSlice } from '../../parser/index.js';
 import type { ServerSettings } from './context.js';
 import { HttpError, statementError } from './errors.js';
 

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ErrorCode } from '../common/errors.js';
+import { ErrorCode } from '../../common/errors.js';
 import { HttpError, genericError } from './errors.js';
 
 /** Realm of the `WWW-Authenticate` challenge (ksqlDB's default JAAS realm name). */

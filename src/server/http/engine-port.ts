@@ -1,8 +1,8 @@
-import type { Log } from '../runtime/log/log.js';
-import type { ProcessingLogEntry } from '../common/processing-log.js';
-import type { StatementResult } from '../runtime/statements/statement-result.js';
-import type { RequestOptions, TransientQuery } from '../runtime/query/transient-query.js';
-import type { PreparedStatement } from '../runtime/engine/prepare.js';
+import type { Log } from '../../runtime/log/log.js';
+import type { ProcessingLogEntry } from '../../common/processing-log.js';
+import type { StatementResult } from '../../runtime/statements/statement-result.js';
+import type { RequestOptions, TransientQuery } from '../../runtime/query/transient-query.js';
+import type { PreparedStatement } from '../../runtime/engine/prepare.js';
 
 /** A persistent query as the server needs to see it (SHOW QUERIES, /clusterStatus). */
 export interface PersistentQueryView {

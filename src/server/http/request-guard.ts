@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { hostname as machineName } from 'node:os';
-import { ErrorCode } from '../common/errors.js';
+import { ErrorCode } from '../../common/errors.js';
 import { HttpError, genericError } from './errors.js';
 
 /**

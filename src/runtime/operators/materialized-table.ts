@@ -1,4 +1,4 @@
-import type { Rec, WindowBounds } from '../operators/record.js';
+import type { Rec, WindowBounds } from './record.js';
 import { keyString } from '../state/key-codec.js';
 
 /** One current row of a table: its key, value columns, window and timestamp. */
