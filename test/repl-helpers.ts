@@ -110,10 +110,20 @@ export function runSluice(
 /** Like {@link runSluice}, but asynchronous, so the test's in-process server keeps serving meanwhile. */
 export function runSluiceAsync(
   args: readonly string[],
-  opts: { cwd?: string; input?: string; timeoutMs?: number; home?: string } = {},
+  opts: {
+    cwd?: string;
+    input?: string;
+    timeoutMs?: number;
+    home?: string;
+    /** Variables added to the environment. */
+    env?: Readonly<Record<string, string>>;
+    /** The `sluice` executable (an installed package's); default this checkout's under this Node. */
+    command?: string;
+  } = {},
 ): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, HOME: opts.home ?? os.tmpdir() } });
+    const [file, ...prefix] = opts.command ? [opts.command] : [process.execPath, BIN];
+    const child = spawn(file!, [...prefix, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, HOME: opts.home ?? os.tmpdir(), ...opts.env } });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));

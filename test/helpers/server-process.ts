@@ -16,6 +16,8 @@ export interface ServerProcess {
   readonly dataDir: string;
   /** The embedded Schema Registry's URL, when started with `schemaRegistry`. */
   readonly registryUrl: string | undefined;
+  /** Everything the server wrote to stdout so far. */
+  stdout(): string;
   /** Everything the server wrote to stderr so far. */
   stderr(): string;
   /** SIGKILLs the server and removes its directory. */
@@ -28,6 +30,15 @@ export interface ServerProcessOptions {
   readonly schemaRegistry?: boolean;
   /** More command-line arguments (e.g. `--tls-cert`). */
   readonly args?: readonly string[];
+  /**
+   * Give only `--data-dir`, `--config` and {@link args}: no `--port 0` and no registry
+   * flag (for tests of defaults, environment variables and port clashes).
+   */
+  readonly bare?: boolean;
+  /** Variables added to the child's environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The `sluice` executable to run (an installed package's); default this checkout's `bin/sluice.js` under this Node. */
+  readonly command?: string;
 }
 
 /**
@@ -46,8 +57,11 @@ export async function startServerProcess(properties: Readonly<Record<string, str
       .join(''),
   );
   const registry = opts.schemaRegistry ? ['--schema-registry-port', '0'] : ['--no-schema-registry'];
-  const child = spawn(process.execPath, [bin, 'server', '--port', '0', '--data-dir', dataDir, '--config', config, ...registry, ...(opts.args ?? [])], {
+  const defaults = opts.bare ? [] : ['--port', '0', ...registry];
+  const [file, ...prefix] = opts.command ? [opts.command] : [process.execPath, bin];
+  const child = spawn(file!, [...prefix, 'server', '--data-dir', dataDir, '--config', config, ...defaults, ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env },
   });
   let out = '';
   let err = '';
@@ -77,7 +91,7 @@ export async function startServerProcess(properties: Readonly<Record<string, str
         reject(new Error(`server exited with ${code} before listening; stderr:\n${err}`));
       });
     });
-    return { child, url: urls[0], registryUrl: urls[1], dataDir, stderr: () => err, stop };
+    return { child, url: urls[0], registryUrl: urls[1], dataDir, stdout: () => out, stderr: () => err, stop };
   } catch (e) {
     await stop();
     throw e;
