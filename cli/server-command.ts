@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../src/runtime/engine/engine.js';
 import { loadExtensions } from '../src/functions/extensions.js';
 import { RemoteSchemaRegistry } from '../src/serde/remote-schema-registry.js';
-import { readAuthFile, startServer } from '../src/server/index.js';
+import { readAuthFile, startServer, type ServerOptions } from '../src/server/index.js';
+import { parseListeners, propertiesFromEnv, withEnvFlags, type FlagSpec } from './server-env.js';
 
 const USAGE = `Usage: sluice server [--port 8088] [--host 127.0.0.1] [--data-dir ./sluice-data]
                      [--config sluice.properties] [--auth-file FILE]
@@ -22,7 +23,7 @@ Without it Sluice runs on its embedded log in --data-dir; no Kafka is needed.
 
 Schema Registry: by default the server also serves an embedded Confluent-compatible
 Schema Registry on --schema-registry-port (default 8081, or any free port when --port
-is 0; 0 = any free port), holding
+is 0 or when 8081 is taken, printed at start; 0 = any free port), holding
 the schemas AVRO/JSON_SR/PROTOBUF sources use (in memory). --no-schema-registry turns
 it off; --schema-registry-url uses an external registry instead (none is embedded).
 
@@ -43,6 +44,14 @@ auto.offset.reset, which apply to every request):
   sluice.server.max.statements.per.request   statements in one /ksql request (default 1000)
   sluice.server.response.limit.bytes  largest /ksql response (default 16777216)
   sluice.embedded.max.partitions      most partitions of a new embedded-log topic (default 1000)
+
+Environment: any flag can be set as SLUICE_<FLAG> (SLUICE_PORT=8088, SLUICE_DATA_DIR=/data,
+SLUICE_NO_SCHEMA_REGISTRY=true); flags on the command line win. Properties can be set as
+ksqlDB's Docker images take them: KSQL_<PROPERTY>, upper-case, with . as _, _ as __ and
+- as ___ (KSQL_KSQL_SERVICE_ID sets ksql.service.id, KSQL_LISTENERS sets listeners), and
+KSQL_OPTS="-Dname=value …"; KSQL_OPTS wins over KSQL_ variables, which win over --config.
+listeners=http://HOST:PORT (one URL; https:// with --tls-cert/--tls-key) sets the address
+when --host/--port are not given.
 
 Security: requests must address the server by a loopback name, its --host address
 (any IP when bound to 0.0.0.0/::, and the machine's name), the host of
@@ -78,45 +87,81 @@ function intOption(value: string | undefined, name: string, fallback: number): n
   return n;
 }
 
+/** `sluice server`'s flags; each can also be set as `SLUICE_<FLAG>` (cli/server-env.ts). */
+const SERVER_FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'data-dir': { type: 'string' },
+  config: { type: 'string' },
+  'auth-file': { type: 'string' },
+  'allowed-hosts': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'ext-dir': { type: 'string' },
+  'schema-registry-port': { type: 'string' },
+  'no-schema-registry': { type: 'boolean' },
+  'schema-registry-url': { type: 'string' },
+  'bootstrap-servers': { type: 'string' },
+  'service-id': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Record<string, FlagSpec & { readonly short?: string }>;
+
+/** One of the server's listeners, for naming it when its port can't be taken. */
+interface ListenerRole {
+  readonly port: number;
+  readonly what: string;
+  /** The flag (or variable, or property) that chose the port. */
+  readonly setBy: string;
+}
+
+/** A listen error (`EADDRINUSE`, `EACCES`) rephrased to name the listener and the flag that chose its port. */
+function listenFailure(e: unknown, roles: readonly ListenerRole[]): string | undefined {
+  const err = e as NodeJS.ErrnoException & { port?: number };
+  if (err.syscall !== 'listen' || (err.code !== 'EADDRINUSE' && err.code !== 'EACCES')) return undefined;
+  const role = roles.find((r) => r.port === err.port);
+  if (role === undefined) return undefined;
+  const why = err.code === 'EADDRINUSE' ? 'is in use' : 'needs privileges this user lacks (EACCES)';
+  return `port ${role.port} for ${role.what} (${role.setBy}) ${why}`;
+}
+
+function addressInUse(e: unknown, port: number): boolean {
+  const err = e as NodeJS.ErrnoException & { port?: number };
+  return err.code === 'EADDRINUSE' && err.port === port;
+}
+
 /**
  * `sluice server`: opens the durable engine on the data directory, serves the
  * REST API, and shuts down gracefully on SIGINT/SIGTERM (push queries closed,
  * engine closed, port released). Resolves with the exit code.
  */
 export async function serverCommand(argv: readonly string[]): Promise<number> {
-  let args;
+  let parsed;
   try {
-    args = parseArgs({
+    parsed = parseArgs({
       args: [...argv],
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'data-dir': { type: 'string' },
-        config: { type: 'string' },
-        'auth-file': { type: 'string' },
-        'allowed-hosts': { type: 'string' },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-        'ext-dir': { type: 'string' },
-        'schema-registry-port': { type: 'string' },
-        'no-schema-registry': { type: 'boolean' },
-        'schema-registry-url': { type: 'string' },
-        'bootstrap-servers': { type: 'string' },
-        'service-id': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: SERVER_FLAGS,
       strict: true,
     }).values;
   } catch (e) {
     console.error(`sluice server: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
+  let fromEnv;
+  try {
+    fromEnv = withEnvFlags(SERVER_FLAGS, parsed, process.env);
+  } catch (e) {
+    console.error(`sluice server: ${(e as Error).message}`);
+    return 2;
+  }
+  // Flags on the command line, else their SLUICE_… variables.
+  const args = fromEnv.values as typeof parsed;
+  const origin = fromEnv.origin;
   if (args.help) {
     console.log(USAGE);
     return 0;
   }
   if ((args['tls-cert'] === undefined) !== (args['tls-key'] === undefined)) {
-    console.error('sluice server: --tls-cert and --tls-key go together');
+    console.error(`sluice server: ${origin('tls-cert')} and ${origin('tls-key')} go together`);
     return 2;
   }
   const registryUrl = args['schema-registry-url'];
@@ -124,11 +169,30 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     console.error('sluice server: --schema-registry-url replaces the embedded registry; drop --schema-registry-port / --no-schema-registry');
     return 2;
   }
-  const properties = args.config ? readProperties(args.config) : {};
-  const port = intOption(args.port, '--port', 8088);
-  const registryPort = intOption(args['schema-registry-port'], '--schema-registry-port', port === 0 ? 0 : 8081);
+  // Properties: the --config file, then ksqlDB-style KSQL_… variables and KSQL_OPTS -D… (which win).
+  const properties = { ...(args.config ? readProperties(args.config) : {}), ...propertiesFromEnv(process.env) };
+  let port: number;
+  let host: string;
+  let portSetBy: string;
+  let registryPort: number;
   let users;
   try {
+    // ksqlDB's `listeners` (http://0.0.0.0:8088) chooses the address unless --port/--host do.
+    const listener = properties.listeners === undefined ? undefined : parseListeners(properties.listeners);
+    if (listener && listener.tls !== (args['tls-cert'] !== undefined)) {
+      throw new Error(
+        listener.tls
+          ? `listeners: ${properties.listeners} needs --tls-cert and --tls-key`
+          : `listeners: ${properties.listeners} is http:// but --tls-cert is given; use https://`,
+      );
+    }
+    portSetBy = args.port !== undefined || listener === undefined ? origin('port') : 'listeners';
+    port = intOption(args.port, origin('port'), listener?.port ?? 8088);
+    host = args.host ?? listener?.host ?? '127.0.0.1';
+    registryPort = intOption(args['schema-registry-port'], origin('schema-registry-port'), port === 0 ? 0 : 8081);
+    if (args['schema-registry-port'] !== undefined && registryPort !== 0 && registryPort === port) {
+      throw new Error(`${origin('schema-registry-port')} ${registryPort} is the REST API's port (${portSetBy}); give them different ports`);
+    }
     users = args['auth-file'] ? readAuthFile(args['auth-file']) : undefined;
   } catch (e) {
     console.error(`sluice server: ${(e as Error).message}`);
@@ -169,35 +233,50 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     ...(remote ? { schemaRegistry: remote } : {}),
     ...(kafka ? { kafka } : {}),
   });
+  const options: ServerOptions = {
+    engine,
+    port,
+    host,
+    users,
+    allowedHosts,
+    tls,
+    maxPushQueries: intOption(properties['ksql.max.push.queries'], 'ksql.max.push.queries', 100),
+    bodyLimit: intOption(properties['sluice.server.body.limit.bytes'], 'sluice.server.body.limit.bytes', 1024 * 1024),
+    requestTimeoutMs: intOption(properties['sluice.server.request.timeout.ms'], 'sluice.server.request.timeout.ms', 60_000),
+    headersTimeoutMs: intOption(properties['sluice.server.headers.timeout.ms'], 'sluice.server.headers.timeout.ms', 30_000),
+    idleTimeoutMs: intOption(properties['sluice.server.idle.timeout.ms'], 'sluice.server.idle.timeout.ms', 30_000),
+    maxConnections: intOption(properties['sluice.server.max.connections'], 'sluice.server.max.connections', 1000),
+    pushBufferBytes: intOption(properties['sluice.push.query.buffer.bytes'], 'sluice.push.query.buffer.bytes', 4 * 1024 * 1024),
+    serviceId: properties['ksql.service.id'],
+    properties,
+  };
+  const embeddedRegistry = remote === undefined && !args['no-schema-registry'];
+  const start = (registry: number) => startServer({ ...options, ...(embeddedRegistry ? { schemaRegistry: { port: registry } } : {}) });
   let server;
+  let registryNote = '';
   try {
-    server = await startServer({
-      engine,
-      port,
-      host: args.host ?? '127.0.0.1',
-      users,
-      allowedHosts,
-      tls,
-      maxPushQueries: intOption(properties['ksql.max.push.queries'], 'ksql.max.push.queries', 100),
-      bodyLimit: intOption(properties['sluice.server.body.limit.bytes'], 'sluice.server.body.limit.bytes', 1024 * 1024),
-      requestTimeoutMs: intOption(properties['sluice.server.request.timeout.ms'], 'sluice.server.request.timeout.ms', 60_000),
-      headersTimeoutMs: intOption(properties['sluice.server.headers.timeout.ms'], 'sluice.server.headers.timeout.ms', 30_000),
-      idleTimeoutMs: intOption(properties['sluice.server.idle.timeout.ms'], 'sluice.server.idle.timeout.ms', 30_000),
-      maxConnections: intOption(properties['sluice.server.max.connections'], 'sluice.server.max.connections', 1000),
-      pushBufferBytes: intOption(properties['sluice.push.query.buffer.bytes'], 'sluice.push.query.buffer.bytes', 4 * 1024 * 1024),
-      serviceId: properties['ksql.service.id'],
-      properties,
-      schemaRegistry: remote || args['no-schema-registry'] ? undefined : { port: registryPort },
+    server = await start(registryPort).catch((e: unknown) => {
+      // Confluent's 8081 is only a default: when another registry (or a second Sluice) holds
+      // it, take any free port and say which, rather than refuse to start.
+      if (!embeddedRegistry || args['schema-registry-port'] !== undefined || !addressInUse(e, registryPort)) throw e;
+      registryNote = ` (port ${registryPort} is in use; --schema-registry-port chooses the port)`;
+      return start(0);
     });
   } catch (e) {
     await engine.close();
     await remote?.close();
-    throw e;
+    const failure = listenFailure(e, [
+      { port, what: 'the REST API', setBy: portSetBy },
+      { port: registryPort, what: 'the embedded Schema Registry', setBy: origin('schema-registry-port') },
+    ]);
+    if (failure === undefined) throw e;
+    console.error(`sluice server: ${failure}`);
+    return 1;
   }
   console.log(`Sluice server listening on ${server.url}`);
   // Kafka mode: where the service's other servers forward pull queries for keys this one owns.
   engine.advertise(properties['ksql.advertised.listener'] ?? server.url);
-  if (server.schemaRegistry) console.log(`Schema Registry listening on ${server.schemaRegistry.url}`);
+  if (server.schemaRegistry) console.log(`Schema Registry listening on ${server.schemaRegistry.url}${registryNote}`);
   const running = server;
   return new Promise<number>((done) => {
     const stop = (signal: string) => {
