@@ -1,7 +1,7 @@
 /**
  * The package as npm users get it: `npm pack` of this checkout (its built dist/),
  * installed with `--omit=dev` into an empty prefix, then the installed `sluice`
- * serves ksqlDB's REST API and runs `sluice test`. Needs npm (and the network only
+ * serves ksqlDB's REST API, and its `sluice cli` and `sluice test` work. Needs npm (and the network only
  * for what `npm ci` did not already cache: classic-level's metadata).
  */
 import { execFile, spawnSync } from 'node:child_process';
@@ -63,7 +63,7 @@ describeIf(BUNDLE_BUILT && NPM, 'npm and the built dist/ (npm run build)')('the 
     expect(fs.existsSync(path.join(prefix, 'node_modules', 'sluice', 'dist', 'sluice.mjs'))).toBe(true);
   });
 
-  it("runs `sluice server` from the installed bin, answering /info in ksqlDB's shape", async () => {
+  it("runs `sluice server` from the installed bin, answering /info in ksqlDB's shape, and `sluice cli` on it", async () => {
     const server = await startServerProcess({}, { command: sluice });
     try {
       const res = await fetch(`${server.url}/info`);
@@ -71,6 +71,12 @@ describeIf(BUNDLE_BUILT && NPM, 'npm and the built dist/ (npm run build)')('the 
       expect(await res.json()).toEqual({
         KsqlServerInfo: { version: '0.1.0', kafkaClusterId: expect.any(String), ksqlServiceId: 'default_', serverStatus: 'RUNNING' },
       });
+      const sql = "CREATE STREAM PACKAGED (ID INT KEY, V INT) WITH (kafka_topic='packaged', partitions=1, value_format='JSON'); SHOW STREAMS;";
+      const cli = await runSluiceAsync(['cli', server.url, '-e', sql], { command: sluice, cwd: dir, timeoutMs: 60_000 });
+      expect(cli.err).toBe('');
+      expect(cli.out).toContain('Stream created');
+      expect(cli.out).toMatch(/^ PACKAGED +\| packaged +\| KAFKA +\| JSON +\| false *$/m);
+      expect(cli.code).toBe(0);
     } finally {
       await server.stop();
     }
