@@ -4,6 +4,7 @@
  * machine (the embedded Schema Registry's default 8081 taken), and port clashes
  * reported by listener and flag. Real server processes throughout.
  */
+import fs from 'node:fs';
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { propertiesFromEnv, propertyOfKsqlVariable } from '../cli/server-env.js';
@@ -37,9 +38,14 @@ async function serviceId(url: string): Promise<string> {
   return ((await res.json()) as { KsqlServerInfo: { ksqlServiceId: string } }).KsqlServerInfo.ksqlServiceId;
 }
 
-/** Runs `sluice server` expecting it to refuse to start. */
-function serverFails(args: readonly string[], env: Record<string, string> = {}) {
-  return runSluiceAsync(['server', '--data-dir', tempDir('sluice-clash-'), ...args], { env, timeoutMs: 60_000 });
+/** Runs `sluice server` expecting it to refuse to start; its data directory is removed after. */
+async function serverFails(args: readonly string[], env: Record<string, string> = {}) {
+  const dataDir = tempDir('sluice-clash-');
+  try {
+    return await runSluiceAsync(['server', '--data-dir', dataDir, ...args], { env, timeoutMs: 60_000 });
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 describe('KSQL_ variables name properties as in ksqlDB Docker images', () => {
