@@ -145,6 +145,7 @@ export class TransientHandle implements TransientQuery {
   readonly queue = new RowQueue((bytes) => this.overflow(bytes));
   readonly done: Promise<void>;
   error: string | undefined;
+  sourceType: 'STREAM' | 'TABLE' | undefined;
   private resolveDone!: () => void;
   private closed = false;
 

@@ -1,6 +1,6 @@
 import { PlanError } from '../../common/errors.js';
 import { T } from '../../common/types.js';
-import type { Expression, Print, QueryStatement } from '../../parser/ast/index.js';
+import type { Expression, Print, Query, QueryStatement } from '../../parser/ast/index.js';
 import type { DataSource } from '../../planner/data-source.js';
 import type { MaterializedTable } from '../operators/materialized-table.js';
 import type { Rec } from '../operators/record.js';
@@ -10,7 +10,8 @@ import { decodeWindowedKey } from '../../serde/windowed.js';
 import type { Catalog } from '../../planner/catalog.js';
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery } from '../../planner/query-planner.js';
-import { serializedValueColumns } from '../../planner/schema.js';
+import { PSEUDO, serializedValueColumns } from '../../planner/schema.js';
+import { isKeyLookup, readsDisallowedPseudoColumns, validatePullQuery, validatePullSource } from '../../planner/pull-validation.js';
 import type { Log, LogRecord } from '../log/log.js';
 import type { ProcessingLogger } from '../../common/processing-log.js';
 import { serdeOptionsFor } from '../../serde/serde-for.js';
@@ -76,12 +77,18 @@ function shortId(): string {
  */
 export async function startSelect(ctx: TransientContext, stmt: QueryStatement): Promise<TransientQuery> {
   const q = stmt.query;
-  const planned = planQuery(q, { catalog: ctx.catalog, persistent: false, properties: ctx.properties });
   const isPush = q.emit !== undefined;
+  if (!isPush) validatePullQuery(q);
+  const planned = planQuery(q, { catalog: ctx.catalog, persistent: false, properties: ctx.properties });
   const first = planned.sources[0]!;
-  const id = isPush ? `transient_${first.name}_${shortId()}` : `query_${Date.now()}_${shortId()}`;
+  if (!isPush) validatePullSource(first, isKeyLookup(q.where, first), ctx.properties);
+  const id = isPush
+    ? isScalablePush(q, first, ctx.properties)
+      ? `SCALABLE_PUSH_QUERY_${shortId()}`
+      : `transient_${first.name}_${shortId()}`
+    : `query_${Date.now()}_${shortId()}`;
   const columns = planned.output.value.map((c) => ({ name: c.name, type: c.type }));
-  const keyColumns = isPush ? [] : first.schema.key.map((c) => c.name).filter((n) => columns.some((c) => c.name === n));
+  const keyColumns = isPush || first.sourceType !== 'TABLE' ? [] : resultKeyColumns(first, columns);
   // Kafka mode: a pull query by key runs on the key's owner; a scan on every server, each answering its partitions.
   let only: ReadonlySet<number> | undefined;
   let remote: Promise<TransientQuery>[] = [];
@@ -105,6 +112,12 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
     }
   }
   const handle = new TransientHandle(id, isPush ? 'push' : 'pull', columns, keyColumns, () => ctx.unregister(id));
+  if (!isPush) handle.sourceType = first.sourceType;
+  if (isPush && q.limit === 0) {
+    // LIMIT 0: the header, then at once the end (no row is read).
+    handle.close();
+    return handle;
+  }
   const physical = toPhysical(planned.plan);
   const collector = new PullCollector(planned.isTable);
   const terminal = isPush ? new PushTerminal(handle, q.limit) : collector;
@@ -178,6 +191,42 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
   handle.close();
   return handle;
 }
+
+/**
+ * The key columns of a pull query's result on a table, as ksqlDB's header marks
+ * them: the table's key columns and, when windowed, WINDOWSTART and WINDOWEND,
+ * where the projection has them.
+ */
+function resultKeyColumns(table: DataSource, columns: readonly { readonly name: string }[]): string[] {
+  const keys = table.schema.key.map((c) => c.name);
+  if (table.window) keys.push(PSEUDO.WINDOWSTART, PSEUDO.WINDOWEND);
+  return keys.filter((n) => columns.some((c) => c.name === n));
+}
+
+/**
+ * Whether ksqlDB runs a push query as a scalable push query (its ScalablePushUtil):
+ * `ksql.query.push.v2.enabled`, reading from the latest offset, a single source
+ * written by a persistent query, no GROUP BY, WINDOW, HAVING or PARTITION BY, and
+ * no ROWPARTITION / ROWOFFSET.
+ */
+function isScalablePush(q: Query, source: DataSource, properties: Readonly<Record<string, string>>): boolean {
+  if (String(properties[PUSH_V2_PROPERTY]).toLowerCase() !== 'true') return false;
+  const reset = properties['auto.offset.reset'] ?? properties['ksql.streams.auto.offset.reset'] ?? 'latest';
+  return (
+    q.emit === 'CHANGES' &&
+    reset.toLowerCase() === 'latest' &&
+    q.from.kind === 'AliasedSource' &&
+    source.writerQueryId !== undefined &&
+    !q.groupBy &&
+    !q.window &&
+    !q.having &&
+    !q.partitionBy &&
+    !readsDisallowedPseudoColumns(q)
+  );
+}
+
+/** The property that makes eligible push queries scalable push queries (ksqlDB's push v2). */
+const PUSH_V2_PROPERTY = 'ksql.query.push.v2.enabled';
 
 /**
  * Fills a table's materialized view from its topic once (after a restart the view

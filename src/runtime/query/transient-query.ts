@@ -22,8 +22,10 @@ export interface TransientQuery {
   readonly id: string;
   readonly kind: 'push' | 'pull' | 'print';
   readonly columns: readonly ResultColumn[];
-  /** Key columns of the result, by name (empty for streams without keys). */
+  /** Key columns of the result, by name: a table pull query's keys (and window bounds) in its projection, else empty. */
   readonly keyColumns: readonly string[];
+  /** Pull queries: whether the source read is a stream or a table (ksqlDB ends a stream's on `/query` with a final message). */
+  readonly sourceType?: 'STREAM' | 'TABLE';
   readonly rows: AsyncIterable<readonly unknown[]>;
   /** Stops the query (idempotent). */
   close(): void;
