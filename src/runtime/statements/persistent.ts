@@ -35,6 +35,8 @@ import { ddlConfig, newPlanner } from './session.js';
 import { MaterializedTable } from '../operators/materialized-table.js';
 
 export async function createAsSelect(e: StatementContext, s: CreateAsSelect): Promise<StatementResult> {
+  // ksqlDB refuses this while building the statement, before anything else.
+  if (s.query.limit !== undefined) throw new PlanError(`CREATE ${s.sourceType} AS SELECT statements don't support LIMIT clause.`);
   const existing = e.catalog.getSource(s.name);
   if (existing && !s.orReplace) {
     if (s.ifNotExists) return { kind: 'Message', statementText: s.text, message: `Cannot add ${s.sourceType.toLowerCase()} ${s.name}: already exists.` };
@@ -367,7 +369,7 @@ export async function insertValues(e: StatementContext, s: InsertValues): Promis
       if (!col) throw new PlanError(`Column name ${name} does not exist.`, expr.pos);
       type = col.type;
     }
-    const typed = typer.coerce(typer.type(expr), type, expr.pos);
+    const typed = typer.coerceValue(typer.type(expr), type, expr.pos);
     let v: unknown;
     try {
       v = compile(typed)([], []);
