@@ -1,0 +1,202 @@
+/**
+ * Pull and push queries over HTTP, field for field with ksqlDB's REST answers
+ * (the behaviour its rest-query-validation-tests pin down): key columns in pull
+ * headers, the refusals of its PullQueryValidator with its messages, how
+ * stream pulls and LIMIT 0 end, scalable push query ids, DOUBLE text, and
+ * INSERT VALUES widening inside constructors. Cases are our own.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../src/runtime/engine/engine.js';
+import type { RunningServer } from '../src/server/index.js';
+import { eventually } from './helpers/eventually.js';
+import { LineReader, ksql, postJson, startTestServer } from './server-helpers.js';
+
+const EARLIEST = { 'auto.offset.reset': 'earliest' };
+const HELP = ' See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.';
+
+describe('query fidelity with ksqlDB', () => {
+  let server: RunningServer;
+  let url: string;
+  let engine: Engine;
+
+  /** `/query`'s raw body (the text, so number spelling is visible). */
+  async function queryText(sql: string, properties: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+    const res = await fetch(`${url}/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ksql: sql, streamsProperties: properties }),
+    });
+    return { status: res.status, text: await res.text() };
+  }
+
+  beforeAll(async () => {
+    ({ server, url, engine } = await startTestServer());
+    await ksql(url, "CREATE STREAM orders_in (id BIGINT KEY, amount DOUBLE, note STRING) WITH (kafka_topic='orders_in', partitions=1, value_format='json');");
+    await ksql(url, 'CREATE TABLE totals AS SELECT id, COUNT(*) AS n, SUM(amount) AS total FROM orders_in GROUP BY id;', { streamsProperties: EARLIEST });
+    await ksql(url, 'CREATE TABLE per_second AS SELECT id, COUNT(*) AS n FROM orders_in WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY id;', {
+      streamsProperties: EARLIEST,
+    });
+    await ksql(url, "CREATE TABLE plain (id BIGINT PRIMARY KEY, v INT) WITH (kafka_topic='plain', partitions=1, value_format='json');");
+    await ksql(url, "INSERT INTO orders_in (ROWTIME, id, amount, note) VALUES (12345, 1, 11.0, 'first');");
+    await eventually('both tables hold the row', async () => {
+      const a = await postJson(`${url}/query`, { ksql: 'SELECT * FROM totals WHERE id = 1;' });
+      const b = await postJson(`${url}/query`, { ksql: 'SELECT * FROM per_second WHERE id = 1;' });
+      return a.body.length === 2 && b.body.length === 2;
+    });
+  });
+  afterAll(() => server.close());
+
+  it('table pull query headers mark key columns and window bounds as KEY, with no final message', async () => {
+    const plainKey = await postJson(`${url}/query`, { ksql: 'SELECT * FROM totals WHERE id = 1;' });
+    expect(plainKey.status).toBe(200);
+    expect(plainKey.body).toEqual([
+      { header: { queryId: expect.stringMatching(/^query_/), schema: '`ID` BIGINT KEY, `N` BIGINT, `TOTAL` DOUBLE' } },
+      { row: { columns: [1, 1, 11] } },
+    ]);
+    const windowed = await postJson(`${url}/query`, { ksql: 'SELECT id, windowstart, windowend, n, ROWTIME FROM per_second WHERE id = 1;' });
+    expect(windowed.body).toEqual([
+      { header: { queryId: expect.any(String), schema: '`ID` BIGINT KEY, `WINDOWSTART` BIGINT KEY, `WINDOWEND` BIGINT KEY, `N` BIGINT, `ROWTIME` BIGINT' } },
+      { row: { columns: [1, 12000, 13000, 1, 12345] } },
+    ]);
+    const noKey = await postJson(`${url}/query`, { ksql: 'SELECT n FROM totals WHERE id = 1;' });
+    expect(noKey.body[0]).toEqual({ header: { queryId: expect.any(String), schema: '`N` BIGINT' } });
+  });
+
+  it('stream pull queries on /query end with "Query Completed" and do not mark keys', async () => {
+    const r = await postJson(`${url}/query`, { ksql: 'SELECT id, note FROM orders_in;' });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual([
+      { header: { queryId: expect.any(String), schema: '`ID` BIGINT, `NOTE` STRING' } },
+      { row: { columns: [1, 'first'] } },
+      { finalMessage: 'Query Completed' },
+    ]);
+  });
+
+  it('DOUBLE values are written with a decimal point on /query, /query-stream and the topic', async () => {
+    const q = await queryText('SELECT id, amount FROM orders_in;');
+    expect(q.text).toContain('{"row":{"columns":[1,11.0]}}');
+    const s = await fetch(`${url}/query-stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sql: 'SELECT amount FROM orders_in;' }),
+    });
+    expect((await s.text()).split('\n')[1]).toBe('[11.0]');
+    const t = await queryText('SELECT total FROM totals WHERE id = 1;');
+    expect(t.text).toContain('{"row":{"columns":[11.0]}}');
+    const records = await engine.log.read('orders_in', 0, 0, 10);
+    expect(records.map((r) => r.value?.toString())).toEqual(['{"AMOUNT":11.0,"NOTE":"first"}']);
+  });
+
+  it.each([
+    ['a JOIN', 'SELECT * FROM orders_in o JOIN totals t ON o.id = t.id;', `Pull queries don't support JOIN clauses.${HELP}`],
+    ['a WINDOW', 'SELECT * FROM orders_in WINDOW TUMBLING (SIZE 1 SECOND);', `Pull queries don't support WINDOW clauses.${HELP}`],
+    ['a GROUP BY', 'SELECT id, COUNT(*) FROM orders_in GROUP BY id;', `Pull queries don't support GROUP BY clauses.${HELP}`],
+    ['a PARTITION BY', 'SELECT * FROM orders_in PARTITION BY note;', `Pull queries don't support PARTITION BY clauses.${HELP}`],
+    [
+      'ROWOFFSET in SELECT',
+      'SELECT id, ROWOFFSET, ROWPARTITION FROM orders_in;',
+      `Pull queries don't support the following columns in SELECT clauses: \`ROWOFFSET\`, \`ROWPARTITION\`\n${HELP}`,
+    ],
+    [
+      'ROWPARTITION in WHERE',
+      'SELECT * FROM totals WHERE id = 1 AND ROWPARTITION = 0;',
+      `Pull queries don't support the following columns in WHERE clauses: \`ROWPARTITION\`\n${HELP}`,
+    ],
+    [
+      'a table no query materializes',
+      'SELECT * FROM plain WHERE id = 1;',
+      `The \`PLAIN\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_PLAIN AS SELECT * FROM PLAIN'.${HELP}`,
+    ],
+  ])('pull queries with %s are refused with ksqlDB message', async (_what, sql, message) => {
+    const r = await postJson(`${url}/query`, { ksql: sql });
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ '@type': 'statement_error', error_code: 40001, message, statementText: sql, entities: [] });
+  });
+
+  it('with ksql.query.pull.table.scan.enabled=false only key lookups run', async () => {
+    const off = { 'ksql.query.pull.table.scan.enabled': 'false' };
+    const scanMessage = 'Query requires table scan to be enabled. Table scans can be enabled by setting ksql.query.pull.table.scan.enabled=true';
+    for (const sql of ['SELECT * FROM totals;', 'SELECT * FROM totals WHERE id > 0;', 'SELECT * FROM totals WHERE n = 1;']) {
+      const r = await postJson(`${url}/query`, { ksql: sql, streamsProperties: off });
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ error_code: 40001, message: scanMessage });
+    }
+    const keyed = await postJson(`${url}/query`, { ksql: 'SELECT id, n FROM totals WHERE id IN (1, 2);', streamsProperties: off });
+    expect(keyed.body.slice(1)).toEqual([{ row: { columns: [1, 1] } }]);
+    const bounded = await postJson(`${url}/query`, { ksql: 'SELECT id, n FROM per_second WHERE id = 1 AND windowstart >= 12000;', streamsProperties: off });
+    expect(bounded.body.slice(1)).toEqual([{ row: { columns: [1, 1] } }]);
+    const scanned = await postJson(`${url}/query`, { ksql: 'SELECT id, n FROM totals;' });
+    expect(scanned.body.slice(1)).toEqual([{ row: { columns: [1, 1] } }]);
+  });
+
+  it('CREATE ... AS SELECT with LIMIT is refused as ksqlDB refuses it', async () => {
+    const sql = 'CREATE STREAM first_two AS SELECT * FROM orders_in LIMIT 2;';
+    const r = await postJson(`${url}/ksql`, { ksql: sql });
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({
+      '@type': 'statement_error',
+      error_code: 40001,
+      message: "CREATE STREAM AS SELECT statements don't support LIMIT clause.",
+      statementText: sql,
+      entities: [],
+    });
+  });
+
+  it('arithmetic on a NULL literal is refused instead of running', async () => {
+    const r = await postJson(`${url}/query`, { ksql: 'SELECT 1 + NULL FROM orders_in EMIT CHANGES;' });
+    expect(r.status).toBe(400);
+    expect(r.body.error_code).toBe(40001);
+    expect(r.body.message).toContain('Error processing expression: (1 + null). Arithmetic on types INTEGER and null are not supported.');
+    const both = await postJson(`${url}/query`, { ksql: 'SELECT NULL * NULL FROM orders_in EMIT CHANGES;' });
+    expect(both.body.error_code).toBe(40001);
+    expect(both.body.message).toContain('Error processing expression: (null * null). Arithmetic on types null and null are not supported.');
+  });
+
+  it('a push query with LIMIT 0 answers the header and "Limit Reached", no row', async () => {
+    const r = await postJson(`${url}/query`, { ksql: 'SELECT id FROM orders_in EMIT CHANGES LIMIT 0;', streamsProperties: EARLIEST });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual([{ header: { queryId: expect.stringMatching(/^transient_ORDERS_IN_/), schema: '`ID` BIGINT' } }, { finalMessage: 'Limit Reached' }]);
+  });
+
+  it('with ksql.query.push.v2.enabled push queries on a persistent query output are scalable push queries', async () => {
+    const v2 = { 'ksql.query.push.v2.enabled': 'true' };
+    const res = await fetch(`${url}/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ksql: 'SELECT id, n FROM totals EMIT CHANGES LIMIT 1;', streamsProperties: v2 }),
+    });
+    // The query reads from the latest offset: the row is inserted once its header says it started.
+    const lines = LineReader.of(res);
+    const header = (await lines.next())!;
+    await ksql(url, "INSERT INTO orders_in (id, amount, note) VALUES (2, 1.5, 'second');");
+    expect(JSON.parse(`${header}\n${await lines.rest()}`)).toEqual([
+      { header: { queryId: expect.stringMatching(/^SCALABLE_PUSH_QUERY_/), schema: '`ID` BIGINT, `N` BIGINT' } },
+      { row: { columns: [2, 1] } },
+      { finalMessage: 'Limit Reached' },
+    ]);
+    // Not eligible: a stream no query writes, reading from the earliest offset, or reading ROWOFFSET.
+    for (const [sql, props] of [
+      ['SELECT id FROM orders_in EMIT CHANGES LIMIT 0;', v2],
+      ['SELECT id FROM totals EMIT CHANGES LIMIT 0;', { ...v2, ...EARLIEST }],
+      ['SELECT id, ROWOFFSET FROM totals EMIT CHANGES LIMIT 0;', v2],
+    ] as const) {
+      const r = await postJson(`${url}/query`, { ksql: sql, streamsProperties: props });
+      expect(r.body[0].header.queryId).toMatch(/^transient_/);
+    }
+  });
+
+  it('INSERT VALUES widens numbers inside STRUCT, ARRAY and MAP constructors', async () => {
+    await ksql(
+      url,
+      "CREATE STREAM nested (k INT KEY, s STRUCT<foo BIGINT, bar DOUBLE>, a ARRAY<BIGINT>, m MAP<STRING, DOUBLE>) WITH (kafka_topic='nested', partitions=1, value_format='json');",
+    );
+    await ksql(url, "INSERT INTO nested (k, s, a, m) VALUES (1, STRUCT(foo := 2, bar := 3), ARRAY[1, 2], MAP('x' := 4));");
+    const q = await queryText('SELECT * FROM nested;');
+    expect(q.text).toContain('{"row":{"columns":[1,{"FOO":2,"BAR":3.0},[1,2],{"x":4.0}]}}');
+    const sql = 'INSERT INTO nested (k, s) VALUES (2, STRUCT(baz := 1));';
+    const bad = await postJson(`${url}/ksql`, { ksql: sql });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error_code).toBe(40001);
+    expect(bad.body.message).toContain('Cannot implicitly convert STRUCT<`BAZ` INTEGER> to STRUCT<`FOO` BIGINT, `BAR` DOUBLE>');
+  });
+});
