@@ -11,7 +11,7 @@ import type { Catalog } from '../../planner/catalog.js';
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery } from '../../planner/query-planner.js';
 import { PSEUDO, serializedValueColumns } from '../../planner/schema.js';
-import { isKeyLookup, readsDisallowedPseudoColumns, validatePullQuery, validatePullSource } from '../../planner/pull-validation.js';
+import { readsDisallowedPseudoColumns, validatePullQuery, validatePullSource } from '../../planner/pull-validation.js';
 import type { Log, LogRecord } from '../log/log.js';
 import type { ProcessingLogger } from '../../common/processing-log.js';
 import { serdeOptionsFor } from '../../serde/serde-for.js';
@@ -81,7 +81,7 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
   if (!isPush) validatePullQuery(q);
   const planned = planQuery(q, { catalog: ctx.catalog, persistent: false, properties: ctx.properties });
   const first = planned.sources[0]!;
-  if (!isPush) validatePullSource(first, isKeyLookup(q.where, first), ctx.properties);
+  if (!isPush) validatePullSource(first, q.where, ctx.properties);
   const id = isPush
     ? isScalablePush(q, first, ctx.properties)
       ? `SCALABLE_PUSH_QUERY_${shortId()}`
