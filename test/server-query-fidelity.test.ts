@@ -113,13 +113,29 @@ describe('query fidelity with ksqlDB', () => {
     expect(r.body).toEqual({ '@type': 'statement_error', error_code: 40001, message, statementText: sql, entities: [] });
   });
 
-  it('with ksql.query.pull.table.scan.enabled=false only key lookups run', async () => {
+  it('with ksql.query.pull.table.scan.enabled=false only key lookups run, others refused with ksqlDB reasons', async () => {
     const off = { 'ksql.query.pull.table.scan.enabled': 'false' };
-    const scanMessage = 'Query requires table scan to be enabled. Table scans can be enabled by setting ksql.query.pull.table.scan.enabled=true';
-    for (const sql of ['SELECT * FROM totals;', 'SELECT * FROM totals WHERE id > 0;', 'SELECT * FROM totals WHERE n = 1;']) {
+    const scan = 'Query requires table scan to be enabled. Table scans can be enabled by setting ksql.query.pull.table.scan.enabled=true';
+    const whereHelp =
+      `. ${HELP}\nPull queries require a WHERE clause that:\n - includes a key equality expression, e.g. \`SELECT * FROM X WHERE <key-column> = Y;\`.` +
+      '\n - in the case of a multi-column key, is a conjunction of equality expressions that cover all key columns.' +
+      '\n - to support range expressions, e.g.,  SELECT * FROM X WHERE <key-column> < Y;`, range scans need to be enabled by setting ksql.query.pull.range.scan.enabled=true' +
+      '\nIf more flexible queries are needed, , table scans can be enabled by setting ksql.query.pull.table.scan.enabled=true.';
+    const refused: [string, string][] = [
+      ['SELECT * FROM totals;', scan],
+      // A range on a BIGINT key is no key lookup (ranges are only on STRING/BYTES keys).
+      ['SELECT * FROM totals WHERE id > 0;', scan],
+      ['SELECT * FROM totals WHERE n = 1;', `WHERE clause missing key column for disjunct: (N = 1)${whereHelp}`],
+      ['SELECT * FROM totals WHERE id != 1;', `Bound on key columns '[\`ID\` BIGINT KEY]' must currently be '='${whereHelp}`],
+      [
+        'SELECT * FROM totals WHERE id > 0 AND id < 5;',
+        `A comparison condition on the key column cannot be combined with other comparisons such as an IN predicate${whereHelp}`,
+      ],
+    ];
+    for (const [sql, message] of refused) {
       const r = await postJson(`${url}/query`, { ksql: sql, streamsProperties: off });
       expect(r.status).toBe(400);
-      expect(r.body).toMatchObject({ error_code: 40001, message: scanMessage });
+      expect(r.body).toEqual({ '@type': 'statement_error', error_code: 40001, message, statementText: sql, entities: [] });
     }
     const keyed = await postJson(`${url}/query`, { ksql: 'SELECT id, n FROM totals WHERE id IN (1, 2);', streamsProperties: off });
     expect(keyed.body.slice(1)).toEqual([{ row: { columns: [1, 1] } }]);
