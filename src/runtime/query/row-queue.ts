@@ -145,7 +145,7 @@ export class TransientHandle implements TransientQuery {
   readonly queue = new RowQueue((bytes) => this.overflow(bytes));
   readonly done: Promise<void>;
   error: string | undefined;
-  sourceType: 'STREAM' | 'TABLE' | undefined;
+  finalMessage: string | undefined;
   private resolveDone!: () => void;
   private closed = false;
 
@@ -226,9 +226,16 @@ export class PushTerminal implements Operator {
  * tombstones delete. `rows()` is the state once the input is exhausted.
  */
 export class PullCollector implements Operator {
-  private readonly latest = new Map<string, readonly unknown[]>();
+  private readonly latest = new Map<string, { readonly rec: Rec; readonly row: readonly unknown[] }>();
   private readonly all: (readonly unknown[])[] = [];
-  constructor(private readonly isTable: boolean) {}
+  /**
+   * `keyBytes`: a table's rows come out in the order of their serialized keys
+   * (then window start), as ksqlDB's state store scan returns them.
+   */
+  constructor(
+    private readonly isTable: boolean,
+    private readonly keyBytes?: (key: readonly unknown[]) => Buffer | null,
+  ) {}
 
   process(rec: Rec): void {
     if (!this.isTable) {
@@ -237,10 +244,20 @@ export class PullCollector implements Operator {
     }
     const k = rec.window ? `${keyString(rec.key)}@${rec.window.start}` : keyString(rec.key);
     if (rec.row === null) this.latest.delete(k);
-    else this.latest.set(k, rec.row);
+    else this.latest.set(k, { rec, row: rec.row });
   }
 
   rows(): readonly (readonly unknown[])[] {
-    return this.isTable ? [...this.latest.values()] : this.all;
+    if (!this.isTable) return this.all;
+    const entries = [...this.latest.values()];
+    const bytes = this.keyBytes;
+    if (bytes && entries.length > 1) {
+      const keyed = entries.map((e) => ({ e, k: (e.rec.key && bytes(e.rec.key)) ?? EMPTY }));
+      keyed.sort((a, b) => Buffer.compare(a.k, b.k) || (a.e.rec.window?.start ?? 0) - (b.e.rec.window?.start ?? 0));
+      return keyed.map((x) => x.e.row);
+    }
+    return entries.map((e) => e.row);
   }
 }
+
+const EMPTY = Buffer.alloc(0);

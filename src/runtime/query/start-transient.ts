@@ -112,14 +112,14 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
     }
   }
   const handle = new TransientHandle(id, isPush ? 'push' : 'pull', columns, keyColumns, () => ctx.unregister(id));
-  if (!isPush) handle.sourceType = first.sourceType;
   if (isPush && q.limit === 0) {
     // LIMIT 0: the header, then at once the end (no row is read).
     handle.close();
     return handle;
   }
   const physical = toPhysical(planned.plan);
-  const collector = new PullCollector(planned.isTable);
+  const keySerde = planned.isTable && !isPush ? serdeFor(first.keyFormat, first.schema.key, true, ctx.registry) : undefined;
+  const collector = new PullCollector(planned.isTable, keySerde && ((key) => keySerde.serialize(key)));
   const terminal = isPush ? new PushTerminal(handle, q.limit) : collector;
   const topology = buildTopology(
     physical,
@@ -188,6 +188,10 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
   }
   const n = q.limit === undefined ? rows.length : Math.min(q.limit, rows.length);
   for (let i = 0; i < n; i++) handle.queue.push(rows[i]!);
+  if (first.sourceType === 'STREAM') {
+    // ksqlDB: a stream's pull query ends "Query Completed", or "Limit Reached" when its LIMIT was hit.
+    handle.finalMessage = q.limit === undefined ? 'Query Completed' : rows.length >= q.limit ? 'Limit Reached' : undefined;
+  }
   handle.close();
   return handle;
 }
