@@ -114,7 +114,7 @@ function openStream(reply: FastifyReply, ex: Exchange, contentType: string): { r
 
 /** Why a query ended, in ksqlDB's words for `/query`'s final message. */
 function finalMessage(q: TransientQuery, closedByRequest: boolean): string | undefined {
-  if (q.kind === 'pull') return q.sourceType === 'STREAM' ? 'Query Completed' : undefined;
+  if (q.kind === 'pull') return q.finalMessage;
   return closedByRequest ? 'Query Completed' : 'Limit Reached';
 }
 
