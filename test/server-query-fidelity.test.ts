@@ -72,6 +72,38 @@ describe('query fidelity with ksqlDB', () => {
     ]);
   });
 
+  it('stream pull queries with LIMIT end "Limit Reached" when it cut them short, else with nothing', async () => {
+    await ksql(url, "CREATE STREAM notes (id INT KEY, note STRING) WITH (kafka_topic='notes', partitions=1, value_format='json');");
+    await ksql(url, "INSERT INTO notes (id, note) VALUES (1, 'first'); INSERT INTO notes (id, note) VALUES (2, 'second');");
+    const cut = await postJson(`${url}/query`, { ksql: 'SELECT note FROM notes LIMIT 1;' });
+    expect(cut.body).toEqual([
+      { header: { queryId: expect.any(String), schema: '`NOTE` STRING' } },
+      { row: { columns: ['first'] } },
+      { finalMessage: 'Limit Reached' },
+    ]);
+    const zero = await postJson(`${url}/query`, { ksql: 'SELECT note FROM notes LIMIT 0;' });
+    expect(zero.body).toEqual([{ header: { queryId: expect.any(String), schema: '`NOTE` STRING' } }, { finalMessage: 'Limit Reached' }]);
+    const notReached = await postJson(`${url}/query`, { ksql: 'SELECT note FROM notes LIMIT 25;' });
+    expect(notReached.body).toEqual([
+      { header: { queryId: expect.any(String), schema: '`NOTE` STRING' } },
+      { row: { columns: ['first'] } },
+      { row: { columns: ['second'] } },
+    ]);
+  });
+
+  it('table scans answer rows in the order of their serialized keys, as ksqlDB state stores do', async () => {
+    await ksql(url, "CREATE STREAM visits (page STRING) WITH (kafka_topic='visits', partitions=1, value_format='json');");
+    await ksql(url, 'CREATE TABLE per_page AS SELECT page, COUNT(*) AS n FROM visits GROUP BY page;', { streamsProperties: EARLIEST });
+    for (const page of ['which', 'there', 'about', 'their']) await ksql(url, `INSERT INTO visits (page) VALUES ('${page}');`);
+    const rows = await eventually('four pages counted', async () => {
+      const r = await postJson(`${url}/query`, { ksql: 'SELECT * FROM per_page;' });
+      return r.body.length === 5 && r.body.slice(1);
+    });
+    expect(rows).toEqual(['about', 'their', 'there', 'which'].map((p) => ({ row: { columns: [p, 1] } })));
+    const limited = await postJson(`${url}/query`, { ksql: 'SELECT page FROM per_page LIMIT 2;' });
+    expect(limited.body.slice(1)).toEqual([{ row: { columns: ['about'] } }, { row: { columns: ['their'] } }]);
+  });
+
   it('DOUBLE values are written with a decimal point on /query, /query-stream and the topic', async () => {
     const q = await queryText('SELECT id, amount FROM orders_in;');
     expect(q.text).toContain('{"row":{"columns":[1,11.0]}}');
