@@ -19,6 +19,7 @@ import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery, type PlannedQuery } from '../../planner/query-planner.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import { windowInfo } from '../../planner/sink-window.js';
+import { walk } from '../../planner/ast-walk.js';
 import { WithProperties, checkFormatConfigs, nullableRep, parseDelimiter } from '../../planner/with-properties.js';
 import { timestampColumnOf } from '../../planner/ddl-planner.js';
 import { checkSourceUpgrade } from '../../planner/source-upgrade.js';
@@ -350,6 +351,16 @@ export async function insertValues(e: StatementContext, s: InsertValues): Promis
   if (target.isSource) throw new PlanError(`Cannot insert values into read-only ${target.sourceType.toLowerCase()}: ${target.name}`, s.pos);
   if (target.window) throw new PlanError('Cannot insert values into windowed stream/table!', s.pos);
   const all = [...target.schema.key, ...target.schema.value];
+  if (s.columns && s.columns.length !== s.values.length) {
+    // ksqlDB refuses this while preparing the statement, before looking at the target.
+    throw new PlanError(`Failed to prepare statement: Expected number columns and values to match: ${s.columns.length}, ${s.values.length}`);
+  }
+  for (const v of s.values) {
+    walk(v, (x) => {
+      if (x.kind === 'ColumnRef' && x.source !== undefined)
+        throw new PlanError(`Failed to prepare statement: '${x.source}' is not a valid stream/table name or alias.`);
+    });
+  }
   const columns = s.columns ?? [...target.schema.key, ...target.schema.value.filter((c) => c.namespace === 'VALUE')].map((c) => c.name);
   if (columns.length !== s.values.length) {
     throw new PlanError(`Expected a value for each column. Expected Columns: [${columns.join(', ')}]. Got ${s.values.length} values`, s.pos);
@@ -363,7 +374,7 @@ export async function insertValues(e: StatementContext, s: InsertValues): Promis
     const expr = s.values[i]!;
     let type: SqlType;
     if (name === 'ROWTIME') type = T.BIGINT;
-    else if (name === 'ROWPARTITION' || name === 'ROWOFFSET') throw new PlanError(`Cannot insert into pseudo column ${name}`, expr.pos);
+    else if (name === 'ROWPARTITION' || name === 'ROWOFFSET') throw new PlanError(`Inserting into column \`${name}\` is not allowed.`);
     else {
       const col = all.find((c) => c.name === name);
       if (!col) throw new PlanError(`Column name ${name} does not exist.`, expr.pos);
