@@ -233,6 +233,25 @@ describe('query fidelity with ksqlDB', () => {
     }
   });
 
+  it.each([
+    [
+      'a value count unlike the column list',
+      'INSERT INTO orders_in (id, note) VALUES (3);',
+      'Failed to prepare statement: Expected number columns and values to match: 2, 1',
+    ],
+    [
+      'a qualified column reference',
+      "INSERT INTO orders_in (id, note) VALUES (FOO.bar, 'x');",
+      "Failed to prepare statement: 'FOO' is not a valid stream/table name or alias.",
+    ],
+    ['ROWPARTITION', "INSERT INTO orders_in (id, note, ROWPARTITION) VALUES (3, 'x', 5);", 'Inserting into column `ROWPARTITION` is not allowed.'],
+    ['ROWOFFSET', "INSERT INTO orders_in (id, note, ROWOFFSET) VALUES (3, 'x', 5);", 'Inserting into column `ROWOFFSET` is not allowed.'],
+  ])('INSERT VALUES with %s is refused with ksqlDB message', async (_what, sql, message) => {
+    const r = await postJson(`${url}/ksql`, { ksql: sql });
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ '@type': 'statement_error', error_code: 40001, message, statementText: sql, entities: [] });
+  });
+
   it('INSERT VALUES widens numbers inside STRUCT, ARRAY and MAP constructors', async () => {
     await ksql(
       url,
