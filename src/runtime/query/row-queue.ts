@@ -1,3 +1,4 @@
+import { partitionFor } from '../log/murmur2.js';
 import type { ResultColumn, TransientQuery } from './transient-query.js';
 import type { Operator, Rec } from '../operators/record.js';
 import { keyString } from '../state/key-codec.js';
@@ -229,12 +230,12 @@ export class PullCollector implements Operator {
   private readonly latest = new Map<string, { readonly rec: Rec; readonly row: readonly unknown[] }>();
   private readonly all: (readonly unknown[])[] = [];
   /**
-   * `keyBytes`: a table's rows come out in the order of their serialized keys
-   * (then window start), as ksqlDB's state store scan returns them.
+   * `keyOrder`: a table's rows come out in the order of these bytes of their
+   * keys (then window start); see {@link tableScanOrder}.
    */
   constructor(
     private readonly isTable: boolean,
-    private readonly keyBytes?: (key: readonly unknown[]) => Buffer | null,
+    private readonly keyOrder?: (key: readonly unknown[]) => Buffer,
   ) {}
 
   process(rec: Rec): void {
@@ -250,9 +251,9 @@ export class PullCollector implements Operator {
   rows(): readonly (readonly unknown[])[] {
     if (!this.isTable) return this.all;
     const entries = [...this.latest.values()];
-    const bytes = this.keyBytes;
-    if (bytes && entries.length > 1) {
-      const keyed = entries.map((e) => ({ e, k: (e.rec.key && bytes(e.rec.key)) ?? EMPTY }));
+    const order = this.keyOrder;
+    if (order && entries.length > 1) {
+      const keyed = entries.map((e) => ({ e, k: e.rec.key ? order(e.rec.key) : EMPTY }));
       keyed.sort((a, b) => Buffer.compare(a.k, b.k) || (a.e.rec.window?.start ?? 0) - (b.e.rec.window?.start ?? 0));
       return keyed.map((x) => x.e.row);
     }
@@ -261,3 +262,17 @@ export class PullCollector implements Operator {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * The order ksqlDB's table scans return rows in: partition by partition (the
+ * murmur2 partition of the serialized key among `partitions`), and within one
+ * by the serialized key's bytes (its state store's order). As a sort key.
+ */
+export function tableScanOrder(serializeKey: (key: readonly unknown[]) => Buffer | null, partitions: number): (key: readonly unknown[]) => Buffer {
+  return (key) => {
+    const bytes = serializeKey(key) ?? EMPTY;
+    const prefix = Buffer.alloc(4);
+    prefix.writeUInt32BE(partitions > 1 && bytes.length > 0 ? partitionFor(bytes, partitions) : 0);
+    return Buffer.concat([prefix, bytes]);
+  };
+}

@@ -24,7 +24,7 @@ import { maxTaskIdleMs } from './task-inputs.js';
 import { buildTopology } from './topology.js';
 import { FORWARDED_PROPERTY, PARTITIONS_PROPERTY, forwardPull } from './pull-forwarding.js';
 import type { PullRouting } from './pull-routing.js';
-import { PullCollector, PushTerminal, TransientHandle } from './row-queue.js';
+import { PullCollector, PushTerminal, TransientHandle, tableScanOrder } from './row-queue.js';
 import { isSessionWindow } from '../../common/windows.js';
 
 /** Something the engine's pump can advance: a running query or a PRINT. */
@@ -118,8 +118,12 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
     return handle;
   }
   const physical = toPhysical(planned.plan);
-  const keySerde = planned.isTable && !isPush ? serdeFor(first.keyFormat, first.schema.key, true, ctx.registry) : undefined;
-  const collector = new PullCollector(planned.isTable, keySerde && ((key) => keySerde.serialize(key)));
+  let keyOrder: ((key: readonly unknown[]) => Buffer) | undefined;
+  if (planned.isTable && !isPush) {
+    const keySerde = serdeFor(first.keyFormat, first.schema.key, true, ctx.registry);
+    keyOrder = tableScanOrder((key) => keySerde.serialize(key), (await ctx.log.topic(first.topic))?.partitions ?? 1);
+  }
+  const collector = new PullCollector(planned.isTable, keyOrder);
   const terminal = isPush ? new PushTerminal(handle, q.limit) : collector;
   const topology = buildTopology(
     physical,
