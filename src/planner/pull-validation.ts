@@ -58,10 +58,24 @@ function brokenRule(q: Query): string | undefined {
   return undefined;
 }
 
-/** Refuses a pull query (a SELECT without EMIT) that ksqlDB's PullQueryValidator refuses, before it is planned. */
-export function validatePullQuery(q: Query): void {
+/**
+ * Refuses a pull query (a SELECT without EMIT) that ksqlDB's PullQueryValidator
+ * refuses, before it is planned; `source` is the table or stream it reads, when
+ * known (a LIKE on a table's non-STRING column is refused with ksqlDB's words).
+ */
+export function validatePullQuery(q: Query, source?: DataSource): void {
   const broken = brokenRule(q);
   if (broken !== undefined) throw new PlanError(broken + PULL_QUERY_SYNTAX_HELP);
+  if (!q.where || source?.sourceType !== 'TABLE') return;
+  walk(q.where, (x) => {
+    if (x.kind !== 'Like' || x.operand.kind !== 'ColumnRef') return;
+    const name = x.operand.name;
+    const col = [...source.schema.key, ...source.schema.value].find((c) => c.name === name);
+    if (col && col.type.kind !== 'STRING') {
+      const base = formatType(col.type).replace(/[<(].*$/, '');
+      throw invalidWhere(`The column type for Like condition must be VARCHAR. The column type is ${base}`, source.window !== undefined);
+    }
+  });
 }
 
 /**

@@ -78,7 +78,7 @@ function shortId(): string {
 export async function startSelect(ctx: TransientContext, stmt: QueryStatement): Promise<TransientQuery> {
   const q = stmt.query;
   const isPush = q.emit !== undefined;
-  if (!isPush) validatePullQuery(q);
+  if (!isPush) validatePullQuery(q, q.from.kind === 'AliasedSource' ? ctx.catalog.getSource(q.from.name) : undefined);
   const planned = planQuery(q, { catalog: ctx.catalog, persistent: false, properties: ctx.properties });
   const first = planned.sources[0]!;
   if (!isPush) validatePullSource(first, q.where, ctx.properties);
