@@ -181,6 +181,16 @@ describe('query fidelity with ksqlDB', () => {
       expect(r.status).toBe(400);
       expect(r.body).toEqual({ '@type': 'statement_error', error_code: 40001, message, statementText: sql, entities: [] });
     }
+    // Refused whether scans are on or off: LIKE on a column that is not a STRING.
+    const likeSql = "SELECT * FROM totals WHERE id LIKE '1%';";
+    const like = await postJson(`${url}/query`, { ksql: likeSql });
+    expect(like.body).toEqual({
+      '@type': 'statement_error',
+      error_code: 40001,
+      message: `The column type for Like condition must be VARCHAR. The column type is BIGINT${whereHelp}`,
+      statementText: likeSql,
+      entities: [],
+    });
     const keyed = await postJson(`${url}/query`, { ksql: 'SELECT id, n FROM totals WHERE id IN (1, 2);', streamsProperties: off });
     expect(keyed.body.slice(1)).toEqual([{ row: { columns: [1, 1] } }]);
     const bounded = await postJson(`${url}/query`, { ksql: 'SELECT id, n FROM per_second WHERE id = 1 AND windowstart >= 12000;', streamsProperties: off });
