@@ -210,13 +210,16 @@ export class TransientHandle implements TransientQuery {
  */
 export class PushTerminal implements Operator {
   private count = 0;
+  /** `dropNullKeys` (a keyed source): records whose key is null are not rows (ksqlDB's scalable push queries). */
   constructor(
     private readonly handle: TransientHandle,
     private readonly limit: number | undefined,
+    private readonly dropNullKeys = false,
   ) {}
 
   process(rec: Rec): void {
     if (rec.row === null || this.handle.isClosed) return;
+    if (this.dropNullKeys && (rec.key === null || rec.key.every((k) => k === null))) return;
     this.handle.queue.push(rec.row);
     if (this.limit !== undefined && ++this.count >= this.limit) this.handle.close();
   }

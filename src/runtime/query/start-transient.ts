@@ -82,11 +82,8 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
   const planned = planQuery(q, { catalog: ctx.catalog, persistent: false, properties: ctx.properties });
   const first = planned.sources[0]!;
   if (!isPush) validatePullSource(first, q.where, ctx.properties);
-  const id = isPush
-    ? isScalablePush(q, first, ctx.properties)
-      ? `SCALABLE_PUSH_QUERY_${shortId()}`
-      : `transient_${first.name}_${shortId()}`
-    : `query_${Date.now()}_${shortId()}`;
+  const scalable = isPush && isScalablePush(q, first, ctx.properties);
+  const id = scalable ? `SCALABLE_PUSH_QUERY_${shortId()}` : isPush ? `transient_${first.name}_${shortId()}` : `query_${Date.now()}_${shortId()}`;
   const columns = planned.output.value.map((c) => ({ name: c.name, type: c.type }));
   const keyColumns = isPush || first.sourceType !== 'TABLE' ? [] : resultKeyColumns(first, columns);
   // Kafka mode: a pull query by key runs on the key's owner; a scan on every server, each answering its partitions.
@@ -124,7 +121,7 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
     keyOrder = tableScanOrder((key) => keySerde.serialize(key), (await ctx.log.topic(first.topic))?.partitions ?? 1);
   }
   const collector = new PullCollector(planned.isTable, keyOrder);
-  const terminal = isPush ? new PushTerminal(handle, q.limit) : collector;
+  const terminal = isPush ? new PushTerminal(handle, q.limit, scalable && first.schema.key.length > 0) : collector;
   const topology = buildTopology(
     physical,
     {
