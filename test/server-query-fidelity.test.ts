@@ -274,6 +274,25 @@ describe('query fidelity with ksqlDB', () => {
     expect(r.body).toEqual({ '@type': 'statement_error', error_code: 40001, message, statementText: sql, entities: [] });
   });
 
+  it('scalable push queries skip records whose key is null, as ksqlDB push v2 does', async () => {
+    await ksql(url, "CREATE STREAM keyed_in (k INT KEY, v INT) WITH (kafka_topic='keyed_in', partitions=1, value_format='json');");
+    await ksql(url, 'CREATE STREAM keyed AS SELECT * FROM keyed_in;');
+    const res = await fetch(`${url}/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ksql: 'SELECT * FROM keyed EMIT CHANGES LIMIT 1;', streamsProperties: { 'ksql.query.push.v2.enabled': 'true' } }),
+    });
+    const lines = LineReader.of(res);
+    const header = (await lines.next())!;
+    await ksql(url, 'INSERT INTO keyed_in (v) VALUES (1);');
+    await ksql(url, 'INSERT INTO keyed_in (k, v) VALUES (5, 2);');
+    expect(JSON.parse(`${header}\n${await lines.rest()}`)).toEqual([
+      { header: { queryId: expect.stringMatching(/^SCALABLE_PUSH_QUERY_/), schema: '`K` INTEGER, `V` INTEGER' } },
+      { row: { columns: [5, 2] } },
+      { finalMessage: 'Limit Reached' },
+    ]);
+  });
+
   it('INSERT VALUES widens numbers inside STRUCT, ARRAY and MAP constructors', async () => {
     await ksql(
       url,
