@@ -107,7 +107,12 @@ describe('push and pull queries', () => {
     expect(r.body).toEqual([{ queryId: expect.any(String), columnNames: ['ID', 'PAGE'], columnTypes: ['INTEGER', 'STRING'] }, [1, 'home']]);
     const q = await postJson(`${url}/query`, { ksql: sql });
     expect(q.status).toBe(200);
-    expect(q.body).toEqual([{ header: { queryId: expect.any(String), schema: '`ID` INTEGER, `PAGE` STRING' } }, { row: { columns: [1, 'home'] } }]);
+    // A stream's pull query ends like a push query on /query (ksqlDB's "Query Completed").
+    expect(q.body).toEqual([
+      { header: { queryId: expect.any(String), schema: '`ID` INTEGER, `PAGE` STRING' } },
+      { row: { columns: [1, 'home'] } },
+      { finalMessage: 'Query Completed' },
+    ]);
   });
 
   it('pull queries on a table created over existing data return its rows', async () => {

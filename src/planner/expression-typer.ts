@@ -427,6 +427,56 @@ export class ExpressionTyper {
     throw new PlanError(`Cannot implicitly convert ${formatType(e.type)} to ${formatType(to)}`, pos);
   }
 
+  /**
+   * {@link coerce} for a value written for a column (INSERT VALUES): besides the
+   * implicit casts, an ARRAY, MAP or STRUCT constructor takes the column's type
+   * when each element casts implicitly (`STRUCT(FOO := 2)` into
+   * `STRUCT<FOO BIGINT>`), as ksqlDB's value coercer widens inside them.
+   */
+  coerceValue(e: TypedExpression, to: SqlType, pos: Position): TypedExpression {
+    try {
+      return this.coerce(e, to, pos);
+    } catch (err) {
+      const widened = err instanceof PlanError ? this.widenConstructed(e, to, pos) : undefined;
+      if (widened === undefined) throw err;
+      return widened;
+    }
+  }
+
+  /** A constructor rebuilt as `to` with each element coerced; undefined when one cannot be. */
+  private widenConstructed(e: TypedExpression, to: SqlType, pos: Position): TypedExpression | undefined {
+    const each = (x: TypedExpression, t: SqlType): TypedExpression | undefined => {
+      if (isNullLiteral(x) || typeEquals(x.type, t) || canImplicitlyCast(x.type, t)) return this.coerce(x, t, pos);
+      return this.widenConstructed(x, t, pos);
+    };
+    const all = <A>(xs: readonly (A | undefined)[]): xs is readonly A[] => xs.every((x) => x !== undefined);
+    if (e.kind === 'CreateArray' && to.kind === 'ARRAY') {
+      const items = e.items.map((x) => each(x, to.item));
+      return all(items) ? { kind: 'CreateArray', type: to, items } : undefined;
+    }
+    if (e.kind === 'CreateMap' && to.kind === 'MAP') {
+      const entries: { key: TypedExpression; value: TypedExpression }[] = [];
+      for (const x of e.entries) {
+        const key = each(x.key, to.key);
+        const value = each(x.value, to.value);
+        if (key === undefined || value === undefined) return undefined;
+        entries.push({ key, value });
+      }
+      return { kind: 'CreateMap', type: to, entries };
+    }
+    if (e.kind === 'CreateStruct' && to.kind === 'STRUCT') {
+      if (e.fields.some((f) => !to.fields.some((tf) => tf.name === f.name))) return undefined;
+      const fields = to.fields.map((tf) => {
+        const f = e.fields.find((x) => x.name === tf.name);
+        return { name: tf.name, value: f ? each(f.value, tf.type) : ({ kind: 'Literal', type: tf.type, value: null } as TypedExpression) };
+      });
+      return fields.every((f) => f.value !== undefined)
+        ? { kind: 'CreateStruct', type: to, fields: fields as { name: string; value: TypedExpression }[] }
+        : undefined;
+    }
+    return undefined;
+  }
+
   private literal(e: Extract<Expression, { kind: 'Literal' }>): TypedExpression {
     switch (e.literalType) {
       case 'NULL':
@@ -477,9 +527,15 @@ export class ExpressionTyper {
   private arithmetic(e: Extract<Expression, { kind: 'Arithmetic' }>, left: TypedExpression, right: TypedExpression): TypedExpression {
     const op = e.op;
     const pos = e.pos;
-    if (isNullLiteral(left) && isNullLiteral(right)) return { kind: 'Literal', type: T.INTEGER, value: null };
-    if (isNullLiteral(left)) left = { kind: 'Literal', type: right.type, value: null };
-    if (isNullLiteral(right)) right = { kind: 'Literal', type: left.type, value: null };
+    if (isNullLiteral(left) || isNullLiteral(right)) {
+      // ksqlDB's ExpressionTypeManager: a NULL literal has no type, so arithmetic on it is refused.
+      const side = (x: TypedExpression, ast: Expression) => (isNullLiteral(x) ? 'null' : formatExpression(ast));
+      const type = (x: TypedExpression) => (isNullLiteral(x) ? 'null' : formatType(x.type));
+      throw new PlanError(
+        `Error processing expression: (${side(left, e.left)} ${op} ${side(right, e.right)}). Arithmetic on types ${type(left)} and ${type(right)} are not supported.`,
+        pos,
+      );
+    }
     if (op === '+' && left.type.kind === 'STRING' && right.type.kind === 'STRING') {
       return { kind: 'Concat', type: T.STRING, left, right };
     }

@@ -1,3 +1,4 @@
+import { partitionFor } from '../log/murmur2.js';
 import type { ResultColumn, TransientQuery } from './transient-query.js';
 import type { Operator, Rec } from '../operators/record.js';
 import { keyString } from '../state/key-codec.js';
@@ -145,6 +146,7 @@ export class TransientHandle implements TransientQuery {
   readonly queue = new RowQueue((bytes) => this.overflow(bytes));
   readonly done: Promise<void>;
   error: string | undefined;
+  finalMessage: string | undefined;
   private resolveDone!: () => void;
   private closed = false;
 
@@ -208,13 +210,16 @@ export class TransientHandle implements TransientQuery {
  */
 export class PushTerminal implements Operator {
   private count = 0;
+  /** `dropNullKeys` (a keyed source): records whose key is null are not rows (ksqlDB's scalable push queries). */
   constructor(
     private readonly handle: TransientHandle,
     private readonly limit: number | undefined,
+    private readonly dropNullKeys = false,
   ) {}
 
   process(rec: Rec): void {
     if (rec.row === null || this.handle.isClosed) return;
+    if (this.dropNullKeys && (rec.key === null || rec.key.every((k) => k === null))) return;
     this.handle.queue.push(rec.row);
     if (this.limit !== undefined && ++this.count >= this.limit) this.handle.close();
   }
@@ -225,9 +230,16 @@ export class PushTerminal implements Operator {
  * tombstones delete. `rows()` is the state once the input is exhausted.
  */
 export class PullCollector implements Operator {
-  private readonly latest = new Map<string, readonly unknown[]>();
+  private readonly latest = new Map<string, { readonly rec: Rec; readonly row: readonly unknown[] }>();
   private readonly all: (readonly unknown[])[] = [];
-  constructor(private readonly isTable: boolean) {}
+  /**
+   * `keyOrder`: a table's rows come out in the order of these bytes of their
+   * keys (then window start); see {@link tableScanOrder}.
+   */
+  constructor(
+    private readonly isTable: boolean,
+    private readonly keyOrder?: (key: readonly unknown[]) => Buffer,
+  ) {}
 
   process(rec: Rec): void {
     if (!this.isTable) {
@@ -236,10 +248,34 @@ export class PullCollector implements Operator {
     }
     const k = rec.window ? `${keyString(rec.key)}@${rec.window.start}` : keyString(rec.key);
     if (rec.row === null) this.latest.delete(k);
-    else this.latest.set(k, rec.row);
+    else this.latest.set(k, { rec, row: rec.row });
   }
 
   rows(): readonly (readonly unknown[])[] {
-    return this.isTable ? [...this.latest.values()] : this.all;
+    if (!this.isTable) return this.all;
+    const entries = [...this.latest.values()];
+    const order = this.keyOrder;
+    if (order && entries.length > 1) {
+      const keyed = entries.map((e) => ({ e, k: e.rec.key ? order(e.rec.key) : EMPTY }));
+      keyed.sort((a, b) => Buffer.compare(a.k, b.k) || (a.e.rec.window?.start ?? 0) - (b.e.rec.window?.start ?? 0));
+      return keyed.map((x) => x.e.row);
+    }
+    return entries.map((e) => e.row);
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The order ksqlDB's table scans return rows in: partition by partition (the
+ * murmur2 partition of the serialized key among `partitions`), and within one
+ * by the serialized key's bytes (its state store's order). As a sort key.
+ */
+export function tableScanOrder(serializeKey: (key: readonly unknown[]) => Buffer | null, partitions: number): (key: readonly unknown[]) => Buffer {
+  return (key) => {
+    const bytes = serializeKey(key) ?? EMPTY;
+    const prefix = Buffer.alloc(4);
+    prefix.writeUInt32BE(partitions > 1 && bytes.length > 0 ? partitionFor(bytes, partitions) : 0);
+    return Buffer.concat([prefix, bytes]);
+  };
 }

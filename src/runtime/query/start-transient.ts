@@ -1,6 +1,6 @@
 import { PlanError } from '../../common/errors.js';
 import { T } from '../../common/types.js';
-import type { Expression, Print, QueryStatement } from '../../parser/ast/index.js';
+import type { Expression, Print, Query, QueryStatement } from '../../parser/ast/index.js';
 import type { DataSource } from '../../planner/data-source.js';
 import type { MaterializedTable } from '../operators/materialized-table.js';
 import type { Rec } from '../operators/record.js';
@@ -10,7 +10,8 @@ import { decodeWindowedKey } from '../../serde/windowed.js';
 import type { Catalog } from '../../planner/catalog.js';
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery } from '../../planner/query-planner.js';
-import { serializedValueColumns } from '../../planner/schema.js';
+import { PSEUDO, serializedValueColumns } from '../../planner/schema.js';
+import { readsDisallowedPseudoColumns, validatePullQuery, validatePullSource } from '../../planner/pull-validation.js';
 import type { Log, LogRecord } from '../log/log.js';
 import type { ProcessingLogger } from '../../common/processing-log.js';
 import { serdeOptionsFor } from '../../serde/serde-for.js';
@@ -23,7 +24,7 @@ import { maxTaskIdleMs } from './task-inputs.js';
 import { buildTopology } from './topology.js';
 import { FORWARDED_PROPERTY, PARTITIONS_PROPERTY, forwardPull } from './pull-forwarding.js';
 import type { PullRouting } from './pull-routing.js';
-import { PullCollector, PushTerminal, TransientHandle } from './row-queue.js';
+import { PullCollector, PushTerminal, TransientHandle, tableScanOrder } from './row-queue.js';
 import { isSessionWindow } from '../../common/windows.js';
 
 /** Something the engine's pump can advance: a running query or a PRINT. */
@@ -76,12 +77,15 @@ function shortId(): string {
  */
 export async function startSelect(ctx: TransientContext, stmt: QueryStatement): Promise<TransientQuery> {
   const q = stmt.query;
-  const planned = planQuery(q, { catalog: ctx.catalog, persistent: false, properties: ctx.properties });
   const isPush = q.emit !== undefined;
+  if (!isPush) validatePullQuery(q, q.from.kind === 'AliasedSource' ? ctx.catalog.getSource(q.from.name) : undefined);
+  const planned = planQuery(q, { catalog: ctx.catalog, persistent: false, properties: ctx.properties });
   const first = planned.sources[0]!;
-  const id = isPush ? `transient_${first.name}_${shortId()}` : `query_${Date.now()}_${shortId()}`;
+  if (!isPush) validatePullSource(first, q.where, ctx.properties);
+  const scalable = isPush && isScalablePush(q, first, ctx.properties);
+  const id = scalable ? `SCALABLE_PUSH_QUERY_${shortId()}` : isPush ? `transient_${first.name}_${shortId()}` : `query_${Date.now()}_${shortId()}`;
   const columns = planned.output.value.map((c) => ({ name: c.name, type: c.type }));
-  const keyColumns = isPush ? [] : first.schema.key.map((c) => c.name).filter((n) => columns.some((c) => c.name === n));
+  const keyColumns = isPush || first.sourceType !== 'TABLE' ? [] : resultKeyColumns(first, columns);
   // Kafka mode: a pull query by key runs on the key's owner; a scan on every server, each answering its partitions.
   let only: ReadonlySet<number> | undefined;
   let remote: Promise<TransientQuery>[] = [];
@@ -105,9 +109,19 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
     }
   }
   const handle = new TransientHandle(id, isPush ? 'push' : 'pull', columns, keyColumns, () => ctx.unregister(id));
+  if (isPush && q.limit === 0) {
+    // LIMIT 0: the header, then at once the end (no row is read).
+    handle.close();
+    return handle;
+  }
   const physical = toPhysical(planned.plan);
-  const collector = new PullCollector(planned.isTable);
-  const terminal = isPush ? new PushTerminal(handle, q.limit) : collector;
+  let keyOrder: ((key: readonly unknown[]) => Buffer) | undefined;
+  if (planned.isTable && !isPush) {
+    const keySerde = serdeFor(first.keyFormat, first.schema.key, true, ctx.registry);
+    keyOrder = tableScanOrder((key) => keySerde.serialize(key), (await ctx.log.topic(first.topic))?.partitions ?? 1);
+  }
+  const collector = new PullCollector(planned.isTable, keyOrder);
+  const terminal = isPush ? new PushTerminal(handle, q.limit, scalable && first.schema.key.length > 0) : collector;
   const topology = buildTopology(
     physical,
     {
@@ -175,9 +189,49 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
   }
   const n = q.limit === undefined ? rows.length : Math.min(q.limit, rows.length);
   for (let i = 0; i < n; i++) handle.queue.push(rows[i]!);
+  if (first.sourceType === 'STREAM') {
+    // ksqlDB: a stream's pull query ends "Query Completed", or "Limit Reached" when its LIMIT was hit.
+    handle.finalMessage = q.limit === undefined ? 'Query Completed' : rows.length >= q.limit ? 'Limit Reached' : undefined;
+  }
   handle.close();
   return handle;
 }
+
+/**
+ * The key columns of a pull query's result on a table, as ksqlDB's header marks
+ * them: the table's key columns and, when windowed, WINDOWSTART and WINDOWEND,
+ * where the projection has them.
+ */
+function resultKeyColumns(table: DataSource, columns: readonly { readonly name: string }[]): string[] {
+  const keys = table.schema.key.map((c) => c.name);
+  if (table.window) keys.push(PSEUDO.WINDOWSTART, PSEUDO.WINDOWEND);
+  return keys.filter((n) => columns.some((c) => c.name === n));
+}
+
+/**
+ * Whether ksqlDB runs a push query as a scalable push query (its ScalablePushUtil):
+ * `ksql.query.push.v2.enabled`, reading from the latest offset, a single source
+ * written by a persistent query, no GROUP BY, WINDOW, HAVING or PARTITION BY, and
+ * no ROWPARTITION / ROWOFFSET.
+ */
+function isScalablePush(q: Query, source: DataSource, properties: Readonly<Record<string, string>>): boolean {
+  if (String(properties[PUSH_V2_PROPERTY]).toLowerCase() !== 'true') return false;
+  const reset = properties['auto.offset.reset'] ?? properties['ksql.streams.auto.offset.reset'] ?? 'latest';
+  return (
+    q.emit === 'CHANGES' &&
+    reset.toLowerCase() === 'latest' &&
+    q.from.kind === 'AliasedSource' &&
+    source.writerQueryId !== undefined &&
+    !q.groupBy &&
+    !q.window &&
+    !q.having &&
+    !q.partitionBy &&
+    !readsDisallowedPseudoColumns(q)
+  );
+}
+
+/** The property that makes eligible push queries scalable push queries (ksqlDB's push v2). */
+const PUSH_V2_PROPERTY = 'ksql.query.push.v2.enabled';
 
 /**
  * Fills a table's materialized view from its topic once (after a restart the view

@@ -22,8 +22,14 @@ export interface TransientQuery {
   readonly id: string;
   readonly kind: 'push' | 'pull' | 'print';
   readonly columns: readonly ResultColumn[];
-  /** Key columns of the result, by name (empty for streams without keys). */
+  /** Key columns of the result, by name: a table pull query's keys (and window bounds) in its projection, else empty. */
   readonly keyColumns: readonly string[];
+  /**
+   * Pull queries: what ksqlDB's `/query` writes after the rows, once finished: a
+   * stream's `Query Completed`, or `Limit Reached` when its LIMIT cut it short;
+   * undefined for a table's (and a stream's whose LIMIT was not reached).
+   */
+  readonly finalMessage?: string;
   readonly rows: AsyncIterable<readonly unknown[]>;
   /** Stops the query (idempotent). */
   close(): void;

@@ -19,6 +19,7 @@ import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery, type PlannedQuery } from '../../planner/query-planner.js';
 import { serializedValueColumns } from '../../planner/schema.js';
 import { windowInfo } from '../../planner/sink-window.js';
+import { walk } from '../../planner/ast-walk.js';
 import { WithProperties, checkFormatConfigs, nullableRep, parseDelimiter } from '../../planner/with-properties.js';
 import { timestampColumnOf } from '../../planner/ddl-planner.js';
 import { checkSourceUpgrade } from '../../planner/source-upgrade.js';
@@ -35,6 +36,8 @@ import { ddlConfig, newPlanner } from './session.js';
 import { MaterializedTable } from '../operators/materialized-table.js';
 
 export async function createAsSelect(e: StatementContext, s: CreateAsSelect): Promise<StatementResult> {
+  // ksqlDB refuses this while building the statement, before anything else.
+  if (s.query.limit !== undefined) throw new PlanError(`CREATE ${s.sourceType} AS SELECT statements don't support LIMIT clause.`);
   const existing = e.catalog.getSource(s.name);
   if (existing && !s.orReplace) {
     if (s.ifNotExists) return { kind: 'Message', statementText: s.text, message: `Cannot add ${s.sourceType.toLowerCase()} ${s.name}: already exists.` };
@@ -348,6 +351,16 @@ export async function insertValues(e: StatementContext, s: InsertValues): Promis
   if (target.isSource) throw new PlanError(`Cannot insert values into read-only ${target.sourceType.toLowerCase()}: ${target.name}`, s.pos);
   if (target.window) throw new PlanError('Cannot insert values into windowed stream/table!', s.pos);
   const all = [...target.schema.key, ...target.schema.value];
+  if (s.columns && s.columns.length !== s.values.length) {
+    // ksqlDB refuses this while preparing the statement, before looking at the target.
+    throw new PlanError(`Failed to prepare statement: Expected number columns and values to match: ${s.columns.length}, ${s.values.length}`);
+  }
+  for (const v of s.values) {
+    walk(v, (x) => {
+      if (x.kind === 'ColumnRef' && x.source !== undefined)
+        throw new PlanError(`Failed to prepare statement: '${x.source}' is not a valid stream/table name or alias.`);
+    });
+  }
   const columns = s.columns ?? [...target.schema.key, ...target.schema.value.filter((c) => c.namespace === 'VALUE')].map((c) => c.name);
   if (columns.length !== s.values.length) {
     throw new PlanError(`Expected a value for each column. Expected Columns: [${columns.join(', ')}]. Got ${s.values.length} values`, s.pos);
@@ -361,13 +374,13 @@ export async function insertValues(e: StatementContext, s: InsertValues): Promis
     const expr = s.values[i]!;
     let type: SqlType;
     if (name === 'ROWTIME') type = T.BIGINT;
-    else if (name === 'ROWPARTITION' || name === 'ROWOFFSET') throw new PlanError(`Cannot insert into pseudo column ${name}`, expr.pos);
+    else if (name === 'ROWPARTITION' || name === 'ROWOFFSET') throw new PlanError(`Inserting into column \`${name}\` is not allowed.`);
     else {
       const col = all.find((c) => c.name === name);
       if (!col) throw new PlanError(`Column name ${name} does not exist.`, expr.pos);
       type = col.type;
     }
-    const typed = typer.coerce(typer.type(expr), type, expr.pos);
+    const typed = typer.coerceValue(typer.type(expr), type, expr.pos);
     let v: unknown;
     try {
       v = compile(typed)([], []);

@@ -1,5 +1,5 @@
 import { Decimal } from '../../common/decimal.js';
-import { formatDate, formatTime, formatTimestamp } from '../../common/java-text.js';
+import { formatDate, formatTime, formatTimestamp, javaDoubleToString } from '../../common/java-text.js';
 import { formatType, type SqlType } from '../../common/types.js';
 import type { ResultColumn } from '../../runtime/query/transient-query.js';
 
@@ -16,7 +16,8 @@ export type JsonValue = null | boolean | number | string | JsonNumber | readonly
 
 /**
  * Converts a SQL value (runtime representation, see common/types.ts) to the
- * JSON ksqlDB's REST API returns for that type: DECIMAL as a JSON number,
+ * JSON ksqlDB's REST API returns for that type: DOUBLE always with a decimal
+ * point or exponent (`11.0`), DECIMAL as a JSON number,
  * BYTES base64, DATE `yyyy-MM-dd`, TIME `HH:mm[:ss[.SSS]]`, TIMESTAMP
  * `yyyy-MM-ddTHH:mm:ss.SSS` (UTC), MAP and STRUCT as objects, and non-finite
  * doubles as the strings `NaN` / `Infinity` / `-Infinity`.
@@ -31,8 +32,9 @@ export function toJsonValue(v: unknown, t: SqlType): JsonValue {
     case 'BIGINT':
       return typeof v === 'bigint' ? new JsonNumber(v.toString()) : (v as number);
     case 'DOUBLE': {
+      // Written as Jackson writes a double (Java's Double.toString): `11.0`, `1.0E7`.
       const n = v as number;
-      return Number.isFinite(n) ? n : String(n);
+      return Number.isFinite(n) ? new JsonNumber(javaDoubleToString(n)) : String(n);
     }
     case 'DECIMAL':
       return v instanceof Decimal ? new JsonNumber(v.toString()) : (v as number);
@@ -73,9 +75,9 @@ export function rowToJson(row: readonly unknown[], columns: readonly ResultColum
   return columns.map((c, i) => toJsonValue(row[i] ?? null, c.type));
 }
 
-/** ksqlDB's `/query` header schema: `` `A` STRING, `B` BIGINT ``. */
-export function schemaString(columns: readonly ResultColumn[]): string {
-  return columns.map((c) => `\`${c.name}\` ${formatType(c.type)}`).join(', ');
+/** ksqlDB's `/query` header schema: `` `ID` BIGINT KEY, `B` STRING ``, `KEY` after each of `keyColumns`. */
+export function schemaString(columns: readonly ResultColumn[], keyColumns: readonly string[] = []): string {
+  return columns.map((c) => `\`${c.name}\` ${formatType(c.type)}${keyColumns.includes(c.name) ? ' KEY' : ''}`).join(', ');
 }
 
 /** Serialises a {@link JsonValue} (or any plain JSON-able value) to text, writing {@link JsonNumber}s verbatim. */

@@ -114,7 +114,7 @@ function openStream(reply: FastifyReply, ex: Exchange, contentType: string): { r
 
 /** Why a query ended, in ksqlDB's words for `/query`'s final message. */
 function finalMessage(q: TransientQuery, closedByRequest: boolean): string | undefined {
-  if (q.kind === 'pull') return undefined;
+  if (q.kind === 'pull') return q.finalMessage;
   return closedByRequest ? 'Query Completed' : 'Limit Reached';
 }
 
@@ -136,7 +136,7 @@ async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: Fastif
       return;
     }
     // One JSON array, one element per line: `[{header}`, `,{row}`, …, `]`.
-    await out.write(`[${stringifyJson({ header: { queryId: q.id, schema: schemaString(q.columns) } })}\n`);
+    await out.write(`[${stringifyJson({ header: { queryId: q.id, schema: schemaString(q.columns, q.keyColumns) } })}\n`);
     try {
       for await (const row of q.rows) {
         if (gone()) break;
