@@ -9,12 +9,15 @@ import { sendJson } from '../http/reply.js';
 import { requireObject, stringField, stringMapField, withSemicolon, type JsonObject, type ServerContext } from '../http/context.js';
 import { HttpError, badRequest, errorCode, errorMessage, genericError, statementError, toStatementError } from '../http/errors.js';
 import { rowToJson, schemaString, stringifyJson } from '../http/values.js';
+import { DELIMITED, JSON_TYPE, KSQL_V1_JSON, KSQL_V1_PROTOBUF, negotiateOrRefuse } from '../http/negotiate.js';
 import { Batcher, writeChunk } from './stream-io.js';
 
 const QUERY_FIELDS = ['ksql', 'sql', 'streamsProperties', 'properties', 'sessionVariables', 'commandSequenceNumber', 'requestProperties'];
 
-/** The media type `/query-stream` answers with by default: one JSON document per line. */
-export const DELIMITED = 'application/vnd.ksqlapi.delimited.v1';
+/** What `/query-stream` answers with, its default first (ksqlDB's QueryStreamHandler). */
+const QUERY_STREAM_TYPES = [DELIMITED, JSON_TYPE];
+/** What `/query` answers with, its default first. */
+const QUERY_TYPES = [JSON_TYPE, KSQL_V1_JSON];
 
 /** A query request's statement, prepared, and options. */
 interface QueryRequest {
@@ -121,10 +124,10 @@ function finalMessage(q: TransientQuery, closedByRequest: boolean): string | und
 const closedByRequest = new WeakSet<TransientQuery>();
 
 async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const type = negotiateOrRefuse(req.headers.accept, QUERY_TYPES);
   const r = readQueryRequest(req.body);
   const ex = new Exchange(reply);
   const q = await start(ctx, r, ex);
-  const type = (req.headers.accept ?? '').includes('application/vnd.ksql.v1+json') ? 'application/vnd.ksql.v1+json' : 'application/json';
   const { res, gone } = openStream(reply, ex, q.kind === 'print' ? 'text/plain' : type);
   const out = new Batcher(res, q.kind === 'pull');
   try {
@@ -160,16 +163,34 @@ async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: Fastif
   }
 }
 
+/**
+ * The media type of a `/query-stream` answer. ksqlDB also offers its protobuf rows
+ * (`application/vnd.ksql.v1+protobuf`); Sluice does not yet, and says so with 406
+ * rather than answering in another format the client did not ask for.
+ */
+function negotiateQueryStream(accept: string | undefined): string {
+  try {
+    return negotiateOrRefuse(accept, QUERY_STREAM_TYPES);
+  } catch (e) {
+    if (accept?.toLowerCase().includes(KSQL_V1_PROTOBUF)) {
+      throw new HttpError(genericError(40600, `Sluice does not support ${KSQL_V1_PROTOBUF} responses yet: ask for ${QUERY_STREAM_TYPES.join(' or ')}`));
+    }
+    throw e;
+  }
+}
+
 async function serveQueryStream(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const type = negotiateQueryStream(req.headers.accept);
+  const asJson = type === JSON_TYPE;
   const r = readQueryRequest(req.body);
   const ex = new Exchange(reply);
   const q = await start(ctx, r, ex);
-  const accept = req.headers.accept ?? '';
-  const asJson = accept.includes('application/json') && !accept.includes(DELIMITED);
-  const { res, gone } = openStream(reply, ex, asJson ? 'application/json' : DELIMITED);
-  // Delimited: every document ends with a newline. JSON: one array, documents separated by commas.
+  const { res, gone } = openStream(reply, ex, type);
+  // Delimited: every document ends with a newline and goes out on its own (one chunk / HTTP/2
+  // DATA frame per row, as ksqlDB writes them). JSON: one array, documents separated by commas;
+  // a pull query's array is gathered into few writes.
   let first = true;
-  const out = new Batcher(res, q.kind === 'pull');
+  const out = new Batcher(res, asJson && q.kind === 'pull');
   const emit = (doc: string) => {
     const text = asJson ? `${first ? '[' : ','}${doc}` : `${doc}\n`;
     first = false;
