@@ -20,14 +20,18 @@ const QUERY_STREAM_TYPES = [DELIMITED, JSON_TYPE];
 const QUERY_TYPES = [JSON_TYPE, KSQL_V1_JSON];
 
 /** A query request's statement, prepared, and options. */
-interface QueryRequest {
+export interface QueryRequest {
   /** The statement's text after variable substitution. */
   readonly sql: string;
   readonly prepared: PreparedStatement;
   readonly opts: RequestOptions;
 }
 
-function readQueryRequest(body: unknown): QueryRequest {
+/**
+ * Reads a `/query`, `/query-stream` or `/ws/query` request: one SELECT or PRINT, prepared.
+ * @throws HttpError 40000 for a malformed body, 40001 for anything but one query statement.
+ */
+export function readQueryRequest(body: unknown): QueryRequest {
   const o: JsonObject = requireObject(body, QUERY_FIELDS);
   const sql = o['sql'] !== undefined ? stringField(o, 'sql') : stringField(o, 'ksql');
   const properties = { ...stringMapField(o, 'streamsProperties'), ...stringMapField(o, 'properties') };
@@ -45,7 +49,7 @@ function readQueryRequest(body: unknown): QueryRequest {
 }
 
 /** Push queries (EMIT CHANGES) and PRINT stream until stopped; they count against the push query limit. */
-function isStreaming(stmt: Statement): boolean {
+export function isStreaming(stmt: Statement): boolean {
   return stmt.kind === 'Print' || (stmt.kind === 'QueryStatement' && stmt.query.emit !== undefined);
 }
 
