@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server/index.js';
+import { createSerde } from '../src/serde/index.js';
+import { eventually } from './helpers/eventually.js';
 import { ksql, postJson, startTestServer } from './server-helpers.js';
 
 /**
@@ -67,13 +69,39 @@ describe('content negotiation on /query-stream, /query and /inserts-stream', () 
     expect(r.body[0]).toMatchObject({ columnNames: ['ID', 'V'] });
   });
 
-  it('/query-stream refuses protobuf with 406 and says which types it offers', async () => {
-    const r = await postJson(`${url}/query-stream`, { sql: 'SELECT * FROM s;' }, { accept: 'application/vnd.ksql.v1+protobuf' });
+  it('/query-stream answers protobuf rows as ksqlDB does: a header with the proto3 schema, then base64 PROTOBUF_NOSR messages', async () => {
+    await ksql(url, "INSERT INTO s (id, v) VALUES (7, 'seven');");
+    const text = await eventually('the pull query to see the row', async () => {
+      const r = await fetch(`${url}/query-stream`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/vnd.ksql.v1+protobuf' },
+        body: JSON.stringify({ sql: 'SELECT * FROM s WHERE id = 7;' }),
+      });
+      expect(r.headers.get('content-type')).toBe('application/vnd.ksql.v1+protobuf');
+      const t = await r.text();
+      return t.includes('protobufBytes') ? t : undefined;
+    });
+    // ksqlDB ends every document with ",\n", the last one too, then "]".
+    expect(text.endsWith(',\n]')).toBe(true);
+    const docs = JSON.parse(`${text.slice(0, -3)}]`) as [{ header: { queryId: string; protoSchema: string } }, { protobufBytes: string }];
+    expect(docs[0].header.protoSchema).toBe('syntax = "proto3";\n\nmessage ConnectDefault1 {\n  int32 ID = 1;\n  string V = 2;\n}\n');
+    const columns = [
+      { name: 'ID', type: { kind: 'INTEGER' } },
+      { name: 'V', type: { kind: 'STRING' } },
+    ] as const;
+    const row = createSerde('PROTOBUF_NOSR', columns, { isKey: false }).deserialize(Buffer.from(docs[1].protobufBytes, 'base64'));
+    expect(row).toEqual([7, 'seven']);
+    expect(docs).toHaveLength(2);
+  });
+
+  it('/query-stream refuses a type it does not offer with 406', async () => {
+    const r = await postJson(`${url}/query-stream`, { sql: 'SELECT * FROM s;' }, { accept: 'text/csv' });
     expect(r.status).toBe(406);
     expect(r.body).toEqual({
       '@type': 'generic_error',
       error_code: 40600,
-      message: 'Sluice does not support application/vnd.ksql.v1+protobuf responses yet: ask for application/vnd.ksqlapi.delimited.v1 or application/json',
+      message:
+        'Not Acceptable: this endpoint answers with application/vnd.ksqlapi.delimited.v1, application/json, application/vnd.ksql.v1+protobuf; the request accepts text/csv',
     });
   });
 

@@ -10,12 +10,14 @@ import { requireObject, stringField, stringMapField, withSemicolon, type JsonObj
 import { HttpError, badRequest, errorCode, errorMessage, genericError, statementError, toStatementError } from '../http/errors.js';
 import { rowToJson, schemaString, stringifyJson } from '../http/values.js';
 import { DELIMITED, JSON_TYPE, KSQL_V1_JSON, KSQL_V1_PROTOBUF, negotiateOrRefuse } from '../http/negotiate.js';
+import { createSerde } from '../../serde/index.js';
+import { protobufSchemaText } from '../../serde/protobuf-schema.js';
 import { Batcher, writeChunk } from './stream-io.js';
 
 const QUERY_FIELDS = ['ksql', 'sql', 'streamsProperties', 'properties', 'sessionVariables', 'commandSequenceNumber', 'requestProperties'];
 
 /** What `/query-stream` answers with, its default first (ksqlDB's QueryStreamHandler). */
-const QUERY_STREAM_TYPES = [DELIMITED, JSON_TYPE];
+const QUERY_STREAM_TYPES = [DELIMITED, JSON_TYPE, KSQL_V1_PROTOBUF];
 /** What `/query` answers with, its default first. */
 const QUERY_TYPES = [JSON_TYPE, KSQL_V1_JSON];
 
@@ -168,28 +170,42 @@ async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: Fastif
 }
 
 /**
- * The media type of a `/query-stream` answer. ksqlDB also offers its protobuf rows
- * (`application/vnd.ksql.v1+protobuf`); Sluice does not yet, and says so with 406
- * rather than answering in another format the client did not ask for.
+ * `/query-stream` as `application/vnd.ksql.v1+protobuf`, written as ksqlDB's
+ * ProtobufQueryStreamResponseWriter does: `[`, a header holding the query id and
+ * the rows' proto3 schema, then one `{"protobufBytes": base64}` per row (each row
+ * a PROTOBUF_NOSR message), every document followed by `,` and a newline, and a
+ * closing `]`. Errors and completion messages are not written in this format.
  */
-function negotiateQueryStream(accept: string | undefined): string {
+async function serveProtobuf(q: TransientQuery, res: FastifyReply['raw'], gone: () => boolean, ex: Exchange): Promise<void> {
+  const columns = q.columns.map((c) => ({ name: c.name, type: c.type }));
+  const serde = createSerde('PROTOBUF_NOSR', columns, { isKey: false });
+  const out = new Batcher(res, q.kind === 'pull');
   try {
-    return negotiateOrRefuse(accept, QUERY_STREAM_TYPES);
-  } catch (e) {
-    if (accept?.toLowerCase().includes(KSQL_V1_PROTOBUF)) {
-      throw new HttpError(genericError(40600, `Sluice does not support ${KSQL_V1_PROTOBUF} responses yet: ask for ${QUERY_STREAM_TYPES.join(' or ')}`));
+    await out.write(`[${stringifyJson({ header: { queryId: q.id, protoSchema: protobufSchemaText(columns, undefined, undefined) } })},\n`);
+    for await (const row of q.rows) {
+      if (gone()) break;
+      await out.write(`${stringifyJson({ protobufBytes: serde.serialize(row)?.toString('base64') ?? '' })},\n`);
     }
-    throw e;
+    await q.done;
+  } catch {
+    // ksqlDB writes no error in this format: the response just ends.
+  } finally {
+    q.close();
+    if (!gone()) {
+      ex.finish();
+      out.end(']');
+    }
   }
 }
 
 async function serveQueryStream(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const type = negotiateQueryStream(req.headers.accept);
+  const type = negotiateOrRefuse(req.headers.accept, QUERY_STREAM_TYPES);
   const asJson = type === JSON_TYPE;
   const r = readQueryRequest(req.body);
   const ex = new Exchange(reply);
   const q = await start(ctx, r, ex);
   const { res, gone } = openStream(reply, ex, type);
+  if (type === KSQL_V1_PROTOBUF) return serveProtobuf(q, res, gone, ex);
   // Delimited: every document ends with a newline and goes out on its own (one chunk / HTTP/2
   // DATA frame per row, as ksqlDB writes them). JSON: one array, documents separated by commas;
   // a pull query's array is gathered into few writes.

@@ -137,9 +137,9 @@ export class Batcher {
     return this.rows.write(chunk);
   }
 
-  /** Ends the response with whatever is still gathered. */
-  end(): void {
-    const rest = this.pending;
+  /** Ends the response with whatever is still gathered, then `last`. */
+  end(last = ''): void {
+    const rest = this.pending + last;
     this.pending = '';
     this.rows.end(rest);
   }
