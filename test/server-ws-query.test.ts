@@ -85,6 +85,16 @@ describe("/ws/query: ksqlDB's WebSocket query endpoint", () => {
     }
   });
 
+  it('answers a plain GET (no upgrade) with a 400 saying what it takes', async () => {
+    const r = await fetch(`${url}/ws/query`);
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual({
+      '@type': 'generic_error',
+      error_code: 40000,
+      message: '/ws/query takes WebSocket connections: send the request with Upgrade: websocket.',
+    });
+  });
+
   it('closes with 1003 and the reason when the request parameter is missing', async () => {
     const c = open(url, undefined);
     expect(await c.closed).toEqual({ code: 1003, reason: 'Error parsing request: missing request parameter' });

@@ -2,7 +2,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TransientQuery } from '../../runtime/query/transient-query.js';
 import type { ServerContext } from '../http/context.js';
-import { errorMessage } from '../http/errors.js';
+import { badRequest, errorMessage } from '../http/errors.js';
 import { schemaInfo } from '../http/schema-info.js';
 import { rowToJson, stringifyJson } from '../http/values.js';
 import { isStreaming, readQueryRequest } from './query.js';
@@ -116,6 +116,14 @@ async function serveWsQuery(ctx: ServerContext, socket: WebSocket, req: FastifyR
 export function registerWsQueryRoutes(app: FastifyInstance, ctx: ServerContext): void {
   void app.register(websocket);
   void app.register(async (scoped) => {
-    scoped.get('/ws/query', { websocket: true }, (socket, req) => serveWsQuery(ctx, socket as WebSocket, req));
+    scoped.route({
+      method: 'GET',
+      url: '/ws/query',
+      // A plain GET (no `Upgrade: websocket`) is told what the endpoint takes, in ksqlDB's error shape.
+      handler: async () => {
+        throw badRequest('/ws/query takes WebSocket connections: send the request with Upgrade: websocket.');
+      },
+      wsHandler: (socket, req) => serveWsQuery(ctx, socket as WebSocket, req),
+    });
   });
 }
