@@ -8,8 +8,10 @@ import type { Handler } from './http/listener.js';
 import { registerInfoRoutes } from './routes/info.js';
 import { registerInsertRoutes } from './routes/inserts.js';
 import { registerKsqlRoutes } from './routes/ksql.js';
+import { registerMetadataRoutes } from './routes/metadata.js';
 import { registerQueryRoutes } from './routes/query.js';
 import { registerTopicRoutes } from './routes/topics.js';
+import { registerWsQueryRoutes } from './routes/ws-query.js';
 import { checkContentType } from './http/request-guard.js';
 import { sendError } from './http/reply.js';
 
@@ -137,6 +139,8 @@ export async function buildApp(ctx: ServerContext): Promise<{ app: FastifyInstan
   registerInsertRoutes(app, ctx);
   registerInfoRoutes(app, ctx);
   registerTopicRoutes(app, ctx);
+  registerMetadataRoutes(app, ctx);
+  registerWsQueryRoutes(app, ctx);
 
   await app.ready();
   if (!handler) throw new Error('fastify did not create its request handler');

@@ -113,6 +113,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     headersTimeoutMs: opts.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
     idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxConnections: opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    // WebSocket upgrades (`/ws/query`) go through fastify's routing like any request.
+    onUpgrade: (req, socket, head) => app.server.emit('upgrade', req, socket, head),
   });
   const port = await listener.listen(opts.port ?? 8088, host);
   let schemaRegistry: RunningSchemaRegistry | undefined;

@@ -5,7 +5,7 @@ import { splitStatements } from '../../parser/index.js';
 import { Catalog } from '../../planner/catalog.js';
 import type { SchemaRegistry } from '../../serde/serde-types.js';
 import { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
-import type { Log } from '../log/log.js';
+import type { Log, RecordHeader } from '../log/log.js';
 import type { MaterializedTable } from '../operators/materialized-table.js';
 import type { RunningQuery } from '../query/running-query.js';
 import { startPrint, startSelect, type TransientContext } from '../query/start-transient.js';
@@ -301,7 +301,10 @@ export class Engine {
   }
 
   /** Appends records given as JSON to a topic (REST-proxy style); returns where they landed. */
-  async produce(topic: string, records: readonly { key?: unknown; value: unknown; partition?: number }[]): Promise<{ partition: number; offset: number }[]> {
+  async produce(
+    topic: string,
+    records: readonly { key?: unknown; value: unknown; partition?: number; timestamp?: number; headers?: readonly RecordHeader[] }[],
+  ): Promise<{ partition: number; offset: number }[]> {
     const source = this.catalog.allSources().find((x) => x.topic === topic);
     return produceJson(topic, source, records, this.log, this.registry);
   }

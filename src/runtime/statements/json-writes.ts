@@ -1,7 +1,7 @@
 import { ExecutionError, PlanError } from '../../common/errors.js';
 import type { DataSource } from '../../planner/data-source.js';
 import { serializedValueColumns } from '../../planner/schema.js';
-import type { Log } from '../log/log.js';
+import type { Log, RecordHeader } from '../log/log.js';
 import { partitionFor } from '../log/murmur2.js';
 import { createSerde } from '../../serde/index.js';
 import { serdeFor } from '../../serde/serde-for.js';
@@ -70,7 +70,7 @@ export async function insertJsonRow(source: DataSource, row: Readonly<Record<str
 export async function produceJson(
   topic: string,
   source: DataSource | undefined,
-  records: readonly { key?: unknown; value: unknown; partition?: number }[],
+  records: readonly { key?: unknown; value: unknown; partition?: number; timestamp?: number; headers?: readonly RecordHeader[] }[],
   log: Log,
   registry: SchemaRegistry,
 ): Promise<{ partition: number; offset: number }[]> {
@@ -102,7 +102,7 @@ export async function produceJson(
     }
     const partition = r.partition ?? (key === null || info.partitions === 1 ? 0 : partitionFor(key, info.partitions));
     if (partition < 0 || partition >= info.partitions) throw new PlanError(`Topic '${topic}' has no partition ${partition}.`);
-    const offset = await log.append(topic, partition, [{ key, value, timestamp: Date.now() }]);
+    const offset = await log.append(topic, partition, [{ key, value, timestamp: r.timestamp ?? Date.now(), ...(r.headers ? { headers: r.headers } : {}) }]);
     out.push({ partition, offset });
   }
   return out;

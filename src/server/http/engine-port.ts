@@ -1,4 +1,4 @@
-import type { Log } from '../../runtime/log/log.js';
+import type { Log, RecordHeader } from '../../runtime/log/log.js';
 import type { ProcessingLogEntry } from '../../common/processing-log.js';
 import type { StatementResult } from '../../runtime/statements/statement-result.js';
 import type { RequestOptions, TransientQuery } from '../../runtime/query/transient-query.js';
@@ -16,6 +16,9 @@ export interface ProduceRecord {
   readonly key?: unknown;
   readonly value: unknown;
   readonly partition?: number;
+  /** Event time in epoch ms; default: now. */
+  readonly timestamp?: number;
+  readonly headers?: readonly RecordHeader[];
 }
 
 /**

@@ -34,6 +34,8 @@ export interface ListenerOptions {
   readonly idleTimeoutMs?: number;
   /** Connections open at once; more are closed on arrival. 0: no bound. */
   readonly maxConnections?: number;
+  /** Takes HTTP/1.1 `Upgrade` requests (WebSocket); without it they are refused as Node does. */
+  readonly onUpgrade?: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 /** Answers a request Node's HTTP/1.1 parser refused, in ksqlDB's error shape, and closes the connection. */
@@ -103,6 +105,7 @@ export class Listener {
       this.front = net.createServer((socket) => this.route(socket));
     }
     if ((opts.maxConnections ?? 0) > 0) this.front.maxConnections = opts.maxConnections!;
+    if (opts.onUpgrade) (this.h1 ?? this.h2).on('upgrade', opts.onUpgrade);
     // Cleartext HTTP/1.1 errors (headers too large, bad request) get a ksqlDB-shaped body. Over TLS
     // Node's own handling stays: a listener there also takes over handshake failures and timeouts.
     this.h1?.on('clientError', answerClientError);

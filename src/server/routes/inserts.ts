@@ -3,7 +3,40 @@ import { ErrorCode } from '../../common/errors.js';
 import type { ServerContext } from '../http/context.js';
 import { HttpError, badRequest, errorCode, errorMessage, genericError } from '../http/errors.js';
 import { stringifyJson } from '../http/values.js';
-import { writeChunk } from './stream-io.js';
+import { DELIMITED, JSON_TYPE, negotiateOrRefuse } from '../http/negotiate.js';
+import { RowWriter } from './stream-io.js';
+
+/** What `/inserts-stream` answers with, its default first (ksqlDB's InsertsStreamHandler). */
+const INSERTS_TYPES = [DELIMITED, JSON_TYPE];
+
+/**
+ * Writes the acks of an inserts stream, each as its own chunk: delimited, one
+ * JSON document per line; or, when the client asked for `application/json`,
+ * one JSON array (`[]` when there were no acks), as ksqlDB's
+ * JsonInsertsStreamResponseWriter does.
+ */
+class AckWriter {
+  private written = false;
+  private readonly out: RowWriter;
+
+  constructor(
+    res: FastifyReply['raw'],
+    private readonly asJson: boolean,
+  ) {
+    this.out = new RowWriter(res);
+  }
+
+  write(ack: Record<string, unknown>): Promise<void> {
+    const doc = stringifyJson(ack);
+    const text = this.asJson ? `${this.written ? ',' : '['}${doc}` : `${doc}\n`;
+    this.written = true;
+    return this.out.write(text);
+  }
+
+  end(): void {
+    this.out.end(this.asJson ? (this.written ? ']' : '[]') : undefined);
+  }
+}
 
 /** Splits a byte stream into lines (without the newline); a last unterminated line counts too. */
 async function* lines(body: AsyncIterable<Buffer | string>, limit: number): AsyncGenerator<string> {
@@ -38,6 +71,7 @@ async function resolveTarget(ctx: ServerContext, target: string): Promise<string
 }
 
 async function serveInserts(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const type = negotiateOrRefuse(req.headers.accept, INSERTS_TYPES);
   const body = req.body as AsyncIterable<Buffer> | undefined;
   if (!body || typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function') {
     throw badRequest('Request body is missing: expected {"target": "<stream>"} then one JSON row per line.');
@@ -61,7 +95,8 @@ async function serveInserts(ctx: ServerContext, req: FastifyRequest, reply: Fast
 
   reply.hijack();
   const res = reply.raw;
-  res.writeHead(200, { 'content-type': 'application/json' });
+  res.writeHead(200, { 'content-type': type });
+  const acks = new AckWriter(res, type === JSON_TYPE);
   let seq = 0;
   try {
     for (let next = await it.next(); !next.done; next = await it.next()) {
@@ -70,27 +105,24 @@ async function serveInserts(ctx: ServerContext, req: FastifyRequest, reply: Fast
       try {
         row = JSON.parse(next.value) as unknown;
       } catch {
-        await writeChunk(res, `${stringifyJson({ status: 'error', seq: n, error_code: ErrorCode.BAD_REQUEST, message: 'Invalid JSON in inserts stream' })}\n`);
+        await acks.write({ status: 'error', seq: n, error_code: ErrorCode.BAD_REQUEST, message: 'Invalid JSON in inserts stream' });
         continue;
       }
       if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-        await writeChunk(
-          res,
-          `${stringifyJson({ status: 'error', seq: n, error_code: ErrorCode.BAD_REQUEST, message: 'Each row of an inserts stream must be a JSON object' })}\n`,
-        );
+        await acks.write({ status: 'error', seq: n, error_code: ErrorCode.BAD_REQUEST, message: 'Each row of an inserts stream must be a JSON object' });
         continue;
       }
       try {
         await ctx.engine.insert(name, row as Record<string, unknown>);
-        await writeChunk(res, `${stringifyJson({ status: 'ok', seq: n })}\n`);
+        await acks.write({ status: 'ok', seq: n });
       } catch (e) {
-        await writeChunk(res, `${stringifyJson({ status: 'error', seq: n, error_code: errorCode(e), message: errorMessage(e) })}\n`);
+        await acks.write({ status: 'error', seq: n, error_code: errorCode(e), message: errorMessage(e) });
       }
     }
   } catch (e) {
-    await writeChunk(res, `${stringifyJson({ status: 'error', seq, error_code: errorCode(e), message: errorMessage(e) })}\n`);
+    await acks.write({ status: 'error', seq, error_code: errorCode(e), message: errorMessage(e) });
   } finally {
-    res.end();
+    acks.end();
   }
 }
 

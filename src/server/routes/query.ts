@@ -9,22 +9,31 @@ import { sendJson } from '../http/reply.js';
 import { requireObject, stringField, stringMapField, withSemicolon, type JsonObject, type ServerContext } from '../http/context.js';
 import { HttpError, badRequest, errorCode, errorMessage, genericError, statementError, toStatementError } from '../http/errors.js';
 import { rowToJson, schemaString, stringifyJson } from '../http/values.js';
+import { DELIMITED, JSON_TYPE, KSQL_V1_JSON, KSQL_V1_PROTOBUF, negotiateOrRefuse } from '../http/negotiate.js';
+import { createSerde } from '../../serde/index.js';
+import { protobufSchemaText } from '../../serde/protobuf-schema.js';
 import { Batcher, writeChunk } from './stream-io.js';
 
 const QUERY_FIELDS = ['ksql', 'sql', 'streamsProperties', 'properties', 'sessionVariables', 'commandSequenceNumber', 'requestProperties'];
 
-/** The media type `/query-stream` answers with by default: one JSON document per line. */
-export const DELIMITED = 'application/vnd.ksqlapi.delimited.v1';
+/** What `/query-stream` answers with, its default first (ksqlDB's QueryStreamHandler). */
+const QUERY_STREAM_TYPES = [DELIMITED, JSON_TYPE, KSQL_V1_PROTOBUF];
+/** What `/query` answers with, its default first. */
+const QUERY_TYPES = [JSON_TYPE, KSQL_V1_JSON];
 
 /** A query request's statement, prepared, and options. */
-interface QueryRequest {
+export interface QueryRequest {
   /** The statement's text after variable substitution. */
   readonly sql: string;
   readonly prepared: PreparedStatement;
   readonly opts: RequestOptions;
 }
 
-function readQueryRequest(body: unknown): QueryRequest {
+/**
+ * Reads a `/query`, `/query-stream` or `/ws/query` request: one SELECT or PRINT, prepared.
+ * @throws HttpError 40000 for a malformed body, 40001 for anything but one query statement.
+ */
+export function readQueryRequest(body: unknown): QueryRequest {
   const o: JsonObject = requireObject(body, QUERY_FIELDS);
   const sql = o['sql'] !== undefined ? stringField(o, 'sql') : stringField(o, 'ksql');
   const properties = { ...stringMapField(o, 'streamsProperties'), ...stringMapField(o, 'properties') };
@@ -42,7 +51,7 @@ function readQueryRequest(body: unknown): QueryRequest {
 }
 
 /** Push queries (EMIT CHANGES) and PRINT stream until stopped; they count against the push query limit. */
-function isStreaming(stmt: Statement): boolean {
+export function isStreaming(stmt: Statement): boolean {
   return stmt.kind === 'Print' || (stmt.kind === 'QueryStatement' && stmt.query.emit !== undefined);
 }
 
@@ -121,10 +130,10 @@ function finalMessage(q: TransientQuery, closedByRequest: boolean): string | und
 const closedByRequest = new WeakSet<TransientQuery>();
 
 async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const type = negotiateOrRefuse(req.headers.accept, QUERY_TYPES);
   const r = readQueryRequest(req.body);
   const ex = new Exchange(reply);
   const q = await start(ctx, r, ex);
-  const type = (req.headers.accept ?? '').includes('application/vnd.ksql.v1+json') ? 'application/vnd.ksql.v1+json' : 'application/json';
   const { res, gone } = openStream(reply, ex, q.kind === 'print' ? 'text/plain' : type);
   const out = new Batcher(res, q.kind === 'pull');
   try {
@@ -160,16 +169,48 @@ async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: Fastif
   }
 }
 
+/**
+ * `/query-stream` as `application/vnd.ksql.v1+protobuf`, written as ksqlDB's
+ * ProtobufQueryStreamResponseWriter does: `[`, a header holding the query id and
+ * the rows' proto3 schema, then one `{"protobufBytes": base64}` per row (each row
+ * a PROTOBUF_NOSR message), every document followed by `,` and a newline, and a
+ * closing `]`. Errors and completion messages are not written in this format.
+ */
+async function serveProtobuf(q: TransientQuery, res: FastifyReply['raw'], gone: () => boolean, ex: Exchange): Promise<void> {
+  const columns = q.columns.map((c) => ({ name: c.name, type: c.type }));
+  const serde = createSerde('PROTOBUF_NOSR', columns, { isKey: false });
+  const out = new Batcher(res, q.kind === 'pull');
+  try {
+    await out.write(`[${stringifyJson({ header: { queryId: q.id, protoSchema: protobufSchemaText(columns, undefined, undefined) } })},\n`);
+    for await (const row of q.rows) {
+      if (gone()) break;
+      await out.write(`${stringifyJson({ protobufBytes: serde.serialize(row)?.toString('base64') ?? '' })},\n`);
+    }
+    await q.done;
+  } catch {
+    // ksqlDB writes no error in this format: the response just ends.
+  } finally {
+    q.close();
+    if (!gone()) {
+      ex.finish();
+      out.end(']');
+    }
+  }
+}
+
 async function serveQueryStream(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const type = negotiateOrRefuse(req.headers.accept, QUERY_STREAM_TYPES);
+  const asJson = type === JSON_TYPE;
   const r = readQueryRequest(req.body);
   const ex = new Exchange(reply);
   const q = await start(ctx, r, ex);
-  const accept = req.headers.accept ?? '';
-  const asJson = accept.includes('application/json') && !accept.includes(DELIMITED);
-  const { res, gone } = openStream(reply, ex, asJson ? 'application/json' : DELIMITED);
-  // Delimited: every document ends with a newline. JSON: one array, documents separated by commas.
+  const { res, gone } = openStream(reply, ex, type);
+  if (type === KSQL_V1_PROTOBUF) return serveProtobuf(q, res, gone, ex);
+  // Delimited: every document ends with a newline and goes out on its own (one chunk / HTTP/2
+  // DATA frame per row, as ksqlDB writes them). JSON: one array, documents separated by commas;
+  // a pull query's array is gathered into few writes.
   let first = true;
-  const out = new Batcher(res, q.kind === 'pull');
+  const out = new Batcher(res, asJson && q.kind === 'pull');
   const emit = (doc: string) => {
     const text = asJson ? `${first ? '[' : ','}${doc}` : `${doc}\n`;
     first = false;

@@ -4,15 +4,18 @@ import type { Http2ServerResponse } from 'node:http2';
 /** A streaming response of either protocol. */
 export type StreamResponse = ServerResponse | Http2ServerResponse;
 
+/** What a write that need not wait returns (shared, so no promise is made per row). */
+const WRITTEN: Promise<void> = Promise.resolve();
+
 /**
  * Writes a chunk and waits for the socket to drain when its buffer is full, so
  * a slow client slows the query down instead of growing memory. Resolves at
  * once when the response is already closed.
  */
 export function writeChunk(res: StreamResponse, text: string): Promise<void> {
-  if (res.destroyed || res.writableEnded) return Promise.resolve();
+  if (res.destroyed || res.writableEnded) return WRITTEN;
   const ok = (res as ServerResponse).write(text);
-  if (ok) return Promise.resolve();
+  if (ok) return WRITTEN;
   return new Promise((resolve) => {
     const done = () => {
       res.removeListener('drain', done);
@@ -24,36 +27,120 @@ export function writeChunk(res: StreamResponse, text: string): Promise<void> {
   });
 }
 
+/** Text queued behind an HTTP/2 write in flight past which the writer makes its caller wait. */
+const QUEUED_HIGH_BYTES = 256 * 1024;
+
+/**
+ * Writes each text as its own unit on the wire, as ksqlDB does: one chunk per
+ * write on HTTP/1.1 (chunked encoding), one DATA frame per write on HTTP/2
+ * (clients such as npm ksqldb-client parse every DATA frame as one JSON
+ * document). Node's HTTP/2 session merges writes queued before it sends, so
+ * on HTTP/2 the next text is written only once the previous one has left; the
+ * texts waiting meanwhile are queued here, and past {@link QUEUED_HIGH_BYTES}
+ * the caller is made to wait until the queue is empty.
+ * Invariant: at most one HTTP/2 write is in flight; `end` goes after the last.
+ */
+export class RowWriter {
+  private readonly h2: boolean;
+  private readonly queue: string[] = [];
+  private head = 0;
+  private queuedBytes = 0;
+  private inFlight = false;
+  private ending = false;
+  private waiter: (() => void) | undefined;
+  private readonly afterWrite = (): void => this.writeNext();
+
+  constructor(private readonly res: StreamResponse) {
+    this.h2 = (res as Http2ServerResponse).stream !== undefined;
+    if (this.h2) res.once('close', () => this.release());
+  }
+
+  private get closed(): boolean {
+    return this.res.destroyed || this.res.writableEnded;
+  }
+
+  /** Writes `text` as one chunk / DATA frame; the promise resolves once more may be written. */
+  write(text: string): Promise<void> {
+    if (this.closed) return WRITTEN;
+    if (!this.h2) return writeChunk(this.res, text);
+    if (this.inFlight) {
+      this.queue.push(text);
+      this.queuedBytes += text.length;
+      if (this.queuedBytes < QUEUED_HIGH_BYTES) return WRITTEN;
+      return new Promise((resolve) => {
+        this.waiter = resolve;
+      });
+    }
+    this.inFlight = true;
+    (this.res as Http2ServerResponse).write(text, this.afterWrite);
+    return WRITTEN;
+  }
+
+  private writeNext(): void {
+    if (this.head >= this.queue.length || this.closed) {
+      this.inFlight = false;
+      this.queue.length = 0;
+      this.head = 0;
+      this.queuedBytes = 0;
+      this.release();
+      if (this.ending && !this.closed) this.res.end();
+      return;
+    }
+    const text = this.queue[this.head++]!;
+    this.queuedBytes -= text.length;
+    (this.res as Http2ServerResponse).write(text, this.afterWrite);
+  }
+
+  private release(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+
+  /** Ends the response after everything written so far, with `last` as its final chunk / DATA frame. */
+  end(last?: string): void {
+    if (this.closed) return;
+    if (this.inFlight) {
+      if (last !== undefined && last.length > 0) this.queue.push(last);
+      this.ending = true;
+    } else if (last !== undefined && last.length > 0) (this.res as ServerResponse).end(last);
+    else this.res.end();
+  }
+}
+
 /** Text a gathering {@link Batcher} collects before writing it out. */
 const PULL_FLUSH_BYTES = 64 * 1024;
 
 /**
- * Writes text to a streaming response. A finite (pull query) response is gathered
- * and written in few large chunks, usually one with the end of the response;
- * otherwise (push queries) each text goes out at once.
+ * Writes text to a streaming response. A finite response that is one JSON
+ * document anyway (a pull query answered as a JSON array) is gathered and
+ * written in few large chunks, usually one; otherwise each text goes out as
+ * its own chunk / DATA frame through a {@link RowWriter}.
  */
 export class Batcher {
   private pending = '';
+  private readonly rows: RowWriter;
 
   constructor(
-    private readonly res: StreamResponse,
+    res: StreamResponse,
     private readonly gather: boolean,
-  ) {}
-
-  write(text: string): Promise<void> {
-    if (!this.gather) return writeChunk(this.res, text);
-    this.pending += text;
-    if (this.pending.length < PULL_FLUSH_BYTES) return Promise.resolve();
-    const chunk = this.pending;
-    this.pending = '';
-    return writeChunk(this.res, chunk);
+  ) {
+    this.rows = new RowWriter(res);
   }
 
-  /** Ends the response with whatever is still gathered. */
-  end(): void {
-    const rest = this.pending;
+  write(text: string): Promise<void> {
+    if (!this.gather) return this.rows.write(text);
+    this.pending += text;
+    if (this.pending.length < PULL_FLUSH_BYTES) return WRITTEN;
+    const chunk = this.pending;
     this.pending = '';
-    if (rest.length > 0 && !this.res.destroyed && !this.res.writableEnded) (this.res as ServerResponse).end(rest);
-    else this.res.end();
+    return this.rows.write(chunk);
+  }
+
+  /** Ends the response with whatever is still gathered, then `last`. */
+  end(last = ''): void {
+    const rest = this.pending + last;
+    this.pending = '';
+    this.rows.end(rest);
   }
 }
