@@ -66,6 +66,8 @@ export class Engine {
   /** Materialized views of tables written by persistent queries, by table name (pull queries read them). */
   readonly views = new Map<string, MaterializedTable>();
   readonly properties = new Map<string, string>();
+  /** Properties set by ALTER SYSTEM: they outlive requests (re-applied over every request's restore). */
+  private readonly systemProperties = new Map<string, string>();
   readonly variables = new Map<string, string>();
   /** The schema registry serdes use. */
   readonly registry: SchemaRegistry;
@@ -97,6 +99,7 @@ export class Engine {
     this.commands = new Commands({
       store: backend.commands,
       properties: this.properties,
+      system: this.systemProperties,
       logger,
       execute: (sql) => this.executeUnserialized(sql),
       serialized: (f) => this.serialized(f),
@@ -114,6 +117,10 @@ export class Engine {
       autoCreateTopics: opts.autoCreateTopics ?? false,
       sinkToPartitionZero: opts.sinkToPartitionZero ?? false,
       recordWithCommand: (name, value) => this.commands.recordWith(name, value),
+      setSystemProperty: (name, value) => {
+        this.systemProperties.set(name, value);
+        this.properties.set(name, value);
+      },
       wake: () => this.pump.schedule(),
     };
     if (opts.autoPump) {
@@ -139,7 +146,13 @@ export class Engine {
     const { backend, registry } = await openBackend(options, () => engine?.queries ?? new Map());
     engine = new Engine({ backend, properties: options.properties, autoPump: options.autoPump ?? true, processingLogStream: true, schemaRegistry: registry });
     await engine.processing.createStream(engine.catalog, backend.log);
-    await engine.commands.replay(backend.commands?.commands ?? []);
+    // Nothing is processed while the log replays: a query PAUSEd later in the log never steps.
+    engine.pump.hold();
+    try {
+      await engine.commands.replay(backend.commands?.commands ?? []);
+    } finally {
+      engine.pump.release();
+    }
     engine.commands.follow();
     if (options.autoPump ?? true) engine.pump.schedule();
     return engine;
@@ -215,6 +228,7 @@ export class Engine {
     } finally {
       this.properties.clear();
       for (const [k, v] of savedProps) this.properties.set(k, v);
+      for (const [k, v] of this.systemProperties) this.properties.set(k, v);
       this.variables.clear();
       for (const [k, v] of savedVars) this.variables.set(k, v);
     }

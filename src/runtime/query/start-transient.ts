@@ -18,7 +18,7 @@ import type { SchemaRegistry } from '../../serde/serde-types.js';
 import { testFormFromBytes } from '../../serde/test-form.js';
 import { MemoryStore } from '../state/store.js';
 import type { TransientQuery } from './transient-query.js';
-import { RunningQuery } from './running-query.js';
+import { RunningQuery, type QueryState } from './running-query.js';
 import { maxTaskIdleMs } from './task-inputs.js';
 import { buildTopology } from './topology.js';
 import { FORWARDED_PROPERTY, PARTITIONS_PROPERTY, forwardPull } from './pull-forwarding.js';
@@ -29,7 +29,7 @@ import { isSessionWindow } from '../../common/windows.js';
 /** Something the engine's pump can advance: a running query or a PRINT. */
 export interface Steppable {
   readonly id: string;
-  state: 'RUNNING' | 'ERROR' | 'TERMINATED';
+  state: QueryState;
   error: string | undefined;
   step(log: Log): Promise<boolean>;
 }

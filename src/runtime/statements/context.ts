@@ -83,6 +83,11 @@ export interface StatementContext {
   readonly sinkToPartitionZero: boolean;
   /** Adds a property to the command record of the statement being executed, which its replays see. */
   recordWithCommand(name: string, value: string): void;
+  /**
+   * ALTER SYSTEM: sets a server-wide property that outlives the request (a
+   * request's SET does not), for every later statement and query.
+   */
+  setSystemProperty(name: string, value: string): void;
   /** Asks for the queries to be stepped again soon. */
   wake(): void;
 }
