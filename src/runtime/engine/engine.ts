@@ -18,7 +18,7 @@ import { EmbeddedBackend, type ExecutionBackend } from './backend.js';
 import { Commands } from './commands.js';
 import { openBackend, type OpenOptions } from './open.js';
 import { prepareEach, type PreparedStatement } from './prepare.js';
-import { ProcessingLog } from './processing-log.js';
+import { ProcessingLog, processingLogNames } from './processing-log.js';
 import { Pump } from './pump.js';
 import { PersistentQueries } from './queries.js';
 
@@ -145,7 +145,7 @@ export class Engine {
     let engine: Engine | undefined;
     const { backend, registry } = await openBackend(options, () => engine?.queries ?? new Map());
     engine = new Engine({ backend, properties: options.properties, autoPump: options.autoPump ?? true, processingLogStream: true, schemaRegistry: registry });
-    await engine.processing.createStream(engine.catalog, backend.log);
+    await engine.processing.createStream(engine.catalog, backend.log, processingLogNames(options.properties));
     // Nothing is processed while the log replays: a query PAUSEd later in the log never steps.
     engine.pump.hold();
     try {
