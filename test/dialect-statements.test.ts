@@ -238,3 +238,27 @@ describe('ASSERT TOPIC and ASSERT SCHEMA', () => {
     expect(f.message).toBe(`Schema with id ${id} exists`);
   });
 });
+
+describe('SHOW PROPERTIES', () => {
+  it('lists every effective property, which the session overrides and which are defaults', async () => {
+    const h = await startEngine();
+    await h.engine.execute("ALTER SYSTEM 'ksql.max.push.queries'='7';");
+    const [r] = await h.engine
+      .execute("SET 'ksql.output.topic.name.prefix'='p_'; SHOW PROPERTIES;", { properties: { 'processing.guarantee': 'exactly_once_v2' } })
+      .then((rs) => rs.slice(1));
+    expect(r?.kind).toBe('Properties');
+    if (r?.kind !== 'Properties') return;
+    expect(r.properties).toMatchObject({
+      'ksql.streams.auto.offset.reset': 'earliest',
+      'ksql.streams.processing.guarantee': 'exactly_once_v2',
+      'ksql.output.topic.name.prefix': 'p_',
+      'ksql.max.push.queries': '7',
+      'ksql.service.id': 'default_',
+      'ksql.logging.processing.stream.name': 'KSQL_PROCESSING_LOG',
+    });
+    expect([...r.overwritten].sort()).toEqual(['ksql.output.topic.name.prefix', 'ksql.streams.processing.guarantee']);
+    expect(r.defaults).toContain('ksql.service.id');
+    expect(r.defaults).not.toContain('ksql.max.push.queries');
+    expect(r.defaults).not.toContain('ksql.streams.auto.offset.reset');
+  });
+});

@@ -68,6 +68,8 @@ export class Engine {
   readonly properties = new Map<string, string>();
   /** Properties set by ALTER SYSTEM: they outlive requests (re-applied over every request's restore). */
   private readonly systemProperties = new Map<string, string>();
+  /** The server's configuration plus ALTER SYSTEM's properties (SHOW PROPERTIES tells session overrides from these). */
+  private readonly serverProperties = new Map<string, string>();
   readonly variables = new Map<string, string>();
   /** The schema registry serdes use. */
   readonly registry: SchemaRegistry;
@@ -86,7 +88,10 @@ export class Engine {
     const backend = opts.backend ?? new EmbeddedBackend({ log: opts.log });
     this.backend = backend;
     this.registry = opts.schemaRegistry ?? new InMemorySchemaRegistry();
-    for (const [k, v] of Object.entries(opts.properties ?? {})) this.properties.set(k, v);
+    for (const [k, v] of Object.entries(opts.properties ?? {})) {
+      this.properties.set(k, v);
+      this.serverProperties.set(k, v);
+    }
     this.processing = new ProcessingLog({ stream: opts.processingLogStream ?? false, ...(opts.processingLogger ? { forward: opts.processingLogger } : {}) });
     const logger = this.processing;
     this.pump = new Pump({
@@ -109,6 +114,7 @@ export class Engine {
       log: backend.log,
       registry: this.registry,
       properties: this.properties,
+      serverProperties: this.serverProperties,
       variables: this.variables,
       views: this.views,
       logger,
@@ -119,6 +125,7 @@ export class Engine {
       recordWithCommand: (name, value) => this.commands.recordWith(name, value),
       setSystemProperty: (name, value) => {
         this.systemProperties.set(name, value);
+        this.serverProperties.set(name, value);
         this.properties.set(name, value);
       },
       wake: () => this.pump.schedule(),

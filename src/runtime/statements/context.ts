@@ -70,6 +70,8 @@ export interface StatementContext {
   readonly registry: SchemaRegistry;
   /** Session properties, with the request's overrides while it runs (SET/UNSET change them). */
   readonly properties: Map<string, string>;
+  /** The server's own properties: its configuration and ALTER SYSTEM's, without session overrides. */
+  readonly serverProperties: ReadonlyMap<string, string>;
   /** Session variables (DEFINE/UNDEFINE change them). */
   readonly variables: Map<string, string>;
   /** Materialized views of tables written by persistent queries, by table name. */

@@ -30,7 +30,10 @@ export type StatementResult =
       readonly kind: 'Properties';
       readonly statementText: string;
       readonly properties: Readonly<Record<string, string>>;
+      /** Names whose value this session (SET, the request's properties) overrides. */
       readonly overwritten: readonly string[];
+      /** Names whose value is Sluice's default (not set by the server or the session). */
+      readonly defaults: readonly string[];
     }
   | {
       readonly kind: 'SourceDescription';

@@ -186,7 +186,7 @@ export async function toEntity(result: StatementResult, stmt: Statement | undefi
       return entity('properties', text, {
         properties: Object.entries(result.properties).map(([name, value]) => ({ name, scope: 'KSQL', value })),
         overwrittenProperties: result.overwritten,
-        defaultProperties: [],
+        defaultProperties: result.defaults,
       });
     case 'Functions':
       return entity('function_names', text, {
