@@ -6,6 +6,7 @@ import { ServerUnreachableError } from './repl/client.js';
 import { Completer } from './repl/completer.js';
 import { banner, runRepl } from './repl/repl.js';
 import { Session, describeError, type Output } from './repl/session.js';
+import { readProperties } from './properties-file.js';
 
 const CLI_USAGE = `Usage: sluice cli [URL] [options]       connect to a server (default http://localhost:8088)
        sluice [options]                 start an embedded server on ./sluice-data and connect to it
@@ -18,6 +19,8 @@ Options:
   -p, --password PASSWORD    HTTP Basic password
       --query-row-limit N    stop queries after N rows
       --query-timeout MS     stop queries after MS milliseconds
+      --define NAME=VALUE    define a session variable, as DEFINE does (repeatable)
+      --config-file FILE     session properties (key=value lines), as SET sets them
 Embedded server only:
       --data-dir DIR         where the embedded server keeps its data (default ./sluice-data)
       --port N               its port (default 8088; 0 picks a free one)
@@ -35,6 +38,10 @@ interface CliArgs {
   readonly password?: string;
   readonly rowLimit?: number;
   readonly timeoutMs?: number;
+  /** `--define NAME=VALUE`: session variables. */
+  readonly variables: Readonly<Record<string, string>>;
+  /** `--config-file FILE`: session properties. */
+  readonly properties: Readonly<Record<string, string>>;
   readonly dataDir: string;
   readonly port: number;
 }
@@ -59,6 +66,8 @@ function parse(argv: readonly string[], embedded: boolean): CliArgs | 'help' {
       password: { type: 'string', short: 'p' },
       'query-row-limit': { type: 'string' },
       'query-timeout': { type: 'string' },
+      define: { type: 'string', multiple: true },
+      'config-file': { type: 'string' },
       'data-dir': { type: 'string' },
       port: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -72,6 +81,13 @@ function parse(argv: readonly string[], embedded: boolean): CliArgs | 'help' {
   if (!embedded && (values['data-dir'] !== undefined || values.port !== undefined))
     throw new Error('--data-dir and --port are for the embedded server (plain `sluice`)');
   if ((values.user === undefined) !== (values.password === undefined)) throw new Error('--user and --password go together');
+  const variables: Record<string, string> = {};
+  for (const d of values.define ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(d);
+    if (!m) throw new Error(`--define must be NAME=VALUE with NAME a variable name, got '${d}'`);
+    variables[m[1]!] = m[2]!;
+  }
+  const properties = values['config-file'] !== undefined ? readProperties(values['config-file']) : {};
   let url = positionals[0];
   if (url !== undefined && !/^https?:\/\//.test(url)) url = `http://${url}`;
   return {
@@ -83,6 +99,8 @@ function parse(argv: readonly string[], embedded: boolean): CliArgs | 'help' {
     password: values.password,
     rowLimit: positiveInt(values['query-row-limit'], '--query-row-limit'),
     timeoutMs: positiveInt(values['query-timeout'], '--query-timeout'),
+    variables,
+    properties,
     dataDir: resolve(values['data-dir'] ?? './sluice-data'),
     port: positiveInt(values.port, '--port') ?? 8088,
   };
@@ -170,6 +188,8 @@ async function runSession(args: CliArgs, url: string, version: string, note: str
     clientVersion: version,
     onCatalogChange: () => void completer?.refresh(),
   });
+  for (const [k, v] of Object.entries(args.variables)) session.variables.set(k, v);
+  for (const [k, v] of Object.entries(args.properties)) session.properties.set(k, v);
   let info;
   try {
     info = await session.client.info();

@@ -6,6 +6,7 @@ import { loadExtensions } from '../src/functions/extensions.js';
 import { RemoteSchemaRegistry } from '../src/serde/remote-schema-registry.js';
 import { readAuthFile, startServer, type ServerOptions } from '../src/server/index.js';
 import { parseListeners, propertiesFromEnv, withEnvFlags, type FlagSpec } from './server-env.js';
+import { readProperties } from './properties-file.js';
 
 const USAGE = `Usage: sluice server [--port 8088] [--host 127.0.0.1] [--data-dir ./sluice-data]
                      [--config sluice.properties] [--auth-file FILE]
@@ -64,21 +65,6 @@ embedded Schema Registry is served over TLS with the same certificate. The data
 directory is created 0700 and its files 0600; secret-looking properties
 (passwords, sasl.jaas.config, tokens) are shown as [hidden] and kept out of the
 command log.`;
-
-/** Reads a Java-style properties file: `key=value` or `key: value` lines, `#`/`!` comments. */
-export function readProperties(path: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  readFileSync(path, 'utf8')
-    .split(/\r?\n/)
-    .forEach((raw, i) => {
-      const line = raw.trim();
-      if (line === '' || line.startsWith('#') || line.startsWith('!')) return;
-      const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(line);
-      if (!m) throw new Error(`${path}:${i + 1}: expected key=value`);
-      out[m[1]!] = m[2]!;
-    });
-  return out;
-}
 
 function intOption(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;

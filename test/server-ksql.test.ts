@@ -121,10 +121,11 @@ describe('POST /ksql', () => {
   it('SET and DEFINE are scoped to the request and return no entity; sessionVariables substitute', async () => {
     const r = await ksql(url, "SET 'auto.offset.reset'='earliest'; DEFINE pg = 'home'; SHOW PROPERTIES; SHOW VARIABLES;");
     expect(r.map((e) => e['@type'])).toEqual(['properties', 'variables']);
-    expect(r[0].properties).toContainEqual({ name: 'auto.offset.reset', scope: 'KSQL', value: 'earliest' });
+    expect(r[0].properties).toContainEqual({ name: 'ksql.streams.auto.offset.reset', scope: 'KSQL', value: 'earliest' });
+    expect(r[0].overwrittenProperties).toContain('ksql.streams.auto.offset.reset');
     expect(r[1].variables).toContainEqual({ name: 'pg', value: 'home' });
     const [props] = await ksql(url, 'SHOW PROPERTIES;');
-    expect(props.properties.find((p: { name: string }) => p.name === 'auto.offset.reset')).toBeUndefined();
+    expect(props.overwrittenProperties).not.toContain('ksql.streams.auto.offset.reset');
     const [e] = await ksql(url, 'CREATE STREAM ${name} AS SELECT * FROM pageviews;', { sessionVariables: { name: 'pv_copy' } });
     expect(e.commandId).toBe('stream/PV_COPY/create');
   });

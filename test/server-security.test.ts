@@ -316,7 +316,7 @@ describeIf(BUILT, DIST)('security defaults (real server process)', () => {
     const shown = (await ksql(server.url, 'SHOW PROPERTIES;', secrets))[0].properties as { name: string; value: string }[];
     expect(shown.find((p) => p.name === 'ssl.keystore.password')?.value).toBe('[hidden]');
     expect(shown.find((p) => p.name === 'sasl.jaas.config')?.value).toBe('[hidden]');
-    expect(shown.find((p) => p.name === 'auto.offset.reset')?.value).toBe('earliest');
+    expect(shown.find((p) => p.name === 'ksql.streams.auto.offset.reset')?.value).toBe('earliest');
 
     const log = readFileSync(join(dataDir, 'commands.jsonl'), 'utf8');
     expect(log).toContain('CREATE STREAM t AS SELECT');

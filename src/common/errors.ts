@@ -11,6 +11,8 @@ export const ErrorCode = {
   UNAUTHORIZED: 40100,
   FORBIDDEN: 40300,
   NOT_FOUND: 40400,
+  /** ASSERT TOPIC / ASSERT SCHEMA did not hold within its timeout (HTTP 417). */
+  ASSERTION_FAILED: 41700,
   SERVER_ERROR: 50000,
   SERVER_SHUTTING_DOWN: 50300,
 } as const;
@@ -63,6 +65,11 @@ export class ExecutionError extends SluiceError {
 /** A valid ksqlDB feature that Sluice does not support yet. */
 export class NotImplementedError extends SluiceError {
   readonly errorCode = ErrorCode.BAD_STATEMENT;
+}
+
+/** An `ASSERT TOPIC` / `ASSERT SCHEMA` statement whose condition did not hold within its timeout. */
+export class AssertionFailedError extends SluiceError {
+  readonly errorCode = ErrorCode.ASSERTION_FAILED;
 }
 
 /** A broken invariant inside Sluice: a bug, never the user's fault. */

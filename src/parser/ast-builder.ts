@@ -79,6 +79,15 @@ export class AstBuilder extends ExpressionBuilder {
         return { kind: 'Undefine', name: variableName(token(child(sub, 'identifier'), 'token')), ...base };
       case 'print':
         return this.print(sub, base);
+      case 'pauseResume': {
+        const action = tokenMatcher(token(sub, 'verb'), T.PAUSE) ? ('PAUSE' as const) : ('RESUME' as const);
+        const id = optNode(sub, 'identifier');
+        return id ? { kind: 'PauseResume', action, queryId: this.identifier(id), ...base } : { kind: 'PauseResume', action, ...base };
+      }
+      case 'alter':
+        return this.alter(sub, base);
+      case 'assertResource':
+        return this.assertResource(sub, base);
       default:
         throw new InternalError(`CST statement: unexpected ${key}`);
     }
@@ -136,6 +145,48 @@ export class AstBuilder extends ExpressionBuilder {
     // `DESCRIBE STREAMS [EXTENDED]` lists every stream: the same as `SHOW STREAMS EXTENDED`.
     if (has(node, 'STREAMS')) return { kind: 'Show', what: 'STREAMS', extended: true, ...base };
     return { kind: 'Describe', name: this.identifier(child(node, 'identifier')), extended, ...base };
+  }
+
+  private alter(node: CstNode, base: { text: string; pos: Statement['pos'] }): Statement {
+    if (has(node, 'SYSTEM')) {
+      return { kind: 'AlterSystem', name: unquoteString(token(node, 'name').image), value: unquoteString(token(node, 'value').image), ...base };
+    }
+    const columns = nodes(node, 'alterOption').map((o) => ({
+      name: this.identifier(child(o, 'identifier')),
+      type: this.type(child(o, 'type')),
+      pos: this.posOf(o),
+    }));
+    return { kind: 'AlterSource', sourceType: sourceType(token(node, 'sourceType')), name: this.identifier(child(node, 'name')), columns, ...base };
+  }
+
+  private assertResource(node: CstNode, base: { text: string; pos: Statement['pos'] }): Statement {
+    const exists = !has(node, 'notExists');
+    const t = optNode(node, 'timeout');
+    const timeout = t ? { timeoutMs: this.duration(t).ms } : {};
+    if (has(node, 'TOPIC')) {
+      const id = optNode(node, 'topic');
+      const topic = id ? this.resourceName(id) : unquoteString(token(node, 'topicString').image);
+      return { kind: 'AssertTopic', topic, exists, properties: this.properties(optNode(node, 'tableProperties')), ...timeout, ...base };
+    }
+    const subj = optNode(node, 'subject');
+    const subjTok = optToken(node, 'subjectString');
+    const subject = subj ? this.resourceName(subj) : subjTok ? unquoteString(subjTok.image) : undefined;
+    const idTok = optToken(node, 'id');
+    if (subject === undefined && idTok === undefined) throw syntaxError('ASSERT SCHEMA statements much include a subject name or an id', base.pos);
+    return {
+      kind: 'AssertSchema',
+      ...(subject !== undefined ? { subject } : {}),
+      ...(idTok ? { id: Number(idTok.image) } : {}),
+      exists,
+      ...timeout,
+      ...base,
+    };
+  }
+
+  /** A resource (topic, subject) named by an identifier: kept exactly as written, quotes removed. */
+  private resourceName(id: CstNode): string {
+    const tok = token(id, 'token');
+    return tokenMatcher(tok, T.QuotedIdentifier) || tokenMatcher(tok, T.BackQuotedIdentifier) ? identifierText(tok) : tok.image;
   }
 
   private print(node: CstNode, base: { text: string; pos: Statement['pos'] }): Statement {

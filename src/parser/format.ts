@@ -365,9 +365,26 @@ export function formatStatement(s: Statement): string {
       return `DEFINE ${formatVariableName(s.name)} = ${quoteString(s.value)}`;
     case 'Undefine':
       return `UNDEFINE ${formatVariableName(s.name)}`;
+    case 'PauseResume':
+      return `${s.action} ${s.queryId !== undefined ? formatIdentifier(s.queryId) : 'ALL'}`;
+    case 'AlterSystem':
+      return `ALTER SYSTEM ${quoteString(s.name)}=${quoteString(s.value)}`;
+    case 'AlterSource':
+      return `ALTER ${s.sourceType} ${formatIdentifier(s.name)} ${s.columns.map((c) => `ADD COLUMN ${formatColumn(c)}`).join(', ')}`;
+    case 'AssertTopic':
+      return `ASSERT ${s.exists ? '' : 'NOT EXISTS '}TOPIC ${quoteString(s.topic)}${formatProperties(s.properties)}${formatTimeout(s.timeoutMs)}`;
+    case 'AssertSchema': {
+      const subject = s.subject !== undefined ? ` SUBJECT ${quoteString(s.subject)}` : '';
+      const id = s.id !== undefined ? ` ID ${s.id}` : '';
+      return `ASSERT ${s.exists ? '' : 'NOT EXISTS '}SCHEMA${subject}${id}${formatTimeout(s.timeoutMs)}`;
+    }
     default:
       return assertNever(s, 'statement');
   }
+}
+
+function formatTimeout(ms: number | undefined): string {
+  return ms === undefined ? '' : ` TIMEOUT ${ms} MILLISECONDS`;
 }
 
 /** Variable names are kept as written, so they are quoted only when not plain words. */

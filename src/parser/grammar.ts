@@ -69,6 +69,9 @@ export class SqlParser extends ExpressionParser {
         { ALT: () => this.SUBRULE(this.define) },
         { ALT: () => this.SUBRULE(this.undefine) },
         { ALT: () => this.SUBRULE(this.print) },
+        { ALT: () => this.SUBRULE(this.pauseResume) },
+        { ALT: () => this.SUBRULE(this.alter) },
+        { ALT: () => this.SUBRULE(this.assertResource) },
       ],
     });
   });
@@ -327,6 +330,82 @@ export class SqlParser extends ExpressionParser {
     this.OPTION3(() => {
       this.CONSUME(T.LIMIT);
       this.CONSUME2(T.IntegerLiteral, { LABEL: 'limit' });
+    });
+  });
+
+  /** `PAUSE|RESUME queryId|ALL`. */
+  private pauseResume = this.RULE('pauseResume', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.PAUSE, { LABEL: 'verb' }) }, { ALT: () => this.CONSUME(T.RESUME, { LABEL: 'verb' }) }]);
+    this.OR2([{ ALT: () => this.CONSUME(T.ALL) }, { ALT: () => this.SUBRULE(this.identifier) }]);
+  });
+
+  /** `ALTER SYSTEM 'name'='value'` or `ALTER STREAM|TABLE name ADD [COLUMN] col type, …`. */
+  private alter = this.RULE('alter', () => {
+    this.CONSUME(T.ALTER);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.SYSTEM);
+          this.CONSUME(T.StringLiteral, { LABEL: 'name' });
+          this.CONSUME(T.Eq);
+          this.CONSUME2(T.StringLiteral, { LABEL: 'value' });
+        },
+      },
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.STREAM, { LABEL: 'sourceType' }) }, { ALT: () => this.CONSUME(T.TABLE, { LABEL: 'sourceType' }) }]);
+          this.SUBRULE(this.identifier, { LABEL: 'name' });
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.alterOption) });
+        },
+      },
+    ]);
+  });
+
+  private alterOption = this.RULE('alterOption', () => {
+    this.CONSUME(T.ADD);
+    this.OPTION(() => this.CONSUME(T.COLUMN));
+    this.SUBRULE(this.identifier);
+    this.SUBRULE(this.type);
+  });
+
+  /** `ASSERT [NOT EXISTS] TOPIC name [WITH (…)] [TIMEOUT n unit]` or `ASSERT [NOT EXISTS] SCHEMA [SUBJECT s] [ID n] [TIMEOUT n unit]`. */
+  private assertResource = this.RULE('assertResource', () => {
+    this.CONSUME(T.ASSERT);
+    this.OPTION(() => {
+      this.CONSUME(T.NOT, { LABEL: 'notExists' });
+      this.CONSUME(T.EXISTS);
+    });
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.TOPIC);
+          this.OR2([{ ALT: () => this.SUBRULE(this.identifier, { LABEL: 'topic' }) }, { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: 'topicString' }) }]);
+          this.OPTION2(() => {
+            this.CONSUME(T.WITH);
+            this.SUBRULE(this.tableProperties);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.SCHEMA);
+          this.OPTION3(() => {
+            this.CONSUME(T.SUBJECT);
+            this.OR3([
+              { ALT: () => this.SUBRULE2(this.identifier, { LABEL: 'subject' }) },
+              { ALT: () => this.CONSUME2(T.StringLiteral, { LABEL: 'subjectString' }) },
+            ]);
+          });
+          this.OPTION4(() => {
+            this.CONSUME(T.ID);
+            this.CONSUME(T.IntegerLiteral, { LABEL: 'id' });
+          });
+        },
+      },
+    ]);
+    this.OPTION5(() => {
+      this.CONSUME(T.TIMEOUT);
+      this.SUBRULE(this.duration, { LABEL: 'timeout' });
     });
   });
 

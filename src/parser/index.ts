@@ -14,11 +14,13 @@ import { sqlLexer, UnterminatedComment } from './lexer.js';
 import { checkStatementSize, checkTokens, checkTree } from './limits.js';
 import { lexingError, PositionShift, recognitionError, syntaxError } from './parse-errors.js';
 import { splitStatements } from './split.js';
+import { UnsupportedStatementError, unsupportedStatement } from './unsupported.js';
 
 export type * from './ast/index.js';
 export { splitStatements, substituteVariables, type StatementSlice } from './split.js';
 export { formatStatement, formatExpression, formatType } from './format.js';
 export { STATEMENT_LIMITS, StatementLimitError } from './limits.js';
+export { UnsupportedStatementError } from './unsupported.js';
 
 function run<R>(text: string, base: Position | undefined, rule: 'singleStatement' | 'singleExpression', build: (b: AstBuilder, cst: CstNode) => R): R {
   const shift = new PositionShift(text, base);
@@ -30,6 +32,8 @@ function run<R>(text: string, base: Position | undefined, rule: 'singleStatement
     const open = lexed.tokens.find((t) => t.tokenType === UnterminatedComment);
     if (open) throw syntaxError('unterminated comment', shift.ofToken(open));
     checkTokens(lexed.tokens, (t) => shift.ofToken(t));
+    const unsupported = rule === 'singleStatement' ? unsupportedStatement(lexed.tokens) : undefined;
+    if (unsupported) throw new UnsupportedStatementError(unsupported.words, shift.ofToken(unsupported.first));
     const parser = sqlParser();
     parser.input = lexed.tokens;
     const cst = rule === 'singleStatement' ? parser.singleStatement() : parser.singleExpression();
@@ -39,7 +43,7 @@ function run<R>(text: string, base: Position | undefined, rule: 'singleStatement
     checkTree(tree as object, shift.at(1, 1, 0));
     return tree;
   } catch (e) {
-    if (e instanceof ParseError) throw e;
+    if (e instanceof ParseError || e instanceof UnsupportedStatementError) throw e;
     if (e instanceof RangeError) throw syntaxError('the statement is too complex to parse (nested too deeply)', shift.at(1, 1, 0));
     const msg = e instanceof SluiceError || e instanceof Error ? e.message : String(e);
     throw syntaxError(`internal parser error: ${msg}`, shift.at(1, 1, 0));

@@ -226,6 +226,8 @@ export const TIMEOUT = N('TIMEOUT');
 export const SCHEMA = N('SCHEMA');
 export const SUBJECT = N('SUBJECT');
 export const ID = N('ID');
+export const PAUSE = N('PAUSE');
+export const RESUME = N('RESUME');
 // Reserved in ksqlDB but harmless as identifiers here (Sluice accepts a superset).
 export const TOPIC = N('TOPIC');
 export const SIZE = N('SIZE');

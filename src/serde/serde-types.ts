@@ -91,6 +91,8 @@ export interface SchemaRegistry {
   getSchema(id: number): unknown;
   /** The schema under `id` with its format and references (protobuf needs them). */
   getRegistered?(id: number): RegisteredSchema | undefined;
+  /** The latest schema registered under `subject`, if any (ASSERT SCHEMA). */
+  getLatest?(subject: string): RegisteredSchema | undefined;
 }
 
 /**

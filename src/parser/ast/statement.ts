@@ -25,7 +25,12 @@ export type Statement =
   | DropType
   | Print
   | Define
-  | Undefine;
+  | Undefine
+  | PauseResume
+  | AlterSystem
+  | AlterSource
+  | AssertTopic
+  | AssertSchema;
 
 interface StatementBase {
   readonly text: string;
@@ -181,4 +186,45 @@ export interface Define extends StatementBase {
 export interface Undefine extends StatementBase {
   readonly kind: 'Undefine';
   readonly name: string;
+}
+
+/** `PAUSE id|ALL` or `RESUME id|ALL` (queryId absent for ALL). */
+export interface PauseResume extends StatementBase {
+  readonly kind: 'PauseResume';
+  readonly action: 'PAUSE' | 'RESUME';
+  readonly queryId?: string;
+}
+
+/** `ALTER SYSTEM 'name'='value'`: a server-wide property, recorded in the command log. */
+export interface AlterSystem extends StatementBase {
+  readonly kind: 'AlterSystem';
+  readonly name: string;
+  readonly value: string;
+}
+
+/** `ALTER STREAM|TABLE name ADD [COLUMN] col type[, …]`: value columns appended to a source's schema. */
+export interface AlterSource extends StatementBase {
+  readonly kind: 'AlterSource';
+  readonly sourceType: 'STREAM' | 'TABLE';
+  readonly name: string;
+  readonly columns: readonly ColumnDef[];
+}
+
+/** `ASSERT [NOT EXISTS] TOPIC name [WITH (…)] [TIMEOUT …]`. */
+export interface AssertTopic extends StatementBase {
+  readonly kind: 'AssertTopic';
+  /** Exactly as written (quotes removed): topic names are case-sensitive. */
+  readonly topic: string;
+  readonly exists: boolean;
+  readonly properties: readonly Property[];
+  readonly timeoutMs?: number;
+}
+
+/** `ASSERT [NOT EXISTS] SCHEMA [SUBJECT s] [ID n] [TIMEOUT …]`; at least one of subject and id. */
+export interface AssertSchema extends StatementBase {
+  readonly kind: 'AssertSchema';
+  readonly subject?: string;
+  readonly id?: number;
+  readonly exists: boolean;
+  readonly timeoutMs?: number;
 }

@@ -13,6 +13,8 @@ export interface CommandsOptions {
   readonly store: CommandStore | undefined;
   /** The session properties: replays run under the recorded ones. */
   readonly properties: Map<string, string>;
+  /** ALTER SYSTEM properties: kept when a replayed command's properties are undone. */
+  readonly system?: ReadonlyMap<string, string>;
   readonly logger: ProcessingLogger;
   /** Executes a recorded statement; the caller holds the request lock. */
   readonly execute: (sql: string) => Promise<unknown>;
@@ -72,6 +74,7 @@ export class Commands {
         }
         properties.clear();
         for (const [k, v] of saved) properties.set(k, v);
+        for (const [k, v] of this.opts.system ?? []) properties.set(k, v);
       }
     } finally {
       this.replaying = false;

@@ -18,7 +18,7 @@ import { EmbeddedBackend, type ExecutionBackend } from './backend.js';
 import { Commands } from './commands.js';
 import { openBackend, type OpenOptions } from './open.js';
 import { prepareEach, type PreparedStatement } from './prepare.js';
-import { ProcessingLog } from './processing-log.js';
+import { ProcessingLog, processingLogNames } from './processing-log.js';
 import { Pump } from './pump.js';
 import { PersistentQueries } from './queries.js';
 
@@ -66,6 +66,10 @@ export class Engine {
   /** Materialized views of tables written by persistent queries, by table name (pull queries read them). */
   readonly views = new Map<string, MaterializedTable>();
   readonly properties = new Map<string, string>();
+  /** Properties set by ALTER SYSTEM: they outlive requests (re-applied over every request's restore). */
+  private readonly systemProperties = new Map<string, string>();
+  /** The server's configuration plus ALTER SYSTEM's properties (SHOW PROPERTIES tells session overrides from these). */
+  private readonly serverProperties = new Map<string, string>();
   readonly variables = new Map<string, string>();
   /** The schema registry serdes use. */
   readonly registry: SchemaRegistry;
@@ -84,7 +88,10 @@ export class Engine {
     const backend = opts.backend ?? new EmbeddedBackend({ log: opts.log });
     this.backend = backend;
     this.registry = opts.schemaRegistry ?? new InMemorySchemaRegistry();
-    for (const [k, v] of Object.entries(opts.properties ?? {})) this.properties.set(k, v);
+    for (const [k, v] of Object.entries(opts.properties ?? {})) {
+      this.properties.set(k, v);
+      this.serverProperties.set(k, v);
+    }
     this.processing = new ProcessingLog({ stream: opts.processingLogStream ?? false, ...(opts.processingLogger ? { forward: opts.processingLogger } : {}) });
     const logger = this.processing;
     this.pump = new Pump({
@@ -97,6 +104,7 @@ export class Engine {
     this.commands = new Commands({
       store: backend.commands,
       properties: this.properties,
+      system: this.systemProperties,
       logger,
       execute: (sql) => this.executeUnserialized(sql),
       serialized: (f) => this.serialized(f),
@@ -106,6 +114,7 @@ export class Engine {
       log: backend.log,
       registry: this.registry,
       properties: this.properties,
+      serverProperties: this.serverProperties,
       variables: this.variables,
       views: this.views,
       logger,
@@ -114,6 +123,11 @@ export class Engine {
       autoCreateTopics: opts.autoCreateTopics ?? false,
       sinkToPartitionZero: opts.sinkToPartitionZero ?? false,
       recordWithCommand: (name, value) => this.commands.recordWith(name, value),
+      setSystemProperty: (name, value) => {
+        this.systemProperties.set(name, value);
+        this.serverProperties.set(name, value);
+        this.properties.set(name, value);
+      },
       wake: () => this.pump.schedule(),
     };
     if (opts.autoPump) {
@@ -138,8 +152,14 @@ export class Engine {
     let engine: Engine | undefined;
     const { backend, registry } = await openBackend(options, () => engine?.queries ?? new Map());
     engine = new Engine({ backend, properties: options.properties, autoPump: options.autoPump ?? true, processingLogStream: true, schemaRegistry: registry });
-    await engine.processing.createStream(engine.catalog, backend.log);
-    await engine.commands.replay(backend.commands?.commands ?? []);
+    await engine.processing.createStream(engine.catalog, backend.log, processingLogNames(options.properties));
+    // Nothing is processed while the log replays: a query PAUSEd later in the log never steps.
+    engine.pump.hold();
+    try {
+      await engine.commands.replay(backend.commands?.commands ?? []);
+    } finally {
+      engine.pump.release();
+    }
     engine.commands.follow();
     if (options.autoPump ?? true) engine.pump.schedule();
     return engine;
@@ -215,6 +235,7 @@ export class Engine {
     } finally {
       this.properties.clear();
       for (const [k, v] of savedProps) this.properties.set(k, v);
+      for (const [k, v] of this.systemProperties) this.properties.set(k, v);
       this.variables.clear();
       for (const [k, v] of savedVars) this.variables.set(k, v);
     }

@@ -28,6 +28,8 @@ export class Pump {
   private running: Promise<void> | undefined;
   private again = false;
   private closed = false;
+  /** While held (start-up replay), scheduled runs are dropped; {@link release} ends it. */
+  private held = false;
 
   constructor(private readonly opts: PumpOptions) {}
 
@@ -50,12 +52,22 @@ export class Pump {
 
   /** Runs the queries soon (engines that pump themselves, and queries asking to be woken). */
   schedule(): void {
-    if (this.closed) return;
+    if (this.closed || this.held) return;
     if (this.running) {
       this.again = true;
       return;
     }
     setImmediate(() => void this.all());
+  }
+
+  /** Drops scheduled runs until {@link release} (the command log replaying at start). */
+  hold(): void {
+    this.held = true;
+  }
+
+  /** Ends {@link hold}; the caller schedules the next run. */
+  release(): void {
+    this.held = false;
   }
 
   /** Resolves once the current run (if any) is over. */

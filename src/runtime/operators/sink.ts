@@ -94,6 +94,7 @@ export class SinkOperator implements Operator {
       this.ctx.log.error({
         queryId: this.ctx.queryId,
         message: `Failed to serialize record for topic ${this.target.topic}: ${(e as Error).message}`,
+        type: 'SERIALIZATION_ERROR',
         partition: rec.partition,
         offset: rec.offset,
       });

@@ -174,7 +174,7 @@ export class SourceOperator {
   }
 
   private fail(r: LogRecord, partition: number, message: string): void {
-    this.ctx.log.error({ queryId: this.ctx.queryId, message, topic: this.source.topic, partition, offset: r.offset });
+    this.ctx.log.error({ queryId: this.ctx.queryId, message, type: 'DESERIALIZATION_ERROR', topic: this.source.topic, partition, offset: r.offset });
   }
 }
 

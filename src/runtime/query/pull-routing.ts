@@ -64,7 +64,7 @@ export function pullRouting(queries: () => ReadonlyMap<string, RunningQuery>, re
   /** The running query writing a table, when its partitions are shared with other servers. */
   const writerOf = (table: DataSource): RunningQuery | undefined => {
     const q = table.writerQueryId === undefined ? undefined : queries().get(table.writerQueryId);
-    return q?.tasks && q.state === 'RUNNING' ? q : undefined;
+    return q?.tasks && (q.state === 'RUNNING' || q.state === 'PAUSED') ? q : undefined;
   };
   return {
     route: async (table, key) => {

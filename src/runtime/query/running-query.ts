@@ -15,7 +15,8 @@ import { consumerGroup, TopologyRunner } from './topology-runner.js';
 
 export type { Checkpoint, CheckpointMarks, Durability, RunningQuerySetup } from './query-setup.js';
 
-export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
+/** `PAUSED`: kept with its state and positions, processing nothing until RESUME. */
+export type QueryState = 'RUNNING' | 'PAUSED' | 'ERROR' | 'TERMINATED';
 
 /**
  * A persistent (or transient) query bound to its topology: reads its sources

@@ -19,18 +19,19 @@ import type { SchemaRegistry } from '../../serde/serde-types.js';
 import { testFormFromBytes } from '../../serde/test-form.js';
 import { MemoryStore } from '../state/store.js';
 import type { TransientQuery } from './transient-query.js';
-import { RunningQuery } from './running-query.js';
+import { RunningQuery, type QueryState } from './running-query.js';
 import { maxTaskIdleMs } from './task-inputs.js';
 import { buildTopology } from './topology.js';
 import { FORWARDED_PROPERTY, PARTITIONS_PROPERTY, forwardPull } from './pull-forwarding.js';
 import type { PullRouting } from './pull-routing.js';
 import { PullCollector, PushTerminal, TransientHandle, tableScanOrder } from './row-queue.js';
 import { isSessionWindow } from '../../common/windows.js';
+import { printFormatter } from './print-format.js';
 
 /** Something the engine's pump can advance: a running query or a PRINT. */
 export interface Steppable {
   readonly id: string;
-  state: 'RUNNING' | 'ERROR' | 'TERMINATED';
+  state: QueryState;
   error: string | undefined;
   step(log: Log): Promise<boolean>;
 }
@@ -314,7 +315,8 @@ function keyLookup(where: Expression | undefined, source: DataSource): unknown[]
 }
 
 /**
- * PRINT topic: each record as one line of text, as ksqlDB prints them
+ * PRINT topic: `Key format:` / `Value format:` lines (print-format.ts), then each
+ * record as one line of text, as ksqlDB prints them
  * (`rowtime: …, key: …, value: …, partition: n`), from the end of the topic or
  * FROM BEGINNING, every INTERVAL-th record, until LIMIT.
  */
@@ -333,20 +335,22 @@ export async function startPrint(ctx: TransientContext, stmt: Print): Promise<Tr
   const interval = Math.max(1, stmt.interval ?? 1);
   let seen = 0;
   let printed = 0;
-  const render = (bytes: Buffer | null, isKey: boolean): string => {
-    if (bytes === null) return isKey ? '<null>' : '<null>';
-    if (source) {
-      try {
-        const cols = isKey ? source.schema.key : serializedValueColumns(source.schema);
-        const f = isKey ? source.keyFormat : source.valueFormat;
-        const v = testFormFromBytes(bytes, f.format, cols, serdeOptionsFor(f, isKey, ctx.registry));
-        return typeof v === 'string' ? v : JSON.stringify(v);
-      } catch {
-        // fall through to raw text
-      }
+  const decode = (bytes: Buffer, isKey: boolean): string | undefined => {
+    if (!source) return undefined;
+    try {
+      const cols = isKey ? source.schema.key : serializedValueColumns(source.schema);
+      const f = isKey ? source.keyFormat : source.valueFormat;
+      const v = testFormFromBytes(bytes, f.format, cols, serdeOptionsFor(f, isKey, ctx.registry));
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    } catch {
+      return undefined;
     }
-    const text = bytes.toString('utf8');
-    return /^[\x20-\x7e\t\r\n\u00a0-\uffff]*$/.test(text) && !text.includes('\ufffd') ? text : `0x${bytes.toString('hex')}`;
+  };
+  const formatter = printFormatter(source, decode);
+  let headerShown = false;
+  const render = (bytes: Buffer | null, isKey: boolean): string => {
+    if (bytes === null) return '<null>';
+    return isKey ? formatter.key(bytes) : formatter.value(bytes);
   };
   const line = (r: LogRecord, partition: number): string => {
     const d = new Date(r.timestamp);
@@ -366,6 +370,12 @@ export async function startPrint(ctx: TransientContext, stmt: Print): Promise<Tr
         if (records.length === 0) continue;
         progressed = true;
         positions[p] = records[records.length - 1]!.offset + 1;
+        // The header follows the first batch read, whose records narrow the detected formats.
+        if (!headerShown) {
+          for (const r of records) formatter.observe(r.key, r.value);
+          for (const h of formatter.header()) handle.queue.push([h]);
+          headerShown = true;
+        }
         for (const r of records) {
           if (seen++ % interval !== 0) continue;
           handle.queue.push([line(r, p)]);

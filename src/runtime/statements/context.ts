@@ -70,6 +70,8 @@ export interface StatementContext {
   readonly registry: SchemaRegistry;
   /** Session properties, with the request's overrides while it runs (SET/UNSET change them). */
   readonly properties: Map<string, string>;
+  /** The server's own properties: its configuration and ALTER SYSTEM's, without session overrides. */
+  readonly serverProperties: ReadonlyMap<string, string>;
   /** Session variables (DEFINE/UNDEFINE change them). */
   readonly variables: Map<string, string>;
   /** Materialized views of tables written by persistent queries, by table name. */
@@ -83,6 +85,11 @@ export interface StatementContext {
   readonly sinkToPartitionZero: boolean;
   /** Adds a property to the command record of the statement being executed, which its replays see. */
   recordWithCommand(name: string, value: string): void;
+  /**
+   * ALTER SYSTEM: sets a server-wide property that outlives the request (a
+   * request's SET does not), for every later statement and query.
+   */
+  setSystemProperty(name: string, value: string): void;
   /** Asks for the queries to be stepped again soon. */
   wake(): void;
 }

@@ -8,7 +8,8 @@ import type { Statement } from '../../parser/ast/index.js';
 import type { DataSource } from '../../planner/data-source.js';
 import { inferenceNeeds, planCreateSource, type InferenceRequest, type InferredColumns } from '../../planner/ddl-planner.js';
 import { checkSourceUpgrade } from '../../planner/source-upgrade.js';
-import { serializedValueColumns } from '../../planner/schema.js';
+import { serializedValueColumns, type Column } from '../../planner/schema.js';
+import { resolveType } from '../../planner/type-resolver.js';
 import { WithProperties } from '../../planner/with-properties.js';
 import { serdeFor } from '../../serde/serde-for.js';
 import type { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
@@ -117,4 +118,33 @@ export async function dropSource(e: StatementContext, s: Extract<Statement, { ki
   e.views.delete(source.name);
   if (s.deleteTopic) await e.log.deleteTopic(source.topic);
   return { kind: 'Message', statementText: s.text, message: `Source \`${source.name}\` (topic: ${source.topic}) was dropped.` };
+}
+
+/**
+ * ALTER STREAM|TABLE name ADD [COLUMN] col type, …: appends value columns to a
+ * source created by CREATE STREAM/TABLE (not by CREATE … AS SELECT), as
+ * ksqlDB's AlterSource command; queries started afterwards see them.
+ */
+export function alterSource(e: StatementContext, s: Extract<Statement, { kind: 'AlterSource' }>): StatementResult {
+  const source = e.catalog.getSource(s.name);
+  if (!source) throw new PlanError(`Source ${s.name} does not exist`, s.pos);
+  if (source.sourceType !== s.sourceType) {
+    throw new PlanError(`Incompatible data source type is ${source.sourceType}, but statement was ALTER ${s.sourceType}`, s.pos);
+  }
+  if (source.isSource) {
+    const what = s.sourceType === 'STREAM' ? 'stream' : 'table';
+    throw new PlanError(`Cannot alter ${what} '${source.name}': ALTER operations are not supported on source ${what}s.`, s.pos);
+  }
+  if (source.writerQueryId !== undefined) throw new PlanError('ALTER command is not supported for CREATE ... AS statements.', s.pos);
+  const added: Column[] = [];
+  const taken = new Set([...source.schema.key, ...source.schema.value].map((c) => c.name));
+  for (const c of s.columns) {
+    if (taken.has(c.name)) throw new PlanError(`Cannot add column \`${c.name}\` to schema. A column with the same name already exists.`, c.pos);
+    taken.add(c.name);
+    added.push({ name: c.name, type: resolveType(c.type, e.catalog.types), namespace: 'VALUE' });
+  }
+  const altered: DataSource = { ...source, schema: { key: source.schema.key, value: [...source.schema.value, ...added] } };
+  checkFormats(e, altered, s.pos);
+  e.catalog.putSource(altered);
+  return { kind: 'Message', statementText: s.text, message: `${s.sourceType === 'STREAM' ? 'Stream' : 'Table'} ${source.name} altered.` };
 }

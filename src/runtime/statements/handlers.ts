@@ -6,10 +6,12 @@
 import { NotImplementedError } from '../../common/errors.js';
 import type { Statement } from '../../parser/ast/index.js';
 import type { Handler, StatementContext } from './context.js';
-import { createSource, dropSource } from './ddl.js';
+import { assertSchema, assertTopic } from './assert.js';
+import { alterSource, createSource, dropSource } from './ddl.js';
 import { describe, describeFunction, explain, show, terminate } from './inspect.js';
 import { createAsSelect, insertInto, insertValues } from './persistent.js';
-import { define, setProperty, undefine, unsetProperty } from './session.js';
+import { pauseResume } from './lifecycle.js';
+import { alterSystem, define, setProperty, undefine, unsetProperty } from './session.js';
 import type { StatementResult } from './statement-result.js';
 import { createType, dropType } from './types.js';
 
@@ -42,6 +44,11 @@ const HANDLERS = {
   },
   Define: { logged: false, run: define },
   Undefine: { logged: false, run: undefine },
+  PauseResume: { logged: true, run: pauseResume },
+  AlterSystem: { logged: true, run: alterSystem },
+  AlterSource: { logged: true, run: alterSource },
+  AssertTopic: { logged: false, run: assertTopic },
+  AssertSchema: { logged: false, run: assertSchema },
 } satisfies { readonly [K in Statement['kind']]: Handler<K> };
 
 /** The handler of a statement's kind. */

@@ -16,6 +16,7 @@ import { planQuery } from '../../planner/query-planner.js';
 import type { RunningQuery } from '../query/running-query.js';
 import type { QueryInfo, StatementResult } from './statement-result.js';
 import type { StatementContext } from './context.js';
+import { listedName, PROPERTY_DEFAULTS } from './property-defaults.js';
 
 /** DESCRIBE: a source with the queries reading and writing it. */
 export function describe(e: StatementContext, s: Describe): StatementResult {
@@ -82,13 +83,7 @@ export async function show(e: StatementContext, s: Extract<Statement, { kind: 'S
         extended: s.extended,
       };
     case 'PROPERTIES':
-      // Secret values (passwords, JAAS configs, tokens) are shown as [hidden], as ksqlDB does.
-      return {
-        kind: 'Properties',
-        statementText: s.text,
-        properties: redactProperties(Object.fromEntries(e.properties)),
-        overwritten: [...e.properties.keys()],
-      };
+      return listProperties(e, s.text);
     case 'FUNCTIONS':
       return { kind: 'Functions', statementText: s.text, functions: listFunctions().map((f) => ({ name: f.name, type: f.type, category: f.category })) };
     case 'TYPES':
@@ -98,6 +93,27 @@ export async function show(e: StatementContext, s: Extract<Statement, { kind: 'S
     default:
       return assertNever(s.what, 'SHOW target');
   }
+}
+
+/**
+ * SHOW PROPERTIES, as ksqlDB's ListPropertiesExecutor: every effective property
+ * (the defaults, the server's configuration, then this session's overrides),
+ * the names whose value this session overrides, and those still at their default.
+ * Secret values (passwords, JAAS configs, tokens) are shown as [hidden], as ksqlDB does.
+ */
+function listProperties(e: StatementContext, statementText: string): StatementResult {
+  const server = new Map<string, string>(PROPERTY_DEFAULTS);
+  for (const [k, v] of e.serverProperties) server.set(listedName(k), v);
+  const effective = new Map(server);
+  for (const [k, v] of e.properties) effective.set(listedName(k), v);
+  const names = [...effective.keys()].sort();
+  return {
+    kind: 'Properties',
+    statementText,
+    properties: redactProperties(Object.fromEntries(names.map((n) => [n, effective.get(n)!]))),
+    overwritten: names.filter((n) => server.get(n) !== effective.get(n)),
+    defaults: names.filter((n) => PROPERTY_DEFAULTS.get(n) === effective.get(n)),
+  };
 }
 
 export function explain(e: StatementContext, s: Extract<Statement, { kind: 'Explain' }>): StatementResult {

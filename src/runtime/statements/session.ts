@@ -3,7 +3,8 @@
  * properties configure for the statements after them.
  */
 import type { FormatName } from '../../common/formats.js';
-import type { Define, SetProperty, Undefine, UnsetProperty } from '../../parser/ast/index.js';
+import { PlanError } from '../../common/errors.js';
+import type { AlterSystem, Define, SetProperty, Undefine, UnsetProperty } from '../../parser/ast/index.js';
 import type { DdlConfig } from '../../planner/ddl-planner.js';
 import type { StatementContext } from './context.js';
 import type { StatementResult } from './statement-result.js';
@@ -16,6 +17,34 @@ export function setProperty(ctx: StatementContext, s: SetProperty): StatementRes
 export function unsetProperty(ctx: StatementContext, s: UnsetProperty): StatementResult {
   ctx.properties.delete(s.name);
   return { kind: 'Message', statementText: s.text, message: `Successfully unset local property '${s.name}'.` };
+}
+
+/**
+ * Properties fixed when the server starts: where it listens, which cluster and
+ * service it belongs to, and where its data lives. ALTER SYSTEM cannot change them.
+ */
+const STARTUP_ONLY: ReadonlySet<string> = new Set([
+  'listeners',
+  'bootstrap.servers',
+  'ksql.streams.bootstrap.servers',
+  'ksql.service.id',
+  'ksql.streams.state.dir',
+  'ksql.schema.registry.url',
+  'ksql.internal.topic.replicas',
+]);
+
+/**
+ * ALTER SYSTEM 'name'='value': as ksqlDB, a `ksql.` property applied to every
+ * later statement and query of the server, recorded in the command log so that
+ * a restart (and every server of the service) applies it too.
+ */
+export function alterSystem(ctx: StatementContext, s: AlterSystem): StatementResult {
+  if (!s.name.startsWith('ksql.') || STARTUP_ONLY.has(s.name)) {
+    const why = STARTUP_ONLY.has(s.name) ? 'it is fixed when the server starts' : 'only ksql.* system properties can be altered';
+    throw new PlanError(`Cannot ALTER SYSTEM property '${s.name}': ${why}.`, s.pos);
+  }
+  ctx.setSystemProperty(s.name, s.value);
+  return { kind: 'Message', statementText: s.text, message: `Successfully altered system property '${s.name}' to '${s.value}'.` };
 }
 
 export function define(ctx: StatementContext, s: Define): StatementResult {

@@ -30,7 +30,10 @@ export type StatementResult =
       readonly kind: 'Properties';
       readonly statementText: string;
       readonly properties: Readonly<Record<string, string>>;
+      /** Names whose value this session (SET, the request's properties) overrides. */
       readonly overwritten: readonly string[];
+      /** Names whose value is Sluice's default (not set by the server or the session). */
+      readonly defaults: readonly string[];
     }
   | {
       readonly kind: 'SourceDescription';
@@ -52,4 +55,8 @@ export type StatementResult =
     }
   | { readonly kind: 'Types'; readonly statementText: string; readonly types: ReadonlyMap<string, SqlType> }
   | { readonly kind: 'Variables'; readonly statementText: string; readonly variables: ReadonlyMap<string, string> }
-  | { readonly kind: 'Explain'; readonly statementText: string; readonly queryId?: string; readonly text: string };
+  | { readonly kind: 'Explain'; readonly statementText: string; readonly queryId?: string; readonly text: string }
+  /** ASSERT [NOT EXISTS] TOPIC held: `exists` is what was asserted. */
+  | { readonly kind: 'AssertTopic'; readonly statementText: string; readonly topic: string; readonly exists: boolean }
+  /** ASSERT [NOT EXISTS] SCHEMA held. */
+  | { readonly kind: 'AssertSchema'; readonly statementText: string; readonly subject?: string; readonly id?: number; readonly exists: boolean };

@@ -186,7 +186,7 @@ export async function toEntity(result: StatementResult, stmt: Statement | undefi
       return entity('properties', text, {
         properties: Object.entries(result.properties).map(([name, value]) => ({ name, scope: 'KSQL', value })),
         overwrittenProperties: result.overwritten,
-        defaultProperties: [],
+        defaultProperties: result.defaults,
       });
     case 'Functions':
       return entity('function_names', text, {
@@ -213,6 +213,10 @@ export async function toEntity(result: StatementResult, stmt: Statement | undefi
       return entity('queryDescription', text, {
         queryDescription: queryDescription(result.queryId ?? '', text, [], [], result.text, result.queryId !== undefined ? 'RUNNING' : undefined),
       });
+    case 'AssertTopic':
+      return entity('assert_topic', text, { topicName: result.topic, exists: result.exists });
+    case 'AssertSchema':
+      return entity('assert_schema', text, { subject: result.subject ?? null, id: result.id ?? null, exists: result.exists });
     default:
       return undefined;
   }
