@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../src/runtime/engine/engine.js';
 import { loadExtensions } from '../src/functions/extensions.js';
 import { RemoteSchemaRegistry } from '../src/serde/remote-schema-registry.js';
-import { readAuthFile, startServer } from '../src/server/index.js';
+import { createLogger, isLogLevel, LOG_LEVELS, readAuthFile, serverLog, startServer } from '../src/server/index.js';
 
 const USAGE = `Usage: sluice server [--port 8088] [--host 127.0.0.1] [--data-dir ./sluice-data]
                      [--config sluice.properties] [--auth-file FILE]
@@ -13,6 +13,7 @@ const USAGE = `Usage: sluice server [--port 8088] [--host 127.0.0.1] [--data-dir
                      [--schema-registry-port 8081 | --no-schema-registry
                       | --schema-registry-url URL]
                      [--bootstrap-servers HOST:PORT[,HOST:PORT…] [--service-id ID]]
+                     [--log-level trace|debug|info|warn|error|fatal|silent]
 
 Kafka mode: with --bootstrap-servers (or bootstrap.servers in --config) topics are
 topics of that Kafka cluster and statements are kept in its command topic
@@ -43,6 +44,11 @@ auto.offset.reset, which apply to every request):
   sluice.server.max.statements.per.request   statements in one /ksql request (default 1000)
   sluice.server.response.limit.bytes  largest /ksql response (default 16777216)
   sluice.embedded.max.partitions      most partitions of a new embedded-log topic (default 1000)
+  sluice.server.slow.request.ms       a non-streaming request slower than this is logged as a
+                                      warning (default 5000; 0 = never)
+
+Logs: one JSON object per line on stdout (pino), one human line per entry when stdout is
+a terminal; --log-level sets the least severe level written (default info).
 
 Security: requests must address the server by a loopback name, its --host address
 (any IP when bound to 0.0.0.0/::, and the machine's name), the host of
@@ -83,7 +89,7 @@ function intOption(value: string | undefined, name: string, fallback: number): n
  * REST API, and shuts down gracefully on SIGINT/SIGTERM (push queries closed,
  * engine closed, port released). Resolves with the exit code.
  */
-export async function serverCommand(argv: readonly string[]): Promise<number> {
+export async function serverCommand(argv: readonly string[], version = '0.1.0'): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -103,6 +109,7 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
         'schema-registry-url': { type: 'string' },
         'bootstrap-servers': { type: 'string' },
         'service-id': { type: 'string' },
+        'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -124,6 +131,12 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     console.error('sluice server: --schema-registry-url replaces the embedded registry; drop --schema-registry-port / --no-schema-registry');
     return 2;
   }
+  const level = args['log-level'] ?? 'info';
+  if (!isLogLevel(level)) {
+    console.error(`sluice server: --log-level must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
+    return 2;
+  }
+  const log = serverLog(createLogger({ level }));
   const properties = args.config ? readProperties(args.config) : {};
   const port = intOption(args.port, '--port', 8088);
   const registryPort = intOption(args['schema-registry-port'], '--schema-registry-port', port === 0 ? 0 : 8081);
@@ -168,6 +181,7 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     properties,
     ...(remote ? { schemaRegistry: remote } : {}),
     ...(kafka ? { kafka } : {}),
+    events: log.events,
   });
   let server;
   try {
@@ -188,6 +202,9 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
       serviceId: properties['ksql.service.id'],
       properties,
       schemaRegistry: remote || args['no-schema-registry'] ? undefined : { port: registryPort },
+      log,
+      version,
+      slowRequestMs: intOption(properties['sluice.server.slow.request.ms'], 'sluice.server.slow.request.ms', 5000),
     });
   } catch (e) {
     await engine.close();
@@ -198,10 +215,21 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
   // Kafka mode: where the service's other servers forward pull queries for keys this one owns.
   engine.advertise(properties['ksql.advertised.listener'] ?? server.url);
   if (server.schemaRegistry) console.log(`Schema Registry listening on ${server.schemaRegistry.url}`);
+  log.logger.info(
+    {
+      version,
+      listeners: [server.url, ...(server.schemaRegistry ? [server.schemaRegistry.url] : [])],
+      dataDir: resolve(args['data-dir'] ?? './sluice-data'),
+      mode: kafka ? 'kafka' : 'embedded',
+      persistentQueries: engine.queries.size,
+    },
+    'server started',
+  );
   const running = server;
   return new Promise<number>((done) => {
     const stop = (signal: string) => {
       console.log(`Received ${signal}, shutting down`);
+      log.logger.info({ signal }, 'server stopping');
       running
         .close()
         .then(() => remote?.close())
