@@ -75,3 +75,31 @@ export interface QueryMetrics {
   /** Entries in the query's state stores. */
   readonly stateEntries: number;
 }
+
+/** One figure of ksqlDB's runtime statistics text: its name, value and when its last event was (epoch ms, 0 never). */
+export interface NamedStat {
+  readonly name: string;
+  readonly value: number;
+  readonly last: number;
+}
+
+/** An instant as Java's `ISO_OFFSET_DATE_TIME` prints a UTC one: the fraction only as long as needed, `Z`. */
+export function isoOffsetDateTime(ms: number): string {
+  const iso = new Date(ms).toISOString(); // 2024-01-02T03:04:05.670Z
+  const fraction = iso.slice(20, 23).replace(/0+$/, '');
+  return `${iso.slice(0, 19)}${fraction === '' ? '' : `.${fraction}`}Z`;
+}
+
+/**
+ * ksqlDB's statistics text (`DESCRIBE … EXTENDED`'s `statistics` and
+ * `errorStats`): each figure as `%16s:%10.0f` (or `%10.2f` when not whole),
+ * each followed by a space, then `lastLabel` as `%16s: ` and the first
+ * figure's last event time as `%9s` (`n/a` when never). Empty without figures.
+ */
+export function formatStats(stats: readonly NamedStat[], lastLabel: string): string {
+  if (stats.length === 0) return '';
+  let out = '';
+  for (const s of stats) out += `${s.name.padStart(16)}:${(Number.isInteger(s.value) ? s.value.toFixed(0) : s.value.toFixed(2)).padStart(10)} `;
+  const last = stats[0]!.last;
+  return `${out}${lastLabel.padStart(16)}: ${(last === 0 ? 'n/a' : isoOffsetDateTime(last)).padStart(9)}`;
+}
