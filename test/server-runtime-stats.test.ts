@@ -100,6 +100,18 @@ describeIf(BUNDLE_BUILT, 'dist/sluice.mjs is built')('runtime statistics in ksql
     expect(d.statistics).toMatch(new RegExp(`^consumer-messages-per-sec:\\s+\\S+ consumer-total-messages:         1     last-message: ${ISO}$`));
   });
 
+  it('SHOW STREAMS EXTENDED: each description with its queries and the same statistics as DESCRIBE', async () => {
+    const list = (await ksql(s.url, 'SHOW STREAMS EXTENDED;'))[0].sourceDescriptions as Record<string, unknown>[];
+    const src = list.find((d) => d.name === 'SRC')!;
+    const single = (await ksql(s.url, 'DESCRIBE SRC EXTENDED;'))[0].sourceDescription as Record<string, unknown>;
+    expect((src.readQueries as { id: string }[]).map((q) => q.id)).toEqual([queryId]);
+    expect(src.writeQueries).toEqual([]);
+    expect(String(src.statistics)).toMatch(new RegExp(`consumer-total-messages:${String(N).padStart(10)}     last-message: ${ISO}$`));
+    expect(String(src.statistics).replace(/per-sec:\s+\S+/, '')).toBe(String(single.statistics).replace(/per-sec:\s+\S+/, ''));
+    const evens = list.find((d) => d.name === 'EVENS')!;
+    expect((evens.writeQueries as { id: string }[]).map((q) => q.id)).toEqual([queryId]);
+  });
+
   it('SHOW QUERIES EXTENDED: the topology and one task per partition', async () => {
     const descriptions = (await ksql(s.url, 'SHOW QUERIES EXTENDED;'))[0].queryDescriptions as Record<string, unknown>[];
     const q = descriptions.find((d) => d.id === queryId)!;

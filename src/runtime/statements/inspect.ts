@@ -16,7 +16,7 @@ import { planQuery } from '../../planner/query-planner.js';
 import { formatStats, type NamedStat, type RateCounter } from '../query/query-stats.js';
 import type { RunningQuery } from '../query/running-query.js';
 import { describeTopology } from '../query/topology-description.js';
-import type { QueryInfo, QueryTask, StatementResult } from './statement-result.js';
+import type { QueryInfo, QueryTask, SourceDetails, StatementResult } from './statement-result.js';
 import type { StatementContext } from './context.js';
 
 /** DESCRIBE: a source with the queries reading and writing it. */
@@ -109,13 +109,13 @@ export async function show(e: StatementContext, s: Extract<Statement, { kind: 'S
     case 'STREAMS':
     case 'TABLES': {
       const type = s.what === 'STREAMS' ? 'STREAM' : 'TABLE';
-      return {
-        kind: 'Sources',
-        statementText: s.text,
-        sourceType: type,
-        sources: e.catalog.allSources().filter((x) => x.sourceType === type),
-        extended: s.extended,
-      };
+      const sources = e.catalog.allSources().filter((x) => x.sourceType === type);
+      const details = s.extended
+        ? new Map<string, SourceDetails>(
+            sources.map((x) => [x.name, { readQueries: queriesReading(e, x.name), writeQueries: queriesWriting(e, x.name), ...sourceStatistics(e, x) }]),
+          )
+        : undefined;
+      return { kind: 'Sources', statementText: s.text, sourceType: type, sources, extended: s.extended, ...(details ? { details } : {}) };
     }
     case 'QUERIES':
       return { kind: 'Queries', statementText: s.text, queries: [...e.queries.values()].map(queryInfo), extended: s.extended };

@@ -16,6 +16,14 @@ export interface QueryInfo {
   readonly tasks?: readonly QueryTask[];
 }
 
+/** What `DESCRIBE … EXTENDED` adds to a source: the queries reading and writing it, and its statistics. */
+export interface SourceDetails {
+  readonly readQueries: readonly QueryInfo[];
+  readonly writeQueries: readonly QueryInfo[];
+  readonly statistics: string;
+  readonly errorStats: string;
+}
+
 /** One task of a query (ksqlDB's `StreamsTaskMetadata`). */
 export interface QueryTask {
   readonly taskId: string;
@@ -34,6 +42,8 @@ export type StatementResult =
       readonly sourceType: 'STREAM' | 'TABLE';
       readonly sources: readonly DataSource[];
       readonly extended: boolean;
+      /** EXTENDED: per source name, its queries and runtime statistics (as DESCRIBE … EXTENDED gives them). */
+      readonly details?: ReadonlyMap<string, SourceDetails>;
     }
   | { readonly kind: 'Queries'; readonly statementText: string; readonly queries: readonly QueryInfo[]; readonly extended: boolean }
   | {

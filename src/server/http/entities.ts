@@ -154,7 +154,12 @@ export async function toEntity(result: StatementResult, stmt: Statement | undefi
     }
     case 'Sources': {
       if (result.extended) {
-        const descriptions = await Promise.all(result.sources.map((s) => sourceDescription(s, true, [], [], ctx)));
+        const descriptions = await Promise.all(
+          result.sources.map((s) => {
+            const d = result.details?.get(s.name);
+            return sourceDescription(s, true, d?.readQueries ?? [], d?.writeQueries ?? [], ctx, d);
+          }),
+        );
         return entity('source_descriptions', text, { sourceDescriptions: descriptions });
       }
       const key = result.sourceType === 'STREAM' ? 'streams' : 'tables';
