@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, formatHuman } from '../src/server/observability/logger.js';
 import { describeIf } from './helpers/describe-if.js';
 import { eventually } from './helpers/eventually.js';
 import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
+import { HAVE_SCRIPT, PtySession, SCRIPT, tempDir } from './repl-helpers.js';
 import { ksql, postJson } from './server-helpers.js';
 
 /** The server's JSON log lines (stdout lines that are JSON objects; the "listening on" lines are not). */
@@ -135,5 +137,26 @@ describe('the human log format (a terminal)', () => {
   it('puts an error’s stack on the lines after', () => {
     const line = formatHuman(JSON.stringify({ level: 50, time: 0, msg: 'boom', err: { type: 'Error', message: 'x', stack: 'Error: x\n    at f (a.js:1:1)' } }));
     expect(line).toBe('00:00:00.000 ERROR boom\nError: x\n    at f (a.js:1:1)\n');
+  });
+});
+
+describeIf(HAVE_SCRIPT && BUNDLE_BUILT, `${SCRIPT}, and dist/sluice.mjs built`)('the server log on a terminal', () => {
+  it('is one readable line per entry, not JSON, from start-up to shutdown', async () => {
+    const dir = tempDir('sluice-log-tty-');
+    const s = new PtySession(['server', '--port', '0', '--no-schema-registry', '--data-dir', path.join(dir, 'data')], { home: dir });
+    try {
+      const started = await s.expect(/INFO {2}server started [^\n]*\n/, 60_000);
+      expect(started).toMatch(
+        /\n\d\d:\d\d:\d\d\.\d{3} INFO {2}server started version=0\.1\.0 listeners=\["http:\/\/127\.0\.0\.1:\d+"\] dataDir=\S+ mode=embedded persistentQueries=0\n$/,
+      );
+      s.type('\x03');
+      const stopped = await s.expect(/INFO {2}server stopping signal=SIGINT\n/);
+      expect(stopped).toContain('Received SIGINT, shutting down');
+      expect(await s.exited).toBe(0);
+      expect(s.screen).not.toContain('{"level"');
+    } finally {
+      await s.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
