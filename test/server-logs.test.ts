@@ -100,6 +100,31 @@ describeIf(BUNDLE_BUILT, 'dist/sluice.mjs is built')('the server log of a real s
   });
 });
 
+describeIf(BUNDLE_BUILT, 'dist/sluice.mjs is built')('internal errors in the server log', () => {
+  it('logs a statement that failed inside the server at error level, with its stack', async () => {
+    const s = await startServerProcess();
+    try {
+      // Make the embedded log unable to create topics: its topics directory becomes a file.
+      const topics = path.join(s.dataDir, 'log', 'topics');
+      fs.renameSync(topics, `${topics}.moved`);
+      fs.writeFileSync(topics, 'not a directory');
+      const r = await postJson(`${s.url}/ksql`, {
+        ksql: "CREATE STREAM BROKEN (ID INT KEY, A INT) WITH (kafka_topic='broken', partitions=1, value_format='json');",
+      });
+      expect(r.status).toBe(500);
+      expect(r.body.error_code).toBe(50000);
+      expect(r.body.message).toBe('Internal server error');
+      const reqId = r.headers.get('x-request-id')!;
+      const line = await eventually('the failure logged', () => logLines(s.stdout()).find((l) => l.msg === 'statement failed' && l.reqId === reqId));
+      expect(line).toMatchObject({ level: 50, statement: 'CreateSource', errorCode: 50000 });
+      expect(String(line.error)).toMatch(/^ENOTDIR: not a directory/);
+      expect(String(line.stack)).toMatch(/^Error: ENOTDIR: not a directory[^\n]*\n\s+at /);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe('--log-level', () => {
   const bin = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'bin', 'sluice.js');
 

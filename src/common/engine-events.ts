@@ -16,6 +16,8 @@ export interface StatementEvent {
   /** ksqlDB error code when it failed; absent when it succeeded. */
   readonly errorCode?: number;
   readonly error?: string;
+  /** An internal error's stack (a failure that is not the statement's fault). */
+  readonly stack?: string;
   /** Replayed from the command log at start-up rather than sent by a client. */
   readonly replayed: boolean;
 }
@@ -39,6 +41,8 @@ export interface QueryStoppedEvent {
   readonly reason: 'terminated' | 'completed' | 'closed' | 'failed';
   /** The failure's message when `reason` is `failed`. */
   readonly error?: string;
+  /** An internal failure's stack (not a SQL or data error). */
+  readonly stack?: string;
   /** Time since the query started, in ms. */
   readonly durationMs: number;
 }

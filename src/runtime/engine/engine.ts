@@ -123,8 +123,16 @@ export class Engine {
         this.reportProcessingErrors();
         return this.processing.flush(this.catalog, backend.log);
       },
-      failed: (queryId, error) =>
-        this.events.emit({ kind: 'query-stopped', queryId, type: 'persistent', reason: 'failed', error, durationMs: this.persistent.runningFor(queryId) }),
+      failed: (queryId, error, stack) =>
+        this.events.emit({
+          kind: 'query-stopped',
+          queryId,
+          type: 'persistent',
+          reason: 'failed',
+          error,
+          durationMs: this.persistent.runningFor(queryId),
+          ...(stack === undefined ? {} : { stack }),
+        }),
     });
     this.persistent = new PersistentQueries({ backend, pump: this.pump, logger, autoPump: opts.autoPump ?? false, events: this.events });
     this.commands = new Commands({
@@ -271,6 +279,7 @@ export class Engine {
         durationMs: performance.now() - started,
         replayed,
         ...(e === undefined ? {} : { errorCode: e instanceof SluiceError ? e.errorCode : 50000, error: (e as Error).message ?? String(e) }),
+        ...(e !== undefined && !(e instanceof SluiceError) && e instanceof Error && e.stack !== undefined ? { stack: e.stack } : {}),
       });
     try {
       this.commands.begin();

@@ -18,7 +18,7 @@ export interface PumpOptions {
   /** After every round (e.g. appending the processing log to its stream). */
   readonly afterRound: () => Promise<void>;
   /** Told when a persistent query fails (a transient one's caller sees its failure). */
-  readonly failed?: (queryId: string, error: string) => void;
+  readonly failed?: (queryId: string, error: string, stack?: string) => void;
 }
 
 /** Rounds one run may take at most (each steps every query once). */
@@ -98,7 +98,7 @@ export class Pump {
           this.opts.logger.error({ queryId: q.id, message: `Query failed: ${q.error}` });
           const transient = this.transients.get(q.id);
           if (transient) transient.handle.fail(q.error ?? 'query failed');
-          else this.opts.failed?.(q.id, q.error);
+          else this.opts.failed?.(q.id, q.error, e instanceof SluiceError || !(e instanceof Error) ? undefined : e.stack);
         }
       }
       await this.opts.afterRound();

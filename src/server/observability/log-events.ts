@@ -48,7 +48,15 @@ export function logEngineEvents(logger: Logger, requestIds: AsyncLocalStorage<st
           } else {
             const level = e.errorCode >= 50000 ? 'error' : 'info';
             log[level](
-              { statement: e.statement, sql: e.text, durationMs: ms(e.durationMs), errorCode: e.errorCode, error: e.error, replayed: e.replayed },
+              {
+                statement: e.statement,
+                sql: e.text,
+                durationMs: ms(e.durationMs),
+                errorCode: e.errorCode,
+                error: e.error,
+                replayed: e.replayed,
+                ...(e.stack === undefined ? {} : { stack: e.stack }),
+              },
               'statement failed',
             );
           }
@@ -61,7 +69,17 @@ export function logEngineEvents(logger: Logger, requestIds: AsyncLocalStorage<st
           return;
         case 'query-stopped':
           if (e.reason === 'failed')
-            log.error({ queryId: e.queryId, type: e.type, reason: e.reason, error: e.error, durationMs: ms(e.durationMs) }, 'query failed');
+            log.error(
+              {
+                queryId: e.queryId,
+                type: e.type,
+                reason: e.reason,
+                error: e.error,
+                durationMs: ms(e.durationMs),
+                ...(e.stack === undefined ? {} : { stack: e.stack }),
+              },
+              'query failed',
+            );
           else
             log[e.type === 'persistent' ? 'info' : 'debug'](
               { queryId: e.queryId, type: e.type, reason: e.reason, durationMs: ms(e.durationMs) },

@@ -26,7 +26,7 @@ export interface LoggerOptions {
 const LEVEL_NAMES: Readonly<Record<number, string>> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
 /** Fields shown in a human line's head, not as `key=value`. */
-const HEAD_FIELDS = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'err']);
+const HEAD_FIELDS = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'err', 'stack']);
 
 /** A value as a human line shows it: strings bare unless they hold spaces or quotes. */
 function show(v: unknown): string {
@@ -48,6 +48,7 @@ export function formatHuman(line: string): string {
   for (const [k, v] of Object.entries(o)) if (!HEAD_FIELDS.has(k) && v !== undefined) text += ` ${k}=${show(v)}`;
   const err = o.err as { stack?: string; message?: string } | undefined;
   if (err) text += `\n${err.stack ?? err.message ?? show(err)}`;
+  else if (typeof o.stack === 'string') text += `\n${o.stack}`;
   return `${text}\n`;
 }
 
