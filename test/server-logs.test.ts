@@ -2,6 +2,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../src/runtime/engine/engine.js';
+import { MemoryLog } from '../src/runtime/log/memory-log.js';
+import { startServer } from '../src/server/index.js';
+import { serverLog } from '../src/server/observability/log-events.js';
 import { createLogger, formatHuman } from '../src/server/observability/logger.js';
 import { describeIf } from './helpers/describe-if.js';
 import { eventually } from './helpers/eventually.js';
@@ -121,6 +125,50 @@ describeIf(BUNDLE_BUILT, 'dist/sluice.mjs is built')('internal errors in the ser
       expect(String(line.stack)).toMatch(/^Error: ENOTDIR: not a directory[^\n]*\n\s+at /);
     } finally {
       await s.stop();
+    }
+  });
+});
+
+describe('slow requests', () => {
+  /** An in-process server whose statements each take 200 ms more, logging into `lines`. */
+  async function slowServer(slowRequestMs: number, lines: string[]) {
+    const log = serverLog(createLogger({ level: 'info', human: false, out: { write: (t: string) => lines.push(t) } }));
+    const engine = new Engine({ log: new MemoryLog(), autoPump: true, events: log.events });
+    const slow = Object.create(engine) as Engine;
+    slow.executePrepared = async (...args: Parameters<Engine['executePrepared']>) => {
+      // Not a sync point: the slowness is the behaviour under test.
+      await new Promise((r) => setTimeout(r, 200));
+      return engine.executePrepared(...args);
+    };
+    return startServer({ engine: slow, port: 0, log, slowRequestMs });
+  }
+
+  it('warns about a request slower than sluice.server.slow.request.ms, with its route, status and request id', async () => {
+    const lines: string[] = [];
+    const server = await slowServer(50, lines);
+    try {
+      const r = await postJson(`${server.url}/ksql`, { ksql: 'SHOW STREAMS;' });
+      expect(r.status).toBe(200);
+      const reqId = r.headers.get('x-request-id')!;
+      const line = await eventually('the warning', () => logLines(lines.join('')).find((l) => l.msg === 'slow request'));
+      expect(line).toMatchObject({ level: 40, reqId, method: 'POST', url: '/ksql', route: '/ksql', status: 200 });
+      expect(typeof line.durationMs).toBe('number');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('logs no warning when the threshold is 0 (off)', async () => {
+    const lines: string[] = [];
+    const server = await slowServer(0, lines);
+    try {
+      const r = await postJson(`${server.url}/ksql`, { ksql: 'SHOW STREAMS;' });
+      expect(r.status).toBe(200);
+      // The statement line is written before the response; the request's own line (if any) when it ends.
+      await eventually('the statement logged', () => logLines(lines.join('')).some((l) => l.msg === 'statement executed'));
+      expect(logLines(lines.join('')).filter((l) => l.msg === 'slow request')).toEqual([]);
+    } finally {
+      await server.close();
     }
   });
 });
