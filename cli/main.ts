@@ -48,7 +48,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'server':
       // After its graceful shutdown the server exits even if a client library (kafkajs
       // after losing the cluster) still holds a socket or timer.
-      return exitNow((await import('./server-command.js')).serverCommand(rest));
+      return exitNow((await import('./server-command.js')).serverCommand(rest, VERSION));
     case 'repair':
       return (await import('./repair-command.js')).repairCommand(rest);
     case 'version':

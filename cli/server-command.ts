@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../src/runtime/engine/engine.js';
 import { loadExtensions } from '../src/functions/extensions.js';
 import { RemoteSchemaRegistry } from '../src/serde/remote-schema-registry.js';
-import { readAuthFile, startServer, type ServerOptions } from '../src/server/index.js';
+import { createLogger, isLogLevel, LOG_LEVELS, readAuthFile, serverLog, startServer, type ServerOptions } from '../src/server/index.js';
 import { parseListeners, propertiesFromEnv, withEnvFlags, type FlagSpec } from './server-env.js';
 import { readProperties } from './properties-file.js';
 
@@ -15,6 +15,7 @@ const USAGE = `Usage: sluice server [--port 8088] [--host 127.0.0.1] [--data-dir
                      [--schema-registry-port 8081 | --no-schema-registry
                       | --schema-registry-url URL]
                      [--bootstrap-servers HOST:PORT[,HOST:PORT…] [--service-id ID]]
+                     [--log-level trace|debug|info|warn|error|fatal|silent]
 
 Kafka mode: with --bootstrap-servers (or bootstrap.servers in --config) topics are
 topics of that Kafka cluster and statements are kept in its command topic
@@ -45,6 +46,11 @@ auto.offset.reset, which apply to every request):
   sluice.server.max.statements.per.request   statements in one /ksql request (default 1000)
   sluice.server.response.limit.bytes  largest /ksql response (default 16777216)
   sluice.embedded.max.partitions      most partitions of a new embedded-log topic (default 1000)
+  sluice.server.slow.request.ms       a non-streaming request slower than this is logged as a
+                                      warning (default 5000; 0 = never)
+
+Logs: one JSON object per line on stdout (pino), one human line per entry when stdout is
+a terminal; --log-level sets the least severe level written (default info).
 
 Environment: any flag can be set as SLUICE_<FLAG> (SLUICE_PORT=8088, SLUICE_DATA_DIR=/data,
 SLUICE_NO_SCHEMA_REGISTRY=true); flags on the command line win. Properties can be set as
@@ -89,6 +95,7 @@ const SERVER_FLAGS = {
   'schema-registry-url': { type: 'string' },
   'bootstrap-servers': { type: 'string' },
   'service-id': { type: 'string' },
+  'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Record<string, FlagSpec & { readonly short?: string }>;
 
@@ -120,7 +127,7 @@ function addressInUse(e: unknown, port: number): boolean {
  * REST API, and shuts down gracefully on SIGINT/SIGTERM (push queries closed,
  * engine closed, port released). Resolves with the exit code.
  */
-export async function serverCommand(argv: readonly string[]): Promise<number> {
+export async function serverCommand(argv: readonly string[], version = '0.1.0'): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -155,6 +162,12 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     console.error('sluice server: --schema-registry-url replaces the embedded registry; drop --schema-registry-port / --no-schema-registry');
     return 2;
   }
+  const level = args['log-level'] ?? 'info';
+  if (!isLogLevel(level)) {
+    console.error(`sluice server: ${origin('log-level')} must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
+    return 2;
+  }
+  const log = serverLog(createLogger({ level }));
   // Properties: the --config file, then ksqlDB-style KSQL_… variables and KSQL_OPTS -D… (which win).
   const properties = { ...(args.config ? readProperties(args.config) : {}), ...propertiesFromEnv(process.env) };
   let port: number;
@@ -218,6 +231,7 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     properties,
     ...(remote ? { schemaRegistry: remote } : {}),
     ...(kafka ? { kafka } : {}),
+    events: log.events,
   });
   const options: ServerOptions = {
     engine,
@@ -235,6 +249,9 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
     pushBufferBytes: intOption(properties['sluice.push.query.buffer.bytes'], 'sluice.push.query.buffer.bytes', 4 * 1024 * 1024),
     serviceId: properties['ksql.service.id'],
     properties,
+    log,
+    version,
+    slowRequestMs: intOption(properties['sluice.server.slow.request.ms'], 'sluice.server.slow.request.ms', 5000),
   };
   const embeddedRegistry = remote === undefined && !args['no-schema-registry'];
   const start = (registry: number) => startServer({ ...options, ...(embeddedRegistry ? { schemaRegistry: { port: registry } } : {}) });
@@ -263,10 +280,21 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
   // Kafka mode: where the service's other servers forward pull queries for keys this one owns.
   engine.advertise(properties['ksql.advertised.listener'] ?? server.url);
   if (server.schemaRegistry) console.log(`Schema Registry listening on ${server.schemaRegistry.url}${registryNote}`);
+  log.logger.info(
+    {
+      version,
+      listeners: [server.url, ...(server.schemaRegistry ? [server.schemaRegistry.url] : [])],
+      dataDir: resolve(args['data-dir'] ?? './sluice-data'),
+      mode: kafka ? 'kafka' : 'embedded',
+      persistentQueries: engine.queries.size,
+    },
+    'server started',
+  );
   const running = server;
   return new Promise<number>((done) => {
     const stop = (signal: string) => {
       console.log(`Received ${signal}, shutting down`);
+      log.logger.info({ signal }, 'server stopping');
       running
         .close()
         .then(() => remote?.close())

@@ -32,3 +32,15 @@ export function withoutSecrets(props: Readonly<Record<string, string>>): Record<
   for (const k of Object.keys(props)) if (!isSecretProperty(k)) out[k] = props[k]!;
   return out;
 }
+
+/**
+ * Statement text for logs: the value of every secret-named property
+ * (`'sasl.jaas.config'='…'`, `SET 'ssl.key.password'='…'`) replaced by
+ * {@link HIDDEN}, then cut to `max` characters.
+ */
+export function redactStatement(text: string, max = 500): string {
+  const redacted = text.replace(/('((?:[^']|'')*)'\s*=\s*)'(?:[^']|'')*'/g, (all, head: string, name: string) =>
+    isSecretProperty(name) ? `${head}'${HIDDEN}'` : all,
+  );
+  return redacted.length > max ? `${redacted.slice(0, max)}...` : redacted;
+}

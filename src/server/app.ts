@@ -1,10 +1,11 @@
 import http from 'node:http';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { ErrorCode } from '../common/errors.js';
 import { checkBasicAuth } from './http/auth.js';
 import type { ServerContext } from './http/context.js';
 import { HttpError, badRequest, genericError, toGenericError } from './http/errors.js';
 import type { Handler } from './http/listener.js';
+import { registerObservability, requestId, type Observability } from './observability/hooks.js';
 import { registerInfoRoutes } from './routes/info.js';
 import { registerInsertRoutes } from './routes/inserts.js';
 import { registerKsqlRoutes } from './routes/ksql.js';
@@ -60,10 +61,13 @@ function readBody(req: FastifyRequest, payload: NodeJS.ReadableStream, limit: nu
  * errors for every failure, and all routes. Returns the app and the request
  * handler the listener gives HTTP/1.1 and HTTP/2 requests to.
  */
-export async function buildApp(ctx: ServerContext): Promise<{ app: FastifyInstance; handler: Handler }> {
+export async function buildApp(ctx: ServerContext, obs: Observability): Promise<{ app: FastifyInstance; handler: Handler }> {
   let handler: Handler | undefined;
   const app = Fastify({
-    logger: false,
+    // The server's pino logger; request lines are ours (hooks.ts), not fastify's per-request pair.
+    loggerInstance: obs.log.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestId,
     bodyLimit: ctx.settings.bodyLimit,
     return503OnClosing: false,
     // URLs fastify refuses before routing (bad percent-encoding, over-long parameters) get ksqlDB's error shape too.
@@ -99,6 +103,7 @@ export async function buildApp(ctx: ServerContext): Promise<{ app: FastifyInstan
     );
   });
 
+  registerObservability(app, obs);
   app.addHook('onRequest', async (req, reply) => {
     if (ctx.closing) return sendError(req, reply, new HttpError(genericError(ErrorCode.SERVER_SHUTTING_DOWN, 'The server is shutting down')));
     const origin = header(req, 'origin');

@@ -6,3 +6,5 @@ export { startServer, type EmbeddedSchemaRegistryOptions, type RunningServer, ty
 export { startSchemaRegistryServer, type RunningSchemaRegistry } from './schema-registry/index.js';
 export type { ServerEngine } from './http/engine-port.js';
 export { readAuthFile } from './http/auth.js';
+export { createLogger, isLogLevel, LOG_LEVELS, type LogLevel } from './observability/logger.js';
+export { serverLog, type ServerLog } from './observability/log-events.js';

@@ -3,6 +3,10 @@ import { PushQueryRegistry, type ServerContext, type ServerSettings } from './ht
 import type { ServerEngine } from './http/engine-port.js';
 import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, Listener, type TlsOptions } from './http/listener.js';
 import { HostPolicy } from './http/request-guard.js';
+import { DEFAULT_SLOW_REQUEST_MS } from './observability/hooks.js';
+import { silentLogger } from './observability/logger.js';
+import { serverLog, type ServerLog } from './observability/log-events.js';
+import { ServerMetrics } from './observability/metrics.js';
 import { DEFAULT_PUSH_BUFFER_BYTES } from '../runtime/query/row-queue.js';
 import { InMemorySchemaRegistry } from '../serde/schema-registry.js';
 import { startSchemaRegistryServer, type RunningSchemaRegistry } from './schema-registry/index.js';
@@ -60,6 +64,10 @@ export interface ServerOptions {
   readonly closeEngine?: boolean;
   /** Also serve the embedded Confluent-compatible Schema Registry on its own port. Default: not served. */
   readonly schemaRegistry?: EmbeddedSchemaRegistryOptions;
+  /** The server's log (give its `events` to the engine too, to log statements and queries). Default: logs nothing. */
+  readonly log?: ServerLog;
+  /** A non-streaming request slower than this (ms) is logged as a warning. Default 5000 (`sluice.server.slow.request.ms`); 0 disables. */
+  readonly slowRequestMs?: number;
 }
 
 /** A started server. */
@@ -71,6 +79,8 @@ export interface RunningServer {
   readonly engine: ServerEngine;
   /** The embedded Schema Registry, when {@link ServerOptions.schemaRegistry} asked for one. */
   readonly schemaRegistry?: RunningSchemaRegistry;
+  /** The server's Prometheus metrics (also served at `/metrics`). */
+  readonly metrics: ServerMetrics;
   /** Graceful shutdown: refuses new requests, ends push queries, closes connections, releases the port, closes the engine. Idempotent. */
   close(): Promise<void>;
 }
@@ -107,7 +117,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     properties: opts.properties ?? {},
   };
   const ctx: ServerContext = { engine, settings, pushQueries: new PushQueryRegistry(settings.maxPushQueries), commandStatuses: new Map(), closing: false };
-  const { app, handler } = await buildApp(ctx);
+  const metrics = new ServerMetrics(() => engine.queryMetrics?.() ?? Promise.resolve([]));
+  const unsubscribe = engine.subscribe?.(metrics);
+  const log = opts.log ?? serverLog(silentLogger());
+  const slowRequestMs = opts.slowRequestMs ?? DEFAULT_SLOW_REQUEST_MS;
+  const { app, handler } = await buildApp(ctx, { log, metrics, slowRequestMs });
   const listener = new Listener(handler, {
     tls: opts.tls,
     headersTimeoutMs: opts.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
@@ -146,9 +160,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     engine,
     schemaRegistry,
+    metrics,
     close() {
       closing ??= (async () => {
         ctx.closing = true;
+        unsubscribe?.();
         ctx.pushQueries.closeAll();
         await listener.close();
         await schemaRegistry?.close();

@@ -20,6 +20,8 @@ export interface ServerProcess {
   stdout(): string;
   /** Everything the server wrote to stderr so far. */
   stderr(): string;
+  /** Everything the server wrote to stdout so far (its log: JSON lines). */
+  stdout(): string;
   /** SIGKILLs the server and removes its directory. */
   stop(): Promise<void>;
 }
@@ -91,7 +93,8 @@ export async function startServerProcess(properties: Readonly<Record<string, str
         reject(new Error(`server exited with ${code} before listening; stderr:\n${err}`));
       });
     });
-    return { child, url: urls[0], registryUrl: urls[1], dataDir, stdout: () => out, stderr: () => err, stop };
+    // The stdout listener above keeps collecting: stdout is the server's log.
+    return { child, url: urls[0], registryUrl: urls[1], dataDir, stderr: () => err, stdout: () => out, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -1,4 +1,6 @@
-import { PlanError } from '../../common/errors.js';
+import type { EngineEvents } from '../../common/engine-events.js';
+import { PlanError, SluiceError } from '../../common/errors.js';
+import { redactStatement } from '../../common/secrets.js';
 import type { ProcessingLogEntry, ProcessingLogger } from '../../common/processing-log.js';
 import { getAggregate, getScalar, getTableFunction } from '../../functions/registry.js';
 import { splitStatements } from '../../parser/index.js';
@@ -7,6 +9,7 @@ import type { SchemaRegistry } from '../../serde/serde-types.js';
 import { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
 import type { Log, RecordHeader } from '../log/log.js';
 import type { MaterializedTable } from '../operators/materialized-table.js';
+import type { PartitionLag, QueryMetrics } from '../query/query-stats.js';
 import type { RunningQuery } from '../query/running-query.js';
 import { startPrint, startSelect, type TransientContext } from '../query/start-transient.js';
 import type { RequestOptions, TransientQuery } from '../query/transient-query.js';
@@ -45,6 +48,8 @@ export interface EngineSettings {
    * reading another's output sees one partition, so one stream time).
    */
   readonly sinkToPartitionZero?: boolean;
+  /** Where statements, query starts and stops and processing errors are reported (logs, metrics). */
+  readonly events?: EngineEvents;
 }
 
 /**
@@ -83,6 +88,13 @@ export class Engine {
   private closed = false;
   private lock: Promise<unknown> = Promise.resolve();
   private unsubscribe: (() => void) | undefined;
+  private readonly events: EngineEvents;
+  /** Who hears {@link events}: the `events` option and {@link subscribe}rs. */
+  private readonly listeners: EngineEvents[] = [];
+  /** Processing-log entries per query since the last `processing-errors` event. */
+  private readonly newErrors = new Map<string, { count: number; last: string }>();
+  /** Processing-log entries per query since it started. */
+  private readonly errorTotals = new Map<string, number>();
 
   constructor(opts: EngineOptions) {
     const backend = opts.backend ?? new EmbeddedBackend({ log: opts.log });
@@ -92,21 +104,50 @@ export class Engine {
       this.properties.set(k, v);
       this.serverProperties.set(k, v);
     }
-    this.processing = new ProcessingLog({ stream: opts.processingLogStream ?? false, ...(opts.processingLogger ? { forward: opts.processingLogger } : {}) });
+    const listeners = this.listeners;
+    if (opts.events) listeners.push(opts.events);
+    this.events = {
+      emit: (event) => {
+        for (const l of listeners) l.emit(event);
+      },
+    };
+    const forward = opts.processingLogger;
+    this.processing = new ProcessingLog({
+      stream: opts.processingLogStream ?? false,
+      forward: {
+        error: (e) => {
+          this.countProcessingError(e);
+          forward?.error(e);
+        },
+      },
+    });
     const logger = this.processing;
     this.pump = new Pump({
       log: backend.log,
       logger,
       persistent: () => this.persistent.values(),
-      afterRound: () => this.processing.flush(this.catalog, backend.log),
+      afterRound: () => {
+        this.reportProcessingErrors();
+        return this.processing.flush(this.catalog, backend.log);
+      },
+      failed: (queryId, error, stack) =>
+        this.events.emit({
+          kind: 'query-stopped',
+          queryId,
+          type: 'persistent',
+          reason: 'failed',
+          error,
+          durationMs: this.persistent.runningFor(queryId),
+          ...(stack === undefined ? {} : { stack }),
+        }),
     });
-    this.persistent = new PersistentQueries({ backend, pump: this.pump, logger, autoPump: opts.autoPump ?? false });
+    this.persistent = new PersistentQueries({ backend, pump: this.pump, logger, autoPump: opts.autoPump ?? false, events: this.events });
     this.commands = new Commands({
       store: backend.commands,
       properties: this.properties,
       system: this.systemProperties,
       logger,
-      execute: (sql) => this.executeUnserialized(sql),
+      execute: (sql) => this.executeUnserialized(sql, {}, true),
       serialized: (f) => this.serialized(f),
     });
     this.context = {
@@ -151,7 +192,14 @@ export class Engine {
   static async open(options: OpenOptions): Promise<Engine> {
     let engine: Engine | undefined;
     const { backend, registry } = await openBackend(options, () => engine?.queries ?? new Map());
-    engine = new Engine({ backend, properties: options.properties, autoPump: options.autoPump ?? true, processingLogStream: true, schemaRegistry: registry });
+    engine = new Engine({
+      backend,
+      properties: options.properties,
+      autoPump: options.autoPump ?? true,
+      processingLogStream: true,
+      schemaRegistry: registry,
+      ...(options.events ? { events: options.events } : {}),
+    });
     await engine.processing.createStream(engine.catalog, backend.log, processingLogNames(options.properties));
     // Nothing is processed while the log replays: a query PAUSEd later in the log never steps.
     engine.pump.hold();
@@ -172,6 +220,39 @@ export class Engine {
   /** The running persistent queries by id. */
   get queries(): ReadonlyMap<string, RunningQuery> {
     return this.persistent.byId;
+  }
+
+  /** Adds a listener of engine events (a server's metrics); returns how to remove it. */
+  subscribe(listener: EngineEvents): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /**
+   * Every persistent query's figures now: records in and out, processing errors,
+   * state entries, and lag per input partition (end of the log less the query's position).
+   */
+  async queryMetrics(): Promise<QueryMetrics[]> {
+    const out: QueryMetrics[] = [];
+    for (const q of this.persistent.values()) {
+      const lag: PartitionLag[] = [];
+      for (let i = 0; i < q.sources.length; i++) {
+        const topic = q.inputTopic(i);
+        const parts = (await this.log.topic(topic))?.partitions ?? 0;
+        for (let p = 0; p < parts; p++) {
+          const at = q.position(i, p);
+          if (at === undefined) continue;
+          lag.push({ topic, partition: p, lag: Math.max(0, (await this.log.endOffset(topic, p)) - at) });
+        }
+      }
+      let stateEntries = 0;
+      for (const s of q.stores) stateEntries += s.size;
+      out.push({ queryId: q.id, state: q.state, stats: q.stats, lag, stateEntries });
+    }
+    return out;
   }
 
   /** The latest processing-log entries, oldest first. */
@@ -200,19 +281,57 @@ export class Engine {
   }
 
   /** {@link execute} for callers that hold the request lock already. */
-  private async executeUnserialized(sql: string, opts: RequestOptions = {}): Promise<StatementResult[]> {
+  private async executeUnserialized(sql: string, opts: RequestOptions = {}, replayed = false): Promise<StatementResult[]> {
     const results: StatementResult[] = [];
     await this.withRequest(opts, async () => {
-      for (const statement of prepareEach(splitStatements(sql), this.variables)) results.push(await this.executeOne(statement));
+      for (const statement of prepareEach(splitStatements(sql), this.variables)) results.push(await this.executeOne(statement, replayed));
     });
     return results;
   }
 
-  private async executeOne({ stmt }: PreparedStatement): Promise<StatementResult> {
-    this.commands.begin();
-    const result = await runStatement(this.context, stmt);
-    if (isLogged(stmt)) await this.commands.accepted(stmt.text);
-    return result;
+  private async executeOne({ stmt }: PreparedStatement, replayed = false): Promise<StatementResult> {
+    const started = performance.now();
+    const report = (e?: unknown): void =>
+      this.events.emit({
+        kind: 'statement',
+        text: redactStatement(stmt.text),
+        statement: stmt.kind,
+        durationMs: performance.now() - started,
+        replayed,
+        ...(e === undefined ? {} : { errorCode: e instanceof SluiceError ? e.errorCode : 50000, error: (e as Error).message ?? String(e) }),
+        ...(e !== undefined && !(e instanceof SluiceError) && e instanceof Error && e.stack !== undefined ? { stack: e.stack } : {}),
+      });
+    try {
+      this.commands.begin();
+      const result = await runStatement(this.context, stmt);
+      if (isLogged(stmt)) await this.commands.accepted(stmt.text);
+      report();
+      return result;
+    } catch (e) {
+      report(e);
+      throw e;
+    }
+  }
+
+  /** Counts a processing-log entry for its query (once per entry: entries are rare, never the normal path). */
+  private countProcessingError(e: ProcessingLogEntry): void {
+    this.persistent?.get(e.queryId)?.stats.errors.add(1);
+    const n = this.newErrors.get(e.queryId);
+    if (n) {
+      n.count++;
+      n.last = e.message;
+    } else this.newErrors.set(e.queryId, { count: 1, last: e.message });
+  }
+
+  /** After a pump round: one `processing-errors` event per query that reported entries during it. */
+  private reportProcessingErrors(): void {
+    if (this.newErrors.size === 0) return;
+    for (const [queryId, { count, last }] of this.newErrors) {
+      const total = (this.errorTotals.get(queryId) ?? 0) + count;
+      this.errorTotals.set(queryId, total);
+      this.events.emit({ kind: 'processing-errors', queryId, count, total, lastMessage: last });
+    }
+    this.newErrors.clear();
   }
 
   private serialized<R>(f: () => Promise<R>): Promise<R> {
@@ -291,11 +410,24 @@ export class Engine {
   }
 
   private async startUnderRequest({ stmt }: PreparedStatement): Promise<TransientQuery> {
-    if (stmt.kind === 'Print') return startPrint(this.transientContext(), stmt);
-    if (stmt.kind !== 'QueryStatement') {
+    if (stmt.kind !== 'Print' && stmt.kind !== 'QueryStatement') {
       throw new PlanError('Only SELECT and PRINT statements can be run as queries; use /ksql for other statements.', stmt.pos);
     }
-    return startSelect(this.transientContext(), stmt);
+    const started = performance.now();
+    const q = stmt.kind === 'Print' ? await startPrint(this.transientContext(), stmt) : await startSelect(this.transientContext(), stmt);
+    const type = q.kind;
+    this.events.emit({ kind: 'query-started', queryId: q.id, type, text: redactStatement(stmt.text), durationMs: performance.now() - started });
+    void q.done.then(
+      () => this.transientStopped(q, started, q.error),
+      (e: unknown) => this.transientStopped(q, started, (e as Error).message ?? String(e)),
+    );
+    return q;
+  }
+
+  private transientStopped(q: TransientQuery, started: number, error: string | undefined): void {
+    const durationMs = performance.now() - started;
+    if (error !== undefined) this.events.emit({ kind: 'query-stopped', queryId: q.id, type: q.kind, reason: 'failed', error, durationMs });
+    else this.events.emit({ kind: 'query-stopped', queryId: q.id, type: q.kind, reason: q.kind === 'push' ? 'closed' : 'completed', durationMs });
   }
 
   private transientContext(): TransientContext {

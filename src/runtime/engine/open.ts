@@ -3,6 +3,7 @@
  * command log file, state database) or Kafka mode (kafka-backend.ts), and the
  * embedded schema registry saved beside them.
  */
+import type { EngineEvents } from '../../common/engine-events.js';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InMemorySchemaRegistry, type RegistrySnapshot } from '../../serde/schema-registry.js';
@@ -23,6 +24,8 @@ export interface OpenOptions {
   readonly schemaRegistry?: SchemaRegistry;
   /** Kafka mode: the cluster (`--bootstrap-servers`) and the service id naming its groups and internal topics. */
   readonly kafka?: { readonly brokers: readonly string[]; readonly serviceId: string };
+  /** Where statements, query starts and stops and processing errors are reported (logs, metrics). */
+  readonly events?: EngineEvents;
 }
 
 /** A durable engine's backend and schema registry. */

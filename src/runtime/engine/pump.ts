@@ -17,6 +17,8 @@ export interface PumpOptions {
   readonly persistent: () => Iterable<Steppable>;
   /** After every round (e.g. appending the processing log to its stream). */
   readonly afterRound: () => Promise<void>;
+  /** Told when a persistent query fails (a transient one's caller sees its failure). */
+  readonly failed?: (queryId: string, error: string, stack?: string) => void;
 }
 
 /** Rounds one run may take at most (each steps every query once). */
@@ -106,7 +108,9 @@ export class Pump {
           q.state = 'ERROR';
           q.error = e instanceof SluiceError ? e.message : String(e);
           this.opts.logger.error({ queryId: q.id, message: `Query failed: ${q.error}` });
-          this.transients.get(q.id)?.handle.fail(q.error ?? 'query failed');
+          const transient = this.transients.get(q.id);
+          if (transient) transient.handle.fail(q.error ?? 'query failed');
+          else this.opts.failed?.(q.id, q.error, e instanceof SluiceError || !(e instanceof Error) ? undefined : e.stack);
         }
       }
       await this.opts.afterRound();

@@ -1,3 +1,4 @@
+import type { EngineEvents } from '../../common/engine-events.js';
 import type { ProcessingLogger } from '../../common/processing-log.js';
 import type { RunningQuery } from '../query/running-query.js';
 import type { QueryRegistry } from '../statements/context.js';
@@ -11,11 +12,15 @@ export interface PersistentQueriesOptions {
   readonly logger: ProcessingLogger;
   /** Whether a newly added query is run soon (engines that pump themselves). */
   readonly autoPump: boolean;
+  /** Told when a query is added and when it is removed. */
+  readonly events: EngineEvents;
 }
 
 /** The persistent queries running on an engine, by id, with the counter their ids are made from. */
 export class PersistentQueries implements QueryRegistry {
   readonly byId = new Map<string, RunningQuery>();
+  /** When each query was added (epoch ms), for how long it ran. */
+  private readonly started = new Map<string, number>();
   private counter = 0;
 
   constructor(private readonly opts: PersistentQueriesOptions) {}
@@ -30,6 +35,8 @@ export class PersistentQueries implements QueryRegistry {
 
   add(q: RunningQuery): void {
     this.byId.set(q.id, q);
+    this.started.set(q.id, Date.now());
+    this.opts.events.emit({ kind: 'query-started', queryId: q.id, type: 'persistent', text: q.statementText });
     if (this.opts.autoPump) this.opts.pump.schedule();
   }
 
@@ -38,6 +45,9 @@ export class PersistentQueries implements QueryRegistry {
     if (!q) return;
     q.state = 'TERMINATED';
     this.byId.delete(id);
+    const durationMs = Date.now() - (this.started.get(id) ?? Date.now());
+    this.started.delete(id);
+    this.opts.events.emit({ kind: 'query-stopped', queryId: id, type: 'persistent', reason: 'terminated', durationMs });
     const tasks = q.tasks;
     if (!tasks) return;
     // Once the pump is past it: close its producers, then delete its internal topics.
@@ -46,6 +56,12 @@ export class PersistentQueries implements QueryRegistry {
       await tasks.close();
       await this.opts.backend.dropQuery(id);
     })().catch((e: unknown) => this.opts.logger.error({ queryId: id, message: `Cleaning up after query ${id} failed: ${(e as Error).message}` }));
+  }
+
+  /** Milliseconds since query `id` was added (0 when unknown). */
+  runningFor(id: string): number {
+    const at = this.started.get(id);
+    return at === undefined ? 0 : Date.now() - at;
   }
 
   nextId(prefix: string, sink?: string): string {

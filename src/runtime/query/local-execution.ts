@@ -65,6 +65,7 @@ export class LocalExecution implements QueryExecution {
       const merged = (r.merged[0] ??= r.mergedTask(undefined));
       if (!(await r.runMerged(log, merged))) return false;
       if (this.writer === undefined) return true;
+      r.countOutput();
       await this.writer.write(log, r.topology.pending, 0);
       await r.checkpoint(this);
       for (let i = 0; i < r.sources.length; i++) {
@@ -79,6 +80,7 @@ export class LocalExecution implements QueryExecution {
       if (!(await r.readInput(log, 0, p))) continue;
       progressed = true;
       if (this.writer === undefined) continue;
+      r.countOutput();
       await this.writer.write(log, r.topology.pending, p);
       await r.checkpoint(this);
       await log.commit(r.group(0), r.sources[0]!.topic, p, pos[p]!);

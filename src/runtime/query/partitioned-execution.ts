@@ -73,6 +73,7 @@ export class PartitionedExecution implements QueryExecution {
         } else if (!(await r.readInput(log, i, p))) continue;
         progressed = true;
         try {
+          r.countOutput();
           await this.writer.write(log, r.topology.pending, p);
         } catch (e) {
           if (!(e instanceof PartitionLostError)) throw e;

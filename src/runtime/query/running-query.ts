@@ -10,6 +10,7 @@ import { LocalExecution } from './local-execution.js';
 import type { PartitionTasks } from './partition-tasks.js';
 import { PartitionedExecution } from './partitioned-execution.js';
 import type { RunningQuerySetup } from './query-setup.js';
+import type { QueryStats } from './query-stats.js';
 import { LogSinkWriter } from './sink-writer.js';
 import { consumerGroup, TopologyRunner } from './topology-runner.js';
 
@@ -55,6 +56,11 @@ export class RunningQuery {
     this.execution = setup.tasks
       ? new PartitionedExecution(this.runner, setup.tasks, () => this.state === 'RUNNING')
       : new LocalExecution(this.runner, setup.sink === undefined ? undefined : new LogSinkWriter());
+  }
+
+  /** Records in and out and processing errors, counted per batch. */
+  get stats(): QueryStats {
+    return this.runner.stats;
   }
 
   /** Kafka mode: partitions this server is processing now (acquired and not released). */

@@ -2,6 +2,7 @@ import type { DataSource } from '../../planner/data-source.js';
 import type { PhysicalPlan } from '../../planner/physical-plan.js';
 import type { Log } from '../log/log.js';
 import type { KeyValueStore } from '../state/store.js';
+import { QueryStats } from './query-stats.js';
 import type { CheckpointMarks, Durability, RunningQuerySetup } from './query-setup.js';
 import { TaskInputs, type MaxTaskIdleMs, type TaskInput } from './task-inputs.js';
 import type { Topology } from './topology.js';
@@ -46,6 +47,8 @@ export class TopologyRunner {
    * mode indexes it by partition (a task each); embedded mode uses entry 0, its one task.
    */
   merged: (TaskInputs | undefined)[] = [];
+  /** Records in and out, counted per batch. */
+  readonly stats = new QueryStats();
   private readonly rebuildTopology: (() => Topology) | undefined;
   private readonly onRestored: (() => void) | undefined;
   private readonly maxTaskIdleMs: MaxTaskIdleMs;
@@ -98,6 +101,7 @@ export class TopologyRunner {
     const records = await log.read(this.inputTopic(i), p, pos[p]!, this.batch);
     if (records.length === 0) return false;
     const n = this.sources.length;
+    if (i < n) this.stats.recordsIn.add(records.length);
     (i < n ? this.topology.sources[i]! : this.topology.internal[i - n]!).processBatch(records, p);
     pos[p] = records[records.length - 1]!.offset + 1;
     return true;
@@ -126,7 +130,23 @@ export class TopologyRunner {
       }, run.idleFor + 1);
       this.idleTimer.unref?.();
     }
+    this.stats.recordsIn.add(run.processed);
     return run.processed > 0;
+  }
+
+  /** Counts the records of `topology.pending` bound for the sink (not a repartition topic), before a writer takes them. */
+  countOutput(): void {
+    const pending = this.topology.pending;
+    if (pending.length === 0) return;
+    const internal = this.topology.internal;
+    let n = pending.length;
+    if (internal.length > 0) {
+      for (let k = 0; k < pending.length; k++) {
+        const topic = pending[k]!.topic;
+        for (let j = 0; j < internal.length; j++) if (internal[j]!.topic === topic) n--;
+      }
+    }
+    this.stats.recordsOut.add(n);
   }
 
   /**

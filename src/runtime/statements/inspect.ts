@@ -13,8 +13,10 @@ import { explainQuery } from '../../planner/explain.js';
 import type { LogicalPlan } from '../../planner/logical-plan.js';
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery } from '../../planner/query-planner.js';
+import { formatStats, type NamedStat, type RateCounter } from '../query/query-stats.js';
 import type { RunningQuery } from '../query/running-query.js';
-import type { QueryInfo, StatementResult } from './statement-result.js';
+import { describeTopology } from '../query/topology-description.js';
+import type { QueryInfo, QueryTask, SourceDetails, StatementResult } from './statement-result.js';
 import type { StatementContext } from './context.js';
 import { listedName, PROPERTY_DEFAULTS } from './property-defaults.js';
 
@@ -29,7 +31,51 @@ export function describe(e: StatementContext, s: Describe): StatementResult {
     extended: s.extended,
     readQueries: queriesReading(e, source.name),
     writeQueries: queriesWriting(e, source.name),
+    ...(s.extended ? sourceStatistics(e, source) : {}),
   };
+}
+
+/**
+ * The runtime statistics of a source's topic as ksqlDB's `DESCRIBE … EXTENDED`
+ * shows them: what the queries writing it produced (`messages-per-sec`,
+ * `total-messages`), then what the queries reading it consumed
+ * (`consumer-messages-per-sec`, `consumer-total-messages`), with the time of
+ * the last message; and what those readers failed to process
+ * (`consumer-failed-messages`, `consumer-failed-messages-per-sec`, `last-failed`).
+ * A figure appears once something was counted, as ksqlDB's sensors do.
+ */
+function sourceStatistics(e: StatementContext, source: DataSource): { statistics: string; errorStats: string } {
+  const now = Date.now();
+  const writers = [...e.queries.values()].filter((q) => q.sink?.topic === source.topic);
+  const readers = [...e.queries.values()].filter((q) => q.sources.some((x) => x.topic === source.topic));
+  const stats: NamedStat[] = [];
+  const sum = (qs: readonly RunningQuery[], pick: (q: RunningQuery) => RateCounter): { rate: number; total: number; last: number } => {
+    let rate = 0;
+    let total = 0;
+    let last = 0;
+    for (const q of qs) {
+      const c = pick(q);
+      rate += c.rate(now);
+      total += c.total;
+      last = Math.max(last, c.last);
+    }
+    return { rate, total, last };
+  };
+  const out = sum(writers, (q) => q.stats.recordsOut);
+  if (out.total > 0) stats.push({ name: 'messages-per-sec', value: out.rate, last: out.last }, { name: 'total-messages', value: out.total, last: out.last });
+  const inn = sum(readers, (q) => q.stats.recordsIn);
+  if (inn.total > 0) {
+    stats.push({ name: 'consumer-messages-per-sec', value: inn.rate, last: inn.last }, { name: 'consumer-total-messages', value: inn.total, last: inn.last });
+  }
+  const failed = sum(readers, (q) => q.stats.errors);
+  const errors: NamedStat[] =
+    failed.total > 0
+      ? [
+          { name: 'consumer-failed-messages', value: failed.total, last: failed.last },
+          { name: 'consumer-failed-messages-per-sec', value: failed.rate, last: failed.last },
+        ]
+      : [];
+  return { statistics: formatStats(stats, 'last-message'), errorStats: formatStats(errors, 'last-failed') };
 }
 
 /** DESCRIBE FUNCTION. */
@@ -64,13 +110,13 @@ export async function show(e: StatementContext, s: Extract<Statement, { kind: 'S
     case 'STREAMS':
     case 'TABLES': {
       const type = s.what === 'STREAMS' ? 'STREAM' : 'TABLE';
-      return {
-        kind: 'Sources',
-        statementText: s.text,
-        sourceType: type,
-        sources: e.catalog.allSources().filter((x) => x.sourceType === type),
-        extended: s.extended,
-      };
+      const sources = e.catalog.allSources().filter((x) => x.sourceType === type);
+      const details = s.extended
+        ? new Map<string, SourceDetails>(
+            sources.map((x) => [x.name, { readQueries: queriesReading(e, x.name), writeQueries: queriesWriting(e, x.name), ...sourceStatistics(e, x) }]),
+          )
+        : undefined;
+      return { kind: 'Sources', statementText: s.text, sourceType: type, sources, extended: s.extended, ...(details ? { details } : {}) };
     }
     case 'QUERIES':
       return { kind: 'Queries', statementText: s.text, queries: [...e.queries.values()].map(queryInfo), extended: s.extended };
@@ -120,7 +166,19 @@ export function explain(e: StatementContext, s: Extract<Statement, { kind: 'Expl
   if (s.queryId !== undefined) {
     const q = e.queries.get(s.queryId.toUpperCase()) ?? e.queries.get(s.queryId);
     if (!q) throw new PlanError(`Query with id:${s.queryId} does not exist, use SHOW QUERIES to view the full set of running queries.`, s.pos);
-    return { kind: 'Explain', statementText: s.text, queryId: q.id, text: explainQuery(q.logical, q.physical) };
+    const info = queryInfo(q);
+    return {
+      kind: 'Explain',
+      statementText: s.text,
+      queryId: q.id,
+      text: explainQuery(q.logical, q.physical),
+      queryText: q.statementText,
+      sources: info.sources,
+      sinks: info.sink === undefined ? [] : [info.sink],
+      topology: info.topology,
+      ...(info.tasks ? { tasks: info.tasks } : {}),
+      state: q.state,
+    };
   }
   const inner = s.statement;
   if (!inner || (inner.kind !== 'CreateAsSelect' && inner.kind !== 'InsertInto' && inner.kind !== 'QueryStatement')) {
@@ -144,9 +202,39 @@ export function explain(e: StatementContext, s: Extract<Statement, { kind: 'Expl
         }
       : target;
   const logical: LogicalPlan = sink ? { kind: 'Sink', input: planned.plan, target: sink, schema: planned.plan.schema } : planned.plan;
-  return { kind: 'Explain', statementText: s.text, text: explainQuery(logical, toPhysical(logical)) };
+  const physical = toPhysical(logical);
+  return {
+    kind: 'Explain',
+    statementText: s.text,
+    text: explainQuery(logical, physical),
+    queryText: inner.text,
+    sources: planned.sources.map((x) => x.name),
+    sinks: sink ? [sink.name] : [],
+    topology: describeTopology(physical),
+  };
 }
 
 export function queryInfo(q: RunningQuery): QueryInfo {
-  return { id: q.id, statementText: q.statementText, sink: q.sink?.name, sinkTopic: q.sink?.topic, sources: q.sources.map((x) => x.name), state: q.state };
+  const repartition = q.repartitioned ? q.inputTopic(q.sources.length) : undefined;
+  return {
+    id: q.id,
+    statementText: q.statementText,
+    sink: q.sink?.name,
+    sinkTopic: q.sink?.topic,
+    sources: q.sources.map((x) => x.name),
+    state: q.state,
+    topology: describeTopology(q.physical, repartition === undefined ? {} : { repartitionTopic: repartition }),
+    tasks: queryTasks(q),
+  };
+}
+
+/** A query's tasks: task `0_<p>` reads partition `p` of every source that has it (ksqlDB's ids for sub-topology 0). */
+function queryTasks(q: RunningQuery): QueryTask[] {
+  const tasks: QueryTask[] = [];
+  for (let p = 0; p < q.taskCount; p++) {
+    const topicPartitions: { topic: string; partition: number }[] = [];
+    for (let i = 0; i < q.sources.length; i++) if (q.position(i, p) !== undefined) topicPartitions.push({ topic: q.inputTopic(i), partition: p });
+    tasks.push({ taskId: `0_${p}`, topicPartitions });
+  }
+  return tasks;
 }

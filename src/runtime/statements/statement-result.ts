@@ -10,6 +10,24 @@ export interface QueryInfo {
   readonly sinkTopic?: string;
   readonly sources: readonly string[];
   readonly state: string;
+  /** Its topology as Kafka Streams describes one (SHOW QUERIES EXTENDED). */
+  readonly topology?: string;
+  /** Its tasks, as ksqlDB's `tasksMetadata`: one per partition (`0_<p>`), with the input partitions it reads. */
+  readonly tasks?: readonly QueryTask[];
+}
+
+/** What `DESCRIBE … EXTENDED` adds to a source: the queries reading and writing it, and its statistics. */
+export interface SourceDetails {
+  readonly readQueries: readonly QueryInfo[];
+  readonly writeQueries: readonly QueryInfo[];
+  readonly statistics: string;
+  readonly errorStats: string;
+}
+
+/** One task of a query (ksqlDB's `StreamsTaskMetadata`). */
+export interface QueryTask {
+  readonly taskId: string;
+  readonly topicPartitions: readonly { readonly topic: string; readonly partition: number }[];
 }
 
 /**
@@ -24,6 +42,8 @@ export type StatementResult =
       readonly sourceType: 'STREAM' | 'TABLE';
       readonly sources: readonly DataSource[];
       readonly extended: boolean;
+      /** EXTENDED: per source name, its queries and runtime statistics (as DESCRIBE … EXTENDED gives them). */
+      readonly details?: ReadonlyMap<string, SourceDetails>;
     }
   | { readonly kind: 'Queries'; readonly statementText: string; readonly queries: readonly QueryInfo[]; readonly extended: boolean }
   | {
@@ -42,6 +62,10 @@ export type StatementResult =
       readonly extended: boolean;
       readonly readQueries: readonly QueryInfo[];
       readonly writeQueries: readonly QueryInfo[];
+      /** ksqlDB's runtime statistics text for the source's topic (EXTENDED; empty before any record). */
+      readonly statistics?: string;
+      /** ksqlDB's error statistics text (EXTENDED; empty before any failure). */
+      readonly errorStats?: string;
     }
   | { readonly kind: 'Topics'; readonly statementText: string; readonly topics: readonly TopicInfo[]; readonly extended: boolean }
   | { readonly kind: 'Functions'; readonly statementText: string; readonly functions: readonly { name: string; type: string; category: string }[] }
@@ -55,7 +79,20 @@ export type StatementResult =
     }
   | { readonly kind: 'Types'; readonly statementText: string; readonly types: ReadonlyMap<string, SqlType> }
   | { readonly kind: 'Variables'; readonly statementText: string; readonly variables: ReadonlyMap<string, string> }
-  | { readonly kind: 'Explain'; readonly statementText: string; readonly queryId?: string; readonly text: string }
+  | {
+      readonly kind: 'Explain';
+      readonly statementText: string;
+      readonly queryId?: string;
+      /** The execution plan text. */
+      readonly text: string;
+      /** The explained query's own statement (not the EXPLAIN). */
+      readonly queryText?: string;
+      readonly sources?: readonly string[];
+      readonly sinks?: readonly string[];
+      readonly topology?: string;
+      readonly tasks?: readonly QueryTask[];
+      readonly state?: string;
+    }
   /** ASSERT [NOT EXISTS] TOPIC held: `exists` is what was asserted. */
   | { readonly kind: 'AssertTopic'; readonly statementText: string; readonly topic: string; readonly exists: boolean }
   /** ASSERT [NOT EXISTS] SCHEMA held. */

@@ -1,3 +1,5 @@
+import type { EngineEvents } from '../../common/engine-events.js';
+import type { QueryMetrics } from '../../runtime/query/query-stats.js';
 import type { Log, RecordHeader } from '../../runtime/log/log.js';
 import type { ProcessingLogEntry } from '../../common/processing-log.js';
 import type { StatementResult } from '../../runtime/statements/statement-result.js';
@@ -42,4 +44,8 @@ export interface ServerEngine {
   /** Kafka mode: every server of the service, as `/clusterStatus`'s `clusterStatus` (undefined: a single embedded server). */
   clusterStatus?(): Record<string, unknown> | undefined;
   readonly log: Log;
+  /** Adds a listener of engine events (statements, query starts and stops); returns how to remove it. */
+  subscribe?(listener: EngineEvents): () => void;
+  /** Every persistent query's counters, lag and state size, for `/metrics`. */
+  queryMetrics?(): Promise<readonly QueryMetrics[]>;
 }

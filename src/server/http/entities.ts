@@ -1,6 +1,6 @@
 import type { Statement } from '../../parser/index.js';
 import type { DataSource } from '../../planner/data-source.js';
-import type { QueryInfo, StatementResult } from '../../runtime/statements/statement-result.js';
+import type { QueryInfo, QueryTask, StatementResult } from '../../runtime/statements/statement-result.js';
 import { fieldInfo, schemaInfo, type SchemaInfoJson } from './schema-info.js';
 
 /** One element of `/ksql`'s response array: ksqlDB's `KsqlEntity` JSON, discriminated by `@type`. */
@@ -82,6 +82,7 @@ export async function sourceDescription(
   readQueries: readonly QueryInfo[],
   writeQueries: readonly QueryInfo[],
   ctx: EntityContext,
+  stats: { readonly statistics?: string; readonly errorStats?: string } = {},
 ): Promise<Record<string, unknown>> {
   const columns = [...s.schema.key, ...s.schema.value].filter((c) => c.namespace !== 'PSEUDO');
   return {
@@ -92,8 +93,8 @@ export async function sourceDescription(
     fields: columns.map(fieldInfo),
     type: s.sourceType,
     timestamp: s.timestampColumn ?? '',
-    statistics: '',
-    errorStats: '',
+    statistics: stats.statistics ?? '',
+    errorStats: stats.errorStats ?? '',
     statisticsMap: {},
     errorStatsMap: {},
     extended,
@@ -153,7 +154,12 @@ export async function toEntity(result: StatementResult, stmt: Statement | undefi
     }
     case 'Sources': {
       if (result.extended) {
-        const descriptions = await Promise.all(result.sources.map((s) => sourceDescription(s, true, [], [], ctx)));
+        const descriptions = await Promise.all(
+          result.sources.map((s) => {
+            const d = result.details?.get(s.name);
+            return sourceDescription(s, true, d?.readQueries ?? [], d?.writeQueries ?? [], ctx, d);
+          }),
+        );
         return entity('source_descriptions', text, { sourceDescriptions: descriptions });
       }
       const key = result.sourceType === 'STREAM' ? 'streams' : 'tables';
@@ -162,13 +168,15 @@ export async function toEntity(result: StatementResult, stmt: Statement | undefi
     case 'Queries':
       if (result.extended) {
         return entity('query_descriptions', text, {
-          queryDescriptions: result.queries.map((q) => queryDescription(q.id, q.statementText, q.sources, q.sink !== undefined ? [q.sink] : [], '', q.state)),
+          queryDescriptions: result.queries.map((q) =>
+            queryDescription(q.id, q.statementText, q.sources, q.sink !== undefined ? [q.sink] : [], '', q.state, q.topology, q.tasks),
+          ),
         });
       }
       return entity('queries', text, { queries: result.queries.map(runningQuery) });
     case 'SourceDescription':
       return entity('sourceDescription', text, {
-        sourceDescription: await sourceDescription(result.source, result.extended, result.readQueries, result.writeQueries, ctx),
+        sourceDescription: await sourceDescription(result.source, result.extended, result.readQueries, result.writeQueries, ctx, result),
       });
     case 'Topics':
       if (result.extended) {
@@ -211,7 +219,16 @@ export async function toEntity(result: StatementResult, stmt: Statement | undefi
       return entity('variables', text, { variables: [...result.variables].map(([name, value]) => ({ name, value })) });
     case 'Explain':
       return entity('queryDescription', text, {
-        queryDescription: queryDescription(result.queryId ?? '', text, [], [], result.text, result.queryId !== undefined ? 'RUNNING' : undefined),
+        queryDescription: queryDescription(
+          result.queryId ?? '',
+          result.queryText ?? text,
+          result.sources ?? [],
+          result.sinks ?? [],
+          result.text,
+          result.state,
+          result.topology,
+          result.tasks,
+        ),
       });
     case 'AssertTopic':
       return entity('assert_topic', text, { topicName: result.topic, exists: result.exists });
@@ -230,6 +247,8 @@ function queryDescription(
   sinks: readonly string[],
   plan: string,
   state?: string,
+  topology?: string,
+  tasks?: readonly QueryTask[],
 ): Record<string, unknown> {
   return {
     id,
@@ -238,13 +257,20 @@ function queryDescription(
     fields: [],
     sources,
     sinks,
-    topology: '',
+    topology: topology ?? '',
     executionPlan: plan,
     overriddenProperties: {},
     ksqlHostQueryStatus: {},
     queryType: id === '' ? 'TRANSIENT' : 'PERSISTENT',
     queryErrors: [],
-    tasksMetadata: [],
+    // ksqlDB's StreamsTaskMetadata; like ksqlDB, offsets are not filled in here (see /lag and /metrics).
+    tasksMetadata: (tasks ?? []).map((t) => ({
+      taskId: t.taskId,
+      topicPartitions: t.topicPartitions,
+      endOffsets: {},
+      committedOffsets: {},
+      timeCurrentIdlingStarted: null,
+    })),
     state: state ?? null,
   };
 }

@@ -1,0 +1,97 @@
+/**
+ * Engine events as log lines: every statement executed (text redacted and
+ * cut by the engine, duration, result or error code), query starts, stops and
+ * failures with the reason, and processing-log counts per query and round.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Logger } from 'pino';
+import { assertNever } from '../../common/assert.js';
+import type { EngineEvent, EngineEvents } from '../../common/engine-events.js';
+
+/** Milliseconds rounded to 0.1 for logs. */
+function ms(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/**
+ * A server's log with what ties its lines to requests: `requestIds` holds the
+ * id of the request being served (fastify's `req.id`) across its async work,
+ * so engine events a request causes (its statements, its queries) carry it.
+ */
+export interface ServerLog {
+  readonly logger: Logger;
+  readonly requestIds: AsyncLocalStorage<string>;
+  /** Engine events written to {@link logger} (give it to the engine). */
+  readonly events: EngineEvents;
+}
+
+/** A {@link ServerLog} over `logger`. */
+export function serverLog(logger: Logger): ServerLog {
+  const requestIds = new AsyncLocalStorage<string>();
+  return { logger, requestIds, events: logEngineEvents(logger, requestIds) };
+}
+
+/** An {@link EngineEvents} listener writing each event to `logger`, with the request id where a request caused it. */
+export function logEngineEvents(logger: Logger, requestIds: AsyncLocalStorage<string>): EngineEvents {
+  return {
+    emit(e: EngineEvent): void {
+      const reqId = e.kind === 'statement' || e.kind === 'query-started' ? requestIds.getStore() : undefined;
+      const log = reqId === undefined ? logger : logger.child({ reqId });
+      switch (e.kind) {
+        case 'statement':
+          if (e.errorCode === undefined) {
+            // Replayed statements are many at start-up: debug; a client's: info.
+            log[e.replayed ? 'debug' : 'info'](
+              { statement: e.statement, sql: e.text, durationMs: ms(e.durationMs), replayed: e.replayed },
+              'statement executed',
+            );
+          } else {
+            const level = e.errorCode >= 50000 ? 'error' : 'info';
+            log[level](
+              {
+                statement: e.statement,
+                sql: e.text,
+                durationMs: ms(e.durationMs),
+                errorCode: e.errorCode,
+                error: e.error,
+                replayed: e.replayed,
+                ...(e.stack === undefined ? {} : { stack: e.stack }),
+              },
+              'statement failed',
+            );
+          }
+          return;
+        case 'query-started':
+          log[e.type === 'persistent' ? 'info' : 'debug'](
+            { queryId: e.queryId, type: e.type, sql: e.text, ...(e.durationMs === undefined ? {} : { durationMs: ms(e.durationMs) }) },
+            'query started',
+          );
+          return;
+        case 'query-stopped':
+          if (e.reason === 'failed')
+            log.error(
+              {
+                queryId: e.queryId,
+                type: e.type,
+                reason: e.reason,
+                error: e.error,
+                durationMs: ms(e.durationMs),
+                ...(e.stack === undefined ? {} : { stack: e.stack }),
+              },
+              'query failed',
+            );
+          else
+            log[e.type === 'persistent' ? 'info' : 'debug'](
+              { queryId: e.queryId, type: e.type, reason: e.reason, durationMs: ms(e.durationMs) },
+              'query stopped',
+            );
+          return;
+        case 'processing-errors':
+          log.warn({ queryId: e.queryId, count: e.count, total: e.total, lastMessage: e.lastMessage }, 'processing errors');
+          return;
+        default:
+          assertNever(e, 'engine event');
+      }
+    },
+  };
+}
