@@ -16,8 +16,6 @@ export interface ServerProcess {
   readonly dataDir: string;
   /** The embedded Schema Registry's URL, when started with `schemaRegistry`. */
   readonly registryUrl: string | undefined;
-  /** Everything the server wrote to stdout so far. */
-  stdout(): string;
   /** Everything the server wrote to stderr so far. */
   stderr(): string;
   /** Everything the server wrote to stdout so far (its log: JSON lines). */
