@@ -62,6 +62,32 @@ describe('durable engine', () => {
     await second.close();
   });
 
+  it('undoes sink writes of a run that crashed before its first checkpoint', async () => {
+    const dataDir = tempDir();
+    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });
+    await first.execute(`
+      CREATE STREAM clicks (user_id STRING KEY, page STRING) WITH (kafka_topic='clicks', value_format='JSON', partitions=2);
+      CREATE TABLE per_page AS SELECT page, COUNT(*) AS views FROM clicks GROUP BY page;`);
+    await first.insert('CLICKS', { USER_ID: 'u1', PAGE: 'home' });
+    await first.insert('CLICKS', { USER_ID: 'u2', PAGE: 'home' });
+    // What a run killed between appending its output and its first checkpoint leaves behind:
+    // sink records on both partitions, state and positions never saved. Nothing was pumped.
+    for (let p = 0; p < 2; p++) {
+      await first.log.append('PER_PAGE', p, [{ key: Buffer.from('home'), value: Buffer.from('{"VIEWS":1}'), timestamp: 1 }]);
+    }
+    await first.close();
+
+    const second = await Engine.open({ dataDir, autoPump: false });
+    await second.pumpAll();
+    const out = await topicJson(second, 'PER_PAGE');
+    // The crashed run's writes are gone; the restarted query counts once, from the start.
+    expect(out.map((r) => [r.key, r.value?.['VIEWS']])).toEqual([
+      ['home', 1],
+      ['home', 2],
+    ]);
+    await second.close();
+  });
+
   it('a query reading from the end starts where its sources ended when it was created, also when replayed after a restart', async () => {
     const dataDir = tempDir();
     const first = await Engine.open({ dataDir, autoPump: false });

@@ -21,6 +21,8 @@ export class LocalExecution implements QueryExecution {
   constructor(
     private readonly runner: TopologyRunner,
     private readonly writer: SinkWriter | undefined,
+    /** The sink topic when this query is its only writer (CREATE … AS SELECT): its every partition is checkpointed from the start. */
+    private readonly ownSinkTopic?: string,
   ) {}
 
   /**
@@ -52,7 +54,11 @@ export class LocalExecution implements QueryExecution {
 
   /** Persistent queries see their tables again (a transient query reads from where auto.offset.reset says, as ksqlDB's do). */
   async resumed(log: Log): Promise<void> {
-    if (this.runner.durability) await this.runner.replayTables(log, undefined);
+    if (!this.runner.durability) return;
+    // A first start (or a partition never written) gets its sink ends checkpointed before any
+    // output, so a crash before the first regular checkpoint is undone, not output twice.
+    if (this.writer && this.ownSinkTopic !== undefined && (await this.writer.track(log, this.ownSinkTopic))) await this.runner.checkpoint(this);
+    await this.runner.replayTables(log, undefined);
   }
 
   marks(): CheckpointMarks {

@@ -55,7 +55,12 @@ export class RunningQuery {
     // The one place embedded and Kafka mode part; a transient query (no sink) writes nothing.
     this.execution = setup.tasks
       ? new PartitionedExecution(this.runner, setup.tasks, () => this.state === 'RUNNING')
-      : new LocalExecution(this.runner, setup.sink === undefined ? undefined : new LogSinkWriter());
+      : new LocalExecution(
+          this.runner,
+          setup.sink === undefined ? undefined : new LogSinkWriter(),
+          // INSERT INTO shares its sink with other writers, whose records a truncation must not touch.
+          setup.sink !== undefined && setup.sink.writerQueryId === setup.id ? setup.sink.topic : undefined,
+        );
   }
 
   /** Records in and out and processing errors, counted per batch. */

@@ -25,6 +25,14 @@ export interface SinkWriter {
   ends(): Record<string, number>;
   /** Resuming from a checkpoint with `ends`: undoes writes past them and continues from them. */
   recover(log: Log, ends: Readonly<Record<string, number>>): Promise<void>;
+  /**
+   * Marks where each partition of `topic` ends now, for partitions without a
+   * mark yet, so that the next checkpoint covers them before anything is
+   * written there: a crash before the query's first checkpoint, or before its
+   * first write to a partition, is then undone too. Only for a sink this
+   * query alone writes. Resolves true when it added a mark.
+   */
+  track(log: Log, topic: string): Promise<boolean>;
 }
 
 /**
@@ -57,6 +65,18 @@ export class LogSinkWriter implements SinkWriter {
       this.sinkEnds[k] = end;
     }
   }
+
+  async track(log: Log, topic: string): Promise<boolean> {
+    const partitions = (await log.topic(topic))?.partitions ?? 0;
+    let added = false;
+    for (let p = 0; p < partitions; p++) {
+      const k = `${topic}\u0000${p}`;
+      if (this.sinkEnds[k] !== undefined) continue;
+      this.sinkEnds[k] = await log.endOffset(topic, p);
+      added = true;
+    }
+    return added;
+  }
 }
 
 /**
@@ -84,5 +104,9 @@ export class TransactionalSinkWriter implements SinkWriter {
 
   recover(): Promise<void> {
     return Promise.resolve();
+  }
+
+  track(): Promise<boolean> {
+    return Promise.resolve(false);
   }
 }
