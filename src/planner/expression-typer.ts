@@ -55,7 +55,7 @@ const TIME_UNITS = new Set([
 ]);
 
 /** ksqlDB's names of the comparison operators (ComparisonExpression.Type), used in its messages. */
-const COMPARISON_NAMES: Readonly<Record<Extract<Expression, { kind: 'Comparison' }>['op'], string>> = {
+export const COMPARISON_NAMES: Readonly<Record<Extract<Expression, { kind: 'Comparison' }>['op'], string>> = {
   '=': 'EQUAL',
   '<>': 'NOT_EQUAL',
   '<': 'LESS_THAN',

@@ -7,6 +7,7 @@
 import { PlanError } from '../common/errors.js';
 import type { Expression, Query } from '../parser/ast/index.js';
 import { walk } from './ast-walk.js';
+import { COMPARISON_NAMES } from './expression-typer.js';
 import type { DataSource } from './data-source.js';
 import { formatType } from '../common/types.js';
 import { formatExpression } from '../parser/format.js';
@@ -133,16 +134,6 @@ function invalidWhere(msg: string, windowed: boolean): PlanError {
 }
 
 const WINDOW_BOUND_OPS: ReadonlySet<string> = new Set(['=', '<', '<=', '>', '>=']);
-const COMPARISON_NAMES: Readonly<Record<string, string>> = {
-  '=': 'EQUAL',
-  '<>': 'NOT_EQUAL',
-  '<': 'LESS_THAN',
-  '<=': 'LESS_THAN_OR_EQUAL',
-  '>': 'GREATER_THAN',
-  '>=': 'GREATER_THAN_OR_EQUAL',
-  'IS DISTINCT FROM': 'IS_DISTINCT_FROM',
-  'IS NOT DISTINCT FROM': 'IS_NOT_DISTINCT_FROM',
-};
 
 /**
  * Whether one disjunct is answered by key lookup (ksqlDB's QueryFilterNode
