@@ -135,6 +135,25 @@ describe('ksql.query.persistent.active.limit and the server configuration (real 
   });
 });
 
+describe('ksql.schema.registry.url in the configuration (real server processes)', () => {
+  it('makes the server register schemas in that registry', async () => {
+    const owner = await startServerProcess({}, { schemaRegistry: true });
+    try {
+      const user = await startServerProcess({ 'ksql.schema.registry.url': owner.registryUrl! });
+      try {
+        await ksql(user.url, "CREATE STREAM sr_s (id INT KEY, v INT) WITH (kafka_topic='sr_s', partitions=1, value_format='json');");
+        await ksql(user.url, "CREATE STREAM sr_avro WITH (kafka_topic='sr_avro', value_format='avro') AS SELECT * FROM sr_s;");
+        const subjects = (await (await fetch(`${owner.registryUrl}/subjects`)).json()) as string[];
+        expect(subjects).toContain('sr_avro-value');
+      } finally {
+        await user.stop();
+      }
+    } finally {
+      await owner.stop();
+    }
+  });
+});
+
 describe('docs/properties.md', () => {
   it('is the property table, row for row', () => {
     const doc = fs.readFileSync(path.join(root, 'docs', 'properties.md'), 'utf8');
