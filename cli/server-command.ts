@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../src/runtime/engine/engine.js';
+import { propertyProblem } from '../src/runtime/statements/property-defaults.js';
 import { loadExtensions } from '../src/functions/extensions.js';
 import { RemoteSchemaRegistry } from '../src/serde/remote-schema-registry.js';
 import { createLogger, isLogLevel, LOG_LEVELS, readAuthFile, serverLog, startServer, type ServerOptions } from '../src/server/index.js';
@@ -170,6 +171,11 @@ export async function serverCommand(argv: readonly string[], version = '0.1.0'):
   const log = serverLog(createLogger({ level }));
   // Properties: the --config file, then ksqlDB-style KSQL_… variables and KSQL_OPTS -D… (which win).
   const properties = { ...(args.config ? readProperties(args.config) : {}), ...propertiesFromEnv(process.env) };
+  // As ksqlDB, a server configuration with properties it can't use still starts: each is named.
+  for (const [name, value] of Object.entries(properties)) {
+    const problem = propertyProblem(name, value);
+    if (problem !== undefined) console.error(`sluice server: warning: ${problem} (ignored)`);
+  }
   let port: number;
   let host: string;
   let portSetBy: string;
@@ -211,7 +217,9 @@ export async function serverCommand(argv: readonly string[], version = '0.1.0'):
     for (const f of report.loaded) console.log(`Loaded ${f.kind} function ${f.name} from ${f.file}`);
     for (const e of report.errors) console.error(`sluice server: extension ${e.file}: ${e.message}`);
   }
-  const remote = registryUrl === undefined ? undefined : new RemoteSchemaRegistry({ url: registryUrl });
+  // ksqlDB's ksql.schema.registry.url in the configuration, unless the flag says otherwise.
+  const remoteUrl = registryUrl ?? properties['ksql.schema.registry.url'];
+  const remote = remoteUrl === undefined ? undefined : new RemoteSchemaRegistry({ url: remoteUrl });
   const bootstrap = args['bootstrap-servers'] ?? properties['bootstrap.servers'];
   const serviceId = args['service-id'] ?? properties['ksql.service.id'] ?? 'default_';
   if (args['service-id'] !== undefined) properties['ksql.service.id'] = serviceId;

@@ -41,6 +41,11 @@ export class Commands {
     return this.count - 1;
   }
 
+  /** Whether the statement being executed is a recorded one replayed (at start, or another server's in Kafka mode). */
+  get isReplaying(): boolean {
+    return this.replaying;
+  }
+
   /** A statement starts executing: nothing recorded with it yet. */
   begin(): void {
     this.extras = {};

@@ -15,6 +15,8 @@ import { startPrint, startSelect, type TransientContext } from '../query/start-t
 import type { RequestOptions, TransientQuery } from '../query/transient-query.js';
 import type { StatementContext } from '../statements/context.js';
 import { isLogged, runStatement } from '../statements/handlers.js';
+import { checkSessionProperty } from '../statements/property-defaults.js';
+import { FORWARDED_PROPERTY } from '../query/pull-forwarding.js';
 import { insertJsonRow, produceJson } from '../statements/json-writes.js';
 import type { StatementResult } from '../statements/statement-result.js';
 import { EmbeddedBackend, type ExecutionBackend } from './backend.js';
@@ -164,6 +166,7 @@ export class Engine {
       autoCreateTopics: opts.autoCreateTopics ?? false,
       sinkToPartitionZero: opts.sinkToPartitionZero ?? false,
       recordWithCommand: (name, value) => this.commands.recordWith(name, value),
+      replaying: () => this.commands.isReplaying,
       setSystemProperty: (name, value) => {
         this.systemProperties.set(name, value);
         this.serverProperties.set(name, value);
@@ -345,6 +348,11 @@ export class Engine {
     const props = opts.properties ? Object.entries(opts.properties) : [];
     const vars = opts.variables ? Object.entries(opts.variables) : [];
     if (props.length === 0 && vars.length === 0) return f();
+    // A request's properties are checked as SET's are; a server forwarding a pull query sends
+    // its whole configuration (already checked there), and a value the server has is no override.
+    if (opts.properties?.[FORWARDED_PROPERTY] === undefined) {
+      for (const [k, v] of props) if (this.serverProperties.get(k) !== String(v)) checkSessionProperty(k, String(v));
+    }
     const savedProps = new Map(this.properties);
     const savedVars = new Map(this.variables);
     for (const [k, v] of props) this.properties.set(k, String(v));

@@ -83,6 +83,8 @@ export interface StatementContext {
   readonly autoCreateTopics: boolean;
   /** Every query writes every record to partition 0 of its sink (the test runner; see `EngineOptions`). */
   readonly sinkToPartitionZero: boolean;
+  /** Whether the statement being executed is a recorded one replayed, not a client's request. */
+  replaying(): boolean;
   /** Adds a property to the command record of the statement being executed, which its replays see. */
   recordWithCommand(name: string, value: string): void;
   /**

@@ -249,6 +249,24 @@ export async function checkCopartitioned(e: StatementContext, plan: LogicalPlan,
   for (const i of inputsOf(plan)) await checkCopartitioned(e, i, pos);
 }
 
+const ACTIVE_LIMIT_PROPERTY = 'ksql.query.persistent.active.limit';
+
+/**
+ * `ksql.query.persistent.active.limit`: as ksqlDB, a client's statement that would
+ * run more persistent queries than the limit is refused (replays of recorded
+ * statements are not: they ran before, and a lowered limit must not lose them).
+ */
+function checkPersistentLimit(e: StatementContext): void {
+  const configured = e.serverProperties.get(ACTIVE_LIMIT_PROPERTY);
+  if (configured === undefined || e.replaying()) return;
+  const limit = Number(configured);
+  const running = [...e.queries.values()].length;
+  if (!Number.isInteger(limit) || running + 1 <= limit) return;
+  throw new PlanError(
+    `Not executing statement(s) as it would cause the number of active, persistent queries to exceed the configured limit. Use the TERMINATE command to terminate existing queries, or increase the '${ACTIVE_LIMIT_PROPERTY}' setting via the 'ksql-server.properties' file. Current persistent query count: ${running + 1}. Configured limit: ${limit}.`,
+  );
+}
+
 /** Command property holding a new query's start positions (per source, per partition). */
 const START_POSITIONS = 'sluice.internal.start.positions';
 
@@ -261,6 +279,7 @@ export async function launchQuery(
   partitions: number,
   replicas?: number,
 ): Promise<void> {
+  checkPersistentLimit(e);
   const logical: LogicalPlan = { kind: 'Sink', input: planned.plan, target: sink, schema: planned.plan.schema };
   const physical = toPhysical(logical);
   if (!(await e.log.topic(sink.topic))) await e.log.createTopic(sink.topic, partitions, replicas !== undefined ? { replicas } : undefined);

@@ -7,9 +7,11 @@ import { PlanError } from '../../common/errors.js';
 import type { AlterSystem, Define, SetProperty, Undefine, UnsetProperty } from '../../parser/ast/index.js';
 import type { DdlConfig } from '../../planner/ddl-planner.js';
 import type { StatementContext } from './context.js';
+import { ksqlProperty, propertyProblem, checkSessionProperty } from './property-defaults.js';
 import type { StatementResult } from './statement-result.js';
 
 export function setProperty(ctx: StatementContext, s: SetProperty): StatementResult {
+  checkSessionProperty(s.name, s.value);
   ctx.properties.set(s.name, s.value);
   return { kind: 'Message', statementText: s.text, message: `Successfully changed local property '${s.name}' to '${s.value}'.` };
 }
@@ -39,10 +41,13 @@ const STARTUP_ONLY: ReadonlySet<string> = new Set([
  * a restart (and every server of the service) applies it too.
  */
 export function alterSystem(ctx: StatementContext, s: AlterSystem): StatementResult {
-  if (!s.name.startsWith('ksql.') || STARTUP_ONLY.has(s.name)) {
-    const why = STARTUP_ONLY.has(s.name) ? 'it is fixed when the server starts' : 'only ksql.* system properties can be altered';
+  const startupOnly = STARTUP_ONLY.has(s.name) || ksqlProperty(s.name)?.serverOnly === true;
+  if (!s.name.startsWith('ksql.') || startupOnly) {
+    const why = startupOnly ? 'it is fixed when the server starts' : 'only ksql.* system properties can be altered';
     throw new PlanError(`Cannot ALTER SYSTEM property '${s.name}': ${why}.`, s.pos);
   }
+  const problem = propertyProblem(s.name, s.value);
+  if (problem !== undefined) throw new PlanError(problem);
   ctx.setSystemProperty(s.name, s.value);
   return { kind: 'Message', statementText: s.text, message: `Successfully altered system property '${s.name}' to '${s.value}'.` };
 }

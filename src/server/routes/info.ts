@@ -3,6 +3,7 @@ import { ErrorCode } from '../../common/errors.js';
 import { sendJson } from '../http/reply.js';
 import type { ServerContext } from '../http/context.js';
 import { HttpError, genericError } from '../http/errors.js';
+import { ksqlProperty, propertyProblem } from '../../runtime/statements/property-defaults.js';
 
 /** Properties a request may never override (ksqlDB's immutable server properties). */
 const IMMUTABLE_PROPERTIES = new Set([
@@ -71,7 +72,7 @@ export function registerInfoRoutes(app: FastifyInstance, ctx: ServerContext): vo
 
   app.get<{ Params: { name: string } }>('/is_valid_property/:name', async (req, reply) => {
     const name = req.params.name;
-    if (IMMUTABLE_PROPERTIES.has(name)) {
+    if (IMMUTABLE_PROPERTIES.has(name) || ksqlProperty(name)?.serverOnly) {
       throw new HttpError(
         genericError(
           ErrorCode.BAD_REQUEST,
@@ -79,6 +80,8 @@ export function registerInfoRoutes(app: FastifyInstance, ctx: ServerContext): vo
         ),
       );
     }
+    const problem = propertyProblem(name);
+    if (problem !== undefined) throw new HttpError(genericError(ErrorCode.BAD_REQUEST, problem));
     if (!KNOWN_PREFIXES.some((p) => name === p || name.startsWith(p)) && !(name in ctx.settings.properties)) {
       throw new HttpError(genericError(ErrorCode.BAD_REQUEST, `Not recognizable as ksql, streams, consumer, or producer property: '${name}'`));
     }

@@ -8,6 +8,7 @@ import { commandId, toEntity, type KsqlEntity } from '../http/entities.js';
 import { HttpError, QUERY_ENDPOINT_MESSAGE, badRequest, genericError, notFound, statementError, toStatementError } from '../http/errors.js';
 import { ResponseBudget, checkStatementCount, requestLimits, type RequestLimits } from '../http/request-limits.js';
 import { stringifyJson } from '../http/values.js';
+import { checkSessionProperty } from '../../runtime/statements/property-defaults.js';
 
 /** One statement of a `/ksql` request, prepared, with its text as ksqlDB echoes it in `statementText`. */
 interface RequestStatement extends PreparedStatement {
@@ -79,6 +80,7 @@ export async function runKsql(ctx: ServerContext, body: JsonObject): Promise<Ksq
     await nextTurn();
     switch (stmt.kind) {
       case 'SetProperty':
+        checkSessionProperty(stmt.name, stmt.value);
         properties[stmt.name] = stmt.value;
         continue;
       case 'UnsetProperty':
