@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { SluiceClient, ServerError } from '../repl/client.js';
 import { describeError } from '../repl/session.js';
 import { Random } from './random.js';
-import { QUICKSTARTS, quickstartDdl, type GeneratedRecord, type Quickstart } from './quickstarts.js';
+import { QUICKSTARTS, onTopic, quickstartDdl, type GeneratedRecord, type Quickstart } from './quickstarts.js';
 
 const FORMATS = ['json', 'avro', 'delimited', 'protobuf', 'json_sr'];
 
@@ -170,7 +170,9 @@ export async function datagenCommand(argv: readonly string[]): Promise<number> {
   const show = (r: GeneratedRecord) => {
     if (!values.quiet || values['dry-run']) process.stdout.write(`${r.key === undefined ? 'null' : String(r.key)} --> ${JSON.stringify(r.value)}\n`);
   };
-  const next = q.generator(new Random(seed));
+  const generate = q.generator(new Random(seed));
+  const asOnTopic = onTopic(q);
+  const next = (now: number) => asOnTopic(generate(now));
   if (values['dry-run']) {
     for (let i = 0; i < iterations; i++) show(next(Date.now()));
     return 0;
