@@ -101,16 +101,17 @@ async function serveInserts(ctx: ServerContext, req: FastifyRequest, reply: Fast
   try {
     for (let next = await it.next(); !next.done; next = await it.next()) {
       const n = seq++;
+      // As ksqlDB's InsertsStreamHandler: a row that is not a JSON object ends the
+      // response with its error ack; later rows are not read.
       let row: unknown;
       try {
         row = JSON.parse(next.value) as unknown;
       } catch {
-        await acks.write({ status: 'error', seq: n, error_code: ErrorCode.BAD_REQUEST, message: 'Invalid JSON in inserts stream' });
-        continue;
+        row = undefined;
       }
       if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-        await acks.write({ status: 'error', seq: n, error_code: ErrorCode.BAD_REQUEST, message: 'Each row of an inserts stream must be a JSON object' });
-        continue;
+        await acks.write({ status: 'error', seq: n, error_code: ErrorCode.BAD_REQUEST, message: 'Invalid JSON in inserts stream' });
+        break;
       }
       try {
         await ctx.engine.insert(name, row as Record<string, unknown>);
