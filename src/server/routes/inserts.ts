@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../../common/errors.js';
 import type { ServerContext } from '../http/context.js';
-import { HttpError, badRequest, errorCode, errorMessage, genericError } from '../http/errors.js';
+import { HttpError, badRequest, errorCode, genericError, reportedMessage } from '../http/errors.js';
 import { stringifyJson } from '../http/values.js';
 import { DELIMITED, JSON_TYPE, negotiateOrRefuse } from '../http/negotiate.js';
 import { RowWriter } from './stream-io.js';
@@ -117,11 +117,11 @@ async function serveInserts(ctx: ServerContext, req: FastifyRequest, reply: Fast
         await ctx.engine.insert(name, row as Record<string, unknown>);
         await acks.write({ status: 'ok', seq: n });
       } catch (e) {
-        await acks.write({ status: 'error', seq: n, error_code: errorCode(e), message: errorMessage(e) });
+        await acks.write({ status: 'error', seq: n, error_code: errorCode(e), message: reportedMessage(req.log, e) });
       }
     }
   } catch (e) {
-    await acks.write({ status: 'error', seq, error_code: errorCode(e), message: errorMessage(e) });
+    await acks.write({ status: 'error', seq, error_code: errorCode(e), message: reportedMessage(req.log, e) });
   } finally {
     acks.end();
   }
