@@ -63,6 +63,21 @@ describeIf(BUNDLE_BUILT && HAVE_OPENSSL, OPENSSL)('sluice cli over TLS with a pr
     expect(JSON.parse(r.out)['@type']).toBe('streams');
   });
 
+  it('sluice datagen: fails naming the certificate without the CA, writes with --ca-file', async () => {
+    const ddl = await runSluiceAsync(['cli', url, '--ca-file', ca, '-e', (await runSluiceAsync(['datagen', '--quickstart', 'users', '--print-ddl'])).out]);
+    expect(ddl.code).toBe(0);
+    const args = ['datagen', '--quickstart', 'users', '--iterations', '2', '--rate', '0', '--server', url, '--quiet'];
+    const refused = await runSluiceAsync(args);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toBe(
+      `sluice datagen: Could not connect to the server at ${url}: its TLS certificate is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate). ` +
+        'Give the CA certificate (PEM) that signed it with --ca-file FILE, or ssl.truststore.location in --config-file.\n',
+    );
+    const written = await runSluiceAsync([...args, '--ca-file', ca]);
+    expect(written.err).toBe("Wrote 2 records to topic 'users'.\n");
+    expect(written.code).toBe(0);
+  });
+
   it('refuses a truststore that is not PEM, saying how to convert it', async () => {
     const jks = path.join(dir, 'truststore.jks');
     fs.writeFileSync(jks, Buffer.from([0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2]));
