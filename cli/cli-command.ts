@@ -20,7 +20,10 @@ Options:
       --query-row-limit N    stop queries after N rows
       --query-timeout MS     stop queries after MS milliseconds
       --define NAME=VALUE    define a session variable, as DEFINE does (repeatable)
-      --config-file FILE     session properties (key=value lines), as SET sets them
+      --config-file FILE     session properties (key=value lines), as SET sets them;
+                             its ssl.* keys set the client's TLS trust instead:
+                             ssl.ca.location or ssl.truststore.location (PEM file)
+      --ca-file FILE         trust the server certificates this CA (PEM) signed
 Embedded server only:
       --data-dir DIR         where the embedded server keeps its data (default ./sluice-data)
       --port N               its port (default 8088; 0 picks a free one)
@@ -42,6 +45,8 @@ interface CliArgs {
   readonly variables: Readonly<Record<string, string>>;
   /** `--config-file FILE`: session properties. */
   readonly properties: Readonly<Record<string, string>>;
+  /** `--ca-file` or the config file's `ssl.ca.location` / `ssl.truststore.location`: PEM CA certificates to trust. */
+  readonly ca?: string;
   readonly dataDir: string;
   readonly port: number;
 }
@@ -68,6 +73,7 @@ function parse(argv: readonly string[], embedded: boolean): CliArgs | 'help' {
       'query-timeout': { type: 'string' },
       define: { type: 'string', multiple: true },
       'config-file': { type: 'string' },
+      'ca-file': { type: 'string' },
       'data-dir': { type: 'string' },
       port: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -88,6 +94,11 @@ function parse(argv: readonly string[], embedded: boolean): CliArgs | 'help' {
     variables[m[1]!] = m[2]!;
   }
   const properties = values['config-file'] !== undefined ? readProperties(values['config-file']) : {};
+  // As ksqlDB's CLI, the config file's ssl.* settings configure the client's connection, not the session.
+  const ssl = Object.fromEntries(Object.entries(properties).filter(([k]) => k.startsWith('ssl.')));
+  for (const k of Object.keys(ssl)) delete properties[k];
+  const caFile = values['ca-file'] ?? ssl['ssl.ca.location'] ?? ssl['ssl.truststore.location'];
+  const ca = caFile === undefined ? undefined : readCaFile(caFile);
   let url = positionals[0];
   if (url !== undefined && !/^https?:\/\//.test(url)) url = `http://${url}`;
   return {
@@ -101,9 +112,25 @@ function parse(argv: readonly string[], embedded: boolean): CliArgs | 'help' {
     timeoutMs: positiveInt(values['query-timeout'], '--query-timeout'),
     variables,
     properties,
+    ...(ca !== undefined ? { ca } : {}),
     dataDir: resolve(values['data-dir'] ?? './sluice-data'),
     port: positiveInt(values.port, '--port') ?? 8088,
   };
+}
+
+/** Reads PEM CA certificates; a Java keystore (JKS/PKCS12) is refused with how to convert it. */
+function readCaFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read the CA file ${path}: ${(e as Error).message}`);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new Error(
+      `${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----); a JKS or PKCS12 truststore must be converted first, e.g. keytool -exportcert -rfc -alias ALIAS -keystore ${path}`,
+    );
+  return text;
 }
 
 /** Fails with a helpful message when `port` is taken (a server may already run on the data directory). */
@@ -181,6 +208,7 @@ async function runSession(args: CliArgs, url: string, version: string, note: str
   const session = new Session({
     url,
     credentials: args.user !== undefined ? { user: args.user, password: args.password ?? '' } : undefined,
+    ...(args.ca !== undefined ? { tls: { ca: args.ca } } : {}),
     output: consoleOutput,
     format: args.output,
     queryRowLimit: args.rowLimit,

@@ -53,7 +53,7 @@ describe('sluice datagen', () => {
     expect(a.out).toBe(b.out);
     expect(c.out).not.toBe(a.out);
     expect(a.out).toMatch(
-      /^4\d{3}-\d{4}-\d{4}-\d{4} --> \{"card_number":"4\d{3}-\d{4}-\d{4}-\d{4}","merchant":"[^"]+","amount":\d+(\.\d+)?,"currency":"USD","transaction_id":"tx-0000001"\}$/m,
+      /^4\d{3}-\d{4}-\d{4}-\d{4} --> \{"CARD_NUMBER":"4\d{3}-\d{4}-\d{4}-\d{4}","MERCHANT":"[^"]+","AMOUNT":\d+(\.\d+)?,"CURRENCY":"USD","TRANSACTION_ID":"tx-0000001"\}$/m,
     );
   });
 
@@ -84,6 +84,37 @@ describe('sluice datagen', () => {
     expect(got.length).toBeGreaterThan(0);
     for (const row of got) expect(row.every((v) => v !== null)).toBe(true);
     expect(engine.processingLog).toEqual([]);
+  });
+
+  it('echoes each record as it lands on the topic: upper-case fields, key columns in the key only', async () => {
+    await ksql(
+      url,
+      (await runSluiceAsync(['datagen', '--quickstart', 'orders', '--topic', 'echo_orders', '--print-ddl'])).out.replace('orders', 'echo_orders'),
+    );
+    const r = await runSluiceAsync([
+      'datagen',
+      '--quickstart',
+      'orders',
+      '--topic',
+      'echo_orders',
+      '--iterations',
+      '3',
+      '--rate',
+      '0',
+      '--seed',
+      '9',
+      '--server',
+      url,
+    ]);
+    expect(r.code).toBe(0);
+    const echoed = r.out.trim().split('\n');
+    expect(echoed).toHaveLength(3);
+    expect(echoed[0]).toMatch(
+      /^1 --> \{"ORDERTIME":\d+,"ITEMID":"Item_\d+","ORDERUNITS":[\d.]+,"ADDRESS":\{"CITY":"[^"]+","STATE":"[A-Z]{2}","ZIPCODE":\d+\}\}$/,
+    );
+    const printed = await runSluiceAsync(['cli', url, '-e', 'PRINT echo_orders FROM BEGINNING LIMIT 3;']);
+    const landed = [...printed.out.matchAll(/key: (\S+), value: (\{.*\}), partition: 0$/gm)].map((m) => `${m[1]} --> ${m[2]}`);
+    expect(landed).toEqual(echoed);
   });
 
   it('transactions feed the possible-fraud example: some card passes HAVING count() > 3', async () => {

@@ -32,30 +32,48 @@ describe('POST /inserts-stream', () => {
   });
   afterAll(() => server.close());
 
-  it('acks every row, with errors for bad rows, and the rows land in the stream', async () => {
+  it('acks every row, with an error ack for a row that does not fit, and the good rows land in the stream', async () => {
     const r = await postInserts(
       url,
       insertsBody('pageviews', [
         { ID: 1, PAGE: 'home', TS: 1 },
-        '{not json',
         { id: 2, page: 'about', ts: 'not a number' },
         { id: 3, page: 'faq', ts: 3 },
-        [1, 2],
       ]),
     );
     expect(r.status).toBe(200);
     expect(r.lines).toEqual([
       { status: 'ok', seq: 0 },
-      { status: 'error', seq: 1, error_code: 40000, message: 'Invalid JSON in inserts stream' },
-      { status: 'error', seq: 2, error_code: expect.any(Number), message: expect.any(String) },
-      { status: 'ok', seq: 3 },
-      { status: 'error', seq: 4, error_code: 40000, message: expect.any(String) },
+      {
+        status: 'error',
+        seq: 1,
+        error_code: 40001,
+        message: "Failed to insert values into 'PAGEVIEWS'. Failed to deserialize value. Can't coerce string to type. targetType: BIGINT, path: $.TS",
+      },
+      { status: 'ok', seq: 2 },
     ]);
     const rows = await postJson(`${url}/query-stream`, { sql: 'SELECT id, page FROM pageviews;' }, { accept: 'application/json' });
     expect(rows.body.slice(1)).toEqual([
       [1, 'home'],
       [3, 'faq'],
     ]);
+  });
+
+  it('ends the response at an invalid JSON row with its error ack, as ksqlDB does; later rows are not inserted', async () => {
+    await ksql(url, "CREATE STREAM bad_rows (id INT, page STRING) WITH (kafka_topic='bad_rows', value_format='JSON', partitions=1);");
+    const body = insertsBody('bad_rows', [{ ID: 1, PAGE: 'home' }, '{not json', { ID: 2, PAGE: 'after' }]);
+    const delimited = await fetch(`${url}/inserts-stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(delimited.status).toBe(200);
+    expect(await delimited.text()).toBe('{"status":"ok","seq":0}\n{"status":"error","seq":1,"error_code":40000,"message":"Invalid JSON in inserts stream"}\n');
+    const json = await fetch(`${url}/inserts-stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: insertsBody('bad_rows', [[1, 2], { ID: 3, PAGE: 'after' }]),
+    });
+    expect(json.status).toBe(200);
+    expect(await json.text()).toBe('[{"status":"error","seq":0,"error_code":40000,"message":"Invalid JSON in inserts stream"}]');
+    const rows = await postJson(`${url}/query-stream`, { sql: 'SELECT id, page FROM bad_rows;' }, { accept: 'application/json' });
+    expect(rows.body.slice(1)).toEqual([[1, 'home']]);
   });
 
   it('acks rows while the request is still being written (HTTP/1.1 chunked)', async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { eventually } from './helpers/eventually.js';
 import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
 import { DIST, describeIf } from './helpers/describe-if.js';
 
@@ -197,10 +198,17 @@ describeIf(BUNDLE_BUILT, DIST)('error shapes and the server log (issue 13 reprod
     expect(r.status).toBe(500);
     expect(r.body['@type']).toBe('statement_error');
     expect(r.body.error_code).toBe(50000);
-    const log = s.stderr();
-    expect(log).toContain("ERROR server error while running: CREATE STREAM BROKEN (ID INT KEY, A INT) WITH (kafka_topic='broken'");
     expect(r.body.message).toBe('Internal server error');
-    expect(log).toMatch(/Error: ENOTDIR: not a directory[^\n]*\n\s+at /);
+    const line = await eventually('the server error logged', () =>
+      s
+        .stdout()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.msg === 'server error'),
+    );
+    expect(String(line.statement)).toMatch(/^CREATE STREAM BROKEN \(ID INT KEY, A INT\) WITH \(kafka_topic='broken'/);
+    expect(String(line.stack)).toMatch(/^Error: ENOTDIR: not a directory[^\n]*\n\s+at /);
   });
 
   it('answers a JSON schema nested 5000 deep with 422 from the embedded registry, not a 500', async () => {

@@ -123,6 +123,10 @@ describeIf(BUNDLE_BUILT, 'dist/sluice.mjs is built')('internal errors in the ser
       expect(line).toMatchObject({ level: 50, statement: 'CreateSource', errorCode: 50000 });
       expect(String(line.error)).toMatch(/^ENOTDIR: not a directory/);
       expect(String(line.stack)).toMatch(/^Error: ENOTDIR: not a directory[^\n]*\n\s+at /);
+      // The route's error mapping logs through the request's logger: the same reqId, and nothing on stderr.
+      const mapped = await eventually('the error response logged', () => logLines(s.stdout()).find((l) => l.msg === 'server error' && l.reqId === reqId));
+      expect(mapped).toMatchObject({ level: 50, errorCode: 50000, error: expect.stringMatching(/^ENOTDIR: not a directory/) });
+      expect(s.stderr()).not.toContain('ENOTDIR');
     } finally {
       await s.stop();
     }

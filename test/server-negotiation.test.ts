@@ -28,12 +28,24 @@ describe('content negotiation on /query-stream, /query and /inserts-stream', () 
     });
 
   it('/inserts-stream answers one JSON array when the request accepts application/json', async () => {
-    const r = await inserts([{ ID: 1, V: 'a' }, 'not an object', { ID: 2, V: 'b' }], 'application/json');
+    const r = await inserts(
+      [
+        { ID: 1, V: 'a' },
+        { ID: 'one', V: 'x' },
+        { ID: 2, V: 'b' },
+      ],
+      'application/json',
+    );
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('application/json');
     expect(JSON.parse(await r.text())).toEqual([
       { status: 'ok', seq: 0 },
-      { status: 'error', seq: 1, error_code: 40000, message: 'Each row of an inserts stream must be a JSON object' },
+      {
+        status: 'error',
+        seq: 1,
+        error_code: 40001,
+        message: "Failed to insert values into 'S'. Failed to deserialize value. Can't coerce string to type. targetType: INTEGER, path: $.ID",
+      },
       { status: 'ok', seq: 2 },
     ]);
   });

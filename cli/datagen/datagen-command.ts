@@ -4,12 +4,13 @@
  * `--data-dir` straight into the embedded log of a data directory (while no
  * server runs on it).
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SluiceClient, ServerError } from '../repl/client.js';
+import { SluiceClient, ServerError, UntrustedCertificateError } from '../repl/client.js';
 import { describeError } from '../repl/session.js';
 import { Random } from './random.js';
-import { QUICKSTARTS, quickstartDdl, type GeneratedRecord, type Quickstart } from './quickstarts.js';
+import { QUICKSTARTS, onTopic, quickstartDdl, type GeneratedRecord, type Quickstart } from './quickstarts.js';
 
 const FORMATS = ['json', 'avro', 'delimited', 'protobuf', 'json_sr'];
 
@@ -27,6 +28,7 @@ Writes generated events into a topic, one line per record on the screen.
   --seed N               the same seed writes the same records (time fields aside)
   --server URL           the server to write through (default http://localhost:8088)
   -u, --user USER / -p, --password PASSWORD    HTTP Basic credentials
+  --ca-file FILE         trust the server certificates this CA (PEM) signed
   --data-dir DIR         write into this data directory's log instead (no server
                          may be running on it)
   --print-ddl            print a CREATE statement for the topic and exit
@@ -118,6 +120,7 @@ export async function datagenCommand(argv: readonly string[]): Promise<number> {
         server: { type: 'string' },
         user: { type: 'string', short: 'u' },
         password: { type: 'string', short: 'p' },
+        'ca-file': { type: 'string' },
         'data-dir': { type: 'string' },
         'print-ddl': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
@@ -170,7 +173,9 @@ export async function datagenCommand(argv: readonly string[]): Promise<number> {
   const show = (r: GeneratedRecord) => {
     if (!values.quiet || values['dry-run']) process.stdout.write(`${r.key === undefined ? 'null' : String(r.key)} --> ${JSON.stringify(r.value)}\n`);
   };
-  const next = q.generator(new Random(seed));
+  const generate = q.generator(new Random(seed));
+  const asOnTopic = onTopic(q);
+  const next = (now: number) => asOnTopic(generate(now));
   if (values['dry-run']) {
     for (let i = 0; i < iterations; i++) show(next(Date.now()));
     return 0;
@@ -180,9 +185,15 @@ export async function datagenCommand(argv: readonly string[]): Promise<number> {
   try {
     sink = values['data-dir']
       ? await dataDirSink(values['data-dir'])
-      : restSink(new SluiceClient(url, values.user !== undefined ? { user: values.user, password: values.password ?? '' } : undefined));
+      : restSink(
+          new SluiceClient(
+            url,
+            values.user !== undefined ? { user: values.user, password: values.password ?? '' } : undefined,
+            values['ca-file'] !== undefined ? { ca: readFileSync(values['ca-file'], 'utf8') } : {},
+          ),
+        );
   } catch (e) {
-    process.stderr.write(`sluice datagen: cannot open ${values['data-dir']}: ${(e as Error).message}\n`);
+    process.stderr.write(`sluice datagen: cannot open ${values['data-dir'] ?? values['ca-file']}: ${(e as Error).message}\n`);
     return 1;
   }
   let written = 0;
@@ -220,7 +231,7 @@ export async function datagenCommand(argv: readonly string[]): Promise<number> {
   } catch (e) {
     if (e instanceof MissingTopic) {
       process.stderr.write(`sluice datagen: topic '${topic}' does not exist at ${url}. Create a stream or table on it first, e.g.:\n  ${ddl}\n`);
-    } else if (e instanceof ServerError) {
+    } else if (e instanceof ServerError || e instanceof UntrustedCertificateError) {
       process.stderr.write(`sluice datagen: ${e.message}\n`);
     } else process.stderr.write(`sluice datagen: ${describeError(e).replace(/^Error: /, '')}\n`);
     if (written > 0) process.stderr.write(`Wrote ${written} records to topic '${topic}'.\n`);

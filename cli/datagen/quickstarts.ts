@@ -279,3 +279,41 @@ export const QUICKSTARTS: Readonly<Record<string, Quickstart>> = {
 export function quickstartDdl(q: Quickstart, topic: string, format: string): string {
   return `CREATE ${q.sourceType} ${q.sourceName} (${q.columns}) WITH (kafka_topic='${topic}', value_format='${format.toUpperCase()}', partitions=1);`;
 }
+
+/** The names of a quickstart's key columns (`… KEY` or `… PRIMARY KEY`), upper-case. */
+function keyColumns(q: Quickstart): ReadonlySet<string> {
+  const keys = new Set<string>();
+  let depth = 0;
+  let start = 0;
+  const defs: string[] = [];
+  for (let i = 0; i <= q.columns.length; i++) {
+    const c = q.columns[i];
+    if (c === '<') depth++;
+    else if (c === '>') depth--;
+    else if ((c === ',' && depth === 0) || c === undefined) {
+      defs.push(q.columns.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  for (const d of defs) if (/\bKEY$/i.test(d)) keys.add(d.split(/\s+/)[0]!.toUpperCase());
+  return keys;
+}
+
+function upperFields(v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.toUpperCase(), upperFields(x)]));
+}
+
+/**
+ * A generated record as the suggested stream or table holds it on the topic:
+ * field names upper-case (as the DDL's unquoted column names are), key columns
+ * in the key only. This is what datagen writes and echoes.
+ */
+export function onTopic(q: Quickstart): (r: GeneratedRecord) => GeneratedRecord {
+  const keys = keyColumns(q);
+  return (r) => {
+    const value: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(r.value)) if (!keys.has(k.toUpperCase())) value[k.toUpperCase()] = upperFields(x);
+    return { key: r.key, value };
+  };
+}

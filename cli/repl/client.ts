@@ -28,6 +28,45 @@ export class ServerUnreachableError extends Error {
   }
 }
 
+/** Node's codes for a server certificate that does not verify. */
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The server's TLS certificate did not verify against the trusted CAs (Node's defaults, or the CLI's CA file). */
+export class UntrustedCertificateError extends Error {
+  constructor(
+    readonly url: string,
+    readonly code: string,
+    reason: string,
+  ) {
+    super(
+      `Could not connect to the server at ${url}: its TLS certificate is not trusted (${code}: ${reason}). ` +
+        'Give the CA certificate (PEM) that signed it with --ca-file FILE, or ssl.truststore.location in --config-file.',
+    );
+  }
+}
+
+/** TLS trust of a client: extra CA certificates (PEM) besides Node's defaults. */
+export interface ClientTls {
+  readonly ca?: string;
+}
+
+/** A failed request as the user should hear of it: an untrusted certificate, or an unreachable server. */
+function connectError(url: string, e: unknown): Error {
+  const cause = ((e as { cause?: unknown }).cause ?? e) as { code?: string; message?: string };
+  if (cause.code !== undefined && CERTIFICATE_CODES.has(cause.code)) return new UntrustedCertificateError(url, cause.code, cause.message ?? cause.code);
+  return new ServerUnreachableError(url, reasonOf({ cause }));
+}
+
 /** The server answered with ksqlDB's error JSON. `message` is the server's, with line:column and caret when it has them. */
 export class ServerError extends Error {
   constructor(
@@ -104,8 +143,44 @@ export class SluiceClient {
   constructor(
     url: string,
     private readonly credentials?: Credentials,
+    private readonly tls: ClientTls = {},
   ) {
     this.url = url.replace(/\/+$/, '');
+  }
+
+  /** The TLS trust this client was made with (for a client of another server). */
+  get trust(): ClientTls {
+    return this.tls;
+  }
+
+  /** One request over node:http(s) (fetch takes no CA): its status and body text. */
+  private send(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeoutMs: number,
+  ): Promise<{ status: number; text: string }> {
+    const target = new URL(`${this.url}${path}`);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = send(target, {
+        method,
+        headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        timeout: timeoutMs,
+        ...(this.tls.ca !== undefined ? { ca: this.tls.ca } : {}),
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' })));
+      req.on('error', (e: Error) => reject(e.name === 'TimeoutError' ? new ServerUnreachableError(this.url, 'timed out') : connectError(this.url, e)));
+      req.on('response', (res) => {
+        res.setEncoding('utf8');
+        let text = '';
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 500, text }));
+        res.on('error', (e: Error) => reject(connectError(this.url, e)));
+      });
+      req.end(body);
+    });
   }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -115,23 +190,14 @@ export class SluiceClient {
   }
 
   private async request(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 60_000): Promise<unknown> {
-    let res: Response;
-    try {
-      res = await fetch(`${this.url}${path}`, {
-        method,
-        headers: this.headers({ accept: 'application/vnd.ksql.v1+json' }),
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (e) {
-      throw new ServerUnreachableError(this.url, reasonOf(e));
-    }
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (e) {
-      throw new ServerUnreachableError(this.url, reasonOf(e));
-    }
+    const res = await this.send(
+      method,
+      path,
+      this.headers({ accept: 'application/vnd.ksql.v1+json' }),
+      body === undefined ? undefined : JSON.stringify(body),
+      timeoutMs,
+    );
+    const text = res.text;
     if (res.status !== 200) throw toServerError(res.status, text);
     try {
       return text === '' ? undefined : (JSON.parse(text) as unknown);
@@ -195,10 +261,11 @@ export class SluiceClient {
         method: 'POST',
         headers: { ...this.headers({ accept: 'application/vnd.ksqlapi.delimited.v1' }), 'content-length': Buffer.byteLength(body) },
         signal: abort.signal,
+        ...(this.tls.ca !== undefined ? { ca: this.tls.ca } : {}),
       });
       req.on('error', (e: Error) => {
         if (closing) resolveDone();
-        else rejectDone(new ServerUnreachableError(this.url, reasonOf({ cause: e })));
+        else rejectDone(connectError(this.url, e));
       });
       req.on('response', (res) => {
         res.setEncoding('utf8');

@@ -7,7 +7,17 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { HIDDEN, isSecretProperty } from '../../src/common/secrets.js';
-import { ServerError, ServerUnreachableError, SluiceClient, type Credentials, type Entity, type QueryHeader, type RunningQuery } from './client.js';
+import {
+  ServerError,
+  ServerUnreachableError,
+  SluiceClient,
+  UntrustedCertificateError,
+  type ClientTls,
+  type Credentials,
+  type Entity,
+  type QueryHeader,
+  type RunningQuery,
+} from './client.js';
 import { InputBuffer, routeStatement, type CliCommand, type InputItem } from './input.js';
 import { entityWarnings, renderEntity } from './render.js';
 import { QueryGrid, cellText } from './table.js';
@@ -26,6 +36,8 @@ export interface Output {
 export interface SessionOptions {
   readonly url: string;
   readonly credentials?: Credentials;
+  /** TLS trust (a CA file) for every server this session talks to. */
+  readonly tls?: ClientTls;
   readonly output: Output;
   readonly format?: 'TABULAR' | 'JSON';
   /** Stop push queries after this many rows. */
@@ -70,7 +82,7 @@ export function describeError(e: unknown): string {
   if (e instanceof ServerUnreachableError) {
     return `${e.message} Is the server running? Start one with 'sluice server', or run 'sluice' alone for an embedded one.`;
   }
-  if (e instanceof ServerError) return e.message;
+  if (e instanceof ServerError || e instanceof UntrustedCertificateError) return e.message;
   const code = (e as { code?: string }).code;
   if (code === 'ENOENT') return `No such file: ${(e as { path?: string }).path ?? ''}`;
   return `Error: ${(e as Error).message ?? String(e)}`;
@@ -94,7 +106,7 @@ export class Session {
   historyLines: () => readonly string[] = () => [];
 
   constructor(private readonly opts: SessionOptions) {
-    this.client = new SluiceClient(opts.url, opts.credentials);
+    this.client = new SluiceClient(opts.url, opts.credentials, opts.tls);
     this.format = opts.format ?? 'TABULAR';
   }
 
@@ -185,7 +197,7 @@ export class Session {
           this.print(`Server: ${this.client.url}`);
           return true;
         }
-        const next = new SluiceClient(/^https?:\/\//.test(c.url) ? c.url : `http://${c.url}`, this.credentials());
+        const next = new SluiceClient(/^https?:\/\//.test(c.url) ? c.url : `http://${c.url}`, this.credentials(), this.opts.tls);
         const info = await next.info();
         this.client = next;
         this.print(`Server now: ${next.url} (Sluice ${info.version}, status ${info.serverStatus})`);

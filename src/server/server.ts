@@ -145,6 +145,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         users: opts.users,
         tls: opts.tls,
         hosts: new HostPolicy(srHost, allowList),
+        log: log.logger.child({ listener: 'schema-registry' }),
       });
     } catch (e) {
       await listener.close();

@@ -29,6 +29,8 @@ export class HttpError extends Error {
   constructor(
     readonly body: ErrorBody,
     readonly headers: Readonly<Record<string, string>> = {},
+    /** The server-side failure (code 50000 and up) behind this answer, for the request's log. */
+    readonly failure?: ServerFailure,
   ) {
     super(body.message);
   }
@@ -68,8 +70,14 @@ export const QUERY_ENDPOINT_MESSAGE = "The following statement types should be i
 export function errorMessage(err: unknown, sql?: string): string {
   if (err instanceof SluiceError) return err.describe(sql);
   if (err instanceof HttpError) return err.message;
-  logServerError(err);
   return 'Internal server error';
+}
+
+/** {@link errorMessage}, after logging a server-side failure to the request's log (for errors told in a stream, not an error response). */
+export function reportedMessage(log: ErrorLog, err: unknown, sql?: string): string {
+  const failure = serverFailure(err, sql);
+  if (failure) logServerError(log, failure);
+  return errorMessage(err, sql);
 }
 
 /** The ksqlDB error code for an error raised while serving a statement. */
@@ -79,29 +87,40 @@ export function errorCode(err: unknown): number {
   return ErrorCode.SERVER_ERROR;
 }
 
-/** Errors already written to the server log (an error may be mapped more than once on its way out). */
-const logged = new WeakSet<object>();
+/** A server-side failure to log: the error and the statement it ran, if any. */
+export interface ServerFailure {
+  readonly error: unknown;
+  readonly statementText?: string;
+}
+
+/** Where a request logs a server-side failure: its pino logger (fastify's `request.log`, which carries `reqId`). */
+export interface ErrorLog {
+  error(fields: Record<string, unknown>, msg: string): void;
+}
 
 /** Longest part of a statement quoted in the server log. */
 const LOGGED_STATEMENT_MAX = 500;
 
+/** The failure behind an error, when its code says the server failed (50000 and up: a bug or a broken environment). */
+function serverFailure(err: unknown, statementText?: string): ServerFailure | undefined {
+  return errorCode(err) < ErrorCode.SERVER_ERROR ? undefined : { error: err, ...(statementText !== undefined ? { statementText } : {}) };
+}
+
 /**
- * Writes a server-side failure (error code 50000 and up: a bug or a broken
- * environment, never the client's mistake) to the server log with its stack,
- * since the client is only told "Internal server error" or the bare message.
+ * Writes a server-side failure to the request's log at error level with its
+ * stack, since the client is only told "Internal server error" or the bare
+ * message.
  */
-export function logServerError(err: unknown, statementText?: string): void {
-  if (errorCode(err) < ErrorCode.SERVER_ERROR) return;
-  if (err !== null && typeof err === 'object') {
-    if (logged.has(err)) return;
-    logged.add(err);
-  }
-  const stack = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
-  const stmt =
-    statementText === undefined
-      ? ''
-      : ` while running: ${statementText.length > LOGGED_STATEMENT_MAX ? `${statementText.slice(0, LOGGED_STATEMENT_MAX)}...` : statementText}`;
-  process.stderr.write(`${new Date().toISOString()} ERROR server error${stmt}\n${stack}\n`);
+export function logServerError(log: ErrorLog, failure: ServerFailure): void {
+  const { error, statementText } = failure;
+  const fields: Record<string, unknown> = {
+    errorCode: errorCode(error),
+    error: error instanceof Error ? error.message : String(error),
+    stack: error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : undefined,
+  };
+  if (statementText !== undefined)
+    fields['statement'] = statementText.length > LOGGED_STATEMENT_MAX ? `${statementText.slice(0, LOGGED_STATEMENT_MAX)}...` : statementText;
+  log.error(fields, 'server error');
 }
 
 /**
@@ -110,15 +129,13 @@ export function logServerError(err: unknown, statementText?: string): void {
  */
 export function toStatementError(err: unknown, statementText: string, entities: readonly unknown[] = [], sql: string = statementText): HttpError {
   if (err instanceof HttpError) return err;
-  logServerError(err, statementText);
-  return new HttpError(statementError(errorCode(err), errorMessage(err, sql), statementText, entities));
+  return new HttpError(statementError(errorCode(err), errorMessage(err, sql), statementText, entities), {}, serverFailure(err, statementText));
 }
 
 /** Maps any error to a generic HttpError. */
 export function toGenericError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
-  logServerError(err);
-  return new HttpError(genericError(errorCode(err), errorMessage(err)));
+  return new HttpError(genericError(errorCode(err), errorMessage(err)), {}, serverFailure(err));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HttpError } from './errors.js';
+import { logServerError, type HttpError } from './errors.js';
 import { stringifyJson } from './values.js';
 
 /** The JSON media type to answer with: ksqlDB's versioned type when the client asked for it. */
@@ -14,8 +14,12 @@ export function sendJson(req: FastifyRequest, reply: FastifyReply, status: numbe
   return reply.code(status).type(responseType(req)).send(stringifyJson(body));
 }
 
-/** Sends an HttpError as ksqlDB does: status `error_code / 100` and the error JSON. */
+/**
+ * Sends an HttpError as ksqlDB does: status `error_code / 100` and the error
+ * JSON. A server-side failure behind it goes to the request's log (with its `reqId`).
+ */
 export function sendError(req: FastifyRequest, reply: FastifyReply, err: HttpError): FastifyReply {
+  if (err.failure) logServerError(req.log, err.failure);
   for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
   return sendJson(req, reply, err.status, err.body);
 }

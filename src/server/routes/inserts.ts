@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../../common/errors.js';
 import type { ServerContext } from '../http/context.js';
-import { HttpError, badRequest, errorCode, errorMessage, genericError } from '../http/errors.js';
+import { HttpError, badRequest, errorCode, genericError, reportedMessage } from '../http/errors.js';
 import { stringifyJson } from '../http/values.js';
 import { DELIMITED, JSON_TYPE, negotiateOrRefuse } from '../http/negotiate.js';
 import { RowWriter } from './stream-io.js';
@@ -101,26 +101,27 @@ async function serveInserts(ctx: ServerContext, req: FastifyRequest, reply: Fast
   try {
     for (let next = await it.next(); !next.done; next = await it.next()) {
       const n = seq++;
+      // As ksqlDB's InsertsStreamHandler: a row that is not a JSON object ends the
+      // response with its error ack; later rows are not read.
       let row: unknown;
       try {
         row = JSON.parse(next.value) as unknown;
       } catch {
-        await acks.write({ status: 'error', seq: n, error_code: ErrorCode.BAD_REQUEST, message: 'Invalid JSON in inserts stream' });
-        continue;
+        row = undefined;
       }
       if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-        await acks.write({ status: 'error', seq: n, error_code: ErrorCode.BAD_REQUEST, message: 'Each row of an inserts stream must be a JSON object' });
-        continue;
+        await acks.write({ status: 'error', seq: n, error_code: ErrorCode.BAD_REQUEST, message: 'Invalid JSON in inserts stream' });
+        break;
       }
       try {
         await ctx.engine.insert(name, row as Record<string, unknown>);
         await acks.write({ status: 'ok', seq: n });
       } catch (e) {
-        await acks.write({ status: 'error', seq: n, error_code: errorCode(e), message: errorMessage(e) });
+        await acks.write({ status: 'error', seq: n, error_code: errorCode(e), message: reportedMessage(req.log, e) });
       }
     }
   } catch (e) {
-    await acks.write({ status: 'error', seq, error_code: errorCode(e), message: errorMessage(e) });
+    await acks.write({ status: 'error', seq, error_code: errorCode(e), message: reportedMessage(req.log, e) });
   } finally {
     acks.end();
   }

@@ -7,7 +7,7 @@ import { prepareEach, type PreparedStatement } from '../../runtime/engine/prepar
 import type { RequestOptions, TransientQuery } from '../../runtime/query/transient-query.js';
 import { sendJson } from '../http/reply.js';
 import { requireObject, stringField, stringMapField, withSemicolon, type JsonObject, type ServerContext } from '../http/context.js';
-import { HttpError, badRequest, errorCode, errorMessage, genericError, statementError, toStatementError } from '../http/errors.js';
+import { HttpError, badRequest, errorCode, genericError, reportedMessage, statementError, toStatementError } from '../http/errors.js';
 import { rowToJson, schemaString, stringifyJson } from '../http/values.js';
 import { DELIMITED, JSON_TYPE, KSQL_V1_JSON, KSQL_V1_PROTOBUF, negotiateOrRefuse } from '../http/negotiate.js';
 import { createSerde } from '../../serde/index.js';
@@ -156,7 +156,7 @@ async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: Fastif
       const fin = finalMessage(q, closedByRequest.has(q));
       if (fin !== undefined && !gone()) await out.write(`,${stringifyJson({ finalMessage: fin })}\n`);
     } catch (e) {
-      const message = q.error ?? errorMessage(e, r.sql);
+      const message = q.error ?? reportedMessage(req.log, e, r.sql);
       if (!gone()) await out.write(`,${stringifyJson({ errorMessage: genericError(errorCode(e), message) })}\n`);
     }
     if (!gone()) await out.write(']\n');
@@ -226,7 +226,7 @@ async function serveQueryStream(ctx: ServerContext, req: FastifyRequest, reply: 
       await q.done;
       if (q.error !== undefined) throw new Error(q.error);
     } catch (e) {
-      const message = q.error ?? errorMessage(e, r.sql);
+      const message = q.error ?? reportedMessage(req.log, e, r.sql);
       if (!gone()) await emit(stringifyJson(genericError(errorCode(e), message)));
     }
     if (!gone() && asJson) await out.write(']');

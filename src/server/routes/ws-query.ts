@@ -2,7 +2,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TransientQuery } from '../../runtime/query/transient-query.js';
 import type { ServerContext } from '../http/context.js';
-import { badRequest, errorMessage } from '../http/errors.js';
+import { badRequest, reportedMessage } from '../http/errors.js';
 import { schemaInfo } from '../http/schema-info.js';
 import { rowToJson, stringifyJson } from '../http/values.js';
 import { isStreaming, readQueryRequest } from './query.js';
@@ -57,7 +57,7 @@ function parseRequest(params: Record<string, string | undefined>): unknown {
  * a normal closure with reason `done` (LIMIT reached, pull query finished), or
  * close code 1011 with the error when the query fails.
  */
-async function stream(ctx: ServerContext, socket: WebSocket, q: TransientQuery, sql: string): Promise<void> {
+async function stream(ctx: ServerContext, socket: WebSocket, req: FastifyRequest, q: TransientQuery, sql: string): Promise<void> {
   const keys = new Set(q.keyColumns);
   if (q.kind !== 'print') {
     const schema = q.columns.map((c) => ({ name: c.name, schema: schemaInfo(c.type), ...(keys.has(c.name) ? { type: 'KEY' } : {}) }));
@@ -76,7 +76,7 @@ async function stream(ctx: ServerContext, socket: WebSocket, q: TransientQuery, 
     if (q.error !== undefined) closeWith(socket, UNEXPECTED_CONDITION, q.error);
     else closeWith(socket, NORMAL_CLOSURE, 'done');
   } catch (e) {
-    closeWith(socket, UNEXPECTED_CONDITION, q.error ?? errorMessage(e, sql));
+    closeWith(socket, UNEXPECTED_CONDITION, q.error ?? reportedMessage(req.log, e, sql));
   } finally {
     q.close();
   }
@@ -96,7 +96,7 @@ async function serveWsQuery(ctx: ServerContext, socket: WebSocket, req: FastifyR
     q = await ctx.engine.startPrepared(r.prepared, r.opts);
   } catch (e) {
     if (claimed) ctx.pushQueries.unclaim();
-    closeWith(socket, INVALID_MESSAGE_TYPE, e instanceof Error && !('errorCode' in e) ? e.message : errorMessage(e));
+    closeWith(socket, INVALID_MESSAGE_TYPE, e instanceof Error && !('errorCode' in e) ? e.message : reportedMessage(req.log, e));
     return;
   }
   if (claimed) {
@@ -105,7 +105,7 @@ async function serveWsQuery(ctx: ServerContext, socket: WebSocket, req: FastifyR
   }
   socket.once('close', () => q.close());
   if (socket.readyState !== socket.OPEN) q.close();
-  await stream(ctx, socket, q, sql);
+  await stream(ctx, socket, req, q, sql);
 }
 
 /**

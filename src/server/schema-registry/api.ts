@@ -15,7 +15,7 @@ import {
 import { compatibilityProblems, type ComparableSchema } from './compatibility.js';
 import * as err from './errors.js';
 import { formatOfSchemaType, parseSchemaText, SCHEMA_TYPES } from './schema-text.js';
-import { logServerError } from '../http/errors.js';
+import { type ErrorLog, logServerError } from '../http/errors.js';
 
 /** A request as the API sees it; `body` is parsed JSON (undefined when empty). */
 export interface ApiRequest {
@@ -75,7 +75,7 @@ const ROUTES: readonly (readonly [string, string, Handler])[] = [
 ];
 
 /** Answers one request; a {@link err.RegistryError} becomes its status and body. */
-export function handleRegistryRequest(registry: InMemorySchemaRegistry, req: ApiRequest): ApiResponse {
+export function handleRegistryRequest(registry: InMemorySchemaRegistry, req: ApiRequest, log?: ErrorLog): ApiResponse {
   try {
     let pathMatched = false;
     for (const [method, pattern, handler] of ROUTES) {
@@ -92,7 +92,7 @@ export function handleRegistryRequest(registry: InMemorySchemaRegistry, req: Api
       const refused = err.invalidSchema('the schema is nested too deeply to process');
       return { status: refused.status, body: refused.body };
     }
-    logServerError(e);
+    if (log) logServerError(log, { error: e });
     return { status: 500, body: { error_code: 50001, message: `Error in the backend data store: ${(e as Error).message}` } };
   }
 }

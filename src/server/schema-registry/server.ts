@@ -7,6 +7,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
 import { checkBasicAuth } from '../http/auth.js';
+import type { ErrorLog } from '../http/errors.js';
 import type { TlsOptions } from '../http/listener.js';
 import { refusedContentType, type HostPolicy } from '../http/request-guard.js';
 import { handleRegistryRequest, type ApiResponse } from './api.js';
@@ -27,6 +28,8 @@ export interface SchemaRegistryServerOptions {
   readonly tls?: TlsOptions;
   /** Names (`Host`, `Origin`) to answer to; others get 403. Default: any. */
   readonly hosts?: HostPolicy;
+  /** Where server-side failures are logged (the REST server's log). Default: nowhere. */
+  readonly log?: ErrorLog;
 }
 
 /** A started embedded Schema Registry. */
@@ -96,7 +99,7 @@ async function serve(opts: SchemaRegistryServerOptions, req: http.IncomingMessag
   } catch {
     return send(res, { status: 404, body: { error_code: 404, message: 'HTTP 404 Not Found' } });
   }
-  send(res, handleRegistryRequest(opts.registry, { method: req.method ?? 'GET', segments, query: url.searchParams, body }));
+  send(res, handleRegistryRequest(opts.registry, { method: req.method ?? 'GET', segments, query: url.searchParams, body }, opts.log));
 }
 
 /**
