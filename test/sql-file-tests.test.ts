@@ -1,0 +1,136 @@
+/**
+ * ksqlDB's SQL-file test format (its ksqldb-testing-tool: `--@test:` blocks,
+ * INSERT INTO … VALUES, ASSERT VALUES / ASSERT NULL VALUES, ASSERT STREAM|TABLE,
+ * `--@expected.error:` / `--@expected.message:`) through the real CLI:
+ * `sluice test --test-directory DIR` (bin/sluice.js → dist/, so build first).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const BIN = path.join(ROOT, 'bin', 'sluice.js');
+
+function sluice(args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const PASSING = `-- tests of a doubling stream
+--@test: doubles col1
+CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON');
+CREATE STREAM b AS SELECT id, col1 * 2 AS doubled FROM a;
+INSERT INTO a (id, col1) VALUES (1, 1);
+INSERT INTO a (id, col1, ROWTIME) VALUES (2, 5, 100);
+ASSERT VALUES b (id, doubled) VALUES (1, 2);
+ASSERT VALUES b (id, doubled, ROWTIME) VALUES (2, 10, 100);
+ASSERT STREAM b (id INT KEY, doubled INT) WITH (KAFKA_TOPIC='B', VALUE_FORMAT='JSON');
+
+--@test: filtered table row becomes a tombstone
+CREATE TABLE t (id INT PRIMARY KEY, v STRING) WITH (kafka_topic='t', value_format='JSON');
+CREATE TABLE kept AS SELECT * FROM t WHERE v = 'keep';
+INSERT INTO t (id, v) VALUES (1, 'keep');
+INSERT INTO t (id, v) VALUES (1, 'drop');
+ASSERT VALUES kept (id, v) VALUES (1, 'keep');
+ASSERT NULL VALUES kept (id) KEY (1);
+ASSERT TABLE kept (id INT PRIMARY KEY, v STRING) WITH (KAFKA_TOPIC='KEPT');
+`;
+
+const FAILING = `--@test: wrong value
+CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON');
+INSERT INTO a (id, col1, ROWTIME) VALUES (1, 1, 5);
+ASSERT VALUES a (id, col1) VALUES (1, 2);
+
+--@test: one record too many
+CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON');
+INSERT INTO a (id, col1, ROWTIME) VALUES (1, 1, 5);
+ASSERT VALUES a (id, col1) VALUES (1, 1);
+ASSERT VALUES a (id, col1) VALUES (1, 1);
+
+--@test: wrong schema
+CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON');
+ASSERT STREAM a (id INT KEY, col1 STRING) WITH (kafka_topic='a', value_format='JSON');
+`;
+
+const EXPECTED_ERROR = `--@test: unknown target is refused
+--@expected.error: io.confluent.ksql.util.KsqlStatementException
+--@expected.message: Cannot insert values into an unknown stream/table: NOPE
+INSERT INTO nope (id) VALUES (1);
+
+--@test: expected error that does not happen
+--@expected.error: io.confluent.ksql.util.KsqlStatementException
+--@expected.message: boom
+CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON');
+`;
+
+let tmp: string;
+const dir = (name: string, files: Record<string, string>): string => {
+  const d = path.join(tmp, name);
+  fs.mkdirSync(d, { recursive: true });
+  for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(d, f), text);
+  return d;
+};
+
+beforeAll(() => {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npx tsc -p .` before this suite');
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-sqltests-'));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('sluice test --test-directory (ksqlDB SQL-file tests)', () => {
+  it('passes a file whose INSERT VALUES, ASSERT VALUES, ASSERT NULL VALUES and ASSERT STREAM/TABLE all hold, exit 0', () => {
+    const r = sluice(['test', '--test-directory', dir('passing', { 'double.sql': PASSING })]);
+    expect(r.out).toContain('Running test: doubles col1 (double.sql:2)\n\t >>> Test passed!');
+    expect(r.out).toContain('Running test: filtered table row becomes a tombstone (double.sql:11)\n\t >>> Test passed!');
+    expect(r.out.trim().split('\n').at(-1)).toBe('2 passed, 0 failed');
+    expect(r.code).toBe(0);
+  });
+
+  it('fails a mismatched ASSERT VALUES, a read past the last record and a wrong ASSERT STREAM schema with ksqlDB-like messages, exit 1', () => {
+    const r = sluice(['test', '--test-directory', dir('failing', { 'f.sql': FAILING })]);
+    expect(r.out).toContain(
+      [
+        'Running test: wrong value (f.sql:1)',
+        '\t>>>>> Test failed: Test failure for statement `ASSERT VALUES a (id, col1) VALUES (1, 2)` (f.sql:1):',
+        '\tExpected record does not match actual.',
+        '. | ROWTIME | ID | COL1',
+        'EXPECTED | 1 | null | 2',
+        'ACTUAL | 1 | 5 | 1',
+      ].join('\n'),
+    );
+    expect(r.out).toContain(
+      ['\tExpected another record, but all records have already been read:', '. | ROWTIME | ID | COL1', 'EXPECTED | 1 | null | 1', 'ACTUAL | 1 | 5 | 1'].join(
+        '\n',
+      ),
+    );
+    expect(r.out).toContain(
+      '\tExpected schema does not match actual for source A.\n\tExpected: `ID` INTEGER KEY, `COL1` STRING\n\tActual: `ID` INTEGER KEY, `COL1` INTEGER',
+    );
+    expect(r.out.trim().split('\n').at(-1)).toBe('0 passed, 3 failed');
+    expect(r.code).toBe(1);
+  });
+
+  it('passes a test whose expected error and message occur, and fails one whose expected error never comes', () => {
+    const r = sluice(['test', '--test-directory', dir('errors', { 'e.sql': EXPECTED_ERROR })]);
+    expect(r.out).toContain('Running test: unknown target is refused (e.sql:1)\n\t >>> Test passed!');
+    expect(r.out).toContain(
+      "Running test: expected error that does not happen (e.sql:6)\n\t>>>>> Test failed: Test failure for statement `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON')` (e.sql:6):\n\tDid not get expected exception of type io.confluent.ksql.util.KsqlStatementException with message boom",
+    );
+    expect(r.out.trim().split('\n').at(-1)).toBe('1 passed, 1 failed');
+    expect(r.code).toBe(1);
+  });
+
+  it('fails on a directory with no --@test blocks, and on a missing directory, instead of reporting 0 passed', () => {
+    const empty = dir('empty', { 'notes.sql': "CREATE STREAM x (id INT) WITH (kafka_topic='x', value_format='JSON');\n", 'readme.txt': 'hi' });
+    const r = sluice(['test', '--test-directory', empty]);
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe(`No tests found in ${empty}: expected *.sql files with --@test: <name> lines`);
+    expect(r.out).not.toContain('0 passed');
+    const missing = path.join(tmp, 'no-such-dir');
+    const m = sluice(['test', '--test-directory', missing]);
+    expect(m.code).toBe(1);
+    expect(m.err.trim()).toBe(`Test directory ${missing} does not exist or is not a directory`);
+  });
+});
