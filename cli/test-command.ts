@@ -33,7 +33,7 @@ export async function testCommand(args: readonly string[]): Promise<number> {
     console.log(`>>>>> Test failed: ${why}`);
     return 1;
   }
-  const testDirectory = opt('--test-directory') ?? opt('-d');
+  const testDirectory = opt('--test-directory') ?? opt('-td');
   if (testDirectory !== undefined) return sqlFileTests(testDirectory);
   const roots = args.filter((a) => !a.startsWith('-'));
   if (roots.length === 0) {

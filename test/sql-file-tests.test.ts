@@ -38,6 +38,32 @@ ASSERT NULL VALUES kept (id) KEY (1);
 ASSERT TABLE kept (id INT PRIMARY KEY, v STRING) WITH (KAFKA_TOPIC='KEPT');
 `;
 
+/** The sample file of ksqlDB's "How to test an application" page (run-ksql-test). */
+const KSQLDB_DOCS_SAMPLE = `--@test: Passing test
+
+CREATE STREAM s (id INT KEY, foo INT) WITH (kafka_topic='s', value_format='JSON');
+CREATE TABLE t (id INT PRIMARY KEY, bar INT) WITH (kafka_topic='t', value_format='JSON');
+
+CREATE STREAM j AS SELECT s.id, s.foo, t.bar FROM s JOIN t ON s.id = t.id;
+
+INSERT INTO t (rowtime, id, bar) VALUES (1, 1, 1);
+INSERT INTO s (rowtime, id, foo) VALUES (1, 1, 2);
+
+ASSERT VALUES j (rowtime, s_id, foo, bar) VALUES (1, 1, 2, 1);
+
+--@test: Failing test
+--@expected.error: io.confluent.ksql.util.KsqlException
+--@expected.message: (The following columns are changed, missing or reordered: [\`COL2\` INTEGER])
+
+SET 'ksql.create.or.replace.enabled' = 'true';
+
+CREATE STREAM a (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='a', value_format='JSON');
+CREATE STREAM b AS SELECT id, col1, col2 FROM a;
+INSERT INTO a (id, col1) VALUES (3, 5);
+ASSERT VALUES b (id, col1) VALUES (3, 5);
+CREATE OR REPLACE STREAM b AS SELECT id, col1 FROM a;
+`;
+
 const FAILING = `--@test: wrong value
 CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON');
 INSERT INTO a (id, col1, ROWTIME) VALUES (1, 1, 5);
@@ -84,6 +110,14 @@ describe('sluice test --test-directory (ksqlDB SQL-file tests)', () => {
     const r = sluice(['test', '--test-directory', dir('passing', { 'double.sql': PASSING })]);
     expect(r.out).toContain('Running test: doubles col1 (double.sql:2)\n\t >>> Test passed!');
     expect(r.out).toContain('Running test: filtered table row becomes a tombstone (double.sql:11)\n\t >>> Test passed!');
+    expect(r.out.trim().split('\n').at(-1)).toBe('2 passed, 0 failed');
+    expect(r.code).toBe(0);
+  });
+
+  it("passes ksqlDB's documented sample file with run-ksql-test's short flags -td and -tf", () => {
+    const r = sluice(['test', '-td', dir('docs', { 'sample.sql': KSQLDB_DOCS_SAMPLE }), '-tf', path.join(tmp, 'scratch')]);
+    expect(r.out).toContain('Running test: Passing test (sample.sql:1)\n\t >>> Test passed!');
+    expect(r.out).toContain('Running test: Failing test (sample.sql:13)\n\t >>> Test passed!');
     expect(r.out.trim().split('\n').at(-1)).toBe('2 passed, 0 failed');
     expect(r.code).toBe(0);
   });
