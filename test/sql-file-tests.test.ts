@@ -127,7 +127,7 @@ describe('sluice test --test-directory (ksqlDB SQL-file tests)', () => {
     expect(r.out).toContain(
       [
         'Running test: wrong value (f.sql:1)',
-        '\t>>>>> Test failed: Test failure for statement `ASSERT VALUES a (id, col1) VALUES (1, 2)` (f.sql:1):',
+        '\t>>>>> Test failed: Test failure for assert `ASSERT VALUES a (id, col1) VALUES (1, 2)` (f.sql:4):',
         '\tExpected record does not match actual.',
         '. | ROWTIME | ID | COL1',
         'EXPECTED | 1 | null | 2',
@@ -150,7 +150,7 @@ describe('sluice test --test-directory (ksqlDB SQL-file tests)', () => {
     const r = sluice(['test', '--test-directory', dir('errors', { 'e.sql': EXPECTED_ERROR })]);
     expect(r.out).toContain('Running test: unknown target is refused (e.sql:1)\n\t >>> Test passed!');
     expect(r.out).toContain(
-      "Running test: expected error that does not happen (e.sql:6)\n\t>>>>> Test failed: Test failure for statement `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON')` (e.sql:6):\n\tDid not get expected exception of type io.confluent.ksql.util.KsqlStatementException with message boom",
+      "Running test: expected error that does not happen (e.sql:6)\n\t>>>>> Test failed: Test failure for statement `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON')` (e.sql:9):\n\tDid not get expected exception of type io.confluent.ksql.util.KsqlStatementException with message boom",
     );
     expect(r.out.trim().split('\n').at(-1)).toBe('1 passed, 1 failed');
     expect(r.code).toBe(1);

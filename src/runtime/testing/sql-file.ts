@@ -70,7 +70,7 @@ const ASSERT_VALUES = /^ASSERT\s+(NULL\s+)?VALUES\b/i;
 const ASSERT_SOURCE = /^ASSERT\s+(STREAM|TABLE)\b/i;
 
 /** Leading comment lines of a statement: its directives, and the statement without them. */
-function splitDirectives(text: string): { directives: [string, string][]; body: string } {
+function splitDirectives(text: string): { directives: [string, string][]; body: string; skipped: number } {
   const directives: [string, string][] = [];
   const lines = text.split(/\r?\n/);
   let i = 0;
@@ -81,7 +81,7 @@ function splitDirectives(text: string): { directives: [string, string][]; body: 
     const m = DIRECTIVE.exec(l);
     if (m) directives.push([m[1]!.toLowerCase(), m[2]!.trim()]);
   }
-  return { directives, body: lines.slice(i).join('\n').trim() };
+  return { directives, body: lines.slice(i).join('\n').trim(), skipped: i };
 }
 
 function stepOf(body: string): TestStep {
@@ -110,17 +110,18 @@ export async function runSqlTest(test: SqlTest): Promise<SqlTestResult> {
   const run: TestRun = { engine, log, read: new Map() };
   let expectedError: string | undefined;
   let expectedMessage: string | undefined;
-  let last = '';
+  let last: { readonly step: TestStep; readonly line: number } | undefined;
   try {
     for (const slice of splitStatements(test.sql)) {
-      const { directives, body } = splitDirectives(slice.text);
+      const { directives, body, skipped } = splitDirectives(slice.text);
       for (const [type, contents] of directives) {
         if (type === 'expected.error') expectedError = contents;
         else if (type === 'expected.message') expectedMessage = contents;
       }
       if (body === '') continue;
-      last = body;
-      await runStep(run, stepOf(body));
+      // The test's text starts on the line after its --@test: line.
+      last = { step: stepOf(body), line: test.line + slice.pos.line + skipped };
+      await runStep(run, last.step);
     }
   } catch (e) {
     const message = e instanceof SluiceError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
@@ -138,8 +139,11 @@ export async function runSqlTest(test: SqlTest): Promise<SqlTestResult> {
   return { kind: 'Passed' };
 }
 
-function failed(test: SqlTest, statement: string, message: string): SqlTestResult {
-  return { kind: 'Failed', message: `Test failure for statement \`${statement}\` (${test.file}:${test.line}):\n\t${message}` };
+/** KsqlTestException's wording: which statement or assert failed, where in the file, and why. */
+function failed(test: SqlTest, at: { readonly step: TestStep; readonly line: number } | undefined, message: string): SqlTestResult {
+  if (!at) return { kind: 'Failed', message: `Test failure in ${test.file}:${test.line}:\n\t${message}` };
+  const what = at.step.kind === 'Sql' ? 'statement' : 'assert';
+  return { kind: 'Failed', message: `Test failure for ${what} \`${at.step.text}\` (${test.file}:${at.line}):\n\t${message}` };
 }
 
 async function runStep(run: TestRun, step: TestStep): Promise<void> {
@@ -155,10 +159,11 @@ async function runStep(run: TestRun, step: TestStep): Promise<void> {
       return;
     }
     case 'AssertValues':
-      // `ASSERT NULL VALUES name (cols) KEY (values)` names only key columns, after KEY.
+      // Parsed as INSERT INTO, padded to keep error columns; `ASSERT NULL VALUES name (cols)
+      // KEY (values)` names only key columns, after KEY.
       return assertValues(
         run,
-        asInsert(step.text.replace(ASSERT_VALUES, 'INSERT INTO').replace(step.tombstone ? /\bKEY(\s*\()/i : /$^/, 'VALUES$1')),
+        asInsert(step.text.replace(ASSERT_VALUES, (m) => 'INSERT INTO'.padEnd(m.length)).replace(step.tombstone ? /\bKEY(\s*\()/i : /$^/, 'VALUES$1')),
         step.tombstone,
       );
     case 'AssertSource':
