@@ -85,6 +85,18 @@ const EXPECTED_ERROR = `--@test: unknown target is refused
 --@expected.message: Cannot insert values into an unknown stream/table: NOPE
 INSERT INTO nope (id) VALUES (1);
 
+--@test: a failed ASSERT VALUES is a java.lang.AssertionError
+--@expected.error: java.lang.AssertionError
+--@expected.message: Expected record does not match actual.
+CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON');
+INSERT INTO a (id, col1) VALUES (1, 1);
+ASSERT VALUES a (id, col1) VALUES (1, 2);
+
+--@test: a statement error is not a parse failure
+--@expected.error: io.confluent.ksql.parser.exception.ParseFailedException
+--@expected.message: unknown stream/table
+INSERT INTO nope (id) VALUES (1);
+
 --@test: expected error that does not happen
 --@expected.error: io.confluent.ksql.util.KsqlStatementException
 --@expected.message: boom
@@ -146,13 +158,17 @@ describe('sluice test --test-directory (ksqlDB SQL-file tests)', () => {
     expect(r.code).toBe(1);
   });
 
-  it('passes a test whose expected error and message occur, and fails one whose expected error never comes', () => {
+  it('passes tests whose expected error class and message occur, fails a wrong class and an error that never comes', () => {
     const r = sluice(['test', '--test-directory', dir('errors', { 'e.sql': EXPECTED_ERROR })]);
     expect(r.out).toContain('Running test: unknown target is refused (e.sql:1)\n\t >>> Test passed!');
+    expect(r.out).toContain('Running test: a failed ASSERT VALUES is a java.lang.AssertionError (e.sql:6)\n\t >>> Test passed!');
     expect(r.out).toContain(
-      "Running test: expected error that does not happen (e.sql:6)\n\t>>>>> Test failed: Test failure for statement `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON')` (e.sql:9):\n\tDid not get expected exception of type io.confluent.ksql.util.KsqlStatementException with message boom",
+      'Running test: a statement error is not a parse failure (e.sql:13)\n\t>>>>> Test failed: Test failure for statement `INSERT INTO nope (id) VALUES (1)` (e.sql:16):\n\tExpected exception with class class io.confluent.ksql.parser.exception.ParseFailedException but got io.confluent.ksql.util.KsqlStatementException: Cannot insert values into an unknown stream/table: NOPE',
     );
-    expect(r.out.trim().split('\n').at(-1)).toBe('1 passed, 1 failed');
+    expect(r.out).toContain(
+      "Running test: expected error that does not happen (e.sql:18)\n\t>>>>> Test failed: Test failure for statement `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON')` (e.sql:21):\n\tDid not get expected exception of type io.confluent.ksql.util.KsqlStatementException with message boom",
+    );
+    expect(r.out.trim().split('\n').at(-1)).toBe('2 passed, 2 failed');
     expect(r.code).toBe(1);
   });
 

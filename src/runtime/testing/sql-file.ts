@@ -8,7 +8,7 @@
  */
 import { splitStatements } from '../../parser/index.js';
 import type { CreateSource, InsertValues } from '../../parser/ast/index.js';
-import { AssertionFailedError, SluiceError } from '../../common/errors.js';
+import { AssertionFailedError, ParseError, SluiceError } from '../../common/errors.js';
 import { assertNever } from '../../common/assert.js';
 import { T, formatType, type SqlType } from '../../common/types.js';
 import type { DataSource } from '../../planner/data-source.js';
@@ -100,9 +100,9 @@ interface TestRun {
 /**
  * Runs one SQL-file test on a fresh engine, as ksqlDB's `SqlTestExecutor` does:
  * statement by statement; the first failure ends the test, which passes only if
- * the directives before it expected that failure (its message containing
- * `--@expected.message`). `--@expected.error` names a Java exception class in
- * ksqlDB; every Sluice error stands for whichever class it names.
+ * the directives before it expected that failure: its message containing
+ * `--@expected.message`, its kind the Java class `--@expected.error` names
+ * (see {@link isInstance}).
  */
 export async function runSqlTest(test: SqlTest): Promise<SqlTestResult> {
   const registry = new InMemorySchemaRegistry();
@@ -127,7 +127,10 @@ export async function runSqlTest(test: SqlTest): Promise<SqlTestResult> {
     const message = e instanceof SluiceError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
     if (expectedError === undefined && expectedMessage === undefined) return failed(test, last, message);
     if (expectedMessage !== undefined && !message.includes(expectedMessage)) {
-      return failed(test, last, `Expected exception with message "${expectedMessage}" but got ${message}`);
+      return failed(test, last, `Expected exception with message "${expectedMessage}" but got ${javaClassOf(e)}: ${message}`);
+    }
+    if (expectedError !== undefined && !isInstance(e, expectedError)) {
+      return failed(test, last, `Expected exception with class class ${expectedError} but got ${javaClassOf(e)}: ${message}`);
     }
     return { kind: 'Passed' };
   } finally {
@@ -144,6 +147,44 @@ function failed(test: SqlTest, at: { readonly step: TestStep; readonly line: num
   if (!at) return { kind: 'Failed', message: `Test failure in ${test.file}:${test.line}:\n\t${message}` };
   const what = at.step.kind === 'Sql' ? 'statement' : 'assert';
   return { kind: 'Failed', message: `Test failure for ${what} \`${at.step.text}\` (${test.file}:${at.line}):\n\t${message}` };
+}
+
+/** An ASSERT VALUES / ASSERT NULL VALUES that did not hold: ksqlDB throws java.lang.AssertionError for these. */
+class RecordAssertionError extends AssertionFailedError {}
+
+/** The ksqlDB exception class that an error stands for, as `--@expected.error` names them. */
+function javaClassOf(e: unknown): string {
+  if (e instanceof RecordAssertionError) return 'java.lang.AssertionError';
+  if (e instanceof ParseError) return 'io.confluent.ksql.parser.exception.ParseFailedException';
+  if (e instanceof SluiceError) return 'io.confluent.ksql.util.KsqlStatementException';
+  return 'java.lang.RuntimeException';
+}
+
+/**
+ * Whether `e` is an instance of the Java class `--@expected.error` names, for the
+ * classes ksqlDB's tool throws: AssertionError (ASSERT VALUES), parse failures,
+ * KsqlStatementException (statements) under KsqlException; a class Sluice has no
+ * counterpart for (a ksqlDB-internal one) is taken as matching.
+ */
+function isInstance(e: unknown, javaClass: string): boolean {
+  const cls = javaClassOf(e);
+  const simple = javaClass.slice(javaClass.lastIndexOf('.') + 1);
+  switch (simple) {
+    case 'AssertionError':
+    case 'Error':
+      return cls === 'java.lang.AssertionError';
+    case 'ParseFailedException':
+    case 'ParsingException':
+      return e instanceof ParseError;
+    case 'KsqlStatementException':
+      return e instanceof SluiceError && !(e instanceof RecordAssertionError) && !(e instanceof ParseError);
+    case 'KsqlException':
+    case 'RuntimeException':
+    case 'Exception':
+      return !(e instanceof RecordAssertionError);
+    default:
+      return true;
+  }
 }
 
 async function runStep(run: TestRun, step: TestStep): Promise<void> {
@@ -257,16 +298,16 @@ async function assertValues(run: TestRun, s: InsertValues, tombstone: boolean): 
   const records = await topicRecords(run, source);
   const at = run.read.get(source.topic) ?? 0;
   const actual = records[at];
-  if (!actual) throw new AssertionFailedError(assertionText('Expected another record, but all records have already been read:', source, expected, records));
+  if (!actual) throw new RecordAssertionError(assertionText('Expected another record, but all records have already been read:', source, expected, records));
   run.read.set(source.topic, at + 1);
   let ok: boolean;
   if (tombstone) {
-    if (expected.value.some((v) => v !== null)) throw new AssertionFailedError('Unexpected value columns specified in ASSERT NULL VALUES.');
+    if (expected.value.some((v) => v !== null)) throw new RecordAssertionError('Unexpected value columns specified in ASSERT NULL VALUES.');
     ok = actual.value === null && valuesEqual(actual.key, expected.key);
   } else {
     ok = actual.value !== null && columnsMatch(source, s, expected, actual);
   }
-  if (!ok) throw new AssertionFailedError(assertionText('Expected record does not match actual.', source, expected, [actual]));
+  if (!ok) throw new RecordAssertionError(assertionText('Expected record does not match actual.', source, expected, [actual]));
 }
 
 /** ksqlDB checks only the columns the assertion names (ROWTIME against the record's timestamp). */
