@@ -36,6 +36,14 @@ INSERT INTO t (id, v) VALUES (1, 'drop');
 ASSERT VALUES kept (id, v) VALUES (1, 'keep');
 ASSERT NULL VALUES kept (id) KEY (1);
 ASSERT TABLE kept (id INT PRIMARY KEY, v STRING) WITH (KAFKA_TOPIC='KEPT');
+
+--@test: DEFINE variables reach later statements and asserts
+DEFINE topic = 'in';
+DEFINE n = '7';
+CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='\${topic}', value_format='JSON');
+INSERT INTO a (id, col1) VALUES (1, \${n});
+ASSERT VALUES a (id, col1) VALUES (1, \${n});
+ASSERT STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='\${topic}', value_format='JSON');
 `;
 
 /** The sample file of ksqlDB's "How to test an application" page (run-ksql-test). */
@@ -118,11 +126,12 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('sluice test --test-directory (ksqlDB SQL-file tests)', () => {
-  it('passes a file whose INSERT VALUES, ASSERT VALUES, ASSERT NULL VALUES and ASSERT STREAM/TABLE all hold, exit 0', () => {
+  it('passes a file whose INSERT VALUES, ASSERT VALUES, ASSERT NULL VALUES, ASSERT STREAM/TABLE and DEFINE all hold, exit 0', () => {
     const r = sluice(['test', '--test-directory', dir('passing', { 'double.sql': PASSING })]);
     expect(r.out).toContain('Running test: doubles col1 (double.sql:2)\n\t >>> Test passed!');
     expect(r.out).toContain('Running test: filtered table row becomes a tombstone (double.sql:11)\n\t >>> Test passed!');
-    expect(r.out.trim().split('\n').at(-1)).toBe('2 passed, 0 failed');
+    expect(r.out).toContain('Running test: DEFINE variables reach later statements and asserts (double.sql:20)\n\t >>> Test passed!');
+    expect(r.out.trim().split('\n').at(-1)).toBe('3 passed, 0 failed');
     expect(r.code).toBe(0);
   });
 

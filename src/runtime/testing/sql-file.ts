@@ -95,6 +95,8 @@ interface TestRun {
   readonly engine: Engine;
   readonly log: JournalingLog;
   readonly read: Map<string, number>;
+  /** Variables DEFINE has set so far, substituted into later statements and asserts. */
+  readonly variables: Map<string, string>;
 }
 
 /**
@@ -107,7 +109,7 @@ interface TestRun {
 export async function runSqlTest(test: SqlTest): Promise<SqlTestResult> {
   const registry = new InMemorySchemaRegistry();
   const { engine, log } = createCaseEngine(registry);
-  const run: TestRun = { engine, log, read: new Map() };
+  const run: TestRun = { engine, log, read: new Map(), variables: new Map() };
   let expectedError: string | undefined;
   let expectedMessage: string | undefined;
   let last: { readonly step: TestStep; readonly line: number } | undefined;
@@ -190,7 +192,9 @@ function isInstance(e: unknown, javaClass: string): boolean {
 async function runStep(run: TestRun, step: TestStep): Promise<void> {
   switch (step.kind) {
     case 'Sql': {
-      for (const p of prepareEach(splitStatements(step.text), new Map())) {
+      for (const p of prepareEach(splitStatements(step.text), run.variables)) {
+        if (p.stmt.kind === 'Define') run.variables.set(p.stmt.name, p.stmt.value);
+        if (p.stmt.kind === 'Undefine') run.variables.delete(p.stmt.name);
         await createDeclaredTopic(run, p);
         await run.engine.executePrepared(p);
         await run.engine.pumpAll();
@@ -199,31 +203,29 @@ async function runStep(run: TestRun, step: TestStep): Promise<void> {
       if (failedQuery) throw new AssertionFailedError(`Query ${failedQuery.id} failed: ${failedQuery.error ?? 'unknown error'}`);
       return;
     }
-    case 'AssertValues':
+    case 'AssertValues': {
       // Parsed as INSERT INTO, padded to keep error columns; `ASSERT NULL VALUES name (cols)
       // KEY (values)` names only key columns, after KEY.
-      return assertValues(
-        run,
-        asInsert(step.text.replace(ASSERT_VALUES, (m) => 'INSERT INTO'.padEnd(m.length)).replace(step.tombstone ? /\bKEY(\s*\()/i : /$^/, 'VALUES$1')),
-        step.tombstone,
-      );
+      const insert = step.text.replace(ASSERT_VALUES, (m) => 'INSERT INTO'.padEnd(m.length));
+      return assertValues(run, asInsert(step.tombstone ? insert.replace(/\bKEY(\s*\()/i, 'VALUES$1') : insert, run.variables), step.tombstone);
+    }
     case 'AssertSource':
-      return assertSource(run, asCreate(step.text.replace(/^ASSERT\s+/i, 'CREATE ')));
+      return assertSource(run, asCreate(step.text.replace(/^ASSERT\s+/i, 'CREATE '), run.variables));
     default:
       return assertNever(step, 'test step');
   }
 }
 
 /** ASSERT VALUES has INSERT VALUES' shape: parse it as one, through prepare(). */
-function asInsert(text: string): InsertValues {
-  const [p] = [...prepareEach(splitStatements(text), new Map())];
+function asInsert(text: string, variables: ReadonlyMap<string, string>): InsertValues {
+  const [p] = [...prepareEach(splitStatements(text), variables)];
   if (p?.stmt.kind !== 'InsertValues') throw new AssertionFailedError(`Not an ASSERT VALUES statement: ${text}`);
   return p.stmt;
 }
 
 /** ASSERT STREAM|TABLE has CREATE STREAM|TABLE's shape: parse it as one, through prepare(). */
-function asCreate(text: string): CreateSource {
-  const [p] = [...prepareEach(splitStatements(text), new Map())];
+function asCreate(text: string, variables: ReadonlyMap<string, string>): CreateSource {
+  const [p] = [...prepareEach(splitStatements(text), variables)];
   if (p?.stmt.kind !== 'CreateSource') throw new AssertionFailedError(`Not an ASSERT STREAM/TABLE statement: ${text}`);
   return p.stmt;
 }
