@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCase, type CaseResult, type TestRecord, type TestTopic } from '../src/runtime/testing/case-runner.js';
 import { judge } from '../src/runtime/testing/compare.js';
+import { loadSqlTests, runSqlTest, type SqlTest } from '../src/runtime/testing/sql-file.js';
 
 const CASE_TIMEOUT_MS = 20_000;
 
 /**
- * `sluice test`: either ksql-test-runner style (`--sql-file --input-file
- * --output-file`), or batch mode over directories holding `statements.sql`.
- * Returns the process exit code.
+ * `sluice test`: ksql-test-runner style (`--sql-file --input-file
+ * --output-file`), ksqlDB's SQL-file tests (`--test-directory DIR`: `*.sql`
+ * files of `--@test:` blocks), or batch mode over directories holding
+ * `statements.sql`. Returns the process exit code.
  */
 export async function testCommand(args: readonly string[]): Promise<number> {
   const opt = (name: string) => {
@@ -31,12 +33,20 @@ export async function testCommand(args: readonly string[]): Promise<number> {
     console.log(`>>>>> Test failed: ${why}`);
     return 1;
   }
+  const testDirectory = opt('--test-directory') ?? opt('-td');
+  if (testDirectory !== undefined) return sqlFileTests(testDirectory);
   const roots = args.filter((a) => !a.startsWith('-'));
   if (roots.length === 0) {
-    console.error('usage: sluice test --sql-file FILE --input-file FILE --output-file FILE\n       sluice test DIR...');
+    console.error(
+      'usage: sluice test --sql-file FILE --input-file FILE --output-file FILE\n       sluice test --test-directory DIR\n       sluice test DIR...',
+    );
     return 2;
   }
   const dirs = roots.flatMap((r) => findCases(path.resolve(r)));
+  if (dirs.length === 0) {
+    console.error(`No test cases (directories holding statements.sql) found under ${roots.join(', ')}`);
+    return 1;
+  }
   let passed = 0;
   let failed = 0;
   for (const dir of dirs) {
@@ -71,6 +81,53 @@ export async function testCommand(args: readonly string[]): Promise<number> {
   }
   console.log(`${passed} passed, ${failed} failed`);
   return failed > 0 ? 1 : 0;
+}
+
+/** `--test-directory DIR`: every `--@test:` block of every `*.sql` file under DIR, each on a fresh engine. */
+async function sqlFileTests(dir: string): Promise<number> {
+  const root = path.resolve(dir);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+    console.error(`Test directory ${dir} does not exist or is not a directory`);
+    return 1;
+  }
+  const tests: SqlTest[] = findFiles(root, (name) => name.endsWith('.sql')).flatMap((f) => loadSqlTests(fs.readFileSync(f, 'utf8'), path.relative(root, f)));
+  if (tests.length === 0) {
+    console.error(`No tests found in ${dir}: expected *.sql files with --@test: <name> lines`);
+    return 1;
+  }
+  let passed = 0;
+  let failed = 0;
+  for (const test of tests) {
+    console.log(`Running test: ${test.name} (${test.file}:${test.line})`);
+    let outcome: Awaited<ReturnType<typeof runSqlTest>>;
+    try {
+      outcome = await withTimeout(runSqlTest(test));
+    } catch (e) {
+      outcome = { kind: 'Failed', message: `runner error: ${(e as Error).message}` };
+    }
+    if (outcome.kind === 'Passed') {
+      passed++;
+      console.log('\t >>> Test passed!');
+    } else {
+      failed++;
+      console.log(`\t>>>>> Test failed: ${outcome.message}`);
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
+}
+
+function findFiles(root: string, want: (name: string) => boolean): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    const entries = fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else if (e.isFile() && want(e.name)) out.push(path.join(d, e.name));
+    }
+  };
+  walk(root);
+  return out;
 }
 
 function findCases(root: string): string[] {

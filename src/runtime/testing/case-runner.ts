@@ -57,13 +57,7 @@ export async function runCase(sql: string, inputs: readonly TestRecord[], topics
   }
   const declared = declaredTopics(prepared);
   const registry = registerTopicSchemas(topics, declared);
-  const engine = new Engine({
-    log,
-    properties: { 'auto.offset.reset': 'earliest' },
-    autoCreateTopics: true,
-    schemaRegistry: registry,
-    sinkToPartitionZero: true,
-  });
+  const engine = createCaseEngine(registry, log).engine;
   const inputTopics = new Set(inputs.map((i) => i.topic));
   // Like ksqlDB's test runner, create the topics that statements declare, the case lists or
   // inputs name with 4 partitions unless told otherwise (inputs still all go to partition 0,
@@ -94,6 +88,22 @@ export async function runCase(sql: string, inputs: readonly TestRecord[], topics
     outputs.push(decodeOutput(j.topic, r, source, registry));
   }
   return { outputs };
+}
+
+/**
+ * A fresh in-memory engine configured as ksqlDB's test runners configure theirs:
+ * reading from the earliest offset, topics created on demand, sinks written to
+ * partition 0; every append journaled in order.
+ */
+export function createCaseEngine(registry: SchemaRegistry, log: JournalingLog = new JournalingLog()): { engine: Engine; log: JournalingLog } {
+  const engine = new Engine({
+    log,
+    properties: { 'auto.offset.reset': 'earliest' },
+    autoCreateTopics: true,
+    schemaRegistry: registry,
+    sinkToPartitionZero: true,
+  });
+  return { engine, log };
 }
 
 /**
