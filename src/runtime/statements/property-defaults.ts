@@ -73,6 +73,7 @@ export const KSQL_PROPERTIES: ReadonlyMap<string, KsqlProperty> = new Map<string
   ['ksql.source.table.materialization.enabled', fixed('true', 'SOURCE tables are always materialized')],
   ['ksql.headers.columns.enabled', fixed('true', 'HEADER columns are always allowed')],
   ['ksql.variable.substitution.enable', fixed('true', 'DEFINE variables are always substituted')],
+  ['ksql.create.or.replace.enabled', fixed('true', 'CREATE OR REPLACE is always available')],
   ['ksql.streams.auto.offset.reset', honoured('latest', "where new queries start reading ('earliest' or 'latest')")],
   ['ksql.streams.processing.guarantee', honoured('at_least_once', 'exactly_once_v2: Kafka mode writes a batch in one transaction')],
   ['ksql.streams.max.task.idle.ms', honoured('0', 'how long a join waits for its other input')],
