@@ -86,7 +86,7 @@ export const KSQL_PROPERTIES: ReadonlyMap<string, KsqlProperty> = new Map<string
   ['ksql.streams.num.standby.replicas', refused('Sluice keeps no standby replicas')],
   ['ksql.streams.producer.compression.type', refused('compression is not configurable')],
   ['compression.type', refused('compression is not configurable')],
-  ['ksql.persistent.prefix', refused('Sluice names query consumer groups itself')],
+  ['ksql.persistent.prefix', refused('Sluice names query consumer groups itself', { serverOnly: true })],
   ['ksql.internal.topic.replicas', refused('not configurable', { serverOnly: true })],
   ['ksql.connect.url', refused('Sluice has no Kafka Connect integration')],
   ['ksql.connect.worker.config', refused('Sluice has no Kafka Connect integration')],

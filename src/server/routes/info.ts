@@ -5,18 +5,6 @@ import type { ServerContext } from '../http/context.js';
 import { HttpError, genericError } from '../http/errors.js';
 import { ksqlProperty, propertyProblem } from '../../runtime/statements/property-defaults.js';
 
-/** Properties a request may never override (ksqlDB's immutable server properties). */
-const IMMUTABLE_PROPERTIES = new Set([
-  'ksql.service.id',
-  'ksql.extension.dir',
-  'ksql.internal.topic.replicas',
-  'ksql.persistent.prefix',
-  'ksql.query.persistent.active.limit',
-  'ksql.streams.state.dir',
-  'bootstrap.servers',
-  'ksql.streams.bootstrap.servers',
-]);
-
 /** Prefixes and names ksqlDB recognises as ksql, streams, consumer or producer properties. */
 const KNOWN_PREFIXES = [
   'ksql.',
@@ -72,7 +60,7 @@ export function registerInfoRoutes(app: FastifyInstance, ctx: ServerContext): vo
 
   app.get<{ Params: { name: string } }>('/is_valid_property/:name', async (req, reply) => {
     const name = req.params.name;
-    if (IMMUTABLE_PROPERTIES.has(name) || ksqlProperty(name)?.serverOnly) {
+    if (ksqlProperty(name)?.serverOnly) {
       throw new HttpError(
         genericError(
           ErrorCode.BAD_REQUEST,
