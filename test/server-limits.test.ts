@@ -3,7 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { eventually } from './helpers/eventually.js';
-import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
+import { BUNDLE_BUILT, jsonLogLines, startServerProcess, type ServerProcess } from './helpers/server-process.js';
 import { DIST, describeIf } from './helpers/describe-if.js';
 
 /**
@@ -199,14 +199,7 @@ describeIf(BUNDLE_BUILT, DIST)('error shapes and the server log (issue 13 reprod
     expect(r.body['@type']).toBe('statement_error');
     expect(r.body.error_code).toBe(50000);
     expect(r.body.message).toBe('Internal server error');
-    const line = await eventually('the server error logged', () =>
-      s
-        .stdout()
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>)
-        .find((l) => l.msg === 'server error'),
-    );
+    const line = await eventually('the server error logged', () => jsonLogLines(s.stdout()).find((l) => l.msg === 'server error'));
     expect(String(line.statement)).toMatch(/^CREATE STREAM BROKEN \(ID INT KEY, A INT\) WITH \(kafka_topic='broken'/);
     expect(String(line.stack)).toMatch(/^Error: ENOTDIR: not a directory[^\n]*\n\s+at /);
   });

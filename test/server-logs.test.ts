@@ -9,17 +9,9 @@ import { serverLog } from '../src/server/observability/log-events.js';
 import { createLogger, formatHuman } from '../src/server/observability/logger.js';
 import { describeIf } from './helpers/describe-if.js';
 import { eventually } from './helpers/eventually.js';
-import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
+import { BUNDLE_BUILT, jsonLogLines, startServerProcess, type ServerProcess } from './helpers/server-process.js';
 import { HAVE_SCRIPT, PtySession, SCRIPT, tempDir } from './repl-helpers.js';
 import { ksql, postJson } from './server-helpers.js';
-
-/** The server's JSON log lines (stdout lines that are JSON objects; the "listening on" lines are not). */
-function logLines(out: string): Record<string, unknown>[] {
-  return out
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 describeIf(BUNDLE_BUILT, 'dist/sluice.mjs is built')('the server log of a real server process', () => {
   let s: ServerProcess;
@@ -31,7 +23,7 @@ describeIf(BUNDLE_BUILT, 'dist/sluice.mjs is built')('the server log of a real s
   });
 
   it('logs start-up with version, listeners, data directory and mode', async () => {
-    const started = await eventually('the start-up line', () => logLines(s.stdout()).find((l) => l.msg === 'server started'));
+    const started = await eventually('the start-up line', () => jsonLogLines(s.stdout()).find((l) => l.msg === 'server started'));
     expect(started).toMatchObject({ level: 30, version: '0.1.0', listeners: [s.url], dataDir: s.dataDir, mode: 'embedded', persistentQueries: 0 });
     expect(typeof started!.time).toBe('number');
   });
@@ -43,7 +35,7 @@ describeIf(BUNDLE_BUILT, 'dist/sluice.mjs is built')('the server log of a real s
     expect(r.status).toBe(200);
     const reqId = r.headers.get('x-request-id')!;
     expect(reqId).toMatch(/^[0-9a-f-]{36}$/);
-    const line = await eventually('the statement logged', () => logLines(s.stdout()).find((l) => l.msg === 'statement executed' && l.reqId === reqId));
+    const line = await eventually('the statement logged', () => jsonLogLines(s.stdout()).find((l) => l.msg === 'statement executed' && l.reqId === reqId));
     expect(line).toMatchObject({
       level: 30,
       statement: 'CreateSource',
@@ -56,7 +48,7 @@ describeIf(BUNDLE_BUILT, 'dist/sluice.mjs is built')('the server log of a real s
   it('keeps a request id the client sends', async () => {
     const r = await postJson(`${s.url}/ksql`, { ksql: 'SHOW STREAMS;' }, { 'x-request-id': 'client-trace-42' });
     expect(r.headers.get('x-request-id')).toBe('client-trace-42');
-    const line = await eventually('the statement logged', () => logLines(s.stdout()).find((l) => l.reqId === 'client-trace-42'));
+    const line = await eventually('the statement logged', () => jsonLogLines(s.stdout()).find((l) => l.reqId === 'client-trace-42'));
     expect(line).toMatchObject({ msg: 'statement executed', statement: 'Show', sql: 'SHOW STREAMS' });
   });
 
@@ -66,7 +58,7 @@ describeIf(BUNDLE_BUILT, 'dist/sluice.mjs is built')('the server log of a real s
     });
     expect(r.status).toBe(400);
     const reqId = r.headers.get('x-request-id')!;
-    const line = await eventually('the failure logged', () => logLines(s.stdout()).find((l) => l.msg === 'statement failed' && l.reqId === reqId));
+    const line = await eventually('the failure logged', () => jsonLogLines(s.stdout()).find((l) => l.msg === 'statement failed' && l.reqId === reqId));
     expect(line).toMatchObject({ level: 30, statement: 'CreateSource', errorCode: r.body.error_code });
     expect(line.sql).toBe("CREATE STREAM NOPE (ID INT KEY) WITH (kafka_topic='no_such_topic', value_format='json', 'sasl.jaas.config'='[hidden]')");
     expect(line.error).toBe('Invalid config variable(s) in the WITH clause: SASL.JAAS.CONFIG');
@@ -80,11 +72,11 @@ describeIf(BUNDLE_BUILT, 'dist/sluice.mjs is built')('the server log of a real s
       "CREATE STREAM QSRC (ID INT KEY, A INT) WITH (kafka_topic='qsrc', partitions=1, value_format='json'); CREATE STREAM QOUT AS SELECT * FROM QSRC;",
     );
     const started = await eventually('the query start logged', () =>
-      logLines(s.stdout()).find((l) => l.msg === 'query started' && String(l.queryId).includes('QOUT')),
+      jsonLogLines(s.stdout()).find((l) => l.msg === 'query started' && String(l.queryId).includes('QOUT')),
     );
     expect(started).toMatchObject({ level: 30, type: 'persistent', sql: 'CREATE STREAM QOUT AS SELECT * FROM QSRC' });
     await ksql(s.url, `TERMINATE ${String(started.queryId)};`);
-    const stopped = await eventually('the stop logged', () => logLines(s.stdout()).find((l) => l.msg === 'query stopped' && l.queryId === started.queryId));
+    const stopped = await eventually('the stop logged', () => jsonLogLines(s.stdout()).find((l) => l.msg === 'query stopped' && l.queryId === started.queryId));
     expect(stopped).toMatchObject({ level: 30, type: 'persistent', reason: 'terminated' });
   });
 
@@ -95,7 +87,7 @@ describeIf(BUNDLE_BUILT, 'dist/sluice.mjs is built')('the server log of a real s
     );
     await ksql(s.url, "INSERT INTO PRAW (ID, A) VALUES (1, 'bad'); INSERT INTO PRAW (ID, A) VALUES (2, 'worse');");
     const lines = await eventually('the errors logged', () => {
-      const found = logLines(s.stdout()).filter((l) => l.msg === 'processing errors' && String(l.queryId).includes('POUT'));
+      const found = jsonLogLines(s.stdout()).filter((l) => l.msg === 'processing errors' && String(l.queryId).includes('POUT'));
       return found.reduce((n, l) => n + (l.count as number), 0) === 2 && found;
     });
     expect(lines.every((l) => l.level === 40)).toBe(true);
@@ -119,12 +111,12 @@ describeIf(BUNDLE_BUILT, 'dist/sluice.mjs is built')('internal errors in the ser
       expect(r.body.error_code).toBe(50000);
       expect(r.body.message).toBe('Internal server error');
       const reqId = r.headers.get('x-request-id')!;
-      const line = await eventually('the failure logged', () => logLines(s.stdout()).find((l) => l.msg === 'statement failed' && l.reqId === reqId));
+      const line = await eventually('the failure logged', () => jsonLogLines(s.stdout()).find((l) => l.msg === 'statement failed' && l.reqId === reqId));
       expect(line).toMatchObject({ level: 50, statement: 'CreateSource', errorCode: 50000 });
       expect(String(line.error)).toMatch(/^ENOTDIR: not a directory/);
       expect(String(line.stack)).toMatch(/^Error: ENOTDIR: not a directory[^\n]*\n\s+at /);
       // The route's error mapping logs through the request's logger: the same reqId, and nothing on stderr.
-      const mapped = await eventually('the error response logged', () => logLines(s.stdout()).find((l) => l.msg === 'server error' && l.reqId === reqId));
+      const mapped = await eventually('the error response logged', () => jsonLogLines(s.stdout()).find((l) => l.msg === 'server error' && l.reqId === reqId));
       expect(mapped).toMatchObject({ level: 50, errorCode: 50000, error: expect.stringMatching(/^ENOTDIR: not a directory/) });
       expect(s.stderr()).not.toContain('ENOTDIR');
     } finally {
@@ -154,7 +146,7 @@ describe('slow requests', () => {
       const r = await postJson(`${server.url}/ksql`, { ksql: 'SHOW STREAMS;' });
       expect(r.status).toBe(200);
       const reqId = r.headers.get('x-request-id')!;
-      const line = await eventually('the warning', () => logLines(lines.join('')).find((l) => l.msg === 'slow request'));
+      const line = await eventually('the warning', () => jsonLogLines(lines.join('')).find((l) => l.msg === 'slow request'));
       expect(line).toMatchObject({ level: 40, reqId, method: 'POST', url: '/ksql', route: '/ksql', status: 200 });
       expect(typeof line.durationMs).toBe('number');
     } finally {
@@ -169,8 +161,8 @@ describe('slow requests', () => {
       const r = await postJson(`${server.url}/ksql`, { ksql: 'SHOW STREAMS;' });
       expect(r.status).toBe(200);
       // The statement line is written before the response; the request's own line (if any) when it ends.
-      await eventually('the statement logged', () => logLines(lines.join('')).some((l) => l.msg === 'statement executed'));
-      expect(logLines(lines.join('')).filter((l) => l.msg === 'slow request')).toEqual([]);
+      await eventually('the statement logged', () => jsonLogLines(lines.join('')).some((l) => l.msg === 'statement executed'));
+      expect(jsonLogLines(lines.join('')).filter((l) => l.msg === 'slow request')).toEqual([]);
     } finally {
       await server.close();
     }
@@ -193,7 +185,7 @@ describe('--log-level', () => {
         await ksql(s.url, 'SHOW STREAMS;');
         // The request's own debug/info lines would have been written before its response ended.
         expect(s.stdout()).toContain('Sluice server listening on');
-        expect(logLines(s.stdout())).toEqual([]);
+        expect(jsonLogLines(s.stdout())).toEqual([]);
       } finally {
         await s.stop();
       }

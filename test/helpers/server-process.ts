@@ -98,3 +98,11 @@ export async function startServerProcess(properties: Readonly<Record<string, str
     throw e;
   }
 }
+
+/** The JSON lines of a server's stdout (its log; the "listening on" lines are not JSON), parsed. */
+export function jsonLogLines(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
