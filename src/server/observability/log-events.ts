@@ -31,11 +31,40 @@ export function serverLog(logger: Logger): ServerLog {
   return { logger, requestIds, events: logEngineEvents(logger, requestIds) };
 }
 
-/** An {@link EngineEvents} listener writing each event to `logger`, with the request id where a request caused it. */
+/**
+ * An {@link EngineEvents} listener writing each event to `logger`, with the
+ * request id where a request caused it. A query's later lines (its stop or
+ * failure, its processing errors), which the engine's pump drives rather than
+ * a request, carry the id of the request that created the query: kept from
+ * its start until its stop. A query started without a request (replayed from
+ * the command log at start-up) has none.
+ */
 export function logEngineEvents(logger: Logger, requestIds: AsyncLocalStorage<string>): EngineEvents {
+  /** The request that started each running query, by query id. */
+  const origins = new Map<string, string>();
+  const requestOf = (e: EngineEvent): string | undefined => {
+    switch (e.kind) {
+      case 'statement':
+        return requestIds.getStore();
+      case 'query-started': {
+        const id = requestIds.getStore();
+        if (id !== undefined) origins.set(e.queryId, id);
+        return id;
+      }
+      case 'query-stopped': {
+        const id = origins.get(e.queryId);
+        origins.delete(e.queryId);
+        return id;
+      }
+      case 'processing-errors':
+        return origins.get(e.queryId);
+      default:
+        return assertNever(e, 'engine event');
+    }
+  };
   return {
     emit(e: EngineEvent): void {
-      const reqId = e.kind === 'statement' || e.kind === 'query-started' ? requestIds.getStore() : undefined;
+      const reqId = requestOf(e);
       const log = reqId === undefined ? logger : logger.child({ reqId });
       switch (e.kind) {
         case 'statement':
