@@ -10,6 +10,7 @@ import { ServerMetrics } from './observability/metrics.js';
 import { DEFAULT_PUSH_BUFFER_BYTES } from '../runtime/query/row-queue.js';
 import { InMemorySchemaRegistry } from '../serde/schema-registry.js';
 import { startSchemaRegistryServer, type RunningSchemaRegistry } from './schema-registry/index.js';
+import { LagReports } from './http/lag-reports.js';
 
 /**
  * Where the embedded Schema Registry listens (see {@link ServerOptions.schemaRegistry}).
@@ -116,7 +117,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     kafkaClusterId: 'sluice-embedded-log',
     properties: opts.properties ?? {},
   };
-  const ctx: ServerContext = { engine, settings, pushQueries: new PushQueryRegistry(settings.maxPushQueries), commandStatuses: new Map(), closing: false };
+  const ctx: ServerContext = {
+    engine,
+    settings,
+    pushQueries: new PushQueryRegistry(settings.maxPushQueries),
+    commandStatuses: new Map(),
+    lagReports: new LagReports(),
+    closing: false,
+  };
   const metrics = new ServerMetrics(() => engine.queryMetrics?.() ?? Promise.resolve([]));
   const unsubscribe = engine.subscribe?.(metrics);
   const log = opts.log ?? serverLog(silentLogger());

@@ -2,6 +2,7 @@ import type { TransientQuery } from '../../runtime/query/transient-query.js';
 import type { ServerEngine } from './engine-port.js';
 import type { HostPolicy } from './request-guard.js';
 import { HttpError, MAX_PUSH_QUERIES_EXCEEDED, badRequest, genericError } from './errors.js';
+import type { LagReports } from './lag-reports.js';
 
 /** Server settings after defaults are applied. */
 export interface ServerSettings {
@@ -91,6 +92,8 @@ export interface ServerContext {
   readonly settings: ServerSettings;
   readonly pushQueries: PushQueryRegistry;
   readonly commandStatuses: Map<string, CommandStatusRecord>;
+  /** The latest `POST /lag` report of each host, for `/clusterStatus`. */
+  readonly lagReports: LagReports;
   /** Set once shutdown starts: new requests are refused with 50300. */
   closing: boolean;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode } from '../../common/errors.js';
+import { EMPTY_HOST_STORE_LAGS, type HostStoreLags, type LagReports } from '../http/lag-reports.js';
 import { sendJson } from '../http/reply.js';
 import type { ServerContext } from '../http/context.js';
 import { HttpError, genericError } from '../http/errors.js';
@@ -44,7 +45,7 @@ export function registerInfoRoutes(app: FastifyInstance, ctx: ServerContext): vo
 
   app.get('/clusterStatus', async (req, reply) => {
     const cluster = ctx.engine.clusterStatus?.();
-    if (cluster) return sendJson(req, reply, 200, { clusterStatus: cluster });
+    if (cluster) return sendJson(req, reply, 200, { clusterStatus: withReportedLags(cluster, ctx.lagReports) });
     const now = Date.now();
     const activeStandbyPerQuery: Record<string, unknown> = {};
     for (const q of ctx.engine.queries.values()) {
@@ -53,7 +54,7 @@ export function registerInfoRoutes(app: FastifyInstance, ctx: ServerContext): vo
     const host = req.headers.host ?? (req.headers[':authority'] as string | undefined) ?? 'localhost';
     return sendJson(req, reply, 200, {
       clusterStatus: {
-        [host]: { hostAlive: true, lastStatusUpdateMs: now, activeStandbyPerQuery, hostStoreLags: { stateStoreLags: {}, updateTimeMs: now } },
+        [host]: { hostAlive: true, lastStatusUpdateMs: now, activeStandbyPerQuery, hostStoreLags: ctx.lagReports.get(host) ?? EMPTY_HOST_STORE_LAGS },
       },
     });
   });
@@ -75,4 +76,18 @@ export function registerInfoRoutes(app: FastifyInstance, ctx: ServerContext): vo
     }
     return sendJson(req, reply, 200, true);
   });
+}
+
+/**
+ * Kafka mode: each host's `hostStoreLags` is the lag report it sent to
+ * `POST /lag` when that is at least as recent as what its heartbeats told.
+ */
+function withReportedLags(cluster: Record<string, unknown>, reports: LagReports): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [host, status] of Object.entries(cluster)) {
+    const reported = reports.get(host);
+    const s = status as { hostStoreLags?: HostStoreLags };
+    out[host] = reported && reported.updateTimeMs >= (s.hostStoreLags?.updateTimeMs ?? 0) ? { ...s, hostStoreLags: reported } : status;
+  }
+  return out;
 }

@@ -23,8 +23,9 @@ function objectField(o: Record<string, unknown>, name: string, where: string): R
  * `GET /v1/metadata` and `GET /v1/metadata/id` (ksqlDB's ServerMetadataResource:
  * version and cluster id), and `POST /lag`, where ksqlDB servers of one service
  * report their state stores' lag to each other (ksqlDB's LagReportingResource).
- * A Sluice server checks the report's shape and acknowledges it as ksqlDB does;
- * its own lags are reported by `/clusterStatus`.
+ * A Sluice server checks the report's shape, keeps the latest of each host
+ * (see LagReports in http/lag-reports.ts) and acknowledges it as ksqlDB does; `/clusterStatus`
+ * shows it as that host's `hostStoreLags`.
  */
 export function registerMetadataRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/v1/metadata', async (req, reply) => sendJson(req, reply, 200, { version: ctx.settings.version, clusterId: serverClusterId(ctx) }));
@@ -37,6 +38,10 @@ export function registerMetadataRoutes(app: FastifyInstance, ctx: ServerContext)
     const lags = objectField(body, 'hostStoreLags', '');
     objectField(lags, 'stateStoreLags', 'hostStoreLags.');
     if (typeof lags['updateTimeMs'] !== 'number') throw badRequest('Field "hostStoreLags.updateTimeMs" is required and must be a number.');
+    ctx.lagReports.receive(host['host'], host['port'], {
+      stateStoreLags: lags['stateStoreLags'] as Record<string, unknown>,
+      updateTimeMs: lags['updateTimeMs'],
+    });
     return sendJson(req, reply, 200, { isOk: true });
   });
 }
