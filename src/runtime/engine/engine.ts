@@ -448,6 +448,7 @@ export class Engine {
       views: this.views,
       properties: Object.fromEntries(this.properties),
       ...(pull ? { pull } : {}),
+      writersOf: (name) => [...this.persistent.values()].filter((q) => q.sink?.name === name && q.state !== 'TERMINATED'),
       register: (query, handle) => this.pump.addTransient(query, handle),
       unregister: (id) => this.pump.removeTransient(id),
       wake: () => this.pump.schedule(),

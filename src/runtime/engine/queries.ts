@@ -45,6 +45,8 @@ export class PersistentQueries implements QueryRegistry {
     if (!q) return;
     q.state = 'TERMINATED';
     this.byId.delete(id);
+    // Scalable push queries reading its output end now: nothing more will come.
+    q.taps?.end();
     const durationMs = Date.now() - (this.started.get(id) ?? Date.now());
     this.started.delete(id);
     this.opts.events.emit({ kind: 'query-stopped', queryId: id, type: 'persistent', reason: 'terminated', durationMs });

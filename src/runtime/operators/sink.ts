@@ -8,6 +8,7 @@ import { encodeWindowedKey } from '../../serde/windowed.js';
 import type { Operator, OperatorContext, Rec } from './record.js';
 import { stringTimestampParser } from './timestamp.js';
 import type { MaterializedTable } from './materialized-table.js';
+import type { OutputTaps } from './output-taps.js';
 import { isSessionWindow } from '../../common/windows.js';
 
 /** A record a sink produced, waiting to be appended to its topic partition. */
@@ -21,6 +22,8 @@ export interface SinkOptions {
   readonly registry?: SchemaRegistry;
   /** Table sinks: the materialized view to keep current. */
   readonly view?: MaterializedTable;
+  /** Scalable push queries reading the query's output as it is written. */
+  readonly taps?: OutputTaps;
 }
 
 /**
@@ -35,6 +38,7 @@ export class SinkOperator implements Operator {
   private readonly partitions: number;
   /** Table sinks: keeps the table's materialized view current. */
   private readonly view: MaterializedTable | undefined;
+  private readonly taps: OutputTaps | undefined;
   constructor(
     private readonly target: DataSource,
     private readonly out: PendingRecord[],
@@ -43,6 +47,7 @@ export class SinkOperator implements Operator {
   ) {
     this.partitions = options.partitions;
     this.view = options.view;
+    this.taps = options.taps;
     const registry = options.registry;
     this.keySerde = serdeFor(target.keyFormat, target.schema.key, true, registry, target.topic);
     this.valueSerde = serdeFor(target.valueFormat, serializedValueColumns(target.schema), false, registry, target.topic);
@@ -100,7 +105,9 @@ export class SinkOperator implements Operator {
       });
       return;
     }
-    this.view?.apply(ts === rec.ts ? rec : { ...rec, ts });
+    const written = ts === rec.ts ? rec : { ...rec, ts };
+    this.view?.apply(written);
+    if (this.taps !== undefined && this.taps.size > 0) this.taps.process(written);
     const partition = key === null || this.partitions === 1 ? 0 : partitionFor(key, this.partitions);
     this.out.push({ topic: this.target.topic, partition, record: { key, value, timestamp: ts, headers: rec.headers } });
   }

@@ -5,6 +5,7 @@ import type { KeyValueStore } from '../state/store.js';
 import type { PartitionTasks } from './partition-tasks.js';
 import type { MaxTaskIdleMs } from './task-inputs.js';
 import type { Topology } from './topology.js';
+import type { OutputTaps } from '../operators/output-taps.js';
 
 /**
  * What a query has durably processed: its read positions and, for embedded logs,
@@ -62,4 +63,6 @@ export interface RunningQuerySetup {
    * step has queued much more than its buffer bound.
    */
   readonly batchSize?: number;
+  /** Persistent queries: the scalable push queries reading its output as its sink writes it. */
+  readonly taps?: OutputTaps;
 }

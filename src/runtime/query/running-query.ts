@@ -5,6 +5,7 @@ import { ExecutionError } from '../../common/errors.js';
 import { warn } from '../../common/warn.js';
 import type { Log } from '../log/log.js';
 import type { KeyValueStore } from '../state/store.js';
+import type { OutputTaps } from '../operators/output-taps.js';
 import type { QueryExecution } from './execution.js';
 import { LocalExecution } from './local-execution.js';
 import type { PartitionTasks } from './partition-tasks.js';
@@ -39,6 +40,8 @@ export class RunningQuery {
   readonly stores: readonly KeyValueStore<unknown>[];
   /** Kafka mode: the partitions this server processes, restores and transactional commits. */
   readonly tasks: PartitionTasks | undefined;
+  /** Persistent queries: scalable push queries tapping the output (ended when the query stops). */
+  readonly taps: OutputTaps | undefined;
   private readonly runner: TopologyRunner;
   private readonly execution: QueryExecution;
 
@@ -50,6 +53,7 @@ export class RunningQuery {
     this.sources = setup.sources;
     this.sink = setup.sink;
     this.tasks = setup.tasks;
+    this.taps = setup.taps;
     this.runner = new TopologyRunner(setup);
     this.stores = this.runner.stores;
     // The one place embedded and Kafka mode part; a transient query (no sink) writes nothing.

@@ -1,6 +1,6 @@
 import { PlanError } from '../../common/errors.js';
 import { T } from '../../common/types.js';
-import type { Expression, Print, Query, QueryStatement } from '../../parser/ast/index.js';
+import type { Expression, Print, QueryStatement } from '../../parser/ast/index.js';
 import type { DataSource } from '../../planner/data-source.js';
 import type { MaterializedTable } from '../operators/materialized-table.js';
 import type { Rec } from '../operators/record.js';
@@ -11,7 +11,7 @@ import type { Catalog } from '../../planner/catalog.js';
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery } from '../../planner/query-planner.js';
 import { PSEUDO, serializedValueColumns } from '../../planner/schema.js';
-import { readsDisallowedPseudoColumns, validatePullQuery, validatePullSource } from '../../planner/pull-validation.js';
+import { validatePullQuery, validatePullSource } from '../../planner/pull-validation.js';
 import type { Log, LogRecord } from '../log/log.js';
 import type { ProcessingLogger } from '../../common/processing-log.js';
 import { serdeOptionsFor } from '../../serde/serde-for.js';
@@ -27,6 +27,7 @@ import type { PullRouting } from './pull-routing.js';
 import { PullCollector, PushTerminal, TransientHandle, tableScanOrder } from './row-queue.js';
 import { isSessionWindow } from '../../common/windows.js';
 import { printFormatter } from './print-format.js';
+import { SCALABLE_PUSH_QUERY_PREFIX, isScalablePush, tapOutput } from './scalable-push.js';
 
 /** Something the engine's pump can advance: a running query or a PRINT. */
 export interface Steppable {
@@ -50,6 +51,13 @@ export interface TransientContext {
    * every server for its partitions); undefined = every row is answered here.
    */
   readonly pull?: PullRouting;
+  /**
+   * The running persistent queries writing the source named `name` (ksqlDB's
+   * getQueriesWithSink): a scalable push query needs exactly one, whose output
+   * it taps (embedded mode; in Kafka mode, where this server writes only some
+   * partitions of that output, it reads the topic from its end instead).
+   */
+  writersOf?(name: string): readonly RunningQuery[];
   /** Adds a push query to the engine's pump until its handle closes. */
   register(query: Steppable, handle: TransientHandle): void;
   unregister(id: string): void;
@@ -83,8 +91,9 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
   const planned = planQuery(q, { catalog: ctx.catalog, persistent: false, properties: ctx.properties });
   const first = planned.sources[0]!;
   if (!isPush) validatePullSource(first, q.where, ctx.properties);
-  const scalable = isPush && isScalablePush(q, first, ctx.properties);
-  const id = scalable ? `SCALABLE_PUSH_QUERY_${shortId()}` : isPush ? `transient_${first.name}_${shortId()}` : `query_${Date.now()}_${shortId()}`;
+  const writers = isPush && q.from.kind === 'AliasedSource' ? (ctx.writersOf?.(first.name) ?? []) : [];
+  const scalable = isPush && isScalablePush(q, writers.length, ctx.properties);
+  const id = scalable ? `${SCALABLE_PUSH_QUERY_PREFIX}${shortId()}` : isPush ? `transient_${first.name}_${shortId()}` : `query_${Date.now()}_${shortId()}`;
   const columns = planned.output.value.map((c) => ({ name: c.name, type: c.type }));
   const keyColumns = isPush || first.sourceType !== 'TABLE' ? [] : resultKeyColumns(first, columns);
   // Kafka mode: a pull query by key runs on the key's owner; a scan on every server, each answering its partitions.
@@ -109,7 +118,11 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
       }
     }
   }
-  const handle = new TransientHandle(id, isPush ? 'push' : 'pull', columns, keyColumns, () => ctx.unregister(id));
+  let detach: (() => void) | undefined;
+  const handle = new TransientHandle(id, isPush ? 'push' : 'pull', columns, keyColumns, () => {
+    ctx.unregister(id);
+    detach?.();
+  });
   if (isPush && q.limit === 0) {
     // LIMIT 0: the header, then at once the end (no row is read).
     handle.close();
@@ -146,6 +159,13 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
     wake: ctx.wake,
     ...(isPush ? { batchSize: PUSH_BATCH } : {}),
   });
+  const taps = scalable && !ctx.pull ? writers[0]!.taps : undefined;
+  if (taps) {
+    // A scalable push query reads its upstream query's output as it is written: nothing to step.
+    detach = tapOutput(taps, first, topology.sources[0]!, handle, stmt.text);
+    ctx.register({ id, state: 'RUNNING', error: undefined, step: async () => false }, handle);
+    return handle;
+  }
   if (isPush) {
     const reset = (ctx.properties['auto.offset.reset'] ?? ctx.properties['ksql.streams.auto.offset.reset'] ?? 'latest').toLowerCase();
     await running.init(ctx.log, reset === 'earliest');
@@ -208,31 +228,6 @@ function resultKeyColumns(table: DataSource, columns: readonly { readonly name: 
   if (table.window) keys.push(PSEUDO.WINDOWSTART, PSEUDO.WINDOWEND);
   return keys.filter((n) => columns.some((c) => c.name === n));
 }
-
-/**
- * Whether ksqlDB runs a push query as a scalable push query (its ScalablePushUtil):
- * `ksql.query.push.v2.enabled`, reading from the latest offset, a single source
- * written by a persistent query, no GROUP BY, WINDOW, HAVING or PARTITION BY, and
- * no ROWPARTITION / ROWOFFSET.
- */
-function isScalablePush(q: Query, source: DataSource, properties: Readonly<Record<string, string>>): boolean {
-  if (String(properties[PUSH_V2_PROPERTY]).toLowerCase() !== 'true') return false;
-  const reset = properties['auto.offset.reset'] ?? properties['ksql.streams.auto.offset.reset'] ?? 'latest';
-  return (
-    q.emit === 'CHANGES' &&
-    reset.toLowerCase() === 'latest' &&
-    q.from.kind === 'AliasedSource' &&
-    source.writerQueryId !== undefined &&
-    !q.groupBy &&
-    !q.window &&
-    !q.having &&
-    !q.partitionBy &&
-    !readsDisallowedPseudoColumns(q)
-  );
-}
-
-/** The property that makes eligible push queries scalable push queries (ksqlDB's push v2). */
-const PUSH_V2_PROPERTY = 'ksql.query.push.v2.enabled';
 
 /**
  * Fills a table's materialized view from its topic once (after a restart the view

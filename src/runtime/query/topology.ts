@@ -24,6 +24,7 @@ import { SessionAggregateOperator, TimeWindowAggregateOperator } from '../operat
 import type { SchemaRegistry } from '../../serde/serde-types.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { MaterializedTable } from '../operators/materialized-table.js';
+import type { OutputTaps } from '../operators/output-taps.js';
 import { windowFrame } from '../../common/windows.js';
 
 /** Everything a topology needs from its query and engine; its operators get the {@link OperatorContext} part. */
@@ -38,6 +39,8 @@ export interface TopologyContext extends OperatorContext {
   readonly strictNumbers?: boolean;
   /** The materialized view a table sink keeps current. */
   readonly view?: MaterializedTable;
+  /** Scalable push queries tapping the sink's output. */
+  readonly taps?: OutputTaps;
   /**
    * Kafka mode: the aggregation step (index) whose input goes through the
    * repartition topic `topic` of `partitions` partitions (see repartition.ts).
@@ -150,6 +153,7 @@ function buildStep(
           partitions: ctx.sinkPartitions,
           registry: ctx.registry,
           view: step.kind === 'TableSink' ? ctx.view : undefined,
+          taps: ctx.taps,
         }),
       };
     case 'StreamSource':

@@ -34,6 +34,7 @@ import type { StatementResult } from './statement-result.js';
 import type { StatementContext } from './context.js';
 import { ddlConfig, newPlanner } from './session.js';
 import { MaterializedTable } from '../operators/materialized-table.js';
+import { OutputTaps } from '../operators/output-taps.js';
 
 export async function createAsSelect(e: StatementContext, s: CreateAsSelect): Promise<StatementResult> {
   // ksqlDB refuses this while building the statement, before anything else.
@@ -295,8 +296,10 @@ export async function launchQuery(
   // Kafka mode: partition p of every source is task p; an aggregation by other columns than the
   // source's key reads its input from a repartition topic of as many partitions.
   const { taskCount, repartition } = await e.backend.layout(queryId, physical, planned.sources);
+  const taps = new OutputTaps();
   const context: TopologyContext = {
     ...(repartition ? { repartition } : {}),
+    taps,
     queryId,
     log: e.logger,
     sinkPartitions: e.sinkToPartitionZero ? 1 : (info?.partitions ?? partitions),
@@ -343,6 +346,7 @@ export async function launchQuery(
     durability,
     tasks,
     rebuildTopology: () => buildTopology(physical, context),
+    taps,
     onRestored: () => view?.invalidate(),
     maxTaskIdleMs: maxTaskIdleMs(Object.fromEntries(e.properties)),
     wake: () => e.wake(),
