@@ -108,3 +108,29 @@ describe('scalable push queries (ksql.query.push.v2.enabled)', () => {
     ]);
   });
 });
+
+describe('scalable push queries and ksql.max.push.queries', () => {
+  it('are not counted against the limit (as in ksqlDB, which bounds only ordinary push queries), and /close-query ends them', async () => {
+    const { server, url } = await startTestServer({ maxPushQueries: 1 });
+    try {
+      await ksql(
+        url,
+        "CREATE STREAM lsrc (id INT KEY, v INT) WITH (kafka_topic='lsrc', partitions=1, value_format='json'); CREATE STREAM lout AS SELECT * FROM lsrc;",
+      );
+      // The one slot: an ordinary push query (the property is off for it).
+      const ordinary = await startPush(url, 'SELECT * FROM lout EMIT CHANGES;', {});
+      expect(ordinary.header.queryId).toMatch(/^transient_LOUT_/);
+      const refused = await postJson(`${url}/query`, { ksql: 'SELECT * FROM lsrc EMIT CHANGES;' });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ error_code: 40003, message: 'Not executing query as maximum number of push queries has been reached: 1' });
+
+      const scalable = await startPush(url, 'SELECT * FROM lout EMIT CHANGES;');
+      expect(scalable.header.queryId).toMatch(/^SCALABLE_PUSH_QUERY_/);
+      const closed = await postJson(`${url}/close-query`, { queryId: scalable.header.queryId });
+      expect(closed.status).toBe(200);
+      expect(await rest(scalable)).toEqual([{ header: scalable.header }, { finalMessage: 'Query Completed' }]);
+    } finally {
+      await server.close();
+    }
+  });
+});

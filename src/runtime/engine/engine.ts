@@ -17,6 +17,7 @@ import type { StatementContext } from '../statements/context.js';
 import { isLogged, runStatement } from '../statements/handlers.js';
 import { checkSessionProperty } from '../statements/property-defaults.js';
 import { FORWARDED_PROPERTY } from '../query/pull-forwarding.js';
+import { isScalablePush } from '../query/scalable-push.js';
 import { insertJsonRow, produceJson } from '../statements/json-writes.js';
 import type { StatementResult } from '../statements/statement-result.js';
 import { EmbeddedBackend, type ExecutionBackend } from './backend.js';
@@ -417,6 +418,25 @@ export class Engine {
     return this.withRequest(opts, () => this.startUnderRequest(statement));
   }
 
+  /**
+   * Whether `statement` would run as a scalable push query (see scalable-push.ts)
+   * with the request's properties: the server does not count those against
+   * `ksql.max.push.queries`, as ksqlDB does not.
+   */
+  isScalablePush(statement: PreparedStatement, opts: RequestOptions = {}): boolean {
+    const stmt = statement.stmt;
+    if (stmt.kind !== 'QueryStatement' || stmt.query.from.kind !== 'AliasedSource') return false;
+    const source = this.catalog.getSource(stmt.query.from.name);
+    if (!source) return false;
+    const properties = { ...Object.fromEntries(this.properties), ...(opts.properties ?? {}) };
+    return isScalablePush(stmt.query, this.writersOf(source.name).length, properties);
+  }
+
+  /** The running persistent queries writing source `name` (ksqlDB's getQueriesWithSink). */
+  private writersOf(name: string): RunningQuery[] {
+    return [...this.persistent.values()].filter((q) => q.sink?.name === name && q.state !== 'TERMINATED');
+  }
+
   private async startUnderRequest({ stmt }: PreparedStatement): Promise<TransientQuery> {
     if (stmt.kind !== 'Print' && stmt.kind !== 'QueryStatement') {
       throw new PlanError('Only SELECT and PRINT statements can be run as queries; use /ksql for other statements.', stmt.pos);
@@ -448,7 +468,7 @@ export class Engine {
       views: this.views,
       properties: Object.fromEntries(this.properties),
       ...(pull ? { pull } : {}),
-      writersOf: (name) => [...this.persistent.values()].filter((q) => q.sink?.name === name && q.state !== 'TERMINATED'),
+      writersOf: (name) => this.writersOf(name),
       register: (query, handle) => this.pump.addTransient(query, handle),
       unregister: (id) => this.pump.removeTransient(id),
       wake: () => this.pump.schedule(),

@@ -34,6 +34,8 @@ export interface ServerSettings {
  */
 export class PushQueryRegistry {
   private readonly active = new Map<string, TransientQuery>();
+  /** Scalable push queries: kept, not counted. */
+  private readonly scalable = new Map<string, TransientQuery>();
   private starting = 0;
 
   constructor(private readonly max: number) {}
@@ -59,6 +61,17 @@ export class PushQueryRegistry {
     this.starting--;
   }
 
+  /**
+   * Keeps a scalable push query (for `/close-query` and shutdown) without a
+   * slot: ksqlDB does not count those against the limit.
+   */
+  track(q: TransientQuery): void {
+    this.scalable.set(q.id, q);
+    void q.done.then(() => {
+      if (this.scalable.get(q.id) === q) this.scalable.delete(q.id);
+    });
+  }
+
   /** Hands a claimed slot to the started query `q`; the slot frees itself when `q` is done. */
   add(q: TransientQuery): void {
     this.starting--;
@@ -69,13 +82,14 @@ export class PushQueryRegistry {
   }
 
   get(id: string): TransientQuery | undefined {
-    return this.active.get(id);
+    return this.active.get(id) ?? this.scalable.get(id);
   }
 
   /** Closes every push query (shutdown). */
   closeAll(): void {
-    for (const q of this.active.values()) q.close();
+    for (const q of [...this.active.values(), ...this.scalable.values()]) q.close();
     this.active.clear();
+    this.scalable.clear();
   }
 }
 

@@ -35,6 +35,11 @@ export interface ServerEngine {
   executePrepared(statement: PreparedStatement, opts?: RequestOptions): Promise<StatementResult>;
   /** Starts a transient query (SELECT or PRINT) the server prepared already. */
   startPrepared(statement: PreparedStatement, opts?: RequestOptions): Promise<TransientQuery>;
+  /**
+   * Whether the statement would run as a scalable push query: ksqlDB bounds
+   * only ordinary push queries by `ksql.max.push.queries`.
+   */
+  isScalablePush?(statement: PreparedStatement, opts?: RequestOptions): boolean;
   insert(target: string, row: Record<string, unknown>): Promise<void>;
   produce(topic: string, records: readonly ProduceRecord[]): Promise<readonly { partition: number; offset: number }[]>;
   close(): Promise<void>;

@@ -97,17 +97,20 @@ class Exchange {
 /** Starts a transient query; a push query claims a slot first, given back when it ends (see {@link PushQueryRegistry}). */
 async function start(ctx: ServerContext, r: QueryRequest, ex: Exchange): Promise<TransientQuery> {
   const streaming = isStreaming(r.prepared.stmt);
-  if (streaming) ctx.pushQueries.claim();
+  // ksqlDB bounds ordinary push queries by ksql.max.push.queries, not scalable ones.
+  const limited = streaming && !ctx.engine.isScalablePush?.(r.prepared, r.opts);
+  if (limited) ctx.pushQueries.claim();
   let q: TransientQuery;
   try {
     q = await ctx.engine.startPrepared(r.prepared, r.opts);
   } catch (e) {
-    if (streaming) ctx.pushQueries.unclaim();
+    if (limited) ctx.pushQueries.unclaim();
     throw toStatementError(e, withSemicolon(r.sql), [], r.sql);
   }
   if (streaming) {
     q.limitBuffer?.(ctx.settings.pushBufferBytes);
-    ctx.pushQueries.add(q);
+    if (limited) ctx.pushQueries.add(q);
+    else ctx.pushQueries.track(q);
   }
   ex.attach(q);
   return q;

@@ -86,10 +86,13 @@ async function serveWsQuery(ctx: ServerContext, socket: WebSocket, req: FastifyR
   let q: TransientQuery;
   let sql: string;
   let claimed = false;
+  let streaming = false;
   try {
     const r = readQueryRequest(parseRequest(req.query as Record<string, string | undefined>));
     sql = r.sql;
-    if (isStreaming(r.prepared.stmt)) {
+    streaming = isStreaming(r.prepared.stmt);
+    // ksqlDB bounds ordinary push queries by ksql.max.push.queries, not scalable ones.
+    if (streaming && !ctx.engine.isScalablePush?.(r.prepared, r.opts)) {
       ctx.pushQueries.claim();
       claimed = true;
     }
@@ -99,9 +102,10 @@ async function serveWsQuery(ctx: ServerContext, socket: WebSocket, req: FastifyR
     closeWith(socket, INVALID_MESSAGE_TYPE, e instanceof Error && !('errorCode' in e) ? e.message : reportedMessage(req.log, e));
     return;
   }
-  if (claimed) {
+  if (streaming) {
     q.limitBuffer?.(ctx.settings.pushBufferBytes);
-    ctx.pushQueries.add(q);
+    if (claimed) ctx.pushQueries.add(q);
+    else ctx.pushQueries.track(q);
   }
   socket.once('close', () => q.close());
   if (socket.readyState !== socket.OPEN) q.close();
