@@ -49,6 +49,7 @@ export const KSQL_PROPERTIES: ReadonlyMap<string, KsqlProperty> = new Map<string
   ['ksql.max.push.queries', honoured('100', 'most push queries running at once (read at start)')],
   ['ksql.query.pull.table.scan.enabled', honoured('true', 'false: pull queries must look up keys')],
   ['ksql.query.push.v2.enabled', honoured('false', 'scalable push queries')],
+  ['ksql.query.push.v2.registry.installed', accepted('every persistent query can be tapped by scalable push queries')],
   ['ksql.new.query.planner.enabled', honoured('false', 'true: keyless projections in persistent queries')],
   ['ksql.persistence.default.format.key', honoured('KAFKA', 'KEY_FORMAT when a statement gives none')],
   ['ksql.persistence.default.format.value', honoured('', 'VALUE_FORMAT when a statement gives none')],
