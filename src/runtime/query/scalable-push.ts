@@ -70,7 +70,12 @@ export function tapOutput(taps: OutputTaps, source: DataSource, input: SourceOpe
     process(rec: Rec): void {
       if (rec.row === null || handle.isClosed) return;
       if (keyed && (rec.key === null || rec.key.every((k) => k === null))) return;
-      input.injectRow(rec.key ?? [], rec.row, rec.window, rec.ts);
+      try {
+        input.injectRow(rec.key ?? [], rec.row, rec.window, rec.ts);
+      } catch (e) {
+        // It runs inside the upstream query's batch: its failure ends this push query, never that query.
+        handle.fail(e instanceof Error ? e.message : String(e));
+      }
     },
     upstreamEnded(): void {
       handle.fail(upstreamGoneMessage(statementText));
