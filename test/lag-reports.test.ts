@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../src/server/index.js';
+import { Engine } from '../src/runtime/engine/engine.js';
+import { MemoryLog } from '../src/runtime/log/memory-log.js';
+import { startServer, type RunningServer } from '../src/server/index.js';
 import { postJson, startTestServer } from './server-helpers.js';
 
 /** ksqlDB's LagReportingAgent as `/clusterStatus` shows it: the latest `POST /lag` report per host. */
@@ -50,5 +52,41 @@ describe('POST /lag reports kept and shown by /clusterStatus', () => {
   it('a report from a host this server does not know adds no host to /clusterStatus', async () => {
     await postJson(`${url}/lag`, { ksqlHost: { host: 'elsewhere', port: 8088 }, hostStoreLags: { stateStoreLags: lags(1), updateTimeMs: 5 } });
     expect(Object.keys(await hostStatus())).toEqual([`${self.host}:${self.port}`]);
+  });
+});
+
+describe('/clusterStatus of a service (Kafka mode) with POST /lag reports', () => {
+  it("shows a host's reported lags when they are at least as recent as its heartbeat's, else the heartbeat's", async () => {
+    const engine = new Engine({ log: new MemoryLog(), autoPump: true });
+    const heartbeatLags = {
+      stateStoreLags: { CTAS_T_0: { lagByPartition: { '0': { currentOffsetPosition: 1, endOffsetPosition: 1, offsetLag: 0 } } } },
+      updateTimeMs: 5000,
+    };
+    const status = (lastSeen: number) => ({
+      hostAlive: true,
+      lastStatusUpdateMs: lastSeen,
+      activeStandbyPerQuery: {},
+      hostStoreLags: { ...heartbeatLags, updateTimeMs: lastSeen },
+    });
+    // A service of two servers as the engine's heartbeats see it.
+    const service = Object.create(engine) as Engine;
+    service.clusterStatus = () => ({ 'a:8088': status(5000), 'b:8088': status(5000) });
+    const server = await startServer({ engine: service, port: 0 });
+    try {
+      const newer = {
+        stateStoreLags: { 'CTAS_T_0#agg': { lagByPartition: { '0': { currentOffsetPosition: 3, endOffsetPosition: 9, offsetLag: 6 } } } },
+        updateTimeMs: 6000,
+      };
+      const older = { stateStoreLags: {}, updateTimeMs: 4000 };
+      expect((await postJson(`${server.url}/lag`, { ksqlHost: { host: 'a', port: 8088 }, hostStoreLags: newer })).status).toBe(200);
+      expect((await postJson(`${server.url}/lag`, { ksqlHost: { host: 'b', port: 8088 }, hostStoreLags: older })).status).toBe(200);
+      const body = (await (await fetch(`${server.url}/clusterStatus`)).json()) as {
+        clusterStatus: Record<string, { hostStoreLags: unknown; hostAlive: boolean }>;
+      };
+      expect(body.clusterStatus['a:8088']).toEqual({ ...status(5000), hostStoreLags: newer });
+      expect(body.clusterStatus['b:8088']).toEqual(status(5000));
+    } finally {
+      await server.close();
+    }
   });
 });
