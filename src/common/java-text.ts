@@ -27,6 +27,18 @@ export function javaDoubleToString(d: number): string {
   return `${mant}E${exp}`;
 }
 
+/**
+ * Java's `Float.toString(f)` for a float32 value `f` (as read with readFloat):
+ * the shortest digits that read back as the same float, laid out as
+ * {@link javaDoubleToString} lays out a double (`1.5`, `1.0E10`).
+ */
+export function javaFloatToString(f: number): string {
+  if (!Number.isFinite(f) || f === 0) return javaDoubleToString(f);
+  let p = 1;
+  while (p < 9 && Math.fround(Number(f.toPrecision(p))) !== f) p++;
+  return javaDoubleToString(Number(f.toPrecision(p)));
+}
+
 /** A whole number as Java prints a long/int (no exponent, even for large values). */
 export function javaLongToString(n: number | bigint): string {
   if (typeof n === 'bigint') return n.toString();

@@ -8,6 +8,7 @@ import type { SqlType } from '../common/types.js';
 import { containsDecimal, needsExactNumbers, CoercionError, jsonReader, jsonWriter, structReader, type JsonReader, type JsonWriter } from './json-coerce.js';
 import { parseJsonLossless } from './json-parse.js';
 import type { Format } from './format.js';
+import { jsonSchemaForColumns } from './json-schema.js';
 import { jsonSchemaColumns } from './schema-translators.js';
 import { createVoidSerde } from './none.js';
 import { SerdeError, type Serde, type SerdeColumn, type SerdeOptions } from './serde-types.js';
@@ -221,7 +222,19 @@ function registeredFields(options: SerdeOptions, columns: readonly SerdeColumn[]
 
 /** A JSON (or, with `schemaRegistry`, JSON_SR) serde for the columns. */
 export function createJsonSerde(columns: readonly SerdeColumn[], options: SerdeOptions, schemaRegistry = false): Serde {
-  return new JsonSerde(columns, options, schemaRegistry, options.schemaId ?? 1);
+  return new JsonSerde(columns, options, schemaRegistry, options.schemaId ?? (schemaRegistry ? registeredJsonSchemaId(columns, options) : 1));
+}
+
+/**
+ * JSON_SR without KEY_/VALUE_SCHEMA_ID: the id of the JSON Schema of the columns,
+ * registered under the topic's subject as ksqlDB registers it (the same schema
+ * keeps its id and version); 1 when there is no registry or subject.
+ */
+function registeredJsonSchemaId(columns: readonly SerdeColumn[], options: SerdeOptions): number {
+  const registry = options.schemaRegistry;
+  if (!registry || options.subject === undefined || columns.length === 0) return 1;
+  for (const c of columns) validateJsonType(c.type);
+  return registry.register(jsonSchemaForColumns(columns, isWrapped(columns, options)), { subject: options.subject, format: 'JSON_SR' });
 }
 
 const TWO_63 = 2 ** 63;

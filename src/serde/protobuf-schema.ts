@@ -240,16 +240,18 @@ class ModelBuilder {
   }
 }
 
-/**
- * Parses protobuf schema text and selects a message: `fullName` (with or without
- * package), else the message at `indexes` (Confluent's message indexes), else the
- * first message. Throws when the schema does not parse or the message is unknown.
- */
-export function parseProtobufSchema(
-  text: string,
-  options: { fullName?: string; indexes?: readonly number[]; references?: readonly SchemaReference[] } = {},
-): PbSchema {
-  const meta: FieldMeta = new Map();
+/** A message type selected in parsed schema text, as protobufjs reflects it. */
+export interface ProtobufSelection {
+  readonly type: protobuf.Type;
+  /** Confluent's message indexes of `type`. */
+  readonly indexes: readonly number[];
+  /** proto2 syntax: every singular field has presence. */
+  readonly proto2: boolean;
+}
+
+type SelectOptions = { fullName?: string; indexes?: readonly number[]; references?: readonly SchemaReference[] };
+
+function select(text: string, options: SelectOptions, meta: FieldMeta): ProtobufSelection {
   const stripped = stripFieldOptions(text, meta);
   const own = protobuf.parse(stripped, new protobuf.Root(), { keepCase: true });
   const root = new protobuf.Root();
@@ -285,7 +287,27 @@ export function parseProtobufSchema(
     type = root.lookupType(stripDot(type.fullName));
   }
   if (tops.length === 0) throw new Error('Protobuf schema has no message');
-  const message = new ModelBuilder(meta, /syntax\s*=\s*["']proto2["']/.test(stripped)).message(type);
+  return { type, indexes, proto2: /syntax\s*=\s*["']proto2["']/.test(stripped) };
+}
+
+/**
+ * The protobufjs type of the message `options` select in schema text (as
+ * {@link parseProtobufSchema} selects it), for code that walks any message
+ * generically (PRINT's text form). Throws as parseProtobufSchema does.
+ */
+export function selectProtobufMessage(text: string, options: SelectOptions = {}): ProtobufSelection {
+  return select(text, options, new Map());
+}
+
+/**
+ * Parses protobuf schema text and selects a message: `fullName` (with or without
+ * package), else the message at `indexes` (Confluent's message indexes), else the
+ * first message. Throws when the schema does not parse or the message is unknown.
+ */
+export function parseProtobufSchema(text: string, options: SelectOptions = {}): PbSchema {
+  const meta: FieldMeta = new Map();
+  const { type, indexes, proto2 } = select(text, options, meta);
+  const message = new ModelBuilder(meta, proto2).message(type);
   return { message, indexes, text };
 }
 

@@ -1,151 +1,115 @@
 /**
- * How PRINT shows a topic, as ksqlDB's PRINT does: `Key format:` and `Value
- * format:` header lines, then one line per record with windowed keys decoded as
- * `[key@start/end]`. A topic of a known stream or table is shown with that
- * source's formats; any other topic's formats are detected as ksqlDB does: every
- * candidate format that reads every record so far, joined by " or ".
+ * How PRINT shows a topic, as ksqlDB's PRINT (`RecordFormatter`,
+ * `TopicStreamWriter`) does: whatever streams or tables use the topic, the
+ * key and value formats are detected from the bytes. Each side keeps the list
+ * of candidate formats (src/serde/print-formats.ts) that read every record seen
+ * so far; a record is shown with the first candidate left (raw bytes as Kafka's
+ * `Bytes.toString` when none is), and a batch is formatted again when its
+ * records removed the format it started with. `Key format:` / `Value format:`
+ * lines are printed before a batch's records whenever the candidate lists changed.
  */
-import type { FormatSpec } from '../../common/formats.js';
-import type { WindowType } from '../../common/windows.js';
-import type { DataSource } from '../../planner/data-source.js';
-import { decodeWindowedKey } from '../../serde/windowed.js';
-
-type Inner = 'JSON' | 'KAFKA_INT' | 'KAFKA_BIGINT' | 'KAFKA_DOUBLE' | 'KAFKA_STRING';
-
-/** One candidate format: a plain one, or a windowed key around one. */
-interface Candidate {
-  readonly inner: Inner;
-  readonly window?: WindowType;
-}
-
-const INNERS: readonly Inner[] = ['JSON', 'KAFKA_INT', 'KAFKA_BIGINT', 'KAFKA_DOUBLE', 'KAFKA_STRING'];
-const WINDOWS: readonly WindowType[] = ['SESSION', 'HOPPING', 'TUMBLING'];
-
-/** ksqlDB's candidate order: JSON, windowed variants of each inner format, then the KAFKA formats. */
-const KEY_CANDIDATES: readonly Candidate[] = [
-  { inner: 'JSON' },
-  ...INNERS.flatMap((inner) => WINDOWS.map((window) => ({ inner, window }))),
-  ...INNERS.slice(1).map((inner) => ({ inner })),
-];
-const VALUE_CANDIDATES: readonly Candidate[] = INNERS.map((inner) => ({ inner }));
+import { printCandidates, type PrintCandidate, unrecognisedBytes } from '../../serde/print-formats.js';
+import type { SchemaRegistry } from '../../serde/serde-types.js';
 
 const NO_DATA = '¯\\_(ツ)_/¯ - no data processed';
+const NO_MATCH = ' does not match any supported format. It may be a STRING with encoding other than UTF8, or some other format.';
 
-function name(c: Candidate): string {
-  return c.window ? `${c.window}(${c.inner})` : c.inner;
-}
-
-/** The inner bytes as text in `format`, or undefined when they are not of that format. */
-function readInner(bytes: Buffer, inner: Inner): string | undefined {
-  switch (inner) {
-    case 'JSON': {
-      try {
-        JSON.parse(bytes.toString('utf8'));
-        return bytes.toString('utf8');
-      } catch {
-        return undefined;
-      }
-    }
-    case 'KAFKA_INT':
-      return bytes.length === 4 ? String(bytes.readInt32BE(0)) : undefined;
-    case 'KAFKA_BIGINT':
-      return bytes.length === 8 ? String(bytes.readBigInt64BE(0)) : undefined;
-    case 'KAFKA_DOUBLE':
-      return bytes.length === 8 ? String(bytes.readDoubleBE(0)) : undefined;
-    case 'KAFKA_STRING':
-      return bytes.toString('utf8');
-  }
-}
-
-/** `[inner@start/end]`: time windows carry no end in the key, shown `-` as ksqlDB does. */
-function windowed(bytes: Buffer, window: WindowType, render: (inner: Buffer) => string | undefined): string | undefined {
-  const session = window === 'SESSION';
-  if (bytes.length < (session ? 16 : 8)) return undefined;
-  const { inner, window: w } = decodeWindowedKey(bytes, session, undefined);
-  const text = render(inner);
-  return text === undefined ? undefined : `[${text}@${w.start}/${session ? w.end : '-'}]`;
-}
-
-function read(bytes: Buffer, c: Candidate): string | undefined {
-  return c.window ? windowed(bytes, c.window, (inner) => readInner(inner, c.inner)) : readInner(bytes, c.inner);
-}
-
-/** Detected formats of one side (key or value) of a topic with no known source. */
+/** The formats still possible for one side (key or value) of a topic's records. */
 class Detected {
-  private candidates: readonly Candidate[];
+  private candidates: PrintCandidate[];
   private seen = false;
 
-  constructor(all: readonly Candidate[]) {
-    this.candidates = all;
+  constructor(isKey: boolean, registry: SchemaRegistry | undefined) {
+    this.candidates = printCandidates(isKey, registry);
   }
 
-  /** Narrows the candidates to those reading `bytes` (a null reads as anything). */
-  observe(bytes: Buffer | null): void {
-    if (bytes === null) return;
+  /** The names left (ksqlDB's "no data processed" before any non-null bytes). */
+  possible(): readonly string[] {
+    return this.seen ? this.candidates.map((c) => c.name) : [NO_DATA];
+  }
+
+  /** The bytes shown with the first format that reads them; formats that cannot are dropped. */
+  format(bytes: Buffer | null): string {
+    if (bytes === null) return '<null>';
     this.seen = true;
-    const left = this.candidates.filter((c) => read(bytes, c) !== undefined);
-    if (left.length > 0) this.candidates = left;
-    else this.candidates = [];
-  }
-
-  header(): string {
-    if (!this.seen) return NO_DATA;
-    return this.candidates.length === 0 ? 'MIXED' : this.candidates.map(name).join(' or ');
-  }
-
-  /** The bytes shown with the first candidate left (raw text when none reads them). */
-  render(bytes: Buffer): string {
+    let first: string | undefined;
+    const left: PrintCandidate[] = [];
     for (const c of this.candidates) {
-      const text = read(bytes, c);
-      if (text !== undefined) return text;
+      const text = c.read(bytes);
+      if (text === undefined) continue;
+      left.push(c);
+      first ??= text;
     }
-    return bytes.toString('utf8');
+    this.candidates = left;
+    return first ?? unrecognisedBytes(bytes);
   }
 }
 
-/** A known source's format as PRINT names it: KAFKA formats by their column type (`KAFKA_INT`). */
-function sourceFormatName(spec: FormatSpec, types: readonly { type: { kind: string } }[]): string {
-  if (spec.format !== 'KAFKA') return spec.format;
-  const kind = types[0]?.type.kind;
-  return kind === 'INTEGER' ? 'KAFKA_INT' : kind === 'BIGINT' ? 'KAFKA_BIGINT' : kind === 'DOUBLE' ? 'KAFKA_DOUBLE' : 'KAFKA_STRING';
+/** One record as PRINT reads it. */
+export interface PrintRecord {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly timestamp: number;
+  readonly partition: number;
 }
 
-/** What PRINT needs to show records: the two header lines and a key / value renderer. */
-export interface PrintFormatter {
-  /** Narrows detected formats with a batch before its header is shown (no-op for a known source). */
-  observe(key: Buffer | null, value: Buffer | null): void;
-  /** `Key format: …` and `Value format: …`. */
-  header(): readonly [string, string];
-  key(bytes: Buffer): string;
-  value(bytes: Buffer): string;
+/** ksqlDB's row time: `yyyy/MM/dd HH:mm:ss.SSS Z` in UTC, `N/A` when the record has none. */
+function rowTime(ts: number): string {
+  if (ts < 0) return 'N/A';
+  const d = new Date(ts);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)} Z`;
 }
 
-/**
- * The formatter of a topic: `source` (the stream or table on it, if any) with
- * `decode` rendering one side's bytes with the source's serde (undefined when they do not fit).
- */
-export function printFormatter(source: DataSource | undefined, decode: (bytes: Buffer, isKey: boolean) => string | undefined): PrintFormatter {
-  if (source) {
-    const keyName = sourceFormatName(source.keyFormat, source.schema.key);
-    const valueName = sourceFormatName(source.valueFormat, source.schema.value);
-    const win = source.window;
-    const raw = (bytes: Buffer, isKey: boolean) => decode(bytes, isKey) ?? bytes.toString('utf8');
-    return {
-      observe: () => undefined,
-      header: () => [`Key format: ${win ? `${win.type}(${keyName})` : keyName}`, `Value format: ${valueName}`],
-      key: (bytes) => (win ? (windowed(bytes, win.type, (inner) => raw(inner, true)) ?? raw(bytes, true)) : raw(bytes, true)),
-      value: (bytes) => raw(bytes, false),
-    };
+/** A header line: the formats left joined by " or ", or ksqlDB's no-match text. */
+function headerLine(prefix: string, formats: readonly string[]): string {
+  return formats.length === 0 ? `${prefix}${NO_MATCH}` : `${prefix}${formats.join(' or ')}`;
+}
+
+/** Detects a topic's formats and formats its records as PRINT shows them. */
+export class PrintFormatter {
+  private readonly keys: Detected;
+  private readonly values: Detected;
+  /** The header lists last printed (undefined: none printed yet). */
+  private shownKeys: readonly string[] | undefined;
+  private shownValues: readonly string[] | undefined;
+
+  /** `registry`: where schema ids of AVRO, PROTOBUF and JSON_SR records are looked up. */
+  constructor(registry: SchemaRegistry | undefined) {
+    this.keys = new Detected(true, registry);
+    this.values = new Detected(false, registry);
   }
-  const keys = new Detected(KEY_CANDIDATES);
-  const values = new Detected(VALUE_CANDIDATES);
-  return {
-    observe: (key, value) => {
-      keys.observe(key);
-      values.observe(value);
-    },
-    header: () => [`Key format: ${keys.header()}`, `Value format: ${values.header()}`],
-    key: (bytes) => keys.render(bytes),
-    value: (bytes) => values.render(bytes),
-  };
+
+  /**
+   * A batch's lines (`rowtime: …, key: …, value: …, partition: n`), every record
+   * narrowing the formats; formatted again with the narrowed formats when the
+   * batch removed the format it started with.
+   */
+  format(records: readonly PrintRecord[]): string[] {
+    const activeKey = this.keys.possible()[0];
+    const activeValue = this.values.possible()[0];
+    const lines = records.map((r) => this.line(r));
+    if (this.keys.possible().some((f) => f === activeKey) && this.values.possible().some((f) => f === activeValue)) return lines;
+    return records.map((r) => this.line(r));
+  }
+
+  /** The `Key format:` / `Value format:` lines whose lists changed since last shown (both the first time). */
+  headerUpdates(): string[] {
+    const out: string[] = [];
+    const keys = this.keys.possible();
+    const values = this.values.possible();
+    if (!sameList(this.shownKeys, keys)) out.push(headerLine('Key format: ', keys));
+    if (!sameList(this.shownValues, values)) out.push(headerLine('Value format: ', values));
+    this.shownKeys = keys;
+    this.shownValues = values;
+    return out;
+  }
+
+  private line(r: PrintRecord): string {
+    return `rowtime: ${rowTime(r.timestamp)}, key: ${this.keys.format(r.key)}, value: ${this.values.format(r.value)}, partition: ${r.partition}`;
+  }
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -14,9 +14,7 @@ import { PSEUDO, serializedValueColumns } from '../../planner/schema.js';
 import { validatePullQuery, validatePullSource } from '../../planner/pull-validation.js';
 import type { Log, LogRecord } from '../log/log.js';
 import type { ProcessingLogger } from '../../common/processing-log.js';
-import { serdeOptionsFor } from '../../serde/serde-for.js';
 import type { SchemaRegistry } from '../../serde/serde-types.js';
-import { testFormFromBytes } from '../../serde/test-form.js';
 import { MemoryStore } from '../state/store.js';
 import type { TransientQuery } from './transient-query.js';
 import { RunningQuery, type QueryState } from './running-query.js';
@@ -26,7 +24,7 @@ import { FORWARDED_PROPERTY, PARTITIONS_PROPERTY, forwardPull } from './pull-for
 import type { PullRouting } from './pull-routing.js';
 import { PullCollector, PushTerminal, TransientHandle, tableScanOrder } from './row-queue.js';
 import { isSessionWindow } from '../../common/windows.js';
-import { printFormatter } from './print-format.js';
+import { PrintFormatter } from './print-format.js';
 import { SCALABLE_PUSH_QUERY_PREFIX, isScalablePush, tapOutput } from './scalable-push.js';
 
 /** Something the engine's pump can advance: a running query or a PRINT. */
@@ -324,35 +322,12 @@ export async function startPrint(ctx: TransientContext, stmt: Print): Promise<Tr
     );
   const id = `print_${info.name}_${shortId()}`;
   const handle = new TransientHandle(id, 'print', [{ name: 'ROW', type: T.STRING }], [], () => ctx.unregister(id));
-  const source = ctx.catalog.allSources().find((s) => s.topic === info.name);
   const positions: number[] = [];
   for (let p = 0; p < info.partitions; p++) positions.push(stmt.fromBeginning ? 0 : await ctx.log.endOffset(info.name, p));
   const interval = Math.max(1, stmt.interval ?? 1);
   let seen = 0;
   let printed = 0;
-  const decode = (bytes: Buffer, isKey: boolean): string | undefined => {
-    if (!source) return undefined;
-    try {
-      const cols = isKey ? source.schema.key : serializedValueColumns(source.schema);
-      const f = isKey ? source.keyFormat : source.valueFormat;
-      const v = testFormFromBytes(bytes, f.format, cols, serdeOptionsFor(f, isKey, ctx.registry));
-      return typeof v === 'string' ? v : JSON.stringify(v);
-    } catch {
-      return undefined;
-    }
-  };
-  const formatter = printFormatter(source, decode);
-  let headerShown = false;
-  const render = (bytes: Buffer | null, isKey: boolean): string => {
-    if (bytes === null) return '<null>';
-    return isKey ? formatter.key(bytes) : formatter.value(bytes);
-  };
-  const line = (r: LogRecord, partition: number): string => {
-    const d = new Date(r.timestamp);
-    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-    const ts = `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)} Z`;
-    return `rowtime: ${ts}, key: ${render(r.key, true)}, value: ${render(r.value, false)}, partition: ${partition}`;
-  };
+  const formatter = new PrintFormatter(ctx.registry);
   const printer: Steppable = {
     id,
     state: 'RUNNING',
@@ -365,19 +340,24 @@ export async function startPrint(ctx: TransientContext, stmt: Print): Promise<Tr
         if (records.length === 0) continue;
         progressed = true;
         positions[p] = records[records.length - 1]!.offset + 1;
-        // The header follows the first batch read, whose records narrow the detected formats.
-        if (!headerShown) {
-          for (const r of records) formatter.observe(r.key, r.value);
-          for (const h of formatter.header()) handle.queue.push([h]);
-          headerShown = true;
-        }
-        for (const r of records) {
+        // As ksqlDB: every record of the batch narrows the formats; the header
+        // lines that changed come before the batch's records.
+        const lines = formatter.format(records.map((r) => ({ key: r.key, value: r.value, timestamp: r.timestamp, partition: p })));
+        const out: string[] = [];
+        let done = false;
+        for (const text of lines) {
           if (seen++ % interval !== 0) continue;
-          handle.queue.push([line(r, p)]);
+          out.push(text);
           if (stmt.limit !== undefined && ++printed >= stmt.limit) {
-            handle.close();
-            return progressed;
+            done = true;
+            break;
           }
+        }
+        for (const h of formatter.headerUpdates()) handle.queue.push([h]);
+        for (const text of out) handle.queue.push([text]);
+        if (done) {
+          handle.close();
+          return progressed;
         }
       }
       return progressed;

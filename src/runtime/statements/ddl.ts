@@ -11,6 +11,7 @@ import { checkSourceUpgrade } from '../../planner/source-upgrade.js';
 import { serializedValueColumns, type Column } from '../../planner/schema.js';
 import { resolveType } from '../../planner/type-resolver.js';
 import { WithProperties } from '../../planner/with-properties.js';
+import { formatNamed } from '../../serde/formats.js';
 import { serdeFor } from '../../serde/serde-for.js';
 import type { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
 import { inferColumnsFromRegistry } from '../../serde/schema-inference.js';
@@ -60,7 +61,30 @@ export async function createSource(e: StatementContext, s: Extract<Statement, { 
     );
   }
   e.catalog.putSource(planned.source);
+  registerSchemas(e, planned.source, s.pos);
   return { kind: 'Message', statementText: s.text, message: `${s.sourceType === 'STREAM' ? 'Stream' : 'Table'} created` };
+}
+
+/**
+ * As ksqlDB's SchemaRegisterInjector for CREATE STREAM/TABLE: each side in a
+ * schema-registry format (no KEY_/VALUE_SCHEMA_ID) has the schema ksqlDB
+ * generates for its columns registered under `<topic>-key|value`, unless that
+ * subject already has one (a schema the columns were inferred from, or an
+ * older one: CREATE does not add versions). ALTER registers nothing; the next
+ * write registers the wider schema (see json-writes.ts).
+ */
+function registerSchemas(e: StatementContext, source: DataSource, pos: Statement['pos']): void {
+  for (const isKey of [true, false]) {
+    const spec = isKey ? source.keyFormat : source.valueFormat;
+    const cols = isKey ? source.schema.key : serializedValueColumns(source.schema);
+    if (cols.length === 0 || spec.schemaId !== undefined || formatNamed(spec.format)?.usesSchemaRegistry !== true) continue;
+    if (e.registry.getLatest?.(`${source.topic}-${isKey ? 'key' : 'value'}`) !== undefined) continue;
+    try {
+      serdeFor(spec, cols, isKey, e.registry, source.topic);
+    } catch (err) {
+      throw new PlanError(`Could not register schema for topic: ${(err as Error).message}`, pos);
+    }
+  }
 }
 
 /** Columns for the sides of a CREATE that take them from the schema registry. */

@@ -22,8 +22,11 @@ export async function writeRow(
   let keyBytes: Buffer | null;
   let valueBytes: Buffer | null;
   try {
-    keyBytes = source.schema.key.length === 0 ? null : serdeFor(source.keyFormat, source.schema.key, true, registry).serialize(key);
-    valueBytes = serdeFor(source.valueFormat, serializedValueColumns(source.schema), false, registry).serialize(value);
+    // With the topic, schema-registry formats register the row's schema under
+    // `<topic>-key|value` as ksqlDB's serializers auto-register it: a new version
+    // when the columns changed (ALTER … ADD COLUMN), none when it is the latest.
+    keyBytes = source.schema.key.length === 0 ? null : serdeFor(source.keyFormat, source.schema.key, true, registry, source.topic).serialize(key);
+    valueBytes = serdeFor(source.valueFormat, serializedValueColumns(source.schema), false, registry, source.topic).serialize(value);
   } catch (e) {
     throw new ExecutionError(`Failed to insert values into '${source.name}'. ${(e as Error).message}`);
   }
