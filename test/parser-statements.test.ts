@@ -96,9 +96,9 @@ describe('CREATE STREAM / TABLE', () => {
   });
 
   it('rejects SOURCE or a column list with AS SELECT', () => {
-    expect(() => parseStatement('CREATE SOURCE STREAM s AS SELECT * FROM t')).toThrow('Syntax error at line 1:8: CREATE SOURCE cannot be used with AS SELECT');
+    expect(() => parseStatement('CREATE SOURCE STREAM s AS SELECT * FROM t')).toThrow('line 1:8: Syntax Error\nCREATE SOURCE cannot be used with AS SELECT');
     expect(() => parseStatement('CREATE STREAM s (a INT) AS SELECT * FROM t')).toThrow(
-      "Syntax error at line 1:25: mismatched input 'AS': a column list cannot be combined with AS SELECT",
+      "line 1:25: Syntax Error\nmismatched input 'AS': a column list cannot be combined with AS SELECT",
     );
   });
 });

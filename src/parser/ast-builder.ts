@@ -249,7 +249,10 @@ export class AstBuilder extends ExpressionBuilder {
     const e = this.expression(expr);
     const structAll = optToken(node, 'structAll');
     if (structAll) {
-      if (!POSTFIX_KINDS.has(e.kind)) throw syntaxError("mismatched input '->' expecting {',', 'FROM'}", this.posOfToken(structAll));
+      if (!POSTFIX_KINDS.has(e.kind)) {
+        const at = this.posOfToken(structAll);
+        throw syntaxError(`Syntax error at or near '->' at line ${at.line}:${at.column}`, at);
+      }
       return { kind: 'StructAll', base: e, pos };
     }
     return alias ? { kind: 'SingleColumn', expr: e, alias: this.identifier(alias), pos } : { kind: 'SingleColumn', expr: e, pos };

@@ -12,7 +12,7 @@ import { child } from './cst-access.js';
 import { sqlParser } from './grammar.js';
 import { sqlLexer, UnterminatedComment } from './lexer.js';
 import { checkStatementSize, checkTokens, checkTree } from './limits.js';
-import { lexingError, PositionShift, recognitionError, syntaxError } from './parse-errors.js';
+import { lexingError, PositionShift, recognitionError, startsStatement, syntaxError, unknownStatement } from './parse-errors.js';
 import { splitStatements } from './split.js';
 import { UnsupportedStatementError, unsupportedStatement } from './unsupported.js';
 
@@ -30,7 +30,8 @@ function run<R>(text: string, base: Position | undefined, rule: 'singleStatement
     const lexErr = lexed.errors[0];
     if (lexErr) throw lexingError(lexErr, text, shift);
     const open = lexed.tokens.find((t) => t.tokenType === UnterminatedComment);
-    if (open) throw syntaxError('unterminated comment', shift.ofToken(open));
+    // ANTLR's lexer has no token for an unclosed `/*`: it reads `/` and fails there.
+    if (open) throw syntaxError(`Syntax error at or near '/' at line ${shift.ofToken(open).line}:${shift.ofToken(open).column}`, shift.ofToken(open));
     checkTokens(lexed.tokens, (t) => shift.ofToken(t));
     const unsupported = rule === 'singleStatement' ? unsupportedStatement(lexed.tokens) : undefined;
     if (unsupported) throw new UnsupportedStatementError(unsupported.words, shift.ofToken(unsupported.first));
@@ -38,6 +39,8 @@ function run<R>(text: string, base: Position | undefined, rule: 'singleStatement
     parser.input = lexed.tokens;
     const cst = rule === 'singleStatement' ? parser.singleStatement() : parser.singleExpression();
     const err = parser.errors[0];
+    const first = lexed.tokens[0];
+    if (err && rule === 'singleStatement' && first && !startsStatement(first)) throw unknownStatement(first, shift);
     if (err) throw recognitionError(err, shift);
     const tree = build(new AstBuilder(text, shift), cst);
     checkTree(tree as object, shift.at(1, 1, 0));
