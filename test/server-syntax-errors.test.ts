@@ -2,8 +2,10 @@
  * Syntax errors over `/ksql` as ksqlDB words them: a 40001 `statement_error`
  * carrying `statementText`, whose message starts with ksqlDB's lines (`line
  * L:C: Syntax Error`, then the detail), Sluice's caret snippet after them.
- * Expected lines come from ksqlDB's own tests (its QTT `asserts.json` and
- * `key-schemas.json`) and from its parser's error listener and strategy.
+ * Expected lines come from ksqlDB's own tests (its QTT `asserts.json`, where the
+ * server refuses the testing tool's ASSERT VALUES / NULL VALUES / STREAM / TABLE
+ * at the word after ASSERT, and `key-schemas.json`) and from its parser's error
+ * listener and strategy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server/index.js';
@@ -16,7 +18,11 @@ const RESERVED_HINT = (w: string) =>
 const CASES: readonly (readonly [string, string])[] = [
   ["RUN SCRIPT 'foo';", "line 1:1: Syntax Error\nUnknown statement 'RUN'"],
   ['SELEC * FROM pageviews EMIT CHANGES;', "line 1:1: Syntax Error\nUnknown statement 'SELEC'\nDid you mean 'SELECT'?"],
-  ['ASSERT VALUES foo (id INT) VALUES (123);', "line 1:8: Syntax Error\nSyntax error at or near 'VALUES' at line 1:8"],
+  ['ASSERT VALUES foo (id) VALUES (123);', "line 1:8: Syntax Error\nSyntax error at or near 'VALUES' at line 1:8"],
+  ['ASSERT VALUES pageviews (id) VALUES (1);', "line 1:8: Syntax Error\nSyntax error at or near 'VALUES' at line 1:8"],
+  ['ASSERT NULL VALUES pageviews (id) KEY (1);', "line 1:8: Syntax Error\nSyntax error at or near 'NULL' at line 1:8"],
+  ["ASSERT STREAM pageviews (id INT KEY) WITH (kafka_topic='pageviews');", "line 1:8: Syntax Error\nSyntax error at or near 'STREAM' at line 1:8"],
+  ['ASSERT TABLE pageviews;', "line 1:8: Syntax Error\nSyntax error at or near 'TABLE' at line 1:8"],
   ["CREATE STREAM INPUT (K INTEGER (KEY)) WITH (kafka_topic='input',value_format='JSON');", 'line 1:33: Syntax Error\n'],
   ['CREATE STREAM select (a INT);', `line 1:15: Syntax Error\n${RESERVED_HINT('select')}`],
   ["SELECT 'abc FROM pageviews;", "line 1:8: Syntax Error\ntoken recognition error at: ''abc FROM pageviews;'"],

@@ -88,6 +88,8 @@ export class AstBuilder extends ExpressionBuilder {
         return this.alter(sub, base);
       case 'assertResource':
         return this.assertResource(sub, base);
+      case 'assertData':
+        return this.assertData(sub, base);
       default:
         throw new InternalError(`CST statement: unexpected ${key}`);
     }
@@ -181,6 +183,43 @@ export class AstBuilder extends ExpressionBuilder {
       ...timeout,
       ...base,
     };
+  }
+
+  /** The testing tool's ASSERT VALUES / ASSERT NULL VALUES / ASSERT STREAM|TABLE. */
+  private assertData(node: CstNode, base: { text: string; pos: Statement['pos'] }): Statement {
+    const word = token(node, 'word');
+    const testOnly = { image: word.image, pos: this.posOfToken(word) };
+    const name = optNode(node, 'name');
+    if (name) {
+      const elements = optNode(node, 'tableElements');
+      return {
+        kind: 'AssertSource',
+        sourceType: tokenMatcher(word, T.TABLE) ? 'TABLE' : 'STREAM',
+        name: this.identifier(name),
+        columns: elements ? nodes(elements, 'tableElement').map((e) => this.columnDef(e)) : [],
+        properties: this.properties(optNode(node, 'tableProperties')),
+        testOnly,
+        ...base,
+      };
+    }
+    const tombstone = tokenMatcher(word, T.NULL);
+    // ASSERT VALUES … VALUES (…) and ASSERT NULL VALUES … KEY (…), nothing in between.
+    const second = optToken(node, 'VALUES');
+    const valuesWord = token(node, 'valuesWord');
+    const misplaced = tombstone
+      ? !second
+        ? token(child(node, 'target'), 'token')
+        : !tokenMatcher(valuesWord, T.KEY)
+          ? valuesWord
+          : undefined
+      : (second ?? (tokenMatcher(valuesWord, T.KEY) ? valuesWord : undefined));
+    if (misplaced) {
+      const at = this.posOfToken(misplaced);
+      throw syntaxError(`Syntax error at or near '${misplaced.image}' at line ${at.line}:${at.column}`, at);
+    }
+    const values = nodes(node, 'values').map((v) => this.valueExpression(v));
+    const columns = has(node, 'columnsOpen') ? { columns: nodes(node, 'columns').map((c) => this.identifier(c)) } : {};
+    return { kind: 'AssertValues', tombstone, target: this.identifier(child(node, 'target')), ...columns, values, testOnly, ...base };
   }
 
   /** A resource (topic, subject) named by an identifier: kept exactly as written, quotes removed. */

@@ -21,6 +21,7 @@ export { splitStatements, substituteVariables, type StatementSlice } from './spl
 export { formatStatement, formatExpression, formatType } from './format.js';
 export { STATEMENT_LIMITS, StatementLimitError } from './limits.js';
 export { UnsupportedStatementError } from './unsupported.js';
+export { testOnlyStatementError } from './parse-errors.js';
 
 function run<R>(text: string, base: Position | undefined, rule: 'singleStatement' | 'singleExpression', build: (b: AstBuilder, cst: CstNode) => R): R {
   const shift = new PositionShift(text, base);

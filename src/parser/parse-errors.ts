@@ -282,3 +282,12 @@ export function recognitionError(err: IRecognitionException, shift: PositionShif
         : shift.ofToken(tok);
   return syntaxError(err.message.replace(AT, `${pos.line}:${pos.column}`), pos);
 }
+
+/**
+ * ksqlDB's server answer to a testing-tool assertion (ASSERT VALUES, ASSERT NULL
+ * VALUES, ASSERT STREAM|TABLE): its server grammar has no such statements, so
+ * it fails at the word after ASSERT.
+ */
+export function testOnlyStatementError(word: { readonly image: string; readonly pos: Position }): ParseError {
+  return syntaxError(`Syntax error at or near '${word.image}' at line ${word.pos.line}:${word.pos.column}`, word.pos);
+}
