@@ -64,6 +64,12 @@ describe('syntax errors', () => {
     expect(error(() => parseStatement('FOO BAR')).message).toBe("line 1:1: Syntax Error\nUnknown statement 'FOO'");
   });
 
+  it("lists at most three expected tokens, in ksqlDB's token order, else says where it stopped", () => {
+    expect(error(() => parseStatement('CREATE STREAM i (k INTEGER (KEY))')).message).toBe("line 1:29: Syntax Error\nExpecting {'STRING', INTEGER_VALUE}");
+    expect(error(() => parseStatement('SELECT * FROM s WHERE a = 1 GROUP')).message).toBe("line 1:34: Syntax Error\nExpecting 'BY'");
+    expect(error(() => parseStatement('DESCRIBE;')).message).toBe("line 1:9: Syntax Error\nSyntax error at or near ';' at line 1:9");
+  });
+
   it('reports no viable alternative at the token where every alternative stops', () => {
     const e = error(() => parseStatement('CREATE CONECTOR c'));
     expect(e.message).toBe("line 1:8: Syntax Error\nSyntax error at or near 'CONECTOR' at line 1:8");
@@ -81,7 +87,7 @@ describe('syntax errors', () => {
   });
 
   it('rejects unsupported statements', () => {
-    expect(error(() => parseStatement('ALTER STREAM s DROP COLUMN c')).message).toBe("line 1:16: Syntax Error\nSyntax error at or near 'DROP' at line 1:16");
+    expect(error(() => parseStatement('ALTER STREAM s DROP COLUMN c')).message).toBe("line 1:16: Syntax Error\nExpecting 'ADD'");
     expect(error(() => parseStatement("RUN SCRIPT 'x.sql'")).message).toBe("line 1:1: Syntax Error\nUnknown statement 'RUN'");
   });
 

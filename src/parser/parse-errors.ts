@@ -20,7 +20,7 @@ import {
 } from 'chevrotain';
 import { ParseError } from '../common/errors.js';
 import { caretSnippet, type Position } from '../common/position.js';
-import { NonReserved, Semicolon } from './lexer.js';
+import { KEYWORDS, NonReserved, Semicolon } from './lexer.js';
 
 /** ANTLR's vocabulary name for a token type, as ksqlDB's "Expecting" sets show them. */
 function label(t: TokenType): string {
@@ -50,9 +50,41 @@ function label(t: TokenType): string {
   }
 }
 
-/** ANTLR's IntervalSet text: one name alone, several in braces. */
+/**
+ * Order of ksqlDB's token types, which ANTLR lists expected sets in: EOF, the
+ * grammar's implicit literals (in order of first use), keywords, operators,
+ * then literal and identifier tokens.
+ */
+const IMPLICIT = ["';'", "','", "'('", "')'", "'.'", "'['", "']'", "'STRING'", "'=>'"];
+const KEYWORD_ORDER = [...KEYWORDS].filter((k) => k !== 'STRING');
+const OPERATORS = ["'='", "'<>'", "'<'", "'<='", "'>'", "'>='", "'+'", "'-'", "'*'", "'/'", "'%'", "'||'", "':='", "'->'"];
+const SYMBOLIC = [
+  'STRING',
+  'INTEGER_VALUE',
+  'DECIMAL_VALUE',
+  'FLOATING_POINT_VALUE',
+  'IDENTIFIER',
+  'DIGIT_IDENTIFIER',
+  'QUOTED_IDENTIFIER',
+  'BACKQUOTED_IDENTIFIER',
+  'VARIABLE',
+];
+
+function rank(l: string): number {
+  if (l === '<EOF>') return -1;
+  const groups: readonly (readonly string[])[] = [IMPLICIT, KEYWORD_ORDER.map((k) => `'${k}'`), OPERATORS, SYMBOLIC];
+  let base = 0;
+  for (const g of groups) {
+    const i = g.indexOf(l);
+    if (i >= 0) return base + i;
+    base += g.length;
+  }
+  return base;
+}
+
+/** ANTLR's IntervalSet text: one name alone, several in braces, in token-type order. */
 function expectedSet(types: readonly TokenType[]): string {
-  const labels = [...new Set(types.map(label))];
+  const labels = [...new Set(types.map(label))].sort((a, b) => rank(a) - rank(b));
   return labels.length === 1 ? (labels[0] ?? '') : `{${labels.join(', ')}}`;
 }
 
@@ -80,11 +112,15 @@ function reservedKeyword(tok: IToken): string {
 }
 
 /**
- * Marks the offset of the offending token in "at or near" details; {@link
- * recognitionError} replaces it with the token's `line:column` and reports the
- * error there.
+ * Ends a detail with the offset of the token it is about (`\u0001offset`), and
+ * stands for that token's `line:column` inside it (`\u0000`); {@link
+ * recognitionError} fills these in and reports the error there.
  */
-const AT = /\u0000(-?\d+)\u0000/;
+const MARK = /\u0001(-?\d+)$/;
+const AT = '\u0000';
+
+/** At most this many expected tokens are listed (`Expecting …`); more read as "at or near", as in ksqlDB. */
+const MAX_EXPECTED = 3;
 
 /**
  * The token where no alternative can go on, as ANTLR's adaptive prediction
@@ -101,12 +137,20 @@ function offending(actual: readonly IToken[], paths: readonly (readonly TokenTyp
   return actual[Math.min(longest, actual.length - 1)];
 }
 
+/**
+ * The detail for a token no alternative accepts: the reserved-keyword hint, a
+ * short `Expecting …` list (at most {@link MAX_EXPECTED}), else `Syntax error at
+ * or near 'X' at line L:C`.
+ */
 function atOrNear(actual: readonly IToken[], paths: readonly (readonly TokenType[])[]): string {
   const tok = offending(actual, paths);
-  const expected = paths.map((p) => p[actual.indexOf(tok!)]).filter((t): t is TokenType => t !== undefined);
-  if (tok && isReservedKeyword(tok) && identifierExpected(expected)) return reservedKeyword(tok);
+  const k = tok ? actual.indexOf(tok) : 0;
+  const expected = paths.filter((p) => p.length > k && actual.slice(0, k).every((t, i) => tokenMatcher(t, p[i]!))).map((p) => p[k]!);
   const offset = !tok || tok.tokenType === EOF || Number.isNaN(tok.startOffset) ? -1 : tok.startOffset;
-  return `Syntax error at or near '${display(tok)}' at line \u0000${offset}\u0000`;
+  if (tok && isReservedKeyword(tok) && identifierExpected(expected)) return `${reservedKeyword(tok)}\u0001${offset}`;
+  const labels = new Set(expected.map(label));
+  if (labels.size > 0 && labels.size <= MAX_EXPECTED) return `Expecting ${expectedSet(expected)}\u0001${offset}`;
+  return `Syntax error at or near '${display(tok)}' at line ${AT}\u0001${offset}`;
 }
 
 /** Detail lines for chevrotain's recognition errors, as ksqlDB's error strategy words ANTLR's. */
@@ -272,15 +316,16 @@ export function recognitionError(err: IRecognitionException, shift: PositionShif
   const tok = err.token;
   // "… but found EOF": point just after the previous token.
   const prev = (err as IRecognitionException & { previousToken?: IToken }).previousToken;
-  const marked = AT.exec(err.message);
+  const marked = MARK.exec(err.message);
   const at = marked ? Number(marked[1]) : -1;
+  const detail = err.message.replace(MARK, '');
   const pos =
     at >= 0
       ? shift.ofOffset(at)
       : tok.tokenType === EOF && prev && prev.tokenType !== EOF && !Number.isNaN(prev.startOffset)
         ? shift.ofOffset((prev.endOffset ?? prev.startOffset) + 1)
         : shift.ofToken(tok);
-  return syntaxError(err.message.replace(AT, `${pos.line}:${pos.column}`), pos);
+  return syntaxError(detail.replace(AT, `${pos.line}:${pos.column}`), pos);
 }
 
 /**
