@@ -15,7 +15,7 @@ function error(fn: () => unknown): ParseError {
 describe('syntax errors', () => {
   it("names what was expected at the offending token, under ksqlDB's `line L:C: Syntax Error` line", () => {
     const e = error(() => parseStatement('SELECT * FORM s'));
-    expect(e.message).toBe("line 1:10: Syntax Error\nExpecting 'FROM'");
+    expect(e.message).toBe("line 1:10: Syntax Error\nmissing 'FROM' at 'FORM'");
     expect(e.position).toEqual({ line: 1, column: 10, offset: 9 });
   });
 
@@ -62,6 +62,12 @@ describe('syntax errors', () => {
     expect(error(() => parseStatement('SELEC * FROM s')).message).toBe("line 1:1: Syntax Error\nUnknown statement 'SELEC'\nDid you mean 'SELECT'?");
     expect(error(() => parseStatement('DESCIRBE s')).message).toBe("line 1:1: Syntax Error\nUnknown statement 'DESCIRBE'\nDid you mean 'DESCRIBE'?");
     expect(error(() => parseStatement('FOO BAR')).message).toBe("line 1:1: Syntax Error\nUnknown statement 'FOO'");
+  });
+
+  it("reports ANTLR's single-token recovery: a missing token, an extraneous one", () => {
+    const e = error(() => parseStatement('CREATE TABLE o AS SELECT f1, COUNT(*) FROM t GROUP BY f3, (f2, f1)'));
+    expect(e.message).toBe("line 1:62: Syntax Error\nmissing ')' at ','");
+    expect(error(() => parseStatement('INSERT INTO s (a INT) VALUES (1)')).message).toBe("line 1:18: Syntax Error\nextraneous input 'INT' expecting ')'");
   });
 
   it("lists at most three expected tokens, in ksqlDB's token order, else says where it stopped", () => {

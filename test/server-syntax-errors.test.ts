@@ -25,6 +25,7 @@ const CASES: readonly (readonly [string, string])[] = [
   ['ASSERT TABLE pageviews;', "line 1:8: Syntax Error\nSyntax error at or near 'TABLE' at line 1:8"],
   ["CREATE STREAM INPUT (K INTEGER (KEY)) WITH (kafka_topic='input',value_format='JSON');", "line 1:33: Syntax Error\nExpecting {'STRING', INTEGER_VALUE}"],
   ["CREATE STREAM INPUT (K BOOLEAN (KEY)) WITH (kafka_topic='input',value_format='JSON');", "line 1:33: Syntax Error\nExpecting {'STRING', INTEGER_VALUE}"],
+  ['CREATE TABLE OUTPUT AS SELECT f1, f2, COUNT(*) FROM pageviews GROUP BY f3, (f2, f1);', "line 1:79: Syntax Error\nmissing ')' at ','"],
   ['CREATE STREAM select (a INT);', `line 1:15: Syntax Error\n${RESERVED_HINT('select')}`],
   ["SELECT 'abc FROM pageviews;", "line 1:8: Syntax Error\ntoken recognition error at: ''abc FROM pageviews;'"],
   ['SHOW STREAMS extra;', "line 1:14: Syntax Error\nextraneous input 'extra' expecting ';'"],

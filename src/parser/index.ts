@@ -2,7 +2,7 @@
  * The SQL parser's public API: ksqlDB's dialect into the typed AST of
  * `./ast`. Every failure is a {@link ParseError} carrying a position.
  */
-import type { CstNode } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
 import { ParseError, SluiceError } from '../common/errors.js';
 import type { Position } from '../common/position.js';
 import type { Expression } from './ast/expression.js';
@@ -12,7 +12,7 @@ import { child } from './cst-access.js';
 import { sqlParser } from './grammar.js';
 import { sqlLexer, UnterminatedComment } from './lexer.js';
 import { checkStatementSize, checkTokens, checkTree } from './limits.js';
-import { lexingError, PositionShift, recognitionError, startsStatement, syntaxError, unknownStatement } from './parse-errors.js';
+import { lexingError, PositionShift, recognitionError, singleTokenRecovery, startsStatement, syntaxError, unknownStatement } from './parse-errors.js';
 import { splitStatements } from './split.js';
 import { UnsupportedStatementError, unsupportedStatement } from './unsupported.js';
 
@@ -42,7 +42,10 @@ function run<R>(text: string, base: Position | undefined, rule: 'singleStatement
     const err = parser.errors[0];
     const first = lexed.tokens[0];
     if (err && rule === 'singleStatement' && first && !startsStatement(first)) throw unknownStatement(first, shift);
-    if (err) throw recognitionError(err, shift);
+    if (err) {
+      const next = (preceding: readonly IToken[]) => parser.computeContentAssist(rule, [...preceding]).map((p) => p.nextTokenType);
+      throw recognitionError(singleTokenRecovery(err, lexed.tokens, next), shift);
+    }
     const tree = build(new AstBuilder(text, shift), cst);
     checkTree(tree as object, shift.at(1, 1, 0));
     return tree;

@@ -10,6 +10,7 @@
  */
 import {
   EOF,
+  createTokenInstance,
   tokenLabel,
   tokenMatcher,
   type IParserErrorMessageProvider,
@@ -20,7 +21,7 @@ import {
 } from 'chevrotain';
 import { ParseError } from '../common/errors.js';
 import { caretSnippet, type Position } from '../common/position.js';
-import { KEYWORDS, NonReserved, Semicolon } from './lexer.js';
+import { allTokens, KEYWORDS, NonReserved, Semicolon } from './lexer.js';
 
 /** ANTLR's vocabulary name for a token type, as ksqlDB's "Expecting" sets show them. */
 function label(t: TokenType): string {
@@ -119,6 +120,9 @@ function reservedKeyword(tok: IToken): string {
 const MARK = /\u0001(-?\d+)$/;
 const AT = '\u0000';
 
+/** Ends a mismatched-token detail with the expected token's name, for {@link singleTokenRecovery}. */
+const EXPECTED = '\u0002';
+
 /** At most this many expected tokens are listed (`Expecting …`); more read as "at or near", as in ksqlDB. */
 const MAX_EXPECTED = 3;
 
@@ -157,7 +161,7 @@ function atOrNear(actual: readonly IToken[], paths: readonly (readonly TokenType
 export const errorMessageProvider: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
     if (isReservedKeyword(actual) && identifierExpected([expected])) return reservedKeyword(actual);
-    return `Expecting ${expectedSet([expected])}`;
+    return `Expecting ${expectedSet([expected])}${EXPECTED}${expected.name}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
     if (isReservedKeyword(firstRedundant)) return reservedKeyword(firstRedundant);
@@ -309,6 +313,51 @@ export function unknownStatement(first: IToken, shift: PositionShift): ParseErro
 /** Whether a token can start a statement of the grammar (its first word is a statement keyword). */
 export function startsStatement(first: IToken): boolean {
   return (STATEMENT_WORDS as readonly string[]).includes(first.tokenType.name);
+}
+
+/**
+ * Longest prefix the `missing …` check hands to the parser's content assist, whose
+ * cost grows with it (a few tens of milliseconds here); past it a mismatch reads
+ * `Expecting …`.
+ */
+const MAX_ASSIST_TOKENS = 100;
+
+/** The token types that may follow `preceding` in a statement (the parser's content assist). */
+export type NextTokens = (preceding: readonly IToken[]) => readonly TokenType[];
+
+/**
+ * ANTLR's single-token recovery for a mismatched token, which ksqlDB reports as
+ * such: when the token after the offending one is the expected one, `extraneous
+ * input 'X' expecting Y` (or the reserved-keyword hint for a reserved word);
+ * when the offending token could follow the expected one, `missing Y at 'X'`.
+ */
+export function singleTokenRecovery(err: IRecognitionException, tokens: readonly IToken[], next: NextTokens): IRecognitionException {
+  const at = err.message.lastIndexOf(EXPECTED);
+  if (at < 0) return err;
+  const name = err.message.slice(at + EXPECTED.length);
+  const withMessage = (message: string): IRecognitionException => ({
+    name: err.name,
+    message,
+    token: err.token,
+    resyncedTokens: err.resyncedTokens,
+    context: err.context,
+  });
+  const plain = withMessage(err.message.slice(0, at));
+  const expected = allTokens.find((t) => t.name === name);
+  const tok = err.token;
+  const i = tokens.indexOf(tok);
+  if (!expected || i < 0) return plain;
+  const after = tokens[i + 1];
+  if (after && tokenMatcher(after, expected)) {
+    return withMessage(isReservedKeyword(tok) ? reservedKeyword(tok) : `extraneous input '${display(tok)}' expecting ${expectedSet([expected])}`);
+  }
+  if (i > MAX_ASSIST_TOKENS) return plain;
+  const prev = tokens[i - 1];
+  const line = prev?.endLine ?? 1;
+  const column = prev?.endColumn ?? 1;
+  const inserted = createTokenInstance(expected, '', tok.startOffset, tok.startOffset, line, line, column, column);
+  if (next([...tokens.slice(0, i), inserted]).some((t) => tokenMatcher(tok, t))) return withMessage(`missing ${expectedSet([expected])} at '${display(tok)}'`);
+  return plain;
 }
 
 /** The ParseError for the first parser error. */
