@@ -96,9 +96,9 @@ describe('CREATE STREAM / TABLE', () => {
   });
 
   it('rejects SOURCE or a column list with AS SELECT', () => {
-    expect(() => parseStatement('CREATE SOURCE STREAM s AS SELECT * FROM t')).toThrow('Syntax error at line 1:8: CREATE SOURCE cannot be used with AS SELECT');
+    expect(() => parseStatement('CREATE SOURCE STREAM s AS SELECT * FROM t')).toThrow('line 1:8: Syntax Error\nCREATE SOURCE cannot be used with AS SELECT');
     expect(() => parseStatement('CREATE STREAM s (a INT) AS SELECT * FROM t')).toThrow(
-      "Syntax error at line 1:25: mismatched input 'AS': a column list cannot be combined with AS SELECT",
+      "line 1:25: Syntax Error\nmismatched input 'AS': a column list cannot be combined with AS SELECT",
     );
   });
 });
@@ -303,5 +303,49 @@ describe('identifiers and lexical structure', () => {
     const first = s.query.select[0];
     expect(first?.pos).toEqual({ line: 3, column: 12, offset: 47 });
     expect(s.query.from.pos).toEqual({ line: 4, column: 6, offset: 54 });
+  });
+});
+
+describe("the testing tool's assertions (ksqlDB's assertStatement)", () => {
+  it('parses ASSERT VALUES with a column list naming pseudo columns', () => {
+    expect(stmt('ASSERT VALUES counts (id, WINDOWSTART, ROWTIME) VALUES (1, 0, 5);')).toEqual({
+      kind: 'AssertValues',
+      tombstone: false,
+      target: 'COUNTS',
+      columns: ['ID', 'WINDOWSTART', 'ROWTIME'],
+      values: [int(1), int(0), int(5)],
+      testOnly: { image: 'VALUES' },
+    });
+  });
+
+  it('parses ASSERT NULL VALUES … KEY (…) as a tombstone assertion', () => {
+    expect(stmt('ASSERT NULL VALUES t (id) KEY (1)')).toEqual({
+      kind: 'AssertValues',
+      tombstone: true,
+      target: 'T',
+      columns: ['ID'],
+      values: [int(1)],
+      testOnly: { image: 'NULL' },
+    });
+  });
+
+  it('parses ASSERT STREAM / ASSERT TABLE with elements and properties', () => {
+    expect(stmt("ASSERT TABLE t (id INT PRIMARY KEY, v STRING) WITH (kafka_topic='t')")).toEqual({
+      kind: 'AssertSource',
+      sourceType: 'TABLE',
+      name: 'T',
+      columns: [
+        { name: 'ID', type: prim('INTEGER'), constraint: { kind: 'PrimaryKey' } },
+        { name: 'V', type: prim('STRING') },
+      ],
+      properties: [{ name: 'KAFKA_TOPIC', value: str('t') }],
+      testOnly: { image: 'TABLE' },
+    });
+  });
+
+  it('refuses the two forms mixed, at the misplaced word', () => {
+    expect(() => parseStatement('ASSERT VALUES t (id) KEY (1)')).toThrow("line 1:22: Syntax Error\nSyntax error at or near 'KEY' at line 1:22");
+    expect(() => parseStatement('ASSERT NULL VALUES t (id) VALUES (1)')).toThrow("line 1:27: Syntax Error\nSyntax error at or near 'VALUES' at line 1:27");
+    expect(() => parseStatement('ASSERT VALUES VALUES t (id) VALUES (1)')).toThrow("line 1:15: Syntax Error\nSyntax error at or near 'VALUES' at line 1:15");
   });
 });

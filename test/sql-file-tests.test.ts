@@ -111,6 +111,40 @@ INSERT INTO nope (id) VALUES (1);
 CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON');
 `;
 
+/** A windowed aggregate asserted by window bounds and ROWTIME; mismatches of window, schema and pseudo columns. */
+const WINDOWED = `--@test: windowed counts by window bounds and rowtime
+CREATE STREAM clicks (id INT KEY, n INT) WITH (kafka_topic='clicks', value_format='JSON');
+CREATE TABLE counts AS SELECT id, COUNT(*) AS c FROM clicks WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY id EMIT CHANGES;
+INSERT INTO clicks (id, n, ROWTIME) VALUES (1, 1, 1000);
+INSERT INTO clicks (id, n, ROWTIME) VALUES (1, 1, 2000);
+INSERT INTO clicks (id, n, ROWTIME) VALUES (1, 1, 12000);
+ASSERT VALUES counts (id, WINDOWSTART, WINDOWEND, ROWTIME, c) VALUES (1, 0, 10000, 1000, 1);
+ASSERT VALUES counts (id, WINDOWSTART, WINDOWEND, c) VALUES (1, 0, 10000, 2);
+ASSERT VALUES counts (WINDOWSTART, ROWTIME, id, c) VALUES (10000, 12000, 1, 1);
+ASSERT TABLE counts (id INT PRIMARY KEY, c BIGINT) WITH (KAFKA_TOPIC='COUNTS');
+
+--@test: wrong window start
+CREATE STREAM clicks (id INT KEY, n INT) WITH (kafka_topic='clicks', value_format='JSON');
+CREATE TABLE counts AS SELECT id, COUNT(*) AS c FROM clicks WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY id EMIT CHANGES;
+INSERT INTO clicks (id, n, ROWTIME) VALUES (1, 1, 12000);
+ASSERT VALUES counts (id, WINDOWSTART, c) VALUES (1, 0, 1);
+
+--@test: table schema mismatch
+CREATE TABLE t (id INT PRIMARY KEY, v STRING) WITH (kafka_topic='t', value_format='JSON');
+ASSERT TABLE t (id INT PRIMARY KEY, v INT) WITH (kafka_topic='t');
+
+--@test: WINDOWSTART on an unwindowed source
+CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON');
+INSERT INTO a (id, col1) VALUES (1, 1);
+ASSERT VALUES a (id, WINDOWSTART) VALUES (1, 0);
+
+--@test: an assertion out of the testing tool's grammar is a parse failure
+--@expected.error: io.confluent.ksql.parser.exception.ParseFailedException
+--@expected.message: Syntax error at or near 'KEY' at line 1:22
+CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON');
+ASSERT VALUES a (id) KEY (1);
+`;
+
 let tmp: string;
 const dir = (name: string, files: Record<string, string>): string => {
   const d = path.join(tmp, name);
@@ -178,6 +212,36 @@ describe('sluice test --test-directory (ksqlDB SQL-file tests)', () => {
       "Running test: expected error that does not happen (e.sql:18)\n\t>>>>> Test failed: Test failure for statement `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON')` (e.sql:21):\n\tDid not get expected exception of type io.confluent.ksql.util.KsqlStatementException with message boom",
     );
     expect(r.out.trim().split('\n').at(-1)).toBe('2 passed, 2 failed');
+    expect(r.code).toBe(1);
+  });
+
+  it('asserts a windowed aggregate by WINDOWSTART, WINDOWEND and ROWTIME; fails a wrong window, an ASSERT TABLE schema and an unknown pseudo column', () => {
+    const r = sluice(['test', '--test-directory', dir('windowed', { 'w.sql': WINDOWED })]);
+    expect(r.out).toContain('Running test: windowed counts by window bounds and rowtime (w.sql:1)\n\t >>> Test passed!');
+    expect(r.out).toContain(
+      [
+        'Running test: wrong window start (w.sql:12)',
+        '\t>>>>> Test failed: Test failure for assert `ASSERT VALUES counts (id, WINDOWSTART, c) VALUES (1, 0, 1)` (w.sql:16):',
+        '\tExpected record does not match actual.',
+        '. | ROWTIME | ID | C',
+        'EXPECTED | 1 | null | 1',
+        'ACTUAL | 1 | 12000 | 1',
+      ].join('\n'),
+    );
+    expect(r.out).toContain(
+      [
+        'Running test: table schema mismatch (w.sql:18)',
+        "\t>>>>> Test failed: Test failure for assert `ASSERT TABLE t (id INT PRIMARY KEY, v INT) WITH (kafka_topic='t')` (w.sql:20):",
+        '\tExpected schema does not match actual for source T.',
+        '\tExpected: `ID` INTEGER KEY, `V` INTEGER',
+        '\tActual: `ID` INTEGER KEY, `V` STRING',
+      ].join('\n'),
+    );
+    expect(r.out).toContain(
+      'Running test: WINDOWSTART on an unwindowed source (w.sql:22)\n\t>>>>> Test failed: Test failure for assert `ASSERT VALUES a (id, WINDOWSTART) VALUES (1, 0)` (w.sql:25):\n\tColumn name WINDOWSTART does not exist.',
+    );
+    expect(r.out).toContain("Running test: an assertion out of the testing tool's grammar is a parse failure (w.sql:27)\n\t >>> Test passed!");
+    expect(r.out.trim().split('\n').at(-1)).toBe('2 passed, 3 failed');
     expect(r.code).toBe(1);
   });
 

@@ -8,7 +8,7 @@ import type { ComparisonOp, Expression, Literal, WhenClause } from './ast/expres
 import type { TypeNode } from './ast/type-node.js';
 import { child, has, nodes, optNode, optToken, token, tokens } from './cst-access.js';
 import * as T from './lexer.js';
-import { syntaxError, type PositionShift } from './parse-errors.js';
+import { prepareError, syntaxError, type PositionShift } from './parse-errors.js';
 
 const INT32_MIN = -(2n ** 31n);
 const INT32_MAX = 2n ** 31n - 1n;
@@ -277,7 +277,7 @@ export class ExpressionBuilder {
     if (tokenMatcher(tok, T.DecimalLiteral)) return { kind: 'Literal', literalType: 'DECIMAL', value: digits, pos };
     if (tokenMatcher(tok, T.FloatingPointLiteral)) {
       const value = Number(digits);
-      if (!Number.isFinite(value)) throw syntaxError(`Number overflows DOUBLE: ${digits}`, pos);
+      if (!Number.isFinite(value)) throw prepareError(`Number overflows DOUBLE: ${digits}`, pos);
       return { kind: 'Literal', literalType: 'DOUBLE', value, pos };
     }
     const n = BigInt(digits);
@@ -285,7 +285,7 @@ export class ExpressionBuilder {
     if (n >= INT64_MIN && n <= INT64_MAX) {
       return { kind: 'Literal', literalType: 'BIGINT', value: Number(n), digits: n.toString(), pos };
     }
-    throw syntaxError(`Invalid numeric literal: ${digits}`, pos);
+    throw prepareError(`Invalid numeric literal: ${digits}`, pos);
   }
 
   // ---------- types ----------

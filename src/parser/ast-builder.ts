@@ -88,6 +88,8 @@ export class AstBuilder extends ExpressionBuilder {
         return this.alter(sub, base);
       case 'assertResource':
         return this.assertResource(sub, base);
+      case 'assertData':
+        return this.assertData(sub, base);
       default:
         throw new InternalError(`CST statement: unexpected ${key}`);
     }
@@ -183,6 +185,43 @@ export class AstBuilder extends ExpressionBuilder {
     };
   }
 
+  /** The testing tool's ASSERT VALUES / ASSERT NULL VALUES / ASSERT STREAM|TABLE. */
+  private assertData(node: CstNode, base: { text: string; pos: Statement['pos'] }): Statement {
+    const word = token(node, 'word');
+    const testOnly = { image: word.image, pos: this.posOfToken(word) };
+    const name = optNode(node, 'name');
+    if (name) {
+      const elements = optNode(node, 'tableElements');
+      return {
+        kind: 'AssertSource',
+        sourceType: tokenMatcher(word, T.TABLE) ? 'TABLE' : 'STREAM',
+        name: this.identifier(name),
+        columns: elements ? nodes(elements, 'tableElement').map((e) => this.columnDef(e)) : [],
+        properties: this.properties(optNode(node, 'tableProperties')),
+        testOnly,
+        ...base,
+      };
+    }
+    const tombstone = tokenMatcher(word, T.NULL);
+    // ASSERT VALUES … VALUES (…) and ASSERT NULL VALUES … KEY (…), nothing in between.
+    const second = optToken(node, 'VALUES');
+    const valuesWord = token(node, 'valuesWord');
+    const misplaced = tombstone
+      ? !second
+        ? token(child(node, 'target'), 'token')
+        : !tokenMatcher(valuesWord, T.KEY)
+          ? valuesWord
+          : undefined
+      : (second ?? (tokenMatcher(valuesWord, T.KEY) ? valuesWord : undefined));
+    if (misplaced) {
+      const at = this.posOfToken(misplaced);
+      throw syntaxError(`Syntax error at or near '${misplaced.image}' at line ${at.line}:${at.column}`, at);
+    }
+    const values = nodes(node, 'values').map((v) => this.valueExpression(v));
+    const columns = has(node, 'columnsOpen') ? { columns: nodes(node, 'columns').map((c) => this.identifier(c)) } : {};
+    return { kind: 'AssertValues', tombstone, target: this.identifier(child(node, 'target')), ...columns, values, testOnly, ...base };
+  }
+
   /** A resource (topic, subject) named by an identifier: kept exactly as written, quotes removed. */
   private resourceName(id: CstNode): string {
     const tok = token(id, 'token');
@@ -249,7 +288,10 @@ export class AstBuilder extends ExpressionBuilder {
     const e = this.expression(expr);
     const structAll = optToken(node, 'structAll');
     if (structAll) {
-      if (!POSTFIX_KINDS.has(e.kind)) throw syntaxError("mismatched input '->' expecting {',', 'FROM'}", this.posOfToken(structAll));
+      if (!POSTFIX_KINDS.has(e.kind)) {
+        const at = this.posOfToken(structAll);
+        throw syntaxError(`Syntax error at or near '->' at line ${at.line}:${at.column}`, at);
+      }
       return { kind: 'StructAll', base: e, pos };
     }
     return alias ? { kind: 'SingleColumn', expr: e, alias: this.identifier(alias), pos } : { kind: 'SingleColumn', expr: e, pos };

@@ -378,6 +378,15 @@ export function formatStatement(s: Statement): string {
       const id = s.id !== undefined ? ` ID ${s.id}` : '';
       return `ASSERT ${s.exists ? '' : 'NOT EXISTS '}SCHEMA${subject}${id}${formatTimeout(s.timeoutMs)}`;
     }
+    case 'AssertValues': {
+      const cols = s.columns ? ` (${s.columns.map(formatIdentifier).join(', ')})` : '';
+      const [head, values] = s.tombstone ? ['ASSERT NULL VALUES', 'KEY'] : ['ASSERT VALUES', 'VALUES'];
+      return `${head} ${formatIdentifier(s.target)}${cols} ${values} (${formatArgs(s.values)})`;
+    }
+    case 'AssertSource': {
+      const cols = s.columns.length > 0 ? ` (${s.columns.map(formatColumn).join(', ')})` : '';
+      return `ASSERT ${s.sourceType} ${formatIdentifier(s.name)}${cols}${formatProperties(s.properties)}`;
+    }
     default:
       return assertNever(s, 'statement');
   }

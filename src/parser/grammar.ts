@@ -72,6 +72,7 @@ export class SqlParser extends ExpressionParser {
         { ALT: () => this.SUBRULE(this.pauseResume) },
         { ALT: () => this.SUBRULE(this.alter) },
         { ALT: () => this.SUBRULE(this.assertResource) },
+        { ALT: () => this.SUBRULE(this.assertData) },
       ],
     });
   });
@@ -407,6 +408,44 @@ export class SqlParser extends ExpressionParser {
       this.CONSUME(T.TIMEOUT);
       this.SUBRULE(this.duration, { LABEL: 'timeout' });
     });
+  });
+
+  /**
+   * The testing tool's assertions (ksqlDB's `assertStatement`, outside its server
+   * grammar): `ASSERT VALUES name [(cols)] VALUES (…)`, `ASSERT NULL VALUES name
+   * [(cols)] KEY (…)` and `ASSERT STREAM|TABLE name [(elements)] [WITH (…)]`.
+   */
+  private assertData = this.RULE('assertData', () => {
+    this.CONSUME(T.ASSERT);
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.VALUES, { LABEL: 'word' }) }, { ALT: () => this.CONSUME(T.NULL, { LABEL: 'word' }) }]);
+          this.OPTION(() => this.CONSUME2(T.VALUES));
+          this.SUBRULE(this.identifier, { LABEL: 'target' });
+          this.OPTION2(() => {
+            this.CONSUME(T.LParen, { LABEL: 'columnsOpen' });
+            this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.identifier, { LABEL: 'columns' }) });
+            this.CONSUME(T.RParen);
+          });
+          this.OR3([{ ALT: () => this.CONSUME3(T.VALUES, { LABEL: 'valuesWord' }) }, { ALT: () => this.CONSUME(T.KEY, { LABEL: 'valuesWord' }) }]);
+          this.CONSUME2(T.LParen);
+          this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.valueExpression, { LABEL: 'values' }) });
+          this.CONSUME2(T.RParen);
+        },
+      },
+      {
+        ALT: () => {
+          this.OR4([{ ALT: () => this.CONSUME(T.STREAM, { LABEL: 'word' }) }, { ALT: () => this.CONSUME(T.TABLE, { LABEL: 'word' }) }]);
+          this.SUBRULE3(this.identifier, { LABEL: 'name' });
+          this.OPTION3(() => this.SUBRULE(this.tableElements));
+          this.OPTION4(() => {
+            this.CONSUME(T.WITH);
+            this.SUBRULE(this.tableProperties);
+          });
+        },
+      },
+    ]);
   });
 
   // ---------- queries ----------

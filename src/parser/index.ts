@@ -2,7 +2,7 @@
  * The SQL parser's public API: ksqlDB's dialect into the typed AST of
  * `./ast`. Every failure is a {@link ParseError} carrying a position.
  */
-import type { CstNode } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
 import { ParseError, SluiceError } from '../common/errors.js';
 import type { Position } from '../common/position.js';
 import type { Expression } from './ast/expression.js';
@@ -12,7 +12,7 @@ import { child } from './cst-access.js';
 import { sqlParser } from './grammar.js';
 import { sqlLexer, UnterminatedComment } from './lexer.js';
 import { checkStatementSize, checkTokens, checkTree } from './limits.js';
-import { lexingError, PositionShift, recognitionError, syntaxError } from './parse-errors.js';
+import { lexingError, PositionShift, recognitionError, singleTokenRecovery, startsStatement, syntaxError, unknownStatement } from './parse-errors.js';
 import { splitStatements } from './split.js';
 import { UnsupportedStatementError, unsupportedStatement } from './unsupported.js';
 
@@ -21,6 +21,7 @@ export { splitStatements, substituteVariables, type StatementSlice } from './spl
 export { formatStatement, formatExpression, formatType } from './format.js';
 export { STATEMENT_LIMITS, StatementLimitError } from './limits.js';
 export { UnsupportedStatementError } from './unsupported.js';
+export { testOnlyStatementError } from './parse-errors.js';
 
 function run<R>(text: string, base: Position | undefined, rule: 'singleStatement' | 'singleExpression', build: (b: AstBuilder, cst: CstNode) => R): R {
   const shift = new PositionShift(text, base);
@@ -30,7 +31,8 @@ function run<R>(text: string, base: Position | undefined, rule: 'singleStatement
     const lexErr = lexed.errors[0];
     if (lexErr) throw lexingError(lexErr, text, shift);
     const open = lexed.tokens.find((t) => t.tokenType === UnterminatedComment);
-    if (open) throw syntaxError('unterminated comment', shift.ofToken(open));
+    // ANTLR's lexer has no token for an unclosed `/*`: it reads `/` and fails there.
+    if (open) throw syntaxError(`Syntax error at or near '/' at line ${shift.ofToken(open).line}:${shift.ofToken(open).column}`, shift.ofToken(open));
     checkTokens(lexed.tokens, (t) => shift.ofToken(t));
     const unsupported = rule === 'singleStatement' ? unsupportedStatement(lexed.tokens) : undefined;
     if (unsupported) throw new UnsupportedStatementError(unsupported.words, shift.ofToken(unsupported.first));
@@ -38,7 +40,12 @@ function run<R>(text: string, base: Position | undefined, rule: 'singleStatement
     parser.input = lexed.tokens;
     const cst = rule === 'singleStatement' ? parser.singleStatement() : parser.singleExpression();
     const err = parser.errors[0];
-    if (err) throw recognitionError(err, shift);
+    const first = lexed.tokens[0];
+    if (err && rule === 'singleStatement' && first && !startsStatement(first)) throw unknownStatement(first, shift);
+    if (err) {
+      const next = (preceding: readonly IToken[]) => parser.computeContentAssist(rule, [...preceding]).map((p) => p.nextTokenType);
+      throw recognitionError(singleTokenRecovery(err, lexed.tokens, next), shift);
+    }
     const tree = build(new AstBuilder(text, shift), cst);
     checkTree(tree as object, shift.at(1, 1, 0));
     return tree;

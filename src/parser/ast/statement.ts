@@ -30,7 +30,9 @@ export type Statement =
   | AlterSystem
   | AlterSource
   | AssertTopic
-  | AssertSchema;
+  | AssertSchema
+  | AssertValues
+  | AssertSource;
 
 interface StatementBase {
   readonly text: string;
@@ -227,4 +229,38 @@ export interface AssertSchema extends StatementBase {
   readonly id?: number;
   readonly exists: boolean;
   readonly timeoutMs?: number;
+}
+
+/**
+ * Where a testing-tool assertion leaves ksqlDB's server grammar: the word after
+ * `ASSERT`, at which the server reports its syntax error.
+ */
+export interface TestOnlyWord {
+  readonly image: string;
+  readonly pos: Position;
+}
+
+/**
+ * The testing tool's `ASSERT VALUES name [(cols)] VALUES (…)`, or with
+ * `tombstone`, `ASSERT NULL VALUES name [(cols)] KEY (…)`: the next record of the
+ * source's topic is the one given (a tombstone with the given key).
+ */
+export interface AssertValues extends StatementBase {
+  readonly kind: 'AssertValues';
+  readonly tombstone: boolean;
+  readonly target: string;
+  /** As written; may name ROWTIME, WINDOWSTART, WINDOWEND and key columns. */
+  readonly columns?: readonly string[];
+  readonly values: readonly Expression[];
+  readonly testOnly: TestOnlyWord;
+}
+
+/** The testing tool's `ASSERT STREAM|TABLE name [(elements)] [WITH (…)]`: the source has this shape. */
+export interface AssertSource extends StatementBase {
+  readonly kind: 'AssertSource';
+  readonly sourceType: 'STREAM' | 'TABLE';
+  readonly name: string;
+  readonly columns: readonly ColumnDef[];
+  readonly properties: readonly Property[];
+  readonly testOnly: TestOnlyWord;
 }

@@ -5,6 +5,7 @@
  */
 import { NotImplementedError } from '../../common/errors.js';
 import type { Statement } from '../../parser/ast/index.js';
+import { testOnlyStatementError } from '../../parser/index.js';
 import type { Handler, StatementContext } from './context.js';
 import { assertSchema, assertTopic } from './assert.js';
 import { alterSource, createSource, dropSource } from './ddl.js';
@@ -49,6 +50,19 @@ const HANDLERS = {
   AlterSource: { logged: true, run: alterSource },
   AssertTopic: { logged: false, run: assertTopic },
   AssertSchema: { logged: false, run: assertSchema },
+  // The testing tool's assertions (`sluice test` runs them itself): refused as ksqlDB's server grammar refuses them.
+  AssertValues: {
+    logged: false,
+    run: (_ctx, s) => {
+      throw testOnlyStatementError(s.testOnly);
+    },
+  },
+  AssertSource: {
+    logged: false,
+    run: (_ctx, s) => {
+      throw testOnlyStatementError(s.testOnly);
+    },
+  },
 } satisfies { readonly [K in Statement['kind']]: Handler<K> };
 
 /** The handler of a statement's kind. */

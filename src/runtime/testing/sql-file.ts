@@ -4,12 +4,14 @@
  * in order on a fresh engine, where `INSERT INTO … VALUES` writes input,
  * `ASSERT VALUES` / `ASSERT NULL VALUES` take the next record of a source's
  * topic and compare it, and `ASSERT STREAM|TABLE` compare a source's shape.
+ * The assertions are parsed by the grammar (AST kinds `AssertValues` and
+ * `AssertSource`, which the server refuses) through prepare(), as every
+ * statement.
  * `--@expected.error:` / `--@expected.message:` say the test must fail so.
  */
 import { splitStatements } from '../../parser/index.js';
-import type { CreateSource, InsertValues } from '../../parser/ast/index.js';
+import type { AssertSource, AssertValues } from '../../parser/ast/index.js';
 import { AssertionFailedError, ParseError, SluiceError } from '../../common/errors.js';
-import { assertNever } from '../../common/assert.js';
 import { T, formatType, type SqlType } from '../../common/types.js';
 import type { DataSource } from '../../planner/data-source.js';
 import { serializedValueColumns } from '../../planner/schema.js';
@@ -17,7 +19,7 @@ import { ExpressionTyper } from '../../planner/expression-typer.js';
 import { resolveType } from '../../planner/type-resolver.js';
 import { serdeFor } from '../../serde/serde-for.js';
 import { decodeWindowedKey } from '../../serde/windowed.js';
-import { isSessionWindow } from '../../common/windows.js';
+import { isSessionWindow, type WindowBounds } from '../../common/windows.js';
 import { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
 import { compile } from '../expr/compile.js';
 import { valuesEqual } from '../expr/values.js';
@@ -60,14 +62,12 @@ export function loadSqlTests(text: string, file: string): SqlTest[] {
   return out;
 }
 
-/** A test statement: SQL for the engine, or one of the testing tool's assertions. */
-type TestStep =
-  | { readonly kind: 'Sql'; readonly text: string }
-  | { readonly kind: 'AssertValues'; readonly text: string; readonly tombstone: boolean }
-  | { readonly kind: 'AssertSource'; readonly text: string };
-
-const ASSERT_VALUES = /^ASSERT\s+(NULL\s+)?VALUES\b/i;
-const ASSERT_SOURCE = /^ASSERT\s+(STREAM|TABLE)\b/i;
+/** The statement a test is at: its text, where it is in the file, and whether it is an assertion. */
+interface TestStep {
+  readonly text: string;
+  readonly line: number;
+  isAssert: boolean;
+}
 
 /** Leading comment lines of a statement: its directives, and the statement without them. */
 function splitDirectives(text: string): { directives: [string, string][]; body: string; skipped: number } {
@@ -82,12 +82,6 @@ function splitDirectives(text: string): { directives: [string, string][]; body: 
     if (m) directives.push([m[1]!.toLowerCase(), m[2]!.trim()]);
   }
   return { directives, body: lines.slice(i).join('\n').trim(), skipped: i };
-}
-
-function stepOf(body: string): TestStep {
-  if (ASSERT_VALUES.test(body)) return { kind: 'AssertValues', text: body, tombstone: /^ASSERT\s+NULL/i.test(body) };
-  if (ASSERT_SOURCE.test(body)) return { kind: 'AssertSource', text: body };
-  return { kind: 'Sql', text: body };
 }
 
 /** The state of one running test: its engine, and how far ASSERT VALUES has read each topic. */
@@ -112,7 +106,7 @@ export async function runSqlTest(test: SqlTest): Promise<SqlTestResult> {
   const run: TestRun = { engine, log, read: new Map(), variables: new Map() };
   let expectedError: string | undefined;
   let expectedMessage: string | undefined;
-  let last: { readonly step: TestStep; readonly line: number } | undefined;
+  let last: TestStep | undefined;
   try {
     for (const slice of splitStatements(test.sql)) {
       const { directives, body, skipped } = splitDirectives(slice.text);
@@ -122,8 +116,8 @@ export async function runSqlTest(test: SqlTest): Promise<SqlTestResult> {
       }
       if (body === '') continue;
       // The test's text starts on the line after its --@test: line.
-      last = { step: stepOf(body), line: test.line + slice.pos.line + skipped };
-      await runStep(run, last.step);
+      last = { text: body, line: test.line + slice.pos.line + skipped, isAssert: false };
+      await runStep(run, last);
     }
   } catch (e) {
     const message = e instanceof SluiceError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
@@ -145,10 +139,10 @@ export async function runSqlTest(test: SqlTest): Promise<SqlTestResult> {
 }
 
 /** KsqlTestException's wording: which statement or assert failed, where in the file, and why. */
-function failed(test: SqlTest, at: { readonly step: TestStep; readonly line: number } | undefined, message: string): SqlTestResult {
+function failed(test: SqlTest, at: TestStep | undefined, message: string): SqlTestResult {
   if (!at) return { kind: 'Failed', message: `Test failure in ${test.file}:${test.line}:\n\t${message}` };
-  const what = at.step.kind === 'Sql' ? 'statement' : 'assert';
-  return { kind: 'Failed', message: `Test failure for ${what} \`${at.step.text}\` (${test.file}:${at.line}):\n\t${message}` };
+  const what = at.isAssert ? 'assert' : 'statement';
+  return { kind: 'Failed', message: `Test failure for ${what} \`${at.text}\` (${test.file}:${at.line}):\n\t${message}` };
 }
 
 /** An ASSERT VALUES / ASSERT NULL VALUES that did not hold: ksqlDB throws java.lang.AssertionError for these. */
@@ -189,45 +183,33 @@ function isInstance(e: unknown, javaClass: string): boolean {
   }
 }
 
+/** Runs a step's statements: assertions by the tool, everything else by the engine. */
 async function runStep(run: TestRun, step: TestStep): Promise<void> {
-  switch (step.kind) {
-    case 'Sql': {
-      for (const p of prepareEach(splitStatements(step.text), run.variables)) {
-        if (p.stmt.kind === 'Define') run.variables.set(p.stmt.name, p.stmt.value);
-        if (p.stmt.kind === 'Undefine') run.variables.delete(p.stmt.name);
-        await createDeclaredTopic(run, p);
-        await run.engine.executePrepared(p);
-        await run.engine.pumpAll();
-      }
-      const failedQuery = [...run.engine.queries.values()].find((q) => q.state === 'ERROR');
-      if (failedQuery) throw new AssertionFailedError(`Query ${failedQuery.id} failed: ${failedQuery.error ?? 'unknown error'}`);
-      return;
+  for (const p of prepareEach(splitStatements(step.text), run.variables)) {
+    switch (p.stmt.kind) {
+      case 'AssertValues':
+        step.isAssert = true;
+        await assertValues(run, p.stmt);
+        continue;
+      case 'AssertSource':
+        step.isAssert = true;
+        assertSource(run, p.stmt);
+        continue;
+      case 'Define':
+        run.variables.set(p.stmt.name, p.stmt.value);
+        break;
+      case 'Undefine':
+        run.variables.delete(p.stmt.name);
+        break;
+      default:
+        break;
     }
-    case 'AssertValues': {
-      // Parsed as INSERT INTO, padded to keep error columns; `ASSERT NULL VALUES name (cols)
-      // KEY (values)` names only key columns, after KEY.
-      const insert = step.text.replace(ASSERT_VALUES, (m) => 'INSERT INTO'.padEnd(m.length));
-      return assertValues(run, asInsert(step.tombstone ? insert.replace(/\bKEY(\s*\()/i, 'VALUES$1') : insert, run.variables), step.tombstone);
-    }
-    case 'AssertSource':
-      return assertSource(run, asCreate(step.text.replace(/^ASSERT\s+/i, 'CREATE '), run.variables));
-    default:
-      return assertNever(step, 'test step');
+    await createDeclaredTopic(run, p);
+    await run.engine.executePrepared(p);
+    await run.engine.pumpAll();
   }
-}
-
-/** ASSERT VALUES has INSERT VALUES' shape: parse it as one, through prepare(). */
-function asInsert(text: string, variables: ReadonlyMap<string, string>): InsertValues {
-  const [p] = [...prepareEach(splitStatements(text), variables)];
-  if (p?.stmt.kind !== 'InsertValues') throw new AssertionFailedError(`Not an ASSERT VALUES statement: ${text}`);
-  return p.stmt;
-}
-
-/** ASSERT STREAM|TABLE has CREATE STREAM|TABLE's shape: parse it as one, through prepare(). */
-function asCreate(text: string, variables: ReadonlyMap<string, string>): CreateSource {
-  const [p] = [...prepareEach(splitStatements(text), variables)];
-  if (p?.stmt.kind !== 'CreateSource') throw new AssertionFailedError(`Not an ASSERT STREAM/TABLE statement: ${text}`);
-  return p.stmt;
+  const failedQuery = [...run.engine.queries.values()].find((q) => q.state === 'ERROR');
+  if (failedQuery) throw new AssertionFailedError(`Query ${failedQuery.id} failed: ${failedQuery.error ?? 'unknown error'}`);
 }
 
 /** The testing tool creates the topic a CREATE STREAM/TABLE names when it does not exist yet. */
@@ -240,14 +222,21 @@ async function createDeclaredTopic(run: TestRun, p: PreparedStatement): Promise<
   await run.log.createTopic(topic, Number.isInteger(n) && n > 0 ? n : 1);
 }
 
-/** The record ASSERT VALUES expects: key and value columns in the source's order, and ROWTIME if given. */
+/** The record ASSERT VALUES expects: key and value columns in the source's order, ROWTIME and window bounds if given. */
 interface ExpectedRecord {
   readonly key: unknown[];
   readonly value: unknown[];
   readonly rowtime?: number;
+  readonly windowStart?: number;
+  readonly windowEnd?: number;
 }
 
-function expectedRecord(engine: Engine, source: DataSource, s: InsertValues): ExpectedRecord {
+/** Pseudo columns an assertion may name besides the source's own: ROWTIME, and window bounds of a windowed source. */
+function pseudoColumns(source: DataSource): readonly string[] {
+  return source.window ? ['ROWTIME', 'WINDOWSTART', 'WINDOWEND'] : ['ROWTIME'];
+}
+
+function expectedRecord(engine: Engine, source: DataSource, s: AssertValues): ExpectedRecord {
   const all = [...source.schema.key, ...source.schema.value];
   const columns = s.columns ?? [...source.schema.key, ...source.schema.value.filter((c) => c.namespace === 'VALUE')].map((c) => c.name);
   if (columns.length !== s.values.length) {
@@ -255,27 +244,34 @@ function expectedRecord(engine: Engine, source: DataSource, s: InsertValues): Ex
   }
   const typer = new ExpressionTyper({ columns: [], types: engine.catalog.types });
   const byName = new Map<string, unknown>();
-  let rowtime: number | undefined;
+  const pseudo = new Map<string, number>();
   columns.forEach((name, i) => {
     const expr = s.values[i]!;
-    const type: SqlType | undefined = name === 'ROWTIME' ? T.BIGINT : all.find((c) => c.name === name)?.type;
+    const isPseudo = pseudoColumns(source).includes(name);
+    const type: SqlType | undefined = isPseudo ? T.BIGINT : all.find((c) => c.name === name)?.type;
     if (!type) throw new AssertionFailedError(`Column name ${name} does not exist.`);
     const v = compile(typer.coerceValue(typer.type(expr), type, expr.pos))([], []);
-    if (name === 'ROWTIME') rowtime = Number(v);
+    if (isPseudo) pseudo.set(name, Number(v));
     else byName.set(name, v);
   });
+  const rowtime = pseudo.get('ROWTIME');
+  const windowStart = pseudo.get('WINDOWSTART');
+  const windowEnd = pseudo.get('WINDOWEND');
   return {
     key: source.schema.key.map((c) => byName.get(c.name) ?? null),
     value: serializedValueColumns(source.schema).map((c) => byName.get(c.name) ?? null),
     ...(rowtime !== undefined ? { rowtime } : {}),
+    ...(windowStart !== undefined ? { windowStart } : {}),
+    ...(windowEnd !== undefined ? { windowEnd } : {}),
   };
 }
 
-/** A record of a source's topic, decoded with the source's serdes (windowed keys: the inner key). */
+/** A record of a source's topic, decoded with the source's serdes (windowed keys: the inner key and the bounds). */
 interface ActualRecord {
   readonly key: unknown[];
   readonly value: unknown[] | null;
   readonly rowtime: number;
+  readonly window?: WindowBounds;
 }
 
 async function topicRecords(run: TestRun, source: DataSource): Promise<ActualRecord[]> {
@@ -286,14 +282,20 @@ async function topicRecords(run: TestRun, source: DataSource): Promise<ActualRec
     if (j.topic !== source.topic) continue;
     const [r] = await run.log.read(j.topic, j.partition, j.offset, 1);
     if (!r) continue;
-    let keyBytes = r.key;
-    if (source.window && keyBytes) keyBytes = decodeWindowedKey(keyBytes, isSessionWindow(source.window.type), source.window.sizeMs).inner;
-    out.push({ key: keySerde?.deserialize(keyBytes) ?? [], value: valueSerde.deserialize(r.value), rowtime: r.timestamp });
+    const windowed = source.window && r.key ? decodeWindowedKey(r.key, isSessionWindow(source.window.type), source.window.sizeMs) : undefined;
+    const keyBytes = windowed ? windowed.inner : r.key;
+    out.push({
+      key: keySerde?.deserialize(keyBytes) ?? [],
+      value: valueSerde.deserialize(r.value),
+      rowtime: r.timestamp,
+      ...(windowed ? { window: windowed.window } : {}),
+    });
   }
   return out;
 }
 
-async function assertValues(run: TestRun, s: InsertValues, tombstone: boolean): Promise<void> {
+async function assertValues(run: TestRun, s: AssertValues): Promise<void> {
+  const tombstone = s.tombstone;
   const source = run.engine.catalog.getSource(s.target);
   if (!source) throw new AssertionFailedError(`Unknown data source ${s.target}`);
   const expected = expectedRecord(run.engine, source, s);
@@ -305,19 +307,27 @@ async function assertValues(run: TestRun, s: InsertValues, tombstone: boolean): 
   let ok: boolean;
   if (tombstone) {
     if (expected.value.some((v) => v !== null)) throw new RecordAssertionError('Unexpected value columns specified in ASSERT NULL VALUES.');
-    ok = actual.value === null && valuesEqual(actual.key, expected.key);
+    ok = actual.value === null && valuesEqual(actual.key, expected.key) && windowMatches(expected, actual);
   } else {
     ok = actual.value !== null && columnsMatch(source, s, expected, actual);
   }
   if (!ok) throw new RecordAssertionError(assertionText('Expected record does not match actual.', source, expected, [actual]));
 }
 
-/** ksqlDB checks only the columns the assertion names (ROWTIME against the record's timestamp). */
-function columnsMatch(source: DataSource, s: InsertValues, expected: ExpectedRecord, actual: ActualRecord): boolean {
+/** The window bounds an assertion names are the record's (a windowed source's key). */
+function windowMatches(expected: ExpectedRecord, actual: ActualRecord): boolean {
+  if (expected.windowStart !== undefined && expected.windowStart !== actual.window?.start) return false;
+  return expected.windowEnd === undefined || expected.windowEnd === actual.window?.end;
+}
+
+/** ksqlDB checks only the columns the assertion names (ROWTIME against the record's timestamp, WINDOWSTART/WINDOWEND against its window). */
+function columnsMatch(source: DataSource, s: AssertValues, expected: ExpectedRecord, actual: ActualRecord): boolean {
   const valueCols = serializedValueColumns(source.schema);
   const names = s.columns ?? [...source.schema.key, ...valueCols].map((c) => c.name);
+  if (!windowMatches(expected, actual)) return false;
   return names.every((name) => {
     if (name === 'ROWTIME') return expected.rowtime === actual.rowtime;
+    if (name === 'WINDOWSTART' || name === 'WINDOWEND') return true;
     const k = source.schema.key.findIndex((c) => c.name === name);
     if (k >= 0) return valuesEqual(expected.key[k] ?? null, actual.key[k] ?? null);
     const v = valueCols.findIndex((c) => c.name === name);
@@ -351,7 +361,7 @@ function show(v: unknown): string {
 }
 
 /** ASSERT STREAM|TABLE: the source's type, columns, topic and formats are as the statement declares. */
-function assertSource(run: TestRun, s: CreateSource): void {
+function assertSource(run: TestRun, s: AssertSource): void {
   const source = run.engine.catalog.getSource(s.name);
   if (!source) throw new AssertionFailedError(`Unknown data source ${s.name}`);
   const prop = (name: string) => s.properties.find((p) => p.name === name)?.value.value;
