@@ -65,9 +65,11 @@ async function inserts() {
   let pending = '';
   let expectSeq = 0;
   let outOfOrder = 0;
+  let ackChunks = 0; // about one per batch the server wrote (its acks go out together)
   const done = new Promise((resolve, reject) => {
     stream.setEncoding('utf8');
     stream.on('data', (c) => {
+      ackChunks++;
       pending += c;
       let nl;
       let start = 0;
@@ -99,7 +101,7 @@ async function inserts() {
   await done;
   session.close();
   const seconds = (lastAck - t0) / 1000;
-  return { mode, rows: n, acked: ok, errors, firstError, outOfOrder, seconds, rowsPerSec: ok / seconds, clientCpuSeconds: cpuSeconds(cpu0) };
+  return { mode, rows: n, acked: ok, errors, firstError, outOfOrder, seconds, rowsPerSec: ok / seconds, ackChunks, clientCpuSeconds: cpuSeconds(cpu0) };
 }
 
 /** Sequential produce requests over one keep-alive connection. */
