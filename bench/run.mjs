@@ -254,14 +254,12 @@ if (results.server) {
 if (results.ingest) {
   const g = results.ingest;
   lines.push('');
-  lines.push('| HTTP ingestion (separate client process) | rows acked | stored after restart | errors | seconds | rows/s |');
-  lines.push('|---|---:|---:|---:|---:|---:|');
-  lines.push(
-    `| /inserts-stream, one HTTP/2 stream | ${g.inserts.acked} | ${g.inserts.stored} | ${g.inserts.errors} | ${g.inserts.seconds.toFixed(2)} | ${fmtK(g.inserts.rowsPerSec)} |`,
-  );
-  lines.push(
-    `| POST /topics, batches of ${fmtK(g.batch)} | ${g.topics.acked} | ${g.topics.stored} | ${g.topics.errors} | ${g.topics.seconds.toFixed(2)} | ${fmtK(g.topics.recordsPerSec)} |`,
-  );
+  lines.push('| HTTP ingestion (separate client process) | rows acked | stored after restart | errors | seconds | rows/s | server CPU s | client CPU s |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+  const row = (label, x, rate) =>
+    `| ${label} | ${x.acked} | ${x.stored} | ${x.errors} | ${x.seconds.toFixed(2)} | ${fmtK(rate)} | ${x.serverCpuSeconds?.toFixed(2) ?? '-'} | ${x.clientCpuSeconds?.toFixed(2) ?? '-'} |`;
+  lines.push(row('/inserts-stream, one HTTP/2 stream', g.inserts, g.inserts.rowsPerSec));
+  lines.push(row(`POST /topics, batches of ${fmtK(g.batch)}`, g.topics, g.topics.recordsPerSec));
 }
 lines.push('');
 lines.push('| target | measured | goal | |');
