@@ -108,6 +108,7 @@ export class JsonRowInserter {
     const placed: { partition: number; offset: number }[] = [];
     const written: number[] = [];
     const n = (await this.log.topic(this.source.topic))?.partitions ?? 1;
+    if (n === 1) return this.insertOne(rows, outcomes);
     for (let i = 0; i < rows.length; i++) {
       try {
         const record = this.encode(rows[i]!);
@@ -123,6 +124,25 @@ export class JsonRowInserter {
     } catch (e) {
       // The runs appended before the failure stay written; the rest fail with it.
       for (let j = 0; j < placed.length; j++) if (placed[j]!.offset < 0) outcomes[written[j]!] = e as Error;
+    }
+    return outcomes;
+  }
+
+  /** {@link insert} into a topic of one partition: one append of every row that fits. */
+  private async insertOne(rows: readonly Readonly<Record<string, unknown>>[], outcomes: (Error | undefined)[]): Promise<RowOutcomes> {
+    const records: NewRecord[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      try {
+        records.push(this.encode(rows[i]!));
+      } catch (e) {
+        outcomes[i] = e as Error;
+      }
+    }
+    if (records.length === 0) return outcomes;
+    try {
+      await this.log.append(this.source.topic, 0, records);
+    } catch (e) {
+      for (let i = 0; i < rows.length; i++) outcomes[i] ??= e as Error;
     }
     return outcomes;
   }

@@ -76,6 +76,9 @@ interface ProxyRecord {
   readonly headers?: RecordHeader[];
 }
 
+/** The fields a produced record may have. */
+const RECORD_FIELDS: ReadonlySet<string> = new Set(['key', 'value', 'partition', 'timestamp', 'headers']);
+
 function readRecords(body: unknown, partitionAllowed: boolean): ProxyRecord[] {
   const o = requireObject(body, ['records', 'key_schema', 'value_schema', 'key_schema_id', 'value_schema_id']);
   const records = o['records'];
@@ -84,8 +87,7 @@ function readRecords(body: unknown, partitionAllowed: boolean): ProxyRecord[] {
     const where = `records[${i}]`;
     if (typeof r !== 'object' || r === null || Array.isArray(r)) throw badRequest(`${where} must be a JSON object.`);
     const rec = r as Record<string, unknown>;
-    const extra = Object.keys(rec).find((k) => !['key', 'value', 'partition', 'timestamp', 'headers'].includes(k));
-    if (extra !== undefined) throw badRequest(`Unrecognized field "${extra}" in ${where}.`);
+    for (const k in rec) if (!RECORD_FIELDS.has(k)) throw badRequest(`Unrecognized field "${k}" in ${where}.`);
     if (!('value' in rec)) throw badRequest(`${where}.value is required.`);
     const partition = rec['partition'];
     if (partition !== undefined && partition !== null) {
