@@ -68,6 +68,9 @@ const KAFKA = quick
     ];
 const KAFKA_BROKER = process.env.SLUICE_KAFKA_BROKER ?? `127.0.0.1:${process.env.SLUICE_KAFKA_PORT ?? 9092}`;
 
+// HTTP ingestion: rows, REST Proxy batch size.
+const INGEST = quick ? [20 * K, 5 * K] : [200 * K, 5 * K];
+
 // Server: keys of state, pull requests, pull seconds, push rate, push seconds.
 const SERVER = quick ? [50 * K, 20 * K, 3, 10 * K, 2] : [1 * M, 400 * K, 15, 10 * K, 10];
 
@@ -180,6 +183,20 @@ if (!only || only.includes('server')) {
   target('pull p99 ms', Number(s.pull.p99?.toFixed(2)), '< 5', q && s.pull.p99 < 5);
   target('push p99 ms at 10K events/s', Number(s.push.p99?.toFixed(2)), '< 10', q && s.push.p99 < 10 && s.push.received === s.push.events);
 }
+if (!only || only.includes('ingest')) {
+  process.stderr.write(`bench: HTTP ingestion (${INGEST[0]} rows over /inserts-stream and POST /topics)…\n`);
+  const g = child('ingest-bench.mjs', INGEST);
+  results.ingest = g;
+  const q = quick ? undefined : true;
+  const stored = (x) => x.acked === g.rows && x.stored === g.rows;
+  target('/inserts-stream rows/s, one HTTP/2 stream', Math.round(g.inserts.rowsPerSec), '>= 200000', q && g.inserts.rowsPerSec >= 200_000 && stored(g.inserts));
+  target(
+    `POST /topics rec/s, batches of ${fmtK(g.batch)}`,
+    Math.round(g.topics.recordsPerSec),
+    '>= 300000',
+    q && g.topics.recordsPerSec >= 300_000 && stored(g.topics),
+  );
+}
 results.totalSeconds = (performance.now() - started) / 1000;
 writeFileSync(join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
 
@@ -233,6 +250,16 @@ if (results.server) {
   lines.push(
     `| push delivery at ${fmtK(s.push.rate)} ev/s | p50 ${fmtMs(s.push.p50)} ms, p99 ${fmtMs(s.push.p99)} ms, ${s.push.received}/${s.push.events} delivered |`,
   );
+}
+if (results.ingest) {
+  const g = results.ingest;
+  lines.push('');
+  lines.push('| HTTP ingestion (separate client process) | rows acked | stored after restart | errors | seconds | rows/s | server CPU s | client CPU s |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+  const row = (label, x, rate) =>
+    `| ${label} | ${x.acked} | ${x.stored} | ${x.errors} | ${x.seconds.toFixed(2)} | ${fmtK(rate)} | ${x.serverCpuSeconds?.toFixed(2) ?? '-'} | ${x.clientCpuSeconds?.toFixed(2) ?? '-'} |`;
+  lines.push(row('/inserts-stream, one HTTP/2 stream', g.inserts, g.inserts.rowsPerSec));
+  lines.push(row(`POST /topics, batches of ${fmtK(g.batch)}`, g.topics, g.topics.recordsPerSec));
 }
 lines.push('');
 lines.push('| target | measured | goal | |');

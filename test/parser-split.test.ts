@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseStatements, splitStatements, substituteVariables } from '../src/parser/index.js';
+import { positionAt } from '../src/parser/split.js';
 
 describe('splitStatements', () => {
   it('splits at semicolons outside quotes and comments', () => {
@@ -13,6 +14,16 @@ describe('splitStatements', () => {
       { text: 'SHOW STREAMS', pos: { line: 1, column: 3, offset: 2 } },
       { text: 'SHOW TABLES', pos: { line: 3, column: 3, offset: 19 } },
     ]);
+  });
+
+  it('gives every statement of a long script the position positionAt gives it', () => {
+    const sql = Array.from({ length: 300 }, (_, i) => `${i % 3 === 0 ? '\n  ' : ' '}INSERT INTO s VALUES (${i}, 'a;\nb');${i % 5 === 0 ? ' -- c\n' : ''}`).join(
+      '',
+    );
+    const parts = splitStatements(sql);
+    expect(parts).toHaveLength(300);
+    for (const p of parts) expect(p.pos).toEqual(positionAt(sql, p.pos.offset));
+    expect(parts[299]!.pos.line).toBe(1 + (sql.slice(0, parts[299]!.pos.offset).match(/\n/g) ?? []).length);
   });
 
   it('drops empty and comment-only segments', () => {

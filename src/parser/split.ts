@@ -18,11 +18,25 @@ export function splitStatements(sql: string): StatementSlice[] {
   const out: StatementSlice[] = [];
   let start = 0;
   let hasContent = false;
+  // Positions are found in one pass: each statement starts after the one before
+  // (positionAt from the top each time made a script of many statements quadratic).
+  let line = 1;
+  let lineStart = 0;
+  let scanned = 0;
+  const at = (offset: number): Position => {
+    for (; scanned < offset && scanned < sql.length; scanned++) {
+      if (sql.charCodeAt(scanned) === 10 /* \n */) {
+        line++;
+        lineStart = scanned + 1;
+      }
+    }
+    return { line, column: offset - lineStart + 1, offset };
+  };
   const flush = (end: number): void => {
     if (hasContent) {
       const raw = sql.slice(start, end);
       const lead = raw.length - raw.trimStart().length;
-      out.push({ text: raw.trim(), pos: positionAt(sql, start + lead) });
+      out.push({ text: raw.trim(), pos: at(start + lead) });
     }
     hasContent = false;
     start = end + 1;

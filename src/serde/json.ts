@@ -49,8 +49,31 @@ export function withSrPrefix(schemaId: number, body: Buffer): Buffer {
   return out;
 }
 
-/** A run of 16 digits (and points) or a digit before an exponent, anywhere (strings too): a cheap first test. */
-const MAYBE_INEXACT = /\d[\d.]{15}|\d[eE]/;
+/**
+ * A cheap first test, anywhere in the text (strings too): a digit followed by 15
+ * more digits or points, or a digit right before `e`/`E` (what the regular
+ * expression `/\d[\d.]{15}|\d[eE]/` finds, in one pass without backtracking:
+ * about a third of the time on rows of a few short numbers).
+ */
+function maybeInexact(text: string): boolean {
+  let run = 0; // characters of the current run of digits and points, from its first digit
+  let digit = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++run >= 16) return true;
+      digit = true;
+    } else if (c === 46 /* . */) {
+      if (run > 0 && ++run >= 16) return true;
+      digit = false;
+    } else {
+      if (digit && (c === 101 || c === 69)) return true;
+      run = 0;
+      digit = false;
+    }
+  }
+  return false;
+}
 
 /**
  * Whether some number token of JSON `text` (outside strings) may not be exact as
@@ -59,7 +82,7 @@ const MAYBE_INEXACT = /\d[\d.]{15}|\d[eE]/;
  * below 10^15 and its fraction cannot round across an integer).
  */
 export function hasInexactNumber(text: string): boolean {
-  if (!MAYBE_INEXACT.test(text)) return false;
+  if (!maybeInexact(text)) return false;
   const n = text.length;
   let i = 0;
   while (i < n) {

@@ -18,7 +18,7 @@ import { isLogged, runStatement } from '../statements/handlers.js';
 import { checkSessionProperty } from '../statements/property-defaults.js';
 import { FORWARDED_PROPERTY } from '../query/pull-forwarding.js';
 import { isScalablePush } from '../query/scalable-push.js';
-import { insertJsonRow, produceJson } from '../statements/json-writes.js';
+import { JsonRowInserter, produceJson } from '../statements/json-writes.js';
 import type { StatementResult } from '../statements/statement-result.js';
 import { EmbeddedBackend, type ExecutionBackend } from './backend.js';
 import { Commands } from './commands.js';
@@ -475,11 +475,17 @@ export class Engine {
     };
   }
 
-  /** Writes one JSON row (column names case-insensitive) to a stream or table, as /inserts-stream does. */
+  /** Writes one JSON row (column names case-insensitive) to a stream or table. */
   async insert(target: string, row: Readonly<Record<string, unknown>>): Promise<void> {
+    const [error] = await this.inserter(target).insert([row]);
+    if (error) throw error;
+  }
+
+  /** Writes JSON rows into a stream or table a batch at a time, as /inserts-stream does. */
+  inserter(target: string): JsonRowInserter {
     const source = this.catalog.getSource(target.toUpperCase()) ?? this.catalog.getSource(target);
     if (!source) throw new PlanError(`Cannot insert values into an unknown stream/table: ${target}`);
-    await insertJsonRow(source, row, this.log, this.registry);
+    return new JsonRowInserter(source, this.log, this.registry);
   }
 
   /** Appends records given as JSON to a topic (REST-proxy style); returns where they landed. */

@@ -39,6 +39,22 @@ export function partitionRuns(records: readonly TopicRecord[]): { topic: string;
   return runs;
 }
 
+/**
+ * Appends `records[i]` to partition `placed[i].partition`, one append per run of
+ * consecutive records for the same partition, and fills in `placed[i].offset`.
+ */
+export async function appendRuns(log: Log, topic: string, records: readonly NewRecord[], placed: { partition: number; offset: number }[]): Promise<void> {
+  let start = 0;
+  while (start < records.length) {
+    const partition = placed[start]!.partition;
+    let end = start + 1;
+    while (end < records.length && placed[end]!.partition === partition) end++;
+    const first = await log.append(topic, partition, start === 0 && end === records.length ? records : records.slice(start, end));
+    for (let j = start; j < end; j++) placed[j]!.offset = first + (j - start);
+    start = end;
+  }
+}
+
 export interface TopicInfo {
   readonly name: string;
   readonly partitions: number;

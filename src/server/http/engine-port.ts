@@ -13,6 +13,14 @@ export interface PersistentQueryView {
   readonly state: string;
 }
 
+/** Writes parsed JSON rows into one stream or table; see the engine's `JsonRowInserter`. */
+export interface RowInserter {
+  /** One line of JSON as the target's reader parses it; undefined when it is not a JSON object. */
+  parse(text: string): Record<string, unknown> | undefined;
+  /** Appends the rows that fit (one append per partition run); resolves with each row's error or undefined once appended. */
+  insert(rows: readonly Readonly<Record<string, unknown>>[]): Promise<readonly (Error | undefined)[]>;
+}
+
 /** One record for {@link ServerEngine.produce}. */
 export interface ProduceRecord {
   readonly key?: unknown;
@@ -41,6 +49,8 @@ export interface ServerEngine {
    */
   isScalablePush?(statement: PreparedStatement, opts?: RequestOptions): boolean;
   insert(target: string, row: Record<string, unknown>): Promise<void>;
+  /** Writes JSON rows into a stream or table a batch at a time (throws for an unknown target). */
+  inserter(target: string): RowInserter;
   produce(topic: string, records: readonly ProduceRecord[]): Promise<readonly { partition: number; offset: number }[]>;
   close(): Promise<void>;
   readonly commandSequenceNumber: number;

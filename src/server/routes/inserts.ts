@@ -10,13 +10,14 @@ import { RowWriter } from './stream-io.js';
 const INSERTS_TYPES = [DELIMITED, JSON_TYPE];
 
 /**
- * Writes the acks of an inserts stream, each as its own chunk: delimited, one
- * JSON document per line; or, when the client asked for `application/json`,
- * one JSON array (`[]` when there were no acks), as ksqlDB's
- * JsonInsertsStreamResponseWriter does.
+ * Writes the acks of an inserts stream, those of one batch together as one
+ * chunk: delimited, one JSON document per line; or, when the client asked for
+ * `application/json`, one JSON array (`[]` when there were no acks), as
+ * ksqlDB's JsonInsertsStreamResponseWriter does.
  */
 class AckWriter {
   private written = false;
+  private pending = '';
   private readonly out: RowWriter;
 
   constructor(
@@ -26,32 +27,51 @@ class AckWriter {
     this.out = new RowWriter(res);
   }
 
-  write(ack: Record<string, unknown>): Promise<void> {
-    const doc = stringifyJson(ack);
-    const text = this.asJson ? `${this.written ? ',' : '['}${doc}` : `${doc}\n`;
+  /** Adds an ack (JSON text) to the batch being gathered. */
+  add(doc: string): void {
+    this.pending += this.asJson ? `${this.written ? ',' : '['}${doc}` : `${doc}\n`;
     this.written = true;
-    return this.out.write(text);
+  }
+
+  /** Writes the gathered acks; resolves once more may be written. */
+  flush(): Promise<void> {
+    const text = this.pending;
+    this.pending = '';
+    return text === '' ? Promise.resolve() : this.out.write(text);
   }
 
   end(): void {
-    this.out.end(this.asJson ? (this.written ? ']' : '[]') : undefined);
+    const rest = this.pending + (this.asJson ? (this.written ? ']' : '[]') : '');
+    this.pending = '';
+    this.out.end(rest === '' ? undefined : rest);
   }
 }
 
-/** Splits a byte stream into lines (without the newline); a last unterminated line counts too. */
-async function* lines(body: AsyncIterable<Buffer | string>, limit: number): AsyncGenerator<string> {
+const okAck = (seq: number): string => `{"status":"ok","seq":${seq}}`;
+const errorAck = (seq: number, code: number, message: string): string => stringifyJson({ status: 'error', seq, error_code: code, message });
+
+/**
+ * Splits a byte stream into lines (without the newline), yielding those that
+ * arrived together as one batch; a last unterminated line counts too.
+ */
+async function* lineBatches(body: AsyncIterable<Buffer | string>, limit: number): AsyncGenerator<string[]> {
   let pending = '';
   for await (const chunk of body) {
-    pending += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    const text = pending + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+    const batch: string[] = [];
+    let start = 0;
     let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) {
-      const line = pending.slice(0, nl).replace(/\r$/, '');
-      pending = pending.slice(nl + 1);
-      if (line.trim() !== '') yield line;
+    while ((nl = text.indexOf('\n', start)) >= 0) {
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 /* \r */ ? nl - 1 : nl;
+      const line = text.slice(start, end);
+      start = nl + 1;
+      if (line.trim() !== '') batch.push(line);
     }
+    pending = text.slice(start);
+    if (batch.length > 0) yield batch;
     if (pending.length > limit) throw badRequest(`A line of the inserts stream is larger than the limit of ${limit} bytes.`);
   }
-  if (pending.trim() !== '') yield pending;
+  if (pending.trim() !== '') yield [pending];
 }
 
 /** Name of the stream to insert into, as the engine knows it; ksqlDB resolves it case-insensitively. */
@@ -76,12 +96,12 @@ async function serveInserts(ctx: ServerContext, req: FastifyRequest, reply: Fast
   if (!body || typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function') {
     throw badRequest('Request body is missing: expected {"target": "<stream>"} then one JSON row per line.');
   }
-  const it = lines(body, ctx.settings.bodyLimit)[Symbol.asyncIterator]();
+  const it = lineBatches(body, ctx.settings.bodyLimit)[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) throw badRequest('Request body is missing: expected {"target": "<stream>"} then one JSON row per line.');
   let args: unknown;
   try {
-    args = JSON.parse(first.value) as unknown;
+    args = JSON.parse(first.value[0]!) as unknown;
   } catch {
     throw badRequest('Malformed JSON in the first line of the inserts stream: expected {"target": "<stream>"}.');
   }
@@ -92,6 +112,7 @@ async function serveInserts(ctx: ServerContext, req: FastifyRequest, reply: Fast
   const target = (args as { target?: unknown }).target;
   if (typeof target !== 'string' || target === '') throw badRequest('Field "target" is required and must be a string.');
   const name = await resolveTarget(ctx, target);
+  const inserter = ctx.engine.inserter(name);
 
   reply.hijack();
   const res = reply.raw;
@@ -99,35 +120,45 @@ async function serveInserts(ctx: ServerContext, req: FastifyRequest, reply: Fast
   const acks = new AckWriter(res, type === JSON_TYPE);
   let seq = 0;
   try {
-    for (let next = await it.next(); !next.done; next = await it.next()) {
-      const n = seq++;
-      // As ksqlDB's InsertsStreamHandler: a row that is not a JSON object ends the
-      // response with its error ack; later rows are not read.
-      let row: unknown;
-      try {
-        row = JSON.parse(next.value) as unknown;
-      } catch {
-        row = undefined;
+    let lines: readonly string[] = first.value.slice(1);
+    for (;;) {
+      // The rows that arrived together: parsed, then written in one batch, then acked together.
+      const rows: Record<string, unknown>[] = [];
+      let invalid = false;
+      for (const line of lines) {
+        const row = inserter.parse(line);
+        // As ksqlDB's InsertsStreamHandler: a row that is not a JSON object ends the
+        // response with its error ack; later rows are not read.
+        if (row === undefined) {
+          invalid = true;
+          break;
+        }
+        rows.push(row);
       }
-      if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-        await acks.write({ status: 'error', seq: n, error_code: ErrorCode.BAD_REQUEST, message: 'Invalid JSON in inserts stream' });
+      if (rows.length > 0) {
+        const outcomes = await inserter.insert(rows);
+        for (const error of outcomes) {
+          const n = seq++;
+          acks.add(error === undefined ? okAck(n) : errorAck(n, errorCode(error), reportedMessage(req.log, error)));
+        }
+      }
+      if (invalid) {
+        acks.add(errorAck(seq++, ErrorCode.BAD_REQUEST, 'Invalid JSON in inserts stream'));
         break;
       }
-      try {
-        await ctx.engine.insert(name, row as Record<string, unknown>);
-        await acks.write({ status: 'ok', seq: n });
-      } catch (e) {
-        await acks.write({ status: 'error', seq: n, error_code: errorCode(e), message: reportedMessage(req.log, e) });
-      }
+      await acks.flush();
+      const next = await it.next();
+      if (next.done) break;
+      lines = next.value;
     }
   } catch (e) {
-    await acks.write({ status: 'error', seq, error_code: errorCode(e), message: reportedMessage(req.log, e) });
+    acks.add(errorAck(seq, errorCode(e), reportedMessage(req.log, e)));
   } finally {
     acks.end();
   }
 }
 
-/** `/inserts-stream`: `{"target": "S"}` then one JSON row per line; one ack per row. */
+/** `/inserts-stream`: `{"target": "S"}` then one JSON row per line; one ack per row, sent once its batch is appended. */
 export function registerInsertRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/inserts-stream', (req, reply) => serveInserts(ctx, req, reply));
 }
