@@ -119,10 +119,13 @@ function reviver(_key: string, v: unknown): unknown {
  * decoded Map. `put`/`delete` change memory and mark the key dirty, and `flush`
  * writes the dirty keys' current values (or deletions) in one `db.batch`.
  * Changed keys are tracked in two places: a key `put` adds to the Map is
- * appended to `fresh` (its size grew, so no second hash lookup is needed to
- * know it is new, which is most records of a count over many keys), every other
- * change goes to the `dirty` Set. A key can be in both (deleted and added again):
- * a flush writes each key once, with its current value.
+ * appended to `fresh` with its value (its size grew, so no second hash lookup
+ * is needed to know it is new, which is most records of a count over many keys),
+ * every other change goes to the `dirty` Set. A fresh key not also dirty still
+ * has the value it was added with (a later `put` of another object, a delete or
+ * a restore makes it dirty), so a flush writes that value without looking the
+ * key up again. A key can be in both (deleted and added again): a flush writes
+ * each key once, with its current value.
  * Invariants: a key is in at most one of the two Maps, a changed key is still
  * encoded only when it was restored from a changelog and not read since, and the
  * database holds the memory content as of the last completed flush.
@@ -132,6 +135,8 @@ export class LevelStore<V> implements KeyValueStore<V> {
   private dirty = new Set<string>();
   /** Keys `put` added to `map` since the last flush (each once, unless also in `dirty`). */
   private fresh: string[] = [];
+  /** The values `fresh` keys were added with, at the same positions. */
+  private freshValues: V[] = [];
 
   /** @internal Use {@link LevelStoreFactory.store}. */
   constructor(
@@ -153,8 +158,10 @@ export class LevelStore<V> implements KeyValueStore<V> {
     const before = map.size;
     map.set(key, value);
     if (this.encoded.size > 0) this.encoded.delete(key);
-    if (map.size !== before) this.fresh.push(key);
-    else this.dirty.add(key);
+    if (map.size !== before) {
+      this.fresh.push(key);
+      this.freshValues.push(value);
+    } else this.dirty.add(key);
   }
   delete(key: string): void {
     if (this.map.delete(key) || (this.encoded.size > 0 && this.encoded.delete(key))) this.dirty.add(key);
@@ -176,6 +183,7 @@ export class LevelStore<V> implements KeyValueStore<V> {
     const keys = this.dirty;
     for (const k of this.fresh) keys.add(k);
     this.fresh = [];
+    this.freshValues = [];
     return keys;
   }
 
@@ -248,15 +256,17 @@ export class LevelStore<V> implements KeyValueStore<V> {
   takeOps(ops: Op[]): { readonly dirty: Set<string>; readonly fresh: readonly string[] } {
     const dirty = this.dirty;
     const fresh = this.fresh;
+    const values = this.freshValues;
     this.dirty = new Set();
     this.fresh = [];
+    this.freshValues = [];
     const prefix = this.name + '\u0000';
     // Fresh keys first, skipping those also dirty (written below): a key once per batch.
     const both = dirty.size > 0;
     for (let i = 0; i < fresh.length; i++) {
       const key = fresh[i]!;
       if (both && dirty.has(key)) continue;
-      ops.push(this.op(prefix, key));
+      ops.push({ type: 'put', key: prefix + key, value: encodeValue(values[i]) });
     }
     for (const key of dirty) ops.push(this.op(prefix, key));
     return { dirty, fresh };
