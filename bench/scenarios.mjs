@@ -1,7 +1,7 @@
 // Throughput scenarios 1-5: a persistent query through the whole engine and a
 // hand-written baseline (JSON.parse, the same computation in a Map, JSON.stringify)
 // over the same input bytes.
-import { auctions, bids, monitoring, transactions } from './gen.mjs';
+import { BASE_TS, auctions, bids, monitoring, transactions } from './gen.mjs';
 
 const BIDS_DDL = `CREATE STREAM bids (auction BIGINT, bidder BIGINT, price BIGINT, channel STRING, url STRING, dateTime BIGINT, extra STRING)
   WITH (kafka_topic='bids', value_format='JSON', partitions=1);`;
@@ -12,6 +12,24 @@ const MONITORING_DDL = `CREATE STREAM monitoring_stream (host STRING KEY, type S
   WITH (kafka_topic='monitoring', value_format='JSON', partitions=1);`;
 const TRANSACTIONS_DDL = `CREATE STREAM transactions (card_number STRING, merchant STRING, amount DOUBLE)
   WITH (kafka_topic='transactions', value_format='JSON', partitions=1);`;
+
+const USERS_DDL = `CREATE STREAM users (user_id STRING, page STRING)
+  WITH (kafka_topic='users', value_format='JSON', partitions=1);`;
+
+/**
+ * Page views keyed by user: `keys` distinct users in a scrambled order (a stride
+ * coprime with `keys`), as the peer comparison's W4 data; with n = keys each user once.
+ */
+function* users(n, keys) {
+  const gcd = (a, b) => (b ? gcd(b, a % b) : a);
+  let stride = 618_033;
+  while (gcd(stride, keys) !== 1) stride++;
+  for (let i = 0; i < n; i++) {
+    const u = Number((BigInt(i) * BigInt(stride)) % BigInt(keys));
+    const v = { user_id: `user-${String(u).padStart(9, '0')}`, page: `/p/${i % 1000}` };
+    yield { key: null, value: Buffer.from(JSON.stringify(v)), timestamp: BASE_TS + i };
+  }
+}
 
 const out = (key, value) => ({ key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(JSON.stringify(value)) });
 const windowKey = (start) => start; // the baseline keeps windows as numbers, like the engine's state key suffix
@@ -114,6 +132,25 @@ export const SCENARIOS = {
         // Like the engine: a row only once the count passes HAVING.
         if (c <= 3) continue;
         out(v.card_number, { ATTEMPTS: c });
+        n++;
+      }
+      return n;
+    },
+  }),
+  user_counts: (n, keys) => ({
+    ddl: [USERS_DDL],
+    inputs: [{ topic: 'users', gen: () => users(n, keys) }],
+    sql: 'CREATE TABLE user_counts AS SELECT user_id, COUNT(*) AS n FROM users GROUP BY user_id;',
+    sink: 'USER_COUNTS',
+    keys,
+    baseline(records) {
+      const counts = new Map();
+      let n = 0;
+      for (const r of records) {
+        const v = JSON.parse(r.value.toString('utf8'));
+        const c = (counts.get(v.user_id) ?? 0) + 1;
+        counts.set(v.user_id, c);
+        out(JSON.stringify(v.user_id), { N: c });
         n++;
       }
       return n;

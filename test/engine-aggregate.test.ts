@@ -177,6 +177,39 @@ describe('HAVING', () => {
     ]);
   });
 
+  it('on windows, tracks which groups passed per window: a group failing in one window leaves its other windows alone', async () => {
+    const out = await run(`${S} CREATE TABLE H AS SELECT K, SUM(V) AS SM FROM S WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY K HAVING SUM(V) > 10;`, [
+      rec('a', 11, null, 1000), //  a [0,10s) = 11 -> passes
+      rec('a', 12, null, 10000), // a [10s,20s) = 12 -> passes
+      rec('a', -5, null, 2000), //  a [0,10s) = 6: was in the result -> tombstone for that window only
+      rec('a', -1, null, 11000), // a [10s,20s) = 11: still passes
+      rec('a', -1, null, 3000), //  a [0,10s) = 5: not in the result any more -> nothing
+    ]);
+    const time = (start: number) => ({ start, end: start + 10000, type: 'time' });
+    expect(on('H', out)).toEqual([
+      { key: 'a', value: { SM: 11 }, timestamp: 1000, window: time(0) },
+      { key: 'a', value: { SM: 12 }, timestamp: 10000, window: time(10000) },
+      { key: 'a', value: null, timestamp: 2000, window: time(0) },
+      { key: 'a', value: { SM: 11 }, timestamp: 11000, window: time(10000) },
+    ]);
+  });
+
+  it('with a key of several columns, tombstones exactly the group that stops passing', async () => {
+    const out = await run(`${S} CREATE TABLE H WITH (key_format='JSON') AS SELECT K, W, SUM(V) AS SM FROM S GROUP BY K, W HAVING SUM(V) > 10;`, [
+      rec('a', 11, 'x', 1), //  (a,x) = 11 -> passes
+      rec('a', 20, 'y', 2), //  (a,y) = 20 -> passes
+      rec('a', -5, 'x', 3), //  (a,x) = 6 -> tombstone
+      rec('a', -5, 'x', 4), //  (a,x) = 1 -> nothing
+      rec('a', -1, 'y', 5), //  (a,y) = 19 -> still passes
+    ]);
+    expect(on('H', out)).toEqual([
+      { key: { K: 'a', W: 'x' }, value: { SM: 11 }, timestamp: 1 },
+      { key: { K: 'a', W: 'y' }, value: { SM: 20 }, timestamp: 2 },
+      { key: { K: 'a', W: 'x' }, value: null, timestamp: 3 },
+      { key: { K: 'a', W: 'y' }, value: { SM: 19 }, timestamp: 5 },
+    ]);
+  });
+
   it('HAVING may use an aggregate that is not projected', async () => {
     const out = await run(`${S} CREATE TABLE H AS SELECT K, MAX(V) AS MX FROM S GROUP BY K HAVING COUNT(*) >= 2;`, [
       rec('a', 5, null, 1),

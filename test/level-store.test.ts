@@ -53,6 +53,19 @@ describe('state value codec', () => {
     expect(decodeValue(encodeValue(42))).toBe(42);
     expect(decodeValue(encodeValue('s'))).toBe('s');
   });
+
+  it('writes numeric aggregation states as JSON.stringify does, and round-trips the ones it cannot write directly', () => {
+    for (const st of [
+      { acc: [1], ts: 5 },
+      { acc: [1.5, -0, 1e21, 2e-7, -3], ts: 1704067200000 },
+      { acc: [], ts: 0 },
+      { acc: [1], ts: 1, extra: 'x' },
+    ]) {
+      expect(encodeValue(st)).toBe(JSON.stringify(st));
+    }
+    const odd = { acc: [NaN, 'a', null], ts: Infinity };
+    expect(decodeValue(encodeValue(odd))).toEqual(odd);
+  });
 });
 
 describe('LevelStoreFactory', () => {
@@ -145,6 +158,36 @@ describe('LevelStoreFactory', () => {
     expect(await rawEntries()).toEqual([
       ['s\u0000a', '10'],
       ['s\u0000c', '3'],
+    ]);
+  });
+
+  it('writes each key once per flush with its last value, however it was added, changed and deleted', async () => {
+    const f = await LevelStoreFactory.open(dir);
+    const s = f.store<{ acc: number[]; ts: number }>('s');
+    s.put('kept', { acc: [1], ts: 1 });
+    s.put('gone', { acc: [1], ts: 1 });
+    await s.flush();
+    s.delete('kept');
+    s.put('kept', { acc: [7], ts: 2 }); // deleted, then added again: a new key to the Map
+    s.put('new', { acc: [1], ts: 3 });
+    s.put('new', { acc: [2], ts: 4 }); // added, then changed
+    s.put('short', { acc: [5], ts: 5 });
+    s.delete('short'); // added, then deleted
+    s.delete('gone');
+    expect(s.dirtyCount).toBe(4);
+    const db = (f as unknown as { db: { batch: (...args: unknown[]) => Promise<void> } }).db;
+    const original = db.batch.bind(db);
+    const keys: string[][] = [];
+    db.batch = (ops: unknown) => {
+      keys.push((ops as { key: string }[]).map((o) => o.key).sort());
+      return original(ops);
+    };
+    await s.flush();
+    expect(keys).toEqual([['s\u0000gone', 's\u0000kept', 's\u0000new', 's\u0000short']]);
+    await f.close();
+    expect(await rawEntries()).toEqual([
+      ['s\u0000kept', '{"acc":[7],"ts":2}'],
+      ['s\u0000new', '{"acc":[2],"ts":4}'],
     ]);
   });
 

@@ -107,6 +107,37 @@ describe('TimeWindowAggregateOperator state', () => {
   });
 });
 
+describe('TimeWindowAggregateOperator with several windows per key', () => {
+  it("finds a key's windows whatever order they come in, after a restore too, and drops them as they expire", () => {
+    const w = { kind: 'TUMBLING', sizeMs: 10, graceMs: 100, retentionMs: 110 } as const;
+    const first = harness(w);
+    first.send('a', 25); // window 20
+    first.send('a', 5); //  window 0, older than the key's newest
+    first.send('a', 15); // window 10, between the two
+    first.send('a', 7);
+    first.send('a', 26);
+    const counts = (h: typeof first) => Object.fromEntries([...h.store.entries()].map(([k, v]) => [k, v.acc[0]]));
+    expect(counts(first)).toEqual({ 'sa@20': 2, 'sa@0': 2, 'sa@10': 1 });
+
+    const second = harness(w, first.store); // indexes the stored windows, in the store's order
+    second.send('a', 16);
+    second.send('b', 125); // stream time 125: window 0 ends at 10 <= 125 - 110, so it goes
+    second.send('a', 27);
+    expect(counts(second)).toEqual({ 'sa@20': 3, 'sa@10': 2, 'sb@120': 1 });
+    second.send('b', 300); // every window of a, and b's window 120, expire
+    second.send('a', 295);
+    expect(counts(second)).toEqual({ 'sb@300': 1, 'sa@290': 1 });
+    expect(second.out.map((r) => r.row)).toEqual([
+      ['a', 2, 10, 20],
+      ['b', 1, 120, 130],
+      ['a', 3, 20, 30],
+      ['b', 1, 300, 310],
+      ['a', 1, 290, 300],
+    ]);
+    expect(second.log).toEqual([]);
+  });
+});
+
 describe('windowed key encoding', () => {
   const viaBigInt = (inner: Buffer, values: number[]): Buffer => {
     const out = Buffer.alloc(inner.length + 8 * values.length);

@@ -36,6 +36,8 @@ export abstract class AggregatorBase implements Operator {
   protected readonly aggs: readonly CompiledAggregate[];
   protected readonly log: ProcessingLogger;
   protected readonly queryId: string;
+  /** When no aggregate call takes arguments (COUNT(*) only): every row's arguments, shared. */
+  private readonly noArgs: readonly (readonly unknown[])[] | undefined;
   constructor(
     spec: AggregateSpec,
     protected readonly next: Operator,
@@ -45,6 +47,7 @@ export abstract class AggregatorBase implements Operator {
     this.aggs = spec.aggs;
     this.log = ctx.log;
     this.queryId = ctx.queryId;
+    this.noArgs = spec.aggs.every((a) => a.args.length === 0) ? Object.freeze(spec.aggs.map(() => NO_ARGS)) : undefined;
   }
 
   abstract process(rec: Rec): void;
@@ -75,7 +78,8 @@ export abstract class AggregatorBase implements Operator {
   }
 
   /** Evaluated arguments of every aggregate, or undefined (logged) on error. */
-  protected args(row: unknown[], rec: Rec): (readonly unknown[])[] | undefined {
+  protected args(row: unknown[], rec: Rec): readonly (readonly unknown[])[] | undefined {
+    if (this.noArgs !== undefined) return this.noArgs;
     const out: (readonly unknown[])[] = new Array(this.aggs.length);
     for (let i = 0; i < this.aggs.length; i++) {
       const a = this.aggs[i]!;
@@ -103,7 +107,7 @@ export abstract class AggregatorBase implements Operator {
   }
 
   /** A stream record's group key and aggregate arguments, or undefined (tombstone, or logged failure). */
-  protected keyAndArgs(rec: Rec): { key: unknown[]; args: (readonly unknown[])[] } | undefined {
+  protected keyAndArgs(rec: Rec): { key: unknown[]; args: readonly (readonly unknown[])[] } | undefined {
     const row = rec.row;
     if (row === null) return undefined;
     const key = this.groupKey(row, rec);
@@ -113,14 +117,17 @@ export abstract class AggregatorBase implements Operator {
   }
 
   protected init(): unknown[] {
-    return this.aggs.map((a) => a.fn.init());
+    const aggs = this.aggs;
+    const acc = new Array<unknown>(aggs.length);
+    for (let i = 0; i < aggs.length; i++) acc[i] = aggs[i]!.fn.init();
+    return acc;
   }
 
-  protected add(acc: unknown[], args: (readonly unknown[])[]): void {
+  protected add(acc: unknown[], args: readonly (readonly unknown[])[]): void {
     for (let i = 0; i < this.aggs.length; i++) acc[i] = this.aggs[i]!.fn.add(acc[i], args[i]!);
   }
 
-  protected undo(acc: unknown[], args: (readonly unknown[])[]): void {
+  protected undo(acc: unknown[], args: readonly (readonly unknown[])[]): void {
     for (let i = 0; i < this.aggs.length; i++) {
       const undo = this.aggs[i]!.fn.undo;
       if (undo) acc[i] = undo(acc[i], args[i]!);
@@ -137,8 +144,8 @@ export abstract class AggregatorBase implements Operator {
     store: KeyValueStore<AggState>,
     k: string,
     ts: number,
-    addArgs?: (readonly unknown[])[],
-    undoArgs?: (readonly unknown[])[],
+    addArgs?: readonly (readonly unknown[])[],
+    undoArgs?: readonly (readonly unknown[])[],
   ): AggState | undefined {
     const prev = store.get(k);
     if (!prev && !addArgs) return undefined;
@@ -179,10 +186,20 @@ export abstract class StoredAggregator extends AggregatorBase {
 /** GROUP BY over a stream: each record updates its group and emits the new result. */
 export class StreamAggregateOperator extends StoredAggregator {
   process(rec: Rec): void {
-    const ka = this.keyAndArgs(rec);
-    if (!ka) return;
-    const { key, args } = ka;
-    const st = this.update(this.store, keyString(key), rec.ts, args)!;
+    const row = rec.row;
+    if (row === null) return;
+    const key = this.groupKey(row, rec);
+    if (key === undefined) return;
+    const args = this.args(row, rec);
+    if (args === undefined) return;
+    // As update(), without its optional retraction.
+    const k = keyString(key);
+    const ts = rec.ts;
+    let st = this.store.get(k);
+    if (st === undefined) st = { acc: this.init(), ts };
+    else if (ts > st.ts) st.ts = ts;
+    this.add(st.acc, args);
+    this.store.put(k, st);
     this.next.process({ key, row: this.outputRow(key, st.acc), ts: st.ts, window: null, partition: rec.partition, offset: rec.offset, headers: rec.headers });
   }
 }

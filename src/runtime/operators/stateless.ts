@@ -7,6 +7,12 @@ function report(ctx: OperatorContext, rec: Rec, what: string, e: unknown): void 
   ctx.log.error({ queryId: ctx.queryId, message: `Error computing ${what}: ${(e as Error).message}`, partition: rec.partition, offset: rec.offset });
 }
 
+/** The keys of one window (or of an unwindowed table) a table filter passes. */
+interface PassingKeys {
+  readonly prim: Set<string | number>;
+  readonly other: Set<string>;
+}
+
 /**
  * WHERE / HAVING. On a stream a failing row is dropped. On a table the filter
  * remembers which keys currently pass: a key that stops passing (or is deleted)
@@ -15,7 +21,13 @@ function report(ctx: OperatorContext, rec: Rec, what: string, e: unknown): void 
  */
 export class FilterOperator implements Operator {
   private readonly vars: unknown[] = [];
-  private readonly passing = new Set<string>();
+  /**
+   * Table filters: the keys passing now, by window start (null: unwindowed). A
+   * single string or number key is kept as itself (already hashed by the
+   * aggregation before, and no string to build for every failing row); other keys
+   * as their keyString, in a Set of their own so the two kinds never collide.
+   */
+  private readonly passing = new Map<number | null, PassingKeys>();
   constructor(
     private readonly predicate: Evaluator,
     private readonly isTable: boolean,
@@ -28,14 +40,22 @@ export class FilterOperator implements Operator {
       if (rec.row !== null && this.test(rec.row, rec)) this.next.process(rec);
       return;
     }
-    const k = rec.window ? `${keyString(rec.key)}@${rec.window.start}` : keyString(rec.key);
     if (rec.old !== undefined && rec.old !== null && !this.test(rec.old, undefined)) rec.old = null;
+    const start = rec.window === null ? null : rec.window.start;
+    const key = rec.key;
+    const k0 = key !== null && key.length === 1 ? key[0] : undefined;
+    const prim = typeof k0 === 'string' || typeof k0 === 'number' ? k0 : undefined;
     if (rec.row !== null && this.test(rec.row, rec)) {
-      this.passing.add(k);
+      let keys = this.passing.get(start);
+      if (keys === undefined) this.passing.set(start, (keys = { prim: new Set(), other: new Set() }));
+      if (prim !== undefined) keys.prim.add(prim);
+      else keys.other.add(keyString(key));
       this.next.process(rec);
       return;
     }
-    if (!this.passing.delete(k)) return;
+    const keys = this.passing.get(start);
+    if (keys === undefined) return;
+    if (!(prim !== undefined ? keys.prim.delete(prim) : keys.other.size > 0 && keys.other.delete(keyString(key)))) return;
     rec.row = null;
     this.next.process(rec);
   }

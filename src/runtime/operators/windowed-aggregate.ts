@@ -89,9 +89,10 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
     if (!this.indexed) this.buildIndex();
     const now = this.streamTime.observe(rec.partition, ts);
     if (this.oldestStart + this.sizeMs <= now - this.retentionMs) this.expire();
-    const ka = this.keyAndArgs(rec);
-    if (!ka) return;
-    const { key, args } = ka;
+    const key = this.groupKey(rec.row, rec);
+    if (key === undefined) return;
+    const args = this.args(rec.row, rec);
+    if (args === undefined) return;
     const closeTime = now - this.graceMs;
     // Store keys are `${keyString(key)}@${start}`, built once per (key, window) and
     // found again through the index: no string building or hashing of new strings per record.
