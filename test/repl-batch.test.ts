@@ -108,7 +108,7 @@ describe('sluice cli -e / -f', () => {
   it("a syntax error prints ksqlDB's lines, then the caret snippet, and exits 1", async () => {
     const r = await runSluiceAsync(['cli', url, '-e', 'SELEC * FROM orders EMIT CHANGES;']);
     expect(r.code).toBe(1);
-    expect(r.err).toBe("line 1:1: Syntax Error\nUnknown statement 'SELEC'\nDid you mean 'SELECT'?\nSELEC * FROM orders EMIT CHANGES\n^\n");
+    expect(r.err).toBe("line 1:1: Syntax Error\nUnknown statement 'SELEC'\nDid you mean 'SELECT'?\nSELEC * FROM orders EMIT CHANGES;\n^\n");
   });
 
   it('a failing statement prints the server message with line:column and caret, stops, and exits 1', async () => {

@@ -48,6 +48,18 @@ describe('syntax errors on /ksql, worded as ksqlDB words them', () => {
     expect(r.body.message.startsWith(lines), r.body.message).toBe(true);
   });
 
+  it('counts lines and columns in the whole request and runs none of it, as ksqlDB', async () => {
+    const first = "CREATE STREAM early_one (id INT KEY, f1 INT) WITH (kafka_topic='early_one', value_format='JSON', partitions=1);";
+    const second = 'CREATE TABLE OUTPUT AS SELECT f1, f2, COUNT(*) FROM pageviews GROUP BY f3, (f2, f1);';
+    const r = await postJson(`${url}/ksql`, { ksql: `${first}\n  ${second}` });
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ '@type': 'statement_error', error_code: 40001, statementText: second });
+    expect(r.body.message.startsWith("line 2:81: Syntax Error\nmissing ')' at ','\n"), r.body.message).toBe(true);
+    expect(r.body.message).toContain(`\n  ${second}\n${' '.repeat(80)}^`);
+    const listed = await postJson(`${url}/ksql`, { ksql: 'SHOW STREAMS;' });
+    expect(JSON.stringify(listed.body)).not.toContain('EARLY_ONE');
+  });
+
   it("puts Sluice's caret snippet after ksqlDB's lines", async () => {
     const sql = 'SELECT * FROM pageviews WHERE ) EMIT CHANGES';
     const r = await postJson(`${url}/ksql`, { ksql: sql });

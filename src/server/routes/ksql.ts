@@ -25,8 +25,11 @@ async function prepareRequest(sql: string, variables: Map<string, string>, limit
   const out: RequestStatement[] = [];
   const slices = splitStatements(sql);
   checkStatementCount(slices, limits);
-  const onParseError = (e: unknown, text: string) => toStatementError(e, withSemicolon(text), [], text);
-  for (const prepared of prepareEach(slices, variables, { positions: 'statement', onParseError })) {
+  // As ksqlDB's parser reads the whole request: a syntax error's line and column
+  // count in the request (line 2 is the request's second line), its snippet is
+  // the request's, and `statementText` is the statement that failed.
+  const onParseError = (e: unknown, text: string) => toStatementError(e, withSemicolon(text), [], sql);
+  for (const prepared of prepareEach(slices, variables, { positions: 'script', onParseError })) {
     await nextTurn();
     const { text, stmt } = prepared;
     if (stmt.kind === 'QueryStatement' || stmt.kind === 'Print') {
