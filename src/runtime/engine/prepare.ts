@@ -5,6 +5,7 @@
  */
 import type { Statement } from '../../parser/ast/index.js';
 import { parseStatement, splitStatements, substituteVariables, type StatementSlice } from '../../parser/index.js';
+import type { StatementCache } from './statement-cache.js';
 
 /** One statement of a request or script, ready to execute. */
 export interface PreparedStatement {
@@ -23,6 +24,8 @@ export interface PrepareOptions {
   readonly positions?: 'script' | 'statement';
   /** Turns a statement's parse failure into the error to throw, given its substituted text. */
   readonly onParseError?: (error: unknown, text: string) => unknown;
+  /** Where queries that differ only in their literals share one parse (see statement-cache.ts). */
+  readonly cache?: StatementCache;
 }
 
 /**
@@ -42,7 +45,8 @@ export function* prepareEach(
     const text = vars.size > 0 ? substituteVariables(slice.text, vars) : slice.text;
     let stmt: Statement;
     try {
-      stmt = opts.positions === 'statement' ? parseStatement(text) : parseStatement(text, slice.pos);
+      const base = opts.positions === 'statement' ? undefined : slice.pos;
+      stmt = opts.cache ? opts.cache.parse(text, base) : parseStatement(text, base);
     } catch (e) {
       throw opts.onParseError ? opts.onParseError(e, text) : e;
     }
