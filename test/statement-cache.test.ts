@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../src/common/errors.js';
 import { parseStatement } from '../src/parser/index.js';
-import { StatementCache } from '../src/runtime/engine/statement-cache.js';
+import { StatementCache } from '../src/runtime/engine/prepare.js';
 
 /** Parses every text through one cache and checks each answer is the parser's own. */
 function throughCache(texts: readonly string[], cache = new StatementCache()): StatementCache {

@@ -11,7 +11,7 @@ import { DEFAULT_PUSH_BUFFER_BYTES } from '../runtime/query/row-queue.js';
 import { InMemorySchemaRegistry } from '../serde/schema-registry.js';
 import { startSchemaRegistryServer, type RunningSchemaRegistry } from './schema-registry/index.js';
 import { LagReports } from './http/lag-reports.js';
-import { StatementCache } from '../runtime/engine/statement-cache.js';
+import { StatementCache } from '../runtime/engine/prepare.js';
 
 /**
  * Where the embedded Schema Registry listens (see {@link ServerOptions.schemaRegistry}).

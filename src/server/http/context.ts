@@ -3,7 +3,7 @@ import type { ServerEngine } from './engine-port.js';
 import type { HostPolicy } from './request-guard.js';
 import { HttpError, MAX_PUSH_QUERIES_EXCEEDED, badRequest, genericError } from './errors.js';
 import type { LagReports } from './lag-reports.js';
-import type { StatementCache } from '../../runtime/engine/statement-cache.js';
+import type { StatementCache } from '../../runtime/engine/prepare.js';
 
 /** Server settings after defaults are applied. */
 export interface ServerSettings {
