@@ -78,6 +78,30 @@ describe('statement cache with literals masked', () => {
     expect((expected as Error).message).toMatch(/line 1:36/);
   });
 
+  it('copies what the parser gives across a corpus of queries with literals of every length', () => {
+    const corpus = [
+      "SELECT ID, CASE WHEN AMOUNT > 100 THEN 'big' WHEN AMOUNT > 10 THEN 'mid' ELSE 'small' END AS SIZE FROM T WHERE NAME LIKE 'a%' EMIT CHANGES;",
+      "SELECT SUBSTRING(NAME, 1, 3), CONCAT(NAME, '-', 'x') AS C, ARR[1], M['k'], S->F FROM T WHERE ID BETWEEN 5 AND 500;",
+      "SELECT TRANSFORM(ARR, X => X + 1) AS A, FILTER(ARR, X => X > 2) AS B FROM T WHERE K IN ('a', 'bb', 'ccc');",
+      "SELECT K, COUNT(*) FROM T WINDOW TUMBLING (SIZE 5 SECONDS) WHERE V <> 'z' GROUP BY K HAVING COUNT(*) > 3 EMIT CHANGES;",
+      "SELECT A.ID, B.NAME FROM A JOIN B WITHIN 10 SECONDS ON A.ID = B.ID WHERE A.V = 7 AND B.W = 'w' EMIT CHANGES;",
+      "SELECT * FROM T WHERE WINDOWSTART >= 1000 AND WINDOWEND <= 2000000 AND K = 'key-1';",
+      "SELECT ARRAY[1, 2, 3] AS A, MAP('a' := 1, 'b' := 22) AS M, STRUCT(X := 'x', Y := 5) AS S FROM T WHERE ID = 42;",
+      "SELECT CAST(ID AS STRING) + 'x', IFNULL(NAME, 'none'), ID % 7 FROM T\n  WHERE NAME IS NOT NULL\n    AND ID > 12\n  EMIT CHANGES LIMIT 10;",
+    ];
+    const other = (n: number, i: number) => ["'q'", "'a much longer literal'", "''"][(n + i) % 3]!;
+    const variants = corpus.flatMap((q) =>
+      [0, 1, 2].map((n) => {
+        let i = 0;
+        return q.replace(/'[^']*'|\b\d+\b/g, (lit) => (lit.startsWith("'") ? other(n, i++) : String(10 ** (n + (i++ % 4)) + n)));
+      }),
+    );
+    const cache = throughCache([...corpus, ...variants]);
+    // The WINDOW SIZE, WITHIN and LIMIT numbers are no expression literals: those three shapes
+    // are parsed every time. The other five: parsed, parsed to check the copy, then copied twice.
+    expect([cache.size, cache.hits]).toEqual([5, 10]);
+  });
+
   it('does not cache statements other than queries', () => {
     const cache = new StatementCache();
     cache.parse("INSERT INTO T (K, V) VALUES ('a', 1);");
