@@ -83,14 +83,29 @@ async function pull() {
   rows = 0;
   errors = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   deadline = t0 + seconds * 1000;
   // Requests still outstanding 5 s after the deadline are abandoned (counted as timeouts).
   const cut = new Promise((resolve) => setTimeout(resolve, seconds * 1000 + 5000).unref());
   await Promise.race([Promise.all(Array.from({ length: concurrency }, worker)), cut]);
   const timeouts = sent - lat.length;
   const secs = (performance.now() - t0) / 1000;
+  // This generator's own CPU per request: it shares the machine with the server.
+  const cpu = process.cpuUsage(cpu0);
+  const clientCpuUsPerRequest = (cpu.user + cpu.system) / Math.max(1, lat.length);
   agent.destroy();
-  return { requests: lat.length, seconds: secs, qps: lat.length / secs, ...stats(lat), errors, timeouts, rowsFound: rows, concurrency, warmupMsPerRequest };
+  return {
+    requests: lat.length,
+    seconds: secs,
+    qps: lat.length / secs,
+    ...stats(lat),
+    errors,
+    timeouts,
+    rowsFound: rows,
+    concurrency,
+    warmupMsPerRequest,
+    clientCpuUsPerRequest,
+  };
 }
 
 /**

@@ -245,7 +245,7 @@ if (results.server) {
     `| restart, 10 queries, ${fmtK(s.restart.stateKeys)} keys | listening ${fmtMs(s.restart.listeningMs)} ms, queries running ${fmtMs(s.restart.queriesRunningMs)} ms, RSS ${s.restart.rssAfterPullMb?.toFixed(0)} MB |`,
   );
   lines.push(
-    `| pull by key (32 conns, keep-alive) | ${fmtK(s.pull.qps)} QPS, p50 ${fmtMs(s.pull.p50)} ms, p99 ${fmtMs(s.pull.p99)} ms, ${s.pull.requests} requests, ${s.pull.errors} errors |`,
+    `| pull by key (32 conns, keep-alive) | ${fmtK(s.pull.qps)} QPS, p50 ${fmtMs(s.pull.p50)} ms, p99 ${fmtMs(s.pull.p99)} ms, ${s.pull.requests} requests, ${s.pull.errors} errors; CPU per request: server ${fmtMs(s.pull.serverCpuUsPerRequest)} µs, load generator ${fmtMs(s.pull.clientCpuUsPerRequest)} µs; first pull after restart ${fmtMs(s.pull.firstPullMs)} ms |`,
   );
   lines.push(
     `| push delivery at ${fmtK(s.push.rate)} ev/s | p50 ${fmtMs(s.push.p50)} ms, p99 ${fmtMs(s.push.p99)} ms, ${s.push.received}/${s.push.events} delivered |`,

@@ -366,14 +366,18 @@ class QueryPlanner {
    * name (field_n) for `struct->field`, KSQL_COL_n for other expressions.
    */
   private nameItems(items: readonly NamedItem[]): string[] {
-    const sourceCols = (this.from?.sources ?? []).flatMap((s) => [...s.source.schema.key, ...s.source.schema.value].map((c) => c.name));
-    const generator = new ColumnAliasGenerator(sourceCols);
+    // Made at the first generated name: most projections (SELECT *, plain columns) need none.
+    let generator: ColumnAliasGenerator | undefined;
+    const names = () =>
+      (generator ??= new ColumnAliasGenerator(
+        (this.from?.sources ?? []).flatMap((s) => [...s.source.schema.key, ...s.source.schema.value].map((c) => c.name)),
+      ));
     return items.map((it) => {
       if (it.alias) return it.alias;
       if (it.expr.kind === 'ColumnRef' && this.from?.keyAliases) return this.joinColumnName(it.expr);
       if (it.expr.kind === 'ColumnRef') return it.expr.name;
-      if (it.expr.kind === 'Dereference') return generator.forField(it.expr.field);
-      return generator.nextKsqlCol();
+      if (it.expr.kind === 'Dereference') return names().forField(it.expr.field);
+      return names().nextKsqlCol();
     });
   }
 

@@ -11,6 +11,7 @@ import { DEFAULT_PUSH_BUFFER_BYTES } from '../runtime/query/row-queue.js';
 import { InMemorySchemaRegistry } from '../serde/schema-registry.js';
 import { startSchemaRegistryServer, type RunningSchemaRegistry } from './schema-registry/index.js';
 import { LagReports } from './http/lag-reports.js';
+import { StatementCache } from '../runtime/engine/prepare.js';
 
 /**
  * Where the embedded Schema Registry listens (see {@link ServerOptions.schemaRegistry}).
@@ -123,6 +124,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     pushQueries: new PushQueryRegistry(settings.maxPushQueries),
     commandStatuses: new Map(),
     lagReports: new LagReports(),
+    statements: new StatementCache(),
     closing: false,
   };
   const metrics = new ServerMetrics(() => engine.queryMetrics?.() ?? Promise.resolve([]));

@@ -128,7 +128,9 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
   }
   const physical = toPhysical(planned.plan);
   let keyOrder: ((key: readonly unknown[]) => Buffer) | undefined;
-  if (planned.isTable && !isPush) {
+  // One key of an unwindowed table is at most one row: nothing to order.
+  const oneRow = !first.window && keyLookup(q.where, first)?.length === 1;
+  if (planned.isTable && !isPush && !oneRow) {
     const keySerde = serdeFor(first.keyFormat, first.schema.key, true, ctx.registry);
     keyOrder = tableScanOrder((key) => keySerde.serialize(key), (await ctx.log.topic(first.topic))?.partitions ?? 1);
   }
@@ -146,17 +148,19 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
     },
     terminal,
   );
-  const running = new RunningQuery({
-    id,
-    statementText: stmt.text,
-    logical: planned.plan,
-    physical,
-    sources: planned.sources,
-    topology,
-    maxTaskIdleMs: maxTaskIdleMs(ctx.properties),
-    wake: ctx.wake,
-    ...(isPush ? { batchSize: PUSH_BATCH } : {}),
-  });
+  // Served from a materialized view, a pull query runs no RunningQuery: made only when one is stepped.
+  const runningQuery = () =>
+    new RunningQuery({
+      id,
+      statementText: stmt.text,
+      logical: planned.plan,
+      physical,
+      sources: planned.sources,
+      topology,
+      maxTaskIdleMs: maxTaskIdleMs(ctx.properties),
+      wake: ctx.wake,
+      ...(isPush ? { batchSize: PUSH_BATCH } : {}),
+    });
   const taps = scalable && !ctx.pull ? writers[0]!.taps : undefined;
   if (taps) {
     // A scalable push query reads its upstream query's output as it is written: nothing to step.
@@ -166,6 +170,7 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
   }
   if (isPush) {
     const reset = (ctx.properties['auto.offset.reset'] ?? ctx.properties['ksql.streams.auto.offset.reset'] ?? 'latest').toLowerCase();
+    const running = runningQuery();
     await running.init(ctx.log, reset === 'earliest');
     ctx.register(running, handle);
     return handle;
@@ -192,6 +197,7 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
       }
     }
   } else {
+    const running = runningQuery();
     await running.init(ctx.log, true);
     while (await running.step(ctx.log)) {
       // read every source to its current end

@@ -3,6 +3,7 @@ import type { ServerEngine } from './engine-port.js';
 import type { HostPolicy } from './request-guard.js';
 import { HttpError, MAX_PUSH_QUERIES_EXCEEDED, badRequest, genericError } from './errors.js';
 import type { LagReports } from './lag-reports.js';
+import type { StatementCache } from '../../runtime/engine/prepare.js';
 
 /** Server settings after defaults are applied. */
 export interface ServerSettings {
@@ -108,6 +109,8 @@ export interface ServerContext {
   readonly commandStatuses: Map<string, CommandStatusRecord>;
   /** The latest `POST /lag` report of each host, for `/clusterStatus`. */
   readonly lagReports: LagReports;
+  /** Parses of `/query`, `/query-stream` and `/ws/query` statements, shared by queries differing only in literals. */
+  readonly statements: StatementCache;
   /** Set once shutdown starts: new requests are refused with 50300. */
   closing: boolean;
 }

@@ -62,20 +62,34 @@ export function logEngineEvents(logger: Logger, requestIds: AsyncLocalStorage<st
         return assertNever(e, 'engine event');
     }
   };
+  /** The event's level; per-request lines (a pull query's start and stop) are debug, skipped cheaply when off. */
+  const levelOf = (e: EngineEvent): 'debug' | 'info' | 'warn' | 'error' => {
+    switch (e.kind) {
+      case 'statement':
+        if (e.errorCode === undefined) return e.replayed ? 'debug' : 'info'; // replayed statements are many at start-up
+        return e.errorCode >= 50000 ? 'error' : 'info';
+      case 'query-started':
+        return e.type === 'persistent' ? 'info' : 'debug';
+      case 'query-stopped':
+        if (e.reason === 'failed') return 'error';
+        return e.type === 'persistent' ? 'info' : 'debug';
+      case 'processing-errors':
+        return 'warn';
+      default:
+        return assertNever(e, 'engine event');
+    }
+  };
   return {
     emit(e: EngineEvent): void {
       const reqId = requestOf(e);
+      const level = levelOf(e);
+      if (!logger.isLevelEnabled(level)) return;
       const log = reqId === undefined ? logger : logger.child({ reqId });
       switch (e.kind) {
         case 'statement':
           if (e.errorCode === undefined) {
-            // Replayed statements are many at start-up: debug; a client's: info.
-            log[e.replayed ? 'debug' : 'info'](
-              { statement: e.statement, sql: e.text, durationMs: ms(e.durationMs), replayed: e.replayed },
-              'statement executed',
-            );
+            log[level]({ statement: e.statement, sql: e.text, durationMs: ms(e.durationMs), replayed: e.replayed }, 'statement executed');
           } else {
-            const level = e.errorCode >= 50000 ? 'error' : 'info';
             log[level](
               {
                 statement: e.statement,
@@ -91,14 +105,14 @@ export function logEngineEvents(logger: Logger, requestIds: AsyncLocalStorage<st
           }
           return;
         case 'query-started':
-          log[e.type === 'persistent' ? 'info' : 'debug'](
+          log[level](
             { queryId: e.queryId, type: e.type, sql: e.text, ...(e.durationMs === undefined ? {} : { durationMs: ms(e.durationMs) }) },
             'query started',
           );
           return;
         case 'query-stopped':
           if (e.reason === 'failed')
-            log.error(
+            log[level](
               {
                 queryId: e.queryId,
                 type: e.type,
@@ -109,14 +123,10 @@ export function logEngineEvents(logger: Logger, requestIds: AsyncLocalStorage<st
               },
               'query failed',
             );
-          else
-            log[e.type === 'persistent' ? 'info' : 'debug'](
-              { queryId: e.queryId, type: e.type, reason: e.reason, durationMs: ms(e.durationMs) },
-              'query stopped',
-            );
+          else log[level]({ queryId: e.queryId, type: e.type, reason: e.reason, durationMs: ms(e.durationMs) }, 'query stopped');
           return;
         case 'processing-errors':
-          log.warn({ queryId: e.queryId, count: e.count, total: e.total, lastMessage: e.lastMessage }, 'processing errors');
+          log[level]({ queryId: e.queryId, count: e.count, total: e.total, lastMessage: e.lastMessage }, 'processing errors');
           return;
         default:
           assertNever(e, 'engine event');

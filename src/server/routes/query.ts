@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../../common/errors.js';
 import { formatType } from '../../common/types.js';
 import { splitStatements, type Statement } from '../../parser/index.js';
-import { prepareEach, type PreparedStatement } from '../../runtime/engine/prepare.js';
+import { prepareEach, type PreparedStatement, type StatementCache } from '../../runtime/engine/prepare.js';
 import type { RequestOptions, TransientQuery } from '../../runtime/query/transient-query.js';
 import { sendJson } from '../http/reply.js';
 import { requireObject, stringField, stringMapField, withSemicolon, type JsonObject, type ServerContext } from '../http/context.js';
@@ -33,7 +33,7 @@ export interface QueryRequest {
  * Reads a `/query`, `/query-stream` or `/ws/query` request: one SELECT or PRINT, prepared.
  * @throws HttpError 40000 for a malformed body, 40001 for anything but one query statement.
  */
-export function readQueryRequest(body: unknown): QueryRequest {
+export function readQueryRequest(body: unknown, cache?: StatementCache): QueryRequest {
   const o: JsonObject = requireObject(body, QUERY_FIELDS);
   const sql = o['sql'] !== undefined ? stringField(o, 'sql') : stringField(o, 'ksql');
   const properties = { ...stringMapField(o, 'streamsProperties'), ...stringMapField(o, 'properties') };
@@ -42,7 +42,7 @@ export function readQueryRequest(body: unknown): QueryRequest {
   if (slices.length !== 1)
     throw new HttpError(statementError(ErrorCode.BAD_STATEMENT, `Expected exactly one KSQL statement; found ${slices.length} instead`, sql));
   const onParseError = (e: unknown, text: string) => toStatementError(e, withSemicolon(text), [], text);
-  const [prepared] = prepareEach(slices, new Map(Object.entries(variables ?? {})), { positions: 'statement', onParseError });
+  const [prepared] = prepareEach(slices, new Map(Object.entries(variables ?? {})), { positions: 'statement', onParseError, ...(cache ? { cache } : {}) });
   const { text, stmt } = prepared!;
   if (stmt.kind !== 'QueryStatement' && stmt.kind !== 'Print') {
     throw new HttpError(statementError(ErrorCode.BAD_STATEMENT, `Statement type \`${stmt.kind}' not supported for this resource`, withSemicolon(text)));
@@ -116,12 +116,30 @@ async function start(ctx: ServerContext, r: QueryRequest, ex: Exchange): Promise
   return q;
 }
 
-/** Hands the response to the caller: status 200, no buffering. */
-function openStream(reply: FastifyReply, ex: Exchange, contentType: string): { res: FastifyReply['raw']; gone: () => boolean } {
+/**
+ * Hands the response to the caller: status 200, no buffering. A pull query's
+ * rows are all known before the first is written, so on HTTP/1.1 its response
+ * is corked until {@link closeStream}: its chunks (each still its own chunk)
+ * leave in one write to the socket instead of one per row.
+ */
+function openStream(reply: FastifyReply, ex: Exchange, contentType: string, pull: boolean): { res: FastifyReply['raw']; gone: () => boolean } {
   reply.hijack();
   const res = ex.res;
-  if (!ex.gone) res.writeHead(200, { 'content-type': contentType });
+  if (!ex.gone) {
+    res.writeHead(200, { 'content-type': contentType });
+    if (pull && !isHttp2(res)) res.cork();
+  }
   return { res, gone: () => ex.gone };
+}
+
+function isHttp2(res: FastifyReply['raw']): boolean {
+  return (res as unknown as { stream?: Http2Stream }).stream !== undefined;
+}
+
+/** Ends a response opened by {@link openStream}: `end` writes what is left, then a corked response is uncorked. */
+function closeStream(res: FastifyReply['raw'], end: () => void): void {
+  end();
+  if (res.writableCorked > 0) res.uncork();
 }
 
 /** Why a query ended, in ksqlDB's words for `/query`'s final message. */
@@ -134,10 +152,10 @@ const closedByRequest = new WeakSet<TransientQuery>();
 
 async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const type = negotiateOrRefuse(req.headers.accept, QUERY_TYPES);
-  const r = readQueryRequest(req.body);
+  const r = readQueryRequest(req.body, ctx.statements);
   const ex = new Exchange(reply);
   const q = await start(ctx, r, ex);
-  const { res, gone } = openStream(reply, ex, q.kind === 'print' ? 'text/plain' : type);
+  const { res, gone } = openStream(reply, ex, q.kind === 'print' ? 'text/plain' : type, q.kind === 'pull');
   const out = new Batcher(res, q.kind === 'pull');
   try {
     if (q.kind === 'print') {
@@ -167,7 +185,7 @@ async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: Fastif
     q.close();
     if (!gone()) {
       ex.finish();
-      out.end();
+      closeStream(res, () => out.end());
     }
   }
 }
@@ -196,7 +214,7 @@ async function serveProtobuf(q: TransientQuery, res: FastifyReply['raw'], gone: 
     q.close();
     if (!gone()) {
       ex.finish();
-      out.end(']');
+      closeStream(res, () => out.end(']'));
     }
   }
 }
@@ -204,10 +222,10 @@ async function serveProtobuf(q: TransientQuery, res: FastifyReply['raw'], gone: 
 async function serveQueryStream(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const type = negotiateOrRefuse(req.headers.accept, QUERY_STREAM_TYPES);
   const asJson = type === JSON_TYPE;
-  const r = readQueryRequest(req.body);
+  const r = readQueryRequest(req.body, ctx.statements);
   const ex = new Exchange(reply);
   const q = await start(ctx, r, ex);
-  const { res, gone } = openStream(reply, ex, type);
+  const { res, gone } = openStream(reply, ex, type, q.kind === 'pull');
   if (type === KSQL_V1_PROTOBUF) return serveProtobuf(q, res, gone, ex);
   // Delimited: every document ends with a newline and goes out on its own (one chunk / HTTP/2
   // DATA frame per row, as ksqlDB writes them). JSON: one array, documents separated by commas;
@@ -237,7 +255,7 @@ async function serveQueryStream(ctx: ServerContext, req: FastifyRequest, reply: 
     q.close();
     if (!gone()) {
       ex.finish();
-      out.end();
+      closeStream(res, () => out.end());
     }
   }
 }

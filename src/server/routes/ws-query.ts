@@ -88,7 +88,7 @@ async function serveWsQuery(ctx: ServerContext, socket: WebSocket, req: FastifyR
   let claimed = false;
   let streaming = false;
   try {
-    const r = readQueryRequest(parseRequest(req.query as Record<string, string | undefined>));
+    const r = readQueryRequest(parseRequest(req.query as Record<string, string | undefined>), ctx.statements);
     sql = r.sql;
     streaming = isStreaming(r.prepared.stmt);
     // ksqlDB bounds ordinary push queries by ksql.max.push.queries, not scalable ones.
