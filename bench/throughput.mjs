@@ -1,5 +1,6 @@
 // Child process for one throughput scenario:
-//   node bench/throughput.mjs <scenario> <records> <keys> [--no-baseline]
+//   node bench/throughput.mjs <scenario> <records> <keys> [--no-baseline] [--cache=BYTES]
+// --cache sets the query's cache.max.bytes.buffering (default 0: every update is output).
 // Writes the input into a fresh embedded log, runs the hand-written baseline over
 // the same bytes, then times `engine.pumpAll()` for the persistent query. Prints
 // one JSON line with the figures.
@@ -25,7 +26,9 @@ try {
   const t0 = performance.now();
   // A join's table is written and consumed by the query before the timed input exists.
   for (const p of sc.preload ?? []) await fill(engine.log, p.topic, p.gen());
-  await engine.execute(sc.sql, { properties: { 'auto.offset.reset': 'earliest' } });
+  const cache = flags.find((f) => f.startsWith('--cache='))?.slice('--cache='.length);
+  const properties = { 'auto.offset.reset': 'earliest', ...(cache !== undefined ? { 'cache.max.bytes.buffering': cache } : {}) };
+  await engine.execute(sc.sql, { properties });
   await engine.pumpAll();
   const sinkBefore = await engine.log.endOffset(sc.sink, 0);
   let bytes = 0;

@@ -4,6 +4,7 @@ import { keyString } from '../state/key-codec.js';
 import type { KeyValueStore } from '../state/store.js';
 import { AggregatorBase, StoredAggregator, type AggregateSpec, type AggState } from './aggregate.js';
 import type { Operator, OperatorContext, Rec } from './record.js';
+import { RecordCache } from './record-cache.js';
 
 /** A windowed aggregation: its group keys and aggregate calls, and the window they are over. */
 export interface WindowedAggregateSpec<W extends WindowSpec> extends AggregateSpec {
@@ -28,11 +29,27 @@ class StreamTime {
   }
 }
 
-/** One (key, window) in state: its store key and the state object the store holds under it. */
+/**
+ * One (key, window) in state: its store key and the state object the store
+ * holds under it; with the record cache, also what its cached output is
+ * emitted with (the group key and the latest record's position).
+ */
 interface WindowEntry {
   readonly sk: string;
+  readonly start: number;
   st: AggState | undefined;
+  key: unknown[] | undefined;
+  partition: number;
+  offset: number;
+  headers: Rec['headers'];
 }
+
+/** A new entry of window `start` under store key `sk`, not yet in state. */
+function windowEntry(sk: string, start: number, st: AggState | undefined): WindowEntry {
+  return { sk, start, st, key: undefined, partition: 0, offset: 0, headers: NO_HEADERS };
+}
+
+const NO_HEADERS: Rec['headers'] = Object.freeze([]);
 
 /** The entries of one window start, by group key: a single string/number key itself, else its keyString. */
 interface WindowKeys {
@@ -68,6 +85,8 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
   /** The smallest start in `windows` (Infinity when empty). */
   private oldestStart = Infinity;
   private indexed = false;
+  /** Outputs waiting for the next flush, one per (key, window) entry (`cache.max.bytes.buffering` > 0). */
+  private readonly cache: RecordCache<WindowEntry, WindowEntry> | undefined;
 
   constructor(
     spec: WindowedAggregateSpec<Extract<WindowSpec, { kind: 'TUMBLING' | 'HOPPING' }>>,
@@ -81,6 +100,29 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
     this.advanceMs = advanceOf(window);
     this.graceMs = window.graceMs;
     this.retentionMs = Math.max(window.retentionMs, window.sizeMs);
+    const max = spec.cacheMaxBytes ?? 0;
+    this.cache = max > 0 ? new RecordCache(max, (e) => this.forward(e)) : undefined;
+  }
+
+  override flush(): void {
+    this.cache?.flush();
+  }
+
+  /** Emits a cached entry's latest result. */
+  private forward(e: WindowEntry): void {
+    const st = e.st!;
+    const key = e.key!;
+    const start = e.start;
+    const end = start + this.sizeMs;
+    this.next.process({
+      key,
+      row: this.outputRow(key, st.acc, [start, end]),
+      ts: st.ts,
+      window: { start, end },
+      partition: e.partition,
+      offset: e.offset,
+      headers: e.headers,
+    });
   }
 
   process(rec: Rec): void {
@@ -121,7 +163,7 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
       if (prim !== undefined) {
         e = wk.prim.get(prim);
         if (e === undefined) {
-          e = { sk: `${keyString(key)}@${start}`, st: undefined };
+          e = windowEntry(`${keyString(key)}@${start}`, start, undefined);
           wk.prim.set(prim, e);
         }
       } else {
@@ -129,7 +171,7 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
         const other = (wk.other ??= new Map());
         e = other.get(keyStr);
         if (e === undefined) {
-          e = { sk: `${keyStr}@${start}`, st: undefined };
+          e = windowEntry(`${keyStr}@${start}`, start, undefined);
           other.set(keyStr, e);
         }
       }
@@ -140,6 +182,15 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
       st.ts = prev ? Math.max(prev.ts, ts) : ts;
       this.store.put(e.sk, st);
       e.st = st;
+      const cache = this.cache;
+      if (cache !== undefined) {
+        e.key = key;
+        e.partition = rec.partition;
+        e.offset = rec.offset;
+        e.headers = rec.headers;
+        cache.put(e, e, this.cachedBytes(e.sk.length));
+        continue;
+      }
       this.next.process({
         key,
         row: this.outputRow(key, st.acc, [start, end]),
@@ -189,7 +240,7 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
       }
       // keyString: `s` + the string, `n` + the number, other tags for everything else.
       const tag = sk.charCodeAt(0);
-      const e: WindowEntry = { sk, st };
+      const e = windowEntry(sk, start, st);
       if (tag === 115 /* s */) wk.prim.set(sk.slice(1, at), e);
       else if (tag === 110 /* n */) wk.prim.set(Number(sk.slice(1, at)), e);
       else (wk.other ??= new Map()).set(sk.slice(0, at), e);
@@ -207,6 +258,7 @@ interface Session {
  * SESSION aggregation: a record joins every session of its key within the gap,
  * merging them into one; merged-away sessions are retracted with tombstones, then
  * the merged session is emitted (timestamp = session end, as Kafka Streams does).
+ * Every update is emitted: `cache.max.bytes.buffering` does not apply to sessions.
  */
 export class SessionAggregateOperator extends AggregatorBase {
   private readonly streamTime = new StreamTime();

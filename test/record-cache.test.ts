@@ -1,0 +1,196 @@
+/**
+ * The record cache in front of aggregations (`cache.max.bytes.buffering`), as
+ * Kafka Streams' "Record caches in the DSL" and KIP-63 describe it: updates to
+ * the same key (key and window for windowed aggregations) between two commits
+ * collapse to the latest; at the commit (in Sluice: after each batch read) the
+ * latest value of every updated key is emitted, keys in the order of their
+ * latest update (NamedCache moves an updated key to the end). When the cache's
+ * size passes the bound, everything it holds is emitted. 0 (Sluice's default,
+ * and what ksqlDB's test runner uses) emits every update.
+ */
+import { describe, expect, it } from 'vitest';
+import { RecordCache, cacheMaxBytes } from '../src/runtime/operators/record-cache.js';
+import type { TransientQuery } from '../src/runtime/query/transient-query.js';
+import { startEngine, type Harness } from './helpers/engine-harness.js';
+
+const STREAM = `CREATE STREAM S (ID STRING KEY, K STRING, V INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);`;
+
+/** Appends records as one batch (one read of the query), then processes to quiescence. */
+async function batch(h: Harness, ...recs: { k: string; v?: number; ts: number }[]): Promise<void> {
+  await h.log.append(
+    's',
+    0,
+    recs.map((r) => ({ key: Buffer.from('id'), value: Buffer.from(JSON.stringify({ K: r.k, V: r.v ?? 1 })), timestamp: r.ts, headers: [] })),
+  );
+  await h.engine.pumpAll();
+}
+
+/** The sink's records as `key=value@timestamp` lines, windowed keys as the raw key text. */
+async function sink(h: Harness, topic: string): Promise<string[]> {
+  return (await h.read(topic)).map((r) => `${r.key}=${r.value}@${r.timestamp}`);
+}
+
+async function engineWith(sql: string, cache: string | undefined): Promise<Harness> {
+  const h = await startEngine(['s']);
+  await h.engine.execute(STREAM);
+  await h.engine.execute(sql, { properties: cache === undefined ? {} : { 'cache.max.bytes.buffering': cache } });
+  return h;
+}
+
+async function rows(q: TransientQuery): Promise<unknown[][]> {
+  const out: unknown[][] = [];
+  for await (const r of q.rows) out.push([...r]);
+  return out;
+}
+
+/** Latest line per key of `lines` (keys in the order of their latest line), as a flush of those updates emits them. */
+function latestPerKey(lines: readonly string[], keyOf: (line: string) => string): string[] {
+  const m = new Map<string, string>();
+  for (const l of lines) {
+    const k = keyOf(l);
+    m.delete(k);
+    m.set(k, l);
+  }
+  return [...m.values()];
+}
+
+describe('RecordCache', () => {
+  it('emits the latest entry per key at a flush, keys in the order of their latest update', () => {
+    const out: string[] = [];
+    const cache = new RecordCache<string, string>(1_000_000, (e) => out.push(e));
+    cache.put('a', 'a1', 10);
+    cache.put('b', 'b1', 10);
+    cache.put('a', 'a2', 10);
+    cache.put('c', 'c1', 10);
+    expect(out).toEqual([]);
+    expect(cache.size).toBe(3);
+    cache.flush();
+    expect(out).toEqual(['b1', 'a2', 'c1']);
+    expect(cache.size).toBe(0);
+  });
+
+  it('emits everything it holds, eldest first, once its estimated size passes the bound', () => {
+    const out: string[] = [];
+    const cache = new RecordCache<string, string>(25, (e) => out.push(e));
+    cache.put('a', 'a1', 10);
+    cache.put('b', 'b1', 10);
+    cache.put('a', 'a2', 10); // an update adds no size
+    expect(out).toEqual([]);
+    cache.put('c', 'c1', 10); // 30 > 25
+    expect(out).toEqual(['b1', 'a2', 'c1']);
+    cache.put('d', 'd1', 10);
+    cache.flush();
+    expect(out).toEqual(['b1', 'a2', 'c1', 'd1']);
+  });
+});
+
+describe('cache.max.bytes.buffering', () => {
+  it('is read plain or with the ksql.streams. prefix; 0 when unset or not a byte count', () => {
+    expect(cacheMaxBytes({ 'cache.max.bytes.buffering': '10000000' })).toBe(10_000_000);
+    expect(cacheMaxBytes({ 'ksql.streams.cache.max.bytes.buffering': '2048' })).toBe(2048);
+    expect(cacheMaxBytes({})).toBe(0);
+    expect(cacheMaxBytes({ 'cache.max.bytes.buffering': 'lots' })).toBe(0);
+    expect(cacheMaxBytes({ 'cache.max.bytes.buffering': '-5' })).toBe(0);
+  });
+
+  const COUNT = `CREATE TABLE C AS SELECT K, COUNT(*) AS N, SUM(V) AS T FROM S GROUP BY K;`;
+
+  it('unset, every update of a GROUP BY is output', async () => {
+    const h = await engineWith(COUNT, undefined);
+    await batch(h, { k: 'a', ts: 1 }, { k: 'b', ts: 2 }, { k: 'a', ts: 3 });
+    expect(await sink(h, 'C')).toEqual(['a={"N":1,"T":1}@1', 'b={"N":1,"T":1}@2', 'a={"N":2,"T":2}@3']);
+  });
+
+  it('set, a batch outputs the latest value per key, in the order of their latest update', async () => {
+    const h = await engineWith(COUNT, '10000000');
+    await batch(h, { k: 'a', ts: 1 }, { k: 'b', ts: 2 }, { k: 'a', v: 5, ts: 3 }, { k: 'c', ts: 4 });
+    expect(await sink(h, 'C')).toEqual(['b={"N":1,"T":1}@2', 'a={"N":2,"T":6}@3', 'c={"N":1,"T":1}@4']);
+    // The next batch: only the keys it updated, from where the state was.
+    await batch(h, { k: 'c', ts: 5 }, { k: 'c', ts: 6 });
+    expect((await sink(h, 'C')).slice(3)).toEqual(['c={"N":3,"T":3}@6']);
+  });
+
+  it('with the ksql.streams. prefix set by SET, collapses the same way', async () => {
+    const h = await startEngine(['s']);
+    await h.engine.execute(`${STREAM} SET 'ksql.streams.cache.max.bytes.buffering'='1000000'; ${COUNT}`);
+    await batch(h, { k: 'a', ts: 1 }, { k: 'a', ts: 2 });
+    expect(await sink(h, 'C')).toEqual(['a={"N":2,"T":2}@2']);
+  });
+
+  it('equals, at each flush, the latest per key of what cache 0 outputs for the same batches', async () => {
+    const batches = [
+      [
+        { k: 'a', ts: 1000 },
+        { k: 'b', ts: 3000 },
+        { k: 'a', v: 4, ts: 7000 },
+        { k: 'b', ts: 11000 },
+      ],
+      [
+        { k: 'a', ts: 12000 },
+        { k: 'c', ts: 13000 },
+        { k: 'a', ts: 14000 },
+      ],
+    ];
+    const sql = `CREATE TABLE H AS SELECT K, COUNT(*) AS N, SUM(V) AS T FROM S WINDOW HOPPING (SIZE 10 SECONDS, ADVANCE BY 5 SECONDS) GROUP BY K;`;
+    const plain = await engineWith(sql, '0');
+    const cached = await engineWith(sql, '10000000');
+    let seenPlain = 0;
+    let seenCached = 0;
+    for (const b of batches) {
+      await batch(plain, ...b);
+      await batch(cached, ...b);
+      const plainOut = await plain.read('H');
+      const cachedOut = await cached.read('H');
+      // Windowed keys: the key bytes carry the window start, so key text tells windows apart.
+      const line = (r: { key: string | null; value: string | null; timestamp: number }) => `${JSON.stringify(r.key)}=${r.value}@${r.timestamp}`;
+      const expected = latestPerKey(plainOut.slice(seenPlain).map(line), (l) => l.slice(0, l.indexOf('=')));
+      expect(cachedOut.slice(seenCached).map(line)).toEqual(expected);
+      expect(expected.length).toBeLessThan(plainOut.length - seenPlain);
+      seenPlain = plainOut.length;
+      seenCached = cachedOut.length;
+    }
+  });
+
+  it('collapses HAVING results: a key that passed and failed within one batch outputs nothing, one that passed at an earlier flush its tombstone', async () => {
+    // As Kafka Streams' filter behind a cache: it sees the value as of the last flush as the old value.
+    const sql = `CREATE TABLE F AS SELECT K, COUNT(*) AS N FROM S GROUP BY K HAVING COUNT(*) < 2;`;
+    const plain = await engineWith(sql, '0');
+    const cached = await engineWith(sql, '10000000');
+    const first = [
+      { k: 'a', ts: 1 },
+      { k: 'b', ts: 2 },
+      { k: 'a', ts: 3 },
+    ];
+    await batch(plain, ...first);
+    await batch(cached, ...first);
+    expect(await sink(plain, 'F')).toEqual(['a={"N":1}@1', 'b={"N":1}@2', 'a=null@3']);
+    expect(await sink(cached, 'F')).toEqual(['b={"N":1}@2']);
+    const second = [
+      { k: 'b', ts: 4 },
+      { k: 'b', ts: 5 },
+    ];
+    await batch(plain, ...second);
+    await batch(cached, ...second);
+    expect((await sink(plain, 'F')).slice(3)).toEqual(['b=null@4']);
+    expect((await sink(cached, 'F')).slice(1)).toEqual(['b=null@5']);
+  });
+
+  it('with a bound smaller than one entry, outputs every update as cache 0 does', async () => {
+    const plain = await engineWith(COUNT, '0');
+    const tiny = await engineWith(COUNT, '1');
+    const recs = [
+      { k: 'a', ts: 1 },
+      { k: 'b', ts: 2 },
+      { k: 'a', ts: 3 },
+    ];
+    await batch(plain, ...recs);
+    await batch(tiny, ...recs);
+    expect(await sink(tiny, 'C')).toEqual(await sink(plain, 'C'));
+  });
+
+  it('pull queries see the latest value once the batch is processed', async () => {
+    const h = await engineWith(COUNT, '10000000');
+    await batch(h, { k: 'a', ts: 1 }, { k: 'a', v: 2, ts: 2 });
+    expect(await rows(await h.engine.startQuery(`SELECT K, N, T FROM C WHERE K='a';`))).toEqual([['a', 2, 3]]);
+  });
+});
