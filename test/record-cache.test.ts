@@ -8,8 +8,12 @@
  * size passes the bound, everything it holds is emitted. 0 (Sluice's default,
  * and what ksqlDB's test runner uses) emits every update.
  */
-import { describe, expect, it } from 'vitest';
-import { RecordCache, cacheMaxBytes } from '../src/runtime/operators/record-cache.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Engine } from '../src/runtime/engine/engine.js';
+import { RecordCache, SlotRecordCache, cacheMaxBytes } from '../src/runtime/operators/record-cache.js';
 import type { TransientQuery } from '../src/runtime/query/transient-query.js';
 import { startEngine, type Harness } from './helpers/engine-harness.js';
 
@@ -54,6 +58,11 @@ function latestPerKey(lines: readonly string[], keyOf: (line: string) => string)
   return [...m.values()];
 }
 
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
 describe('RecordCache', () => {
   it('emits the latest entry per key at a flush, keys in the order of their latest update', () => {
     const out: string[] = [];
@@ -81,6 +90,38 @@ describe('RecordCache', () => {
     cache.put('d', 'd1', 10);
     cache.flush();
     expect(out).toEqual(['b1', 'a2', 'c1', 'd1']);
+  });
+});
+
+describe('SlotRecordCache', () => {
+  const entry = (name: string) => ({ name, cacheAt: -1 });
+  it('emits each entry once at a flush, in the order of their latest update, and counts an entry once', () => {
+    const out: string[] = [];
+    const cache = new SlotRecordCache<{ name: string; cacheAt: number }>(25, (e) => out.push(e.name));
+    const [a, b, c] = [entry('a'), entry('b'), entry('c')];
+    cache.put(a, 10);
+    cache.put(b, 10);
+    cache.put(a, 10);
+    cache.put(a, 10);
+    expect(cache.size).toBe(2);
+    cache.flush();
+    expect(out).toEqual(['b', 'a']);
+    cache.put(c, 10);
+    cache.put(a, 10);
+    cache.put(b, 10); // 30 > 25: everything goes, eldest first
+    expect(out).toEqual(['b', 'a', 'c', 'a', 'b']);
+    expect(cache.size).toBe(0);
+  });
+
+  it('keeps the order of latest updates when one entry is updated many times between flushes', () => {
+    const out: string[] = [];
+    const cache = new SlotRecordCache<{ name: string; cacheAt: number }>(1_000_000, (e) => out.push(e.name));
+    const [a, b] = [entry('a'), entry('b')];
+    cache.put(a, 1);
+    cache.put(b, 1);
+    for (let i = 0; i < 10_000; i++) cache.put(a, 1); // compacts its superseded places on the way
+    cache.flush();
+    expect(out).toEqual(['b', 'a']);
   });
 });
 
@@ -192,5 +233,26 @@ describe('cache.max.bytes.buffering', () => {
     const h = await engineWith(COUNT, '10000000');
     await batch(h, { k: 'a', ts: 1 }, { k: 'a', v: 2, ts: 2 });
     expect(await rows(await h.engine.startQuery(`SELECT K, N, T FROM C WHERE K='a';`))).toEqual([['a', 2, 3]]);
+  });
+
+  it('survives a restart of a durable engine: the query keeps its cache and counts on from its saved state', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-cache-'));
+    dirs.push(dataDir);
+    const values = async (e: Engine) => (await e.log.read('C', 0, 0, 1000)).map((r) => `${r.key?.toString('utf8')}=${r.value?.toString('utf8')}`);
+    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });
+    await first.execute(STREAM);
+    await first.execute(COUNT, { properties: { 'cache.max.bytes.buffering': '10000000' } });
+    await first.insert('S', { ID: 'x', K: 'a', V: 1 });
+    await first.insert('S', { ID: 'x', K: 'a', V: 2 });
+    await first.pumpAll();
+    expect(await values(first)).toEqual(['a={"N":2,"T":3}']);
+    await first.close();
+
+    const second = await Engine.open({ dataDir, autoPump: false });
+    await second.insert('S', { ID: 'x', K: 'a', V: 3 });
+    await second.insert('S', { ID: 'x', K: 'a', V: 4 });
+    await second.pumpAll();
+    expect(await values(second)).toEqual(['a={"N":2,"T":3}', 'a={"N":4,"T":10}']);
+    await second.close();
   });
 });

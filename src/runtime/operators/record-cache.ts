@@ -53,6 +53,75 @@ export class RecordCache<K, E> {
   }
 }
 
+/** An entry that is its key's only entry (one object per key): it carries its place in a {@link SlotRecordCache}. */
+export interface CacheSlot {
+  /** Index of its latest update in the cache's order; -1 when not cached. */
+  cacheAt: number;
+}
+
+/**
+ * {@link RecordCache} for entries that are their key's only object: an update
+ * appends the entry to the order and records where, so a put hashes nothing; a
+ * flush emits each entry at its last place (the order of latest updates).
+ */
+export class SlotRecordCache<E extends CacheSlot> {
+  private order: E[] = [];
+  private distinct = 0;
+  private bytes = 0;
+
+  /** As {@link RecordCache}'s: `maxBytes` positive, `emit` sends one entry downstream. */
+  constructor(
+    private readonly maxBytes: number,
+    private readonly emit: (entry: E) => void,
+  ) {}
+
+  /** Caches `entry`'s latest state; `bytes` estimates its size when it was not cached. Flushes when over the bound. */
+  put(entry: E, bytes: number): void {
+    if (entry.cacheAt < 0) {
+      this.distinct++;
+      this.bytes += bytes;
+    }
+    const order = this.order;
+    entry.cacheAt = order.length;
+    order.push(entry);
+    if (this.bytes > this.maxBytes) this.flush();
+    else if (order.length > 4 * this.distinct + 4096) this.compact();
+  }
+
+  /** Emits every cached entry, in the order of their latest update, and empties the cache. */
+  flush(): void {
+    const order = this.order;
+    if (order.length === 0) return;
+    this.order = [];
+    this.distinct = 0;
+    this.bytes = 0;
+    for (let i = 0; i < order.length; i++) {
+      const e = order[i]!;
+      if (e.cacheAt !== i) continue; // updated again later: emitted from there
+      e.cacheAt = -1;
+      this.emit(e);
+    }
+  }
+
+  /** Number of entries waiting to be emitted. */
+  get size(): number {
+    return this.distinct;
+  }
+
+  /** Drops the superseded places of entries updated many times (the order stays a few times the entries). */
+  private compact(): void {
+    const order = this.order;
+    let j = 0;
+    for (let i = 0; i < order.length; i++) {
+      const e = order[i]!;
+      if (e.cacheAt !== i) continue;
+      e.cacheAt = j;
+      order[j++] = e;
+    }
+    order.length = j;
+  }
+}
+
 /** What a query's operators flush at each commit point: the record caches, upstream first. */
 export interface Flushable {
   flush(): void;

@@ -4,7 +4,7 @@ import { keyString } from '../state/key-codec.js';
 import type { KeyValueStore } from '../state/store.js';
 import { AggregatorBase, StoredAggregator, type AggregateSpec, type AggState } from './aggregate.js';
 import type { Operator, OperatorContext, Rec } from './record.js';
-import { RecordCache } from './record-cache.js';
+import { SlotRecordCache, type CacheSlot } from './record-cache.js';
 
 /** A windowed aggregation: its group keys and aggregate calls, and the window they are over. */
 export interface WindowedAggregateSpec<W extends WindowSpec> extends AggregateSpec {
@@ -34,7 +34,7 @@ class StreamTime {
  * holds under it; with the record cache, also what its cached output is
  * emitted with (the group key and the latest record's position).
  */
-interface WindowEntry {
+interface WindowEntry extends CacheSlot {
   readonly sk: string;
   readonly start: number;
   st: AggState | undefined;
@@ -46,7 +46,7 @@ interface WindowEntry {
 
 /** A new entry of window `start` under store key `sk`, not yet in state. */
 function windowEntry(sk: string, start: number, st: AggState | undefined): WindowEntry {
-  return { sk, start, st, key: undefined, partition: 0, offset: 0, headers: NO_HEADERS };
+  return { sk, start, st, key: undefined, partition: 0, offset: 0, headers: NO_HEADERS, cacheAt: -1 };
 }
 
 const NO_HEADERS: Rec['headers'] = Object.freeze([]);
@@ -86,7 +86,15 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
   private oldestStart = Infinity;
   private indexed = false;
   /** Outputs waiting for the next flush, one per (key, window) entry (`cache.max.bytes.buffering` > 0). */
-  private readonly cache: RecordCache<WindowEntry, WindowEntry> | undefined;
+  private readonly cache: SlotRecordCache<WindowEntry> | undefined;
+  /** Windows a record can fall in: size / advance, rounded up. */
+  private readonly ringSize: number;
+  /**
+   * Per single string/number key, its entries of the windows last in reach, by
+   * (start / advance) mod ringSize: a record finds its windows with one lookup.
+   * A cache of `windows`, emptied when windows expire.
+   */
+  private readonly recent = new Map<string | number, (WindowEntry | undefined)[]>();
 
   constructor(
     spec: WindowedAggregateSpec<Extract<WindowSpec, { kind: 'TUMBLING' | 'HOPPING' }>>,
@@ -100,8 +108,9 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
     this.advanceMs = advanceOf(window);
     this.graceMs = window.graceMs;
     this.retentionMs = Math.max(window.retentionMs, window.sizeMs);
+    this.ringSize = Math.ceil(this.sizeMs / this.advanceMs);
     const max = spec.cacheMaxBytes ?? 0;
-    this.cache = max > 0 ? new RecordCache(max, (e) => this.forward(e)) : undefined;
+    this.cache = max > 0 ? new SlotRecordCache(max, (e) => this.forward(e)) : undefined;
   }
 
   override flush(): void {
@@ -116,7 +125,7 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
     const end = start + this.sizeMs;
     this.next.process({
       key,
-      row: this.outputRow(key, st.acc, [start, end]),
+      row: this.windowRow(key, st.acc, start, end),
       ts: st.ts,
       window: { start, end },
       partition: e.partition,
@@ -141,8 +150,18 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
     const k0 = key.length === 1 ? key[0] : undefined;
     const prim = typeof k0 === 'string' || typeof k0 === 'number' ? k0 : undefined;
     let keyStr: string | undefined;
-    let start = Math.floor(Math.max(0, ts - this.sizeMs + this.advanceMs) / this.advanceMs) * this.advanceMs;
-    for (; start <= ts; start += this.advanceMs) {
+    const adv = this.advanceMs;
+    const ringSize = this.ringSize;
+    let ring: (WindowEntry | undefined)[] | undefined;
+    if (prim !== undefined) {
+      ring = this.recent.get(prim);
+      if (ring === undefined) {
+        ring = new Array<WindowEntry | undefined>(ringSize).fill(undefined);
+        this.recent.set(prim, ring);
+      }
+    }
+    let start = Math.floor(Math.max(0, ts - this.sizeMs + adv) / adv) * adv;
+    for (; start <= ts; start += adv) {
       const end = start + this.sizeMs;
       if (end <= closeTime || end <= now - this.retentionMs) {
         this.log.error({
@@ -153,22 +172,18 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
         });
         continue;
       }
-      let wk = this.windows.get(start);
-      if (wk === undefined) {
-        wk = { prim: new Map(), other: undefined };
-        this.windows.set(start, wk);
-        if (start < this.oldestStart) this.oldestStart = start;
-      }
       let e: WindowEntry | undefined;
-      if (prim !== undefined) {
-        e = wk.prim.get(prim);
-        if (e === undefined) {
-          e = windowEntry(`${keyString(key)}@${start}`, start, undefined);
-          wk.prim.set(prim, e);
+      if (ring !== undefined) {
+        // The key's windows in reach of a record are ringSize consecutive starts: one slot each.
+        const slot = (start / adv) % ringSize;
+        e = ring[slot];
+        if (e === undefined || e.start !== start) {
+          e = this.primEntry(key, prim!, start);
+          ring[slot] = e;
         }
       } else {
         keyStr ??= keyString(key);
-        const other = (wk.other ??= new Map());
+        const other = (this.windowKeys(start).other ??= new Map());
         e = other.get(keyStr);
         if (e === undefined) {
           e = windowEntry(`${keyStr}@${start}`, start, undefined);
@@ -188,12 +203,12 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
         e.partition = rec.partition;
         e.offset = rec.offset;
         e.headers = rec.headers;
-        cache.put(e, e, this.cachedBytes(e.sk.length));
+        cache.put(e, this.cachedBytes(e.sk.length));
         continue;
       }
       this.next.process({
         key,
-        row: this.outputRow(key, st.acc, [start, end]),
+        row: this.windowRow(key, st.acc, start, end),
         ts: st.ts,
         window: { start, end },
         partition: rec.partition,
@@ -201,6 +216,42 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
         headers: rec.headers,
       });
     }
+  }
+
+  /** The index of window `start`, created empty when new. */
+  private windowKeys(start: number): WindowKeys {
+    let wk = this.windows.get(start);
+    if (wk === undefined) {
+      wk = { prim: new Map(), other: undefined };
+      this.windows.set(start, wk);
+      if (start < this.oldestStart) this.oldestStart = start;
+    }
+    return wk;
+  }
+
+  /** The entry of a single string/number key in window `start`, created (not yet in state) when new. */
+  private primEntry(key: readonly unknown[], prim: string | number, start: number): WindowEntry {
+    const wk = this.windowKeys(start);
+    let e = wk.prim.get(prim);
+    if (e === undefined) {
+      e = windowEntry(`${keyString(key)}@${start}`, start, undefined);
+      wk.prim.set(prim, e);
+    }
+    return e;
+  }
+
+  /** Output row: key values, aggregate results, window start and end. */
+  private windowRow(key: readonly unknown[], acc: readonly unknown[], start: number, end: number): unknown[] {
+    const row = new Array<unknown>(key.length + acc.length + 2);
+    let j = 0;
+    for (let i = 0; i < key.length; i++) row[j++] = key[i];
+    for (let i = 0; i < acc.length; i++) {
+      const r = this.aggs[i]!.fn.result(acc[i]);
+      row[j++] = r === undefined ? null : r;
+    }
+    row[j++] = start;
+    row[j] = end;
+    return row;
   }
 
   /**
@@ -222,6 +273,8 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
       }
     }
     this.oldestStart = oldest;
+    // The rings may hold expired entries (never matched again: their records are dropped): let them go.
+    this.recent.clear();
   }
 
   /** Indexes the windows already in the store (state restored from disk), once, before the first record. */
