@@ -55,7 +55,9 @@ try {
   }
 
   gc();
+  const cpu0 = process.cpuUsage();
   const { ms, peakRssMb } = await timed(() => engine.pumpAll());
+  const cpu = process.cpuUsage(cpu0);
   const outputs = (await engine.log.endOffset(sc.sink, 0)) - sinkBefore;
   const errors = engine.processingLog.length;
   const records = sc.inputs.length === 1 ? await engine.log.endOffset(sc.inputs[0].topic, 0) : n;
@@ -68,6 +70,8 @@ try {
     genMs,
     ms,
     recordsPerSec: (records / ms) * 1000,
+    // CPU time of the whole process (all threads) while pumping: steadier than wall time on a shared machine.
+    cpuMs: (cpu.user + cpu.system) / 1000,
     mbPerSec: (bytes / 1e6 / ms) * 1000,
     outputs,
     processingLogEntries: errors,

@@ -216,6 +216,35 @@ describe('cache.max.bytes.buffering', () => {
     expect((await sink(cached, 'F')).slice(1)).toEqual(['b=null@5']);
   });
 
+  it('collapses a GROUP BY over a table, whose changes retract from one group and add to another', async () => {
+    const table = `CREATE TABLE T (ID STRING PRIMARY KEY, K STRING, V INT) WITH (kafka_topic='t', value_format='JSON', partitions=1);`;
+    const sql = `CREATE TABLE G AS SELECT K, COUNT(*) AS N, SUM(V) AS TOTAL FROM T GROUP BY K;`;
+    const rows: [string, string, number][] = [
+      ['r1', 'a', 1],
+      ['r2', 'a', 2],
+      ['r1', 'b', 3], // r1 moves from a to b
+      ['r3', 'b', 4],
+      ['r2', 'b', 5], // r2 too: a is left empty
+    ];
+    const outputs: string[][] = [];
+    for (const cache of ['0', '10000000']) {
+      const h = await startEngine(['t']);
+      await h.engine.execute(table);
+      await h.engine.execute(sql, { properties: { 'cache.max.bytes.buffering': cache } });
+      await h.log.append(
+        't',
+        0,
+        rows.map(([id, k, v], i) => ({ key: Buffer.from(id), value: Buffer.from(JSON.stringify({ K: k, V: v })), timestamp: i + 1, headers: [] })),
+      );
+      await h.engine.pumpAll();
+      outputs.push(await sink(h, 'G'));
+    }
+    const [plain, cached] = outputs;
+    expect(plain).toHaveLength(7);
+    expect(cached).toEqual(latestPerKey(plain!, (l) => l.slice(0, l.indexOf('='))));
+    expect(cached).toEqual(['a={"N":0,"TOTAL":0}@5', 'b={"N":3,"TOTAL":12}@5']);
+  });
+
   it('with a bound smaller than one entry, outputs every update as cache 0 does', async () => {
     const plain = await engineWith(COUNT, '0');
     const tiny = await engineWith(COUNT, '1');

@@ -30,26 +30,29 @@ class StreamTime {
 }
 
 /**
- * One (key, window) in state: its store key and the state object the store
- * holds under it; with the record cache, also what its cached output is
- * emitted with (the group key and the latest record's position).
+ * One (key, window) in state: its store key, window start and the state object
+ * the store holds under it; with the record cache, its pending output.
  */
-interface WindowEntry extends CacheSlot {
+interface WindowEntry {
   readonly sk: string;
   readonly start: number;
   st: AggState | undefined;
-  key: unknown[] | undefined;
+  out: WindowOutput | undefined;
+}
+
+/** What a cached (key, window) is emitted with: the group key and the latest record's position. */
+interface WindowOutput extends CacheSlot {
+  readonly entry: WindowEntry;
+  key: unknown[];
   partition: number;
   offset: number;
   headers: Rec['headers'];
 }
 
-/** A new entry of window `start` under store key `sk`, not yet in state. */
+/** A new entry of window `start` under store key `sk`. */
 function windowEntry(sk: string, start: number, st: AggState | undefined): WindowEntry {
-  return { sk, start, st, key: undefined, partition: 0, offset: 0, headers: NO_HEADERS, cacheAt: -1 };
+  return { sk, start, st, out: undefined };
 }
-
-const NO_HEADERS: Rec['headers'] = Object.freeze([]);
 
 /** The entries of one window start, by group key: a single string/number key itself, else its keyString. */
 interface WindowKeys {
@@ -86,7 +89,7 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
   private oldestStart = Infinity;
   private indexed = false;
   /** Outputs waiting for the next flush, one per (key, window) entry (`cache.max.bytes.buffering` > 0). */
-  private readonly cache: SlotRecordCache<WindowEntry> | undefined;
+  private readonly cache: SlotRecordCache<WindowOutput> | undefined;
   /** Windows a record can fall in: size / advance, rounded up. */
   private readonly ringSize: number;
   /**
@@ -118,9 +121,10 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
   }
 
   /** Emits a cached entry's latest result. */
-  private forward(e: WindowEntry): void {
+  private forward(o: WindowOutput): void {
+    const e = o.entry;
     const st = e.st!;
-    const key = e.key!;
+    const key = o.key;
     const start = e.start;
     const end = start + this.sizeMs;
     this.next.process({
@@ -128,9 +132,9 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
       row: this.windowRow(key, st.acc, start, end),
       ts: st.ts,
       window: { start, end },
-      partition: e.partition,
-      offset: e.offset,
-      headers: e.headers,
+      partition: o.partition,
+      offset: o.offset,
+      headers: o.headers,
     });
   }
 
@@ -199,11 +203,15 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
       e.st = st;
       const cache = this.cache;
       if (cache !== undefined) {
-        e.key = key;
-        e.partition = rec.partition;
-        e.offset = rec.offset;
-        e.headers = rec.headers;
-        cache.put(e, this.cachedBytes(e.sk.length));
+        let o = e.out;
+        if (o === undefined) e.out = o = { entry: e, key, partition: rec.partition, offset: rec.offset, headers: rec.headers, cacheAt: -1 };
+        else {
+          o.key = key;
+          o.partition = rec.partition;
+          o.offset = rec.offset;
+          o.headers = rec.headers;
+        }
+        cache.put(o, this.cachedBytes(e.sk.length));
         continue;
       }
       this.next.process({
