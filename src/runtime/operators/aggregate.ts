@@ -4,6 +4,7 @@ import { keyString } from '../state/key-codec.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { ProcessingLogger } from '../../common/processing-log.js';
 import type { Operator, OperatorContext, Rec } from './record.js';
+import { RecordCache, type Flushable } from './record-cache.js';
 
 /** One aggregate call compiled: the function and its argument evaluators. */
 export interface CompiledAggregate {
@@ -15,6 +16,11 @@ export interface CompiledAggregate {
 export interface AggregateSpec {
   readonly groupBy: readonly Evaluator[];
   readonly aggs: readonly CompiledAggregate[];
+  /**
+   * `cache.max.bytes.buffering`: the bound of the record cache in front of the
+   * output (see {@link RecordCache}); 0 or absent = every update is emitted.
+   */
+  readonly cacheMaxBytes?: number;
 }
 
 /** The argument list of every aggregate call without arguments. */
@@ -30,7 +36,7 @@ export interface AggState {
  * Shared work of all aggregations: computing group keys and aggregate
  * arguments from a row, and producing output rows.
  */
-export abstract class AggregatorBase implements Operator {
+export abstract class AggregatorBase implements Operator, Flushable {
   protected readonly vars: unknown[] = [];
   protected readonly groupBy: readonly Evaluator[];
   protected readonly aggs: readonly CompiledAggregate[];
@@ -51,6 +57,14 @@ export abstract class AggregatorBase implements Operator {
   }
 
   abstract process(rec: Rec): void;
+
+  /** Emits what the record cache holds (a commit point); nothing to do without a cache. */
+  flush(): void {}
+
+  /** Estimated bytes of one cached output for a key string of `keyChars` characters (as Kafka Streams counts key, value and entry overhead). */
+  protected cachedBytes(keyChars: number): number {
+    return 64 + 2 * keyChars + 16 * (this.groupBy.length + this.aggs.length);
+  }
 
   /** The group key of a row, or undefined (logged) when it cannot be computed or has a null. */
   protected groupKey(row: unknown[], rec: Rec): unknown[] | undefined {
@@ -183,8 +197,45 @@ export abstract class StoredAggregator extends AggregatorBase {
   }
 }
 
+/** A group's latest output waiting in the record cache: the state is read when it is emitted. */
+interface CachedGroup {
+  readonly key: unknown[];
+  readonly st: AggState;
+  /** Of the record that last updated the group (not the record itself: upstream may reuse it). */
+  readonly partition: number;
+  readonly offset: number;
+  readonly headers: Rec['headers'];
+}
+
+/**
+ * An aggregation without windows: each update of a group emits its new result,
+ * at once or through the record cache (latest per group at each flush).
+ */
+abstract class GroupAggregator extends StoredAggregator {
+  private readonly cache: RecordCache<string, CachedGroup> | undefined;
+  constructor(spec: AggregateSpec, store: KeyValueStore<AggState>, next: Operator, ctx: OperatorContext) {
+    super(spec, store, next, ctx);
+    const max = spec.cacheMaxBytes ?? 0;
+    this.cache = max > 0 ? new RecordCache(max, (c) => this.forward(c.key, c.st, c)) : undefined;
+  }
+
+  override flush(): void {
+    this.cache?.flush();
+  }
+
+  /** Emits group `k`'s (`key`'s) state after `rec` updated it. */
+  protected emit(k: string, key: unknown[], st: AggState, rec: Rec): void {
+    if (this.cache === undefined) this.forward(key, st, rec);
+    else this.cache.put(k, { key, st, partition: rec.partition, offset: rec.offset, headers: rec.headers }, this.cachedBytes(k.length));
+  }
+
+  private forward(key: unknown[], st: AggState, rec: Pick<Rec, 'partition' | 'offset' | 'headers'>): void {
+    this.next.process({ key, row: this.outputRow(key, st.acc), ts: st.ts, window: null, partition: rec.partition, offset: rec.offset, headers: rec.headers });
+  }
+}
+
 /** GROUP BY over a stream: each record updates its group and emits the new result. */
-export class StreamAggregateOperator extends StoredAggregator {
+export class StreamAggregateOperator extends GroupAggregator {
   process(rec: Rec): void {
     const row = rec.row;
     if (row === null) return;
@@ -200,7 +251,7 @@ export class StreamAggregateOperator extends StoredAggregator {
     else if (ts > st.ts) st.ts = ts;
     this.add(st.acc, args);
     this.store.put(k, st);
-    this.next.process({ key, row: this.outputRow(key, st.acc), ts: st.ts, window: null, partition: rec.partition, offset: rec.offset, headers: rec.headers });
+    this.emit(k, key, st, rec);
   }
 }
 
@@ -208,7 +259,7 @@ export class StreamAggregateOperator extends StoredAggregator {
  * GROUP BY over a table: a change retracts the old row from its group and adds
  * the new row to its group (ksqlDB's undo), emitting each affected group.
  */
-export class TableAggregateOperator extends StoredAggregator {
+export class TableAggregateOperator extends GroupAggregator {
   process(rec: Rec): void {
     const oldRow = rec.old ?? null;
     const newRow = rec.row;
@@ -216,22 +267,20 @@ export class TableAggregateOperator extends StoredAggregator {
     const newKey = newRow ? this.groupKey(newRow, rec) : undefined;
     const oldArgs = oldRow && oldKey ? this.args(oldRow, rec) : undefined;
     const newArgs = newRow && newKey ? this.args(newRow, rec) : undefined;
-    if (oldKey && newKey && keyString(oldKey) === keyString(newKey)) {
-      const st = this.update(this.store, keyString(newKey), rec.ts, newArgs, oldArgs);
-      if (st) this.emit(newKey, st, rec);
+    const oldK = oldKey ? keyString(oldKey) : undefined;
+    const newK = newKey ? keyString(newKey) : undefined;
+    if (oldKey && newKey && oldK === newK) {
+      const st = this.update(this.store, newK!, rec.ts, newArgs, oldArgs);
+      if (st) this.emit(newK!, newKey, st, rec);
       return;
     }
     if (oldKey && oldArgs) {
-      const st = this.update(this.store, keyString(oldKey), rec.ts, undefined, oldArgs);
-      if (st) this.emit(oldKey, st, rec);
+      const st = this.update(this.store, oldK!, rec.ts, undefined, oldArgs);
+      if (st) this.emit(oldK!, oldKey, st, rec);
     }
     if (newKey && newArgs) {
-      const st = this.update(this.store, keyString(newKey), rec.ts, newArgs)!;
-      this.emit(newKey, st, rec);
+      const st = this.update(this.store, newK!, rec.ts, newArgs)!;
+      this.emit(newK!, newKey, st, rec);
     }
-  }
-
-  private emit(key: unknown[], st: AggState, rec: Rec): void {
-    this.next.process({ key, row: this.outputRow(key, st.acc), ts: st.ts, window: null, partition: rec.partition, offset: rec.offset, headers: rec.headers });
   }
 }

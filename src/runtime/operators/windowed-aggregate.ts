@@ -4,6 +4,7 @@ import { keyString } from '../state/key-codec.js';
 import type { KeyValueStore } from '../state/store.js';
 import { AggregatorBase, StoredAggregator, type AggregateSpec, type AggState } from './aggregate.js';
 import type { Operator, OperatorContext, Rec } from './record.js';
+import { SlotRecordCache, type CacheSlot } from './record-cache.js';
 
 /** A windowed aggregation: its group keys and aggregate calls, and the window they are over. */
 export interface WindowedAggregateSpec<W extends WindowSpec> extends AggregateSpec {
@@ -28,10 +29,29 @@ class StreamTime {
   }
 }
 
-/** One (key, window) in state: its store key and the state object the store holds under it. */
+/**
+ * One (key, window) in state: its store key, window start and the state object
+ * the store holds under it; with the record cache, its pending output.
+ */
 interface WindowEntry {
   readonly sk: string;
+  readonly start: number;
   st: AggState | undefined;
+  out: WindowOutput | undefined;
+}
+
+/** What a cached (key, window) is emitted with: the group key and the latest record's position. */
+interface WindowOutput extends CacheSlot {
+  readonly entry: WindowEntry;
+  key: unknown[];
+  partition: number;
+  offset: number;
+  headers: Rec['headers'];
+}
+
+/** A new entry of window `start` under store key `sk`. */
+function windowEntry(sk: string, start: number, st: AggState | undefined): WindowEntry {
+  return { sk, start, st, out: undefined };
 }
 
 /** The entries of one window start, by group key: a single string/number key itself, else its keyString. */
@@ -68,6 +88,16 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
   /** The smallest start in `windows` (Infinity when empty). */
   private oldestStart = Infinity;
   private indexed = false;
+  /** Outputs waiting for the next flush, one per (key, window) entry (`cache.max.bytes.buffering` > 0). */
+  private readonly cache: SlotRecordCache<WindowOutput> | undefined;
+  /** Windows a record can fall in: size / advance, rounded up. */
+  private readonly ringSize: number;
+  /**
+   * Per single string/number key, its entries of the windows last in reach, by
+   * (start / advance) mod ringSize: a record finds its windows with one lookup.
+   * A cache of `windows`, emptied when windows expire.
+   */
+  private readonly recent = new Map<string | number, (WindowEntry | undefined)[]>();
 
   constructor(
     spec: WindowedAggregateSpec<Extract<WindowSpec, { kind: 'TUMBLING' | 'HOPPING' }>>,
@@ -81,6 +111,31 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
     this.advanceMs = advanceOf(window);
     this.graceMs = window.graceMs;
     this.retentionMs = Math.max(window.retentionMs, window.sizeMs);
+    this.ringSize = Math.ceil(this.sizeMs / this.advanceMs);
+    const max = spec.cacheMaxBytes ?? 0;
+    this.cache = max > 0 ? new SlotRecordCache(max, (e) => this.forward(e)) : undefined;
+  }
+
+  override flush(): void {
+    this.cache?.flush();
+  }
+
+  /** Emits a cached entry's latest result. */
+  private forward(o: WindowOutput): void {
+    const e = o.entry;
+    const st = e.st!;
+    const key = o.key;
+    const start = e.start;
+    const end = start + this.sizeMs;
+    this.next.process({
+      key,
+      row: this.windowRow(key, st.acc, start, end),
+      ts: st.ts,
+      window: { start, end },
+      partition: o.partition,
+      offset: o.offset,
+      headers: o.headers,
+    });
   }
 
   process(rec: Rec): void {
@@ -99,8 +154,18 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
     const k0 = key.length === 1 ? key[0] : undefined;
     const prim = typeof k0 === 'string' || typeof k0 === 'number' ? k0 : undefined;
     let keyStr: string | undefined;
-    let start = Math.floor(Math.max(0, ts - this.sizeMs + this.advanceMs) / this.advanceMs) * this.advanceMs;
-    for (; start <= ts; start += this.advanceMs) {
+    const adv = this.advanceMs;
+    const ringSize = this.ringSize;
+    let ring: (WindowEntry | undefined)[] | undefined;
+    if (prim !== undefined) {
+      ring = this.recent.get(prim);
+      if (ring === undefined) {
+        ring = new Array<WindowEntry | undefined>(ringSize).fill(undefined);
+        this.recent.set(prim, ring);
+      }
+    }
+    let start = Math.floor(Math.max(0, ts - this.sizeMs + adv) / adv) * adv;
+    for (; start <= ts; start += adv) {
       const end = start + this.sizeMs;
       if (end <= closeTime || end <= now - this.retentionMs) {
         this.log.error({
@@ -111,25 +176,21 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
         });
         continue;
       }
-      let wk = this.windows.get(start);
-      if (wk === undefined) {
-        wk = { prim: new Map(), other: undefined };
-        this.windows.set(start, wk);
-        if (start < this.oldestStart) this.oldestStart = start;
-      }
       let e: WindowEntry | undefined;
-      if (prim !== undefined) {
-        e = wk.prim.get(prim);
-        if (e === undefined) {
-          e = { sk: `${keyString(key)}@${start}`, st: undefined };
-          wk.prim.set(prim, e);
+      if (ring !== undefined) {
+        // The key's windows in reach of a record are ringSize consecutive starts: one slot each.
+        const slot = (start / adv) % ringSize;
+        e = ring[slot];
+        if (e === undefined || e.start !== start) {
+          e = this.primEntry(key, prim!, start);
+          ring[slot] = e;
         }
       } else {
         keyStr ??= keyString(key);
-        const other = (wk.other ??= new Map());
+        const other = (this.windowKeys(start).other ??= new Map());
         e = other.get(keyStr);
         if (e === undefined) {
-          e = { sk: `${keyStr}@${start}`, st: undefined };
+          e = windowEntry(`${keyStr}@${start}`, start, undefined);
           other.set(keyStr, e);
         }
       }
@@ -140,9 +201,22 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
       st.ts = prev ? Math.max(prev.ts, ts) : ts;
       this.store.put(e.sk, st);
       e.st = st;
+      const cache = this.cache;
+      if (cache !== undefined) {
+        let o = e.out;
+        if (o === undefined) e.out = o = { entry: e, key, partition: rec.partition, offset: rec.offset, headers: rec.headers, cacheAt: -1 };
+        else {
+          o.key = key;
+          o.partition = rec.partition;
+          o.offset = rec.offset;
+          o.headers = rec.headers;
+        }
+        cache.put(o, this.cachedBytes(e.sk.length));
+        continue;
+      }
       this.next.process({
         key,
-        row: this.outputRow(key, st.acc, [start, end]),
+        row: this.windowRow(key, st.acc, start, end),
         ts: st.ts,
         window: { start, end },
         partition: rec.partition,
@@ -150,6 +224,42 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
         headers: rec.headers,
       });
     }
+  }
+
+  /** The index of window `start`, created empty when new. */
+  private windowKeys(start: number): WindowKeys {
+    let wk = this.windows.get(start);
+    if (wk === undefined) {
+      wk = { prim: new Map(), other: undefined };
+      this.windows.set(start, wk);
+      if (start < this.oldestStart) this.oldestStart = start;
+    }
+    return wk;
+  }
+
+  /** The entry of a single string/number key in window `start`, created (not yet in state) when new. */
+  private primEntry(key: readonly unknown[], prim: string | number, start: number): WindowEntry {
+    const wk = this.windowKeys(start);
+    let e = wk.prim.get(prim);
+    if (e === undefined) {
+      e = windowEntry(`${keyString(key)}@${start}`, start, undefined);
+      wk.prim.set(prim, e);
+    }
+    return e;
+  }
+
+  /** Output row: key values, aggregate results, window start and end. */
+  private windowRow(key: readonly unknown[], acc: readonly unknown[], start: number, end: number): unknown[] {
+    const row = new Array<unknown>(key.length + acc.length + 2);
+    let j = 0;
+    for (let i = 0; i < key.length; i++) row[j++] = key[i];
+    for (let i = 0; i < acc.length; i++) {
+      const r = this.aggs[i]!.fn.result(acc[i]);
+      row[j++] = r === undefined ? null : r;
+    }
+    row[j++] = start;
+    row[j] = end;
+    return row;
   }
 
   /**
@@ -171,6 +281,8 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
       }
     }
     this.oldestStart = oldest;
+    // The rings may hold expired entries (never matched again: their records are dropped): let them go.
+    this.recent.clear();
   }
 
   /** Indexes the windows already in the store (state restored from disk), once, before the first record. */
@@ -189,7 +301,7 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
       }
       // keyString: `s` + the string, `n` + the number, other tags for everything else.
       const tag = sk.charCodeAt(0);
-      const e: WindowEntry = { sk, st };
+      const e = windowEntry(sk, start, st);
       if (tag === 115 /* s */) wk.prim.set(sk.slice(1, at), e);
       else if (tag === 110 /* n */) wk.prim.set(Number(sk.slice(1, at)), e);
       else (wk.other ??= new Map()).set(sk.slice(0, at), e);
@@ -207,6 +319,7 @@ interface Session {
  * SESSION aggregation: a record joins every session of its key within the gap,
  * merging them into one; merged-away sessions are retracted with tombstones, then
  * the merged session is emitted (timestamp = session end, as Kafka Streams does).
+ * Every update is emitted: `cache.max.bytes.buffering` does not apply to sessions.
  */
 export class SessionAggregateOperator extends AggregatorBase {
   private readonly streamTime = new StreamTime();

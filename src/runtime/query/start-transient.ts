@@ -19,6 +19,7 @@ import { MemoryStore } from '../state/store.js';
 import type { TransientQuery } from './transient-query.js';
 import { RunningQuery, type QueryState } from './running-query.js';
 import { maxTaskIdleMs } from './task-inputs.js';
+import { cacheMaxBytes } from '../operators/record-cache.js';
 import { buildTopology } from './topology.js';
 import { FORWARDED_PROPERTY, PARTITIONS_PROPERTY, forwardPull } from './pull-forwarding.js';
 import type { PullRouting } from './pull-routing.js';
@@ -144,6 +145,7 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
       sinkPartitions: 1,
       registry: ctx.registry,
       strictNumbers: ctx.properties[STRICT_NUMBERS_PROPERTY] === 'true',
+      cacheMaxBytes: cacheMaxBytes(ctx.properties),
       store: () => new MemoryStore(),
     },
     terminal,

@@ -5,7 +5,7 @@ import type { KeyValueStore } from '../state/store.js';
 import { QueryStats } from './query-stats.js';
 import type { CheckpointMarks, Durability, RunningQuerySetup } from './query-setup.js';
 import { TaskInputs, type MaxTaskIdleMs, type TaskInput } from './task-inputs.js';
-import type { Topology } from './topology.js';
+import { flushCaches, type Topology } from './topology.js';
 
 /**
  * How many records one poll reads from a partition. Larger batches write each hot
@@ -103,6 +103,8 @@ export class TopologyRunner {
     const n = this.sources.length;
     if (i < n) this.stats.recordsIn.add(records.length);
     (i < n ? this.topology.sources[i]! : this.topology.internal[i - n]!).processBatch(records, p);
+    // A batch is a commit point: the record caches emit (synchronously, so no reader sees a batch half out).
+    flushCaches(this.topology);
     pos[p] = records[records.length - 1]!.offset + 1;
     return true;
   }
@@ -122,6 +124,7 @@ export class TopologyRunner {
   /** Runs a merged task for up to one batch; resolves whether it processed anything. */
   async runMerged(log: Log, t: TaskInputs): Promise<boolean> {
     const run = await t.run(log, this.positions, this.batch, this.maxTaskIdleMs);
+    flushCaches(this.topology);
     if (run.idleFor !== undefined && this.wake && this.idleTimer === undefined) {
       // Waiting for an input to get records: look again when the wait ends even if nothing arrives.
       this.idleTimer = setTimeout(() => {
@@ -173,6 +176,7 @@ export class TopologyRunner {
           if (records.length === 0) break;
           const upto = records.findIndex((r) => r.offset >= pos[p]!);
           this.topology.sources[i]!.processBatch(upto < 0 ? records : records.slice(0, upto), p);
+          flushCaches(this.topology);
           this.topology.pending.length = 0;
           if (upto >= 0) break;
           offset = records[records.length - 1]!.offset + 1;

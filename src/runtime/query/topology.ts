@@ -25,6 +25,7 @@ import type { SchemaRegistry } from '../../serde/serde-types.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { MaterializedTable } from '../operators/materialized-table.js';
 import type { OutputTaps } from '../operators/output-taps.js';
+import type { Flushable } from '../operators/record-cache.js';
 import { windowFrame } from '../../common/windows.js';
 
 /** Everything a topology needs from its query and engine; its operators get the {@link OperatorContext} part. */
@@ -51,6 +52,8 @@ export interface TopologyContext extends OperatorContext {
    * server owns some of them); otherwise the query is one task.
    */
   readonly partitionedTime?: boolean;
+  /** `cache.max.bytes.buffering`: the bound of each aggregation's record cache; 0 or absent = none. */
+  readonly cacheMaxBytes?: number;
 }
 
 /** The built operators of one query: feed each `sources[i]` (and `internal[j]`), collect `pending` (sink output). */
@@ -59,6 +62,14 @@ export interface Topology {
   /** Internal topics the query reads after its sources (a repartition topic), with their operators. */
   readonly internal: readonly RepartitionSourceOperator[];
   readonly pending: PendingRecord[];
+  /** The operators holding a record cache, upstream first: {@link flushCaches} empties them at each commit point. */
+  readonly caches: readonly Flushable[];
+}
+
+/** Emits what every record cache of `t` holds (into `t.pending` or the terminal), upstream caches first. */
+export function flushCaches(t: Topology): void {
+  const caches = t.caches;
+  for (let i = 0; i < caches.length; i++) caches[i]!.flush();
 }
 
 /** A built step: an operator, or a join with two input ports. */
@@ -78,6 +89,7 @@ export function buildTopology(plan: PhysicalPlan, ctx: TopologyContext, terminal
   const built: (Built | undefined)[] = steps.map(() => undefined);
   const sources: SourceOperator[] = [];
   const internal: RepartitionSourceOperator[] = [];
+  const caches: Flushable[] = [];
   // The operator a step's input writes to instead of the step itself (the repartition's write half).
   const inputOverride = new Map<number, Operator>();
   const downstream = (i: number): Operator => {
@@ -98,6 +110,7 @@ export function buildTopology(plan: PhysicalPlan, ctx: TopologyContext, terminal
     const b = buildStep(step, i, steps, { ctx, pending, calls, c }, () => downstream(i));
     built[i] = b.op;
     if (b.source) sources.push(b.source);
+    if (b.cached) caches.push(b.cached);
     const r = ctx.repartition;
     if (r?.step === i) {
       if (!b.op || !('process' in b.op) || !('groupBy' in step)) throw new InternalError(`physical step ${i} (${step.kind}) cannot be repartitioned`);
@@ -114,7 +127,7 @@ export function buildTopology(plan: PhysicalPlan, ctx: TopologyContext, terminal
     }
   }
   if (sources.length === 0) throw new InternalError('physical plan has no source step');
-  return { sources: sources.reverse(), internal, pending };
+  return { sources: sources.reverse(), internal, pending, caches: caches.reverse() };
 }
 
 /** What building one step needs besides the step: the context, the sink's queue, and how to compile with the query's call-error log. */
@@ -141,7 +154,7 @@ function buildStep(
   steps: readonly PhysicalStep[],
   env: BuildEnv,
   next: () => Operator,
-): { op: Built | undefined; source?: SourceOperator } {
+): { op: Built | undefined; source?: SourceOperator; cached?: Flushable } {
   const { ctx, pending, calls, c } = env;
   const id = `${ctx.queryId}-${i}`;
   const inputSchema = (n: number) => steps[step.inputs[n]!]!.schema;
@@ -190,11 +203,10 @@ function buildStep(
     case 'StreamAggregate':
     case 'TableAggregate': {
       const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map((x) => c(x)) }));
-      const spec = { groupBy: step.groupBy.map((x) => c(x)), aggs };
+      const spec = { groupBy: step.groupBy.map((x) => c(x)), aggs, cacheMaxBytes: ctx.cacheMaxBytes };
       const store = ctx.store<AggState>(`${id}-agg`);
-      return {
-        op: step.kind === 'StreamAggregate' ? new StreamAggregateOperator(spec, store, next(), ctx) : new TableAggregateOperator(spec, store, next(), ctx),
-      };
+      const op = step.kind === 'StreamAggregate' ? new StreamAggregateOperator(spec, store, next(), ctx) : new TableAggregateOperator(spec, store, next(), ctx);
+      return { op, cached: op };
     }
     case 'StreamWindowedAggregate': {
       const aggs = step.aggregates.map((a) => ({ fn: a.fn, args: a.args.map((x) => c(x)) }));
@@ -202,8 +214,10 @@ function buildStep(
       const w = step.window;
       switch (w.kind) {
         case 'TUMBLING':
-        case 'HOPPING':
-          return { op: new TimeWindowAggregateOperator({ groupBy, aggs, window: w }, ctx.store(`${id}-window`), next(), ctx) };
+        case 'HOPPING': {
+          const op = new TimeWindowAggregateOperator({ groupBy, aggs, window: w, cacheMaxBytes: ctx.cacheMaxBytes }, ctx.store(`${id}-window`), next(), ctx);
+          return { op, cached: op };
+        }
         case 'SESSION':
           return { op: new SessionAggregateOperator({ groupBy, aggs, window: w }, ctx.store(`${id}-session`), next(), ctx) };
         default:

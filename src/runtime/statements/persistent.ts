@@ -26,6 +26,7 @@ import { checkSourceUpgrade } from '../../planner/source-upgrade.js';
 import { compile } from '../expr/compile.js';
 import { RunningQuery } from '../query/running-query.js';
 import { maxTaskIdleMs } from '../query/task-inputs.js';
+import { cacheMaxBytes } from '../operators/record-cache.js';
 import { writeRow } from './json-writes.js';
 import { buildTopology, type TopologyContext } from '../query/topology.js';
 import type { KeyValueStore } from '../state/store.js';
@@ -306,6 +307,7 @@ export async function launchQuery(
     partitionedTime: e.backend.partitionedTime,
     registry: e.registry,
     strictNumbers: e.properties.get(STRICT_NUMBERS_PROPERTY) === 'true',
+    cacheMaxBytes: cacheMaxBytes(Object.fromEntries(e.properties)),
     view,
     // The same store instance for a name on every build (the topology is rebuilt after a restore).
     store: <V>(name: string) => {

@@ -78,8 +78,11 @@ export const KSQL_PROPERTIES: ReadonlyMap<string, KsqlProperty> = new Map<string
   ['ksql.streams.auto.offset.reset', honoured('latest', "where new queries start reading ('earliest' or 'latest')")],
   ['ksql.streams.processing.guarantee', honoured('at_least_once', 'exactly_once_v2: Kafka mode writes a batch in one transaction')],
   ['ksql.streams.max.task.idle.ms', honoured('0', 'how long a join waits for its other input')],
-  ['ksql.streams.commit.interval.ms', accepted('commonly sent by clients; Sluice decides when it commits')],
-  ['ksql.streams.cache.max.bytes.buffering', accepted('commonly sent by clients; Sluice has no record cache')],
+  ['ksql.streams.commit.interval.ms', accepted('commonly sent by clients; Sluice commits (and flushes record caches) after every batch')],
+  [
+    'ksql.streams.cache.max.bytes.buffering',
+    honoured('0', "bytes of each aggregation's record cache: updates to a key between commits (each batch) collapse to the latest; 0 = every update"),
+  ],
   ['ksql.streams.num.stream.threads', accepted('common in server configs; Sluice runs queries on one event loop')],
   ['ksql.sink.partitions', accepted('removed from ksqlDB; PARTITIONS in WITH decides')],
   ['ksql.sink.replicas', accepted('removed from ksqlDB; REPLICAS in WITH decides')],

@@ -98,7 +98,8 @@ export async function runCase(sql: string, inputs: readonly TestRecord[], topics
 export function createCaseEngine(registry: SchemaRegistry, log: JournalingLog = new JournalingLog()): { engine: Engine; log: JournalingLog } {
   const engine = new Engine({
     log,
-    properties: { 'auto.offset.reset': 'earliest' },
+    // As ksqlDB's test runner: no record cache, so every aggregation update is an output.
+    properties: { 'auto.offset.reset': 'earliest', 'cache.max.bytes.buffering': '0' },
     autoCreateTopics: true,
     schemaRegistry: registry,
     sinkToPartitionZero: true,
