@@ -7,6 +7,7 @@
 import type { SqlType } from '../common/types.js';
 import { containsDecimal, needsExactNumbers, CoercionError, jsonReader, jsonWriter, structReader, type JsonReader, type JsonWriter } from './json-coerce.js';
 import { parseJsonLossless } from './json-parse.js';
+import { JsonRowScanner } from './json-scan.js';
 import type { Format } from './format.js';
 import { jsonSchemaForColumns } from './json-schema.js';
 import { jsonSchemaColumns } from './schema-translators.js';
@@ -128,6 +129,11 @@ class JsonSerde implements Serde {
   private readonly writeColumns: readonly number[] | undefined;
   private readonly single: JsonReader;
   private readonly rowReader: (v: unknown) => unknown[];
+  /** The fast path for rows (json-scan.ts); undefined when every number must keep its text, or unwrapped. */
+  private scanner: JsonRowScanner | undefined;
+  /** Records the scanner handed back to the ordinary path, and read itself (it is dropped when it rarely helps). */
+  private scanMisses = 0;
+  private scanHits = 0;
 
   constructor(
     columns: readonly SerdeColumn[],
@@ -160,6 +166,7 @@ class JsonSerde implements Serde {
       (_names, vals) => vals,
       strict,
     );
+    this.scanner = this.wrapped && !this.lossless ? new JsonRowScanner(columns, strict, options.readColumns) : undefined;
   }
 
   serialize(values: readonly unknown[] | null): Buffer | null {
@@ -182,6 +189,18 @@ class JsonSerde implements Serde {
 
   deserialize(bytes: Buffer | null): unknown[] | null {
     if (bytes === null) return null;
+    if (this.scanner !== undefined) {
+      const start = this.schemaRegistry ? SR_PREFIX_LENGTH : 0;
+      if (start === 0 || (bytes.length > 0 && bytes[0] === 0)) {
+        const row = this.scanner.scan(bytes, start);
+        if (row !== undefined) {
+          this.scanHits++;
+          return row;
+        }
+        // Mostly documents it cannot read (nested, escaped keys): stop trying.
+        if (++this.scanMisses > 1000 && this.scanMisses > this.scanHits) this.scanner = undefined;
+      }
+    }
     let doc: unknown;
     try {
       let text: string;

@@ -64,6 +64,13 @@ export interface SerdeOptions {
    * deserialization error instead of being narrowed as ksqlDB narrows it.
    */
   readonly strictNumbers?: boolean;
+  /**
+   * JSON value reads: per column, whether the query reads it (default all). A
+   * column it does not read may be returned as null, but its value is still
+   * checked, so a record that does not fit the schema anywhere is still an error
+   * (ksqlDB deserializes the whole value).
+   */
+  readonly readColumns?: readonly boolean[];
 }
 
 /** A protobuf import of a registered schema, resolved by its name (`event.proto`). */
