@@ -185,6 +185,21 @@ describe('bad records at run time', () => {
     expect(h.engine.processingLog[0]).toMatchObject({ topic: 's', partition: 0, offset: 0 });
   });
 
+  it('a JSON field of the wrong type in a column the query does not read is still a deserialisation error (ksqlDB reads the whole value)', async () => {
+    const h = await startEngine(['s']);
+    await h.engine.execute(`${S} CREATE STREAM OUT AS SELECT ID, NAME FROM S WHERE NAME <> 'x';`);
+    await h.write(
+      { topic: 's', key: 'a', value: '{"NAME": "n1", "AMT": "lots"}' },
+      { topic: 's', key: 'b', value: '{"name": "n2", "amt": 2}' },
+      { topic: 's', key: 'c', value: '{"NAME": "n3", "AMT": 3' },
+    );
+    expect((await h.read('OUT')).map((r) => [r.key, JSON.parse(r.value!)])).toEqual([['b', { NAME: 'n2' }]]);
+    expect(h.engine.processingLog.map((e) => [e.offset, e.message])).toEqual([
+      [0, "Failed to deserialize value from topic: s. Failed to deserialize value. Can't coerce string to type. targetType: INTEGER, path: $.AMT"],
+      [2, expect.stringMatching(/^Failed to deserialize value from topic: s\. Failed to deserialize value\. /)],
+    ]);
+  });
+
   it('under sluice.serde.strict.numbers an INT that does not fit is logged with topic, partition and offset; later records flow', async () => {
     const h = await startEngine(['s']);
     await h.engine.execute(`SET 'sluice.serde.strict.numbers'='true'; ${S} CREATE STREAM OUT AS SELECT ID, AMT FROM S;`);

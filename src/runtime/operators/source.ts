@@ -22,6 +22,11 @@ export interface SourceOptions {
   readonly registry?: SchemaRegistry;
   /** `sluice.serde.strict.numbers`: reject numbers the columns cannot hold exactly. */
   readonly strictNumbers?: boolean;
+  /**
+   * Row indexes the query reads (undefined: all): value columns outside it may
+   * be left null by the value format (still checked; see SerdeOptions.readColumns).
+   */
+  readonly readColumns?: ReadonlySet<number>;
 }
 
 /**
@@ -51,12 +56,21 @@ export class SourceOperator {
     const { registry, strictNumbers = false } = options;
     this.keySerde = serdeFor(source.keyFormat, source.schema.key, true, registry, undefined, strictNumbers);
     const valueCols = serializedValueColumns(source.schema);
-    this.valueSerde = serdeFor(source.valueFormat, valueCols, false, registry, undefined, strictNumbers);
     let serdeIndex = 0;
     this.slots = source.schema.value.map((c): ValueSlot => {
       if (c.namespace === 'HEADER') return c.headerKey !== undefined ? { kind: 'header', key: c.headerKey } : { kind: 'headers' };
       return { kind: 'serde', index: serdeIndex++ };
     });
+    const nKey = source.schema.key.length;
+    const read = options.readColumns;
+    const readColumns =
+      read === undefined
+        ? undefined
+        : valueCols.map((_, i) => {
+            const k = this.slots.findIndex((s) => s.kind === 'serde' && s.index === i);
+            return read.has(nKey + k) || source.schema.value[k]!.name === source.timestampColumn;
+          });
+    this.valueSerde = serdeFor(source.valueFormat, valueCols, false, registry, undefined, strictNumbers, readColumns);
     this.session = source.window !== undefined && isSessionWindow(source.window.type);
   }
 
