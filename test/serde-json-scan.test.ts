@@ -44,6 +44,10 @@ function randomDoc(r: () => number): string {
     '-7',
     '-0',
     '0.5',
+    '0.1',
+    '-0.0',
+    '123.456',
+    '99999999999.999',
     '1.25e3',
     '12345678901234567',
     '3000000000',
@@ -97,6 +101,17 @@ describe('JSON row scanner', () => {
     expect(accepted).toBeGreaterThan(5_000);
   });
 
+  it('reads decimal fractions to the same double as JSON.parse', () => {
+    const s = new JsonRowScanner([{ name: 'X', type: T.DOUBLE }], false);
+    const r = rng(11);
+    for (let k = 0; k < 20_000; k++) {
+      const whole = String(Math.floor(r() * 10 ** Math.floor(r() * 8)));
+      const frac = String(Math.floor(r() * 10 ** 7)).padStart(1 + Math.floor(r() * 6), '0');
+      const text = `${r() < 0.3 ? '-' : ''}${whole}.${frac}`;
+      expect({ text, x: s.scan(j(`{"X":${text}}`), 0)?.[0] }).toEqual({ text, x: JSON.parse(text) as number });
+    }
+  });
+
   it('takes an exact key over case-insensitive ones, and leaves repeated case-insensitive keys to the ordinary path', () => {
     const s = new JsonRowScanner(COLS, false);
     expect(s.scan(j('{"type":"a","TYPE":"b","Type":"c"}'), 0)?.[0]).toBe('b');
@@ -114,9 +129,10 @@ describe('JSON row scanner', () => {
   });
 
   it('leaves a column the query does not read null but still checks its value', () => {
-    const s = new JsonRowScanner(COLS, false, [false, false, true, true, true, true, true]);
-    expect(s.scan(j('{"type":"ERROR","code":"12","n":5}'), 0)).toEqual([null, 12, 5, null, null, null, null]);
+    const s = new JsonRowScanner(COLS, false, [false, false, true, false, false, true, true]);
+    expect(s.scan(j('{"type":"ERROR","code":"12","n":5,"amount":1.5,"ok":true}'), 0)).toEqual([null, 12, 5, null, true, null, null]);
     expect(s.scan(j('{"type":"ERROR","code":"twelve","n":5}'), 0)).toBeUndefined();
+    expect(s.scan(j('{"type":"ERROR","ok":1}'), 0)).toBeUndefined();
   });
 });
 
@@ -128,7 +144,7 @@ describe('JSON serde with the scan', () => {
 
   it('reports a bad value in a column the query does not read, as ksqlDB (which reads the whole value) does', () => {
     const s = createSerde('JSON', cols, { isKey: false, readColumns: [true, false] });
-    expect(s.deserialize(j('{"type":"ERROR","code":404}'))).toEqual(['ERROR', 404]);
+    expect(s.deserialize(j('{"type":"ERROR","code":404}'))).toEqual(['ERROR', null]);
     expect(() => s.deserialize(j('{"type":"ERROR","code":"x"}'))).toThrow(SerdeError);
     expect(() => s.deserialize(j('{"type":"ERROR","code":"x"}'))).toThrow(
       "Failed to deserialize value. Can't coerce string to type. targetType: INTEGER, path: $.CODE",

@@ -50,6 +50,8 @@ function kindOf(t: SqlType): number {
 
 /** A string value of a STRING column the query does not read: valid, never built. */
 const UNREAD = Symbol('unread');
+/** 10^0 … 10^15, each exact as a double. */
+const POW10: readonly number[] = Array.from({ length: 16 }, (_, k) => 10 ** k);
 /** Nesting deeper than this goes to the ordinary path. */
 const MAX_DEPTH = 64;
 
@@ -75,6 +77,8 @@ export class JsonRowScanner {
   private readonly byLength: readonly (readonly number[] | undefined)[];
   private readonly kinds: Uint8Array;
   private readonly read: Uint8Array;
+  /** Per column: 1 when it is not read and any JSON number is a valid value for it (so none is built). */
+  private readonly anyNumber: Uint8Array;
   private readonly readers: readonly JsonReader[];
   /**
    * Per column, in this record: 0 no key for it yet, 1 a key equal to its name,
@@ -100,6 +104,10 @@ export class JsonRowScanner {
     this.byLength = byLength;
     this.kinds = Uint8Array.from(columns, (c) => kindOf(c.type));
     this.read = Uint8Array.from(columns, (_, i) => (readColumns === undefined || readColumns[i] !== false ? 1 : 0));
+    this.anyNumber = Uint8Array.from(columns, (_, i) => {
+      const k = this.kinds[i]!;
+      return this.read[i] === 0 && (k === K_STRING || k === K_DOUBLE || (!strict && (k === K_INTEGER || k === K_LONG))) ? 1 : 0;
+    });
     this.readers = columns.map((c) => jsonReader(c.type, strict));
     this.seen = new Uint8Array(columns.length);
   }
@@ -154,8 +162,10 @@ export class JsonRowScanner {
           }
           i = e + 1;
         } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
-          const e = this.number(b, i, end, col >= 0 ? vals : undefined, col);
+          const skip = col < 0 || this.anyNumber[col] === 1;
+          const e = this.number(b, i, end, skip ? undefined : vals, col);
           if (e < 0) return undefined;
+          if (col >= 0 && skip) vals[col] = UNREAD;
           i = e;
         } else if (c === 0x74 /* t */) {
           if (!(b[i + 1] === 0x72 && b[i + 2] === 0x75 && b[i + 3] === 0x65)) return undefined;
@@ -313,7 +323,6 @@ export class JsonRowScanner {
    * ordinary path reads losslessly).
    */
   private number(b: Buffer, i: number, end: number, vals: unknown[] | undefined, col: number): number {
-    const ns = i;
     const neg = b[i] === 0x2d;
     if (neg) i++;
     const ds = i;
@@ -326,18 +335,26 @@ export class JsonRowScanner {
     }
     const digits = i - ds;
     if (digits === 0 || (digits > 1 && b[ds] === 0x30)) return -1;
-    let fraction = false;
+    let fractionDigits = 0;
     if (i < end && b[i] === 0x2e /* . */) {
-      fraction = true;
       i++;
       const fs = i;
-      while (i < end && b[i]! >= 0x30 && b[i]! <= 0x39) i++;
-      if (i === fs) return -1;
+      while (i < end) {
+        const d = b[i]!;
+        if (d < 0x30 || d > 0x39) break;
+        acc = acc * 10 + (d - 0x30);
+        i++;
+      }
+      fractionDigits = i - fs;
+      if (fractionDigits === 0) return -1;
     }
     if (i - ds >= 16) return -1;
     if (i < end && (b[i] === 0x65 || b[i] === 0x45)) return -1;
     if (vals !== undefined) {
-      vals[col] = fraction ? Number(b.toString('latin1', ns, i)) : neg ? -acc : acc;
+      // Fewer than 16 digits: `acc` is exact, and so is 10^fractionDigits, so one
+      // division rounds the decimal correctly, as JSON.parse does.
+      const v = fractionDigits === 0 ? acc : acc / POW10[fractionDigits]!;
+      vals[col] = neg ? -v : v;
     }
     return i;
   }
