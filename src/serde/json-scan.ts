@@ -119,73 +119,81 @@ export class JsonRowScanner {
    * might round, invalid JSON, a value whose coercion fails).
    */
   scan(b: Buffer, start: number): unknown[] | undefined {
+    const vals = new Array<unknown>(this.n);
+    return this.scanInto(b, start, vals, 0) ? vals : undefined;
+  }
+
+  /**
+   * {@link scan} writing the values into `out` from index `at`; false (with
+   * `out` partly written) when the record needs the ordinary path.
+   */
+  scanInto(b: Buffer, start: number, out: unknown[], at: number): boolean {
     const end = b.length;
     const n = this.n;
     let i = start;
     while (i < end && isWs(b[i]!)) i++;
-    if (i >= end || b[i] !== 0x7b /* { */) return undefined;
+    if (i >= end || b[i] !== 0x7b /* { */) return false;
     i++;
-    const vals = new Array<unknown>(n);
-    for (let c = 0; c < n; c++) vals[c] = null;
+    for (let c = 0; c < n; c++) out[at + c] = null;
     this.seen.fill(0);
     while (i < end && isWs(b[i]!)) i++;
     if (b[i] === 0x7d /* } */) i++;
     else {
       for (;;) {
         // key
-        if (i >= end || b[i] !== 0x22) return undefined;
+        if (i >= end || b[i] !== 0x22) return false;
         const ks = i + 1;
         let k = ks;
         for (;;) {
-          if (k >= end) return undefined;
+          if (k >= end) return false;
           const c = b[k]!;
           if (c === 0x22) break;
-          if (c === 0x5c || c < 0x20 || c >= 0x80) return undefined;
+          if (c === 0x5c || c < 0x20 || c >= 0x80) return false;
           k++;
         }
         const col = this.column(b, ks, k);
-        if (col === -2) return undefined;
+        if (col === -2) return false;
         i = k + 1;
         while (i < end && isWs(b[i]!)) i++;
-        if (i >= end || b[i] !== 0x3a /* : */) return undefined;
+        if (i >= end || b[i] !== 0x3a /* : */) return false;
         i++;
         while (i < end && isWs(b[i]!)) i++;
-        if (i >= end) return undefined;
+        if (i >= end) return false;
         // value
         const c = b[i]!;
         if (c === 0x22 /* " */) {
           const e = this.skipString(b, i + 1, end);
-          if (e < 0) return undefined;
+          if (e < 0) return false;
           if (col >= 0) {
-            if (this.read[col] === 0 && this.kinds[col] === K_STRING) vals[col] = UNREAD;
-            else vals[col] = this.escaped ? (JSON.parse(b.toString('utf8', i, e + 1)) as string) : this.text(b, i + 1, e);
+            if (this.read[col] === 0 && this.kinds[col] === K_STRING) out[at + col] = UNREAD;
+            else out[at + col] = this.escaped ? (JSON.parse(b.toString('utf8', i, e + 1)) as string) : this.text(b, i + 1, e);
           }
           i = e + 1;
         } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
           const skip = col < 0 || this.anyNumber[col] === 1;
-          const e = this.number(b, i, end, skip ? undefined : vals, col);
-          if (e < 0) return undefined;
-          if (col >= 0 && skip) vals[col] = UNREAD;
+          const e = this.number(b, i, end, skip ? undefined : out, at + col);
+          if (e < 0) return false;
+          if (col >= 0 && skip) out[at + col] = UNREAD;
           i = e;
         } else if (c === 0x74 /* t */) {
-          if (!(b[i + 1] === 0x72 && b[i + 2] === 0x75 && b[i + 3] === 0x65)) return undefined;
-          if (col >= 0) vals[col] = true;
+          if (!(b[i + 1] === 0x72 && b[i + 2] === 0x75 && b[i + 3] === 0x65)) return false;
+          if (col >= 0) out[at + col] = true;
           i += 4;
         } else if (c === 0x66 /* f */) {
-          if (!(b[i + 1] === 0x61 && b[i + 2] === 0x6c && b[i + 3] === 0x73 && b[i + 4] === 0x65)) return undefined;
-          if (col >= 0) vals[col] = false;
+          if (!(b[i + 1] === 0x61 && b[i + 2] === 0x6c && b[i + 3] === 0x73 && b[i + 4] === 0x65)) return false;
+          if (col >= 0) out[at + col] = false;
           i += 5;
         } else if (c === 0x6e /* n */) {
-          if (!(b[i + 1] === 0x75 && b[i + 2] === 0x6c && b[i + 3] === 0x6c)) return undefined;
-          if (col >= 0) vals[col] = null;
+          if (!(b[i + 1] === 0x75 && b[i + 2] === 0x6c && b[i + 3] === 0x6c)) return false;
+          if (col >= 0) out[at + col] = null;
           i += 4;
         } else if (c === 0x7b || c === 0x5b /* { [ */) {
-          if (col >= 0) return undefined;
+          if (col >= 0) return false;
           i = this.skipNested(b, i, end, 0);
-          if (i < 0) return undefined;
-        } else return undefined;
+          if (i < 0) return false;
+        } else return false;
         while (i < end && isWs(b[i]!)) i++;
-        if (i >= end) return undefined;
+        if (i >= end) return false;
         if (b[i] === 0x2c /* , */) {
           i++;
           while (i < end && isWs(b[i]!)) i++;
@@ -195,22 +203,22 @@ export class JsonRowScanner {
           i++;
           break;
         }
-        return undefined;
+        return false;
       }
     }
     while (i < end && isWs(b[i]!)) i++;
-    if (i !== end) return undefined;
-    return this.coerce(vals);
+    if (i !== end) return false;
+    return this.coerce(out, at);
   }
 
   /** Applies each column's coercion to the value the record gave it (the last key for it). */
-  private coerce(vals: unknown[]): unknown[] | undefined {
+  private coerce(vals: unknown[], at: number): boolean {
     const kinds = this.kinds;
     for (let c = 0; c < this.n; c++) {
-      const x = vals[c];
+      const x = vals[at + c];
       if (x === null) continue;
       if (x === UNREAD) {
-        vals[c] = null;
+        vals[at + c] = null;
         continue;
       }
       switch (kinds[c]) {
@@ -231,12 +239,12 @@ export class JsonRowScanner {
           break;
       }
       try {
-        vals[c] = this.readers[c]!(x);
+        vals[at + c] = this.readers[c]!(x);
       } catch {
-        return undefined; // the ordinary path reports it
+        return false; // the ordinary path reports it
       }
     }
-    return vals;
+    return true;
   }
 
   /**
@@ -317,12 +325,12 @@ export class JsonRowScanner {
   }
 
   /**
-   * Checks the number token at `i`; stores its value in `vals[col]` when `vals`
-   * is given. Returns the index after it, or -1 (invalid, or a number JSON.parse
+   * Checks the number token at `i`; stores its value in `vals[index]` when
+   * `vals` is given. Returns the index after it, or -1 (invalid, or a number JSON.parse
    * might round: 16 or more digits and points, or an exponent, which the
    * ordinary path reads losslessly).
    */
-  private number(b: Buffer, i: number, end: number, vals: unknown[] | undefined, col: number): number {
+  private number(b: Buffer, i: number, end: number, vals: unknown[] | undefined, index: number): number {
     const neg = b[i] === 0x2d;
     if (neg) i++;
     const ds = i;
@@ -354,7 +362,7 @@ export class JsonRowScanner {
       // Fewer than 16 digits: `acc` is exact, and so is 10^fractionDigits, so one
       // division rounds the decimal correctly, as JSON.parse does.
       const v = fractionDigits === 0 ? acc : acc / POW10[fractionDigits]!;
-      vals[col] = neg ? -v : v;
+      vals[index] = neg ? -v : v;
     }
     return i;
   }

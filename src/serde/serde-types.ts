@@ -111,6 +111,12 @@ export interface SchemaRegistry {
 export interface Serde {
   serialize(values: readonly unknown[] | null): Buffer | null;
   deserialize(bytes: Buffer | null): unknown[] | null;
+  /**
+   * Optional: {@link deserialize} of non-null bytes writing the values into
+   * `out` from index `at` (a source's row) instead of a new array. False when
+   * the bytes hold no values (what `deserialize` returns null for).
+   */
+  deserializeInto?(bytes: Buffer, out: unknown[], at: number): boolean;
 }
 
 /** Bytes that cannot be read or values that cannot be written with the schema. */

@@ -41,6 +41,8 @@ export class SourceOperator {
   private readonly slots: ValueSlot[];
   private readonly latest = new Map<string, unknown[]>();
   private readonly session: boolean;
+  /** The value serde writes straight into the row (no header columns; see Serde.deserializeInto). */
+  private readonly direct: boolean;
 
   private readonly timestamp: TimestampExtractor;
   private readonly trackOld: boolean;
@@ -72,6 +74,7 @@ export class SourceOperator {
           });
     this.valueSerde = serdeFor(source.valueFormat, valueCols, false, registry, undefined, strictNumbers, readColumns);
     this.session = source.window !== undefined && isSessionWindow(source.window.type);
+    this.direct = this.valueSerde.deserializeInto !== undefined && this.slots.every((s) => s.kind === 'serde');
   }
 
   /** Whether the source is a table (its records are updates; they go first among records of equal time). */
@@ -111,23 +114,32 @@ export class SourceOperator {
       this.fail(r, partition, `Failed to deserialize key from topic: ${src.topic}. ${(e as Error).message}`);
       return undefined;
     }
+    const nKey = src.schema.key.length;
+    const nSlots = this.slots.length;
+    let row: unknown[] | null = null;
     try {
-      value = this.valueSerde.deserialize(r.value);
+      if (this.direct && r.value !== null) {
+        // The value columns are the row's after the key: decoded in place.
+        row = new Array<unknown>(nKey + nSlots + 3 + (window ? 2 : 0));
+        if (!this.valueSerde.deserializeInto!(r.value, row, nKey)) row = null;
+        value = null;
+      } else value = this.valueSerde.deserialize(r.value);
     } catch (e) {
       this.fail(r, partition, `Failed to deserialize value from topic: ${src.topic}. ${(e as Error).message}`);
       return undefined;
     }
     const isTable = src.sourceType === 'TABLE';
-    const nKey = src.schema.key.length;
-    let row: unknown[] | null = null;
     if (value !== null) {
-      row = new Array<unknown>(nKey + this.slots.length + 3 + (window ? 2 : 0));
+      row = new Array<unknown>(nKey + nSlots + 3 + (window ? 2 : 0));
+      for (let k = 0; k < nSlots; k++) {
+        const s = this.slots[k]!;
+        row[nKey + k] = s.kind === 'serde' ? (value[s.index] ?? null) : s.kind === 'headers' ? headersValue(r) : headerValue(r, s.key);
+      }
+    }
+    if (row !== null) {
       let j = 0;
       for (let k = 0; k < nKey; k++) row[j++] = key === null ? null : key[k];
-      for (let k = 0; k < this.slots.length; k++) {
-        const s = this.slots[k]!;
-        row[j++] = s.kind === 'serde' ? (value[s.index] ?? null) : s.kind === 'headers' ? headersValue(r) : headerValue(r, s.key);
-      }
+      j += nSlots;
       row[j++] = r.timestamp;
       row[j++] = partition;
       row[j++] = r.offset;
@@ -144,7 +156,7 @@ export class SourceOperator {
         return undefined;
       }
       ts = t;
-      row[nKey + this.slots.length] = ts;
+      row[nKey + nSlots] = ts;
     }
     if (isTable && (key === null || src.schema.key.some((_, i) => key![i] === null))) {
       // Tables ignore records without a key.
