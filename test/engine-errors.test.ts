@@ -200,6 +200,20 @@ describe('bad records at run time', () => {
     ]);
   });
 
+  it('a constant cast is computed once but one that fails still fails for every row, logged with its record', async () => {
+    const h = await startEngine(['s']);
+    await h.engine.execute(`${S} CREATE STREAM OUT AS SELECT ID, CAST(AMT AS DOUBLE) * 0.5 AS HALF, CAST('x1' AS INT) AS BAD FROM S;`);
+    await h.write({ topic: 's', key: 'a', value: '{"AMT": 3}' }, { topic: 's', key: 'b', value: '{"AMT": 5}' });
+    expect((await h.read('OUT')).map((r) => [r.key, JSON.parse(r.value!)])).toEqual([
+      ['a', { HALF: 1.5, BAD: null }],
+      ['b', { HALF: 2.5, BAD: null }],
+    ]);
+    expect(h.engine.processingLog.map((e) => [e.offset, e.message])).toEqual([
+      [0, 'Error computing select expression: invalid input syntax for type INTEGER: "x1"'],
+      [1, 'Error computing select expression: invalid input syntax for type INTEGER: "x1"'],
+    ]);
+  });
+
   it('under sluice.serde.strict.numbers an INT that does not fit is logged with topic, partition and offset; later records flow', async () => {
     const h = await startEngine(['s']);
     await h.engine.execute(`SET 'sluice.serde.strict.numbers'='true'; ${S} CREATE STREAM OUT AS SELECT ID, AMT FROM S;`);
