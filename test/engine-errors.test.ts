@@ -185,6 +185,35 @@ describe('bad records at run time', () => {
     expect(h.engine.processingLog[0]).toMatchObject({ topic: 's', partition: 0, offset: 0 });
   });
 
+  it('a JSON field of the wrong type in a column the query does not read is still a deserialisation error (ksqlDB reads the whole value)', async () => {
+    const h = await startEngine(['s']);
+    await h.engine.execute(`${S} CREATE STREAM OUT AS SELECT ID, NAME FROM S WHERE NAME <> 'x';`);
+    await h.write(
+      { topic: 's', key: 'a', value: '{"NAME": "n1", "AMT": "lots"}' },
+      { topic: 's', key: 'b', value: '{"name": "n2", "amt": 2}' },
+      { topic: 's', key: 'c', value: '{"NAME": "n3", "AMT": 3' },
+    );
+    expect((await h.read('OUT')).map((r) => [r.key, JSON.parse(r.value!)])).toEqual([['b', { NAME: 'n2' }]]);
+    expect(h.engine.processingLog.map((e) => [e.offset, e.message])).toEqual([
+      [0, "Failed to deserialize value from topic: s. Failed to deserialize value. Can't coerce string to type. targetType: INTEGER, path: $.AMT"],
+      [2, expect.stringMatching(/^Failed to deserialize value from topic: s\. Failed to deserialize value\. /)],
+    ]);
+  });
+
+  it('a constant cast is computed once but one that fails still fails for every row, logged with its record', async () => {
+    const h = await startEngine(['s']);
+    await h.engine.execute(`${S} CREATE STREAM OUT AS SELECT ID, CAST(AMT AS DOUBLE) * 0.5 AS HALF, CAST('x1' AS INT) AS BAD FROM S;`);
+    await h.write({ topic: 's', key: 'a', value: '{"AMT": 3}' }, { topic: 's', key: 'b', value: '{"AMT": 5}' });
+    expect((await h.read('OUT')).map((r) => [r.key, JSON.parse(r.value!)])).toEqual([
+      ['a', { HALF: 1.5, BAD: null }],
+      ['b', { HALF: 2.5, BAD: null }],
+    ]);
+    expect(h.engine.processingLog.map((e) => [e.offset, e.message])).toEqual([
+      [0, 'Error computing select expression: invalid input syntax for type INTEGER: "x1"'],
+      [1, 'Error computing select expression: invalid input syntax for type INTEGER: "x1"'],
+    ]);
+  });
+
   it('under sluice.serde.strict.numbers an INT that does not fit is logged with topic, partition and offset; later records flow', async () => {
     const h = await startEngine(['s']);
     await h.engine.execute(`SET 'sluice.serde.strict.numbers'='true'; ${S} CREATE STREAM OUT AS SELECT ID, AMT FROM S;`);

@@ -7,6 +7,7 @@
 import type { SqlType } from '../common/types.js';
 import { containsDecimal, needsExactNumbers, CoercionError, jsonReader, jsonWriter, structReader, type JsonReader, type JsonWriter } from './json-coerce.js';
 import { parseJsonLossless } from './json-parse.js';
+import { JsonRowScanner } from './json-scan.js';
 import type { Format } from './format.js';
 import { jsonSchemaForColumns } from './json-schema.js';
 import { jsonSchemaColumns } from './schema-translators.js';
@@ -128,6 +129,12 @@ class JsonSerde implements Serde {
   private readonly writeColumns: readonly number[] | undefined;
   private readonly single: JsonReader;
   private readonly rowReader: (v: unknown) => unknown[];
+  /** The fast path for rows (json-scan.ts); undefined when every number must keep its text, or unwrapped. */
+  private scanner: JsonRowScanner | undefined;
+  /** Records the scanner handed back to the ordinary path, and read itself (it is dropped when it rarely helps). */
+  private scanMisses = 0;
+  private scanHits = 0;
+  private readonly rowWidth: number;
 
   constructor(
     columns: readonly SerdeColumn[],
@@ -160,6 +167,8 @@ class JsonSerde implements Serde {
       (_names, vals) => vals,
       strict,
     );
+    this.rowWidth = columns.length;
+    this.scanner = this.wrapped && !this.lossless ? new JsonRowScanner(columns, strict, options.readColumns) : undefined;
   }
 
   serialize(values: readonly unknown[] | null): Buffer | null {
@@ -182,6 +191,36 @@ class JsonSerde implements Serde {
 
   deserialize(bytes: Buffer | null): unknown[] | null {
     if (bytes === null) return null;
+    if (this.scanner !== undefined) {
+      const vals = new Array<unknown>(this.rowWidth);
+      if (this.scan(bytes, vals, 0)) return vals;
+    }
+    return this.read(bytes);
+  }
+
+  deserializeInto(bytes: Buffer, out: unknown[], at: number): boolean {
+    if (this.scanner !== undefined && this.scan(bytes, out, at)) return true;
+    const vals = this.read(bytes);
+    if (vals === null) return false;
+    for (let i = 0; i < vals.length; i++) out[at + i] = vals[i] ?? null;
+    return true;
+  }
+
+  /** The fast path: whether the scanner read the record (into `out` from `at`). */
+  private scan(bytes: Buffer, out: unknown[], at: number): boolean {
+    const start = this.schemaRegistry ? SR_PREFIX_LENGTH : 0;
+    if (start !== 0 && !(bytes.length > 0 && bytes[0] === 0)) return false;
+    if (this.scanner!.scanInto(bytes, start, out, at)) {
+      this.scanHits++;
+      return true;
+    }
+    // Mostly documents it cannot read (nested, escaped keys): stop trying.
+    if (++this.scanMisses > 1000 && this.scanMisses > this.scanHits) this.scanner = undefined;
+    return false;
+  }
+
+  /** The ordinary path: the text, JSON.parse (or the lossless parser), the row reader. */
+  private read(bytes: Buffer): unknown[] | null {
     let doc: unknown;
     try {
       let text: string;

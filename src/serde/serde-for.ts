@@ -3,7 +3,14 @@ import { createSerde } from './index.js';
 import type { SchemaRegistry, Serde, SerdeColumn, SerdeOptions } from './serde-types.js';
 
 /** Serde options for one side of a source, from its format spec (`strictNumbers` from `sluice.serde.strict.numbers`). */
-export function serdeOptionsFor(spec: FormatSpec, isKey: boolean, registry?: SchemaRegistry, topic?: string, strictNumbers?: boolean): SerdeOptions {
+export function serdeOptionsFor(
+  spec: FormatSpec,
+  isKey: boolean,
+  registry?: SchemaRegistry,
+  topic?: string,
+  strictNumbers?: boolean,
+  readColumns?: readonly boolean[],
+): SerdeOptions {
   return {
     subject: topic === undefined ? undefined : `${topic}-${isKey ? 'key' : 'value'}`,
     isKey,
@@ -14,6 +21,7 @@ export function serdeOptionsFor(spec: FormatSpec, isKey: boolean, registry?: Sch
     schemaRegistry: registry,
     nullableRepresentation: spec.nullableRepresentation,
     strictNumbers,
+    readColumns,
   };
 }
 
@@ -25,6 +33,8 @@ export function serdeFor(
   registry?: SchemaRegistry,
   topic?: string,
   strictNumbers?: boolean,
+  /** Value columns the query reads (see SerdeOptions.readColumns). */
+  readColumns?: readonly boolean[],
 ): Serde {
-  return createSerde(spec.format, columns, serdeOptionsFor(spec, isKey, registry, topic, strictNumbers));
+  return createSerde(spec.format, columns, serdeOptionsFor(spec, isKey, registry, topic, strictNumbers, readColumns));
 }

@@ -64,6 +64,13 @@ export interface SerdeOptions {
    * deserialization error instead of being narrowed as ksqlDB narrows it.
    */
   readonly strictNumbers?: boolean;
+  /**
+   * JSON value reads: per column, whether the query reads it (default all). A
+   * column it does not read may be returned as null, but its value is still
+   * checked, so a record that does not fit the schema anywhere is still an error
+   * (ksqlDB deserializes the whole value).
+   */
+  readonly readColumns?: readonly boolean[];
 }
 
 /** A protobuf import of a registered schema, resolved by its name (`event.proto`). */
@@ -104,6 +111,12 @@ export interface SchemaRegistry {
 export interface Serde {
   serialize(values: readonly unknown[] | null): Buffer | null;
   deserialize(bytes: Buffer | null): unknown[] | null;
+  /**
+   * Optional: {@link deserialize} of non-null bytes writing the values into
+   * `out` from index `at` (a source's row) instead of a new array. False when
+   * the bytes hold no values (what `deserialize` returns null for).
+   */
+  deserializeInto?(bytes: Buffer, out: unknown[], at: number): boolean;
 }
 
 /** Bytes that cannot be read or values that cannot be written with the schema. */

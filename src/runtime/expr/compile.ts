@@ -1,5 +1,5 @@
 import { assertNever } from '../../common/assert.js';
-import type { Decimal } from '../../common/decimal.js';
+import { Decimal } from '../../common/decimal.js';
 import { ExecutionError } from '../../common/errors.js';
 import type { SqlType } from '../../common/types.js';
 import type { TypedExpression } from '../../planner/typed-expression.js';
@@ -198,6 +198,16 @@ function compileWith(e: TypedExpression, opts: CompileOptions): Evaluator {
       const o = compile(e.operand);
       const from = e.operand.type;
       const to = e.type;
+      if (e.operand.kind === 'Literal') {
+        // A constant (e.g. a DECIMAL literal in DOUBLE arithmetic) is cast once; one that
+        // cannot be cast, or casts to a mutable value, is still cast per row.
+        try {
+          const v = castValue(e.operand.value, from, to);
+          if (v === null || typeof v !== 'object' || v instanceof Decimal) return () => v;
+        } catch {
+          // fails per row, where the error is reported with the record
+        }
+      }
       return (row, vars) => castValue(o(row, vars), from, to);
     }
     case 'Call': {

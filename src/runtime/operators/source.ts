@@ -22,6 +22,11 @@ export interface SourceOptions {
   readonly registry?: SchemaRegistry;
   /** `sluice.serde.strict.numbers`: reject numbers the columns cannot hold exactly. */
   readonly strictNumbers?: boolean;
+  /**
+   * Row indexes the query reads (undefined: all): value columns outside it may
+   * be left null by the value format (still checked; see SerdeOptions.readColumns).
+   */
+  readonly readColumns?: ReadonlySet<number>;
 }
 
 /**
@@ -36,6 +41,8 @@ export class SourceOperator {
   private readonly slots: ValueSlot[];
   private readonly latest = new Map<string, unknown[]>();
   private readonly session: boolean;
+  /** The value serde writes straight into the row (no header columns; see Serde.deserializeInto). */
+  private readonly direct: boolean;
 
   private readonly timestamp: TimestampExtractor;
   private readonly trackOld: boolean;
@@ -51,13 +58,23 @@ export class SourceOperator {
     const { registry, strictNumbers = false } = options;
     this.keySerde = serdeFor(source.keyFormat, source.schema.key, true, registry, undefined, strictNumbers);
     const valueCols = serializedValueColumns(source.schema);
-    this.valueSerde = serdeFor(source.valueFormat, valueCols, false, registry, undefined, strictNumbers);
     let serdeIndex = 0;
     this.slots = source.schema.value.map((c): ValueSlot => {
       if (c.namespace === 'HEADER') return c.headerKey !== undefined ? { kind: 'header', key: c.headerKey } : { kind: 'headers' };
       return { kind: 'serde', index: serdeIndex++ };
     });
+    const nKey = source.schema.key.length;
+    const read = options.readColumns;
+    const readColumns =
+      read === undefined
+        ? undefined
+        : valueCols.map((_, i) => {
+            const k = this.slots.findIndex((s) => s.kind === 'serde' && s.index === i);
+            return read.has(nKey + k) || source.schema.value[k]!.name === source.timestampColumn;
+          });
+    this.valueSerde = serdeFor(source.valueFormat, valueCols, false, registry, undefined, strictNumbers, readColumns);
     this.session = source.window !== undefined && isSessionWindow(source.window.type);
+    this.direct = this.valueSerde.deserializeInto !== undefined && this.slots.every((s) => s.kind === 'serde');
   }
 
   /** Whether the source is a table (its records are updates; they go first among records of equal time). */
@@ -97,23 +114,32 @@ export class SourceOperator {
       this.fail(r, partition, `Failed to deserialize key from topic: ${src.topic}. ${(e as Error).message}`);
       return undefined;
     }
+    const nKey = src.schema.key.length;
+    const nSlots = this.slots.length;
+    let row: unknown[] | null = null;
     try {
-      value = this.valueSerde.deserialize(r.value);
+      if (this.direct && r.value !== null) {
+        // The value columns are the row's after the key: decoded in place.
+        row = new Array<unknown>(nKey + nSlots + 3 + (window ? 2 : 0));
+        if (!this.valueSerde.deserializeInto!(r.value, row, nKey)) row = null;
+        value = null;
+      } else value = this.valueSerde.deserialize(r.value);
     } catch (e) {
       this.fail(r, partition, `Failed to deserialize value from topic: ${src.topic}. ${(e as Error).message}`);
       return undefined;
     }
     const isTable = src.sourceType === 'TABLE';
-    const nKey = src.schema.key.length;
-    let row: unknown[] | null = null;
     if (value !== null) {
-      row = new Array<unknown>(nKey + this.slots.length + 3 + (window ? 2 : 0));
+      row = new Array<unknown>(nKey + nSlots + 3 + (window ? 2 : 0));
+      for (let k = 0; k < nSlots; k++) {
+        const s = this.slots[k]!;
+        row[nKey + k] = s.kind === 'serde' ? (value[s.index] ?? null) : s.kind === 'headers' ? headersValue(r) : headerValue(r, s.key);
+      }
+    }
+    if (row !== null) {
       let j = 0;
       for (let k = 0; k < nKey; k++) row[j++] = key === null ? null : key[k];
-      for (let k = 0; k < this.slots.length; k++) {
-        const s = this.slots[k]!;
-        row[j++] = s.kind === 'serde' ? (value[s.index] ?? null) : s.kind === 'headers' ? headersValue(r) : headerValue(r, s.key);
-      }
+      j += nSlots;
       row[j++] = r.timestamp;
       row[j++] = partition;
       row[j++] = r.offset;
@@ -130,7 +156,7 @@ export class SourceOperator {
         return undefined;
       }
       ts = t;
-      row[nKey + this.slots.length] = ts;
+      row[nKey + nSlots] = ts;
     }
     if (isTable && (key === null || src.schema.key.some((_, i) => key![i] === null))) {
       // Tables ignore records without a key.

@@ -1,6 +1,7 @@
 import { assertNever } from '../../common/assert.js';
 import { InternalError } from '../../common/errors.js';
 import type { PhysicalPlan, PhysicalStep } from '../../planner/physical-plan.js';
+import { columnIndexes, sourceColumnsRead } from '../../planner/columns-read.js';
 import { CallErrors } from '../expr/call-errors.js';
 import { compile, type CompileOptions, type Evaluator } from '../expr/compile.js';
 import type { TypedExpression } from '../../planner/typed-expression.js';
@@ -176,6 +177,7 @@ function buildStep(
       const source = new SourceOperator(s, tracking(next(), calls), ctx, {
         timestamp: timestampExtractor(s, rowtimeIndex),
         trackOld: step.trackOld,
+        readColumns: sourceColumnsRead(steps, i),
         registry: ctx.registry,
         strictNumbers: ctx.strictNumbers,
       });
@@ -265,17 +267,4 @@ function buildStep(
     default:
       return assertNever(step, 'physical step');
   }
-}
-
-/** Row indexes of every column an expression reads. */
-function columnIndexes(e: unknown, out: number[] = []): number[] {
-  if (e === null || typeof e !== 'object') return out;
-  if (Array.isArray(e)) {
-    for (const x of e) columnIndexes(x, out);
-    return out;
-  }
-  const o = e as { kind?: string; index?: number; fn?: unknown };
-  if (o.kind === 'Column' && typeof o.index === 'number') out.push(o.index);
-  for (const [k, v] of Object.entries(o)) if (k !== 'fn' && k !== 'type') columnIndexes(v, out);
-  return out;
 }
