@@ -4,6 +4,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { KafkaLog } from '../../src/runtime/log/kafka-log.js';
 import type { TopicRecord } from '../../src/runtime/log/log.js';
+import { eventually } from '../helpers/eventually.js';
 import { createTopic, describeKafka, KAFKA_BROKER, readToEnd, uniqueTopic, type ConsumedMessage } from './broker.js';
 
 const logs: KafkaLog[] = [];
@@ -68,8 +69,14 @@ describeKafka('KafkaLog writes on Kafka', () => {
       const bases = await writer.commit(interleave(s, c), [{ group: 'q', topic: sink, partition: 0, offset: 42 }]);
       // The highest base offset per partition: that of its last request (1,000 records per request).
       expect(Object.fromEntries(bases)).toEqual({ [`${sink}\u00000`]: 2_000, [`${changelog}\u00000`]: 1_000 });
-      expect(valuesOf(await readToEnd(sink), 0)).toEqual(s.map((r) => r.record.value!.toString()));
-      expect(valuesOf(await readToEnd(changelog), 0)).toEqual(c.map((r) => r.record.value!.toString()));
+      // The commit's markers are written after EndTxn answers: read until a read_committed reader sees the records.
+      const committed = (topic: string, n: number) =>
+        eventually(`${n} committed records in ${topic}`, async () => {
+          const values = valuesOf(await readToEnd(topic), 0);
+          return values.length >= n && values;
+        });
+      expect(await committed(sink, s.length)).toEqual(s.map((r) => r.record.value!.toString()));
+      expect(await committed(changelog, c.length)).toEqual(c.map((r) => r.record.value!.toString()));
       expect(await log.committed('q', sink, 0)).toBe(42);
     } finally {
       await writer.close();
