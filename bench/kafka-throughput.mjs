@@ -60,6 +60,7 @@ try {
   const genMs = performance.now() - g0;
   await engine.execute(sql, { properties: { 'auto.offset.reset': 'earliest', 'processing.guarantee': guarantee } });
   // CPU time of this process while pumping (the broker's is not counted): steadier than wall time on a shared machine.
+  const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
   const cpu0 = process.cpuUsage();
   const { ms, peakRssMb } = await timed(() => engine.pumpAll());
   const cpu = process.cpuUsage(cpu0);
@@ -85,6 +86,7 @@ try {
       mbPerSec: (bytes / 1e6 / ms) * 1000,
       outputs,
       peakRssMb,
+      rssBeforeMb,
     }) + '\n',
   );
 } finally {
