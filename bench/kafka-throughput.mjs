@@ -8,13 +8,39 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../dist/src/runtime/engine/engine.js';
-import { fill, timed } from './gen.mjs';
+import { BASE_TS, fill, timed } from './gen.mjs';
 import { SCENARIOS } from './scenarios.mjs';
+
+/**
+ * Kafka-only scenarios. `distinct_counts`: the peers' W4, COUNT per key where every
+ * record brings a new key (`keys` distinct users, each once, scrambled), so every
+ * record is one sink record and one changelog entry.
+ */
+const KAFKA_SCENARIOS = {
+  distinct_counts: (n) => ({
+    ddl: [`CREATE STREAM users (user_id STRING, page STRING) WITH (kafka_topic='users', value_format='JSON', partitions=1);`],
+    inputs: [
+      {
+        topic: 'users',
+        *gen() {
+          for (let i = 0; i < n; i++) {
+            const u = Number((BigInt(i) * 618033n) % BigInt(n));
+            const value = { user_id: `user-${String(u).padStart(9, '0')}`, page: `/p/${i % 997}` };
+            yield { key: null, value: Buffer.from(JSON.stringify(value)), timestamp: BASE_TS + i };
+          }
+        },
+      },
+    ],
+    sql: 'CREATE TABLE distinct_counts AS SELECT user_id, COUNT(*) AS n FROM users GROUP BY user_id;',
+    sink: 'DISTINCT_COUNTS',
+    keys: n,
+  }),
+};
 
 const [name, nArg, keysArg, broker, guarantee = 'at_least_once'] = process.argv.slice(2);
 const n = Number(nArg);
 const keys = Number(keysArg);
-const make = SCENARIOS[name];
+const make = SCENARIOS[name] ?? KAFKA_SCENARIOS[name];
 if (!make || !broker) throw new Error('usage: kafka-throughput.mjs <scenario> <records> <keys> <host:port>');
 const sc = make(n, keys);
 const run = `bench${Date.now().toString(36)}`;
@@ -33,7 +59,12 @@ try {
   for (const i of sc.inputs) bytes += await fill(engine.log, topicOf(i.topic), i.gen());
   const genMs = performance.now() - g0;
   await engine.execute(sql, { properties: { 'auto.offset.reset': 'earliest', 'processing.guarantee': guarantee } });
+  // CPU time of this process while pumping (the broker's is not counted): steadier than wall time on a shared machine.
+  const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
+  const cpu0 = process.cpuUsage();
   const { ms, peakRssMb } = await timed(() => engine.pumpAll());
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const parts = (await engine.log.topic(sinkTopic))?.partitions ?? 1;
   // End offsets: with exactly_once_v2 they also count each transaction's commit marker.
   let outputs = 0;
@@ -50,9 +81,12 @@ try {
       genMs,
       ms,
       recordsPerSec: (n / ms) * 1000,
+      cpuMs,
+      recordsPerCpuSec: (n / cpuMs) * 1000,
       mbPerSec: (bytes / 1e6 / ms) * 1000,
       outputs,
       peakRssMb,
+      rssBeforeMb,
     }) + '\n',
   );
 } finally {

@@ -1,8 +1,7 @@
 import { ExecutionError } from '../../common/errors.js';
 import type { KafkaLog } from '../log/kafka-log.js';
 import { ProducerFencedError, type TransactionalWriter } from '../log/kafka-transactions.js';
-import type { NewRecord } from '../log/log.js';
-import { partitionRuns } from '../log/log.js';
+import { partitionRuns, type NewRecord } from '../log/log.js';
 import type { PendingRecord } from '../operators/sink.js';
 import { PartitionLostError, type PartitionTasks } from '../query/partition-tasks.js';
 import type { LevelStore } from '../state/level-store.js';
@@ -226,10 +225,13 @@ export class ChangelogTasks implements PartitionTasks {
       }
       return;
     }
-    // At least once: sink records, then the changelog batch closed by its checkpoint record.
-    for (const run of partitionRuns(sink)) await this.o.log.append(run.topic, run.partition, run.records);
-    const first = await this.o.log.append(this.topic, p, changelog);
-    this.ends[p] = Math.max(this.ends[p]!, first);
+    // At least once: sink records and the batch's state entries (sharing produce requests), then,
+    // once all of them are written, the checkpoint record that closes the batch.
+    const written: PendingRecord[] = [...sink];
+    for (let i = 0; i < changes.length; i++) written.push({ topic: this.topic, partition: p, record: changelog[i]! });
+    const firsts = await appendAll(this.o.log, written);
+    const checkpoint = await this.o.log.append(this.topic, p, [changelog[changes.length]!]);
+    this.ends[p] = Math.max(this.ends[p]!, firsts.get(`${this.topic}\u0000${p}`) ?? checkpoint);
     for (let i = 0; i < this.o.sources.length; i++) {
       const s = this.o.sources[i]!;
       await this.o.log.commit(s.group, s.topic, p, positions[i] ?? 0);
@@ -245,6 +247,23 @@ export class ChangelogTasks implements PartitionTasks {
     this.writers.clear();
     await Promise.all(writers.map((w) => w.close()));
   }
+}
+
+/**
+ * Appends records of several topic partitions, each partition's in order: through
+ * {@link KafkaLog.appendAll} (shared produce requests), or one append per run on a
+ * log without it (an embedded log standing in for Kafka). The first offset per
+ * `topic\u0000partition`.
+ */
+async function appendAll(log: KafkaLog, records: readonly PendingRecord[]): Promise<Map<string, number>> {
+  if (typeof (log as Partial<KafkaLog>).appendAll === 'function') return log.appendAll(records);
+  const firsts = new Map<string, number>();
+  for (const run of partitionRuns(records)) {
+    const first = await log.append(run.topic, run.partition, run.records);
+    const k = `${run.topic}\u0000${run.partition}`;
+    if (!firsts.has(k)) firsts.set(k, first);
+  }
+  return firsts;
 }
 
 function parseMarker(value: Buffer | null): Marker | undefined {

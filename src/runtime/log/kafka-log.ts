@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { ExecutionError } from '../../common/errors.js';
+import type { KafkaClient } from './kafka-client.js';
+import { KafkajsClient } from './kafka-kafkajs.js';
 import { TopicReader } from './kafka-reader.js';
 import { TransactionalWriter } from './kafka-transactions.js';
-import { bounded, isRetriable, isUnknownTopic, messageChunks } from './kafka-util.js';
-import type { Log, LogRecord, NewRecord, TopicInfo } from './log.js';
+import { bounded, partitionBatches, produceRounds } from './kafka-util.js';
+import type { Log, LogRecord, NewRecord, TopicInfo, TopicRecord } from './log.js';
 
 /** How long requests keep retrying while the cluster is unreachable before the operation fails. */
 const UNAVAILABLE_LIMIT_MS = 5 * 60_000;
@@ -27,16 +28,14 @@ export interface KafkaLogOptions {
 }
 
 /**
- * The {@link Log} on a real Kafka cluster through kafkajs. Topics are Kafka topics;
+ * The {@link Log} on a real Kafka cluster through a {@link KafkaClient} (kafkajs). Topics are Kafka topics;
  * appends go through one idempotent producer (acks=all) to the partition the
  * engine chose; reads come from a {@link TopicReader} per topic; committed
  * positions are consumer-group offsets (`_sluice-<service>-<group>`), visible to
  * Kafka's own tools. There is no truncate: Kafka keeps what was written.
  */
 export class KafkaLog implements Log {
-  private readonly kafka: Kafka;
-  private readonly admin: Admin;
-  private readonly producer: Producer;
+  private readonly client: KafkaClient;
   private readonly readers = new Map<string, TopicReader>();
   private readonly infos = new Map<string, TopicInfo>();
   private readonly listeners = new Set<(topic: string) => void>();
@@ -52,30 +51,7 @@ export class KafkaLog implements Log {
   private constructor(private readonly options: KafkaLogOptions) {
     const report = options.onLog ?? ((level, message) => console.error(`kafka ${level}: ${message}`));
     this.report = report;
-    this.kafka = new Kafka({
-      clientId: `sluice-${options.serviceId}`,
-      brokers: [...options.brokers],
-      connectionTimeout: 3_000,
-      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 10_000 },
-      logLevel: logLevel.WARN,
-      logCreator: () => (entry) => {
-        const level = entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'info';
-        const { message, ...rest } = entry.log;
-        const extra = 'error' in rest ? ` (${String(rest.error)})` : '';
-        report(level, `[${entry.namespace}] ${message}${extra}`);
-      },
-    });
-    this.admin = this.kafka.admin();
-    // An idempotent producer retries without limit (fewer would break its guarantees): while the
-    // cluster is away, appends wait and the queries resume when it is back.
-    this.producer = this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      // Sluice picks every record's partition itself (murmur2, as Java clients); this only silences kafkajs's v2 notice.
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: false,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 },
-    });
+    this.client = new KafkajsClient({ clientId: `sluice-${options.serviceId}`, brokers: options.brokers, report });
   }
 
   /**
@@ -90,8 +66,7 @@ export class KafkaLog implements Log {
     for (let attempt = 1; ; attempt++) {
       const log = new KafkaLog(options);
       try {
-        await log.admin.connect();
-        await log.producer.connect();
+        await log.client.connect();
         if (attempt > 1) log.report('info', `Connected to Kafka at ${options.brokers.join(',')} after ${attempt} attempts`);
         return log;
       } catch (e) {
@@ -122,27 +97,19 @@ export class KafkaLog implements Log {
       await this.retrying(
         `creating topic '${name}'`,
         () =>
-          this.admin.createTopics({
-            waitForLeaders: true,
-            topics: [
-              {
-                topic: name,
-                numPartitions: partitions,
-                replicationFactor: options?.replicas ?? this.options.replicationFactor ?? 1,
-                configEntries: [
-                  ...(options?.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
-                  // Retention applies to closed segments: roll them often enough for it to matter.
-                  ...(options?.retentionMs !== undefined
-                    ? [
-                        { name: 'retention.ms', value: String(options.retentionMs) },
-                        { name: 'segment.ms', value: String(Math.max(60_000, Math.floor(options.retentionMs / 4))) },
-                      ]
-                    : []),
-                ],
-              },
-            ],
+          this.client.createTopic({
+            name,
+            partitions,
+            replicationFactor: options?.replicas ?? this.options.replicationFactor ?? 1,
+            configs: {
+              ...(options?.compacted ? { 'cleanup.policy': 'compact' } : {}),
+              // Retention applies to closed segments: roll them often enough for it to matter.
+              ...(options?.retentionMs !== undefined
+                ? { 'retention.ms': String(options.retentionMs), 'segment.ms': String(Math.max(60_000, Math.floor(options.retentionMs / 4))) }
+                : {}),
+            },
           }),
-        isRetriable,
+        (e) => this.client.isRetriable(e),
       );
     } catch (e) {
       throw new ExecutionError(`Could not create Kafka topic '${name}': ${(e as Error).message}`);
@@ -161,14 +128,14 @@ export class KafkaLog implements Log {
   async topic(name: string): Promise<TopicInfo | undefined> {
     const known = this.infos.get(name);
     if (known) return known;
-    const names = await this.retrying('listing topics', () => this.admin.listTopics());
+    const names = await this.retrying('listing topics', () => this.client.listTopics());
     if (!names.includes(name)) return undefined;
     await this.describe([name]);
     return this.infos.get(name);
   }
 
   async listTopics(): Promise<readonly TopicInfo[]> {
-    const names = (await this.retrying('listing topics', () => this.admin.listTopics())).filter((n) => !n.startsWith('__')).sort();
+    const names = (await this.retrying('listing topics', () => this.client.listTopics())).filter((n) => !n.startsWith('__')).sort();
     await this.describe(names.filter((n) => !this.infos.has(n)));
     const out: TopicInfo[] = [];
     for (const n of names) {
@@ -181,10 +148,8 @@ export class KafkaLog implements Log {
   /** Reads the partition counts of existing topics in one metadata request and remembers them. */
   private async describe(names: readonly string[]): Promise<void> {
     if (names.length === 0) return;
-    const meta = await this.retrying(`reading the metadata of ${names.map((n) => `'${n}'`).join(', ')}`, () =>
-      this.admin.fetchTopicMetadata({ topics: [...names] }),
-    );
-    for (const t of meta.topics) this.infos.set(t.name, { name: t.name, partitions: t.partitions.length, compacted: false });
+    const counts = await this.retrying(`reading the metadata of ${names.map((n) => `'${n}'`).join(', ')}`, () => this.client.partitionCounts(names));
+    for (const t of counts) this.infos.set(t.name, { name: t.name, partitions: t.partitions, compacted: false });
   }
 
   async deleteTopic(name: string): Promise<void> {
@@ -194,29 +159,49 @@ export class KafkaLog implements Log {
     await reader?.close();
     this.infos.delete(name);
     // Another server of the service may have deleted it already (both run the DROP).
-    if (!(await this.retrying('listing topics', () => this.admin.listTopics())).includes(name)) return;
+    if (!(await this.retrying('listing topics', () => this.client.listTopics())).includes(name)) return;
     try {
-      await this.admin.deleteTopics({ topics: [name], timeout: 10_000 });
+      await this.client.deleteTopic(name, 10_000);
     } catch (e) {
-      if (!isUnknownTopic(e)) throw new ExecutionError(`Could not delete Kafka topic '${name}': ${(e as Error).message}`);
+      if (!this.client.isUnknownTopic(e)) throw new ExecutionError(`Could not delete Kafka topic '${name}': ${(e as Error).message}`);
     }
   }
 
   async append(topic: string, partition: number, records: readonly NewRecord[]): Promise<number> {
     if (records.length === 0) return this.endOffset(topic, partition);
-    let first = -1;
-    for (const messages of messageChunks(records, partition)) {
-      let base: number;
-      try {
-        const meta = await this.producer.send({ topic, acks: -1, messages });
-        base = Number(meta[0]?.baseOffset ?? -1);
-      } catch (e) {
-        throw new ExecutionError(`Could not write to Kafka topic '${topic}' partition ${partition}: ${(e as Error).message}`);
-      }
-      if (first < 0) first = base;
+    let first: number;
+    try {
+      ({
+        first: [first = -1],
+      } = await produceRounds([{ topic, partition, records }], (request) => this.client.produce(request)));
+    } catch (e) {
+      throw new ExecutionError(`Could not write to Kafka topic '${topic}' partition ${partition}: ${(e as Error).message}`);
     }
     this.notify(topic);
     return first;
+  }
+
+  /**
+   * Appends records bound for several topic partitions, sharing produce requests
+   * (request r carries about the r-th 1,000 records of every partition): each
+   * partition's records land in order, but with no order across partitions, and a
+   * failure may leave some partitions written and others not. Resolves with the
+   * first offset written per `topic\u0000partition`.
+   */
+  async appendAll(records: readonly TopicRecord[]): Promise<Map<string, number>> {
+    const batches = partitionBatches(records);
+    const out = new Map<string, number>();
+    if (batches.length === 0) return out;
+    let first: number[];
+    try {
+      ({ first } = await produceRounds(batches, (request) => this.client.produce(request)));
+    } catch (e) {
+      const where = batches.map((b) => `'${b.topic}' partition ${b.partition}`).join(', ');
+      throw new ExecutionError(`Could not write to Kafka topic ${where}: ${(e as Error).message}`);
+    }
+    for (let i = 0; i < batches.length; i++) out.set(`${batches[i]!.topic}\u0000${batches[i]!.partition}`, first[i]!);
+    for (const b of batches) this.notify(b.topic);
+    return out;
   }
 
   read(topic: string, partition: number, offset: number, max: number): Promise<readonly LogRecord[]> {
@@ -225,7 +210,7 @@ export class KafkaLog implements Log {
     let reader = this.readers.get(topic);
     if (reader === undefined) {
       reader = new TopicReader(
-        this.kafka,
+        this.client,
         topic,
         this.groupId(`reader-${this.instance}-${topic}`),
         (t) => this.notify(t),
@@ -241,24 +226,15 @@ export class KafkaLog implements Log {
    * fences any earlier producer with the same id and aborts its open transaction.
    */
   async transactionalWriter(transactionalId: string): Promise<TransactionalWriter> {
-    const producer = this.kafka.producer({
-      transactionalId,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: 30_000,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: false,
-      // As the main producer: unlimited retries (kafkajs warns that fewer break idempotence); fencing is not retried.
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 },
-    });
+    let producer;
     try {
-      await producer.connect();
+      producer = await this.client.transactionalProducer(transactionalId);
     } catch (e) {
-      await bounded(producer.disconnect());
       throw new ExecutionError(`Could not start the transactional producer '${transactionalId}': ${(e as Error).message}`);
     }
     return new TransactionalWriter(
       producer,
+      this.client,
       transactionalId,
       (t) => this.notify(t),
       (g) => this.groupId(g),
@@ -271,9 +247,8 @@ export class KafkaLog implements Log {
   }
 
   async endOffset(topic: string, partition: number): Promise<number> {
-    const offsets = await this.retrying(`reading the end offsets of '${topic}'`, () => this.admin.fetchTopicOffsets(topic));
-    const p = offsets.find((o) => o.partition === partition);
-    return p ? Number(p.high) : 0;
+    const offsets = await this.retrying(`reading the end offsets of '${topic}'`, () => this.client.endOffsets(topic));
+    return offsets.find((o) => o.partition === partition)?.high ?? 0;
   }
 
   /**
@@ -299,17 +274,17 @@ export class KafkaLog implements Log {
 
   private async writePendingCommits(): Promise<void> {
     // One request per group and topic: each briefly joins the group, so one at a time and as few as possible.
-    const byGroupTopic = new Map<string, { group: string; topic: string; partitions: { partition: number; offset: string }[] }>();
+    const byGroupTopic = new Map<string, { group: string; topic: string; partitions: { partition: number; offset: number }[] }>();
     for (const c of this.pendingCommits.values()) {
       const k = `${c.group}\u0000${c.topic}`;
       let e = byGroupTopic.get(k);
       if (!e) byGroupTopic.set(k, (e = { group: c.group, topic: c.topic, partitions: [] }));
-      e.partitions.push({ partition: c.partition, offset: String(c.offset) });
+      e.partitions.push({ partition: c.partition, offset: c.offset });
     }
     this.pendingCommits.clear();
     for (const c of byGroupTopic.values()) {
       try {
-        await this.admin.setOffsets({ groupId: this.groupId(c.group), topic: c.topic, partitions: c.partitions });
+        await this.client.setGroupOffsets(this.groupId(c.group), c.topic, c.partitions);
       } catch (e) {
         this.report('warn', `Could not record the offsets of ${c.topic} for group ${this.groupId(c.group)}: ${(e as Error).message}`);
       }
@@ -317,11 +292,8 @@ export class KafkaLog implements Log {
   }
 
   async committed(group: string, topic: string, partition: number): Promise<number | undefined> {
-    const res = await this.retrying(`reading committed offsets of ${this.groupId(group)}`, () =>
-      this.admin.fetchOffsets({ groupId: this.groupId(group), topics: [topic] }),
-    );
-    const p = res[0]?.partitions.find((x) => x.partition === partition);
-    const n = p ? Number(p.offset) : -1;
+    const res = await this.retrying(`reading committed offsets of ${this.groupId(group)}`, () => this.client.groupOffsets(this.groupId(group), topic));
+    const n = res.find((x) => x.partition === partition)?.offset ?? -1;
     return n >= 0 ? n : undefined;
   }
 
@@ -338,7 +310,7 @@ export class KafkaLog implements Log {
     // A client that lost the cluster once can hang in disconnect: all disconnect at once, for 2 s at most.
     const readers = [...this.readers.values()];
     this.readers.clear();
-    await Promise.all([...readers.map((r) => bounded(r.close())), bounded(this.producer.disconnect()), bounded(this.admin.disconnect())]);
+    await Promise.all([...readers.map((r) => bounded(r.close())), this.client.close()]);
   }
 
   /**
@@ -346,7 +318,7 @@ export class KafkaLog implements Log {
    * logs and retries with backoff (up to {@link UNAVAILABLE_LIMIT_MS}), so queries
    * pause and resume when the brokers are back instead of failing.
    */
-  private async retrying<R>(what: string, f: () => Promise<R>, retry: (e: unknown) => boolean = (e) => !isUnknownTopic(e)): Promise<R> {
+  private async retrying<R>(what: string, f: () => Promise<R>, retry: (e: unknown) => boolean = (e) => !this.client.isUnknownTopic(e)): Promise<R> {
     const started = Date.now();
     let delay = 200;
     for (let attempt = 1; ; attempt++) {

@@ -1,6 +1,5 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import type { LogRecord, RecordHeader } from './log.js';
-import { NO_HEADERS } from './segment.js';
+import type { FetchedBatch, KafkaClient, KafkaConsumer } from './kafka-client.js';
+import type { LogRecord } from './log.js';
 
 /** Records of one partition fetched ahead of the readers, at most this many kept per partition. */
 const MAX_CACHED = 100_000;
@@ -45,7 +44,7 @@ class PartitionWindow {
 const ARRIVAL_WAIT_MS = 10_000;
 
 /**
- * Reads one Kafka topic for {@link KafkaLog.read}: a kafkajs consumer in a group of
+ * Reads one Kafka topic for {@link KafkaLog.read}: a {@link KafkaConsumer} in a group of
  * its own (offsets are never committed; positions are the engine's) fetches each
  * partition ahead into a bounded window, and `read` serves offsets from it. A read
  * outside the window seeks the consumer there. As with the embedded log, an empty
@@ -56,12 +55,12 @@ const ARRIVAL_WAIT_MS = 10_000;
  */
 export class TopicReader {
   private readonly windows: PartitionWindow[] = [];
-  private readonly consumer: Consumer;
+  private readonly consumer: KafkaConsumer;
   private started: Promise<void> | undefined;
   private closed = false;
 
   constructor(
-    kafka: Kafka,
+    client: KafkaClient,
     readonly topic: string,
     groupId: string,
     /** Called when records arrive, so readers waiting for them try again. */
@@ -69,7 +68,7 @@ export class TopicReader {
     /** The partition's current end offset, asked of the cluster. */
     private readonly endOffset: (partition: number) => Promise<number>,
   ) {
-    this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 100, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    this.consumer = client.consumer(groupId);
   }
 
   /** Up to `max` records of `partition` from `offset` on; empty while they are being fetched. */
@@ -85,7 +84,7 @@ export class TopicReader {
       w.records = [];
       w.start = offset;
       w.next = offset;
-      this.consumer.seek({ topic: this.topic, partition, offset: String(offset) });
+      this.consumer.seek(partition, offset);
       this.resume(partition, w);
       w.high = Math.max(w.high, await this.endOffset(partition));
     }
@@ -130,85 +129,54 @@ export class TopicReader {
     for (const w of this.windows) w?.wake();
     if (this.started) {
       await this.started.catch(() => undefined);
-      await this.consumer.disconnect();
+      await this.consumer.close();
     }
   }
 
   private start(): Promise<void> {
-    this.started ??= (async () => {
+    this.started ??= this.consumer.run(this.topic, {
+      onBatch: (b) => this.onBatch(b),
       // After a (re)join, e.g. when the consumer restarted because the cluster was away, fetch
       // every partition from where its window ends instead of from the beginning.
-      this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      onJoin: () => {
         for (let p = 0; p < this.windows.length; p++) {
           const w = this.windows[p];
-          if (w !== undefined && w.next >= 0) this.consumer.seek({ topic: this.topic, partition: p, offset: String(w.next) });
+          if (w !== undefined && w.next >= 0) this.consumer.seek(p, w.next);
         }
-      });
-      // Batches that held only transaction markers or aborted records never reach onBatch, but their
-      // offsets are consumed: move the window past them, or a read there would wait for records that
-      // will never come (a transactional topic ends with a commit marker).
-      this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => this.onEmptyBatch(payload.partition, payload.batchSize, payload.lastOffset));
-      await this.consumer.connect();
-      await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
-      await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: (p) => this.onBatch(p) });
-    })();
+      },
+    });
     return this.started;
   }
 
-  private async onBatch({ batch, isStale }: EachBatchPayload): Promise<void> {
-    if (this.closed || isStale()) return;
+  private onBatch(batch: FetchedBatch): void {
+    if (this.closed) return;
     const w = this.windows[batch.partition];
     // A partition no reader asked for yet, or fetched from a position it was moved away from: ignore.
     if (w === undefined || w.next < 0) return;
-    const msgs = batch.messages;
+    const recs = batch.records;
     let added = 0;
-    for (let i = 0; i < msgs.length; i++) {
-      const m = msgs[i]!;
-      const offset = Number(m.offset);
-      if (offset < w.next) continue;
-      w.records.push(toLogRecord(m, offset));
-      w.next = offset + 1;
+    for (let i = 0; i < recs.length; i++) {
+      const r = recs[i]!;
+      if (r.offset < w.next) continue;
+      w.records.push(r);
+      w.next = r.offset + 1;
       added++;
     }
-    // Past the batch's last record (e.g. a transaction marker) the next fetch position is after it.
-    const last = Number(batch.lastOffset());
-    if (Number.isFinite(last) && last + 1 > w.next && !batch.isEmpty()) w.next = last + 1;
-    w.high = Math.max(w.high, Number(batch.highWatermark));
+    // Past the batch's last entry (e.g. a transaction marker, or a batch of only markers or aborted
+    // records) the next fetch position is after it: a read there must not wait for records that never come.
+    if (batch.lastOffset >= 0 && batch.lastOffset + 1 > w.next) w.next = batch.lastOffset + 1;
+    if (batch.highWatermark >= 0) w.high = Math.max(w.high, batch.highWatermark);
     w.wake();
     if (w.records.length >= MAX_CACHED && !w.paused) {
       w.paused = true;
-      this.consumer.pause([{ topic: this.topic, partitions: [batch.partition] }]);
+      this.consumer.pause(batch.partition);
     }
     if (added > 0) this.onRecords(this.topic);
-  }
-
-  private onEmptyBatch(partition: number, size: number, lastOffset: string): void {
-    const w = this.windows[partition];
-    if (size > 0 || w === undefined || w.next < 0) return;
-    const last = Number(lastOffset);
-    if (!Number.isFinite(last) || last + 1 <= w.next) return;
-    w.next = last + 1;
-    w.wake();
   }
 
   private resume(partition: number, w: PartitionWindow): void {
     if (!w.paused) return;
     w.paused = false;
-    this.consumer.resume([{ topic: this.topic, partitions: [partition] }]);
+    this.consumer.resume(partition);
   }
-}
-
-function toLogRecord(m: KafkaMessage, offset: number): LogRecord {
-  return { key: m.key, value: m.value, timestamp: Number(m.timestamp), headers: toHeaders(m.headers), offset };
-}
-
-function toHeaders(h: KafkaMessage['headers']): readonly RecordHeader[] {
-  if (h === undefined) return NO_HEADERS;
-  const out: RecordHeader[] = [];
-  for (const key of Object.keys(h)) {
-    const v = h[key];
-    const values = Array.isArray(v) ? v : [v];
-    for (const x of values) out.push({ key, value: x === undefined ? null : typeof x === 'string' ? Buffer.from(x) : x });
-  }
-  return out.length === 0 ? NO_HEADERS : out;
 }

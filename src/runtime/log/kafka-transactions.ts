@@ -1,7 +1,7 @@
-import type { Producer } from 'kafkajs';
 import { ExecutionError } from '../../common/errors.js';
-import { bounded, isFenced, messageChunks } from './kafka-util.js';
-import { partitionRuns, type TopicRecord } from './log.js';
+import type { KafkaClient, KafkaTransactionalProducer, PartitionOffset } from './kafka-client.js';
+import { partitionBatches, produceRounds } from './kafka-util.js';
+import type { TopicRecord } from './log.js';
 
 /** A position committed with a transaction (Kafka's sendOffsets): `group` as the engine names it. */
 export interface TransactionOffset {
@@ -19,7 +19,8 @@ export interface TransactionOffset {
  */
 export class TransactionalWriter {
   constructor(
-    private readonly producer: Producer,
+    private readonly producer: KafkaTransactionalProducer,
+    private readonly client: Pick<KafkaClient, 'isFenced'>,
     readonly transactionalId: string,
     private readonly notify: (topic: string) => void,
     private readonly groupId: (group: string) => string,
@@ -28,32 +29,31 @@ export class TransactionalWriter {
   /** Commits records and offsets atomically; resolves with the highest base offset written per `topic\u0000partition`. */
   async commit(records: readonly TopicRecord[], offsets: readonly TransactionOffset[]): Promise<Map<string, number>> {
     const bases = new Map<string, number>();
-    const tx = await this.producer.transaction();
+    const tx = await this.producer.begin();
     try {
-      // One send per topic/partition run and ~512 KiB, in order.
-      for (const run of partitionRuns(records)) {
-        for (const messages of messageChunks(run.records, run.partition)) {
-          const meta = await tx.send({ topic: run.topic, acks: -1, messages });
-          const base = Number(meta[0]?.baseOffset ?? -1);
-          const k = `${run.topic}\u0000${run.partition}`;
-          if (base > (bases.get(k) ?? -1)) bases.set(k, base);
-        }
-      }
-      const byGroup = new Map<string, Map<string, { partition: number; offset: string }[]>>();
+      // The transaction makes the batch atomic, so every partition's records share the requests
+      // (one per ~1,000 records of the largest partition), each partition's in order.
+      const batches = partitionBatches(records);
+      const { lastBase } = await produceRounds(batches, (request) => tx.produce(request));
+      for (let i = 0; i < batches.length; i++) bases.set(`${batches[i]!.topic}\u0000${batches[i]!.partition}`, lastBase[i]!);
+      const byGroup = new Map<string, Map<string, PartitionOffset[]>>();
       for (const o of offsets) {
-        const g = byGroup.get(o.group) ?? new Map<string, { partition: number; offset: string }[]>();
+        const g = byGroup.get(o.group) ?? new Map<string, PartitionOffset[]>();
         byGroup.set(o.group, g);
         const parts = g.get(o.topic) ?? [];
         g.set(o.topic, parts);
-        parts.push({ partition: o.partition, offset: String(o.offset) });
+        parts.push({ partition: o.partition, offset: o.offset });
       }
       for (const [group, topics] of byGroup) {
-        await tx.sendOffsets({ consumerGroupId: this.groupId(group), topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
+        await tx.sendOffsets(
+          this.groupId(group),
+          [...topics].map(([topic, parts]) => ({ topic, offsets: parts })),
+        );
       }
       await tx.commit();
     } catch (e) {
       await tx.abort().catch(() => undefined);
-      if (isFenced(e))
+      if (this.client.isFenced(e))
         throw new ProducerFencedError(
           `Transactional producer '${this.transactionalId}' was fenced: another server took its partition over (${(e as Error).message})`,
         );
@@ -64,7 +64,7 @@ export class TransactionalWriter {
   }
 
   async close(): Promise<void> {
-    await bounded(this.producer.disconnect());
+    await this.producer.close();
   }
 }
 
