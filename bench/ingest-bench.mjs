@@ -8,56 +8,23 @@
 // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p' profiles the server;
 // BENCH_SLUICE_BIN=<path> runs another build of it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../dist/src/runtime/engine/engine.js';
+import { cpuMs, startServer, stopServer } from './server-child.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const rows = Number(process.argv[2] ?? 200_000);
 const batch = Number(process.argv[3] ?? 5_000);
-const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 // Another build of the server to compare against (e.g. a copy of an earlier dist/sluice.mjs).
 const serverBin = process.env.BENCH_SLUICE_BIN ?? join(root, 'bin/sluice.js');
 
-/** CPU seconds (user + system) the process has used, from /proc (Linux). */
-function serverCpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Spawns the server on port 0; resolves with its port once it prints where it listens. */
-function startServer(dataDir) {
-  const child = spawn(process.execPath, [...nodeArgs, serverBin, 'server', '--port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr.on('data', (d) => (err += d).slice(-4000));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on http:\/\/[^:]+:(\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
-  });
-}
-
-async function stopServer(child) {
-  if (child.exitCode !== null) return;
-  child.removeAllListeners('exit');
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
+/** CPU seconds (user + system) the process has used. */
+const serverCpuSeconds = (pid) => cpuMs(pid) / 1000;
 
 function ksql(port, sql) {
   return new Promise((resolve, reject) => {
@@ -86,7 +53,7 @@ const COLUMNS = 'ORDERTIME BIGINT, ORDERID BIGINT, ITEMID STRING, ORDERUNITS DOU
 const dataDir = mkdtempSync(join(process.env.BENCH_TMP ?? tmpdir(), 'sluice-bench-ingest-'));
 const result = { rows, batch };
 try {
-  const { child, port } = await startServer(dataDir);
+  const { child, port } = await startServer(dataDir, serverBin);
   try {
     await ksql(
       port,

@@ -6,17 +6,17 @@
 // ready time on an empty data dir and idle RSS; restart time until the queries
 // run again and RSS with the state loaded; pull queries by key (load generator
 // in another process); push delivery latency.
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../dist/src/runtime/engine/engine.js';
+import { cpuMs, startServer, stopServer } from './server-child.mjs';
 import { bids, fill, monitoring, transactions } from './gen.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..');
 const [keysArg, pullReqArg, pullSecArg, pushRateArg, pushSecArg] = process.argv.slice(2);
 const keys = Number(keysArg);
 const tmp = process.env.BENCH_TMP ?? tmpdir();
@@ -25,44 +25,6 @@ const rssMb = (pid) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : null;
 };
-
-/** CPU time (user + system) a process has used, in ms (/proc, clock ticks of 10 ms). */
-const cpuMs = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
-
-// Extra node flags for the server processes, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p'.
-const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-
-let nextPort = 18000 + (process.pid % 1000) * 10;
-
-/** Spawns the server; resolves once it prints that it listens, with the elapsed ms. */
-function startServer(dataDir) {
-  const port = nextPort++;
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, join(root, 'bin/sluice.js'), 'server', '--port', String(port), '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr.on('data', (d) => (err += d));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('listening')) resolve({ child, port, readyMs: performance.now() - t0 });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
-  });
-}
-
-async function stopServer(child) {
-  if (child.exitCode !== null) return;
-  child.removeAllListeners('exit');
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 function post(port, path, body, contentType = 'application/json') {
   return new Promise((resolve, reject) => {
