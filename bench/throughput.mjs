@@ -1,6 +1,6 @@
 // Child process for one throughput scenario:
 //   node bench/throughput.mjs <scenario> <records> <keys> [--no-baseline] [--cache=BYTES]
-// --cache sets the query's cache.max.bytes.buffering (default 0: every update is output).
+// --cache sets the query's cache.max.bytes.buffering (default ksqlDB's 10 MB; 0: every update is output).
 // Writes the input into a fresh embedded log, runs the hand-written baseline over
 // the same bytes, then times `engine.pumpAll()` for the persistent query. Prints
 // one JSON line with the figures.

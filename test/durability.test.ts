@@ -10,6 +10,8 @@ import type { InMemorySchemaRegistry } from '../src/serde/schema-registry.js';
  * The data directory is the database: statements, topics, query state and
  * positions survive a restart, and a SIGKILL mid-aggregation loses and
  * duplicates nothing (state, input positions and sink writes commit together).
+ * Queries run with `cache.max.bytes.buffering=0`, so every update reaches the sink
+ * and the tests can see each count exactly once.
  */
 const here = path.dirname(new URL(import.meta.url).pathname);
 const dirs: string[] = [];
@@ -41,7 +43,7 @@ async function topicJson(engine: Engine, topic: string): Promise<{ key: unknown;
 describe('durable engine', () => {
   it('brings streams, tables, queries and their state back after a clean restart', async () => {
     const dataDir = tempDir();
-    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });
+    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest', 'cache.max.bytes.buffering': '0' } });
     await first.execute(`
       CREATE STREAM clicks (user_id STRING KEY, page STRING) WITH (kafka_topic='clicks', value_format='JSON', partitions=1);
       CREATE TABLE per_page AS SELECT page, COUNT(*) AS views FROM clicks GROUP BY page;`);
@@ -64,7 +66,7 @@ describe('durable engine', () => {
 
   it('undoes sink writes of a run that crashed before its first checkpoint', async () => {
     const dataDir = tempDir();
-    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });
+    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest', 'cache.max.bytes.buffering': '0' } });
     await first.execute(`
       CREATE STREAM clicks (user_id STRING KEY, page STRING) WITH (kafka_topic='clicks', value_format='JSON', partitions=2);
       CREATE TABLE per_page AS SELECT page, COUNT(*) AS views FROM clicks GROUP BY page;`);
@@ -106,7 +108,7 @@ describe('durable engine', () => {
 
   it('EMIT FINAL keeps the windows it holds back across a restart and emits them when they close', async () => {
     const dataDir = tempDir();
-    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });
+    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest', 'cache.max.bytes.buffering': '0' } });
     await first.execute(`
       CREATE STREAM s (id STRING KEY, k STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1);
       CREATE TABLE w AS SELECT k, COUNT(*) AS n FROM s WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 1 SECOND) GROUP BY k EMIT FINAL;`);
@@ -130,7 +132,7 @@ describe('durable engine', () => {
 
   it('keeps the windows of a stream-stream join across a restart', async () => {
     const dataDir = tempDir();
-    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });
+    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest', 'cache.max.bytes.buffering': '0' } });
     await first.execute(`
       CREATE STREAM clicks (id STRING KEY, page STRING) WITH (kafka_topic='clicks', value_format='JSON', partitions=1);
       CREATE STREAM buys (id STRING KEY, amount INT) WITH (kafka_topic='buys', value_format='JSON', partitions=1);
@@ -149,7 +151,7 @@ describe('durable engine', () => {
 
   it("keeps a stream-table join's table side across a restart (its rows are read again, nothing re-emitted)", async () => {
     const dataDir = tempDir();
-    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });
+    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest', 'cache.max.bytes.buffering': '0' } });
     await first.execute(`
       CREATE TABLE users (id STRING PRIMARY KEY, name STRING) WITH (kafka_topic='users', value_format='JSON', partitions=1);
       CREATE STREAM orders (order_id STRING KEY, user_id STRING, amount INT) WITH (kafka_topic='orders', value_format='JSON', partitions=1);
@@ -176,7 +178,7 @@ describe('durable engine', () => {
 
   it('a stream-table join feeding an aggregation gets its table rows back after a restart', async () => {
     const dataDir = tempDir();
-    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });
+    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest', 'cache.max.bytes.buffering': '0' } });
     await first.execute(`
       CREATE TABLE users (id STRING PRIMARY KEY, region STRING) WITH (kafka_topic='users', value_format='JSON', partitions=1);
       CREATE STREAM orders (order_id STRING KEY, user_id STRING, amount INT) WITH (kafka_topic='orders', value_format='JSON', partitions=1);

@@ -33,13 +33,15 @@ type Arrival = { kind: 'preloaded' } | { kind: 'batches'; size: number };
  */
 async function outputOf(ddl: string, csas: string, sink: string, inputs: readonly Ins[], arrival: Arrival): Promise<string[]> {
   const h = await startEngine();
+  // Every update is compared, so no record cache: with one, updates collapse per batch by design.
+  const every = { properties: { 'cache.max.bytes.buffering': '0' } };
   await h.engine.execute(ddl);
   if (arrival.kind === 'preloaded') {
     if (inputs.length > 0) await h.engine.execute(inputs.map(insertSql).join('\n'));
-    await h.engine.execute(csas);
+    await h.engine.execute(csas, every);
     await h.engine.pumpAll();
   } else {
-    await h.engine.execute(csas);
+    await h.engine.execute(csas, every);
     await h.engine.pumpAll();
     for (let i = 0; i < inputs.length; i += arrival.size) {
       await h.engine.execute(

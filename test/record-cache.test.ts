@@ -126,18 +126,19 @@ describe('SlotRecordCache', () => {
 });
 
 describe('cache.max.bytes.buffering', () => {
-  it('is read plain or with the ksql.streams. prefix; 0 when unset or not a byte count', () => {
+  it('is read plain or with the ksql.streams. prefix; ksqlDB 10 MB when unset; 0 when not a byte count', () => {
     expect(cacheMaxBytes({ 'cache.max.bytes.buffering': '10000000' })).toBe(10_000_000);
     expect(cacheMaxBytes({ 'ksql.streams.cache.max.bytes.buffering': '2048' })).toBe(2048);
-    expect(cacheMaxBytes({})).toBe(0);
+    expect(cacheMaxBytes({})).toBe(10_000_000);
+    expect(cacheMaxBytes({ 'cache.max.bytes.buffering': '0' })).toBe(0);
     expect(cacheMaxBytes({ 'cache.max.bytes.buffering': 'lots' })).toBe(0);
     expect(cacheMaxBytes({ 'cache.max.bytes.buffering': '-5' })).toBe(0);
   });
 
   const COUNT = `CREATE TABLE C AS SELECT K, COUNT(*) AS N, SUM(V) AS T FROM S GROUP BY K;`;
 
-  it('unset, every update of a GROUP BY is output', async () => {
-    const h = await engineWith(COUNT, undefined);
+  it('set to 0, every update of a GROUP BY is output', async () => {
+    const h = await engineWith(COUNT, '0');
     await batch(h, { k: 'a', ts: 1 }, { k: 'b', ts: 2 }, { k: 'a', ts: 3 });
     expect(await sink(h, 'C')).toEqual(['a={"N":1,"T":1}@1', 'b={"N":1,"T":1}@2', 'a={"N":2,"T":2}@3']);
   });

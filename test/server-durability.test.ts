@@ -42,7 +42,7 @@ async function ksql(url: string, sql: string): Promise<void> {
   const r = await fetch(`${url}/ksql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ksql: sql, streamsProperties: { 'auto.offset.reset': 'earliest' } }),
+    body: JSON.stringify({ ksql: sql, streamsProperties: { 'auto.offset.reset': 'earliest', 'cache.max.bytes.buffering': '0' } }),
   });
   if (r.status !== 200) throw new Error(`/ksql ${r.status}: ${await r.text()}`);
 }

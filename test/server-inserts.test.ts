@@ -123,6 +123,8 @@ describe('mission flow: error counts per minute', () => {
       await ksql(
         url,
         "CREATE STREAM monitoring_stream (id STRING KEY, type STRING, error_code INT, message STRING) WITH (kafka_topic='monitoring', partitions=1, value_format='json');" +
+          // Every change is watched: no record cache (with ksqlDB's default, rows inserted together collapse).
+          "SET 'cache.max.bytes.buffering'='0';" +
           "CREATE TABLE error_counts AS SELECT error_code, COUNT(*) FROM monitoring_stream WINDOW TUMBLING (SIZE 1 MINUTE) WHERE type = 'ERROR' GROUP BY error_code;",
       );
       const push = await fetch(`${url}/query-stream`, {

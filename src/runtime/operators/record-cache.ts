@@ -127,14 +127,18 @@ export interface Flushable {
   flush(): void;
 }
 
+/** ksqlDB's default `ksql.streams.cache.max.bytes.buffering`: 10,000,000 bytes. */
+export const DEFAULT_CACHE_MAX_BYTES = 10_000_000;
+
 /**
  * `cache.max.bytes.buffering` as set for a query (plain or `ksql.streams.`-prefixed):
- * a non-negative whole number of bytes; 0 when unset or not such a number (Sluice's
- * default: every update is emitted, as ksqlDB's test runner configures).
+ * a non-negative whole number of bytes; ksqlDB's default ({@link DEFAULT_CACHE_MAX_BYTES})
+ * when unset; 0 (every update is emitted, as ksqlDB's test runner configures it)
+ * when set to 0 or to something that is not a byte count.
  */
 export function cacheMaxBytes(properties: Readonly<Record<string, string>>): number {
   const text = properties['cache.max.bytes.buffering'] ?? properties['ksql.streams.cache.max.bytes.buffering'];
-  if (text === undefined) return 0;
+  if (text === undefined) return DEFAULT_CACHE_MAX_BYTES;
   const n = Number(text.trim());
   return Number.isSafeInteger(n) && n > 0 ? n : 0;
 }

@@ -81,7 +81,7 @@ export const KSQL_PROPERTIES: ReadonlyMap<string, KsqlProperty> = new Map<string
   ['ksql.streams.commit.interval.ms', accepted('commonly sent by clients; Sluice commits (and flushes record caches) after every batch')],
   [
     'ksql.streams.cache.max.bytes.buffering',
-    honoured('0', "bytes of each aggregation's record cache: updates to a key between commits (each batch) collapse to the latest; 0 = every update"),
+    honoured('10000000', "bytes of each aggregation's record cache: updates to a key between commits (each batch) collapse to the latest; 0 = every update"),
   ],
   ['ksql.streams.num.stream.threads', accepted('common in server configs; Sluice runs queries on one event loop')],
   ['ksql.sink.partitions', accepted('removed from ksqlDB; PARTITIONS in WITH decides')],
