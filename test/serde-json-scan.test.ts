@@ -3,6 +3,7 @@ import { T, type SqlType } from '../src/common/types.js';
 import { createSerde, SerdeError, type SerdeColumn } from '../src/serde/index.js';
 import { structReader } from '../src/serde/json-coerce.js';
 import { JsonRowScanner } from '../src/serde/json-scan.js';
+import { rng } from '../bench/gen.mjs';
 
 const j = (s: string): Buffer => Buffer.from(s, 'utf8');
 const COLS: SerdeColumn[] = [
@@ -72,17 +73,6 @@ function randomDoc(r: () => number): string {
   if (r() < 0.05) s = s.slice(0, Math.floor(r() * s.length));
   if (r() < 0.03) s += '}';
   return s;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('JSON row scanner', () => {
