@@ -7,6 +7,8 @@ import { createTopic, describeKafka, kafkaClient, produce, readToEnd, uniqueTopi
 import { eventually } from '../helpers/eventually.js';
 import { ksql, processesAll, pull, splitBetweenTwo, startSluice, stopAll, uniqueService } from './servers.js';
 
+// Aggregations here run with cache.max.bytes.buffering=0: the tests count every update.
+
 afterEach(stopAll);
 
 const KEYS = Array.from({ length: 12 }, (_, i) => `k${i}`);
@@ -93,6 +95,7 @@ describeKafka('servers of one service on Kafka', () => {
     await ksql(a.url, `CREATE STREAM clicks (k STRING KEY, v INT) WITH (kafka_topic='${input}', value_format='JSON');`);
     await ksql(a.url, `CREATE TABLE hourly WITH (kafka_topic='${sink}') AS SELECT k, COUNT(*) AS n FROM clicks WINDOW TUMBLING (SIZE 1 HOUR) GROUP BY k;`, {
       'auto.offset.reset': 'earliest',
+      'cache.max.bytes.buffering': '0',
     });
     await produce(input, records(0, 240));
     await waitForCounts(sink, expectedCounts(240), true);
@@ -117,6 +120,7 @@ describeKafka('servers of one service on Kafka', () => {
     await ksql(a.url, `CREATE STREAM payments (k STRING KEY, v INT) WITH (kafka_topic='${input}', value_format='JSON');`);
     await ksql(a.url, `CREATE TABLE totals WITH (kafka_topic='${sink}') AS SELECT k, COUNT(*) AS n FROM payments GROUP BY k;`, {
       'auto.offset.reset': 'earliest',
+      'cache.max.bytes.buffering': '0',
     });
     // Both servers run the query (b picked the statement up from the command topic), on disjoint partitions.
     const split = await splitBetweenTwo(a.url, 'CTAS_TOTALS_0');
@@ -155,6 +159,7 @@ describeKafka('servers of one service on Kafka', () => {
     await ksql(a.url, `CREATE STREAM visits (k STRING KEY, v INT) WITH (kafka_topic='${input}', value_format='JSON');`);
     await ksql(a.url, `CREATE TABLE visit_counts WITH (kafka_topic='${sink}') AS SELECT k, COUNT(*) AS n FROM visits GROUP BY k;`, {
       'auto.offset.reset': 'earliest',
+      'cache.max.bytes.buffering': '0',
     });
     await splitBetweenTwo(a.url, 'CTAS_VISIT_COUNTS_0');
     await produce(input, records(0, 600));
@@ -183,6 +188,7 @@ describeKafka('servers of one service on Kafka', () => {
     await ksql(a.url, `CREATE STREAM sales (k STRING KEY, v INT, region STRING) WITH (kafka_topic='${input}', value_format='JSON');`);
     await ksql(a.url, `CREATE TABLE by_region WITH (kafka_topic='${sink}') AS SELECT region, COUNT(*) AS n, SUM(v) AS total FROM sales GROUP BY region;`, {
       'auto.offset.reset': 'earliest',
+      'cache.max.bytes.buffering': '0',
     });
     await splitBetweenTwo(a.url, 'CTAS_BY_REGION_0');
     const regions = ['north', 'south', 'east', 'west', 'centre'];
@@ -221,6 +227,7 @@ describeKafka('servers of one service on Kafka', () => {
     await ksql(a.url, `CREATE STREAM orders (k STRING KEY, v INT) WITH (kafka_topic='${input}', value_format='JSON');`);
     await ksql(a.url, `CREATE TABLE per_key WITH (kafka_topic='${sink}') AS SELECT k, COUNT(*) AS n FROM orders GROUP BY k;`, {
       'auto.offset.reset': 'earliest',
+      'cache.max.bytes.buffering': '0',
     });
     const parts = await splitBetweenTwo(a.url, 'CTAS_PER_KEY_0');
     await produce(input, records(0, 120));
@@ -280,9 +287,13 @@ describeKafka('servers of one service on Kafka', () => {
     for (let chunk = 0; chunk < total / 5000; chunk++) await produce(input, records(chunk * 5000, 5000));
     const a = await startSluice(service, { config });
     await ksql(a.url, `CREATE STREAM auths (k STRING KEY, v INT) WITH (kafka_topic='${input}', value_format='JSON');`);
-    await ksql(a.url, `CREATE STREAM auths_copy WITH (kafka_topic='${copy}') AS SELECT k, v FROM auths;`, { 'auto.offset.reset': 'earliest' });
+    await ksql(a.url, `CREATE STREAM auths_copy WITH (kafka_topic='${copy}') AS SELECT k, v FROM auths;`, {
+      'auto.offset.reset': 'earliest',
+      'cache.max.bytes.buffering': '0',
+    });
     await ksql(a.url, `CREATE TABLE auth_counts WITH (kafka_topic='${counts}') AS SELECT k, COUNT(*) AS n FROM auths GROUP BY k;`, {
       'auto.offset.reset': 'earliest',
+      'cache.max.bytes.buffering': '0',
     });
 
     // Freeze the server while it works; kill it once it is frozen inside a transaction: its

@@ -10,6 +10,8 @@ import { KafkaCommandLog } from '../../src/runtime/commands/kafka-command-log.js
 import { eventually } from '../helpers/eventually.js';
 import { consumeAll, createTopic, describeKafka, KAFKA_BROKER, produce, uniqueTopic, type ConsumedMessage } from './broker.js';
 
+// Aggregations here run with cache.max.bytes.buffering=0: the tests count every update.
+
 let dataDir: string;
 beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'sluice-kafka-engine-'));
@@ -48,6 +50,7 @@ describeKafka('engine on Kafka', () => {
       await engine.execute(`
         CREATE STREAM monitoring (host STRING KEY, type STRING, error_code INT) WITH (kafka_topic='${input}', value_format='JSON');
         SET 'auto.offset.reset'='earliest';
+        SET 'cache.max.bytes.buffering'='0';
         CREATE TABLE error_counts WITH (kafka_topic='${output}', partitions=2) AS
           SELECT error_code, COUNT(*) AS errors FROM monitoring WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY error_code;`);
       // Statements are records of the service's command topic.
@@ -95,6 +98,7 @@ describeKafka('engine on Kafka', () => {
     try {
       await engine.execute(`
         SET 'auto.offset.reset'='earliest';
+        SET 'cache.max.bytes.buffering'='0';
         CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='${input}', value_format='JSON');
         CREATE STREAM doubled WITH (kafka_topic='${output}', partitions=4) AS SELECT k, v * 2 AS d FROM s PARTITION BY k;`);
       const out = await consumeAll(output, 20);

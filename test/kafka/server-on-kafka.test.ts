@@ -18,6 +18,8 @@ import {
 import { eventually } from '../helpers/eventually.js';
 import { ksql, pull, spawnSluice, startSluice, stopAll, uniqueService, type StartingSluice } from './servers.js';
 
+// Aggregations here run with cache.max.bytes.buffering=0: the tests count every update.
+
 afterEach(stopAll);
 
 /** Starts `sluice server` in Kafka mode on a free port; resolves with its URL once it listens. */
@@ -43,7 +45,10 @@ describeKafka('sluice server on Kafka', () => {
     await createTopic(input, 2);
     const url = await startServer(service);
     await ksql(url, `CREATE STREAM pageviews (user STRING KEY, page STRING) WITH (kafka_topic='${input}', value_format='JSON');`);
-    await ksql(url, `CREATE TABLE views_per_user AS SELECT user, COUNT(*) AS views FROM pageviews GROUP BY user;`, { 'auto.offset.reset': 'earliest' });
+    await ksql(url, `CREATE TABLE views_per_user AS SELECT user, COUNT(*) AS views FROM pageviews GROUP BY user;`, {
+      'auto.offset.reset': 'earliest',
+      'cache.max.bytes.buffering': '0',
+    });
     await produce(
       input,
       ['a', 'b', 'a', 'c', 'a'].map((u, i) => ({ key: u, value: JSON.stringify({ page: `p${i}` }) })),
@@ -116,7 +121,10 @@ describeKafka('sluice server on Kafka', () => {
     const s = await server.listening;
     expect(s.output()).toMatch(/connect ECONNREFUSED 127\.0\.0\.1:\d+/);
     await ksql(s.url, `CREATE STREAM late (id INT) WITH (kafka_topic='${input}', value_format='JSON');`);
-    await ksql(s.url, `CREATE STREAM late_copy WITH (kafka_topic='${input}-copy') AS SELECT id FROM late;`, { 'auto.offset.reset': 'earliest' });
+    await ksql(s.url, `CREATE STREAM late_copy WITH (kafka_topic='${input}-copy') AS SELECT id FROM late;`, {
+      'auto.offset.reset': 'earliest',
+      'cache.max.bytes.buffering': '0',
+    });
     await produce(input, ['{"id":1}', '{"id":2}']);
     expect((await consumeAll(`${input}-copy`, 2)).map((m) => JSON.parse(m.value!).ID)).toEqual([1, 2]);
   }, 120_000);
@@ -128,7 +136,10 @@ describeKafka('sluice server on Kafka', () => {
     await createTopic(input, 1);
     const url = await startServer(service);
     await ksql(url, `CREATE STREAM events (id INT) WITH (kafka_topic='${input}', value_format='JSON');`);
-    await ksql(url, `CREATE STREAM copied WITH (kafka_topic='${output}') AS SELECT id FROM events;`, { 'auto.offset.reset': 'earliest' });
+    await ksql(url, `CREATE STREAM copied WITH (kafka_topic='${output}') AS SELECT id FROM events;`, {
+      'auto.offset.reset': 'earliest',
+      'cache.max.bytes.buffering': '0',
+    });
     await produce(
       input,
       Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: i })),
