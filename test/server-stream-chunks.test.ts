@@ -60,3 +60,51 @@ describe('one row per chunk on delimited /query-stream', () => {
     });
   });
 });
+
+/**
+ * A pull query's response is corked on HTTP/1.1 (one socket write for its rows);
+ * one larger than the socket's buffer must still arrive whole, on both endpoints
+ * (the writer waits for 'drain', which a corked response never emits).
+ */
+describe('a pull query larger than the socket buffer', () => {
+  let server: RunningServer;
+  let url: string;
+  const N = 4000;
+  beforeAll(async () => {
+    ({ server, url } = await startTestServer());
+    await ksql(url, "CREATE STREAM big (id INT KEY, v STRING) WITH (kafka_topic='big', partitions=1, value_format='json');");
+    const records = Array.from({ length: N }, (_, i) => ({ key: i, value: { V: `value-${i}-${'x'.repeat(60)}` } }));
+    const r = await fetch(`${url}/topics/big`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.kafka.json.v2+json' },
+      body: JSON.stringify({ records }),
+    });
+    expect(r.status).toBe(200);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('arrives whole over /query-stream (delimited)', async () => {
+    const r = await fetch(`${url}/query-stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.ksql.v1+json' },
+      body: JSON.stringify({ sql: 'SELECT * FROM big;' }),
+    });
+    const lines = (await r.text()).split('\n').filter((l) => l !== '');
+    expect(r.status).toBe(200);
+    expect(lines.length).toBe(N + 1);
+    expect(JSON.parse(lines[N]!)).toEqual([N - 1, `value-${N - 1}-${'x'.repeat(60)}`]);
+  });
+
+  it('arrives whole over /query (JSON array)', async () => {
+    const r = await fetch(`${url}/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.ksql.v1+json' },
+      body: JSON.stringify({ ksql: 'SELECT * FROM big;' }),
+    });
+    const body = (await r.json()) as unknown[];
+    expect(r.status).toBe(200);
+    expect(body.filter((e) => (e as { row?: unknown }).row !== undefined).length).toBe(N);
+  });
+});

@@ -16,10 +16,15 @@ export function writeChunk(res: StreamResponse, text: string): Promise<void> {
   if (res.destroyed || res.writableEnded) return WRITTEN;
   const ok = (res as ServerResponse).write(text);
   if (ok) return WRITTEN;
+  // A corked response (a pull query's, see query.ts) holds its chunks until it is
+  // uncorked, so 'drain' would never come: let them go, and cork again after.
+  const corked = (res as ServerResponse).writableCorked;
+  for (let i = 0; i < corked; i++) res.uncork();
   return new Promise((resolve) => {
     const done = () => {
       res.removeListener('drain', done);
       res.removeListener('close', done);
+      if (corked > 0 && !res.destroyed && !res.writableEnded) res.cork();
       resolve();
     };
     res.on('drain', done);
