@@ -40,10 +40,11 @@ export async function eventually<T>(what: string, probe: Probe<T>, opts: Eventua
       const v = await beforeDeadline(probe, deadline);
       if (v !== undefined && v !== null && v !== false) return v;
     } catch (e) {
-      last = e;
+      // A probe cut off at the deadline says nothing new: keep the failure before it too.
+      last = e instanceof ProbeUnfinished && last !== undefined ? new Error(`${messageOf(last)} (then the last probe did not finish)`) : e;
     }
     if (Date.now() >= deadline) {
-      const why = last === undefined ? '' : `; last failure: ${last instanceof Error ? last.message : String(last)}`;
+      const why = last === undefined ? '' : `; last failure: ${messageOf(last)}`;
       throw new Error(`still waiting for ${what} after ${timeoutMs} ms${why}`, last === undefined ? undefined : { cause: last });
     }
     await new Promise((r) => setTimeout(r, everyMs));
@@ -54,11 +55,22 @@ export async function eventually<T>(what: string, probe: Probe<T>, opts: Eventua
 async function beforeDeadline<T>(probe: Probe<T>, deadline: number): Promise<T | undefined | null | false> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('the probe itself did not finish')), Math.max(0, deadline - Date.now()));
+    timer = setTimeout(() => reject(new ProbeUnfinished()), Math.max(0, deadline - Date.now()));
   });
   try {
     return await Promise.race([probe(), late]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The probe was still running at the deadline. */
+class ProbeUnfinished extends Error {
+  constructor() {
+    super('the probe itself did not finish');
+  }
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -255,7 +255,8 @@ export async function consumeAll(topic: string, expectedCount: number, timeoutMs
     return received;
   } finally {
     clearTimeout(timer);
-    await consumer.disconnect();
+    // A bound, not a sync: a consumer that hangs on leaving its group must not hang the caller.
+    await Promise.race([consumer.disconnect(), new Promise((r) => setTimeout(r, 5_000).unref())]);
   }
 }
 
@@ -344,30 +345,36 @@ export async function readToEnd(topic: string, opts: { readUncommitted?: boolean
   };
   const timeoutMs = opts.timeoutMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
+  // One deadline for the whole read, joining the group included: a probe that hangs anywhere fails in time.
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`readToEnd(${topic}): not at the end within ${timeoutMs} ms (${JSON.stringify([...seen])} of ${JSON.stringify([...ends])})`)),
+      timeoutMs,
+    );
+  });
+  timeout.catch(() => {});
   try {
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       seen.set(payload.partition, Math.max(seen.get(payload.partition) ?? -1, Number(payload.lastOffset)));
       check();
     });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await Promise.race([consumer.connect(), timeout]);
+    await Promise.race([consumer.subscribe({ topics: [topic], fromBeginning: true }), timeout]);
     check();
-    await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        received.push(consumed(topic, partition, message));
-        seen.set(partition, Math.max(seen.get(partition) ?? -1, Number(message.offset)));
-      },
-    });
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`readToEnd(${topic}): not at the end within ${timeoutMs} ms (${JSON.stringify([...seen])} of ${JSON.stringify([...ends])})`)),
-        timeoutMs,
-      );
-    });
+    await Promise.race([
+      consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          received.push(consumed(topic, partition, message));
+          seen.set(partition, Math.max(seen.get(partition) ?? -1, Number(message.offset)));
+        },
+      }),
+      timeout,
+    ]);
     await Promise.race([done, timeout]);
     return received;
   } finally {
     clearTimeout(timer);
-    await consumer.disconnect();
+    // A bound, not a sync: a consumer that hangs on leaving its group must not hang the caller.
+    await Promise.race([consumer.disconnect(), new Promise((r) => setTimeout(r, 5_000).unref())]);
   }
 }

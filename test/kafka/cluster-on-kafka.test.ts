@@ -48,12 +48,13 @@ async function waitForCounts(topic: string, expected: Record<string, number>, wi
   return eventually(
     `${topic} holding ${JSON.stringify(expected)}`,
     async () => {
-      const byKey = countsByKey(await readToEnd(topic), windowed);
+      const byKey = countsByKey(await readToEnd(topic, { timeoutMs: 20_000 }), windowed);
       const latest = Object.fromEntries([...byKey].map(([k, ns]) => [k, ns[ns.length - 1]]));
-      return JSON.stringify(latest, Object.keys(expected).sort()) === JSON.stringify(expected, Object.keys(expected).sort()) &&
-        Object.keys(latest).length === Object.keys(expected).length
-        ? byKey
-        : undefined;
+      const keys = Object.keys(expected).sort();
+      if (JSON.stringify(latest, keys) === JSON.stringify(expected, keys) && Object.keys(latest).length === keys.length) return byKey;
+      // Not yet: say what the topic holds, so a miss shows stale or missing counts, not just a timeout.
+      const off = keys.filter((k) => latest[k] !== expected[k]).map((k) => `${k}: ${latest[k]} (updates ${JSON.stringify(byKey.get(k)?.slice(-6))})`);
+      throw new Error(`latest counts differ for ${off.join(', ')}`);
     },
     { timeoutMs, everyMs: 500 },
   );
