@@ -1,8 +1,9 @@
 /**
  * The seam between Sluice's Kafka log and the Kafka client library. {@link KafkaLog},
  * its {@link TopicReader}s and {@link TransactionalWriter}s use only these
- * interfaces; `kafka-kafkajs.ts` implements them on kafkajs (the one implementation
- * today: docs/kafka-client.md says why). Offsets are numbers, records are the log's
+ * interfaces; `kafka-kafkajs.ts` implements them on kafkajs, and `kafka-platformatic.ts`
+ * replaces its idempotent `produce` with @platformatic/kafka's (docs/kafka-client.md
+ * says why). Offsets are numbers, records are the log's
  * own {@link NewRecord}/{@link LogRecord}, errors are the library's (classified by
  * {@link KafkaClient.isRetriable} and friends).
  */

@@ -1,4 +1,4 @@
-/** The {@link KafkaClient} on kafkajs 2.x: the one implementation of the seam (docs/kafka-client.md). */
+/** The {@link KafkaClient} on kafkajs 2.x: admin, consumers, transactions and the fallback producer (docs/kafka-client.md). */
 import {
   Kafka,
   logLevel,

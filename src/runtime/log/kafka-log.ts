@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ExecutionError } from '../../common/errors.js';
 import type { KafkaClient } from './kafka-client.js';
 import { KafkajsClient } from './kafka-kafkajs.js';
+import { PlatformaticProducerClient } from './kafka-platformatic.js';
 import { TopicReader } from './kafka-reader.js';
 import { TransactionalWriter } from './kafka-transactions.js';
 import { bounded, partitionBatches, produceRounds } from './kafka-util.js';
@@ -51,7 +52,9 @@ export class KafkaLog implements Log {
   private constructor(private readonly options: KafkaLogOptions) {
     const report = options.onLog ?? ((level, message) => console.error(`kafka ${level}: ${message}`));
     this.report = report;
-    this.client = new KafkajsClient({ clientId: `sluice-${options.serviceId}`, brokers: options.brokers, report });
+    const clientOptions = { clientId: `sluice-${options.serviceId}`, brokers: options.brokers, report };
+    // At-least-once appends go through @platformatic/kafka's producer (docs/kafka-client.md); SLUICE_KAFKA_PRODUCER=kafkajs keeps kafkajs's.
+    this.client = process.env.SLUICE_KAFKA_PRODUCER === 'kafkajs' ? new KafkajsClient(clientOptions) : new PlatformaticProducerClient(clientOptions);
   }
 
   /**
