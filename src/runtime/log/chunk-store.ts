@@ -88,7 +88,7 @@ export class ResidentChunks {
     if (this.lru.has(chunk)) this.lru.delete(chunk);
     else this.bytes += chunk.buf!.length;
     this.lru.set(chunk, store);
-    if (this.bytes > this.maxBytes) this.evict();
+    if (this.bytes > this.maxBytes) this.evict(chunk);
   }
 
   touch(chunk: Chunk, store: ChunkStore): void {
@@ -101,10 +101,11 @@ export class ResidentChunks {
     if (this.lru.delete(chunk)) this.bytes -= chunk.buf?.length ?? 0;
   }
 
-  private evict(): void {
+  /** Evicts the least recently read chunks down to the budget, except tails and `admitted` (about to be read). */
+  private evict(admitted: Chunk): void {
     for (const [chunk, store] of this.lru) {
       if (this.bytes <= this.maxBytes) return;
-      if (store.isTail(chunk)) continue;
+      if (chunk === admitted || store.isTail(chunk)) continue;
       this.lru.delete(chunk);
       this.bytes -= chunk.buf!.length;
       chunk.buf = undefined;

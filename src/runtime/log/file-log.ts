@@ -36,7 +36,7 @@ export interface FileLogOptions {
   /** Largest in-memory chunk of a partition's bytes (default 32 MiB); small values are for tests. */
   readonly maxChunkBytes?: number;
   /**
-   * Segment bytes kept in memory across all partitions (default 256 MiB): older
+   * Segment bytes kept in memory across all partitions (default 64 MiB): older
    * chunks beyond it are evicted least recently read first and read back from
    * their segment files when a reader needs them. Each partition's tail chunk
    * stays resident.
@@ -124,7 +124,7 @@ export class FileLog extends MemoryLog {
     this.fsync = options.fsync ?? false;
     this.maxOpenFiles = Math.max(1, options.maxOpenFiles ?? 128);
     this.maxChunkBytes = options.maxChunkBytes ?? MAX_CHUNK;
-    this.resident = new ResidentChunks(options.maxResidentBytes ?? 256 << 20);
+    this.resident = new ResidentChunks(options.maxResidentBytes ?? 64 << 20);
     this.repair = options.repair ?? false;
     this.warn = options.warn ?? warn;
     this.repairCommand = options.repairCommand ?? `sluice repair --data-dir ${dirname(dir)}`;

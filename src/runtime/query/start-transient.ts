@@ -2,8 +2,7 @@ import { PlanError } from '../../common/errors.js';
 import { T } from '../../common/types.js';
 import type { Expression, Print, QueryStatement } from '../../parser/ast/index.js';
 import type { DataSource } from '../../planner/data-source.js';
-import type { MaterializedTable } from '../operators/materialized-table.js';
-import type { Rec } from '../operators/record.js';
+import type { MaterializedTable, TopicRowDecoder } from '../operators/materialized-table.js';
 import { serdeFor } from '../../serde/serde-for.js';
 import { STRICT_NUMBERS_PROPERTY } from '../../serde/serde-types.js';
 import { decodeWindowedKey } from '../../serde/windowed.js';
@@ -12,7 +11,7 @@ import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery } from '../../planner/query-planner.js';
 import { PSEUDO, serializedValueColumns } from '../../planner/schema.js';
 import { validatePullQuery, validatePullSource } from '../../planner/pull-validation.js';
-import type { Log, LogRecord } from '../log/log.js';
+import type { Log } from '../log/log.js';
 import type { ProcessingLogger } from '../../common/processing-log.js';
 import type { SchemaRegistry } from '../../serde/serde-types.js';
 import { MemoryStore } from '../state/store.js';
@@ -237,56 +236,37 @@ function resultKeyColumns(table: DataSource, columns: readonly { readonly name: 
 
 /**
  * Fills a table's materialized view from its topic once (after a restart the view
- * has not seen the records written before), decoding every record with the
- * table's formats; later pull queries read the view directly.
+ * has not seen the records written before); the view decodes the keys now and a
+ * row's value when a pull query reads it, with the table's formats.
  */
 async function rebuildView(ctx: TransientContext, source: DataSource, view: MaterializedTable): Promise<void> {
-  view.beginRebuild();
   const keySerde = serdeFor(source.keyFormat, source.schema.key, true, ctx.registry);
   const valueSerde = serdeFor(source.valueFormat, serializedValueColumns(source.schema), false, ctx.registry);
-  const session = source.window !== undefined && isSessionWindow(source.window.type);
+  const window = source.window;
+  const session = window !== undefined && isSessionWindow(window.type);
+  const decoder: TopicRowDecoder = {
+    key: (bytes) => {
+      if (!window) {
+        const key = keySerde.deserialize(bytes);
+        return key === null ? null : { key, window: null };
+      }
+      const d = decodeWindowedKey(bytes, session, window.sizeMs);
+      const key = keySerde.deserialize(d.inner);
+      return key === null ? null : { key, window: d.window };
+    },
+    value: (bytes) => valueSerde.deserialize(bytes),
+  };
+  const rebuild = view.beginRebuild(decoder);
   const partitions = (await ctx.log.topic(source.topic))?.partitions ?? 0;
-  // First the latest record of each key's bytes (a changelog repeats keys many times),
-  // then only those are decoded: memory and work follow the table's size, not the topic's.
-  const latest: Map<string, LogRecord>[] = [];
   for (let p = 0; p < partitions; p++) {
-    const byKey = new Map<string, LogRecord>();
-    latest.push(byKey);
     for (let offset = 0; ; ) {
       const batch = await ctx.log.read(source.topic, p, offset, 20_000);
       if (batch.length === 0) break;
       offset = batch[batch.length - 1]!.offset + 1;
-      for (const r of batch) if (r.key !== null) byKey.set(r.key.toString('latin1'), r);
+      for (const r of batch) if (r.key !== null) rebuild.add(r.key, r.value, r.timestamp);
     }
   }
-  function* rows(): Generator<Rec> {
-    for (let p = 0; p < latest.length; p++) {
-      for (const r of latest[p]!.values()) {
-        if (r.value === null) continue; // deleted
-        try {
-          let keyBytes: Buffer = r.key!;
-          let window: Rec['window'] = null;
-          if (source.window) {
-            const d = decodeWindowedKey(keyBytes, session, source.window.sizeMs);
-            keyBytes = d.inner;
-            window = d.window;
-          }
-          yield {
-            key: keySerde.deserialize(keyBytes),
-            row: valueSerde.deserialize(r.value),
-            ts: r.timestamp,
-            window,
-            partition: p,
-            offset: r.offset,
-            headers: [],
-          };
-        } catch {
-          // an undecodable record was never a row of the table
-        }
-      }
-    }
-  }
-  view.finishRebuild(rows());
+  rebuild.finish();
 }
 
 /**

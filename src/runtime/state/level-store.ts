@@ -332,23 +332,27 @@ export class LevelStoreFactory {
   }
 
   private async load(): Promise<void> {
-    const it = this.db.iterator();
+    // Keys come as bytes and each store key is decoded on its own: a slice of the
+    // database key's string would keep the whole `name\x00key` string alive (for a
+    // million keys, about a third of what the loaded entries cost).
+    const it = this.db.iterator<Buffer, string>({ keyEncoding: 'buffer' });
     try {
-      let name = '';
+      let prefix: Buffer | undefined;
       let map: Map<string, string> | undefined;
       for (;;) {
         const entries = await it.nextv(LOAD_BATCH);
         if (entries.length === 0) break;
         for (const [k, v] of entries) {
-          const sep = k.indexOf('\u0000');
+          const sep = k.indexOf(0);
           if (sep < 0) continue; // not written by a store
           // Keys are sorted, so a store's entries are contiguous: compare the prefix only on change.
-          if (map === undefined || sep !== name.length || !k.startsWith(name)) {
-            name = k.slice(0, sep);
+          if (map === undefined || prefix === undefined || sep !== prefix.length || k.compare(prefix, 0, sep, 0, sep) !== 0) {
+            prefix = Buffer.from(k.subarray(0, sep));
+            const name = prefix.toString('utf8');
             map = this.loaded.get(name);
             if (!map) this.loaded.set(name, (map = new Map()));
           }
-          map.set(k.slice(sep + 1), v);
+          map.set(k.toString('utf8', sep + 1), v);
         }
       }
     } finally {
