@@ -43,8 +43,14 @@ function watchBatches(f: LevelStoreFactory, onWrite: (keys: string[]) => void): 
     const batch = original.call(db);
     const keys: string[] = [];
     return {
-      put: (key, value) => (keys.push(key), batch.put(key, value)),
-      del: (key) => (keys.push(key), batch.del(key)),
+      put: (key, value) => {
+        keys.push(key);
+        return batch.put(key, value);
+      },
+      del: (key) => {
+        keys.push(key);
+        return batch.del(key);
+      },
       write: async () => {
         try {
           onWrite(keys);
