@@ -1,10 +1,12 @@
 // Child process for one throughput scenario:
-//   node bench/throughput.mjs <scenario> <records> <keys> [--no-baseline] [--cache=BYTES]
+//   node bench/throughput.mjs <scenario> <records> <keys> [--no-baseline] [--cache=BYTES] [--profile=FILE]
+// --profile writes a .cpuprofile of the timed pump only (no setup or data generation in it).
 // --cache sets the query's cache.max.bytes.buffering (default ksqlDB's 10 MB; 0: every update is output).
 // Writes the input into a fresh embedded log, runs the hand-written baseline over
 // the same bytes, then times `engine.pumpAll()` for the persistent query. Prints
 // one JSON line with the figures.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../dist/src/runtime/engine/engine.js';
@@ -55,9 +57,21 @@ try {
   }
 
   gc();
+  const profile = flags.find((f) => f.startsWith('--profile='))?.slice('--profile='.length);
+  const session = profile ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   const cpu0 = process.cpuUsage();
   const { ms, peakRssMb } = await timed(() => engine.pumpAll());
   const cpu = process.cpuUsage(cpu0);
+  if (session) {
+    const { profile: p } = await session.post('Profiler.stop');
+    writeFileSync(profile, JSON.stringify(p));
+    session.disconnect();
+  }
   const outputs = (await engine.log.endOffset(sc.sink, 0)) - sinkBefore;
   const errors = engine.processingLog.length;
   const records = sc.inputs.length === 1 ? await engine.log.endOffset(sc.inputs[0].topic, 0) : n;

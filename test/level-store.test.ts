@@ -24,6 +24,50 @@ async function rawEntries(): Promise<[string, string][]> {
   }
 }
 
+/** A chained batch, as far as the factory uses one. */
+interface Batch {
+  put(key: string, value: string): unknown;
+  del(key: string): unknown;
+  write(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Calls `onWrite` with the keys of every batch the factory writes, just before
+ * the write (a throw fails it, unwritten); returns a function undoing this.
+ */
+function watchBatches(f: LevelStoreFactory, onWrite: (keys: string[]) => void): () => void {
+  const db = (f as unknown as { db: { batch: () => Batch } }).db;
+  const original = db.batch;
+  db.batch = () => {
+    const batch = original.call(db);
+    const keys: string[] = [];
+    return {
+      put: (key, value) => {
+        keys.push(key);
+        return batch.put(key, value);
+      },
+      del: (key) => {
+        keys.push(key);
+        return batch.del(key);
+      },
+      write: async () => {
+        try {
+          onWrite(keys);
+        } catch (e) {
+          await batch.close();
+          throw e;
+        }
+        return batch.write();
+      },
+      close: () => batch.close(),
+    };
+  };
+  return () => {
+    db.batch = original;
+  };
+}
+
 describe('state value codec', () => {
   it('round-trips Decimal (with its scale), Buffer, Map, bigint and non-finite numbers', () => {
     const value = {
@@ -140,13 +184,8 @@ describe('LevelStoreFactory', () => {
     expect(s.dirtyCount).toBe(3);
 
     // Count batches reaching the database.
-    const db = (f as unknown as { db: { batch: (...args: unknown[]) => Promise<void> } }).db;
-    const original = db.batch.bind(db);
     const batches: number[] = [];
-    db.batch = (ops: unknown) => {
-      batches.push((ops as unknown[]).length);
-      return original(ops);
-    };
+    watchBatches(f, (keys) => batches.push(keys.length));
     await s.flush();
     expect(batches).toEqual([3]);
     expect(s.dirtyCount).toBe(0);
@@ -175,13 +214,8 @@ describe('LevelStoreFactory', () => {
     s.delete('short'); // added, then deleted
     s.delete('gone');
     expect(s.dirtyCount).toBe(4);
-    const db = (f as unknown as { db: { batch: (...args: unknown[]) => Promise<void> } }).db;
-    const original = db.batch.bind(db);
     const keys: string[][] = [];
-    db.batch = (ops: unknown) => {
-      keys.push((ops as { key: string }[]).map((o) => o.key).sort());
-      return original(ops);
-    };
+    watchBatches(f, (written) => keys.push([...written].sort()));
     await s.flush();
     expect(keys).toEqual([['s\u0000gone', 's\u0000kept', 's\u0000new', 's\u0000short']]);
     await f.close();
@@ -212,12 +246,12 @@ describe('LevelStoreFactory', () => {
     const f = await LevelStoreFactory.open(dir);
     const s = f.store<number>('s');
     s.put('a', 1);
-    const db = (f as unknown as { db: { batch: (...args: unknown[]) => Promise<void> } }).db;
-    const original = db.batch.bind(db);
-    db.batch = () => Promise.reject(new Error('disk full'));
+    const restore = watchBatches(f, () => {
+      throw new Error('disk full');
+    });
     await expect(s.flush()).rejects.toThrow('disk full');
     expect(s.dirtyCount).toBe(1);
-    db.batch = original;
+    restore();
     await s.flush();
     await f.close();
     expect(await rawEntries()).toEqual([['s\u0000a', '1']]);

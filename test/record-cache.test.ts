@@ -285,4 +285,31 @@ describe('cache.max.bytes.buffering', () => {
     expect(await values(second)).toEqual(['a={"N":2,"T":3}', 'a={"N":4,"T":10}']);
     await second.close();
   });
+
+  it('survives a restart with windowed state updated several times between commits: the saved counts are the latest', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-cache-'));
+    dirs.push(dataDir);
+    const values = async (e: Engine) => (await e.log.read('W', 0, 0, 1000)).map((r) => r.value?.toString('utf8'));
+    const sql = `CREATE TABLE W AS SELECT K, COUNT(*) AS N FROM S WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY K;`;
+    const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });
+    await first.execute(STREAM);
+    await first.execute(sql, { properties: { 'cache.max.bytes.buffering': '10000000' } });
+    const add = async (e: Engine, ...ts: number[]) => {
+      await e.log.append(
+        's',
+        0,
+        ts.map((t) => ({ key: Buffer.from('x'), value: Buffer.from('{"K":"a","V":1}'), timestamp: t, headers: [] })),
+      );
+      await e.pumpAll();
+    };
+    await add(first, 1000, 2000); // a new (key, window), updated again in the same batch
+    await add(first, 3000, 4000); // saved before, updated twice in the next batch
+    expect(await values(first)).toEqual(['{"N":2}', '{"N":4}']);
+    await first.close();
+
+    const second = await Engine.open({ dataDir, autoPump: false });
+    await add(second, 5000);
+    expect(await values(second)).toEqual(['{"N":2}', '{"N":4}', '{"N":5}']);
+    await second.close();
+  });
 });

@@ -4,7 +4,7 @@ import { keyString } from '../state/key-codec.js';
 import type { KeyValueStore } from '../state/store.js';
 import type { ProcessingLogger } from '../../common/processing-log.js';
 import type { Operator, OperatorContext, Rec } from './record.js';
-import { RecordCache, type Flushable } from './record-cache.js';
+import { SlotRecordCache, type CacheSlot, type Flushable } from './record-cache.js';
 
 /** One aggregate call compiled: the function and its argument evaluators. */
 export interface CompiledAggregate {
@@ -197,26 +197,43 @@ export abstract class StoredAggregator extends AggregatorBase {
   }
 }
 
+/**
+ * Where a group's state object points at its output waiting in the record cache
+ * (while it is cached): a symbol, so neither JSON nor the store's encoding sees it.
+ */
+const CACHED: unique symbol = Symbol('cached');
+
+/** A group's state while its output waits in the record cache. */
+type CachedState = AggState & { [CACHED]?: CachedGroup | undefined };
+
 /** A group's latest output waiting in the record cache: the state is read when it is emitted. */
-interface CachedGroup {
-  readonly key: unknown[];
-  readonly st: AggState;
+interface CachedGroup extends CacheSlot {
+  key: unknown[];
+  readonly st: CachedState;
   /** Of the record that last updated the group (not the record itself: upstream may reuse it). */
-  readonly partition: number;
-  readonly offset: number;
-  readonly headers: Rec['headers'];
+  partition: number;
+  offset: number;
+  headers: Rec['headers'];
 }
 
 /**
  * An aggregation without windows: each update of a group emits its new result,
- * at once or through the record cache (latest per group at each flush).
+ * at once or through the record cache (latest per group at each flush). The
+ * cached output hangs off the group's state object, so caching an update hashes
+ * nothing (the store lookup already found the state).
  */
 abstract class GroupAggregator extends StoredAggregator {
-  private readonly cache: RecordCache<string, CachedGroup> | undefined;
+  private readonly cache: SlotRecordCache<CachedGroup> | undefined;
   constructor(spec: AggregateSpec, store: KeyValueStore<AggState>, next: Operator, ctx: OperatorContext) {
     super(spec, store, next, ctx);
     const max = spec.cacheMaxBytes ?? 0;
-    this.cache = max > 0 ? new RecordCache(max, (c) => this.forward(c.key, c.st, c)) : undefined;
+    this.cache =
+      max > 0
+        ? new SlotRecordCache<CachedGroup>(max, (c) => {
+            c.st[CACHED] = undefined;
+            this.forward(c.key, c.st, c);
+          })
+        : undefined;
   }
 
   override flush(): void {
@@ -224,9 +241,24 @@ abstract class GroupAggregator extends StoredAggregator {
   }
 
   /** Emits group `k`'s (`key`'s) state after `rec` updated it. */
-  protected emit(k: string, key: unknown[], st: AggState, rec: Rec): void {
-    if (this.cache === undefined) this.forward(key, st, rec);
-    else this.cache.put(k, { key, st, partition: rec.partition, offset: rec.offset, headers: rec.headers }, this.cachedBytes(k.length));
+  protected emit(k: string, key: unknown[], st: CachedState, rec: Rec): void {
+    const cache = this.cache;
+    if (cache === undefined) {
+      this.forward(key, st, rec);
+      return;
+    }
+    const c = st[CACHED];
+    if (c === undefined) {
+      const added: CachedGroup = { key, st, partition: rec.partition, offset: rec.offset, headers: rec.headers, cacheAt: -1 };
+      st[CACHED] = added;
+      cache.put(added, this.cachedBytes(k.length));
+      return;
+    }
+    c.key = key;
+    c.partition = rec.partition;
+    c.offset = rec.offset;
+    c.headers = rec.headers;
+    cache.put(c, 0);
   }
 
   private forward(key: unknown[], st: AggState, rec: Pick<Rec, 'partition' | 'offset' | 'headers'>): void {
@@ -247,7 +279,8 @@ export class StreamAggregateOperator extends GroupAggregator {
     const k = keyString(key);
     const ts = rec.ts;
     let st = this.store.get(k);
-    if (st === undefined) st = { acc: this.init(), ts };
+    if (st === undefined)
+      st = { acc: this.init(), ts, [CACHED]: undefined } as CachedState; // the symbol in the object's shape from the start
     else if (ts > st.ts) st.ts = ts;
     this.add(st.acc, args);
     this.store.put(k, st);

@@ -31,27 +31,23 @@ class StreamTime {
 
 /**
  * One (key, window) in state: its store key, window start and the state object
- * the store holds under it; with the record cache, its pending output.
+ * the store holds under it; with the record cache, it is its own cache slot and
+ * carries what its pending output is emitted with (the group key and the
+ * latest record's position): one object per (key, window), not two.
  */
-interface WindowEntry {
+interface WindowEntry extends CacheSlot {
   readonly sk: string;
   readonly start: number;
   st: AggState | undefined;
-  out: WindowOutput | undefined;
-}
-
-/** What a cached (key, window) is emitted with: the group key and the latest record's position. */
-interface WindowOutput extends CacheSlot {
-  readonly entry: WindowEntry;
-  key: unknown[];
+  key: unknown[] | undefined;
   partition: number;
   offset: number;
-  headers: Rec['headers'];
+  headers: Rec['headers'] | undefined;
 }
 
 /** A new entry of window `start` under store key `sk`. */
 function windowEntry(sk: string, start: number, st: AggState | undefined): WindowEntry {
-  return { sk, start, st, out: undefined };
+  return { sk, start, st, key: undefined, partition: 0, offset: 0, headers: undefined, cacheAt: -1 };
 }
 
 /** The entries of one window start, by group key: a single string/number key itself, else its keyString. */
@@ -89,7 +85,7 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
   private oldestStart = Infinity;
   private indexed = false;
   /** Outputs waiting for the next flush, one per (key, window) entry (`cache.max.bytes.buffering` > 0). */
-  private readonly cache: SlotRecordCache<WindowOutput> | undefined;
+  private readonly cache: SlotRecordCache<WindowEntry> | undefined;
   /** Windows a record can fall in: size / advance, rounded up. */
   private readonly ringSize: number;
   /**
@@ -121,10 +117,9 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
   }
 
   /** Emits a cached entry's latest result. */
-  private forward(o: WindowOutput): void {
-    const e = o.entry;
+  private forward(e: WindowEntry): void {
     const st = e.st!;
-    const key = o.key;
+    const key = e.key!;
     const start = e.start;
     const end = start + this.sizeMs;
     this.next.process({
@@ -132,9 +127,9 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
       row: this.windowRow(key, st.acc, start, end),
       ts: st.ts,
       window: { start, end },
-      partition: o.partition,
-      offset: o.offset,
-      headers: o.headers,
+      partition: e.partition,
+      offset: e.offset,
+      headers: e.headers!,
     });
   }
 
@@ -199,21 +194,21 @@ export class TimeWindowAggregateOperator extends StoredAggregator {
       const st: AggState = prev ?? { acc: this.init(), ts };
       this.add(st.acc, args);
       st.ts = prev ? Math.max(prev.ts, ts) : ts;
-      this.store.put(e.sk, st);
-      e.st = st;
       const cache = this.cache;
       if (cache !== undefined) {
-        let o = e.out;
-        if (o === undefined) e.out = o = { entry: e, key, partition: rec.partition, offset: rec.offset, headers: rec.headers, cacheAt: -1 };
-        else {
-          o.key = key;
-          o.partition = rec.partition;
-          o.offset = rec.offset;
-          o.headers = rec.headers;
-        }
-        cache.put(o, this.cachedBytes(e.sk.length));
+        // st changes in place, so one put per cache interval marks it for the store's
+        // flush: caches flush at every commit point, before the stores do.
+        if (e.cacheAt < 0 || prev === undefined) this.store.put(e.sk, st);
+        e.st = st;
+        e.key = key;
+        e.partition = rec.partition;
+        e.offset = rec.offset;
+        e.headers = rec.headers;
+        cache.put(e, this.cachedBytes(e.sk.length));
         continue;
       }
+      this.store.put(e.sk, st);
+      e.st = st;
       this.next.process({
         key,
         row: this.windowRow(key, st.acc, start, end),

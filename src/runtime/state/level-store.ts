@@ -117,7 +117,7 @@ function reviver(_key: string, v: unknown): unknown {
  * `name\x00`. Every entry lives in memory (loaded when the factory opens):
  * entries read from disk stay encoded until first accessed, then move to the
  * decoded Map. `put`/`delete` change memory and mark the key dirty, and `flush`
- * writes the dirty keys' current values (or deletions) in one `db.batch`.
+ * writes the dirty keys' current values (or deletions) in one atomic batch.
  * Changed keys are tracked in two places: a key `put` adds to the Map is
  * appended to `fresh` with its value (its size grew, so no second hash lookup
  * is needed to know it is new, which is most records of a count over many keys),
@@ -415,9 +415,25 @@ export class LevelStoreFactory {
     return this.db.getMany(keys);
   }
 
-  /** @internal One batch write, after every earlier write. */
+  /**
+   * @internal One atomic batch write, after every earlier write. Through a chained
+   * batch: `db.batch(array)` clones and re-validates every operation object in
+   * JavaScript before the native call, about 1 µs of CPU per entry more.
+   */
   write(ops: Op[]): Promise<void> {
-    return this.serial(() => this.db.batch(ops));
+    return this.serial(() => {
+      const batch = this.db.batch();
+      try {
+        for (let i = 0; i < ops.length; i++) {
+          const op = ops[i]!;
+          if (op.type === 'put') batch.put(op.key, op.value);
+          else batch.del(op.key);
+        }
+      } catch (e) {
+        return batch.close().then(() => Promise.reject(e));
+      }
+      return batch.write();
+    });
   }
 
   private serial(f: () => Promise<void>): Promise<void> {
