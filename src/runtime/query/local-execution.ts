@@ -83,7 +83,7 @@ export class LocalExecution implements QueryExecution {
     let progressed = false;
     const pos = r.positions[0]!;
     for (let p = 0; p < pos.length; p++) {
-      if (!(await r.readInput(log, 0, p))) continue;
+      if (!(await r.readInput(log, 0, p, r.stepSize(0)))) continue;
       progressed = true;
       if (this.writer === undefined) continue;
       r.countOutput();
