@@ -4,7 +4,8 @@
 // Writes the input into a fresh embedded log, runs the hand-written baseline over
 // the same bytes, then times `engine.pumpAll()` for the persistent query. Prints
 // one JSON line with the figures.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
@@ -77,10 +78,23 @@ try {
   // --marks: brackets the timed part for a `--trace-gc-nvp` log on the same stdout.
   const marks = flags.includes('--marks');
   if (marks) process.stdout.write('#pump-start\n');
+  // --prof=FILE: a CPU profile of the timed part only (read it with profile-summary.mjs).
+  const prof = flags.find((f) => f.startsWith('--prof='))?.slice('--prof='.length);
+  const session = prof ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   const cpu0 = process.cpuUsage();
   const { ms, peakRssMb } = await timed(() => engine.pumpAll());
   const cpu = process.cpuUsage(cpu0);
   if (marks) process.stdout.write('#pump-end\n');
+  if (session) {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(prof, JSON.stringify(profile));
+    session.disconnect();
+  }
   addGc({ getEntries: () => gcObserver.takeRecords() });
   gcObserver.disconnect();
   const outputs = (await engine.log.endOffset(sc.sink, 0)) - sinkBefore;
