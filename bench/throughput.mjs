@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { Engine } from '../dist/src/runtime/engine/engine.js';
 import { fill, timed } from './gen.mjs';
 import { SCENARIOS } from './scenarios.mjs';
@@ -57,8 +58,30 @@ try {
   }
 
   gc();
-  const profile = flags.find((f) => f.startsWith('--profile='))?.slice('--profile='.length);
-  const session = profile ? new Session() : undefined;
+  // GC pauses while pumping, by kind: scavenges (young generation) vs mark-compact (old).
+  const gcMs = { scavenge: 0, markCompact: 0, incremental: 0, other: 0 };
+  const addGc = (list) => {
+    for (const e of list.getEntries()) {
+      const kind = e.detail?.kind;
+      const k =
+        kind === constants.NODE_PERFORMANCE_GC_MINOR
+          ? 'scavenge'
+          : kind === constants.NODE_PERFORMANCE_GC_MAJOR
+            ? 'markCompact'
+            : kind === constants.NODE_PERFORMANCE_GC_INCREMENTAL
+              ? 'incremental'
+              : 'other';
+      gcMs[k] += e.duration;
+    }
+  };
+  const gcObserver = new PerformanceObserver(addGc);
+  gcObserver.observe({ entryTypes: ['gc'] });
+  // --marks: brackets the timed part for a `--trace-gc-nvp` log on the same stdout.
+  const marks = flags.includes('--marks');
+  if (marks) process.stdout.write('#pump-start\n');
+  // --profile=FILE: a CPU profile of the timed part only (read it with profile-summary.mjs).
+  const prof = flags.find((f) => f.startsWith('--profile='))?.slice('--profile='.length);
+  const session = prof ? new Session() : undefined;
   if (session) {
     session.connect();
     await session.post('Profiler.enable');
@@ -67,11 +90,14 @@ try {
   const cpu0 = process.cpuUsage();
   const { ms, peakRssMb } = await timed(() => engine.pumpAll());
   const cpu = process.cpuUsage(cpu0);
+  if (marks) process.stdout.write('#pump-end\n');
   if (session) {
-    const { profile: p } = await session.post('Profiler.stop');
-    writeFileSync(profile, JSON.stringify(p));
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(prof, JSON.stringify(profile));
     session.disconnect();
   }
+  addGc({ getEntries: () => gcObserver.takeRecords() });
+  gcObserver.disconnect();
   const outputs = (await engine.log.endOffset(sc.sink, 0)) - sinkBefore;
   const errors = engine.processingLog.length;
   const records = sc.inputs.length === 1 ? await engine.log.endOffset(sc.inputs[0].topic, 0) : n;
@@ -86,6 +112,8 @@ try {
     recordsPerSec: (records / ms) * 1000,
     // CPU time of the whole process (all threads) while pumping: steadier than wall time on a shared machine.
     cpuMs: (cpu.user + cpu.system) / 1000,
+    cpuUsPerRecord: (cpu.user + cpu.system) / records,
+    gcMs,
     mbPerSec: (bytes / 1e6 / ms) * 1000,
     outputs,
     processingLogEntries: errors,

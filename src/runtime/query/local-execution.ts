@@ -6,8 +6,10 @@ import type { TopologyRunner } from './topology-runner.js';
 
 /**
  * Embedded mode: this process reads every partition of every input. A query
- * with one source steps its partitions one after the other, each batch
- * written, checkpointed and committed on its own; one with several reads them
+ * with one source steps its partitions one after the other, each step
+ * written and checkpointed on its own, its position committed every batch of
+ * records and when caught up (the checkpoint holds the positions; a commit is a
+ * file replaced, costly at thousands of steps); one with several reads them
  * all as one task merged by event time. The saved local state is the only
  * copy, so it is checked against the committed positions on start.
  *
@@ -17,6 +19,8 @@ import type { TopologyRunner } from './topology-runner.js';
 export class LocalExecution implements QueryExecution {
   /** Every partition is this process's: none is acquired or released. */
   readonly active: ReadonlySet<number> = new Set();
+  /** Records read per partition of the single source since its position was last committed. */
+  private readonly sinceCommit: number[] = [];
 
   constructor(
     private readonly runner: TopologyRunner,
@@ -83,14 +87,28 @@ export class LocalExecution implements QueryExecution {
     let progressed = false;
     const pos = r.positions[0]!;
     for (let p = 0; p < pos.length; p++) {
-      if (!(await r.readInput(log, 0, p))) continue;
+      const from = pos[p]!;
+      const max = r.stepSize(0);
+      if (!(await r.readInput(log, 0, p, max))) {
+        if ((this.sinceCommit[p] ?? 0) > 0) await this.commit(log, p);
+        continue;
+      }
       progressed = true;
       if (this.writer === undefined) continue;
       r.countOutput();
       await this.writer.write(log, r.topology.pending, p);
       await r.checkpoint(this);
-      await log.commit(r.group(0), r.sources[0]!.topic, p, pos[p]!);
+      const read = pos[p]! - from;
+      this.sinceCommit[p] = (this.sinceCommit[p] ?? 0) + read;
+      if (read < max || this.sinceCommit[p]! >= r.batch) await this.commit(log, p);
     }
     return progressed;
+  }
+
+  /** Commits the single source's position in partition `p` (after a checkpoint that holds it). */
+  private async commit(log: Log, p: number): Promise<void> {
+    const r = this.runner;
+    await log.commit(r.group(0), r.sources[0]!.topic, p, r.positions[0]![p]!);
+    this.sinceCommit[p] = 0;
   }
 }
