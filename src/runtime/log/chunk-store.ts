@@ -291,11 +291,12 @@ export class ChunkStore implements PartitionStore {
   /**
    * Loads an empty store from a segment file open as `fd`, reading from `base` to
    * `fileLength` straight into chunks and indexing each record whose frame is
-   * complete, CRC-checked (unless `checkCrc` is false: the file was closed
-   * cleanly) and well formed, up to the first that is not.
+   * complete, CRC-checked and well formed, up to the first that is not. Frames
+   * ending at or before file position `trustedEnd` (a recovery point: bytes known
+   * good, see `FileLog`) skip the CRC check; their structure is still checked.
    * Returns the file length up to the end of the last good record.
    */
-  load(fd: number, fileLength: number, checkCrc = true): number {
+  load(fd: number, fileLength: number, trustedEnd = 0): number {
     let filePos = this.base; // file position of the next chunk's buf[0]
     let carry: Buffer | undefined; // the incomplete frame at the end of the previous chunk
     for (;;) {
@@ -322,7 +323,10 @@ export class ChunkStore implements PartitionStore {
         }
         if (filled - i - FRAME < len) break;
         const start = i + FRAME;
-        if ((checkCrc && crc32(buf.subarray(start, start + len)) !== buf.readUInt32LE(i + 4)) || !validBody(buf, start, start + len)) {
+        if (
+          (filePos + start + len > trustedEnd && crc32(buf.subarray(start, start + len)) !== buf.readUInt32LE(i + 4)) ||
+          !validBody(buf, start, start + len)
+        ) {
           bad = true;
           break;
         }
