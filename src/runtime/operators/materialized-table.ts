@@ -31,22 +31,40 @@ export class MaterializedTable {
     applyTo(this.rows, rec);
   }
 
+  /** The rebuild in progress, if any: later pull queries wait for it instead of starting another. */
+  rebuilding: Promise<void> | undefined;
+  /** The rows a rebuild in progress has read from the topic so far. */
+  private next: Map<string, MaterializedRow> | undefined;
+
   /** Starts a rebuild: from now on applied records are also kept to replay. */
   beginRebuild(): void {
     this.pending ??= [];
+    this.next = new Map();
+  }
+
+  /** Adds records read from the table's topic (oldest first) to the rebuild in progress. */
+  addRebuilt(records: Iterable<Rec>): void {
+    const next = this.next!;
+    for (const r of records) applyTo(next, r);
   }
 
   /**
-   * Finishes a rebuild with the table's records read from its topic (oldest first),
-   * then re-applies what the sink wrote meanwhile, so nothing newer is lost.
+   * Finishes a rebuild: re-applies what the sink wrote meanwhile over the records
+   * added from the topic, so nothing newer is lost, and serves the result.
    */
-  finishRebuild(records: Iterable<Rec>): void {
-    const rows = new Map<string, MaterializedRow>();
-    for (const r of records) applyTo(rows, r);
+  finishRebuild(): void {
+    const rows = this.next ?? new Map<string, MaterializedRow>();
     for (const r of this.pending ?? []) applyTo(rows, r);
     this.rows = rows;
+    this.next = undefined;
     this.pending = undefined;
     this.complete = true;
+  }
+
+  /** Gives up a rebuild that failed: the view stays unfilled, the next pull query tries again. */
+  abortRebuild(): void {
+    this.next = undefined;
+    this.pending = undefined;
   }
 
   /**

@@ -3,16 +3,14 @@ import { T } from '../../common/types.js';
 import type { Expression, Print, QueryStatement } from '../../parser/ast/index.js';
 import type { DataSource } from '../../planner/data-source.js';
 import type { MaterializedTable } from '../operators/materialized-table.js';
-import type { Rec } from '../operators/record.js';
 import { serdeFor } from '../../serde/serde-for.js';
 import { STRICT_NUMBERS_PROPERTY } from '../../serde/serde-types.js';
-import { decodeWindowedKey } from '../../serde/windowed.js';
 import type { Catalog } from '../../planner/catalog.js';
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery } from '../../planner/query-planner.js';
-import { PSEUDO, serializedValueColumns } from '../../planner/schema.js';
+import { PSEUDO } from '../../planner/schema.js';
 import { validatePullQuery, validatePullSource } from '../../planner/pull-validation.js';
-import type { Log, LogRecord } from '../log/log.js';
+import type { Log } from '../log/log.js';
 import type { ProcessingLogger } from '../../common/processing-log.js';
 import type { SchemaRegistry } from '../../serde/serde-types.js';
 import { MemoryStore } from '../state/store.js';
@@ -24,8 +22,8 @@ import { buildTopology } from './topology.js';
 import { FORWARDED_PROPERTY, PARTITIONS_PROPERTY, forwardPull } from './pull-forwarding.js';
 import type { PullRouting } from './pull-routing.js';
 import { PullCollector, PushTerminal, TransientHandle, tableScanOrder } from './row-queue.js';
-import { isSessionWindow } from '../../common/windows.js';
 import { PrintFormatter } from './print-format.js';
+import { fillView } from './view-rebuild.js';
 import { SCALABLE_PUSH_QUERY_PREFIX, isScalablePush, tapOutput } from './scalable-push.js';
 
 /** Something the engine's pump can advance: a running query or a PRINT. */
@@ -178,7 +176,7 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
     return handle;
   }
   const view = planned.sources.length === 1 ? ctx.views.get(first.name) : undefined;
-  if (view && !view.complete) await rebuildView(ctx, first, view);
+  if (view && !view.complete) await fillView(ctx, first, view);
   if (view?.complete) {
     // Served from the table's materialized view: one key when the WHERE names it, else every row.
     const source = topology.sources[0]!;
@@ -233,60 +231,6 @@ function resultKeyColumns(table: DataSource, columns: readonly { readonly name: 
   const keys = table.schema.key.map((c) => c.name);
   if (table.window) keys.push(PSEUDO.WINDOWSTART, PSEUDO.WINDOWEND);
   return keys.filter((n) => columns.some((c) => c.name === n));
-}
-
-/**
- * Fills a table's materialized view from its topic once (after a restart the view
- * has not seen the records written before), decoding every record with the
- * table's formats; later pull queries read the view directly.
- */
-async function rebuildView(ctx: TransientContext, source: DataSource, view: MaterializedTable): Promise<void> {
-  view.beginRebuild();
-  const keySerde = serdeFor(source.keyFormat, source.schema.key, true, ctx.registry);
-  const valueSerde = serdeFor(source.valueFormat, serializedValueColumns(source.schema), false, ctx.registry);
-  const session = source.window !== undefined && isSessionWindow(source.window.type);
-  const partitions = (await ctx.log.topic(source.topic))?.partitions ?? 0;
-  // First the latest record of each key's bytes (a changelog repeats keys many times),
-  // then only those are decoded: memory and work follow the table's size, not the topic's.
-  const latest: Map<string, LogRecord>[] = [];
-  for (let p = 0; p < partitions; p++) {
-    const byKey = new Map<string, LogRecord>();
-    latest.push(byKey);
-    for (let offset = 0; ; ) {
-      const batch = await ctx.log.read(source.topic, p, offset, 20_000);
-      if (batch.length === 0) break;
-      offset = batch[batch.length - 1]!.offset + 1;
-      for (const r of batch) if (r.key !== null) byKey.set(r.key.toString('latin1'), r);
-    }
-  }
-  function* rows(): Generator<Rec> {
-    for (let p = 0; p < latest.length; p++) {
-      for (const r of latest[p]!.values()) {
-        if (r.value === null) continue; // deleted
-        try {
-          let keyBytes: Buffer = r.key!;
-          let window: Rec['window'] = null;
-          if (source.window) {
-            const d = decodeWindowedKey(keyBytes, session, source.window.sizeMs);
-            keyBytes = d.inner;
-            window = d.window;
-          }
-          yield {
-            key: keySerde.deserialize(keyBytes),
-            row: valueSerde.deserialize(r.value),
-            ts: r.timestamp,
-            window,
-            partition: p,
-            offset: r.offset,
-            headers: [],
-          };
-        } catch {
-          // an undecodable record was never a row of the table
-        }
-      }
-    }
-  }
-  view.finishRebuild(rows());
 }
 
 /**
