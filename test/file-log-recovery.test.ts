@@ -41,11 +41,56 @@ describe('FileLog recovery checkpoint', () => {
     const total = statSync(segmentPath('t', 0)).size + statSync(segmentPath('t', 1)).size;
 
     const again = await FileLog.open(dir, opts);
-    expect(again.recovery).toEqual({ trustedBytes: total, verifiedBytes: 0 });
+    expect(again.recovery).toEqual({ trustedBytes: total, verifiedBytes: 0, indexedSegments: 2 });
+    expect(await keys(again, 't', 0)).toEqual(['a', 'b']);
+    expect(await keys(again, 't', 1)).toEqual(['c']);
+    // Segments loaded from their index take appends and truncations as scanned ones do.
+    await again.append('t', 0, [rec('d', '4', 4)]);
+    await again.truncate('t', 1, 0);
+    await again.append('t', 1, [rec('e', '5', 5)]);
+    await again.close();
+    const third = await FileLog.open(dir, opts);
+    expect(third.recovery.indexedSegments).toBe(2);
+    expect(await keys(third, 't', 0)).toEqual(['a', 'b', 'd']);
+    expect(await keys(third, 't', 1)).toEqual(['e']);
+    await third.close();
+    expect(warnings).toEqual([]);
+  });
+
+  it('loads a segment of many chunks from its index and reads each chunk back when needed', async () => {
+    const small = { ...opts, maxChunkBytes: 64, maxResidentBytes: 256 };
+    const log = await FileLog.open(dir, small);
+    await log.createTopic('t', 1);
+    const all = Array.from({ length: 50 }, (_, i) => rec(`k${i}`, `value ${i}`.repeat(1 + (i % 3)), i));
+    for (let i = 0; i < all.length; i += 7) await log.append('t', 0, all.slice(i, i + 7));
+    await log.close();
+
+    const again = await FileLog.open(dir, small);
+    expect(again.recovery.indexedSegments).toBe(1);
+    expect(again.residentBytes).toBe(0);
+    const read = await again.read('t', 0, 0, 100);
+    expect(read.map((r) => [r.key?.toString(), r.value?.toString(), r.timestamp, r.offset])).toEqual(
+      all.map((r, i) => [r.key?.toString(), r.value?.toString(), r.timestamp, i]),
+    );
+    expect((await again.read('t', 0, 31, 2)).map((r) => r.key?.toString())).toEqual(['k31', 'k32']);
+    await again.close();
+  });
+
+  it('scans a segment whose index file is missing or does not describe it', async () => {
+    const log = await FileLog.open(dir, opts);
+    await log.createTopic('t', 2);
+    await log.append('t', 0, [rec('a', '1', 1), rec('b', '2', 2)]);
+    await log.append('t', 1, [rec('c', '3', 3)]);
+    await log.close();
+    rmSync(`${segmentPath('t', 0)}.index`);
+    writeFileSync(`${segmentPath('t', 1)}.index`, 'SLX1 garbage');
+
+    const again = await FileLog.open(dir, opts);
+    const total = statSync(segmentPath('t', 0)).size + statSync(segmentPath('t', 1)).size;
+    expect(again.recovery).toEqual({ trustedBytes: total, verifiedBytes: 0, indexedSegments: 0 });
     expect(await keys(again, 't', 0)).toEqual(['a', 'b']);
     expect(await keys(again, 't', 1)).toEqual(['c']);
     await again.close();
-    expect(warnings).toEqual([]);
   });
 
   it('checks in full a segment cut short after a clean close, and trusts the others', async () => {
@@ -58,7 +103,7 @@ describe('FileLog recovery checkpoint', () => {
     truncateSync(p0, statSync(p0).size - 3); // record b loses its last bytes
 
     const again = await FileLog.open(dir, opts);
-    expect(again.recovery).toEqual({ trustedBytes: statSync(segmentPath('t', 1)).size, verifiedBytes: 4 + frames(rec('a', '1', 1)) });
+    expect(again.recovery).toEqual({ trustedBytes: statSync(segmentPath('t', 1)).size, verifiedBytes: 4 + frames(rec('a', '1', 1)), indexedSegments: 1 });
     expect(await keys(again, 't', 0)).toEqual(['a']);
     expect(warnings).toEqual([
       `topic 't' partition 0, segment ${p0}: cut off a torn last record (${frames(rec('b', '2', 2)) - 3} bytes from byte ${4 + frames(rec('a', '1', 1))}, left by a crash during an append); the partition ends at offset 1`,
@@ -105,7 +150,7 @@ describe('FileLog recovery checkpoint', () => {
     // Undamaged, only the records past it are checked.
     writeFileSync(p, good);
     const recovered = await FileLog.open(dir, opts);
-    expect(recovered.recovery).toEqual({ trustedBytes: recoveryPoint, verifiedBytes: frames(rec('b', 'bbbb', 2), rec('c', 'cccc', 3)) });
+    expect(recovered.recovery).toEqual({ trustedBytes: recoveryPoint, verifiedBytes: frames(rec('b', 'bbbb', 2), rec('c', 'cccc', 3)), indexedSegments: 0 });
     expect(await keys(recovered, 't', 0)).toEqual(['a', 'b', 'c']);
     await crashed.close();
     await recovered.close();
@@ -121,7 +166,11 @@ describe('FileLog recovery checkpoint', () => {
     await crashed.append('t', 0, [rec('d', '4', 4), rec('e', '5', 5)]);
 
     const recovered = await FileLog.open(dir, opts);
-    expect(recovered.recovery).toEqual({ trustedBytes: 4 + frames(rec('a', '1', 1)), verifiedBytes: frames(rec('d', '4', 4), rec('e', '5', 5)) });
+    expect(recovered.recovery).toEqual({
+      trustedBytes: 4 + frames(rec('a', '1', 1)),
+      verifiedBytes: frames(rec('d', '4', 4), rec('e', '5', 5)),
+      indexedSegments: 0,
+    });
     expect(await keys(recovered, 't', 0)).toEqual(['a', 'd', 'e']);
     await crashed.close();
     await recovered.close();
@@ -135,7 +184,7 @@ describe('FileLog recovery checkpoint', () => {
     writeFileSync(join(dir, 'recovery-point.json'), '{"version":1,"clean":tru');
 
     const again = await FileLog.open(dir, opts);
-    expect(again.recovery).toEqual({ trustedBytes: 0, verifiedBytes: statSync(segmentPath('t', 0)).size });
+    expect(again.recovery).toEqual({ trustedBytes: 0, verifiedBytes: statSync(segmentPath('t', 0)).size, indexedSegments: 0 });
     expect(await keys(again, 't', 0)).toEqual(['a']);
     await again.close();
     expect(warnings).toEqual([]);

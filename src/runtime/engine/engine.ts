@@ -396,16 +396,27 @@ export class Engine {
    * ready instead of paying the rebuild; one arriving earlier waits for it.
    */
   private warmViews(): void {
+    if (this.views.size === 0) return;
+    this.warming.push(this.warmViewsAfterCatchUp());
+  }
+
+  /** After the first pump run (queries caught up with what arrived while stopped), fills the views. */
+  private async warmViewsAfterCatchUp(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve)); // the run scheduled at start-up begins
+    await this.pump.idle();
+    if (this.closed) return;
     const ctx = { log: this.log, registry: this.registry, stopped: () => this.closed };
+    const fills: Promise<void>[] = [];
     for (const [name, view] of this.views) {
       const source = this.catalog.getSource(name);
       if (source === undefined) continue;
-      this.warming.push(
+      fills.push(
         fillView(ctx, source, view).catch((e: unknown) => {
           if (!this.closed) warn(`Could not fill the view of table ${name} at start-up (the first pull query on it tries again): ${(e as Error).message}`);
         }),
       );
     }
+    await Promise.all(fills);
   }
 
   /** Kafka mode: `/clusterStatus`'s `clusterStatus` object (every server of the service heard from); undefined embedded. */

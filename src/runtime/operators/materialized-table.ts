@@ -12,8 +12,9 @@ export interface MaterializedRow {
 /**
  * The current contents of a table a persistent query writes, kept as its sink
  * emits them (upserts, tombstones delete), so pull queries read state instead of
- * re-reading the table's topic. A view costs nothing until the first pull query
- * on its table: that one fills it from the topic (`complete` becomes true) and from
+ * re-reading the table's topic. A new table's view costs nothing until the first
+ * pull query on it, which fills it from the topic (`complete` becomes true); after a
+ * restart a durable engine fills it in the background (query/view-rebuild.ts). From
  * then on the sink keeps it current.
  */
 export class MaterializedTable {

@@ -53,6 +53,7 @@ async function rebuild(ctx: ViewRebuildContext, source: DataSource, view: Materi
         if (batch.length === 0) break;
         offset = batch[batch.length - 1]!.offset + 1;
         for (const r of batch) if (r.key !== null) byKey.set(r.key.toString('latin1'), r);
+        await yieldToEventLoop(); // reads from the file log resolve at once: let requests and queries in
       }
       const slice: Rec[] = [];
       for (const r of byKey.values()) {
@@ -81,7 +82,7 @@ async function rebuild(ctx: ViewRebuildContext, source: DataSource, view: Materi
         if (slice.length >= ROWS_PER_SLICE) {
           view.addRebuilt(slice);
           slice.length = 0;
-          await new Promise((resolve) => setImmediate(resolve));
+          await yieldToEventLoop();
           if (ctx.stopped?.()) return view.abortRebuild();
         }
       }
@@ -92,4 +93,8 @@ async function rebuild(ctx: ViewRebuildContext, source: DataSource, view: Materi
     throw e;
   }
   view.finishRebuild();
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
