@@ -17,8 +17,8 @@ export interface ViewRebuildContext {
 }
 
 /** Records read from the topic per call, and rows decoded between yields to the event loop. */
-const READ_BATCH = 20_000;
-const ROWS_PER_SLICE = 50_000;
+const READ_BATCH = 5_000;
+const ROWS_PER_SLICE = 10_000;
 
 /**
  * Fills a table's materialized view from its topic once (after a restart the view
