@@ -12,6 +12,8 @@ import type { MaterializedTable } from '../operators/materialized-table.js';
 import type { PartitionLag, QueryMetrics } from '../query/query-stats.js';
 import type { RunningQuery } from '../query/running-query.js';
 import { startPrint, startSelect, type TransientContext } from '../query/start-transient.js';
+import { fillView } from '../query/view-rebuild.js';
+import { warn } from '../../common/warn.js';
 import type { RequestOptions, TransientQuery } from '../query/transient-query.js';
 import type { StatementContext } from '../statements/context.js';
 import { isLogged, runStatement } from '../statements/handlers.js';
@@ -89,6 +91,8 @@ export class Engine {
   private readonly commands: Commands;
   private readonly context: StatementContext;
   private closed = false;
+  /** Views being filled in the background since start-up (see {@link warmViews}). */
+  private readonly warming: Promise<void>[] = [];
   private lock: Promise<unknown> = Promise.resolve();
   private unsubscribe: (() => void) | undefined;
   private readonly events: EngineEvents;
@@ -214,6 +218,7 @@ export class Engine {
     }
     engine.commands.follow();
     if (options.autoPump ?? true) engine.pump.schedule();
+    if (backend.pull === undefined) engine.warmViews();
     return engine;
   }
 
@@ -373,6 +378,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all(this.warming); // each stops at its next batch
     this.commands.stop();
     this.unsubscribe?.();
     await this.pump.close();
@@ -382,6 +388,35 @@ export class Engine {
     await this.backend.stores.flushAll();
     for (const q of this.persistent.values()) q.state = 'TERMINATED';
     await this.backend.close();
+  }
+
+  /**
+   * After a restart, starts filling every table's materialized view from its
+   * topic in the background (embedded mode), so the first pull query finds it
+   * ready instead of paying the rebuild; one arriving earlier waits for it.
+   */
+  private warmViews(): void {
+    if (this.views.size === 0) return;
+    this.warming.push(this.warmViewsAfterCatchUp());
+  }
+
+  /** After the first pump run (queries caught up with what arrived while stopped), fills the views. */
+  private async warmViewsAfterCatchUp(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve)); // the run scheduled at start-up begins
+    await this.pump.idle();
+    if (this.closed) return;
+    const ctx = { log: this.log, registry: this.registry, stopped: () => this.closed };
+    const fills: Promise<void>[] = [];
+    for (const [name, view] of this.views) {
+      const source = this.catalog.getSource(name);
+      if (source === undefined) continue;
+      fills.push(
+        fillView(ctx, source, view).catch((e: unknown) => {
+          if (!this.closed) warn(`Could not fill the view of table ${name} at start-up (the first pull query on it tries again): ${(e as Error).message}`);
+        }),
+      );
+    }
+    await Promise.all(fills);
   }
 
   /** Kafka mode: `/clusterStatus`'s `clusterStatus` object (every server of the service heard from); undefined embedded. */

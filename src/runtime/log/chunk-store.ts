@@ -292,11 +292,12 @@ export class ChunkStore implements PartitionStore {
   /**
    * Loads an empty store from a segment file open as `fd`, reading from `base` to
    * `fileLength` straight into chunks and indexing each record whose frame is
-   * complete, CRC-checked (unless `checkCrc` is false: the file was closed
-   * cleanly) and well formed, up to the first that is not.
+   * complete, CRC-checked and well formed, up to the first that is not. Frames
+   * ending at or before file position `trustedEnd` (a recovery point: bytes known
+   * good, see `FileLog`) skip the CRC check; their structure is still checked.
    * Returns the file length up to the end of the last good record.
    */
-  load(fd: number, fileLength: number, checkCrc = true): number {
+  load(fd: number, fileLength: number, trustedEnd = 0): number {
     let filePos = this.base; // file position of the next chunk's buf[0]
     let carry: Buffer | undefined; // the incomplete frame at the end of the previous chunk
     for (;;) {
@@ -323,7 +324,10 @@ export class ChunkStore implements PartitionStore {
         }
         if (filled - i - FRAME < len) break;
         const start = i + FRAME;
-        if ((checkCrc && crc32(buf.subarray(start, start + len)) !== buf.readUInt32LE(i + 4)) || !validBody(buf, start, start + len)) {
+        if (
+          (filePos + start + len > trustedEnd && crc32(buf.subarray(start, start + len)) !== buf.readUInt32LE(i + 4)) ||
+          !validBody(buf, start, start + len)
+        ) {
           bad = true;
           break;
         }
@@ -338,9 +342,69 @@ export class ChunkStore implements PartitionStore {
     }
   }
 
+  /**
+   * This store's layout as an index file's bytes: `SLX1`, u32 chunk count, u32
+   * record count, per chunk f64 first offset, file position and byte length, then
+   * every record's u32 frame position within its chunk. {@link loadIndex} reads it back.
+   */
+  encodeIndex(): Buffer {
+    const n = this.chunks.length;
+    const buf = Buffer.allocUnsafe(12 + n * 24 + this.length * 4);
+    buf.write('SLX1', 0, 'latin1');
+    buf.writeUInt32LE(n, 4);
+    buf.writeUInt32LE(this.length, 8);
+    let pos = 12;
+    for (const c of this.chunks) {
+      buf.writeDoubleLE(c.first, pos);
+      buf.writeDoubleLE(c.filePos, pos + 8);
+      buf.writeDoubleLE(c.end, pos + 16);
+      pos += 24;
+    }
+    Buffer.from(this.positions.buffer, this.positions.byteOffset, this.length * 4).copy(buf, pos);
+    return buf;
+  }
+
+  /**
+   * Loads an empty store from an index written by {@link encodeIndex} for a segment
+   * of `fileLength` bytes, without reading the segment: every chunk starts evicted
+   * and is read back when a reader needs it. Returns false (loading nothing) when
+   * the index does not describe such a segment; the caller then scans it.
+   */
+  loadIndex(index: Buffer, fileLength: number): boolean {
+    if (!this.resident || index.length < 12 || index.toString('latin1', 0, 4) !== 'SLX1') return false;
+    const n = index.readUInt32LE(4);
+    const length = index.readUInt32LE(8);
+    if (index.length !== 12 + n * 24 + length * 4) return false;
+    const chunks: Chunk[] = [];
+    let expectPos = this.base;
+    let expectFirst = 0;
+    for (let i = 0, pos = 12; i < n; i++, pos += 24) {
+      const first = index.readDoubleLE(pos);
+      const filePos = index.readDoubleLE(pos + 8);
+      const end = index.readDoubleLE(pos + 16);
+      if (first !== expectFirst && !(first >= expectFirst && i > 0)) return false;
+      if (filePos !== expectPos || !Number.isSafeInteger(end) || end < 0) return false;
+      chunks.push({ buf: undefined, view: undefined, first, filePos, end, sealed: false });
+      expectPos = filePos + end;
+      expectFirst = first;
+    }
+    if (expectPos !== fileLength || (n > 0 && chunks[n - 1]!.first > length) || (n === 0 && length > 0)) return false;
+    const positions = new Uint32Array(Math.max(1024, length));
+    Buffer.from(positions.buffer, 0, length * 4).set(index.subarray(12 + n * 24));
+    for (let c = 0; c < n; c++) {
+      const chunk = chunks[c]!;
+      const last = c + 1 < n ? chunks[c + 1]!.first : length;
+      for (let i = chunk.first; i < last; i++) if (positions[i]! >= chunk.end) return false;
+    }
+    this.chunks.push(...chunks);
+    this.positions = positions;
+    this.length = length;
+    return true;
+  }
+
   private newChunk(frame: number, first: number): Chunk {
     const prev = this.chunks[this.chunks.length - 1];
-    const grown = Math.min(this.maxChunk, Math.max(this.minChunk, prev ? (prev.buf?.length ?? this.maxChunk) * 2 : 0));
+    const grown = Math.min(this.maxChunk, Math.max(this.minChunk, prev ? (prev.buf?.length ?? prev.end) * 2 : 0));
     const buf = Buffer.allocUnsafeSlow(Math.max(frame, grown));
     const chunk: Chunk = {
       buf,

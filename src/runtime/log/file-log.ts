@@ -15,10 +15,19 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { DamagedDataError, ExecutionError } from '../../common/errors.js';
 import { warn } from '../../common/warn.js';
 import { ChunkStore, MAX_CHUNK, type PartitionStore, ResidentChunks } from './chunk-store.js';
+import {
+  RECOVERY,
+  type RecoveryCheckpoint,
+  readRecoveryCheckpoint,
+  recoveryText,
+  type SegmentCheckpoint,
+  segmentCheckpoint,
+  trustedBytes,
+} from './file-log-recovery.js';
 import type { NewRecord } from './log.js';
 import { checkPartitionCount, MemoryLog } from './memory-log.js';
 import { findFrame, readAt, SEGMENT_MAGIC } from './segment.js';
@@ -64,6 +73,8 @@ const TOPICS = 'topics';
 const META = 'meta.json';
 const OFFSETS = 'offsets.json';
 const TRASH = '#deleted';
+/** Suffix of a segment's index file (`<p>.seg.index`, see ChunkStore.encodeIndex), written on a clean close. */
+const INDEX = '.index';
 /** Written by older versions on close (opening skipped CRC checks while it existed); removed on open. */
 const CLEAN = 'clean-shutdown';
 
@@ -78,16 +89,20 @@ interface TopicMeta {
  *
  * ```
  * <dir>/offsets.json                      committed positions (rewritten atomically)
+ * <dir>/recovery-point.json               bytes of each segment known good (see file-log-recovery.ts)
  * <dir>/topics/<topic-dir>/meta.json      { name, partitions, compacted }
  * <dir>/topics/<topic-dir>/<p>.seg        partition p, see segment.ts
+ * <dir>/topics/<topic-dir>/<p>.seg.index  its chunks and record positions at the last clean close
  * ```
  *
  * Every partition's segment is also held as a {@link ChunkStore}: the segment
  * bytes in large chunks plus an offset index, records becoming objects only when
  * read. Recent chunks stay in memory within a shared budget
  * ({@link FileLogOptions.maxResidentBytes}); older ones are read back from the
- * segment file on demand. `open` indexes all segments in one CRC-checked scan
- * each. A bad frame with no valid frame after it is a torn tail (a crash
+ * segment file on demand. `open` indexes all segments in one scan each,
+ * checking the CRCs of the records past each segment's recovery point (all of
+ * them without a checkpoint; none of a segment unchanged since a clean close;
+ * see {@link RECOVERY}). A bad frame with no valid frame after it is a torn tail (a crash
  * mid-append): it is cut off with a warning. A bad frame with valid frames after
  * it is damage in the middle: `open` throws a {@link DamagedDataError} naming
  * the file, position and affected offsets, unless opened with `repair`, which
@@ -114,6 +129,14 @@ export class FileLog extends MemoryLog {
   private closed = false;
   /** What opening with `repair` changed, one line each (empty when nothing was damaged). */
   readonly repairs: string[] = [];
+  /** Recovery points by segment path relative to {@link dir}, as last written to {@link RECOVERY}. */
+  private readonly recoveryPoints = new Map<string, SegmentCheckpoint>();
+  /**
+   * What `open` did with the segments: bytes taken as good from the recovery
+   * checkpoint without CRC checks, bytes whose CRCs it checked, and segments
+   * loaded from their `.index` file without reading them (unchanged since a clean close).
+   */
+  readonly recovery = { trustedBytes: 0, verifiedBytes: 0, indexedSegments: 0 };
 
   private constructor(
     /** The data directory. */
@@ -196,7 +219,9 @@ export class FileLog extends MemoryLog {
     for (let p = 0; p < partitions; p++) {
       const path = join(dir, `${p}.seg`);
       this.closeFd(path);
+      this.recoveryPoints.delete(relative(this.dir, path));
     }
+    this.writeRecoveryPoints(false);
     // Rename first so a crash mid-removal never leaves a half-deleted topic behind.
     const trash = dir + TRASH;
     rmSync(trash, { recursive: true, force: true });
@@ -238,8 +263,15 @@ export class FileLog extends MemoryLog {
     const p = this.store(topic, partition);
     if (offset >= p.length) return;
     const path = join(this.topicDirs.get(topic)!, `${partition}.seg`);
+    const length = p.fileLengthAt(Math.max(0, offset));
+    const rel = relative(this.dir, path);
+    const point = this.recoveryPoints.get(rel);
+    if (point !== undefined && point.bytes > length) {
+      this.recoveryPoints.set(rel, { ...point, bytes: length });
+      this.writeRecoveryPoints(false); // before the cut: a crash after it must not trust bytes appended later
+    }
     const fd = this.fd(path);
-    ftruncateSync(fd, p.fileLengthAt(Math.max(0, offset)));
+    ftruncateSync(fd, length);
     if (this.fsync) fsyncSync(fd);
     p.truncate(offset);
   }
@@ -259,15 +291,55 @@ export class FileLog extends MemoryLog {
     }
   }
 
-  /** Flushes every open segment to disk and closes it; the log is unusable afterwards. */
+  /**
+   * Flushes every open segment to disk and closes it, then writes the recovery
+   * checkpoint of a clean close (the next open skips the CRCs of segments left
+   * unchanged); the log is unusable afterwards.
+   */
   override async close(): Promise<void> {
     if (this.closed) return;
     for (const path of [...this.fds.keys()]) this.closeFd(path, true);
     this.closed = true;
+    try {
+      this.recoveryPoints.clear();
+      for (const [topic, dir] of this.topicDirs) {
+        const t = this.topics.get(topic);
+        for (let p = 0; p < (t?.partitions.length ?? 0); p++) {
+          const path = join(dir, `${p}.seg`);
+          this.writeAtomically(`${path}${INDEX}`, this.store(topic, p).encodeIndex());
+          this.recoveryPoints.set(relative(this.dir, path), segmentCheckpoint(path, this.store(topic, p).fileLength));
+        }
+      }
+      this.writeCleanRecoveryPoints();
+    } catch (e) {
+      rmSync(join(this.dir, RECOVERY), { force: true });
+      this.warn(`Could not write the recovery checkpoint in ${this.dir} (${(e as Error).message}): the next start checks every record's CRC`);
+    }
+  }
+
+  /**
+   * Writes the clean checkpoint so that its modification time is later than every
+   * segment's: file times advance in coarse ticks, and a segment modified in the
+   * checkpoint's own tick would not be trusted (see {@link RECOVERY}), so it is
+   * rewritten until the clock has ticked past them (a few ms at most; bounded).
+   */
+  private writeCleanRecoveryPoints(): void {
+    let latest = 0n;
+    for (const e of this.recoveryPoints.values()) if (BigInt(e.mtimeNs) > latest) latest = BigInt(e.mtimeNs);
+    const path = join(this.dir, RECOVERY);
+    const deadline = performance.now() + 100;
+    do this.writeRecoveryPoints(true);
+    while (statSync(path, { bigint: true }).mtimeNs <= latest && performance.now() < deadline);
+  }
+
+  /** Rewrites {@link RECOVERY} from {@link recoveryPoints}. */
+  private writeRecoveryPoints(clean: boolean): void {
+    this.writeAtomically(join(this.dir, RECOVERY), recoveryText(clean, this.recoveryPoints));
   }
 
   private load(): void {
     rmSync(join(this.dir, CLEAN), { force: true });
+    const checkpoint = this.repair ? undefined : readRecoveryCheckpoint(join(this.dir, RECOVERY));
     this.loadOffsets();
     const root = join(this.dir, TOPICS);
     for (const entry of readdirSync(root, { withFileTypes: true })) {
@@ -285,9 +357,11 @@ export class FileLog extends MemoryLog {
       if (meta === undefined) continue;
       this.createTopicSync(meta.name, meta.partitions, meta.compacted);
       this.topicDirs.set(meta.name, dir);
-      for (let p = 0; p < meta.partitions; p++) this.loadSegment(join(dir, `${p}.seg`), meta.name, p);
+      for (let p = 0; p < meta.partitions; p++) this.loadSegment(join(dir, `${p}.seg`), meta.name, p, checkpoint);
     }
     this.clampOffsets();
+    // From here on segments grow: a crash before the next clean close trusts only what was just loaded.
+    this.writeRecoveryPoints(false);
   }
 
   /** A topic's meta.json; a damaged one stops opening (or, repairing, moves its topic aside). */
@@ -356,11 +430,21 @@ export class FileLog extends MemoryLog {
     if (changed) this.writeAtomically(join(this.dir, OFFSETS), JSON.stringify({ version: 1, offsets: [...this.offsets] }));
   }
 
-  private loadSegment(path: string, topic: string, partition: number): void {
+  private loadSegment(path: string, topic: string, partition: number, checkpoint: RecoveryCheckpoint | undefined): void {
     const into = this.store(topic, partition);
-    const length = existsSync(path) ? statSync(path).size : 0;
+    const rel = relative(this.dir, path);
+    const stat = existsSync(path) ? statSync(path, { bigint: true }) : undefined;
+    const length = stat === undefined ? 0 : Number(stat.size);
     if (length < SEGMENT_MAGIC.length) {
       writeFileSync(path, SEGMENT_MAGIC);
+      this.recoveryPoints.set(rel, segmentCheckpoint(path, SEGMENT_MAGIC.length));
+      return;
+    }
+    const trusted = trustedBytes(checkpoint, rel, stat!);
+    if (checkpoint?.clean && trusted === length && this.loadIndex(path, into, length)) {
+      this.recovery.trustedBytes += length;
+      this.recovery.indexedSegments++;
+      this.recoveryPoints.set(rel, segmentCheckpoint(path, length));
       return;
     }
     const fd = openSync(path, 'r');
@@ -368,7 +452,9 @@ export class FileLog extends MemoryLog {
     try {
       const magic = readAt(fd, 0, SEGMENT_MAGIC.length);
       if (!magic.equals(SEGMENT_MAGIC)) throw new DamagedDataError(`${path} is not a Sluice segment file (topic '${topic}' partition ${partition})`, path);
-      validLength = into.load(fd, length, true);
+      validLength = into.load(fd, length, trusted);
+      this.recovery.trustedBytes += Math.min(trusted, validLength);
+      this.recovery.verifiedBytes += Math.max(0, validLength - trusted);
       if (validLength < length) {
         const next = findFrame(fd, validLength + 1, length);
         const where = `topic '${topic}' partition ${partition}, segment ${path}`;
@@ -394,6 +480,18 @@ export class FileLog extends MemoryLog {
       closeSync(fd);
     }
     if (validLength < length) truncateSync(path, validLength);
+    this.recoveryPoints.set(rel, segmentCheckpoint(path, validLength));
+  }
+
+  /** Loads a segment unchanged since a clean close from its index file, if that describes it. */
+  private loadIndex(path: string, into: ChunkStore, length: number): boolean {
+    const indexPath = `${path}${INDEX}`;
+    if (!existsSync(indexPath)) return false;
+    try {
+      return into.loadIndex(readFileSync(indexPath), length);
+    } catch {
+      return false;
+    }
   }
 
   /** `; committed positions past it: <group> at <n>, …` for the groups reading past `offset`. */
@@ -433,12 +531,14 @@ export class FileLog extends MemoryLog {
   }
 
   /** Writes a temporary file and renames it over `path`, so readers see old or new, never half. */
-  private writeAtomically(path: string, text: string): void {
+  private writeAtomically(path: string, text: string | Buffer): void {
     const tmp = `${path}.tmp`;
     if (this.fsync) {
       const fd = openSync(tmp, 'w');
       try {
-        writeSync(fd, text);
+        const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+        let done = 0;
+        while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
         fsyncSync(fd);
       } finally {
         closeSync(fd);

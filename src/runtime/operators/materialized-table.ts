@@ -24,8 +24,9 @@ export interface TopicRowDecoder {
 /**
  * The current contents of a table a persistent query writes, kept as its sink
  * emits them (upserts, tombstones delete), so pull queries read state instead of
- * re-reading the table's topic. A view costs nothing until the first pull query
- * on its table: that one fills it from the topic (`complete` becomes true) and from
+ * re-reading the table's topic. A new table's view costs nothing until the first
+ * pull query on it, which fills it from the topic (`complete` becomes true); after a
+ * restart a durable engine fills it in the background (query/view-rebuild.ts). From
  * then on the sink keeps it current.
  *
  * Each row is one string, decoded when a pull query reads it: a row the rebuild
@@ -44,6 +45,9 @@ export class MaterializedTable {
 
   /** True once filled from the topic; the sink then keeps it current. */
   complete = false;
+
+  /** The rebuild in progress, if any: later pull queries wait for it instead of starting another. */
+  rebuilding: Promise<void> | undefined;
 
   /** Applies one record the sink wrote (key and value in the sink's column order). */
   apply(rec: Rec): void {
@@ -66,6 +70,11 @@ export class MaterializedTable {
       this.pending = undefined;
       this.complete = true;
     });
+  }
+
+  /** Gives up a rebuild that failed or was stopped: the view stays unfilled, the next pull query tries again. */
+  abortRebuild(): void {
+    this.pending = undefined;
   }
 
   /**

@@ -2,14 +2,13 @@ import { PlanError } from '../../common/errors.js';
 import { T } from '../../common/types.js';
 import type { Expression, Print, QueryStatement } from '../../parser/ast/index.js';
 import type { DataSource } from '../../planner/data-source.js';
-import type { MaterializedTable, TopicRowDecoder } from '../operators/materialized-table.js';
+import type { MaterializedTable } from '../operators/materialized-table.js';
 import { serdeFor } from '../../serde/serde-for.js';
 import { STRICT_NUMBERS_PROPERTY } from '../../serde/serde-types.js';
-import { decodeWindowedKey } from '../../serde/windowed.js';
 import type { Catalog } from '../../planner/catalog.js';
 import { toPhysical } from '../../planner/physical-plan.js';
 import { planQuery } from '../../planner/query-planner.js';
-import { PSEUDO, serializedValueColumns } from '../../planner/schema.js';
+import { PSEUDO } from '../../planner/schema.js';
 import { validatePullQuery, validatePullSource } from '../../planner/pull-validation.js';
 import type { Log } from '../log/log.js';
 import type { ProcessingLogger } from '../../common/processing-log.js';
@@ -23,8 +22,8 @@ import { buildTopology } from './topology.js';
 import { FORWARDED_PROPERTY, PARTITIONS_PROPERTY, forwardPull } from './pull-forwarding.js';
 import type { PullRouting } from './pull-routing.js';
 import { PullCollector, PushTerminal, TransientHandle, tableScanOrder } from './row-queue.js';
-import { isSessionWindow } from '../../common/windows.js';
 import { PrintFormatter } from './print-format.js';
+import { fillView } from './view-rebuild.js';
 import { SCALABLE_PUSH_QUERY_PREFIX, isScalablePush, tapOutput } from './scalable-push.js';
 
 /** Something the engine's pump can advance: a running query or a PRINT. */
@@ -177,7 +176,7 @@ export async function startSelect(ctx: TransientContext, stmt: QueryStatement): 
     return handle;
   }
   const view = planned.sources.length === 1 ? ctx.views.get(first.name) : undefined;
-  if (view && !view.complete) await rebuildView(ctx, first, view);
+  if (view && !view.complete) await fillView(ctx, first, view);
   if (view?.complete) {
     // Served from the table's materialized view: one key when the WHERE names it, else every row.
     const source = topology.sources[0]!;
@@ -232,41 +231,6 @@ function resultKeyColumns(table: DataSource, columns: readonly { readonly name: 
   const keys = table.schema.key.map((c) => c.name);
   if (table.window) keys.push(PSEUDO.WINDOWSTART, PSEUDO.WINDOWEND);
   return keys.filter((n) => columns.some((c) => c.name === n));
-}
-
-/**
- * Fills a table's materialized view from its topic once (after a restart the view
- * has not seen the records written before); the view decodes the keys now and a
- * row's value when a pull query reads it, with the table's formats.
- */
-async function rebuildView(ctx: TransientContext, source: DataSource, view: MaterializedTable): Promise<void> {
-  const keySerde = serdeFor(source.keyFormat, source.schema.key, true, ctx.registry);
-  const valueSerde = serdeFor(source.valueFormat, serializedValueColumns(source.schema), false, ctx.registry);
-  const window = source.window;
-  const session = window !== undefined && isSessionWindow(window.type);
-  const decoder: TopicRowDecoder = {
-    key: (bytes) => {
-      if (!window) {
-        const key = keySerde.deserialize(bytes);
-        return key === null ? null : { key, window: null };
-      }
-      const d = decodeWindowedKey(bytes, session, window.sizeMs);
-      const key = keySerde.deserialize(d.inner);
-      return key === null ? null : { key, window: d.window };
-    },
-    value: (bytes) => valueSerde.deserialize(bytes),
-  };
-  const rebuild = view.beginRebuild(decoder);
-  const partitions = (await ctx.log.topic(source.topic))?.partitions ?? 0;
-  for (let p = 0; p < partitions; p++) {
-    for (let offset = 0; ; ) {
-      const batch = await ctx.log.read(source.topic, p, offset, 20_000);
-      if (batch.length === 0) break;
-      offset = batch[batch.length - 1]!.offset + 1;
-      for (const r of batch) if (r.key !== null) rebuild.add(r.key, r.value, r.timestamp);
-    }
-  }
-  rebuild.finish();
 }
 
 /**
