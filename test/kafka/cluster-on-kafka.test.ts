@@ -9,7 +9,7 @@ import { ksql, processesAll, pull, splitBetweenTwo, startSluice, stopAll, unique
 
 // Aggregations here run with cache.max.bytes.buffering=0: the tests count every update.
 
-afterEach(stopAll);
+afterEach((test) => stopAll(test));
 
 const KEYS = Array.from({ length: 12 }, (_, i) => `k${i}`);
 

@@ -96,8 +96,20 @@ export function startSluice(service: string, opts: { dataDir?: string; config?: 
   return spawnSluice(service, opts).listening;
 }
 
-/** Stops every server still running (SIGTERM, SIGKILL after 15 s) and removes the data directories. */
-export async function stopAll(): Promise<void> {
+/** What `afterEach` hands its hook: whether the test that just ran failed. */
+interface FinishedTest {
+  readonly task: { readonly name: string; readonly result?: { readonly state?: string } };
+}
+
+/**
+ * Stops every server still running (SIGTERM, SIGKILL after 15 s) and removes the data directories.
+ * Given the finished test (as `afterEach(stopAll)` does) and it failed, prints every server's output first.
+ */
+export async function stopAll(test?: FinishedTest): Promise<void> {
+  if (test?.task.result?.state === 'fail') {
+    for (const [i, p] of running.entries())
+      console.error(`--- output of server ${i} (pid ${p.child.pid}) in '${test.task.name}':\n${p.output().slice(-30_000)}`);
+  }
   const stuck: string[] = [];
   for (const p of running.splice(0)) {
     if (p.child.exitCode !== null || p.child.signalCode !== null) continue;

@@ -1,7 +1,7 @@
 import { ExecutionError } from '../../common/errors.js';
 import type { KafkaLog } from '../log/kafka-log.js';
 import { ProducerFencedError, type TransactionalWriter } from '../log/kafka-transactions.js';
-import { partitionRuns, type NewRecord } from '../log/log.js';
+import { partitionRuns, type LogRecord, type NewRecord } from '../log/log.js';
 import type { PendingRecord } from '../operators/sink.js';
 import { PartitionLostError, type PartitionTasks } from '../query/partition-tasks.js';
 import type { LevelStore } from '../state/level-store.js';
@@ -9,6 +9,16 @@ import type { Membership } from './membership.js';
 
 /** Key of the checkpoint record that closes each batch in a changelog partition. */
 const MARKER_KEY = Buffer.from('\u0000checkpoint');
+
+/**
+ * Header of every state record: its writer's ownership epoch (decimal). Two writers can
+ * interleave in a partition (a server paused past the heartbeat window writing after the
+ * new owner claimed it), so a checkpoint takes its batch's records by epoch, not by position.
+ */
+const EPOCH_HEADER = 'sluice.epoch';
+
+/** The epoch of state records written without {@link EPOCH_HEADER} (older versions): they belong to the next checkpoint. */
+const UNTAGGED = -1;
 
 /** Value of a checkpoint record: the positions (per source) after the batch, and how many state records precede it. */
 interface Marker {
@@ -61,11 +71,13 @@ export interface ChangelogTasksOptions {
  * Entries are whole values, so replaying a batch twice changes nothing.
  *
  * Taking a partition over writes a claim (a checkpoint with a new, higher
- * ownership epoch and no state) before processing; checkpoints carry their
- * writer's epoch, and a restore skips batches whose epoch is below one it has
- * seen. A server paused past the heartbeat window that still writes a batch
- * after another claimed the partition is thereby ignored (its sink records may
- * repeat: at least once). A partition that comes back is restored from the start.
+ * ownership epoch and no state) before processing; checkpoints and state records
+ * carry their writer's epoch, and a restore skips batches whose epoch is below one
+ * it has seen. A server paused past the heartbeat window that still writes a batch
+ * after another claimed the partition (it froze between its ownership check and
+ * the write) is thereby ignored, even where its records land between the new
+ * owner's state records and their checkpoint (its sink records may repeat: at
+ * least once). A partition that comes back is restored from the start.
  *
  * With `exactly_once_v2`, partition p has the transactional producer
  * `<service>-<queryId>-<p>`: sink records, state entries, checkpoint and group
@@ -137,6 +149,8 @@ export class ChangelogTasks implements PartitionTasks {
    * end). A batch is applied only when its checkpoint follows it and carries the
    * highest ownership epoch seen so far: a server that wrote after another had
    * claimed the partition (it was paused past the heartbeat window) is ignored.
+   * A checkpoint's state records are the last `count` of its epoch since that
+   * epoch's previous checkpoint: another writer's records in between are not its.
    */
   private async restore(p: number, from: number): Promise<{ positions: readonly number[] | undefined; applied: number; end: number; epoch: number }> {
     const log = this.o.log;
@@ -144,9 +158,11 @@ export class ChangelogTasks implements PartitionTasks {
     const deadline = Date.now() + RESTORE_TIMEOUT_MS;
     let positions: readonly number[] | undefined;
     let applied = 0;
-    let epoch = this.epochs[p] ?? 0;
+    // From the start, every claim is read again; from a later offset, this server's own claim is the floor.
+    let epoch = from === 0 ? 0 : (this.epochs[p] ?? 0);
     let offset = from;
-    let pending: { key: string; value: string | null }[] = [];
+    // Per writer epoch, its state records since its last checkpoint.
+    const pending = new Map<number, { key: string; value: string | null }[]>();
     while (offset < end) {
       const batch = await log.read(this.topic, p, offset, RESTORE_BATCH);
       if (batch.length === 0) {
@@ -163,22 +179,28 @@ export class ChangelogTasks implements PartitionTasks {
         if (r.key === null) continue;
         if (r.key.equals(MARKER_KEY)) {
           const m = parseMarker(r.value);
-          if (m && (m.epoch ?? 0) >= epoch) {
-            epoch = m.epoch ?? 0;
-            // The batch's own state records are the `count` just before its checkpoint; anything
-            // earlier since the previous checkpoint is a batch that never committed.
-            for (const e of pending.slice(Math.max(0, pending.length - m.count))) {
-              const sep = e.key.indexOf('\u0000');
-              if (sep <= 0) continue;
-              this.o.storeByName(e.key.slice(0, sep)).restoreEncoded(e.key.slice(sep + 1), e.value);
-              applied++;
-            }
-            if (m.positions) positions = m.positions;
+          if (!m) continue;
+          const mine = takeBatch(pending, m.epoch ?? 0);
+          if ((m.epoch ?? 0) < epoch) continue;
+          epoch = m.epoch ?? 0;
+          // The batch's own state records are the `count` last of its epoch; anything earlier
+          // since that epoch's previous checkpoint is a batch that never committed.
+          for (const e of mine.slice(Math.max(0, mine.length - m.count))) {
+            const sep = e.key.indexOf('\u0000');
+            if (sep <= 0) continue;
+            this.o.storeByName(e.key.slice(0, sep)).restoreEncoded(e.key.slice(sep + 1), e.value);
+            applied++;
           }
-          pending = [];
+          if (m.positions) positions = m.positions;
+          // Records of earlier owners still waiting for their checkpoint never count now.
+          for (const e of pending.keys()) if (e !== UNTAGGED && e < epoch) pending.delete(e);
           continue;
         }
-        pending.push({ key: r.key.toString('utf8'), value: r.value === null ? null : r.value.toString('utf8') });
+        const tag = epochOf(r.headers);
+        if (tag !== UNTAGGED && tag < epoch) continue; // a writer that lost the partition before this point
+        let list = pending.get(tag);
+        if (!list) pending.set(tag, (list = []));
+        list.push({ key: r.key.toString('utf8'), value: r.value === null ? null : r.value.toString('utf8') });
       }
       offset = batch[batch.length - 1]!.offset + 1;
     }
@@ -197,17 +219,21 @@ export class ChangelogTasks implements PartitionTasks {
     await this.o.membership.refresh();
     if (!this.owns(p)) {
       this.lost.add(p);
-      throw new PartitionLostError(p, `Partition ${p} of ${this.o.queryId} went to another server before its batch committed`);
+      const message = `Partition ${p} of ${this.o.queryId} went to another server before its batch committed`;
+      this.o.onLog(`${message}: batch dropped, state of the partition to be restored from ${this.topic} if it comes back`);
+      throw new PartitionLostError(p, message);
     }
     const changes: { key: string; value: string | null }[] = [];
     for (const s of this.o.stores) s.pendingChanges(changes);
     const now = Date.now();
+    const epoch = this.epochs[p] ?? 0;
+    const headers = [{ key: EPOCH_HEADER, value: Buffer.from(String(epoch)) }];
     const changelog: NewRecord[] = new Array(changes.length + 1);
     for (let i = 0; i < changes.length; i++) {
       const c = changes[i]!;
-      changelog[i] = { key: Buffer.from(c.key), value: c.value === null ? null : Buffer.from(c.value), timestamp: now };
+      changelog[i] = { key: Buffer.from(c.key), value: c.value === null ? null : Buffer.from(c.value), timestamp: now, headers };
     }
-    const marker: Marker = { positions, count: changes.length, epoch: this.epochs[p] ?? 0 };
+    const marker: Marker = { positions, count: changes.length, epoch };
     changelog[changes.length] = { key: MARKER_KEY, value: Buffer.from(JSON.stringify(marker)), timestamp: now };
     if (this.o.exactlyOnce) {
       const writer = this.writers.get(p);
@@ -264,6 +290,26 @@ async function appendAll(log: KafkaLog, records: readonly PendingRecord[]): Prom
     if (!firsts.has(k)) firsts.set(k, first);
   }
   return firsts;
+}
+
+/** Removes and returns the state records of the batch a checkpoint of `epoch` closes: its epoch's, and any untagged. */
+function takeBatch(pending: Map<number, { key: string; value: string | null }[]>, epoch: number): { key: string; value: string | null }[] {
+  const own = pending.get(epoch) ?? [];
+  const untagged = pending.get(UNTAGGED);
+  pending.delete(epoch);
+  pending.delete(UNTAGGED);
+  return untagged ? [...untagged, ...own] : own;
+}
+
+/** The writer's epoch a state record carries in {@link EPOCH_HEADER}, or {@link UNTAGGED}. */
+function epochOf(headers: LogRecord['headers']): number {
+  if (!headers) return UNTAGGED;
+  for (const h of headers) {
+    if (h.key !== EPOCH_HEADER || h.value === null) continue;
+    const n = Number(h.value.toString('latin1'));
+    return Number.isSafeInteger(n) && n >= 0 ? n : UNTAGGED;
+  }
+  return UNTAGGED;
 }
 
 function parseMarker(value: Buffer | null): Marker | undefined {

@@ -67,7 +67,10 @@ export class Membership {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private closed = false;
-  /** When the last heartbeat round (send and read) completed, wall clock. */
+  /**
+   * When the last complete heartbeat round (send, then read up to the heartbeat sent) started,
+   * wall clock: everything the others wrote before then is known.
+   */
   private lastRound = 0;
   /** Send time of the newest heartbeat read from the topic (any member's): liveness is judged against it. */
   private clock = 0;
@@ -149,13 +152,18 @@ export class Membership {
 
   /**
    * Makes sure what this server knows of the others is recent: when its last
-   * heartbeat round is older than two intervals (the process was paused, or the
-   * event loop busy), runs one now. Called before a batch commits, so a server
-   * waking from a long pause learns it lost partitions before writing to them.
+   * complete heartbeat round started more than two intervals ago (the process was
+   * paused, or the event loop busy), runs one now, after any round in progress (it
+   * may have started before the pause). Called before a batch commits, so a server
+   * waking from a long pause learns it lost partitions before writing to them (as
+   * a Kafka Streams member learns from its failed commit that it left the group).
    */
   async refresh(): Promise<void> {
-    if (Date.now() - this.lastRound <= 2 * this.heartbeatMs) return;
-    await (this.ticking ?? this.tick());
+    const since = Date.now() - 2 * this.heartbeatMs;
+    if (this.lastRound >= since) return;
+    await this.ticking;
+    if (this.lastRound >= since) return;
+    await this.round();
   }
 
   /** Announces a clean shutdown (the others take over at once) and stops. */
@@ -169,37 +177,44 @@ export class Membership {
 
   private schedule(): void {
     if (this.closed) return;
-    this.timer = setTimeout(() => {
-      this.ticking = this.tick().finally(() => {
-        this.ticking = undefined;
-        this.schedule();
-      });
-    }, this.heartbeatMs);
+    this.timer = setTimeout(() => void this.round().finally(() => this.schedule()), this.heartbeatMs);
     this.timer.unref();
+  }
+
+  /** The heartbeat round in progress, or a new one: one at a time. */
+  private round(): Promise<void> {
+    this.ticking ??= this.tick().finally(() => {
+      this.ticking = undefined;
+    });
+    return this.ticking;
   }
 
   private async tick(): Promise<void> {
     try {
-      await this.send(false);
-      await this.readHeartbeats();
-      this.lastRound = Date.now();
+      const started = Date.now();
+      const own = await this.send(false);
+      // Up to this server's own heartbeat: a read that stops at the end as last heard (a reader
+      // that slept through a pause) would miss what the others wrote meanwhile.
+      if (await this.readHeartbeats(own + 1)) this.lastRound = started;
     } catch {
       // the cluster is away: the log reports it; heartbeats resume when it is back
     }
     this.checkChanges();
   }
 
-  private async send(leaving: boolean): Promise<void> {
+  /** Appends this server's heartbeat; resolves with its offset. */
+  private async send(leaving: boolean): Promise<number> {
     const at = Date.now();
     const me: Member = { id: this.id, url: this.url, startedAt: this.startedAt, lastSeen: at, leaving, ...this.report() };
     this.members.set(this.id, me);
-    await this.log.append(this.topic, 0, [{ key: Buffer.from(this.id), value: Buffer.from(JSON.stringify(me)), timestamp: at }]);
+    return this.log.append(this.topic, 0, [{ key: Buffer.from(this.id), value: Buffer.from(JSON.stringify(me)), timestamp: at }]);
   }
 
-  private async readHeartbeats(): Promise<void> {
+  /** Reads the heartbeats that arrived; whether it got at least up to offset `until`. */
+  private async readHeartbeats(until = 0): Promise<boolean> {
     for (;;) {
       const batch = await this.log.read(this.topic, 0, this.offset, 5_000);
-      if (batch.length === 0) return;
+      if (batch.length === 0) return this.offset >= until;
       for (const r of batch) {
         if (r.value === null) continue;
         try {

@@ -180,6 +180,8 @@ export class KafkaLog implements Log {
     } catch (e) {
       throw new ExecutionError(`Could not write to Kafka topic '${topic}' partition ${partition}: ${(e as Error).message}`);
     }
+    // A read of what this process just wrote waits for it (it may not have been fetched yet).
+    this.readers.get(topic)?.heard(partition, first + records.length);
     this.notify(topic);
     return first;
   }
@@ -202,7 +204,11 @@ export class KafkaLog implements Log {
       const where = batches.map((b) => `'${b.topic}' partition ${b.partition}`).join(', ');
       throw new ExecutionError(`Could not write to Kafka topic ${where}: ${(e as Error).message}`);
     }
-    for (let i = 0; i < batches.length; i++) out.set(`${batches[i]!.topic}\u0000${batches[i]!.partition}`, first[i]!);
+    for (let i = 0; i < batches.length; i++) {
+      const b = batches[i]!;
+      out.set(`${b.topic}\u0000${b.partition}`, first[i]!);
+      this.readers.get(b.topic)?.heard(b.partition, first[i]! + b.records.length);
+    }
     for (const b of batches) this.notify(b.topic);
     return out;
   }

@@ -98,6 +98,16 @@ export class TopicReader {
   }
 
   /**
+   * The partition's end is at least `end` (this process wrote up to it, outside any
+   * transaction): a read below it waits for those records instead of answering empty
+   * with an end heard before (as after the process was paused while others wrote).
+   */
+  heard(partition: number, end: number): void {
+    const w = this.windows[partition];
+    if (w !== undefined && end > w.high) w.high = end;
+  }
+
+  /**
    * The offset the consumer fetches next in `partition`: every record below it
    * that a read can return has arrived (offsets between are markers, aborted or
    * compacted away). -1 before the partition was read.
