@@ -332,11 +332,13 @@ describeKafka('servers of one service on Kafka', () => {
     const expected = expectedCounts(total);
     const byKey = await waitForCounts(counts, expected, false);
     for (const k of KEYS) expect(byKey.get(k)).toEqual(range(expected[k]!));
-    // The transaction open at the kill was aborted: its records are in the topic, invisible to read_committed.
+    // The transaction open at the kill was usually aborted (its records stay in the topic, invisible to
+    // read_committed); when the freeze caught it after its commit request had left, the coordinator
+    // finished that commit instead (seen once under load). Either way the output above is exact.
     const uncommitted = await readUntilIdle(copy, true);
     console.log(
       `exactly-once: ${uncommitted.length - total} aborted records in ${copy} (read_uncommitted ${uncommitted.length}, read_committed ${out.length})`,
     );
-    expect(uncommitted.length).toBeGreaterThan(total);
+    expect(uncommitted.length).toBeGreaterThanOrEqual(total);
   }, 240_000);
 });
