@@ -1,5 +1,5 @@
 // The KafkaClient whose idempotent produce is @platformatic/kafka's (kafka-platformatic.ts) against the real
-// broker: records platformatic cannot encode (null keys, tombstones, headers) go through kafkajs, and requests
+// broker: records platformatic cannot encode (null keys, tombstones, null header values) go through kafkajs, and requests
 // started together still land one after the other, in the order produce was called.
 import { afterEach, expect, it } from 'vitest';
 import type { PartitionBatch } from '../../src/runtime/log/kafka-client.js';
@@ -23,7 +23,7 @@ const keyed = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => ({ key: Buffer.from(`${prefix}k${i}`), value: Buffer.from(`${prefix}-${i}`), timestamp: 1_000 + i }));
 
 describeKafka('@platformatic/kafka idempotent producer behind the KafkaClient seam', () => {
-  it('keyed records, null keys, tombstones and headers land in the order produce was called, with their base offsets', async () => {
+  it('keyed records, null keys, tombstones, headers and null header values land in the order produce was called, with their base offsets', async () => {
     const client = await connect();
     const topic = uniqueTopic('plat');
     const other = uniqueTopic('plat-other');
@@ -46,10 +46,17 @@ describeKafka('@platformatic/kafka idempotent producer behind the KafkaClient se
         },
       ],
       [{ topic, partition: 0, records: keyed('c', 2) }],
+      [
+        {
+          topic,
+          partition: 0,
+          records: [{ key: Buffer.from('n'), value: Buffer.from('null header'), timestamp: 5_000, headers: [{ key: 'y', value: null }] }],
+        },
+      ],
     ];
     // All started at once: each waits for the one before it.
     const bases = await Promise.all(requests.map((r) => client.produce(r)));
-    expect(bases).toEqual([[0], [3], [4, 0, 0], [6], [7], [8]]);
+    expect(bases).toEqual([[0], [3], [4, 0, 0], [6], [7], [8], [10]]);
 
     const out = await readToEnd(topic);
     const p0 = out.filter((m) => m.partition === 0);
@@ -64,9 +71,12 @@ describeKafka('@platformatic/kafka idempotent producer behind the KafkaClient se
       ['h', 'with headers'],
       ['ck0', 'c-0'],
       ['ck1', 'c-1'],
+      ['n', 'null header'],
     ]);
-    expect(p0.map((m) => Number(m.timestamp))).toEqual([1_000, 1_001, 1_002, 2_000, 1_000, 1_001, 3_000, 4_000, 1_000, 1_001]);
+    expect(p0.map((m) => Number(m.timestamp))).toEqual([1_000, 1_001, 1_002, 2_000, 1_000, 1_001, 3_000, 4_000, 1_000, 1_001, 5_000]);
+    // A header with a value goes through platformatic; a null header value through kafkajs, and stays null.
     expect(p0[7]!.headers.x?.toString()).toBe('1');
+    expect(p0[10]!.headers.y).toBeNull();
     expect(out.filter((m) => m.partition === 1).map((m) => m.value)).toEqual(['p-0']);
     expect((await readToEnd(other)).map((m) => m.value)).toEqual(['o-0', 'o-1', 'o-2', 'o-3']);
   });

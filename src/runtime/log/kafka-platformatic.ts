@@ -4,8 +4,8 @@
  * (admin, consumers, transactions) kafkajs's through {@link KafkajsClient}.
  *
  * platformatic 1.22 writes a null key, value or header value as an empty one (it has
- * no encoding for Kafka's null), so a request holding such a record, or headers,
- * goes through kafkajs's idempotent producer instead. The two producers never have
+ * no encoding for Kafka's null), so a request holding such a record goes through
+ * kafkajs's idempotent producer instead (headers with values go through platformatic). The two producers never have
  * a request in flight at the same time: requests are sent one after the other, each
  * once the one before it is acknowledged, so every partition's records land in the
  * order sent whichever producer carries them.
@@ -30,7 +30,7 @@ function producerOptions(options: KafkajsClientOptions) {
 /** {@link KafkajsClient} with `produce` sent through a platformatic idempotent producer. */
 export class PlatformaticProducerClient extends KafkajsClient {
   private readonly producerSettings: ReturnType<typeof producerOptions>;
-  private plat: Producer<Buffer, Buffer, string, Buffer> | undefined;
+  private plat: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
   /** The last request's settlement: the next request waits for it (one request in flight). */
   private tail: Promise<unknown> = Promise.resolve();
   private closing = false;
@@ -41,14 +41,14 @@ export class PlatformaticProducerClient extends KafkajsClient {
   }
 
   override produce(batches: readonly PartitionBatch[]): Promise<number[]> {
-    const sent = this.tail.then(() => (hasNullOrHeaders(batches) ? super.produce(batches) : this.send(batches)));
+    const sent = this.tail.then(() => (hasNull(batches) ? super.produce(batches) : this.send(batches)));
     this.tail = sent.catch(() => undefined);
     return sent;
   }
 
   private async send(batches: readonly PartitionBatch[]): Promise<number[]> {
     if (this.closing) throw new Error('The Kafka client is closed');
-    this.plat ??= new Producer<Buffer, Buffer, string, Buffer>({ ...this.producerSettings, bootstrapBrokers: [...this.producerSettings.bootstrapBrokers] });
+    this.plat ??= new Producer<Buffer, Buffer, Buffer, Buffer>({ ...this.producerSettings, bootstrapBrokers: [...this.producerSettings.bootstrapBrokers] });
     const producer = this.plat;
     try {
       const result = await producer.send({ messages: toMessages(batches), acks: -1 });
@@ -104,28 +104,47 @@ function findPlatformatic(e: unknown, test: (x: PlatformaticError) => boolean, d
   return findPlatformatic(x.cause, test, depth + 1);
 }
 
-/** Whether a request holds a record platformatic cannot write as it is: a null key or value, or headers. */
-function hasNullOrHeaders(batches: readonly PartitionBatch[]): boolean {
+/** Whether a request holds a record platformatic cannot write as it is: a null key or value, or a null header value. */
+function hasNull(batches: readonly PartitionBatch[]): boolean {
   for (const b of batches) {
     const records = b.records;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      if (r.key === null || r.value === null || (r.headers !== undefined && r.headers.length > 0)) return true;
+      if (r.key === null || r.value === null) return true;
+      const headers = r.headers;
+      if (headers !== undefined) for (let h = 0; h < headers.length; h++) if (headers[h]!.value === null) return true;
     }
   }
   return false;
 }
 
-function toMessages(batches: readonly PartitionBatch[]): MessageToProduce<Buffer, Buffer, string, Buffer>[] {
+function toMessages(batches: readonly PartitionBatch[]): MessageToProduce<Buffer, Buffer, Buffer, Buffer>[] {
   let n = 0;
   for (const b of batches) n += b.records.length;
-  const out: MessageToProduce<Buffer, Buffer, string, Buffer>[] = new Array(n);
+  const out: MessageToProduce<Buffer, Buffer, Buffer, Buffer>[] = new Array(n);
   let j = 0;
+  let lastHeaders: PartitionBatch['records'][number]['headers'];
+  let lastMap: Map<Buffer, Buffer> | undefined;
   for (const b of batches) {
     const { topic, partition, records } = b;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      out[j++] = { topic, partition, key: r.key as Buffer, value: r.value as Buffer, timestamp: BigInt(Math.trunc(r.timestamp)) };
+      const m: MessageToProduce<Buffer, Buffer, Buffer, Buffer> = {
+        topic,
+        partition,
+        key: r.key as Buffer,
+        value: r.value as Buffer,
+        timestamp: BigInt(Math.trunc(r.timestamp)),
+      };
+      if (r.headers !== undefined && r.headers.length > 0) {
+        // Records of one batch share their headers array (a changelog's epoch): encode it once.
+        if (r.headers !== lastHeaders) {
+          lastHeaders = r.headers;
+          lastMap = new Map(r.headers.map((h) => [Buffer.from(h.key), h.value as Buffer]));
+        }
+        m.headers = lastMap;
+      }
+      out[j++] = m;
     }
   }
   return out;
