@@ -4,8 +4,9 @@
  * (admin, consumers, transactions) kafkajs's through {@link KafkajsClient}.
  *
  * platformatic 1.22 writes a null key, value or header value as an empty one (it has
- * no encoding for Kafka's null), so a request holding such a record goes through
- * kafkajs's idempotent producer instead (headers with values go through platformatic). The two producers never have
+ * no encoding for Kafka's null), so a request holding a null key or value goes
+ * through kafkajs's idempotent producer instead. A null header value is written
+ * empty by both (kafkajs's path always did so). The two producers never have
  * a request in flight at the same time: requests are sent one after the other, each
  * once the one before it is acknowledged, so every partition's records land in the
  * order sent whichever producer carries them.
@@ -104,15 +105,15 @@ function findPlatformatic(e: unknown, test: (x: PlatformaticError) => boolean, d
   return findPlatformatic(x.cause, test, depth + 1);
 }
 
-/** Whether a request holds a record platformatic cannot write as it is: a null key or value, or a null header value. */
+const EMPTY = Buffer.alloc(0);
+
+/** Whether a request holds a record platformatic cannot write as it is: a null key or value. */
 function hasNull(batches: readonly PartitionBatch[]): boolean {
   for (const b of batches) {
     const records = b.records;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       if (r.key === null || r.value === null) return true;
-      const headers = r.headers;
-      if (headers !== undefined) for (let h = 0; h < headers.length; h++) if (headers[h]!.value === null) return true;
     }
   }
   return false;
@@ -140,7 +141,8 @@ function toMessages(batches: readonly PartitionBatch[]): MessageToProduce<Buffer
         // Records of one batch share their headers array (a changelog's epoch): encode it once.
         if (r.headers !== lastHeaders) {
           lastHeaders = r.headers;
-          lastMap = new Map(r.headers.map((h) => [Buffer.from(h.key), h.value as Buffer]));
+          // A null header value is written empty, as the kafkajs path has always done.
+          lastMap = new Map(r.headers.map((h) => [Buffer.from(h.key), h.value ?? EMPTY]));
         }
         m.headers = lastMap;
       }
