@@ -388,14 +388,18 @@ describe('FileLog', () => {
     await again.close();
   });
 
-  it('reads an evicted chunk back when the partitions\' tails alone exceed the budget', async () => {
+  it("reads an evicted chunk back when the partitions' tails alone exceed the budget", async () => {
     // Tails are never evicted: with 4 partitions of 200-byte chunks the tails hold more
     // than the 300-byte budget, so a chunk read back must not be evicted by its own admission.
     const opts = { maxChunkBytes: 200, maxResidentBytes: 300 };
     const log = await FileLog.open(dir, opts);
     await log.createTopic('t', 4);
     for (let p = 0; p < 4; p++) {
-      await log.append('t', p, Array.from({ length: 40 }, (_, i) => rec(`k${i}`, `p${p}-value-${i}`, i)));
+      await log.append(
+        't',
+        p,
+        Array.from({ length: 40 }, (_, i) => rec(`k${i}`, `p${p}-value-${i}`, i)),
+      );
     }
     for (let p = 0; p < 4; p++) {
       expect(plain(await log.read('t', p, 0, 1000)).map((r) => r.v)).toEqual(Array.from({ length: 40 }, (_, i) => `p${p}-value-${i}`));
