@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../src/runtime/engine/engine.js';
 import { MemoryLog } from '../src/runtime/log/memory-log.js';
@@ -60,9 +63,6 @@ describe('pull queries', () => {
 
 describe('pull queries after a restart', () => {
   it('rebuild the table view from its topic once, then follow new updates', async () => {
-    const fs = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-pull-'));
     try {
       const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });
@@ -90,9 +90,6 @@ describe('pull queries after a restart', () => {
   });
 
   it('rebuild windowed rows and retracted keys from the topic, each row decoded when read', async () => {
-    const fs = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-pull-'));
     try {
       const first = await Engine.open({ dataDir, autoPump: false, properties: { 'auto.offset.reset': 'earliest' } });
