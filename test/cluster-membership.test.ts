@@ -6,17 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from './helpers/eventually.js';
+import { planPersistent } from './helpers/plan-persistent.js';
 import { ChangelogTasks } from '../src/runtime/cluster/changelog-tasks.js';
 import { Membership, type MemberReport } from '../src/runtime/cluster/membership.js';
 import { partitionsIndependent, repartitionStep } from '../src/runtime/cluster/splittable.js';
 import type { KafkaLog } from '../src/runtime/log/kafka-log.js';
 import type { Log } from '../src/runtime/log/log.js';
 import { MemoryLog } from '../src/runtime/log/memory-log.js';
-import { Catalog } from '../src/planner/catalog.js';
-import { planCreateSource } from '../src/planner/ddl-planner.js';
-import { toPhysical } from '../src/planner/physical-plan.js';
-import { planQuery } from '../src/planner/query-planner.js';
-import { parseStatement } from '../src/parser/index.js';
 import { LevelStoreFactory } from '../src/runtime/state/level-store.js';
 
 const open: { close(): Promise<void> }[] = [];
@@ -256,19 +252,13 @@ describe('changelog restore', () => {
 
 describe('splitting a query across servers', () => {
   function plan(sql: string) {
-    const catalog = new Catalog();
-    for (const ddl of [
-      `CREATE STREAM clicks (user_id STRING KEY, page STRING, ms INT) WITH (kafka_topic='clicks', value_format='JSON');`,
-      `CREATE TABLE users (id STRING PRIMARY KEY, name STRING) WITH (kafka_topic='users', value_format='JSON');`,
-    ]) {
-      const s = parseStatement(ddl);
-      if (s.kind !== 'CreateSource') throw new Error('not a CREATE');
-      catalog.putSource(planCreateSource(s, catalog, { defaultKeyFormat: 'KAFKA' }, {}).source);
-    }
-    const s = parseStatement(sql);
-    if (s.kind !== 'CreateAsSelect') throw new Error('not a CREATE … AS SELECT');
-    const planned = planQuery(s.query, { catalog, sinkName: s.name, persistent: true });
-    return toPhysical({ kind: 'Sink', input: planned.plan, target: { ...planned.sources[0]!, name: s.name, topic: s.name }, schema: planned.plan.schema });
+    return planPersistent(
+      [
+        `CREATE STREAM clicks (user_id STRING KEY, page STRING, ms INT) WITH (kafka_topic='clicks', value_format='JSON');`,
+        `CREATE TABLE users (id STRING PRIMARY KEY, name STRING) WITH (kafka_topic='users', value_format='JSON');`,
+      ],
+      sql,
+    );
   }
 
   it.each([

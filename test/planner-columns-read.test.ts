@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { parseStatement } from '../src/parser/index.js';
-import { Catalog } from '../src/planner/catalog.js';
+import { planPersistent } from './helpers/plan-persistent.js';
 import { sourceColumnsRead } from '../src/planner/columns-read.js';
-import { planCreateSource } from '../src/planner/ddl-planner.js';
-import { toPhysical } from '../src/planner/physical-plan.js';
-import { planQuery } from '../src/planner/query-planner.js';
 
 /** The physical plan of a persistent query over `mon` (key HOST; TYPE, CODE, MESSAGE) and `hosts`. */
 function plan(sql: string) {
-  const catalog = new Catalog();
-  for (const ddl of [
-    `CREATE STREAM mon (host STRING KEY, type STRING, code INT, message STRING) WITH (kafka_topic='mon', value_format='JSON');`,
-    `CREATE TABLE hosts (id STRING PRIMARY KEY, dc STRING) WITH (kafka_topic='hosts', value_format='JSON');`,
-  ]) {
-    const s = parseStatement(ddl);
-    if (s.kind !== 'CreateSource') throw new Error('not a CREATE');
-    catalog.putSource(planCreateSource(s, catalog, { defaultKeyFormat: 'KAFKA' }, {}).source);
-  }
-  const s = parseStatement(sql);
-  if (s.kind !== 'CreateAsSelect') throw new Error('not a CREATE … AS SELECT');
-  const planned = planQuery(s.query, { catalog, sinkName: s.name, persistent: true });
-  return toPhysical({ kind: 'Sink', input: planned.plan, target: { ...planned.sources[0]!, name: s.name, topic: s.name }, schema: planned.plan.schema }).steps;
+  return planPersistent(
+    [
+      `CREATE STREAM mon (host STRING KEY, type STRING, code INT, message STRING) WITH (kafka_topic='mon', value_format='JSON');`,
+      `CREATE TABLE hosts (id STRING PRIMARY KEY, dc STRING) WITH (kafka_topic='hosts', value_format='JSON');`,
+    ],
+    sql,
+  ).steps;
 }
 
 /** Column names of the source rows a query reads (null: all), by the source step's schema. */
