@@ -10,7 +10,7 @@ await build({
   target: 'node20',
   format: 'esm',
   outfile: 'dist/sluice.mjs',
-  external: ['classic-level'],
+  external: ['classic-level', 'pg-native'],
   banner: { js: "import { createRequire as __sluiceRequire } from 'node:module'; const require = __sluiceRequire(import.meta.url);" },
   logLevel: 'warning',
   sourcemap: 'linked',

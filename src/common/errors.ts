@@ -11,6 +11,8 @@ export const ErrorCode = {
   UNAUTHORIZED: 40100,
   FORBIDDEN: 40300,
   NOT_FOUND: 40400,
+  /** A name already taken (Kafka Connect's 409: a connector of that name exists). */
+  CONFLICT: 40900,
   /** ASSERT TOPIC / ASSERT SCHEMA did not hold within its timeout (HTTP 417). */
   ASSERTION_FAILED: 41700,
   SERVER_ERROR: 50000,
