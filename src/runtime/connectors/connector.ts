@@ -7,6 +7,10 @@
  * The shapes are Kafka Connect's own, so ksqlDB's entities can carry them as is.
  */
 import { ErrorCode, SluiceError } from '../../common/errors.js';
+import type { ProcessingLogger } from '../../common/processing-log.js';
+import type { Catalog } from '../../planner/catalog.js';
+import type { SchemaRegistry } from '../../serde/serde-types.js';
+import type { Log } from '../log/log.js';
 
 /** A connector's type as Kafka Connect and ksqlDB's entities spell it (lower case). */
 export type ConnectorType = 'source' | 'sink' | 'unknown';
@@ -122,4 +126,21 @@ export class ConnectorError extends SluiceError {
     super(message);
     this.errorCode = errorCode;
   }
+}
+
+/**
+ * What the engine gives a connector service when it opens one. Built-in
+ * connectors read and append through `log` and resolve a sink's topic to the
+ * stream or table over it in `catalog`; a Kafka Connect client needs only the
+ * server properties (`ksql.connect.url`).
+ */
+export interface ConnectorDeps {
+  readonly log: Log;
+  readonly catalog: Catalog;
+  readonly registry: SchemaRegistry;
+  readonly logger: ProcessingLogger;
+  /** The server's properties (its configuration and ALTER SYSTEM's). */
+  readonly serverProperties: ReadonlyMap<string, string>;
+  /** True in Kafka mode (the log is a Kafka cluster shared with other servers). */
+  readonly kafkaMode: boolean;
 }
