@@ -318,6 +318,55 @@ describeIf(PG_URL !== undefined, PG)('PostgreSQL sink against a real PostgreSQL'
     expect(Object.keys(table[0] ?? {})).toEqual(['__connect_topic', '__connect_partition', '__connect_offset', 'PAGE']);
   });
 
+  it('skips rows a re-delivered batch already committed, so insert mode neither fails nor duplicates them', async () => {
+    const { engine, rows } = await engineWith(`
+      CREATE STREAM ORDERS (ID INT KEY, QTY INT) WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON', PARTITIONS=1);
+      INSERT INTO ORDERS VALUES (1, 1);
+      INSERT INTO ORDERS VALUES (2, 2);
+      INSERT INTO ORDERS VALUES (3, 3);`);
+    const task = started(sink(engine, 'ORDERS', 'orders-sink', { 'connection.url': db.url, topics: 'orders', 'auto.create': 'true', 'pk.mode': 'record_key' }));
+    await task.open(1);
+    const all = await rows('ORDERS');
+    expect(await task.put(all.slice(0, 2))).toEqual([]);
+    expect(await task.put(all)).toEqual([]);
+    expect(await query(db.url, 'SELECT * FROM orders ORDER BY "ID"')).toEqual([
+      { ID: 1, QTY: 1 },
+      { ID: 2, QTY: 2 },
+      { ID: 3, QTY: 3 },
+    ]);
+  });
+
+  it('reconnects and writes the batch when PostgreSQL drops the connection', async () => {
+    const { engine, rows } = await engineWith(`
+      CREATE STREAM PINGS (ID INT KEY, N INT) WITH (KAFKA_TOPIC='pings', VALUE_FORMAT='JSON', PARTITIONS=1);
+      INSERT INTO PINGS VALUES (1, 1);
+      INSERT INTO PINGS VALUES (2, 2);`);
+    const config = { 'connection.url': db.url, topics: 'pings', 'auto.create': 'true', 'pk.mode': 'record_key', 'retry.backoff.ms': '0' };
+    const task = started(sink(engine, 'PINGS', 'pings-sink', config));
+    await task.open(1);
+    const all = await rows('PINGS');
+    expect(await task.put(all.slice(0, 1))).toEqual([]);
+    const killed = await query(
+      db.url,
+      `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = 'sluice connector pings-sink'`,
+    );
+    expect(killed).toEqual([{ killed: true }]);
+    expect(await task.put(all)).toEqual([]);
+    expect(await query(db.url, 'SELECT * FROM pings ORDER BY "ID"')).toEqual([
+      { ID: 1, N: 1 },
+      { ID: 2, N: 2 },
+    ]);
+  });
+
+  it('fails open with the address when PostgreSQL is unreachable', async () => {
+    const { engine } = await engineWith(`CREATE STREAM NOWHERE (ID INT KEY, N INT) WITH (KAFKA_TOPIC='nowhere', VALUE_FORMAT='JSON', PARTITIONS=1);`);
+    const task = started(
+      sink(engine, 'NOWHERE', 'nowhere-sink', { 'connection.url': 'jdbc:postgresql://127.0.0.1:1/db?user=u', topics: 'nowhere', 'auto.create': 'true' }),
+    );
+    await expect(task.open(1)).rejects.toThrow('PostgreSQL sink nowhere-sink could not connect to 127.0.0.1:1/db: connect ECONNREFUSED 127.0.0.1:1');
+    await expect(task.open(1)).rejects.toMatchObject({ errorCode: ErrorCode.SERVER_ERROR });
+  });
+
   it('refuses a missing table without auto.create, and adds missing columns only with auto.evolve', async () => {
     const { engine } = await engineWith(
       `CREATE STREAM EVOLVING (ID INT KEY, A INT, B STRING) WITH (KAFKA_TOPIC='evolving', VALUE_FORMAT='JSON', PARTITIONS=1);`,

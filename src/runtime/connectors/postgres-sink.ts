@@ -64,6 +64,13 @@ function isRowError(e: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
+/** The position after `rows` per partition. */
+function nextPositions(rows: readonly SinkRow[]): Map<number, number> {
+  const next = new Map<number, number>();
+  for (const r of rows) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
+  return next;
+}
+
 /** One write in a batch: rows to write or keys to delete. */
 interface Op {
   readonly kind: 'write' | 'delete';
@@ -74,6 +81,10 @@ interface Op {
 export class PostgresSinkTask implements SinkTask {
   private client: PgClient | undefined;
   private readonly topic: string;
+  /** Next offset per partition, as committed in PostgreSQL with the rows. */
+  private readonly positions = new Map<number, number>();
+  /** A COMMIT failed without an answer: re-read the positions before writing again. */
+  private uncertain = false;
 
   constructor(
     private readonly config: PgSinkConfig,
@@ -87,29 +98,43 @@ export class PostgresSinkTask implements SinkTask {
     const client = await this.connection();
     await client.query(CREATE_OFFSETS_SQL);
     await this.prepareTable(client);
-    const { rows } = await client.query(READ_OFFSETS_SQL, [this.context.connector, this.topic]);
-    return new Map(rows.map((r) => [Number(r.partition), Number(r.next_offset)]));
+    await this.loadPositions(client);
+    return new Map(this.positions);
   }
 
-  async put(rows: readonly SinkRow[]): Promise<readonly SinkFailure[]> {
-    if (rows.length === 0) return [];
-    const refused: SinkFailure[] = [];
-    const writable: SinkRow[] = [];
-    for (const row of rows) {
-      if (row.value === null && !this.config.deleteEnabled) refused.push({ row, error: new ExecutionError(this.tombstoneMessage(row)) });
-      else writable.push(row);
-    }
+  /**
+   * Writes the rows after the saved positions (a batch the runner delivers
+   * again after a failure may be partly or wholly committed already). Errors
+   * that are not a row's fault are retried `max.retries` times on a new
+   * connection, `retry.backoff.ms` apart; then the batch fails.
+   */
+  async put(batch: readonly SinkRow[]): Promise<readonly SinkFailure[]> {
     let rowByRow = false;
     for (let attempt = 0; ; attempt++) {
-      const client = await this.connection();
+      let client: PgClient | undefined;
       try {
+        client = await this.connection();
+        if (this.uncertain) await this.loadPositions(client);
+        const rows = batch.filter((r) => r.offset >= (this.positions.get(r.partition) ?? 0));
+        if (rows.length === 0) return [];
+        const refused: SinkFailure[] = [];
+        const writable: SinkRow[] = [];
+        for (const row of rows) {
+          if (row.value === null && !this.config.deleteEnabled) refused.push({ row, error: new ExecutionError(this.tombstoneMessage(row)) });
+          else writable.push(row);
+        }
         await client.query('BEGIN');
         const failures = rowByRow ? await this.writeRows(client, writable) : await this.writeBatch(client, writable);
-        await this.saveOffsets(client, rows);
+        const next = nextPositions(rows);
+        await client.query(SAVE_OFFSETS_SQL, [this.context.connector, this.topic, [...next.keys()], [...next.values()]]);
+        // From here until COMMIT answers, whether the batch committed is unknown.
+        this.uncertain = true;
         await client.query('COMMIT');
+        this.uncertain = false;
+        for (const [p, o] of next) this.positions.set(p, o);
         return [...refused, ...failures];
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await client?.query('ROLLBACK').catch(() => undefined);
         if (!rowByRow && isRowError(e)) {
           rowByRow = true;
           attempt--;
@@ -254,11 +279,12 @@ export class PostgresSinkTask implements SinkTask {
     return key;
   }
 
-  /** The position after `rows` per partition, written in the batch's transaction. */
-  private async saveOffsets(client: PgClient, rows: readonly SinkRow[]): Promise<void> {
-    const next = new Map<number, number>();
-    for (const r of rows) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
-    await client.query(SAVE_OFFSETS_SQL, [this.context.connector, this.topic, [...next.keys()], [...next.values()]]);
+  /** The saved positions, as PostgreSQL holds them (re-read when a COMMIT's outcome is unknown). */
+  private async loadPositions(client: PgClient): Promise<void> {
+    const { rows } = await client.query(READ_OFFSETS_SQL, [this.context.connector, this.topic]);
+    this.positions.clear();
+    for (const r of rows) this.positions.set(Number(r.partition), Number(r.next_offset));
+    this.uncertain = false;
   }
 
   private tombstoneMessage(row: SinkRow): string {
