@@ -10,7 +10,8 @@ import type { DataSource } from '../src/planner/data-source.js';
 import { serializedValueColumns } from '../src/planner/schema.js';
 import type { SinkRow, SinkTask } from '../src/runtime/connectors/builtin-plugin.js';
 import { ConnectorError } from '../src/runtime/connectors/connector.js';
-import { parseConnectionUrl } from '../src/runtime/connectors/postgres-config.js';
+import { parseConnectionUrl, parsePgSinkConfig } from '../src/runtime/connectors/postgres-config.js';
+import { planTable } from '../src/runtime/connectors/postgres-sql.js';
 import { postgresSinkPlugin } from '../src/runtime/connectors/postgres-sink.js';
 import { Engine } from '../src/runtime/engine/engine.js';
 import { MemoryLog } from '../src/runtime/log/memory-log.js';
@@ -105,6 +106,31 @@ describe('PostgreSQL sink configuration (JDBC sink names and Connect wording)', 
     });
     expect(parseConnectionUrl('postgres://postgres@127.0.0.1/postgres')).toEqual({ host: '127.0.0.1', port: 5432, database: 'postgres', user: 'postgres' });
     expect(parseConnectionUrl('mysql://h/db')).toEqual({ problem: 'expected jdbc:postgresql://host:port/database or postgres://user@host:port/database' });
+  });
+
+  it('plans the written columns by pk.mode as the JDBC sink does', async () => {
+    const { engine } = await engineWith(
+      `CREATE STREAM ORDERS (ORDER_ID INT KEY, CUSTOMER STRING, TOTAL DOUBLE) WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON', PARTITIONS=1);`,
+    );
+    const source = engine.catalog.getSource('ORDERS') as DataSource;
+    const plan = (extra: Record<string, string>): string[] | string => {
+      const parsed = parsePgSinkConfig({ 'connection.url': 'postgres://h/db', topics: 'orders', ...extra });
+      if ('problems' in parsed) return parsed.problems.join('; ');
+      const p = planTable(parsed.config, source, 'orders');
+      return 'problem' in p ? p.problem : p.columns.map((c) => `${c.sql} ${c.pgType}${c.pk ? ' pk' : ''}`);
+    };
+    expect(plan({})).toEqual(['"CUSTOMER" text', '"TOTAL" double precision']);
+    expect(plan({ 'pk.mode': 'record_key' })).toEqual(['"ORDER_ID" integer pk', '"CUSTOMER" text', '"TOTAL" double precision']);
+    expect(plan({ 'pk.mode': 'record_key', 'pk.fields': 'id' })).toEqual(['"id" integer pk', '"CUSTOMER" text', '"TOTAL" double precision']);
+    expect(plan({ 'pk.mode': 'record_value', 'pk.fields': 'CUSTOMER', 'fields.whitelist': 'CUSTOMER' })).toEqual(['"CUSTOMER" text pk']);
+    expect(plan({ 'pk.mode': 'kafka', 'quote.sql.identifiers': 'never' })).toEqual([
+      '__connect_topic text pk',
+      '__connect_partition integer pk',
+      '__connect_offset bigint pk',
+      'CUSTOMER text',
+      'TOTAL double precision',
+    ]);
+    expect(plan({ 'pk.mode': 'record_value', 'pk.fields': 'NOPE' })).toBe("PK field 'NOPE' is not a value column of ORDERS (value columns: CUSTOMER, TOTAL)");
   });
 
   it('refuses upsert without a primary key and record_key on a keyless stream with a 40000 error', async () => {
