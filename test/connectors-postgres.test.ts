@@ -263,6 +263,22 @@ describeIf(PG_URL !== undefined, PG)('PostgreSQL sink against a real PostgreSQL'
     ]);
   });
 
+  it('update mode changes existing rows by key and leaves missing keys out', async () => {
+    const { engine, rows } = await engineWith(`
+      CREATE TABLE PRICES (SKU STRING PRIMARY KEY, PRICE DECIMAL(8,2)) WITH (KAFKA_TOPIC='prices', VALUE_FORMAT='JSON', PARTITIONS=1);
+      INSERT INTO PRICES VALUES ('a', 1.50);
+      INSERT INTO PRICES VALUES ('b', 2.50);
+      INSERT INTO PRICES VALUES ('a', 1.75);`);
+    await query(db.url, 'CREATE TABLE prices ("SKU" text PRIMARY KEY, "PRICE" numeric(8,2))');
+    await query(db.url, `INSERT INTO prices VALUES ('a', 1.00)`);
+    const task = started(
+      sink(engine, 'PRICES', 'prices-sink', { 'connection.url': db.url, topics: 'prices', 'insert.mode': 'update', 'pk.mode': 'record_key' }),
+    );
+    await task.open(1);
+    expect(await task.put(await rows('PRICES'))).toEqual([]);
+    expect(await query(db.url, 'SELECT "SKU", "PRICE"::text FROM prices')).toEqual([{ SKU: 'a', PRICE: '1.75' }]);
+  });
+
   it('returns a tombstone as a failure when delete.enabled is false', async () => {
     const { engine, log, rows } = await engineWith(`CREATE TABLE T2 (ID INT PRIMARY KEY, V INT) WITH (KAFKA_TOPIC='t2', VALUE_FORMAT='JSON', PARTITIONS=1);
       INSERT INTO T2 VALUES (1, 1);`);
