@@ -6,7 +6,7 @@ import { ServerUnreachableError } from './repl/client.js';
 import { Completer } from './repl/completer.js';
 import { banner, runRepl } from './repl/repl.js';
 import { Session, describeError, type Output } from './repl/session.js';
-import { readCaFile, readProperties } from './properties-file.js';
+import { readCaFile, readProperties } from './config/properties-file.js';
 
 const CLI_USAGE = `Usage: sluice cli [URL] [options]       connect to a server (default http://localhost:8088)
        sluice [options]                 start an embedded server on ./sluice-data and connect to it

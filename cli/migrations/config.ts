@@ -4,7 +4,7 @@
  * service id, so loading asks `/info`), Basic auth and TLS, the directory.
  */
 import { dirname, join, resolve } from 'node:path';
-import { readCaFile, readProperties } from '../properties-file.js';
+import { readCaFile, readProperties } from '../config/properties-file.js';
 import { SluiceClient, type ClientTls, type Credentials } from '../repl/client.js';
 import { MIGRATIONS_DIR } from './files.js';
 import { MigrationsError, type MigrationsLog } from './log.js';

@@ -3,7 +3,7 @@
  * to a Sluice (or ksqlDB) server over its REST API only.
  */
 import { parseArgs } from 'node:util';
-import { readProperties } from '../properties-file.js';
+import { readProperties } from '../config/properties-file.js';
 import { applyMigrations, type ApplyTarget } from './apply.js';
 import { createMigration, destroyMetadata, info, initializeMetadata, newProject, validate } from './commands.js';
 import { loadConfig, type MigrationConfig } from './config.js';
