@@ -172,6 +172,8 @@ describeIf(BUNDLE_BUILT, 'the built dist/ (npm run build)')('sluice migrations',
     const lines = info.out.split('\n');
     expect(lines[0]).toBe('Current migration version: 2');
     expect(lines[1]).toMatch(/^ Version \| Name +\| State +\| Previous Version \| Started On +\| Completed On +\| Error Reason $/);
+    // The dashed rule is as long as the padded rows, as ksql-migrations draws it.
+    expect(lines[2]).toBe('-'.repeat(lines[1]!.length));
     expect(lines[3]).toMatch(/^ 1 +\| Add users +\| MIGRATED \| <none> +\| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC \| .* \| N\/A +$/);
     expect(lines[4]).toMatch(/^ 2 +\| count {2}per user {2}\| MIGRATED \| 1 +\| /);
   });
@@ -283,12 +285,81 @@ describeIf(BUNDLE_BUILT, 'the built dist/ (npm run build)')('sluice migrations',
     expect((await client.ksql('SHOW STREAMS;', NO_SCOPE))[0]!['streams']).not.toContainEqual(expect.objectContaining({ name: 'DRY' }));
   });
 
+  it('--until applies up to a version, --version may skip ahead, and an older or unknown version is refused', async () => {
+    for (const v of [6, 7]) fs.writeFileSync(migration(`V00000${v}__s${v}.sql`), `CREATE STREAM s${v} AS SELECT * FROM users;\n`);
+    const until = await withConfig('apply', '--until', '5');
+    expect(until.code).toBe(0);
+    expect(until.out).toContain('1 migration file(s) loaded.\nApplying migration version 5: dry\n');
+    await eventually('version 5 migrated', async () => (await row('5'))?.[1] === 'MIGRATED');
+    const skip = await withConfig('apply', '--version', '7');
+    expect(skip.code).toBe(0);
+    expect(skip.out).toContain('Applying migration version 7: s7\n');
+    const v7 = await eventually('version 7 migrated', async () => {
+      const x = await row('7');
+      return x?.[1] === 'MIGRATED' && x;
+    });
+    expect(v7[2]).toBe('5');
+    const older = await withConfig('apply', '-v', '6');
+    expect(older.code).toBe(1);
+    expect(older.err).toBe('ERROR: Version must be newer than the last version migrated. Last version migrated was 7\n');
+    const unknown = await withConfig('apply', '-v', '9');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toBe('ERROR: No migration file with version 9 exists.\n');
+    const behind = await withConfig('apply', '--until', '3');
+    expect(behind.code).toBe(0);
+    expect(behind.out).toContain('Loading migration files\nNo eligible migrations found.\n');
+    const both = await withConfig('apply', '--all', '--next');
+    expect(both.code).toBe(1);
+    expect(both.err).toBe('ERROR: Exactly one of the following options must be specified: --all, --next, --until, --version\n');
+  });
+
+  it('custom metadata names, topics and migrations directory come from the properties file', async () => {
+    const other = path.join(dir, 'other');
+    const files = path.join(dir, 'other-files');
+    fs.mkdirSync(other);
+    fs.mkdirSync(files);
+    const cfg = path.join(other, 'ksql-migrations.properties');
+    fs.writeFileSync(
+      cfg,
+      [
+        `ksql.server.url=${server.url}`,
+        'ksql.migrations.stream.name=OTHER_EVENTS',
+        'ksql.migrations.table.name=OTHER_VERSIONS',
+        'ksql.migrations.stream.topic.name=other-events',
+        'ksql.migrations.table.topic.name=other-versions',
+        `ksql.migrations.dir.override=${files}`,
+        '',
+      ].join('\n'),
+    );
+    expect((await migrations('-c', cfg, 'initialize-metadata')).code).toBe(0);
+    const [d] = await client.ksql('DESCRIBE OTHER_VERSIONS;', NO_SCOPE);
+    expect((d!['sourceDescription'] as { topic: string }).topic).toBe('other-versions');
+    const [e] = await client.ksql('DESCRIBE OTHER_EVENTS;', NO_SCOPE);
+    expect((e!['sourceDescription'] as { topic: string }).topic).toBe('other-events');
+    const created = await migrations('-c', cfg, 'create', 'elsewhere');
+    expect(created.out).toContain(`Creating migration file: ${path.join(files, 'V000001__elsewhere.sql')}\n`);
+    fs.writeFileSync(
+      path.join(files, 'V000001__elsewhere.sql'),
+      "CREATE STREAM elsewhere (id INT KEY) WITH (kafka_topic='elsewhere', partitions=1, value_format='JSON');\n",
+    );
+    const applied = await migrations('-c', cfg, 'apply', '-a');
+    expect(applied.code).toBe(0);
+    expect(applied.out).toContain('Successfully migrated\n');
+    await eventually('version 1 migrated in OTHER_VERSIONS', async () => {
+      const rows = (await client.pullQuery("SELECT state FROM OTHER_VERSIONS WHERE version_key = '1';")).rows;
+      return rows[0]?.[0] === 'MIGRATED';
+    });
+    const destroyed = await migrations('-c', cfg, 'destroy-metadata');
+    expect(destroyed.code).toBe(0);
+    expect(destroyed.out).toContain('Dropping migrations metadata stream: OTHER_EVENTS\n');
+  });
+
   it('destroy-metadata terminates the table’s query and drops both sources with their topics; a second run skips', async () => {
     const r = await withConfig('destroy-metadata');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /^Cleaning migrations metadata stream and table from ksqlDB server\nFound 1 query writing to the metadata table\. Query ID: (\S+)\nTerminating query with ID: \1\nDropping migrations metadata table: MIGRATION_SCHEMA_VERSIONS\nDropping migrations metadata stream: MIGRATION_EVENTS\nMigrations metadata cleaned successfully\n/,
+      /^Cleaning migrations metadata stream and table from ksqlDB server\nFound 1 query writing to metadata table\. Query ID: (\S+)\nTerminating query with ID: \1\nDropping migrations metadata table: MIGRATION_SCHEMA_VERSIONS\nDropping migrations metadata stream: MIGRATION_EVENTS\nMigrations metadata cleaned successfully\n/,
     );
     const [topics] = await client.ksql('SHOW TOPICS;', NO_SCOPE);
     const topicNames = (topics!['topics'] as { name: string }[]).map((t) => t.name);

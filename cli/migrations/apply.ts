@@ -35,47 +35,52 @@ const PREVIOUS_CHECK_DELAY_MS = 200;
 /** Runs `apply`; resolves when done, throws a MigrationsError on the first failure. */
 export async function applyMigrations(cfg: MigrationConfig, opts: ApplyOptions, log: MigrationsLog): Promise<void> {
   await ensureMetadata(cfg);
+  if (opts.dryRun) log.info('This is a dry run. No ksqlDB statements will be submitted to the ksqlDB server.');
   const files = listMigrationFiles(cfg.migrationsDir, log);
   await validateMigrated(cfg, files);
   let latest = await latestMigrated(cfg);
-  const selected = selectFiles(files, latest === NONE ? 0 : Number(latest), opts.target);
   log.info('Loading migration files');
-  if (selected.length === 0) {
-    if (opts.target.kind === 'next') throw new MigrationsError('No eligible migrations found.');
-    log.info('No eligible migrations found.');
-    return;
-  }
-  log.info(`${selected.length} migration file(s) loaded.`);
-  if (opts.dryRun) log.info('This is a dry run. No ksqlDB statements will be submitted to the ksqlDB server.');
+  const selected = selectFiles(files, latest, opts.target);
+  if (selected.length === 0) log.info('No eligible migrations found.');
+  else log.info(`${selected.length} migration file(s) loaded.`);
   for (const file of selected) {
     log.info(`Applying migration version ${file.version}: ${file.name}`);
     const content = readFileSync(file.path, 'utf8');
     log.info(`${file.path} contents:\n${content}`);
-    if (opts.dryRun) continue;
+    if (opts.dryRun) {
+      log.info('Dry run complete. No migrations were actually applied.');
+      continue;
+    }
     await verifyMigrated(cfg, latest);
     await applyFile(cfg, file, content, latest, opts.defines);
     log.info('Successfully migrated');
     latest = String(file.version);
   }
-  if (opts.dryRun) log.info('Dry run complete. No migrations were actually applied.');
 }
 
-function selectFiles(files: readonly MigrationFile[], latest: number, target: ApplyTarget): MigrationFile[] {
+/**
+ * The files after `latest` to apply: `--version N` must name a file newer than
+ * it; `--until N` takes those up to N (none when N is not newer); `--next`
+ * fails when there is nothing to apply.
+ */
+function selectFiles(files: readonly MigrationFile[], latest: string, target: ApplyTarget): MigrationFile[] {
+  const after = latest === NONE ? 0 : Number(latest);
   switch (target.kind) {
     case 'version': {
       const file = files.find((f) => f.version === target.version);
       if (file === undefined) throw new MigrationsError(`No migration file with version ${target.version} exists.`);
-      if (target.version <= latest) throw new MigrationsError(`Version must be newer than the last version migrated. Last version migrated was ${latest}`);
+      if (target.version <= after) throw new MigrationsError(`Version must be newer than the last version migrated. Last version migrated was ${latest}`);
       return [file];
     }
-    case 'until': {
-      if (target.version <= latest) throw new MigrationsError(`Version must be newer than the last version migrated. Last version migrated was ${latest}`);
-      return files.filter((f) => f.version > latest && f.version <= target.version);
+    case 'until':
+      return files.filter((f) => f.version > after && f.version <= target.version);
+    case 'next': {
+      const next = files.find((f) => f.version > after);
+      if (next === undefined) throw new MigrationsError('No eligible migrations found.');
+      return [next];
     }
-    case 'next':
-      return files.filter((f) => f.version > latest).slice(0, 1);
     case 'all':
-      return files.filter((f) => f.version > latest);
+      return files.filter((f) => f.version > after);
     default:
       return assertNever(target);
   }

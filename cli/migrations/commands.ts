@@ -4,6 +4,7 @@
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Entity } from '../repl/client.js';
 import type { MigrationConfig } from './config.js';
 import { CONFIG_FILE, MAX_VERSION, MIGRATIONS_DIR, configTemplate, exists, listMigrationFiles, migrationFileName } from './files.js';
 import { MigrationsError, type MigrationsLog } from './log.js';
@@ -107,51 +108,59 @@ function formatTime(millis: string | undefined): string {
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) => ` ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} `;
-  const rule = '-'.repeat(widths.reduce((a, w) => a + w + 3, -1) + 2);
+  const rule = '-'.repeat(widths.reduce((a, w) => a + w + 3, -1));
   return [line(header), rule, ...rows.map(line), rule].join('\n');
 }
 
 /** `destroy-metadata`: terminates the table's query, drops the table and the stream with their topics. */
 export async function destroyMetadata(cfg: MigrationConfig, log: MigrationsLog): Promise<void> {
   log.info('Cleaning migrations metadata stream and table from ksqlDB server');
-  const table = await describe(cfg, cfg.tableName);
-  if (table === undefined) log.info('Metadata table does not exist. Skipping cleanup.');
+  if (!(await sourceExists(cfg, cfg.tableName, 'table'))) log.info('Metadata table does not exist. Skipping cleanup.');
   else {
-    const queries = ((table['writeQueries'] as { id: string }[] | undefined) ?? []).map((q) => q.id);
-    if (queries.length > 1)
-      throw new MigrationsError(`Found multiple queries writing to the metadata table. Query IDs: ${queries.map((q) => `'${q}'`).join(', ')}.`);
-    if (queries.length === 1) {
-      log.info(`Found 1 query writing to the metadata table. Query ID: ${queries[0]}`);
-      log.info(`Terminating query with ID: ${queries[0]}`);
-      await run(cfg, `TERMINATE ${queries[0]};`, `Failed to terminate query ${queries[0]}`);
+    let described: Entity[];
+    try {
+      described = await cfg.client.ksql(`DESCRIBE ${cfg.tableName};`, NO_SCOPE);
+    } catch (e) {
+      throw new MigrationsError(`Failed to describe metadata table '${cfg.tableName}': ${messageOf(e)}`);
     }
-    log.info(`Dropping migrations metadata table: ${cfg.tableName}`);
-    await run(cfg, `DROP TABLE ${cfg.tableName} DELETE TOPIC;`, `Failed to drop table ${cfg.tableName}`);
+    const description = described[0]?.['sourceDescription'] as { writeQueries?: { id: string }[] } | undefined;
+    const queries = (description?.writeQueries ?? []).map((q) => q.id);
+    if (queries.length === 0) log.info('Found 0 queries writing to metadata table');
+    else if (queries.length > 1)
+      throw new MigrationsError(`Found multiple queries writing to metadata table. Query IDs: ${queries.map((q) => `'${q}'`).join(', ')}.`);
+    else {
+      const id = queries[0]!;
+      log.info(`Found 1 query writing to metadata table. Query ID: ${id}`);
+      log.info(`Terminating query with ID: ${id}`);
+      try {
+        await cfg.client.ksql(`TERMINATE ${id};`, NO_SCOPE);
+      } catch (e) {
+        throw new MigrationsError(`Failed to terminate query populating metadata table. Query ID: ${id}. Error: ${messageOf(e)}`);
+      }
+    }
+    await dropSource(cfg, cfg.tableName, 'table', log);
   }
-  const stream = await describe(cfg, cfg.streamName);
-  if (stream === undefined) log.info('Metadata stream does not exist. Skipping cleanup.');
-  else {
-    log.info(`Dropping migrations metadata stream: ${cfg.streamName}`);
-    await run(cfg, `DROP STREAM ${cfg.streamName} DELETE TOPIC;`, `Failed to drop stream ${cfg.streamName}`);
-  }
+  if (!(await sourceExists(cfg, cfg.streamName, 'stream'))) log.info('Metadata stream does not exist. Skipping cleanup.');
+  else await dropSource(cfg, cfg.streamName, 'stream', log);
   log.info('Migrations metadata cleaned successfully');
 }
 
-async function run(cfg: MigrationConfig, sql: string, failure: string): Promise<void> {
+async function sourceExists(cfg: MigrationConfig, name: string, kind: 'stream' | 'table'): Promise<boolean> {
+  let listed: Entity[];
   try {
-    await cfg.client.ksql(sql, NO_SCOPE);
+    listed = await cfg.client.ksql(kind === 'table' ? 'LIST TABLES;' : 'LIST STREAMS;', NO_SCOPE);
   } catch (e) {
-    throw new MigrationsError(`${failure}: ${messageOf(e)}`);
+    throw new MigrationsError(`Failed to check for presence of metadata ${kind} '${name}': ${messageOf(e)}`);
   }
+  const sources = (listed[0]?.[kind === 'table' ? 'tables' : 'streams'] ?? []) as { name: string }[];
+  return sources.some((s) => s.name.toUpperCase() === name.toUpperCase());
 }
 
-/** The `sourceDescription` of a stream or table, or undefined when it does not exist. */
-async function describe(cfg: MigrationConfig, name: string): Promise<Record<string, unknown> | undefined> {
-  const list = await cfg.client.ksql('SHOW STREAMS; SHOW TABLES;', NO_SCOPE).catch((e: unknown) => {
-    throw new MigrationsError(`Failed to list streams and tables: ${messageOf(e)}`);
-  });
-  const names = list.flatMap((e) => ((e['streams'] ?? e['tables'] ?? []) as { name: string }[]).map((s) => s.name));
-  if (!names.includes(name.toUpperCase()) && !names.includes(name)) return undefined;
-  const [d] = await cfg.client.ksql(`DESCRIBE ${name};`, NO_SCOPE);
-  return d?.['sourceDescription'] as Record<string, unknown> | undefined;
+async function dropSource(cfg: MigrationConfig, name: string, kind: 'stream' | 'table', log: MigrationsLog): Promise<void> {
+  log.info(`Dropping migrations metadata ${kind}: ${name}`);
+  try {
+    await cfg.client.ksql(`DROP ${kind.toUpperCase()} ${name} DELETE TOPIC;`, NO_SCOPE);
+  } catch (e) {
+    throw new MigrationsError(`Failed to drop metadata ${kind} '${name}': ${messageOf(e)}`);
+  }
 }
