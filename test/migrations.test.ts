@@ -313,6 +313,35 @@ describeIf(BUNDLE_BUILT, 'the built dist/ (npm run build)')('sluice migrations',
     expect(both.err).toBe('ERROR: Exactly one of the following options must be specified: --all, --next, --until, --version\n');
   });
 
+  it('a bad --define records ERROR; UNSET, UNDEFINE and a ; inside a quoted identifier work', async () => {
+    fs.writeFileSync(
+      migration('V000008__vars.sql'),
+      [
+        "DEFINE gone = 'x';",
+        'UNDEFINE gone;',
+        "SET 'auto.offset.reset'='earliest';",
+        "UNSET 'auto.offset.reset';",
+        "CREATE STREAM `semi;colon` (id INT KEY) WITH (kafka_topic='${topic}', partitions=1, value_format='JSON');",
+        '',
+      ].join('\n'),
+    );
+    const bad = await withConfig('apply', '--all', '--define', 'topic');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe("ERROR: Variables must be defined using '=' (i.e. var=val). Got: 'topic'\n");
+    const failed = await eventually('version 8 in ERROR', async () => {
+      const x = await row('8');
+      return x?.[1] === 'ERROR' && x;
+    });
+    expect(failed[4]).toBe("Variables must be defined using '=' (i.e. var=val). Got: 'topic'");
+
+    const good = await withConfig('apply', '--all', '-d', 'topic=semi_topic');
+    expect(good.err).toBe('');
+    expect(good.code).toBe(0);
+    await eventually('version 8 migrated', async () => (await row('8'))?.[1] === 'MIGRATED');
+    const [d] = await client.ksql('DESCRIBE `semi;colon`;', NO_SCOPE);
+    expect((d!['sourceDescription'] as { topic: string }).topic).toBe('semi_topic');
+  });
+
   it('custom metadata names, topics and migrations directory come from the properties file', async () => {
     const other = path.join(dir, 'other');
     const files = path.join(dir, 'other-files');
