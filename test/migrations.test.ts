@@ -68,6 +68,18 @@ describeIf(BUNDLE_BUILT, 'the built dist/ (npm run build)')('sluice migrations',
     config = path.join(project, 'ksql-migrations.properties');
   });
 
+  it('help lists the commands and exits 0; an unknown command exits 1 naming it', async () => {
+    const help = await migrations('help');
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('Usage: sluice migrations [-c|--config-file FILE] <command> [options]\n');
+    for (const c of ['new-project', 'initialize-metadata', 'create', 'apply', 'info', 'validate', 'destroy-metadata']) expect(help.out).toContain(`\n  ${c}`);
+    const top = await runSluiceAsync(['help']);
+    expect(top.out).toContain('sluice migrations [-c FILE] COMMAND');
+    const unknown = await migrations('-c', 'x.properties', 'migrate');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toBe("ERROR: Unknown command 'migrate'. See `sluice migrations help` for usage.\n");
+  });
+
   it('a command without the config file, or with an unreachable server, fails naming what is missing', async () => {
     const none = await migrations('info');
     expect(none.code).toBe(1);

@@ -3,7 +3,6 @@
  * and states: a stream of events (two rows per change, keyed `CURRENT` and the
  * version) and a table of each key's latest event, read with pull queries.
  */
-import { ServerError } from '../repl/client.js';
 import type { MigrationConfig } from './config.js';
 import { MigrationsError } from './log.js';
 
@@ -143,7 +142,7 @@ export async function latestMigrated(cfg: MigrationConfig): Promise<string> {
   return row.state === 'MIGRATED' ? current : row.previous;
 }
 
-/** The message of a server error (or any failure), for a log line. */
+/** The message of a failure (the server's, for a ServerError), for a log line. */
 export function messageOf(e: unknown): string {
-  return e instanceof ServerError || e instanceof Error ? e.message : String(e);
+  return e instanceof Error ? e.message : String(e);
 }
