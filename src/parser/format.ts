@@ -387,6 +387,18 @@ export function formatStatement(s: Statement): string {
       const cols = s.columns.length > 0 ? ` (${s.columns.map(formatColumn).join(', ')})` : '';
       return `ASSERT ${s.sourceType} ${formatIdentifier(s.name)}${cols}${formatProperties(s.properties)}`;
     }
+    case 'CreateConnector': {
+      const props = s.properties.map((p) => `${p.quoted ? quoteString(p.name) : formatIdentifier(p.name)}=${formatLiteral(p.value)}`);
+      return `CREATE ${s.connectorType} CONNECTOR ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${formatIdentifier(s.name)} WITH (${props.join(', ')})`;
+    }
+    case 'ListConnectors':
+      return `SHOW ${s.scope !== undefined ? `${s.scope} ` : ''}CONNECTORS`;
+    case 'ListConnectorPlugins':
+      return 'SHOW CONNECTOR PLUGINS';
+    case 'DescribeConnector':
+      return `DESCRIBE CONNECTOR ${formatIdentifier(s.name)}`;
+    case 'DropConnector':
+      return `DROP CONNECTOR ${s.ifExists ? 'IF EXISTS ' : ''}${formatIdentifier(s.name)}`;
     default:
       return assertNever(s, 'statement');
   }

@@ -15,6 +15,8 @@ import { startPrint, startSelect, type TransientContext } from '../query/start-t
 import { fillView } from '../query/view-rebuild.js';
 import { warn } from '../../common/warn.js';
 import type { RequestOptions, TransientQuery } from '../query/transient-query.js';
+import type { ConnectorDeps, ConnectorService } from '../connectors/connector.js';
+import { unavailableConnectors } from '../connectors/unavailable.js';
 import type { StatementContext } from '../statements/context.js';
 import { isLogged, runStatement } from '../statements/handlers.js';
 import { checkSessionProperty } from '../statements/property-defaults.js';
@@ -55,6 +57,12 @@ export interface EngineSettings {
   readonly sinkToPartitionZero?: boolean;
   /** Where statements, query starts and stops and processing errors are reported (logs, metrics). */
   readonly events?: EngineEvents;
+  /**
+   * Opens the service connector statements go to (a Kafka Connect client or
+   * the built-in connectors), given what the engine has. Without it every
+   * connector statement is refused with a 50000 error saying why.
+   */
+  readonly connectors?: (deps: ConnectorDeps) => ConnectorService;
 }
 
 /**
@@ -90,6 +98,8 @@ export class Engine {
   private readonly persistent: PersistentQueries;
   private readonly commands: Commands;
   private readonly context: StatementContext;
+  /** Where connector statements go; closed first on close(). */
+  private readonly connectors: ConnectorService;
   private closed = false;
   /** Views being filled in the background since start-up (see {@link warmViews}). */
   private readonly warming: Promise<void>[] = [];
@@ -157,6 +167,17 @@ export class Engine {
       execute: (sql) => this.executeUnserialized(sql, {}, true),
       serialized: (f) => this.serialized(f),
     });
+    const deps: ConnectorDeps = {
+      log: backend.log,
+      catalog: this.catalog,
+      registry: this.registry,
+      logger,
+      serverProperties: this.serverProperties,
+      kafkaMode: backend.partitionedTime,
+    };
+    this.connectors = opts.connectors
+      ? opts.connectors(deps)
+      : unavailableConnectors('this server was started without a connector service (the test runner and embedded tools have none).');
     this.context = {
       catalog: this.catalog,
       log: backend.log,
@@ -168,6 +189,7 @@ export class Engine {
       logger,
       queries: this.persistent,
       backend,
+      connectors: this.connectors,
       autoCreateTopics: opts.autoCreateTopics ?? false,
       sinkToPartitionZero: opts.sinkToPartitionZero ?? false,
       recordWithCommand: (name, value) => this.commands.recordWith(name, value),
@@ -378,6 +400,8 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Connectors first: built-in ones read and write the log the rest of close() shuts.
+    await this.connectors.close();
     await Promise.all(this.warming); // each stops at its next batch
     this.commands.stop();
     this.unsubscribe?.();
