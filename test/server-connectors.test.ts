@@ -4,6 +4,7 @@ import { ConnectorError, type ConnectorDeps, type ConnectorInfo, type ConnectorS
 import { Engine } from '../src/runtime/engine/engine.js';
 import { MemoryLog } from '../src/runtime/log/memory-log.js';
 import { startServer, type RunningServer } from '../src/server/index.js';
+import { runSluiceAsync } from './repl-helpers.js';
 import { ksql, postJson, startTestServer } from './server-helpers.js';
 
 /**
@@ -56,20 +57,25 @@ class TinyConnectors implements ConnectorService {
   async close() {}
 }
 
+/** An in-process server whose engine's connector service is `service`. */
+async function startConnectorServer(service: TinyConnectors): Promise<RunningServer> {
+  const engine = new Engine({
+    log: new MemoryLog(),
+    autoPump: true,
+    connectors: (deps) => {
+      service.deps = deps;
+      return service;
+    },
+  });
+  return startServer({ engine, port: 0 });
+}
+
 describe('connector statements over /ksql', () => {
   let server: RunningServer;
   let url: string;
   const service = new TinyConnectors();
   beforeAll(async () => {
-    const engine = new Engine({
-      log: new MemoryLog(),
-      autoPump: true,
-      connectors: (deps) => {
-        service.deps = deps;
-        return service;
-      },
-    });
-    server = await startServer({ engine, port: 0 });
+    server = await startConnectorServer(service);
     url = server.url;
   });
   afterAll(() => server.close());
@@ -209,5 +215,83 @@ describe('connector statements on a server without a connector service', () => {
       error_code: 50000,
       message: 'Connectors are not available here: this server was started without a connector service (the test runner and embedded tools have none).',
     });
+  });
+});
+
+describe('connector statements in sluice cli', () => {
+  let server: RunningServer;
+  let url: string;
+  beforeAll(async () => {
+    server = await startConnectorServer(new TinyConnectors());
+    url = server.url;
+    await ksql(url, "CREATE STREAM LINES (V STRING) WITH (KAFKA_TOPIC='lines', VALUE_FORMAT='JSON', PARTITIONS=1);");
+  });
+  afterAll(() => server.close());
+
+  it('renders CREATE, SHOW, DESCRIBE, PLUGINS and DROP as the ksql CLI does', async () => {
+    const sql = [
+      "CREATE SOURCE CONNECTOR src WITH ('connector.class'='io.sluice.FileSource', 'topic'='lines');",
+      "CREATE SOURCE CONNECTOR IF NOT EXISTS src WITH ('connector.class'='io.sluice.FileSource');",
+      'SHOW CONNECTORS;',
+      'DESCRIBE CONNECTOR src;',
+      'SHOW CONNECTOR PLUGINS;',
+      'DROP CONNECTOR src;',
+    ].join(' ');
+    const r = await runSluiceAsync(['cli', url, '-e', sql]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(
+      [
+        '',
+        ' Message',
+        '-----------------------',
+        ' Created connector SRC',
+        '-----------------------',
+        '',
+        ' Message',
+        '------------------------------',
+        ' Connector SRC already exists',
+        '------------------------------',
+        '',
+        ' Connector Name | Type    | Class                | Status',
+        '-------------------------------------------------------------------------------',
+        ' SRC            | SOURCE  | io.sluice.FileSource | RUNNING (1/1 tasks RUNNING)',
+        ' gone           | UNKNOWN |                      |',
+        '-------------------------------------------------------------------------------',
+        'WARNING: Could not describe connector gone: vanished',
+        '',
+        'Name                 : SRC',
+        'Class                : io.sluice.FileSource',
+        'Type                 : source',
+        'State                : RUNNING',
+        'WorkerId             : sluice',
+        '',
+        ' Task ID | State  | Error Trace',
+        '--------------------------------',
+        ' 0       | FAILED | boom',
+        '--------------------------------',
+        '',
+        ' KSQL Source Name | Kafka Topic | Type',
+        '-----------------------------------------',
+        ' LINES            | lines       | STREAM',
+        '-----------------------------------------',
+        '',
+        ' Related Topics',
+        '----------------',
+        ' lines',
+        '----------------',
+        '',
+        ' Class              | Type | Version',
+        '-------------------------------------',
+        ' io.sluice.FileSink | SINK | 1.0',
+        '-------------------------------------',
+        '',
+        ' Message',
+        '-------------------------',
+        ' Dropped connector "SRC"',
+        '-------------------------',
+        '',
+      ].join('\n'),
+    );
   });
 });
