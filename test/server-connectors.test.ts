@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../src/common/errors.js';
 import { ConnectorError, type ConnectorDeps, type ConnectorInfo, type ConnectorService, type ConnectorType } from '../src/runtime/connectors/connector.js';
@@ -16,9 +19,12 @@ import { ksql, postJson, startTestServer } from './server-helpers.js';
 class TinyConnectors implements ConnectorService {
   readonly kind = 'built-in' as const;
   readonly connectors = new Map<string, ConnectorInfo>();
+  /** `create NAME` / `drop NAME`, with ` (replaying)` when the command log replays it. */
+  readonly calls: string[] = [];
   deps: ConnectorDeps | undefined;
 
-  async create(name: string, config: Readonly<Record<string, string>>, options: { readonly ifNotExists: boolean }) {
+  async create(name: string, config: Readonly<Record<string, string>>, options: { readonly ifNotExists: boolean; readonly replaying: boolean }) {
+    this.calls.push(`create ${name}${options.replaying ? ' (replaying)' : ''}`);
     if (this.connectors.has(name)) {
       if (options.ifNotExists) return { kind: 'AlreadyExists' as const, name };
       throw new ConnectorError(`Failed to create connector: {"error_code":409,"message":"Connector ${name} already exists"}`, ErrorCode.CONFLICT);
@@ -48,7 +54,8 @@ class TinyConnectors implements ConnectorService {
       topics: [info.config['topic']!],
     };
   }
-  async drop(name: string) {
+  async drop(name: string, options: { readonly replaying: boolean }) {
+    this.calls.push(`drop ${name}${options.replaying ? ' (replaying)' : ''}`);
     return this.connectors.delete(name);
   }
   async plugins() {
@@ -215,6 +222,34 @@ describe('connector statements on a server without a connector service', () => {
       error_code: 50000,
       message: 'Connectors are not available here: this server was started without a connector service (the test runner and embedded tools have none).',
     });
+  });
+});
+
+describe('connector statements in the command log', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('CREATE and DROP are recorded and replayed with replaying set; a refused CREATE and SHOW are not', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-connectors-'));
+    dirs.push(dataDir);
+    const first = new TinyConnectors();
+    const before = await Engine.open({ dataDir, autoPump: false, connectors: () => first });
+    await before.execute("CREATE SOURCE CONNECTOR a WITH ('connector.class'='io.sluice.FileSource');");
+    await before.execute("CREATE SINK CONNECTOR b WITH ('connector.class'='io.sluice.FileSink');");
+    const refused = await before.execute("CREATE SINK CONNECTOR b WITH ('connector.class'='io.sluice.FileSink');").catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConnectorError);
+    expect(refused).toMatchObject({ errorCode: 40900, message: 'Failed to create connector: {"error_code":409,"message":"Connector B already exists"}' });
+    await before.execute('SHOW CONNECTORS; DROP CONNECTOR a;');
+    await before.close();
+    expect(first.calls).toEqual(['create A', 'create B', 'create B', 'drop A']);
+
+    const second = new TinyConnectors();
+    const after = await Engine.open({ dataDir, autoPump: false, connectors: () => second });
+    expect(second.calls).toEqual(['create A (replaying)', 'create B (replaying)', 'drop A (replaying)']);
+    expect([...second.connectors.keys()]).toEqual(['B']);
+    await after.close();
   });
 });
 

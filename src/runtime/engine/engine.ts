@@ -229,6 +229,7 @@ export class Engine {
       processingLogStream: true,
       schemaRegistry: registry,
       ...(options.events ? { events: options.events } : {}),
+      ...(options.connectors ? { connectors: options.connectors } : {}),
     });
     await engine.processing.createStream(engine.catalog, backend.log, processingLogNames(options.properties));
     // Nothing is processed while the log replays: a query PAUSEd later in the log never steps.
