@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../src/common/engine-events.js';
 import { ErrorCode } from '../src/common/errors.js';
 import { ConnectorError, type ConnectorDeps, type ConnectorInfo, type ConnectorService, type ConnectorType } from '../src/runtime/connectors/connector.js';
 import { Engine } from '../src/runtime/engine/engine.js';
@@ -204,6 +205,16 @@ describe('connector statements over /ksql', () => {
     expect(r.status).toBe(404);
     expect(r.body).toMatchObject({ error_code: 40400, message: 'Failed to drop connector: {"error_code":404,"message":"Connector out not found"}' });
   });
+
+  it('${var} is substituted in connector statements like in any other', async () => {
+    const [created] = await ksql(
+      url,
+      "DEFINE t = 'lines2'; DEFINE n = 'vars'; CREATE SOURCE CONNECTOR ${n} WITH ('connector.class'='io.sluice.FileSource', 'topic'='${t}');",
+    );
+    expect(created).toMatchObject({ '@type': 'connector_info', info: { name: 'VARS', config: { topic: 'lines2' } } });
+    const [dropped] = await ksql(url, 'DROP CONNECTOR ${n};', { sessionVariables: { n: 'VARS' } });
+    expect(dropped).toEqual({ '@type': 'drop_connector', statementText: 'DROP CONNECTOR VARS;', connectorName: 'VARS', warnings: [] });
+  });
 });
 
 describe('connector statements on a server without a connector service', () => {
@@ -222,6 +233,19 @@ describe('connector statements on a server without a connector service', () => {
       error_code: 50000,
       message: 'Connectors are not available here: this server was started without a connector service (the test runner and embedded tools have none).',
     });
+  });
+});
+
+describe("a connector statement's text in the engine's events", () => {
+  it("is masked: property values but connector.class are '[string]', secret-named ones '[hidden]' as in every log line", async () => {
+    const events: EngineEvent[] = [];
+    const engine = new Engine({ log: new MemoryLog(), events: { emit: (e) => events.push(e) }, connectors: () => new TinyConnectors() });
+    await engine.execute("CREATE SINK CONNECTOR pg WITH ('connector.class'='io.sluice.FileSink', 'connection.password'='hunter2', \"topic\"='t');");
+    await engine.close();
+    const statements = events.filter((e) => e.kind === 'statement');
+    expect(statements.map((e) => e.text)).toEqual([
+      "CREATE SINK CONNECTOR PG WITH ('connector.class'='io.sluice.FileSink', 'connection.password'='[hidden]', `topic`='[string]')",
+    ]);
   });
 });
 

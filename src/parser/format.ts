@@ -404,6 +404,25 @@ export function formatStatement(s: Statement): string {
   }
 }
 
+/** The only connector property whose value ksqlDB's `QueryMask` shows; every other value may hold a credential. */
+const UNMASKED_CONNECTOR_PROPERTIES = new Set(['connector.class']);
+
+/**
+ * A statement's text with its secrets masked, for everything that echoes or
+ * logs it: CREATE … CONNECTOR reprinted with every property value but
+ * `connector.class` as `'[string]'`, as ksqlDB's `QueryMask` does (a
+ * connector's config is where passwords are). Undefined for statements shown
+ * as written.
+ */
+export function maskedStatement(s: Statement): string | undefined {
+  if (s.kind !== 'CreateConnector') return undefined;
+  const props = s.properties.map((p) => {
+    const key = p.quoted ? quoteString(p.name) : formatIdentifier(p.name);
+    return `${key}=${UNMASKED_CONNECTOR_PROPERTIES.has(p.name.toLowerCase()) ? formatLiteral(p.value) : "'[string]'"}`;
+  });
+  return `CREATE ${s.connectorType} CONNECTOR ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${formatIdentifier(s.name)} WITH (${props.join(', ')})`;
+}
+
 function formatTimeout(ms: number | undefined): string {
   return ms === undefined ? '' : ` TIMEOUT ${ms} MILLISECONDS`;
 }

@@ -17,7 +17,7 @@ import { splitStatements } from './split.js';
 
 export type * from './ast/index.js';
 export { splitStatements, substituteVariables, type StatementSlice } from './split.js';
-export { formatStatement, formatExpression, formatIdentifier, formatType } from './format.js';
+export { formatStatement, formatExpression, formatType, maskedStatement } from './format.js';
 export { STATEMENT_LIMITS, StatementLimitError } from './limits.js';
 export { testOnlyStatementError } from './parse-errors.js';
 

@@ -3,7 +3,7 @@ import { PlanError, SluiceError } from '../../common/errors.js';
 import { redactStatement } from '../../common/secrets.js';
 import type { ProcessingLogEntry, ProcessingLogger } from '../../common/processing-log.js';
 import { getAggregate, getScalar, getTableFunction } from '../../functions/registry.js';
-import { splitStatements } from '../../parser/index.js';
+import { maskedStatement, splitStatements } from '../../parser/index.js';
 import { Catalog } from '../../planner/catalog.js';
 import type { SchemaRegistry } from '../../serde/serde-types.js';
 import { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
@@ -326,7 +326,7 @@ export class Engine {
     const report = (e?: unknown): void =>
       this.events.emit({
         kind: 'statement',
-        text: redactStatement(stmt.text),
+        text: redactStatement(maskedStatement(stmt) ?? stmt.text),
         statement: stmt.kind,
         durationMs: performance.now() - started,
         replayed,

@@ -1,4 +1,4 @@
-import { formatExpression, formatIdentifier, type Statement } from '../../parser/index.js';
+import { maskedStatement, type Statement } from '../../parser/index.js';
 import type { ConnectorState, ConnectorStatus } from '../../runtime/connectors/connector.js';
 import type { DataSource } from '../../planner/data-source.js';
 import type { QueryInfo, QueryTask, StatementResult } from '../../runtime/statements/statement-result.js';
@@ -52,22 +52,14 @@ function entity(type: string, statementText: string, body: Record<string, unknow
   return { '@type': type, statementText, ...body, warnings: warnings.map((message) => ({ message })) };
 }
 
-/** The only connector property whose value ksqlDB's `QueryMask` shows; every other value may hold a credential. */
-const UNMASKED_CONNECTOR_PROPERTIES = new Set(['connector.class']);
-
 /**
- * A statement as responses echo it (`statementText`, errors): as written,
- * except that CREATE … CONNECTOR is reprinted with every property value but
- * `connector.class` shown as `'[string]'`, as ksqlDB's `QueryMask` does
- * (passwords and other secrets in a connector's config never leave the server).
+ * A statement as responses echo it (`statementText`, errors): as written
+ * (trimmed, with its `;`), or masked where it may carry secrets (see
+ * `maskedStatement`: a CREATE … CONNECTOR's property values).
  */
 export function shownStatement(stmt: Statement, shown: string): string {
-  if (stmt.kind !== 'CreateConnector') return shown;
-  const props = stmt.properties.map((p) => {
-    const key = p.quoted ? `'${p.name.replaceAll("'", "''")}'` : p.name;
-    return `${key}=${UNMASKED_CONNECTOR_PROPERTIES.has(p.name.toLowerCase()) ? formatExpression(p.value) : "'[string]'"}`;
-  });
-  return `CREATE ${stmt.connectorType} CONNECTOR ${stmt.ifNotExists ? 'IF NOT EXISTS ' : ''}${formatIdentifier(stmt.name)} WITH (${props.join(', ')});`;
+  const masked = maskedStatement(stmt);
+  return masked === undefined ? shown : `${masked};`;
 }
 
 /** A connector or task state as ksqlDB's `ConnectorStateInfo` writes it: `trace` only when there is one. */
