@@ -86,7 +86,12 @@ export interface ConnectorService {
     config: Readonly<Record<string, string>>,
     options: { readonly ifNotExists: boolean; readonly replaying: boolean },
   ): Promise<CreateConnectorOutcome>;
-  /** Every connector, with a warning per connector that could not be described. */
+  /**
+   * Every connector, its `state` from {@link summarizeState}. One that could not
+   * be described is listed as `{name, type: 'unknown'}` with a warning `Could not
+   * describe connector <name>: <why>`. The statement handler (not the service)
+   * leaves out other types and unknown ones for `SHOW SOURCE|SINK CONNECTORS`.
+   */
   list(): Promise<{ readonly connectors: readonly ConnectorSummary[]; readonly warnings: readonly string[] }>;
   describe(name: string): Promise<ConnectorDescription>;
   /** Stops and removes a connector; false when there was none of that name (IF EXISTS → a warning). */
