@@ -8,6 +8,7 @@ import type { Statement } from '../../parser/ast/index.js';
 import { testOnlyStatementError } from '../../parser/index.js';
 import type { Handler, StatementContext } from './context.js';
 import { assertSchema, assertTopic } from './assert.js';
+import { createConnector, describeConnector, dropConnector, listConnectorPlugins, listConnectors } from './connectors.js';
 import { alterSource, createSource, dropSource } from './ddl.js';
 import { describe, describeFunction, explain, show, terminate } from './inspect.js';
 import { createAsSelect, insertInto, insertValues } from './persistent.js';
@@ -63,6 +64,11 @@ const HANDLERS = {
       throw testOnlyStatementError(s.testOnly);
     },
   },
+  CreateConnector: { logged: true, run: createConnector },
+  DropConnector: { logged: true, run: dropConnector },
+  ListConnectors: { logged: false, run: listConnectors },
+  ListConnectorPlugins: { logged: false, run: listConnectorPlugins },
+  DescribeConnector: { logged: false, run: describeConnector },
 } satisfies { readonly [K in Statement['kind']]: Handler<K> };
 
 /** The handler of a statement's kind. */
