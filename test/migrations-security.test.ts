@@ -78,6 +78,19 @@ describeIf(BUNDLE_BUILT && HAVE_OPENSSL, `the built dist/ and ${OPENSSL}`)('slui
     expect(r.err).toBe(`ERROR: Failed to query ${url}/info: Unauthorized\n`);
   });
 
+  it('apply --headers sends the headers file’s entries with every request (here the credentials)', async () => {
+    const config = properties('headers.properties', [`ksql.server.url=${url}`, `ssl.truststore.location=${ca}`]);
+    const headers = path.join(dir, 'extra-headers.properties');
+    fs.writeFileSync(headers, `Authorization=Basic ${Buffer.from('alice:wonder').toString('base64')}\n`);
+    const r = await run(config, 'apply', '--all', '--headers', headers);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Loading migration files\nNo eligible migrations found.\n');
+    const without = await run(config, 'apply', '--all');
+    expect(without.code).toBe(1);
+    expect(without.err).toBe(`ERROR: Failed to query ${url}/info: Unauthorized\n`);
+  });
+
   it('without the CA the certificate is not trusted; a JKS truststore is refused naming PEM', async () => {
     const noCa = await run(
       properties('noca.properties', [`ksql.server.url=${url}`, 'ksql.auth.basic.username=alice', 'ksql.auth.basic.password=wonder']),
