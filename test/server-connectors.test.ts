@@ -18,7 +18,7 @@ import { ksql, postJson, startTestServer } from './server-helpers.js';
  * that only what the statements add is under test.
  */
 class TinyConnectors implements ConnectorService {
-  readonly kind = 'built-in' as const;
+  constructor(readonly kind: 'built-in' | 'connect' = 'built-in') {}
   readonly connectors = new Map<string, ConnectorInfo>();
   /** `create NAME` / `drop NAME`, with ` (replaying)` when the command log replays it. */
   readonly calls: string[] = [];
@@ -273,6 +273,23 @@ describe('connector statements in the command log', () => {
     const after = await Engine.open({ dataDir, autoPump: false, connectors: () => second });
     expect(second.calls).toEqual(['create A (replaying)', 'create B (replaying)', 'drop A (replaying)']);
     expect([...second.connectors.keys()]).toEqual(['B']);
+    await after.close();
+  });
+
+  it('are not recorded when a Kafka Connect cluster keeps the connectors (their passwords stay out of the log)', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-connectors-'));
+    dirs.push(dataDir);
+    const first = new TinyConnectors('connect');
+    const before = await Engine.open({ dataDir, autoPump: false, connectors: () => first });
+    await before.execute("CREATE SINK CONNECTOR b WITH ('connector.class'='FileStreamSink', 'file'='/tmp/x', 'topics'='t');");
+    await before.execute('DROP CONNECTOR b;');
+    await before.close();
+    expect(first.calls).toEqual(['create B', 'drop B']);
+    expect(fs.readFileSync(path.join(dataDir, 'commands.jsonl'), 'utf8')).not.toContain('CONNECTOR');
+
+    const second = new TinyConnectors('connect');
+    const after = await Engine.open({ dataDir, autoPump: false, connectors: () => second });
+    expect(second.calls).toEqual([]);
     await after.close();
   });
 });

@@ -336,7 +336,7 @@ export class Engine {
     try {
       this.commands.begin();
       const result = await runStatement(this.context, stmt);
-      if (isLogged(stmt)) await this.commands.accepted(stmt.text);
+      if (isLogged(this.context, stmt)) await this.commands.accepted(stmt.text);
       report();
       return result;
     } catch (e) {

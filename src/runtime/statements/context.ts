@@ -102,6 +102,6 @@ export interface StatementContext {
 /** One statement kind's handler, and whether accepted statements of the kind go to the command log. */
 export interface Handler<K extends Statement['kind']> {
   /** Recorded in the command log and replayed on start. */
-  readonly logged: boolean;
+  readonly logged: boolean | ((ctx: StatementContext) => boolean);
   run(ctx: StatementContext, s: Extract<Statement, { kind: K }>): StatementResult | Promise<StatementResult>;
 }

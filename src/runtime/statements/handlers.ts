@@ -64,8 +64,10 @@ const HANDLERS = {
       throw testOnlyStatementError(s.testOnly);
     },
   },
-  CreateConnector: { logged: true, run: createConnector },
-  DropConnector: { logged: true, run: dropConnector },
+  // Built-in connectors are restarted from the log; a Kafka Connect cluster keeps its own connectors, and ksqlDB
+  // never writes connector statements (and their passwords) to its command topic.
+  CreateConnector: { logged: builtInConnectors, run: createConnector },
+  DropConnector: { logged: builtInConnectors, run: dropConnector },
   ListConnectors: { logged: false, run: listConnectors },
   ListConnectorPlugins: { logged: false, run: listConnectorPlugins },
   DescribeConnector: { logged: false, run: describeConnector },
@@ -81,7 +83,13 @@ export function runStatement(ctx: StatementContext, s: Statement): StatementResu
   return handlerOf(s.kind).run(ctx, s);
 }
 
-/** Whether accepted statements of this kind are recorded in the command log and replayed on start. */
-export function isLogged(s: Statement): boolean {
-  return handlerOf(s.kind).logged;
+/** Whether connectors run inside Sluice (their statements are recorded and replayed), not on a Connect cluster. */
+function builtInConnectors(ctx: StatementContext): boolean {
+  return ctx.connectors.kind === 'built-in';
+}
+
+/** Whether an accepted statement is recorded in the command log and replayed on start. */
+export function isLogged(ctx: StatementContext, s: Statement): boolean {
+  const logged = handlerOf(s.kind).logged;
+  return typeof logged === 'boolean' ? logged : logged(ctx);
 }
