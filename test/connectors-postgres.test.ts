@@ -21,7 +21,7 @@ import { PG, PG_URL, freshDatabase, query } from './helpers/postgres.js';
 
 const noLogger = { error: () => undefined };
 
-/** An in-memory engine with `sql` run, and the sink rows of a source's topic (decoded with its serdes). */
+/** An in-memory engine with `sql` run, and the sink rows of a source's topic (decoded with its serdes; no source here has header columns, so the value serde's columns are all of `schema.value`, as a SinkRow holds them). */
 async function engineWith(sql: string): Promise<{ engine: Engine; log: MemoryLog; rows: (name: string, from?: number) => Promise<SinkRow[]> }> {
   const log = new MemoryLog();
   const engine = new Engine({ log, properties: { 'auto.offset.reset': 'earliest' } });

@@ -9,7 +9,6 @@ import { assertNever } from '../../common/assert.js';
 import { Decimal } from '../../common/decimal.js';
 import type { SqlType } from '../../common/types.js';
 import type { DataSource } from '../../planner/data-source.js';
-import { serializedValueColumns } from '../../planner/schema.js';
 import type { SinkRow } from './builtin-plugin.js';
 import type { PgSinkConfig } from './postgres-config.js';
 
@@ -190,7 +189,8 @@ export function planTable(config: PgSinkConfig, source: DataSource, topic: strin
   const q = config.quoteIdentifiers;
   const col = (name: string, type: SqlType, from: PgColumnSource, pk: boolean): PgColumn => ({ ...ident(name, q), pgType: pgTypeOf(type), type, from, pk });
   const keyCols = source.schema.key;
-  const valueCols = serializedValueColumns(source.schema);
+  // A SinkRow's value holds every value column in schema order, header columns included.
+  const valueCols = source.schema.value;
   const pk: PgColumn[] = [];
   switch (config.pkMode) {
     case 'none':
