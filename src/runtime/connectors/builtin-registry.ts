@@ -6,11 +6,13 @@
 import type { BuiltinPlugin } from './builtin-plugin.js';
 import { fileSinkPlugin } from './file-sink.js';
 import { fileSourcePlugin } from './file-source.js';
+import { httpSinkPlugin } from './http-sink.js';
 
 /** Every built-in plugin, in `SHOW CONNECTOR PLUGINS` order. */
 export const BUILTIN_PLUGINS: readonly BuiltinPlugin[] = [
   fileSourcePlugin,
   fileSinkPlugin,
+  httpSinkPlugin,
   // Other helpers' plugins go here: postgresSinkPlugin (postgres-sink.ts), datagenSourcePlugin (datagen/).
 ];
 

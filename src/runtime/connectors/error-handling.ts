@@ -72,7 +72,7 @@ export function errorPolicy(config: Readonly<Record<string, string>>): ErrorPoli
  */
 export async function withRetries<T>(policy: ErrorPolicy, signal: RunnerSignal, op: () => Promise<T>): Promise<T> {
   const start = Date.now();
-  let delay = RETRY_INITIAL_DELAY_MS;
+  let delay = Math.min(RETRY_INITIAL_DELAY_MS, policy.retryDelayMaxMs);
   for (;;) {
     try {
       return await op();

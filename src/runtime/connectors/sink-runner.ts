@@ -138,6 +138,8 @@ export class SinkRunner implements ConnectorRunner {
       }
     }
     const last = records[records.length - 1]!.offset + 1;
+    // Stopped mid-put (a sink gave up on a retry): leave the batch for the next start.
+    if (failed.length > 0 && this.signal.isStopped) return undefined;
     if (failed.length === 0) {
       await o.log.commit(sinkGroup(o.connector), this.topic, partition, last);
       return last;
