@@ -13,7 +13,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessingLogEntry } from '../src/common/processing-log.js';
 import { BuiltinConnectors } from '../src/runtime/connectors/builtin-connectors.js';
 import { ConnectorError } from '../src/runtime/connectors/connector.js';
-import { POSITION_HEADER } from '../src/runtime/connectors/source-runner.js';
+import { RunnerSignal } from '../src/runtime/connectors/runner-signal.js';
+import { POSITION_HEADER, recoverPosition } from '../src/runtime/connectors/source-runner.js';
+import { withRetries } from '../src/runtime/connectors/error-handling.js';
 import { Engine } from '../src/runtime/engine/engine.js';
 import { FileLog } from '../src/runtime/log/file-log.js';
 import type { Log } from '../src/runtime/log/log.js';
@@ -322,6 +324,107 @@ describe('built-in connectors: statements answered as Kafka Connect answers them
         { className: 'org.apache.kafka.connect.file.FileStreamSourceConnector', type: 'source', version: '1.0.0' },
         { className: 'org.apache.kafka.connect.file.FileStreamSinkConnector', type: 'sink', version: '1.0.0' },
       ]),
+    );
+  });
+});
+
+describe('built-in connectors: positions across restarts', () => {
+  it('a sink resumes from the positions it committed: rows written before the restart are not written again', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sluice-connectors-log-'));
+    const out = join(dataDir, 'out.jsonl');
+    const config = { 'connector.class': SINK, topics: 'notes', file: out };
+    const stream = `CREATE STREAM NOTES (TXT STRING) WITH (kafka_topic='notes', value_format='JSON', partitions=1);`;
+
+    const log1 = await FileLog.open(join(dataDir, 'log'));
+    const first = await setup(log1, dataDir);
+    await first.engine.execute(stream);
+    await first.engine.execute(`INSERT INTO NOTES (TXT) VALUES ('a'); INSERT INTO NOTES (TXT) VALUES ('b');`);
+    await first.connectors.create('notes_out', config, NOT_EXISTS);
+    await eventually('two lines written', () => lines(out).length === 2);
+    await first.connectors.close();
+    await first.engine.close();
+    await log1.close();
+
+    const log2 = await FileLog.open(join(dataDir, 'log'));
+    open.push(log2);
+    const second = await setup(log2, dataDir);
+    await second.engine.execute(stream);
+    await second.engine.execute(`INSERT INTO NOTES (TXT) VALUES ('c');`);
+    await second.connectors.create('notes_out', config, { ifNotExists: false, replaying: true });
+    await eventually('the third line written', () => lines(out).length >= 3);
+    await second.engine.execute(`INSERT INTO NOTES (TXT) VALUES ('d');`);
+    await eventually('the fourth line written', () => lines(out).length >= 4);
+    expect(lines(out)).toEqual(['{"TXT":"a"}', '{"TXT":"b"}', '{"TXT":"c"}', '{"TXT":"d"}']);
+  });
+
+  it('a source batch spread over partitions that a crash cut short is undone and polled again', async () => {
+    const log = new MemoryLog();
+    await log.createTopic('keyed', 2);
+    const mark = (seq: number, position: string, from: string | undefined, partitions: number[], count: number) => ({
+      key: POSITION_HEADER,
+      value: Buffer.from(JSON.stringify({ connector: 'gen', seq, position, from, partitions, count })),
+    });
+    // batch 1 reached both partitions; batch 2 reached partition 0 only (the crash came before partition 1's append)
+    await log.append('keyed', 0, [{ key: Buffer.from('a'), value: Buffer.from('1'), timestamp: 1, headers: [mark(1, 'p1', undefined, [0, 1], 1)] }]);
+    await log.append('keyed', 1, [{ key: Buffer.from('b'), value: Buffer.from('2'), timestamp: 1, headers: [mark(1, 'p1', undefined, [0, 1], 1)] }]);
+    await log.append('keyed', 0, [
+      { key: Buffer.from('c'), value: Buffer.from('3'), timestamp: 2 },
+      { key: Buffer.from('d'), value: Buffer.from('4'), timestamp: 2, headers: [mark(2, 'p2', 'p1', [0, 1], 2)] },
+    ]);
+    expect(await recoverPosition(log, 'keyed', 2, 'gen')).toEqual({ position: 'p1', seq: 2 });
+    expect(await log.endOffset('keyed', 0)).toBe(1);
+    expect(await log.endOffset('keyed', 1)).toBe(1);
+    // another connector's marks are not this one's
+    expect(await recoverPosition(log, 'keyed', 2, 'other')).toEqual({ position: undefined, seq: 0 });
+    // a complete batch is where it resumes
+    await log.append('keyed', 1, [{ key: Buffer.from('e'), value: Buffer.from('5'), timestamp: 3, headers: [mark(3, 'p3', 'p1', [1], 1)] }]);
+    expect(await recoverPosition(log, 'keyed', 2, 'gen')).toEqual({ position: 'p3', seq: 3 });
+  });
+});
+
+describe('built-in connectors: retries and task failures', () => {
+  const policy = (retryTimeoutMs: number) => ({
+    retryTimeoutMs,
+    retryDelayMaxMs: 2,
+    tolerance: 'none' as const,
+    dlqTopic: undefined,
+    dlqContextHeaders: false,
+  });
+  const failing = (times: number) => {
+    let calls = 0;
+    return {
+      op: async () => {
+        calls++;
+        if (calls <= times) throw new Error(`failure ${calls}`);
+        return calls;
+      },
+      calls: () => calls,
+    };
+  };
+
+  it('errors.retry.timeout: 0 does not retry, -1 retries until it succeeds, a bound gives up with the last error', async () => {
+    const signal = new RunnerSignal();
+    const none = failing(1);
+    await expect(withRetries(policy(0), signal, none.op)).rejects.toThrow('failure 1');
+    expect(none.calls()).toBe(1);
+    const forever = failing(4);
+    expect(await withRetries(policy(-1), signal, forever.op)).toBe(5);
+    const bounded = failing(1_000_000);
+    await expect(withRetries(policy(30), signal, bounded.op)).rejects.toThrow(/^failure \d+$/);
+    expect(bounded.calls()).toBeGreaterThan(1);
+  });
+
+  it('a sink whose file cannot be created: the connector runs, its task FAILED with the reason', async () => {
+    const { engine, connectors, dir } = await setup();
+    await engine.execute(`CREATE STREAM S (V STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1);`);
+    await connectors.create('nofile', { 'connector.class': SINK, topics: 's', file: join(dir, 'missing-dir', 'out') }, NOT_EXISTS);
+    const status = await eventually('the task FAILED', async () => {
+      const s = (await connectors.describe('nofile')).status;
+      return s.tasks[0]!.state === 'FAILED' ? s : undefined;
+    });
+    expect(status.connector.state).toBe('RUNNING');
+    expect(status.tasks[0]!.trace).toMatch(
+      /^org\.apache\.kafka\.connect\.errors\.ConnectException: Exiting WorkerSinkTask due to unrecoverable exception\.\nCaused by: Error: Couldn't find or create file '.*missing-dir\/out' for FileStreamSinkTask: ENOENT/,
     );
   });
 });
