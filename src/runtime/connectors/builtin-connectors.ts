@@ -33,6 +33,8 @@ import { SourceRunner, sourceTopic } from './source-runner.js';
 /** Records read or polled at once when `batch.size` is not given, and the most allowed. */
 export const DEFAULT_BATCH_SIZE = 1000;
 export const MAX_BATCH_SIZE = 5000;
+/** How often a caught-up sink reads a Kafka topic again (other producers' appends raise no notification). */
+export const KAFKA_IDLE_WAIT_MS = 500;
 
 interface Running {
   readonly info: ConnectorInfo;
@@ -144,7 +146,19 @@ export class BuiltinConnectors implements ConnectorService {
     const size = batchSize(config)!;
     if (plugin.type === 'sink') {
       const task = plugin.createSink!(config, { connector: name, source: source!, logger });
-      return new SinkRunner({ connector: name, className: plugin.className, source: source!, task, log, registry, logger, policy, batchSize: size });
+      const idleWaitMs = this.deps.kafkaMode ? KAFKA_IDLE_WAIT_MS : undefined;
+      return new SinkRunner({
+        connector: name,
+        className: plugin.className,
+        source: source!,
+        task,
+        log,
+        registry,
+        logger,
+        policy,
+        batchSize: size,
+        idleWaitMs,
+      });
     }
     const task = plugin.createSource!(config, { connector: name, logger });
     return new SourceRunner({ connector: name, topic: sourceTopic(config)!, task, log, policy, batchSize: size });

@@ -35,6 +35,12 @@ export interface SinkRunnerOptions {
   readonly policy: ErrorPolicy;
   /** Most records read from one partition and put at once. */
   readonly batchSize: number;
+  /**
+   * How long a caught-up runner waits before reading again even without an
+   * append notification: set in Kafka mode, where other producers' records
+   * raise none; undefined (wait for a notification) on embedded logs.
+   */
+  readonly idleWaitMs?: number;
 }
 
 /** A record that failed, with what the dead-letter topic needs. */
@@ -94,7 +100,7 @@ export class SinkRunner implements ConnectorRunner {
           if (next === undefined) return;
           positions[p] = next;
         }
-        if (read === 0) await this.signal.wait();
+        if (read === 0) await this.signal.wait(this.o.idleWaitMs);
       }
     } catch (e) {
       this.fail(failureTrace('Exiting WorkerSinkTask due to unrecoverable exception.', e as Error));
