@@ -94,6 +94,16 @@ describe('built-in FileStream sink', () => {
     await eventually('the appended row in the file', () => lines(out).length === 3);
     expect(lines(out).sort()).toEqual(['{"ITEM":"apple","QTY":3}', '{"ITEM":"fig","QTY":12}', '{"ITEM":"pear","QTY":1}']);
   });
+
+  it("format='delimited' writes the value columns comma-separated", async () => {
+    const { engine, connectors, dir } = await setup();
+    await engine.execute(`CREATE STREAM ORDERS (ITEM STRING, QTY INT) WITH (kafka_topic='orders', value_format='JSON', partitions=1);`);
+    await engine.execute(`INSERT INTO ORDERS (ITEM, QTY) VALUES ('apple', 3); INSERT INTO ORDERS (ITEM, QTY) VALUES ('a,b', 1);`);
+    const out = join(dir, 'orders.csv');
+    await connectors.create('csv', { 'connector.class': SINK, topics: 'orders', file: out, format: 'delimited' }, NOT_EXISTS);
+    await eventually('two lines written', () => lines(out).length === 2);
+    expect(lines(out)).toEqual(['apple,3', '"a,b",1']);
+  });
 });
 
 describe('built-in FileStream source', () => {

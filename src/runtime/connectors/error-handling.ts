@@ -7,6 +7,7 @@
  */
 import type { RecordHeader } from '../log/log.js';
 import type { Log } from '../log/log.js';
+import { ensureTopic } from './ensure-topic.js';
 import type { RunnerSignal } from './runner-signal.js';
 
 /** The stage a record failed in, as Connect's `__connect.errors.stage` names it. */
@@ -133,7 +134,7 @@ export async function writeDeadLetters(
 ): Promise<void> {
   const topic = policy.dlqTopic;
   if (topic === undefined || failures.length === 0) return;
-  if ((await log.topic(topic)) === undefined) await log.createTopic(topic, 1);
+  await ensureTopic(log, topic);
   await log.append(
     topic,
     0,

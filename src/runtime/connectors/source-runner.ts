@@ -14,6 +14,7 @@
 import type { Log, NewRecord } from '../log/log.js';
 import { partitionFor } from '../log/murmur2.js';
 import type { SourceRecord, SourceTask } from './builtin-plugin.js';
+import { ensureTopic } from './ensure-topic.js';
 import { type ErrorPolicy, failureTrace, withRetries } from './error-handling.js';
 import { RunnerSignal } from './runner-signal.js';
 import type { ConnectorRunner, TaskState } from './runner-status.js';
@@ -86,8 +87,7 @@ export class SourceRunner implements ConnectorRunner {
   private async run(): Promise<void> {
     const { log, task, topic, policy } = this.o;
     try {
-      // A broker auto-creates a topic a producer writes to (one partition by default).
-      if ((await log.topic(topic)) === undefined) await log.createTopic(topic, 1);
+      await ensureTopic(log, topic);
       const partitions = (await log.topic(topic))!.partitions;
       let { position, seq } = await recoverPosition(log, topic, partitions, this.o.connector);
       while (!this.signal.isStopped) {
