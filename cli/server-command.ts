@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BuiltinConnectors } from '../src/runtime/connectors/builtin-connectors.js';
 import { Engine } from '../src/runtime/engine/engine.js';
 import { propertyProblem } from '../src/runtime/statements/property-defaults.js';
 import { loadExtensions } from '../src/functions/extensions.js';
@@ -239,6 +240,8 @@ export async function serverCommand(argv: readonly string[], version = '0.1.0'):
     properties,
     ...(remote ? { schemaRegistry: remote } : {}),
     ...(kafka ? { kafka } : {}),
+    // Without a Kafka Connect cluster, connectors run inside the server.
+    ...(properties['ksql.connect.url'] === undefined ? { connectors: (deps) => new BuiltinConnectors(deps) } : {}),
     events: log.events,
   });
   const options: ServerOptions = {

@@ -339,7 +339,7 @@ describe('built-in connectors: statements answered as Kafka Connect answers them
 });
 
 describe('built-in connectors: positions across restarts', () => {
-  it('a sink resumes from the positions it committed: rows written before the restart are not written again', async () => {
+  it('the file sink resumes from the positions saved with the file: a restart neither repeats nor loses lines', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sluice-connectors-log-'));
     const out = join(dataDir, 'out.jsonl');
     const config = { 'connector.class': SINK, topics: 'notes', file: out };
@@ -355,6 +355,8 @@ describe('built-in connectors: positions across restarts', () => {
     await first.engine.close();
     await log1.close();
 
+    // a crash after a batch reached the file and before its positions were recorded leaves lines past the recorded length
+    appendFileSync(out, '{"TXT":"c"}\n');
     const log2 = await FileLog.open(join(dataDir, 'log'));
     open.push(log2);
     const second = await setup(log2, dataDir);
