@@ -14,7 +14,7 @@ import type { ProcessingLogEntry } from '../src/common/processing-log.js';
 import { BuiltinConnectors } from '../src/runtime/connectors/builtin-connectors.js';
 import { ConnectorError } from '../src/runtime/connectors/connector.js';
 import { RunnerSignal } from '../src/runtime/connectors/runner-signal.js';
-import { POSITION_HEADER, recoverPosition } from '../src/runtime/connectors/source-runner.js';
+import { BATCH_HEADER, POSITION_HEADER, recoverPosition } from '../src/runtime/connectors/source-runner.js';
 import { withRetries } from '../src/runtime/connectors/error-handling.js';
 import { Engine } from '../src/runtime/engine/engine.js';
 import { FileLog } from '../src/runtime/log/file-log.js';
@@ -391,6 +391,27 @@ describe('built-in connectors: positions across restarts', () => {
     // a complete batch is where it resumes
     await log.append('keyed', 1, [{ key: Buffer.from('e'), value: Buffer.from('5'), timestamp: 3, headers: [mark(3, 'p3', 'p1', [1], 1)] }]);
     expect(await recoverPosition(log, 'keyed', 2, 'gen')).toEqual({ position: 'p3', seq: 3 });
+  });
+
+  it('an append torn inside a partition (its last records, the position among them, cut off by a crash) is undone', async () => {
+    const log = new MemoryLog();
+    await log.createTopic('lines', 1);
+    const end = (seq: number, position: string, count: number) => ({
+      key: POSITION_HEADER,
+      value: Buffer.from(JSON.stringify({ connector: 'src', seq, position, from: undefined, partitions: [0], count })),
+    });
+    const start = (seq: number, count: number) => ({ key: BATCH_HEADER, value: Buffer.from(JSON.stringify({ connector: 'src', seq, count })) });
+    await log.append('lines', 0, [
+      { key: null, value: Buffer.from('a'), timestamp: 1, headers: [start(1, 2)] },
+      { key: null, value: Buffer.from('b'), timestamp: 1, headers: [end(1, '4', 2)] },
+    ]);
+    // batch 2 had three records; the crash left the first two
+    await log.append('lines', 0, [
+      { key: null, value: Buffer.from('c'), timestamp: 2, headers: [start(2, 3)] },
+      { key: null, value: Buffer.from('d'), timestamp: 2 },
+    ]);
+    expect(await recoverPosition(log, 'lines', 1, 'src')).toEqual({ position: '4', seq: 1 });
+    expect((await log.read('lines', 0, 0, 10)).map((r) => r.value?.toString())).toEqual(['a', 'b']);
   });
 });
 

@@ -9,7 +9,10 @@
  * key's partition (Kafka's murmur2 partitioner). A batch spread over several
  * partitions that a crash cut short is undone (truncated) where the log allows
  * it and nothing was appended after it; otherwise it is polled again
- * (at-least-once for that batch).
+ * (at-least-once for that batch). So is an append torn inside one partition
+ * (the log cut off its last records, the header among them): the first record
+ * of every append of several records carries a {@link BATCH_HEADER} that says
+ * how many follow.
  */
 import type { Log, NewRecord } from '../log/log.js';
 import { partitionFor } from '../log/murmur2.js';
@@ -21,6 +24,17 @@ import type { ConnectorRunner, TaskState } from './runner-status.js';
 
 /** The header carrying a source connector's position (a JSON {@link PositionMark}). */
 export const POSITION_HEADER = '__sluice.connector.position';
+
+/** The header on the first record of an append of several (a JSON {@link BatchStart}): finds appends torn by a crash. */
+export const BATCH_HEADER = '__sluice.connector.batch';
+
+/** What a {@link BATCH_HEADER} holds. */
+export interface BatchStart {
+  readonly connector: string;
+  readonly seq: number;
+  /** The records of the append, this one included. */
+  readonly count: number;
+}
 
 /** How long a source that had nothing new waits before polling again (Connect's FileStreamSource waits 1 s). */
 export const SOURCE_IDLE_WAIT_MS = 200;
@@ -125,14 +139,23 @@ export class SourceRunner implements ConnectorRunner {
       const last = run[run.length - 1]!;
       const header = { ...mark, partitions: used, count: run.length };
       run[run.length - 1] = { ...last, headers: [{ key: POSITION_HEADER, value: Buffer.from(JSON.stringify(header), 'utf8') }] };
+      if (run.length > 1) {
+        const start: BatchStart = { connector: mark.connector, seq: mark.seq, count: run.length };
+        run[0] = { ...run[0]!, headers: [{ key: BATCH_HEADER, value: Buffer.from(JSON.stringify(start), 'utf8') }] };
+      }
       await this.o.log.append(this.o.topic, p, run);
     }
   }
 }
 
-/** This connector's newest position header in one partition, and the offset of its record. */
+/**
+ * This connector's newest position header in one partition, and the offset of
+ * its record. An append of this connector whose start is found before its end
+ * (torn by a crash) is cut off first when the log can and it is the tail.
+ */
 async function lastMark(log: Log, topic: string, partition: number, connector: string): Promise<{ mark: PositionMark; offset: number } | undefined> {
   let end = await log.endOffset(topic, partition);
+  const tail = end;
   while (end > 0) {
     const start = Math.max(0, end - SCAN_CHUNK);
     const records = await log.read(topic, partition, start, end - start);
@@ -140,9 +163,15 @@ async function lastMark(log: Log, topic: string, partition: number, connector: s
       const headers = records[i]!.headers;
       if (headers === undefined) continue;
       for (const h of headers) {
-        if (h.key !== POSITION_HEADER || h.value === null) continue;
-        const mark = parseMark(h.value);
-        if (mark?.connector === connector) return { mark, offset: records[i]!.offset };
+        if (h.value === null) continue;
+        if (h.key === POSITION_HEADER) {
+          const mark = parseJson<PositionMark>(h.value);
+          if (mark?.connector === connector && typeof mark.seq === 'number' && Array.isArray(mark.partitions)) return { mark, offset: records[i]!.offset };
+        } else if (h.key === BATCH_HEADER) {
+          const torn = parseJson<BatchStart>(h.value);
+          const offset = records[i]!.offset;
+          if (torn?.connector === connector && log.truncate !== undefined && tail - offset < torn.count) await log.truncate(topic, partition, offset);
+        }
       }
     }
     if (records.length === 0) break;
@@ -151,10 +180,9 @@ async function lastMark(log: Log, topic: string, partition: number, connector: s
   return undefined;
 }
 
-function parseMark(bytes: Buffer): PositionMark | undefined {
+function parseJson<T>(bytes: Buffer): T | undefined {
   try {
-    const m = JSON.parse(bytes.toString('utf8')) as PositionMark;
-    return typeof m.connector === 'string' && typeof m.seq === 'number' && Array.isArray(m.partitions) ? m : undefined;
+    return JSON.parse(bytes.toString('utf8')) as T;
   } catch {
     return undefined;
   }
