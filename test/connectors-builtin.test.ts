@@ -275,6 +275,20 @@ describe('built-in connectors: statements answered as Kafka Connect answers them
     );
   });
 
+  it('refuses what built-ins do not do: several topics, topics.regex, a dead-letter topic on a source (40000)', async () => {
+    const { engine, connectors, dir } = await setup();
+    await engine.execute(`CREATE STREAM A (V STRING) WITH (kafka_topic='a', value_format='JSON', partitions=1);`);
+    const several = await rejection(connectors.create('s', { 'connector.class': SINK, topics: 'a, b', file: join(dir, 'x') }, NOT_EXISTS));
+    expect(several.errorCode).toBe(40000);
+    expect(several.message).toBe(invalid(1, 'Built-in sink connectors read one topic; "topics" names 2: a, b'));
+    const regex = await rejection(connectors.create('s', { 'connector.class': SINK, 'topics.regex': 'a.*', file: join(dir, 'x') }, NOT_EXISTS));
+    expect(regex.message).toBe(invalid(1, 'Built-in sink connectors read the one topic named in "topics"; "topics.regex" is not supported'));
+    const dlq = await rejection(
+      connectors.create('s', { 'connector.class': SOURCE, topic: 'a', file: join(dir, 'x'), 'errors.deadletterqueue.topic.name': 'dlq' }, NOT_EXISTS),
+    );
+    expect(dlq.message).toBe(invalid(1, 'Dead letter queue (errors.deadletterqueue.topic.name) is only supported for sink connectors'));
+  });
+
   it('rejects an unknown class with Connect 500 wording, and a config without connector.class', async () => {
     const { connectors } = await setup();
     const unknown = await rejection(connectors.create('x', { 'connector.class': 'NoSuch' }, NOT_EXISTS));
