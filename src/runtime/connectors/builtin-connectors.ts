@@ -8,7 +8,6 @@
  * connector was. Status (and the last failure) is in memory.
  */
 import { hostname } from 'node:os';
-import { ErrorCode } from '../../common/errors.js';
 import type { DataSource } from '../../planner/data-source.js';
 import type { BuiltinPlugin } from './builtin-plugin.js';
 import { BUILTIN_PLUGINS, resolvePlugin } from './builtin-registry.js';
@@ -30,8 +29,9 @@ import type { ConnectorRunner } from './runner-status.js';
 import { SinkRunner } from './sink-runner.js';
 import { SourceRunner, sourceTopic } from './source-runner.js';
 
-/** Records read or polled at once when `batch.size` is not given, and the most allowed. */
+/** Records read or polled at once when `batch.size` is not given. */
 export const DEFAULT_BATCH_SIZE = 1000;
+/** The most records read or polled at once, whatever `batch.size` says. */
 export const MAX_BATCH_SIZE = 5000;
 /** How often a caught-up sink reads a Kafka topic again (other producers' appends raise no notification). */
 export const KAFKA_IDLE_WAIT_MS = 500;
@@ -190,7 +190,7 @@ export function summarizeState(status: ConnectorStatus): string {
 
 /** A ConnectorError carrying Kafka Connect's error body after ksqlDB's prefix, as ksqlDB relays it. */
 function connectError(prefix: string, status: number, message: string): ConnectorError {
-  return new ConnectorError(`${prefix}: ${JSON.stringify({ error_code: status, message })}`, errorCodeForStatus(status) ?? ErrorCode.SERVER_ERROR);
+  return new ConnectorError(`${prefix}: ${JSON.stringify({ error_code: status, message })}`, errorCodeForStatus(status));
 }
 
 /** A config rendered as Java's Map.toString (`{a=1, b=2}`), as Connect's messages show it. */
