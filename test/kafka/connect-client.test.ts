@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { ConnectorError } from '../../src/runtime/connectors/connector.js';
-import { ConnectClient } from '../../src/runtime/connectors/connect-client.js';
+import { ConnectClient, resolveConnectConfig } from '../../src/runtime/connectors/connect-client.js';
 import { eventually } from '../helpers/eventually.js';
 import { consumeAll, createTopic, uniqueTopic } from './broker.js';
 import { CONNECT_URL, describeConnect, freePort, uniqueConnector } from './connect-worker.js';
@@ -284,4 +284,23 @@ it('gives up on a worker that does not answer within the timeout, with a 50000 e
     silent.closeAllConnections();
     await new Promise<void>((resolve) => silent.close(() => resolve()));
   }
+});
+
+it("rewrites the config as ksqlDB does: name, a StringConverter key, and the JDBC source's key and tasks.max", () => {
+  expect(resolveConnectConfig('s', { 'connector.class': 'FileStreamSource', 'key.converter': 'org.apache.kafka.connect.json.JsonConverter' })).toEqual({
+    'connector.class': 'FileStreamSource',
+    'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+    name: 's',
+  });
+  expect(resolveConnectConfig('jdbc', { 'connector.class': 'io.confluent.connect.jdbc.JdbcSourceConnector', key: 'ID', transforms: 'mask' })).toEqual({
+    'connector.class': 'io.confluent.connect.jdbc.JdbcSourceConnector',
+    transforms: 'mask,ksqlCreateKey,ksqlExtractString',
+    'transforms.ksqlCreateKey.type': 'org.apache.kafka.connect.transforms.ValueToKey',
+    'transforms.ksqlCreateKey.fields': 'ID',
+    'transforms.ksqlExtractString.type': 'org.apache.kafka.connect.transforms.ExtractField$Key',
+    'transforms.ksqlExtractString.field': 'ID',
+    'tasks.max': '1',
+    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+    name: 'jdbc',
+  });
 });

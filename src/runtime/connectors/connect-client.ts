@@ -52,13 +52,31 @@ export function summarizeConnectorState(status: ConnectorStatus): string {
   return `${total > 0 && running === 0 ? 'WARNING' : 'RUNNING'} (${running}/${total} tasks RUNNING)`;
 }
 
+/** The one connector class ksqlDB rewrites the config of (`connect/supported/JdbcSource`). */
+const JDBC_SOURCE_CLASS = 'io.confluent.connect.jdbc.JdbcSourceConnector';
+
 /**
  * The config ksqlDB sends for a statement's properties (`Connectors.resolve`
  * plus the executor's `name`): `name` is the connector's and `key.converter`
- * defaults to Connect's StringConverter.
+ * defaults to Connect's StringConverter. For the JDBC source (its full class
+ * name only), `tasks.max` defaults to 1 and the pseudo-property `key` becomes
+ * two transforms that copy that column of the value into the record key.
  */
 export function resolveConnectConfig(name: string, config: Readonly<Record<string, string>>): Record<string, string> {
   const resolved: Record<string, string> = { ...config };
+  if (resolved['connector.class'] === JDBC_SOURCE_CLASS) {
+    const key = resolved.key;
+    if (key !== undefined) {
+      delete resolved.key;
+      const added = 'ksqlCreateKey,ksqlExtractString';
+      resolved.transforms = resolved.transforms === undefined ? added : `${resolved.transforms},${added}`;
+      resolved['transforms.ksqlCreateKey.type'] = 'org.apache.kafka.connect.transforms.ValueToKey';
+      resolved['transforms.ksqlCreateKey.fields'] = key;
+      resolved['transforms.ksqlExtractString.type'] = 'org.apache.kafka.connect.transforms.ExtractField$Key';
+      resolved['transforms.ksqlExtractString.field'] = key;
+    }
+    if (resolved['tasks.max'] === undefined) resolved['tasks.max'] = '1';
+  }
   if (resolved['key.converter'] === undefined) resolved['key.converter'] = DEFAULT_KEY_CONVERTER;
   resolved.name = name;
   return resolved;
