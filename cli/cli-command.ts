@@ -6,7 +6,7 @@ import { ServerUnreachableError } from './repl/client.js';
 import { Completer } from './repl/completer.js';
 import { banner, runRepl } from './repl/repl.js';
 import { Session, describeError, type Output } from './repl/session.js';
-import { readProperties } from './properties-file.js';
+import { readCaFile, readProperties } from './config/properties-file.js';
 
 const CLI_USAGE = `Usage: sluice cli [URL] [options]       connect to a server (default http://localhost:8088)
        sluice [options]                 start an embedded server on ./sluice-data and connect to it
@@ -116,21 +116,6 @@ function parse(argv: readonly string[], embedded: boolean): CliArgs | 'help' {
     dataDir: resolve(values['data-dir'] ?? './sluice-data'),
     port: positiveInt(values.port, '--port') ?? 8088,
   };
-}
-
-/** Reads PEM CA certificates; a Java keystore (JKS/PKCS12) is refused with how to convert it. */
-function readCaFile(path: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`cannot read the CA file ${path}: ${(e as Error).message}`);
-  }
-  if (!text.includes('-----BEGIN CERTIFICATE-----'))
-    throw new Error(
-      `${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----); a JKS or PKCS12 truststore must be converted first, e.g. keytool -exportcert -rfc -alias ALIAS -keystore ${path}`,
-    );
-  return text;
 }
 
 /** Fails with a helpful message when `port` is taken (a server may already run on the data directory). */

@@ -16,6 +16,9 @@ Usage:
   sluice test DIR...             run every test case directory below DIR
   sluice server [--port 8088] [--data-dir DIR] …
                                  serve ksqlDB's REST API (sluice server --help)
+  sluice migrations [-c FILE] COMMAND
+                                 manage statements as versioned migration files, as
+                                 ksql-migrations does (sluice migrations help)
   sluice repair --data-dir DIR   move damaged parts of a data directory aside so a
                                  server can start again (sluice repair --help)
   sluice version                 print the version
@@ -49,6 +52,8 @@ async function main(argv: readonly string[]): Promise<number> {
       // After its graceful shutdown the server exits even if a client library (kafkajs
       // after losing the cluster) still holds a socket or timer.
       return exitNow((await import('./server-command.js')).serverCommand(rest, VERSION));
+    case 'migrations':
+      return exitNow((await import('./migrations/migrations-command.js')).migrationsCommand(rest));
     case 'repair':
       return (await import('./repair-command.js')).repairCommand(rest);
     case 'version':

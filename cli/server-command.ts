@@ -7,7 +7,7 @@ import { loadExtensions } from '../src/functions/extensions.js';
 import { RemoteSchemaRegistry } from '../src/serde/remote-schema-registry.js';
 import { createLogger, isLogLevel, LOG_LEVELS, readAuthFile, serverLog, startServer, type ServerOptions } from '../src/server/index.js';
 import { parseListeners, propertiesFromEnv, withEnvFlags, type FlagSpec } from './server-env.js';
-import { readProperties } from './properties-file.js';
+import { readProperties } from './config/properties-file.js';
 
 const USAGE = `Usage: sluice server [--port 8088] [--host 127.0.0.1] [--data-dir ./sluice-data]
                      [--config sluice.properties] [--auth-file FILE]

@@ -9,8 +9,8 @@ import { startEngine } from './helpers/engine-harness.js';
 
 /**
  * ksqlDB statements users hit beyond queries and DDL: PAUSE/RESUME, ALTER
- * STREAM/TABLE … ADD COLUMN, ALTER SYSTEM, ASSERT TOPIC/SCHEMA, and the
- * "not supported by Sluice yet" refusal of connector statements.
+ * STREAM/TABLE … ADD COLUMN, ALTER SYSTEM, ASSERT TOPIC/SCHEMA (connector
+ * statements: parser-connectors.test.ts, server-connectors.test.ts).
  */
 
 /** The SluiceError `f` rejects with. */
@@ -32,34 +32,6 @@ function int(n: number): Buffer {
 }
 
 const STREAM = "CREATE STREAM S (ID INT KEY, V INT) WITH (KAFKA_TOPIC='s', VALUE_FORMAT='JSON');";
-
-describe('statements ksqlDB parses that Sluice does not build', () => {
-  it.each([
-    ["CREATE SOURCE CONNECTOR c WITH ('connector.class'='x')", 'CREATE SOURCE CONNECTOR'],
-    ["CREATE SINK CONNECTOR IF NOT EXISTS c WITH ('a'='b')", 'CREATE SINK CONNECTOR'],
-    ['DROP CONNECTOR c', 'DROP CONNECTOR'],
-    ['DESCRIBE CONNECTOR c', 'DESCRIBE CONNECTOR'],
-    ['SHOW CONNECTORS', 'SHOW CONNECTORS'],
-    ['list source connectors', 'LIST SOURCE CONNECTORS'],
-    ['SHOW CONNECTOR PLUGINS', 'SHOW CONNECTOR PLUGINS'],
-  ])('%s is refused as not supported yet, with code 40001 and its position', (sql, words) => {
-    let err: unknown;
-    try {
-      parseStatement(`  ${sql}`);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(SluiceError);
-    const e = err as SluiceError;
-    expect(e.errorCode).toBe(ErrorCode.BAD_STATEMENT);
-    expect(e.message).toBe(`Statement not supported by Sluice yet: ${words}`);
-    expect(e.describe()).toBe(`line 1:3: Statement not supported by Sluice yet: ${words}`);
-  });
-
-  it('a connector-like typo is still a syntax error', () => {
-    expect(() => parseStatement('CREATE CONECTOR c')).toThrow("line 1:8: Syntax Error\nSyntax error at or near 'CONECTOR' at line 1:8");
-  });
-});
 
 describe('parsing the admin statements', () => {
   it('PAUSE / RESUME take a query id or ALL', () => {

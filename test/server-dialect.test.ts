@@ -3,7 +3,7 @@ import type { RunningServer } from '../src/server/index.js';
 import { ksql, postJson, startTestServer } from './server-helpers.js';
 
 /** The admin statements over `/ksql`: ksqlDB's entities and error shapes. */
-describe('/ksql with PAUSE, ASSERT and unsupported statements', () => {
+describe('/ksql with PAUSE and ASSERT', () => {
   let server: RunningServer;
   let url: string;
   beforeAll(async () => {
@@ -30,12 +30,5 @@ describe('/ksql with PAUSE, ASSERT and unsupported statements', () => {
     expect(paused).toMatchObject({ '@type': 'currentStatus', commandStatus: { status: 'SUCCESS', message: 'Query paused.', queryId: id } });
     const [after] = await ksql(url, 'SHOW QUERIES;');
     expect((after.queries as { id: string; state: string }[]).find((q) => q.id === id)).toMatchObject({ state: 'PAUSED' });
-  });
-
-  it('a connector statement is a 400 statement error saying it is not supported yet', async () => {
-    const r = await postJson(`${url}/ksql`, { ksql: "CREATE SINK CONNECTOR c WITH ('a'='b');" });
-    expect(r.status).toBe(400);
-    expect(r.body).toMatchObject({ error_code: 40001 });
-    expect(r.body.message).toMatch(/^line 1:1: Statement not supported by Sluice yet: CREATE SINK CONNECTOR\n/);
   });
 });

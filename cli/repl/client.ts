@@ -2,9 +2,10 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 /**
- * A small client of Sluice's (ksqlDB's) REST API, as the REPL and datagen use
- * it: `/info`, `/ksql`, `/query-stream` (delimited, rows as they arrive),
- * `/close-query`, `/is_valid_property` and `/topics/{topic}`.
+ * A small client of Sluice's (ksqlDB's) REST API, as the REPL, datagen and
+ * migrations use it: `/info`, `/ksql`, `/query-stream` (delimited, rows as they
+ * arrive, or collected for a pull query), `/inserts-stream`, `/close-query`,
+ * `/is_valid_property` and `/topics/{topic}`.
  */
 
 /** One element of a `/ksql` response: ksqlDB's `KsqlEntity` JSON. */
@@ -58,7 +59,25 @@ export class UntrustedCertificateError extends Error {
 /** TLS trust of a client: extra CA certificates (PEM) besides Node's defaults. */
 export interface ClientTls {
   readonly ca?: string;
+  /** Check that the certificate names the server's host (default true). */
+  readonly verifyHost?: boolean;
 }
+
+/** The node:https options for a {@link ClientTls}. */
+function tlsOptions(tls: ClientTls): { ca?: string; checkServerIdentity?: () => undefined } {
+  return {
+    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+    ...(tls.verifyHost === false ? { checkServerIdentity: () => undefined } : {}),
+  };
+}
+
+/** A pull query's answer, collected: its column names and rows. */
+export interface CollectedRows {
+  readonly columnNames: readonly string[];
+  readonly rows: readonly (readonly unknown[])[];
+}
+
+const NO_SCOPE: RequestScope = { properties: {}, variables: {} };
 
 /** A failed request as the user should hear of it: an untrusted certificate, or an unreachable server. */
 function connectError(url: string, e: unknown): Error {
@@ -144,6 +163,8 @@ export class SluiceClient {
     url: string,
     private readonly credentials?: Credentials,
     private readonly tls: ClientTls = {},
+    /** More headers sent with every request (ksql-migrations' `--headers` file). */
+    private readonly extraHeaders: Readonly<Record<string, string>> = {},
   ) {
     this.url = url.replace(/\/+$/, '');
   }
@@ -168,7 +189,7 @@ export class SluiceClient {
         method,
         headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
         timeout: timeoutMs,
-        ...(this.tls.ca !== undefined ? { ca: this.tls.ca } : {}),
+        ...tlsOptions(this.tls),
       });
       req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' })));
       req.on('error', (e: Error) => reject(e.name === 'TimeoutError' ? new ServerUnreachableError(this.url, 'timed out') : connectError(this.url, e)));
@@ -184,7 +205,7 @@ export class SluiceClient {
   }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
-    const h: Record<string, string> = { 'content-type': 'application/json', ...extra };
+    const h: Record<string, string> = { 'content-type': 'application/json', ...this.extraHeaders, ...extra };
     if (this.credentials) h['authorization'] = `Basic ${Buffer.from(`${this.credentials.user}:${this.credentials.password}`).toString('base64')}`;
     return h;
   }
@@ -218,6 +239,40 @@ export class SluiceClient {
   async ksql(sql: string, scope: RequestScope): Promise<Entity[]> {
     const body = await this.request('POST', '/ksql', { ksql: sql, streamsProperties: scope.properties, sessionVariables: scope.variables });
     return Array.isArray(body) ? (body as Entity[]) : [];
+  }
+
+  /**
+   * `POST /inserts-stream`: appends `rows` (objects keyed by column name) to
+   * stream `target`, in order; rejects with the first row's error the server acks.
+   */
+  async insert(target: string, rows: readonly Readonly<Record<string, unknown>>[]): Promise<void> {
+    const body = [JSON.stringify({ target }), ...rows.map((r) => JSON.stringify(r))].join('\n');
+    const res = await this.send('POST', '/inserts-stream', this.headers({ accept: 'application/json' }), body, 60_000);
+    if (res.status !== 200) throw toServerError(res.status, res.text);
+    let acks: unknown;
+    try {
+      acks = JSON.parse(res.text) as unknown;
+    } catch {
+      throw new ServerError(res.status, 50000, `The server at ${this.url} sent inserts acks that are not JSON.`);
+    }
+    const list = Array.isArray(acks) ? (acks as { status?: string; error_code?: number; message?: string }[]) : [];
+    const failed = list.find((a) => a.status !== 'ok');
+    if (failed) throw new ServerError(200, failed.error_code ?? 50000, failed.message ?? 'insert failed');
+    if (list.length !== rows.length) throw new ServerError(200, 50000, `The server acked ${list.length} of ${rows.length} inserted rows.`);
+  }
+
+  /** Runs a pull query over `/query-stream` and collects its rows. */
+  async pullQuery(sql: string, scope: RequestScope = NO_SCOPE): Promise<CollectedRows> {
+    const rows: (readonly unknown[])[] = [];
+    let columnNames: readonly string[] = [];
+    const q = this.query(sql, scope, {
+      onHeader: (h) => {
+        columnNames = h.columnNames;
+      },
+      onRow: (r) => rows.push(r),
+    });
+    await q.done;
+    return { columnNames, rows };
   }
 
   /** `GET /is_valid_property/{name}`: resolves when the server accepts the property, rejects with its reason otherwise. */
@@ -261,7 +316,7 @@ export class SluiceClient {
         method: 'POST',
         headers: { ...this.headers({ accept: 'application/vnd.ksqlapi.delimited.v1' }), 'content-length': Buffer.byteLength(body) },
         signal: abort.signal,
-        ...(this.tls.ca !== undefined ? { ca: this.tls.ca } : {}),
+        ...tlsOptions(this.tls),
       });
       req.on('error', (e: Error) => {
         if (closing) resolveDone();

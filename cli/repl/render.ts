@@ -1,7 +1,7 @@
 /**
  * Renders `/ksql` entities as the ksql CLI shows them in TABULAR output:
- * a Message table for commands, listings for SHOW/LIST, the DESCRIBE and
- * EXPLAIN reports. Unknown entities fall back to pretty JSON.
+ * a Message table for commands, listings for SHOW/LIST, the DESCRIBE
+ * (sources, connectors) and EXPLAIN reports. Unknown entities fall back to pretty JSON.
  */
 import type { Entity } from './client.js';
 import { cellText, labelled, listing } from './table.js';
@@ -110,6 +110,43 @@ function describeFunction(e: Json): string {
   return [labelled(head), ...variations].join('\n\n');
 }
 
+/** DESCRIBE CONNECTOR as ksql's Console prints it: the status lines, then tasks, sources and topics tables. */
+function describeConnector(e: Json, width?: number): string {
+  const status = (e['status'] ?? {}) as Json;
+  const connector = (status['connector'] ?? {}) as Json;
+  const head: [string, string][] = [
+    ['Name', str(status['name'])],
+    ['Class', str(e['connectorClass'])],
+    ['Type', str(status['type'])],
+    ['State', str(connector['state'])],
+    ['WorkerId', str(connector['worker_id'])],
+  ];
+  if (str(connector['trace'])) head.push(['Trace', str(connector['trace'])]);
+  const parts = [labelled(head)];
+  const tasks = arr(status['tasks']);
+  if (tasks.length > 0) {
+    const rows = tasks.map((t) => [str(t['id']), str(t['state']), str(t['trace'])]);
+    parts.push('', listing(['Task ID', 'State', 'Error Trace'], rows, width));
+  }
+  const sources = arr(e['sources']);
+  if (sources.length > 0) {
+    const rows = sources.map((s) => [str(s['name']), str(s['topic']), str(s['type'])]);
+    parts.push('', listing(['KSQL Source Name', 'Kafka Topic', 'Type'], rows, width));
+  }
+  const topics = arr(e['topics']) as unknown as string[];
+  if (topics.length > 0) {
+    parts.push(
+      '',
+      listing(
+        ['Related Topics'],
+        topics.map((t) => [str(t)]),
+        width,
+      ),
+    );
+  }
+  return parts.join('\n');
+}
+
 /** Renders one entity for TABULAR output. `width` is the terminal width (undefined: no fitting). */
 export function renderEntity(e: Entity, width?: number): string {
   switch (e['@type']) {
@@ -202,6 +239,26 @@ export function renderEntity(e: Entity, width?: number): string {
       return arr(e['queryDescriptions'])
         .map((d) => explain(d, width))
         .join('\n\n');
+    case 'connector_info':
+      return listing(['Message'], [[`Created connector ${str(((e['info'] ?? {}) as Json)['name'])}`]], width);
+    case 'drop_connector':
+      return listing(['Message'], [[`Dropped connector "${str(e['connectorName'])}"`]], width);
+    case 'warning_entity':
+      return listing(['Message'], [[str(e['message'])]], width);
+    case 'connector_list':
+      return listing(
+        ['Connector Name', 'Type', 'Class', 'Status'],
+        arr(e['connectors']).map((c) => [str(c['name']), (str(c['type']) || 'unknown').toUpperCase(), str(c['className']), str(c['state'])]),
+        width,
+      );
+    case 'connector_plugins_list':
+      return listing(
+        ['Class', 'Type', 'Version'],
+        arr(e['connectorsPlugins']).map((p) => [str(p['className']), (str(p['type']) || 'unknown').toUpperCase(), str(p['version'])]),
+        width,
+      );
+    case 'connector_description':
+      return describeConnector(e, width);
     default:
       return JSON.stringify(e, null, 2);
   }

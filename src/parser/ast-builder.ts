@@ -6,7 +6,7 @@ import { tokenMatcher, type CstNode, type IToken } from 'chevrotain';
 import { InternalError } from '../common/errors.js';
 import type { Expression } from './ast/expression.js';
 import type { AliasedSource, Duration, JoinType, JoinWithin, Query, Relation, SelectItem, WindowExpression } from './ast/query.js';
-import type { ColumnConstraint, ColumnDef, Property, Show, Statement } from './ast/statement.js';
+import type { ColumnConstraint, ColumnDef, ConnectorProperty, Property, Show, Statement } from './ast/statement.js';
 import { ExpressionBuilder, identifierText, unquoteString } from './ast-builder-expr.js';
 import { child, has, nodes, optNode, optToken, token } from './cst-access.js';
 import * as T from './lexer.js';
@@ -54,6 +54,23 @@ export class AstBuilder extends ExpressionBuilder {
         return { kind: 'Show', what: showWhat(token(sub, 'what')), extended: has(sub, 'EXTENDED'), ...(has(sub, 'ALL') ? { all: true } : {}), ...base };
       case 'describe':
         return this.describe(sub, base);
+      case 'createConnector':
+        return {
+          kind: 'CreateConnector',
+          connectorType: tokenMatcher(token(sub, 'connectorType'), T.SOURCE) ? 'SOURCE' : 'SINK',
+          name: this.identifier(child(sub, 'name')),
+          ifNotExists: has(sub, 'ifNotExists'),
+          properties: this.connectorProperties(child(sub, 'tableProperties')),
+          ...base,
+        };
+      case 'dropConnector':
+        return { kind: 'DropConnector', name: this.identifier(child(sub, 'identifier')), ifExists: has(sub, 'ifExists'), ...base };
+      case 'showConnectors': {
+        if (has(sub, 'PLUGINS')) return { kind: 'ListConnectorPlugins', ...base };
+        const scope = optToken(sub, 'scope');
+        if (!scope) return { kind: 'ListConnectors', ...base };
+        return { kind: 'ListConnectors', scope: tokenMatcher(scope, T.SOURCE) ? 'SOURCE' : 'SINK', ...base };
+      }
       case 'explain': {
         const inner = optNode(sub, 'statement');
         if (inner) return { kind: 'Explain', statement: this.statement(inner), ...base };
@@ -130,6 +147,15 @@ export class AstBuilder extends ExpressionBuilder {
     });
   }
 
+  /** Connector config entries: string-literal names keep their case (they are Connect's property names). */
+  private connectorProperties(node: CstNode): ConnectorProperty[] {
+    return nodes(node, 'tableProperty').map((p) => {
+      const id = optNode(p, 'identifier');
+      const name = id ? this.identifier(id) : unquoteString(token(p, 'StringLiteral').image);
+      return { name, quoted: id === undefined, value: this.literal(child(p, 'literal')), pos: this.posOf(p) };
+    });
+  }
+
   private insert(node: CstNode, base: { text: string; pos: Statement['pos'] }): Statement {
     const target = this.identifier(child(node, 'target'));
     const q = optNode(node, 'query');
@@ -141,6 +167,8 @@ export class AstBuilder extends ExpressionBuilder {
   }
 
   private describe(node: CstNode, base: { text: string; pos: Statement['pos'] }): Statement {
+    const connector = optNode(node, 'connectorName');
+    if (connector) return { kind: 'DescribeConnector', name: this.identifier(connector), ...base };
     const fn = optNode(node, 'functionName');
     if (fn) return { kind: 'DescribeFunction', name: this.identifier(fn).toUpperCase(), ...base };
     const extended = has(node, 'EXTENDED');

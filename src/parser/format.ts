@@ -387,9 +387,40 @@ export function formatStatement(s: Statement): string {
       const cols = s.columns.length > 0 ? ` (${s.columns.map(formatColumn).join(', ')})` : '';
       return `ASSERT ${s.sourceType} ${formatIdentifier(s.name)}${cols}${formatProperties(s.properties)}`;
     }
+    case 'CreateConnector': {
+      const props = s.properties.map((p) => `${p.quoted ? quoteString(p.name) : formatIdentifier(p.name)}=${formatLiteral(p.value)}`);
+      return `CREATE ${s.connectorType} CONNECTOR ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${formatIdentifier(s.name)} WITH (${props.join(', ')})`;
+    }
+    case 'ListConnectors':
+      return `SHOW ${s.scope !== undefined ? `${s.scope} ` : ''}CONNECTORS`;
+    case 'ListConnectorPlugins':
+      return 'SHOW CONNECTOR PLUGINS';
+    case 'DescribeConnector':
+      return `DESCRIBE CONNECTOR ${formatIdentifier(s.name)}`;
+    case 'DropConnector':
+      return `DROP CONNECTOR ${s.ifExists ? 'IF EXISTS ' : ''}${formatIdentifier(s.name)}`;
     default:
       return assertNever(s, 'statement');
   }
+}
+
+/** The only connector property whose value ksqlDB's `QueryMask` shows; every other value may hold a credential. */
+const UNMASKED_CONNECTOR_PROPERTIES = new Set(['connector.class']);
+
+/**
+ * A statement's text with its secrets masked, for everything that echoes or
+ * logs it: CREATE … CONNECTOR reprinted with every property value but
+ * `connector.class` as `'[string]'`, as ksqlDB's `QueryMask` does (a
+ * connector's config is where passwords are). Undefined for statements shown
+ * as written.
+ */
+export function maskedStatement(s: Statement): string | undefined {
+  if (s.kind !== 'CreateConnector') return undefined;
+  const props = s.properties.map((p) => {
+    const key = p.quoted ? quoteString(p.name) : formatIdentifier(p.name);
+    return `${key}=${UNMASKED_CONNECTOR_PROPERTIES.has(p.name.toLowerCase()) ? formatLiteral(p.value) : "'[string]'"}`;
+  });
+  return `CREATE ${s.connectorType} CONNECTOR ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${formatIdentifier(s.name)} WITH (${props.join(', ')})`;
 }
 
 function formatTimeout(ms: number | undefined): string {

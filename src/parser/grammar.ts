@@ -56,11 +56,17 @@ export class SqlParser extends ExpressionParser {
       DEF: [
         { ALT: () => this.SUBRULE(this.query) },
         { ALT: () => this.SUBRULE(this.createType) },
+        {
+          GATE: () => tokenMatcher(this.la(3), T.CONNECTOR) && (tokenMatcher(this.la(2), T.SOURCE) || tokenMatcher(this.la(2), T.SINK)),
+          ALT: () => this.SUBRULE(this.createConnector),
+        },
         { ALT: () => this.SUBRULE(this.createSource) },
         { ALT: () => this.SUBRULE(this.insertStatement) },
         { ALT: () => this.SUBRULE(this.dropType) },
+        { ALT: () => this.SUBRULE(this.dropConnector) },
         { ALT: () => this.SUBRULE(this.dropSource) },
         { ALT: () => this.SUBRULE(this.terminate) },
+        { ALT: () => this.SUBRULE(this.showConnectors) },
         { ALT: () => this.SUBRULE(this.show) },
         { ALT: () => this.SUBRULE(this.describe) },
         { ALT: () => this.SUBRULE(this.explain) },
@@ -119,6 +125,24 @@ export class SqlParser extends ExpressionParser {
       this.CONSUME(T.AS);
       this.SUBRULE(this.query);
     });
+  });
+
+  /** `CREATE SOURCE|SINK CONNECTOR [IF NOT EXISTS] name WITH (…)`: WITH is required, as in ksqlDB. */
+  private createConnector = this.RULE('createConnector', () => {
+    this.CONSUME(T.CREATE);
+    this.OR([{ ALT: () => this.CONSUME(T.SOURCE, { LABEL: 'connectorType' }) }, { ALT: () => this.CONSUME(T.SINK, { LABEL: 'connectorType' }) }]);
+    this.CONSUME(T.CONNECTOR);
+    this.OPTION({
+      GATE: () => tokenMatcher(this.la(2), T.NOT),
+      DEF: () => {
+        this.CONSUME(T.IF, { LABEL: 'ifNotExists' });
+        this.CONSUME(T.NOT);
+        this.CONSUME(T.EXISTS);
+      },
+    });
+    this.SUBRULE(this.identifier, { LABEL: 'name' });
+    this.CONSUME(T.WITH);
+    this.SUBRULE(this.tableProperties);
   });
 
   private tableElements = this.RULE('tableElements', () => {
@@ -208,6 +232,19 @@ export class SqlParser extends ExpressionParser {
     this.SUBRULE(this.identifier);
   });
 
+  private dropConnector = this.RULE('dropConnector', () => {
+    this.CONSUME(T.DROP);
+    this.CONSUME(T.CONNECTOR);
+    this.OPTION({
+      GATE: () => tokenMatcher(this.la(2), T.EXISTS),
+      DEF: () => {
+        this.CONSUME(T.IF, { LABEL: 'ifExists' });
+        this.CONSUME(T.EXISTS);
+      },
+    });
+    this.SUBRULE(this.identifier);
+  });
+
   private dropSource = this.RULE('dropSource', () => {
     this.CONSUME(T.DROP);
     this.OR([{ ALT: () => this.CONSUME(T.STREAM, { LABEL: 'sourceType' }) }, { ALT: () => this.CONSUME(T.TABLE, { LABEL: 'sourceType' }) }]);
@@ -228,6 +265,25 @@ export class SqlParser extends ExpressionParser {
   private terminate = this.RULE('terminate', () => {
     this.CONSUME(T.TERMINATE);
     this.OR([{ ALT: () => this.CONSUME(T.ALL) }, { ALT: () => this.SUBRULE(this.identifier) }]);
+  });
+
+  /** `SHOW|LIST [SOURCE|SINK] CONNECTORS` and `SHOW|LIST CONNECTOR PLUGINS`. */
+  private showConnectors = this.RULE('showConnectors', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.SHOW) }, { ALT: () => this.CONSUME(T.LIST) }]);
+    this.OR2([
+      {
+        ALT: () => {
+          this.OPTION(() => this.OR3([{ ALT: () => this.CONSUME(T.SOURCE, { LABEL: 'scope' }) }, { ALT: () => this.CONSUME(T.SINK, { LABEL: 'scope' }) }]));
+          this.CONSUME(T.CONNECTORS);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.CONNECTOR);
+          this.CONSUME(T.PLUGINS);
+        },
+      },
+    ]);
   });
 
   private show = this.RULE('show', () => {
@@ -255,6 +311,12 @@ export class SqlParser extends ExpressionParser {
     this.OR({
       IGNORE_AMBIGUITIES: true,
       DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.CONNECTOR);
+            this.SUBRULE3(this.identifier, { LABEL: 'connectorName' });
+          },
+        },
         {
           GATE: () => isIdentifierToken(this.la(2)),
           ALT: () => {

@@ -14,13 +14,11 @@ import { sqlLexer, UnterminatedComment } from './lexer.js';
 import { checkStatementSize, checkTokens, checkTree } from './limits.js';
 import { lexingError, PositionShift, recognitionError, singleTokenRecovery, startsStatement, syntaxError, unknownStatement } from './parse-errors.js';
 import { splitStatements } from './split.js';
-import { UnsupportedStatementError, unsupportedStatement } from './unsupported.js';
 
 export type * from './ast/index.js';
 export { splitStatements, substituteVariables, type StatementSlice } from './split.js';
-export { formatStatement, formatExpression, formatType } from './format.js';
+export { formatStatement, formatExpression, formatType, maskedStatement } from './format.js';
 export { STATEMENT_LIMITS, StatementLimitError } from './limits.js';
-export { UnsupportedStatementError } from './unsupported.js';
 export { testOnlyStatementError } from './parse-errors.js';
 
 function run<R>(text: string, base: Position | undefined, rule: 'singleStatement' | 'singleExpression', build: (b: AstBuilder, cst: CstNode) => R): R {
@@ -34,8 +32,6 @@ function run<R>(text: string, base: Position | undefined, rule: 'singleStatement
     // ANTLR's lexer has no token for an unclosed `/*`: it reads `/` and fails there.
     if (open) throw syntaxError(`Syntax error at or near '/' at line ${shift.ofToken(open).line}:${shift.ofToken(open).column}`, shift.ofToken(open));
     checkTokens(lexed.tokens, (t) => shift.ofToken(t));
-    const unsupported = rule === 'singleStatement' ? unsupportedStatement(lexed.tokens) : undefined;
-    if (unsupported) throw new UnsupportedStatementError(unsupported.words, shift.ofToken(unsupported.first));
     const parser = sqlParser();
     parser.input = lexed.tokens;
     const cst = rule === 'singleStatement' ? parser.singleStatement() : parser.singleExpression();
@@ -50,7 +46,7 @@ function run<R>(text: string, base: Position | undefined, rule: 'singleStatement
     checkTree(tree as object, shift.at(1, 1, 0));
     return tree;
   } catch (e) {
-    if (e instanceof ParseError || e instanceof UnsupportedStatementError) throw e;
+    if (e instanceof ParseError) throw e;
     if (e instanceof RangeError) throw syntaxError('the statement is too complex to parse (nested too deeply)', shift.at(1, 1, 0));
     const msg = e instanceof SluiceError || e instanceof Error ? e.message : String(e);
     throw syntaxError(`internal parser error: ${msg}`, shift.at(1, 1, 0));

@@ -32,7 +32,12 @@ export type Statement =
   | AssertTopic
   | AssertSchema
   | AssertValues
-  | AssertSource;
+  | AssertSource
+  | CreateConnector
+  | ListConnectors
+  | ListConnectorPlugins
+  | DescribeConnector
+  | DropConnector;
 
 interface StatementBase {
   readonly text: string;
@@ -263,4 +268,51 @@ export interface AssertSource extends StatementBase {
   readonly columns: readonly ColumnDef[];
   readonly properties: readonly Property[];
   readonly testOnly: TestOnlyWord;
+}
+
+/**
+ * A `WITH (…)` entry of `CREATE … CONNECTOR`: unlike {@link Property}, the name
+ * keeps its case when quoted (`'connector.class'`); an unquoted identifier is
+ * upper-cased (back-quoted keeps case), as ksqlDB's identifier rules say.
+ */
+export interface ConnectorProperty {
+  readonly name: string;
+  /** Whether the name was written as a string literal (`'name'`), not an identifier. */
+  readonly quoted: boolean;
+  readonly value: Literal;
+  readonly pos: Position;
+}
+
+/** `CREATE SOURCE|SINK CONNECTOR [IF NOT EXISTS] name WITH (…)`. */
+export interface CreateConnector extends StatementBase {
+  readonly kind: 'CreateConnector';
+  readonly connectorType: 'SOURCE' | 'SINK';
+  /** Identifier rules: unquoted upper-cased, quoted kept as written. */
+  readonly name: string;
+  readonly ifNotExists: boolean;
+  readonly properties: readonly ConnectorProperty[];
+}
+
+/** `SHOW|LIST [SOURCE|SINK] CONNECTORS`; `scope` absent lists every connector. */
+export interface ListConnectors extends StatementBase {
+  readonly kind: 'ListConnectors';
+  readonly scope?: 'SOURCE' | 'SINK';
+}
+
+/** `SHOW|LIST CONNECTOR PLUGINS`. */
+export interface ListConnectorPlugins extends StatementBase {
+  readonly kind: 'ListConnectorPlugins';
+}
+
+/** `DESCRIBE CONNECTOR name`. */
+export interface DescribeConnector extends StatementBase {
+  readonly kind: 'DescribeConnector';
+  readonly name: string;
+}
+
+/** `DROP CONNECTOR [IF EXISTS] name`. */
+export interface DropConnector extends StatementBase {
+  readonly kind: 'DropConnector';
+  readonly name: string;
+  readonly ifExists: boolean;
 }

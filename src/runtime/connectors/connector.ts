@@ -44,7 +44,7 @@ export interface ConnectorSummary {
   readonly name: string;
   readonly type: ConnectorType;
   readonly className?: string;
-  /** As ksqlDB summarises it: `RUNNING (1/1 tasks RUNNING)`, `WARNING (0/1 tasks RUNNING)`, or the connector's state. */
+  /** As ksqlDB summarises it ({@link summarizeState}): `RUNNING (1/1 tasks RUNNING)`, `WARNING (0/1 tasks RUNNING)`, or the connector's state. */
   readonly state?: string;
 }
 
@@ -86,7 +86,12 @@ export interface ConnectorService {
     config: Readonly<Record<string, string>>,
     options: { readonly ifNotExists: boolean; readonly replaying: boolean },
   ): Promise<CreateConnectorOutcome>;
-  /** Every connector, with a warning per connector that could not be described. */
+  /**
+   * Every connector, its `state` from {@link summarizeState}. One that could not
+   * be described is listed as `{name, type: 'unknown'}` with a warning `Could not
+   * describe connector <name>: <why>`. The statement handler (not the service)
+   * leaves out other types and unknown ones for `SHOW SOURCE|SINK CONNECTORS`.
+   */
   list(): Promise<{ readonly connectors: readonly ConnectorSummary[]; readonly warnings: readonly string[] }>;
   describe(name: string): Promise<ConnectorDescription>;
   /** Stops and removes a connector; false when there was none of that name (IF EXISTS → a warning). */
@@ -94,6 +99,20 @@ export interface ConnectorService {
   plugins(): Promise<readonly ConnectorPlugin[]>;
   /** Stops every running connector (built-ins) or releases connections; nothing is deleted. */
   close(): Promise<void>;
+}
+
+/**
+ * A connector's `state` as `SHOW CONNECTORS` shows it (ksqlDB's
+ * `ListConnectorsExecutor.summarizeState`): the connector's own state unless it
+ * runs; when it runs, `RUNNING (n/m tasks RUNNING)`, or `WARNING (0/m tasks
+ * RUNNING)` when it has tasks and none runs. Both services fill
+ * {@link ConnectorSummary.state} with it.
+ */
+export function summarizeState(status: ConnectorStatus): string {
+  if (status.connector.state !== 'RUNNING') return status.connector.state;
+  const running = status.tasks.filter((t) => t.state === 'RUNNING').length;
+  const total = status.tasks.length;
+  return `${total > 0 && running === 0 ? 'WARNING' : 'RUNNING'} (${running}/${total} tasks RUNNING)`;
 }
 
 /** The ksqlDB error code for an HTTP status a connector service answered with (`Errors.toErrorCode`: status × 100). */

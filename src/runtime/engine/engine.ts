@@ -3,7 +3,7 @@ import { PlanError, SluiceError } from '../../common/errors.js';
 import { redactStatement } from '../../common/secrets.js';
 import type { ProcessingLogEntry, ProcessingLogger } from '../../common/processing-log.js';
 import { getAggregate, getScalar, getTableFunction } from '../../functions/registry.js';
-import { splitStatements } from '../../parser/index.js';
+import { maskedStatement, splitStatements } from '../../parser/index.js';
 import { Catalog } from '../../planner/catalog.js';
 import type { SchemaRegistry } from '../../serde/serde-types.js';
 import { InMemorySchemaRegistry } from '../../serde/schema-registry.js';
@@ -15,6 +15,8 @@ import { startPrint, startSelect, type TransientContext } from '../query/start-t
 import { fillView } from '../query/view-rebuild.js';
 import { warn } from '../../common/warn.js';
 import type { RequestOptions, TransientQuery } from '../query/transient-query.js';
+import type { ConnectorDeps, ConnectorService } from '../connectors/connector.js';
+import { unavailableConnectors } from '../connectors/unavailable.js';
 import type { StatementContext } from '../statements/context.js';
 import { isLogged, runStatement } from '../statements/handlers.js';
 import { checkSessionProperty } from '../statements/property-defaults.js';
@@ -55,6 +57,12 @@ export interface EngineSettings {
   readonly sinkToPartitionZero?: boolean;
   /** Where statements, query starts and stops and processing errors are reported (logs, metrics). */
   readonly events?: EngineEvents;
+  /**
+   * Opens the service connector statements go to (a Kafka Connect client or
+   * the built-in connectors), given what the engine has. Without it every
+   * connector statement is refused with a 50000 error saying why.
+   */
+  readonly connectors?: (deps: ConnectorDeps) => ConnectorService;
 }
 
 /**
@@ -90,6 +98,8 @@ export class Engine {
   private readonly persistent: PersistentQueries;
   private readonly commands: Commands;
   private readonly context: StatementContext;
+  /** Where connector statements go; closed first on close(). */
+  private readonly connectors: ConnectorService;
   private closed = false;
   /** Views being filled in the background since start-up (see {@link warmViews}). */
   private readonly warming: Promise<void>[] = [];
@@ -157,6 +167,17 @@ export class Engine {
       execute: (sql) => this.executeUnserialized(sql, {}, true),
       serialized: (f) => this.serialized(f),
     });
+    const deps: ConnectorDeps = {
+      log: backend.log,
+      catalog: this.catalog,
+      registry: this.registry,
+      logger,
+      serverProperties: this.serverProperties,
+      kafkaMode: backend.partitionedTime,
+    };
+    this.connectors = opts.connectors
+      ? opts.connectors(deps)
+      : unavailableConnectors('this server was started without a connector service (the test runner and embedded tools have none).');
     this.context = {
       catalog: this.catalog,
       log: backend.log,
@@ -168,6 +189,7 @@ export class Engine {
       logger,
       queries: this.persistent,
       backend,
+      connectors: this.connectors,
       autoCreateTopics: opts.autoCreateTopics ?? false,
       sinkToPartitionZero: opts.sinkToPartitionZero ?? false,
       recordWithCommand: (name, value) => this.commands.recordWith(name, value),
@@ -207,6 +229,7 @@ export class Engine {
       processingLogStream: true,
       schemaRegistry: registry,
       ...(options.events ? { events: options.events } : {}),
+      ...(options.connectors ? { connectors: options.connectors } : {}),
     });
     await engine.processing.createStream(engine.catalog, backend.log, processingLogNames(options.properties));
     // Nothing is processed while the log replays: a query PAUSEd later in the log never steps.
@@ -303,7 +326,7 @@ export class Engine {
     const report = (e?: unknown): void =>
       this.events.emit({
         kind: 'statement',
-        text: redactStatement(stmt.text),
+        text: redactStatement(maskedStatement(stmt) ?? stmt.text),
         statement: stmt.kind,
         durationMs: performance.now() - started,
         replayed,
@@ -313,7 +336,7 @@ export class Engine {
     try {
       this.commands.begin();
       const result = await runStatement(this.context, stmt);
-      if (isLogged(stmt)) await this.commands.accepted(stmt.text);
+      if (isLogged(this.context, stmt)) await this.commands.accepted(stmt.text);
       report();
       return result;
     } catch (e) {
@@ -378,6 +401,8 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Connectors first: built-in ones read and write the log the rest of close() shuts.
+    await this.connectors.close();
     await Promise.all(this.warming); // each stops at its next batch
     this.commands.stop();
     this.unsubscribe?.();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { InMemorySchemaRegistry, type RegistrySnapshot } from '../../serde/schema-registry.js';
 import type { SchemaRegistry } from '../../serde/serde-types.js';
 import { CommandLog } from '../commands/command-log.js';
+import type { ConnectorDeps, ConnectorService } from '../connectors/connector.js';
 import { FileLog } from '../log/file-log.js';
 import { DEFAULT_MAX_PARTITIONS } from '../log/memory-log.js';
 import type { RunningQuery } from '../query/running-query.js';
@@ -26,6 +27,8 @@ export interface OpenOptions {
   readonly kafka?: { readonly brokers: readonly string[]; readonly serviceId: string };
   /** Where statements, query starts and stops and processing errors are reported (logs, metrics). */
   readonly events?: EngineEvents;
+  /** Opens the connector service (see `EngineSettings.connectors`). */
+  readonly connectors?: (deps: ConnectorDeps) => ConnectorService;
 }
 
 /** A durable engine's backend and schema registry. */

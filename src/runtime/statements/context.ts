@@ -9,6 +9,7 @@ import type { DataSource } from '../../planner/data-source.js';
 import type { PhysicalPlan } from '../../planner/physical-plan.js';
 import type { SchemaRegistry } from '../../serde/serde-types.js';
 import type { ClusteredQuery } from '../cluster/cluster.js';
+import type { ConnectorService } from '../connectors/connector.js';
 import type { Log } from '../log/log.js';
 import type { MaterializedTable } from '../operators/materialized-table.js';
 import type { PartitionTasks } from '../query/partition-tasks.js';
@@ -79,6 +80,8 @@ export interface StatementContext {
   readonly logger: ProcessingLogger;
   readonly queries: QueryRegistry;
   readonly backend: QueryBackend;
+  /** Where connector statements go: a Kafka Connect cluster or the built-in connectors. */
+  readonly connectors: ConnectorService;
   /** Create a source's missing topic (1 partition) instead of rejecting the statement (the test runner). */
   readonly autoCreateTopics: boolean;
   /** Every query writes every record to partition 0 of its sink (the test runner; see `EngineOptions`). */
@@ -99,6 +102,6 @@ export interface StatementContext {
 /** One statement kind's handler, and whether accepted statements of the kind go to the command log. */
 export interface Handler<K extends Statement['kind']> {
   /** Recorded in the command log and replayed on start. */
-  readonly logged: boolean;
+  readonly logged: boolean | ((ctx: StatementContext) => boolean);
   run(ctx: StatementContext, s: Extract<Statement, { kind: K }>): StatementResult | Promise<StatementResult>;
 }

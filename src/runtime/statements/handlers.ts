@@ -8,6 +8,7 @@ import type { Statement } from '../../parser/ast/index.js';
 import { testOnlyStatementError } from '../../parser/index.js';
 import type { Handler, StatementContext } from './context.js';
 import { assertSchema, assertTopic } from './assert.js';
+import { createConnector, describeConnector, dropConnector, listConnectorPlugins, listConnectors } from './connectors.js';
 import { alterSource, createSource, dropSource } from './ddl.js';
 import { describe, describeFunction, explain, show, terminate } from './inspect.js';
 import { createAsSelect, insertInto, insertValues } from './persistent.js';
@@ -63,6 +64,13 @@ const HANDLERS = {
       throw testOnlyStatementError(s.testOnly);
     },
   },
+  // Built-in connectors are restarted from the log; a Kafka Connect cluster keeps its own connectors, and ksqlDB
+  // never writes connector statements (and their passwords) to its command topic.
+  CreateConnector: { logged: builtInConnectors, run: createConnector },
+  DropConnector: { logged: builtInConnectors, run: dropConnector },
+  ListConnectors: { logged: false, run: listConnectors },
+  ListConnectorPlugins: { logged: false, run: listConnectorPlugins },
+  DescribeConnector: { logged: false, run: describeConnector },
 } satisfies { readonly [K in Statement['kind']]: Handler<K> };
 
 /** The handler of a statement's kind. */
@@ -75,7 +83,13 @@ export function runStatement(ctx: StatementContext, s: Statement): StatementResu
   return handlerOf(s.kind).run(ctx, s);
 }
 
-/** Whether accepted statements of this kind are recorded in the command log and replayed on start. */
-export function isLogged(s: Statement): boolean {
-  return handlerOf(s.kind).logged;
+/** Whether connectors run inside Sluice (their statements are recorded and replayed), not on a Connect cluster. */
+function builtInConnectors(ctx: StatementContext): boolean {
+  return ctx.connectors.kind === 'built-in';
+}
+
+/** Whether an accepted statement is recorded in the command log and replayed on start. */
+export function isLogged(ctx: StatementContext, s: Statement): boolean {
+  const logged = handlerOf(s.kind).logged;
+  return typeof logged === 'boolean' ? logged : logged(ctx);
 }

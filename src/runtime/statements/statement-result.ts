@@ -1,5 +1,6 @@
 import type { SqlType } from '../../common/types.js';
 import type { DataSource } from '../../planner/data-source.js';
+import type { ConnectorDescription, ConnectorInfo, ConnectorPlugin, ConnectorSummary } from '../connectors/connector.js';
 import type { TopicInfo } from '../log/log.js';
 
 /** A query as SHOW QUERIES / DESCRIBE list it. */
@@ -96,4 +97,19 @@ export type StatementResult =
   /** ASSERT [NOT EXISTS] TOPIC held: `exists` is what was asserted. */
   | { readonly kind: 'AssertTopic'; readonly statementText: string; readonly topic: string; readonly exists: boolean }
   /** ASSERT [NOT EXISTS] SCHEMA held. */
-  | { readonly kind: 'AssertSchema'; readonly statementText: string; readonly subject?: string; readonly id?: number; readonly exists: boolean };
+  | { readonly kind: 'AssertSchema'; readonly statementText: string; readonly subject?: string; readonly id?: number; readonly exists: boolean }
+  /** CREATE … CONNECTOR: the connector as created. */
+  | { readonly kind: 'ConnectorInfo'; readonly statementText: string; readonly info: ConnectorInfo }
+  /** SHOW [SOURCE|SINK] CONNECTORS, with a warning per connector that could not be described. */
+  | { readonly kind: 'ConnectorList'; readonly statementText: string; readonly connectors: readonly ConnectorSummary[]; readonly warnings: readonly string[] }
+  /** DESCRIBE CONNECTOR, with the streams and tables over the connector's topics. */
+  | {
+      readonly kind: 'ConnectorDescription';
+      readonly statementText: string;
+      readonly description: ConnectorDescription;
+      readonly sources: readonly DataSource[];
+    }
+  | { readonly kind: 'DropConnector'; readonly statementText: string; readonly name: string }
+  | { readonly kind: 'ConnectorPlugins'; readonly statementText: string; readonly plugins: readonly ConnectorPlugin[] }
+  /** Nothing done, and why (ksqlDB's `warning_entity`: CREATE … IF NOT EXISTS found one, DROP … IF EXISTS found none). */
+  | { readonly kind: 'Warning'; readonly statementText: string; readonly message: string };

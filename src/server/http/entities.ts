@@ -1,4 +1,5 @@
-import type { Statement } from '../../parser/index.js';
+import { maskedStatement, type Statement } from '../../parser/index.js';
+import type { ConnectorState, ConnectorStatus } from '../../runtime/connectors/connector.js';
 import type { DataSource } from '../../planner/data-source.js';
 import type { QueryInfo, QueryTask, StatementResult } from '../../runtime/statements/statement-result.js';
 import { fieldInfo, schemaInfo, type SchemaInfoJson } from './schema-info.js';
@@ -47,8 +48,32 @@ export function returnsNoEntity(stmt: Statement): boolean {
   return stmt.kind === 'InsertValues' || stmt.kind === 'SetProperty' || stmt.kind === 'UnsetProperty' || stmt.kind === 'Define' || stmt.kind === 'Undefine';
 }
 
-function entity(type: string, statementText: string, body: Record<string, unknown>): KsqlEntity {
-  return { '@type': type, statementText, ...body, warnings: [] };
+function entity(type: string, statementText: string, body: Record<string, unknown>, warnings: readonly string[] = []): KsqlEntity {
+  return { '@type': type, statementText, ...body, warnings: warnings.map((message) => ({ message })) };
+}
+
+/**
+ * A statement as responses echo it (`statementText`, errors): as written
+ * (trimmed, with its `;`), or masked where it may carry secrets (see
+ * `maskedStatement`: a CREATE … CONNECTOR's property values).
+ */
+export function shownStatement(stmt: Statement, shown: string): string {
+  const masked = maskedStatement(stmt);
+  return masked === undefined ? shown : `${masked};`;
+}
+
+/** A connector or task state as ksqlDB's `ConnectorStateInfo` writes it: `trace` only when there is one. */
+function connectorState(s: ConnectorState): Record<string, unknown> {
+  return { state: s.state, worker_id: s.worker_id, ...(s.trace ? { trace: s.trace } : {}) };
+}
+
+function connectorStatus(s: ConnectorStatus): Record<string, unknown> {
+  return {
+    name: s.name,
+    connector: connectorState(s.connector),
+    tasks: s.tasks.map((t) => ({ id: t.id, ...connectorState(t) })),
+    type: s.type,
+  };
 }
 
 /** ksqlDB's `RunningQuery` JSON (SHOW QUERIES, DESCRIBE read/write queries). */
@@ -234,6 +259,41 @@ export async function toEntity(result: StatementResult, stmt: Statement | undefi
       return entity('assert_topic', text, { topicName: result.topic, exists: result.exists });
     case 'AssertSchema':
       return entity('assert_schema', text, { subject: result.subject ?? null, id: result.id ?? null, exists: result.exists });
+    case 'ConnectorInfo': {
+      const i = result.info;
+      return entity('connector_info', text, { info: { name: i.name, config: i.config, tasks: i.tasks, type: i.type } });
+    }
+    case 'ConnectorList':
+      return entity(
+        'connector_list',
+        text,
+        {
+          connectors: result.connectors.map((c) => ({
+            name: c.name,
+            type: c.type,
+            ...(c.className !== undefined ? { className: c.className } : {}),
+            ...(c.state !== undefined ? { state: c.state } : {}),
+          })),
+        },
+        result.warnings,
+      );
+    case 'ConnectorDescription': {
+      const d = result.description;
+      return entity('connector_description', text, {
+        connectorClass: d.connectorClass,
+        status: connectorStatus(d.status),
+        sources: await Promise.all(result.sources.map((s) => sourceDescription(s, false, [], [], ctx))),
+        topics: d.topics,
+      });
+    }
+    case 'DropConnector':
+      return entity('drop_connector', text, { connectorName: result.name });
+    case 'ConnectorPlugins':
+      return entity('connector_plugins_list', text, {
+        connectorsPlugins: result.plugins.map((p) => ({ className: p.className, type: p.type, version: p.version })),
+      });
+    case 'Warning':
+      return entity('warning_entity', text, { message: result.message });
     default:
       return undefined;
   }

@@ -4,7 +4,7 @@ import { splitStatements } from '../../parser/index.js';
 import { prepareEach, type PreparedStatement } from '../../runtime/engine/prepare.js';
 import { sendJson } from '../http/reply.js';
 import { requireObject, stringField, stringMapField, withSemicolon, withTimeout, type JsonObject, type ServerContext } from '../http/context.js';
-import { commandId, toEntity, type KsqlEntity } from '../http/entities.js';
+import { commandId, shownStatement, toEntity, type KsqlEntity } from '../http/entities.js';
 import { HttpError, QUERY_ENDPOINT_MESSAGE, badRequest, genericError, notFound, statementError, toStatementError } from '../http/errors.js';
 import { ResponseBudget, checkStatementCount, requestLimits, type RequestLimits } from '../http/request-limits.js';
 import { stringifyJson } from '../http/values.js';
@@ -35,7 +35,7 @@ async function prepareRequest(sql: string, variables: Map<string, string>, limit
     if (stmt.kind === 'QueryStatement' || stmt.kind === 'Print') {
       throw new HttpError(statementError(ErrorCode.QUERY_ENDPOINT, QUERY_ENDPOINT_MESSAGE, withSemicolon(text)));
     }
-    out.push({ ...prepared, shown: withSemicolon(text) });
+    out.push({ ...prepared, shown: shownStatement(stmt, withSemicolon(text)) });
   }
   return out;
 }

@@ -14,3 +14,18 @@ export function readProperties(path: string): Record<string, string> {
     });
   return out;
 }
+
+/** Reads PEM CA certificates; a Java keystore (JKS/PKCS12) is refused with how to convert it. */
+export function readCaFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read the CA file ${path}: ${(e as Error).message}`);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new Error(
+      `${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----); a JKS or PKCS12 truststore must be converted first, e.g. keytool -exportcert -rfc -alias ALIAS -keystore ${path}`,
+    );
+  return text;
+}
