@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ConnectClient } from '../src/runtime/connectors/connect-client.js';
 import { Engine } from '../src/runtime/engine/engine.js';
 import { propertyProblem } from '../src/runtime/statements/property-defaults.js';
 import { loadExtensions } from '../src/functions/extensions.js';
@@ -234,12 +235,15 @@ export async function serverCommand(argv: readonly string[], version = '0.1.0'):
           serviceId,
         };
   if (kafka) console.log(`Kafka mode: brokers ${kafka.brokers.join(',')}, service id ${serviceId}`);
+  const connectUrl = properties['ksql.connect.url']?.trim();
   const engine = await Engine.open({
     dataDir: resolve(args['data-dir'] ?? './sluice-data'),
     properties,
     ...(remote ? { schemaRegistry: remote } : {}),
     ...(kafka ? { kafka } : {}),
     events: log.events,
+    // ksql.connect.url: connector statements go to that Kafka Connect cluster, as in ksqlDB.
+    ...(connectUrl ? { connectors: () => new ConnectClient({ url: connectUrl }) } : {}),
   });
   const options: ServerOptions = {
     engine,
