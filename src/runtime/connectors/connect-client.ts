@@ -16,6 +16,7 @@ import {
   type ConnectorType,
   type CreateConnectorOutcome,
   errorCodeForStatus,
+  summarizeState,
 } from './connector.js';
 
 /** How to reach the Connect cluster. */
@@ -37,19 +38,6 @@ const DEFAULT_KEY_CONVERTER = 'org.apache.kafka.connect.storage.StringConverter'
 interface ConnectResponse {
   readonly status: number;
   readonly body: string;
-}
-
-/**
- * ksqlDB's one-word summary of a connector's status for `SHOW CONNECTORS`
- * (`ListConnectorsExecutor.summarizeState`): a connector not RUNNING shows its
- * own state (`PAUSED`, `FAILED`, …); a running one `RUNNING (n/m tasks
- * RUNNING)`, or `WARNING (0/m tasks RUNNING)` when it has tasks and none runs.
- */
-export function summarizeConnectorState(status: ConnectorStatus): string {
-  if (status.connector.state !== 'RUNNING') return status.connector.state;
-  const total = status.tasks.length;
-  const running = status.tasks.filter((t) => t.state === 'RUNNING').length;
-  return `${total > 0 && running === 0 ? 'WARNING' : 'RUNNING'} (${running}/${total} tasks RUNNING)`;
 }
 
 /** The one connector class ksqlDB rewrites the config of (`connect/supported/JdbcSource`). */
@@ -137,7 +125,7 @@ export class ConnectClient implements ConnectorService {
 
   /**
    * Every connector with its type, class and summarised state
-   * ({@link summarizeConnectorState}). One whose config Connect cannot return
+   * ({@link summarizeState}). One whose config Connect cannot return
    * is listed as type `unknown` with a warning, as ksqlDB does; one whose
    * status it cannot return is listed without a state.
    */
@@ -150,7 +138,7 @@ export class ConnectClient implements ConnectorService {
         const parsed = toInfo(JSON.parse(info.body));
         const className = parsed.config['connector.class'];
         const status = await this.call('GET', `/connectors/${encodeURIComponent(name)}/status`);
-        const state = status.status === 200 ? summarizeConnectorState(toStatus(JSON.parse(status.body))) : undefined;
+        const state = status.status === 200 ? summarizeState(toStatus(JSON.parse(status.body))) : undefined;
         return {
           summary: { name, type: parsed.type, ...(className !== undefined && { className }), ...(state !== undefined && { state }) },
         };
