@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BuiltinConnectors } from '../src/runtime/connectors/builtin-connectors.js';
+import { BuiltinConnectors } from '../src/runtime/connectors/builtin/builtin-connectors.js';
+import { ConnectClient } from '../src/runtime/connectors/connect-client.js';
 import { Engine } from '../src/runtime/engine/engine.js';
 import { propertyProblem } from '../src/runtime/statements/property-defaults.js';
 import { loadExtensions } from '../src/functions/extensions.js';
@@ -235,14 +236,16 @@ export async function serverCommand(argv: readonly string[], version = '0.1.0'):
           serviceId,
         };
   if (kafka) console.log(`Kafka mode: brokers ${kafka.brokers.join(',')}, service id ${serviceId}`);
+  const connectUrl = properties['ksql.connect.url']?.trim();
   const engine = await Engine.open({
     dataDir: resolve(args['data-dir'] ?? './sluice-data'),
     properties,
     ...(remote ? { schemaRegistry: remote } : {}),
     ...(kafka ? { kafka } : {}),
-    // Without a Kafka Connect cluster, connectors run inside the server.
-    ...(properties['ksql.connect.url'] === undefined ? { connectors: (deps) => new BuiltinConnectors(deps) } : {}),
     events: log.events,
+    // ksql.connect.url: connector statements go to that Kafka Connect cluster, as in ksqlDB;
+    // without one, connectors run inside the server.
+    connectors: connectUrl ? () => new ConnectClient({ url: connectUrl }) : (deps) => new BuiltinConnectors(deps),
   });
   const options: ServerOptions = {
     engine,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessingLogEntry } from '../src/common/processing-log.js';
-import { BuiltinConnectors } from '../src/runtime/connectors/builtin-connectors.js';
+import { BuiltinConnectors } from '../src/runtime/connectors/builtin/builtin-connectors.js';
 import { ConnectorError } from '../src/runtime/connectors/connector.js';
 import { RunnerSignal } from '../src/runtime/connectors/runner-signal.js';
 import { BATCH_HEADER, POSITION_HEADER, recoverPosition } from '../src/runtime/connectors/source-runner.js';

@@ -9,7 +9,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BuiltinConnectors } from '../src/runtime/connectors/builtin-connectors.js';
+import { BuiltinConnectors } from '../src/runtime/connectors/builtin/builtin-connectors.js';
 import { Engine } from '../src/runtime/engine/engine.js';
 import { MemoryLog } from '../src/runtime/log/memory-log.js';
 import { eventually } from './helpers/eventually.js';
@@ -101,7 +101,7 @@ describe('built-in HTTP sink', () => {
         { CARD: 'c3', TOTAL: 1.25, HITS: 1 },
       ]);
     }
-    expect(await engine.log.committed('_sluice-connector-alerts', 'fraud', 0)).toBe(3);
+    await eventually('the position after the batch committed', async () => (await engine.log.committed('_sluice-connector-alerts', 'fraud', 0)) === 3);
     expect((await connectors.describe('alerts')).status.tasks[0]!.state).toBe('RUNNING');
   });
 
@@ -175,7 +175,7 @@ describe('built-in HTTP sink', () => {
       '__connect.errors.exception.stacktrace': expect.stringMatching(/^HttpSinkError: HTTP 503 from POST /),
     });
     expect(headers[0]!['__connect.errors.offset']).toBe('0');
-    expect(await engine.log.committed('_sluice-connector-alerts', 'fraud', 0)).toBe(2);
+    await eventually('the position after the dead letters committed', async () => (await engine.log.committed('_sluice-connector-alerts', 'fraud', 0)) === 2);
     expect((await connectors.describe('alerts')).status.tasks[0]!.state).toBe('RUNNING');
   });
 

@@ -8,8 +8,8 @@
  * connector was. Status (and the last failure) is in memory.
  */
 import { hostname } from 'node:os';
-import type { DataSource } from '../../planner/data-source.js';
-import type { BuiltinPlugin } from './builtin-plugin.js';
+import type { DataSource } from '../../../planner/data-source.js';
+import type { BuiltinPlugin } from '../builtin-plugin.js';
 import { BUILTIN_PLUGINS, resolvePlugin } from './builtin-registry.js';
 import {
   type ConnectorDeps,
@@ -23,11 +23,12 @@ import {
   type ConnectorSummary,
   type CreateConnectorOutcome,
   errorCodeForStatus,
-} from './connector.js';
-import { errorPolicy, validateErrorConfig } from './error-handling.js';
-import type { ConnectorRunner } from './runner-status.js';
-import { SinkRunner } from './sink-runner.js';
-import { SourceRunner, sourceTopic } from './source-runner.js';
+  summarizeState,
+} from '../connector.js';
+import { errorPolicy, validateErrorConfig } from '../error-handling.js';
+import type { ConnectorRunner } from '../runner-status.js';
+import { SinkRunner } from '../sink-runner.js';
+import { SourceRunner, sourceTopic } from '../source-runner.js';
 
 /** Records read or polled at once when `batch.size` is not given. */
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -178,14 +179,6 @@ export function batchSize(config: Readonly<Record<string, string>>): number | un
   if (raw === undefined) return DEFAULT_BATCH_SIZE;
   if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) return undefined;
   return Math.min(Number(raw), MAX_BATCH_SIZE);
-}
-
-/** ksqlDB's summarizeState (ListConnectorsExecutor): the connector's state, with task counts while it runs. */
-export function summarizeState(status: ConnectorStatus): string {
-  if (status.connector.state !== 'RUNNING') return status.connector.state;
-  const running = status.tasks.filter((t) => t.state === 'RUNNING').length;
-  const total = status.tasks.length;
-  return total > 0 && running === 0 ? `WARNING (0/${total} tasks RUNNING)` : `RUNNING (${running}/${total} tasks RUNNING)`;
 }
 
 /** A ConnectorError carrying Kafka Connect's error body after ksqlDB's prefix, as ksqlDB relays it. */

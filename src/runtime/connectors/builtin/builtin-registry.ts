@@ -3,17 +3,19 @@
  * Kafka Connect resolves it: the full class name, the simple name, or the
  * simple name without `Connector` (plus a plugin's own aliases).
  */
-import type { BuiltinPlugin } from './builtin-plugin.js';
-import { fileSinkPlugin } from './file-sink.js';
-import { fileSourcePlugin } from './file-source.js';
-import { httpSinkPlugin } from './http-sink.js';
+import type { BuiltinPlugin } from '../builtin-plugin.js';
+import { datagenSourcePlugin } from '../datagen/datagen-source.js';
+import { fileSinkPlugin } from '../file-sink.js';
+import { fileSourcePlugin } from '../file-source.js';
+import { httpSinkPlugin } from '../http-sink.js';
 
 /** Every built-in plugin, in `SHOW CONNECTOR PLUGINS` order. */
 export const BUILTIN_PLUGINS: readonly BuiltinPlugin[] = [
   fileSourcePlugin,
   fileSinkPlugin,
   httpSinkPlugin,
-  // Other helpers' plugins go here: postgresSinkPlugin (postgres-sink.ts), datagenSourcePlugin (datagen/).
+  datagenSourcePlugin,
+  // The PostgreSQL sink goes here: postgresSinkPlugin (postgres-sink.ts).
 ];
 
 /** The names `connector.class` may use for a plugin. */
