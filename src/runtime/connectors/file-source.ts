@@ -60,6 +60,9 @@ export const fileSourcePlugin: BuiltinPlugin = {
   aliases: [],
   type: 'source',
   version: '1.0.0',
-  validate: validateFileConfig,
+  validate: (config) => [
+    ...validateFileConfig(config),
+    ...((config['topic'] ?? '').trim() === '' ? ['Missing required configuration "topic" which has no default value.'] : []),
+  ],
   createSource: (config) => new FileSourceTask(config['file']!.trim()),
 };

@@ -77,7 +77,7 @@ export class BuiltinConnectors implements ConnectorService {
       const resolved = this.sinkSource(config);
       if (typeof resolved === 'string') problems.push(resolved);
       else source = resolved;
-    } else if (sourceTopic(config) === undefined) problems.push('Missing required configuration "topic" which has no default value.');
+    } else if (sourceTopic(config) === undefined && problems.length === 0) problems.push('Missing required configuration "topic" which has no default value.');
     if (batchSize(config) === undefined) problems.push(`Invalid value ${config['batch.size']} for configuration batch.size: Not a number of type INT`);
     if (problems.length > 0)
       throw connectError(
