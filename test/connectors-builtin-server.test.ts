@@ -6,10 +6,11 @@
  * the connectors, which resume from their positions in the log, so the output
  * file holds every line exactly once.
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { fileLines } from './helpers/connectors.js';
 import { DIST, describeIf } from './helpers/describe-if.js';
 import { eventually } from './helpers/eventually.js';
 import { BUNDLE_BUILT, type ServerProcess, startServerProcess } from './helpers/server-process.js';
@@ -28,13 +29,7 @@ async function ksql(url: string, sql: string): Promise<Record<string, unknown>[]
   return JSON.parse(text) as Record<string, unknown>[];
 }
 
-function lines(path: string): string[] {
-  try {
-    return readFileSync(path, 'utf8').split('\n').slice(0, -1);
-  } catch {
-    return [];
-  }
-}
+const lines = fileLines;
 
 describeIf(BUNDLE_BUILT, DIST)('built-in connectors on a server process', () => {
   it('CREATE SOURCE/SINK CONNECTOR copy a growing file through a stream; SHOW and DESCRIBE answer ksqlDB entities', async () => {

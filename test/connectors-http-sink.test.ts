@@ -9,13 +9,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BuiltinConnectors } from '../src/runtime/connectors/builtin/builtin-connectors.js';
-import { Engine } from '../src/runtime/engine/engine.js';
-import { MemoryLog } from '../src/runtime/log/memory-log.js';
+import { NOT_EXISTS, connectorSetup } from './helpers/connectors.js';
 import { eventually } from './helpers/eventually.js';
 
 const HTTP_SINK = 'io.confluent.connect.http.HttpSinkConnector';
-const NOT_EXISTS = { ifNotExists: false, replaying: false };
 
 interface Received {
   readonly method: string;
@@ -47,22 +44,10 @@ afterEach(async () => {
 });
 
 async function setup(statusFor: (n: number) => number) {
-  const log = new MemoryLog();
-  const engine = new Engine({ log });
-  const connectors = new BuiltinConnectors({
-    log,
-    catalog: engine.catalog,
-    registry: engine.registry,
-    logger: { error: () => undefined },
-    serverProperties: new Map(),
-    kafkaMode: false,
-  });
+  const closing: { close(): Promise<void> }[] = [];
+  const { engine, connectors } = await connectorSetup(closing);
   const http = await endpoint(statusFor);
-  cleanup.push(
-    () => engine.close(),
-    () => connectors.close(),
-    () => new Promise<void>((resolve) => http.server.close(() => resolve())),
-  );
+  cleanup.push(...closing.map((c) => () => c.close()), () => new Promise<void>((resolve) => http.server.close(() => resolve())));
   await engine.execute(
     `CREATE TABLE FRAUD (CARD STRING PRIMARY KEY, TOTAL DOUBLE, HITS BIGINT) WITH (kafka_topic='fraud', value_format='JSON', partitions=1);`,
   );
