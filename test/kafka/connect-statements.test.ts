@@ -125,4 +125,14 @@ describeConnect('connector statements on a Kafka Connect worker', () => {
       message: `Could not reach Kafka Connect at http://127.0.0.1:${port} (ksql.connect.url): connect ECONNREFUSED 127.0.0.1:${port}`,
     });
   });
+
+  it('without ksql.connect.url a Kafka-mode server refuses connector statements instead of running a copy on every server', async () => {
+    const server = await startSluice(uniqueService());
+    const refused = await post(server.url, "CREATE SINK CONNECTOR s WITH ('connector.class'='FileStreamSink', 'file'='/tmp/never', 'topics'='t');");
+    expect(refused.status).toBe(500);
+    expect(refused.body).toMatchObject({
+      error_code: 50000,
+      message: 'Connectors are not available here: in Kafka mode connectors run on Kafka Connect: set ksql.connect.url to its REST URL',
+    });
+  });
 });
