@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BuiltinConnectors } from '../src/runtime/connectors/builtin/builtin-connectors.js';
+import { ConnectClient } from '../src/runtime/connectors/connect-client.js';
+import { unavailableConnectors } from '../src/runtime/connectors/unavailable.js';
 import { Engine } from '../src/runtime/engine/engine.js';
 import { propertyProblem } from '../src/runtime/statements/property-defaults.js';
 import { loadExtensions } from '../src/functions/extensions.js';
@@ -234,12 +237,22 @@ export async function serverCommand(argv: readonly string[], version = '0.1.0'):
           serviceId,
         };
   if (kafka) console.log(`Kafka mode: brokers ${kafka.brokers.join(',')}, service id ${serviceId}`);
+  const connectUrl = properties['ksql.connect.url']?.trim();
   const engine = await Engine.open({
     dataDir: resolve(args['data-dir'] ?? './sluice-data'),
     properties,
     ...(remote ? { schemaRegistry: remote } : {}),
     ...(kafka ? { kafka } : {}),
     events: log.events,
+    // ksql.connect.url: connector statements go to that Kafka Connect cluster, as in ksqlDB;
+    // without one, connectors run inside an embedded server. Not in Kafka mode: every server of the
+    // service would run its own copy of each connector and write everything twice.
+    connectors: connectUrl
+      ? () => new ConnectClient({ url: connectUrl })
+      : (deps) =>
+          deps.kafkaMode
+            ? unavailableConnectors('in Kafka mode connectors run on Kafka Connect: set ksql.connect.url to its REST URL')
+            : new BuiltinConnectors(deps),
   });
   const options: ServerOptions = {
     engine,

@@ -54,8 +54,12 @@ describe('SET and streamsProperties check ksqlDB properties', () => {
   });
 
   it('streamsProperties with a refused property fail the request naming it', async () => {
+    expect(await refusal({ ksql: 'SHOW STREAMS;', streamsProperties: { 'ksql.connect.worker.config': '/etc/connect.properties' } })).toBe(
+      "Property 'ksql.connect.worker.config' is not supported by Sluice: Sluice has no Kafka Connect integration.",
+    );
+    // ksql.connect.url is read at start, from the server's configuration only.
     expect(await refusal({ ksql: 'SHOW STREAMS;', streamsProperties: { 'ksql.connect.url': 'http://connect:8083' } })).toBe(
-      "Property 'ksql.connect.url' is not supported by Sluice: Sluice has no Kafka Connect integration.",
+      "Cannot override property 'ksql.connect.url'",
     );
   });
 

@@ -9,8 +9,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SluiceClient, ServerError, UntrustedCertificateError } from '../repl/client.js';
 import { describeError } from '../repl/session.js';
-import { Random } from './random.js';
-import { QUICKSTARTS, onTopic, quickstartDdl, type GeneratedRecord, type Quickstart } from './quickstarts.js';
+import { Random } from '../../src/runtime/connectors/datagen/random.js';
+import { QUICKSTARTS, onTopic, quickstartDdl, type GeneratedRecord, type Quickstart } from '../../src/runtime/connectors/datagen/quickstarts.js';
 
 const FORMATS = ['json', 'avro', 'delimited', 'protobuf', 'json_sr'];
 

@@ -20,7 +20,7 @@ export interface ServerProcess {
   stderr(): string;
   /** Everything the server wrote to stdout so far (its log: JSON lines). */
   stdout(): string;
-  /** SIGKILLs the server and removes its directory. */
+  /** SIGKILLs the server and removes its directory (not a data directory given in the options). */
   stop(): Promise<void>;
 }
 
@@ -39,6 +39,8 @@ export interface ServerProcessOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The `sluice` executable to run (an installed package's); default this checkout's `bin/sluice.js` under this Node. */
   readonly command?: string;
+  /** Use this data directory (kept by `stop`, for a restart over it) instead of a fresh one. */
+  readonly dataDir?: string;
 }
 
 /**
@@ -48,7 +50,7 @@ export interface ServerProcessOptions {
  */
 export async function startServerProcess(properties: Readonly<Record<string, string>> = {}, opts: ServerProcessOptions = {}): Promise<ServerProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-proc-'));
-  const dataDir = path.join(dir, 'data');
+  const dataDir = opts.dataDir ?? path.join(dir, 'data');
   const config = path.join(dir, 'server.properties');
   fs.writeFileSync(
     config,

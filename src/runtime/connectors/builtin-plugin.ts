@@ -1,8 +1,9 @@
 /**
  * The contract of a built-in connector: a plugin (class name, type, config
- * check) that makes tasks. The runner (`builtin-connectors.ts`) owns reading
- * and writing Sluice's log, offsets, retries, `errors.tolerance` and the
- * dead-letter topic; a plugin only moves rows in or out of its system.
+ * check) that makes tasks. The runners (`sink-runner.ts`, `source-runner.ts`,
+ * started by `builtin/builtin-connectors.ts`) own reading and writing Sluice's
+ * log, offsets, retries, `errors.tolerance` and the dead-letter topic; a
+ * plugin only moves rows in or out of its system.
  */
 import type { ProcessingLogger } from '../../common/processing-log.js';
 import type { DataSource } from '../../planner/data-source.js';

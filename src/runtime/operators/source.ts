@@ -204,11 +204,13 @@ export class SourceOperator {
   }
 }
 
-function headersValue(r: LogRecord): unknown[] {
+/** A record's headers as the value of a HEADERS column (ARRAY<STRUCT<KEY, VALUE>>). */
+export function headersValue(r: LogRecord): unknown[] {
   return (r.headers ?? []).map((h) => ({ KEY: h.key, VALUE: h.value }));
 }
 
-function headerValue(r: LogRecord, key: string): Buffer | null {
+/** The last header named `key` (a HEADER('key') column), or null. */
+export function headerValue(r: LogRecord, key: string): Buffer | null {
   const hs = r.headers ?? [];
   for (let i = hs.length - 1; i >= 0; i--) if (hs[i]!.key === key) return hs[i]!.value;
   return null;

@@ -92,7 +92,12 @@ export const KSQL_PROPERTIES: ReadonlyMap<string, KsqlProperty> = new Map<string
   ['compression.type', refused('compression is not configurable')],
   ['ksql.persistent.prefix', refused('Sluice names query consumer groups itself', { serverOnly: true })],
   ['ksql.internal.topic.replicas', refused('not configurable', { serverOnly: true })],
-  ['ksql.connect.url', refused('Sluice has no Kafka Connect integration')],
+  [
+    'ksql.connect.url',
+    honoured(undefined, 'the Kafka Connect cluster connector statements go to (read at start); unset: connectors built into Sluice', {
+      serverOnly: true,
+    }),
+  ],
   ['ksql.connect.worker.config', refused('Sluice has no Kafka Connect integration')],
   ['ksql.fail.on.production.error', refused('not configurable')],
   ['ksql.heartbeat.check.interval.ms', refused('not configurable; ksql.heartbeat.window.ms decides')],
