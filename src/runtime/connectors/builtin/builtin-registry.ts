@@ -8,15 +8,10 @@ import { datagenSourcePlugin } from '../datagen/datagen-source.js';
 import { fileSinkPlugin } from '../file-sink.js';
 import { fileSourcePlugin } from '../file-source.js';
 import { httpSinkPlugin } from '../http-sink.js';
+import { postgresSinkPlugin } from '../postgres-sink.js';
 
 /** Every built-in plugin, in `SHOW CONNECTOR PLUGINS` order. */
-export const BUILTIN_PLUGINS: readonly BuiltinPlugin[] = [
-  fileSourcePlugin,
-  fileSinkPlugin,
-  httpSinkPlugin,
-  datagenSourcePlugin,
-  // The PostgreSQL sink goes here: postgresSinkPlugin (postgres-sink.ts).
-];
+export const BUILTIN_PLUGINS: readonly BuiltinPlugin[] = [fileSourcePlugin, fileSinkPlugin, httpSinkPlugin, datagenSourcePlugin, postgresSinkPlugin];
 
 /** The names `connector.class` may use for a plugin. */
 export function pluginNames(plugin: BuiltinPlugin): readonly string[] {
