@@ -295,9 +295,11 @@ describeIf(PG_URL !== undefined, PG)('PostgreSQL sink against a real PostgreSQL'
       ],
     ]);
     expect(await query(db.url, 'SELECT * FROM t2')).toEqual([{ ID: 1, V: 1 }]);
+    // errors.tolerance=none: the saved position stays at the tombstone, for a restart to meet it again.
+    expect(await query(db.url, `SELECT next_offset FROM sluice_connector_offsets WHERE connector = 't2-sink'`)).toEqual([{ next_offset: '1' }]);
   });
 
-  it('insert mode returns the rows whose key already exists as failures and writes the others in the same transaction', async () => {
+  it('errors.tolerance=all: insert mode returns the rows whose key already exists as failures and writes the others in the same transaction', async () => {
     const { engine, rows } = await engineWith(`
       CREATE STREAM PAYMENTS (ID INT KEY, AMOUNT DOUBLE) WITH (KAFKA_TOPIC='payments', VALUE_FORMAT='JSON', PARTITIONS=1);
       INSERT INTO PAYMENTS VALUES (1, 10.0);
@@ -305,7 +307,13 @@ describeIf(PG_URL !== undefined, PG)('PostgreSQL sink against a real PostgreSQL'
       INSERT INTO PAYMENTS VALUES (1, 11.0);
       INSERT INTO PAYMENTS VALUES (3, 30.0);`);
     const task = started(
-      sink(engine, 'PAYMENTS', 'payments-sink', { 'connection.url': db.url, topics: 'payments', 'auto.create': 'true', 'pk.mode': 'record_key' }),
+      sink(engine, 'PAYMENTS', 'payments-sink', {
+        'connection.url': db.url,
+        topics: 'payments',
+        'auto.create': 'true',
+        'pk.mode': 'record_key',
+        'errors.tolerance': 'all',
+      }),
     );
     await task.open(1);
     const failures = await task.put(await rows('PAYMENTS'));
@@ -320,6 +328,29 @@ describeIf(PG_URL !== undefined, PG)('PostgreSQL sink against a real PostgreSQL'
     expect(await query(db.url, `SELECT "partition", next_offset FROM sluice_connector_offsets WHERE connector = 'payments-sink'`)).toEqual([
       { partition: 0, next_offset: '4' },
     ]);
+  });
+
+  it('errors.tolerance=none: the batch ends at the first refused row, and a new task resumes at that row', async () => {
+    const { engine, rows } = await engineWith(`
+      CREATE STREAM REFUNDS (ID INT KEY, AMOUNT DOUBLE) WITH (KAFKA_TOPIC='refunds', VALUE_FORMAT='JSON', PARTITIONS=1);
+      INSERT INTO REFUNDS VALUES (1, 10.0);
+      INSERT INTO REFUNDS VALUES (2, 20.0);
+      INSERT INTO REFUNDS VALUES (1, 11.0);
+      INSERT INTO REFUNDS VALUES (3, 30.0);`);
+    const config = { 'connection.url': db.url, topics: 'refunds', 'auto.create': 'true', 'pk.mode': 'record_key' };
+    const first = started(sink(engine, 'REFUNDS', 'refunds-sink', config));
+    await first.open(1);
+    const all = await rows('REFUNDS');
+    const failures = await first.put(all);
+    expect(failures.map((f) => [f.row.offset, f.error.message])).toEqual([[2, 'duplicate key value violates unique constraint "refunds_pkey"']]);
+    expect(await query(db.url, 'SELECT * FROM refunds ORDER BY "ID"')).toEqual([
+      { ID: 1, AMOUNT: 10 },
+      { ID: 2, AMOUNT: 20 },
+    ]);
+    await first.close();
+    const second = started(sink(engine, 'REFUNDS', 'refunds-sink', config));
+    expect(await second.open(1)).toEqual(new Map([[0, 2]]));
+    expect((await second.put(all)).map((f) => f.row.offset)).toEqual([2]);
   });
 
   it('keeps positions with the rows: a new task opens where the last committed batch ended, per partition', async () => {

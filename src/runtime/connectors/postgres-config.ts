@@ -38,6 +38,12 @@ export interface PgSinkConfig {
   readonly quoteIdentifiers: boolean;
   readonly maxRetries: number;
   readonly retryBackoffMs: number;
+  /**
+   * Connect's `errors.tolerance=none` (the default): a batch ends at its first
+   * refused row, and the position saved with the rows points at it, so a
+   * restart tries it again; `all` writes the others and moves on.
+   */
+  readonly stopAtFirstFailure: boolean;
 }
 
 /** The JDBC sink's class and the short names Connect also accepts. */
@@ -210,6 +216,8 @@ export function parsePgSinkConfig(config: Readonly<Record<string, string>>): { r
       quoteIdentifiers: quote === 'always',
       maxRetries,
       retryBackoffMs,
+      // errors.tolerance is validated with the other errors.* properties by the runner (error-handling.ts).
+      stopAtFirstFailure: (config['errors.tolerance'] ?? 'none').trim().toLowerCase() !== 'all',
     },
   };
 }

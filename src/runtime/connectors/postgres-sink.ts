@@ -10,7 +10,10 @@
  * becomes a DELETE) and written with one multi-row statement per kind; when
  * PostgreSQL refuses it for a row's sake (SQLSTATE class 22 or 23, e.g. a
  * duplicate key in insert mode), the batch is written again row by row under
- * savepoints to return exactly the refused rows as failures.
+ * savepoints to return exactly the refused rows as failures. With
+ * `errors.tolerance=none` (the default) the batch ends at its first refused
+ * row instead and the saved position points at that row, so the task fails
+ * there and a restart meets it again, as Kafka Connect retries the batch.
  */
 import { ConnectorError } from './connector.js';
 import { ErrorCode, ExecutionError } from '../../common/errors.js';
@@ -117,22 +120,36 @@ export class PostgresSinkTask implements SinkTask {
         if (this.uncertain) await this.loadPositions(client);
         const rows = batch.filter((r) => r.offset >= (this.positions.get(r.partition) ?? 0));
         if (rows.length === 0) return [];
+        const refuse = (r: SinkRow): boolean => r.value === null && !this.config.deleteEnabled;
+        // errors.tolerance=none: the batch ends at its first failure, which is where the task resumes (as Connect retries it).
+        let stop: SinkFailure | undefined;
+        let considered: readonly SinkRow[] = rows;
         const refused: SinkFailure[] = [];
-        const writable: SinkRow[] = [];
-        for (const row of rows) {
-          if (row.value === null && !this.config.deleteEnabled) refused.push({ row, error: new ExecutionError(this.tombstoneMessage(row)) });
-          else writable.push(row);
-        }
+        if (this.config.stopAtFirstFailure) {
+          const i = rows.findIndex(refuse);
+          if (i >= 0) {
+            stop = this.refusal(rows[i] as SinkRow);
+            considered = rows.slice(0, i);
+          }
+        } else for (const r of rows) if (refuse(r)) refused.push(this.refusal(r));
+        const writable = considered.filter((r) => !refuse(r));
         await client.query('BEGIN');
-        const failures = rowByRow ? await this.writeRows(client, writable) : await this.writeBatch(client, writable);
-        const next = nextPositions(rows);
+        let failures = rowByRow ? await this.writeRows(client, writable) : await this.writeBatch(client, writable);
+        let covered = considered;
+        if (this.config.stopAtFirstFailure && failures.length > 0) {
+          stop = failures[0] as SinkFailure;
+          covered = considered.slice(0, considered.indexOf(stop.row));
+          failures = [];
+        }
+        const next = nextPositions(covered);
+        if (stop) next.set(stop.row.partition, stop.row.offset);
         await client.query(SAVE_OFFSETS_SQL, [this.context.connector, this.topic, [...next.keys()], [...next.values()]]);
         // From here until COMMIT answers, whether the batch committed is unknown.
         this.uncertain = true;
         await client.query('COMMIT');
         this.uncertain = false;
         for (const [p, o] of next) this.positions.set(p, o);
-        return [...refused, ...failures];
+        return stop ? [...refused, ...failures, stop] : [...refused, ...failures];
       } catch (e) {
         await client?.query('ROLLBACK').catch(() => undefined);
         if (!rowByRow && isRowError(e)) {
@@ -219,6 +236,7 @@ export class PostgresSinkTask implements SinkTask {
   private async writeRows(client: PgClient, rows: readonly SinkRow[]): Promise<SinkFailure[]> {
     const failures: SinkFailure[] = [];
     for (const row of rows) {
+      if (failures.length > 0 && this.config.stopAtFirstFailure) break;
       await client.query('SAVEPOINT sluice_row');
       try {
         await this.run(client, row.value === null ? 'delete' : 'write', [row]);
@@ -287,10 +305,10 @@ export class PostgresSinkTask implements SinkTask {
     this.uncertain = false;
   }
 
-  private tombstoneMessage(row: SinkRow): string {
-    return (
+  private refusal(row: SinkRow): SinkFailure {
+    const message =
       `Sink connector '${this.context.connector}' is configured with 'delete.enabled=false' and 'pk.mode=${this.config.pkMode}' and therefore requires ` +
-      `records with a non-null value, but found record at (topic='${row.topic}',partition=${row.partition},offset=${row.offset},timestamp=${row.timestamp}) with a null value`
-    );
+      `records with a non-null value, but found record at (topic='${row.topic}',partition=${row.partition},offset=${row.offset},timestamp=${row.timestamp}) with a null value`;
+    return { row, error: new ExecutionError(message) };
   }
 }
