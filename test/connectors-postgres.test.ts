@@ -16,7 +16,9 @@ import { postgresSinkPlugin } from '../src/runtime/connectors/postgres-sink.js';
 import { Engine } from '../src/runtime/engine/engine.js';
 import { MemoryLog } from '../src/runtime/log/memory-log.js';
 import { serdeFor } from '../src/serde/serde-for.js';
+import { NOT_EXISTS, connectorSetup } from './helpers/connectors.js';
 import { describeIf } from './helpers/describe-if.js';
+import { eventually } from './helpers/eventually.js';
 import { PG, PG_URL, freshDatabase, query } from './helpers/postgres.js';
 
 const noLogger = { error: () => undefined };
@@ -475,5 +477,81 @@ describeIf(PG_URL !== undefined, PG)('PostgreSQL sink against a real PostgreSQL'
     await task.open(1);
     expect(await task.put(await rows('FRAUD'))).toEqual([]);
     expect(await query(db.url, 'SELECT card, attempts::int FROM fraud')).toEqual([{ card: '4000-1', attempts: 3 }]);
+  });
+});
+
+describeIf(PG_URL !== undefined, PG)('PostgreSQL sink under the built-in runner', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  const closing: { close(): Promise<void> }[] = [];
+  beforeAll(async () => {
+    db = await freshDatabase('sluice_runner');
+  });
+  afterEach(async () => {
+    for (const c of closing.splice(0).reverse()) await c.close();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  /** A stream with a repeated key, and a JDBC sink in insert mode over it. */
+  async function duplicates(name: string, extra: Record<string, string>) {
+    const { engine, connectors } = await connectorSetup(closing);
+    await engine.execute(`
+      CREATE STREAM ${name} (ID INT KEY, N INT) WITH (KAFKA_TOPIC='${name.toLowerCase()}', VALUE_FORMAT='JSON', PARTITIONS=1);
+      INSERT INTO ${name} VALUES (1, 1);
+      INSERT INTO ${name} VALUES (1, 2);
+      INSERT INTO ${name} VALUES (2, 3);`);
+    const config = {
+      'connector.class': 'JdbcSinkConnector',
+      'connection.url': db.url,
+      topics: name.toLowerCase(),
+      'auto.create': 'true',
+      'pk.mode': 'record_key',
+      ...extra,
+    };
+    await connectors.create(`${name.toLowerCase()}-sink`, config, NOT_EXISTS);
+    return { engine, connectors };
+  }
+
+  it('errors.tolerance=all: a duplicate key goes to the dead-letter topic with __connect.errors.* headers, the other rows to PostgreSQL', async () => {
+    const { engine, connectors } = await duplicates('DUPS', {
+      'errors.tolerance': 'all',
+      'errors.deadletterqueue.topic.name': 'dups-dlq',
+      'errors.deadletterqueue.context.headers.enable': 'true',
+    });
+    const dlq = await eventually('one dead letter', async () => {
+      const records = (await engine.log.topic('dups-dlq')) ? await engine.log.read('dups-dlq', 0, 0, 10) : [];
+      return records.length === 1 ? records : undefined;
+    });
+    expect(dlq[0]?.value?.toString()).toBe('{"N":2}');
+    const headers = Object.fromEntries((dlq[0]?.headers ?? []).map((h) => [h.key, h.value?.toString()]));
+    expect(headers).toMatchObject({
+      '__connect.errors.topic': 'dups',
+      '__connect.errors.offset': '1',
+      '__connect.errors.stage': 'TASK_PUT',
+      '__connect.errors.class.name': 'io.confluent.connect.jdbc.JdbcSinkConnector',
+      '__connect.errors.exception.message': 'duplicate key value violates unique constraint "dups_pkey"',
+    });
+    await eventually('the other rows in PostgreSQL', async () => {
+      expect(await query(db.url, 'SELECT * FROM dups ORDER BY "ID"')).toEqual([
+        { ID: 1, N: 1 },
+        { ID: 2, N: 3 },
+      ]);
+      return true;
+    });
+    expect((await connectors.describe('dups-sink')).status.tasks[0]?.state).toBe('RUNNING');
+  });
+
+  it('errors.tolerance=none: a duplicate key fails the task with the PostgreSQL error in DESCRIBE, rows before it written', async () => {
+    const { connectors } = await duplicates('STRICT', {});
+    const task = await eventually('the task FAILED', async () => {
+      const t = (await connectors.describe('strict-sink')).status.tasks[0];
+      return t?.state === 'FAILED' ? t : undefined;
+    });
+    expect(task.trace).toMatch(
+      /^org\.apache\.kafka\.connect\.errors\.ConnectException: Tolerance exceeded in error handler\nCaused by: .*duplicate key value violates unique constraint "strict_pkey"/,
+    );
+    expect(await query(db.url, 'SELECT * FROM strict ORDER BY "ID"')).toEqual([{ ID: 1, N: 1 }]);
+    expect(await query(db.url, `SELECT next_offset FROM sluice_connector_offsets WHERE connector = 'strict-sink'`)).toEqual([{ next_offset: '1' }]);
   });
 });
