@@ -11,6 +11,7 @@ import { RemoteSchemaRegistry } from '../src/serde/remote-schema-registry.js';
 import { createLogger, isLogLevel, LOG_LEVELS, readAuthFile, serverLog, startServer, type ServerOptions } from '../src/server/index.js';
 import { parseListeners, propertiesFromEnv, withEnvFlags, type FlagSpec } from './server-env.js';
 import { readProperties } from './config/properties-file.js';
+import { builtInConsole } from './console-assets.js';
 
 const USAGE = `Usage: sluice server [--port 8088] [--host 127.0.0.1] [--data-dir ./sluice-data]
                      [--config sluice.properties] [--auth-file FILE]
@@ -20,6 +21,7 @@ const USAGE = `Usage: sluice server [--port 8088] [--host 127.0.0.1] [--data-dir
                       | --schema-registry-url URL]
                      [--bootstrap-servers HOST:PORT[,HOST:PORT…] [--service-id ID]]
                      [--log-level trace|debug|info|warn|error|fatal|silent]
+                     [--no-console]
 
 Kafka mode: with --bootstrap-servers (or bootstrap.servers in --config) topics are
 topics of that Kafka cluster and statements are kept in its command topic
@@ -52,6 +54,12 @@ auto.offset.reset, which apply to every request):
   sluice.embedded.max.partitions      most partitions of a new embedded-log topic (default 1000)
   sluice.server.slow.request.ms       a non-streaming request slower than this is logged as a
                                       warning (default 5000; 0 = never)
+
+Web console: a browser opening the server's URL (GET /) gets Sluice's console: an SQL
+editor, live results, the streams, tables, topics and queries, and each query's
+topology. It is served by the server itself (no CDN) under the same TLS and Basic auth
+as the API; --no-console turns it off (GET / then redirects to /info, as for clients
+that are not browsers).
 
 Logs: one JSON object per line on stdout (pino), one human line per entry when stdout is
 a terminal; --log-level sets the least severe level written (default info).
@@ -100,6 +108,7 @@ const SERVER_FLAGS = {
   'bootstrap-servers': { type: 'string' },
   'service-id': { type: 'string' },
   'log-level': { type: 'string' },
+  'no-console': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Record<string, FlagSpec & { readonly short?: string }>;
 
@@ -273,6 +282,7 @@ export async function serverCommand(argv: readonly string[], version = '0.1.0'):
     log,
     version,
     slowRequestMs: intOption(properties['sluice.server.slow.request.ms'], 'sluice.server.slow.request.ms', 5000),
+    console: args['no-console'] ? undefined : builtInConsole(),
   };
   const embeddedRegistry = remote === undefined && !args['no-schema-registry'];
   const start = (registry: number) => startServer({ ...options, ...(embeddedRegistry ? { schemaRegistry: { port: registry } } : {}) });

@@ -21,10 +21,10 @@ function newestSource() {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+      else if (entry.name.endsWith('.ts') || entry.name.endsWith('.css')) newest = Math.max(newest, statSync(p).mtimeMs);
     }
   };
-  for (const dir of ['src', 'cli']) if (existsSync(join(root, dir))) walk(join(root, dir));
+  for (const dir of ['src', 'cli', 'console']) if (existsSync(join(root, dir))) walk(join(root, dir));
   for (const file of ['package-lock.json', 'scripts/bundle.mjs']) {
     if (existsSync(join(root, file))) newest = Math.max(newest, statSync(join(root, file)).mtimeMs);
   }

@@ -6,6 +6,7 @@ import type { ServerContext } from './http/context.js';
 import { HttpError, badRequest, genericError, toGenericError } from './http/errors.js';
 import type { Handler } from './http/listener.js';
 import { registerObservability, requestId, type Observability } from './observability/hooks.js';
+import { registerConsoleRoutes } from './routes/console.js';
 import { registerInfoRoutes } from './routes/info.js';
 import { registerInsertRoutes } from './routes/inserts.js';
 import { registerKsqlRoutes } from './routes/ksql.js';
@@ -146,6 +147,7 @@ export async function buildApp(ctx: ServerContext, obs: Observability): Promise<
   registerTopicRoutes(app, ctx);
   registerMetadataRoutes(app, ctx);
   registerWsQueryRoutes(app, ctx);
+  registerConsoleRoutes(app, ctx);
 
   await app.ready();
   if (!handler) throw new Error('fastify did not create its request handler');

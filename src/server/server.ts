@@ -12,6 +12,7 @@ import { InMemorySchemaRegistry } from '../serde/schema-registry.js';
 import { startSchemaRegistryServer, type RunningSchemaRegistry } from './schema-registry/index.js';
 import { LagReports } from './http/lag-reports.js';
 import { StatementCache } from '../runtime/engine/prepare.js';
+import type { ConsoleAssets } from './routes/console.js';
 
 /**
  * Where the embedded Schema Registry listens (see {@link ServerOptions.schemaRegistry}).
@@ -70,6 +71,8 @@ export interface ServerOptions {
   readonly log?: ServerLog;
   /** A non-streaming request slower than this (ms) is logged as a warning. Default 5000 (`sluice.server.slow.request.ms`); 0 disables. */
   readonly slowRequestMs?: number;
+  /** The web console to serve at `GET /` (for browsers). Default: none; `GET /` redirects to `/info`. */
+  readonly console?: ConsoleAssets;
 }
 
 /** A started server. */
@@ -117,6 +120,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     serviceId: opts.serviceId ?? opts.properties?.['ksql.service.id'] ?? 'default_',
     kafkaClusterId: 'sluice-embedded-log',
     properties: opts.properties ?? {},
+    console: opts.console,
   };
   const ctx: ServerContext = {
     engine,

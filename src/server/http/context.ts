@@ -4,6 +4,7 @@ import type { HostPolicy } from './request-guard.js';
 import { HttpError, MAX_PUSH_QUERIES_EXCEEDED, badRequest, genericError } from './errors.js';
 import type { LagReports } from './lag-reports.js';
 import type { StatementCache } from '../../runtime/engine/prepare.js';
+import type { ConsoleAssets } from '../routes/console.js';
 
 /** Server settings after defaults are applied. */
 export interface ServerSettings {
@@ -24,6 +25,8 @@ export interface ServerSettings {
   readonly kafkaClusterId: string;
   /** Server-level properties (from `--config`), reported by SHOW PROPERTIES / is_valid_property. */
   readonly properties: Readonly<Record<string, string>>;
+  /** The web console served at `GET /`; undefined: none (`--no-console`, or a build without it). */
+  readonly console: ConsoleAssets | undefined;
 }
 
 /**
