@@ -85,12 +85,16 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the web co
       await expect.poll(() => page.locator('.status-message').textContent()).toBe('Stream created');
       await runSql(page, 'SELECT user_id, url, status FROM clicks EMIT CHANGES;', ['Streaming']);
       for (let i = 0; i < 3; i++) await ksql(server.url, `INSERT INTO clicks (user_id, url, status) VALUES ('u${i}', '/p${i}', ${200 + i});`);
-      await eventually('three pushed rows in the table', async () => (await shownRowCount(page)) === 3);
-      expect(await visibleRows(page)).toEqual([
-        ['u0', '/p0', '200'],
-        ['u1', '/p1', '201'],
-        ['u2', '/p2', '202'],
-      ]);
+      await eventually('three pushed rows counted and drawn', async () => {
+        expect(await shownRowCount(page)).toBe(3);
+        // The count is updated as rows arrive, the table on the next animation frame.
+        expect(await visibleRows(page)).toEqual([
+          ['u0', '/p0', '200'],
+          ['u1', '/p1', '201'],
+          ['u2', '/p2', '202'],
+        ]);
+        return true;
+      });
       await page.screenshot({ path: screenshotPath('console-push-query.png') });
       await page.getByRole('button', { name: 'Stop' }).click();
       await statusIs(page, ['Stopped']);

@@ -1,8 +1,10 @@
-import { KsqlApi } from './api.js';
+import { KsqlApi, type StatementProperties } from './api.js';
 import { h, replace } from './dom.js';
 import { SqlEditor } from './editor/sql-editor.js';
-import { ResultsPanel } from './results/results-panel.js';
+import { ResultsPanel, type RunOutcome } from './results/results-panel.js';
+import type { ConsoleShell } from './shell.js';
 import { errorOffset } from './statements.js';
+import { Tabs } from './tabs.js';
 
 /** Where the editor's text is kept between visits. */
 const DOC_KEY = 'sluice.console.doc';
@@ -24,16 +26,34 @@ function storedDoc(): string {
   }
 }
 
-/** Builds the console in `root`: editor above, results below. */
+/** Builds the console in `root`: the browser on the left, the editor above the output tabs on the right. */
 function start(root: HTMLElement): void {
   const api = new KsqlApi();
   const results = new ResultsPanel(api);
+  const tabs = new Tabs(['results', 'details', 'topology']);
+  tabs.panel('results').appendChild(results.element);
+  const sidebar = h('aside', { class: 'sidebar', 'aria-label': 'Browser' });
   const offsetReset = h(
     'select',
     { id: 'auto-offset-reset', 'aria-label': 'auto.offset.reset' },
     h('option', { value: 'latest' }, 'latest'),
     h('option', { value: 'earliest' }, 'earliest'),
   );
+  const listeners: ((sql: string, outcome: RunOutcome) => void)[] = [];
+  const properties = (): StatementProperties => ({ 'auto.offset.reset': offsetReset.value });
+  const shell: ConsoleShell = {
+    api,
+    tabs,
+    sidebar,
+    properties,
+    run: async (sql, extra = {}) => {
+      tabs.select('results');
+      const outcome = await results.run(sql, { ...properties(), ...extra });
+      for (const l of listeners) l(sql, outcome);
+      return outcome;
+    },
+    onStatement: (l) => listeners.push(l),
+  };
   const editorHost = h('div', { class: 'editor-host' });
   let editor: SqlEditor;
   const runButton = h('button', { type: 'button', class: 'run primary', title: 'Run (Ctrl-Enter)', onclick: () => editor.runCurrent() }, 'Run');
@@ -50,7 +70,12 @@ function start(root: HTMLElement): void {
       offsetReset,
       runButton,
     ),
-    h('main', { class: 'workspace' }, h('section', { class: 'editor', 'aria-label': 'Editor' }, editorHost), results.element),
+    h(
+      'div',
+      { class: 'layout' },
+      sidebar,
+      h('main', { class: 'workspace' }, h('section', { class: 'editor', 'aria-label': 'Editor' }, editorHost), tabs.element),
+    ),
   );
   editor = new SqlEditor({
     parent: editorHost,
@@ -64,7 +89,7 @@ function start(root: HTMLElement): void {
       }
     },
     run: (text, from) => {
-      void results.run(text, { 'auto.offset.reset': offsetReset.value }).then((outcome) => {
+      void shell.run(text).then((outcome) => {
         if (outcome.kind !== 'error') return;
         const at = errorOffset(text, outcome.error.message);
         editor.showError(outcome.error.message, from, from + text.length, at === undefined ? undefined : from + at);
