@@ -53,6 +53,14 @@ function start(root: HTMLElement): void {
       return outcome;
     },
     onStatement: (l) => listeners.push(l),
+    openTopology: (queryId) => {
+      replace(tabs.panel('topology'), h('p', { class: 'placeholder' }, `Topology of ${queryId}`));
+      tabs.select('topology');
+    },
+    showDetails: (content) => {
+      replace(tabs.panel('details'), content);
+      tabs.select('details');
+    },
   };
   const editorHost = h('div', { class: 'editor-host' });
   let editor: SqlEditor;

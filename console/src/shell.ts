@@ -18,4 +18,8 @@ export interface ConsoleShell {
   properties(): StatementProperties;
   /** Subscribes to "a statement ran" (to refresh lists after CREATE/DROP…). */
   onStatement(listener: (sql: string, outcome: RunOutcome) => void): void;
+  /** Shows persistent query `queryId`'s topology in the Topology tab. */
+  openTopology(queryId: string): void;
+  /** Shows `content` in the Details tab. */
+  showDetails(content: HTMLElement): void;
 }
