@@ -8,4 +8,4 @@ export type { ServerEngine } from './http/engine-port.js';
 export { readAuthFile } from './http/auth.js';
 export { createLogger, isLogLevel, LOG_LEVELS, type LogLevel } from './observability/logger.js';
 export { serverLog, type ServerLog } from './observability/log-events.js';
-export type { ConsoleAssets } from './routes/console.js';
+export type { ConsoleAssets } from './http/console-assets.js';

@@ -12,7 +12,7 @@ import { InMemorySchemaRegistry } from '../serde/schema-registry.js';
 import { startSchemaRegistryServer, type RunningSchemaRegistry } from './schema-registry/index.js';
 import { LagReports } from './http/lag-reports.js';
 import { StatementCache } from '../runtime/engine/prepare.js';
-import type { ConsoleAssets } from './routes/console.js';
+import type { ConsoleAssets } from './http/console-assets.js';
 
 /**
  * Where the embedded Schema Registry listens (see {@link ServerOptions.schemaRegistry}).

@@ -4,7 +4,7 @@ import type { HostPolicy } from './request-guard.js';
 import { HttpError, MAX_PUSH_QUERIES_EXCEEDED, badRequest, genericError } from './errors.js';
 import type { LagReports } from './lag-reports.js';
 import type { StatementCache } from '../../runtime/engine/prepare.js';
-import type { ConsoleAssets } from '../routes/console.js';
+import type { ConsoleAssets } from './console-assets.js';
 
 /** Server settings after defaults are applied. */
 export interface ServerSettings {

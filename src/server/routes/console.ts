@@ -3,15 +3,6 @@ import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../http/context.js';
 
-/**
- * The web console's built assets (console/, bundled by scripts/bundle.mjs):
- * one script and one stylesheet. The server adds the page that loads them.
- */
-export interface ConsoleAssets {
-  readonly js: string;
-  readonly css: string;
-}
-
 /** One asset ready to send: its bytes, gzipped bytes and entity tag. */
 interface PreparedAsset {
   readonly type: string;
