@@ -81,6 +81,8 @@ export class VirtualTable {
     this.frame = 0;
     const v = this.viewport;
     this.spacer.style.height = `${this.rows.length * ROW_HEIGHT}px`;
+    // The header sits outside the scrolling area: leave room for the rows' scroll bar so the columns line up.
+    this.head.style.paddingRight = `${v.offsetWidth - v.clientWidth}px`;
     if (this.follow) v.scrollTop = v.scrollHeight;
     const first = Math.max(0, Math.floor(v.scrollTop / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(this.rows.length, Math.ceil((v.scrollTop + v.clientHeight) / ROW_HEIGHT) + OVERSCAN);
