@@ -5,7 +5,7 @@
  * draw (the tests read them).
  */
 import type { GraphLayout, NodeBox } from './layout.js';
-import type { TopologyGraph, TopologyNode } from './parse-topology.js';
+import type { TopologyGraph, TopologyNode, TopologyNodeKind } from './parse-topology.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 /** Width of one character of the graph's 12px monospace labels, for cutting labels to their box. */
@@ -36,11 +36,27 @@ function label(x: number, y: number, cls: string, text: string): SVGTextElement 
   return t;
 }
 
+/** Topics are pills, stores nearly square, operators rounded boxes. */
+function cornerRadius(kind: TopologyNodeKind, height: number): number {
+  switch (kind) {
+    case 'topic':
+      return height / 2;
+    case 'store':
+      return 3;
+    case 'source':
+    case 'processor':
+    case 'sink':
+      return 6;
+    default:
+      return kind satisfies never;
+  }
+}
+
 function nodeGroup(node: TopologyNode, box: NodeBox): SVGGElement {
   const title = svg('title');
   title.textContent = node.detail;
   const cx = box.x + box.width / 2;
-  const radius = node.kind === 'topic' ? box.height / 2 : node.kind === 'store' ? 3 : 6;
+  const radius = cornerRadius(node.kind, box.height);
   const g = svg(
     'g',
     { class: `topo-node topo-${node.kind}`, 'data-node-id': node.id, 'data-kind': node.kind, 'data-label': node.label },
