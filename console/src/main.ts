@@ -5,6 +5,7 @@ import { ResultsPanel, type RunOutcome } from './results/results-panel.js';
 import type { ConsoleShell } from './shell.js';
 import { errorOffset } from './statements.js';
 import { Tabs } from './tabs.js';
+import { TopologyView } from './topology/topology-view.js';
 
 /** Where the editor's text is kept between visits. */
 const DOC_KEY = 'sluice.console.doc';
@@ -32,6 +33,8 @@ function start(root: HTMLElement): void {
   const results = new ResultsPanel(api);
   const tabs = new Tabs(['results', 'details', 'topology']);
   tabs.panel('results').appendChild(results.element);
+  const topology = new TopologyView(api);
+  tabs.panel('topology').appendChild(topology.element);
   const sidebar = h('aside', { class: 'sidebar', 'aria-label': 'Browser' });
   const offsetReset = h(
     'select',
@@ -40,6 +43,7 @@ function start(root: HTMLElement): void {
     h('option', { value: 'earliest' }, 'earliest'),
   );
   const listeners: ((sql: string, outcome: RunOutcome) => void)[] = [];
+  listeners.push((sql, outcome) => topology.statementRan(sql, outcome));
   const properties = (): StatementProperties => ({ 'auto.offset.reset': offsetReset.value });
   const shell: ConsoleShell = {
     api,
@@ -54,8 +58,8 @@ function start(root: HTMLElement): void {
     },
     onStatement: (l) => listeners.push(l),
     openTopology: (queryId) => {
-      replace(tabs.panel('topology'), h('p', { class: 'placeholder' }, `Topology of ${queryId}`));
       tabs.select('topology');
+      void topology.show(queryId);
     },
     showDetails: (content) => {
       replace(tabs.panel('details'), content);
