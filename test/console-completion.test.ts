@@ -107,6 +107,7 @@ describe('SQL completion', () => {
     const abs = c!.options.find((o) => o.label === 'ABS')!;
     expect(abs).toMatchObject({ kind: 'function', apply: 'abs(', detail: 'scalar · mathematical' });
     expect(at('SELECT AB|')!.options.find((o) => o.label === 'ABS')!.apply).toBe('ABS(');
+    expect(at('SELECT cou|')!.options.find((o) => o.label === 'COUNT')!.detail).toBe('aggregate');
   });
 
   it('offers keywords at the start of a statement, after another one', () => {

@@ -84,7 +84,7 @@ function functionOptions(catalog: Catalog, typed: string, boost: number): SqlCom
     apply: `${nameText(f.name, typed)}(`,
     kind: 'function',
     detail: [f.type, f.category]
-      .filter((x) => x !== '')
+      .filter((x, i, all) => x !== '' && all.indexOf(x) === i)
       .join(' · ')
       .toLowerCase(),
     boost,
@@ -107,7 +107,7 @@ function columnOptions(sources: readonly CatalogSource[], typed: string, boost: 
     out.push({ label: name, apply: nameText(name, typed), kind: 'column', detail: `${c.type}${c.key ? ' key' : ''}${where}`, boost });
   }
   for (const p of PSEUDO_COLUMNS) {
-    if (!byName.has(p.name)) out.push({ label: p.name, apply: nameText(p.name, typed), kind: 'column', detail: `${p.type} · pseudo column`, boost: boost - 2 });
+    if (!byName.has(p.name)) out.push({ label: p.name, apply: nameText(p.name, typed), kind: 'column', detail: `${p.type} · pseudo column`, boost: boost - 1 });
   }
   return out;
 }
