@@ -1,6 +1,13 @@
-import { KsqlApi, type StatementProperties } from './api.js';
+import type { StatementProperties } from './api.js';
 import { h, replace } from './dom.js';
+import { CatalogLoader } from './editor/catalog-loader.js';
+import { HistoryDialog } from './editor/history-dialog.js';
+import { StatementHistory } from './editor/history.js';
+import { PropertiesDialog } from './editor/properties-dialog.js';
+import { SessionApi } from './editor/session-api.js';
+import { SessionProperties } from './editor/session-properties.js';
 import { SqlEditor } from './editor/sql-editor.js';
+import { browserStore } from './editor/stored.js';
 import { ResultsPanel, type RunOutcome } from './results/results-panel.js';
 import type { ConsoleShell } from './shell.js';
 import { errorOffset } from './statements.js';
@@ -29,7 +36,10 @@ function storedDoc(): string {
 
 /** Builds the console in `root`: the browser on the left, the editor above the output tabs on the right. */
 function start(root: HTMLElement): void {
-  const api = new KsqlApi();
+  const session = new SessionProperties(browserStore());
+  const history = new StatementHistory(browserStore());
+  // SET/UNSET statements change `session` instead of reaching the server, as in ksqlDB's CLI.
+  const api = new SessionApi(session);
   const results = new ResultsPanel(api);
   const tabs = new Tabs(['results', 'details', 'topology']);
   tabs.panel('results').appendChild(results.element);
@@ -42,9 +52,11 @@ function start(root: HTMLElement): void {
     h('option', { value: 'latest' }, 'latest'),
     h('option', { value: 'earliest' }, 'earliest'),
   );
+  offsetReset.addEventListener('change', () => session.setOffsetReset(offsetReset.value));
+  session.onChange(() => (offsetReset.value = session.offsetReset()));
   const listeners: ((sql: string, outcome: RunOutcome) => void)[] = [];
   listeners.push((sql, outcome) => topology.statementRan(sql, outcome));
-  const properties = (): StatementProperties => ({ 'auto.offset.reset': offsetReset.value });
+  const properties = (): StatementProperties => session.all();
   const shell: ConsoleShell = {
     api,
     tabs,
@@ -52,6 +64,7 @@ function start(root: HTMLElement): void {
     properties,
     run: async (sql, extra = {}) => {
       tabs.select('results');
+      history.add(sql);
       const outcome = await results.run(sql, { ...properties(), ...extra });
       for (const l of listeners) l(sql, outcome);
       return outcome;
@@ -70,6 +83,8 @@ function start(root: HTMLElement): void {
   let editor: SqlEditor;
   const runButton = h('button', { type: 'button', class: 'run primary', title: 'Run (Ctrl-Enter)', onclick: () => editor.runCurrent() }, 'Run');
   const version = h('span', { class: 'server-version' });
+  const historyDialog = new HistoryDialog(history, (sql) => editor.insert(sql));
+  const propertiesDialog = new PropertiesDialog(session);
   replace(
     root,
     h(
@@ -80,6 +95,8 @@ function start(root: HTMLElement): void {
       h('span', { class: 'spacer' }),
       h('label', { for: 'auto-offset-reset' }, 'auto.offset.reset'),
       offsetReset,
+      propertiesDialog.button,
+      historyDialog.button,
       runButton,
     ),
     h(
@@ -88,11 +105,14 @@ function start(root: HTMLElement): void {
       sidebar,
       h('main', { class: 'workspace' }, h('section', { class: 'editor', 'aria-label': 'Editor' }, editorHost), tabs.element),
     ),
+    historyDialog.dialog,
+    propertiesDialog.dialog,
   );
   editor = new SqlEditor({
     parent: editorHost,
     doc: storedDoc(),
     nonce: cspNonce(),
+    history: () => history.entries(),
     changed: (doc) => {
       try {
         localStorage.setItem(DOC_KEY, doc);
@@ -109,6 +129,10 @@ function start(root: HTMLElement): void {
     },
   });
   editor.focus();
+  const catalog = new CatalogLoader(api);
+  catalog.onChange((c) => editor.setCatalog(c));
+  shell.onStatement(() => catalog.refresh());
+  catalog.refresh();
   // For measuring time to first render (bench/console.mjs): the console is drawn and usable from here.
   performance.mark('sluice-console-ready');
   void api.info().then(
