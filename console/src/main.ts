@@ -1,4 +1,5 @@
 import { KsqlApi, type StatementProperties } from './api.js';
+import { CatalogBrowser } from './browser/catalog-browser.js';
 import { h, replace } from './dom.js';
 import { SqlEditor } from './editor/sql-editor.js';
 import { ResultsPanel, type RunOutcome } from './results/results-panel.js';
@@ -105,6 +106,9 @@ function start(root: HTMLElement): void {
     },
   });
   editor.focus();
+  const browser = new CatalogBrowser(shell);
+  sidebar.appendChild(browser.element);
+  browser.start();
   void api.info().then(
     (info) => (version.textContent = `server ${info['version'] ?? ''}`),
     () => undefined,
