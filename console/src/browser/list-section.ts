@@ -97,6 +97,7 @@ export class ListSection {
       'button',
       { type: 'button', class: 'item-open', title: item.label, onclick: () => item.open() },
       h('span', { class: 'item-label' }, item.label),
+      item.note ? ' ' : null,
       item.note ? h('span', { class: 'item-note' }, item.note) : null,
     );
     const action = item.action;
