@@ -112,6 +112,11 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
       const table = item(page, 'Tables', 'PER_USER');
       await table.waitFor();
       await table.focus();
+      // Up and Down move between the sidebar's buttons.
+      await page.keyboard.press('ArrowUp');
+      expect(await page.locator(':focus').textContent()).toBe('Tables 1');
+      await page.keyboard.press('ArrowDown');
+      expect(await page.locator(':focus').textContent()).toBe('PER_USER');
       await page.keyboard.press('Enter');
       const fields = details(page).getByRole('table', { name: 'Fields of PER_USER' });
       await fields.waitFor();
