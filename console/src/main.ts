@@ -1,4 +1,5 @@
 import type { StatementProperties } from './api.js';
+import { CatalogBrowser } from './browser/catalog-browser.js';
 import { h, replace } from './dom.js';
 import { CatalogLoader } from './editor/catalog-loader.js';
 import { HistoryDialog } from './editor/history-dialog.js';
@@ -133,6 +134,9 @@ function start(root: HTMLElement): void {
   catalog.onChange((c) => editor.setCatalog(c));
   shell.onStatement(() => catalog.refresh());
   catalog.refresh();
+  const browser = new CatalogBrowser(shell);
+  sidebar.appendChild(browser.element);
+  browser.start();
   // For measuring time to first render (bench/console.mjs): the console is drawn and usable from here.
   performance.mark('sluice-console-ready');
   void api.info().then(
