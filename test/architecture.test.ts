@@ -155,6 +155,23 @@ describe('architecture', () => {
     expect(folders.filter((f) => !readme.includes(`\`${f}\``))).toEqual([]);
   });
 
+  it('the web console (console/) is a client apart: its own files, src/common and the editor packages only', () => {
+    const outside: string[] = [];
+    const re = /^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'|^\s*import\s+'([^']+)'|import\('([^']+)'\)/gm;
+    const dir = path.join(root, 'console', 'src');
+    for (const file of sourceFiles(dir)) {
+      for (const m of fs.readFileSync(file, 'utf8').matchAll(re)) {
+        const spec = (m[1] ?? m[2] ?? m[3])!;
+        const target = path.resolve(path.dirname(file), spec);
+        const inside = spec.startsWith('.')
+          ? target.startsWith(dir) || target.startsWith(path.join(root, 'src', 'common'))
+          : /^@(codemirror|lezer)\//.test(spec);
+        if (!inside) outside.push(`${path.relative(root, file)} → ${spec}`);
+      }
+    }
+    expect(outside).toEqual([]);
+  });
+
   /** Whether an edge comes only from `import type` / `export type` statements of its file. */
   function isTypeOnly(e: Edge): boolean {
     const text = fs.readFileSync(path.join(root, e.from), 'utf8');

@@ -112,7 +112,11 @@ export class ResultsPanel {
         this.setStatus(hd.queryId ? 'Streaming' : 'Running');
       },
       rows: (rows: unknown[][]) => this.add(rows),
-      message: (m: string) => this.add([[m]]),
+      // PRINT sends no header: its first line starts the stream.
+      message: (m: string) => {
+        if (this.received === 0) this.setStatus('Streaming');
+        this.add([[m]]);
+      },
     };
     try {
       if (print) await this.api.print(sql, properties, sink, abort.signal);
