@@ -1,10 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CHROMIUM, HAVE_CHROMIUM, launchChromium, openPage, screenshotPath } from './helpers/browser.js';
-import { runSql, statusIs } from './helpers/console-page.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import { CHROMIUM, HAVE_CHROMIUM, openPage, screenshotPath } from './helpers/browser.js';
+import { runSql, statusIs, useConsoleServer } from './helpers/console-page.js';
 import { DIST, describeIf } from './helpers/describe-if.js';
 import { eventually } from './helpers/eventually.js';
-import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
+import { BUNDLE_BUILT } from './helpers/server-process.js';
 
 /** Runs statements on the server's REST API (as another client would). */
 async function ksql(url: string, sql: string): Promise<unknown[]> {
@@ -46,31 +46,25 @@ async function rowTexts(page: Page): Promise<string[]> {
 const TABLE_QUERY = 'CTAS_PER_USER_0';
 
 describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the console’s browser of streams, tables, topics and queries', () => {
-  let server: ServerProcess;
-  let browser: Browser;
+  const suite = useConsoleServer();
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServerProcess(), launchChromium()]);
     await ksql(
-      server.url,
+      suite.server.url,
       "CREATE STREAM clicks (user_id VARCHAR KEY, url VARCHAR, status INT) WITH (kafka_topic='clicks', partitions=1, value_format='JSON');",
     );
-    await ksql(server.url, 'CREATE TABLE per_user AS SELECT user_id, COUNT(*) AS n FROM clicks GROUP BY user_id EMIT CHANGES;');
-    expect(await queryIds(server.url)).toEqual([TABLE_QUERY]);
-    await ksql(server.url, "INSERT INTO clicks (user_id, url, status) VALUES ('u1', '/a', 200);");
+    await ksql(suite.server.url, 'CREATE TABLE per_user AS SELECT user_id, COUNT(*) AS n FROM clicks GROUP BY user_id EMIT CHANGES;');
+    expect(await queryIds(suite.server.url)).toEqual([TABLE_QUERY]);
+    await ksql(suite.server.url, "INSERT INTO clicks (user_id, url, status) VALUES ('u1', '/a', 200);");
     await eventually('the CTAS to have written its first row (so PER_USER has statistics)', async () => {
-      const [e] = (await ksql(server.url, 'DESCRIBE PER_USER EXTENDED;')) as { sourceDescription: { statistics: string } }[];
+      const [e] = (await ksql(suite.server.url, 'DESCRIBE PER_USER EXTENDED;')) as { sourceDescription: { statistics: string } }[];
       return e!.sourceDescription.statistics.includes('total-messages');
     });
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('lists the stream, the table, their topics and the query in collapsible sections, the processing log last', async () => {
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(suite.browser);
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       await eventually('the sidebar lists CLICKS, PER_USER, their topics and the CTAS', async () => {
         expect(await list(page, 'Streams').locator('.item-label').allTextContents()).toEqual(['CLICKS', 'KSQL_PROCESSING_LOG']);
         expect(await list(page, 'Tables').locator('.item-label').allTextContents()).toEqual(['PER_USER']);
@@ -95,7 +89,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
       // What is created in the console's editor, or by another client, is listed too.
       await runSql(page, "CREATE STREAM views (page VARCHAR) WITH (kafka_topic='views', partitions=1, value_format='JSON');");
       await eventually('VIEWS listed', async () => (await item(page, 'Streams', 'VIEWS').count()) === 1);
-      await ksql(server.url, "CREATE STREAM visits (page VARCHAR) WITH (kafka_topic='visits', partitions=1, value_format='JSON');");
+      await ksql(suite.server.url, "CREATE STREAM visits (page VARCHAR) WITH (kafka_topic='visits', partitions=1, value_format='JSON');");
       await page.getByRole('button', { name: 'Refresh the lists' }).click();
       await eventually('VISITS listed', async () => (await item(page, 'Streams', 'VISITS').count()) === 1);
       expect(await page.getByRole('button', { name: 'Streams 4' }).count()).toBe(1);
@@ -106,9 +100,9 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
   }, 60_000);
 
   it('shows a table’s DESCRIBE EXTENDED in Details, opened with the keyboard, with key columns marked', async () => {
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(suite.browser);
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       const table = item(page, 'Tables', 'PER_USER');
       await table.waitFor();
       await table.focus();
@@ -146,9 +140,9 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
   }, 60_000);
 
   it('shows a query’s EXPLAIN: RUNNING, its sources and sinks, its plan, and a Topology button', async () => {
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(suite.browser);
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       await item(page, 'Queries', TABLE_QUERY).click();
       await details(page).getByTestId('execution-plan').waitFor();
       expect(await details(page).getByTestId('query-state').textContent()).toBe('RUNNING');
@@ -165,9 +159,9 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
   }, 60_000);
 
   it('shows records in per second and totals moving beside the query and in its details as rows arrive', async () => {
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(suite.browser);
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       await item(page, 'Queries', TABLE_QUERY).click();
       const recordsIn = details(page).getByTestId('records-in');
       const before = await eventually('the first metrics reading', async () => {
@@ -177,7 +171,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
       let n = 0;
       await eventually('a records-in rate above zero while rows keep coming', async () => {
         // One more row per probe keeps the query busy through every 2 s reading.
-        await ksql(server.url, `INSERT INTO clicks (user_id, url, status) VALUES ('r${n}', '/r', 200);`);
+        await ksql(suite.server.url, `INSERT INTO clicks (user_id, url, status) VALUES ('r${n}', '/r', 200);`);
         n++;
         const rate = await details(page).getByTestId('in-rate').textContent({ timeout: 1000 });
         return rate !== null && /^[\d.,]+\/s$/.test(rate) && Number.parseFloat(rate) > 0;
@@ -195,12 +189,12 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
   }, 90_000);
 
   it('prints a topic from the beginning into the results, one record a row', async () => {
-    await ksql(server.url, "CREATE STREAM printed (id VARCHAR KEY, word VARCHAR) WITH (kafka_topic='printed', partitions=1, value_format='JSON');");
-    await ksql(server.url, "INSERT INTO printed (id, word) VALUES ('k1', 'hello');");
-    await ksql(server.url, "INSERT INTO printed (id, word) VALUES ('k2', 'world');");
-    const { page, errors, context } = await openPage(browser);
+    await ksql(suite.server.url, "CREATE STREAM printed (id VARCHAR KEY, word VARCHAR) WITH (kafka_topic='printed', partitions=1, value_format='JSON');");
+    await ksql(suite.server.url, "INSERT INTO printed (id, word) VALUES ('k1', 'hello');");
+    await ksql(suite.server.url, "INSERT INTO printed (id, word) VALUES ('k2', 'world');");
+    const { page, errors, context } = await openPage(suite.browser);
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       await page.getByRole('button', { name: 'Print topic printed' }).click();
       expect(await page.getByRole('tab', { name: 'Results' }).getAttribute('aria-selected')).toBe('true');
       await eventually('both records of the topic printed, each a row', async () => {
@@ -219,17 +213,17 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
   }, 60_000);
 
   it('streams the processing log from its start', async () => {
-    await ksql(server.url, "CREATE STREAM nums (x INT) WITH (kafka_topic='nums', partitions=1, value_format='JSON');");
-    await ksql(server.url, "CREATE STREAM nums_text (x VARCHAR) WITH (kafka_topic='nums', value_format='JSON');");
-    const [created] = (await ksql(server.url, 'CREATE STREAM doubled AS SELECT x * 2 AS y FROM nums EMIT CHANGES;')) as {
+    await ksql(suite.server.url, "CREATE STREAM nums (x INT) WITH (kafka_topic='nums', partitions=1, value_format='JSON');");
+    await ksql(suite.server.url, "CREATE STREAM nums_text (x VARCHAR) WITH (kafka_topic='nums', value_format='JSON');");
+    const [created] = (await ksql(suite.server.url, 'CREATE STREAM doubled AS SELECT x * 2 AS y FROM nums EMIT CHANGES;')) as {
       commandStatus: { queryId: string };
     }[];
     const failing = created!.commandStatus.queryId;
     // A value the query cannot read as INT: a deserialization error in the processing log.
-    await ksql(server.url, "INSERT INTO nums_text (x) VALUES ('abc');");
-    const { page, errors, context } = await openPage(browser);
+    await ksql(suite.server.url, "INSERT INTO nums_text (x) VALUES ('abc');");
+    const { page, errors, context } = await openPage(suite.browser);
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       await page.getByRole('button', { name: 'Processing log' }).click();
       await statusIs(page, ['Streaming']);
       expect(await page.locator('.vt-head').textContent()).toContain('LOGGER');
@@ -246,13 +240,13 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
   }, 60_000);
 
   it('terminates a query after confirmation in a dialog, and the query leaves the list', async () => {
-    const [created] = (await ksql(server.url, 'CREATE STREAM errors_only AS SELECT * FROM clicks WHERE status >= 500 EMIT CHANGES;')) as {
+    const [created] = (await ksql(suite.server.url, 'CREATE STREAM errors_only AS SELECT * FROM clicks WHERE status >= 500 EMIT CHANGES;')) as {
       commandStatus: { queryId: string };
     }[];
     const id = created!.commandStatus.queryId;
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(suite.browser);
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       await item(page, 'Queries', id).click();
       const terminate = details(page).getByRole('button', { name: 'Terminate', exact: true });
       await terminate.click();
@@ -261,12 +255,12 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
       // Cancel leaves the query running.
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await dialog.waitFor({ state: 'hidden' });
-      expect(await queryIds(server.url)).toContain(id);
+      expect(await queryIds(suite.server.url)).toContain(id);
 
       await terminate.click();
       await dialog.getByRole('button', { name: 'Terminate' }).click();
       await details(page).getByText(`Query ${id} terminated.`).waitFor();
-      expect(await queryIds(server.url)).not.toContain(id);
+      expect(await queryIds(suite.server.url)).not.toContain(id);
       await eventually(`${id} gone from the list`, async () => (await item(page, 'Queries', id).count()) === 0);
       expect(await item(page, 'Queries', TABLE_QUERY).count()).toBe(1);
       expect(errors).toEqual([]);
@@ -276,9 +270,9 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
   }, 60_000);
 
   it('reads well in dark mode', async () => {
-    const { page, errors, context } = await openPage(browser, { colorScheme: 'dark' });
+    const { page, errors, context } = await openPage(suite.browser, { colorScheme: 'dark' });
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       await item(page, 'Tables', 'PER_USER').click();
       await details(page).getByRole('table', { name: 'Fields of PER_USER' }).waitFor();
       await eventually('the query’s figures shown', async () => ((await page.getByTestId(`figures-${TABLE_QUERY}`).textContent()) ?? '') !== '');

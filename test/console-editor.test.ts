@@ -1,10 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CHROMIUM, HAVE_CHROMIUM, launchChromium, openPage, screenshotPath } from './helpers/browser.js';
-import { runSql, setEditorText, shownRowCount, statusIs } from './helpers/console-page.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { CHROMIUM, HAVE_CHROMIUM, openPage, screenshotPath } from './helpers/browser.js';
+import { runSql, setEditorText, shownRowCount, statusIs, useConsoleServer } from './helpers/console-page.js';
 import { DIST, describeIf } from './helpers/describe-if.js';
 import { eventually } from './helpers/eventually.js';
-import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
+import { BUNDLE_BUILT } from './helpers/server-process.js';
 
 async function ksql(url: string, sql: string): Promise<unknown> {
   const res = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: sql }) });
@@ -57,23 +57,15 @@ async function dialogOpen(page: Page, name: string): Promise<boolean> {
 }
 
 describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the console editor in Chromium', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServerProcess(), launchChromium()]);
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useConsoleServer();
 
   it('completes a stream created over REST after the next statement, and its columns after FROM, in lower case', async () => {
-    const { page, errors, context } = await openPage(browser, { colorScheme: 'dark' });
+    const { page, errors, context } = await openPage(suite.browser, { colorScheme: 'dark' });
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       await runSql(page, 'SHOW TOPICS;');
       await ksql(
-        server.url,
+        suite.server.url,
         "CREATE STREAM pageviews (user_id VARCHAR KEY, page VARCHAR, duration INT) WITH (kafka_topic='pageviews', partitions=1, value_format='JSON');",
       );
       // The catalog is refreshed after every statement the console runs.
@@ -106,9 +98,9 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
   });
 
   it('completes a function name with its category, inserting NAME(', async () => {
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(suite.browser);
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       await setEditorText(page, 'SELECT UCAS');
       await completeUntil(page, 'UCASE', (l) => l.includes('UCASE'));
       const detail = await page.locator('.cm-tooltip-autocomplete li', { hasText: 'UCASE' }).first().locator('.cm-completionDetail').textContent();
@@ -122,9 +114,9 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
   });
 
   it('lists the statements run in History, most recent first, inserts the chosen one at the cursor, and steps with Ctrl-ArrowUp', async () => {
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(suite.browser);
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       await runSql(page, 'SHOW STREAMS;');
       await runSql(page, 'SHOW TOPICS;');
       await runSql(page, 'SHOW STREAMS;');
@@ -161,11 +153,11 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
   });
 
   it("runs SET 'auto.offset.reset'='earliest' in the console, so a push query shows rows inserted before it started", async () => {
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(suite.browser);
     try {
-      await ksql(server.url, "CREATE STREAM orders (id INT KEY, item VARCHAR) WITH (kafka_topic='orders', partitions=1, value_format='JSON');");
-      await ksql(server.url, "INSERT INTO orders (id, item) VALUES (1, 'tea'); INSERT INTO orders (id, item) VALUES (2, 'cake');");
-      await page.goto(`${server.url}/`);
+      await ksql(suite.server.url, "CREATE STREAM orders (id INT KEY, item VARCHAR) WITH (kafka_topic='orders', partitions=1, value_format='JSON');");
+      await ksql(suite.server.url, "INSERT INTO orders (id, item) VALUES (1, 'tea'); INSERT INTO orders (id, item) VALUES (2, 'cake');");
+      await page.goto(`${suite.server.url}/`);
       await runSql(page, "SET 'auto.offset.reset'='earliest';");
       expect(await page.locator('.status-message').textContent()).toBe(
         "Successfully changed local property 'auto.offset.reset' to 'earliest'. Use the UNSET command to revert your change.",
@@ -188,10 +180,10 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
   });
 
   it('sends a property added in the Properties panel with every statement, counts it on the button, and keeps it across reloads', async () => {
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(suite.browser);
     try {
-      await ksql(server.url, "CREATE STREAM visits (id INT KEY, url VARCHAR) WITH (kafka_topic='visits', partitions=1, value_format='JSON');");
-      await page.goto(`${server.url}/`);
+      await ksql(suite.server.url, "CREATE STREAM visits (id INT KEY, url VARCHAR) WITH (kafka_topic='visits', partitions=1, value_format='JSON');");
+      await page.goto(`${suite.server.url}/`);
       const button = page.getByRole('button', { name: 'Properties' });
       expect(await page.getByTestId('properties-count').isVisible()).toBe(false);
       await button.click();
@@ -206,7 +198,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
       expect(await page.getByTestId('properties-count').textContent()).toBe('1');
 
       await runSql(page, 'CREATE STREAM visits_copy AS SELECT * FROM visits;');
-      const described = (await ksql(server.url, 'DESCRIBE visits_copy EXTENDED;')) as { sourceDescription: { topic: string } }[];
+      const described = (await ksql(suite.server.url, 'DESCRIBE visits_copy EXTENDED;')) as { sourceDescription: { topic: string } }[];
       expect(described[0]!.sourceDescription.topic).toBe('pre_VISITS_COPY');
 
       await page.reload();

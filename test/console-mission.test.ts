@@ -2,13 +2,12 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CHROMIUM, HAVE_CHROMIUM, launchChromium, openPage, screenshotPath } from './helpers/browser.js';
-import { runSql, setEditorText, shownRowCount, statusIs, visibleRows } from './helpers/console-page.js';
+import { expect, it } from 'vitest';
+import { CHROMIUM, HAVE_CHROMIUM, openPage, screenshotPath } from './helpers/browser.js';
+import { runSql, setEditorText, shownRowCount, statusIs, useConsoleServer, visibleRows } from './helpers/console-page.js';
 import { DIST, describeIf } from './helpers/describe-if.js';
 import { eventually } from './helpers/eventually.js';
-import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
+import { BUNDLE_BUILT } from './helpers/server-process.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const run = promisify(execFile);
@@ -36,20 +35,12 @@ async function datagen(url: string, quickstart: string, iterations: number): Pro
 const SHOWN_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
 
 describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)("the mission's flows from the web console", () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServerProcess(), launchChromium()]);
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useConsoleServer();
 
   it('creates the error-count and fraud tables from the quickstart scripts and watches them update while datagen runs', async () => {
-    const { page, context, errors } = await openPage(browser);
+    const { page, context, errors } = await openPage(suite.browser);
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       // Both scripts at once: select everything and run it, as a user pasting them would.
       const scripts = ['error-counts.sql', 'possible-fraud.sql'].map((f) => fs.readFileSync(path.join(root, 'examples', 'quickstart', f), 'utf8'));
       await setEditorText(page, scripts.join('\n'));
@@ -68,7 +59,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)("the missio
 
       await page.locator('#auto-offset-reset').selectOption('earliest');
       await runSql(page, 'SELECT * FROM error_counts EMIT CHANGES;', ['Streaming']);
-      await datagen(server.url, 'monitoring', 200);
+      await datagen(suite.server.url, 'monitoring', 200);
       const counts = await eventually('error counts in the push table', async () => {
         const rows = await visibleRows(page);
         return rows.length > 0 && (await shownRowCount(page)) > 0 ? rows : undefined;
@@ -85,7 +76,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)("the missio
       await statusIs(page, ['Stopped']);
 
       await runSql(page, 'SELECT * FROM possible_fraud EMIT CHANGES;', ['Streaming']);
-      await datagen(server.url, 'transactions', 300);
+      await datagen(suite.server.url, 'transactions', 300);
       const fraud = await eventually('a card with more than 3 attempts', async () => {
         const rows = await visibleRows(page);
         return rows.length > 0 ? rows : undefined;

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import { CHROMIUM, HAVE_CHROMIUM, launchChromium, openPage } from './helpers/browser.js';
-import { runSql, shownRowCount, statusIs, visibleRows } from './helpers/console-page.js';
+import { runSql, shownRowCount, statusIs, useConsoleServer, visibleRows } from './helpers/console-page.js';
 import { DIST, describeIf } from './helpers/describe-if.js';
 import { eventually } from './helpers/eventually.js';
-import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
+import { BUNDLE_BUILT, startServerProcess } from './helpers/server-process.js';
 import { HAVE_OPENSSL, OPENSSL, selfSignedCert } from './helpers/tls.js';
 
 async function ksql(url: string, sql: string): Promise<void> {
@@ -36,23 +36,17 @@ async function exported(page: Page, button: string): Promise<{ name: string; tex
 }
 
 describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)("the console's results", () => {
-  let server: ServerProcess;
-  let browser: Browser;
+  const suite = useConsoleServer();
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServerProcess(), launchChromium()]);
-    await ksql(server.url, "CREATE STREAM many (id BIGINT KEY, v VARCHAR) WITH (kafka_topic='many', partitions=1, value_format='JSON');");
-    await ksql(server.url, "CREATE STREAM live (id BIGINT KEY, v VARCHAR) WITH (kafka_topic='live', partitions=1, value_format='JSON');");
+    await ksql(suite.server.url, "CREATE STREAM many (id BIGINT KEY, v VARCHAR) WITH (kafka_topic='many', partitions=1, value_format='JSON');");
+    await ksql(suite.server.url, "CREATE STREAM live (id BIGINT KEY, v VARCHAR) WITH (kafka_topic='live', partitions=1, value_format='JSON');");
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('keeps only the rows in view in the page while a push query brings 20,000, and scrolls to any of them', async () => {
-    await insertRows(server.url, 'MANY', 0, 20_000);
-    const { page, context } = await openPage(browser);
+    await insertRows(suite.server.url, 'MANY', 0, 20_000);
+    const { page, context } = await openPage(suite.browser);
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       await page.locator('#auto-offset-reset').selectOption('earliest');
       await runSql(page, 'SELECT id, v FROM many EMIT CHANGES LIMIT 20000;');
       expect(await shownRowCount(page)).toBe(20_000);
@@ -76,13 +70,13 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)("the consol
   });
 
   it('holds arriving rows while paused and shows them on resume, counting them all along', async () => {
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(suite.browser);
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       await runSql(page, 'SELECT id, v FROM live EMIT CHANGES;', ['Streaming']);
       await page.getByRole('button', { name: 'Pause' }).click();
       await statusIs(page, ['Paused']);
-      await insertRows(server.url, 'LIVE', 0, 3);
+      await insertRows(suite.server.url, 'LIVE', 0, 3);
       await eventually('three rows counted', async () => (await shownRowCount(page)) === 3);
       expect(await page.locator('.vt-row').count()).toBe(0);
       await page.getByRole('button', { name: 'Resume' }).click();
@@ -103,18 +97,18 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)("the consol
   });
 
   it('exports the rows as CSV and as JSON', async () => {
-    await ksql(server.url, "CREATE STREAM quoted (id BIGINT KEY, v VARCHAR) WITH (kafka_topic='quoted', partitions=1, value_format='JSON');");
+    await ksql(suite.server.url, "CREATE STREAM quoted (id BIGINT KEY, v VARCHAR) WITH (kafka_topic='quoted', partitions=1, value_format='JSON');");
     const lines = [JSON.stringify({ target: 'QUOTED' }), JSON.stringify({ ID: 1, V: 'plain' }), JSON.stringify({ ID: 2, V: 'a "quoted", text' })];
     await (
-      await fetch(`${server.url}/inserts-stream`, {
+      await fetch(`${suite.server.url}/inserts-stream`, {
         method: 'POST',
         headers: { 'content-type': 'application/vnd.ksqlapi.delimited.v1' },
         body: `${lines.join('\n')}\n`,
       })
     ).text();
-    const { page, context } = await openPage(browser, { acceptDownloads: true });
+    const { page, context } = await openPage(suite.browser, { acceptDownloads: true });
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       await page.locator('#auto-offset-reset').selectOption('earliest');
       await runSql(page, 'SELECT id, v FROM quoted EMIT CHANGES LIMIT 2;');
       const csv = await exported(page, 'CSV');

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CHROMIUM, HAVE_CHROMIUM, launchChromium, openPage, screenshotPath } from './helpers/browser.js';
-import { runSql, setEditorText, shownRowCount, statusIs, visibleRows } from './helpers/console-page.js';
+import { runSql, setEditorText, shownRowCount, statusIs, useConsoleServer, visibleRows } from './helpers/console-page.js';
 import { DIST, describeIf } from './helpers/describe-if.js';
 import { eventually } from './helpers/eventually.js';
 import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
@@ -67,24 +66,16 @@ describeIf(BUNDLE_BUILT, DIST)('sluice server --no-console', () => {
 });
 
 describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the web console in Chromium', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServerProcess(), launchChromium()]);
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useConsoleServer();
 
   it('runs the mission statements typed in the editor and streams push-query rows as another client inserts', async () => {
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(suite.browser);
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       await runSql(page, "CREATE STREAM clicks (user_id VARCHAR KEY, url VARCHAR, status INT) WITH (kafka_topic='clicks', partitions=1, value_format='JSON');");
       await expect.poll(() => page.locator('.status-message').textContent()).toBe('Stream created');
       await runSql(page, 'SELECT user_id, url, status FROM clicks EMIT CHANGES;', ['Streaming']);
-      for (let i = 0; i < 3; i++) await ksql(server.url, `INSERT INTO clicks (user_id, url, status) VALUES ('u${i}', '/p${i}', ${200 + i});`);
+      for (let i = 0; i < 3; i++) await ksql(suite.server.url, `INSERT INTO clicks (user_id, url, status) VALUES ('u${i}', '/p${i}', ${200 + i});`);
       await eventually('three pushed rows counted and drawn', async () => {
         expect(await shownRowCount(page)).toBe(3);
         // The count is updated as rows arrive, the table on the next animation frame.
@@ -99,7 +90,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the web co
       await page.getByRole('button', { name: 'Stop' }).click();
       await statusIs(page, ['Stopped']);
       await eventually('the push query closed on the server', async () => {
-        const res = (await ksql(server.url, 'SHOW QUERIES;')) as { queries: { queryType: string }[] }[];
+        const res = (await ksql(suite.server.url, 'SHOW QUERIES;')) as { queries: { queryType: string }[] }[];
         return res[0]!.queries.every((q) => q.queryType !== 'PUSH');
       });
       expect(errors).toEqual([]);
@@ -109,9 +100,9 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the web co
   });
 
   it('marks a syntax error at its line and column in the editor', async () => {
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(suite.browser);
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       await setEditorText(page, 'SHOW STREAMS;\nSELECT *\n  FRM clicks;');
       await page.keyboard.press('ControlOrMeta+Enter');
       await statusIs(page, ['Error 40001']);

@@ -1,4 +1,7 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchChromium } from './browser.js';
+import { type ServerProcess, startServerProcess } from './server-process.js';
 import { eventually } from './eventually.js';
 
 /** Replaces the console editor's text with `sql` (typed as a user pastes it). */
@@ -46,4 +49,37 @@ export async function visibleRows(page: Page): Promise<string[][]> {
     out.push({ index: Number(await r.getAttribute('aria-rowindex')), cells: await r.locator('.vt-cell').allTextContents() });
   }
   return out.sort((a, b) => a.index - b.index).map((r) => r.cells);
+}
+
+/** A server process and a browser shared by one suite's tests. */
+export interface ConsoleSuite {
+  readonly server: ServerProcess;
+  readonly browser: Browser;
+}
+
+/**
+ * Starts a `sluice server` process and headless Chromium before the suite's
+ * tests and stops both after them. Read the fields inside tests and hooks
+ * (they are set once the suite's first hook has run).
+ */
+export function useConsoleServer(): ConsoleSuite {
+  let server: ServerProcess | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServerProcess(), launchChromium()]);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    get server(): ServerProcess {
+      if (!server) throw new Error('the console suite has not started its server');
+      return server;
+    },
+    get browser(): Browser {
+      if (!browser) throw new Error('the console suite has not started its browser');
+      return browser;
+    },
+  };
 }
