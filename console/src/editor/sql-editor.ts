@@ -63,6 +63,7 @@ export class SqlEditor {
           sql({ dialect: KSQL_DIALECT, upperCaseKeywords: true }),
           autocompletion({ override: [ksqlCompletionSource(() => this.catalog)] }),
           lintGutter(),
+          EditorView.lineWrapping,
           placeholder('Write SQL here; Ctrl-Enter runs the statement under the cursor'),
           EditorView.contentAttributes.of({ 'aria-label': 'SQL editor' }),
           keymap.of([
