@@ -245,12 +245,12 @@ describe('built-in connectors: statements answered as Kafka Connect answers them
     expect(dlq.message).toBe(invalid(1, 'Dead letter queue (errors.deadletterqueue.topic.name) is only supported for sink connectors'));
   });
 
-  it('rejects an unknown class with Connect 500 wording, and a config without connector.class', async () => {
+  it("rejects an unknown class in Connect's words as the user's error, and a config without connector.class", async () => {
     const { connectors } = await setup();
     const unknown = await rejection(connectors.create('x', { 'connector.class': 'NoSuch' }, NOT_EXISTS));
-    expect(unknown.errorCode).toBe(50000);
+    expect(unknown.errorCode).toBe(40000);
     expect(unknown.message).toMatch(
-      /^Failed to create connector: \{"error_code":500,"message":"Failed to find any class that implements Connector and which name matches NoSuch, available connectors are: PluginDesc\{klass=class org\.apache\.kafka\.connect\.file\.FileStreamSourceConnector, /,
+      /^Failed to create connector: \{"error_code":400,"message":"Failed to find any class that implements Connector and which name matches NoSuch, available connectors are: PluginDesc\{klass=class org\.apache\.kafka\.connect\.file\.FileStreamSourceConnector, /,
     );
     const none = await rejection(connectors.create('x', { file: '/tmp/f' }, NOT_EXISTS));
     expect(none.errorCode).toBe(40000);

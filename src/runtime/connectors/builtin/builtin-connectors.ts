@@ -65,10 +65,11 @@ export class BuiltinConnectors implements ConnectorService {
     if (connectorClass === undefined || connectorClass.trim() === '')
       throw connectError('Failed to create connector', 400, `Connector config ${javaMap({ ...config, name })} contains no connector type`);
     const plugin = resolvePlugin(connectorClass.trim());
+    // Connect answers 500 here, but the class is the user's mistake: 400, as ksqlDB's validate step makes it (40000).
     if (plugin === undefined)
       throw connectError(
         'Failed to create connector',
-        500,
+        400,
         `Failed to find any class that implements Connector and which name matches ${connectorClass.trim()}, available connectors are: ${BUILTIN_PLUGINS.map(pluginDesc).join(', ')}`,
       );
     const problems = [...validateErrorConfig(config, plugin.type), ...plugin.validate(config)];
