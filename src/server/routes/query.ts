@@ -116,30 +116,44 @@ async function start(ctx: ServerContext, r: QueryRequest, ex: Exchange): Promise
   return q;
 }
 
+/** A response opened by {@link openStream}. */
+interface OpenStream {
+  readonly res: FastifyReply['raw'];
+  /** Whether the client went away. */
+  readonly gone: () => boolean;
+  /** Whether the response holds a cork of ours until {@link closeStream} (a pull query's on HTTP/1.1). */
+  readonly corked: boolean;
+}
+
 /**
  * Hands the response to the caller: status 200, no buffering. A pull query's
  * rows are all known before the first is written, so on HTTP/1.1 its response
  * is corked until {@link closeStream}: its chunks (each still its own chunk)
- * leave in one write to the socket instead of one per row.
+ * leave in one write to the socket instead of one per row. A push query's or
+ * PRINT's response is never corked: each row leaves as it is written.
  */
-function openStream(reply: FastifyReply, ex: Exchange, contentType: string, pull: boolean): { res: FastifyReply['raw']; gone: () => boolean } {
+function openStream(reply: FastifyReply, ex: Exchange, contentType: string, pull: boolean): OpenStream {
   reply.hijack();
   const res = ex.res;
+  let corked = false;
   if (!ex.gone) {
     res.writeHead(200, { 'content-type': contentType });
-    if (pull && !isHttp2(res)) res.cork();
+    if (pull && !isHttp2(res)) {
+      res.cork();
+      corked = true;
+    }
   }
-  return { res, gone: () => ex.gone };
+  return { res, gone: () => ex.gone, corked };
 }
 
 function isHttp2(res: FastifyReply['raw']): boolean {
   return (res as unknown as { stream?: Http2Stream }).stream !== undefined;
 }
 
-/** Ends a response opened by {@link openStream}: `end` writes what is left, then a corked response is uncorked. */
-function closeStream(res: FastifyReply['raw'], end: () => void): void {
+/** Ends a response opened by {@link openStream}: `end` writes what is left, then our cork (if any) is lifted. */
+function closeStream({ res, corked }: OpenStream, end: () => void): void {
   end();
-  if (res.writableCorked > 0) res.uncork();
+  if (corked && res.writableCorked > 0) res.uncork();
 }
 
 /** Why a query ended, in ksqlDB's words for `/query`'s final message. */
@@ -155,13 +169,14 @@ async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: Fastif
   const r = readQueryRequest(req.body, ctx.statements);
   const ex = new Exchange(reply);
   const q = await start(ctx, r, ex);
-  const { res, gone } = openStream(reply, ex, q.kind === 'print' ? 'text/plain' : type, q.kind === 'pull');
-  const out = new Batcher(res, q.kind === 'pull');
+  const stream = openStream(reply, ex, q.kind === 'print' ? 'text/plain' : type, q.kind === 'pull');
+  const { res, gone } = stream;
+  const out = new Batcher(res, q.kind === 'pull', stream.corked);
   try {
     if (q.kind === 'print') {
       for await (const row of q.rows) {
         if (gone()) break;
-        await writeChunk(res, `${String(row[0])}\n`);
+        await writeChunk(res, `${String(row[0])}\n`, stream.corked);
       }
       return;
     }
@@ -185,7 +200,7 @@ async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: Fastif
     q.close();
     if (!gone()) {
       ex.finish();
-      closeStream(res, () => out.end());
+      closeStream(stream, () => out.end());
     }
   }
 }
@@ -197,10 +212,11 @@ async function serveQuery(ctx: ServerContext, req: FastifyRequest, reply: Fastif
  * a PROTOBUF_NOSR message), every document followed by `,` and a newline, and a
  * closing `]`. Errors and completion messages are not written in this format.
  */
-async function serveProtobuf(q: TransientQuery, res: FastifyReply['raw'], gone: () => boolean, ex: Exchange): Promise<void> {
+async function serveProtobuf(q: TransientQuery, stream: OpenStream, ex: Exchange): Promise<void> {
+  const { gone } = stream;
   const columns = q.columns.map((c) => ({ name: c.name, type: c.type }));
   const serde = createSerde('PROTOBUF_NOSR', columns, { isKey: false });
-  const out = new Batcher(res, q.kind === 'pull');
+  const out = new Batcher(stream.res, q.kind === 'pull', stream.corked);
   try {
     await out.write(`[${stringifyJson({ header: { queryId: q.id, protoSchema: protobufSchemaText(columns, undefined, undefined) } })},\n`);
     for await (const row of q.rows) {
@@ -214,7 +230,7 @@ async function serveProtobuf(q: TransientQuery, res: FastifyReply['raw'], gone: 
     q.close();
     if (!gone()) {
       ex.finish();
-      closeStream(res, () => out.end(']'));
+      closeStream(stream, () => out.end(']'));
     }
   }
 }
@@ -225,13 +241,14 @@ async function serveQueryStream(ctx: ServerContext, req: FastifyRequest, reply: 
   const r = readQueryRequest(req.body, ctx.statements);
   const ex = new Exchange(reply);
   const q = await start(ctx, r, ex);
-  const { res, gone } = openStream(reply, ex, type, q.kind === 'pull');
-  if (type === KSQL_V1_PROTOBUF) return serveProtobuf(q, res, gone, ex);
+  const stream = openStream(reply, ex, type, q.kind === 'pull');
+  const { gone } = stream;
+  if (type === KSQL_V1_PROTOBUF) return serveProtobuf(q, stream, ex);
   // Delimited: every document ends with a newline and goes out on its own (one chunk / HTTP/2
   // DATA frame per row, as ksqlDB writes them). JSON: one array, documents separated by commas;
   // a pull query's array is gathered into few writes.
   let first = true;
-  const out = new Batcher(res, asJson && q.kind === 'pull');
+  const out = new Batcher(stream.res, asJson && q.kind === 'pull', stream.corked);
   const emit = (doc: string) => {
     const text = asJson ? `${first ? '[' : ','}${doc}` : `${doc}\n`;
     first = false;
@@ -255,7 +272,7 @@ async function serveQueryStream(ctx: ServerContext, req: FastifyRequest, reply: 
     q.close();
     if (!gone()) {
       ex.finish();
-      closeStream(res, () => out.end());
+      closeStream(stream, () => out.end());
     }
   }
 }

@@ -11,20 +11,26 @@ const WRITTEN: Promise<void> = Promise.resolve();
  * Writes a chunk and waits for the socket to drain when its buffer is full, so
  * a slow client slows the query down instead of growing memory. Resolves at
  * once when the response is already closed.
+ *
+ * `corked`: the caller holds one cork on the response (a pull query's, see
+ * query.ts), so its chunks wait until it is uncorked and 'drain' would never
+ * come: that cork is let go while waiting and put back after. Only the caller
+ * can say so: `writableCorked` also counts the cork Node's HTTP/1.1 response
+ * puts on its socket for the rest of the tick after every write (and lifts on
+ * the next tick), and putting that one back would leave the socket corked for
+ * good, every later chunk held in memory and none sent.
  */
-export function writeChunk(res: StreamResponse, text: string): Promise<void> {
+export function writeChunk(res: StreamResponse, text: string, corked = false): Promise<void> {
   if (res.destroyed || res.writableEnded) return WRITTEN;
   const ok = (res as ServerResponse).write(text);
   if (ok) return WRITTEN;
-  // A corked response (a pull query's, see query.ts) holds its chunks until it is
-  // uncorked, so 'drain' would never come: let them go, and cork again after.
-  const corked = (res as ServerResponse).writableCorked;
-  for (let i = 0; i < corked; i++) res.uncork();
+  const lifted = corked && (res as ServerResponse).writableCorked > 0;
+  if (lifted) res.uncork();
   return new Promise((resolve) => {
     const done = () => {
       res.removeListener('drain', done);
       res.removeListener('close', done);
-      if (corked > 0 && !res.destroyed && !res.writableEnded) res.cork();
+      if (lifted && !res.destroyed && !res.writableEnded) res.cork();
       resolve();
     };
     res.on('drain', done);
@@ -55,7 +61,11 @@ export class RowWriter {
   private waiter: (() => void) | undefined;
   private readonly afterWrite = (): void => this.writeNext();
 
-  constructor(private readonly res: StreamResponse) {
+  /** `corked`: the caller holds one cork on an HTTP/1.1 response until it ends it (see {@link writeChunk}). */
+  constructor(
+    private readonly res: StreamResponse,
+    private readonly corked = false,
+  ) {
     this.h2 = (res as Http2ServerResponse).stream !== undefined;
     if (this.h2) res.once('close', () => this.release());
   }
@@ -67,7 +77,7 @@ export class RowWriter {
   /** Writes `text` as one chunk / DATA frame; the promise resolves once more may be written. */
   write(text: string): Promise<void> {
     if (this.closed) return WRITTEN;
-    if (!this.h2) return writeChunk(this.res, text);
+    if (!this.h2) return writeChunk(this.res, text, this.corked);
     if (this.inFlight) {
       this.queue.push(text);
       this.queuedBytes += text.length;
@@ -126,11 +136,13 @@ export class Batcher {
   private pending = '';
   private readonly rows: RowWriter;
 
+  /** `corked`: as for {@link RowWriter}. */
   constructor(
     res: StreamResponse,
     private readonly gather: boolean,
+    corked = false,
   ) {
-    this.rows = new RowWriter(res);
+    this.rows = new RowWriter(res, corked);
   }
 
   write(text: string): Promise<void> {
