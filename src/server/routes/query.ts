@@ -128,8 +128,9 @@ interface OpenStream {
 /**
  * Hands the response to the caller: status 200, no buffering. A pull query's
  * rows are all known before the first is written, so on HTTP/1.1 its response
- * is corked until {@link closeStream}: its chunks (each still its own chunk)
- * leave in one write to the socket instead of one per row. A push query's or
+ * is corked until {@link closeStream}: its chunks leave in one write to the
+ * socket instead of one per row (each its own chunk on Node 20; Node 22 and
+ * later send what a cork held as one chunk). A push query's or
  * PRINT's response is never corked: each row leaves as it is written.
  */
 function openStream(reply: FastifyReply, ex: Exchange, contentType: string, pull: boolean): OpenStream {
@@ -150,10 +151,15 @@ function isHttp2(res: FastifyReply['raw']): boolean {
   return (res as unknown as { stream?: Http2Stream }).stream !== undefined;
 }
 
-/** Ends a response opened by {@link openStream}: `end` writes what is left, then our cork (if any) is lifted. */
+/**
+ * Ends a response opened by {@link openStream}: our cork (if any) is lifted,
+ * then `end` writes what is left. In that order: Node 22 and later keep a
+ * corked response's chunks in the response itself, and ending it before
+ * uncorking drops them (the client got the header and no rows).
+ */
 function closeStream({ res, corked }: OpenStream, end: () => void): void {
-  end();
   if (corked && res.writableCorked > 0) res.uncork();
+  end();
 }
 
 /** Why a query ended, in ksqlDB's words for `/query`'s final message. */

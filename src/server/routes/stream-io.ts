@@ -25,7 +25,17 @@ export function writeChunk(res: StreamResponse, text: string, corked = false): P
   const ok = (res as ServerResponse).write(text);
   if (ok) return WRITTEN;
   const lifted = corked && (res as ServerResponse).writableCorked > 0;
-  if (lifted) res.uncork();
+  if (lifted) {
+    res.uncork();
+    // Node 22 and later keep a corked response's chunks in the response itself and report it full
+    // against its own high-water mark; uncorking hands them to the socket, and a socket that takes
+    // them without filling up has no 'drain' to send (nor, then, the response): nothing to wait for.
+    const socket = (res as ServerResponse).socket;
+    if (socket && !socket.writableNeedDrain) {
+      res.cork();
+      return WRITTEN;
+    }
+  }
   return new Promise((resolve) => {
     const done = () => {
       res.removeListener('drain', done);
