@@ -198,10 +198,11 @@ describeIf(BUNDLE_BUILT, DIST)('error shapes and the server log (issue 13 reprod
     expect(r.status).toBe(500);
     expect(r.body['@type']).toBe('statement_error');
     expect(r.body.error_code).toBe(50000);
-    expect(r.body.message).toBe('Internal server error');
+    // The disk's failure, said as the server's: which topic, where, and the system's reason.
+    expect(r.body.message).toMatch(/^Could not create topic 'broken' in \S+: ENOTDIR: not a directory/);
     const line = await eventually('the server error logged', () => jsonLogLines(s.stdout()).find((l) => l.msg === 'server error'));
     expect(String(line.statement)).toMatch(/^CREATE STREAM BROKEN \(ID INT KEY, A INT\) WITH \(kafka_topic='broken'/);
-    expect(String(line.stack)).toMatch(/^Error: ENOTDIR: not a directory[^\n]*\n\s+at /);
+    expect(String(line.stack)).toMatch(/^ExecutionError: Could not create topic 'broken' in \S+: ENOTDIR: not a directory[^\n]*\n\s+at /);
   });
 
   it('answers a JSON schema nested 5000 deep with 422 from the embedded registry, not a 500', async () => {

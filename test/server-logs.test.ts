@@ -109,15 +109,15 @@ describeIf(BUNDLE_BUILT, 'dist/sluice.mjs is built')('internal errors in the ser
       });
       expect(r.status).toBe(500);
       expect(r.body.error_code).toBe(50000);
-      expect(r.body.message).toBe('Internal server error');
+      expect(r.body.message).toMatch(/^Could not create topic 'broken' in \S+: ENOTDIR: not a directory/);
       const reqId = r.headers.get('x-request-id')!;
       const line = await eventually('the failure logged', () => jsonLogLines(s.stdout()).find((l) => l.msg === 'statement failed' && l.reqId === reqId));
       expect(line).toMatchObject({ level: 50, statement: 'CreateSource', errorCode: 50000 });
-      expect(String(line.error)).toMatch(/^ENOTDIR: not a directory/);
-      expect(String(line.stack)).toMatch(/^Error: ENOTDIR: not a directory[^\n]*\n\s+at /);
+      expect(String(line.error)).toMatch(/^Could not create topic 'broken' in \S+: ENOTDIR: not a directory/);
+      expect(String(line.stack)).toMatch(/^ExecutionError: Could not create topic 'broken'[^\n]*\n\s+at /);
       // The route's error mapping logs through the request's logger: the same reqId, and nothing on stderr.
       const mapped = await eventually('the error response logged', () => jsonLogLines(s.stdout()).find((l) => l.msg === 'server error' && l.reqId === reqId));
-      expect(mapped).toMatchObject({ level: 50, errorCode: 50000, error: expect.stringMatching(/^ENOTDIR: not a directory/) });
+      expect(mapped).toMatchObject({ level: 50, errorCode: 50000, error: expect.stringMatching(/^Could not create topic 'broken' in \S+: ENOTDIR/) });
       expect(s.stderr()).not.toContain('ENOTDIR');
     } finally {
       await s.stop();

@@ -331,7 +331,8 @@ export class Engine {
         durationMs: performance.now() - started,
         replayed,
         ...(e === undefined ? {} : { errorCode: e instanceof SluiceError ? e.errorCode : 50000, error: (e as Error).message ?? String(e) }),
-        ...(e !== undefined && !(e instanceof SluiceError) && e instanceof Error && e.stack !== undefined ? { stack: e.stack } : {}),
+        // A stack for the server's own failures (unexpected errors and 5xx SluiceErrors), not for the user's mistakes.
+        ...(e instanceof Error && (!(e instanceof SluiceError) || e.errorCode >= 50000) && e.stack !== undefined ? { stack: e.stack } : {}),
       });
     try {
       this.commands.begin();

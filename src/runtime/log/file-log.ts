@@ -202,7 +202,12 @@ export class FileLog extends MemoryLog {
       this.writeAtomically(join(dir, META), JSON.stringify(meta));
     } catch (e) {
       this.topics.delete(name);
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // What made creating it fail (a file where a directory should be) often makes removing it fail too;
+        // the first failure is the one to report.
+      }
       throw new ExecutionError(`Could not create topic '${name}' in ${this.dir}: ${(e as Error).message}`);
     }
     this.topicDirs.set(name, dir);
