@@ -50,7 +50,8 @@ export class UntrustedCertificateError extends Error {
     reason: string,
   ) {
     super(
-      `Could not connect to the server at ${url}: its TLS certificate is not trusted (${code}: ${reason}). ` +
+      // Node 24 appends advice of its own after a ';' (--use-system-ca); the advice that fits is ours.
+      `Could not connect to the server at ${url}: its TLS certificate is not trusted (${code}: ${reason.split(';')[0]}). ` +
         'Give the CA certificate (PEM) that signed it with --ca-file FILE, or ssl.truststore.location in --config-file.',
     );
   }
