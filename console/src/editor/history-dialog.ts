@@ -1,5 +1,6 @@
 import { h, replace } from '../dom.js';
 import type { StatementHistory } from './history.js';
+import { popupDialog } from './popup.js';
 
 /**
  * The header's History button and the dialog it opens: the statements run
@@ -29,16 +30,8 @@ export class HistoryDialog {
       onkeydown: (e) => this.key(e as KeyboardEvent),
     });
     this.empty = h('p', { class: 'placeholder' }, 'No statements run yet.');
-    this.dialog = h(
-      'dialog',
-      { class: 'popup history-dialog', 'aria-labelledby': 'history-title' },
-      h(
-        'div',
-        { class: 'popup-head' },
-        h('h2', { id: 'history-title' }, 'History'),
-        h('span', { class: 'popup-hint' }, '↑↓ choose · Enter inserts · Esc closes'),
-        h('button', { type: 'button', class: 'popup-close', onclick: () => this.dialog.close() }, 'Close'),
-      ),
+    this.dialog = popupDialog(
+      { titleId: 'history-title', title: 'History', className: 'history-dialog', hint: '↑↓ choose · Enter inserts · Esc closes' },
       this.empty,
       this.list,
     );

@@ -1,5 +1,6 @@
 import { h, replace } from '../dom.js';
 import { OFFSET_RESET, type PropertyEntry, type SessionProperties } from './session-properties.js';
+import { popupDialog } from './popup.js';
 
 /** One row of the editor: its element and inputs. */
 interface PropertyRow {
@@ -27,15 +28,8 @@ export class PropertiesDialog {
     this.badge = h('span', { class: 'badge', 'data-testid': 'properties-count' });
     this.button = h('button', { type: 'button', class: 'properties-open', 'aria-haspopup': 'dialog', onclick: () => this.open() }, 'Properties', this.badge);
     this.rowsHost = h('div', { class: 'property-rows', role: 'group', 'aria-label': 'Properties' });
-    this.dialog = h(
-      'dialog',
-      { class: 'popup properties-dialog', 'aria-labelledby': 'properties-title' },
-      h(
-        'div',
-        { class: 'popup-head' },
-        h('h2', { id: 'properties-title' }, 'Properties'),
-        h('button', { type: 'button', class: 'popup-close', onclick: () => this.dialog.close() }, 'Close'),
-      ),
+    this.dialog = popupDialog(
+      { titleId: 'properties-title', title: 'Properties', className: 'properties-dialog' },
       h(
         'p',
         { class: 'popup-hint' },
