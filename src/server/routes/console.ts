@@ -16,6 +16,18 @@ function prepare(type: string, text: string): PreparedAsset {
   return { type, body, gzip: gzipSync(body, { level: 9 }), etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
 }
 
+/**
+ * The asset, prepared on its first request: gzipping the script takes about
+ * 20 ms, which a server start should not pay when nobody opens the console.
+ */
+function preparedOnDemand(type: string, text: string): () => PreparedAsset {
+  let prepared: PreparedAsset | undefined;
+  return () => {
+    prepared ??= prepare(type, text);
+    return prepared;
+  };
+}
+
 /** The page: it loads the assets, under a policy that allows only this origin (and CodeMirror's styles, by nonce). */
 function page(nonce: string): string {
   return `<!doctype html>
@@ -67,10 +79,8 @@ function sendAsset(req: FastifyRequest, reply: FastifyReply, asset: PreparedAsse
  */
 export function registerConsoleRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const assets = ctx.settings.console;
-  const js = assets ? prepare('text/javascript; charset=utf-8', assets.js) : undefined;
-  const css = assets ? prepare('text/css; charset=utf-8', assets.css) : undefined;
   app.get('/', async (req, reply) => {
-    if (!js || !wantsHtml(req)) return reply.code(307).header('location', '/info').send();
+    if (!assets || !wantsHtml(req)) return reply.code(307).header('location', '/info').send();
     const nonce = randomBytes(16).toString('base64');
     return reply
       .code(200)
@@ -81,8 +91,10 @@ export function registerConsoleRoutes(app: FastifyInstance, ctx: ServerContext):
       .header('referrer-policy', 'no-referrer')
       .send(page(nonce));
   });
-  if (js && css) {
-    app.get('/console/app.js', async (req, reply) => sendAsset(req, reply, js));
-    app.get('/console/app.css', async (req, reply) => sendAsset(req, reply, css));
+  if (assets) {
+    const js = preparedOnDemand('text/javascript; charset=utf-8', assets.js);
+    const css = preparedOnDemand('text/css; charset=utf-8', assets.css);
+    app.get('/console/app.js', async (req, reply) => sendAsset(req, reply, js()));
+    app.get('/console/app.css', async (req, reply) => sendAsset(req, reply, css()));
   }
 }
