@@ -5,18 +5,11 @@ import { runSql, statusIs, useConsoleServer } from './helpers/console-page.js';
 import { DIST, describeIf } from './helpers/describe-if.js';
 import { eventually } from './helpers/eventually.js';
 import { BUNDLE_BUILT } from './helpers/server-process.js';
-
-/** Runs statements on the server's REST API (as another client would). */
-async function ksql(url: string, sql: string): Promise<unknown[]> {
-  const res = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: sql }) });
-  const body = (await res.json()) as unknown;
-  if (!res.ok) throw new Error(`${sql}: ${res.status} ${JSON.stringify(body)}`);
-  return body as unknown[];
-}
+import { postKsql } from './helpers/rest.js';
 
 /** The ids of the server's persistent queries. */
 async function queryIds(url: string): Promise<string[]> {
-  const [e] = (await ksql(url, 'SHOW QUERIES;')) as { queries: { id: string }[] }[];
+  const [e] = (await postKsql(url, 'SHOW QUERIES;')) as { queries: { id: string }[] }[];
   return e!.queries.map((q) => q.id);
 }
 
@@ -48,15 +41,15 @@ const TABLE_QUERY = 'CTAS_PER_USER_0';
 describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the console’s browser of streams, tables, topics and queries', () => {
   const suite = useConsoleServer();
   beforeAll(async () => {
-    await ksql(
+    await postKsql(
       suite.server.url,
       "CREATE STREAM clicks (user_id VARCHAR KEY, url VARCHAR, status INT) WITH (kafka_topic='clicks', partitions=1, value_format='JSON');",
     );
-    await ksql(suite.server.url, 'CREATE TABLE per_user AS SELECT user_id, COUNT(*) AS n FROM clicks GROUP BY user_id EMIT CHANGES;');
+    await postKsql(suite.server.url, 'CREATE TABLE per_user AS SELECT user_id, COUNT(*) AS n FROM clicks GROUP BY user_id EMIT CHANGES;');
     expect(await queryIds(suite.server.url)).toEqual([TABLE_QUERY]);
-    await ksql(suite.server.url, "INSERT INTO clicks (user_id, url, status) VALUES ('u1', '/a', 200);");
+    await postKsql(suite.server.url, "INSERT INTO clicks (user_id, url, status) VALUES ('u1', '/a', 200);");
     await eventually('the CTAS to have written its first row (so PER_USER has statistics)', async () => {
-      const [e] = (await ksql(suite.server.url, 'DESCRIBE PER_USER EXTENDED;')) as { sourceDescription: { statistics: string } }[];
+      const [e] = (await postKsql(suite.server.url, 'DESCRIBE PER_USER EXTENDED;')) as { sourceDescription: { statistics: string } }[];
       return e!.sourceDescription.statistics.includes('total-messages');
     });
   }, 60_000);
@@ -89,7 +82,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
       // What is created in the console's editor, or by another client, is listed too.
       await runSql(page, "CREATE STREAM views (page VARCHAR) WITH (kafka_topic='views', partitions=1, value_format='JSON');");
       await eventually('VIEWS listed', async () => (await item(page, 'Streams', 'VIEWS').count()) === 1);
-      await ksql(suite.server.url, "CREATE STREAM visits (page VARCHAR) WITH (kafka_topic='visits', partitions=1, value_format='JSON');");
+      await postKsql(suite.server.url, "CREATE STREAM visits (page VARCHAR) WITH (kafka_topic='visits', partitions=1, value_format='JSON');");
       await page.getByRole('button', { name: 'Refresh the lists' }).click();
       await eventually('VISITS listed', async () => (await item(page, 'Streams', 'VISITS').count()) === 1);
       expect(await page.getByRole('button', { name: 'Streams 4' }).count()).toBe(1);
@@ -171,7 +164,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
       let n = 0;
       await eventually('a records-in rate above zero while rows keep coming', async () => {
         // One more row per probe keeps the query busy through every 2 s reading.
-        await ksql(suite.server.url, `INSERT INTO clicks (user_id, url, status) VALUES ('r${n}', '/r', 200);`);
+        await postKsql(suite.server.url, `INSERT INTO clicks (user_id, url, status) VALUES ('r${n}', '/r', 200);`);
         n++;
         const rate = await details(page).getByTestId('in-rate').textContent({ timeout: 1000 });
         return rate !== null && /^[\d.,]+\/s$/.test(rate) && Number.parseFloat(rate) > 0;
@@ -189,9 +182,9 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
   }, 90_000);
 
   it('prints a topic from the beginning into the results, one record a row', async () => {
-    await ksql(suite.server.url, "CREATE STREAM printed (id VARCHAR KEY, word VARCHAR) WITH (kafka_topic='printed', partitions=1, value_format='JSON');");
-    await ksql(suite.server.url, "INSERT INTO printed (id, word) VALUES ('k1', 'hello');");
-    await ksql(suite.server.url, "INSERT INTO printed (id, word) VALUES ('k2', 'world');");
+    await postKsql(suite.server.url, "CREATE STREAM printed (id VARCHAR KEY, word VARCHAR) WITH (kafka_topic='printed', partitions=1, value_format='JSON');");
+    await postKsql(suite.server.url, "INSERT INTO printed (id, word) VALUES ('k1', 'hello');");
+    await postKsql(suite.server.url, "INSERT INTO printed (id, word) VALUES ('k2', 'world');");
     const { page, errors, context } = await openPage(suite.browser);
     try {
       await page.goto(`${suite.server.url}/`);
@@ -213,14 +206,14 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
   }, 60_000);
 
   it('streams the processing log from its start', async () => {
-    await ksql(suite.server.url, "CREATE STREAM nums (x INT) WITH (kafka_topic='nums', partitions=1, value_format='JSON');");
-    await ksql(suite.server.url, "CREATE STREAM nums_text (x VARCHAR) WITH (kafka_topic='nums', value_format='JSON');");
-    const [created] = (await ksql(suite.server.url, 'CREATE STREAM doubled AS SELECT x * 2 AS y FROM nums EMIT CHANGES;')) as {
+    await postKsql(suite.server.url, "CREATE STREAM nums (x INT) WITH (kafka_topic='nums', partitions=1, value_format='JSON');");
+    await postKsql(suite.server.url, "CREATE STREAM nums_text (x VARCHAR) WITH (kafka_topic='nums', value_format='JSON');");
+    const [created] = (await postKsql(suite.server.url, 'CREATE STREAM doubled AS SELECT x * 2 AS y FROM nums EMIT CHANGES;')) as {
       commandStatus: { queryId: string };
     }[];
     const failing = created!.commandStatus.queryId;
     // A value the query cannot read as INT: a deserialization error in the processing log.
-    await ksql(suite.server.url, "INSERT INTO nums_text (x) VALUES ('abc');");
+    await postKsql(suite.server.url, "INSERT INTO nums_text (x) VALUES ('abc');");
     const { page, errors, context } = await openPage(suite.browser);
     try {
       await page.goto(`${suite.server.url}/`);
@@ -240,7 +233,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
   }, 60_000);
 
   it('terminates a query after confirmation in a dialog, and the query leaves the list', async () => {
-    const [created] = (await ksql(suite.server.url, 'CREATE STREAM errors_only AS SELECT * FROM clicks WHERE status >= 500 EMIT CHANGES;')) as {
+    const [created] = (await postKsql(suite.server.url, 'CREATE STREAM errors_only AS SELECT * FROM clicks WHERE status >= 500 EMIT CHANGES;')) as {
       commandStatus: { queryId: string };
     }[];
     const id = created!.commandStatus.queryId;

@@ -5,13 +5,7 @@ import { runSql, setEditorText, shownRowCount, statusIs, useConsoleServer } from
 import { DIST, describeIf } from './helpers/describe-if.js';
 import { eventually } from './helpers/eventually.js';
 import { BUNDLE_BUILT } from './helpers/server-process.js';
-
-async function ksql(url: string, sql: string): Promise<unknown> {
-  const res = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: sql }) });
-  const body = (await res.json()) as unknown;
-  if (!res.ok) throw new Error(`${sql}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
+import { postKsql } from './helpers/rest.js';
 
 /** The editor's text, line by line. */
 async function editorText(page: Page): Promise<string> {
@@ -64,7 +58,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
     try {
       await page.goto(`${suite.server.url}/`);
       await runSql(page, 'SHOW TOPICS;');
-      await ksql(
+      await postKsql(
         suite.server.url,
         "CREATE STREAM pageviews (user_id VARCHAR KEY, page VARCHAR, duration INT) WITH (kafka_topic='pageviews', partitions=1, value_format='JSON');",
       );
@@ -155,8 +149,8 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
   it("runs SET 'auto.offset.reset'='earliest' in the console, so a push query shows rows inserted before it started", async () => {
     const { page, errors, context } = await openPage(suite.browser);
     try {
-      await ksql(suite.server.url, "CREATE STREAM orders (id INT KEY, item VARCHAR) WITH (kafka_topic='orders', partitions=1, value_format='JSON');");
-      await ksql(suite.server.url, "INSERT INTO orders (id, item) VALUES (1, 'tea'); INSERT INTO orders (id, item) VALUES (2, 'cake');");
+      await postKsql(suite.server.url, "CREATE STREAM orders (id INT KEY, item VARCHAR) WITH (kafka_topic='orders', partitions=1, value_format='JSON');");
+      await postKsql(suite.server.url, "INSERT INTO orders (id, item) VALUES (1, 'tea'); INSERT INTO orders (id, item) VALUES (2, 'cake');");
       await page.goto(`${suite.server.url}/`);
       await runSql(page, "SET 'auto.offset.reset'='earliest';");
       expect(await page.locator('.status-message').textContent()).toBe(
@@ -182,7 +176,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
   it('sends a property added in the Properties panel with every statement, counts it on the button, and keeps it across reloads', async () => {
     const { page, errors, context } = await openPage(suite.browser);
     try {
-      await ksql(suite.server.url, "CREATE STREAM visits (id INT KEY, url VARCHAR) WITH (kafka_topic='visits', partitions=1, value_format='JSON');");
+      await postKsql(suite.server.url, "CREATE STREAM visits (id INT KEY, url VARCHAR) WITH (kafka_topic='visits', partitions=1, value_format='JSON');");
       await page.goto(`${suite.server.url}/`);
       const button = page.getByRole('button', { name: 'Properties' });
       expect(await page.getByTestId('properties-count').isVisible()).toBe(false);
@@ -198,7 +192,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
       expect(await page.getByTestId('properties-count').textContent()).toBe('1');
 
       await runSql(page, 'CREATE STREAM visits_copy AS SELECT * FROM visits;');
-      const described = (await ksql(suite.server.url, 'DESCRIBE visits_copy EXTENDED;')) as { sourceDescription: { topic: string } }[];
+      const described = (await postKsql(suite.server.url, 'DESCRIBE visits_copy EXTENDED;')) as { sourceDescription: { topic: string } }[];
       expect(described[0]!.sourceDescription.topic).toBe('pre_VISITS_COPY');
 
       await page.reload();

@@ -9,23 +9,13 @@ import { DIST, describeIf } from './helpers/describe-if.js';
 import { eventually } from './helpers/eventually.js';
 import { BUNDLE_BUILT, startServerProcess } from './helpers/server-process.js';
 import { HAVE_OPENSSL, OPENSSL, selfSignedCert } from './helpers/tls.js';
+import { insertRows, postKsql } from './helpers/rest.js';
 
-async function ksql(url: string, sql: string): Promise<void> {
-  const res = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: sql }) });
-  if (!res.ok) throw new Error(`${sql}: ${res.status} ${await res.text()}`);
-}
-
-/** Writes rows {ID: from…to-1, V: 'v<i>'} into stream `target` through /inserts-stream. */
-async function insertRows(url: string, target: string, from: number, to: number): Promise<void> {
-  const lines = [JSON.stringify({ target })];
-  for (let i = from; i < to; i++) lines.push(JSON.stringify({ ID: i, V: `v${i}` }));
-  const res = await fetch(`${url}/inserts-stream`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/vnd.ksqlapi.delimited.v1' },
-    body: `${lines.join('\n')}\n`,
-  });
-  const acks = (await res.text()).trim().split('\n');
-  expect(acks).toHaveLength(to - from);
+/** Writes rows {ID: from…to-1, V: 'v<i>'} into stream `target`, checking each is acknowledged. */
+async function insertRange(url: string, target: string, from: number, to: number): Promise<void> {
+  const rows: { ID: number; V: string }[] = [];
+  for (let i = from; i < to; i++) rows.push({ ID: i, V: `v${i}` });
+  expect(await insertRows(url, target, rows)).toHaveLength(to - from);
 }
 
 /** The file a click on an export button downloads, as text. */
@@ -38,12 +28,12 @@ async function exported(page: Page, button: string): Promise<{ name: string; tex
 describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)("the console's results", () => {
   const suite = useConsoleServer();
   beforeAll(async () => {
-    await ksql(suite.server.url, "CREATE STREAM many (id BIGINT KEY, v VARCHAR) WITH (kafka_topic='many', partitions=1, value_format='JSON');");
-    await ksql(suite.server.url, "CREATE STREAM live (id BIGINT KEY, v VARCHAR) WITH (kafka_topic='live', partitions=1, value_format='JSON');");
+    await postKsql(suite.server.url, "CREATE STREAM many (id BIGINT KEY, v VARCHAR) WITH (kafka_topic='many', partitions=1, value_format='JSON');");
+    await postKsql(suite.server.url, "CREATE STREAM live (id BIGINT KEY, v VARCHAR) WITH (kafka_topic='live', partitions=1, value_format='JSON');");
   }, 60_000);
 
   it('keeps only the rows in view in the page while a push query brings 20,000, and scrolls to any of them', async () => {
-    await insertRows(suite.server.url, 'MANY', 0, 20_000);
+    await insertRange(suite.server.url, 'MANY', 0, 20_000);
     const { page, context } = await openPage(suite.browser);
     try {
       await page.goto(`${suite.server.url}/`);
@@ -76,7 +66,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)("the consol
       await runSql(page, 'SELECT id, v FROM live EMIT CHANGES;', ['Streaming']);
       await page.getByRole('button', { name: 'Pause' }).click();
       await statusIs(page, ['Paused']);
-      await insertRows(suite.server.url, 'LIVE', 0, 3);
+      await insertRange(suite.server.url, 'LIVE', 0, 3);
       await eventually('three rows counted', async () => (await shownRowCount(page)) === 3);
       expect(await page.locator('.vt-row').count()).toBe(0);
       await page.getByRole('button', { name: 'Resume' }).click();
@@ -97,15 +87,13 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)("the consol
   });
 
   it('exports the rows as CSV and as JSON', async () => {
-    await ksql(suite.server.url, "CREATE STREAM quoted (id BIGINT KEY, v VARCHAR) WITH (kafka_topic='quoted', partitions=1, value_format='JSON');");
-    const lines = [JSON.stringify({ target: 'QUOTED' }), JSON.stringify({ ID: 1, V: 'plain' }), JSON.stringify({ ID: 2, V: 'a "quoted", text' })];
-    await (
-      await fetch(`${suite.server.url}/inserts-stream`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/vnd.ksqlapi.delimited.v1' },
-        body: `${lines.join('\n')}\n`,
-      })
-    ).text();
+    await postKsql(suite.server.url, "CREATE STREAM quoted (id BIGINT KEY, v VARCHAR) WITH (kafka_topic='quoted', partitions=1, value_format='JSON');");
+    expect(
+      await insertRows(suite.server.url, 'QUOTED', [
+        { ID: 1, V: 'plain' },
+        { ID: 2, V: 'a "quoted", text' },
+      ]),
+    ).toHaveLength(2);
     const { page, context } = await openPage(suite.browser, { acceptDownloads: true });
     try {
       await page.goto(`${suite.server.url}/`);

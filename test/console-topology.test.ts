@@ -4,12 +4,11 @@ import { CHROMIUM, HAVE_CHROMIUM, launchChromium, openPage, screenshotPath } fro
 import { DIST, describeIf } from './helpers/describe-if.js';
 import { eventually } from './helpers/eventually.js';
 import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
+import { postKsql } from './helpers/rest.js';
 
 /** Runs `sql` on the server's REST API; resolves with the id of the query it started, if any. */
 async function ksql(url: string, sql: string): Promise<string | undefined> {
-  const res = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: sql }) });
-  const body = (await res.json()) as { commandStatus?: { queryId?: string | null } }[];
-  if (!res.ok) throw new Error(`${sql}: ${res.status} ${JSON.stringify(body)}`);
+  const body = (await postKsql(url, sql)) as { commandStatus?: { queryId?: string | null } }[];
   return body[0]?.commandStatus?.queryId ?? undefined;
 }
 

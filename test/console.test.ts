@@ -7,13 +7,7 @@ import { runSql, setEditorText, shownRowCount, statusIs, useConsoleServer, visib
 import { DIST, describeIf } from './helpers/describe-if.js';
 import { eventually } from './helpers/eventually.js';
 import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
-
-async function ksql(url: string, sql: string): Promise<unknown> {
-  const res = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: sql }) });
-  const body = (await res.json()) as unknown;
-  if (!res.ok) throw new Error(`${sql}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
+import { postKsql } from './helpers/rest.js';
 
 describeIf(BUNDLE_BUILT, DIST)('GET / without a browser', () => {
   let server: ServerProcess;
@@ -75,7 +69,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the web co
       await runSql(page, "CREATE STREAM clicks (user_id VARCHAR KEY, url VARCHAR, status INT) WITH (kafka_topic='clicks', partitions=1, value_format='JSON');");
       await expect.poll(() => page.locator('.status-message').textContent()).toBe('Stream created');
       await runSql(page, 'SELECT user_id, url, status FROM clicks EMIT CHANGES;', ['Streaming']);
-      for (let i = 0; i < 3; i++) await ksql(suite.server.url, `INSERT INTO clicks (user_id, url, status) VALUES ('u${i}', '/p${i}', ${200 + i});`);
+      for (let i = 0; i < 3; i++) await postKsql(suite.server.url, `INSERT INTO clicks (user_id, url, status) VALUES ('u${i}', '/p${i}', ${200 + i});`);
       await eventually('three pushed rows counted and drawn', async () => {
         expect(await shownRowCount(page)).toBe(3);
         // The count is updated as rows arrive, the table on the next animation frame.
@@ -90,7 +84,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the web co
       await page.getByRole('button', { name: 'Stop' }).click();
       await statusIs(page, ['Stopped']);
       await eventually('the push query closed on the server', async () => {
-        const res = (await ksql(suite.server.url, 'SHOW QUERIES;')) as { queries: { queryType: string }[] }[];
+        const res = (await postKsql(suite.server.url, 'SHOW QUERIES;')) as { queries: { queryType: string }[] }[];
         return res[0]!.queries.every((q) => q.queryType !== 'PUSH');
       });
       expect(errors).toEqual([]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DIST, describeIf } from './helpers/describe-if.js';
 import { eventually } from './helpers/eventually.js';
 import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/server-process.js';
+import { insertRows, postKsql } from './helpers/rest.js';
 
 /**
  * A push query from earliest and PRINT FROM BEGINNING deliver every record
@@ -15,18 +16,11 @@ import { BUNDLE_BUILT, startServerProcess, type ServerProcess } from './helpers/
 
 const DELIMITED = 'application/vnd.ksqlapi.delimited.v1';
 
-async function ksql(url: string, sql: string): Promise<void> {
-  const res = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ksql: sql }) });
-  expect(res.status, await res.text()).toBe(200);
-}
-
 /** Inserts `{ID: i, V: 'x<i>'}` for i in 0..n-1 through /inserts-stream; returns how many were acked ok. */
 async function insert(url: string, stream: string, n: number): Promise<number> {
-  const lines = [JSON.stringify({ target: stream })];
-  for (let i = 0; i < n; i++) lines.push(JSON.stringify({ ID: i, V: `x${i}` }));
-  const res = await fetch(`${url}/inserts-stream`, { method: 'POST', headers: { 'content-type': DELIMITED }, body: `${lines.join('\n')}\n` });
-  expect(res.status).toBe(200);
-  return (await res.text()).split('\n').filter((l) => l.includes('"status":"ok"')).length;
+  const rows: { ID: number; V: string }[] = [];
+  for (let i = 0; i < n; i++) rows.push({ ID: i, V: `x${i}` });
+  return (await insertRows(url, stream, rows)).filter((l) => l.includes('"status":"ok"')).length;
 }
 
 /** A streaming response read in the background: its non-empty lines so far, until {@link close}. */
@@ -115,7 +109,10 @@ describeIf(BUNDLE_BUILT, DIST)('a push query and PRINT deliver every record alre
     '%i records in %i partition(s)',
     async (n, partitions) => {
       const name = `tail_${n}_${partitions}`;
-      await ksql(server.url, `CREATE STREAM ${name} (ID BIGINT KEY, V VARCHAR) WITH (KAFKA_TOPIC='${name}', PARTITIONS=${partitions}, VALUE_FORMAT='JSON');`);
+      await postKsql(
+        server.url,
+        `CREATE STREAM ${name} (ID BIGINT KEY, V VARCHAR) WITH (KAFKA_TOPIC='${name}', PARTITIONS=${partitions}, VALUE_FORMAT='JSON');`,
+      );
       expect(await insert(server.url, name.toUpperCase(), n)).toBe(n);
 
       const push = await open(
