@@ -1,22 +1,11 @@
 import type { KsqlApi } from '../api.js';
 import { h, replace } from '../dom.js';
+import { type QueryDescription, queryDescriptionOf } from '../query-description.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { errorView, factList, linkButtons, textBlock } from './details-parts.js';
 import { showFigures } from './figures-view.js';
 import type { LiveFigures } from './live-figures.js';
 import type { BrowserNavigation } from './navigation.js';
-
-/** The parts of EXPLAIN's `queryDescription` shown here. */
-interface QueryDescription {
-  readonly id: string;
-  readonly state?: string;
-  readonly queryType?: string;
-  readonly statementText?: string;
-  readonly sources?: readonly string[];
-  readonly sinks?: readonly string[];
-  readonly executionPlan?: string;
-  readonly queryErrors?: readonly { readonly errorMessage?: string }[];
-}
 
 /** What a query's details need besides the description. */
 export interface QueryDetailsContext {
@@ -56,19 +45,19 @@ function queryView(d: QueryDescription, ctx: QueryDetailsContext): HTMLElement {
     h('button', { type: 'button', class: 'terminate danger', onclick: () => dialog.open() }, 'Terminate'),
   );
   const figures = h('dl', { class: 'facts figures', 'aria-label': `Figures of ${d.id}` });
-  const errors = (d.queryErrors ?? []).map((e) => e.errorMessage ?? '').filter((m) => m !== '');
+  const errors = d.errors;
   const view = h(
     'article',
     { class: 'browser-details query-details', 'aria-label': `Query ${d.id}` },
     h('div', { class: 'details-head' }, h('h2', {}, h('span', { class: 'details-kind' }, 'QUERY'), ' ', d.id), actions),
     status,
     factList([
-      ['State', h('span', { 'data-testid': 'query-state' }, d.state ?? '')],
+      ['State', h('span', { 'data-testid': 'query-state' }, d.state)],
       ['Type', d.queryType],
       [
         'Sources',
         linkButtons(
-          d.sources ?? [],
+          d.sources,
           (n) => ctx.nav.showSource(n),
           (n) => `Source ${n}`,
         ),
@@ -76,7 +65,7 @@ function queryView(d: QueryDescription, ctx: QueryDetailsContext): HTMLElement {
       [
         'Sinks',
         linkButtons(
-          d.sinks ?? [],
+          d.sinks,
           (n) => ctx.nav.showSource(n),
           (n) => `Sink ${n}`,
         ),
@@ -95,8 +84,7 @@ function queryView(d: QueryDescription, ctx: QueryDetailsContext): HTMLElement {
 /** Loads `EXPLAIN <id>` and builds its details view (an error view when it fails). */
 export async function queryDetails(ctx: QueryDetailsContext, id: string): Promise<HTMLElement> {
   try {
-    const [entity] = await ctx.api.ksql(`EXPLAIN ${id};`);
-    const d = entity?.['queryDescription'] as QueryDescription | undefined;
+    const d = queryDescriptionOf(await ctx.api.ksql(`EXPLAIN ${id};`));
     if (!d) throw new Error(`EXPLAIN ${id} returned no description`);
     return queryView(d, ctx);
   } catch (e) {

@@ -2,45 +2,9 @@
  * What EXPLAIN says about a persistent query besides its graph: its id,
  * state, statement, sources and sinks, and the physical plan's steps.
  */
-import type { KsqlEntity } from '../api.js';
 import { h } from '../dom.js';
+import type { QueryDescription } from '../query-description.js';
 import type { ExecutionPlan } from './parse-plan.js';
-
-/** The part of EXPLAIN's `queryDescription` the Topology tab shows. */
-export interface QueryDescription {
-  readonly id: string;
-  readonly statementText: string;
-  readonly sources: readonly string[];
-  readonly sinks: readonly string[];
-  readonly topology: string;
-  readonly executionPlan: string;
-  readonly state: string;
-}
-
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
-
-/** The query description in EXPLAIN's entities, or undefined when there is none. */
-export function queryDescriptionOf(entities: readonly KsqlEntity[]): QueryDescription | undefined {
-  const e = entities.find((x) => x['@type'] === 'queryDescription');
-  const d = e?.['queryDescription'];
-  if (!d || typeof d !== 'object') return undefined;
-  const r = d as Readonly<Record<string, unknown>>;
-  return {
-    id: str(r['id']),
-    statementText: str(r['statementText']),
-    sources: strings(r['sources']),
-    sinks: strings(r['sinks']),
-    topology: str(r['topology']),
-    executionPlan: str(r['executionPlan']),
-    state: str(r['state']),
-  };
-}
 
 /** The facts and plan of `d` as a section shown under the graph. */
 export function queryDetails(d: QueryDescription, plan: ExecutionPlan): HTMLElement {

@@ -9,7 +9,8 @@ import type { RunOutcome } from '../results/results-panel.js';
 import { type GraphLayout, layoutTopology } from './layout.js';
 import { parseExecutionPlan } from './parse-plan.js';
 import { parseTopology } from './parse-topology.js';
-import { queryDescriptionOf, queryDetails } from './query-details.js';
+import { queryDescriptionOf } from '../query-description.js';
+import { queryDetails } from './query-details.js';
 import { topologySvg, zoomSvg } from './topology-svg.js';
 import { topologySummary, topologyTextList } from './topology-text.js';
 
