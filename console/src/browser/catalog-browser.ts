@@ -1,6 +1,7 @@
 import { h } from '../dom.js';
 import type { ConsoleShell } from '../shell.js';
-import { type CatalogSnapshot, isSystemSource, isSystemTopic, loadCatalog, PROCESSING_LOG_STREAM, type SourceSummary, sqlString } from './catalog.js';
+import { type CatalogSnapshot, isSystemSource, isSystemTopic, loadCatalog, PROCESSING_LOG_STREAM, type SourceSummary } from './catalog.js';
+import { sqlString } from '../sql-names.js';
 import { loadingView } from './details-parts.js';
 import { figuresLine } from './figures-view.js';
 import { type ListItem, ListSection } from './list-section.js';

@@ -1,6 +1,6 @@
 import type { KsqlApi } from '../api.js';
 import { h } from '../dom.js';
-import { sqlName } from './catalog.js';
+import { sqlName } from '../sql-names.js';
 import { errorView, factList, linkButtons, textBlock } from './details-parts.js';
 import type { BrowserNavigation } from './navigation.js';
 

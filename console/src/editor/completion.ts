@@ -10,6 +10,7 @@ import { splitStatements } from '../statements.js';
 import { type Catalog, type CatalogSource, findSource } from './catalog.js';
 import { KSQL_KEYWORDS, PSEUDO_COLUMNS } from './keywords.js';
 import { isWord, isWordChar, type SqlToken, tokenize } from './sql-tokens.js';
+import { sqlName } from '../sql-names.js';
 
 /** What an option names (the adapter picks its icon from this). */
 export type SqlCompletionKind = 'keyword' | 'function' | 'stream' | 'table' | 'column';
@@ -39,11 +40,10 @@ interface SourceRef {
 /** Words after which a name is not an alias. */
 const NOT_ALIAS = new Set(KSQL_KEYWORDS);
 
-const PLAIN_NAME = /^[A-Z_][A-Z0-9_]*$/;
-
 /** How to write `name` in SQL, following the case of what was typed so far. */
 export function nameText(name: string, typed: string): string {
-  if (!PLAIN_NAME.test(name)) return '`' + name.split('`').join('``') + '`';
+  const text = sqlName(name);
+  if (text !== name) return text;
   return typed !== '' && typed === typed.toLowerCase() ? name.toLowerCase() : name;
 }
 
