@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { CHROMIUM, HAVE_CHROMIUM, openPage, screenshotPath } from './helpers/browser.js';
-import { runSql, statusIs, useConsoleServer } from './helpers/console-page.js';
+import { runSql, shown, statusIs, useConsoleServer } from './helpers/console-page.js';
 import { DIST, describeIf } from './helpers/describe-if.js';
 import { eventually } from './helpers/eventually.js';
 import { BUNDLE_BUILT } from './helpers/server-process.js';
@@ -97,7 +97,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
     try {
       await page.goto(`${suite.server.url}/`);
       const table = item(page, 'Tables', 'PER_USER');
-      await table.waitFor();
+      await shown(table, 'the table PER_USER listed');
       await table.focus();
       // Up and Down move between the sidebar's buttons.
       await page.keyboard.press('ArrowUp');
@@ -106,7 +106,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
       expect(await page.locator(':focus').textContent()).toBe('PER_USER');
       await page.keyboard.press('Enter');
       const fields = details(page).getByRole('table', { name: 'Fields of PER_USER' });
-      await fields.waitFor();
+      await shown(fields, 'the fields of PER_USER');
       expect(await page.getByRole('tab', { name: 'Details' }).getAttribute('aria-selected')).toBe('true');
       expect(await fields.locator('tbody tr').allTextContents()).toEqual(['USER_IDSTRINGKEY', 'NBIGINT']);
       expect(await fields.locator('tr.key-column td').first().textContent()).toBe('USER_ID');
@@ -123,9 +123,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
       await details(page)
         .getByRole('button', { name: `Query ${TABLE_QUERY}` })
         .click();
-      await details(page)
-        .getByRole('heading', { name: `QUERY ${TABLE_QUERY}` })
-        .waitFor();
+      await shown(details(page).getByRole('heading', { name: `QUERY ${TABLE_QUERY}` }), `the details of ${TABLE_QUERY}`);
       expect(errors).toEqual([]);
     } finally {
       await context.close();
@@ -137,12 +135,12 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
     try {
       await page.goto(`${suite.server.url}/`);
       await item(page, 'Queries', TABLE_QUERY).click();
-      await details(page).getByTestId('execution-plan').waitFor();
+      await shown(details(page).getByTestId('execution-plan'), 'the execution plan');
       expect(await details(page).getByTestId('query-state').textContent()).toBe('RUNNING');
       expect(await details(page).getByTestId('execution-plan').textContent()).toMatch(/Logical plan:[\s\S]*Physical plan/);
       expect(await details(page).getByTestId('statement').textContent()).toMatch(/^CREATE TABLE per_user AS/);
-      await details(page).getByRole('button', { name: 'Source CLICKS' }).waitFor();
-      await details(page).getByRole('button', { name: 'Sink PER_USER' }).waitFor();
+      await shown(details(page).getByRole('button', { name: 'Source CLICKS' }), 'the source CLICKS');
+      await shown(details(page).getByRole('button', { name: 'Sink PER_USER' }), 'the sink PER_USER');
       await details(page).getByRole('button', { name: 'Topology' }).click();
       expect(await page.getByRole('tab', { name: 'Topology' }).getAttribute('aria-selected')).toBe('true');
       expect(errors).toEqual([]);
@@ -244,15 +242,15 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
       const terminate = details(page).getByRole('button', { name: 'Terminate', exact: true });
       await terminate.click();
       const dialog = page.getByRole('dialog', { name: `Terminate ${id}?` });
-      await dialog.waitFor();
+      await shown(dialog, 'the confirmation dialog');
       // Cancel leaves the query running.
       await dialog.getByRole('button', { name: 'Cancel' }).click();
-      await dialog.waitFor({ state: 'hidden' });
+      await shown(dialog, 'the confirmation dialog', true);
       expect(await queryIds(suite.server.url)).toContain(id);
 
       await terminate.click();
       await dialog.getByRole('button', { name: 'Terminate' }).click();
-      await details(page).getByText(`Query ${id} terminated.`).waitFor();
+      await shown(details(page).getByText(`Query ${id} terminated.`), 'the terminated message');
       expect(await queryIds(suite.server.url)).not.toContain(id);
       await eventually(`${id} gone from the list`, async () => (await item(page, 'Queries', id).count()) === 0);
       expect(await item(page, 'Queries', TABLE_QUERY).count()).toBe(1);
@@ -267,7 +265,7 @@ describeIf(BUNDLE_BUILT && HAVE_CHROMIUM, `${DIST} and ${CHROMIUM}`)('the consol
     try {
       await page.goto(`${suite.server.url}/`);
       await item(page, 'Tables', 'PER_USER').click();
-      await details(page).getByRole('table', { name: 'Fields of PER_USER' }).waitFor();
+      await shown(details(page).getByRole('table', { name: 'Fields of PER_USER' }), 'the fields of PER_USER');
       await eventually('the query’s figures shown', async () => ((await page.getByTestId(`figures-${TABLE_QUERY}`).textContent()) ?? '') !== '');
       const colours = await page.evaluate('[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]');
       expect(colours).toEqual(['rgb(15, 20, 25)', 'rgb(230, 237, 243)']);

@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { launchChromium } from './browser.js';
 import { type ServerProcess, startServerProcess } from './server-process.js';
@@ -82,4 +82,9 @@ export function useConsoleServer(): ConsoleSuite {
       return browser;
     },
   };
+}
+
+/** Waits (with {@link eventually}) until `locator` matches an element that is visible, or, with `hidden`, until none is. */
+export async function shown(locator: Locator, what: string, hidden = false): Promise<void> {
+  await eventually(hidden ? `${what} to be hidden` : what, async () => (await locator.isVisible()) !== hidden);
 }
